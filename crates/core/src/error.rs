@@ -1,0 +1,158 @@
+//! Domain errors and the one table that maps each to a reference error code.
+//!
+//! Transports turn an [`Error`] into a response with [`Error::code`] and the `Display`
+//! text. A few generic errors (bad parameter, internal failure) have a different code in
+//! each reference service; the [`Service`] the request came through picks it.
+
+use crate::usersig::SigError;
+
+/// The REST service (or client protocol) a request came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// `im_open_login_svc`
+    Account,
+    /// `profile`
+    Profile,
+    /// `group_open_http_svc`, `group_open_avchatroom_http_svc` and the WebSocket protocol.
+    Group,
+    /// Liveroom's own extensions (`liveroom_ext`).
+    Extension,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("request body is not valid JSON: {0}")]
+    BodyNotJson(String),
+    #[error("{0}")]
+    InvalidParameter(String),
+    #[error("unknown command {0:?}")]
+    UnknownCommand(String),
+    #[error("sdkappid is missing from the URL")]
+    MissingAppId,
+    #[error("SDKAppID {0} does not exist")]
+    AppNotFound(u64),
+    #[error("{0} is not an App admin of this app")]
+    NotAppAdmin(String),
+    #[error("{0}")]
+    UserSig(SigError),
+    #[error("too many failed UserSig verifications; retry after a minute")]
+    SigLocked,
+    #[error("{0}")]
+    InvalidUserId(String),
+    #[error("account {0} does not exist")]
+    AccountNotFound(String),
+    #[error("{0}")]
+    InvalidGroupId(String),
+    #[error("group {0} does not exist or was dismissed")]
+    GroupNotFound(String),
+    #[error("group id {0} is already in use")]
+    GroupIdTaken(String),
+    #[error("{0}")]
+    PermissionDenied(String),
+    #[error("{0}")]
+    NotSupported(String),
+    #[error("{0} is the owner and may not quit this group")]
+    OwnerCannotQuit(String),
+    #[error("you are muted in this group for {remaining_secs} more seconds")]
+    Muted { remaining_secs: u64 },
+    #[error("all members are muted in this group")]
+    MutedAll,
+    #[error("you are banned from this group for {remaining_secs} more seconds")]
+    Banned { remaining_secs: u64 },
+    #[error("{0}")]
+    TooManyAccounts(String),
+    #[error("{0}")]
+    InvalidMessage(String),
+    #[error("message is {size} bytes; the limit is {limit}")]
+    MessageTooLarge { size: usize, limit: usize },
+    #[error("frame is {size} bytes; the limit is {limit}")]
+    FrameTooLarge { size: usize, limit: usize },
+    #[error("{0}")]
+    ProfileValueTooLong(String),
+    #[error("too many requests; retry later")]
+    RateLimited,
+    #[error("internal error; retry")]
+    Internal,
+}
+
+impl Error {
+    /// The reference error code. This match is the one table: every variant has an arm.
+    pub fn code(&self, service: Service) -> i32 {
+        match self {
+            Self::BodyNotJson(_) => 60003,
+            Self::InvalidParameter(_) => match service {
+                Service::Account => 70402,
+                Service::Profile => 40001,
+                Service::Group | Service::Extension => 10004,
+            },
+            Self::UnknownCommand(_) => match service {
+                Service::Group => 10003,
+                Service::Account | Service::Profile | Service::Extension => 60009,
+            },
+            Self::MissingAppId => 60012,
+            Self::AppNotFound(_) => 70020,
+            Self::NotAppAdmin(_) => 60010,
+            Self::UserSig(e) => e.code(),
+            Self::SigLocked => 70050,
+            Self::InvalidUserId(_) => match service {
+                Service::Account => 70402,
+                Service::Profile => 40001,
+                Service::Group | Service::Extension => 10004,
+            },
+            Self::AccountNotFound(_) => match service {
+                Service::Profile => 40003,
+                Service::Account | Service::Group | Service::Extension => 70107,
+            },
+            Self::InvalidGroupId(_) => 10015,
+            Self::GroupNotFound(_) => 10010,
+            Self::GroupIdTaken(_) => 10021,
+            Self::PermissionDenied(_) => 10007,
+            Self::NotSupported(_) => 10007,
+            Self::OwnerCannotQuit(_) => 10009,
+            Self::Muted { .. } | Self::MutedAll => 10017,
+            Self::Banned { .. } => 10007,
+            Self::TooManyAccounts(_) => match service {
+                Service::Account => 70206,
+                Service::Profile => 40001,
+                Service::Group | Service::Extension => 10005,
+            },
+            Self::InvalidMessage(_) => 10004,
+            Self::MessageTooLarge { .. } => 80002,
+            Self::FrameTooLarge { .. } => 93000,
+            Self::ProfileValueTooLong(_) => 40601,
+            Self::RateLimited => 60018,
+            Self::Internal => match service {
+                Service::Account => 70500,
+                Service::Profile => 40006,
+                Service::Group | Service::Extension => 10002,
+            },
+        }
+    }
+}
+
+impl From<SigError> for Error {
+    fn from(e: SigError) -> Self {
+        Self::UserSig(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_errors_follow_the_service() {
+        let e = Error::InvalidParameter("x".into());
+        assert_eq!(e.code(Service::Group), 10004);
+        assert_eq!(e.code(Service::Account), 70402);
+        assert_eq!(e.code(Service::Profile), 40001);
+        assert_eq!(
+            Error::Muted { remaining_secs: 5 }.code(Service::Group),
+            10017
+        );
+        assert_eq!(
+            Error::UserSig(SigError::Expired).code(Service::Group),
+            70001
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Group vocabulary: types, message priorities, join options, profile field limits, tips.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::error::Error;
+
+/// The REST `Type` of a group (reference 5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GroupType {
+    /// Work group.
+    Private,
+    Public,
+    /// Meeting group.
+    ChatRoom,
+    /// Live-streaming room: no member cap, ephemeral membership.
+    AVChatRoom,
+    Community,
+}
+
+impl GroupType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Private => "Private",
+            Self::Public => "Public",
+            Self::ChatRoom => "ChatRoom",
+            Self::AVChatRoom => "AVChatRoom",
+            Self::Community => "Community",
+        }
+    }
+
+    /// Parses a REST `Type`; `Work` and `Meeting` are the newer names of Private and ChatRoom.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        Ok(match raw {
+            "Private" | "Work" => Self::Private,
+            "Public" => Self::Public,
+            "ChatRoom" | "Meeting" => Self::ChatRoom,
+            "AVChatRoom" => Self::AVChatRoom,
+            "Community" => Self::Community,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "Type {other:?} is not a group type; use Private, Public, ChatRoom, AVChatRoom or Community"
+                )))
+            }
+        })
+    }
+}
+
+impl fmt::Display for GroupType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Message priority (reference 4.4). Ordered so that `High > Normal > Low > Lowest`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+pub enum Priority {
+    Lowest = 0,
+    Low = 1,
+    #[default]
+    Normal = 2,
+    High = 3,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Self::High, Self::Normal, Self::Low, Self::Lowest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "High",
+            Self::Normal => "Normal",
+            Self::Low => "Low",
+            Self::Lowest => "Lowest",
+        }
+    }
+
+    /// Case-sensitive, as the reference requires.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        Ok(match raw {
+            "High" => Self::High,
+            "Normal" => Self::Normal,
+            "Low" => Self::Low,
+            "Lowest" => Self::Lowest,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "MsgPriority {other:?} is not one of High, Normal, Low, Lowest (case-sensitive)"
+                )))
+            }
+        })
+    }
+
+    /// The number used in history records (`RspMsgList[].MsgPriority`): 1 High .. 4 Lowest.
+    pub fn history_number(self) -> u8 {
+        match self {
+            Self::High => 1,
+            Self::Normal => 2,
+            Self::Low => 3,
+            Self::Lowest => 4,
+        }
+    }
+
+    pub fn from_history_number(n: i64) -> Self {
+        match n {
+            1 => Self::High,
+            3 => Self::Low,
+            4 => Self::Lowest,
+            _ => Self::Normal,
+        }
+    }
+
+    /// Index 0..4 with High at 0, for per-priority arrays.
+    pub fn index(self) -> usize {
+        3 - self as usize
+    }
+}
+
+/// `ApplyJoinOption` of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplyJoinOption {
+    FreeAccess,
+    NeedPermission,
+    DisableApply,
+}
+
+impl ApplyJoinOption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FreeAccess => "FreeAccess",
+            Self::NeedPermission => "NeedPermission",
+            Self::DisableApply => "DisableApply",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        Ok(match raw {
+            "FreeAccess" => Self::FreeAccess,
+            "NeedPermission" => Self::NeedPermission,
+            "DisableApply" => Self::DisableApply,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "ApplyJoinOption {other:?} is not FreeAccess, NeedPermission or DisableApply"
+                )))
+            }
+        })
+    }
+}
+
+/// Byte limits of group profile fields (reference 5.3); configurable per app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldLimits {
+    /// `Name`, bytes of UTF-8.
+    pub name: usize,
+    /// `Introduction`, bytes.
+    pub introduction: usize,
+    /// `Notification`, bytes.
+    pub notification: usize,
+    /// `FaceUrl`, bytes.
+    pub face_url: usize,
+    /// Number of group-level custom fields (`AppDefinedData`) an app may declare.
+    pub custom_fields: usize,
+    /// Bytes of one custom field key.
+    pub custom_key: usize,
+    /// Bytes of one custom field value.
+    pub custom_value: usize,
+}
+
+impl Default for FieldLimits {
+    fn default() -> Self {
+        Self {
+            name: 30,
+            introduction: 240,
+            notification: 300,
+            face_url: 100,
+            custom_fields: 10,
+            custom_key: 16,
+            custom_value: 512,
+        }
+    }
+}
+
+/// Checks a profile field against its byte limit, with a message that says both numbers.
+pub fn check_len(field: &str, value: &str, limit: usize) -> Result<(), Error> {
+    if value.len() > limit {
+        return Err(Error::InvalidParameter(format!(
+            "{field} is {} bytes; the limit is {limit}",
+            value.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a custom field key: `[A-Za-z0-9_]`, 1..=limit bytes.
+pub fn check_custom_key(key: &str, limit: usize) -> Result<(), Error> {
+    if key.is_empty()
+        || key.len() > limit
+        || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(Error::InvalidParameter(format!(
+            "custom field key {key:?} must be 1 to {limit} bytes of letters, digits and _"
+        )));
+    }
+    Ok(())
+}
+
+/// Group tip kinds (reference 5.7), numbered as the client SDKs number them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TipType {
+    Join = 1,
+    Quit = 3,
+    Kicked = 4,
+    SetAdmin = 5,
+    CancelAdmin = 6,
+    GroupInfoChange = 7,
+    MemberInfoChange = 8,
+}
+
+/// Mute value the reference uses for "forever".
+pub const MUTE_FOREVER_SECS: u64 = 4_294_967_295;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_order_and_numbers() {
+        assert!(Priority::High > Priority::Normal);
+        assert!(Priority::Low > Priority::Lowest);
+        for p in Priority::ALL {
+            assert_eq!(Priority::from_history_number(p.history_number() as i64), p);
+            assert_eq!(Priority::parse(p.as_str()).ok(), Some(p));
+        }
+        assert!(Priority::parse("high").is_err());
+        assert_eq!(Priority::High.index(), 0);
+        assert_eq!(Priority::Lowest.index(), 3);
+    }
+
+    #[test]
+    fn custom_keys() {
+        assert!(check_custom_key("level_1", 16).is_ok());
+        assert!(check_custom_key("bad-key", 16).is_err());
+        assert!(check_custom_key("", 16).is_err());
+        assert!(check_custom_key(&"k".repeat(17), 16).is_err());
+    }
+}

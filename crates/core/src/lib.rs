@@ -1,0 +1,25 @@
+//! Liveroom core: the vocabulary every other crate speaks. No I/O lives here.
+//!
+//! Layout:
+//! - [`ids`]: newtypes for app, user and group identifiers and their validation rules.
+//! - [`error`]: the domain error enum and the ONE table mapping it to reference error codes.
+//! - [`message`]: the `MsgBody` element model (`TIMTextElem`, `TIMCustomElem`, ...), validation.
+//! - [`group`]: group types, priorities, join options, field limits.
+//! - [`app`]: per-app settings (frequency limit, history, login policy, declared fields).
+//! - [`usersig`]: the UserSig v2 ticket: generation and constant-time verification.
+//! - [`store`]: the durable-storage port (`Store` trait) and its records.
+//! - [`protocol`]: the client WebSocket frames shared by the server and the Rust client.
+//! - [`time`]: wall-clock helpers (Unix seconds / milliseconds).
+
+pub mod app;
+pub mod error;
+pub mod group;
+pub mod ids;
+pub mod message;
+pub mod protocol;
+pub mod store;
+pub mod time;
+pub mod usersig;
+
+pub use error::{Error, Service};
+pub use ids::{AppId, GroupId, UserId};

@@ -1,0 +1,271 @@
+//! The client WebSocket protocol (`/ws`): one JSON object per text frame.
+//! docs/protocol.md describes every frame; this module is its single definition, used by
+//! the server to parse and emit and by the Rust client to build and read.
+//!
+//! Requests carry `"op"` and an optional `"id"` the reply echoes. Pushes carry `"op"` only.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// Largest frame a client may send, in bytes (the reference's 12 KB packet limit plus
+/// room for the envelope).
+pub const MAX_CLIENT_FRAME_BYTES: usize = 16 * 1024;
+
+/// A request from a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Request {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Log in with a UserSig.
+    Login {
+        #[serde(rename = "SDKAppID")]
+        sdk_app_id: u64,
+        #[serde(rename = "UserID")]
+        user_id: String,
+        #[serde(rename = "UserSig")]
+        user_sig: String,
+        /// `Web`, `Android`, `iOS`, `Windows`, `Mac`, `iPad`, `Linux`; `Web` if absent.
+        #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
+        platform: Option<String>,
+    },
+    /// Browse as a guest: may join AVChatRooms and receive, never send.
+    Guest {
+        #[serde(rename = "SDKAppID")]
+        sdk_app_id: u64,
+    },
+    Logout,
+    Join {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+    },
+    Quit {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+    },
+    Send {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "MsgBody")]
+        msg_body: Value,
+        #[serde(
+            rename = "MsgPriority",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        priority: Option<String>,
+        #[serde(
+            rename = "CloudCustomData",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        cloud_custom_data: Option<String>,
+        /// De-duplication key: a repeat within 5 minutes is acknowledged, not sent again.
+        #[serde(rename = "Random", default, skip_serializing_if = "Option::is_none")]
+        random: Option<u32>,
+    },
+    Ping,
+}
+
+/// A frame from the server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Push {
+    /// The answer to a request; `ErrorCode` 0 is success.
+    Reply(Reply),
+    /// A group message (also history delivered on join, with `History: true`).
+    Message(MessagePush),
+    /// A group tip (`TIMGroupTipElem`): membership, profile and mute changes.
+    Tip(ElemPush),
+    /// A group system notification (`TIMGroupSystemNoticeElem`).
+    System(ElemPush),
+    /// The server is closing this session; `Reason` says why.
+    Kicked(Kicked),
+    Pong,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Reply {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i32,
+    #[serde(rename = "ErrorInfo")]
+    pub error_info: String,
+    /// Result fields of the request (e.g. `MsgSeq`, `MsgTime` for a send).
+    #[serde(flatten)]
+    pub data: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessagePush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    #[serde(rename = "NickName")]
+    pub nick: String,
+    #[serde(rename = "Avatar")]
+    pub avatar: String,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "MsgTime")]
+    pub msg_time: i64,
+    #[serde(rename = "MsgRandom")]
+    pub msg_random: u32,
+    #[serde(rename = "MsgPriority")]
+    pub priority: String,
+    #[serde(rename = "MsgBody")]
+    pub msg_body: Value,
+    #[serde(rename = "CloudCustomData")]
+    pub cloud_custom_data: String,
+    #[serde(
+        rename = "History",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub history: bool,
+}
+
+/// The serializing twin of [`MessagePush`] used on the hot path: it borrows everything and
+/// embeds the already-validated `MsgBody` JSON verbatim. Produces the same JSON as
+/// `Push::Message`.
+#[derive(Debug, Serialize)]
+pub struct MessageFrame<'a> {
+    pub op: &'static str,
+    #[serde(rename = "GroupId")]
+    pub group_id: &'a str,
+    #[serde(rename = "From_Account")]
+    pub from_account: &'a str,
+    #[serde(rename = "NickName")]
+    pub nick: &'a str,
+    #[serde(rename = "Avatar")]
+    pub avatar: &'a str,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "MsgTime")]
+    pub msg_time: i64,
+    #[serde(rename = "MsgRandom")]
+    pub msg_random: u32,
+    #[serde(rename = "MsgPriority")]
+    pub priority: &'a str,
+    #[serde(rename = "MsgBody")]
+    pub msg_body: &'a RawValue,
+    #[serde(rename = "CloudCustomData")]
+    pub cloud_custom_data: &'a str,
+    #[serde(rename = "History", skip_serializing_if = "std::ops::Not::not")]
+    pub history: bool,
+}
+
+/// Tips and system notifications: a `MsgBody` with one server element.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ElemPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "MsgTime")]
+    pub msg_time: i64,
+    #[serde(rename = "MsgBody")]
+    pub msg_body: Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Kicked {
+    #[serde(rename = "Reason")]
+    pub reason: KickReason,
+    #[serde(rename = "ErrorInfo", default)]
+    pub info: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum KickReason {
+    /// Another login of the same account took this session's place (login policy).
+    MultiLogin,
+    /// No frame arrived within the idle timeout.
+    IdleTimeout,
+    /// The connection could not keep up with its outbound queue.
+    SlowConsumer,
+    /// The server is shutting down.
+    Shutdown,
+    /// The account was deleted or kicked by an admin.
+    AccountKicked,
+}
+
+/// Tip kinds inside `TIMGroupTipElem.MsgContent.OpType` (client SDK numbering).
+pub mod tip {
+    pub const JOIN: u8 = 1;
+    pub const QUIT: u8 = 3;
+    pub const KICKED: u8 = 4;
+    pub const GROUP_INFO_CHANGE: u8 = 7;
+    pub const MEMBER_INFO_CHANGE: u8 = 8;
+}
+
+/// Group-info change kinds inside a `GROUP_INFO_CHANGE` tip (`GroupInfoChange[].Type`).
+pub mod info_change {
+    pub const NAME: u8 = 1;
+    pub const INTRODUCTION: u8 = 2;
+    pub const NOTIFICATION: u8 = 3;
+    pub const FACE: u8 = 4;
+    pub const OWNER: u8 = 5;
+    pub const CUSTOM: u8 = 6;
+    pub const SHUT_UP_ALL: u8 = 8;
+}
+
+/// System notification kinds inside `TIMGroupSystemNoticeElem.MsgContent.OpType`.
+pub mod system {
+    /// The receiver was removed from the group (ban).
+    pub const KICKED_OUT: u8 = 4;
+    pub const DISMISSED: u8 = 5;
+    /// `send_group_system_notification` content.
+    pub const CUSTOM: u8 = 255;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_shapes() {
+        let r: Request = serde_json::from_str(
+            r#"{"op":"send","id":7,"GroupId":"g","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}],"MsgPriority":"High"}"#,
+        )
+        .expect("parses");
+        assert_eq!(r.id, Some(7));
+        assert!(
+            matches!(r.op, Op::Send { ref priority, .. } if priority.as_deref() == Some("High"))
+        );
+        let p: Request = serde_json::from_str(r#"{"op":"ping"}"#).expect("parses");
+        assert!(matches!(p.op, Op::Ping));
+        assert!(serde_json::from_str::<Request>(r#"{"op":"join","GroupId":5}"#).is_err());
+    }
+
+    #[test]
+    fn push_roundtrip() {
+        let body = RawValue::from_string("[]".into()).expect("raw");
+        let m = MessageFrame {
+            op: "message",
+            group_id: "g",
+            from_account: "a",
+            nick: "A",
+            avatar: "",
+            msg_seq: 3,
+            msg_time: 1,
+            msg_random: 9,
+            priority: "Normal",
+            msg_body: &body,
+            cloud_custom_data: "",
+            history: false,
+        };
+        let text = serde_json::to_string(&m).expect("ser");
+        assert!(text.starts_with(r#"{"op":"message","GroupId":"g""#));
+        let back: Push = serde_json::from_str(&text).expect("de");
+        assert!(matches!(back, Push::Message(ref p) if p.msg_seq == 3));
+    }
+}

@@ -1,0 +1,195 @@
+//! The durable-storage port. Implementations live in `liveroom-store` (SQLite, PostgreSQL);
+//! one shared test suite runs against each.
+//!
+//! Times are Unix seconds. Live-room membership and online counts are not here: they are
+//! ephemeral by design and live in the engine's memory.
+
+use async_trait::async_trait;
+
+use crate::app::AppSettings;
+use crate::group::{ApplyJoinOption, GroupType, Priority};
+use crate::ids::{AppId, GroupId, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A row with the same key exists (e.g. a group id already in use).
+    #[error("already exists")]
+    Conflict,
+    /// The backend failed; the text is for logs, never for callers.
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppRecord {
+    pub id: AppId,
+    pub secret_key: String,
+    pub created_at: i64,
+    pub settings: AppSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub nick: String,
+    pub face_url: String,
+    pub created_at: i64,
+}
+
+/// A change to a user's profile; `None` leaves the field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfilePatch {
+    pub nick: Option<String>,
+    pub face_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRecord {
+    pub app: AppId,
+    pub id: GroupId,
+    pub group_type: GroupType,
+    pub name: String,
+    pub owner: Option<UserId>,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    /// 0 = unlimited (AVChatRoom).
+    pub max_member_num: u32,
+    pub apply_join_option: ApplyJoinOption,
+    pub mute_all: bool,
+    pub create_time: i64,
+    /// Incremented on every profile change.
+    pub info_seq: u64,
+    pub last_info_time: i64,
+    pub last_msg_time: i64,
+    /// Message sequence numbers below this value may have been handed out; a node that
+    /// (re)loads the group continues from here, so numbers never repeat across restarts.
+    pub msg_seq_ceiling: u64,
+    /// `AppDefinedData` as ordered `(Key, Value)` pairs.
+    pub custom: Vec<(String, String)>,
+}
+
+/// A mute or a ban of one user in one group, until a Unix second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    pub user: UserId,
+    pub until: i64,
+    /// Ban description (empty for mutes).
+    pub reason: String,
+}
+
+/// One message of an AVChatRoom's short history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRecord {
+    pub app: AppId,
+    pub group: GroupId,
+    pub msg_seq: u64,
+    pub msg_time: i64,
+    pub random: u32,
+    pub priority: Priority,
+    pub from_account: UserId,
+    pub nick: String,
+    pub face_url: String,
+    /// Serialized `MsgBody` JSON.
+    pub body: String,
+    pub cloud_custom_data: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts or replaces an app (key and settings).
+    async fn put_app(&self, app: &AppRecord) -> StoreResult<()>;
+    async fn get_app(&self, id: AppId) -> StoreResult<Option<AppRecord>>;
+    async fn list_apps(&self) -> StoreResult<Vec<AppRecord>>;
+
+    /// Adds an App admin account (idempotent).
+    async fn add_admin(&self, app: AppId, user: &UserId) -> StoreResult<()>;
+    async fn list_admins(&self, app: AppId) -> StoreResult<Vec<UserId>>;
+
+    /// Creates the user, or overwrites nick and face of an existing one (account_import).
+    async fn upsert_user(&self, app: AppId, user: &UserRecord) -> StoreResult<()>;
+    /// Creates the user with an empty profile if absent; true if it was created.
+    async fn ensure_user(&self, app: AppId, user: &UserId, now: i64) -> StoreResult<bool>;
+    /// The users that exist among `ids`, in no particular order.
+    async fn get_users(&self, app: AppId, ids: &[UserId]) -> StoreResult<Vec<UserRecord>>;
+    /// Deletes a user; true if it existed.
+    async fn delete_user(&self, app: AppId, user: &UserId) -> StoreResult<bool>;
+    /// Applies a profile patch; false if the user does not exist.
+    async fn patch_profile(
+        &self,
+        app: AppId,
+        user: &UserId,
+        patch: &ProfilePatch,
+    ) -> StoreResult<bool>;
+
+    /// Creates a group; `Conflict` if the id is taken in this app.
+    async fn create_group(&self, group: &GroupRecord) -> StoreResult<()>;
+    async fn get_group(&self, app: AppId, id: &GroupId) -> StoreResult<Option<GroupRecord>>;
+    /// Replaces a group's profile and custom fields (not its id, type or creation time).
+    async fn update_group(&self, group: &GroupRecord) -> StoreResult<()>;
+    /// Deletes a group with its mutes, bans and history; true if it existed.
+    async fn delete_group(&self, app: AppId, id: &GroupId) -> StoreResult<bool>;
+    /// Group ids of an app ordered by id, after `after` (exclusive), at most `limit`,
+    /// optionally of one type; plus the total count (of that type).
+    async fn list_groups(
+        &self,
+        app: AppId,
+        group_type: Option<GroupType>,
+        after: Option<&GroupId>,
+        limit: u32,
+    ) -> StoreResult<(Vec<GroupId>, u64)>;
+    /// All groups of one type, across apps (to load rooms at start-up).
+    async fn groups_of_type(&self, group_type: GroupType) -> StoreResult<Vec<GroupRecord>>;
+    /// Raises `msg_seq_ceiling` by `block` and returns the new ceiling.
+    async fn raise_msg_seq_ceiling(&self, app: AppId, id: &GroupId, block: u64)
+        -> StoreResult<u64>;
+
+    /// Sets a mute until `until`; `until <= now` callers should use `remove_mute`.
+    async fn set_mute(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        until: i64,
+    ) -> StoreResult<()>;
+    async fn remove_mute(&self, app: AppId, group: &GroupId, user: &UserId) -> StoreResult<()>;
+    /// Mutes that end after `now`.
+    async fn list_mutes(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        now: i64,
+    ) -> StoreResult<Vec<Restriction>>;
+
+    async fn set_ban(&self, app: AppId, group: &GroupId, ban: &Restriction) -> StoreResult<()>;
+    async fn remove_ban(&self, app: AppId, group: &GroupId, user: &UserId) -> StoreResult<()>;
+    /// Bans that end after `now`, ordered by end time, then user.
+    async fn list_bans(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        now: i64,
+    ) -> StoreResult<Vec<Restriction>>;
+
+    /// Appends messages to the short history in one transaction, then keeps only the newest
+    /// `keep_per_group` messages of each group it touched.
+    async fn append_history(
+        &self,
+        records: &[HistoryRecord],
+        keep_per_group: u32,
+    ) -> StoreResult<()>;
+    /// Up to `limit` newest messages with `msg_time >= since` and `msg_seq <= max_seq`
+    /// (when given), newest first.
+    async fn history(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        since: i64,
+        max_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<HistoryRecord>>;
+    /// Deletes history older than `before`; returns how many rows went.
+    async fn prune_history(&self, before: i64) -> StoreResult<u64>;
+}
