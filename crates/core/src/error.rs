@@ -101,7 +101,8 @@ impl Error {
             },
             Self::AccountNotFound(_) => match service {
                 Service::Profile => 40003,
-                Service::Account | Service::Group | Service::Extension => 70107,
+                Service::Group => 10019,
+                Service::Account | Service::Extension => 70107,
             },
             Self::InvalidGroupId(_) => 10015,
             Self::GroupNotFound(_) => 10010,

@@ -95,25 +95,44 @@ pub fn signature(key: &str, identifier: &str, sdkappid: u64, time: i64, expire: 
 pub fn generate(sdkappid: u64, key: &str, identifier: &str, expire: u64, now: i64) -> String {
     let expire = expire.min(i64::MAX as u64) as i64;
     let sig = signature(key, identifier, sdkappid, now, expire);
-    let json = serde_json::json!({
-        "TLS.ver": "2.0",
-        "TLS.identifier": identifier,
-        "TLS.sdkappid": sdkappid,
-        "TLS.expire": expire,
-        "TLS.time": now,
-        "TLS.sig": sig,
-    });
-    // serde_json sorts keys; the Python layout is `ver, identifier, sdkappid, expire, time, sig`
-    // with ", " / ": " separators. Write it by hand so tickets match the official output.
+    // The Python layout: `ver, identifier, sdkappid, expire, time, sig` with ", " / ": "
+    // separators and ASCII-only escaping, so tickets match the official output byte for byte.
     let text = format!(
-        "{{\"TLS.ver\": \"2.0\", \"TLS.identifier\": {}, \"TLS.sdkappid\": {}, \"TLS.expire\": {}, \"TLS.time\": {}, \"TLS.sig\": {}}}",
-        json["TLS.identifier"], sdkappid, expire, now, json["TLS.sig"]
+        "{{\"TLS.ver\": \"2.0\", \"TLS.identifier\": {}, \"TLS.sdkappid\": {sdkappid}, \"TLS.expire\": {expire}, \"TLS.time\": {now}, \"TLS.sig\": \"{sig}\"}}",
+        python_json_string(identifier)
     );
     let mut enc = ZlibEncoder::new(Vec::new(), Compression::default());
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(text.as_bytes());
     let compressed = enc.finish().unwrap_or_default();
     base64_url_tim(&STANDARD.encode(compressed))
+}
+
+/// A JSON string literal as Python's `json.dumps` writes it (`ensure_ascii=True`).
+fn python_json_string(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{u:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn base64_url_tim(b64: &str) -> String {
@@ -138,9 +157,8 @@ fn base64_from_tim(sig: &str) -> String {
         })
         .collect();
     // Node's decoder tolerates missing padding; so do we.
-    while s.len() % 4 != 0 {
-        s.push('=');
-    }
+    let pad = (4 - s.len() % 4) % 4;
+    s.extend(std::iter::repeat_n('=', pad));
     s
 }
 
@@ -300,6 +318,12 @@ mod tests {
             verify(PY_SIG, 1_400_000_000, KEY, "xiaojun", edge + 1),
             Err(SigError::Expired)
         );
+    }
+
+    #[test]
+    fn python_string_escaping() {
+        assert_eq!(python_json_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(python_json_string("用é😀\u{7f}\t"), "\"\\u7528\\u00e9\\ud83d\\ude00\\u007f\\t\"");
     }
 
     #[test]

@@ -1,1 +1,234 @@
-//! placeholder
+//! Liveroom engine: the domain operations both doors (WebSocket gateway, REST admin API)
+//! call. It never sees a socket, an HTTP type or SQL: connections are [`Session`]s with an
+//! [`OutboundQueue`], storage is `liveroom_core::store::Store`.
+//!
+//! Layout:
+//! - [`apps`]: app keys, admins, settings; UserSig checks.
+//! - [`session`]: one client connection's identity and joined rooms.
+//! - [`outbound`]: the bounded priority queue in front of each connection.
+//! - [`gate`]: per-room frequency control with priority dropping.
+//! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
+//! - `accounts`, `groups`, `members`, `messages`, `moderation`: the operations, one file
+//!   per resource, as `impl Engine` blocks.
+//! - [`tips`]: group tips and system notifications.
+//! - [`metrics`]: Prometheus metric names.
+
+pub mod apps;
+pub mod gate;
+pub mod metrics;
+pub mod outbound;
+pub mod room;
+pub mod session;
+pub mod tips;
+
+mod accounts;
+mod groups;
+mod members;
+mod messages;
+mod moderation;
+
+pub use accounts::ImportedAccount;
+pub use groups::{GroupChanges, NewGroup};
+pub use members::{JoinInfo, LoginInfo, MemberInfo};
+pub use messages::{SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
+pub use moderation::BanInfo;
+
+use dashmap::DashMap;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use liveroom_core::app::AppSettings;
+use liveroom_core::protocol::KickReason;
+use liveroom_core::store::{AppRecord, Store, StoreError};
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use apps::{App, AppRegistry};
+use outbound::QueueLimits;
+use room::{Room, RoomRef};
+use session::{Session, SessionRef};
+
+/// Engine-wide tunables (per-app ones are in `AppSettings`).
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    pub queue: QueueLimits,
+}
+
+pub struct Engine {
+    pub store: Arc<dyn Store>,
+    pub apps: AppRegistry,
+    config: EngineConfig,
+    rooms: DashMap<(AppId, GroupId), RoomRef>,
+    /// Online sessions of each logged-in user.
+    users: DashMap<(AppId, UserId), Vec<SessionRef>>,
+    sessions: DashMap<u64, SessionRef>,
+    next_session: AtomicU64,
+}
+
+pub(crate) fn store_err(e: StoreError) -> Error {
+    tracing::error!(error = %e, "store failure");
+    Error::Internal
+}
+
+impl Engine {
+    /// Creates the engine and loads every app from the store.
+    pub async fn new(store: Arc<dyn Store>, config: EngineConfig) -> Result<Arc<Self>, Error> {
+        let engine = Arc::new(Self {
+            store,
+            apps: AppRegistry::default(),
+            config,
+            rooms: DashMap::new(),
+            users: DashMap::new(),
+            sessions: DashMap::new(),
+            next_session: AtomicU64::new(1),
+        });
+        for record in engine.store.list_apps().await.map_err(store_err)? {
+            let admins = engine.store.list_admins(record.id).await.map_err(store_err)?;
+            engine.apps.insert(App::from_record(&record, admins));
+        }
+        Ok(engine)
+    }
+
+    /// Makes sure app `id` exists with `key` (when given) and `settings`, with the admin
+    /// account `administrator`. Returns the app and whether it was created now.
+    pub async fn ensure_app(
+        &self,
+        id: AppId,
+        key: Option<String>,
+        settings: AppSettings,
+    ) -> Result<(AppRecord, bool), Error> {
+        settings.validate().map_err(Error::InvalidParameter)?;
+        let existing = self.store.get_app(id).await.map_err(store_err)?;
+        let created = existing.is_none();
+        let secret_key = match (key, &existing) {
+            (Some(k), _) => k,
+            (None, Some(e)) => e.secret_key.clone(),
+            (None, None) => random_key(),
+        };
+        let record = AppRecord {
+            id,
+            secret_key,
+            created_at: existing.as_ref().map(|e| e.created_at).unwrap_or_else(unix_secs),
+            settings,
+        };
+        if existing.as_ref() != Some(&record) {
+            self.store.put_app(&record).await.map_err(store_err)?;
+        }
+        let admin = UserId::from_trusted("administrator");
+        self.store.add_admin(id, &admin).await.map_err(store_err)?;
+        self.store.ensure_user(id, &admin, unix_secs()).await.map_err(store_err)?;
+        let admins = self.store.list_admins(id).await.map_err(store_err)?;
+        self.apps.insert(App::from_record(&record, admins));
+        for room in self.rooms.iter().filter(|r| r.key().0 == id) {
+            room.reconfigure(&record.settings);
+        }
+        Ok((record, created))
+    }
+
+    /// Replaces an app's settings, live.
+    pub async fn set_app_settings(&self, id: AppId, settings: AppSettings) -> Result<(), Error> {
+        settings.validate().map_err(Error::InvalidParameter)?;
+        let app = self.apps.get(id)?;
+        let mut record = self.store.get_app(id).await.map_err(store_err)?.ok_or(Error::AppNotFound(id.0))?;
+        record.settings = settings.clone();
+        self.store.put_app(&record).await.map_err(store_err)?;
+        app.replace_settings(settings.clone());
+        for room in self.rooms.iter().filter(|r| r.key().0 == id) {
+            room.reconfigure(&settings);
+        }
+        Ok(())
+    }
+
+    pub fn app(&self, id: AppId) -> Result<Arc<App>, Error> {
+        self.apps.get(id)
+    }
+
+    /// Checks a REST caller: `identifier` must be an App admin with a valid UserSig.
+    pub fn authenticate_admin(&self, id: AppId, identifier: &str, usersig: &str) -> Result<Arc<App>, Error> {
+        let app = self.apps.get(id)?;
+        app.verify_sig(identifier, usersig, unix_secs())?;
+        let user = UserId::parse(identifier)?;
+        if !app.is_admin(&user) {
+            return Err(Error::NotAppAdmin(identifier.to_string()));
+        }
+        Ok(app)
+    }
+
+    /// The room of an existing AVChatRoom group, loaded on first use.
+    pub async fn room(&self, app: AppId, id: &GroupId) -> Result<RoomRef, Error> {
+        if let Some(r) = self.rooms.get(&(app, id.clone())) {
+            return Ok(r.clone());
+        }
+        let record = self
+            .store
+            .get_group(app, id)
+            .await
+            .map_err(store_err)?
+            .ok_or_else(|| Error::GroupNotFound(id.to_string()))?;
+        let settings = self.apps.get(app)?.settings();
+        let now = unix_secs();
+        let mutes: HashMap<_, _> = self
+            .store
+            .list_mutes(app, id, now)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|r| (r.user, r.until))
+            .collect();
+        let bans: HashMap<_, _> = self
+            .store
+            .list_bans(app, id, now)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|r| (r.user, r.until))
+            .collect();
+        let room = Arc::new(Room::new(record, &settings, mutes, bans));
+        let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
+        metrics::rooms(self.rooms.len());
+        Ok(room)
+    }
+
+    pub(crate) fn forget_room(&self, app: AppId, id: &GroupId) -> Option<RoomRef> {
+        let r = self.rooms.remove(&(app, id.clone())).map(|(_, r)| r);
+        metrics::rooms(self.rooms.len());
+        r
+    }
+
+    /// Rooms of `app` loaded on this node.
+    pub fn loaded_rooms(&self, app: AppId) -> Vec<RoomRef> {
+        self.rooms.iter().filter(|r| r.key().0 == app).map(|r| r.value().clone()).collect()
+    }
+
+    /// A new anonymous session for a connection.
+    pub fn open_session(&self) -> SessionRef {
+        let id = self.next_session.fetch_add(1, Ordering::Relaxed);
+        let s = Arc::new(Session::new(id, self.config.queue));
+        self.sessions.insert(id, s.clone());
+        metrics::sessions(self.sessions.len());
+        s
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Online sessions of a user.
+    pub fn user_sessions(&self, app: AppId, user: &UserId) -> Vec<SessionRef> {
+        self.users.get(&(app, user.clone())).map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// Asks every session to close (shutdown). Queued frames are still written.
+    pub fn close_all(&self, info: &str) {
+        for s in self.sessions.iter() {
+            s.kick(KickReason::Shutdown, info);
+        }
+    }
+}
+
+fn random_key() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..32).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+}

@@ -1,0 +1,80 @@
+//! Accounts and profiles: import, check, delete, portrait get/set. Profile changes reach
+//! the user's live sessions so the next message carries the new nick and avatar.
+
+use liveroom_core::protocol::KickReason;
+use liveroom_core::store::{ProfilePatch, UserRecord};
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, UserId};
+
+use crate::{store_err, Engine};
+
+/// Longest profile value in bytes (reference 40601).
+pub const PROFILE_VALUE_MAX: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct ImportedAccount {
+    pub user: UserId,
+    pub nick: Option<String>,
+    pub face_url: Option<String>,
+}
+
+fn check_profile_value(tag: &str, v: &str) -> Result<(), Error> {
+    if v.len() > PROFILE_VALUE_MAX {
+        return Err(Error::ProfileValueTooLong(format!(
+            "{tag} is {} bytes; the limit is {PROFILE_VALUE_MAX}",
+            v.len()
+        )));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// `account_import` / `multiaccount_import`: creates or overwrites nick and avatar.
+    pub async fn import_account(&self, app: AppId, a: ImportedAccount) -> Result<(), Error> {
+        self.apps.get(app)?;
+        let nick = a.nick.unwrap_or_default();
+        let face_url = a.face_url.unwrap_or_default();
+        check_profile_value("Nick", &nick)?;
+        check_profile_value("FaceUrl", &face_url)?;
+        let record = UserRecord { id: a.user.clone(), nick: nick.clone(), face_url: face_url.clone(), created_at: unix_secs() };
+        self.store.upsert_user(app, &record).await.map_err(store_err)?;
+        for s in self.user_sessions(app, &a.user) {
+            s.update_profile(Some(&nick), Some(&face_url));
+        }
+        Ok(())
+    }
+
+    /// Which of `users` exist.
+    pub async fn existing_accounts(&self, app: AppId, users: &[UserId]) -> Result<Vec<UserRecord>, Error> {
+        self.apps.get(app)?;
+        self.store.get_users(app, users).await.map_err(store_err)
+    }
+
+    /// `account_delete`: removes the account and closes its sessions. False if absent.
+    pub async fn delete_account(&self, app: AppId, user: &UserId) -> Result<bool, Error> {
+        self.apps.get(app)?;
+        let existed = self.store.delete_user(app, user).await.map_err(store_err)?;
+        for s in self.user_sessions(app, user) {
+            s.kick(KickReason::AccountKicked, "the account was deleted");
+        }
+        Ok(existed)
+    }
+
+    /// `portrait_set` of nick and/or avatar. False if the account does not exist.
+    pub async fn set_profile(&self, app: AppId, user: &UserId, patch: ProfilePatch) -> Result<bool, Error> {
+        self.apps.get(app)?;
+        if let Some(n) = &patch.nick {
+            check_profile_value("Tag_Profile_IM_Nick", n)?;
+        }
+        if let Some(f) = &patch.face_url {
+            check_profile_value("Tag_Profile_IM_Image", f)?;
+        }
+        if !self.store.patch_profile(app, user, &patch).await.map_err(store_err)? {
+            return Ok(false);
+        }
+        for s in self.user_sessions(app, user) {
+            s.update_profile(patch.nick.as_deref(), patch.face_url.as_deref());
+        }
+        Ok(true)
+    }
+}

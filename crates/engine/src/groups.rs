@@ -1,0 +1,299 @@
+//! Group lifecycle and profile: create, destroy, read, list, modify, system notifications
+//! and broadcasts. Only AVChatRoom is supported; other types answer "not supported yet".
+
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use liveroom_core::app::AppSettings;
+use liveroom_core::group::{check_custom_key, check_len, ApplyJoinOption, GroupType};
+use liveroom_core::message::MsgBody;
+use liveroom_core::protocol::{info_change, MessageFrame};
+use liveroom_core::store::{GroupRecord, StoreError};
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use crate::outbound::{Frame, FrameClass};
+use crate::room::RoomRef;
+use crate::{metrics, store_err, tips, Engine};
+
+pub struct NewGroup {
+    pub group_type: GroupType,
+    pub group_id: Option<String>,
+    pub owner: Option<UserId>,
+    pub name: String,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    pub max_member_num: u32,
+    pub apply_join_option: Option<ApplyJoinOption>,
+    pub custom: Vec<(String, String)>,
+    /// `MemberList` had entries (refused for AVChatRoom).
+    pub has_member_list: bool,
+}
+
+/// A `modify_group_base_info`: `None` leaves a field unchanged.
+#[derive(Default)]
+pub struct GroupChanges {
+    pub name: Option<String>,
+    pub introduction: Option<String>,
+    pub notification: Option<String>,
+    pub face_url: Option<String>,
+    pub mute_all: Option<bool>,
+    pub apply_join_option: Option<ApplyJoinOption>,
+    /// `AppDefinedData` items; an empty value deletes the key.
+    pub custom: Vec<(String, String)>,
+}
+
+static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
+
+fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(), Error> {
+    for (k, v) in custom {
+        check_custom_key(k, settings.limits.custom_key)?;
+        if !settings.group_custom_fields.iter().any(|d| d == k) {
+            return Err(Error::InvalidParameter(format!(
+                "AppDefinedData key {k:?} is not declared for this app; declare it first (liveroom_ext/set_group_custom_fields)"
+            )));
+        }
+        check_len(&format!("AppDefinedData {k}"), v, settings.limits.custom_value)?;
+    }
+    Ok(())
+}
+
+impl Engine {
+    pub async fn create_group(&self, app: AppId, g: NewGroup) -> Result<GroupId, Error> {
+        if g.group_type != GroupType::AVChatRoom {
+            return Err(Error::NotSupported(format!(
+                "{} groups are not supported yet; create an AVChatRoom",
+                g.group_type
+            )));
+        }
+        if g.has_member_list {
+            return Err(Error::PermissionDenied(
+                "an AVChatRoom cannot be created with members; they join through the client".into(),
+            ));
+        }
+        let settings = self.apps.get(app)?.settings();
+        let limits = &settings.limits;
+        if g.name.is_empty() {
+            return Err(Error::InvalidParameter("Name is required".into()));
+        }
+        check_len("Name", &g.name, limits.name)?;
+        check_len("Introduction", &g.introduction, limits.introduction)?;
+        check_len("Notification", &g.notification, limits.notification)?;
+        check_len("FaceUrl", &g.face_url, limits.face_url)?;
+        check_custom(&settings, &g.custom)?;
+        if let Some(owner) = &g.owner {
+            let found = self.store.get_users(app, std::slice::from_ref(owner)).await.map_err(store_err)?;
+            if found.is_empty() {
+                return Err(Error::AccountNotFound(owner.to_string()));
+            }
+        }
+        let custom_id = g.group_id.as_deref().map(GroupId::parse_custom).transpose()?;
+        let now = unix_secs();
+        let mut record = GroupRecord {
+            app,
+            id: custom_id.clone().unwrap_or_else(GroupId::generate_av),
+            group_type: g.group_type,
+            name: g.name,
+            owner: g.owner,
+            introduction: g.introduction,
+            notification: g.notification,
+            face_url: g.face_url,
+            max_member_num: 0,
+            apply_join_option: g.apply_join_option.unwrap_or(ApplyJoinOption::FreeAccess),
+            mute_all: false,
+            create_time: now,
+            info_seq: 0,
+            last_info_time: now,
+            last_msg_time: 0,
+            msg_seq_ceiling: 0,
+            custom: g.custom.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
+        };
+        for _ in 0..5 {
+            match self.store.create_group(&record).await {
+                Ok(()) => return Ok(record.id),
+                Err(StoreError::Conflict) if custom_id.is_none() => record.id = GroupId::generate_av(),
+                Err(StoreError::Conflict) => return Err(Error::GroupIdTaken(record.id.to_string())),
+                Err(e) => return Err(store_err(e)),
+            }
+        }
+        Err(Error::Internal)
+    }
+
+    pub async fn destroy_group(&self, app: AppId, group: &GroupId, operator: &str) -> Result<(), Error> {
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        if !self.store.delete_group(app, group).await.map_err(store_err)? {
+            return Err(Error::GroupNotFound(group.to_string()));
+        }
+        room.destroyed.store(true, Ordering::Release);
+        self.forget_room(app, group);
+        room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
+        for s in room.all_sessions() {
+            room.remove_member(s.id);
+            s.remove_room(group);
+        }
+        Ok(())
+    }
+
+    /// `get_group_info` for one group: the profile and the online member count.
+    pub async fn group_info(&self, app: AppId, group: &GroupId) -> Result<(GroupRecord, usize), Error> {
+        let room = self.room(app, group).await?;
+        Ok((room.profile(), room.online_count()))
+    }
+
+    pub async fn list_groups(
+        &self,
+        app: AppId,
+        group_type: Option<GroupType>,
+        after: Option<&GroupId>,
+        limit: u32,
+    ) -> Result<(Vec<GroupId>, u64), Error> {
+        self.store.list_groups(app, group_type, after, limit).await.map_err(store_err)
+    }
+
+    pub async fn modify_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        changes: GroupChanges,
+    ) -> Result<(), Error> {
+        let settings = self.apps.get(app)?.settings();
+        let limits = &settings.limits;
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        let mut next = room.profile();
+        let mut tip: Vec<Value> = Vec::new();
+        if let Some(name) = changes.name {
+            if name.is_empty() {
+                return Err(Error::InvalidParameter("Name may not be empty".into()));
+            }
+            check_len("Name", &name, limits.name)?;
+            tip.push(json!({"Type": info_change::NAME, "Field": "Name", "Value": name}));
+            next.name = name;
+        }
+        if let Some(v) = changes.introduction {
+            check_len("Introduction", &v, limits.introduction)?;
+            tip.push(json!({"Type": info_change::INTRODUCTION, "Field": "Introduction", "Value": v}));
+            next.introduction = v;
+        }
+        if let Some(v) = changes.notification {
+            check_len("Notification", &v, limits.notification)?;
+            tip.push(json!({"Type": info_change::NOTIFICATION, "Field": "Notification", "Value": v}));
+            next.notification = v;
+        }
+        if let Some(v) = changes.face_url {
+            check_len("FaceUrl", &v, limits.face_url)?;
+            tip.push(json!({"Type": info_change::FACE, "Field": "FaceUrl", "Value": v}));
+            next.face_url = v;
+        }
+        if let Some(on) = changes.mute_all {
+            tip.push(json!({"Type": info_change::SHUT_UP_ALL, "Field": "MuteAllMember", "Value": if on { "On" } else { "Off" }}));
+            next.mute_all = on;
+        }
+        if let Some(opt) = changes.apply_join_option {
+            next.apply_join_option = opt;
+        }
+        check_custom(&settings, &changes.custom)?;
+        for (k, v) in changes.custom {
+            next.custom.retain(|(key, _)| *key != k);
+            if !v.is_empty() {
+                next.custom.push((k.clone(), v.clone()));
+            }
+            tip.push(json!({"Type": info_change::CUSTOM, "Field": "AppDefinedData", "Key": k, "Value": v}));
+        }
+        if next.custom.len() > limits.custom_fields {
+            return Err(Error::InvalidParameter(format!(
+                "{} custom fields; the limit is {}",
+                next.custom.len(),
+                limits.custom_fields
+            )));
+        }
+        let now = unix_secs();
+        next.info_seq += 1;
+        next.last_info_time = now;
+        self.store.update_group(&next).await.map_err(store_err)?;
+        *room.profile.write() = next;
+        if !tip.is_empty() {
+            room.broadcast(&tips::profile_changed(group, now, operator, tip), None);
+        }
+        Ok(())
+    }
+
+    /// `send_group_system_notification`: to every member, or only to `to` (online only).
+    pub async fn system_notification(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        content: &str,
+        to: &[UserId],
+    ) -> Result<(), Error> {
+        let room = self.room(app, group).await?;
+        let frame = tips::custom_notice(group, unix_secs(), operator, content);
+        if to.is_empty() {
+            room.broadcast(&frame, None);
+        } else {
+            for s in room.all_sessions() {
+                if s.user().is_some_and(|u| to.contains(&u)) {
+                    s.push(&frame);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `send_broadcast_msg`: one message into every AVChatRoom of the app. It bypasses the
+    /// rooms' frequency control (the API itself is rate-limited) and goes out as High.
+    pub async fn broadcast(
+        self: &Arc<Self>,
+        app: AppId,
+        from: &UserId,
+        body: &MsgBody,
+        cloud_custom_data: &str,
+        random: u32,
+    ) -> Result<(u64, i64, usize), Error> {
+        let now = unix_secs();
+        let settings = self.apps.get(app)?.settings();
+        let body_json = body.to_json();
+        let size = body_json.len() + cloud_custom_data.len();
+        if size > settings.max_message_bytes as usize {
+            return Err(Error::MessageTooLarge { size, limit: settings.max_message_bytes as usize });
+        }
+        let profile = self.store.get_users(app, std::slice::from_ref(from)).await.map_err(store_err)?.pop();
+        let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
+        // Monotonic across restarts: never below the current time in milliseconds.
+        let floor = (liveroom_core::time::unix_millis().max(0)) as u64;
+        let seq = BROADCAST_SEQ
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 1).max(floor)))
+            .map(|prev| (prev + 1).max(floor))
+            .unwrap_or(floor);
+        let raw = serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
+        let rooms: Vec<RoomRef> = self.loaded_rooms(app);
+        let mut delivered = 0;
+        for room in rooms {
+            let text = serde_json::to_string(&MessageFrame {
+                op: "message",
+                group_id: room.id.as_str(),
+                from_account: from.as_str(),
+                nick: &nick,
+                avatar: &avatar,
+                msg_seq: seq,
+                msg_time: now,
+                msg_random: random,
+                priority: "High",
+                msg_body: &raw,
+                cloud_custom_data,
+                history: false,
+            })
+            .map_err(|_| Error::Internal)?;
+            let frame = Frame::new(FrameClass::Message(liveroom_core::group::Priority::High), text);
+            let fanout = room.broadcast(&frame, None);
+            delivered += fanout.queued;
+            metrics::delivered(fanout.queued as u64);
+        }
+        Ok((seq, now, delivered))
+    }
+}

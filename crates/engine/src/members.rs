@@ -1,0 +1,248 @@
+//! Sessions entering and leaving: login (with the multi-device policy), guests, joining
+//! and quitting AVChatRooms, disconnects, and the member list.
+
+use std::sync::Arc;
+
+use liveroom_core::app::LoginPolicy;
+use liveroom_core::group::GroupType;
+use liveroom_core::protocol::KickReason;
+use liveroom_core::store::GroupRecord;
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use crate::outbound::Frame;
+use crate::room::RoomRef;
+use crate::session::{Identity, LoggedIn, SessionRef};
+use crate::{metrics, store_err, tips, Engine};
+
+/// Platforms a client may name at login (the reference's `OptPlatform` values and `Linux`).
+pub const PLATFORMS: &[&str] = &["Web", "Android", "iOS", "Windows", "Mac", "iPad", "Linux", "Unknown"];
+
+#[derive(Debug, Clone)]
+pub struct LoginInfo {
+    pub user: UserId,
+    pub nick: String,
+    pub avatar: String,
+    /// Other sessions closed by the login policy.
+    pub kicked: usize,
+}
+
+/// What a joiner learns: the room's profile, its own state, and the short history.
+pub struct JoinInfo {
+    pub group: GroupRecord,
+    pub member_num: usize,
+    /// Seconds of mute left for the joiner, 0 if not muted.
+    pub mute_remaining: u64,
+    /// Rooms left because the app allows one room per connection.
+    pub left: Vec<GroupId>,
+    /// History frames to queue after the join reply.
+    pub history: Vec<Frame>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberInfo {
+    pub user: UserId,
+    pub join_time: i64,
+    pub nick: String,
+    pub avatar: String,
+}
+
+impl Engine {
+    pub async fn login(
+        self: &Arc<Self>,
+        session: &SessionRef,
+        app_id: u64,
+        user_id: &str,
+        usersig: &str,
+        platform: Option<&str>,
+    ) -> Result<LoginInfo, Error> {
+        let app = self.apps.get(AppId(app_id))?;
+        let user = UserId::parse(user_id)?;
+        let platform = match platform {
+            None => "Web",
+            Some(p) => PLATFORMS.iter().find(|&&k| k == p).copied().ok_or_else(|| {
+                Error::InvalidParameter(format!("Platform {p:?} is not one of {}", PLATFORMS.join(", ")))
+            })?,
+        };
+        app.verify_sig(user.as_str(), usersig, unix_secs())?;
+        if session.identity() != Identity::Anonymous {
+            self.leave_everything(session).await;
+        }
+        self.store.ensure_user(app.id, &user, unix_secs()).await.map_err(store_err)?;
+        let profile = self
+            .store
+            .get_users(app.id, std::slice::from_ref(&user))
+            .await
+            .map_err(store_err)?
+            .pop();
+        let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
+
+        let policy = app.settings().login_policy;
+        let key = (app.id, user.clone());
+        let mut kicked = 0;
+        for other in self.user_sessions(app.id, &user) {
+            let same_platform = matches!(other.identity(), Identity::User(l) if l.platform == platform);
+            let kick = match policy {
+                LoginPolicy::Multi => false,
+                LoginPolicy::Single => true,
+                LoginPolicy::OnePerPlatform => same_platform,
+            };
+            if kick && other.id != session.id {
+                other.kick(KickReason::MultiLogin, "logged in on another device");
+                kicked += 1;
+            }
+        }
+        session.set_identity(Identity::User(LoggedIn {
+            app: app.id,
+            user: user.clone(),
+            platform: platform.to_string(),
+            nick: nick.clone(),
+            avatar: avatar.clone(),
+        }));
+        self.users.entry(key).or_default().push(session.clone());
+        Ok(LoginInfo { user, nick, avatar, kicked })
+    }
+
+    /// Makes the session a guest of `app_id`.
+    pub async fn guest(&self, session: &SessionRef, app_id: u64) -> Result<(), Error> {
+        let app = self.apps.get(AppId(app_id))?;
+        if session.identity() != Identity::Anonymous {
+            self.leave_everything(session).await;
+        }
+        session.set_identity(Identity::Guest { app: app.id });
+        Ok(())
+    }
+
+    pub async fn logout(&self, session: &SessionRef) {
+        self.leave_everything(session).await;
+        session.set_identity(Identity::Anonymous);
+    }
+
+    /// Called when the connection ends, for whatever reason.
+    pub async fn close_session(&self, session: &SessionRef) {
+        self.leave_everything(session).await;
+        self.sessions.remove(&session.id);
+        metrics::sessions(self.sessions.len());
+    }
+
+    async fn leave_everything(&self, session: &SessionRef) {
+        let app = session.app();
+        for group in session.take_rooms() {
+            if let Some(app) = app {
+                if let Some(room) = self.rooms.get(&(app, group)).map(|r| r.clone()) {
+                    self.leave_room(&room, session);
+                }
+            }
+        }
+        if let Identity::User(me) = session.identity() {
+            let key = (me.app, me.user);
+            let empty = match self.users.get_mut(&key) {
+                Some(mut list) => {
+                    list.retain(|s| s.id != session.id);
+                    list.is_empty()
+                }
+                None => false,
+            };
+            if empty {
+                self.users.remove_if(&key, |_, v| v.is_empty());
+            }
+        }
+    }
+
+    fn leave_room(&self, room: &RoomRef, session: &SessionRef) {
+        if let Some((user, last)) = room.remove_member(session.id) {
+            metrics::room_members_changed(-1.0);
+            if let (Some(user), true) = (user, last) {
+                let frame = tips::quit(&room.id, unix_secs(), &user, room.online_count());
+                room.broadcast(&frame, None);
+            }
+        }
+    }
+
+    pub async fn join(self: &Arc<Self>, session: &SessionRef, group: &str) -> Result<JoinInfo, Error> {
+        let app: AppId = session
+            .app()
+            .ok_or_else(|| Error::PermissionDenied("log in or enter as a guest before joining".into()))?;
+        let group = GroupId::parse(group)?;
+        let room = self.room(app, &group).await?;
+        let record = room.profile();
+        if record.group_type != GroupType::AVChatRoom {
+            return Err(Error::NotSupported(format!(
+                "{} is a {} group; only AVChatRoom is supported yet",
+                group, record.group_type
+            )));
+        }
+        let now = unix_secs();
+        let user = session.user();
+        if let Some(u) = &user {
+            if let Some(remaining_secs) = room.ban_remaining(u, now) {
+                return Err(Error::Banned { remaining_secs });
+            }
+        }
+        let mute_remaining = user.as_ref().and_then(|u| room.mute_remaining(u, now)).unwrap_or(0);
+        if session.in_room(&group) {
+            return Ok(JoinInfo {
+                member_num: room.online_count(),
+                group: record,
+                mute_remaining,
+                left: Vec::new(),
+                history: Vec::new(),
+            });
+        }
+        let mut left = Vec::new();
+        if self.apps.get(app)?.settings().single_room_per_connection {
+            for other in session.rooms() {
+                if let Some(r) = self.rooms.get(&(app, other.clone())).map(|r| r.clone()) {
+                    self.leave_room(&r, session);
+                }
+                session.remove_room(&other);
+                left.push(other);
+            }
+        }
+        let history = self.history_frames(&room, now).await?;
+        let first_session_of_user = user.as_ref().is_none_or(|u| !room.is_member_user(u));
+        if room.add_member(session, user.clone(), now) {
+            metrics::room_members_changed(1.0);
+        }
+        session.add_room(&group);
+        if let (Some(u), true) = (&user, first_session_of_user) {
+            let nick = match session.identity() {
+                Identity::User(l) => l.nick,
+                _ => String::new(),
+            };
+            let frame = tips::joined(&group, now, u, &nick, room.online_count());
+            room.broadcast(&frame, None);
+        }
+        Ok(JoinInfo { member_num: room.online_count(), group: room.profile(), mute_remaining, left, history })
+    }
+
+    pub async fn quit(&self, session: &SessionRef, group: &str) -> Result<(), Error> {
+        let app = session.app().ok_or_else(|| Error::PermissionDenied("log in first".into()))?;
+        let group = GroupId::parse(group)?;
+        let room = self.room(app, &group).await?;
+        if let Some(u) = session.user() {
+            if room.profile.read().owner.as_ref() == Some(&u) {
+                return Err(Error::OwnerCannotQuit(u.to_string()));
+            }
+        }
+        session.remove_room(&group);
+        self.leave_room(&room, session);
+        Ok(())
+    }
+
+    /// `get_online_member_num`.
+    pub async fn online_member_num(&self, app: AppId, group: &GroupId) -> Result<usize, Error> {
+        Ok(self.room(app, group).await?.online_count())
+    }
+
+    /// `get_members`: the most recent members (30 by default, up to 1000 when configured).
+    pub async fn recent_members(&self, app: AppId, group: &GroupId) -> Result<Vec<MemberInfo>, Error> {
+        let room = self.room(app, group).await?;
+        let limit = self.apps.get(app)?.settings().recent_members as usize;
+        Ok(room
+            .recent_members(limit)
+            .into_iter()
+            .map(|(user, join_time, nick, avatar)| MemberInfo { user, join_time, nick, avatar })
+            .collect())
+    }
+}

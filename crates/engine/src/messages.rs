@@ -1,0 +1,319 @@
+//! Group messages: validation, de-duplication, sequence numbers, frequency control,
+//! fan-out and the short history. A message is serialized once; every recipient gets the
+//! same bytes.
+
+use serde_json::value::RawValue;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+use liveroom_core::group::Priority;
+use liveroom_core::message::MsgBody;
+use liveroom_core::protocol::MessageFrame;
+use liveroom_core::store::{GroupRecord, HistoryRecord};
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use crate::gate::Offer;
+use crate::outbound::{Frame, FrameClass};
+use crate::room::{FanOut, RoomRef};
+use crate::session::SessionRef;
+use crate::{metrics, Engine};
+
+/// Message sequence numbers reserved in the store at a time.
+const SEQ_BLOCK: u64 = 1000;
+
+/// `MsgDropReason` of a message dropped by frequency control.
+pub const DROP_REASON_FREQUENCY: &str = "MsgFreqCtrl";
+
+/// Who sends.
+pub enum Sender {
+    /// A logged-in client session (must be in the room).
+    Session(SessionRef),
+    /// A REST caller, as `from` (an existing account or the admin itself).
+    Admin { from: UserId, nick: String, avatar: String, is_app_admin: bool },
+}
+
+pub struct SendRequest {
+    pub group: GroupId,
+    pub sender: Sender,
+    pub body: MsgBody,
+    pub priority: Priority,
+    pub cloud_custom_data: String,
+    pub random: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    pub msg_seq: u64,
+    pub msg_time: i64,
+    /// Empty unless frequency control dropped the message.
+    pub drop_reason: &'static str,
+}
+
+/// A message waiting at the frequency gate.
+pub(crate) struct Pending {
+    frame: Frame,
+    exclude: Option<u64>,
+    done: oneshot::Sender<Option<FanOut>>,
+}
+
+impl Engine {
+    /// Sends a group message for a client session or a REST caller of app `app`.
+    pub async fn send_group_msg(
+        self: &Arc<Self>,
+        app: AppId,
+        req: SendRequest,
+    ) -> Result<SendReceipt, Error> {
+        let room = self.room(app, &req.group).await?;
+        let app = self.apps.get(app)?;
+        let settings = app.settings();
+        let now = unix_secs();
+
+        let (from, nick, avatar, exclude, privileged) = match &req.sender {
+            Sender::Session(s) => {
+                let me = s.require_user()?;
+                if !s.in_room(&req.group) {
+                    return Err(Error::PermissionDenied(format!(
+                        "join {} before sending to it",
+                        req.group
+                    )));
+                }
+                let owner = room.profile.read().owner.as_ref() == Some(&me.user);
+                let admin = app.is_admin(&me.user);
+                (me.user, me.nick, me.avatar, Some(s.id), owner || admin)
+            }
+            Sender::Admin { from, nick, avatar, is_app_admin } => {
+                let owner = room.profile.read().owner.as_ref() == Some(from);
+                (from.clone(), nick.clone(), avatar.clone(), None, *is_app_admin || owner)
+            }
+        };
+        let is_app_admin = app.is_admin(&from);
+        if !is_app_admin {
+            if let Some(remaining_secs) = room.mute_remaining(&from, now) {
+                return Err(Error::Muted { remaining_secs });
+            }
+        }
+        if !privileged && room.profile.read().mute_all {
+            return Err(Error::MutedAll);
+        }
+
+        let body_json = req.body.to_json();
+        let size = body_json.len() + req.cloud_custom_data.len();
+        if size > settings.max_message_bytes as usize {
+            return Err(Error::MessageTooLarge { size, limit: settings.max_message_bytes as usize });
+        }
+
+        let random = req.random.unwrap_or_else(rand::random);
+        if req.random.is_some() {
+            if let Some((msg_seq, msg_time)) = room.dedup.lock().check(&from, random, now) {
+                metrics::duplicate();
+                return Ok(SendReceipt { msg_seq, msg_time, drop_reason: "" });
+            }
+        }
+        let msg_seq = self.next_seq(&room).await?;
+        if req.random.is_some() {
+            room.dedup.lock().remember(&from, random, msg_seq, now);
+        }
+
+        let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
+        let text = serde_json::to_string(&MessageFrame {
+            op: "message",
+            group_id: req.group.as_str(),
+            from_account: from.as_str(),
+            nick: &nick,
+            avatar: &avatar,
+            msg_seq,
+            msg_time: now,
+            msg_random: random,
+            priority: req.priority.as_str(),
+            msg_body: &raw,
+            cloud_custom_data: &req.cloud_custom_data,
+            history: false,
+        })
+        .map_err(|_| Error::Internal)?;
+        let frame = Frame::new(FrameClass::Message(req.priority), text);
+
+        let delivered = self.pass_gate(&room, req.priority, frame, exclude).await;
+        let receipt = SendReceipt { msg_seq, msg_time: now, drop_reason: "" };
+        let Some(_fanout) = delivered else {
+            metrics::dropped(metrics::DROP_FREQUENCY);
+            return Ok(SendReceipt { drop_reason: DROP_REASON_FREQUENCY, ..receipt });
+        };
+        metrics::accepted();
+        room.profile.write().last_msg_time = now;
+
+        if settings.history_enabled && settings.history_count > 0 {
+            let record = HistoryRecord {
+                app: room.app,
+                group: req.group.clone(),
+                msg_seq,
+                msg_time: now,
+                random,
+                priority: req.priority,
+                from_account: from,
+                nick,
+                face_url: avatar,
+                body: raw.get().to_string(),
+                cloud_custom_data: req.cloud_custom_data,
+            };
+            self.store
+                .append_history(&[record], settings.history_count)
+                .await
+                .map_err(|e| {
+                    tracing::error!(group = %req.group, error = %e, "history write failed");
+                    Error::Internal
+                })?;
+        }
+        Ok(receipt)
+    }
+
+    /// Offers a frame to the room's gate; resolves to the fan-out, or `None` if dropped.
+    async fn pass_gate(
+        self: &Arc<Self>,
+        room: &RoomRef,
+        priority: Priority,
+        frame: Frame,
+        exclude: Option<u64>,
+    ) -> Option<FanOut> {
+        let (done, rx) = oneshot::channel();
+        let pending = Pending { frame, exclude, done };
+        let offer = {
+            let now = tokio::time::Instant::now().into_std();
+            room.gate.lock().offer(now, priority, pending, &mut rand::thread_rng())
+        };
+        match offer {
+            Offer::Admitted(p) => Some(deliver(room, &p.frame, p.exclude)),
+            Offer::Dropped(p) => {
+                // The dropped one may be another waiting message evicted for this one.
+                let _ = p.done.send(None);
+                self.start_gate_poller(room);
+                rx.await.ok().flatten()
+            }
+            Offer::Waiting => {
+                self.start_gate_poller(room);
+                rx.await.ok().flatten()
+            }
+        }
+    }
+
+    fn start_gate_poller(self: &Arc<Self>, room: &RoomRef) {
+        if room.gate_polling.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let room = room.clone();
+        tokio::spawn(async move {
+            loop {
+                let polled = {
+                    let now = tokio::time::Instant::now().into_std();
+                    room.gate.lock().poll(now, &mut rand::thread_rng())
+                };
+                for p in polled.admitted {
+                    let fanout = deliver(&room, &p.frame, p.exclude);
+                    let _ = p.done.send(Some(fanout));
+                }
+                for p in polled.dropped {
+                    let _ = p.done.send(None);
+                }
+                match polled.next_wake {
+                    Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+                    None => {
+                        room.gate_polling.store(false, Ordering::Release);
+                        // A message may have started waiting after the poll; keep going if so
+                        // and nobody else took over.
+                        let waiting = room.gate.lock().waiting_len();
+                        if waiting == 0 || room.gate_polling.swap(true, Ordering::AcqRel) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    async fn next_seq(&self, room: &RoomRef) -> Result<u64, Error> {
+        let mut block = room.seq.lock().await;
+        if block.next > block.ceiling {
+            let ceiling = self
+                .store
+                .raise_msg_seq_ceiling(room.app, &room.id, SEQ_BLOCK)
+                .await
+                .map_err(|e| {
+                    tracing::error!(group = %room.id, error = %e, "raising the MsgSeq ceiling failed");
+                    Error::Internal
+                })?;
+            block.ceiling = ceiling;
+            block.next = block.next.max(ceiling + 1 - SEQ_BLOCK);
+        }
+        let seq = block.next;
+        block.next += 1;
+        Ok(seq)
+    }
+
+    /// The short history a newcomer receives, oldest first, as frames marked `History`.
+    pub(crate) async fn history_frames(&self, room: &RoomRef, now: i64) -> Result<Vec<Frame>, Error> {
+        let settings = self.apps.get(room.app)?.settings();
+        if !settings.history_enabled || settings.history_count == 0 {
+            return Ok(Vec::new());
+        }
+        let since = now - settings.history_max_age_secs as i64;
+        let mut records = self
+            .store
+            .history(room.app, &room.id, since, None, settings.history_count)
+            .await
+            .map_err(|e| {
+                tracing::error!(group = %room.id, error = %e, "history read failed");
+                Error::Internal
+            })?;
+        records.reverse();
+        let mut frames = Vec::with_capacity(records.len());
+        for r in records {
+            let Ok(raw) = RawValue::from_string(r.body) else { continue };
+            let text = serde_json::to_string(&MessageFrame {
+                op: "message",
+                group_id: r.group.as_str(),
+                from_account: r.from_account.as_str(),
+                nick: &r.nick,
+                avatar: &r.face_url,
+                msg_seq: r.msg_seq,
+                msg_time: r.msg_time,
+                msg_random: r.random,
+                priority: r.priority.as_str(),
+                msg_body: &raw,
+                cloud_custom_data: &r.cloud_custom_data,
+                history: true,
+            })
+            .map_err(|_| Error::Internal)?;
+            frames.push(Frame::new(FrameClass::Message(r.priority), text));
+        }
+        Ok(frames)
+    }
+
+    /// `group_msg_get_simple`: history newest first, up to `limit`, at or below `max_seq`.
+    pub async fn group_history(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        max_seq: Option<u64>,
+        limit: u32,
+    ) -> Result<(GroupRecord, Vec<HistoryRecord>), Error> {
+        let room = self.room(app, group).await?;
+        let settings = self.apps.get(app)?.settings();
+        let since = unix_secs() - settings.history_max_age_secs as i64;
+        let records = self
+            .store
+            .history(app, group, since, max_seq, limit)
+            .await
+            .map_err(|_| Error::Internal)?;
+        Ok((room.profile(), records))
+    }
+}
+
+fn deliver(room: &RoomRef, frame: &Frame, exclude: Option<u64>) -> FanOut {
+    let fanout = room.broadcast(frame, exclude);
+    metrics::delivered(fanout.queued as u64);
+    if fanout.dropped > 0 {
+        metrics::queue_drops(fanout.dropped as u64);
+    }
+    fanout
+}

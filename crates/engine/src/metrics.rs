@@ -1,0 +1,40 @@
+//! Metric names and the few calls that record them. Fan-out records once per message,
+//! never per recipient.
+
+pub const DROP_FREQUENCY: &str = "frequency";
+
+pub fn accepted() {
+    metrics::counter!("liveroom_messages_accepted_total").increment(1);
+}
+
+pub fn dropped(reason: &'static str) {
+    metrics::counter!("liveroom_messages_dropped_total", "reason" => reason).increment(1);
+}
+
+pub fn duplicate() {
+    metrics::counter!("liveroom_messages_dropped_total", "reason" => "duplicate").increment(1);
+}
+
+pub fn delivered(n: u64) {
+    metrics::counter!("liveroom_deliveries_total").increment(n);
+}
+
+pub fn queue_drops(n: u64) {
+    metrics::counter!("liveroom_queue_drops_total").increment(n);
+}
+
+pub fn sessions(n: usize) {
+    metrics::gauge!("liveroom_connections").set(n as f64);
+}
+
+pub fn rooms(n: usize) {
+    metrics::gauge!("liveroom_rooms").set(n as f64);
+}
+
+pub fn room_members_changed(delta: f64) {
+    metrics::gauge!("liveroom_room_members").increment(delta);
+}
+
+pub fn slow_consumer_closed() {
+    metrics::counter!("liveroom_slow_consumer_closes_total").increment(1);
+}

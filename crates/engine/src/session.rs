@@ -1,0 +1,127 @@
+//! Sessions: one per client connection. A session is anonymous until it logs in or
+//! declares itself a guest; it owns the connection's outbound queue.
+
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+use liveroom_core::protocol::KickReason;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use crate::outbound::{Frame, OutboundQueue, Pushed, QueueLimits};
+
+/// Who is behind a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Anonymous,
+    Guest { app: AppId },
+    User(LoggedIn),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedIn {
+    pub app: AppId,
+    pub user: UserId,
+    pub platform: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+pub struct Session {
+    pub id: u64,
+    pub queue: OutboundQueue,
+    state: Mutex<SessionState>,
+}
+
+struct SessionState {
+    identity: Identity,
+    rooms: Vec<GroupId>,
+}
+
+impl Session {
+    pub fn new(id: u64, limits: QueueLimits) -> Self {
+        Self {
+            id,
+            queue: OutboundQueue::new(limits),
+            state: Mutex::new(SessionState { identity: Identity::Anonymous, rooms: Vec::new() }),
+        }
+    }
+
+    pub fn identity(&self) -> Identity {
+        self.state.lock().identity.clone()
+    }
+
+    pub(crate) fn set_identity(&self, identity: Identity) {
+        self.state.lock().identity = identity;
+    }
+
+    /// The app this session belongs to, if it logged in or is a guest.
+    pub fn app(&self) -> Option<AppId> {
+        match &self.state.lock().identity {
+            Identity::Anonymous => None,
+            Identity::Guest { app } => Some(*app),
+            Identity::User(u) => Some(u.app),
+        }
+    }
+
+    pub fn user(&self) -> Option<UserId> {
+        match &self.state.lock().identity {
+            Identity::User(u) => Some(u.user.clone()),
+            _ => None,
+        }
+    }
+
+    /// The logged-in user, or the error a guest or anonymous session gets for sending.
+    pub fn require_user(&self) -> Result<LoggedIn, Error> {
+        match &self.state.lock().identity {
+            Identity::User(u) => Ok(u.clone()),
+            Identity::Guest { .. } => Err(Error::PermissionDenied(
+                "guests may join and receive but not send; log in with a UserSig".into(),
+            )),
+            Identity::Anonymous => Err(Error::PermissionDenied("log in first".into())),
+        }
+    }
+
+    pub(crate) fn update_profile(&self, nick: Option<&str>, avatar: Option<&str>) {
+        if let Identity::User(u) = &mut self.state.lock().identity {
+            if let Some(n) = nick {
+                u.nick = n.to_string();
+            }
+            if let Some(a) = avatar {
+                u.avatar = a.to_string();
+            }
+        }
+    }
+
+    pub fn rooms(&self) -> Vec<GroupId> {
+        self.state.lock().rooms.clone()
+    }
+
+    pub fn in_room(&self, group: &GroupId) -> bool {
+        self.state.lock().rooms.contains(group)
+    }
+
+    pub(crate) fn add_room(&self, group: &GroupId) {
+        let mut st = self.state.lock();
+        if !st.rooms.contains(group) {
+            st.rooms.push(group.clone());
+        }
+    }
+
+    pub(crate) fn remove_room(&self, group: &GroupId) {
+        self.state.lock().rooms.retain(|g| g != group);
+    }
+
+    pub(crate) fn take_rooms(&self) -> Vec<GroupId> {
+        std::mem::take(&mut self.state.lock().rooms)
+    }
+
+    pub fn push(&self, frame: &Frame) -> Pushed {
+        self.queue.push(frame)
+    }
+
+    pub fn kick(&self, reason: KickReason, info: &str) {
+        self.queue.close(reason, info);
+    }
+}
+
+pub type SessionRef = Arc<Session>;

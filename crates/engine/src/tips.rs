@@ -1,0 +1,113 @@
+//! Group tips (`TIMGroupTipElem`) and system notifications (`TIMGroupSystemNoticeElem`):
+//! server-made frames pushed to room members.
+
+use serde_json::{json, Value};
+
+use liveroom_core::group::Priority;
+use liveroom_core::protocol::{system, tip};
+use liveroom_core::{GroupId, UserId};
+
+use crate::outbound::{Frame, FrameClass};
+
+fn elem_frame(op: &str, group: &GroupId, time: i64, msg_type: &str, content: Value, priority: Priority) -> Frame {
+    let v = json!({
+        "op": op,
+        "GroupId": group.as_str(),
+        "MsgTime": time,
+        "MsgBody": [{"MsgType": msg_type, "MsgContent": content}],
+    });
+    Frame::new(FrameClass::Message(priority), v.to_string())
+}
+
+fn tip_frame(group: &GroupId, time: i64, content: Value, priority: Priority) -> Frame {
+    elem_frame("tip", group, time, "TIMGroupTipElem", content, priority)
+}
+
+/// Someone joined. Low priority: under pressure join tips go first.
+pub fn joined(group: &GroupId, time: i64, user: &UserId, nick: &str, member_num: usize) -> Frame {
+    tip_frame(
+        group,
+        time,
+        json!({
+            "OpType": tip::JOIN,
+            "Operator_Account": user.as_str(),
+            "MemberList": [{"Member_Account": user.as_str(), "NickName": nick}],
+            "MemberNum": member_num,
+        }),
+        Priority::Low,
+    )
+}
+
+pub fn quit(group: &GroupId, time: i64, user: &UserId, member_num: usize) -> Frame {
+    tip_frame(
+        group,
+        time,
+        json!({
+            "OpType": tip::QUIT,
+            "Operator_Account": user.as_str(),
+            "MemberList": [{"Member_Account": user.as_str()}],
+            "MemberNum": member_num,
+        }),
+        Priority::Low,
+    )
+}
+
+/// Members removed by a ban.
+pub fn kicked(group: &GroupId, time: i64, operator: &str, users: &[UserId], duration: u64) -> Frame {
+    let list: Vec<Value> = users
+        .iter()
+        .map(|u| json!({"Member_Account": u.as_str(), "BanTime": duration}))
+        .collect();
+    tip_frame(
+        group,
+        time,
+        json!({"OpType": tip::KICKED, "Operator_Account": operator, "MemberList": list}),
+        Priority::High,
+    )
+}
+
+/// Members muted (`MuteTime` > 0 seconds) or unmuted (`MuteTime` 0).
+pub fn muted(group: &GroupId, time: i64, operator: &str, users: &[UserId], mute_secs: u64) -> Frame {
+    let list: Vec<Value> = users
+        .iter()
+        .map(|u| json!({"Member_Account": u.as_str(), "MuteTime": mute_secs}))
+        .collect();
+    tip_frame(
+        group,
+        time,
+        json!({"OpType": tip::MEMBER_INFO_CHANGE, "Operator_Account": operator, "MemberList": list}),
+        Priority::High,
+    )
+}
+
+/// One changed profile field: `{"Type": <info_change>, "Field": name, "Value": ...}`
+/// (custom fields also carry `"Key"`).
+pub fn profile_changed(group: &GroupId, time: i64, operator: &str, changes: Vec<Value>) -> Frame {
+    tip_frame(
+        group,
+        time,
+        json!({"OpType": tip::GROUP_INFO_CHANGE, "Operator_Account": operator, "GroupInfoChange": changes}),
+        Priority::High,
+    )
+}
+
+fn notice(group: &GroupId, time: i64, content: Value) -> Frame {
+    elem_frame("system", group, time, "TIMGroupSystemNoticeElem", content, Priority::High)
+}
+
+pub fn custom_notice(group: &GroupId, time: i64, operator: &str, text: &str) -> Frame {
+    notice(group, time, json!({"OpType": system::CUSTOM, "Operator_Account": operator, "Content": text}))
+}
+
+pub fn dismissed(group: &GroupId, time: i64, operator: &str) -> Frame {
+    notice(group, time, json!({"OpType": system::DISMISSED, "Operator_Account": operator}))
+}
+
+/// Sent to a banned user's own sessions before they are removed.
+pub fn kicked_out(group: &GroupId, time: i64, operator: &str, duration: u64, reason: &str) -> Frame {
+    notice(
+        group,
+        time,
+        json!({"OpType": system::KICKED_OUT, "Operator_Account": operator, "BanTime": duration, "Content": reason}),
+    )
+}

@@ -1,0 +1,644 @@
+//! The one implementation of [`Store`](liveroom_core::store::Store), shared by both backends.
+//!
+//! Every statement is written in the SQL that SQLite and PostgreSQL both accept (`$N`
+//! parameters, `ON CONFLICT`, `RETURNING`, `excluded.`), so the implementation exists once,
+//! as the [`impl_store!`] macro, and each backend instantiates it for its own store type
+//! (a struct with a `pool` field) and sqlx database. The differences between the backends
+//! (connection settings, column types, collation) live in their modules and migrations.
+//!
+//! Deleting a group removes its custom fields, mutes, bans and history through
+//! `ON DELETE CASCADE` foreign keys (SQLite connections enable `foreign_keys`).
+
+/// Rows per `IN (...)` list: well under both backends' bind-parameter limits.
+pub(crate) const IN_LIST_CHUNK: usize = 500;
+
+/// Implements `Store` for `$store` (which has a `pool: sqlx::Pool<$db>` field).
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use std::collections::BTreeSet;
+
+            use async_trait::async_trait;
+            use liveroom_core::group::GroupType;
+            use liveroom_core::ids::{AppId, GroupId, UserId};
+            use liveroom_core::store::{
+                AppRecord, GroupRecord, HistoryRecord, ProfilePatch, Restriction, Store,
+                StoreResult, UserRecord,
+            };
+
+            use $crate::rows::{
+                app_key, assemble_groups, backend, encode_settings, from_db, insert_error,
+                no_group, placeholders, to_db, AppRow, CustomRow, GroupParams, GroupRow,
+                HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
+                HISTORY_COLUMNS,
+            };
+            use $crate::shared::IN_LIST_CHUNK;
+
+            type Conn = <$db as sqlx::Database>::Connection;
+
+            /// Writes a group's custom fields (after any old ones were deleted).
+            async fn insert_custom(conn: &mut Conn, g: &GroupParams<'_>) -> StoreResult<()> {
+                for (position, (key, value)) in (0_i64..).zip(g.custom) {
+                    sqlx::query(
+                        "INSERT INTO group_custom (app, group_id, key, value, position) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(g.app)
+                    .bind(g.id)
+                    .bind(key.as_str())
+                    .bind(value.as_str())
+                    .bind(position)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                }
+                Ok(())
+            }
+
+            #[async_trait]
+            impl Store for $store {
+                async fn put_app(&self, app: &AppRecord) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO apps (sdkappid, secret_key, created_at, settings) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (sdkappid) DO UPDATE \
+                         SET secret_key = excluded.secret_key, settings = excluded.settings",
+                    )
+                    .bind(app_key(app.id)?)
+                    .bind(app.secret_key.as_str())
+                    .bind(app.created_at)
+                    .bind(encode_settings(&app.settings)?)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn get_app(&self, id: AppId) -> StoreResult<Option<AppRecord>> {
+                    sqlx::query_as::<_, AppRow>(
+                        "SELECT sdkappid, secret_key, created_at, settings FROM apps \
+                         WHERE sdkappid = $1",
+                    )
+                    .bind(app_key(id)?)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?
+                    .map(AppRow::into_record)
+                    .transpose()
+                }
+
+                async fn list_apps(&self) -> StoreResult<Vec<AppRecord>> {
+                    sqlx::query_as::<_, AppRow>(
+                        "SELECT sdkappid, secret_key, created_at, settings FROM apps \
+                         ORDER BY sdkappid",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?
+                    .into_iter()
+                    .map(AppRow::into_record)
+                    .collect()
+                }
+
+                async fn add_admin(&self, app: AppId, user: &UserId) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO admins (app, user_id) VALUES ($1, $2) \
+                         ON CONFLICT (app, user_id) DO NOTHING",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn list_admins(&self, app: AppId) -> StoreResult<Vec<UserId>> {
+                    let ids: Vec<String> = sqlx::query_scalar(
+                        "SELECT user_id FROM admins WHERE app = $1 ORDER BY user_id",
+                    )
+                    .bind(app_key(app)?)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(ids.iter().map(|id| UserId::from_trusted(id)).collect())
+                }
+
+                async fn upsert_user(&self, app: AppId, user: &UserRecord) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO users (app, user_id, nick, face_url, created_at) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (app, user_id) DO UPDATE \
+                         SET nick = excluded.nick, face_url = excluded.face_url",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(user.id.as_str())
+                    .bind(user.nick.as_str())
+                    .bind(user.face_url.as_str())
+                    .bind(user.created_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn ensure_user(
+                    &self,
+                    app: AppId,
+                    user: &UserId,
+                    now: i64,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "INSERT INTO users (app, user_id, nick, face_url, created_at) \
+                         VALUES ($1, $2, '', '', $3) \
+                         ON CONFLICT (app, user_id) DO NOTHING",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(user.as_str())
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn get_users(
+                    &self,
+                    app: AppId,
+                    ids: &[UserId],
+                ) -> StoreResult<Vec<UserRecord>> {
+                    let app = app_key(app)?;
+                    let mut users = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks(IN_LIST_CHUNK) {
+                        let sql = format!(
+                            "SELECT user_id, nick, face_url, created_at FROM users \
+                             WHERE app = $1 AND user_id IN ({})",
+                            placeholders(2, chunk.len())
+                        );
+                        let mut query = sqlx::query_as::<_, UserRow>(&sql).bind(app);
+                        for id in chunk {
+                            query = query.bind(id.as_str());
+                        }
+                        let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
+                        users.extend(rows.into_iter().map(UserRow::into_record));
+                    }
+                    Ok(users)
+                }
+
+                async fn delete_user(&self, app: AppId, user: &UserId) -> StoreResult<bool> {
+                    let done = sqlx::query("DELETE FROM users WHERE app = $1 AND user_id = $2")
+                        .bind(app_key(app)?)
+                        .bind(user.as_str())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn patch_profile(
+                    &self,
+                    app: AppId,
+                    user: &UserId,
+                    patch: &ProfilePatch,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE users SET nick = COALESCE($3, nick), \
+                         face_url = COALESCE($4, face_url) \
+                         WHERE app = $1 AND user_id = $2",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(user.as_str())
+                    .bind(patch.nick.as_deref())
+                    .bind(patch.face_url.as_deref())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn create_group(&self, group: &GroupRecord) -> StoreResult<()> {
+                    let g = GroupParams::new(group)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query(
+                        "INSERT INTO groups (app, group_id, group_type, name, owner, \
+                         introduction, notification, face_url, max_member_num, \
+                         apply_join_option, mute_all, create_time, info_seq, last_info_time, \
+                         last_msg_time, msg_seq_ceiling) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                         $15, $16)",
+                    )
+                    .bind(g.app)
+                    .bind(g.id)
+                    .bind(g.group_type)
+                    .bind(g.name)
+                    .bind(g.owner)
+                    .bind(g.introduction)
+                    .bind(g.notification)
+                    .bind(g.face_url)
+                    .bind(g.max_member_num)
+                    .bind(g.apply_join_option)
+                    .bind(g.mute_all)
+                    .bind(g.create_time)
+                    .bind(g.info_seq)
+                    .bind(g.last_info_time)
+                    .bind(g.last_msg_time)
+                    .bind(g.msg_seq_ceiling)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(insert_error)?;
+                    insert_custom(&mut tx, &g).await?;
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn get_group(
+                    &self,
+                    app: AppId,
+                    id: &GroupId,
+                ) -> StoreResult<Option<GroupRecord>> {
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let sql =
+                        format!("SELECT {GROUP_COLUMNS} FROM groups WHERE app = $1 AND group_id = $2");
+                    let row = sqlx::query_as::<_, GroupRow>(&sql)
+                        .bind(app)
+                        .bind(id.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let Some(row) = row else {
+                        return Ok(None);
+                    };
+                    let custom = sqlx::query_as::<_, (String, String)>(
+                        "SELECT key, value FROM group_custom \
+                         WHERE app = $1 AND group_id = $2 ORDER BY position",
+                    )
+                    .bind(app)
+                    .bind(id.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    row.into_record(custom).map(Some)
+                }
+
+                async fn update_group(&self, group: &GroupRecord) -> StoreResult<()> {
+                    let g = GroupParams::new(group)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    // The ceiling only grows: `raise_msg_seq_ceiling` may have raised it
+                    // since the caller read the record.
+                    let done = sqlx::query(
+                        "UPDATE groups SET name = $3, owner = $4, introduction = $5, \
+                         notification = $6, face_url = $7, max_member_num = $8, \
+                         apply_join_option = $9, mute_all = $10, info_seq = $11, \
+                         last_info_time = $12, last_msg_time = $13, \
+                         msg_seq_ceiling = CASE WHEN msg_seq_ceiling > $14 \
+                         THEN msg_seq_ceiling ELSE $14 END \
+                         WHERE app = $1 AND group_id = $2",
+                    )
+                    .bind(g.app)
+                    .bind(g.id)
+                    .bind(g.name)
+                    .bind(g.owner)
+                    .bind(g.introduction)
+                    .bind(g.notification)
+                    .bind(g.face_url)
+                    .bind(g.max_member_num)
+                    .bind(g.apply_join_option)
+                    .bind(g.mute_all)
+                    .bind(g.info_seq)
+                    .bind(g.last_info_time)
+                    .bind(g.last_msg_time)
+                    .bind(g.msg_seq_ceiling)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Err(no_group(g.app, &group.id));
+                    }
+                    sqlx::query("DELETE FROM group_custom WHERE app = $1 AND group_id = $2")
+                        .bind(g.app)
+                        .bind(g.id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    insert_custom(&mut tx, &g).await?;
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn delete_group(&self, app: AppId, id: &GroupId) -> StoreResult<bool> {
+                    // Custom fields, mutes, bans and history go by ON DELETE CASCADE.
+                    let done = sqlx::query("DELETE FROM groups WHERE app = $1 AND group_id = $2")
+                        .bind(app_key(app)?)
+                        .bind(id.as_str())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn list_groups(
+                    &self,
+                    app: AppId,
+                    group_type: Option<GroupType>,
+                    after: Option<&GroupId>,
+                    limit: u32,
+                ) -> StoreResult<(Vec<GroupId>, u64)> {
+                    let app = app_key(app)?;
+                    let group_type = group_type.map(GroupType::as_str);
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let ids: Vec<String> = sqlx::query_scalar(
+                        "SELECT group_id FROM groups \
+                         WHERE app = $1 AND ($2 IS NULL OR group_type = $2) \
+                         AND ($3 IS NULL OR group_id > $3) \
+                         ORDER BY group_id LIMIT $4",
+                    )
+                    .bind(app)
+                    .bind(group_type)
+                    .bind(after.map(GroupId::as_str))
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let total: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM groups \
+                         WHERE app = $1 AND ($2 IS NULL OR group_type = $2)",
+                    )
+                    .bind(app)
+                    .bind(group_type)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    let ids = ids.iter().map(|id| GroupId::from_trusted(id)).collect();
+                    Ok((ids, from_db(total, "group count")?))
+                }
+
+                async fn groups_of_type(
+                    &self,
+                    group_type: GroupType,
+                ) -> StoreResult<Vec<GroupRecord>> {
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let sql = format!(
+                        "SELECT {GROUP_COLUMNS} FROM groups WHERE group_type = $1 \
+                         ORDER BY app, group_id"
+                    );
+                    let groups = sqlx::query_as::<_, GroupRow>(&sql)
+                        .bind(group_type.as_str())
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let custom = sqlx::query_as::<_, CustomRow>(
+                        "SELECT c.app, c.group_id, c.key, c.value FROM group_custom c \
+                         JOIN groups g ON g.app = c.app AND g.group_id = c.group_id \
+                         WHERE g.group_type = $1 ORDER BY c.app, c.group_id, c.position",
+                    )
+                    .bind(group_type.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    assemble_groups(groups, custom)
+                }
+
+                async fn raise_msg_seq_ceiling(
+                    &self,
+                    app: AppId,
+                    id: &GroupId,
+                    block: u64,
+                ) -> StoreResult<u64> {
+                    let app = app_key(app)?;
+                    let ceiling: Option<i64> = sqlx::query_scalar(
+                        "UPDATE groups SET msg_seq_ceiling = msg_seq_ceiling + $3 \
+                         WHERE app = $1 AND group_id = $2 RETURNING msg_seq_ceiling",
+                    )
+                    .bind(app)
+                    .bind(id.as_str())
+                    .bind(to_db(block, "ceiling block")?)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    match ceiling {
+                        Some(ceiling) => from_db(ceiling, "msg_seq_ceiling"),
+                        None => Err(no_group(app, id)),
+                    }
+                }
+
+                async fn set_mute(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    user: &UserId,
+                    until: i64,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO group_mutes (app, group_id, user_id, until) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (app, group_id, user_id) DO UPDATE SET until = excluded.until",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(user.as_str())
+                    .bind(until)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn remove_mute(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    user: &UserId,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "DELETE FROM group_mutes WHERE app = $1 AND group_id = $2 AND user_id = $3",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn list_mutes(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    now: i64,
+                ) -> StoreResult<Vec<Restriction>> {
+                    let rows = sqlx::query_as::<_, RestrictionRow>(
+                        "SELECT user_id, until, '' AS reason FROM group_mutes \
+                         WHERE app = $1 AND group_id = $2 AND until > $3 ORDER BY user_id",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows.into_iter().map(RestrictionRow::into_record).collect())
+                }
+
+                async fn set_ban(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    ban: &Restriction,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO group_bans (app, group_id, user_id, until, reason) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (app, group_id, user_id) DO UPDATE \
+                         SET until = excluded.until, reason = excluded.reason",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(ban.user.as_str())
+                    .bind(ban.until)
+                    .bind(ban.reason.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn remove_ban(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    user: &UserId,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "DELETE FROM group_bans WHERE app = $1 AND group_id = $2 AND user_id = $3",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn list_bans(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    now: i64,
+                ) -> StoreResult<Vec<Restriction>> {
+                    let rows = sqlx::query_as::<_, RestrictionRow>(
+                        "SELECT user_id, until, reason FROM group_bans \
+                         WHERE app = $1 AND group_id = $2 AND until > $3 \
+                         ORDER BY until, user_id",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows.into_iter().map(RestrictionRow::into_record).collect())
+                }
+
+                async fn append_history(
+                    &self,
+                    records: &[HistoryRecord],
+                    keep_per_group: u32,
+                ) -> StoreResult<()> {
+                    if records.is_empty() {
+                        return Ok(());
+                    }
+                    let insert = format!(
+                        "INSERT INTO group_history ({HISTORY_COLUMNS}) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
+                         ON CONFLICT (app, group_id, msg_seq) DO NOTHING"
+                    );
+                    let mut touched = BTreeSet::new();
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    for record in records {
+                        // A group deleted while its messages waited to be written has no
+                        // history to keep: its records are skipped, not an error.
+                        let h = HistoryParams::new(record)?;
+                        sqlx::query(&insert)
+                            .bind(h.app)
+                            .bind(h.group)
+                            .bind(h.msg_seq)
+                            .bind(h.msg_time)
+                            .bind(h.random)
+                            .bind(h.priority)
+                            .bind(h.from_account)
+                            .bind(h.nick)
+                            .bind(h.face_url)
+                            .bind(h.body)
+                            .bind(h.cloud_custom_data)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        touched.insert((h.app, h.group));
+                    }
+                    for (app, group) in touched {
+                        // Everything at or below the (keep+1)-th newest sequence number goes;
+                        // with fewer rows the subquery is NULL and nothing does.
+                        sqlx::query(
+                            "DELETE FROM group_history WHERE app = $1 AND group_id = $2 \
+                             AND msg_seq <= (SELECT msg_seq FROM group_history \
+                             WHERE app = $1 AND group_id = $2 \
+                             ORDER BY msg_seq DESC LIMIT 1 OFFSET $3)",
+                        )
+                        .bind(app)
+                        .bind(group)
+                        .bind(i64::from(keep_per_group))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn history(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    since: i64,
+                    max_seq: Option<u64>,
+                    limit: u32,
+                ) -> StoreResult<Vec<HistoryRecord>> {
+                    let max_seq = max_seq.map(|s| to_db(s, "max_seq")).transpose()?;
+                    let sql = format!(
+                        "SELECT {HISTORY_COLUMNS} FROM group_history \
+                         WHERE app = $1 AND group_id = $2 AND msg_time >= $3 \
+                         AND ($4 IS NULL OR msg_seq <= $4) \
+                         ORDER BY msg_seq DESC LIMIT $5"
+                    );
+                    sqlx::query_as::<_, HistoryRow>(&sql)
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(since)
+                        .bind(max_seq)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?
+                        .into_iter()
+                        .map(HistoryRow::into_record)
+                        .collect()
+                }
+
+                async fn prune_history(&self, before: i64) -> StoreResult<u64> {
+                    let done = sqlx::query("DELETE FROM group_history WHERE msg_time < $1")
+                        .bind(before)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(done.rows_affected())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_store;
