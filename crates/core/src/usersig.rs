@@ -323,7 +323,10 @@ mod tests {
     #[test]
     fn python_string_escaping() {
         assert_eq!(python_json_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(python_json_string("用é😀\u{7f}\t"), "\"\\u7528\\u00e9\\ud83d\\ude00\\u007f\\t\"");
+        assert_eq!(
+            python_json_string("用é😀\u{7f}\t"),
+            "\"\\u7528\\u00e9\\ud83d\\ude00\\u007f\\t\""
+        );
     }
 
     #[test]

@@ -36,8 +36,16 @@ impl Engine {
         let face_url = a.face_url.unwrap_or_default();
         check_profile_value("Nick", &nick)?;
         check_profile_value("FaceUrl", &face_url)?;
-        let record = UserRecord { id: a.user.clone(), nick: nick.clone(), face_url: face_url.clone(), created_at: unix_secs() };
-        self.store.upsert_user(app, &record).await.map_err(store_err)?;
+        let record = UserRecord {
+            id: a.user.clone(),
+            nick: nick.clone(),
+            face_url: face_url.clone(),
+            created_at: unix_secs(),
+        };
+        self.store
+            .upsert_user(app, &record)
+            .await
+            .map_err(store_err)?;
         for s in self.user_sessions(app, &a.user) {
             s.update_profile(Some(&nick), Some(&face_url));
         }
@@ -45,7 +53,11 @@ impl Engine {
     }
 
     /// Which of `users` exist.
-    pub async fn existing_accounts(&self, app: AppId, users: &[UserId]) -> Result<Vec<UserRecord>, Error> {
+    pub async fn existing_accounts(
+        &self,
+        app: AppId,
+        users: &[UserId],
+    ) -> Result<Vec<UserRecord>, Error> {
         self.apps.get(app)?;
         self.store.get_users(app, users).await.map_err(store_err)
     }
@@ -61,7 +73,12 @@ impl Engine {
     }
 
     /// `portrait_set` of nick and/or avatar. False if the account does not exist.
-    pub async fn set_profile(&self, app: AppId, user: &UserId, patch: ProfilePatch) -> Result<bool, Error> {
+    pub async fn set_profile(
+        &self,
+        app: AppId,
+        user: &UserId,
+        patch: ProfilePatch,
+    ) -> Result<bool, Error> {
         self.apps.get(app)?;
         if let Some(n) = &patch.nick {
             check_profile_value("Tag_Profile_IM_Nick", n)?;
@@ -69,7 +86,12 @@ impl Engine {
         if let Some(f) = &patch.face_url {
             check_profile_value("Tag_Profile_IM_Image", f)?;
         }
-        if !self.store.patch_profile(app, user, &patch).await.map_err(store_err)? {
+        if !self
+            .store
+            .patch_profile(app, user, &patch)
+            .await
+            .map_err(store_err)?
+        {
             return Ok(false);
         }
         for s in self.user_sessions(app, user) {

@@ -65,10 +65,6 @@ impl App {
         v
     }
 
-    pub(crate) fn add_admin(&self, user: UserId) {
-        self.admins.write().insert(user);
-    }
-
     /// Verifies a UserSig for `identifier`, counting failures to lock out guessing.
     pub fn verify_sig(&self, identifier: &str, sig: &str, now: i64) -> Result<Ticket, Error> {
         {
@@ -77,7 +73,8 @@ impl App {
                 f.started = Instant::now();
                 f.by_identifier.clear();
             }
-            if f.by_identifier.get(identifier).copied().unwrap_or(0) >= MAX_SIG_FAILURES_PER_MINUTE {
+            if f.by_identifier.get(identifier).copied().unwrap_or(0) >= MAX_SIG_FAILURES_PER_MINUTE
+            {
                 return Err(Error::SigLocked);
             }
         }
@@ -105,7 +102,10 @@ pub struct AppRegistry {
 
 impl AppRegistry {
     pub fn get(&self, id: AppId) -> Result<Arc<App>, Error> {
-        self.apps.get(&id).map(|a| a.clone()).ok_or(Error::AppNotFound(id.0))
+        self.apps
+            .get(&id)
+            .map(|a| a.clone())
+            .ok_or(Error::AppNotFound(id.0))
     }
 
     pub fn insert(&self, app: App) -> Arc<App> {

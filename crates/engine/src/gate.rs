@@ -107,7 +107,13 @@ impl<T> FrequencyGate<T> {
         self.waiting.iter().map(Vec::len).sum()
     }
 
-    pub fn offer(&mut self, now: Instant, priority: Priority, item: T, rng: &mut impl Rng) -> Offer<T> {
+    pub fn offer(
+        &mut self,
+        now: Instant,
+        priority: Priority,
+        item: T,
+        rng: &mut impl Rng,
+    ) -> Offer<T> {
         self.expire(now);
         let idx = priority.index();
         let nothing_ahead = self.waiting[..=idx].iter().all(Vec::is_empty);
@@ -123,13 +129,19 @@ impl<T> FrequencyGate<T> {
                 Some(i) if i >= idx => {
                     let victim = rng.gen_range(0..self.waiting[i].len());
                     let evicted = self.waiting[i].swap_remove(victim);
-                    self.waiting[idx].push(Waiting { deadline: now + self.max_wait, item });
+                    self.waiting[idx].push(Waiting {
+                        deadline: now + self.max_wait,
+                        item,
+                    });
                     return Offer::Dropped(evicted.item);
                 }
                 _ => return Offer::Dropped(item),
             }
         }
-        self.waiting[idx].push(Waiting { deadline: now + self.max_wait, item });
+        self.waiting[idx].push(Waiting {
+            deadline: now + self.max_wait,
+            item,
+        });
         Offer::Waiting
     }
 
@@ -176,7 +188,11 @@ impl<T> FrequencyGate<T> {
             Some(&oldest) => d.min(oldest + WINDOW),
             None => d,
         });
-        Polled { admitted, dropped, next_wake }
+        Polled {
+            admitted,
+            dropped,
+            next_wake,
+        }
     }
 }
 
@@ -198,7 +214,10 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..20 {
             let at = t0 + Duration::from_millis(50 * i as u64);
-            assert!(matches!(g.offer(at, Priority::Normal, (Priority::Normal, i), &mut rng), Offer::Admitted(_)));
+            assert!(matches!(
+                g.offer(at, Priority::Normal, (Priority::Normal, i), &mut rng),
+                Offer::Admitted(_)
+            ));
         }
     }
 
@@ -211,7 +230,9 @@ mod tests {
         for ms in 0..3000u64 {
             let now = t0 + Duration::from_millis(ms);
             if ms % 5 == 0 {
-                if let Offer::Admitted(_) = g.offer(now, Priority::High, (Priority::High, 0), &mut rng) {
+                if let Offer::Admitted(_) =
+                    g.offer(now, Priority::High, (Priority::High, 0), &mut rng)
+                {
                     admitted_at.push(now);
                 }
             }
@@ -219,10 +240,17 @@ mod tests {
             admitted_at.extend(polled.admitted.iter().map(|_| now));
         }
         for (i, &t) in admitted_at.iter().enumerate() {
-            let in_window = admitted_at[i..].iter().take_while(|&&u| u.duration_since(t) < WINDOW).count();
+            let in_window = admitted_at[i..]
+                .iter()
+                .take_while(|&&u| u.duration_since(t) < WINDOW)
+                .count();
             assert!(in_window <= 10, "{in_window} admitted within one second");
         }
-        assert!(admitted_at.len() >= 28, "the budget is used: {}", admitted_at.len());
+        assert!(
+            admitted_at.len() >= 28,
+            "the budget is used: {}",
+            admitted_at.len()
+        );
     }
 
     #[test]
@@ -254,13 +282,22 @@ mod tests {
                 admitted.extend(polled.admitted);
                 dropped.extend(polled.dropped);
             }
-            let high = admitted.iter().filter(|(p, _)| *p == Priority::High).count();
+            let high = admitted
+                .iter()
+                .filter(|(p, _)| *p == Priority::High)
+                .count();
             assert_eq!(high, 10, "seed {seed}: every High message is admitted");
             assert_eq!(admitted.len() + dropped.len(), burst.len());
             assert_eq!(admitted.len(), 40, "seed {seed}: the whole budget is used");
             // Lower priorities lose first: Lowest only gets the first quarter of the window.
-            let lowest_admitted = admitted.iter().filter(|(p, _)| *p == Priority::Lowest).count();
-            assert!(lowest_admitted <= 10, "seed {seed}: {lowest_admitted} Lowest admitted");
+            let lowest_admitted = admitted
+                .iter()
+                .filter(|(p, _)| *p == Priority::Lowest)
+                .count();
+            assert!(
+                lowest_admitted <= 10,
+                "seed {seed}: {lowest_admitted} Lowest admitted"
+            );
         }
     }
 
@@ -276,7 +313,10 @@ mod tests {
                 let _ = g.offer(t0, Priority::High, (Priority::High, i), &mut rng);
             }
             for i in 10..15 {
-                assert!(matches!(g.offer(t0, Priority::Normal, (Priority::Normal, i), &mut rng), Offer::Waiting));
+                assert!(matches!(
+                    g.offer(t0, Priority::Normal, (Priority::Normal, i), &mut rng),
+                    Offer::Waiting
+                ));
             }
             let polled = g.poll(t0 + Duration::from_millis(100), &mut rng);
             assert!(polled.admitted.is_empty());
@@ -291,7 +331,10 @@ mod tests {
                 winners.insert(i);
             }
         }
-        assert!(winners.len() > 2, "different messages win on different seeds: {winners:?}");
+        assert!(
+            winners.len() > 2,
+            "different messages win on different seeds: {winners:?}"
+        );
     }
 
     #[test]
@@ -309,6 +352,8 @@ mod tests {
         assert_eq!(g.waiting_len(), 256);
         assert_eq!(dropped, 1000 - 256);
         // A High message evicts a waiting Low one rather than being dropped.
-        assert!(matches!(g.offer(t0, Priority::High, 9999, &mut rng), Offer::Dropped(x) if x != 9999));
+        assert!(
+            matches!(g.offer(t0, Priority::High, 9999, &mut rng), Offer::Dropped(x) if x != 9999)
+        );
     }
 }

@@ -55,7 +55,11 @@ fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(
                 "AppDefinedData key {k:?} is not declared for this app; declare it first (liveroom_ext/set_group_custom_fields)"
             )));
         }
-        check_len(&format!("AppDefinedData {k}"), v, settings.limits.custom_value)?;
+        check_len(
+            &format!("AppDefinedData {k}"),
+            v,
+            settings.limits.custom_value,
+        )?;
     }
     Ok(())
 }
@@ -84,12 +88,20 @@ impl Engine {
         check_len("FaceUrl", &g.face_url, limits.face_url)?;
         check_custom(&settings, &g.custom)?;
         if let Some(owner) = &g.owner {
-            let found = self.store.get_users(app, std::slice::from_ref(owner)).await.map_err(store_err)?;
+            let found = self
+                .store
+                .get_users(app, std::slice::from_ref(owner))
+                .await
+                .map_err(store_err)?;
             if found.is_empty() {
                 return Err(Error::AccountNotFound(owner.to_string()));
             }
         }
-        let custom_id = g.group_id.as_deref().map(GroupId::parse_custom).transpose()?;
+        let custom_id = g
+            .group_id
+            .as_deref()
+            .map(GroupId::parse_custom)
+            .transpose()?;
         let now = unix_secs();
         let mut record = GroupRecord {
             app,
@@ -108,23 +120,41 @@ impl Engine {
             last_info_time: now,
             last_msg_time: 0,
             msg_seq_ceiling: 0,
-            custom: g.custom.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
+            custom: g
+                .custom
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
         };
         for _ in 0..5 {
             match self.store.create_group(&record).await {
                 Ok(()) => return Ok(record.id),
-                Err(StoreError::Conflict) if custom_id.is_none() => record.id = GroupId::generate_av(),
-                Err(StoreError::Conflict) => return Err(Error::GroupIdTaken(record.id.to_string())),
+                Err(StoreError::Conflict) if custom_id.is_none() => {
+                    record.id = GroupId::generate_av()
+                }
+                Err(StoreError::Conflict) => {
+                    return Err(Error::GroupIdTaken(record.id.to_string()))
+                }
                 Err(e) => return Err(store_err(e)),
             }
         }
         Err(Error::Internal)
     }
 
-    pub async fn destroy_group(&self, app: AppId, group: &GroupId, operator: &str) -> Result<(), Error> {
+    pub async fn destroy_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+    ) -> Result<(), Error> {
         let room = self.room(app, group).await?;
         let _guard = room.write_lock.lock().await;
-        if !self.store.delete_group(app, group).await.map_err(store_err)? {
+        if !self
+            .store
+            .delete_group(app, group)
+            .await
+            .map_err(store_err)?
+        {
             return Err(Error::GroupNotFound(group.to_string()));
         }
         room.destroyed.store(true, Ordering::Release);
@@ -138,7 +168,11 @@ impl Engine {
     }
 
     /// `get_group_info` for one group: the profile and the online member count.
-    pub async fn group_info(&self, app: AppId, group: &GroupId) -> Result<(GroupRecord, usize), Error> {
+    pub async fn group_info(
+        &self,
+        app: AppId,
+        group: &GroupId,
+    ) -> Result<(GroupRecord, usize), Error> {
         let room = self.room(app, group).await?;
         Ok((room.profile(), room.online_count()))
     }
@@ -150,7 +184,10 @@ impl Engine {
         after: Option<&GroupId>,
         limit: u32,
     ) -> Result<(Vec<GroupId>, u64), Error> {
-        self.store.list_groups(app, group_type, after, limit).await.map_err(store_err)
+        self.store
+            .list_groups(app, group_type, after, limit)
+            .await
+            .map_err(store_err)
     }
 
     pub async fn modify_group(
@@ -176,12 +213,16 @@ impl Engine {
         }
         if let Some(v) = changes.introduction {
             check_len("Introduction", &v, limits.introduction)?;
-            tip.push(json!({"Type": info_change::INTRODUCTION, "Field": "Introduction", "Value": v}));
+            tip.push(
+                json!({"Type": info_change::INTRODUCTION, "Field": "Introduction", "Value": v}),
+            );
             next.introduction = v;
         }
         if let Some(v) = changes.notification {
             check_len("Notification", &v, limits.notification)?;
-            tip.push(json!({"Type": info_change::NOTIFICATION, "Field": "Notification", "Value": v}));
+            tip.push(
+                json!({"Type": info_change::NOTIFICATION, "Field": "Notification", "Value": v}),
+            );
             next.notification = v;
         }
         if let Some(v) = changes.face_url {
@@ -260,17 +301,28 @@ impl Engine {
         let body_json = body.to_json();
         let size = body_json.len() + cloud_custom_data.len();
         if size > settings.max_message_bytes as usize {
-            return Err(Error::MessageTooLarge { size, limit: settings.max_message_bytes as usize });
+            return Err(Error::MessageTooLarge {
+                size,
+                limit: settings.max_message_bytes as usize,
+            });
         }
-        let profile = self.store.get_users(app, std::slice::from_ref(from)).await.map_err(store_err)?.pop();
+        let profile = self
+            .store
+            .get_users(app, std::slice::from_ref(from))
+            .await
+            .map_err(store_err)?
+            .pop();
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
         // Monotonic across restarts: never below the current time in milliseconds.
         let floor = (liveroom_core::time::unix_millis().max(0)) as u64;
         let seq = BROADCAST_SEQ
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 1).max(floor)))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                Some((s + 1).max(floor))
+            })
             .map(|prev| (prev + 1).max(floor))
             .unwrap_or(floor);
-        let raw = serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
+        let raw =
+            serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let rooms: Vec<RoomRef> = self.loaded_rooms(app);
         let mut delivered = 0;
         for room in rooms {
@@ -289,7 +341,10 @@ impl Engine {
                 history: false,
             })
             .map_err(|_| Error::Internal)?;
-            let frame = Frame::new(FrameClass::Message(liveroom_core::group::Priority::High), text);
+            let frame = Frame::new(
+                FrameClass::Message(liveroom_core::group::Priority::High),
+                text,
+            );
             let fanout = room.broadcast(&frame, None);
             delivered += fanout.queued;
             metrics::delivered(fanout.queued as u64);

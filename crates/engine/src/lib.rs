@@ -84,7 +84,11 @@ impl Engine {
             next_session: AtomicU64::new(1),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
-            let admins = engine.store.list_admins(record.id).await.map_err(store_err)?;
+            let admins = engine
+                .store
+                .list_admins(record.id)
+                .await
+                .map_err(store_err)?;
             engine.apps.insert(App::from_record(&record, admins));
         }
         Ok(engine)
@@ -109,7 +113,10 @@ impl Engine {
         let record = AppRecord {
             id,
             secret_key,
-            created_at: existing.as_ref().map(|e| e.created_at).unwrap_or_else(unix_secs),
+            created_at: existing
+                .as_ref()
+                .map(|e| e.created_at)
+                .unwrap_or_else(unix_secs),
             settings,
         };
         if existing.as_ref() != Some(&record) {
@@ -117,7 +124,10 @@ impl Engine {
         }
         let admin = UserId::from_trusted("administrator");
         self.store.add_admin(id, &admin).await.map_err(store_err)?;
-        self.store.ensure_user(id, &admin, unix_secs()).await.map_err(store_err)?;
+        self.store
+            .ensure_user(id, &admin, unix_secs())
+            .await
+            .map_err(store_err)?;
         let admins = self.store.list_admins(id).await.map_err(store_err)?;
         self.apps.insert(App::from_record(&record, admins));
         for room in self.rooms.iter().filter(|r| r.key().0 == id) {
@@ -130,7 +140,12 @@ impl Engine {
     pub async fn set_app_settings(&self, id: AppId, settings: AppSettings) -> Result<(), Error> {
         settings.validate().map_err(Error::InvalidParameter)?;
         let app = self.apps.get(id)?;
-        let mut record = self.store.get_app(id).await.map_err(store_err)?.ok_or(Error::AppNotFound(id.0))?;
+        let mut record = self
+            .store
+            .get_app(id)
+            .await
+            .map_err(store_err)?
+            .ok_or(Error::AppNotFound(id.0))?;
         record.settings = settings.clone();
         self.store.put_app(&record).await.map_err(store_err)?;
         app.replace_settings(settings.clone());
@@ -145,7 +160,12 @@ impl Engine {
     }
 
     /// Checks a REST caller: `identifier` must be an App admin with a valid UserSig.
-    pub fn authenticate_admin(&self, id: AppId, identifier: &str, usersig: &str) -> Result<Arc<App>, Error> {
+    pub fn authenticate_admin(
+        &self,
+        id: AppId,
+        identifier: &str,
+        usersig: &str,
+    ) -> Result<Arc<App>, Error> {
         let app = self.apps.get(id)?;
         app.verify_sig(identifier, usersig, unix_secs())?;
         let user = UserId::parse(identifier)?;
@@ -198,7 +218,11 @@ impl Engine {
 
     /// Rooms of `app` loaded on this node.
     pub fn loaded_rooms(&self, app: AppId) -> Vec<RoomRef> {
-        self.rooms.iter().filter(|r| r.key().0 == app).map(|r| r.value().clone()).collect()
+        self.rooms
+            .iter()
+            .filter(|r| r.key().0 == app)
+            .map(|r| r.value().clone())
+            .collect()
     }
 
     /// A new anonymous session for a connection.
@@ -216,7 +240,10 @@ impl Engine {
 
     /// Online sessions of a user.
     pub fn user_sessions(&self, app: AppId, user: &UserId) -> Vec<SessionRef> {
-        self.users.get(&(app, user.clone())).map(|v| v.clone()).unwrap_or_default()
+        self.users
+            .get(&(app, user.clone()))
+            .map(|v| v.clone())
+            .unwrap_or_default()
     }
 
     /// Asks every session to close (shutdown). Queued frames are still written.
@@ -230,5 +257,7 @@ impl Engine {
 fn random_key() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..32).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+    (0..32)
+        .map(|_| format!("{:02x}", rng.gen::<u8>()))
+        .collect()
 }

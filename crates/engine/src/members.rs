@@ -16,7 +16,9 @@ use crate::session::{Identity, LoggedIn, SessionRef};
 use crate::{metrics, store_err, tips, Engine};
 
 /// Platforms a client may name at login (the reference's `OptPlatform` values and `Linux`).
-pub const PLATFORMS: &[&str] = &["Web", "Android", "iOS", "Windows", "Mac", "iPad", "Linux", "Unknown"];
+pub const PLATFORMS: &[&str] = &[
+    "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Linux", "Unknown",
+];
 
 #[derive(Debug, Clone)]
 pub struct LoginInfo {
@@ -60,15 +62,25 @@ impl Engine {
         let user = UserId::parse(user_id)?;
         let platform = match platform {
             None => "Web",
-            Some(p) => PLATFORMS.iter().find(|&&k| k == p).copied().ok_or_else(|| {
-                Error::InvalidParameter(format!("Platform {p:?} is not one of {}", PLATFORMS.join(", ")))
-            })?,
+            Some(p) => PLATFORMS
+                .iter()
+                .find(|&&k| k == p)
+                .copied()
+                .ok_or_else(|| {
+                    Error::InvalidParameter(format!(
+                        "Platform {p:?} is not one of {}",
+                        PLATFORMS.join(", ")
+                    ))
+                })?,
         };
         app.verify_sig(user.as_str(), usersig, unix_secs())?;
         if session.identity() != Identity::Anonymous {
             self.leave_everything(session).await;
         }
-        self.store.ensure_user(app.id, &user, unix_secs()).await.map_err(store_err)?;
+        self.store
+            .ensure_user(app.id, &user, unix_secs())
+            .await
+            .map_err(store_err)?;
         let profile = self
             .store
             .get_users(app.id, std::slice::from_ref(&user))
@@ -81,7 +93,8 @@ impl Engine {
         let key = (app.id, user.clone());
         let mut kicked = 0;
         for other in self.user_sessions(app.id, &user) {
-            let same_platform = matches!(other.identity(), Identity::User(l) if l.platform == platform);
+            let same_platform =
+                matches!(other.identity(), Identity::User(l) if l.platform == platform);
             let kick = match policy {
                 LoginPolicy::Multi => false,
                 LoginPolicy::Single => true,
@@ -100,7 +113,12 @@ impl Engine {
             avatar: avatar.clone(),
         }));
         self.users.entry(key).or_default().push(session.clone());
-        Ok(LoginInfo { user, nick, avatar, kicked })
+        Ok(LoginInfo {
+            user,
+            nick,
+            avatar,
+            kicked,
+        })
     }
 
     /// Makes the session a guest of `app_id`.
@@ -159,10 +177,14 @@ impl Engine {
         }
     }
 
-    pub async fn join(self: &Arc<Self>, session: &SessionRef, group: &str) -> Result<JoinInfo, Error> {
-        let app: AppId = session
-            .app()
-            .ok_or_else(|| Error::PermissionDenied("log in or enter as a guest before joining".into()))?;
+    pub async fn join(
+        self: &Arc<Self>,
+        session: &SessionRef,
+        group: &str,
+    ) -> Result<JoinInfo, Error> {
+        let app: AppId = session.app().ok_or_else(|| {
+            Error::PermissionDenied("log in or enter as a guest before joining".into())
+        })?;
         let group = GroupId::parse(group)?;
         let room = self.room(app, &group).await?;
         let record = room.profile();
@@ -179,7 +201,10 @@ impl Engine {
                 return Err(Error::Banned { remaining_secs });
             }
         }
-        let mute_remaining = user.as_ref().and_then(|u| room.mute_remaining(u, now)).unwrap_or(0);
+        let mute_remaining = user
+            .as_ref()
+            .and_then(|u| room.mute_remaining(u, now))
+            .unwrap_or(0);
         if session.in_room(&group) {
             return Ok(JoinInfo {
                 member_num: room.online_count(),
@@ -213,11 +238,19 @@ impl Engine {
             let frame = tips::joined(&group, now, u, &nick, room.online_count());
             room.broadcast(&frame, None);
         }
-        Ok(JoinInfo { member_num: room.online_count(), group: room.profile(), mute_remaining, left, history })
+        Ok(JoinInfo {
+            member_num: room.online_count(),
+            group: room.profile(),
+            mute_remaining,
+            left,
+            history,
+        })
     }
 
     pub async fn quit(&self, session: &SessionRef, group: &str) -> Result<(), Error> {
-        let app = session.app().ok_or_else(|| Error::PermissionDenied("log in first".into()))?;
+        let app = session
+            .app()
+            .ok_or_else(|| Error::PermissionDenied("log in first".into()))?;
         let group = GroupId::parse(group)?;
         let room = self.room(app, &group).await?;
         if let Some(u) = session.user() {
@@ -236,13 +269,22 @@ impl Engine {
     }
 
     /// `get_members`: the most recent members (30 by default, up to 1000 when configured).
-    pub async fn recent_members(&self, app: AppId, group: &GroupId) -> Result<Vec<MemberInfo>, Error> {
+    pub async fn recent_members(
+        &self,
+        app: AppId,
+        group: &GroupId,
+    ) -> Result<Vec<MemberInfo>, Error> {
         let room = self.room(app, group).await?;
         let limit = self.apps.get(app)?.settings().recent_members as usize;
         Ok(room
             .recent_members(limit)
             .into_iter()
-            .map(|(user, join_time, nick, avatar)| MemberInfo { user, join_time, nick, avatar })
+            .map(|(user, join_time, nick, avatar)| MemberInfo {
+                user,
+                join_time,
+                nick,
+                avatar,
+            })
             .collect())
     }
 }

@@ -31,7 +31,12 @@ pub enum Sender {
     /// A logged-in client session (must be in the room).
     Session(SessionRef),
     /// A REST caller, as `from` (an existing account or the admin itself).
-    Admin { from: UserId, nick: String, avatar: String, is_app_admin: bool },
+    Admin {
+        from: UserId,
+        nick: String,
+        avatar: String,
+        is_app_admin: bool,
+    },
 }
 
 pub struct SendRequest {
@@ -83,9 +88,20 @@ impl Engine {
                 let admin = app.is_admin(&me.user);
                 (me.user, me.nick, me.avatar, Some(s.id), owner || admin)
             }
-            Sender::Admin { from, nick, avatar, is_app_admin } => {
+            Sender::Admin {
+                from,
+                nick,
+                avatar,
+                is_app_admin,
+            } => {
                 let owner = room.profile.read().owner.as_ref() == Some(from);
-                (from.clone(), nick.clone(), avatar.clone(), None, *is_app_admin || owner)
+                (
+                    from.clone(),
+                    nick.clone(),
+                    avatar.clone(),
+                    None,
+                    *is_app_admin || owner,
+                )
             }
         };
         let is_app_admin = app.is_admin(&from);
@@ -101,14 +117,21 @@ impl Engine {
         let body_json = req.body.to_json();
         let size = body_json.len() + req.cloud_custom_data.len();
         if size > settings.max_message_bytes as usize {
-            return Err(Error::MessageTooLarge { size, limit: settings.max_message_bytes as usize });
+            return Err(Error::MessageTooLarge {
+                size,
+                limit: settings.max_message_bytes as usize,
+            });
         }
 
         let random = req.random.unwrap_or_else(rand::random);
         if req.random.is_some() {
             if let Some((msg_seq, msg_time)) = room.dedup.lock().check(&from, random, now) {
                 metrics::duplicate();
-                return Ok(SendReceipt { msg_seq, msg_time, drop_reason: "" });
+                return Ok(SendReceipt {
+                    msg_seq,
+                    msg_time,
+                    drop_reason: "",
+                });
             }
         }
         let msg_seq = self.next_seq(&room).await?;
@@ -135,10 +158,17 @@ impl Engine {
         let frame = Frame::new(FrameClass::Message(req.priority), text);
 
         let delivered = self.pass_gate(&room, req.priority, frame, exclude).await;
-        let receipt = SendReceipt { msg_seq, msg_time: now, drop_reason: "" };
+        let receipt = SendReceipt {
+            msg_seq,
+            msg_time: now,
+            drop_reason: "",
+        };
         let Some(_fanout) = delivered else {
             metrics::dropped(metrics::DROP_FREQUENCY);
-            return Ok(SendReceipt { drop_reason: DROP_REASON_FREQUENCY, ..receipt });
+            return Ok(SendReceipt {
+                drop_reason: DROP_REASON_FREQUENCY,
+                ..receipt
+            });
         };
         metrics::accepted();
         room.profile.write().last_msg_time = now;
@@ -177,10 +207,16 @@ impl Engine {
         exclude: Option<u64>,
     ) -> Option<FanOut> {
         let (done, rx) = oneshot::channel();
-        let pending = Pending { frame, exclude, done };
+        let pending = Pending {
+            frame,
+            exclude,
+            done,
+        };
         let offer = {
             let now = tokio::time::Instant::now().into_std();
-            room.gate.lock().offer(now, priority, pending, &mut rand::thread_rng())
+            room.gate
+                .lock()
+                .offer(now, priority, pending, &mut rand::thread_rng())
         };
         match offer {
             Offer::Admitted(p) => Some(deliver(room, &p.frame, p.exclude)),
@@ -251,7 +287,11 @@ impl Engine {
     }
 
     /// The short history a newcomer receives, oldest first, as frames marked `History`.
-    pub(crate) async fn history_frames(&self, room: &RoomRef, now: i64) -> Result<Vec<Frame>, Error> {
+    pub(crate) async fn history_frames(
+        &self,
+        room: &RoomRef,
+        now: i64,
+    ) -> Result<Vec<Frame>, Error> {
         let settings = self.apps.get(room.app)?.settings();
         if !settings.history_enabled || settings.history_count == 0 {
             return Ok(Vec::new());
@@ -268,7 +308,9 @@ impl Engine {
         records.reverse();
         let mut frames = Vec::with_capacity(records.len());
         for r in records {
-            let Ok(raw) = RawValue::from_string(r.body) else { continue };
+            let Ok(raw) = RawValue::from_string(r.body) else {
+                continue;
+            };
             let text = serde_json::to_string(&MessageFrame {
                 op: "message",
                 group_id: r.group.as_str(),

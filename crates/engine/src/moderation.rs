@@ -50,10 +50,16 @@ impl Engine {
         let end = until(now, secs);
         for u in users {
             if secs == 0 {
-                self.store.remove_mute(app, group, u).await.map_err(store_err)?;
+                self.store
+                    .remove_mute(app, group, u)
+                    .await
+                    .map_err(store_err)?;
                 room.mutes.lock().remove(u);
             } else {
-                self.store.set_mute(app, group, u, end).await.map_err(store_err)?;
+                self.store
+                    .set_mute(app, group, u, end)
+                    .await
+                    .map_err(store_err)?;
                 room.mutes.lock().insert(u.clone(), end);
             }
         }
@@ -62,9 +68,16 @@ impl Engine {
     }
 
     /// `get_group_muted_account`: mutes still in force.
-    pub async fn muted_accounts(&self, app: AppId, group: &GroupId) -> Result<Vec<Restriction>, Error> {
+    pub async fn muted_accounts(
+        &self,
+        app: AppId,
+        group: &GroupId,
+    ) -> Result<Vec<Restriction>, Error> {
         self.room(app, group).await?;
-        self.store.list_mutes(app, group, unix_secs()).await.map_err(store_err)
+        self.store
+            .list_mutes(app, group, unix_secs())
+            .await
+            .map_err(store_err)
     }
 
     /// `ban_group_member`: removes the users from the room at once and keeps them out
@@ -85,7 +98,9 @@ impl Engine {
             )));
         }
         if secs == 0 {
-            return Err(Error::InvalidParameter("Duration must be at least 1 second".into()));
+            return Err(Error::InvalidParameter(
+                "Duration must be at least 1 second".into(),
+            ));
         }
         if description.len() > BAN_DESCRIPTION_MAX {
             return Err(Error::InvalidParameter(format!(
@@ -102,8 +117,15 @@ impl Engine {
         let now = unix_secs();
         let end = until(now, secs);
         for u in users {
-            let ban = Restriction { user: u.clone(), until: end, reason: description.to_string() };
-            self.store.set_ban(app, group, &ban).await.map_err(store_err)?;
+            let ban = Restriction {
+                user: u.clone(),
+                until: end,
+                reason: description.to_string(),
+            };
+            self.store
+                .set_ban(app, group, &ban)
+                .await
+                .map_err(store_err)?;
             room.bans.lock().insert(u.clone(), end);
         }
         for u in users {
@@ -126,7 +148,10 @@ impl Engine {
         }
         let room = self.room(app, group).await?;
         for u in users {
-            self.store.remove_ban(app, group, u).await.map_err(store_err)?;
+            self.store
+                .remove_ban(app, group, u)
+                .await
+                .map_err(store_err)?;
             room.bans.lock().remove(u);
         }
         Ok(())
@@ -141,7 +166,10 @@ impl Engine {
             .await
             .map_err(store_err)?
             .into_iter()
-            .map(|r| BanInfo { user: r.user, until: r.until })
+            .map(|r| BanInfo {
+                user: r.user,
+                until: r.until,
+            })
             .collect())
     }
 }

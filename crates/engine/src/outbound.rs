@@ -46,7 +46,10 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(class: FrameClass, text: String) -> Self {
-        Self { class, text: Bytes::from(text) }
+        Self {
+            class,
+            text: Bytes::from(text),
+        }
     }
 
     pub fn control(text: String) -> Self {
@@ -76,7 +79,10 @@ pub struct QueueLimits {
 
 impl Default for QueueLimits {
     fn default() -> Self {
-        Self { capacity: 512, stall_limit: Duration::from_secs(10) }
+        Self {
+            capacity: 512,
+            stall_limit: Duration::from_secs(10),
+        }
     }
 }
 
@@ -244,7 +250,10 @@ mod tests {
     }
 
     fn limits(capacity: usize) -> QueueLimits {
-        QueueLimits { capacity, stall_limit: Duration::from_secs(5) }
+        QueueLimits {
+            capacity,
+            stall_limit: Duration::from_secs(5),
+        }
     }
 
     #[tokio::test]
@@ -256,7 +265,10 @@ mod tests {
         q.push(&msg(Priority::Low, "4"));
         let mut out = Vec::new();
         q.next_batch(&mut out).await.expect("open");
-        let texts: Vec<_> = out.iter().map(|b| String::from_utf8_lossy(b).to_string()).collect();
+        let texts: Vec<_> = out
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).to_string())
+            .collect();
         assert_eq!(texts, ["1", "2", "3", "4"]);
     }
 
@@ -266,16 +278,31 @@ mod tests {
         q.push(&msg(Priority::Lowest, "a"));
         q.push(&msg(Priority::Normal, "b"));
         q.push(&msg(Priority::Low, "c"));
-        assert_eq!(q.push(&msg(Priority::High, "d")), Pushed::QueuedEvicting(FrameClass::Message(Priority::Lowest)));
-        assert_eq!(q.push(&msg(Priority::High, "e")), Pushed::QueuedEvicting(FrameClass::Message(Priority::Low)));
-        assert_eq!(q.push(&msg(Priority::Normal, "f")), Pushed::QueuedEvicting(FrameClass::Message(Priority::Normal)));
-        assert_eq!(q.push(&msg(Priority::Normal, "g")), Pushed::QueuedEvicting(FrameClass::Message(Priority::Normal)));
+        assert_eq!(
+            q.push(&msg(Priority::High, "d")),
+            Pushed::QueuedEvicting(FrameClass::Message(Priority::Lowest))
+        );
+        assert_eq!(
+            q.push(&msg(Priority::High, "e")),
+            Pushed::QueuedEvicting(FrameClass::Message(Priority::Low))
+        );
+        assert_eq!(
+            q.push(&msg(Priority::Normal, "f")),
+            Pushed::QueuedEvicting(FrameClass::Message(Priority::Normal))
+        );
+        assert_eq!(
+            q.push(&msg(Priority::Normal, "g")),
+            Pushed::QueuedEvicting(FrameClass::Message(Priority::Normal))
+        );
         assert_eq!(q.push(&msg(Priority::Low, "h")), Pushed::Dropped);
         // Control frames are never evicted nor counted against message capacity.
         assert_eq!(q.push(&Frame::control("r".into())), Pushed::Queued);
         let mut out = Vec::new();
         q.next_batch(&mut out).await.expect("open");
-        let texts: Vec<_> = out.iter().map(|b| String::from_utf8_lossy(b).to_string()).collect();
+        let texts: Vec<_> = out
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).to_string())
+            .collect();
         assert_eq!(texts, ["d", "e", "g", "r"]);
     }
 
@@ -288,9 +315,14 @@ mod tests {
             q.push_at(&msg(Priority::Normal, "b"), t0),
             Pushed::QueuedEvicting(FrameClass::Message(Priority::Normal))
         );
-        assert_eq!(q.push_at(&msg(Priority::Normal, "c"), t0 + Duration::from_secs(6)), Pushed::Closed);
+        assert_eq!(
+            q.push_at(&msg(Priority::Normal, "c"), t0 + Duration::from_secs(6)),
+            Pushed::Closed
+        );
         let mut out = Vec::new();
-        q.next_batch(&mut out).await.expect("queued frames are still written");
+        q.next_batch(&mut out)
+            .await
+            .expect("queued frames are still written");
         assert_eq!(out.len(), 1);
         let err = q.next_batch(&mut out).await.expect_err("closed");
         assert_eq!(err.0, KickReason::SlowConsumer);

@@ -67,7 +67,11 @@ impl Dedup {
     }
 
     pub fn remember(&mut self, sender: &UserId, random: u32, seq: u64, time: i64) {
-        if self.seen.insert((sender.clone(), random), (seq, time)).is_none() {
+        if self
+            .seen
+            .insert((sender.clone(), random), (seq, time))
+            .is_none()
+        {
             self.order.push_back((time, sender.clone(), random));
         }
     }
@@ -110,7 +114,10 @@ impl Room {
             )),
             gate_polling: AtomicBool::new(false),
             // Numbers below the stored ceiling may have been used before a restart.
-            seq: tokio::sync::Mutex::new(SeqBlock { next: ceiling + 1, ceiling }),
+            seq: tokio::sync::Mutex::new(SeqBlock {
+                next: ceiling + 1,
+                ceiling,
+            }),
             dedup: Mutex::new(Dedup::default()),
             write_lock: tokio::sync::Mutex::new(()),
             destroyed: AtomicBool::new(false),
@@ -161,7 +168,14 @@ impl Room {
             Some(u) => *m.users.entry(u.clone()).or_default() += 1,
             None => m.guests += 1,
         }
-        m.by_session.insert(session.id, Member { session: session.clone(), user, join_time: now });
+        m.by_session.insert(
+            session.id,
+            Member {
+                session: session.clone(),
+                user,
+                join_time: now,
+            },
+        );
         true
     }
 
@@ -199,11 +213,18 @@ impl Room {
             .map(|(id, _)| *id)
             .collect();
         m.users.remove(user);
-        ids.into_iter().filter_map(|id| m.by_session.remove(&id).map(|mem| mem.session)).collect()
+        ids.into_iter()
+            .filter_map(|id| m.by_session.remove(&id).map(|mem| mem.session))
+            .collect()
     }
 
     pub(crate) fn all_sessions(&self) -> Vec<SessionRef> {
-        self.members.read().by_session.values().map(|m| m.session.clone()).collect()
+        self.members
+            .read()
+            .by_session
+            .values()
+            .map(|m| m.session.clone())
+            .collect()
     }
 
     /// The `limit` most recent logged-in joiners still in the room, newest first, one entry

@@ -42,7 +42,10 @@ impl Session {
         Self {
             id,
             queue: OutboundQueue::new(limits),
-            state: Mutex::new(SessionState { identity: Identity::Anonymous, rooms: Vec::new() }),
+            state: Mutex::new(SessionState {
+                identity: Identity::Anonymous,
+                rooms: Vec::new(),
+            }),
         }
     }
 

@@ -9,7 +9,14 @@ use liveroom_core::{GroupId, UserId};
 
 use crate::outbound::{Frame, FrameClass};
 
-fn elem_frame(op: &str, group: &GroupId, time: i64, msg_type: &str, content: Value, priority: Priority) -> Frame {
+fn elem_frame(
+    op: &str,
+    group: &GroupId,
+    time: i64,
+    msg_type: &str,
+    content: Value,
+    priority: Priority,
+) -> Frame {
     let v = json!({
         "op": op,
         "GroupId": group.as_str(),
@@ -53,7 +60,13 @@ pub fn quit(group: &GroupId, time: i64, user: &UserId, member_num: usize) -> Fra
 }
 
 /// Members removed by a ban.
-pub fn kicked(group: &GroupId, time: i64, operator: &str, users: &[UserId], duration: u64) -> Frame {
+pub fn kicked(
+    group: &GroupId,
+    time: i64,
+    operator: &str,
+    users: &[UserId],
+    duration: u64,
+) -> Frame {
     let list: Vec<Value> = users
         .iter()
         .map(|u| json!({"Member_Account": u.as_str(), "BanTime": duration}))
@@ -67,7 +80,13 @@ pub fn kicked(group: &GroupId, time: i64, operator: &str, users: &[UserId], dura
 }
 
 /// Members muted (`MuteTime` > 0 seconds) or unmuted (`MuteTime` 0).
-pub fn muted(group: &GroupId, time: i64, operator: &str, users: &[UserId], mute_secs: u64) -> Frame {
+pub fn muted(
+    group: &GroupId,
+    time: i64,
+    operator: &str,
+    users: &[UserId],
+    mute_secs: u64,
+) -> Frame {
     let list: Vec<Value> = users
         .iter()
         .map(|u| json!({"Member_Account": u.as_str(), "MuteTime": mute_secs}))
@@ -92,19 +111,40 @@ pub fn profile_changed(group: &GroupId, time: i64, operator: &str, changes: Vec<
 }
 
 fn notice(group: &GroupId, time: i64, content: Value) -> Frame {
-    elem_frame("system", group, time, "TIMGroupSystemNoticeElem", content, Priority::High)
+    elem_frame(
+        "system",
+        group,
+        time,
+        "TIMGroupSystemNoticeElem",
+        content,
+        Priority::High,
+    )
 }
 
 pub fn custom_notice(group: &GroupId, time: i64, operator: &str, text: &str) -> Frame {
-    notice(group, time, json!({"OpType": system::CUSTOM, "Operator_Account": operator, "Content": text}))
+    notice(
+        group,
+        time,
+        json!({"OpType": system::CUSTOM, "Operator_Account": operator, "Content": text}),
+    )
 }
 
 pub fn dismissed(group: &GroupId, time: i64, operator: &str) -> Frame {
-    notice(group, time, json!({"OpType": system::DISMISSED, "Operator_Account": operator}))
+    notice(
+        group,
+        time,
+        json!({"OpType": system::DISMISSED, "Operator_Account": operator}),
+    )
 }
 
 /// Sent to a banned user's own sessions before they are removed.
-pub fn kicked_out(group: &GroupId, time: i64, operator: &str, duration: u64, reason: &str) -> Frame {
+pub fn kicked_out(
+    group: &GroupId,
+    time: i64,
+    operator: &str,
+    duration: u64,
+    reason: &str,
+) -> Frame {
     notice(
         group,
         time,

@@ -1,1 +1,108 @@
-//! placeholder
+//! Liveroom server: wires the engine to its two doors and runs them.
+//!
+//! Layout:
+//! - [`config`]: the typed configuration (defaults < file < env < flags).
+//! - [`gateway`]: the client WebSocket protocol at `/ws`.
+//! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
+//!   resource (accounts, profile, groups, members, messages, moderation, extension).
+//! - [`bootstrap`]: start-up: the store, the apps, the development app and its banner.
+//! - `main.rs`: the `liveroom` binary (`serve`, `usersig`, `config print`).
+
+pub mod bootstrap;
+pub mod config;
+pub mod gateway;
+pub mod rest;
+
+use axum::routing::{get, post};
+use axum::Router;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
+
+use liveroom_engine::Engine;
+
+pub use config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub config: Arc<Config>,
+    pub metrics: PrometheusHandle,
+    /// Live WebSocket connections, so shutdown can wait for them to drain.
+    pub connections: TaskTracker,
+}
+
+/// The process-wide Prometheus recorder (installed once, shared by every server in the
+/// process, e.g. in tests).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (a test harness); ours still renders.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The HTTP router: REST, WebSocket, metrics and a health check.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/v4/{service}/{command}", post(rest::dispatch))
+        .route("/ws", get(gateway::ws))
+        .route("/metrics", get(render_metrics))
+        .route("/healthz", get(|| async { "ok" }))
+        .with_state(state)
+}
+
+/// `GET /metrics`
+async fn render_metrics(axum::extract::State(state): axum::extract::State<AppState>) -> String {
+    liveroom_engine::metrics::sessions(state.engine.session_count());
+    state.metrics.render()
+}
+
+/// Serves on an already-bound listener until `shutdown` resolves, then closes every
+/// connection cleanly (queued frames are written, then a `kicked` frame with reason
+/// `shutdown` and a close frame) and waits up to the grace period for them.
+pub async fn run(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    config: Arc<Config>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let connections = TaskTracker::new();
+    let state = AppState {
+        engine: engine.clone(),
+        config: config.clone(),
+        metrics: metrics_handle(),
+        connections: connections.clone(),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let http = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let closer = {
+        let engine = engine.clone();
+        let mut stop_rx = stop_rx.clone();
+        async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+            engine.close_all("the server is shutting down");
+        }
+    };
+    let (served, ()) = tokio::join!(http, closer);
+    connections.close();
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    if tokio::time::timeout(grace, connections.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown grace period");
+    }
+    served
+}

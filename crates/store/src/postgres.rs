@@ -99,7 +99,15 @@ mod tests {
     fn schema_names() {
         assert!(validate_schema_name("lr_test_0a1b").is_ok());
         assert!(validate_schema_name("liveroom").is_ok());
-        for bad in ["", "Upper", "semi;colon", "quo\"te", "1abc", "spa ce", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "Upper",
+            "semi;colon",
+            "quo\"te",
+            "1abc",
+            "spa ce",
+            &"a".repeat(64),
+        ] {
             assert!(validate_schema_name(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -71,7 +71,10 @@ pub(crate) struct AppRow {
 impl AppRow {
     pub(crate) fn into_record(self) -> StoreResult<AppRecord> {
         let settings = serde_json::from_str(&self.settings).map_err(|e| {
-            StoreError::Backend(format!("settings of app {} are not valid: {e}", self.sdkappid))
+            StoreError::Backend(format!(
+                "settings of app {} are not valid: {e}",
+                self.sdkappid
+            ))
         })?;
         Ok(AppRecord {
             id: AppId(from_db(self.sdkappid, "app id")?),
@@ -138,8 +141,7 @@ impl GroupRow {
             notification: self.notification,
             face_url: self.face_url,
             max_member_num: from_db(self.max_member_num, "max_member_num")?,
-            apply_join_option: ApplyJoinOption::parse(&self.apply_join_option)
-                .map_err(backend)?,
+            apply_join_option: ApplyJoinOption::parse(&self.apply_join_option).map_err(backend)?,
             mute_all: self.mute_all,
             create_time: self.create_time,
             info_seq: from_db(self.info_seq, "info_seq")?,
@@ -323,10 +325,7 @@ mod tests {
     #[test]
     fn integer_conversions_are_checked() {
         assert_eq!(to_db(5, "x").ok(), Some(5));
-        assert!(matches!(
-            to_db(u64::MAX, "x"),
-            Err(StoreError::Backend(_))
-        ));
+        assert!(matches!(to_db(u64::MAX, "x"), Err(StoreError::Backend(_))));
         assert_eq!(from_db::<u64>(7, "x").ok(), Some(7));
         assert!(from_db::<u64>(-1, "x").is_err());
         assert!(from_db::<u32>(i64::from(u32::MAX) + 1, "x").is_err());

@@ -55,6 +55,42 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// Runs a mute or ban `DELETE` keyed by `$1` app, `$2` group, `$3` user.
+            async fn remove_restriction(
+                pool: &sqlx::Pool<$db>,
+                sql: &str,
+                app: AppId,
+                group: &GroupId,
+                user: &UserId,
+            ) -> StoreResult<()> {
+                sqlx::query(sql)
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(user.as_str())
+                    .execute(pool)
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+
+            /// Runs a mute or ban `SELECT` keyed by `$1` app, `$2` group, `$3` now.
+            async fn list_restrictions(
+                pool: &sqlx::Pool<$db>,
+                sql: &str,
+                app: AppId,
+                group: &GroupId,
+                now: i64,
+            ) -> StoreResult<Vec<Restriction>> {
+                let rows = sqlx::query_as::<_, RestrictionRow>(sql)
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(now)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(backend)?;
+                Ok(rows.into_iter().map(RestrictionRow::into_record).collect())
+            }
+
             #[async_trait]
             impl Store for $store {
                 async fn put_app(&self, app: &AppRecord) -> StoreResult<()> {
@@ -257,8 +293,9 @@ macro_rules! impl_store {
                 ) -> StoreResult<Option<GroupRecord>> {
                     let app = app_key(app)?;
                     let mut tx = self.pool.begin().await.map_err(backend)?;
-                    let sql =
-                        format!("SELECT {GROUP_COLUMNS} FROM groups WHERE app = $1 AND group_id = $2");
+                    let sql = format!(
+                        "SELECT {GROUP_COLUMNS} FROM groups WHERE app = $1 AND group_id = $2"
+                    );
                     let row = sqlx::query_as::<_, GroupRow>(&sql)
                         .bind(app)
                         .bind(id.as_str())
@@ -451,16 +488,9 @@ macro_rules! impl_store {
                     group: &GroupId,
                     user: &UserId,
                 ) -> StoreResult<()> {
-                    sqlx::query(
-                        "DELETE FROM group_mutes WHERE app = $1 AND group_id = $2 AND user_id = $3",
-                    )
-                    .bind(app_key(app)?)
-                    .bind(group.as_str())
-                    .bind(user.as_str())
-                    .execute(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(())
+                    let sql = "DELETE FROM group_mutes \
+                               WHERE app = $1 AND group_id = $2 AND user_id = $3";
+                    remove_restriction(&self.pool, sql, app, group, user).await
                 }
 
                 async fn list_mutes(
@@ -469,17 +499,10 @@ macro_rules! impl_store {
                     group: &GroupId,
                     now: i64,
                 ) -> StoreResult<Vec<Restriction>> {
-                    let rows = sqlx::query_as::<_, RestrictionRow>(
-                        "SELECT user_id, until, '' AS reason FROM group_mutes \
-                         WHERE app = $1 AND group_id = $2 AND until > $3 ORDER BY user_id",
-                    )
-                    .bind(app_key(app)?)
-                    .bind(group.as_str())
-                    .bind(now)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(rows.into_iter().map(RestrictionRow::into_record).collect())
+                    let sql = "SELECT user_id, until, '' AS reason FROM group_mutes \
+                               WHERE app = $1 AND group_id = $2 AND until > $3 \
+                               ORDER BY user_id";
+                    list_restrictions(&self.pool, sql, app, group, now).await
                 }
 
                 async fn set_ban(
@@ -511,16 +534,9 @@ macro_rules! impl_store {
                     group: &GroupId,
                     user: &UserId,
                 ) -> StoreResult<()> {
-                    sqlx::query(
-                        "DELETE FROM group_bans WHERE app = $1 AND group_id = $2 AND user_id = $3",
-                    )
-                    .bind(app_key(app)?)
-                    .bind(group.as_str())
-                    .bind(user.as_str())
-                    .execute(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(())
+                    let sql = "DELETE FROM group_bans \
+                               WHERE app = $1 AND group_id = $2 AND user_id = $3";
+                    remove_restriction(&self.pool, sql, app, group, user).await
                 }
 
                 async fn list_bans(
@@ -529,18 +545,10 @@ macro_rules! impl_store {
                     group: &GroupId,
                     now: i64,
                 ) -> StoreResult<Vec<Restriction>> {
-                    let rows = sqlx::query_as::<_, RestrictionRow>(
-                        "SELECT user_id, until, reason FROM group_bans \
-                         WHERE app = $1 AND group_id = $2 AND until > $3 \
-                         ORDER BY until, user_id",
-                    )
-                    .bind(app_key(app)?)
-                    .bind(group.as_str())
-                    .bind(now)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend)?;
-                    Ok(rows.into_iter().map(RestrictionRow::into_record).collect())
+                    let sql = "SELECT user_id, until, reason FROM group_bans \
+                               WHERE app = $1 AND group_id = $2 AND until > $3 \
+                               ORDER BY until, user_id";
+                    list_restrictions(&self.pool, sql, app, group, now).await
                 }
 
                 async fn append_history(

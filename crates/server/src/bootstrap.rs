@@ -1,0 +1,84 @@
+//! Start-up: open the store, create the engine, define the configured apps, and on first
+//! start create a development app and print how to use it.
+
+use std::sync::Arc;
+
+use liveroom_core::time::unix_secs;
+use liveroom_core::usersig;
+use liveroom_core::AppId;
+use liveroom_engine::{Engine, EngineConfig};
+
+use crate::config::Config;
+
+/// The first SDKAppID handed to a generated development app.
+const DEV_APP_BASE: u64 = 1_400_000_000;
+
+pub struct Started {
+    pub engine: Arc<Engine>,
+    /// The development app (when no app is configured): its id, key and whether it was
+    /// created on this start.
+    pub dev_app: Option<(AppId, String, bool)>,
+}
+
+pub async fn start(config: &Config) -> Result<Started, String> {
+    let store = liveroom_store::connect(config.database_url.as_deref(), &config.data_dir)
+        .await
+        .map_err(|e| format!("cannot open the store: {e}"))?;
+    let engine_config = EngineConfig {
+        queue: liveroom_engine::outbound::QueueLimits {
+            capacity: config.gateway.queue_capacity.max(1),
+            stall_limit: std::time::Duration::from_secs(config.gateway.stall_limit_secs),
+        },
+    };
+    let engine = Engine::new(store, engine_config)
+        .await
+        .map_err(|e| format!("cannot start the engine: {e}"))?;
+    for app in &config.apps {
+        let settings = config.settings_for(app)?;
+        engine
+            .ensure_app(AppId(app.sdkappid), Some(app.secret_key.clone()), settings)
+            .await
+            .map_err(|e| format!("cannot define app {}: {e}", app.sdkappid))?;
+    }
+    let mut dev_app = None;
+    if config.apps.is_empty() {
+        match engine.apps.ids().first() {
+            Some(&id) => {
+                let app = engine.app(id).map_err(|e| e.to_string())?;
+                dev_app = Some((id, app.secret_key().to_string(), false));
+            }
+            None => {
+                let id = AppId(DEV_APP_BASE + rand::random::<u32>() as u64 % 100_000_000);
+                let (record, _) = engine
+                    .ensure_app(id, None, config.app_defaults.clone())
+                    .await
+                    .map_err(|e| format!("cannot create the development app: {e}"))?;
+                dev_app = Some((id, record.secret_key, true));
+            }
+        }
+    }
+    Ok(Started { engine, dev_app })
+}
+
+/// What a developer needs to start: the app, its key, an admin UserSig and a curl command.
+pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
+    let title = if created {
+        "Liveroom development app created"
+    } else {
+        "Liveroom development app"
+    };
+    let sig = usersig::generate(
+        app.0,
+        key,
+        "administrator",
+        usersig::DEFAULT_EXPIRE_SECS,
+        unix_secs(),
+    );
+    let base = format!("http://{}", config.http_addr);
+    let q =
+        format!("sdkappid={app}&identifier=administrator&usersig={sig}&random=1&contenttype=json");
+    format!(
+        "\n  {title}\n\n  SDKAppID        {app}\n  Secret key      {key}\n  Admin           administrator\n  Admin UserSig   {sig}\n\n  Create a room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/create_group?{q}' \\\n      -d '{{\"Type\":\"AVChatRoom\",\"GroupId\":\"demo\",\"Name\":\"Demo room\",\"Owner_Account\":\"administrator\"}}'\n\n  Send a message into it:\n    curl -s -X POST '{base}/v4/group_open_http_svc/send_group_msg?{q}' \\\n      -d '{{\"GroupId\":\"demo\",\"Random\":1,\"MsgBody\":[{{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{{\"Text\":\"hello\"}}}}]}}'\n\n  WebSocket clients connect to ws://{addr}/ws (docs/protocol.md).\n  Mint user tickets with: liveroom usersig --sdkappid {app} --key {key} --user <UserID>\n",
+        addr = config.http_addr
+    )
+}

@@ -1,0 +1,215 @@
+//! The typed configuration. Precedence: defaults < TOML file (`--config`) < environment
+//! (`LIVEROOM_*`) < command-line flags. `liveroom config print` shows the result.
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use liveroom_core::app::AppSettings;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address for HTTP: the REST API (/v4/...), the WebSocket (/ws) and /metrics.
+    pub http_addr: SocketAddr,
+    /// Directory for the embedded SQLite database.
+    pub data_dir: PathBuf,
+    /// `postgres://...` selects PostgreSQL; absent means SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Log filter, in `tracing` EnvFilter syntax (e.g. `info,liveroom_engine=debug`).
+    pub log: String,
+    /// Settings every app starts from; `[[apps]]` entries override them per app.
+    pub app_defaults: AppSettings,
+    /// Apps to define at start-up (idempotent). `LIVEROOM_SDKAPPID` and
+    /// `LIVEROOM_SECRET_KEY` add one more.
+    pub apps: Vec<AppConfig>,
+    /// Client connection limits.
+    pub gateway: GatewayConfig,
+    /// Seconds to wait for connections to drain on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    pub sdkappid: u64,
+    pub secret_key: String,
+    /// Overrides of `app_defaults` for this app (a partial table).
+    #[serde(default)]
+    pub settings: toml::Table,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// A connection that sends nothing (not even a ping) for this long is closed.
+    pub idle_timeout_secs: u64,
+    /// Message frames queued per connection before the least important are dropped.
+    pub queue_capacity: usize,
+    /// A connection whose queue stays full this long is closed as a slow consumer.
+    pub stall_limit_secs: u64,
+    /// Requests per second a connection may make (burst of twice that).
+    pub requests_per_sec: u32,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 60,
+            queue_capacity: 512,
+            stall_limit_secs: 10,
+            requests_per_sec: 50,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./liveroom-data"),
+            database_url: None,
+            log: "info".into(),
+            app_defaults: AppSettings::default(),
+            apps: Vec::new(),
+            gateway: GatewayConfig::default(),
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+/// Environment variables read by [`Config::load`].
+pub const ENV_VARS: &[&str] = &[
+    "LIVEROOM_HTTP_ADDR",
+    "LIVEROOM_DATA_DIR",
+    "LIVEROOM_DATABASE_URL",
+    "LIVEROOM_SDKAPPID",
+    "LIVEROOM_SECRET_KEY",
+    "LIVEROOM_LOG",
+];
+
+impl Config {
+    /// Loads defaults, then the file (if any), then the environment given by `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| format!("config file {}: {e}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = env("LIVEROOM_HTTP_ADDR") {
+            config.http_addr = v
+                .parse()
+                .map_err(|e| format!("LIVEROOM_HTTP_ADDR {v:?}: {e}"))?;
+        }
+        if let Some(v) = env("LIVEROOM_DATA_DIR") {
+            config.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env("LIVEROOM_DATABASE_URL") {
+            config.database_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = env("LIVEROOM_LOG") {
+            config.log = v;
+        }
+        match (env("LIVEROOM_SDKAPPID"), env("LIVEROOM_SECRET_KEY")) {
+            (Some(id), Some(key)) => {
+                let sdkappid = id
+                    .parse()
+                    .map_err(|e| format!("LIVEROOM_SDKAPPID {id:?}: {e}"))?;
+                if key.is_empty() {
+                    return Err("LIVEROOM_SECRET_KEY is empty".into());
+                }
+                config.apps.retain(|a| a.sdkappid != sdkappid);
+                config.apps.push(AppConfig {
+                    sdkappid,
+                    secret_key: key,
+                    settings: toml::Table::new(),
+                });
+            }
+            (None, None) => {}
+            _ => {
+                return Err("set both LIVEROOM_SDKAPPID and LIVEROOM_SECRET_KEY, or neither".into())
+            }
+        }
+        config
+            .app_defaults
+            .validate()
+            .map_err(|e| format!("app_defaults: {e}"))?;
+        for app in &config.apps {
+            config.settings_for(app)?;
+        }
+        Ok(config)
+    }
+
+    /// The effective settings of a configured app: `app_defaults` overlaid with its table.
+    pub fn settings_for(&self, app: &AppConfig) -> Result<AppSettings, String> {
+        let mut base = toml::Table::try_from(&self.app_defaults).map_err(|e| e.to_string())?;
+        for (k, v) in &app.settings {
+            base.insert(k.clone(), v.clone());
+        }
+        let settings: AppSettings = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e| format!("settings of app {}: {e}", app.sdkappid))?;
+        settings
+            .validate()
+            .map_err(|e| format!("settings of app {}: {e}", app.sdkappid))?;
+        Ok(settings)
+    }
+
+    /// The effective configuration as TOML, secrets included (it is for the operator).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn precedence_defaults_file_env() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("liveroom.toml");
+        std::fs::write(
+            &file,
+            "http_addr = \"127.0.0.1:9000\"\nlog = \"debug\"\n[app_defaults]\nroom_msgs_per_sec = 10\n[[apps]]\nsdkappid = 7\nsecret_key = \"k\"\nsettings = { history_count = 5 }\n",
+        )
+        .expect("write");
+        let env: HashMap<&str, &str> = [
+            ("LIVEROOM_HTTP_ADDR", "127.0.0.1:9100"),
+            ("LIVEROOM_SDKAPPID", "8"),
+            ("LIVEROOM_SECRET_KEY", "s"),
+        ]
+        .into_iter()
+        .collect();
+        let c = Config::load(Some(&file), |k| env.get(k).map(|v| v.to_string())).expect("loads");
+        assert_eq!(c.http_addr.port(), 9100);
+        assert_eq!(c.log, "debug");
+        assert_eq!(c.apps.len(), 2);
+        let s = c.settings_for(&c.apps[0]).expect("settings");
+        assert_eq!((s.room_msgs_per_sec, s.history_count), (10, 5));
+        let printed = c.to_toml();
+        let back: Config = toml::from_str(&printed).expect("printed config parses");
+        assert_eq!(back.http_addr.port(), 9100);
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        assert!(Config::load(None, |k| (k == "LIVEROOM_HTTP_ADDR")
+            .then(|| "nope".to_string()))
+        .is_err());
+        assert!(Config::load(None, |k| (k == "LIVEROOM_SDKAPPID")
+            .then(|| "1".to_string()))
+        .is_err());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[app_defaults]\nroom_msgs_per_sec = \"fast\"\n").expect("write");
+        assert!(Config::load(Some(&file), |_| None).is_err());
+        std::fs::write(&file, "unknown_key = 1\n").expect("write");
+        assert!(Config::load(Some(&file), |_| None).is_err());
+    }
+}

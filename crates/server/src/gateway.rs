@@ -1,0 +1,351 @@
+//! The WebSocket gateway (`/ws`): one task reads requests and calls the engine, one task
+//! writes whatever the session's outbound queue holds, all of it per wake-up with a single
+//! flush. docs/protocol.md describes the frames.
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use liveroom_core::group::Priority;
+use liveroom_core::message::MsgBody;
+use liveroom_core::protocol::{
+    KickReason, Kicked, Op, Push, Reply, Request, MAX_CLIENT_FRAME_BYTES,
+};
+use liveroom_core::{Error, Service};
+use liveroom_engine::outbound::Frame;
+use liveroom_engine::session::SessionRef;
+use liveroom_engine::{Engine, SendRequest, Sender};
+
+use crate::AppState;
+
+/// Frames larger than this close the connection at the protocol level; frames between
+/// `MAX_CLIENT_FRAME_BYTES` and this get a coded error reply.
+const HARD_FRAME_LIMIT: usize = 64 * 1024;
+
+/// `GET /ws`
+pub async fn ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| {
+            let tracker = state.connections.clone();
+            tracker.track_future(connection(state, socket))
+        })
+}
+
+async fn connection(state: AppState, socket: WebSocket) {
+    let engine = state.engine.clone();
+    let session = engine.open_session();
+    let (mut sink, mut stream) = socket.split();
+
+    let writer_session = session.clone();
+    let writer = tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(64);
+        loop {
+            batch.clear();
+            match writer_session.queue.next_batch(&mut batch).await {
+                Ok(()) => {
+                    for bytes in batch.drain(..) {
+                        let Ok(text) = Utf8Bytes::try_from(bytes) else {
+                            continue;
+                        };
+                        if sink.feed(Message::Text(text)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if sink.flush().await.is_err() {
+                        return;
+                    }
+                }
+                Err((reason, info)) => {
+                    if reason == KickReason::SlowConsumer {
+                        liveroom_engine::metrics::slow_consumer_closed();
+                    }
+                    let kicked = Push::Kicked(Kicked {
+                        reason,
+                        info: info.clone(),
+                    });
+                    if let Ok(text) = serde_json::to_string(&kicked) {
+                        let _ = sink.feed(Message::Text(text.into())).await;
+                    }
+                    let code = match reason {
+                        KickReason::Shutdown => 1001,
+                        KickReason::SlowConsumer => 1008,
+                        _ => 1000,
+                    };
+                    let close = CloseFrame {
+                        code,
+                        reason: Utf8Bytes::from(close_reason(reason)),
+                    };
+                    let _ = sink.send(Message::Close(Some(close))).await;
+                    return;
+                }
+            }
+        }
+    });
+
+    let idle = Duration::from_secs(state.config.gateway.idle_timeout_secs.max(1));
+    let mut limiter = RequestLimiter::new(state.config.gateway.requests_per_sec);
+    loop {
+        let next = tokio::time::timeout(idle, stream.next()).await;
+        let msg = match next {
+            Err(_) => {
+                session.kick(KickReason::IdleTimeout, "no frame within the idle timeout");
+                break;
+            }
+            Ok(None) | Ok(Some(Err(_))) => break,
+            Ok(Some(Ok(msg))) => msg,
+        };
+        match msg {
+            Message::Text(text) => {
+                if !limiter.allow() {
+                    reply_err(&session, None, &Error::RateLimited);
+                    if limiter.rejected > 1000 {
+                        session.kick(KickReason::SlowConsumer, "too many requests");
+                        break;
+                    }
+                    continue;
+                }
+                handle_text(&engine, &session, text.as_str()).await;
+            }
+            Message::Binary(_) => reply_err(
+                &session,
+                None,
+                &Error::InvalidParameter(
+                    "frames are JSON text; binary frames are not accepted".into(),
+                ),
+            ),
+            Message::Close(_) => break,
+            // Pings are answered by the WebSocket layer; any frame counts as activity.
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
+        if session.queue.is_closed() {
+            break;
+        }
+    }
+    engine.close_session(&session).await;
+    session
+        .queue
+        .close(KickReason::Shutdown, "connection closed");
+    let _ = writer.await;
+}
+
+fn close_reason(reason: KickReason) -> &'static str {
+    match reason {
+        KickReason::MultiLogin => "multi_login",
+        KickReason::IdleTimeout => "idle_timeout",
+        KickReason::SlowConsumer => "slow_consumer",
+        KickReason::Shutdown => "shutdown",
+        KickReason::AccountKicked => "account_kicked",
+    }
+}
+
+struct RequestLimiter {
+    rate: f64,
+    tokens: f64,
+    last: Instant,
+    rejected: u32,
+}
+
+impl RequestLimiter {
+    fn new(per_sec: u32) -> Self {
+        let rate = per_sec.max(1) as f64;
+        Self {
+            rate,
+            tokens: rate * 2.0,
+            last: Instant::now(),
+            rejected: 0,
+        }
+    }
+
+    fn allow(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate)
+            .min(self.rate * 2.0);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.rejected += 1;
+            false
+        }
+    }
+}
+
+fn push_reply(
+    session: &SessionRef,
+    id: Option<u64>,
+    code: i32,
+    info: String,
+    data: Map<String, Value>,
+) {
+    let reply = Push::Reply(Reply {
+        id,
+        error_code: code,
+        error_info: info,
+        data,
+    });
+    if let Ok(text) = serde_json::to_string(&reply) {
+        session.push(&Frame::control(text));
+    }
+}
+
+fn reply_ok(session: &SessionRef, id: Option<u64>, data: Value) {
+    let data = match data {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    push_reply(session, id, 0, String::new(), data);
+}
+
+fn reply_err(session: &SessionRef, id: Option<u64>, e: &Error) {
+    push_reply(
+        session,
+        id,
+        e.code(Service::Group),
+        e.to_string(),
+        Map::new(),
+    );
+}
+
+/// The request id, if the frame is JSON with a numeric `id`, so errors can be matched.
+fn salvage_id(text: &str) -> Option<u64> {
+    serde_json::from_str::<Value>(text)
+        .ok()?
+        .get("id")?
+        .as_u64()
+}
+
+async fn handle_text(engine: &Arc<Engine>, session: &SessionRef, text: &str) {
+    if text.len() > MAX_CLIENT_FRAME_BYTES {
+        let e = Error::FrameTooLarge {
+            size: text.len(),
+            limit: MAX_CLIENT_FRAME_BYTES,
+        };
+        reply_err(session, salvage_id(text), &e);
+        return;
+    }
+    let req: Request = match serde_json::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let err = if serde_json::from_str::<Value>(text).is_err() {
+                Error::BodyNotJson(e.to_string())
+            } else {
+                Error::InvalidParameter(format!("bad request frame: {e}"))
+            };
+            reply_err(session, salvage_id(text), &err);
+            return;
+        }
+    };
+    let id = req.id;
+    match dispatch(engine, session, req.op).await {
+        Ok((data, after)) => {
+            reply_ok(session, id, data);
+            for frame in &after {
+                session.push(frame);
+            }
+        }
+        Err(e) => reply_err(session, id, &e),
+    }
+}
+
+/// Runs one request; returns the reply data and frames to queue after the reply.
+async fn dispatch(
+    engine: &Arc<Engine>,
+    session: &SessionRef,
+    op: Op,
+) -> Result<(Value, Vec<Frame>), Error> {
+    let data: Result<Value, Error> = match op {
+        Op::Login {
+            sdk_app_id,
+            user_id,
+            user_sig,
+            platform,
+        } => {
+            let info = engine
+                .login(
+                    session,
+                    sdk_app_id,
+                    &user_id,
+                    &user_sig,
+                    platform.as_deref(),
+                )
+                .await?;
+            Ok(json!({"UserID": info.user.as_str(), "NickName": info.nick, "Avatar": info.avatar}))
+        }
+        Op::Guest { sdk_app_id } => {
+            engine.guest(session, sdk_app_id).await?;
+            Ok(json!({}))
+        }
+        Op::Logout => {
+            engine.logout(session).await;
+            Ok(json!({}))
+        }
+        Op::Join { group_id } => {
+            let info = engine.join(session, &group_id).await?;
+            let g = &info.group;
+            let custom: Vec<Value> = g
+                .custom
+                .iter()
+                .map(|(k, v)| json!({"Key": k, "Value": v}))
+                .collect();
+            let reply = json!({
+                "GroupId": g.id.as_str(),
+                "Type": g.group_type.as_str(),
+                "Name": g.name,
+                "Introduction": g.introduction,
+                "Notification": g.notification,
+                "FaceUrl": g.face_url,
+                "Owner_Account": g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
+                "MemberNum": info.member_num,
+                "MuteAllMember": if g.mute_all { "On" } else { "Off" },
+                "AppDefinedData": custom,
+                "MuteRemaining": info.mute_remaining,
+                "Left": info.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+            });
+            // History follows the reply, so the client knows the room before its messages.
+            return Ok((reply, info.history));
+        }
+        Op::Quit { group_id } => {
+            engine.quit(session, &group_id).await?;
+            Ok(json!({}))
+        }
+        Op::Send {
+            group_id,
+            msg_body,
+            priority,
+            cloud_custom_data,
+            random,
+        } => {
+            let me = session.require_user()?;
+            let group = liveroom_core::GroupId::parse(&group_id)?;
+            let body = MsgBody::parse(&msg_body)?;
+            let priority = priority
+                .as_deref()
+                .map(Priority::parse)
+                .transpose()?
+                .unwrap_or_default();
+            let receipt = engine
+                .send_group_msg(
+                    me.app,
+                    SendRequest {
+                        group,
+                        sender: Sender::Session(session.clone()),
+                        body,
+                        priority,
+                        cloud_custom_data: cloud_custom_data.unwrap_or_default(),
+                        random,
+                    },
+                )
+                .await?;
+            Ok(json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}))
+        }
+        Op::Ping => Ok(json!({"Pong": true})),
+    };
+    Ok((data?, Vec::new()))
+}

@@ -1,0 +1,201 @@
+//! Group messages from the business backend: send, system notifications, broadcasts and
+//! the short history.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use liveroom_core::group::Priority;
+use liveroom_core::message::MsgBody;
+use liveroom_core::{Error, UserId};
+use liveroom_engine::{SendRequest, Sender};
+
+use super::{group_id, parse, user_ids, Cx};
+
+#[derive(Deserialize)]
+struct SendGroupMsg {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Random")]
+    random: Option<u32>,
+    #[serde(rename = "MsgPriority")]
+    priority: Option<String>,
+    #[serde(rename = "MsgBody")]
+    msg_body: Value,
+    #[serde(rename = "From_Account")]
+    from_account: Option<String>,
+    #[serde(rename = "CloudCustomData", default)]
+    cloud_custom_data: String,
+}
+
+/// The sender a REST call acts as: `From_Account` (which must exist) or the admin itself.
+async fn sender(cx: &Cx, from: Option<&str>) -> Result<(UserId, String, String), Error> {
+    let user = match from {
+        Some(f) if !f.is_empty() => UserId::parse(f)?,
+        _ => cx.identifier.clone(),
+    };
+    let found = cx
+        .engine
+        .existing_accounts(cx.app_id(), std::slice::from_ref(&user))
+        .await?;
+    match found.into_iter().next() {
+        Some(u) => Ok((user, u.nick, u.face_url)),
+        None if cx.app.is_admin(&user) => Ok((user, String::new(), String::new())),
+        None => Err(Error::AccountNotFound(user.to_string())),
+    }
+}
+
+/// POST /v4/group_open_http_svc/send_group_msg
+pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: SendGroupMsg = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let body = MsgBody::parse(&req.msg_body)?;
+    let priority = req
+        .priority
+        .as_deref()
+        .map(Priority::parse)
+        .transpose()?
+        .unwrap_or_default();
+    let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
+    let is_app_admin = cx.app.is_admin(&from);
+    let receipt = cx
+        .engine
+        .send_group_msg(
+            cx.app_id(),
+            SendRequest {
+                group,
+                sender: Sender::Admin {
+                    from,
+                    nick,
+                    avatar,
+                    is_app_admin,
+                },
+                body,
+                priority,
+                cloud_custom_data: req.cloud_custom_data,
+                random: req.random,
+            },
+        )
+        .await?;
+    Ok(json!({
+        "MsgTime": receipt.msg_time,
+        "MsgSeq": receipt.msg_seq,
+        "MsgDropReason": receipt.drop_reason,
+    }))
+}
+
+#[derive(Deserialize)]
+struct SystemNotification {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Content")]
+    content: String,
+    #[serde(rename = "ToMembers_Account", default)]
+    to_members: Vec<String>,
+}
+
+/// POST /v4/group_open_http_svc/send_group_system_notification
+pub async fn send_group_system_notification(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: SystemNotification = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    if req.content.is_empty() {
+        return Err(Error::InvalidParameter("Content is required".into()));
+    }
+    let limit = cx.app.settings().max_message_bytes as usize;
+    if req.content.len() > limit {
+        return Err(Error::MessageTooLarge {
+            size: req.content.len(),
+            limit,
+        });
+    }
+    let to = user_ids(&req.to_members)?;
+    cx.engine
+        .system_notification(
+            cx.app_id(),
+            &group,
+            cx.identifier.as_str(),
+            &req.content,
+            &to,
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+struct Broadcast {
+    #[serde(rename = "From_Account")]
+    from_account: Option<String>,
+    #[serde(rename = "Random")]
+    random: Option<u32>,
+    #[serde(rename = "MsgBody")]
+    msg_body: Value,
+    #[serde(rename = "CloudCustomData", default)]
+    cloud_custom_data: String,
+}
+
+/// POST /v4/group_open_http_svc/send_broadcast_msg
+pub async fn send_broadcast_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: Broadcast = parse(body)?;
+    let body = MsgBody::parse(&req.msg_body)?;
+    let (from, _, _) = sender(cx, req.from_account.as_deref()).await?;
+    let (seq, time, _) = cx
+        .engine
+        .broadcast(
+            cx.app_id(),
+            &from,
+            &body,
+            &req.cloud_custom_data,
+            req.random.unwrap_or_else(rand::random),
+        )
+        .await?;
+    Ok(json!({"MsgSeq": seq, "MsgTime": time}))
+}
+
+#[derive(Deserialize)]
+struct GetSimple {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "ReqMsgSeq")]
+    req_msg_seq: Option<u64>,
+    #[serde(rename = "ReqMsgNumber")]
+    req_msg_number: u32,
+}
+
+/// Most messages one history call returns.
+const HISTORY_PAGE_MAX: u32 = 20;
+
+/// POST /v4/group_open_http_svc/group_msg_get_simple
+pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: GetSimple = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    if req.req_msg_number == 0 || req.req_msg_number > HISTORY_PAGE_MAX {
+        return Err(Error::InvalidParameter(format!(
+            "ReqMsgNumber is {}; it must be 1 to {HISTORY_PAGE_MAX}",
+            req.req_msg_number
+        )));
+    }
+    let (_, records) = cx
+        .engine
+        .group_history(cx.app_id(), &group, req.req_msg_seq, req.req_msg_number)
+        .await?;
+    let finished = records.len() < req.req_msg_number as usize;
+    let list: Vec<Value> = records
+        .into_iter()
+        .map(|r| {
+            let body: Value = serde_json::from_str(&r.body).unwrap_or(Value::Array(Vec::new()));
+            json!({
+                "From_Account": r.from_account.as_str(),
+                "IsPlaceMsg": 0,
+                "IsSystemMsg": 0,
+                "MsgBody": body,
+                "MsgPriority": r.priority.history_number(),
+                "MsgRandom": r.random,
+                "MsgSeq": r.msg_seq,
+                "MsgTimeStamp": r.msg_time,
+                "CloudCustomData": r.cloud_custom_data,
+            })
+        })
+        .collect();
+    Ok(
+        json!({"GroupId": group.as_str(), "IsFinished": if finished { 1 } else { 0 }, "RspMsgList": list}),
+    )
+}

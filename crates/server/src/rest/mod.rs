@@ -1,0 +1,300 @@
+//! The compatible REST admin API: `POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json`.
+//!
+//! Every answer is HTTP 200 with the reference envelope (`ActionStatus`, `ErrorCode`,
+//! `ErrorInfo`) plus the command's fields. The caller must be an App admin with a valid
+//! UserSig. Malformed JSON, wrong types and unknown commands get coded errors and change
+//! nothing. One file per resource; each handler's doc comment starts with its path.
+
+mod accounts;
+mod extension;
+mod groups;
+mod members;
+mod messages;
+mod moderation;
+mod profile;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use liveroom_core::{AppId, Error, GroupId, Service, UserId};
+use liveroom_engine::apps::App;
+use liveroom_engine::Engine;
+
+use crate::AppState;
+
+/// Largest request body accepted, bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What a handler knows about its caller.
+pub struct Cx {
+    pub engine: Arc<Engine>,
+    pub app: Arc<App>,
+    /// The admin identifier from the query string.
+    pub identifier: UserId,
+    /// The legacy name the command was called by, when it has two.
+    pub command: String,
+}
+
+impl Cx {
+    pub fn app_id(&self) -> AppId {
+        self.app.id
+    }
+}
+
+/// Parses a body into a typed request; wrong types become coded errors naming the field.
+pub fn parse<T: DeserializeOwned>(body: Value) -> Result<T, Error> {
+    serde_json::from_value(body).map_err(|e| Error::InvalidParameter(format!("request body: {e}")))
+}
+
+pub fn group_id(raw: &str) -> Result<GroupId, Error> {
+    GroupId::parse(raw)
+}
+
+pub fn user_ids(raw: &[String]) -> Result<Vec<UserId>, Error> {
+    raw.iter().map(|u| UserId::parse(u)).collect()
+}
+
+fn service_of(name: &str) -> Option<Service> {
+    Some(match name {
+        "im_open_login_svc" => Service::Account,
+        "profile" => Service::Profile,
+        "group_open_http_svc" | "group_open_avchatroom_http_svc" => Service::Group,
+        extension::SERVICE => Service::Extension,
+        _ => return None,
+    })
+}
+
+fn envelope(result: Result<Value, Error>, service: Service) -> Response {
+    let mut out = Map::new();
+    match result {
+        Ok(v) => {
+            out.insert("ActionStatus".into(), json!("OK"));
+            out.insert("ErrorCode".into(), json!(0));
+            out.insert("ErrorInfo".into(), json!(""));
+            if let Value::Object(fields) = v {
+                out.extend(fields);
+            }
+        }
+        Err(e) => {
+            out.insert("ActionStatus".into(), json!("FAIL"));
+            out.insert("ErrorCode".into(), json!(e.code(service)));
+            out.insert("ErrorInfo".into(), json!(e.to_string()));
+        }
+    }
+    (StatusCode::OK, axum::Json(Value::Object(out))).into_response()
+}
+
+fn query_map(raw: Option<&str>) -> HashMap<String, String> {
+    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+/// `POST /v4/{service}/{command}`
+pub async fn dispatch(
+    State(state): State<AppState>,
+    Path((service_name, command)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let Some(service) = service_of(&service_name) else {
+        return envelope(
+            Err(Error::UnknownCommand(format!("{service_name}/{command}"))),
+            Service::Extension,
+        );
+    };
+    if !is_known(&service_name, &command) {
+        return envelope(
+            Err(Error::UnknownCommand(format!("{service_name}/{command}"))),
+            service,
+        );
+    }
+    let result = async {
+        let q = query_map(query.as_deref());
+        let sdkappid = q.get("sdkappid").ok_or(Error::MissingAppId)?;
+        let sdkappid: u64 = sdkappid.parse().map_err(|_| {
+            Error::InvalidParameter(format!("sdkappid {sdkappid:?} is not a number"))
+        })?;
+        let identifier = q.get("identifier").map(String::as_str).unwrap_or("");
+        let usersig = q.get("usersig").map(String::as_str).unwrap_or("");
+        if identifier.is_empty() {
+            return Err(Error::InvalidParameter(
+                "identifier is missing from the URL".into(),
+            ));
+        }
+        let app = state
+            .engine
+            .authenticate_admin(AppId(sdkappid), identifier, usersig)?;
+        let bytes = to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| Error::FrameTooLarge {
+                size: MAX_BODY_BYTES + 1,
+                limit: MAX_BODY_BYTES,
+            })?;
+        let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            serde_json::from_slice(&bytes).map_err(|e| Error::BodyNotJson(e.to_string()))?
+        };
+        if !body.is_object() {
+            return Err(Error::BodyNotJson("the body must be a JSON object".into()));
+        }
+        let cx = Cx {
+            engine: state.engine.clone(),
+            app,
+            identifier: UserId::parse(identifier)?,
+            command: command.clone(),
+        };
+        run(&cx, &service_name, &command, body).await
+    }
+    .await;
+    envelope(result, service)
+}
+
+const COMMANDS: &[(&str, &[&str])] = &[
+    (
+        "im_open_login_svc",
+        &[
+            "account_import",
+            "multiaccount_import",
+            "account_check",
+            "account_delete",
+            "kick",
+        ],
+    ),
+    ("profile", &["portrait_get", "portrait_set"]),
+    (
+        "group_open_http_svc",
+        &[
+            "create_group",
+            "destroy_group",
+            "get_group_info",
+            "get_appid_group_list",
+            "modify_group_base_info",
+            "add_group_member",
+            "delete_group_member",
+            "send_group_msg",
+            "send_group_system_notification",
+            "send_broadcast_msg",
+            "group_msg_get_simple",
+            "forbid_send_msg",
+            "get_group_muted_account",
+            "get_group_shutted_uin",
+            "ban_group_member",
+            "unban_group_member",
+            "get_group_ban_member",
+            "get_online_member_num",
+        ],
+    ),
+    (
+        "group_open_avchatroom_http_svc",
+        &["get_members", "check_members"],
+    ),
+    (
+        extension::SERVICE,
+        &[
+            "get_group_custom_fields",
+            "set_group_custom_fields",
+            "get_app_settings",
+            "set_app_settings",
+        ],
+    ),
+];
+
+fn is_known(service: &str, command: &str) -> bool {
+    COMMANDS
+        .iter()
+        .any(|(s, cmds)| *s == service && cmds.contains(&command))
+}
+
+async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value, Error> {
+    match (service, command) {
+        ("im_open_login_svc", "account_import") => accounts::account_import(cx, body).await,
+        ("im_open_login_svc", "multiaccount_import") => {
+            accounts::multiaccount_import(cx, body).await
+        }
+        ("im_open_login_svc", "account_check") => accounts::account_check(cx, body).await,
+        ("im_open_login_svc", "account_delete") => accounts::account_delete(cx, body).await,
+        ("im_open_login_svc", "kick") => accounts::kick(cx, body).await,
+        ("profile", "portrait_get") => profile::portrait_get(cx, body).await,
+        ("profile", "portrait_set") => profile::portrait_set(cx, body).await,
+        ("group_open_http_svc", "create_group") => groups::create_group(cx, body).await,
+        ("group_open_http_svc", "destroy_group") => groups::destroy_group(cx, body).await,
+        ("group_open_http_svc", "get_group_info") => groups::get_group_info(cx, body).await,
+        ("group_open_http_svc", "get_appid_group_list") => {
+            groups::get_appid_group_list(cx, body).await
+        }
+        ("group_open_http_svc", "modify_group_base_info") => {
+            groups::modify_group_base_info(cx, body).await
+        }
+        ("group_open_http_svc", "add_group_member") => members::add_group_member(cx, body).await,
+        ("group_open_http_svc", "delete_group_member") => {
+            members::delete_group_member(cx, body).await
+        }
+        ("group_open_http_svc", "get_online_member_num") => {
+            members::get_online_member_num(cx, body).await
+        }
+        ("group_open_avchatroom_http_svc", "get_members") => members::get_members(cx, body).await,
+        ("group_open_avchatroom_http_svc", "check_members") => {
+            members::check_members(cx, body).await
+        }
+        ("group_open_http_svc", "send_group_msg") => messages::send_group_msg(cx, body).await,
+        ("group_open_http_svc", "send_group_system_notification") => {
+            messages::send_group_system_notification(cx, body).await
+        }
+        ("group_open_http_svc", "send_broadcast_msg") => {
+            messages::send_broadcast_msg(cx, body).await
+        }
+        ("group_open_http_svc", "group_msg_get_simple") => {
+            messages::group_msg_get_simple(cx, body).await
+        }
+        ("group_open_http_svc", "forbid_send_msg") => moderation::forbid_send_msg(cx, body).await,
+        ("group_open_http_svc", "get_group_muted_account" | "get_group_shutted_uin") => {
+            moderation::get_group_muted_account(cx, body).await
+        }
+        ("group_open_http_svc", "ban_group_member") => moderation::ban_group_member(cx, body).await,
+        ("group_open_http_svc", "unban_group_member") => {
+            moderation::unban_group_member(cx, body).await
+        }
+        ("group_open_http_svc", "get_group_ban_member") => {
+            moderation::get_group_ban_member(cx, body).await
+        }
+        (extension::SERVICE, "get_group_custom_fields") => {
+            extension::get_group_custom_fields(cx, body).await
+        }
+        (extension::SERVICE, "set_group_custom_fields") => {
+            extension::set_group_custom_fields(cx, body).await
+        }
+        (extension::SERVICE, "get_app_settings") => extension::get_app_settings(cx, body).await,
+        (extension::SERVICE, "set_app_settings") => extension::set_app_settings(cx, body).await,
+        _ => Err(Error::UnknownCommand(format!("{service}/{command}"))),
+    }
+}
+
+/// Every `(service, command)` pair served, for docs and tests.
+pub fn commands() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COMMANDS
+        .iter()
+        .flat_map(|(s, cmds)| cmds.iter().map(move |c| (*s, *c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decoding() {
+        let q = query_map(Some(
+            "sdkappid=1&identifier=admin%5F1&usersig=a*b-c_&random=9&x=%zz+y",
+        ));
+        assert_eq!(q["identifier"], "admin_1");
+        assert_eq!(q["usersig"], "a*b-c_");
+        assert_eq!(q["x"], "%zz y");
+        assert!(query_map(None).is_empty());
+    }
+}
