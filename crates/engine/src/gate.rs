@@ -9,8 +9,10 @@
 //! - Otherwise it waits, at most `max_wait`. Whenever the gate is polled, waiting messages
 //!   are admitted highest priority first while slots above their floor are free; among
 //!   messages of one priority the winners are picked at random.
-//! - A message whose wait is over takes any free slot (highest priority first, random
-//!   among equals) and is dropped when there is none.
+//! - When some message's wait is over, the reserve is released: free slots go to the
+//!   most important waiting messages (random among equals), due or not; due messages left
+//!   without a slot are dropped. So a Lowest message never takes a slot a waiting Normal
+//!   message could have had.
 //! - Too many waiting messages (more than `4 * limit`, at least 256) evict a waiting
 //!   message of the lowest priority present, chosen at random.
 //!
@@ -160,26 +162,27 @@ impl<T> FrequencyGate<T> {
                 admitted.push(w.item);
             }
         }
-        // Messages whose wait is over take any free slot or are dropped.
-        for p in Priority::ALL {
-            let idx = p.index();
-            let mut due: Vec<Waiting<T>> = Vec::new();
-            let mut i = 0;
-            while i < self.waiting[idx].len() {
-                if self.waiting[idx][i].deadline <= now {
-                    due.push(self.waiting[idx].swap_remove(i));
-                } else {
-                    i += 1;
-                }
-            }
-            while !due.is_empty() {
-                let pick = rng.gen_range(0..due.len());
-                let w = due.swap_remove(pick);
-                if self.free() > 0 {
+        // Once some wait is over, the reserve is released: free slots go to the most
+        // important waiting messages (due or not), then what is due and left is dropped.
+        let any_due = self.waiting.iter().flatten().any(|w| w.deadline <= now);
+        if any_due {
+            for p in Priority::ALL {
+                let idx = p.index();
+                while !self.waiting[idx].is_empty() && self.free() > 0 {
+                    let pick = rng.gen_range(0..self.waiting[idx].len());
+                    let w = self.waiting[idx].swap_remove(pick);
                     self.admitted.push_back(now);
                     admitted.push(w.item);
-                } else {
-                    dropped.push(w.item);
+                }
+            }
+            for queue in self.waiting.iter_mut() {
+                let mut i = 0;
+                while i < queue.len() {
+                    if queue[i].deadline <= now {
+                        dropped.push(queue.swap_remove(i).item);
+                    } else {
+                        i += 1;
+                    }
                 }
             }
         }
@@ -334,6 +337,43 @@ mod tests {
         assert!(
             winners.len() > 2,
             "different messages win on different seeds: {winners:?}"
+        );
+    }
+
+    #[test]
+    fn an_expiring_low_message_does_not_beat_a_waiting_normal_one() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let mut g = gate(8);
+        let t0 = Instant::now();
+        // Fill to the Normal floor (8/4 = 2 free left) with High messages.
+        for i in 0..6 {
+            assert!(matches!(
+                g.offer(t0, Priority::High, (Priority::High, i), &mut rng),
+                Offer::Admitted(_)
+            ));
+        }
+        // A Lowest message waits first, then two Normal messages, a little later.
+        assert!(matches!(
+            g.offer(t0, Priority::Lowest, (Priority::Lowest, 10), &mut rng),
+            Offer::Waiting
+        ));
+        let t1 = t0 + Duration::from_millis(20);
+        assert!(matches!(
+            g.offer(t1, Priority::Normal, (Priority::Normal, 11), &mut rng),
+            Offer::Waiting
+        ));
+        assert!(matches!(
+            g.offer(t1, Priority::Normal, (Priority::Normal, 12), &mut rng),
+            Offer::Waiting
+        ));
+        // The Lowest message is due first, but the two free slots go to the Normal ones.
+        let polled = g.poll(t0 + Duration::from_millis(100), &mut rng);
+        let mut ids: Vec<usize> = polled.admitted.iter().map(|(_, i)| *i).collect();
+        ids.sort();
+        assert_eq!(ids, vec![11, 12]);
+        assert_eq!(
+            polled.dropped.iter().map(|(_, i)| *i).collect::<Vec<_>>(),
+            vec![10]
         );
     }
 

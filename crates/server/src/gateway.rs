@@ -26,6 +26,10 @@ use crate::AppState;
 /// `MAX_CLIENT_FRAME_BYTES` and this get a coded error reply.
 const HARD_FRAME_LIMIT: usize = 64 * 1024;
 
+/// Sends one connection may have in flight (waiting at a room's frequency gate or for
+/// the store). Beyond that the connection's reads pause: backpressure, not buffering.
+const SENDS_IN_FLIGHT: usize = 32;
+
 /// `GET /ws`
 pub async fn ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
     upgrade
@@ -89,6 +93,7 @@ async fn connection(state: AppState, socket: WebSocket) {
     });
 
     let idle = Duration::from_secs(state.config.gateway.idle_timeout_secs.max(1));
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(SENDS_IN_FLIGHT));
     let mut limiter = RequestLimiter::new(state.config.gateway.requests_per_sec);
     loop {
         let next = tokio::time::timeout(idle, stream.next()).await;
@@ -110,7 +115,7 @@ async fn connection(state: AppState, socket: WebSocket) {
                     }
                     continue;
                 }
-                handle_text(&engine, &session, text.as_str()).await;
+                handle_text(&engine, &session, &in_flight, text.as_str()).await;
             }
             Message::Binary(_) => reply_err(
                 &session,
@@ -221,7 +226,12 @@ fn salvage_id(text: &str) -> Option<u64> {
         .as_u64()
 }
 
-async fn handle_text(engine: &Arc<Engine>, session: &SessionRef, text: &str) {
+async fn handle_text(
+    engine: &Arc<Engine>,
+    session: &SessionRef,
+    in_flight: &Arc<tokio::sync::Semaphore>,
+    text: &str,
+) {
     if text.len() > MAX_CLIENT_FRAME_BYTES {
         let e = Error::FrameTooLarge {
             size: text.len(),
@@ -243,7 +253,24 @@ async fn handle_text(engine: &Arc<Engine>, session: &SessionRef, text: &str) {
         }
     };
     let id = req.id;
-    match dispatch(engine, session, req.op).await {
+    if matches!(req.op, Op::Send { .. }) {
+        // A send may wait at the room's gate; run it beside the reader so the
+        // connection's next requests are not held up.
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        let (engine, session) = (engine.clone(), session.clone());
+        tokio::spawn(async move {
+            answer(&session, id, dispatch(&engine, &session, req.op).await);
+            drop(permit);
+        });
+        return;
+    }
+    answer(session, id, dispatch(engine, session, req.op).await);
+}
+
+fn answer(session: &SessionRef, id: Option<u64>, result: Result<(Value, Vec<Frame>), Error>) {
+    match result {
         Ok((data, after)) => {
             reply_ok(session, id, data);
             for frame in &after {

@@ -1,0 +1,233 @@
+//! Mute, mute-all and ban, with the tips members see.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+
+use liveroom_client::{Client, Event, Priority};
+
+use crate::harness::TestServer;
+
+const WAIT: Duration = Duration::from_secs(3);
+
+async fn next_tip(c: &mut Client) -> Value {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a tip arrives") {
+            Event::Tip(t) => {
+                let content = t.msg_body[0]["MsgContent"].clone();
+                // Join and quit tips of other members are not what these tests wait for.
+                if content["OpType"] == 1 || content["OpType"] == 3 {
+                    continue;
+                }
+                return content;
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn muted_members_get_10017_until_unmuted() {
+    let s = TestServer::spawn().await;
+    s.import("host", "Host").await;
+    s.create_room("m", Some("host")).await;
+    let mut host = s.member("host", "m").await;
+    let troll = s.member("troll", "m").await;
+
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "m", "Members_Account": ["troll"], "MuteTime": 600}),
+    )
+    .await;
+    let tip = next_tip(&mut host).await;
+    assert_eq!(tip["OpType"], 8);
+    assert_eq!(tip["MemberList"][0]["Member_Account"], "troll");
+    assert_eq!(tip["MemberList"][0]["MuteTime"], 600);
+
+    let err = troll
+        .send_text("m", "spam", Priority::Normal)
+        .await
+        .expect_err("muted");
+    assert_eq!(err.code(), Some(10017));
+    assert!(
+        err.to_string().contains("seconds"),
+        "the remaining time is given: {err}"
+    );
+    let list = s
+        .ok(
+            "group_open_http_svc/get_group_muted_account",
+            json!({"GroupId": "m"}),
+        )
+        .await;
+    assert_eq!(list["MutedAccountList"][0]["Member_Account"], "troll");
+    let until = list["MutedAccountList"][0]["MutedUntil"]
+        .as_i64()
+        .expect("until");
+    assert!(until > liveroom_core::time::unix_secs() + 500);
+    // The older command name answers with the older keys.
+    let legacy = s
+        .ok(
+            "group_open_http_svc/get_group_shutted_uin",
+            json!({"GroupId": "m"}),
+        )
+        .await;
+    assert_eq!(legacy["ShuttedUinList"][0]["ShuttedUntil"], until);
+
+    // Mute survives leaving and rejoining.
+    troll.quit("m").await.expect("quit");
+    let rejoin = troll.join("m").await.expect("rejoin");
+    assert!(rejoin.data["MuteRemaining"].as_u64().expect("remaining") > 500);
+    assert_eq!(
+        troll
+            .send_text("m", "still?", Priority::Normal)
+            .await
+            .expect_err("still muted")
+            .code(),
+        Some(10017)
+    );
+
+    // Older key name for the duration, 0 unmutes.
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "m", "Members_Account": ["troll"], "ShutUpTime": 0}),
+    )
+    .await;
+    troll
+        .send_text("m", "sorry", Priority::Normal)
+        .await
+        .expect("unmuted");
+}
+
+#[tokio::test]
+async fn mute_all_blocks_everyone_but_the_owner_and_admins() {
+    let s = TestServer::spawn().await;
+    s.import("host", "Host").await;
+    s.create_room("quiet", Some("host")).await;
+    let host = s.member("host", "quiet").await;
+    let mut viewer = s.member("viewer", "quiet").await;
+
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "quiet", "MuteAllMember": "On"}),
+    )
+    .await;
+    let tip = next_tip(&mut viewer).await;
+    assert_eq!(tip["OpType"], 7);
+    assert_eq!(tip["GroupInfoChange"][0]["Type"], 8);
+    assert_eq!(tip["GroupInfoChange"][0]["Value"], "On");
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["quiet"]}),
+        )
+        .await;
+    assert_eq!(info["GroupInfo"][0]["MuteAllMember"], "On");
+
+    assert_eq!(
+        viewer
+            .send_text("quiet", "hello?", Priority::High)
+            .await
+            .expect_err("muted all")
+            .code(),
+        Some(10017)
+    );
+    host.send_text("quiet", "the owner still speaks", Priority::Normal)
+        .await
+        .expect("owner may speak");
+    s.ok("group_open_http_svc/send_group_msg", json!({"GroupId": "quiet", "Random": 3, "MsgBody": liveroom_client::text_body("admin too")}))
+        .await;
+
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "quiet", "ShutUpAllMember": "Off"}),
+    )
+    .await;
+    viewer
+        .send_text("quiet", "finally", Priority::Normal)
+        .await
+        .expect("unmuted");
+}
+
+#[tokio::test]
+async fn a_ban_removes_the_member_at_once_and_blocks_rejoin() {
+    let s = TestServer::spawn().await;
+    s.create_room("ban", None).await;
+    let mut other = s.member("other", "ban").await;
+    let mut bad = s.member("bad", "ban").await;
+    // A second device of the same user is removed too.
+    let mut bad2 = s.member("bad", "ban").await;
+
+    s.ok(
+        "group_open_http_svc/ban_group_member",
+        json!({"GroupId": "ban", "Members_Account": ["bad"], "Duration": 3600, "Description": "abuse"}),
+    )
+    .await;
+    for c in [&mut bad, &mut bad2] {
+        let notice = loop {
+            match c
+                .next_event_within(WAIT)
+                .await
+                .expect("the banned user is told")
+            {
+                Event::System(n) => break n,
+                _ => continue,
+            }
+        };
+        assert_eq!(notice.msg_body[0]["MsgContent"]["OpType"], 4);
+        assert_eq!(notice.msg_body[0]["MsgContent"]["Content"], "abuse");
+    }
+    let tip = next_tip(&mut other).await;
+    assert_eq!(tip["OpType"], 4);
+    assert_eq!(tip["MemberList"][0]["Member_Account"], "bad");
+
+    // Gone from the room: no more messages, cannot send, cannot rejoin.
+    s.ok(
+        "group_open_http_svc/send_group_msg",
+        json!({"GroupId": "ban", "Random": 8, "MsgBody": liveroom_client::text_body("after")}),
+    )
+    .await;
+    assert!(other.next_message_within(WAIT).await.is_some());
+    assert!(bad
+        .next_message_within(Duration::from_millis(400))
+        .await
+        .is_none());
+    assert_eq!(
+        bad.send_text("ban", "x", Priority::Normal)
+            .await
+            .expect_err("not a member")
+            .code(),
+        Some(10007)
+    );
+    assert_eq!(
+        bad.join("ban").await.expect_err("banned").code(),
+        Some(10007)
+    );
+    let members = s
+        .ok(
+            "group_open_avchatroom_http_svc/get_members",
+            json!({"GroupId": "ban", "Timestamp": 0}),
+        )
+        .await;
+    let names: Vec<_> = members["MemberList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["Member_Account"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("other")]);
+
+    let bans = s
+        .ok(
+            "group_open_http_svc/get_group_ban_member",
+            json!({"GroupId": "ban", "Limit": 10, "Offset": 0}),
+        )
+        .await;
+    assert_eq!(bans["BannedAccountList"][0]["Member_Account"], "bad");
+    assert_eq!(bans["NextOffset"], 0);
+
+    s.ok(
+        "group_open_http_svc/unban_group_member",
+        json!({"GroupId": "ban", "Members_Account": ["bad"]}),
+    )
+    .await;
+    bad.join("ban").await.expect("may rejoin after unban");
+}

@@ -1,0 +1,189 @@
+//! Connection-level behaviour: one room per connection, login policies, heartbeat and
+//! idle timeout, bad frames, graceful shutdown.
+
+use serde_json::json;
+use std::time::Duration;
+
+use liveroom_client::{Client, Event, KickReason};
+
+use crate::harness::{sig, TestServer, APP};
+
+const WAIT: Duration = Duration::from_secs(3);
+
+async fn next_reply(c: &mut Client) -> liveroom_client::Reply {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a reply arrives") {
+            Event::Reply(r) => return r,
+            _ => continue,
+        }
+    }
+}
+
+async fn kicked(c: &mut Client) -> KickReason {
+    loop {
+        match c
+            .next_event_within(Duration::from_secs(5))
+            .await
+            .expect("kicked")
+        {
+            Event::Kicked(k) => return k.reason,
+            Event::Closed => panic!("closed without a reason"),
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn joining_a_second_room_leaves_the_first() {
+    let s = TestServer::spawn().await;
+    s.create_room("ra", None).await;
+    s.create_room("rb", None).await;
+    let mut stay = s.member("stay", "ra").await;
+    let hopper = s.member("hopper", "ra").await;
+    let r = hopper.join("rb").await.expect("join rb");
+    assert_eq!(r.data["Left"], json!(["ra"]));
+    let quit = loop {
+        match stay.next_event_within(WAIT).await.expect("tip") {
+            Event::Tip(t) if t.msg_body[0]["MsgContent"]["OpType"] == 3 => break t,
+            _ => continue,
+        }
+    };
+    assert_eq!(quit.msg_body[0]["MsgContent"]["Operator_Account"], "hopper");
+    let n = s
+        .ok(
+            "group_open_http_svc/get_online_member_num",
+            json!({"GroupId": "ra"}),
+        )
+        .await;
+    assert_eq!(n["OnlineMemberNum"], 1);
+
+    // With the option off, one connection may sit in both rooms.
+    s.settings(json!({"single_room_per_connection": false}))
+        .await;
+    let r = hopper.join("ra").await.expect("join ra again");
+    assert_eq!(r.data["Left"], json!([]));
+    let n = s
+        .ok(
+            "group_open_http_svc/get_online_member_num",
+            json!({"GroupId": "rb"}),
+        )
+        .await;
+    assert_eq!(n["OnlineMemberNum"], 1);
+}
+
+#[tokio::test]
+async fn login_policies() {
+    let s = TestServer::spawn().await;
+    // Default: many devices at once.
+    let _a = s.user("multi").await;
+    let _b = s.user("multi").await;
+
+    s.settings(json!({"login_policy": "single"})).await;
+    let mut first = s.user("solo").await;
+    let _second = s.user("solo").await;
+    assert_eq!(kicked(&mut first).await, KickReason::MultiLogin);
+
+    s.settings(json!({"login_policy": "one_per_platform"}))
+        .await;
+    let mut web = s.client().await;
+    web.login_on(APP, "p", &sig("p"), "Web").await.expect("web");
+    let mut android = s.client().await;
+    android
+        .login_on(APP, "p", &sig("p"), "Android")
+        .await
+        .expect("android");
+    let _web2 = {
+        let c = s.client().await;
+        c.login_on(APP, "p", &sig("p"), "Web")
+            .await
+            .expect("second web");
+        c
+    };
+    assert_eq!(kicked(&mut web).await, KickReason::MultiLogin);
+    assert!(
+        !matches!(
+            android.next_event_within(Duration::from_millis(300)).await,
+            Some(Event::Kicked(_))
+        ),
+        "another platform stays"
+    );
+    let bad = s.client().await;
+    assert_eq!(
+        bad.login_on(APP, "p", &sig("p"), "Toaster")
+            .await
+            .expect_err("platform")
+            .code(),
+        Some(10004)
+    );
+}
+
+#[tokio::test]
+async fn heartbeat_keeps_a_connection_and_silence_ends_it() {
+    let s = TestServer::spawn_with(|c| c.gateway.idle_timeout_secs = 1).await;
+    let mut quiet = s.client().await;
+    let busy = s.client().await;
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        busy.ping().await.expect("pong");
+    }
+    assert_eq!(kicked(&mut quiet).await, KickReason::IdleTimeout);
+    busy.ping()
+        .await
+        .expect("the pinging connection is still open");
+}
+
+#[tokio::test]
+async fn bad_frames_get_coded_errors() {
+    let s = TestServer::spawn().await;
+    let mut c = s.client().await;
+    c.send_raw("this is not json").expect("send");
+    assert_eq!(next_reply(&mut c).await.error_code, 60003);
+    c.send_raw(r#"{"op":"join","id":5,"GroupId":12}"#)
+        .expect("send");
+    let r = next_reply(&mut c).await;
+    assert_eq!((r.id, r.error_code), (Some(5), 10004));
+    c.send_raw(r#"{"op":"teleport","id":6}"#).expect("send");
+    assert_eq!(next_reply(&mut c).await.error_code, 10004);
+    let big = format!(
+        r#"{{"op":"ping","id":7,"pad":"{}"}}"#,
+        "x".repeat(20 * 1024)
+    );
+    c.send_raw(big).expect("send");
+    let r = next_reply(&mut c).await;
+    assert_eq!((r.id, r.error_code), (Some(7), 93000));
+    // Still usable afterwards.
+    c.ping().await.expect("connection survives bad frames");
+    // Beyond the hard limit the connection is closed at the protocol level.
+    c.send_raw("y".repeat(100 * 1024)).expect("send");
+    let closed = c.drain_for(WAIT).await;
+    assert!(matches!(closed.last(), Some(Event::Closed)), "{closed:?}");
+}
+
+#[tokio::test]
+async fn request_floods_are_refused() {
+    let s = TestServer::spawn_with(|c| c.gateway.requests_per_sec = 5).await;
+    let mut c = s.client().await;
+    for _ in 0..30 {
+        c.send_raw(r#"{"op":"ping"}"#).expect("send");
+    }
+    let events = c.drain_for(Duration::from_millis(500)).await;
+    let limited = events
+        .iter()
+        .filter(|e| matches!(e, Event::Reply(r) if r.error_code == 60018))
+        .count();
+    assert!(limited >= 15, "{limited} of 30 refused");
+}
+
+#[tokio::test]
+async fn shutdown_closes_connections_cleanly() {
+    let s = TestServer::spawn().await;
+    s.create_room("bye", None).await;
+    let mut c = s.member("v", "bye").await;
+    let stop = tokio::spawn(s.shutdown());
+    assert_eq!(kicked(&mut c).await, KickReason::Shutdown);
+    assert!(matches!(
+        c.next_event_within(WAIT).await,
+        Some(Event::Closed)
+    ));
+    stop.await.expect("server stopped");
+}
