@@ -262,10 +262,10 @@ mod tests {
             let mut rng = StdRng::seed_from_u64(seed);
             let mut g = gate(40);
             let mut burst: Vec<Priority> = Vec::new();
-            burst.extend(std::iter::repeat(Priority::High).take(10));
-            burst.extend(std::iter::repeat(Priority::Normal).take(80));
-            burst.extend(std::iter::repeat(Priority::Low).take(60));
-            burst.extend(std::iter::repeat(Priority::Lowest).take(48));
+            burst.extend(std::iter::repeat_n(Priority::High, 10));
+            burst.extend(std::iter::repeat_n(Priority::Normal, 80));
+            burst.extend(std::iter::repeat_n(Priority::Low, 60));
+            burst.extend(std::iter::repeat_n(Priority::Lowest, 48));
             burst.shuffle(&mut rng);
             let t0 = Instant::now();
             let mut admitted = Vec::new();

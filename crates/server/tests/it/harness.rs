@@ -41,14 +41,12 @@ impl TestServer {
 
     /// Starts a server on an existing data directory (to test restarts).
     pub async fn spawn_in(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) -> Self {
-        let mut config = Config::default();
-        config.data_dir = dir.path().to_path_buf();
-        config.apps.push(AppConfig {
-            sdkappid: APP,
-            secret_key: KEY.into(),
-            settings: toml::Table::new(),
-        });
-        config.shutdown_grace_secs = 5;
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            apps: vec![AppConfig { sdkappid: APP, secret_key: KEY.into(), settings: toml::Table::new() }],
+            shutdown_grace_secs: 5,
+            ..Config::default()
+        };
         tweak(&mut config);
         let started = bootstrap::start(&config).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
