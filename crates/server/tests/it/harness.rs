@@ -43,7 +43,11 @@ impl TestServer {
     pub async fn spawn_in(dir: Arc<TempDir>, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config {
             data_dir: dir.path().to_path_buf(),
-            apps: vec![AppConfig { sdkappid: APP, secret_key: KEY.into(), settings: toml::Table::new() }],
+            apps: vec![AppConfig {
+                sdkappid: APP,
+                secret_key: KEY.into(),
+                settings: toml::Table::new(),
+            }],
             shutdown_grace_secs: 5,
             ..Config::default()
         };

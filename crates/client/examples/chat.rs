@@ -1,0 +1,46 @@
+//! A terminal chat client: joins a room, prints what arrives, sends each line you type.
+//!
+//! cargo run -p liveroom-client --example chat -- ws://127.0.0.1:8080/ws SDKAPPID USER USERSIG ROOM
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use liveroom_client::{message_text, Client, Event, Priority};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [url, app, user, sig, room] = args.as_slice() else {
+        eprintln!("usage: chat WS_URL SDKAPPID USER USERSIG ROOM");
+        std::process::exit(2);
+    };
+    let mut client = Client::connect(url).await?;
+    client.login(app.parse()?, user, sig).await?;
+    let joined = client.join(room).await?;
+    println!(
+        "joined {room}: {} online; type a line to send it",
+        joined.data["MemberNum"]
+    );
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    loop {
+        tokio::select! {
+            line = lines.next_line() => match line? {
+                Some(text) if !text.trim().is_empty() => {
+                    if let Err(e) = client.send_text(room, text.trim(), Priority::Normal).await {
+                        eprintln!("not sent: {e}");
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            },
+            event = client.next_event() => match event {
+                Event::Message(m) => println!("[{}] {}: {}", m.msg_seq, if m.nick.is_empty() { &m.from_account } else { &m.nick }, message_text(&m).unwrap_or("(non-text message)")),
+                Event::Tip(t) => println!("-- tip: {}", t.msg_body[0]["MsgContent"]),
+                Event::System(n) => println!("-- notice: {}", n.msg_body[0]["MsgContent"]),
+                Event::Kicked(k) => { println!("-- kicked: {:?} {}", k.reason, k.info); break; }
+                Event::Closed => { println!("-- connection closed"); break; }
+                Event::Reply(_) | Event::Pong => {}
+            },
+        }
+    }
+    Ok(())
+}
