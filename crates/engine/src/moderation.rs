@@ -21,6 +21,16 @@ pub struct BanInfo {
     pub until: i64,
 }
 
+fn check_accounts(users: &[UserId], max: usize) -> Result<(), Error> {
+    if users.is_empty() || users.len() > max {
+        return Err(Error::TooManyAccounts(format!(
+            "Members_Account has {} accounts; it must be 1 to {max}",
+            users.len()
+        )));
+    }
+    Ok(())
+}
+
 fn until(now: i64, secs: u64) -> i64 {
     if secs >= MUTE_FOREVER_SECS {
         i64::MAX
@@ -39,12 +49,7 @@ impl Engine {
         users: &[UserId],
         secs: u64,
     ) -> Result<(), Error> {
-        if users.is_empty() || users.len() > MUTE_BATCH_MAX {
-            return Err(Error::TooManyAccounts(format!(
-                "Members_Account has {} accounts; it must be 1 to {MUTE_BATCH_MAX}",
-                users.len()
-            )));
-        }
+        check_accounts(users, MUTE_BATCH_MAX)?;
         let room = self.room(app, group).await?;
         let now = unix_secs();
         let end = until(now, secs);
@@ -91,12 +96,7 @@ impl Engine {
         secs: u64,
         description: &str,
     ) -> Result<(), Error> {
-        if users.is_empty() || users.len() > BAN_BATCH_MAX {
-            return Err(Error::TooManyAccounts(format!(
-                "Members_Account has {} accounts; it must be 1 to {BAN_BATCH_MAX}",
-                users.len()
-            )));
-        }
+        check_accounts(users, BAN_BATCH_MAX)?;
         if secs == 0 {
             return Err(Error::InvalidParameter(
                 "Duration must be at least 1 second".into(),
@@ -140,12 +140,7 @@ impl Engine {
     }
 
     pub async fn unban(&self, app: AppId, group: &GroupId, users: &[UserId]) -> Result<(), Error> {
-        if users.is_empty() || users.len() > BAN_BATCH_MAX {
-            return Err(Error::TooManyAccounts(format!(
-                "Members_Account has {} accounts; it must be 1 to {BAN_BATCH_MAX}",
-                users.len()
-            )));
-        }
+        check_accounts(users, BAN_BATCH_MAX)?;
         let room = self.room(app, group).await?;
         for u in users {
             self.store

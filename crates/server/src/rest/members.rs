@@ -62,10 +62,10 @@ pub async fn check_members(cx: &Cx, body: Value) -> Result<Value, Error> {
     let present: Vec<&str> = users
         .iter()
         .filter(|u| {
-            !cx.engine
+            cx.engine
                 .user_sessions(cx.app_id(), u)
                 .iter()
-                .all(|s| !s.in_room(&room.id))
+                .any(|s| s.in_room(&room.id))
         })
         .map(|u| u.as_str())
         .collect();

@@ -122,7 +122,7 @@ async fn avchatroom_rules() {
     assert!(id.starts_with("@TGS#"), "{id}");
     let _a = s.member("a", &id).await;
     let _a2 = s.member("a", &id).await;
-    let _b = s.member("b", &id).await;
+    let mut b = s.member("b", &id).await;
     let g = s.client().await;
     g.guest(crate::harness::APP).await.expect("guest");
     g.join(&id).await.expect("guest joins");
@@ -147,6 +147,24 @@ async fn avchatroom_rules() {
 
     s.ok("group_open_http_svc/destroy_group", json!({"GroupId": id}))
         .await;
+    let dismissed = loop {
+        match b
+            .next_event_within(std::time::Duration::from_secs(3))
+            .await
+            .expect("notice")
+        {
+            liveroom_client::Event::System(n) => break n,
+            _ => continue,
+        }
+    };
+    assert_eq!(dismissed.msg_body[0]["MsgContent"]["OpType"], 5);
+    assert_eq!(
+        b.send_text(&id, "anyone?", liveroom_client::Priority::Normal)
+            .await
+            .expect_err("gone")
+            .code(),
+        Some(10010)
+    );
     let v = s
         .rest(
             "group_open_http_svc/get_online_member_num",
