@@ -19,6 +19,9 @@ use crate::session::SessionRef;
 
 /// How long a `Random` value de-duplicates a sender's messages.
 pub const DEDUP_WINDOW_SECS: i64 = 300;
+/// Most remembered sends per room; beyond it the oldest are forgotten early, so a flood of
+/// distinct `Random` values cannot grow memory without bound.
+pub const DEDUP_MAX_ENTRIES: usize = 100_000;
 
 pub(crate) struct Member {
     pub session: SessionRef,
@@ -73,6 +76,11 @@ impl Dedup {
             .is_none()
         {
             self.order.push_back((time, sender.clone(), random));
+        }
+        while self.order.len() > DEDUP_MAX_ENTRIES {
+            if let Some((_, u, r)) = self.order.pop_front() {
+                self.seen.remove(&(u, r));
+            }
         }
     }
 }
@@ -293,3 +301,28 @@ impl Room {
 }
 
 pub type RoomRef = Arc<Room>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedup_forgets_after_the_window_and_beyond_its_cap() {
+        let mut d = Dedup::default();
+        let u = UserId::from_trusted("u");
+        d.remember(&u, 7, 1, 1000);
+        assert_eq!(d.check(&u, 7, 1100), Some((1, 1000)));
+        assert_eq!(
+            d.check(&UserId::from_trusted("other"), 7, 1100),
+            None,
+            "keyed by sender"
+        );
+        assert_eq!(d.check(&u, 7, 1000 + DEDUP_WINDOW_SECS), None, "expired");
+        for r in 0..(DEDUP_MAX_ENTRIES as u32 + 10) {
+            d.remember(&u, r, r as u64, 2000);
+        }
+        assert_eq!(d.seen.len(), DEDUP_MAX_ENTRIES);
+        assert_eq!(d.check(&u, 0, 2001), None, "the oldest were forgotten");
+        assert!(d.check(&u, DEDUP_MAX_ENTRIES as u32 + 9, 2001).is_some());
+    }
+}
