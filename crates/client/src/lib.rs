@@ -50,7 +50,6 @@ pub enum Event {
     Kicked(Kicked),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
-    Pong,
     /// The server closed the connection.
     Closed,
 }
@@ -117,7 +116,6 @@ impl Client {
                     Push::Tip(t) => Event::Tip(t),
                     Push::System(s) => Event::System(s),
                     Push::Kicked(k) => Event::Kicked(k),
-                    Push::Pong => Event::Pong,
                 };
                 if events_tx.send(event).is_err() {
                     break;

@@ -88,7 +88,6 @@ pub enum Push {
     System(ElemPush),
     /// The server is closing this session; `Reason` says why.
     Kicked(Kicked),
-    Pong,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -196,6 +195,8 @@ pub enum KickReason {
     Shutdown,
     /// The account was deleted or kicked by an admin.
     AccountKicked,
+    /// The connection kept sending requests faster than its rate limit allows.
+    RequestFlood,
 }
 
 /// Tip kinds inside `TIMGroupTipElem.MsgContent.OpType` (client SDK numbering).

@@ -29,25 +29,32 @@ fn check_profile_value(tag: &str, v: &str) -> Result<(), Error> {
 }
 
 impl Engine {
-    /// `account_import` / `multiaccount_import`: creates or overwrites nick and avatar.
+    /// `account_import` / `multiaccount_import`: creates the account if needed and sets the
+    /// nick and avatar that are given; absent ones keep their value.
     pub async fn import_account(&self, app: AppId, a: ImportedAccount) -> Result<(), Error> {
         self.apps.get(app)?;
-        let nick = a.nick.unwrap_or_default();
-        let face_url = a.face_url.unwrap_or_default();
-        check_profile_value("Nick", &nick)?;
-        check_profile_value("FaceUrl", &face_url)?;
-        let record = UserRecord {
-            id: a.user.clone(),
-            nick: nick.clone(),
-            face_url: face_url.clone(),
-            created_at: unix_secs(),
-        };
+        if let Some(n) = &a.nick {
+            check_profile_value("Nick", n)?;
+        }
+        if let Some(f) = &a.face_url {
+            check_profile_value("FaceUrl", f)?;
+        }
         self.store
-            .upsert_user(app, &record)
+            .ensure_user(app, &a.user, unix_secs())
             .await
             .map_err(store_err)?;
-        for s in self.user_sessions(app, &a.user) {
-            s.update_profile(Some(&nick), Some(&face_url));
+        let patch = ProfilePatch {
+            nick: a.nick,
+            face_url: a.face_url,
+        };
+        if patch != ProfilePatch::default() {
+            self.store
+                .patch_profile(app, &a.user, &patch)
+                .await
+                .map_err(store_err)?;
+            for s in self.user_sessions(app, &a.user) {
+                s.update_profile(patch.nick.as_deref(), patch.face_url.as_deref());
+            }
         }
         Ok(())
     }

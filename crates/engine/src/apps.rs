@@ -21,6 +21,8 @@ pub struct App {
     settings: RwLock<Arc<AppSettings>>,
     admins: RwLock<HashSet<UserId>>,
     failures: Mutex<FailureWindow>,
+    /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
+    pub(crate) broadcast_dedup: Mutex<crate::room::Dedup>,
 }
 
 struct FailureWindow {
@@ -39,6 +41,7 @@ impl App {
                 started: Instant::now(),
                 by_identifier: Default::default(),
             }),
+            broadcast_dedup: Mutex::new(crate::room::Dedup::default()),
         }
     }
 

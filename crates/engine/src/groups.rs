@@ -47,9 +47,19 @@ pub struct GroupChanges {
 
 static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// Checks `AppDefinedData` items: declared keys, no key twice, values within limits. An
+/// empty value deletes a key and is allowed for keys no longer declared.
 fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(), Error> {
-    for (k, v) in custom {
+    for (i, (k, v)) in custom.iter().enumerate() {
         check_custom_key(k, settings.limits.custom_key)?;
+        if custom[..i].iter().any(|(earlier, _)| earlier == k) {
+            return Err(Error::InvalidParameter(format!(
+                "AppDefinedData names key {k:?} twice"
+            )));
+        }
+        if v.is_empty() {
+            continue;
+        }
         if !settings.group_custom_fields.iter().any(|d| d == k) {
             return Err(Error::InvalidParameter(format!(
                 "AppDefinedData key {k:?} is not declared for this app; declare it first (liveroom_ext/set_group_custom_fields)"
@@ -167,14 +177,16 @@ impl Engine {
         Ok(())
     }
 
-    /// `get_group_info` for one group: the profile and the online member count.
+    /// `get_group_info` for one group: the profile, the online member count and the
+    /// `MsgSeq` the next message will get.
     pub async fn group_info(
         &self,
         app: AppId,
         group: &GroupId,
-    ) -> Result<(GroupRecord, usize), Error> {
+    ) -> Result<(GroupRecord, usize, u64), Error> {
         let room = self.room(app, group).await?;
-        Ok((room.profile(), room.online_count()))
+        let next_seq = room.seq.lock().await.next;
+        Ok((room.profile(), room.online_count(), next_seq))
     }
 
     pub async fn list_groups(
@@ -286,8 +298,9 @@ impl Engine {
         Ok(())
     }
 
-    /// `send_broadcast_msg`: one message into every AVChatRoom of the app. It bypasses the
-    /// rooms' frequency control (the API itself is rate-limited) and goes out as High.
+    /// `send_broadcast_msg`: one message into every AVChatRoom of the app, as High. It
+    /// does not pass the rooms' frequency control: a broadcast must reach every room. A
+    /// repeat of `(from, random)` within five minutes returns the first receipt.
     pub async fn broadcast(
         self: &Arc<Self>,
         app: AppId,
@@ -321,6 +334,15 @@ impl Engine {
             })
             .map(|prev| (prev + 1).max(floor))
             .unwrap_or(floor);
+        let app_state = self.apps.get(app)?;
+        {
+            let mut dedup = app_state.broadcast_dedup.lock();
+            if let Some(earlier) = dedup.check(from, random, now) {
+                metrics::duplicate();
+                return Ok((earlier.seq, earlier.time, 0));
+            }
+            dedup.remember(from, random, seq, now);
+        }
         let raw =
             serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let rooms: Vec<RoomRef> = self.loaded_rooms(app);

@@ -124,19 +124,24 @@ impl Engine {
         }
 
         let random = req.random.unwrap_or_else(rand::random);
-        if req.random.is_some() {
-            if let Some((msg_seq, msg_time)) = room.dedup.lock().check(&from, random, now) {
-                metrics::duplicate();
-                return Ok(SendReceipt {
-                    msg_seq,
-                    msg_time,
-                    drop_reason: "",
-                });
-            }
-        }
+        // The number is taken first so that checking and remembering the `Random` happen
+        // under one lock: two concurrent repeats cannot both pass. A repeat leaves a gap.
         let msg_seq = self.next_seq(&room).await?;
         if req.random.is_some() {
-            room.dedup.lock().remember(&from, random, msg_seq, now);
+            let mut dedup = room.dedup.lock();
+            if let Some(earlier) = dedup.check(&from, random, now) {
+                metrics::duplicate();
+                return Ok(SendReceipt {
+                    msg_seq: earlier.seq,
+                    msg_time: earlier.time,
+                    drop_reason: if earlier.dropped {
+                        DROP_REASON_FREQUENCY
+                    } else {
+                        ""
+                    },
+                });
+            }
+            dedup.remember(&from, random, msg_seq, now);
         }
 
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
@@ -165,6 +170,9 @@ impl Engine {
         };
         let Some(_fanout) = delivered else {
             metrics::dropped(metrics::DROP_FREQUENCY);
+            if req.random.is_some() {
+                room.dedup.lock().mark_dropped(&from, random);
+            }
             return Ok(SendReceipt {
                 drop_reason: DROP_REASON_FREQUENCY,
                 ..receipt

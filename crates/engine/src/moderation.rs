@@ -31,12 +31,10 @@ fn check_accounts(users: &[UserId], max: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// The end of a mute or ban of `secs` seconds. "Forever" (4294967295) is stored as that
+/// many seconds from now, so remaining times read the same everywhere.
 fn until(now: i64, secs: u64) -> i64 {
-    if secs >= MUTE_FOREVER_SECS {
-        i64::MAX
-    } else {
-        now.saturating_add(secs as i64)
-    }
+    now.saturating_add(secs.min(MUTE_FOREVER_SECS) as i64)
 }
 
 impl Engine {

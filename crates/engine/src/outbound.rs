@@ -91,7 +91,9 @@ struct State {
     next_seq: u64,
     messages: usize,
     full_since: Option<Instant>,
-    closed: Option<(KickReason, String)>,
+    /// `Some(Some(..))`: closing with a reason the client is told; `Some(None)`: the
+    /// connection ended and there is nobody to tell.
+    closed: Option<Option<(KickReason, String)>>,
 }
 
 pub struct OutboundQueue {
@@ -172,7 +174,17 @@ impl OutboundQueue {
     pub fn close(&self, reason: KickReason, info: &str) {
         let mut st = self.state.lock();
         if st.closed.is_none() {
-            st.closed = Some((reason, info.to_string()));
+            st.closed = Some(Some((reason, info.to_string())));
+        }
+        drop(st);
+        self.notify.notify_one();
+    }
+
+    /// Closes the queue because the connection ended: nothing more is sent.
+    pub fn finish(&self) {
+        let mut st = self.state.lock();
+        if st.closed.is_none() {
+            st.closed = Some(None);
         }
         drop(st);
         self.notify.notify_one();
@@ -183,8 +195,12 @@ impl OutboundQueue {
     }
 
     /// Waits for frames and moves all of them, in arrival order, into `out`.
-    /// Returns `Err(reason)` once the queue is closed and drained.
-    pub async fn next_batch(&self, out: &mut Vec<Bytes>) -> Result<(), (KickReason, String)> {
+    /// Returns `Err` once the queue is closed and drained, with the reason to tell the
+    /// client if there is one.
+    pub async fn next_batch(
+        &self,
+        out: &mut Vec<Bytes>,
+    ) -> Result<(), Option<(KickReason, String)>> {
         loop {
             {
                 let mut st = self.state.lock();
@@ -325,7 +341,7 @@ mod tests {
             .expect("queued frames are still written");
         assert_eq!(out.len(), 1);
         let err = q.next_batch(&mut out).await.expect_err("closed");
-        assert_eq!(err.0, KickReason::SlowConsumer);
+        assert_eq!(err.map(|e| e.0), Some(KickReason::SlowConsumer));
     }
 
     #[tokio::test]

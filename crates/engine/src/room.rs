@@ -49,15 +49,24 @@ pub(crate) struct SeqBlock {
     pub ceiling: u64,
 }
 
-/// A previous send remembered for de-duplication: `(sender, Random)` -> receipt.
+/// The receipt of a remembered send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Remembered {
+    pub seq: u64,
+    pub time: i64,
+    /// Frequency control dropped it: a retry with the same `Random` is told so.
+    pub dropped: bool,
+}
+
+/// Previous sends remembered for de-duplication: `(sender, Random)` -> receipt.
 #[derive(Default)]
 pub(crate) struct Dedup {
-    seen: HashMap<(UserId, u32), (u64, i64)>,
+    seen: HashMap<(UserId, u32), Remembered>,
     order: VecDeque<(i64, UserId, u32)>,
 }
 
 impl Dedup {
-    pub fn check(&mut self, sender: &UserId, random: u32, now: i64) -> Option<(u64, i64)> {
+    pub fn check(&mut self, sender: &UserId, random: u32, now: i64) -> Option<Remembered> {
         while let Some((t, _, _)) = self.order.front() {
             if now - *t < DEDUP_WINDOW_SECS {
                 break;
@@ -72,7 +81,14 @@ impl Dedup {
     pub fn remember(&mut self, sender: &UserId, random: u32, seq: u64, time: i64) {
         if self
             .seen
-            .insert((sender.clone(), random), (seq, time))
+            .insert(
+                (sender.clone(), random),
+                Remembered {
+                    seq,
+                    time,
+                    dropped: false,
+                },
+            )
             .is_none()
         {
             self.order.push_back((time, sender.clone(), random));
@@ -81,6 +97,12 @@ impl Dedup {
             if let Some((_, u, r)) = self.order.pop_front() {
                 self.seen.remove(&(u, r));
             }
+        }
+    }
+
+    pub fn mark_dropped(&mut self, sender: &UserId, random: u32) {
+        if let Some(r) = self.seen.get_mut(&(sender.clone(), random)) {
+            r.dropped = true;
         }
     }
 }
@@ -236,7 +258,7 @@ impl Room {
     }
 
     /// The `limit` most recent logged-in joiners still in the room, newest first, one entry
-    /// per user, with their earliest join time among their sessions.
+    /// per user, with the latest join time among their sessions.
     pub(crate) fn recent_members(&self, limit: usize) -> Vec<(UserId, i64, String, String)> {
         let m = self.members.read();
         let mut by_user: HashMap<&UserId, (i64, &SessionRef)> = HashMap::new();
@@ -311,7 +333,10 @@ mod tests {
         let mut d = Dedup::default();
         let u = UserId::from_trusted("u");
         d.remember(&u, 7, 1, 1000);
-        assert_eq!(d.check(&u, 7, 1100), Some((1, 1000)));
+        assert_eq!(
+            d.check(&u, 7, 1100).map(|r| (r.seq, r.time)),
+            Some((1, 1000))
+        );
         assert_eq!(
             d.check(&UserId::from_trusted("other"), 7, 1100),
             None,

@@ -34,7 +34,12 @@ pub async fn start(config: &Config) -> Result<Started, String> {
         .await
         .map_err(|e| format!("cannot start the engine: {e}"))?;
     for app in &config.apps {
-        let settings = config.settings_for(app)?;
+        // A new app starts from `app_defaults`; an existing one keeps its stored settings
+        // (changed live through the REST extension) except what its own table names.
+        let settings = match engine.app(AppId(app.sdkappid)) {
+            Ok(existing) => config.settings_over(&existing.settings(), app)?,
+            Err(_) => config.settings_for(app)?,
+        };
         engine
             .ensure_app(AppId(app.sdkappid), Some(app.secret_key.clone()), settings)
             .await

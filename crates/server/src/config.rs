@@ -78,6 +78,17 @@ impl Default for Config {
     }
 }
 
+fn overlay(base: &mut toml::Table, patch: &toml::Table) {
+    for (k, v) in patch {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(p)) => overlay(b, p),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
 /// Environment variables read by [`Config::load`].
 pub const ENV_VARS: &[&str] = &[
     "LIVEROOM_HTTP_ADDR",
@@ -144,13 +155,22 @@ impl Config {
         Ok(config)
     }
 
-    /// The effective settings of a configured app: `app_defaults` overlaid with its table.
+    /// The settings of a configured app for a new app: `app_defaults` overlaid with the
+    /// app's own table.
     pub fn settings_for(&self, app: &AppConfig) -> Result<AppSettings, String> {
-        let mut base = toml::Table::try_from(&self.app_defaults).map_err(|e| e.to_string())?;
-        for (k, v) in &app.settings {
-            base.insert(k.clone(), v.clone());
-        }
-        let settings: AppSettings = toml::Value::Table(base)
+        self.settings_over(&self.app_defaults, app)
+    }
+
+    /// The app's own table overlaid on `base` (the stored settings of an existing app), so
+    /// what the file names wins and what it does not name keeps its stored value.
+    pub fn settings_over(
+        &self,
+        base: &AppSettings,
+        app: &AppConfig,
+    ) -> Result<AppSettings, String> {
+        let mut merged = toml::Table::try_from(base).map_err(|e| e.to_string())?;
+        overlay(&mut merged, &app.settings);
+        let settings: AppSettings = toml::Value::Table(merged)
             .try_into()
             .map_err(|e| format!("settings of app {}: {e}", app.sdkappid))?;
         settings

@@ -46,8 +46,13 @@ async fn connection(state: AppState, socket: WebSocket) {
     let session = engine.open_session();
     let (mut sink, mut stream) = socket.split();
 
+    // Set when the writer stops (queue closed, or the socket failed): the reader stops
+    // too, so a kicked connection leaves its rooms at once, not at its next frame.
+    let writer_done = tokio_util::sync::CancellationToken::new();
     let writer_session = session.clone();
+    let writer_stop = writer_done.clone();
     let writer = tokio::spawn(async move {
+        let _stop = writer_stop.drop_guard();
         let mut batch = Vec::with_capacity(64);
         loop {
             batch.clear();
@@ -65,24 +70,20 @@ async fn connection(state: AppState, socket: WebSocket) {
                         return;
                     }
                 }
-                Err((reason, info)) => {
+                Err(None) => {
+                    let _ = sink.close().await;
+                    return;
+                }
+                Err(Some((reason, info))) => {
                     if reason == KickReason::SlowConsumer {
                         liveroom_engine::metrics::slow_consumer_closed();
                     }
-                    let kicked = Push::Kicked(Kicked {
-                        reason,
-                        info: info.clone(),
-                    });
+                    let kicked = Push::Kicked(Kicked { reason, info });
                     if let Ok(text) = serde_json::to_string(&kicked) {
                         let _ = sink.feed(Message::Text(text.into())).await;
                     }
-                    let code = match reason {
-                        KickReason::Shutdown => 1001,
-                        KickReason::SlowConsumer => 1008,
-                        _ => 1000,
-                    };
                     let close = CloseFrame {
-                        code,
+                        code: close_code(reason),
                         reason: Utf8Bytes::from(close_reason(reason)),
                     };
                     let _ = sink.send(Message::Close(Some(close))).await;
@@ -96,7 +97,10 @@ async fn connection(state: AppState, socket: WebSocket) {
     let in_flight = Arc::new(tokio::sync::Semaphore::new(SENDS_IN_FLIGHT));
     let mut limiter = RequestLimiter::new(state.config.gateway.requests_per_sec);
     loop {
-        let next = tokio::time::timeout(idle, stream.next()).await;
+        let next = tokio::select! {
+            next = tokio::time::timeout(idle, stream.next()) => next,
+            _ = writer_done.cancelled() => break,
+        };
         let msg = match next {
             Err(_) => {
                 session.kick(KickReason::IdleTimeout, "no frame within the idle timeout");
@@ -108,9 +112,12 @@ async fn connection(state: AppState, socket: WebSocket) {
         match msg {
             Message::Text(text) => {
                 if !limiter.allow() {
-                    reply_err(&session, None, &Error::RateLimited);
-                    if limiter.rejected > 1000 {
-                        session.kick(KickReason::SlowConsumer, "too many requests");
+                    reply_err(&session, salvage_id(text.as_str()), &Error::RateLimited);
+                    if limiter.refused_in_a_row > FLOOD_REFUSALS {
+                        session.kick(
+                            KickReason::RequestFlood,
+                            "requests kept arriving faster than the rate limit",
+                        );
                         break;
                     }
                     continue;
@@ -133,10 +140,20 @@ async fn connection(state: AppState, socket: WebSocket) {
         }
     }
     engine.close_session(&session).await;
-    session
-        .queue
-        .close(KickReason::Shutdown, "connection closed");
+    // A kick already closed the queue with its reason; otherwise the client went away.
+    session.queue.finish();
     let _ = writer.await;
+}
+
+/// Requests refused in a row (over the rate limit) before the connection is closed.
+const FLOOD_REFUSALS: u32 = 200;
+
+fn close_code(reason: KickReason) -> u16 {
+    match reason {
+        KickReason::Shutdown => 1001,
+        KickReason::SlowConsumer | KickReason::RequestFlood => 1008,
+        KickReason::MultiLogin | KickReason::IdleTimeout | KickReason::AccountKicked => 1000,
+    }
 }
 
 fn close_reason(reason: KickReason) -> &'static str {
@@ -146,6 +163,7 @@ fn close_reason(reason: KickReason) -> &'static str {
         KickReason::SlowConsumer => "slow_consumer",
         KickReason::Shutdown => "shutdown",
         KickReason::AccountKicked => "account_kicked",
+        KickReason::RequestFlood => "request_flood",
     }
 }
 
@@ -153,7 +171,7 @@ struct RequestLimiter {
     rate: f64,
     tokens: f64,
     last: Instant,
-    rejected: u32,
+    refused_in_a_row: u32,
 }
 
 impl RequestLimiter {
@@ -163,7 +181,7 @@ impl RequestLimiter {
             rate,
             tokens: rate * 2.0,
             last: Instant::now(),
-            rejected: 0,
+            refused_in_a_row: 0,
         }
     }
 
@@ -174,9 +192,10 @@ impl RequestLimiter {
         self.last = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
+            self.refused_in_a_row = 0;
             true
         } else {
-            self.rejected += 1;
+            self.refused_in_a_row += 1;
             false
         }
     }

@@ -114,7 +114,13 @@ struct GetGroupInfo {
 /// Most groups in one `get_group_info`.
 const INFO_BATCH_MAX: usize = 50;
 
-fn info_json(cx: &Cx, g: &GroupRecord, member_num: usize, filter: &ResponseFilter) -> Value {
+fn info_json(
+    cx: &Cx,
+    g: &GroupRecord,
+    member_num: usize,
+    next_msg_seq: u64,
+    filter: &ResponseFilter,
+) -> Value {
     let mute_all = if g.mute_all { "On" } else { "Off" };
     let custom: Vec<Value> = g
         .custom
@@ -139,7 +145,7 @@ fn info_json(cx: &Cx, g: &GroupRecord, member_num: usize, filter: &ResponseFilte
         "InfoSeq": g.info_seq,
         "LastInfoTime": g.last_info_time,
         "LastMsgTime": g.last_msg_time,
-        "NextMsgSeq": g.msg_seq_ceiling + 1,
+        "NextMsgSeq": next_msg_seq,
         "MemberNum": member_num,
         "MaxMemberNum": g.max_member_num,
         "ApplyJoinOption": g.apply_join_option.as_str(),
@@ -182,7 +188,7 @@ pub async fn get_group_info(cx: &Cx, body: Value) -> Result<Value, Error> {
             Err(e) => Err(e),
         };
         list.push(match info {
-            Ok((g, n)) => info_json(cx, &g, n, &req.filter),
+            Ok((g, n, next_seq)) => info_json(cx, &g, n, next_seq, &req.filter),
             Err(Error::Internal) => return Err(Error::Internal),
             Err(e) => json!({"GroupId": raw, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()}),
         });

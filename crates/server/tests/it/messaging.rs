@@ -88,6 +88,16 @@ async fn host_and_viewers_exchange_comments() {
         .await
         .expect("viewer 3 got viewer 1's comment");
     assert_eq!(message_text(&m), Some("hi host"));
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["live-1"]}),
+        )
+        .await;
+    assert_eq!(
+        info["GroupInfo"][0]["NextMsgSeq"],
+        r["MsgSeq"].as_u64().expect("seq") + 1
+    );
     let m = viewers[2]
         .next_message_within(WAIT)
         .await
@@ -209,6 +219,20 @@ async fn a_burst_over_the_rate_keeps_every_high_message() {
         .ok("group_open_http_svc/send_group_msg", json!({"GroupId": "burst", "Random": 5, "MsgPriority": "Lowest", "MsgBody": text_body("late")}))
         .await;
     assert_eq!(r["MsgDropReason"], "MsgFreqCtrl");
+    let retry = s
+        .ok(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": "burst", "Random": 5, "MsgPriority": "Lowest", "MsgBody": text_body("late")}),
+        )
+        .await;
+    assert_eq!(
+        retry["MsgSeq"], r["MsgSeq"],
+        "a repeat of a dropped message is not sent again"
+    );
+    assert_eq!(
+        retry["MsgDropReason"], "MsgFreqCtrl",
+        "and says it was dropped"
+    );
     assert!(r["MsgSeq"].as_u64().is_some());
     assert!(
         watcher
@@ -277,6 +301,16 @@ async fn broadcast_reaches_every_room_and_notifications_reach_members() {
         )
         .await;
     assert!(r["MsgSeq"].as_u64().is_some());
+    let again = s
+        .ok(
+            "group_open_http_svc/send_broadcast_msg",
+            json!({"Random": 9, "MsgBody": text_body("to all rooms")}),
+        )
+        .await;
+    assert_eq!(
+        again["MsgSeq"], r["MsgSeq"],
+        "a repeated broadcast is not sent twice"
+    );
     for (c, room) in [(&mut a, "b1"), (&mut b, "b2")] {
         let m = c
             .next_message_within(WAIT)
@@ -285,6 +319,12 @@ async fn broadcast_reaches_every_room_and_notifications_reach_members() {
         assert_eq!(message_text(&m), Some("to all rooms"));
         assert_eq!(m.group_id, room);
         assert_eq!(m.priority, "High");
+        assert!(
+            c.next_message_within(Duration::from_millis(300))
+                .await
+                .is_none(),
+            "delivered once"
+        );
     }
 
     s.ok(

@@ -86,6 +86,24 @@ async fn muted_members_get_10017_until_unmuted() {
     );
 
     // Older key name for the duration, 0 unmutes.
+    // "Forever" reads as 4294967295 seconds everywhere.
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "m", "Members_Account": ["troll"], "MuteTime": 4294967295u64}),
+    )
+    .await;
+    let err = troll
+        .send_text("m", "x", Priority::Normal)
+        .await
+        .expect_err("muted forever");
+    assert!(err.to_string().contains("4294967295 more seconds"), "{err}");
+    let list = s
+        .ok(
+            "group_open_http_svc/get_group_muted_account",
+            json!({"GroupId": "m"}),
+        )
+        .await;
+    assert_eq!(list["MutedAccountList"][0]["MutedUntil"], 4294967295u64);
     s.ok(
         "group_open_http_svc/forbid_send_msg",
         json!({"GroupId": "m", "Members_Account": ["troll"], "ShutUpTime": 0}),

@@ -245,6 +245,43 @@ async fn custom_fields_must_be_declared_and_changes_are_pushed() {
             json!({"Key": "theme", "Value": "dark"})
         ]
     );
+    let v = s
+        .rest("group_open_http_svc/modify_group_base_info", json!({"GroupId": "cf", "AppDefinedData": [{"Key": "level", "Value": "2"}, {"Key": "level", "Value": "3"}]}))
+        .await;
+    assert_eq!(v["ErrorCode"], 10004, "a key named twice: {v}");
+    // A key no longer declared can still be deleted with an empty value.
+    s.ok(
+        "liveroom_ext/set_group_custom_fields",
+        json!({"Fields": ["theme", "theme"]}),
+    )
+    .await;
+    assert_eq!(
+        s.ok("liveroom_ext/get_group_custom_fields", json!({}))
+            .await["Fields"],
+        json!(["theme"])
+    );
+    let v = s
+        .rest(
+            "group_open_http_svc/modify_group_base_info",
+            json!({"GroupId": "cf", "AppDefinedData": [{"Key": "level", "Value": "5"}]}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10004, "undeclared keys take no new values");
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "cf", "AppDefinedData": [{"Key": "level", "Value": ""}]}),
+    )
+    .await;
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["cf"]}),
+        )
+        .await;
+    assert_eq!(
+        info["GroupInfo"][0]["AppDefinedData"],
+        json!([{"Key": "theme", "Value": "dark"}])
+    );
     let filtered = s
         .ok("group_open_http_svc/get_group_info", json!({"GroupIdList": ["cf"], "ResponseFilter": {"AppDefinedDataFilter_Group": ["theme"], "GroupBaseInfoFilter": ["Name"]}}))
         .await;
@@ -276,6 +313,19 @@ async fn accounts_and_profiles() {
         json!({"Accounts": ["u2", "u3"]}),
     )
     .await;
+    // Re-importing without a nick keeps the nick.
+    s.ok(
+        "im_open_login_svc/multiaccount_import",
+        json!({"Accounts": ["u1"]}),
+    )
+    .await;
+    let p = s
+        .ok(
+            "profile/portrait_get",
+            json!({"To_Account": ["u1"], "TagList": ["Tag_Profile_IM_Nick"]}),
+        )
+        .await;
+    assert_eq!(p["UserProfileItem"][0]["ProfileItem"][0]["Value"], "One");
     let check = s
         .ok(
             "im_open_login_svc/account_check",

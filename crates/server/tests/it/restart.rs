@@ -38,6 +38,8 @@ async fn restart_keeps_durable_data() {
         .await
         .expect("send");
     let seq_before = ack.data["MsgSeq"].as_u64().expect("seq");
+    s.settings(json!({"history_count": 7, "limits": {"notification": 500}}))
+        .await;
     let dir = s.dir.clone();
     s.shutdown().await;
 
@@ -53,6 +55,18 @@ async fn restart_keeps_durable_data() {
     assert_eq!(g["Owner_Account"], "host");
     assert_eq!(g["AppDefinedData"], json!([{"Key": "level", "Value": "9"}]));
     assert_eq!(g["MemberNum"], 0, "membership is ephemeral");
+    let settings = s.ok("liveroom_ext/get_app_settings", json!({})).await["Settings"].clone();
+    assert_eq!(
+        settings["history_count"], 7,
+        "live changes survive a restart"
+    );
+    assert_eq!(settings["limits"]["notification"], 500);
+    assert_eq!(
+        settings["limits"]["name"], 30,
+        "a partial nested change keeps the rest"
+    );
+    assert_eq!(settings["group_custom_fields"], json!(["level"]));
+    assert!(g["NextMsgSeq"].as_u64().expect("next") > seq_before);
     let p = s
         .ok(
             "profile/portrait_get",

@@ -163,15 +163,23 @@ async fn bad_frames_get_coded_errors() {
 async fn request_floods_are_refused() {
     let s = TestServer::spawn_with(|c| c.gateway.requests_per_sec = 5).await;
     let mut c = s.client().await;
-    for _ in 0..30 {
-        c.send_raw(r#"{"op":"ping"}"#).expect("send");
+    for i in 0..30 {
+        c.send_raw(format!(r#"{{"op":"ping","id":{}}}"#, 1000 + i))
+            .expect("send");
     }
     let events = c.drain_for(Duration::from_millis(500)).await;
-    let limited = events
+    let limited: Vec<Option<u64>> = events
         .iter()
-        .filter(|e| matches!(e, Event::Reply(r) if r.error_code == 60018))
-        .count();
-    assert!(limited >= 15, "{limited} of 30 refused");
+        .filter_map(|e| match e {
+            Event::Reply(r) if r.error_code == 60018 => Some(r.id),
+            _ => None,
+        })
+        .collect();
+    assert!(limited.len() >= 15, "{} of 30 refused", limited.len());
+    assert!(
+        limited.iter().all(|id| id.is_some_and(|id| id >= 1000)),
+        "refusals carry the request id"
+    );
 }
 
 #[tokio::test]
