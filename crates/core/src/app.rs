@@ -40,6 +40,9 @@ pub struct AppSettings {
     pub single_room_per_connection: bool,
     /// Multi-device login policy.
     pub login_policy: LoginPolicy,
+    /// Join and quit tips are pushed only while a room has at most this many members online
+    /// (each tip goes to every member; a crowd would make them quadratic). 0 turns them off.
+    pub member_tips_max_online: u32,
     /// Group-level custom fields (`AppDefinedData` keys) that groups of this app may use.
     pub group_custom_fields: Vec<String>,
     /// Byte limits of group profile fields.
@@ -59,6 +62,7 @@ impl Default for AppSettings {
             recent_members: 30,
             single_room_per_connection: true,
             login_policy: LoginPolicy::Multi,
+            member_tips_max_online: 1000,
             group_custom_fields: Vec::new(),
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,

@@ -167,10 +167,21 @@ impl Engine {
         }
     }
 
+    /// Join and quit tips go to every member, so they cost O(members) each and O(members²)
+    /// for a crowd arriving; above the app's threshold the room stays quiet about them.
+    fn member_tips_wanted(&self, room: &RoomRef) -> bool {
+        let limit = self
+            .apps
+            .get(room.app)
+            .map(|a| a.settings().member_tips_max_online)
+            .unwrap_or(0);
+        room.online_count() <= limit as usize
+    }
+
     fn leave_room(&self, room: &RoomRef, session: &SessionRef) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
-            if let (Some(user), true) = (user, last) {
+            if let (Some(user), true) = (user, last && self.member_tips_wanted(room)) {
                 let frame = tips::quit(&room.id, unix_secs(), &user, room.online_count());
                 room.broadcast(&frame, None);
             }
@@ -235,8 +246,10 @@ impl Engine {
                 Identity::User(l) => l.nick,
                 _ => String::new(),
             };
-            let frame = tips::joined(&group, now, u, &nick, room.online_count());
-            room.broadcast(&frame, None);
+            if self.member_tips_wanted(&room) {
+                let frame = tips::joined(&group, now, u, &nick, room.online_count());
+                room.broadcast(&frame, None);
+            }
         }
         Ok(JoinInfo {
             member_num: room.online_count(),

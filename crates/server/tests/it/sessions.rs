@@ -195,3 +195,37 @@ async fn shutdown_closes_connections_cleanly() {
     ));
     stop.await.expect("server stopped");
 }
+
+#[tokio::test]
+async fn join_and_quit_tips_stop_above_the_threshold() {
+    let s = TestServer::spawn().await;
+    s.settings(json!({"member_tips_max_online": 2})).await;
+    s.create_room("crowd", None).await;
+    let mut first = s.member("first", "crowd").await;
+    let _second = s.member("second", "crowd").await;
+    let third = s.member("third", "crowd").await;
+    let joins: Vec<_> = first
+        .drain_for(Duration::from_millis(400))
+        .await
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Tip(t) if t.msg_body[0]["MsgContent"]["OpType"] == 1 => {
+                Some(t.msg_body[0]["MsgContent"]["Operator_Account"].clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        joins,
+        vec![json!("first"), json!("second")],
+        "no tip once the room is above 2"
+    );
+    third.close();
+    let quits = first.drain_for(Duration::from_millis(400)).await;
+    assert!(
+        quits
+            .iter()
+            .any(|e| matches!(e, Event::Tip(t) if t.msg_body[0]["MsgContent"]["OpType"] == 3)),
+        "back at 2 members, the quit is told"
+    );
+}
