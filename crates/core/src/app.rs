@@ -74,12 +74,45 @@ impl Default for AppSettings {
 pub const RECENT_MEMBERS_MAX: u32 = 1000;
 /// Upper bound for `history_count` (the newer reference page allows 50).
 pub const HISTORY_COUNT_MAX: u32 = 50;
+/// Upper bound for `room_msgs_per_sec` (250 times the reference's 40).
+pub const ROOM_MSGS_PER_SEC_MAX: u32 = 10_000;
+/// Upper bound for `max_message_bytes` (the REST body limit).
+pub const MESSAGE_BYTES_MAX: u32 = 1024 * 1024;
+/// Upper bound for each profile field byte limit.
+pub const FIELD_BYTES_MAX: usize = 64 * 1024;
+/// Upper bound for the number of declared custom fields.
+pub const CUSTOM_FIELDS_MAX: usize = 100;
 
 impl AppSettings {
-    /// Brings out-of-range values back into range and reports what was wrong.
+    /// Checks every value is in range; says which is not.
     pub fn validate(&self) -> Result<(), String> {
-        if self.room_msgs_per_sec == 0 {
-            return Err("room_msgs_per_sec must be at least 1".into());
+        if self.room_msgs_per_sec == 0 || self.room_msgs_per_sec > ROOM_MSGS_PER_SEC_MAX {
+            return Err(format!(
+                "room_msgs_per_sec must be 1 to {ROOM_MSGS_PER_SEC_MAX}"
+            ));
+        }
+        if self.max_message_bytes == 0 || self.max_message_bytes > MESSAGE_BYTES_MAX {
+            return Err(format!(
+                "max_message_bytes must be 1 to {MESSAGE_BYTES_MAX}"
+            ));
+        }
+        let l = &self.limits;
+        for (name, v) in [
+            ("limits.name", l.name),
+            ("limits.introduction", l.introduction),
+            ("limits.notification", l.notification),
+            ("limits.face_url", l.face_url),
+            ("limits.custom_key", l.custom_key),
+            ("limits.custom_value", l.custom_value),
+        ] {
+            if v > FIELD_BYTES_MAX {
+                return Err(format!("{name} must be at most {FIELD_BYTES_MAX}"));
+            }
+        }
+        if l.custom_fields > CUSTOM_FIELDS_MAX {
+            return Err(format!(
+                "limits.custom_fields must be at most {CUSTOM_FIELDS_MAX}"
+            ));
         }
         if self.recent_members == 0 || self.recent_members > RECENT_MEMBERS_MAX {
             return Err(format!("recent_members must be 1 to {RECENT_MEMBERS_MAX}"));
@@ -102,5 +135,50 @@ impl AppSettings {
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_settings_are_refused() {
+        assert!(AppSettings::default().validate().is_ok());
+        for bad in [
+            AppSettings {
+                room_msgs_per_sec: 0,
+                ..Default::default()
+            },
+            AppSettings {
+                room_msgs_per_sec: u32::MAX,
+                ..Default::default()
+            },
+            AppSettings {
+                max_message_bytes: u32::MAX,
+                ..Default::default()
+            },
+            AppSettings {
+                recent_members: 1001,
+                ..Default::default()
+            },
+            AppSettings {
+                history_count: 51,
+                ..Default::default()
+            },
+            AppSettings {
+                group_custom_fields: vec!["bad-key".into()],
+                ..Default::default()
+            },
+            AppSettings {
+                limits: FieldLimits {
+                    notification: usize::MAX,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
     }
 }

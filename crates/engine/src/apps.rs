@@ -22,7 +22,7 @@ pub struct App {
     admins: RwLock<HashSet<UserId>>,
     failures: Mutex<FailureWindow>,
     /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
-    pub(crate) broadcast_dedup: Mutex<crate::room::Dedup>,
+    pub(crate) broadcast_dedup: Mutex<crate::dedup::Dedup>,
 }
 
 struct FailureWindow {
@@ -41,7 +41,7 @@ impl App {
                 started: Instant::now(),
                 by_identifier: Default::default(),
             }),
-            broadcast_dedup: Mutex::new(crate::room::Dedup::default()),
+            broadcast_dedup: Mutex::new(crate::dedup::Dedup::default()),
         }
     }
 

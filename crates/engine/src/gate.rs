@@ -69,7 +69,7 @@ impl<T> FrequencyGate<T> {
         Self {
             limit,
             max_wait,
-            admitted: VecDeque::with_capacity(limit),
+            admitted: VecDeque::new(),
             waiting: Default::default(),
             waiting_cap: (4 * limit).max(256),
         }

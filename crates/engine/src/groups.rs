@@ -167,11 +167,11 @@ impl Engine {
         {
             return Err(Error::GroupNotFound(group.to_string()));
         }
-        room.destroyed.store(true, Ordering::Release);
         self.forget_room(app, group);
         room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
-        for s in room.all_sessions() {
-            room.remove_member(s.id);
+        let sessions = room.close_for_good();
+        metrics::room_members_changed(-(sessions.len() as f64));
+        for s in sessions {
             s.remove_room(group);
         }
         Ok(())
@@ -289,6 +289,7 @@ impl Engine {
         if to.is_empty() {
             room.broadcast(&frame, None);
         } else {
+            let to: std::collections::HashSet<&UserId> = to.iter().collect();
             for s in room.all_sessions() {
                 if s.user().is_some_and(|u| to.contains(&u)) {
                     s.push(&frame);
@@ -337,17 +338,22 @@ impl Engine {
         let app_state = self.apps.get(app)?;
         {
             let mut dedup = app_state.broadcast_dedup.lock();
-            if let Some(earlier) = dedup.check(from, random, now) {
+            if let Some(earlier) = dedup.settled(from, random, now) {
                 metrics::duplicate();
                 return Ok((earlier.seq, earlier.time, 0));
             }
-            dedup.remember(from, random, seq, now);
+            let receipt = crate::dedup::Receipt {
+                seq,
+                time: now,
+                dropped: false,
+            };
+            dedup.remember(from, random, receipt, now);
         }
         let raw =
             serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let rooms: Vec<RoomRef> = self.loaded_rooms(app);
         let mut delivered = 0;
-        for room in rooms {
+        for room in rooms.into_iter().filter(|r| r.online_count() > 0) {
             let text = serde_json::to_string(&MessageFrame {
                 op: "message",
                 group_id: room.id.as_str(),

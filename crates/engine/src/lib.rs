@@ -22,6 +22,7 @@ pub mod session;
 pub mod tips;
 
 mod accounts;
+mod dedup;
 mod groups;
 mod members;
 mod messages;
@@ -48,6 +49,10 @@ use apps::{App, AppRegistry};
 use outbound::QueueLimits;
 use room::{Room, RoomRef};
 use session::{Session, SessionRef};
+
+/// A room with nobody in it for this long is unloaded from memory.
+pub const ROOM_IDLE_SECS: i64 = 120;
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Engine-wide tunables (per-app ones are in `AppSettings`).
 #[derive(Debug, Clone, Default)]
@@ -207,6 +212,20 @@ impl Engine {
         let room = Arc::new(Room::new(record, &settings, mutes, bans));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
+        // A destroy may have deleted the group while this load read the store; then the
+        // copy just put in the map must not outlive it.
+        if self
+            .store
+            .get_group(app, id)
+            .await
+            .map_err(store_err)?
+            .is_none()
+        {
+            self.rooms
+                .remove_if(&(app, id.clone()), |_, r| Arc::ptr_eq(r, &room));
+            room.close_for_good();
+            return Err(Error::GroupNotFound(id.to_string()));
+        }
         Ok(room)
     }
 
@@ -223,6 +242,44 @@ impl Engine {
             .filter(|r| r.key().0 == app)
             .map(|r| r.value().clone())
             .collect()
+    }
+
+    /// Periodic upkeep: unloads rooms that have been empty for `ROOM_IDLE_SECS` (they are
+    /// loaded again on next use) and forgets expired de-duplication entries.
+    pub fn sweep(&self, now: i64) {
+        let mut retired = Vec::new();
+        for entry in self.rooms.iter() {
+            let room = entry.value();
+            room.dedup.lock().expire(now);
+            if now - room.last_active() > ROOM_IDLE_SECS && room.retire_if_idle() {
+                retired.push((entry.key().clone(), room.clone()));
+            }
+        }
+        for (key, room) in retired {
+            self.rooms.remove_if(&key, |_, r| Arc::ptr_eq(r, &room));
+        }
+        for id in self.apps.ids() {
+            if let Ok(app) = self.apps.get(id) {
+                app.broadcast_dedup.lock().expire(now);
+            }
+        }
+        metrics::rooms(self.rooms.len());
+    }
+
+    /// Runs [`Engine::sweep`] every `SWEEP_EVERY` until the engine is dropped.
+    pub fn spawn_housekeeping(self: &Arc<Self>) {
+        let engine = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                match engine.upgrade() {
+                    Some(e) => e.sweep(unix_secs()),
+                    None => return,
+                }
+            }
+        });
     }
 
     /// A new anonymous session for a connection.

@@ -11,7 +11,7 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::outbound::Frame;
-use crate::room::RoomRef;
+use crate::room::{Admission, RoomRef};
 use crate::session::{Identity, LoggedIn, SessionRef};
 use crate::{metrics, store_err, tips, Engine};
 
@@ -74,9 +74,7 @@ impl Engine {
                 })?,
         };
         app.verify_sig(user.as_str(), usersig, unix_secs())?;
-        if session.identity() != Identity::Anonymous {
-            self.leave_everything(session).await;
-        }
+        // Store work first: if it fails, the session stays as it was.
         self.store
             .ensure_user(app.id, &user, unix_secs())
             .await
@@ -88,6 +86,9 @@ impl Engine {
             .map_err(store_err)?
             .pop();
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
+        if session.identity() != Identity::Anonymous {
+            self.leave_everything(session).await;
+        }
 
         let policy = app.settings().login_policy;
         let key = (app.id, user.clone());
@@ -197,67 +198,79 @@ impl Engine {
             Error::PermissionDenied("log in or enter as a guest before joining".into())
         })?;
         let group = GroupId::parse(group)?;
-        let room = self.room(app, &group).await?;
-        let record = room.profile();
-        if record.group_type != GroupType::AVChatRoom {
-            return Err(Error::NotSupported(format!(
-                "{} is a {} group; only AVChatRoom is supported yet",
-                group, record.group_type
-            )));
-        }
         let now = unix_secs();
         let user = session.user();
-        if let Some(u) = &user {
-            if let Some(remaining_secs) = room.ban_remaining(u, now) {
+        // A room unloaded while this join was on its way is simply loaded again.
+        for _ in 0..3 {
+            let room = self.room(app, &group).await?;
+            let record = room.profile();
+            if record.group_type != GroupType::AVChatRoom {
+                return Err(Error::NotSupported(format!(
+                    "{} is a {} group; only AVChatRoom is supported yet",
+                    group, record.group_type
+                )));
+            }
+            if let Some(remaining_secs) = user.as_ref().and_then(|u| room.ban_remaining(u, now)) {
                 return Err(Error::Banned { remaining_secs });
             }
-        }
-        let mute_remaining = user
-            .as_ref()
-            .and_then(|u| room.mute_remaining(u, now))
-            .unwrap_or(0);
-        if session.in_room(&group) {
+            let mute_remaining = user
+                .as_ref()
+                .and_then(|u| room.mute_remaining(u, now))
+                .unwrap_or(0);
+            if session.in_room(&group) && room.contains(session.id) {
+                return Ok(JoinInfo {
+                    member_num: room.online_count(),
+                    group: record,
+                    mute_remaining,
+                    left: Vec::new(),
+                    history: Vec::new(),
+                });
+            }
+            // Read before leaving anything, so a failure leaves the session where it was.
+            let history = self.history_frames(&room, now).await?;
+            let mut left = Vec::new();
+            if self.apps.get(app)?.settings().single_room_per_connection {
+                for other in session.rooms() {
+                    if other == group {
+                        continue;
+                    }
+                    if let Some(r) = self.rooms.get(&(app, other.clone())).map(|r| r.clone()) {
+                        self.leave_room(&r, session);
+                    }
+                    session.remove_room(&other);
+                    left.push(other);
+                }
+            }
+            let first_of_user = match room.add_member(session, user.clone(), now) {
+                Admission::Added { first_of_user } => first_of_user,
+                Admission::Already => false,
+                Admission::Banned(remaining_secs) => return Err(Error::Banned { remaining_secs }),
+                Admission::Gone { destroyed: true } => {
+                    return Err(Error::GroupNotFound(group.to_string()))
+                }
+                Admission::Gone { destroyed: false } => continue,
+            };
+            metrics::room_members_changed(1.0);
+            session.add_room(&group);
+            if let (Some(u), true) = (&user, first_of_user) {
+                if self.member_tips_wanted(&room) {
+                    let nick = match session.identity() {
+                        Identity::User(l) => l.nick,
+                        _ => String::new(),
+                    };
+                    let frame = tips::joined(&group, now, u, &nick, room.online_count());
+                    room.broadcast(&frame, None);
+                }
+            }
             return Ok(JoinInfo {
                 member_num: room.online_count(),
-                group: record,
+                group: room.profile(),
                 mute_remaining,
-                left: Vec::new(),
-                history: Vec::new(),
+                left,
+                history,
             });
         }
-        let mut left = Vec::new();
-        if self.apps.get(app)?.settings().single_room_per_connection {
-            for other in session.rooms() {
-                if let Some(r) = self.rooms.get(&(app, other.clone())).map(|r| r.clone()) {
-                    self.leave_room(&r, session);
-                }
-                session.remove_room(&other);
-                left.push(other);
-            }
-        }
-        let history = self.history_frames(&room, now).await?;
-        let first_session_of_user = user.as_ref().is_none_or(|u| !room.is_member_user(u));
-        if room.add_member(session, user.clone(), now) {
-            metrics::room_members_changed(1.0);
-        }
-        session.add_room(&group);
-        if let (Some(u), true) = (&user, first_session_of_user) {
-            let nick = match session.identity() {
-                Identity::User(l) => l.nick,
-                _ => String::new(),
-            };
-            if self.member_tips_wanted(&room) {
-                let frame = tips::joined(&group, now, u, &nick, room.online_count());
-                room.broadcast(&frame, None);
-            }
-        }
-        Ok(JoinInfo {
-            member_num: room.online_count(),
-            group: room.profile(),
-            mute_remaining,
-            left,
-            history,
-        })
+        Err(Error::Internal)
     }
 
     pub async fn quit(&self, session: &SessionRef, group: &str) -> Result<(), Error> {

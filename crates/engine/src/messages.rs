@@ -14,10 +14,11 @@ use liveroom_core::store::{GroupRecord, HistoryRecord};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use crate::dedup::{self, Receipt, Seen};
 use crate::gate::Offer;
 use crate::outbound::{Frame, FrameClass};
 use crate::room::{FanOut, RoomRef};
-use crate::session::SessionRef;
+use crate::session::{LoggedIn, SessionRef};
 use crate::{metrics, Engine};
 
 /// Message sequence numbers reserved in the store at a time.
@@ -28,8 +29,10 @@ pub const DROP_REASON_FREQUENCY: &str = "MsgFreqCtrl";
 
 /// Who sends.
 pub enum Sender {
-    /// A logged-in client session (must be in the room).
-    Session(SessionRef),
+    /// A logged-in client session that was in the room when it asked; made by
+    /// [`Sender::for_session`] at request time, so requests that follow (a quit, a login)
+    /// do not change what this one was allowed to do.
+    Session { session: SessionRef, me: LoggedIn },
     /// A REST caller, as `from` (an existing account or the admin itself).
     Admin {
         from: UserId,
@@ -37,6 +40,22 @@ pub enum Sender {
         avatar: String,
         is_app_admin: bool,
     },
+}
+
+impl Sender {
+    /// The sender for a client request: the session must be logged in and in `group` now.
+    pub fn for_session(session: &SessionRef, group: &GroupId) -> Result<Self, Error> {
+        let me = session.require_user()?;
+        if !session.in_room(group) {
+            return Err(Error::PermissionDenied(format!(
+                "join {group} before sending to it"
+            )));
+        }
+        Ok(Self::Session {
+            session: session.clone(),
+            me,
+        })
+    }
 }
 
 pub struct SendRequest {
@@ -76,17 +95,17 @@ impl Engine {
         let now = unix_secs();
 
         let (from, nick, avatar, exclude, privileged) = match &req.sender {
-            Sender::Session(s) => {
-                let me = s.require_user()?;
-                if !s.in_room(&req.group) {
-                    return Err(Error::PermissionDenied(format!(
-                        "join {} before sending to it",
-                        req.group
-                    )));
-                }
+            Sender::Session { session, me } => {
+                let me = me.clone();
                 let owner = room.profile.read().owner.as_ref() == Some(&me.user);
                 let admin = app.is_admin(&me.user);
-                (me.user, me.nick, me.avatar, Some(s.id), owner || admin)
+                (
+                    me.user,
+                    me.nick,
+                    me.avatar,
+                    Some(session.id),
+                    owner || admin,
+                )
             }
             Sender::Admin {
                 from,
@@ -127,22 +146,25 @@ impl Engine {
         // The number is taken first so that checking and remembering the `Random` happen
         // under one lock: two concurrent repeats cannot both pass. A repeat leaves a gap.
         let msg_seq = self.next_seq(&room).await?;
-        if req.random.is_some() {
-            let mut dedup = room.dedup.lock();
-            if let Some(earlier) = dedup.check(&from, random, now) {
-                metrics::duplicate();
-                return Ok(SendReceipt {
-                    msg_seq: earlier.seq,
-                    msg_time: earlier.time,
-                    drop_reason: if earlier.dropped {
-                        DROP_REASON_FREQUENCY
-                    } else {
-                        ""
-                    },
-                });
-            }
-            dedup.remember(&from, random, msg_seq, now);
-        }
+        let registration = match req.random {
+            None => None,
+            Some(_) => match dedup::register(&room.dedup, &from, random, now) {
+                Seen::New(registration) => Some(registration),
+                Seen::Repeat(earlier) => {
+                    metrics::duplicate();
+                    return Ok(receipt_of(earlier));
+                }
+                Seen::InFlight(original) => {
+                    metrics::duplicate();
+                    // The original failed or was cancelled when there is no outcome: this
+                    // repeat is refused too, and the next one is a new send.
+                    return dedup::outcome(original)
+                        .await
+                        .map(receipt_of)
+                        .ok_or(Error::Internal);
+                }
+            },
+        };
 
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let text = serde_json::to_string(&MessageFrame {
@@ -170,8 +192,12 @@ impl Engine {
         };
         let Some(_fanout) = delivered else {
             metrics::dropped(metrics::DROP_FREQUENCY);
-            if req.random.is_some() {
-                room.dedup.lock().mark_dropped(&from, random);
+            if let Some(r) = registration {
+                r.settle(Receipt {
+                    seq: msg_seq,
+                    time: now,
+                    dropped: true,
+                });
             }
             return Ok(SendReceipt {
                 drop_reason: DROP_REASON_FREQUENCY,
@@ -179,8 +205,13 @@ impl Engine {
             });
         };
         metrics::accepted();
-        room.profile.write().last_msg_time = now;
+        room.touch(now);
 
+        if room.is_destroyed() {
+            // Dismissed while this message was on its way: it must not land in the history
+            // of a group re-created under the same id.
+            return Err(Error::GroupNotFound(req.group.to_string()));
+        }
         if settings.history_enabled && settings.history_count > 0 {
             let record = HistoryRecord {
                 app: room.app,
@@ -202,6 +233,13 @@ impl Engine {
                     tracing::error!(group = %req.group, error = %e, "history write failed");
                     Error::Internal
                 })?;
+        }
+        if let Some(r) = registration {
+            r.settle(Receipt {
+                seq: msg_seq,
+                time: now,
+                dropped: false,
+            });
         }
         Ok(receipt)
     }
@@ -356,6 +394,14 @@ impl Engine {
             .await
             .map_err(|_| Error::Internal)?;
         Ok((room.profile(), records))
+    }
+}
+
+fn receipt_of(r: Receipt) -> SendReceipt {
+    SendReceipt {
+        msg_seq: r.seq,
+        msg_time: r.time,
+        drop_reason: if r.dropped { DROP_REASON_FREQUENCY } else { "" },
     }
 }
 

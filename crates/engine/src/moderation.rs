@@ -6,7 +6,7 @@ use liveroom_core::store::Restriction;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::{store_err, tips, Engine};
+use crate::{metrics, store_err, tips, Engine};
 
 /// Most accounts in one mute call (reference 3.5.3).
 pub const MUTE_BATCH_MAX: usize = 500;
@@ -31,10 +31,13 @@ fn check_accounts(users: &[UserId], max: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// The end of a mute or ban of `secs` seconds. "Forever" (4294967295) is stored as that
-/// many seconds from now, so remaining times read the same everywhere.
+/// The end of a mute or ban of `secs` seconds; "forever" (4294967295) never ends.
 fn until(now: i64, secs: u64) -> i64 {
-    now.saturating_add(secs.min(MUTE_FOREVER_SECS) as i64)
+    if secs >= MUTE_FOREVER_SECS {
+        i64::MAX
+    } else {
+        now.saturating_add(secs as i64)
+    }
 }
 
 impl Engine {
@@ -128,7 +131,9 @@ impl Engine {
         }
         for u in users {
             let notice = tips::kicked_out(group, now, operator, secs, description);
-            for s in room.remove_user(u) {
+            let removed = room.remove_user(u);
+            metrics::room_members_changed(-(removed.len() as f64));
+            for s in removed {
                 s.remove_room(group);
                 s.push(&notice);
             }

@@ -99,6 +99,8 @@ struct State {
 pub struct OutboundQueue {
     state: Mutex<State>,
     notify: Notify,
+    /// Flips to true once, when the queue closes, for whoever waits in [`OutboundQueue::closed`].
+    closed_tx: tokio::sync::watch::Sender<bool>,
     limits: QueueLimits,
 }
 
@@ -113,6 +115,7 @@ impl OutboundQueue {
                 closed: None,
             }),
             notify: Notify::new(),
+            closed_tx: tokio::sync::watch::Sender::new(false),
             limits,
         }
     }
@@ -177,7 +180,14 @@ impl OutboundQueue {
             st.closed = Some(Some((reason, info.to_string())));
         }
         drop(st);
+        self.closed_tx.send_replace(true);
         self.notify.notify_one();
+    }
+
+    /// Resolves once the queue is closed (by a kick, a shutdown or `finish`).
+    pub async fn closed(&self) {
+        let mut rx = self.closed_tx.subscribe();
+        let _ = rx.wait_for(|closed| *closed).await;
     }
 
     /// Closes the queue because the connection ended: nothing more is sent.
@@ -187,6 +197,7 @@ impl OutboundQueue {
             st.closed = Some(None);
         }
         drop(st);
+        self.closed_tx.send_replace(true);
         self.notify.notify_one();
     }
 

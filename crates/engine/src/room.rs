@@ -3,12 +3,13 @@
 //! copies of what the store holds.
 
 use parking_lot::{Mutex, RwLock};
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use liveroom_core::app::AppSettings;
+use liveroom_core::group::MUTE_FOREVER_SECS;
 use liveroom_core::store::GroupRecord;
 use liveroom_core::{AppId, GroupId, UserId};
 
@@ -16,12 +17,6 @@ use crate::gate::FrequencyGate;
 use crate::messages::Pending;
 use crate::outbound::{Frame, Pushed};
 use crate::session::SessionRef;
-
-/// How long a `Random` value de-duplicates a sender's messages.
-pub const DEDUP_WINDOW_SECS: i64 = 300;
-/// Most remembered sends per room; beyond it the oldest are forgotten early, so a flood of
-/// distinct `Random` values cannot grow memory without bound.
-pub const DEDUP_MAX_ENTRIES: usize = 100_000;
 
 pub(crate) struct Member {
     pub session: SessionRef,
@@ -37,6 +32,20 @@ pub(crate) struct Members {
     pub guests: u32,
 }
 
+/// The outcome of adding a session to a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admission {
+    Added {
+        first_of_user: bool,
+    },
+    Already,
+    Banned(u64),
+    /// Destroyed, or retired (unloaded): the caller loads the room again.
+    Gone {
+        destroyed: bool,
+    },
+}
+
 /// Result of a fan-out.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct FanOut {
@@ -49,64 +58,6 @@ pub(crate) struct SeqBlock {
     pub ceiling: u64,
 }
 
-/// The receipt of a remembered send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Remembered {
-    pub seq: u64,
-    pub time: i64,
-    /// Frequency control dropped it: a retry with the same `Random` is told so.
-    pub dropped: bool,
-}
-
-/// Previous sends remembered for de-duplication: `(sender, Random)` -> receipt.
-#[derive(Default)]
-pub(crate) struct Dedup {
-    seen: HashMap<(UserId, u32), Remembered>,
-    order: VecDeque<(i64, UserId, u32)>,
-}
-
-impl Dedup {
-    pub fn check(&mut self, sender: &UserId, random: u32, now: i64) -> Option<Remembered> {
-        while let Some((t, _, _)) = self.order.front() {
-            if now - *t < DEDUP_WINDOW_SECS {
-                break;
-            }
-            if let Some((_, u, r)) = self.order.pop_front() {
-                self.seen.remove(&(u, r));
-            }
-        }
-        self.seen.get(&(sender.clone(), random)).copied()
-    }
-
-    pub fn remember(&mut self, sender: &UserId, random: u32, seq: u64, time: i64) {
-        if self
-            .seen
-            .insert(
-                (sender.clone(), random),
-                Remembered {
-                    seq,
-                    time,
-                    dropped: false,
-                },
-            )
-            .is_none()
-        {
-            self.order.push_back((time, sender.clone(), random));
-        }
-        while self.order.len() > DEDUP_MAX_ENTRIES {
-            if let Some((_, u, r)) = self.order.pop_front() {
-                self.seen.remove(&(u, r));
-            }
-        }
-    }
-
-    pub fn mark_dropped(&mut self, sender: &UserId, random: u32) {
-        if let Some(r) = self.seen.get_mut(&(sender.clone(), random)) {
-            r.dropped = true;
-        }
-    }
-}
-
 pub struct Room {
     pub app: AppId,
     pub id: GroupId,
@@ -117,10 +68,15 @@ pub struct Room {
     pub(crate) gate: Mutex<FrequencyGate<Pending>>,
     pub(crate) gate_polling: AtomicBool,
     pub(crate) seq: tokio::sync::Mutex<SeqBlock>,
-    pub(crate) dedup: Mutex<Dedup>,
+    pub(crate) dedup: Arc<Mutex<crate::dedup::Dedup>>,
     /// Serializes profile writes so store and cache stay in step.
     pub(crate) write_lock: tokio::sync::Mutex<()>,
     pub(crate) destroyed: AtomicBool,
+    /// Unloaded from the engine's map (idle); a fresh copy is loaded on next use.
+    pub(crate) retired: AtomicBool,
+    /// Kept apart from the profile so the send path needs no profile write lock.
+    pub(crate) last_msg_time: AtomicI64,
+    last_active: AtomicI64,
 }
 
 impl Room {
@@ -148,14 +104,21 @@ impl Room {
                 next: ceiling + 1,
                 ceiling,
             }),
-            dedup: Mutex::new(Dedup::default()),
+            dedup: Arc::default(),
             write_lock: tokio::sync::Mutex::new(()),
             destroyed: AtomicBool::new(false),
+            retired: AtomicBool::new(false),
+            last_msg_time: AtomicI64::new(0),
+            last_active: AtomicI64::new(liveroom_core::time::unix_secs()),
         }
     }
 
     pub fn profile(&self) -> GroupRecord {
-        self.profile.read().clone()
+        let mut p = self.profile.read().clone();
+        p.last_msg_time = p
+            .last_msg_time
+            .max(self.last_msg_time.load(Ordering::Relaxed));
+        p
     }
 
     pub fn is_destroyed(&self) -> bool {
@@ -189,15 +152,39 @@ impl Room {
     }
 
     /// Adds a session; returns false if it was already a member.
-    pub(crate) fn add_member(&self, session: &SessionRef, user: Option<UserId>, now: i64) -> bool {
+    /// Adds a session. The ban and the room's own state are checked under the member lock,
+    /// so a ban, destroy or unload that runs at the same time cannot miss the newcomer.
+    pub(crate) fn add_member(
+        &self,
+        session: &SessionRef,
+        user: Option<UserId>,
+        now: i64,
+    ) -> Admission {
         let mut m = self.members.write();
+        if self.destroyed.load(Ordering::Acquire) {
+            return Admission::Gone { destroyed: true };
+        }
+        if self.retired.load(Ordering::Acquire) {
+            return Admission::Gone { destroyed: false };
+        }
+        if let Some(remaining) = user.as_ref().and_then(|u| self.ban_remaining(u, now)) {
+            return Admission::Banned(remaining);
+        }
         if m.by_session.contains_key(&session.id) {
-            return false;
+            return Admission::Already;
         }
-        match &user {
-            Some(u) => *m.users.entry(u.clone()).or_default() += 1,
-            None => m.guests += 1,
-        }
+        let first_of_user = match &user {
+            Some(u) => {
+                let n = m.users.entry(u.clone()).or_default();
+                *n += 1;
+                *n == 1
+            }
+            None => {
+                m.guests += 1;
+                true
+            }
+        };
+        self.last_active.store(now, Ordering::Relaxed);
         m.by_session.insert(
             session.id,
             Member {
@@ -206,12 +193,48 @@ impl Room {
                 join_time: now,
             },
         );
+        Admission::Added { first_of_user }
+    }
+
+    /// Takes the room out of service if nobody is in it and nothing waits at its gate;
+    /// returns whether it did. A retired room refuses newcomers, who load a fresh one.
+    pub(crate) fn retire_if_idle(&self) -> bool {
+        let m = self.members.write();
+        if !m.by_session.is_empty()
+            || self.gate_polling.load(Ordering::Acquire)
+            || self.gate.lock().waiting_len() > 0
+        {
+            return false;
+        }
+        self.retired.store(true, Ordering::Release);
+        drop(m);
         true
+    }
+
+    /// Marks the room destroyed and removes every member; returns their sessions.
+    pub(crate) fn close_for_good(&self) -> Vec<SessionRef> {
+        self.destroyed.store(true, Ordering::Release);
+        let mut m = self.members.write();
+        m.users.clear();
+        m.guests = 0;
+        m.by_session.drain().map(|(_, mem)| mem.session).collect()
+    }
+
+    pub(crate) fn touch(&self, now: i64) {
+        self.last_msg_time.fetch_max(now, Ordering::Relaxed);
+        self.last_active.store(now, Ordering::Relaxed);
+    }
+
+    /// The last time anyone joined, left or sent; the load time before that.
+    pub(crate) fn last_active(&self) -> i64 {
+        self.last_active.load(Ordering::Relaxed)
     }
 
     /// Removes a session; returns its user (or `Some(None)` for a guest) if it was a member,
     /// and whether that user has no other session left in the room.
     pub(crate) fn remove_member(&self, session_id: u64) -> Option<(Option<UserId>, bool)> {
+        self.last_active
+            .store(liveroom_core::time::unix_secs(), Ordering::Relaxed);
         let mut m = self.members.write();
         let member = m.by_session.remove(&session_id)?;
         let last = match &member.user {
@@ -285,15 +308,15 @@ impl Room {
         list
     }
 
-    pub(crate) fn is_member_user(&self, user: &UserId) -> bool {
-        self.members.read().users.contains_key(user)
+    pub(crate) fn contains(&self, session_id: u64) -> bool {
+        self.members.read().by_session.contains_key(&session_id)
     }
 
     /// Remaining mute seconds of `user` at `now`, if muted.
     pub(crate) fn mute_remaining(&self, user: &UserId, now: i64) -> Option<u64> {
         let mut mutes = self.mutes.lock();
         match mutes.get(user) {
-            Some(&until) if until > now => Some((until - now) as u64),
+            Some(&until) if until > now => Some(((until - now) as u64).min(MUTE_FOREVER_SECS)),
             Some(_) => {
                 mutes.remove(user);
                 None
@@ -305,7 +328,7 @@ impl Room {
     pub(crate) fn ban_remaining(&self, user: &UserId, now: i64) -> Option<u64> {
         let mut bans = self.bans.lock();
         match bans.get(user) {
-            Some(&until) if until > now => Some((until - now) as u64),
+            Some(&until) if until > now => Some(((until - now) as u64).min(MUTE_FOREVER_SECS)),
             Some(_) => {
                 bans.remove(user);
                 None
@@ -327,27 +350,84 @@ pub type RoomRef = Arc<Room>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outbound::QueueLimits;
+    use crate::session::Session;
+    use liveroom_core::group::{ApplyJoinOption, GroupType};
+
+    fn room() -> Room {
+        let record = GroupRecord {
+            app: AppId(1),
+            id: GroupId::from_trusted("r"),
+            group_type: GroupType::AVChatRoom,
+            name: "r".into(),
+            owner: None,
+            introduction: String::new(),
+            notification: String::new(),
+            face_url: String::new(),
+            max_member_num: 0,
+            apply_join_option: ApplyJoinOption::FreeAccess,
+            mute_all: false,
+            create_time: 0,
+            info_seq: 0,
+            last_info_time: 0,
+            last_msg_time: 0,
+            msg_seq_ceiling: 0,
+            custom: Vec::new(),
+        };
+        let mut bans = HashMap::new();
+        bans.insert(UserId::from_trusted("banned"), i64::MAX);
+        Room::new(record, &AppSettings::default(), HashMap::new(), bans)
+    }
+
+    fn session(id: u64) -> SessionRef {
+        Arc::new(Session::new(id, QueueLimits::default()))
+    }
 
     #[test]
-    fn dedup_forgets_after_the_window_and_beyond_its_cap() {
-        let mut d = Dedup::default();
-        let u = UserId::from_trusted("u");
-        d.remember(&u, 7, 1, 1000);
+    fn admission_checks_bans_and_the_room_state_under_the_member_lock() {
+        let r = room();
+        let alice = Some(UserId::from_trusted("alice"));
         assert_eq!(
-            d.check(&u, 7, 1100).map(|r| (r.seq, r.time)),
-            Some((1, 1000))
+            r.add_member(&session(1), alice.clone(), 1),
+            Admission::Added {
+                first_of_user: true
+            }
         );
         assert_eq!(
-            d.check(&UserId::from_trusted("other"), 7, 1100),
-            None,
-            "keyed by sender"
+            r.add_member(&session(2), alice.clone(), 1),
+            Admission::Added {
+                first_of_user: false
+            }
         );
-        assert_eq!(d.check(&u, 7, 1000 + DEDUP_WINDOW_SECS), None, "expired");
-        for r in 0..(DEDUP_MAX_ENTRIES as u32 + 10) {
-            d.remember(&u, r, r as u64, 2000);
-        }
-        assert_eq!(d.seen.len(), DEDUP_MAX_ENTRIES);
-        assert_eq!(d.check(&u, 0, 2001), None, "the oldest were forgotten");
-        assert!(d.check(&u, DEDUP_MAX_ENTRIES as u32 + 9, 2001).is_some());
+        assert_eq!(
+            r.add_member(&session(1), alice.clone(), 1),
+            Admission::Already
+        );
+        assert_eq!(
+            r.add_member(&session(3), None, 1),
+            Admission::Added {
+                first_of_user: true
+            }
+        );
+        assert_eq!(r.online_count(), 2, "alice once, one guest");
+        assert!(matches!(
+            r.add_member(&session(4), Some(UserId::from_trusted("banned")), 1),
+            Admission::Banned(4_294_967_295)
+        ));
+        assert!(!r.retire_if_idle(), "occupied rooms stay");
+        let gone = r.close_for_good();
+        assert_eq!(gone.len(), 3);
+        assert_eq!(r.online_count(), 0);
+        assert_eq!(
+            r.add_member(&session(5), None, 1),
+            Admission::Gone { destroyed: true }
+        );
+
+        let idle = room();
+        assert!(idle.retire_if_idle());
+        assert_eq!(
+            idle.add_member(&session(6), None, 1),
+            Admission::Gone { destroyed: false }
+        );
     }
 }

@@ -9,6 +9,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio_util::task::TaskTracker;
 
 use liveroom_core::group::Priority;
 use liveroom_core::message::MsgBody;
@@ -52,61 +53,77 @@ async fn connection(state: AppState, socket: WebSocket) {
     let engine = state.engine.clone();
     let session = engine.open_session();
     let (mut sink, mut stream) = socket.split();
+    // A write that cannot complete within the stall limit means the peer stopped reading.
+    let write_timeout = Duration::from_secs(state.config.gateway.stall_limit_secs.max(1));
 
-    // Set when the writer stops (queue closed, or the socket failed): the reader stops
-    // too, so a kicked connection leaves its rooms at once, not at its next frame.
-    let writer_done = tokio_util::sync::CancellationToken::new();
     let writer_session = session.clone();
-    let writer_stop = writer_done.clone();
     let writer = tokio::spawn(async move {
-        let _stop = writer_stop.drop_guard();
         let mut batch = Vec::with_capacity(64);
         loop {
             batch.clear();
             match writer_session.queue.next_batch(&mut batch).await {
                 Ok(()) => {
-                    for bytes in batch.drain(..) {
-                        let Ok(text) = Utf8Bytes::try_from(bytes) else {
-                            continue;
-                        };
-                        if sink.feed(Message::Text(text)).await.is_err() {
-                            return;
+                    let write = async {
+                        for bytes in batch.drain(..) {
+                            let Ok(text) = Utf8Bytes::try_from(bytes) else {
+                                continue;
+                            };
+                            sink.feed(Message::Text(text)).await?;
                         }
-                    }
-                    if sink.flush().await.is_err() {
-                        return;
+                        sink.flush().await
+                    };
+                    match tokio::time::timeout(write_timeout, write).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => break,
+                        Err(_) => {
+                            liveroom_engine::metrics::slow_consumer_closed();
+                            break;
+                        }
                     }
                 }
                 Err(None) => {
-                    let _ = sink.close().await;
-                    return;
+                    let _ = tokio::time::timeout(write_timeout, sink.close()).await;
+                    break;
                 }
                 Err(Some((reason, info))) => {
                     if reason == KickReason::SlowConsumer {
                         liveroom_engine::metrics::slow_consumer_closed();
                     }
-                    let kicked = Push::Kicked(Kicked { reason, info });
-                    if let Ok(text) = serde_json::to_string(&kicked) {
-                        let _ = sink.feed(Message::Text(text.into())).await;
-                    }
-                    let close = CloseFrame {
-                        code: close_code(reason),
-                        reason: Utf8Bytes::from(close_reason(reason)),
+                    let goodbye = async {
+                        if let Ok(text) =
+                            serde_json::to_string(&Push::Kicked(Kicked { reason, info }))
+                        {
+                            sink.feed(Message::Text(text.into())).await?;
+                        }
+                        let close = CloseFrame {
+                            code: close_code(reason),
+                            reason: Utf8Bytes::from(close_reason(reason)),
+                        };
+                        sink.send(Message::Close(Some(close))).await
                     };
-                    let _ = sink.send(Message::Close(Some(close))).await;
-                    return;
+                    let _ = tokio::time::timeout(write_timeout, goodbye).await;
+                    break;
                 }
             }
         }
+        // Whatever ended the writer, the reader stops too.
+        writer_session.queue.finish();
     });
 
+    let conn = Conn {
+        engine: engine.clone(),
+        session: session.clone(),
+        in_flight: Arc::new(tokio::sync::Semaphore::new(SENDS_IN_FLIGHT)),
+        tasks: state.connections.clone(),
+    };
     let idle = Duration::from_secs(state.config.gateway.idle_timeout_secs.max(1));
-    let in_flight = Arc::new(tokio::sync::Semaphore::new(SENDS_IN_FLIGHT));
     let mut limiter = RequestLimiter::new(state.config.gateway.requests_per_sec);
     loop {
+        // A kick closes the queue: the connection leaves its rooms at once, whether or not
+        // the client is still sending.
         let next = tokio::select! {
             next = tokio::time::timeout(idle, stream.next()) => next,
-            _ = writer_done.cancelled() => break,
+            _ = session.queue.closed() => break,
         };
         let msg = match next {
             Err(_) => {
@@ -129,7 +146,7 @@ async fn connection(state: AppState, socket: WebSocket) {
                     }
                     continue;
                 }
-                handle_text(&engine, &session, &in_flight, text.as_str()).await;
+                handle_text(&conn, text.as_str()).await;
             }
             Message::Binary(_) => reply_err(
                 &session,
@@ -142,14 +159,18 @@ async fn connection(state: AppState, socket: WebSocket) {
             // Pings are answered by the WebSocket layer; any frame counts as activity.
             Message::Ping(_) | Message::Pong(_) => {}
         }
-        if session.queue.is_closed() {
-            break;
-        }
     }
     engine.close_session(&session).await;
     // A kick already closed the queue with its reason; otherwise the client went away.
     session.queue.finish();
-    let _ = writer.await;
+    // The writer ends within one write timeout; never let a stuck peer hold this task.
+    let abort = writer.abort_handle();
+    if tokio::time::timeout(write_timeout + Duration::from_secs(1), writer)
+        .await
+        .is_err()
+    {
+        abort.abort();
+    }
 }
 
 /// Requests refused in a row (over the rate limit) before the connection is closed.
@@ -252,12 +273,18 @@ fn salvage_id(text: &str) -> Option<u64> {
         .as_u64()
 }
 
-async fn handle_text(
-    engine: &Arc<Engine>,
-    session: &SessionRef,
-    in_flight: &Arc<tokio::sync::Semaphore>,
-    text: &str,
-) {
+/// What the request handlers of one connection share.
+struct Conn {
+    engine: Arc<Engine>,
+    session: SessionRef,
+    /// Sends in flight; bounds how far a connection can run ahead of its gate decisions.
+    in_flight: Arc<tokio::sync::Semaphore>,
+    /// Every task a connection spawns, so shutdown waits for acknowledgements in flight.
+    tasks: TaskTracker,
+}
+
+async fn handle_text(conn: &Conn, text: &str) {
+    let session = &conn.session;
     if text.len() > MAX_CLIENT_FRAME_BYTES {
         let e = Error::FrameTooLarge {
             size: text.len(),
@@ -279,20 +306,87 @@ async fn handle_text(
         }
     };
     let id = req.id;
-    if matches!(req.op, Op::Send { .. }) {
-        // A send may wait at the room's gate; run it beside the reader so the
-        // connection's next requests are not held up.
-        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+    if let Op::Send { .. } = req.op {
+        // Everything a send may do is decided now, in request order; the send itself may
+        // then wait at the room's gate beside the reader, so later requests are not held up.
+        let group = match &req.op {
+            Op::Send { group_id, .. } => group_id.clone(),
+            _ => String::new(),
+        };
+        let (app, send) = match prepare_send(session, req.op) {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                // Not in the room: if the room is gone, say that instead.
+                let gone = match (&e, session.app(), liveroom_core::GroupId::parse(&group)) {
+                    (Error::PermissionDenied(_), Some(app), Ok(g)) => {
+                        matches!(
+                            conn.engine.room(app, &g).await,
+                            Err(Error::GroupNotFound(_))
+                        )
+                    }
+                    _ => false,
+                };
+                let e = if gone { Error::GroupNotFound(group) } else { e };
+                return reply_err(session, id, &e);
+            }
+        };
+        let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
             return;
         };
-        let (engine, session) = (engine.clone(), session.clone());
-        tokio::spawn(async move {
-            answer(&session, id, dispatch(&engine, &session, req.op).await);
+        let (engine, session) = (conn.engine.clone(), session.clone());
+        conn.tasks.spawn(async move {
+            let result = engine.send_group_msg(app, send).await.map(|receipt| {
+                (
+                    json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}),
+                    Vec::new(),
+                )
+            });
+            answer(&session, id, result);
             drop(permit);
         });
         return;
     }
-    answer(session, id, dispatch(engine, session, req.op).await);
+    answer(session, id, dispatch(&conn.engine, session, req.op).await);
+}
+
+/// Validates a `send` and fixes its sender while the session is as the client left it.
+fn prepare_send(
+    session: &SessionRef,
+    op: Op,
+) -> Result<(liveroom_core::AppId, SendRequest), Error> {
+    let Op::Send {
+        group_id,
+        msg_body,
+        priority,
+        cloud_custom_data,
+        random,
+    } = op
+    else {
+        return Err(Error::Internal);
+    };
+    let group = liveroom_core::GroupId::parse(&group_id)?;
+    let sender = Sender::for_session(session, &group)?;
+    let app = match &sender {
+        Sender::Session { me, .. } => me.app,
+        Sender::Admin { .. } => return Err(Error::Internal),
+    };
+    let body = MsgBody::parse(&msg_body)?;
+    let priority = priority
+        .as_deref()
+        .map(Priority::parse)
+        .transpose()?
+        .unwrap_or_default();
+    Ok((
+        app,
+        SendRequest {
+            group,
+            sender,
+            body,
+            priority,
+            cloud_custom_data: cloud_custom_data.unwrap_or_default(),
+            random,
+        },
+    ))
 }
 
 fn answer(session: &SessionRef, id: Option<u64>, result: Result<(Value, Vec<Frame>), Error>) {
@@ -368,36 +462,8 @@ async fn dispatch(
             engine.quit(session, &group_id).await?;
             Ok(json!({}))
         }
-        Op::Send {
-            group_id,
-            msg_body,
-            priority,
-            cloud_custom_data,
-            random,
-        } => {
-            let me = session.require_user()?;
-            let group = liveroom_core::GroupId::parse(&group_id)?;
-            let body = MsgBody::parse(&msg_body)?;
-            let priority = priority
-                .as_deref()
-                .map(Priority::parse)
-                .transpose()?
-                .unwrap_or_default();
-            let receipt = engine
-                .send_group_msg(
-                    me.app,
-                    SendRequest {
-                        group,
-                        sender: Sender::Session(session.clone()),
-                        body,
-                        priority,
-                        cloud_custom_data: cloud_custom_data.unwrap_or_default(),
-                        random,
-                    },
-                )
-                .await?;
-            Ok(json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}))
-        }
+        // Sends are handled in `handle_text`, in request order.
+        Op::Send { .. } => Err(Error::Internal),
         Op::Ping => Ok(json!({"Pong": true})),
     };
     Ok((data?, Vec::new()))

@@ -75,6 +75,7 @@ pub async fn run(
     config: Arc<Config>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    engine.spawn_housekeeping();
     let connections = TaskTracker::new();
     let state = AppState {
         engine: engine.clone(),

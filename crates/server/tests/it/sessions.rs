@@ -229,3 +229,93 @@ async fn join_and_quit_tips_stop_above_the_threshold() {
         "back at 2 members, the quit is told"
     );
 }
+
+#[tokio::test]
+async fn a_send_is_judged_when_it_arrives_not_when_it_runs() {
+    let s = TestServer::spawn().await;
+    s.create_room("order", None).await;
+    let mut c = s.member("u", "order").await;
+    let mut watcher = s.member("w", "order").await;
+    // Both frames leave in one burst: the quit must not overtake the send.
+    c.send_raw(r#"{"op":"send","id":50,"GroupId":"order","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"last words"}}]}"#)
+        .expect("send");
+    c.send_raw(r#"{"op":"quit","id":51,"GroupId":"order"}"#)
+        .expect("send");
+    let mut replies = Vec::new();
+    while replies.len() < 2 {
+        replies.push(next_reply(&mut c).await);
+    }
+    replies.sort_by_key(|r| r.id);
+    assert_eq!(
+        (replies[0].id, replies[0].error_code),
+        (Some(50), 0),
+        "{replies:?}"
+    );
+    assert_eq!((replies[1].id, replies[1].error_code), (Some(51), 0));
+    let m = watcher.next_message_within(WAIT).await.expect("delivered");
+    assert_eq!(liveroom_client::message_text(&m), Some("last words"));
+}
+
+#[tokio::test]
+async fn a_viewer_that_stops_reading_is_dropped_from_the_room() {
+    let s = TestServer::spawn_with(|c| {
+        c.gateway.queue_capacity = 8;
+        c.gateway.stall_limit_secs = 1;
+    })
+    .await;
+    s.settings(json!({"room_msgs_per_sec": 10000, "history_enabled": false}))
+        .await;
+    s.create_room("slow", None).await;
+    // A raw WebSocket that joins, then never reads again.
+    let (stuck, _) = tokio_tungstenite::connect_async(s.ws_url())
+        .await
+        .expect("connect");
+    let (mut tx, _rx_never_read) = futures_util::StreamExt::split(stuck);
+    use futures_util::SinkExt;
+    for frame in [
+        format!(r#"{{"op":"guest","SDKAppID":{APP}}}"#),
+        r#"{"op":"join","GroupId":"slow"}"#.to_string(),
+    ] {
+        tx.send(tokio_tungstenite::tungstenite::Message::Text(frame.into()))
+            .await
+            .expect("send");
+    }
+    let _reader = s.member("reader", "slow").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let n = s
+        .ok(
+            "group_open_http_svc/get_online_member_num",
+            json!({"GroupId": "slow"}),
+        )
+        .await;
+    assert_eq!(n["OnlineMemberNum"], 2);
+
+    // Flood the room with big messages until the stuck viewer's socket and queue are full.
+    let big = "x".repeat(12 * 1024 - 200);
+    let started = std::time::Instant::now();
+    let mut dropped_out = false;
+    for round in 0..200 {
+        let sends = (0..16).map(|i| {
+            s.rest(
+                "group_open_http_svc/send_group_msg",
+                json!({"GroupId": "slow", "MsgBody": liveroom_client::text_body(&format!("{round}-{i}-{big}"))}),
+            )
+        });
+        futures_util::future::join_all(sends).await;
+        let n = s
+            .ok(
+                "group_open_http_svc/get_online_member_num",
+                json!({"GroupId": "slow"}),
+            )
+            .await;
+        if n["OnlineMemberNum"] == 1 {
+            dropped_out = true;
+            break;
+        }
+    }
+    assert!(
+        dropped_out,
+        "the stuck viewer was never removed ({:?})",
+        started.elapsed()
+    );
+}
