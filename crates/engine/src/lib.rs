@@ -30,7 +30,7 @@ mod moderation;
 
 pub use accounts::ImportedAccount;
 pub use groups::{GroupChanges, NewGroup};
-pub use members::{JoinInfo, LoginInfo, MemberInfo};
+pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
 pub use moderation::BanInfo;
 
@@ -209,7 +209,8 @@ impl Engine {
             .into_iter()
             .map(|r| (r.user, r.until))
             .collect();
-        let room = Arc::new(Room::new(record, &settings, mutes, bans));
+        let history = self.load_history(app, id, &settings).await?;
+        let room = Arc::new(Room::new(record, &settings, mutes, bans, history));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
         // A destroy may have deleted the group while this load read the store; then the

@@ -29,16 +29,15 @@ pub struct LoginInfo {
     pub kicked: usize,
 }
 
-/// What a joiner learns: the room's profile, its own state, and the short history.
-pub struct JoinInfo {
-    pub group: GroupRecord,
+/// What a joiner is told in its reply: the room's profile and its own state. The engine
+/// queues the reply itself, right before the short history and any live message.
+pub struct JoinView<'a> {
+    pub group: &'a GroupRecord,
     pub member_num: usize,
     /// Seconds of mute left for the joiner, 0 if not muted.
     pub mute_remaining: u64,
     /// Rooms left because the app allows one room per connection.
-    pub left: Vec<GroupId>,
-    /// History frames to queue after the join reply.
-    pub history: Vec<Frame>,
+    pub left: &'a [GroupId],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,11 +188,14 @@ impl Engine {
         }
     }
 
+    /// Joins an AVChatRoom. On success the reply built by `reply` has been queued to the
+    /// session, followed by the short history; on error nothing was queued.
     pub async fn join(
         self: &Arc<Self>,
         session: &SessionRef,
         group: &str,
-    ) -> Result<JoinInfo, Error> {
+        reply: &(dyn Fn(&JoinView) -> Frame + Sync),
+    ) -> Result<(), Error> {
         let app: AppId = session.app().ok_or_else(|| {
             Error::PermissionDenied("log in or enter as a guest before joining".into())
         })?;
@@ -218,16 +220,15 @@ impl Engine {
                 .and_then(|u| room.mute_remaining(u, now))
                 .unwrap_or(0);
             if session.in_room(&group) && room.contains(session.id) {
-                return Ok(JoinInfo {
+                let view = JoinView {
+                    group: &record,
                     member_num: room.online_count(),
-                    group: record,
                     mute_remaining,
-                    left: Vec::new(),
-                    history: Vec::new(),
-                });
+                    left: &[],
+                };
+                session.push(&reply(&view));
+                return Ok(());
             }
-            // Read before leaving anything, so a failure leaves the session where it was.
-            let history = self.history_frames(&room, now).await?;
             let mut left = Vec::new();
             if self.apps.get(app)?.settings().single_room_per_connection {
                 for other in session.rooms() {
@@ -241,9 +242,20 @@ impl Engine {
                     left.push(other);
                 }
             }
-            let first_of_user = match room.add_member(session, user.clone(), now) {
+            let admit_reply = |profile: &GroupRecord, online: usize| {
+                reply(&JoinView {
+                    group: profile,
+                    member_num: online,
+                    mute_remaining,
+                    left: &left,
+                })
+            };
+            let first_of_user = match room.add_member(session, user.clone(), now, &admit_reply) {
                 Admission::Added { first_of_user } => first_of_user,
-                Admission::Already => false,
+                Admission::Already => {
+                    session.push(&admit_reply(&room.profile(), room.online_count()));
+                    false
+                }
                 Admission::Banned(remaining_secs) => return Err(Error::Banned { remaining_secs }),
                 Admission::Gone { destroyed: true } => {
                     return Err(Error::GroupNotFound(group.to_string()))
@@ -262,13 +274,7 @@ impl Engine {
                     room.broadcast(&frame, None);
                 }
             }
-            return Ok(JoinInfo {
-                member_num: room.online_count(),
-                group: room.profile(),
-                mute_remaining,
-                left,
-                history,
-            });
+            return Ok(());
         }
         Err(Error::Internal)
     }

@@ -79,7 +79,44 @@ pub struct SendReceipt {
 pub(crate) struct Pending {
     frame: Frame,
     exclude: Option<u64>,
+    /// The message as newcomers will see it, when the room keeps a short history.
+    history: Option<(i64, Frame)>,
     done: oneshot::Sender<Option<FanOut>>,
+}
+
+/// A message ready to serialize, live or as history.
+struct Outgoing<'a> {
+    group: &'a str,
+    from: &'a str,
+    nick: &'a str,
+    avatar: &'a str,
+    seq: u64,
+    time: i64,
+    random: u32,
+    priority: Priority,
+    body: &'a RawValue,
+    cloud_custom_data: &'a str,
+}
+
+impl Outgoing<'_> {
+    fn frame(&self, history: bool) -> Result<Frame, Error> {
+        let text = serde_json::to_string(&MessageFrame {
+            op: "message",
+            group_id: self.group,
+            from_account: self.from,
+            nick: self.nick,
+            avatar: self.avatar,
+            msg_seq: self.seq,
+            msg_time: self.time,
+            msg_random: self.random,
+            priority: self.priority.as_str(),
+            msg_body: self.body,
+            cloud_custom_data: self.cloud_custom_data,
+            history,
+        })
+        .map_err(|_| Error::Internal)?;
+        Ok(Frame::new(FrameClass::Message(self.priority), text))
+    }
 }
 
 impl Engine {
@@ -167,24 +204,33 @@ impl Engine {
         };
 
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
-        let text = serde_json::to_string(&MessageFrame {
-            op: "message",
-            group_id: req.group.as_str(),
-            from_account: from.as_str(),
+        let outgoing = Outgoing {
+            group: req.group.as_str(),
+            from: from.as_str(),
             nick: &nick,
             avatar: &avatar,
-            msg_seq,
-            msg_time: now,
-            msg_random: random,
-            priority: req.priority.as_str(),
-            msg_body: &raw,
+            seq: msg_seq,
+            time: now,
+            random,
+            priority: req.priority,
+            body: &raw,
             cloud_custom_data: &req.cloud_custom_data,
-            history: false,
-        })
-        .map_err(|_| Error::Internal)?;
-        let frame = Frame::new(FrameClass::Message(req.priority), text);
+        };
+        let frame = outgoing.frame(false)?;
+        let keeps_history = settings.history_enabled && settings.history_count > 0;
+        let history = if keeps_history {
+            Some((now, outgoing.frame(true)?))
+        } else {
+            None
+        };
 
-        let delivered = self.pass_gate(&room, req.priority, frame, exclude).await;
+        let pending = |done| Pending {
+            frame,
+            exclude,
+            history,
+            done,
+        };
+        let delivered = self.pass_gate(&room, req.priority, pending).await;
         let receipt = SendReceipt {
             msg_seq,
             msg_time: now,
@@ -249,15 +295,10 @@ impl Engine {
         self: &Arc<Self>,
         room: &RoomRef,
         priority: Priority,
-        frame: Frame,
-        exclude: Option<u64>,
+        pending: impl FnOnce(oneshot::Sender<Option<FanOut>>) -> Pending,
     ) -> Option<FanOut> {
         let (done, rx) = oneshot::channel();
-        let pending = Pending {
-            frame,
-            exclude,
-            done,
-        };
+        let pending = pending(done);
         let offer = {
             let now = tokio::time::Instant::now().into_std();
             room.gate
@@ -265,7 +306,7 @@ impl Engine {
                 .offer(now, priority, pending, &mut rand::thread_rng())
         };
         match offer {
-            Offer::Admitted(p) => Some(deliver(room, &p.frame, p.exclude)),
+            Offer::Admitted(p) => Some(deliver(room, p)),
             Offer::Dropped(p) => {
                 // The dropped one may be another waiting message evicted for this one.
                 let _ = p.done.send(None);
@@ -291,8 +332,8 @@ impl Engine {
                     room.gate.lock().poll(now, &mut rand::thread_rng())
                 };
                 for p in polled.admitted {
-                    let fanout = deliver(&room, &p.frame, p.exclude);
-                    let _ = p.done.send(Some(fanout));
+                    let (fanout, done) = deliver_pending(&room, p);
+                    let _ = done.send(Some(fanout));
                 }
                 for p in polled.dropped {
                     let _ = p.done.send(None);
@@ -332,47 +373,45 @@ impl Engine {
         Ok(seq)
     }
 
-    /// The short history a newcomer receives, oldest first, as frames marked `History`.
-    pub(crate) async fn history_frames(
+    /// A room's short history from the store, oldest first, as frames marked `History`
+    /// (to seed the in-memory copy when the room is loaded).
+    pub(crate) async fn load_history(
         &self,
-        room: &RoomRef,
-        now: i64,
-    ) -> Result<Vec<Frame>, Error> {
-        let settings = self.apps.get(room.app)?.settings();
+        app: AppId,
+        group: &GroupId,
+        settings: &liveroom_core::app::AppSettings,
+    ) -> Result<Vec<(i64, Frame)>, Error> {
         if !settings.history_enabled || settings.history_count == 0 {
             return Ok(Vec::new());
         }
-        let since = now - settings.history_max_age_secs as i64;
+        let since = unix_secs() - settings.history_max_age_secs as i64;
         let mut records = self
             .store
-            .history(room.app, &room.id, since, None, settings.history_count)
+            .history(app, group, since, None, settings.history_count)
             .await
             .map_err(|e| {
-                tracing::error!(group = %room.id, error = %e, "history read failed");
+                tracing::error!(group = %group, error = %e, "history read failed");
                 Error::Internal
             })?;
         records.reverse();
         let mut frames = Vec::with_capacity(records.len());
         for r in records {
-            let Ok(raw) = RawValue::from_string(r.body) else {
+            let Ok(body) = RawValue::from_string(r.body) else {
                 continue;
             };
-            let text = serde_json::to_string(&MessageFrame {
-                op: "message",
-                group_id: r.group.as_str(),
-                from_account: r.from_account.as_str(),
+            let outgoing = Outgoing {
+                group: r.group.as_str(),
+                from: r.from_account.as_str(),
                 nick: &r.nick,
                 avatar: &r.face_url,
-                msg_seq: r.msg_seq,
-                msg_time: r.msg_time,
-                msg_random: r.random,
-                priority: r.priority.as_str(),
-                msg_body: &raw,
+                seq: r.msg_seq,
+                time: r.msg_time,
+                random: r.random,
+                priority: r.priority,
+                body: &body,
                 cloud_custom_data: &r.cloud_custom_data,
-                history: true,
-            })
-            .map_err(|_| Error::Internal)?;
-            frames.push(Frame::new(FrameClass::Message(r.priority), text));
+            };
+            frames.push((r.msg_time, outgoing.frame(true)?));
         }
         Ok(frames)
     }
@@ -405,8 +444,27 @@ fn receipt_of(r: Receipt) -> SendReceipt {
     }
 }
 
-fn deliver(room: &RoomRef, frame: &Frame, exclude: Option<u64>) -> FanOut {
-    let fanout = room.broadcast(frame, exclude);
+fn deliver_pending(room: &RoomRef, p: Pending) -> (FanOut, oneshot::Sender<Option<FanOut>>) {
+    let Pending {
+        frame,
+        exclude,
+        history,
+        done,
+    } = p;
+    (fan_out(room, &frame, exclude, history), done)
+}
+
+fn deliver(room: &RoomRef, p: Pending) -> FanOut {
+    deliver_pending(room, p).0
+}
+
+fn fan_out(
+    room: &RoomRef,
+    frame: &Frame,
+    exclude: Option<u64>,
+    history: Option<(i64, Frame)>,
+) -> FanOut {
+    let fanout = room.broadcast_recorded(frame, exclude, history);
     metrics::delivered(fanout.queued as u64);
     if fanout.dropped > 0 {
         metrics::queue_drops(fanout.dropped as u64);

@@ -77,6 +77,52 @@ pub struct Room {
     /// Kept apart from the profile so the send path needs no profile write lock.
     pub(crate) last_msg_time: AtomicI64,
     last_active: AtomicI64,
+    /// The short history newcomers receive, as ready frames, newest last. Appended while
+    /// the member lock is held for the fan-out, and read by joiners under the same lock, so
+    /// a message is either in a joiner's snapshot or delivered to it live — never neither,
+    /// never both.
+    recent: Mutex<RecentHistory>,
+}
+
+/// The in-memory short history of a room (the store keeps the same for restarts and REST).
+pub(crate) struct RecentHistory {
+    frames: std::collections::VecDeque<(i64, Frame)>,
+    capacity: usize,
+    max_age: i64,
+}
+
+impl RecentHistory {
+    fn new(settings: &AppSettings) -> Self {
+        let capacity = if settings.history_enabled {
+            settings.history_count as usize
+        } else {
+            0
+        };
+        Self {
+            frames: std::collections::VecDeque::with_capacity(capacity),
+            capacity,
+            max_age: settings.history_max_age_secs as i64,
+        }
+    }
+
+    fn push(&mut self, time: i64, frame: Frame) {
+        if self.capacity == 0 {
+            return;
+        }
+        while self.frames.len() >= self.capacity {
+            self.frames.pop_front();
+        }
+        self.frames.push_back((time, frame));
+    }
+
+    fn reconfigure(&mut self, settings: &AppSettings) {
+        let next = Self::new(settings);
+        self.capacity = next.capacity;
+        self.max_age = next.max_age;
+        while self.frames.len() > self.capacity {
+            self.frames.pop_front();
+        }
+    }
 }
 
 impl Room {
@@ -85,8 +131,13 @@ impl Room {
         settings: &AppSettings,
         mutes: HashMap<UserId, i64>,
         bans: HashMap<UserId, i64>,
+        history: Vec<(i64, Frame)>,
     ) -> Self {
         let ceiling = record.msg_seq_ceiling;
+        let mut recent = RecentHistory::new(settings);
+        for (time, frame) in history {
+            recent.push(time, frame);
+        }
         Self {
             app: record.app,
             id: record.id.clone(),
@@ -110,6 +161,7 @@ impl Room {
             retired: AtomicBool::new(false),
             last_msg_time: AtomicI64::new(0),
             last_active: AtomicI64::new(liveroom_core::time::unix_secs()),
+            recent: Mutex::new(recent),
         }
     }
 
@@ -133,7 +185,21 @@ impl Room {
 
     /// Queues one shared frame to every member except `exclude`.
     pub fn broadcast(&self, frame: &Frame, exclude: Option<u64>) -> FanOut {
+        self.broadcast_recorded(frame, exclude, None)
+    }
+
+    /// Fans a message out and, with `history`, adds its history form to the short history
+    /// in the same critical section (see `recent`).
+    pub(crate) fn broadcast_recorded(
+        &self,
+        frame: &Frame,
+        exclude: Option<u64>,
+        history: Option<(i64, Frame)>,
+    ) -> FanOut {
         let members = self.members.read();
+        if let Some((time, h)) = history {
+            self.recent.lock().push(time, h);
+        }
         let mut out = FanOut::default();
         for (id, m) in members.by_session.iter() {
             if Some(*id) == exclude {
@@ -151,14 +217,17 @@ impl Room {
         out
     }
 
-    /// Adds a session; returns false if it was already a member.
     /// Adds a session. The ban and the room's own state are checked under the member lock,
     /// so a ban, destroy or unload that runs at the same time cannot miss the newcomer.
+    /// Once admitted, and still under the lock, the session is queued `reply` (given the
+    /// profile and the online count) and then the short history, so both come before any
+    /// live message.
     pub(crate) fn add_member(
         &self,
         session: &SessionRef,
         user: Option<UserId>,
         now: i64,
+        reply: &dyn Fn(&GroupRecord, usize) -> Frame,
     ) -> Admission {
         let mut m = self.members.write();
         if self.destroyed.load(Ordering::Acquire) {
@@ -193,6 +262,15 @@ impl Room {
                 join_time: now,
             },
         );
+        let online = m.users.len() + m.guests as usize;
+        session.push(&reply(&self.profile(), online));
+        let recent = self.recent.lock();
+        for (time, frame) in &recent.frames {
+            if now - *time <= recent.max_age {
+                session.push(frame);
+            }
+        }
+        drop(recent);
         Admission::Added { first_of_user }
     }
 
@@ -338,6 +416,7 @@ impl Room {
     }
 
     pub(crate) fn reconfigure(&self, settings: &AppSettings) {
+        self.recent.lock().reconfigure(settings);
         self.gate.lock().reconfigure(
             settings.room_msgs_per_sec,
             Duration::from_millis(settings.frequency_max_wait_ms as u64),
@@ -376,7 +455,11 @@ mod tests {
         };
         let mut bans = HashMap::new();
         bans.insert(UserId::from_trusted("banned"), i64::MAX);
-        Room::new(record, &AppSettings::default(), HashMap::new(), bans)
+        Room::new(record, &AppSettings::default(), HashMap::new(), bans, Vec::new())
+    }
+
+    fn reply(_: &GroupRecord, _: usize) -> Frame {
+        Frame::control("{}".into())
     }
 
     fn session(id: u64) -> SessionRef {
@@ -388,30 +471,30 @@ mod tests {
         let r = room();
         let alice = Some(UserId::from_trusted("alice"));
         assert_eq!(
-            r.add_member(&session(1), alice.clone(), 1),
+            r.add_member(&session(1), alice.clone(), 1, &reply),
             Admission::Added {
                 first_of_user: true
             }
         );
         assert_eq!(
-            r.add_member(&session(2), alice.clone(), 1),
+            r.add_member(&session(2), alice.clone(), 1, &reply),
             Admission::Added {
                 first_of_user: false
             }
         );
         assert_eq!(
-            r.add_member(&session(1), alice.clone(), 1),
+            r.add_member(&session(1), alice.clone(), 1, &reply),
             Admission::Already
         );
         assert_eq!(
-            r.add_member(&session(3), None, 1),
+            r.add_member(&session(3), None, 1, &reply),
             Admission::Added {
                 first_of_user: true
             }
         );
         assert_eq!(r.online_count(), 2, "alice once, one guest");
         assert!(matches!(
-            r.add_member(&session(4), Some(UserId::from_trusted("banned")), 1),
+            r.add_member(&session(4), Some(UserId::from_trusted("banned")), 1, &reply),
             Admission::Banned(4_294_967_295)
         ));
         assert!(!r.retire_if_idle(), "occupied rooms stay");
@@ -419,14 +502,14 @@ mod tests {
         assert_eq!(gone.len(), 3);
         assert_eq!(r.online_count(), 0);
         assert_eq!(
-            r.add_member(&session(5), None, 1),
+            r.add_member(&session(5), None, 1, &reply),
             Admission::Gone { destroyed: true }
         );
 
         let idle = room();
         assert!(idle.retire_if_idle());
         assert_eq!(
-            idle.add_member(&session(6), None, 1),
+            idle.add_member(&session(6), None, 1, &reply),
             Admission::Gone { destroyed: false }
         );
     }

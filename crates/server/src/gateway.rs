@@ -19,7 +19,7 @@ use liveroom_core::protocol::{
 use liveroom_core::{Error, Service};
 use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{Engine, SendRequest, Sender};
+use liveroom_engine::{Engine, JoinView, SendRequest, Sender};
 
 use crate::AppState;
 
@@ -336,17 +336,18 @@ async fn handle_text(conn: &Conn, text: &str) {
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
             let result = engine.send_group_msg(app, send).await.map(|receipt| {
-                (
-                    json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}),
-                    Vec::new(),
-                )
+                Some(json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}))
             });
             answer(&session, id, result);
             drop(permit);
         });
         return;
     }
-    answer(session, id, dispatch(&conn.engine, session, req.op).await);
+    answer(
+        session,
+        id,
+        dispatch(&conn.engine, session, id, req.op).await,
+    );
 }
 
 /// Validates a `send` and fixes its sender while the session is as the client left it.
@@ -389,24 +390,21 @@ fn prepare_send(
     ))
 }
 
-fn answer(session: &SessionRef, id: Option<u64>, result: Result<(Value, Vec<Frame>), Error>) {
+fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Value>, Error>) {
     match result {
-        Ok((data, after)) => {
-            reply_ok(session, id, data);
-            for frame in &after {
-                session.push(frame);
-            }
-        }
+        Ok(Some(data)) => reply_ok(session, id, data),
+        Ok(None) => {}
         Err(e) => reply_err(session, id, &e),
     }
 }
 
-/// Runs one request; returns the reply data and frames to queue after the reply.
+/// Runs one request; returns the reply data, or `None` when the engine already replied.
 async fn dispatch(
     engine: &Arc<Engine>,
     session: &SessionRef,
+    id: Option<u64>,
     op: Op,
-) -> Result<(Value, Vec<Frame>), Error> {
+) -> Result<Option<Value>, Error> {
     let data: Result<Value, Error> = match op {
         Op::Login {
             sdk_app_id,
@@ -434,29 +432,10 @@ async fn dispatch(
             Ok(json!({}))
         }
         Op::Join { group_id } => {
-            let info = engine.join(session, &group_id).await?;
-            let g = &info.group;
-            let custom: Vec<Value> = g
-                .custom
-                .iter()
-                .map(|(k, v)| json!({"Key": k, "Value": v}))
-                .collect();
-            let reply = json!({
-                "GroupId": g.id.as_str(),
-                "Type": g.group_type.as_str(),
-                "Name": g.name,
-                "Introduction": g.introduction,
-                "Notification": g.notification,
-                "FaceUrl": g.face_url,
-                "Owner_Account": g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-                "MemberNum": info.member_num,
-                "MuteAllMember": if g.mute_all { "On" } else { "Off" },
-                "AppDefinedData": custom,
-                "MuteRemaining": info.mute_remaining,
-                "Left": info.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-            });
-            // History follows the reply, so the client knows the room before its messages.
-            return Ok((reply, info.history));
+            // The engine queues the reply itself, ahead of the history and live messages.
+            let reply = |view: &JoinView| join_reply(id, view);
+            engine.join(session, &group_id, &reply).await?;
+            return Ok(None);
         }
         Op::Quit { group_id } => {
             engine.quit(session, &group_id).await?;
@@ -466,5 +445,39 @@ async fn dispatch(
         Op::Send { .. } => Err(Error::Internal),
         Op::Ping => Ok(json!({"Pong": true})),
     };
-    Ok((data?, Vec::new()))
+    Ok(Some(data?))
+}
+
+fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
+    let g = view.group;
+    let custom: Vec<Value> = g
+        .custom
+        .iter()
+        .map(|(k, v)| json!({"Key": k, "Value": v}))
+        .collect();
+    let data = json!({
+        "GroupId": g.id.as_str(),
+        "Type": g.group_type.as_str(),
+        "Name": g.name,
+        "Introduction": g.introduction,
+        "Notification": g.notification,
+        "FaceUrl": g.face_url,
+        "Owner_Account": g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
+        "MemberNum": view.member_num,
+        "MuteAllMember": if g.mute_all { "On" } else { "Off" },
+        "AppDefinedData": custom,
+        "MuteRemaining": view.mute_remaining,
+        "Left": view.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+    });
+    let data = match data {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let reply = Push::Reply(Reply {
+        id,
+        error_code: 0,
+        error_info: String::new(),
+        data,
+    });
+    Frame::control(serde_json::to_string(&reply).unwrap_or_default())
 }
