@@ -8,12 +8,12 @@ use std::sync::Arc;
 use liveroom_core::app::AppSettings;
 use liveroom_core::group::{check_custom_key, check_len, ApplyJoinOption, GroupType};
 use liveroom_core::message::MsgBody;
-use liveroom_core::protocol::{info_change, MessageFrame};
+use liveroom_core::protocol::info_change;
 use liveroom_core::store::{GroupRecord, StoreError};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::outbound::{Frame, FrameClass};
+use crate::messages::Outgoing;
 use crate::room::RoomRef;
 use crate::{metrics, store_err, tips, Engine};
 
@@ -354,25 +354,19 @@ impl Engine {
         let rooms: Vec<RoomRef> = self.loaded_rooms(app);
         let mut delivered = 0;
         for room in rooms.into_iter().filter(|r| r.online_count() > 0) {
-            let text = serde_json::to_string(&MessageFrame {
-                op: "message",
-                group_id: room.id.as_str(),
-                from_account: from.as_str(),
+            let frame = Outgoing {
+                group: room.id.as_str(),
+                from: from.as_str(),
                 nick: &nick,
                 avatar: &avatar,
-                msg_seq: seq,
-                msg_time: now,
-                msg_random: random,
-                priority: "High",
-                msg_body: &raw,
+                seq,
+                time: now,
+                random,
+                priority: liveroom_core::group::Priority::High,
+                body: &raw,
                 cloud_custom_data,
-                history: false,
-            })
-            .map_err(|_| Error::Internal)?;
-            let frame = Frame::new(
-                FrameClass::Message(liveroom_core::group::Priority::High),
-                text,
-            );
+            }
+            .frame(false)?;
             let fanout = room.broadcast(&frame, None);
             delivered += fanout.queued;
             metrics::delivered(fanout.queued as u64);

@@ -85,21 +85,21 @@ pub(crate) struct Pending {
 }
 
 /// A message ready to serialize, live or as history.
-struct Outgoing<'a> {
-    group: &'a str,
-    from: &'a str,
-    nick: &'a str,
-    avatar: &'a str,
-    seq: u64,
-    time: i64,
-    random: u32,
-    priority: Priority,
-    body: &'a RawValue,
-    cloud_custom_data: &'a str,
+pub(crate) struct Outgoing<'a> {
+    pub group: &'a str,
+    pub from: &'a str,
+    pub nick: &'a str,
+    pub avatar: &'a str,
+    pub seq: u64,
+    pub time: i64,
+    pub random: u32,
+    pub priority: Priority,
+    pub body: &'a RawValue,
+    pub cloud_custom_data: &'a str,
 }
 
 impl Outgoing<'_> {
-    fn frame(&self, history: bool) -> Result<Frame, Error> {
+    pub(crate) fn frame(&self, history: bool) -> Result<Frame, Error> {
         let text = serde_json::to_string(&MessageFrame {
             op: "message",
             group_id: self.group,

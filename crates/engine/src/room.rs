@@ -455,7 +455,13 @@ mod tests {
         };
         let mut bans = HashMap::new();
         bans.insert(UserId::from_trusted("banned"), i64::MAX);
-        Room::new(record, &AppSettings::default(), HashMap::new(), bans, Vec::new())
+        Room::new(
+            record,
+            &AppSettings::default(),
+            HashMap::new(),
+            bans,
+            Vec::new(),
+        )
     }
 
     fn reply(_: &GroupRecord, _: usize) -> Frame {
