@@ -369,7 +369,6 @@ impl Engine {
             .frame(false)?;
             let fanout = room.broadcast(&frame, None);
             delivered += fanout.queued;
-            metrics::delivered(fanout.queued as u64);
         }
         Ok((seq, now, delivered))
     }

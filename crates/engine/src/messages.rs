@@ -464,10 +464,5 @@ fn fan_out(
     exclude: Option<u64>,
     history: Option<(i64, Frame)>,
 ) -> FanOut {
-    let fanout = room.broadcast_recorded(frame, exclude, history);
-    metrics::delivered(fanout.queued as u64);
-    if fanout.dropped > 0 {
-        metrics::queue_drops(fanout.dropped as u64);
-    }
-    fanout
+    room.broadcast_recorded(frame, exclude, history)
 }

@@ -125,27 +125,61 @@ impl OutboundQueue {
     }
 
     pub fn push_at(&self, frame: &Frame, now: Instant) -> Pushed {
+        let mut pushed = Pushed::Closed;
+        self.push_many(std::iter::once(frame), now, |p| pushed = p);
+        pushed
+    }
+
+    /// Queues several frames under one lock and with at most one wake-up of the writer;
+    /// `each` hears what happened to every frame, in order.
+    pub fn push_many<'a>(
+        &self,
+        frames: impl IntoIterator<Item = &'a Frame>,
+        now: Instant,
+        mut each: impl FnMut(Pushed),
+    ) {
         let mut st = self.state.lock();
-        if st.closed.is_some() {
-            return Pushed::Closed;
+        let was_empty = st.classes.iter().all(VecDeque::is_empty);
+        let mut closing = None;
+        for frame in frames {
+            if closing.is_some() || st.closed.is_some() {
+                each(Pushed::Closed);
+                continue;
+            }
+            match self.push_locked(&mut st, frame, now) {
+                Ok(p) => each(p),
+                Err(info) => {
+                    closing = Some(info);
+                    each(Pushed::Closed);
+                }
+            }
         }
+        let wake = was_empty && st.classes.iter().any(|q| !q.is_empty());
+        drop(st);
+        if let Some(info) = closing {
+            self.close(KickReason::SlowConsumer, info);
+        } else if wake {
+            self.notify.notify_one();
+        }
+    }
+
+    /// Queues one frame; `Err` with the reason when the connection must be closed.
+    fn push_locked(
+        &self,
+        st: &mut State,
+        frame: &Frame,
+        now: Instant,
+    ) -> Result<Pushed, &'static str> {
         let slot = frame.class.slot();
         let mut outcome = Pushed::Queued;
         if frame.class == FrameClass::Control {
             if st.classes[0].len() >= self.limits.capacity {
-                drop(st);
-                self.close(KickReason::SlowConsumer, "replies are not being read");
-                return Pushed::Closed;
+                return Err("replies are not being read");
             }
         } else if st.messages >= self.limits.capacity {
             let since = *st.full_since.get_or_insert(now);
             if now.duration_since(since) > self.limits.stall_limit {
-                drop(st);
-                self.close(
-                    KickReason::SlowConsumer,
-                    "the connection stayed behind its outbound queue too long",
-                );
-                return Pushed::Closed;
+                return Err("the connection stayed behind its outbound queue too long");
             }
             // Evict the oldest frame of the least important class at or below this one:
             // a lagging viewer gets the freshest comments rather than stale ones.
@@ -156,7 +190,7 @@ impl OutboundQueue {
                     st.messages -= 1;
                     outcome = Pushed::QueuedEvicting(class_of(s));
                 }
-                None => return Pushed::Dropped,
+                None => return Ok(Pushed::Dropped),
             }
         }
         let seq = st.next_seq;
@@ -165,12 +199,7 @@ impl OutboundQueue {
         if slot != 0 {
             st.messages += 1;
         }
-        let was_empty = st.classes.iter().map(VecDeque::len).sum::<usize>() == 1;
-        drop(st);
-        if was_empty {
-            self.notify.notify_one();
-        }
-        outcome
+        Ok(outcome)
     }
 
     /// Closes the queue: frames already queued are still written, then the reason.

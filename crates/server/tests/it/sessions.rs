@@ -294,7 +294,9 @@ async fn a_viewer_that_stops_reading_is_dropped_from_the_room() {
     let big = "x".repeat(12 * 1024 - 200);
     let started = std::time::Instant::now();
     let mut dropped_out = false;
-    for round in 0..200 {
+    let mut round = 0;
+    while started.elapsed() < Duration::from_secs(15) {
+        round += 1;
         let sends = (0..16).map(|i| {
             s.rest(
                 "group_open_http_svc/send_group_msg",
