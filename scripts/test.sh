@@ -27,3 +27,8 @@ echo "==> tests"
 cargo nextest run --workspace --locked --no-fail-fast "$@"
 # nextest does not run doc tests.
 cargo test --workspace --locked --doc
+
+echo "==> load tool smoke run (every scenario, a few viewers, seconds)"
+cargo build --locked -p liveroom-server -p liveroom-bench
+target/debug/liveroom-bench smoke --server-bin target/debug/liveroom \
+  --server-cpu "" --tool-cpu "" --out target/bench-smoke
