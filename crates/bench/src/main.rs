@@ -97,6 +97,18 @@ struct Shape {
     /// Log viewers in with UserSigs instead of entering as guests (Liveroom).
     #[arg(long)]
     login_viewers: bool,
+    /// Liveroom app setting for the run, as key=value with a JSON value, e.g.
+    /// fanout_window_ms=100 or room_msgs_per_sec=50 (repeatable).
+    #[arg(long = "setting", value_parser = parse_setting)]
+    settings: Vec<(String, serde_json::Value)>,
+}
+
+fn parse_setting(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not key=value"))?;
+    let v = serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.into()));
+    Ok((k.to_string(), v))
 }
 
 #[derive(Args, Clone)]
@@ -223,7 +235,10 @@ async fn start_target(name: &str, servers: &Servers, shape: &Shape) -> Result<Ta
 
 async fn run_one(target: &str, plan: Plan, servers: &Servers, shape: &Shape) -> Result<Outcome> {
     let t = start_target(target, servers, shape).await?;
-    let settings = presets::liveroom_settings(&plan);
+    let mut settings = presets::liveroom_settings(&plan);
+    for (k, v) in &shape.settings {
+        settings[k] = v.clone();
+    }
     let outcome = run::run(t, plan, settings).await?;
     let stem = report::write(&servers.out, &outcome)?;
     println!("{}", report::summary(&outcome));

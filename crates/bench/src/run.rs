@@ -119,6 +119,9 @@ struct Ctx {
     started: Instant,
 }
 
+/// Longest a viewer or sender may take to connect and subscribe; keeps every run bounded.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn source_of(plan: &Plan, n: usize) -> Ipv4Addr {
     let k = (n / plan.per_source.max(1)) as u32;
     // 127.0.0.2 upwards, wrapping inside 127.0.0.0/8.
@@ -250,9 +253,13 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
                 my_rooms
             };
             let src = source_of(&plan, plan.viewers + k);
-            match cx.target.sender(k, src, &my_rooms, stats.clone()).await {
-                Ok(p) => publishers.push((p, my_rooms)),
-                Err(e) => stats.borrow_mut().connect_failed(&e),
+            let sender = cx.target.sender(k, src, &my_rooms, stats.clone());
+            match tokio::time::timeout(JOIN_TIMEOUT, sender).await {
+                Ok(Ok(p)) => publishers.push((p, my_rooms)),
+                Ok(Err(e)) => stats.borrow_mut().connect_failed(&e),
+                Err(_) => stats
+                    .borrow_mut()
+                    .connect_failed(&anyhow::anyhow!("sender not ready within {JOIN_TIMEOUT:?}")),
             }
         }
     }
@@ -376,7 +383,11 @@ async fn viewer(
     let mut first = true;
     loop {
         let t0 = now_micros();
-        let joined = cx.target.viewer(n, src, &room).await;
+        let joined = match tokio::time::timeout(JOIN_TIMEOUT, cx.target.viewer(n, src, &room)).await
+        {
+            Ok(r) => r,
+            Err(_) => Err(anyhow::anyhow!("no join within {JOIN_TIMEOUT:?}")),
+        };
         drop(permit.take());
         let (mut r, mut w) = match joined {
             Ok(c) => c,

@@ -11,6 +11,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpSocket;
 
+/// Longest a TCP connect or the opening handshake may take.
+pub const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 pub const OP_TEXT: u8 = 1;
 pub const OP_BINARY: u8 = 2;
 pub const OP_CLOSE: u8 = 8;
@@ -50,9 +53,10 @@ pub async fn connect(source: Ipv4Addr, ep: &Endpoint) -> Result<(WsReader, WsWri
     socket.bind(SocketAddr::new(source.into(), 0))?;
     // Small kernel buffers: tens of thousands of sockets live in this one process.
     socket.set_recv_buffer_size(64 * 1024)?;
-    let stream = socket
-        .connect(ep.addr)
+    // Bounded, so a run always ends: a server that stops accepting fails the viewer.
+    let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, socket.connect(ep.addr))
         .await
+        .with_context(|| format!("connect {} from {source}: timed out", ep.addr))?
         .with_context(|| format!("connect {} from {source}", ep.addr))?;
     stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
@@ -82,7 +86,10 @@ pub async fn connect(source: Ipv4Addr, ep: &Endpoint) -> Result<(WsReader, WsWri
         if reader.end == reader.buf.len() {
             bail!("handshake response too long");
         }
-        let n = reader.half.read(&mut reader.buf[reader.end..]).await?;
+        let read = reader.half.read(&mut reader.buf[reader.end..]);
+        let n = tokio::time::timeout(HANDSHAKE_TIMEOUT, read)
+            .await
+            .context("handshake timed out")??;
         if n == 0 {
             bail!("connection closed during the handshake");
         }

@@ -27,8 +27,13 @@ use crate::AppState;
 /// `MAX_CLIENT_FRAME_BYTES` and this get a coded error reply.
 const HARD_FRAME_LIMIT: usize = 64 * 1024;
 
-/// Read and write buffer of each WebSocket connection.
-const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+/// Read buffer of each WebSocket connection. The library zero-fills all of it on the first
+/// read, so it is resident for every connection: client frames are small, and a larger one
+/// grows the buffer as needed.
+const READ_BUFFER_BYTES: usize = 1024;
+
+/// How much the library buffers before writing (a batch is flushed at once anyway).
+const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 
 /// Sends one connection may have in flight (waiting at a room's frequency gate or for
 /// the store). Beyond that the connection's reads pause: backpressure, not buffering.
@@ -39,10 +44,9 @@ pub async fn ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Res
     upgrade
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        // The library's 128 KiB defaults would cost a quarter of a megabyte per viewer;
-        // client frames are small, and writes are flushed once per batch anyway.
-        .read_buffer_size(SOCKET_BUFFER_BYTES)
-        .write_buffer_size(SOCKET_BUFFER_BYTES)
+        // The library's 128 KiB defaults would cost a quarter of a megabyte per viewer.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tracker = state.connections.clone();
             tracker.track_future(connection(state, socket))
