@@ -9,7 +9,7 @@ use tokio::process::{Child, Command};
 /// A server process started by the tool; killed when dropped.
 pub struct ServerProc {
     pub name: String,
-    _child: Child,
+    child: Child,
     pub pid: u32,
     /// Scratch directory (data, config, logs) removed on drop.
     pub dir: tempfile::TempDir,
@@ -60,7 +60,7 @@ impl ServerProc {
         let pid = child.id().context("no pid")?;
         Ok(Self {
             name: name.to_string(),
-            _child: child,
+            child,
             pid,
             dir,
         })
@@ -70,7 +70,7 @@ impl ServerProc {
     pub async fn wait_listening(&mut self, addr: std::net::SocketAddr) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Some(status) = self._child.try_wait()? {
+            if let Some(status) = self.child.try_wait()? {
                 bail!(
                     "{} exited ({status}) before listening; stderr: {}",
                     self.name,

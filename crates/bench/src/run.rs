@@ -240,22 +240,16 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
     let mut publishers = Vec::new();
     if !plan.broadcast {
         for k in 0..plan.senders {
-            let my_rooms: Vec<String> = cx
-                .rooms
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % plan.senders == k)
-                .map(|(_, r)| r.clone())
-                .collect();
-            let my_rooms = if my_rooms.is_empty() {
-                vec![cx.rooms[k % cx.rooms.len()].clone()]
-            } else {
-                my_rooms
-            };
+            // Room indices: sender k posts into rooms k, k + K, k + 2K, ...
+            let mut mine: Vec<usize> = (k..cx.rooms.len()).step_by(plan.senders).collect();
+            if mine.is_empty() {
+                mine.push(k % cx.rooms.len());
+            }
+            let my_rooms: Vec<String> = mine.iter().map(|&i| cx.rooms[i].clone()).collect();
             let src = source_of(&plan, plan.viewers + k);
             let sender = cx.target.sender(k, src, &my_rooms, stats.clone());
             match tokio::time::timeout(JOIN_TIMEOUT, sender).await {
-                Ok(Ok(p)) => publishers.push((p, my_rooms)),
+                Ok(Ok(p)) => publishers.push((p, mine)),
                 Ok(Err(e)) => stats.borrow_mut().connect_failed(&e),
                 Err(_) => stats
                     .borrow_mut()
@@ -441,12 +435,14 @@ async fn viewer(
                     let Ok(f) = f else { break true };
                     match f.opcode {
                         OP_TEXT | OP_BINARY | 0 => {
-                            // One frame may carry several messages (NATS batches them).
+                            // One frame may carry several messages (NATS batches them);
+                            // history given on join is not a delivery.
                             let mut rest = f.payload;
                             let mut any = false;
+                            let mut live = None;
                             while let Some((sent, prio, next)) = parse_marker(&finder, rest) {
                                 any = true;
-                                if history.find(f.payload).is_none() {
+                                if *live.get_or_insert_with(|| history.find(f.payload).is_none()) {
                                     cx.stats.borrow_mut().delivered(sent, prio, now_micros());
                                 }
                                 rest = &rest[next..];
@@ -532,7 +528,7 @@ async fn sender(
     cx: Rc<Ctx>,
     k: usize,
     mut publisher: crate::target::Publisher,
-    rooms: Vec<String>,
+    rooms: Vec<usize>,
     rate: f64,
 ) {
     let mut mix = Mix::new_at_random(cx.plan.mix);
@@ -546,14 +542,15 @@ async fn sender(
     while cx.sending.get() {
         tick.tick().await;
         let prio = mix.next();
-        let room = &rooms[i % rooms.len()];
+        let room = rooms[i % rooms.len()];
         i += 1;
         let text = payload(prio, cx.plan.payload_bytes);
-        match cx.target.publish(&mut publisher, room, prio, &text).await {
-            Ok(()) => {
-                let idx = cx.rooms.iter().position(|r| r == room).unwrap_or(0);
-                cx.stats.borrow_mut().sent(prio, idx);
-            }
+        match cx
+            .target
+            .publish(&mut publisher, &cx.rooms[room], prio, &text)
+            .await
+        {
+            Ok(()) => cx.stats.borrow_mut().sent(prio, room),
             Err(_) => cx.stats.borrow_mut().send_errors += 1,
         }
     }

@@ -451,18 +451,9 @@ fn deliver_pending(room: &RoomRef, p: Pending) -> (FanOut, oneshot::Sender<Optio
         history,
         done,
     } = p;
-    (fan_out(room, &frame, exclude, history), done)
+    (room.broadcast_recorded(&frame, exclude, history), done)
 }
 
 fn deliver(room: &RoomRef, p: Pending) -> FanOut {
     deliver_pending(room, p).0
-}
-
-fn fan_out(
-    room: &RoomRef,
-    frame: &Frame,
-    exclude: Option<u64>,
-    history: Option<(i64, Frame)>,
-) -> FanOut {
-    room.broadcast_recorded(frame, exclude, history)
 }
