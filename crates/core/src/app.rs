@@ -53,7 +53,7 @@ pub struct AppSettings {
     /// room quiet (nothing handed out within the window) goes out at once; otherwise it
     /// waits for the window to end and goes out with the others, so each viewer's
     /// connection is woken and written once per window rather than once per message.
-    /// High-priority messages and tips never wait. 0 hands every message out at once.
+    /// High-priority frames never wait. 0 (the default) hands every message out at once.
     pub fanout_window_ms: u32,
 }
 
@@ -72,7 +72,7 @@ impl Default for AppSettings {
             group_custom_fields: Vec::new(),
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,
-            fanout_window_ms: 50,
+            fanout_window_ms: 0,
         }
     }
 }
