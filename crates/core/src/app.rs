@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::callback::{FilterSettings, WebhookSettings};
 use crate::group::FieldLimits;
 
 /// What happens when a user logs in while already online elsewhere.
@@ -55,6 +56,10 @@ pub struct AppSettings {
     /// connection is woken and written once per window rather than once per message.
     /// High-priority frames never wait. 0 (the default) hands every message out at once.
     pub fanout_window_ms: u32,
+    /// Webhooks to the business backend (off while `webhook.url` is empty).
+    pub webhook: WebhookSettings,
+    /// The built-in word filter (works with no backend).
+    pub filter: FilterSettings,
 }
 
 impl Default for AppSettings {
@@ -73,6 +78,8 @@ impl Default for AppSettings {
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,
             fanout_window_ms: 0,
+            webhook: WebhookSettings::default(),
+            filter: FilterSettings::default(),
         }
     }
 }
@@ -110,6 +117,8 @@ impl AppSettings {
                 "fanout_window_ms must be 0 to {FANOUT_WINDOW_MS_MAX}"
             ));
         }
+        self.webhook.validate()?;
+        self.filter.validate()?;
         let l = &self.limits;
         for (name, v) in [
             ("limits.name", l.name),

@@ -71,6 +71,14 @@ pub enum Error {
     ProfileValueTooLong(String),
     #[error("too many requests; retry later")]
     RateLimited,
+    /// Refused by the app's backend through a before-callback: 10016, or the app's own
+    /// code from the reference's custom range (10100 to 10200).
+    #[error("{info}")]
+    Rejected { code: i32, info: String },
+    #[error("the message contains a word this app does not allow")]
+    Filtered,
+    #[error("message send frequency limit exceeded")]
+    Frequency,
     #[error("internal error; retry")]
     Internal,
 }
@@ -122,6 +130,9 @@ impl Error {
             Self::FrameTooLarge { .. } => 93000,
             Self::ProfileValueTooLong(_) => 40601,
             Self::RateLimited => 60018,
+            Self::Rejected { code, .. } => *code,
+            Self::Filtered => 80001,
+            Self::Frequency => 10023,
             Self::Internal => match service {
                 Service::Account => 70500,
                 Service::Profile => 40006,

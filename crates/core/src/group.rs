@@ -217,6 +217,36 @@ pub enum TipType {
     MemberInfoChange = 8,
 }
 
+/// A user's standing in a group, weakest first (reference 5.8). App admins have every
+/// owner right in every group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Member,
+    Admin,
+    Owner,
+    AppAdmin,
+}
+
+impl Role {
+    /// The reference's name (`Owner`, `Admin`, `Member`); an App admin shows as `Owner`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "Member",
+            Self::Admin => "Admin",
+            Self::Owner | Self::AppAdmin => "Owner",
+        }
+    }
+
+    /// Whether this role may mute, ban or unban someone holding `target`: admins act on
+    /// members, owners on admins and members, App admins on everyone but the owner.
+    pub fn may_moderate(self, target: Role) -> bool {
+        self >= Role::Admin && target < self && target != Role::Owner
+    }
+}
+
+/// Most admins of one AVChatRoom (reference 5.6).
+pub const AV_ADMINS_MAX: usize = 5;
+
 /// Mute value the reference uses for "forever".
 pub const MUTE_FOREVER_SECS: u64 = 4_294_967_295;
 

@@ -6,12 +6,14 @@
 //! - [`message`]: the `MsgBody` element model (`TIMTextElem`, `TIMCustomElem`, ...), validation.
 //! - [`group`]: group types, priorities, join options, field limits.
 //! - [`app`]: per-app settings (frequency limit, history, login policy, declared fields).
+//! - [`callback`]: webhook command names and the webhook / word-filter settings.
 //! - [`usersig`]: the UserSig v2 ticket: generation and constant-time verification.
 //! - [`store`]: the durable-storage port (`Store` trait) and its records.
 //! - [`protocol`]: the client WebSocket frames shared by the server and the Rust client.
 //! - [`time`]: wall-clock helpers (Unix seconds / milliseconds).
 
 pub mod app;
+pub mod callback;
 pub mod error;
 pub mod group;
 pub mod ids;

@@ -72,6 +72,48 @@ pub enum Op {
         random: Option<u32>,
     },
     Ping,
+    /// Owner / admin: mute members for `MuteTime` seconds (0 unmutes).
+    Mute {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Members_Account")]
+        members: Vec<String>,
+        #[serde(rename = "MuteTime")]
+        mute_time: u64,
+    },
+    /// Owner / admin: `MuteAllMember` `On` or `Off`.
+    MuteAll {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "MuteAllMember")]
+        mute_all: String,
+    },
+    /// Owner / admin: remove members and keep them out for `Duration` seconds.
+    Ban {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Members_Account")]
+        members: Vec<String>,
+        #[serde(rename = "Duration")]
+        duration: u64,
+        #[serde(rename = "Description", default)]
+        description: String,
+    },
+    Unban {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Members_Account")]
+        members: Vec<String>,
+    },
+    /// Owner: make members admins (`Admin: true`) or ordinary members again.
+    SetAdmin {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Members_Account")]
+        members: Vec<String>,
+        #[serde(rename = "Admin")]
+        admin: bool,
+    },
 }
 
 /// A frame from the server.
@@ -204,6 +246,8 @@ pub mod tip {
     pub const JOIN: u8 = 1;
     pub const QUIT: u8 = 3;
     pub const KICKED: u8 = 4;
+    pub const SET_ADMIN: u8 = 5;
+    pub const CANCEL_ADMIN: u8 = 6;
     pub const GROUP_INFO_CHANGE: u8 = 7;
     pub const MEMBER_INFO_CHANGE: u8 = 8;
 }

@@ -129,7 +129,7 @@ pub trait Store: Send + Sync + 'static {
     async fn get_group(&self, app: AppId, id: &GroupId) -> StoreResult<Option<GroupRecord>>;
     /// Replaces a group's profile and custom fields (not its id, type or creation time).
     async fn update_group(&self, group: &GroupRecord) -> StoreResult<()>;
-    /// Deletes a group with its mutes, bans and history; true if it existed.
+    /// Deletes a group with its mutes, bans, admins and history; true if it existed.
     async fn delete_group(&self, app: AppId, id: &GroupId) -> StoreResult<bool>;
     /// Group ids of an app ordered by id, after `after` (exclusive), at most `limit`,
     /// optionally of one type; plus the total count (of that type).
@@ -172,6 +172,17 @@ pub trait Store: Send + Sync + 'static {
         group: &GroupId,
         now: i64,
     ) -> StoreResult<Vec<Restriction>>;
+
+    /// Makes `user` an admin of the group (`admin`) or an ordinary member again.
+    async fn set_group_admin(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        admin: bool,
+    ) -> StoreResult<()>;
+    /// The group's admins, ordered by id.
+    async fn list_group_admins(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<UserId>>;
 
     /// Appends messages to the short history in one transaction, then keeps only the newest
     /// `keep_per_group` messages of each group it touched.

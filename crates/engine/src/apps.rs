@@ -12,6 +12,8 @@ use liveroom_core::store::AppRecord;
 use liveroom_core::usersig::{self, SigError, Ticket};
 use liveroom_core::{AppId, Error, UserId};
 
+use crate::filter::WordFilter;
+
 /// Failed verifications of one identifier tolerated per minute before it is locked (70050).
 const MAX_SIG_FAILURES_PER_MINUTE: u32 = 20;
 
@@ -19,6 +21,8 @@ pub struct App {
     pub id: AppId,
     secret_key: String,
     settings: RwLock<Arc<AppSettings>>,
+    /// The word filter compiled from `settings.filter`.
+    filter: RwLock<Option<Arc<WordFilter>>>,
     admins: RwLock<HashSet<UserId>>,
     failures: Mutex<FailureWindow>,
     /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
@@ -36,6 +40,7 @@ impl App {
             id: record.id,
             secret_key: record.secret_key.clone(),
             settings: RwLock::new(Arc::new(record.settings.clone())),
+            filter: RwLock::new(WordFilter::build(&record.settings.filter).map(Arc::new)),
             admins: RwLock::new(admins.into_iter().collect()),
             failures: Mutex::new(FailureWindow {
                 started: Instant::now(),
@@ -55,7 +60,15 @@ impl App {
     }
 
     pub(crate) fn replace_settings(&self, settings: AppSettings) {
+        if self.settings.read().filter != settings.filter {
+            *self.filter.write() = WordFilter::build(&settings.filter).map(Arc::new);
+        }
         *self.settings.write() = Arc::new(settings);
+    }
+
+    /// The compiled word filter, if the app lists any words.
+    pub fn filter(&self) -> Option<Arc<WordFilter>> {
+        self.filter.read().clone()
     }
 
     pub fn is_admin(&self, user: &UserId) -> bool {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use liveroom_core::app::AppSettings;
+use liveroom_core::callback;
 use liveroom_core::group::{check_custom_key, check_len, ApplyJoinOption, GroupType};
 use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::info_change;
@@ -13,6 +14,7 @@ use liveroom_core::store::{GroupRecord, StoreError};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use crate::hooks::{member_list, Origin, Verdict};
 use crate::messages::Outgoing;
 use crate::room::RoomRef;
 use crate::{metrics, store_err, tips, Engine};
@@ -75,7 +77,14 @@ fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(
 }
 
 impl Engine {
-    pub async fn create_group(&self, app: AppId, g: NewGroup) -> Result<GroupId, Error> {
+    /// `create_group`, asked by `operator` from `origin`.
+    pub async fn create_group(
+        &self,
+        app: AppId,
+        g: NewGroup,
+        operator: &str,
+        origin: &Origin,
+    ) -> Result<GroupId, Error> {
         if g.group_type != GroupType::AVChatRoom {
             return Err(Error::NotSupported(format!(
                 "{} groups are not supported yet; create an AVChatRoom",
@@ -112,6 +121,28 @@ impl Engine {
             .as_deref()
             .map(GroupId::parse_custom)
             .transpose()?;
+        let owner = g.owner.as_ref().map(|o| o.as_str()).unwrap_or("");
+        let verdict = self
+            .before_hook(
+                app,
+                &settings,
+                callback::BEFORE_CREATE_GROUP,
+                Some(origin.clone()),
+                false,
+                || {
+                    json!({
+                        "Operator_Account": operator,
+                        "Owner_Account": owner,
+                        "Type": g.group_type.as_str(),
+                        "Name": g.name,
+                        "MemberList": [],
+                    })
+                },
+            )
+            .await;
+        if let Verdict::Reject { code, info } = verdict {
+            return Err(Error::Rejected { code, info });
+        }
         let now = unix_secs();
         let mut record = GroupRecord {
             app,
@@ -138,7 +169,25 @@ impl Engine {
         };
         for _ in 0..5 {
             match self.store.create_group(&record).await {
-                Ok(()) => return Ok(record.id),
+                Ok(()) => {
+                    self.after_hook(app, &settings, callback::AFTER_CREATE_GROUP, Some(origin.clone()), || {
+                        let custom: Vec<Value> = record
+                            .custom
+                            .iter()
+                            .map(|(k, v)| json!({"Key": k, "Value": v}))
+                            .collect();
+                        json!({
+                            "GroupId": record.id.as_str(),
+                            "Operator_Account": operator,
+                            "Owner_Account": record.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
+                            "Type": record.group_type.as_str(),
+                            "Name": record.name,
+                            "MemberList": [],
+                            "UserDefinedDataList": custom,
+                        })
+                    });
+                    return Ok(record.id);
+                }
                 Err(StoreError::Conflict) if custom_id.is_none() => {
                     record.id = GroupId::generate_av()
                 }
@@ -156,6 +205,7 @@ impl Engine {
         app: AppId,
         group: &GroupId,
         operator: &str,
+        origin: &Origin,
     ) -> Result<(), Error> {
         let room = self.room(app, group).await?;
         let _guard = room.write_lock.lock().await;
@@ -168,6 +218,23 @@ impl Engine {
             return Err(Error::GroupNotFound(group.to_string()));
         }
         self.forget_room(app, group);
+        let members = room.online_users();
+        self.after_hook_now(
+            app,
+            callback::AFTER_GROUP_DESTROYED,
+            Some(origin.clone()),
+            || {
+                let p = room.profile.read();
+                json!({
+                    "GroupId": group.as_str(),
+                    "Type": p.group_type.as_str(),
+                    "Owner_Account": p.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
+                    "Operator_Account": operator,
+                    "Name": p.name,
+                    "MemberList": member_list(members.iter().map(|u| u.as_str())),
+                })
+            },
+        );
         room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
         let sessions = room.close_for_good();
         metrics::room_members_changed(-(sessions.len() as f64));
@@ -207,6 +274,7 @@ impl Engine {
         app: AppId,
         group: &GroupId,
         operator: &str,
+        origin: &Origin,
         changes: GroupChanges,
     ) -> Result<(), Error> {
         let settings = self.apps.get(app)?.settings();
@@ -215,6 +283,18 @@ impl Engine {
         let _guard = room.write_lock.lock().await;
         let mut next = room.profile();
         let mut tip: Vec<Value> = Vec::new();
+        // The reference's callback names the changed basic fields only.
+        let mut changed = serde_json::Map::new();
+        for (key, v) in [
+            ("Name", &changes.name),
+            ("Introduction", &changes.introduction),
+            ("Notification", &changes.notification),
+            ("FaceUrl", &changes.face_url),
+        ] {
+            if let Some(v) = v {
+                changed.insert(key.into(), Value::String(v.clone()));
+            }
+        }
         if let Some(name) = changes.name {
             if name.is_empty() {
                 return Err(Error::InvalidParameter("Name may not be empty".into()));
@@ -271,6 +351,26 @@ impl Engine {
         *room.profile.write() = next;
         if !tip.is_empty() {
             room.broadcast(&tips::profile_changed(group, now, operator, tip), None);
+        }
+        if !changed.is_empty() {
+            let group_type = room.profile.read().group_type.as_str();
+            self.after_hook(
+                app,
+                &settings,
+                callback::AFTER_GROUP_INFO_CHANGED,
+                Some(origin.clone()),
+                || {
+                    let mut fields = json!({
+                        "GroupId": group.as_str(),
+                        "Type": group_type,
+                        "Operator_Account": operator,
+                    });
+                    if let Value::Object(m) = &mut fields {
+                        m.extend(changed);
+                    }
+                    fields
+                },
+            );
         }
         Ok(())
     }

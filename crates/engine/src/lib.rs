@@ -14,7 +14,9 @@
 //! - [`metrics`]: Prometheus metric names.
 
 pub mod apps;
+pub mod filter;
 pub mod gate;
+pub mod hooks;
 pub mod metrics;
 pub mod outbound;
 pub mod room;
@@ -31,8 +33,8 @@ mod moderation;
 pub use accounts::ImportedAccount;
 pub use groups::{GroupChanges, NewGroup};
 pub use members::{JoinView, LoginInfo, MemberInfo};
-pub use messages::{SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
-pub use moderation::BanInfo;
+pub use messages::{CallbackControl, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
+pub use moderation::{BanInfo, ModAction};
 
 use dashmap::DashMap;
 use std::collections::HashMap;
@@ -69,6 +71,8 @@ pub struct Engine {
     users: DashMap<(AppId, UserId), Vec<SessionRef>>,
     sessions: DashMap<u64, SessionRef>,
     next_session: AtomicU64,
+    /// The HTTP side of webhooks, installed by the server.
+    pub(crate) webhooks: std::sync::OnceLock<Arc<dyn hooks::WebhookSink>>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -87,6 +91,7 @@ impl Engine {
             users: DashMap::new(),
             sessions: DashMap::new(),
             next_session: AtomicU64::new(1),
+            webhooks: std::sync::OnceLock::new(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
             let admins = engine
@@ -209,8 +214,15 @@ impl Engine {
             .into_iter()
             .map(|r| (r.user, r.until))
             .collect();
+        let admins = self
+            .store
+            .list_group_admins(app, id)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .collect();
         let history = self.load_history(app, id, &settings).await?;
-        let room = Arc::new(Room::new(record, &settings, mutes, bans, history));
+        let room = Arc::new(Room::new(record, &settings, mutes, bans, admins, history));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
         // A destroy may have deleted the group while this load read the store; then the
@@ -283,10 +295,10 @@ impl Engine {
         });
     }
 
-    /// A new anonymous session for a connection.
-    pub fn open_session(&self) -> SessionRef {
+    /// A new anonymous session for a connection from `client_ip`.
+    pub fn open_session(&self, client_ip: &str) -> SessionRef {
         let id = self.next_session.fetch_add(1, Ordering::Relaxed);
-        let s = Arc::new(Session::new(id, self.config.queue));
+        let s = Arc::new(Session::new(id, self.config.queue).with_client_ip(client_ip));
         self.sessions.insert(id, s.clone());
         metrics::sessions(self.sessions.len());
         s

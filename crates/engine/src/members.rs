@@ -10,6 +10,11 @@ use liveroom_core::store::GroupRecord;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use serde_json::json;
+
+use liveroom_core::callback;
+
+use crate::hooks::{member_list, Origin, Verdict};
 use crate::outbound::Frame;
 use crate::room::{Admission, RoomRef};
 use crate::session::{Identity, LoggedIn, SessionRef};
@@ -19,6 +24,68 @@ use crate::{metrics, store_err, tips, Engine};
 pub const PLATFORMS: &[&str] = &[
     "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Linux", "Unknown",
 ];
+
+/// Why a session left a room, for `Group.CallbackAfterMemberExit` (its `ExitType` and
+/// Liveroom's `ExitReason`) and `Group.CallbackOnMemberStateChange`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// The client asked to quit.
+    Quit,
+    /// Joined another room while the app allows one per connection.
+    SwitchRoom,
+    Logout,
+    /// The connection ended; with the kick reason if the server closed it.
+    Closed(Option<KickReason>),
+    /// Removed by a ban.
+    Banned,
+}
+
+impl Exit {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Quit => "Quit",
+            Self::SwitchRoom => "SwitchRoom",
+            Self::Logout => "Logout",
+            Self::Banned => "Banned",
+            Self::Closed(None) => "LinkClose",
+            Self::Closed(Some(k)) => match k {
+                KickReason::IdleTimeout => "TimeOut",
+                KickReason::MultiLogin => "MultiLogin",
+                KickReason::SlowConsumer => "SlowConsumer",
+                KickReason::Shutdown => "Shutdown",
+                KickReason::AccountKicked => "AccountKicked",
+                KickReason::RequestFlood => "RequestFlood",
+            },
+        }
+    }
+
+    /// The member-state event cause: a connection lost is a heartbeat interruption.
+    fn state_cause(self) -> &'static str {
+        match self {
+            Self::Closed(None)
+            | Self::Closed(Some(KickReason::IdleTimeout | KickReason::SlowConsumer)) => {
+                "HeartbeatInterrupt"
+            }
+            _ => "Quit",
+        }
+    }
+
+    /// The reference's `ExitType`.
+    fn exit_type(self) -> &'static str {
+        match self {
+            Self::Banned => "Kicked",
+            _ => "Quit",
+        }
+    }
+}
+
+/// `OptPlatform` of `State.StateChange` spells iOS in capitals (reference 6.1).
+fn state_origin(mut origin: Origin) -> Origin {
+    if origin.platform == "iOS" {
+        origin.platform = "IOS".into();
+    }
+    origin
+}
 
 #[derive(Debug, Clone)]
 pub struct LoginInfo {
@@ -86,12 +153,13 @@ impl Engine {
             .pop();
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
         if session.identity() != Identity::Anonymous {
-            self.leave_everything(session).await;
+            self.leave_everything(session, Exit::Logout).await;
         }
 
         let policy = app.settings().login_policy;
         let key = (app.id, user.clone());
         let mut kicked = 0;
+        let mut kicked_platforms = Vec::new();
         for other in self.user_sessions(app.id, &user) {
             let same_platform =
                 matches!(other.identity(), Identity::User(l) if l.platform == platform);
@@ -103,6 +171,9 @@ impl Engine {
             if kick && other.id != session.id {
                 other.kick(KickReason::MultiLogin, "logged in on another device");
                 kicked += 1;
+                if let Identity::User(l) = other.identity() {
+                    kicked_platforms.push(json!({"Platform": l.platform}));
+                }
             }
         }
         session.set_identity(Identity::User(LoggedIn {
@@ -113,6 +184,20 @@ impl Engine {
             avatar: avatar.clone(),
         }));
         self.users.entry(key).or_default().push(session.clone());
+        self.after_hook_now(
+            app.id,
+            callback::STATE_CHANGE,
+            Some(state_origin(session.origin())),
+            || {
+                let mut fields = json!({
+                    "Info": {"Action": "Login", "To_Account": user.as_str(), "Reason": "Register"},
+                });
+                if !kicked_platforms.is_empty() {
+                    fields["KickedDevice"] = serde_json::Value::Array(kicked_platforms);
+                }
+                fields
+            },
+        );
         Ok(LoginInfo {
             user,
             nick,
@@ -125,34 +210,49 @@ impl Engine {
     pub async fn guest(&self, session: &SessionRef, app_id: u64) -> Result<(), Error> {
         let app = self.apps.get(AppId(app_id))?;
         if session.identity() != Identity::Anonymous {
-            self.leave_everything(session).await;
+            self.leave_everything(session, Exit::Logout).await;
         }
         session.set_identity(Identity::Guest { app: app.id });
         Ok(())
     }
 
     pub async fn logout(&self, session: &SessionRef) {
-        self.leave_everything(session).await;
+        self.leave_everything(session, Exit::Logout).await;
         session.set_identity(Identity::Anonymous);
     }
 
     /// Called when the connection ends, for whatever reason.
     pub async fn close_session(&self, session: &SessionRef) {
-        self.leave_everything(session).await;
+        let exit = Exit::Closed(session.queue.kick_reason());
+        self.leave_everything(session, exit).await;
         self.sessions.remove(&session.id);
         metrics::sessions(self.sessions.len());
     }
 
-    async fn leave_everything(&self, session: &SessionRef) {
+    /// Leaves every room and, for a logged-in user, ends the login: `State.StateChange`
+    /// says `Logout` for a logout (or a new login on the connection), `Disconnect` for a
+    /// connection that ended.
+    async fn leave_everything(&self, session: &SessionRef, exit: Exit) {
         let app = session.app();
         for group in session.take_rooms() {
             if let Some(app) = app {
                 if let Some(room) = self.rooms.get(&(app, group)).map(|r| r.clone()) {
-                    self.leave_room(&room, session);
+                    self.leave_room(&room, session, exit);
                 }
             }
         }
         if let Identity::User(me) = session.identity() {
+            let (action, reason) = match exit {
+                Exit::Closed(Some(KickReason::IdleTimeout)) => ("Disconnect", "TimeOut"),
+                Exit::Closed(_) => ("Disconnect", "LinkClose"),
+                _ => ("Logout", "Unregister"),
+            };
+            self.after_hook_now(
+                me.app,
+                callback::STATE_CHANGE,
+                Some(state_origin(session.origin())),
+                || json!({"Info": {"Action": action, "To_Account": me.user.as_str(), "Reason": reason}}),
+            );
             let key = (me.app, me.user);
             let empty = match self.users.get_mut(&key) {
                 Some(mut list) => {
@@ -178,14 +278,48 @@ impl Engine {
         room.online_count() <= limit as usize
     }
 
-    fn leave_room(&self, room: &RoomRef, session: &SessionRef) {
+    fn leave_room(&self, room: &RoomRef, session: &SessionRef, exit: Exit) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
-            if let (Some(user), true) = (user, last && self.member_tips_wanted(room)) {
+            let (Some(user), true) = (user, last) else {
+                return;
+            };
+            if self.member_tips_wanted(room) {
                 let frame = tips::quit(&room.id, unix_secs(), &user, room.online_count());
                 room.broadcast(&frame, None);
             }
+            self.member_left(room, &user, user.as_str(), exit, Some(session.origin()));
         }
+    }
+
+    /// The after-callbacks of a user's last session leaving a room.
+    pub(crate) fn member_left(
+        &self,
+        room: &RoomRef,
+        user: &UserId,
+        operator: &str,
+        exit: Exit,
+        origin: Option<Origin>,
+    ) {
+        let group_type = room.profile.read().group_type.as_str();
+        self.after_hook_now(room.app, callback::AFTER_MEMBER_EXIT, origin, || {
+            json!({
+                "GroupId": room.id.as_str(),
+                "Type": group_type,
+                "ExitType": exit.exit_type(),
+                "ExitReason": exit.reason(),
+                "Operator_Account": operator,
+                "ExitMemberList": member_list([user.as_str()]),
+            })
+        });
+        self.after_hook_now(room.app, callback::ON_MEMBER_STATE_CHANGE, None, || {
+            json!({
+                "GroupId": room.id.as_str(),
+                "EventType": "Offline",
+                "EventCause": exit.state_cause(),
+                "MemberList": member_list([user.as_str()]),
+            })
+        });
     }
 
     /// Joins an AVChatRoom. On success the reply built by `reply` has been queued to the
@@ -219,6 +353,28 @@ impl Engine {
                 .as_ref()
                 .and_then(|u| room.mute_remaining(u, now))
                 .unwrap_or(0);
+            if let (Some(u), false) = (&user, room.contains(session.id)) {
+                let settings = self.apps.get(app)?.settings();
+                let verdict = self
+                    .before_hook(
+                        app,
+                        &settings,
+                        callback::BEFORE_APPLY_JOIN,
+                        Some(session.origin()),
+                        false,
+                        || {
+                            json!({
+                                "GroupId": group.as_str(),
+                                "Type": record.group_type.as_str(),
+                                "Requestor_Account": u.as_str(),
+                            })
+                        },
+                    )
+                    .await;
+                if let Verdict::Reject { code, info } = verdict {
+                    return Err(Error::Rejected { code, info });
+                }
+            }
             if session.in_room(&group) && room.contains(session.id) {
                 let view = JoinView {
                     group: &record,
@@ -236,7 +392,7 @@ impl Engine {
                         continue;
                     }
                     if let Some(r) = self.rooms.get(&(app, other.clone())).map(|r| r.clone()) {
-                        self.leave_room(&r, session);
+                        self.leave_room(&r, session, Exit::SwitchRoom);
                     }
                     session.remove_room(&other);
                     left.push(other);
@@ -273,6 +429,29 @@ impl Engine {
                     let frame = tips::joined(&group, now, u, &nick, room.online_count());
                     room.broadcast(&frame, None);
                 }
+                let group_type = record.group_type.as_str();
+                self.after_hook_now(
+                    app,
+                    callback::AFTER_NEW_MEMBER_JOIN,
+                    Some(session.origin()),
+                    || {
+                        json!({
+                            "GroupId": group.as_str(),
+                            "Type": group_type,
+                            "JoinType": "Apply",
+                            "Operator_Account": u.as_str(),
+                            "NewMemberList": member_list([u.as_str()]),
+                        })
+                    },
+                );
+                self.after_hook_now(app, callback::ON_MEMBER_STATE_CHANGE, None, || {
+                    json!({
+                        "GroupId": group.as_str(),
+                        "EventType": "Online",
+                        "EventCause": "Join",
+                        "MemberList": member_list([u.as_str()]),
+                    })
+                });
             }
             return Ok(());
         }
@@ -291,7 +470,7 @@ impl Engine {
             }
         }
         session.remove_room(&group);
-        self.leave_room(&room, session);
+        self.leave_room(&room, session, Exit::Quit);
         Ok(())
     }
 

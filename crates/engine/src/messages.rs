@@ -3,11 +3,13 @@
 //! same bytes.
 
 use serde_json::value::RawValue;
+use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
-use liveroom_core::group::Priority;
+use liveroom_core::callback;
+use liveroom_core::group::{Priority, Role};
 use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::MessageFrame;
 use liveroom_core::store::{GroupRecord, HistoryRecord};
@@ -15,7 +17,9 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::dedup::{self, Receipt, Seen};
+use crate::filter::Outcome;
 use crate::gate::Offer;
+use crate::hooks::{Origin, Verdict};
 use crate::outbound::{Frame, FrameClass};
 use crate::room::{FanOut, RoomRef};
 use crate::session::{LoggedIn, SessionRef};
@@ -39,6 +43,8 @@ pub enum Sender {
         nick: String,
         avatar: String,
         is_app_admin: bool,
+        /// The caller's address, for webhooks' `ClientIP`.
+        ip: String,
     },
 }
 
@@ -65,6 +71,14 @@ pub struct SendRequest {
     pub priority: Priority,
     pub cloud_custom_data: String,
     pub random: Option<u32>,
+    pub callbacks: CallbackControl,
+}
+
+/// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallbackControl {
+    pub skip_before: bool,
+    pub skip_after: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +135,11 @@ impl Outgoing<'_> {
 
 impl Engine {
     /// Sends a group message for a client session or a REST caller of app `app`.
+    ///
+    /// In order: mute and size checks, de-duplication, the word filter, the
+    /// before-callback, frequency control, fan-out and history, the after-callback. A
+    /// refusal at any step fires `Group.CallbackSendMsgException` (except the backend's own
+    /// refusal); a frequency drop fires it too, never the after-callback.
     pub async fn send_group_msg(
         self: &Arc<Self>,
         app: AppId,
@@ -131,52 +150,96 @@ impl Engine {
         let settings = app.settings();
         let now = unix_secs();
 
-        let (from, nick, avatar, exclude, privileged) = match &req.sender {
+        let (from, nick, avatar, exclude, origin) = match &req.sender {
             Sender::Session { session, me } => {
                 let me = me.clone();
-                let owner = room.profile.read().owner.as_ref() == Some(&me.user);
-                let admin = app.is_admin(&me.user);
-                (
-                    me.user,
-                    me.nick,
-                    me.avatar,
-                    Some(session.id),
-                    owner || admin,
-                )
+                let origin = Origin {
+                    ip: session.client_ip.clone(),
+                    platform: me.platform.clone(),
+                };
+                (me.user, me.nick, me.avatar, Some(session.id), origin)
             }
             Sender::Admin {
                 from,
                 nick,
                 avatar,
-                is_app_admin,
-            } => {
-                let owner = room.profile.read().owner.as_ref() == Some(from);
-                (
-                    from.clone(),
-                    nick.clone(),
-                    avatar.clone(),
-                    None,
-                    *is_app_admin || owner,
-                )
-            }
+                ip,
+                ..
+            } => (
+                from.clone(),
+                nick.clone(),
+                avatar.clone(),
+                None,
+                Origin::rest(ip),
+            ),
         };
-        let is_app_admin = app.is_admin(&from);
+        let is_app_admin = match &req.sender {
+            Sender::Admin { is_app_admin, .. } => *is_app_admin || app.is_admin(&from),
+            Sender::Session { .. } => app.is_admin(&from),
+        };
+        let role = room.role_of(&from, is_app_admin);
+        let group_type = room.profile.read().group_type.as_str();
+        let mut body = req.body;
+        let mut cloud_custom_data = req.cloud_custom_data;
+
+        // The keys every message callback carries, plus `extra`.
+        let fields = |random: u32, body: &MsgBody, ccd: &str, extra: Value| {
+            let mut v = json!({
+                "GroupId": req.group.as_str(),
+                "Type": group_type,
+                "From_Account": from.as_str(),
+                "Operator_Account": from.as_str(),
+                "Random": random,
+                "OnlineOnlyFlag": 0,
+                "MsgBody": body,
+                "CloudCustomData": ccd,
+                "TopicId": "",
+            });
+            if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
+                m.extend(x);
+            }
+            v
+        };
+        // Tells the backend about a message that will not be delivered.
+        let exception = |body: &MsgBody, ccd: &str, random: u32, e: &Error| {
+            self.after_hook(
+                app.id,
+                &settings,
+                callback::SEND_MSG_EXCEPTION,
+                Some(origin.clone()),
+                || {
+                    let code = e.code(liveroom_core::Service::Group);
+                    fields(
+                        random,
+                        body,
+                        ccd,
+                        json!({"ErrorCode": code, "ErrorInfo": e.to_string()}),
+                    )
+                },
+            );
+        };
+        let refuse = |body: &MsgBody, ccd: &str, e: Error| {
+            exception(body, ccd, req.random.unwrap_or(0), &e);
+            Err(e)
+        };
+
         if !is_app_admin {
             if let Some(remaining_secs) = room.mute_remaining(&from, now) {
-                return Err(Error::Muted { remaining_secs });
+                return refuse(&body, &cloud_custom_data, Error::Muted { remaining_secs });
             }
         }
-        if !privileged && room.profile.read().mute_all {
-            return Err(Error::MutedAll);
+        if role < Role::Admin && room.profile.read().mute_all {
+            return refuse(&body, &cloud_custom_data, Error::MutedAll);
         }
-
-        let body_json = req.body.to_json();
-        let size = body_json.len() + req.cloud_custom_data.len();
-        if size > settings.max_message_bytes as usize {
-            return Err(Error::MessageTooLarge {
-                size,
-                limit: settings.max_message_bytes as usize,
-            });
+        let limit = settings.max_message_bytes as usize;
+        let size_of = |body: &MsgBody, ccd: &str| body.to_json().len() + ccd.len();
+        let size = size_of(&body, &cloud_custom_data);
+        if size > limit {
+            return refuse(
+                &body,
+                &cloud_custom_data,
+                Error::MessageTooLarge { size, limit },
+            );
         }
 
         let random = req.random.unwrap_or_else(rand::random);
@@ -202,7 +265,81 @@ impl Engine {
                 }
             },
         };
+        let receipt = SendReceipt {
+            msg_seq,
+            msg_time: now,
+            drop_reason: "",
+        };
+        // Accepted but delivered to nobody: the sender is told it succeeded.
+        let silently_dropped = |registration: Option<dedup::Registration>, reason| {
+            metrics::dropped(reason);
+            settle(registration, msg_seq, now, false);
+            Ok(receipt.clone())
+        };
 
+        if let Some(filter) = app.filter() {
+            match filter.check(&body) {
+                Outcome::Clean => {}
+                Outcome::Masked(masked) => {
+                    metrics::filtered("mask");
+                    body = masked;
+                }
+                Outcome::Drop => {
+                    metrics::filtered("drop");
+                    exception(&body, &cloud_custom_data, random, &Error::Filtered);
+                    return silently_dropped(registration, metrics::DROP_FILTER);
+                }
+                Outcome::Reject => {
+                    metrics::filtered("reject");
+                    return refuse(&body, &cloud_custom_data, Error::Filtered);
+                }
+            }
+        }
+
+        if !req.callbacks.skip_before {
+            let verdict = self
+                .before_hook(
+                    app.id,
+                    &settings,
+                    callback::BEFORE_SEND_MSG,
+                    Some(origin.clone()),
+                    true,
+                    || {
+                        let id = format!("{msg_seq}-{random}");
+                        fields(random, &body, &cloud_custom_data, json!({"MsgId": id}))
+                    },
+                )
+                .await;
+            match verdict {
+                Verdict::Allow(fields) => {
+                    if let Some(replacement) = fields.get("MsgBody") {
+                        match MsgBody::parse(replacement) {
+                            Ok(b) => body = b,
+                            Err(e) => tracing::warn!(
+                                group = %req.group,
+                                error = %e,
+                                "the backend's replacement MsgBody is not valid; the original is sent"
+                            ),
+                        }
+                    }
+                    if let Some(Value::String(ccd)) = fields.get("CloudCustomData") {
+                        cloud_custom_data = ccd.clone();
+                    }
+                    let size = size_of(&body, &cloud_custom_data);
+                    if size > limit {
+                        return refuse(
+                            &body,
+                            &cloud_custom_data,
+                            Error::MessageTooLarge { size, limit },
+                        );
+                    }
+                }
+                Verdict::Reject { code, info } => return Err(Error::Rejected { code, info }),
+                Verdict::Drop => return silently_dropped(registration, metrics::DROP_WEBHOOK),
+            }
+        }
+
+        let body_json = body.to_json();
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let outgoing = Outgoing {
             group: req.group.as_str(),
@@ -214,7 +351,7 @@ impl Engine {
             random,
             priority: req.priority,
             body: &raw,
-            cloud_custom_data: &req.cloud_custom_data,
+            cloud_custom_data: &cloud_custom_data,
         };
         let frame = outgoing.frame(false)?;
         let keeps_history = settings.history_enabled && settings.history_count > 0;
@@ -231,20 +368,10 @@ impl Engine {
             done,
         };
         let delivered = self.pass_gate(&room, req.priority, pending).await;
-        let receipt = SendReceipt {
-            msg_seq,
-            msg_time: now,
-            drop_reason: "",
-        };
         let Some(_fanout) = delivered else {
             metrics::dropped(metrics::DROP_FREQUENCY);
-            if let Some(r) = registration {
-                r.settle(Receipt {
-                    seq: msg_seq,
-                    time: now,
-                    dropped: true,
-                });
-            }
+            settle(registration, msg_seq, now, true);
+            exception(&body, &cloud_custom_data, random, &Error::Frequency);
             return Ok(SendReceipt {
                 drop_reason: DROP_REASON_FREQUENCY,
                 ..receipt
@@ -258,7 +385,7 @@ impl Engine {
             // of a group re-created under the same id.
             return Err(Error::GroupNotFound(req.group.to_string()));
         }
-        if settings.history_enabled && settings.history_count > 0 {
+        if keeps_history {
             let record = HistoryRecord {
                 app: room.app,
                 group: req.group.clone(),
@@ -266,11 +393,11 @@ impl Engine {
                 msg_time: now,
                 random,
                 priority: req.priority,
-                from_account: from,
+                from_account: from.clone(),
                 nick,
                 face_url: avatar,
                 body: raw.get().to_string(),
-                cloud_custom_data: req.cloud_custom_data,
+                cloud_custom_data: cloud_custom_data.clone(),
             };
             self.store
                 .append_history(&[record], settings.history_count)
@@ -280,12 +407,18 @@ impl Engine {
                     Error::Internal
                 })?;
         }
-        if let Some(r) = registration {
-            r.settle(Receipt {
-                seq: msg_seq,
-                time: now,
-                dropped: false,
-            });
+        settle(registration, msg_seq, now, false);
+        if !req.callbacks.skip_after {
+            self.after_hook(
+                app.id,
+                &settings,
+                callback::AFTER_SEND_MSG,
+                Some(origin),
+                || {
+                    let at = json!({"MsgSeq": msg_seq, "MsgTime": now});
+                    fields(random, &body, &cloud_custom_data, at)
+                },
+            );
         }
         Ok(receipt)
     }
@@ -433,6 +566,13 @@ impl Engine {
             .await
             .map_err(|_| Error::Internal)?;
         Ok((room.profile(), records))
+    }
+}
+
+/// Records the outcome of a de-duplicated send for its repeats.
+fn settle(registration: Option<dedup::Registration>, seq: u64, time: i64, dropped: bool) {
+    if let Some(r) = registration {
+        r.settle(Receipt { seq, time, dropped });
     }
 }
 

@@ -2,6 +2,15 @@
 //! never per recipient.
 
 pub const DROP_FREQUENCY: &str = "frequency";
+/// Dropped silently by the word filter.
+pub const DROP_FILTER: &str = "filter";
+/// Dropped silently by the app's before-callback (`ErrorCode` 2).
+pub const DROP_WEBHOOK: &str = "webhook";
+
+/// A message the word filter acted on (`action`: mask, drop, reject).
+pub fn filtered(action: &'static str) {
+    metrics::counter!("liveroom_filter_hits_total", "action" => action).increment(1);
+}
 
 pub fn accepted() {
     metrics::counter!("liveroom_messages_accepted_total").increment(1);

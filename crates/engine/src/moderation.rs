@@ -1,11 +1,12 @@
 //! Muting and banning in AVChatRooms. Both are durable; the room keeps a cached copy so
 //! the send path never reads the store. Every change is pushed to the room as a tip.
 
-use liveroom_core::group::MUTE_FOREVER_SECS;
+use liveroom_core::group::{Role, AV_ADMINS_MAX, MUTE_FOREVER_SECS};
 use liveroom_core::store::Restriction;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use crate::session::SessionRef;
 use crate::{metrics, store_err, tips, Engine};
 
 /// Most accounts in one mute call (reference 3.5.3).
@@ -133,9 +134,13 @@ impl Engine {
             let notice = tips::kicked_out(group, now, operator, secs, description);
             let removed = room.remove_user(u);
             metrics::room_members_changed(-(removed.len() as f64));
-            for s in removed {
+            let origin = removed.first().map(|s| s.origin());
+            for s in &removed {
                 s.remove_room(group);
                 s.push(&notice);
+            }
+            if !removed.is_empty() {
+                self.member_left(&room, u, operator, crate::members::Exit::Banned, origin);
             }
         }
         room.broadcast(&tips::kicked(group, now, operator, users, secs), None);
@@ -167,6 +172,197 @@ impl Engine {
             .map(|r| BanInfo {
                 user: r.user,
                 until: r.until,
+            })
+            .collect())
+    }
+}
+
+/// A moderation request from a client (owner or admin) over the WebSocket protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModAction {
+    /// Mute for `secs` (0 unmutes).
+    Mute {
+        users: Vec<UserId>,
+        secs: u64,
+    },
+    MuteAll(bool),
+    Ban {
+        users: Vec<UserId>,
+        secs: u64,
+        description: String,
+    },
+    Unban {
+        users: Vec<UserId>,
+    },
+    /// Appoint (`true`) or revoke admins: the owner's right.
+    SetAdmin {
+        users: Vec<UserId>,
+        admin: bool,
+    },
+}
+
+impl Engine {
+    /// Runs a moderation action for a logged-in client after checking its role: admins act
+    /// on members, the owner on admins and members, App admins on everyone but the owner.
+    pub async fn moderate_as(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        action: ModAction,
+    ) -> Result<(), Error> {
+        let me = session.require_user()?;
+        let group = GroupId::parse(group)?;
+        let app = self.apps.get(me.app)?;
+        let room = self.room(me.app, &group).await?;
+        let role = room.role_of(&me.user, app.is_admin(&me.user));
+        if role < Role::Admin {
+            return Err(Error::PermissionDenied(
+                "only the owner and admins of this group may do that".into(),
+            ));
+        }
+        let targets: &[UserId] = match &action {
+            ModAction::Mute { users, .. }
+            | ModAction::Ban { users, .. }
+            | ModAction::Unban { users }
+            | ModAction::SetAdmin { users, .. } => users,
+            ModAction::MuteAll(_) => &[],
+        };
+        for t in targets {
+            let target = room.role_of(t, app.is_admin(t));
+            if !role.may_moderate(target) {
+                return Err(Error::PermissionDenied(format!(
+                    "a group {} may not act on {} (a group {})",
+                    role.as_str(),
+                    t,
+                    target.as_str()
+                )));
+            }
+        }
+        let operator = me.user.as_str();
+        match action {
+            ModAction::Mute { users, secs } => {
+                self.mute(
+                    me.app,
+                    &group,
+                    operator,
+                    &users,
+                    secs.min(MUTE_FOREVER_SECS),
+                )
+                .await
+            }
+            ModAction::MuteAll(on) => {
+                let changes = crate::GroupChanges {
+                    mute_all: Some(on),
+                    ..Default::default()
+                };
+                self.modify_group(me.app, &group, operator, &session.origin(), changes)
+                    .await
+            }
+            ModAction::Ban {
+                users,
+                secs,
+                description,
+            } => {
+                self.ban(
+                    me.app,
+                    &group,
+                    operator,
+                    &users,
+                    secs.min(MUTE_FOREVER_SECS),
+                    &description,
+                )
+                .await
+            }
+            ModAction::Unban { users } => self.unban(me.app, &group, &users).await,
+            ModAction::SetAdmin { users, admin } => {
+                if role < Role::Owner {
+                    return Err(Error::PermissionDenied(
+                        "only the owner appoints and revokes admins".into(),
+                    ));
+                }
+                self.set_admins(me.app, &group, operator, &users, admin)
+                    .await
+            }
+        }
+    }
+
+    /// `modify_admin`: appoints or revokes AVChatRoom admins (at most five), pushing a
+    /// `SET_ADMIN` or `CANCEL_ADMIN` tip.
+    pub async fn set_admins(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        users: &[UserId],
+        admin: bool,
+    ) -> Result<(), Error> {
+        check_accounts(users, AV_ADMINS_MAX)?;
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        if let Some(owner) = room.profile.read().owner.clone() {
+            if users.contains(&owner) {
+                return Err(Error::InvalidParameter(
+                    "the owner cannot be made an admin or a member".into(),
+                ));
+            }
+        }
+        if admin {
+            let found = self.store.get_users(app, users).await.map_err(store_err)?;
+            if let Some(missing) = users.iter().find(|u| !found.iter().any(|f| &f.id == *u)) {
+                return Err(Error::AccountNotFound(missing.to_string()));
+            }
+            let mut after = room.admins.read().clone();
+            after.extend(users.iter().cloned());
+            if after.len() > AV_ADMINS_MAX {
+                return Err(Error::InvalidParameter(format!(
+                    "an AVChatRoom has at most {AV_ADMINS_MAX} admins"
+                )));
+            }
+        }
+        for u in users {
+            self.store
+                .set_group_admin(app, group, u, admin)
+                .await
+                .map_err(store_err)?;
+            let mut admins = room.admins.write();
+            if admin {
+                admins.insert(u.clone());
+            } else {
+                admins.remove(u);
+            }
+        }
+        room.broadcast(
+            &tips::role_changed(group, unix_secs(), operator, users, admin),
+            None,
+        );
+        Ok(())
+    }
+
+    /// `get_admin_list`: the group's admins, by id.
+    pub async fn admins(&self, app: AppId, group: &GroupId) -> Result<Vec<UserId>, Error> {
+        let room = self.room(app, group).await?;
+        let mut v: Vec<UserId> = room.admins.read().iter().cloned().collect();
+        v.sort();
+        Ok(v)
+    }
+
+    /// `get_role_in_group`: `Owner`, `Admin`, `Member` (online in the room) or `NotMember`.
+    pub async fn roles(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, &'static str)>, Error> {
+        let room = self.room(app, group).await?;
+        let online = room.online_users();
+        Ok(users
+            .iter()
+            .map(|u| {
+                let role = match room.role_of(u, false) {
+                    Role::Member if !online.contains(u) => "NotMember",
+                    r => r.as_str(),
+                };
+                (u.clone(), role)
             })
             .collect())
     }

@@ -234,6 +234,14 @@ impl OutboundQueue {
         self.state.lock().closed.is_some()
     }
 
+    /// Why the queue was closed, when it was closed with a reason (a kick).
+    pub fn kick_reason(&self) -> Option<KickReason> {
+        match &self.state.lock().closed {
+            Some(Some((reason, _))) => Some(*reason),
+            _ => None,
+        }
+    }
+
     /// Waits for frames and moves all of them, in arrival order, into `out`.
     /// Returns `Err` once the queue is closed and drained, with the reason to tell the
     /// client if there is one.

@@ -69,6 +69,8 @@ pub struct Room {
     pub(crate) members: RwLock<Members>,
     pub(crate) mutes: Mutex<HashMap<UserId, i64>>,
     pub(crate) bans: Mutex<HashMap<UserId, i64>>,
+    /// Group admins (the owner is in the profile).
+    pub(crate) admins: RwLock<std::collections::HashSet<UserId>>,
     pub(crate) gate: Mutex<FrequencyGate<Pending>>,
     pub(crate) gate_polling: AtomicBool,
     pub(crate) seq: tokio::sync::Mutex<SeqBlock>,
@@ -154,6 +156,7 @@ impl Room {
         settings: &AppSettings,
         mutes: HashMap<UserId, i64>,
         bans: HashMap<UserId, i64>,
+        admins: std::collections::HashSet<UserId>,
         history: Vec<(i64, Frame)>,
     ) -> Self {
         let ceiling = record.msg_seq_ceiling;
@@ -168,6 +171,7 @@ impl Room {
             members: RwLock::new(Members::default()),
             mutes: Mutex::new(mutes),
             bans: Mutex::new(bans),
+            admins: RwLock::new(admins),
             gate: Mutex::new(FrequencyGate::new(
                 settings.room_msgs_per_sec,
                 Duration::from_millis(settings.frequency_max_wait_ms as u64),
@@ -485,6 +489,25 @@ impl Room {
         list
     }
 
+    /// `user`'s role here; `app_admin` says whether the user is an App admin.
+    pub fn role_of(&self, user: &UserId, app_admin: bool) -> liveroom_core::group::Role {
+        use liveroom_core::group::Role;
+        if app_admin {
+            Role::AppAdmin
+        } else if self.profile.read().owner.as_ref() == Some(user) {
+            Role::Owner
+        } else if self.admins.read().contains(user) {
+            Role::Admin
+        } else {
+            Role::Member
+        }
+    }
+
+    /// Online members' accounts (each user once).
+    pub(crate) fn online_users(&self) -> Vec<UserId> {
+        self.members.read().users.keys().cloned().collect()
+    }
+
     pub(crate) fn contains(&self, session_id: u64) -> bool {
         self.members.read().by_session.contains_key(&session_id)
     }
@@ -561,6 +584,7 @@ mod tests {
             &AppSettings::default(),
             HashMap::new(),
             bans,
+            Default::default(),
             Vec::new(),
         )
     }

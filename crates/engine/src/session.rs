@@ -29,6 +29,8 @@ pub struct LoggedIn {
 pub struct Session {
     pub id: u64,
     pub queue: OutboundQueue,
+    /// The peer address, for webhooks' `ClientIP`.
+    pub client_ip: String,
     state: Mutex<SessionState>,
 }
 
@@ -42,10 +44,28 @@ impl Session {
         Self {
             id,
             queue: OutboundQueue::new(limits),
+            client_ip: String::new(),
             state: Mutex::new(SessionState {
                 identity: Identity::Anonymous,
                 rooms: Vec::new(),
             }),
+        }
+    }
+
+    pub fn with_client_ip(mut self, ip: &str) -> Self {
+        self.client_ip = ip.to_string();
+        self
+    }
+
+    /// `ClientIP` and `OptPlatform` of this session's webhooks.
+    pub fn origin(&self) -> crate::hooks::Origin {
+        let platform = match &self.state.lock().identity {
+            Identity::User(l) => l.platform.clone(),
+            _ => "Web".to_string(),
+        };
+        crate::hooks::Origin {
+            ip: self.client_ip.clone(),
+            platform,
         }
     }
 

@@ -79,6 +79,31 @@ pub fn kicked(
     )
 }
 
+/// Members made admins (`admin`) or ordinary members again.
+pub fn role_changed(
+    group: &GroupId,
+    time: i64,
+    operator: &str,
+    users: &[UserId],
+    admin: bool,
+) -> Frame {
+    let list: Vec<Value> = users
+        .iter()
+        .map(|u| json!({"Member_Account": u.as_str()}))
+        .collect();
+    let op = if admin {
+        tip::SET_ADMIN
+    } else {
+        tip::CANCEL_ADMIN
+    };
+    tip_frame(
+        group,
+        time,
+        json!({"OpType": op, "Operator_Account": operator, "MemberList": list}),
+        Priority::High,
+    )
+}
+
 /// Members muted (`MuteTime` > 0 seconds) or unmuted (`MuteTime` 0).
 pub fn muted(
     group: &GroupId,

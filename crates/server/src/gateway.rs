@@ -3,7 +3,7 @@
 //! flush. docs/protocol.md describes the frames.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
@@ -19,7 +19,7 @@ use liveroom_core::protocol::{
 use liveroom_core::{Error, Service};
 use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{Engine, JoinView, SendRequest, Sender};
+use liveroom_engine::{Engine, JoinView, ModAction, SendRequest, Sender};
 
 use crate::AppState;
 
@@ -40,7 +40,11 @@ const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 const SENDS_IN_FLIGHT: usize = 32;
 
 /// `GET /ws`
-pub async fn ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+pub async fn ws(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     upgrade
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
@@ -49,13 +53,13 @@ pub async fn ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Res
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tracker = state.connections.clone();
-            tracker.track_future(connection(state, socket))
+            tracker.track_future(connection(state, socket, peer.ip().to_string()))
         })
 }
 
-async fn connection(state: AppState, socket: WebSocket) {
+async fn connection(state: AppState, socket: WebSocket, client_ip: String) {
     let engine = state.engine.clone();
-    let session = engine.open_session();
+    let session = engine.open_session(&client_ip);
     let (mut sink, mut stream) = socket.split();
     // A write that cannot complete within the stall limit means the peer stopped reading.
     let write_timeout = Duration::from_secs(state.config.gateway.stall_limit_secs.max(1));
@@ -259,14 +263,14 @@ fn reply_ok(session: &SessionRef, id: Option<u64>, data: Value) {
     push_reply(session, id, 0, String::new(), data);
 }
 
+/// An error reply; a mute refusal also says how long the mute lasts (`MuteRemaining`,
+/// seconds) so the client can disable its input box for that long.
 fn reply_err(session: &SessionRef, id: Option<u64>, e: &Error) {
-    push_reply(
-        session,
-        id,
-        e.code(Service::Group),
-        e.to_string(),
-        Map::new(),
-    );
+    let mut data = Map::new();
+    if let Error::Muted { remaining_secs } = e {
+        data.insert("MuteRemaining".into(), json!(remaining_secs));
+    }
+    push_reply(session, id, e.code(Service::Group), e.to_string(), data);
 }
 
 /// The request id, if the frame is JSON with a numeric `id`, so errors can be matched.
@@ -390,6 +394,7 @@ fn prepare_send(
             priority,
             cloud_custom_data: cloud_custom_data.unwrap_or_default(),
             random,
+            callbacks: Default::default(),
         },
     ))
 }
@@ -448,8 +453,75 @@ async fn dispatch(
         // Sends are handled in `handle_text`, in request order.
         Op::Send { .. } => Err(Error::Internal),
         Op::Ping => Ok(json!({"Pong": true})),
+        Op::Mute {
+            group_id,
+            members,
+            mute_time,
+        } => {
+            let users = accounts(&members)?;
+            let action = ModAction::Mute {
+                users,
+                secs: mute_time,
+            };
+            engine.moderate_as(session, &group_id, action).await?;
+            Ok(json!({}))
+        }
+        Op::MuteAll { group_id, mute_all } => {
+            let on = match mute_all.as_str() {
+                "On" => true,
+                "Off" => false,
+                other => {
+                    return Err(Error::InvalidParameter(format!(
+                        "MuteAllMember {other:?} is not On or Off"
+                    )))
+                }
+            };
+            engine
+                .moderate_as(session, &group_id, ModAction::MuteAll(on))
+                .await?;
+            Ok(json!({}))
+        }
+        Op::Ban {
+            group_id,
+            members,
+            duration,
+            description,
+        } => {
+            let action = ModAction::Ban {
+                users: accounts(&members)?,
+                secs: duration,
+                description,
+            };
+            engine.moderate_as(session, &group_id, action).await?;
+            Ok(json!({}))
+        }
+        Op::Unban { group_id, members } => {
+            let action = ModAction::Unban {
+                users: accounts(&members)?,
+            };
+            engine.moderate_as(session, &group_id, action).await?;
+            Ok(json!({}))
+        }
+        Op::SetAdmin {
+            group_id,
+            members,
+            admin,
+        } => {
+            let action = ModAction::SetAdmin {
+                users: accounts(&members)?,
+                admin,
+            };
+            engine.moderate_as(session, &group_id, action).await?;
+            Ok(json!({}))
+        }
     };
     Ok(Some(data?))
+}
+
+fn accounts(raw: &[String]) -> Result<Vec<liveroom_core::UserId>, Error> {
+    raw.iter()
+        .map(|u| liveroom_core::UserId::parse(u))
+        .collect()
 }
 
 fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {

@@ -5,6 +5,7 @@
 //! - [`gateway`]: the client WebSocket protocol at `/ws`.
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
+//! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
 //! - [`bootstrap`]: start-up: the store, the apps, the development app and its banner.
 //! - `main.rs`: the `liveroom` binary (`serve`, `usersig`, `config print`).
 
@@ -12,6 +13,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod gateway;
 pub mod rest;
+pub mod webhooks;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -76,6 +78,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     engine.spawn_housekeeping();
+    let webhooks = Arc::new(webhooks::HttpSink::new());
+    engine.set_webhook_sink(webhooks.clone());
     let connections = TaskTracker::new();
     let state = AppState {
         engine: engine.clone(),
@@ -84,7 +88,11 @@ pub async fn run(
         connections: connections.clone(),
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let http = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+    let http = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });
@@ -105,5 +113,7 @@ pub async fn run(
     {
         tracing::warn!("connections still open after the shutdown grace period");
     }
+    // Callbacks queued by the last departures get a short chance to go out.
+    webhooks.drain(grace.min(Duration::from_secs(5))).await;
     served
 }

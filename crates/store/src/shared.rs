@@ -6,7 +6,7 @@
 //! (a struct with a `pool` field) and sqlx database. The differences between the backends
 //! (connection settings, column types, collation) live in their modules and migrations.
 //!
-//! Deleting a group removes its custom fields, mutes, bans and history through
+//! Deleting a group removes its custom fields, mutes, bans, admins and history through
 //! `ON DELETE CASCADE` foreign keys (SQLite connections enable `foreign_keys`).
 
 /// Rows per `IN (...)` list: well under both backends' bind-parameter limits.
@@ -55,7 +55,7 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            /// Runs a mute or ban `DELETE` keyed by `$1` app, `$2` group, `$3` user.
+            /// Runs a statement keyed by `$1` app, `$2` group, `$3` user (mutes, bans, admins).
             async fn remove_restriction(
                 pool: &sqlx::Pool<$db>,
                 sql: &str,
@@ -549,6 +549,40 @@ macro_rules! impl_store {
                                WHERE app = $1 AND group_id = $2 AND until > $3 \
                                ORDER BY until, user_id";
                     list_restrictions(&self.pool, sql, app, group, now).await
+                }
+
+                async fn set_group_admin(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    user: &UserId,
+                    admin: bool,
+                ) -> StoreResult<()> {
+                    let sql = if admin {
+                        "INSERT INTO group_admins (app, group_id, user_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (app, group_id, user_id) DO NOTHING"
+                    } else {
+                        "DELETE FROM group_admins \
+                         WHERE app = $1 AND group_id = $2 AND user_id = $3"
+                    };
+                    remove_restriction(&self.pool, sql, app, group, user).await
+                }
+
+                async fn list_group_admins(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                ) -> StoreResult<Vec<UserId>> {
+                    let rows: Vec<(String,)> = sqlx::query_as(
+                        "SELECT user_id FROM group_admins \
+                         WHERE app = $1 AND group_id = $2 ORDER BY user_id",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows.into_iter().map(|(u,)| UserId::from_trusted(&u)).collect())
                 }
 
                 async fn append_history(

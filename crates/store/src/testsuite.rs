@@ -65,6 +65,7 @@ macro_rules! store_test_suite {
             groups_of_type_across_apps,
             mutes_expire_and_overwrite,
             bans_ordered_and_expire,
+            group_admins_set_and_cascade,
             history_round_trip_and_filters,
             history_keeps_newest_per_group,
             history_skips_deleted_groups,
@@ -91,6 +92,61 @@ fn uid(s: &str) -> UserId {
 
 fn gid(s: &str) -> GroupId {
     GroupId::from_trusted(s)
+}
+
+pub async fn group_admins_set_and_cascade(store: Arc<dyn Store>) {
+    let room = sample_group(APP, "room", GroupType::AVChatRoom);
+    store.create_group(&room).await.expect("create");
+    let other = sample_group(APP, "other", GroupType::AVChatRoom);
+    store.create_group(&other).await.expect("create other");
+    for u in ["b", "a", "a"] {
+        store
+            .set_group_admin(APP, &room.id, &uid(u), true)
+            .await
+            .expect("appoint");
+    }
+    store
+        .set_group_admin(APP, &other.id, &uid("z"), true)
+        .await
+        .expect("appoint other");
+    assert_eq!(
+        store.list_group_admins(APP, &room.id).await.expect("list"),
+        vec![uid("a"), uid("b")]
+    );
+    store
+        .set_group_admin(APP, &room.id, &uid("a"), false)
+        .await
+        .expect("revoke");
+    store
+        .set_group_admin(APP, &room.id, &uid("never"), false)
+        .await
+        .expect("revoke a non-admin");
+    assert_eq!(
+        store.list_group_admins(APP, &room.id).await.expect("list"),
+        vec![uid("b")]
+    );
+    assert!(store
+        .list_group_admins(OTHER_APP, &room.id)
+        .await
+        .expect("other app")
+        .is_empty());
+    assert!(store.delete_group(APP, &room.id).await.expect("delete"));
+    store.create_group(&room).await.expect("recreate");
+    assert!(
+        store
+            .list_group_admins(APP, &room.id)
+            .await
+            .expect("list")
+            .is_empty(),
+        "a re-created group starts without admins"
+    );
+    assert_eq!(
+        store
+            .list_group_admins(APP, &other.id)
+            .await
+            .expect("other"),
+        vec![uid("z")]
+    );
 }
 
 /// A group with every field set to something other than its zero value.

@@ -4,7 +4,10 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use std::collections::HashSet;
+
 use liveroom_core::app::AppSettings;
+use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
 use liveroom_core::Error;
 
 use super::{parse, Cx};
@@ -28,7 +31,6 @@ struct SetFields {
 /// use, replacing the previous list.
 pub async fn set_group_custom_fields(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: SetFields = parse(body)?;
-    let mut settings = (*cx.app.settings()).clone();
     // Keep the first of repeated names, in order.
     let mut fields: Vec<String> = Vec::with_capacity(req.fields.len());
     for f in req.fields {
@@ -36,8 +38,11 @@ pub async fn set_group_custom_fields(cx: &Cx, body: Value) -> Result<Value, Erro
             fields.push(f);
         }
     }
-    settings.group_custom_fields = fields;
-    cx.engine.set_app_settings(cx.app_id(), settings).await?;
+    update_settings(cx, |s| {
+        s.group_custom_fields = fields;
+        Ok(())
+    })
+    .await?;
     Ok(json!({}))
 }
 
@@ -63,6 +68,141 @@ pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
         .map_err(|e| Error::InvalidParameter(format!("Settings: {e}")))?;
     cx.engine.set_app_settings(cx.app_id(), settings).await?;
     Ok(json!({"Settings": *cx.app.settings()}))
+}
+
+/// Applies `change` to a copy of the app's settings and makes the result live.
+async fn update_settings(
+    cx: &Cx,
+    change: impl FnOnce(&mut AppSettings) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut settings = (*cx.app.settings()).clone();
+    change(&mut settings)?;
+    cx.engine.set_app_settings(cx.app_id(), settings).await
+}
+
+/// POST /v4/liveroom_ext/get_webhook
+pub async fn get_webhook(cx: &Cx, _body: Value) -> Result<Value, Error> {
+    Ok(json!({"Webhook": cx.app.settings().webhook}))
+}
+
+#[derive(Deserialize)]
+struct SetWebhook {
+    #[serde(rename = "Webhook")]
+    webhook: serde_json::Map<String, Value>,
+}
+
+/// POST /v4/liveroom_ext/set_webhook
+///
+/// Changes some of the app's webhook settings (a partial object); takes effect for the
+/// next callback.
+pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: SetWebhook = parse(body)?;
+    update_settings(cx, |s| {
+        let mut current = serde_json::to_value(&s.webhook).map_err(|_| Error::Internal)?;
+        merge(&mut current, Value::Object(req.webhook));
+        s.webhook = serde_json::from_value(current)
+            .map_err(|e| Error::InvalidParameter(format!("Webhook: {e}")))?;
+        Ok(())
+    })
+    .await?;
+    Ok(json!({"Webhook": cx.app.settings().webhook}))
+}
+
+/// POST /v4/liveroom_ext/get_word_filter
+pub async fn get_word_filter(cx: &Cx, _body: Value) -> Result<Value, Error> {
+    let settings = cx.app.settings();
+    Ok(json!({"Filter": settings.filter, "WordCount": settings.filter.word_count()}))
+}
+
+#[derive(Deserialize)]
+struct SetFilter {
+    #[serde(rename = "Filter")]
+    filter: FilterSettings,
+}
+
+/// POST /v4/liveroom_ext/set_word_filter
+///
+/// Replaces the whole filter: `{"Filter": {"custom_fields": [...], "lists": [...]}}`.
+pub async fn set_word_filter(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: SetFilter = parse(body)?;
+    update_settings(cx, |s| {
+        s.filter = req.filter;
+        Ok(())
+    })
+    .await?;
+    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+}
+
+#[derive(Deserialize)]
+struct AddWords {
+    #[serde(rename = "Action")]
+    action: FilterAction,
+    #[serde(rename = "CaseFold", default = "yes")]
+    case_fold: bool,
+    #[serde(rename = "Words")]
+    words: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// POST /v4/liveroom_ext/add_filter_words
+///
+/// Adds words to the list with this `Action` and `CaseFold` (created if absent); words
+/// already there are kept once.
+pub async fn add_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: AddWords = parse(body)?;
+    update_settings(cx, |s| {
+        let lists = &mut s.filter.lists;
+        let i = match lists
+            .iter()
+            .position(|l| l.action == req.action && l.case_fold == req.case_fold)
+        {
+            Some(i) => i,
+            None => {
+                lists.push(WordList {
+                    action: req.action,
+                    case_fold: req.case_fold,
+                    words: Vec::new(),
+                });
+                lists.len() - 1
+            }
+        };
+        let list = &mut lists[i];
+        let mut known: HashSet<String> = list.words.iter().cloned().collect();
+        for w in req.words {
+            if known.insert(w.clone()) {
+                list.words.push(w);
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+}
+
+#[derive(Deserialize)]
+struct DeleteWords {
+    #[serde(rename = "Words")]
+    words: Vec<String>,
+}
+
+/// POST /v4/liveroom_ext/delete_filter_words
+///
+/// Removes the words from every list; empty lists go too.
+pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: DeleteWords = parse(body)?;
+    let gone: HashSet<String> = req.words.into_iter().collect();
+    update_settings(cx, |s| {
+        for l in s.filter.lists.iter_mut() {
+            l.words.retain(|w| !gone.contains(w));
+        }
+        s.filter.lists.retain(|l| !l.words.is_empty());
+        Ok(())
+    })
+    .await?;
+    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
 }
 
 /// Overlays `patch` on `base`, object by object, so a partial nested object (e.g. only

@@ -74,6 +74,8 @@ pub async fn create_group(cx: &Cx, body: Value) -> Result<Value, Error> {
                     .collect(),
                 has_member_list: !req.member_list.is_empty(),
             },
+            cx.identifier.as_str(),
+            &cx.origin,
         )
         .await?;
     Ok(json!({"GroupId": id.as_str()}))
@@ -90,7 +92,7 @@ pub async fn destroy_group(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: GroupOnly = parse(body)?;
     let group = group_id(&req.group_id)?;
     cx.engine
-        .destroy_group(cx.app_id(), &group, cx.identifier.as_str())
+        .destroy_group(cx.app_id(), &group, cx.identifier.as_str(), &cx.origin)
         .await?;
     Ok(json!({}))
 }
@@ -290,7 +292,7 @@ pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<Value, Error
             .collect(),
     };
     cx.engine
-        .modify_group(cx.app_id(), &group, operator.as_str(), changes)
+        .modify_group(cx.app_id(), &group, operator.as_str(), &cx.origin, changes)
         .await?;
     Ok(json!({}))
 }

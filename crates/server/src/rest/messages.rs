@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use liveroom_core::group::Priority;
 use liveroom_core::message::MsgBody;
 use liveroom_core::{Error, UserId};
-use liveroom_engine::{SendRequest, Sender};
+use liveroom_engine::{CallbackControl, SendRequest, Sender};
 
 use super::{group_id, parse, user_ids, Cx};
 
@@ -25,6 +25,9 @@ struct SendGroupMsg {
     from_account: Option<String>,
     #[serde(rename = "CloudCustomData", default)]
     cloud_custom_data: String,
+    /// `ForbidBeforeSendMsgCallback`, `ForbidAfterSendMsgCallback`.
+    #[serde(rename = "ForbidCallbackControl", default)]
+    forbid_callback_control: Vec<String>,
 }
 
 /// The sender a REST call acts as: `From_Account` (which must exist) or the admin itself.
@@ -57,6 +60,18 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
         .unwrap_or_default();
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let is_app_admin = cx.app.is_admin(&from);
+    let mut callbacks = CallbackControl::default();
+    for c in &req.forbid_callback_control {
+        match c.as_str() {
+            "ForbidBeforeSendMsgCallback" => callbacks.skip_before = true,
+            "ForbidAfterSendMsgCallback" => callbacks.skip_after = true,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "ForbidCallbackControl {other:?} is not ForbidBeforeSendMsgCallback or ForbidAfterSendMsgCallback"
+                )))
+            }
+        }
+    }
     let receipt = cx
         .engine
         .send_group_msg(
@@ -68,11 +83,13 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
                     nick,
                     avatar,
                     is_app_admin,
+                    ip: cx.origin.ip.clone(),
                 },
                 body,
                 priority,
                 cloud_custom_data: req.cloud_custom_data,
                 random: req.random,
+                callbacks,
             },
         )
         .await?;

@@ -14,7 +14,7 @@ mod moderation;
 mod profile;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use liveroom_core::{AppId, Error, GroupId, Service, UserId};
 use liveroom_engine::apps::App;
+use liveroom_engine::hooks::Origin;
 use liveroom_engine::Engine;
 
 use crate::AppState;
@@ -39,6 +40,8 @@ pub struct Cx {
     pub identifier: UserId,
     /// The legacy name the command was called by, when it has two.
     pub command: String,
+    /// The caller's address, as webhooks' `ClientIP` (with `OptPlatform` `RESTAPI`).
+    pub origin: Origin,
 }
 
 impl Cx {
@@ -98,6 +101,7 @@ fn query_map(raw: Option<&str>) -> HashMap<String, String> {
 /// `POST /v4/{service}/{command}`
 pub async fn dispatch(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((service_name, command)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     body: Body,
@@ -149,6 +153,7 @@ pub async fn dispatch(
             app,
             identifier: UserId::parse(identifier)?,
             command: command.clone(),
+            origin: Origin::rest(&peer.ip().to_string()),
         };
         run(&cx, &service_name, &command, body).await
     }
@@ -189,11 +194,17 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "unban_group_member",
             "get_group_ban_member",
             "get_online_member_num",
+            "get_role_in_group",
         ],
     ),
     (
         "group_open_avchatroom_http_svc",
-        &["get_members", "check_members"],
+        &[
+            "get_members",
+            "check_members",
+            "modify_admin",
+            "get_admin_list",
+        ],
     ),
     (
         extension::SERVICE,
@@ -202,6 +213,12 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "set_group_custom_fields",
             "get_app_settings",
             "set_app_settings",
+            "get_webhook",
+            "set_webhook",
+            "get_word_filter",
+            "set_word_filter",
+            "add_filter_words",
+            "delete_filter_words",
         ],
     ),
 ];
@@ -272,6 +289,23 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         }
         (extension::SERVICE, "get_app_settings") => extension::get_app_settings(cx, body).await,
         (extension::SERVICE, "set_app_settings") => extension::set_app_settings(cx, body).await,
+        (extension::SERVICE, "get_webhook") => extension::get_webhook(cx, body).await,
+        (extension::SERVICE, "set_webhook") => extension::set_webhook(cx, body).await,
+        (extension::SERVICE, "get_word_filter") => extension::get_word_filter(cx, body).await,
+        (extension::SERVICE, "set_word_filter") => extension::set_word_filter(cx, body).await,
+        (extension::SERVICE, "add_filter_words") => extension::add_filter_words(cx, body).await,
+        (extension::SERVICE, "delete_filter_words") => {
+            extension::delete_filter_words(cx, body).await
+        }
+        ("group_open_avchatroom_http_svc", "modify_admin") => {
+            moderation::modify_admin(cx, body).await
+        }
+        ("group_open_avchatroom_http_svc", "get_admin_list") => {
+            moderation::get_admin_list(cx, body).await
+        }
+        ("group_open_http_svc", "get_role_in_group") => {
+            moderation::get_role_in_group(cx, body).await
+        }
         _ => Err(Error::UnknownCommand(format!("{service}/{command}"))),
     }
 }

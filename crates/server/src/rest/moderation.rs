@@ -140,3 +140,88 @@ pub async fn get_group_ban_member(cx: &Cx, body: Value) -> Result<Value, Error> 
     let next = if end < bans.len() { end } else { 0 };
     Ok(json!({"BannedAccountList": page, "NextOffset": next}))
 }
+
+#[derive(Deserialize)]
+struct ModifyAdmin {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    /// 1 appoints, 2 revokes.
+    #[serde(rename = "CommandType")]
+    command_type: u8,
+    #[serde(rename = "Admin_Account")]
+    admins: Vec<String>,
+}
+
+/// POST /v4/group_open_avchatroom_http_svc/modify_admin
+pub async fn modify_admin(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: ModifyAdmin = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let admin = match req.command_type {
+        1 => true,
+        2 => false,
+        other => {
+            return Err(Error::InvalidParameter(format!(
+                "CommandType {other} is not 1 (appoint) or 2 (revoke)"
+            )))
+        }
+    };
+    cx.engine
+        .set_admins(
+            cx.app_id(),
+            &group,
+            cx.identifier.as_str(),
+            &user_ids(&req.admins)?,
+            admin,
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+/// POST /v4/group_open_avchatroom_http_svc/get_admin_list
+pub async fn get_admin_list(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: GroupOnly = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let admins = cx.engine.admins(cx.app_id(), &group).await?;
+    let profiles = cx.engine.existing_accounts(cx.app_id(), &admins).await?;
+    let list: Vec<Value> = admins
+        .iter()
+        .map(|a| {
+            let p = profiles.iter().find(|p| &p.id == a);
+            json!({
+                "Admin_Account": a.as_str(),
+                "NickName": p.map(|p| p.nick.as_str()).unwrap_or(""),
+                "Avatar": p.map(|p| p.face_url.as_str()).unwrap_or(""),
+            })
+        })
+        .collect();
+    Ok(json!({"Admin_List": list}))
+}
+
+#[derive(Deserialize)]
+struct RoleInGroup {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "User_Account")]
+    users: Vec<String>,
+}
+
+/// POST /v4/group_open_http_svc/get_role_in_group
+pub async fn get_role_in_group(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: RoleInGroup = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    if req.users.is_empty() || req.users.len() > 500 {
+        return Err(Error::TooManyAccounts(format!(
+            "User_Account has {} accounts; it must be 1 to 500",
+            req.users.len()
+        )));
+    }
+    let roles = cx
+        .engine
+        .roles(cx.app_id(), &group, &user_ids(&req.users)?)
+        .await?;
+    let list: Vec<Value> = roles
+        .iter()
+        .map(|(u, r)| json!({"Member_Account": u.as_str(), "Role": r}))
+        .collect();
+    Ok(json!({"UserIdList": list}))
+}

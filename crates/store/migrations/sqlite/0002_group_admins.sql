@@ -1,0 +1,8 @@
+-- Group admins (role `Admin`); the owner is a column of `groups`.
+CREATE TABLE group_admins (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    user_id  TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id, user_id),
+    FOREIGN KEY (app, group_id) REFERENCES groups (app, group_id) ON DELETE CASCADE
+);
