@@ -26,7 +26,12 @@ pub enum ClientError {
     #[error("the connection is closed")]
     Closed,
     #[error("server error {code}: {info}")]
-    Server { code: i32, info: String },
+    Server {
+        code: i32,
+        info: String,
+        /// Extra fields of the error reply (e.g. `MuteRemaining` of a 10017).
+        data: serde_json::Map<String, Value>,
+    },
     #[error("no reply within {0:?}")]
     Timeout(Duration),
 }
@@ -156,6 +161,7 @@ impl Client {
             return Err(ClientError::Server {
                 code: reply.error_code,
                 info: reply.error_info,
+                data: reply.data,
             });
         }
         Ok(reply)

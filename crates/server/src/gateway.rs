@@ -344,7 +344,11 @@ async fn handle_text(conn: &Conn, text: &str) {
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
             let result = engine.send_group_msg(app, send).await.map(|receipt| {
-                Some(json!({"MsgSeq": receipt.msg_seq, "MsgTime": receipt.msg_time}))
+                Some(json!({
+                    "MsgSeq": receipt.msg_seq,
+                    "MsgTime": receipt.msg_time,
+                    "MsgDropReason": receipt.drop_reason,
+                }))
             });
             answer(&session, id, result);
             drop(permit);

@@ -2,11 +2,14 @@
 //! and HTTP connections.
 
 mod harness;
+mod receiver;
 
 mod auth;
+mod filter;
 mod history;
 mod messaging;
 mod moderation;
 mod rest;
 mod restart;
 mod sessions;
+mod webhooks;

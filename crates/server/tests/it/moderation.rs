@@ -249,3 +249,222 @@ async fn a_ban_removes_the_member_at_once_and_blocks_rejoin() {
     .await;
     bad.join("ban").await.expect("may rejoin after unban");
 }
+
+fn op_mute(group: &str, who: &[&str], secs: u64) -> liveroom_core::protocol::Op {
+    liveroom_core::protocol::Op::Mute {
+        group_id: group.into(),
+        members: who.iter().map(|s| s.to_string()).collect(),
+        mute_time: secs,
+    }
+}
+
+fn op_mute_all(group: &str, on: &str) -> liveroom_core::protocol::Op {
+    liveroom_core::protocol::Op::MuteAll {
+        group_id: group.into(),
+        mute_all: on.into(),
+    }
+}
+
+#[tokio::test]
+async fn owner_and_admins_moderate_from_the_client_and_members_cannot() {
+    use liveroom_core::protocol::Op;
+    let s = TestServer::spawn().await;
+    for u in ["host", "mod", "fan", "troll"] {
+        s.import(u, u).await;
+    }
+    s.create_room("cm", Some("host")).await;
+    let mut host = s.member("host", "cm").await;
+    let modr = s.member("mod", "cm").await;
+    let fan = s.member("fan", "cm").await;
+    let troll = s.member("troll", "cm").await;
+
+    // Members have no rights; admins cannot appoint.
+    let e = fan
+        .request(op_mute("cm", &["troll"], 60))
+        .await
+        .expect_err("member");
+    assert_eq!(e.code(), Some(10007));
+    let set_admin = |who: &str, admin: bool| Op::SetAdmin {
+        group_id: "cm".into(),
+        members: vec![who.into()],
+        admin,
+    };
+    host.request(set_admin("mod", true))
+        .await
+        .expect("owner appoints");
+    let tip = next_tip(&mut host).await;
+    assert_eq!(tip["OpType"], 5);
+    assert_eq!(tip["MemberList"][0]["Member_Account"], "mod");
+    let e = modr
+        .request(set_admin("fan", true))
+        .await
+        .expect_err("admins do not appoint");
+    assert_eq!(e.code(), Some(10007));
+    let roles = s
+        .ok(
+            "group_open_http_svc/get_role_in_group",
+            json!({"GroupId": "cm", "User_Account": ["host", "mod", "fan", "nobody"]}),
+        )
+        .await;
+    let roles: Vec<&str> = roles["UserIdList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["Role"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(roles, ["Owner", "Admin", "Member", "NotMember"]);
+
+    // The admin mutes a member: the room is told, the member is refused with the time left.
+    modr.request(op_mute("cm", &["troll"], 300))
+        .await
+        .expect("admin mutes a member");
+    let tip = next_tip(&mut host).await;
+    assert_eq!(tip["OpType"], 8);
+    assert_eq!(tip["Operator_Account"], "mod");
+    assert_eq!(tip["MemberList"][0]["MuteTime"], 300);
+    match troll.send_text("cm", "hi", Priority::Normal).await {
+        Err(liveroom_client::ClientError::Server { code, data, .. }) => {
+            assert_eq!(code, 10017);
+            let left = data["MuteRemaining"].as_u64().expect("MuteRemaining");
+            assert!((295..=300).contains(&left), "{left}");
+        }
+        other => panic!("expected 10017, got {other:?}"),
+    }
+    // An admin cannot act on the owner or another admin; a member cannot act at all.
+    for (who, target) in [(&modr, "host"), (&fan, "mod")] {
+        let e = who
+            .request(op_mute("cm", &[target], 60))
+            .await
+            .expect_err("not allowed");
+        assert_eq!(e.code(), Some(10007), "on {target}");
+    }
+    modr.request(op_mute("cm", &["troll"], 0))
+        .await
+        .expect("unmute");
+    assert_eq!(next_tip(&mut host).await["MemberList"][0]["MuteTime"], 0);
+    troll
+        .send_text("cm", "back", Priority::Normal)
+        .await
+        .expect("unmuted");
+
+    // Mute-all: members are silenced, admins and the owner still speak.
+    modr.request(op_mute_all("cm", "On"))
+        .await
+        .expect("mute all");
+    let tip = loop {
+        let t = next_tip(&mut host).await;
+        if t["OpType"] == 7 {
+            break t;
+        }
+    };
+    assert_eq!(tip["GroupInfoChange"][0]["Field"], "MuteAllMember");
+    assert_eq!(tip["GroupInfoChange"][0]["Value"], "On");
+    assert_eq!(
+        fan.send_text("cm", "x", Priority::Normal)
+            .await
+            .expect_err("muted")
+            .code(),
+        Some(10017)
+    );
+    modr.send_text("cm", "admins speak", Priority::Normal)
+        .await
+        .expect("admin");
+    let e = fan
+        .request(op_mute_all("cm", "Off"))
+        .await
+        .expect_err("member");
+    assert_eq!(e.code(), Some(10007));
+    host.request(op_mute_all("cm", "Off")).await.expect("owner");
+
+    // Ban and unban.
+    let ban = Op::Ban {
+        group_id: "cm".into(),
+        members: vec!["troll".into()],
+        duration: 600,
+        description: "spam".into(),
+    };
+    modr.request(ban).await.expect("admin bans a member");
+    let tip = loop {
+        let t = next_tip(&mut host).await;
+        if t["OpType"] == 4 {
+            break t;
+        }
+    };
+    assert_eq!(tip["MemberList"][0]["Member_Account"], "troll");
+    let troll2 = s.user("troll").await;
+    assert_eq!(
+        troll2.join("cm").await.expect_err("banned").code(),
+        Some(10007)
+    );
+    modr.request(Op::Unban {
+        group_id: "cm".into(),
+        members: vec!["troll".into()],
+    })
+    .await
+    .expect("unban");
+    troll2.join("cm").await.expect("welcome back");
+
+    // The owner revokes the admin, who then has no rights.
+    host.request(set_admin("mod", false)).await.expect("revoke");
+    let e = modr
+        .request(op_mute("cm", &["fan"], 60))
+        .await
+        .expect_err("no longer admin");
+    assert_eq!(e.code(), Some(10007));
+}
+
+#[tokio::test]
+async fn admins_over_rest_are_bounded_and_listed() {
+    let s = TestServer::spawn().await;
+    for u in ["host", "a1", "a2", "a3", "a4", "a5", "a6"] {
+        s.import(u, &format!("nick {u}")).await;
+    }
+    s.create_room("ra", Some("host")).await;
+    s.ok(
+        "group_open_avchatroom_http_svc/modify_admin",
+        json!({"GroupId": "ra", "CommandType": 1, "Admin_Account": ["a1", "a2", "a3", "a4", "a5"]}),
+    )
+    .await;
+    let over = s
+        .rest(
+            "group_open_avchatroom_http_svc/modify_admin",
+            json!({"GroupId": "ra", "CommandType": 1, "Admin_Account": ["a6"]}),
+        )
+        .await;
+    assert_eq!(over["ErrorCode"], 10004, "at most five: {over}");
+    let owner = s
+        .rest(
+            "group_open_avchatroom_http_svc/modify_admin",
+            json!({"GroupId": "ra", "CommandType": 1, "Admin_Account": ["host"]}),
+        )
+        .await;
+    assert_eq!(owner["ErrorCode"], 10004);
+    let ghost = s
+        .rest(
+            "group_open_avchatroom_http_svc/modify_admin",
+            json!({"GroupId": "ra", "CommandType": 2, "Admin_Account": ["a1"], "Extra": 1}),
+        )
+        .await;
+    assert_eq!(ghost["ErrorCode"], 0);
+    let list = s
+        .ok(
+            "group_open_avchatroom_http_svc/get_admin_list",
+            json!({"GroupId": "ra"}),
+        )
+        .await;
+    let admins: Vec<&str> = list["Admin_List"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|a| a["Admin_Account"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(admins, ["a2", "a3", "a4", "a5"]);
+    assert_eq!(list["Admin_List"][0]["NickName"], "nick a2");
+    let bad = s
+        .rest(
+            "group_open_avchatroom_http_svc/modify_admin",
+            json!({"GroupId": "ra", "CommandType": 3, "Admin_Account": ["a6"]}),
+        )
+        .await;
+    assert_eq!(bad["ErrorCode"], 10004);
+}
