@@ -75,7 +75,7 @@ pub struct WebhookSettings {
     /// After-callbacks delivered at once for this app.
     pub after_concurrency: u32,
     /// Retries of an after-callback that failed (timeout, connection error, non-200 or a
-    /// body that is not JSON), with the delay doubling from `retry_backoff_ms`.
+    /// body that is not JSON), with the delay doubling from `retry_backoff_ms` up to 300 s.
     pub retries: u32,
     pub retry_backoff_ms: u32,
 }
@@ -151,8 +151,8 @@ impl WebhookSettings {
         if self.retries > 20 {
             return Err("webhook.retries must be 0 to 20".into());
         }
-        if !(10..=600_000).contains(&self.retry_backoff_ms) {
-            return Err("webhook.retry_backoff_ms must be 10 to 600000".into());
+        if !(10..=300_000).contains(&self.retry_backoff_ms) {
+            return Err("webhook.retry_backoff_ms must be 10 to 300000".into());
         }
         Ok(())
     }

@@ -47,6 +47,44 @@ fn message_validation_and_serialization(c: &mut Criterion) {
     });
 }
 
+/// The word filter on a typical comment, against lists of growing size, and the cost of a
+/// message with no filter (the common case).
+fn word_filter(c: &mut Criterion) {
+    use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
+    use liveroom_engine::filter::WordFilter;
+    let body = MsgBody::parse(&json!([
+        {"MsgType": "TIMTextElem", "MsgContent": {"Text": "What a PLAY!! gg everyone, see you at the next stream 🔥"}},
+        {"MsgType": "TIMCustomElem", "MsgContent": {"Data": "{\"type\":\"danmaku\",\"text\":\"so good\"}", "Desc": ""}}
+    ]))
+    .expect("valid");
+    let mut group = c.benchmark_group("word filter");
+    for n in [1_000usize, 10_000, 100_000] {
+        let words: Vec<String> = (0..n).map(|i| format!("w{i:06}x")).collect();
+        let settings = FilterSettings {
+            lists: vec![
+                WordList {
+                    action: FilterAction::Mask,
+                    case_fold: true,
+                    words,
+                },
+                WordList {
+                    action: FilterAction::Reject,
+                    case_fold: false,
+                    words: vec!["SCAM".into()],
+                },
+            ],
+            ..FilterSettings::default()
+        };
+        let started = Instant::now();
+        let filter = WordFilter::build(&settings).expect("words");
+        eprintln!("word filter: {n} words compiled in {:?}", started.elapsed());
+        group.bench_function(format!("clean message, {n} words"), |b| {
+            b.iter(|| black_box(filter.check(black_box(&body))))
+        });
+    }
+    group.finish();
+}
+
 fn fan_out_to_10k_queues(c: &mut Criterion) {
     const N: usize = 10_000;
     let queues: Vec<OutboundQueue> = (0..N)
@@ -139,6 +177,7 @@ fn usersig_verification(c: &mut Criterion) {
 criterion_group!(
     benches,
     message_validation_and_serialization,
+    word_filter,
     fan_out_to_10k_queues,
     frequency_gate,
     usersig_verification

@@ -144,34 +144,32 @@ impl WordFilter {
     }
 
     /// Checks a message: every text element and the configured custom-element fields.
+    /// The body is only copied when something in it is masked.
     pub fn check(&self, body: &MsgBody) -> Outcome {
         let mut worst = None;
-        let mut masked = body.clone();
-        let mut changed = false;
-        for el in masked.0.iter_mut() {
+        // (element, field, masked text)
+        let mut edits: Vec<(usize, &str, String)> = Vec::new();
+        for (i, el) in body.0.iter().enumerate() {
+            let text_field =
+                |key: &'static str, worst: &mut Option<FilterAction>| match el.content.get(key) {
+                    Some(Value::String(t)) => self.field(t, worst).map(|m| (i, key, m)),
+                    _ => None,
+                };
             match el.msg_type {
-                MsgType::Text => {
-                    if let Some(Value::String(t)) = el.content.get_mut("Text") {
-                        if let Some(m) = self.field(t, &mut worst) {
-                            *t = m;
-                            changed = true;
-                        }
-                    }
-                }
+                MsgType::Text => edits.extend(text_field("Text", &mut worst)),
                 MsgType::Custom => {
                     for f in &self.plain_fields {
-                        if let Some(Value::String(t)) = el.content.get_mut(f.as_str()) {
+                        if let Some(Value::String(t)) = el.content.get(f.as_str()) {
                             if let Some(m) = self.field(t, &mut worst) {
-                                *t = m;
-                                changed = true;
+                                edits.push((i, f.as_str(), m));
                             }
                         }
                     }
-                    if !self.data_keys.is_empty() {
-                        if let Some(Value::String(data)) = el.content.get_mut("Data") {
+                    if !self.data_keys.is_empty() && !self.plain_fields.iter().any(|f| f == "Data")
+                    {
+                        if let Some(Value::String(data)) = el.content.get("Data") {
                             if let Some(m) = self.data_members(data, &mut worst) {
-                                *data = m;
-                                changed = true;
+                                edits.push((i, "Data", m));
                             }
                         }
                     }
@@ -183,8 +181,16 @@ impl WordFilter {
             None => Outcome::Clean,
             Some(FilterAction::Reject) => Outcome::Reject,
             Some(FilterAction::Drop) => Outcome::Drop,
-            Some(FilterAction::Mask) if changed => Outcome::Masked(masked),
-            Some(FilterAction::Mask) => Outcome::Clean,
+            Some(FilterAction::Mask) if edits.is_empty() => Outcome::Clean,
+            Some(FilterAction::Mask) => {
+                let mut masked = body.clone();
+                for (i, key, text) in edits {
+                    masked.0[i]
+                        .content
+                        .insert(key.to_string(), Value::String(text));
+                }
+                Outcome::Masked(masked)
+            }
         }
     }
 
@@ -192,6 +198,9 @@ impl WordFilter {
     /// re-serialized object when one was masked. `Data` that is not a JSON object is
     /// left to the plain `Data` field setting.
     fn data_members(&self, data: &str, worst: &mut Option<FilterAction>) -> Option<String> {
+        if !data.trim_start().starts_with('{') {
+            return None;
+        }
         let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(data) else {
             return None;
         };

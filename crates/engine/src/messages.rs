@@ -218,8 +218,9 @@ impl Engine {
                 },
             );
         };
+        let random = req.random.unwrap_or_else(rand::random);
         let refuse = |body: &MsgBody, ccd: &str, e: Error| {
-            exception(body, ccd, req.random.unwrap_or(0), &e);
+            exception(body, ccd, random, &e);
             Err(e)
         };
 
@@ -242,7 +243,6 @@ impl Engine {
             );
         }
 
-        let random = req.random.unwrap_or_else(rand::random);
         // The number is taken first so that checking and remembering the `Random` happen
         // under one lock: two concurrent repeats cannot both pass. A repeat leaves a gap.
         let msg_seq = self.next_seq(&room).await?;

@@ -319,7 +319,16 @@ impl Engine {
                 )));
             }
         }
-        for u in users {
+        // Only real changes are written and told to the room.
+        let changed: Vec<UserId> = {
+            let admins = room.admins.read();
+            users
+                .iter()
+                .filter(|u| admins.contains(*u) != admin)
+                .cloned()
+                .collect()
+        };
+        for u in &changed {
             self.store
                 .set_group_admin(app, group, u, admin)
                 .await
@@ -331,10 +340,10 @@ impl Engine {
                 admins.remove(u);
             }
         }
-        room.broadcast(
-            &tips::role_changed(group, unix_secs(), operator, users, admin),
-            None,
-        );
+        if !changed.is_empty() {
+            let tip = tips::role_changed(group, unix_secs(), operator, &changed, admin);
+            room.broadcast(&tip, None);
+        }
         Ok(())
     }
 

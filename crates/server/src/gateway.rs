@@ -85,6 +85,10 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: String) {
                         Ok(Err(_)) => break,
                         Err(_) => {
                             liveroom_engine::metrics::slow_consumer_closed();
+                            // Recorded so the departure is reported as a slow consumer.
+                            writer_session
+                                .queue
+                                .close(KickReason::SlowConsumer, "writes stalled");
                             break;
                         }
                     }

@@ -147,10 +147,13 @@ impl HttpSink {
     }
 
     /// One POST, bounded by the app's timeout.
+    /// A before-callback's answer must carry an integer `ErrorCode`; an after-callback's
+    /// only has to be JSON (its content is ignored).
     async fn request(
         client: &reqwest::Client,
         w: &WebhookSettings,
         cb: &Callback,
+        needs_code: bool,
     ) -> Result<Answer, Failure> {
         let url = callback_url(w, cb, unix_secs());
         let body = serde_json::to_vec(&cb.body).map_err(|e| Failure::Transport(e.to_string()))?;
@@ -176,7 +179,7 @@ impl HttpSink {
             if bytes.len() > MAX_ANSWER_BYTES {
                 return Err(Failure::BadResponse("answer too large".into()));
             }
-            parse_answer(&bytes)
+            parse_answer(&bytes, needs_code)
         };
         tokio::time::timeout(timeout, call)
             .await
@@ -208,17 +211,22 @@ impl HttpSink {
     }
 }
 
-/// Reads a callback answer: a JSON object with an integer `ErrorCode`.
-fn parse_answer(bytes: &[u8]) -> Result<Answer, Failure> {
+/// Reads a callback answer: a JSON object, with an integer `ErrorCode` when `needs_code`.
+fn parse_answer(bytes: &[u8], needs_code: bool) -> Result<Answer, Failure> {
     let v: Value = serde_json::from_slice(bytes)
         .map_err(|e| Failure::BadResponse(format!("answer is not JSON: {e}")))?;
     let Value::Object(fields) = v else {
         return Err(Failure::BadResponse("answer is not a JSON object".into()));
     };
-    let error_code = fields
-        .get("ErrorCode")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| Failure::BadResponse("answer has no integer ErrorCode".into()))?;
+    let error_code = match fields.get("ErrorCode").and_then(Value::as_i64) {
+        Some(c) => c,
+        None if !needs_code => 0,
+        None => {
+            return Err(Failure::BadResponse(
+                "answer has no integer ErrorCode".into(),
+            ))
+        }
+    };
     let error_info = fields
         .get("ErrorInfo")
         .and_then(Value::as_str)
@@ -241,7 +249,7 @@ impl WebhookSink for HttpSink {
             record(cb.command, "before", &result);
             return result;
         };
-        let result = Self::request(&self.client, w, &cb).await;
+        let result = Self::request(&self.client, w, &cb, true).await;
         record(cb.command, "before", &result);
         result
     }
@@ -266,14 +274,14 @@ impl WebhookSink for HttpSink {
         };
         runtime.spawn(async move {
             let w = &settings.webhook;
-            let mut delay = Duration::from_millis(w.retry_backoff_ms as u64);
+            let mut delay = Duration::from_millis(w.retry_backoff_ms as u64).min(MAX_BACKOFF);
             let mut attempt = 0;
             loop {
                 let result = {
                     let Ok(_permit) = slot.after.acquire().await else {
                         break;
                     };
-                    Self::request(&client, w, &cb).await
+                    Self::request(&client, w, &cb, false).await
                 };
                 record(cb.command, "after", &result);
                 match result {
@@ -346,12 +354,20 @@ mod tests {
     #[test]
     fn answers_need_an_integer_error_code() {
         assert_eq!(
-            parse_answer(br#"{"ActionStatus":"OK","ErrorCode":2,"ErrorInfo":""}"#)
-                .map(|a| a.error_code),
+            parse_answer(
+                br#"{"ActionStatus":"OK","ErrorCode":2,"ErrorInfo":""}"#,
+                true
+            )
+            .map(|a| a.error_code),
             Ok(2)
         );
-        assert!(parse_answer(b"OK").is_err());
-        assert!(parse_answer(b"[]").is_err());
-        assert!(parse_answer(br#"{"ErrorCode":"0"}"#).is_err());
+        assert!(parse_answer(b"OK", true).is_err());
+        assert!(parse_answer(b"[]", true).is_err());
+        assert!(parse_answer(br#"{"ErrorCode":"0"}"#, true).is_err());
+        assert!(
+            parse_answer(b"{}", false).is_ok(),
+            "after-callbacks need only JSON"
+        );
+        assert!(parse_answer(b"OK", false).is_err());
     }
 }
