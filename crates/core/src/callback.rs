@@ -90,7 +90,7 @@ impl Default for WebhookSettings {
             deny_on_failure: Vec::new(),
             max_in_flight: 256,
             queue_capacity: 10_000,
-            after_concurrency: 16,
+            after_concurrency: 64,
             retries: 3,
             retry_backoff_ms: 1000,
         }
