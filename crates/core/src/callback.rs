@@ -109,9 +109,8 @@ impl WebhookSettings {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        let scheme_ok = self.url.starts_with("http://") || self.url.starts_with("https://");
-        if !self.url.is_empty() && !scheme_ok {
-            return Err("webhook.url must start with http:// or https://".into());
+        if !self.url.is_empty() {
+            check_url(&self.url)?;
         }
         if self.url.len() > 2048 {
             return Err("webhook.url is longer than 2048 bytes".into());
@@ -156,6 +155,30 @@ impl WebhookSettings {
         }
         Ok(())
     }
+}
+
+/// A callback URL: `http://` or `https://`, a host, no fragment (the query parameters are
+/// appended to it), no spaces or control characters.
+fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or("webhook.url must start with http:// or https://")?;
+    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..host_end];
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err("webhook.url has no host".into());
+    }
+    if url.contains('#') {
+        return Err(
+            "webhook.url may not have a fragment (#...): the query would go into it".into(),
+        );
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("webhook.url may not contain spaces or control characters".into());
+    }
+    Ok(())
 }
 
 /// What the built-in content filter does with a message that contains a listed word.
@@ -209,6 +232,8 @@ impl Default for FilterSettings {
 pub const FILTER_WORDS_MAX: usize = 200_000;
 /// Longest word, bytes.
 pub const FILTER_WORD_BYTES_MAX: usize = 256;
+/// Most bytes over all words of one app (bounds the compiled automaton's size and build time).
+pub const FILTER_TOTAL_BYTES_MAX: usize = 4 * 1024 * 1024;
 
 impl FilterSettings {
     pub fn word_count(&self) -> usize {
@@ -234,6 +259,7 @@ impl FilterSettings {
                 "filter has {n} words; the limit is {FILTER_WORDS_MAX}"
             ));
         }
+        let mut total = 0;
         for l in &self.lists {
             for w in &l.words {
                 if w.is_empty() || w.len() > FILTER_WORD_BYTES_MAX {
@@ -241,7 +267,13 @@ impl FilterSettings {
                         "filter word {w:?} must be 1 to {FILTER_WORD_BYTES_MAX} bytes"
                     ));
                 }
+                total += w.len();
             }
+        }
+        if total > FILTER_TOTAL_BYTES_MAX {
+            return Err(format!(
+                "filter words take {total} bytes; the limit is {FILTER_TOTAL_BYTES_MAX}"
+            ));
         }
         Ok(())
     }
@@ -265,6 +297,18 @@ mod tests {
         for bad in [
             WebhookSettings {
                 url: "ftp://x".into(),
+                ..Default::default()
+            },
+            WebhookSettings {
+                url: "http://".into(),
+                ..Default::default()
+            },
+            WebhookSettings {
+                url: "http://h/im#frag".into(),
+                ..Default::default()
+            },
+            WebhookSettings {
+                url: "http://h/a b".into(),
                 ..Default::default()
             },
             WebhookSettings {

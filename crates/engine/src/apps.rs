@@ -23,6 +23,8 @@ pub struct App {
     settings: RwLock<Arc<AppSettings>>,
     /// The word filter compiled from `settings.filter`.
     filter: RwLock<Option<Arc<WordFilter>>>,
+    /// Settings changes of this app, one at a time.
+    pub(crate) settings_lock: tokio::sync::Mutex<()>,
     admins: RwLock<HashSet<UserId>>,
     failures: Mutex<FailureWindow>,
     /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
@@ -35,19 +37,22 @@ struct FailureWindow {
 }
 
 impl App {
-    pub fn from_record(record: &AppRecord, admins: Vec<UserId>) -> Self {
-        Self {
+    /// The app as stored; fails if its word lists cannot be compiled.
+    pub fn from_record(record: &AppRecord, admins: Vec<UserId>) -> Result<Self, String> {
+        let filter = WordFilter::build(&record.settings.filter)?.map(Arc::new);
+        Ok(Self {
             id: record.id,
             secret_key: record.secret_key.clone(),
             settings: RwLock::new(Arc::new(record.settings.clone())),
-            filter: RwLock::new(WordFilter::build(&record.settings.filter).map(Arc::new)),
+            filter: RwLock::new(filter),
+            settings_lock: tokio::sync::Mutex::new(()),
             admins: RwLock::new(admins.into_iter().collect()),
             failures: Mutex::new(FailureWindow {
                 started: Instant::now(),
                 by_identifier: Default::default(),
             }),
             broadcast_dedup: Mutex::new(crate::dedup::Dedup::default()),
-        }
+        })
     }
 
     pub fn secret_key(&self) -> &str {
@@ -59,9 +64,14 @@ impl App {
         self.settings.read().clone()
     }
 
-    pub(crate) fn replace_settings(&self, settings: AppSettings) {
-        if self.settings.read().filter != settings.filter {
-            *self.filter.write() = WordFilter::build(&settings.filter).map(Arc::new);
+    /// Swaps in new settings and, when the word lists changed, their compiled filter.
+    pub(crate) fn replace_settings(
+        &self,
+        settings: AppSettings,
+        filter: Option<Option<Arc<WordFilter>>>,
+    ) {
+        if let Some(f) = filter {
+            *self.filter.write() = f;
         }
         *self.settings.write() = Arc::new(settings);
     }

@@ -64,7 +64,7 @@ fn fold(text: &str) -> (String, Vec<(u32, u32)>) {
 
 impl WordFilter {
     /// Compiles an app's lists; `None` when there are no words.
-    pub fn build(settings: &FilterSettings) -> Option<Self> {
+    pub fn build(settings: &FilterSettings) -> Result<Option<Self>, String> {
         let mut by_pattern: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut entries: Vec<Vec<Entry>> = Vec::new();
@@ -86,12 +86,12 @@ impl WordFilter {
             }
         }
         if patterns.is_empty() {
-            return None;
+            return Ok(None);
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
-            .ok()?;
+            .map_err(|e| format!("the word lists cannot be compiled: {e}"))?;
         let mut plain_fields = Vec::new();
         let mut data_keys = Vec::new();
         for f in &settings.custom_fields {
@@ -100,12 +100,12 @@ impl WordFilter {
                 None => plain_fields.push(f.clone()),
             }
         }
-        Some(Self {
+        Ok(Some(Self {
             automaton,
             entries,
             plain_fields,
             data_keys,
-        })
+        }))
     }
 
     fn scan(&self, text: &str) -> Scan {
@@ -126,7 +126,15 @@ impl WordFilter {
                 }
                 scan.worst = scan.worst.max(Some(e.action));
                 if e.action == FilterAction::Mask {
-                    scan.spans.push((start, end));
+                    // Overlapping matches arrive by end offset: extend the last span rather
+                    // than keep one per match (a list of nested words could produce millions).
+                    match scan.spans.last_mut() {
+                        Some(last) if start <= last.1 => {
+                            last.0 = last.0.min(start);
+                            last.1 = last.1.max(end);
+                        }
+                        _ => scan.spans.push((start, end)),
+                    }
                 }
             }
         }
@@ -195,14 +203,17 @@ impl WordFilter {
     }
 
     /// Scans the chosen string members of a JSON object held in `Data`; returns the
-    /// re-serialized object when one was masked. `Data` that is not a JSON object is
-    /// left to the plain `Data` field setting.
+    /// re-serialized object when one was masked. `Data` that does not start like an object
+    /// is left to the plain `Data` field setting; `Data` that starts like one but does not
+    /// parse is scanned whole.
     fn data_members(&self, data: &str, worst: &mut Option<FilterAction>) -> Option<String> {
         if !data.trim_start().starts_with('{') {
             return None;
         }
         let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(data) else {
-            return None;
+            // Looks like an object but is not JSON this parser accepts (a client's parser
+            // may be more lenient): the whole text is scanned, so nothing slips through.
+            return self.field(data, worst);
         };
         let mut changed = false;
         for key in &self.data_keys {
@@ -260,7 +271,9 @@ mod tests {
                 })
                 .collect(),
         };
-        WordFilter::build(&settings).expect("words")
+        WordFilter::build(&settings)
+            .expect("compiles")
+            .expect("words")
     }
 
     fn text(t: &str) -> MsgBody {
@@ -322,6 +335,28 @@ mod tests {
         let data: Value = serde_json::from_str(c["Data"].as_str().expect("str")).expect("json");
         assert_eq!(data["text"], "so ****");
         assert_eq!(data["rude"], "key", "only the chosen member");
+    }
+
+    #[test]
+    fn data_that_does_not_parse_is_scanned_whole() {
+        let f = filter(vec![(FilterAction::Reject, true, &["scam"])]);
+        for data in [
+            r#"{"text":"scam","n":1e999}"#,
+            r#"{"text":"scam","z":"\ud800"}"#,
+            r#"{"text":"scam""#,
+        ] {
+            let body = MsgBody(vec![MsgElement::custom(data)]);
+            assert_eq!(f.check(&body), Outcome::Reject, "{data}");
+        }
+    }
+
+    #[test]
+    fn nested_mask_words_are_merged() {
+        let words: Vec<String> = (1..=64).map(|n| "a".repeat(n)).collect();
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let f = filter(vec![(FilterAction::Mask, true, &refs)]);
+        let scan = f.scan(&format!("x{}x", "a".repeat(4000)));
+        assert_eq!(scan.spans, [(1, 4001)]);
     }
 
     #[test]

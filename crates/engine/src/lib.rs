@@ -99,7 +99,15 @@ impl Engine {
                 .list_admins(record.id)
                 .await
                 .map_err(store_err)?;
-            engine.apps.insert(App::from_record(&record, admins));
+            match App::from_record(&record, admins) {
+                Ok(app) => {
+                    engine.apps.insert(app);
+                }
+                Err(e) => {
+                    tracing::error!(app = record.id.0, error = %e, "stored app settings are not usable");
+                    return Err(Error::Internal);
+                }
+            }
         }
         Ok(engine)
     }
@@ -139,7 +147,8 @@ impl Engine {
             .await
             .map_err(store_err)?;
         let admins = self.store.list_admins(id).await.map_err(store_err)?;
-        self.apps.insert(App::from_record(&record, admins));
+        self.apps
+            .insert(App::from_record(&record, admins).map_err(Error::InvalidParameter)?);
         for room in self.rooms.iter().filter(|r| r.key().0 == id) {
             room.reconfigure(&record.settings);
         }
@@ -148,8 +157,37 @@ impl Engine {
 
     /// Replaces an app's settings, live.
     pub async fn set_app_settings(&self, id: AppId, settings: AppSettings) -> Result<(), Error> {
-        settings.validate().map_err(Error::InvalidParameter)?;
+        self.update_app_settings(id, |s| {
+            *s = settings;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Changes an app's settings with `change` applied to the current ones, live. Changes
+    /// of one app are made one at a time, so concurrent edits do not undo each other. A new
+    /// word list is compiled off the async workers before anything is saved; the new
+    /// settings are stored, then swapped in.
+    pub async fn update_app_settings(
+        &self,
+        id: AppId,
+        change: impl FnOnce(&mut AppSettings) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let app = self.apps.get(id)?;
+        let _one_at_a_time = app.settings_lock.lock().await;
+        let mut settings = (*app.settings()).clone();
+        change(&mut settings)?;
+        settings.validate().map_err(Error::InvalidParameter)?;
+        let filter = if settings.filter != app.settings().filter {
+            let lists = settings.filter.clone();
+            let built = tokio::task::spawn_blocking(move || filter::WordFilter::build(&lists))
+                .await
+                .map_err(|_| Error::Internal)?
+                .map_err(Error::InvalidParameter)?;
+            Some(built.map(Arc::new))
+        } else {
+            None
+        };
         let mut record = self
             .store
             .get_app(id)
@@ -158,7 +196,7 @@ impl Engine {
             .ok_or(Error::AppNotFound(id.0))?;
         record.settings = settings.clone();
         self.store.put_app(&record).await.map_err(store_err)?;
-        app.replace_settings(settings.clone());
+        app.replace_settings(settings.clone(), filter);
         for room in self.rooms.iter().filter(|r| r.key().0 == id) {
             room.reconfigure(&settings);
         }

@@ -72,6 +72,8 @@ pub struct SendRequest {
     pub cloud_custom_data: String,
     pub random: Option<u32>,
     pub callbacks: CallbackControl,
+    /// The send's place in its connection's order (client sends); `None` for REST.
+    pub turn: Option<crate::session::Turn>,
 }
 
 /// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.
@@ -145,6 +147,9 @@ impl Engine {
         app: AppId,
         req: SendRequest,
     ) -> Result<SendReceipt, Error> {
+        if let Some(turn) = &req.turn {
+            turn.wait().await;
+        }
         let room = self.room(app, &req.group).await?;
         let app = self.apps.get(app)?;
         let settings = app.settings();
@@ -243,9 +248,6 @@ impl Engine {
             );
         }
 
-        // The number is taken first so that checking and remembering the `Random` happen
-        // under one lock: two concurrent repeats cannot both pass. A repeat leaves a gap.
-        let msg_seq = self.next_seq(&room).await?;
         let registration = match req.random {
             None => None,
             Some(_) => match dedup::register(&room.dedup, &from, random, now) {
@@ -265,16 +267,20 @@ impl Engine {
                 }
             },
         };
-        let receipt = SendReceipt {
-            msg_seq,
-            msg_time: now,
-            drop_reason: "",
-        };
-        // Accepted but delivered to nobody: the sender is told it succeeded.
+        // Accepted but delivered to nobody: the sender is told it succeeded, with a number
+        // of its own (a gap in the room's sequence).
         let silently_dropped = |registration: Option<dedup::Registration>, reason| {
-            metrics::dropped(reason);
-            settle(registration, msg_seq, now, false);
-            Ok(receipt.clone())
+            let room = room.clone();
+            async move {
+                metrics::dropped(reason);
+                let msg_seq = self.next_seq(&room).await?;
+                settle(registration, msg_seq, now, false);
+                Ok(SendReceipt {
+                    msg_seq,
+                    msg_time: now,
+                    drop_reason: "",
+                })
+            }
         };
 
         if let Some(filter) = app.filter() {
@@ -287,7 +293,7 @@ impl Engine {
                 Outcome::Drop => {
                     metrics::filtered("drop");
                     exception(&body, &cloud_custom_data, random, &Error::Filtered);
-                    return silently_dropped(registration, metrics::DROP_FILTER);
+                    return silently_dropped(registration, metrics::DROP_FILTER).await;
                 }
                 Outcome::Reject => {
                     metrics::filtered("reject");
@@ -305,7 +311,7 @@ impl Engine {
                     Some(origin.clone()),
                     true,
                     || {
-                        let id = format!("{msg_seq}-{random}");
+                        let id = format!("{from}-{random}");
                         fields(random, &body, &cloud_custom_data, json!({"MsgId": id}))
                     },
                 )
@@ -335,10 +341,20 @@ impl Engine {
                     }
                 }
                 Verdict::Reject { code, info } => return Err(Error::Rejected { code, info }),
-                Verdict::Drop => return silently_dropped(registration, metrics::DROP_WEBHOOK),
+                Verdict::Drop => {
+                    return silently_dropped(registration, metrics::DROP_WEBHOOK).await
+                }
             }
         }
 
+        // Numbered only now, in the connection's order, right before the gate: numbers follow
+        // the order messages reach the room. A repeat of a dropped `Random` leaves no gap.
+        let msg_seq = self.next_seq(&room).await?;
+        let receipt = SendReceipt {
+            msg_seq,
+            msg_time: now,
+            drop_reason: "",
+        };
         let body_json = body.to_json();
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let outgoing = Outgoing {
@@ -367,7 +383,7 @@ impl Engine {
             history,
             done,
         };
-        let delivered = self.pass_gate(&room, req.priority, pending).await;
+        let delivered = self.pass_gate(&room, req.priority, pending, req.turn).await;
         let Some(_fanout) = delivered else {
             metrics::dropped(metrics::DROP_FREQUENCY);
             settle(registration, msg_seq, now, true);
@@ -429,6 +445,7 @@ impl Engine {
         room: &RoomRef,
         priority: Priority,
         pending: impl FnOnce(oneshot::Sender<Option<FanOut>>) -> Pending,
+        turn: Option<crate::session::Turn>,
     ) -> Option<FanOut> {
         let (done, rx) = oneshot::channel();
         let pending = pending(done);
@@ -438,6 +455,8 @@ impl Engine {
                 .lock()
                 .offer(now, priority, pending, &mut rand::thread_rng())
         };
+        // Offered: the connection's next message may go ahead.
+        drop(turn);
         match offer {
             Offer::Admitted(p) => Some(deliver(room, p)),
             Offer::Dropped(p) => {

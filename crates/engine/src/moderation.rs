@@ -215,6 +215,11 @@ impl Engine {
         let app = self.apps.get(me.app)?;
         let room = self.room(me.app, &group).await?;
         let role = room.role_of(&me.user, app.is_admin(&me.user));
+        if role < Role::AppAdmin && room.ban_remaining(&me.user, unix_secs()).is_some() {
+            return Err(Error::PermissionDenied(
+                "you are banned from this group".into(),
+            ));
+        }
         if role < Role::Admin {
             return Err(Error::PermissionDenied(
                 "only the owner and admins of this group may do that".into(),

@@ -31,7 +31,73 @@ pub struct Session {
     pub queue: OutboundQueue,
     /// The peer address, for webhooks' `ClientIP`.
     pub client_ip: String,
+    /// Keeps this connection's messages in the order it sent them through the steps that
+    /// may wait (the before-callback), up to the room's gate.
+    pub send_order: Arc<SendOrder>,
     state: Mutex<SessionState>,
+}
+
+/// Turns, handed out in request order: a send waits for the turns before it to end before
+/// it takes its number and reaches the gate. A turn ends when it is dropped, so a send that
+/// fails or is abandoned never holds up the ones after it.
+#[derive(Default)]
+pub struct SendOrder {
+    next: std::sync::atomic::AtomicU64,
+    state: Mutex<OrderState>,
+    notify: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct OrderState {
+    serving: u64,
+    /// Turns ended ahead of their time.
+    done: std::collections::BTreeSet<u64>,
+}
+
+/// One send's place in its connection's order.
+pub struct Turn {
+    order: Arc<SendOrder>,
+    ticket: u64,
+}
+
+impl SendOrder {
+    /// The next turn; call in request order.
+    pub fn take(self: &Arc<Self>) -> Turn {
+        let ticket = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Turn {
+            order: self.clone(),
+            ticket,
+        }
+    }
+}
+
+impl Turn {
+    /// Waits until every earlier turn has ended.
+    pub async fn wait(&self) {
+        loop {
+            let notified = self.order.notify.notified();
+            if self.order.state.lock().serving >= self.ticket {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let mut st = self.order.state.lock();
+        st.done.insert(self.ticket);
+        loop {
+            let serving = st.serving;
+            if !st.done.remove(&serving) {
+                break;
+            }
+            st.serving += 1;
+        }
+        drop(st);
+        self.order.notify.notify_waiters();
+    }
 }
 
 struct SessionState {
@@ -45,6 +111,7 @@ impl Session {
             id,
             queue: OutboundQueue::new(limits),
             client_ip: String::new(),
+            send_order: Arc::default(),
             state: Mutex::new(SessionState {
                 identity: Identity::Anonymous,
                 rooms: Vec::new(),

@@ -325,7 +325,7 @@ async fn handle_text(conn: &Conn, text: &str) {
             Op::Send { group_id, .. } => group_id.clone(),
             _ => String::new(),
         };
-        let (app, send) = match prepare_send(session, req.op) {
+        let (app, mut send) = match prepare_send(session, req.op) {
             Ok(prepared) => prepared,
             Err(e) => {
                 // Not in the room: if the room is gone, say that instead.
@@ -345,6 +345,8 @@ async fn handle_text(conn: &Conn, text: &str) {
         let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
             return;
         };
+        // Taken here, in request order, so the connection's messages keep their order.
+        send.turn = Some(session.send_order.take());
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
             let result = engine.send_group_msg(app, send).await.map(|receipt| {
@@ -403,6 +405,7 @@ fn prepare_send(
             cloud_custom_data: cloud_custom_data.unwrap_or_default(),
             random,
             callbacks: Default::default(),
+            turn: None,
         },
     ))
 }

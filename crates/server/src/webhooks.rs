@@ -27,6 +27,8 @@ use liveroom_engine::hooks::{Answer, Callback, Failure, WebhookSink};
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Largest answer read from a webhook.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// Bodies of after-callbacks waiting, all apps together; beyond that new events are given up.
+const MAX_QUEUED_BYTES: usize = 256 * 1024 * 1024;
 
 /// `Sign` of a callback URL: lower-case hex SHA-256 of the token followed by the time.
 pub fn sign(token: &str, request_time: i64) -> String {
@@ -71,6 +73,8 @@ pub struct HttpSink {
     slots: DashMap<AppId, Arc<Slot>>,
     /// After-callbacks not yet settled, all apps.
     outstanding: Arc<AtomicUsize>,
+    /// Bytes of their bodies.
+    queued_bytes: Arc<AtomicUsize>,
 }
 
 impl Default for HttpSink {
@@ -99,9 +103,30 @@ fn record(command: &'static str, kind: &'static str, result: &Result<Answer, Fai
     .increment(1);
 }
 
+/// Counts an event given up and logs it; a dead backend produces many, so at most one line
+/// a second is written, saying how many were not logged since the last.
 fn given_up(command: &'static str, app: AppId, why: &str) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    static LAST: Mutex<Option<(Instant, u64)>> = Mutex::new(None);
     metrics::counter!("liveroom_webhook_given_up_total", "command" => command).increment(1);
-    tracing::error!(app = app.0, command, why, "after-callback given up");
+    let Ok(mut last) = LAST.lock() else {
+        return;
+    };
+    match &mut *last {
+        Some((at, skipped)) if at.elapsed() < Duration::from_secs(1) => *skipped += 1,
+        _ => {
+            let skipped = last.map(|(_, n)| n).unwrap_or(0);
+            *last = Some((Instant::now(), 0));
+            tracing::error!(
+                app = app.0,
+                command,
+                why,
+                not_logged_since_last = skipped,
+                "after-callback given up"
+            );
+        }
+    }
 }
 
 impl HttpSink {
@@ -115,6 +140,7 @@ impl HttpSink {
             client,
             slots: DashMap::new(),
             outstanding: Arc::new(AtomicUsize::new(0)),
+            queued_bytes: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -153,10 +179,10 @@ impl HttpSink {
         client: &reqwest::Client,
         w: &WebhookSettings,
         cb: &Callback,
+        body: bytes::Bytes,
         needs_code: bool,
     ) -> Result<Answer, Failure> {
         let url = callback_url(w, cb, unix_secs());
-        let body = serde_json::to_vec(&cb.body).map_err(|e| Failure::Transport(e.to_string()))?;
         let timeout = Duration::from_millis(w.timeout_ms as u64);
         let call = async {
             let resp = client
@@ -249,7 +275,8 @@ impl WebhookSink for HttpSink {
             record(cb.command, "before", &result);
             return result;
         };
-        let result = Self::request(&self.client, w, &cb, true).await;
+        let body = serde_json::to_vec(&cb.body).map_err(|e| Failure::Transport(e.to_string()))?;
+        let result = Self::request(&self.client, w, &cb, body.into(), true).await;
         record(cb.command, "before", &result);
         result
     }
@@ -258,17 +285,35 @@ impl WebhookSink for HttpSink {
         let w = &settings.webhook;
         let slot = self.slot(cb.app, w);
         let capacity = w.queue_capacity as usize;
+        let Ok(body) = serde_json::to_vec(&cb.body) else {
+            given_up(cb.command, cb.app, "the body cannot be serialized");
+            return;
+        };
+        let body = bytes::Bytes::from(body);
+        let size = body.len();
         if slot.waiting.fetch_add(1, Ordering::AcqRel) >= capacity {
             slot.waiting.fetch_sub(1, Ordering::AcqRel);
             given_up(cb.command, cb.app, "the app's webhook queue is full");
             return;
         }
+        if self.queued_bytes.fetch_add(size, Ordering::AcqRel) + size > MAX_QUEUED_BYTES {
+            self.queued_bytes.fetch_sub(size, Ordering::AcqRel);
+            slot.waiting.fetch_sub(1, Ordering::AcqRel);
+            given_up(
+                cb.command,
+                cb.app,
+                "the webhook queues of all apps are full",
+            );
+            return;
+        }
         self.outstanding.fetch_add(1, Ordering::AcqRel);
         let client = self.client.clone();
         let outstanding = self.outstanding.clone();
+        let queued_bytes = self.queued_bytes.clone();
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             slot.waiting.fetch_sub(1, Ordering::AcqRel);
             outstanding.fetch_sub(1, Ordering::AcqRel);
+            queued_bytes.fetch_sub(size, Ordering::AcqRel);
             given_up(cb.command, cb.app, "no runtime");
             return;
         };
@@ -281,7 +326,7 @@ impl WebhookSink for HttpSink {
                     let Ok(_permit) = slot.after.acquire().await else {
                         break;
                     };
-                    Self::request(&client, w, &cb, false).await
+                    Self::request(&client, w, &cb, body.clone(), false).await
                 };
                 record(cb.command, "after", &result);
                 match result {
@@ -302,6 +347,7 @@ impl WebhookSink for HttpSink {
             }
             slot.waiting.fetch_sub(1, Ordering::AcqRel);
             outstanding.fetch_sub(1, Ordering::AcqRel);
+            queued_bytes.fetch_sub(size, Ordering::AcqRel);
         });
     }
 }

@@ -62,22 +62,24 @@ struct SetSettings {
 /// Changes some of the app's settings (a partial object); takes effect at once.
 pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: SetSettings = parse(body)?;
-    let mut current = serde_json::to_value(&*cx.app.settings()).map_err(|_| Error::Internal)?;
-    merge(&mut current, Value::Object(req.settings));
-    let settings: AppSettings = serde_json::from_value(current)
-        .map_err(|e| Error::InvalidParameter(format!("Settings: {e}")))?;
-    cx.engine.set_app_settings(cx.app_id(), settings).await?;
+    update_settings(cx, |s| {
+        let mut current = serde_json::to_value(&*s).map_err(|_| Error::Internal)?;
+        merge(&mut current, Value::Object(req.settings));
+        *s = serde_json::from_value(current)
+            .map_err(|e| Error::InvalidParameter(format!("Settings: {e}")))?;
+        Ok(())
+    })
+    .await?;
     Ok(json!({"Settings": *cx.app.settings()}))
 }
 
-/// Applies `change` to a copy of the app's settings and makes the result live.
+/// Applies `change` to the app's current settings and makes the result live (one change
+/// of an app at a time, so concurrent edits do not undo each other).
 async fn update_settings(
     cx: &Cx,
     change: impl FnOnce(&mut AppSettings) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let mut settings = (*cx.app.settings()).clone();
-    change(&mut settings)?;
-    cx.engine.set_app_settings(cx.app_id(), settings).await
+    cx.engine.update_app_settings(cx.app_id(), change).await
 }
 
 /// POST /v4/liveroom_ext/get_webhook

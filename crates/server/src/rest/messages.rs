@@ -90,6 +90,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
                 cloud_custom_data: req.cloud_custom_data,
                 random: req.random,
                 callbacks,
+                turn: None,
             },
         )
         .await?;

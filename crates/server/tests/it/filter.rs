@@ -132,3 +132,24 @@ async fn word_lists_reject_mask_and_drop_without_a_backend() {
         assert_eq!(v["ErrorCode"], 10004, "{bad}: {v}");
     }
 }
+
+#[tokio::test]
+async fn concurrent_list_edits_all_land() {
+    let s = std::sync::Arc::new(TestServer::spawn().await);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.ok(
+                "liveroom_ext/add_filter_words",
+                json!({"Action": "mask", "Words": [format!("word{i}")]}),
+            )
+            .await;
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    let f = s.ok("liveroom_ext/get_word_filter", json!({})).await;
+    assert_eq!(f["WordCount"], 20, "no edit undid another");
+}

@@ -269,10 +269,15 @@ fn op_mute_all(group: &str, on: &str) -> liveroom_core::protocol::Op {
 async fn owner_and_admins_moderate_from_the_client_and_members_cannot() {
     use liveroom_core::protocol::Op;
     let s = TestServer::spawn().await;
-    for u in ["host", "mod", "fan", "troll"] {
+    for u in ["host", "mod", "mod2", "fan", "troll"] {
         s.import(u, u).await;
     }
     s.create_room("cm", Some("host")).await;
+    s.ok(
+        "group_open_avchatroom_http_svc/modify_admin",
+        json!({"GroupId": "cm", "CommandType": 1, "Admin_Account": ["mod2"]}),
+    )
+    .await;
     let mut host = s.member("host", "cm").await;
     let modr = s.member("mod", "cm").await;
     let fan = s.member("fan", "cm").await;
@@ -313,6 +318,14 @@ async fn owner_and_admins_moderate_from_the_client_and_members_cannot() {
         .map(|r| r["Role"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(roles, ["Owner", "Admin", "Member", "NotMember"]);
+    let guest = s.client().await;
+    guest.guest(crate::harness::APP).await.expect("guest");
+    guest.join("cm").await.expect("guests watch");
+    let e = guest
+        .request(op_mute("cm", &["troll"], 60))
+        .await
+        .expect_err("guests cannot moderate");
+    assert_eq!(e.code(), Some(10007));
 
     // The admin mutes a member: the room is told, the member is refused with the time left.
     modr.request(op_mute("cm", &["troll"], 300))
@@ -331,7 +344,7 @@ async fn owner_and_admins_moderate_from_the_client_and_members_cannot() {
         other => panic!("expected 10017, got {other:?}"),
     }
     // An admin cannot act on the owner or another admin; a member cannot act at all.
-    for (who, target) in [(&modr, "host"), (&fan, "mod")] {
+    for (who, target) in [(&modr, "host"), (&modr, "mod2"), (&fan, "mod")] {
         let e = who
             .request(op_mute("cm", &[target], 60))
             .await
@@ -403,6 +416,30 @@ async fn owner_and_admins_moderate_from_the_client_and_members_cannot() {
     .await
     .expect("unban");
     troll2.join("cm").await.expect("welcome back");
+
+    // A banned admin has no rights while the ban lasts; the owner may act on admins.
+    let ban_mod2 = Op::Ban {
+        group_id: "cm".into(),
+        members: vec!["mod2".into()],
+        duration: 600,
+        description: String::new(),
+    };
+    assert_eq!(
+        modr.request(ban_mod2.clone())
+            .await
+            .expect_err("admin on admin")
+            .code(),
+        Some(10007)
+    );
+    host.request(ban_mod2)
+        .await
+        .expect("the owner bans an admin");
+    let mod2 = s.user("mod2").await;
+    let e = mod2
+        .request(op_mute("cm", &["fan"], 60))
+        .await
+        .expect_err("banned");
+    assert_eq!(e.code(), Some(10007));
 
     // The owner revokes the admin, who then has no rights.
     host.request(set_admin("mod", false)).await.expect("revoke");

@@ -17,7 +17,8 @@ use tokio::sync::Notify;
 pub struct Hit {
     pub query: HashMap<String, String>,
     pub body: Value,
-    /// Whether the receiver answered it successfully (HTTP 200 with JSON).
+    /// Whether the receiver answered it successfully (HTTP 200 with JSON); false while it
+    /// is still being answered.
     pub answered: bool,
 }
 
@@ -82,6 +83,13 @@ async fn callback(
     };
     let script = inner.script.lock().expect("script").clone();
     let reply = script(&hit);
+    // Recorded on arrival: a call the server stops waiting for is still seen.
+    let index = {
+        let mut hits = inner.hits.lock().expect("hits");
+        hits.push(hit.clone());
+        hits.len() - 1
+    };
+    inner.arrived.notify_waiters();
     let (status, text) = match reply {
         Reply::Json(v, delay) => {
             if !delay.is_zero() {
@@ -95,8 +103,10 @@ async fn callback(
             String::new(),
         ),
     };
-    inner.hits.lock().expect("hits").push(hit);
-    inner.arrived.notify_waiters();
+    if hit.answered {
+        inner.hits.lock().expect("hits")[index].answered = true;
+        inner.arrived.notify_waiters();
+    }
     (status, text)
 }
 

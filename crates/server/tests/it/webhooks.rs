@@ -261,10 +261,11 @@ async fn before_send_answers_allow_rewrite_reject_drop_and_custom_codes() {
             h.iter().any(|h| text_of(&h.body) == "plain")
         })
         .await;
-    let texts: Vec<&str> = after.iter().map(|h| text_of(&h.body)).collect();
+    let mut texts: Vec<&str> = after.iter().map(|h| text_of(&h.body)).collect();
+    texts.sort_unstable();
     assert_eq!(
         texts,
-        ["rewritten", "plain"],
+        ["plain", "rewritten"],
         "the after-callback carries what was delivered, only"
     );
     assert_eq!(r.of(BEFORE_SEND_MSG).len(), 6);
@@ -370,10 +371,17 @@ async fn before_callbacks_in_flight_are_bounded_and_the_excess_follows_policy() 
                "timeout_ms": 5000, "deny_on_failure": [BEFORE_SEND_MSG]}),
     )
     .await;
-    let mut tasks = Vec::new();
+    let mut clients = Vec::new();
     for i in 0..5 {
-        let c = s.member(&format!("u{i}"), "b1").await;
+        clients.push(s.member(&format!("u{i}"), "b1").await);
+    }
+    // All five at once, once everyone is in.
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(5));
+    let mut tasks = Vec::new();
+    for c in clients {
+        let start = start.clone();
         tasks.push(tokio::spawn(async move {
+            start.wait().await;
             let t = Instant::now();
             let r = c.send_text("b1", "x", Priority::Normal).await;
             (r.map_err(|e| e.code()), t.elapsed())
@@ -628,6 +636,8 @@ async fn webhooks_from_the_config_file_and_changed_live() {
 
     for bad in [
         json!({"url": "ftp://x"}),
+        json!({"url": "http://h/im#x"}),
+        json!({"url": "http:///im"}),
         json!({"commands": ["Group.CallbackNope"]}),
         json!({"deny_on_failure": [AFTER_SEND_MSG]}),
         json!({"timeout_ms": "fast"}),
@@ -637,4 +647,143 @@ async fn webhooks_from_the_config_file_and_changed_live() {
             .await;
         assert_eq!(v["ErrorCode"], 10004, "{v}");
     }
+}
+
+#[tokio::test]
+async fn a_connection_keeps_its_order_while_its_messages_wait_for_the_backend() {
+    let r = Receiver::start().await;
+    r.script(|hit| {
+        if hit.command() == BEFORE_SEND_MSG && text_of(&hit.body) == "first" {
+            Reply::Json(json!({"ErrorCode": 0}), Duration::from_millis(500))
+        } else {
+            ok()
+        }
+    });
+    let s = TestServer::spawn().await;
+    s.create_room("o1", None).await;
+    webhook(&s, json!({"url": r.url(), "commands": [BEFORE_SEND_MSG]})).await;
+    let sender = s.member("sender", "o1").await;
+    let mut viewer = s.member("viewer", "o1").await;
+    for text in ["first", "second", "third"] {
+        sender
+            .request_nowait(Op::Send {
+                group_id: "o1".into(),
+                msg_body: text_body(text),
+                priority: None,
+                cloud_custom_data: None,
+                random: None,
+            })
+            .expect("queued");
+    }
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let m = viewer.next_message_within(WAIT).await.expect("delivered");
+        got.push((message_text(&m).unwrap_or("").to_string(), m.msg_seq));
+    }
+    let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["first", "second", "third"],
+        "the slow first one is not overtaken"
+    );
+    assert!(
+        got[0].1 < got[1].1 && got[1].1 < got[2].1,
+        "numbers follow the order: {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn refused_messages_fire_the_exception_callback_and_departures_say_why() {
+    let r = Receiver::start().await;
+    let s = TestServer::spawn().await;
+    s.create_room("x1", None).await;
+    s.ok(
+        "liveroom_ext/add_filter_words",
+        json!({"Action": "reject", "Words": ["scam"]}),
+    )
+    .await;
+    webhook(
+        &s,
+        json!({"url": r.url(), "commands": [SEND_MSG_EXCEPTION, AFTER_MEMBER_EXIT, ON_MEMBER_STATE_CHANGE]}),
+    )
+    .await;
+    let c = s.member("u", "x1").await;
+    let e = c
+        .send_text("x1", "a scam", Priority::Normal)
+        .await
+        .expect_err("filtered");
+    assert_eq!(e.code(), Some(80001));
+    let hit = r
+        .find(SEND_MSG_EXCEPTION, |b| b["ErrorCode"] == 80001)
+        .await;
+    assert_eq!(text_of(&hit.body), "a scam");
+    assert_eq!(hit.body["From_Account"], "u");
+    assert!(hit.body["ErrorInfo"]
+        .as_str()
+        .is_some_and(|i| !i.is_empty()));
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "x1", "Members_Account": ["u"], "MuteTime": 60}),
+    )
+    .await;
+    let e = c
+        .send_text("x1", "hello", Priority::Normal)
+        .await
+        .expect_err("muted");
+    assert_eq!(e.code(), Some(10017));
+    r.find(SEND_MSG_EXCEPTION, |b| b["ErrorCode"] == 10017)
+        .await;
+
+    // The connection drops: a lost link, not a quit.
+    c.close();
+    let exit = r.find(AFTER_MEMBER_EXIT, |b| b["GroupId"] == "x1").await;
+    assert_eq!(exit.body["ExitType"], "Quit");
+    assert_eq!(exit.body["ExitReason"], "LinkClose");
+    let off = r
+        .find(ON_MEMBER_STATE_CHANGE, |b| b["EventType"] == "Offline")
+        .await;
+    assert_eq!(off.body["EventCause"], "HeartbeatInterrupt");
+}
+
+#[tokio::test]
+async fn a_full_queue_gives_events_up_and_counts_them() {
+    let r = Receiver::start().await;
+    // The backend hangs: nothing leaves the queue.
+    r.script(|_| Reply::Json(json!({"ErrorCode": 0}), Duration::from_secs(30)));
+    let s = TestServer::spawn().await;
+    s.create_room("q1", None).await;
+    webhook(
+        &s,
+        json!({"url": r.url(), "commands": [AFTER_SEND_MSG], "queue_capacity": 2,
+               "after_concurrency": 1, "timeout_ms": 20000}),
+    )
+    .await;
+    let c = s.member("u", "q1").await;
+    for i in 0..5 {
+        c.send_text("q1", &format!("m{i}"), Priority::Normal)
+            .await
+            .expect("messages flow whatever the queue does");
+    }
+    let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let given_up = metrics
+        .lines()
+        .find(|l| l.starts_with("liveroom_webhook_given_up_total") && l.contains(AFTER_SEND_MSG))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse::<f64>().ok());
+    assert_eq!(
+        given_up,
+        Some(3.0),
+        "two wait, three are given up: {metrics}"
+    );
+    let deadline = Instant::now() + WAIT;
+    while r.hits().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(r.hits().len(), 1, "one in delivery, one queued behind it");
 }
