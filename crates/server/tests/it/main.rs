@@ -5,6 +5,7 @@ mod harness;
 mod receiver;
 
 mod auth;
+mod example_receiver;
 mod filter;
 mod history;
 mod messaging;
