@@ -334,7 +334,7 @@ impl Engine {
     }
 
     /// A new anonymous session for a connection from `client_ip`.
-    pub fn open_session(&self, client_ip: &str) -> SessionRef {
+    pub fn open_session(&self, client_ip: Option<std::net::IpAddr>) -> SessionRef {
         let id = self.next_session.fetch_add(1, Ordering::Relaxed);
         let s = Arc::new(Session::new(id, self.config.queue).with_client_ip(client_ip));
         self.sessions.insert(id, s.clone());

@@ -159,7 +159,7 @@ impl Engine {
             Sender::Session { session, me } => {
                 let me = me.clone();
                 let origin = Origin {
-                    ip: session.client_ip.clone(),
+                    ip: session.client_ip_text(),
                     platform: me.platform.clone(),
                 };
                 (me.user, me.nick, me.avatar, Some(session.id), origin)

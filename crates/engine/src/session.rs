@@ -30,10 +30,10 @@ pub struct Session {
     pub id: u64,
     pub queue: OutboundQueue,
     /// The peer address, for webhooks' `ClientIP`.
-    pub client_ip: String,
+    pub client_ip: Option<std::net::IpAddr>,
     /// Keeps this connection's messages in the order it sent them through the steps that
     /// may wait (the before-callback), up to the room's gate.
-    pub send_order: Arc<SendOrder>,
+    send_order: SendOrder,
     state: Mutex<SessionState>,
 }
 
@@ -56,27 +56,17 @@ struct OrderState {
 
 /// One send's place in its connection's order.
 pub struct Turn {
-    order: Arc<SendOrder>,
+    session: SessionRef,
     ticket: u64,
-}
-
-impl SendOrder {
-    /// The next turn; call in request order.
-    pub fn take(self: &Arc<Self>) -> Turn {
-        let ticket = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Turn {
-            order: self.clone(),
-            ticket,
-        }
-    }
 }
 
 impl Turn {
     /// Waits until every earlier turn has ended.
     pub async fn wait(&self) {
+        let order = &self.session.send_order;
         loop {
-            let notified = self.order.notify.notified();
-            if self.order.state.lock().serving >= self.ticket {
+            let notified = order.notify.notified();
+            if order.state.lock().serving >= self.ticket {
                 return;
             }
             notified.await;
@@ -86,7 +76,8 @@ impl Turn {
 
 impl Drop for Turn {
     fn drop(&mut self) {
-        let mut st = self.order.state.lock();
+        let order = &self.session.send_order;
+        let mut st = order.state.lock();
         st.done.insert(self.ticket);
         loop {
             let serving = st.serving;
@@ -96,7 +87,7 @@ impl Drop for Turn {
             st.serving += 1;
         }
         drop(st);
-        self.order.notify.notify_waiters();
+        order.notify.notify_waiters();
     }
 }
 
@@ -110,8 +101,8 @@ impl Session {
         Self {
             id,
             queue: OutboundQueue::new(limits),
-            client_ip: String::new(),
-            send_order: Arc::default(),
+            client_ip: None,
+            send_order: SendOrder::default(),
             state: Mutex::new(SessionState {
                 identity: Identity::Anonymous,
                 rooms: Vec::new(),
@@ -119,9 +110,26 @@ impl Session {
         }
     }
 
-    pub fn with_client_ip(mut self, ip: &str) -> Self {
-        self.client_ip = ip.to_string();
+    pub fn with_client_ip(mut self, ip: Option<std::net::IpAddr>) -> Self {
+        self.client_ip = ip;
         self
+    }
+
+    /// The next turn of this connection's sends; take them in request order.
+    pub fn take_turn(self: &Arc<Self>) -> Turn {
+        let ticket = self
+            .send_order
+            .next
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Turn {
+            session: self.clone(),
+            ticket,
+        }
+    }
+
+    /// `ClientIP` of this session's webhooks.
+    pub fn client_ip_text(&self) -> String {
+        self.client_ip.map(|ip| ip.to_string()).unwrap_or_default()
     }
 
     /// `ClientIP` and `OptPlatform` of this session's webhooks.
@@ -131,7 +139,7 @@ impl Session {
             _ => "Web".to_string(),
         };
         crate::hooks::Origin {
-            ip: self.client_ip.clone(),
+            ip: self.client_ip_text(),
             platform,
         }
     }

@@ -53,13 +53,13 @@ pub async fn ws(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tracker = state.connections.clone();
-            tracker.track_future(connection(state, socket, peer.ip().to_string()))
+            tracker.track_future(connection(state, socket, peer.ip()))
         })
 }
 
-async fn connection(state: AppState, socket: WebSocket, client_ip: String) {
+async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpAddr) {
     let engine = state.engine.clone();
-    let session = engine.open_session(&client_ip);
+    let session = engine.open_session(Some(client_ip));
     let (mut sink, mut stream) = socket.split();
     // A write that cannot complete within the stall limit means the peer stopped reading.
     let write_timeout = Duration::from_secs(state.config.gateway.stall_limit_secs.max(1));
@@ -172,7 +172,7 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: String) {
             Message::Ping(_) | Message::Pong(_) => {}
         }
     }
-    engine.close_session(&session).await;
+    Box::pin(engine.close_session(&session)).await;
     // A kick already closed the queue with its reason; otherwise the client went away.
     session.queue.finish();
     // The writer ends within one write timeout; never let a stuck peer hold this task.
@@ -332,7 +332,7 @@ async fn handle_text(conn: &Conn, text: &str) {
                 let gone = match (&e, session.app(), liveroom_core::GroupId::parse(&group)) {
                     (Error::PermissionDenied(_), Some(app), Ok(g)) => {
                         matches!(
-                            conn.engine.room(app, &g).await,
+                            Box::pin(conn.engine.room(app, &g)).await,
                             Err(Error::GroupNotFound(_))
                         )
                     }
@@ -346,7 +346,7 @@ async fn handle_text(conn: &Conn, text: &str) {
             return;
         };
         // Taken here, in request order, so the connection's messages keep their order.
-        send.turn = Some(session.send_order.take());
+        send.turn = Some(session.take_turn());
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
             let result = engine.send_group_msg(app, send).await.map(|receipt| {
@@ -361,11 +361,11 @@ async fn handle_text(conn: &Conn, text: &str) {
         });
         return;
     }
-    answer(
-        session,
-        id,
-        dispatch(&conn.engine, session, id, req.op).await,
-    );
+    // Boxed: the request futures (joins with their callback, moderation with its store
+    // writes) are large, and an inline one would make every idle connection's task that
+    // much bigger for its whole life.
+    let result = Box::pin(dispatch(&conn.engine, session, id, req.op)).await;
+    answer(session, id, result);
 }
 
 /// Validates a `send` and fixes its sender while the session is as the client left it.
