@@ -79,6 +79,8 @@ pub enum Error {
     Filtered,
     #[error("message send frequency limit exceeded")]
     Frequency,
+    #[error("{0}")]
+    InvalidTransition(String),
     #[error("internal error; retry")]
     Internal,
 }
@@ -133,6 +135,9 @@ impl Error {
             Self::Rejected { code, .. } => *code,
             Self::Filtered => 80001,
             Self::Frequency => 10023,
+            // A state change the room's current state does not allow: the reference's
+            // "invalid parameter" family, as the request is well formed but not acceptable.
+            Self::InvalidTransition(_) => 10004,
             Self::Internal => match service {
                 Service::Account => 70500,
                 Service::Profile => 40006,

@@ -105,6 +105,16 @@ pub enum Op {
         #[serde(rename = "Members_Account")]
         members: Vec<String>,
     },
+    /// Owner / admin: move the room to a live state (`Upcoming`, `Live`, `Paused`, `Ended`,
+    /// `Replay`); `NewSession` starts a new broadcast after one ended.
+    SetLiveState {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "State")]
+        state: String,
+        #[serde(rename = "NewSession", default)]
+        new_session: bool,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]

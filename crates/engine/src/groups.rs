@@ -53,6 +53,11 @@ static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
 /// empty value deletes a key and is allowed for keys no longer declared.
 fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(), Error> {
     for (i, (k, v)) in custom.iter().enumerate() {
+        if k == liveroom_core::live::LIVE_STATE_KEY {
+            return Err(Error::InvalidParameter(format!(
+                "AppDefinedData key {k:?} is reserved for the room's live state; change it with liveroom_ext/set_live_state"
+            )));
+        }
         check_custom_key(k, settings.limits.custom_key)?;
         if custom[..i].iter().any(|(earlier, _)| earlier == k) {
             return Err(Error::InvalidParameter(format!(
@@ -337,10 +342,14 @@ impl Engine {
             }
             tip.push(json!({"Type": info_change::CUSTOM, "Field": "AppDefinedData", "Key": k, "Value": v}));
         }
-        if next.custom.len() > limits.custom_fields {
+        let declared = next
+            .custom
+            .iter()
+            .filter(|(k, _)| k != liveroom_core::live::LIVE_STATE_KEY)
+            .count();
+        if declared > limits.custom_fields {
             return Err(Error::InvalidParameter(format!(
-                "{} custom fields; the limit is {}",
-                next.custom.len(),
+                "{declared} custom fields; the limit is {}",
                 limits.custom_fields
             )));
         }

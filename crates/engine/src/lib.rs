@@ -26,12 +26,14 @@ pub mod tips;
 mod accounts;
 mod dedup;
 mod groups;
+mod live;
 mod members;
 mod messages;
 mod moderation;
 
 pub use accounts::ImportedAccount;
 pub use groups::{GroupChanges, NewGroup};
+pub use live::{RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{CallbackControl, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
 pub use moderation::{BanInfo, ModAction};
@@ -73,6 +75,8 @@ pub struct Engine {
     next_session: AtomicU64,
     /// The HTTP side of webhooks, installed by the server.
     pub(crate) webhooks: std::sync::OnceLock<Arc<dyn hooks::WebhookSink>>,
+    /// Room profiles for many-room state reads of rooms not loaded here.
+    pub(crate) state_cache: live::StateCache,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -92,6 +96,7 @@ impl Engine {
             sessions: DashMap::new(),
             next_session: AtomicU64::new(1),
             webhooks: std::sync::OnceLock::new(),
+            state_cache: Default::default(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
             let admins = engine

@@ -513,6 +513,17 @@ async fn dispatch(
             engine.moderate_as(session, &group_id, action).await?;
             Ok(json!({}))
         }
+        Op::SetLiveState {
+            group_id,
+            state,
+            new_session,
+        } => {
+            let to = liveroom_core::live::LiveState::parse(&state)?;
+            let info = engine
+                .set_live_state_as(session, &group_id, to, new_session)
+                .await?;
+            Ok(json!({ "LiveState": info }))
+        }
         Op::SetAdmin {
             group_id,
             members,
@@ -554,6 +565,7 @@ fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
         "MuteAllMember": if g.mute_all { "On" } else { "Off" },
         "AppDefinedData": custom,
         "MuteRemaining": view.mute_remaining,
+        "LiveState": liveroom_core::live::LiveInfo::from_custom(&g.custom),
         "Left": view.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
     });
     let data = match data {

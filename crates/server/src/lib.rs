@@ -3,6 +3,7 @@
 //! Layout:
 //! - [`config`]: the typed configuration (defaults < file < env < flags).
 //! - [`gateway`]: the client WebSocket protocol at `/ws`.
+//! - [`public`]: reads that need no login (`/v1/live/states` for room lists).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
@@ -12,6 +13,7 @@
 pub mod bootstrap;
 pub mod config;
 pub mod gateway;
+pub mod public;
 pub mod rest;
 pub mod webhooks;
 
@@ -57,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/v4/{service}/{command}", post(rest::dispatch))
         .route("/ws", get(gateway::ws))
+        .route("/v1/live/states", get(public::live_states))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)

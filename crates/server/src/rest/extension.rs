@@ -8,7 +8,9 @@ use std::collections::HashSet;
 
 use liveroom_core::app::AppSettings;
 use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
-use liveroom_core::Error;
+use liveroom_core::live::LiveState;
+use liveroom_core::{Error, Service};
+use liveroom_engine::RoomState;
 
 use super::{parse, Cx};
 
@@ -242,4 +244,79 @@ mod tests {
             json!({"a": 1, "b": [1], "limits": {"name": 30, "notification": 500}})
         );
     }
+}
+
+#[derive(Deserialize)]
+struct SetLiveState {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "State")]
+    state: String,
+    #[serde(rename = "NewSession", default)]
+    new_session: bool,
+}
+
+/// POST /v4/liveroom_ext/set_live_state
+///
+/// Moves a room to a live state; pushed to its members at once.
+pub async fn set_live_state(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: SetLiveState = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    let to = LiveState::parse(&req.state)?;
+    let info = cx
+        .engine
+        .set_live_state(
+            cx.app_id(),
+            &group,
+            cx.identifier.as_str(),
+            to,
+            req.new_session,
+        )
+        .await?;
+    Ok(json!({ "LiveState": info }))
+}
+
+#[derive(Deserialize)]
+struct GetLiveStates {
+    #[serde(rename = "GroupIdList")]
+    groups: Vec<String>,
+}
+
+/// One room of a many-room state read; `public_only` hides rooms guests may not watch.
+pub fn room_state_json(group: &str, r: Result<RoomState, Error>, public_only: bool) -> Value {
+    match r {
+        Ok(s) if s.public || !public_only => json!({
+            "GroupId": group,
+            "ErrorCode": 0,
+            "Name": s.name,
+            "FaceUrl": s.face_url,
+            "LiveState": s.live,
+            "MemberNum": s.member_num,
+        }),
+        Ok(_) => {
+            json!({"GroupId": group, "ErrorCode": 10007, "ErrorInfo": "this room is not public"})
+        }
+        Err(e) => {
+            json!({"GroupId": group, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
+        }
+    }
+}
+
+/// POST /v4/liveroom_ext/get_live_states
+///
+/// The live state, name, cover and online count of up to 100 rooms at once.
+pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: GetLiveStates = parse(body)?;
+    let groups = req
+        .groups
+        .iter()
+        .map(|g| super::group_id(g))
+        .collect::<Result<Vec<_>, _>>()?;
+    let states = cx.engine.room_states(cx.app_id(), &groups).await?;
+    let rooms: Vec<Value> = groups
+        .iter()
+        .zip(states)
+        .map(|(g, r)| room_state_json(g.as_str(), r, false))
+        .collect();
+    Ok(json!({ "Rooms": rooms }))
 }

@@ -6,7 +6,7 @@
 //! nothing. One file per resource; each handler's doc comment starts with its path.
 
 mod accounts;
-mod extension;
+pub(crate) mod extension;
 mod groups;
 mod members;
 mod messages;
@@ -219,6 +219,8 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "set_word_filter",
             "add_filter_words",
             "delete_filter_words",
+            "set_live_state",
+            "get_live_states",
         ],
     ),
 ];
@@ -297,6 +299,8 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         (extension::SERVICE, "delete_filter_words") => {
             extension::delete_filter_words(cx, body).await
         }
+        (extension::SERVICE, "set_live_state") => extension::set_live_state(cx, body).await,
+        (extension::SERVICE, "get_live_states") => extension::get_live_states(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }

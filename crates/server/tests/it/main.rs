@@ -8,6 +8,7 @@ mod auth;
 mod example_receiver;
 mod filter;
 mod history;
+mod live;
 mod messaging;
 mod moderation;
 mod rest;

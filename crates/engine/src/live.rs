@@ -1,0 +1,171 @@
+//! Live-room interaction built on the group primitives: the room's live state (kept in the
+//! reserved custom field `LiveState`, pushed as a High tip that frequency control never
+//! holds back) and the cheap many-room state read for listing pages.
+
+use dashmap::DashMap;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
+use liveroom_core::live::{LiveInfo, LiveState, LIVE_STATE_KEY};
+use liveroom_core::protocol::info_change;
+use liveroom_core::store::GroupRecord;
+use liveroom_core::time::unix_secs;
+use liveroom_core::{AppId, Error, GroupId};
+
+use crate::session::SessionRef;
+use crate::{store_err, tips, Engine};
+
+/// Most rooms in one state read.
+pub const STATES_BATCH_MAX: usize = 100;
+/// How long a room that is not loaded is answered from the cache.
+const STATE_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// What a listing page shows of a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomState {
+    pub group: GroupId,
+    pub name: String,
+    pub face_url: String,
+    pub live: LiveInfo,
+    pub member_num: usize,
+    /// Guests may watch without asking (an AVChatRoom with `FreeAccess`).
+    pub public: bool,
+}
+
+/// Profiles of rooms not loaded on this node, read from the store at most every
+/// [`STATE_CACHE_TTL`].
+#[derive(Default)]
+pub(crate) struct StateCache {
+    entries: DashMap<(AppId, GroupId), (Instant, Option<GroupRecord>)>,
+}
+
+impl StateCache {
+    fn get(&self, key: &(AppId, GroupId)) -> Option<Option<GroupRecord>> {
+        let e = self.entries.get(key)?;
+        (e.0.elapsed() < STATE_CACHE_TTL).then(|| e.1.clone())
+    }
+
+    fn put(&self, key: (AppId, GroupId), record: Option<GroupRecord>) {
+        if self.entries.len() > 100_000 {
+            self.entries
+                .retain(|_, (at, _)| at.elapsed() < STATE_CACHE_TTL);
+        }
+        self.entries.insert(key, (Instant::now(), record));
+    }
+}
+
+fn summary(record: &GroupRecord, member_num: usize) -> RoomState {
+    RoomState {
+        group: record.id.clone(),
+        name: record.name.clone(),
+        face_url: record.face_url.clone(),
+        live: LiveInfo::from_custom(&record.custom),
+        member_num,
+        public: record.group_type == GroupType::AVChatRoom
+            && record.apply_join_option == ApplyJoinOption::FreeAccess,
+    }
+}
+
+impl Engine {
+    /// Moves a room to `to` (see `LiveInfo::transition`), stores it in the profile and
+    /// pushes it to every member as a High `GROUP_INFO_CHANGE` tip carrying the new state.
+    pub async fn set_live_state(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        to: LiveState,
+        new_session: bool,
+    ) -> Result<LiveInfo, Error> {
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        let mut next = room.profile();
+        let now = unix_secs();
+        let info = LiveInfo::from_custom(&next.custom).transition(to, new_session, now)?;
+        let value = info.to_value();
+        match next.custom.iter_mut().find(|(k, _)| k == LIVE_STATE_KEY) {
+            Some(entry) => entry.1 = value.clone(),
+            None => next
+                .custom
+                .push((LIVE_STATE_KEY.to_string(), value.clone())),
+        }
+        next.info_seq += 1;
+        next.last_info_time = now;
+        self.store.update_group(&next).await.map_err(store_err)?;
+        *room.profile.write() = next;
+        let change = json!({
+            "Type": info_change::CUSTOM,
+            "Field": "AppDefinedData",
+            "Key": LIVE_STATE_KEY,
+            "Value": value,
+            "LiveState": info,
+        });
+        room.broadcast(
+            &tips::profile_changed(group, now, operator, vec![change]),
+            None,
+        );
+        self.state_cache.entries.remove(&(app, group.clone()));
+        Ok(info)
+    }
+
+    /// `set_live_state` for a client: the owner, an admin or an App admin of the room.
+    pub async fn set_live_state_as(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        to: LiveState,
+        new_session: bool,
+    ) -> Result<LiveInfo, Error> {
+        let me = session.require_user()?;
+        let group = GroupId::parse(group)?;
+        let app = self.apps.get(me.app)?;
+        let room = self.room(me.app, &group).await?;
+        if room.role_of(&me.user, app.is_admin(&me.user)) < Role::Admin {
+            return Err(Error::PermissionDenied(
+                "only the owner and admins of this room change its live state".into(),
+            ));
+        }
+        self.set_live_state(me.app, &group, me.user.as_str(), to, new_session)
+            .await
+    }
+
+    /// The state of many rooms at once, for listing pages: from memory for rooms loaded
+    /// here, from a short-lived cache of the store otherwise. `Err` per room that does not
+    /// exist.
+    pub async fn room_states(
+        &self,
+        app: AppId,
+        groups: &[GroupId],
+    ) -> Result<Vec<Result<RoomState, Error>>, Error> {
+        self.apps.get(app)?;
+        if groups.is_empty() || groups.len() > STATES_BATCH_MAX {
+            return Err(Error::InvalidParameter(format!(
+                "{} rooms asked; ask for 1 to {STATES_BATCH_MAX}",
+                groups.len()
+            )));
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for g in groups {
+            let key = (app, g.clone());
+            if let Some(room) = self.rooms.get(&key).map(|r| r.clone()) {
+                out.push(Ok(summary(&room.profile(), room.online_count())));
+                continue;
+            }
+            let record = match self.state_cache.get(&key) {
+                Some(r) => r,
+                None => {
+                    let r = self.store.get_group(app, g).await.map_err(store_err)?;
+                    self.state_cache.put(key, r.clone());
+                    r
+                }
+            };
+            out.push(
+                record
+                    .map(|r| summary(&r, 0))
+                    .ok_or_else(|| Error::GroupNotFound(g.to_string())),
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,55 @@
+//! Reads that need no login, for pages outside any room (a list of live rooms):
+//! `GET /v1/live/states?sdkappid=<id>&GroupId=<a>&GroupId=<b>...` answers the live state,
+//! name, cover and online count of up to 100 public rooms (AVChatRooms guests may watch).
+//! Answers are cheap (memory, or a two-second cache of the store) and may be cached by
+//! browsers and proxies for a second.
+
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use liveroom_core::{AppId, Error, GroupId, Service};
+
+use crate::rest::extension::room_state_json;
+use crate::AppState;
+
+/// `GET /v1/live/states`
+pub async fn live_states(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let result = async {
+        let pairs: Vec<(String, String)> = query
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let app = pairs
+            .iter()
+            .find(|(k, _)| k == "sdkappid")
+            .ok_or(Error::MissingAppId)?
+            .1
+            .parse::<u64>()
+            .map_err(|_| Error::InvalidParameter("sdkappid is not a number".into()))?;
+        let groups = pairs
+            .iter()
+            .filter(|(k, _)| k == "GroupId")
+            .map(|(_, v)| GroupId::parse(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let states = state.engine.room_states(AppId(app), &groups).await?;
+        let rooms: Vec<Value> = groups
+            .iter()
+            .zip(states)
+            .map(|(g, r)| room_state_json(g.as_str(), r, true))
+            .collect();
+        Ok::<_, Error>(rooms)
+    }
+    .await;
+    let body = match result {
+        Ok(rooms) => json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "Rooms": rooms}),
+        Err(e) => {
+            json!({"ActionStatus": "FAIL", "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
+        }
+    };
+    (
+        [(header::CACHE_CONTROL, "public, max-age=1")],
+        axum::Json(body),
+    )
+        .into_response()
+}

@@ -1,0 +1,242 @@
+//! Live-room state: transitions, pushes that frequency control never holds back, the state
+//! on join and in get_group_info, many rooms read at once without a login; room notices.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+
+use liveroom_client::{Client, Event, Priority};
+use liveroom_core::protocol::Op;
+
+use crate::harness::{TestServer, APP};
+
+const WAIT: Duration = Duration::from_secs(3);
+
+fn set_state(group: &str, state: &str, new_session: bool) -> Op {
+    Op::SetLiveState {
+        group_id: group.into(),
+        state: state.into(),
+        new_session,
+    }
+}
+
+/// The next live-state change pushed to `c`.
+async fn next_state(c: &mut Client) -> Value {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a state push") {
+            Event::Tip(t) => {
+                let content = &t.msg_body[0]["MsgContent"];
+                if let Some(change) = content["GroupInfoChange"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|c| c["Key"] == "LiveState"))
+                {
+                    return change["LiveState"].clone();
+                }
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_host_drives_the_live_state_and_everyone_sees_it() {
+    let s = TestServer::spawn().await;
+    s.import("host", "Host").await;
+    s.create_room("show", Some("host")).await;
+    // A room over its rate: the state push must still reach everyone.
+    s.settings(json!({"room_msgs_per_sec": 1, "frequency_max_wait_ms": 0}))
+        .await;
+    let host = s.member("host", "show").await;
+    let mut viewer = s.member("viewer", "show").await;
+    let reply = viewer.join("show").await.expect("join again");
+    assert_eq!(reply.data["LiveState"]["State"], "Upcoming");
+    for i in 0..5 {
+        let _ = host
+            .send_text("show", &format!("flood {i}"), Priority::Low)
+            .await;
+    }
+
+    let r = host
+        .request(set_state("show", "Live", false))
+        .await
+        .expect("live");
+    assert_eq!(r.data["LiveState"]["State"], "Live");
+    assert_eq!(r.data["LiveState"]["Session"], 1);
+    let pushed = next_state(&mut viewer).await;
+    assert_eq!(pushed["State"], "Live");
+    assert!(pushed["Since"].as_i64().expect("since") > 1_600_000_000);
+
+    // Members may not; illegal moves are refused with the reason.
+    let e = viewer
+        .request(set_state("show", "Ended", false))
+        .await
+        .expect_err("member");
+    assert_eq!(e.code(), Some(10007));
+    host.request(set_state("show", "Paused", false))
+        .await
+        .expect("pause");
+    assert_eq!(next_state(&mut viewer).await["State"], "Paused");
+    let e = host
+        .request(set_state("show", "Replay", false))
+        .await
+        .expect_err("Paused -> Replay");
+    assert_eq!(e.code(), Some(10004));
+    assert!(e.to_string().contains("Paused"), "{e}");
+    host.request(set_state("show", "Ended", false))
+        .await
+        .expect("end");
+    assert_eq!(next_state(&mut viewer).await["State"], "Ended");
+    let e = host
+        .request(set_state("show", "Live", false))
+        .await
+        .expect_err("Ended -> Live without a new session");
+    assert_eq!(e.code(), Some(10004));
+    assert!(e.to_string().contains("NewSession"), "{e}");
+    let r = host
+        .request(set_state("show", "Live", true))
+        .await
+        .expect("a new session");
+    assert_eq!(r.data["LiveState"]["Session"], 2);
+    assert_eq!(next_state(&mut viewer).await["Session"], 2);
+
+    // The profile keeps it; a newcomer gets it with its join reply.
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["show"]}),
+        )
+        .await;
+    let field = info["GroupInfo"][0]["AppDefinedData"]
+        .as_array()
+        .expect("custom")
+        .iter()
+        .find(|kv| kv["Key"] == "LiveState")
+        .cloned()
+        .expect("LiveState field");
+    let stored: Value = serde_json::from_str(field["Value"].as_str().expect("str")).expect("json");
+    assert_eq!(stored["State"], "Live");
+    assert_eq!(stored["Session"], 2);
+    let late = s.user("late").await;
+    let reply = late.join("show").await.expect("join");
+    assert_eq!(reply.data["LiveState"]["State"], "Live");
+    assert_eq!(reply.data["LiveState"]["Session"], 2);
+
+    // The backend drives it too; the reserved field cannot be written as a custom field.
+    let r = s
+        .ok(
+            "liveroom_ext/set_live_state",
+            json!({"GroupId": "show", "State": "Ended"}),
+        )
+        .await;
+    assert_eq!(r["LiveState"]["State"], "Ended");
+    let bad = s
+        .rest(
+            "group_open_http_svc/modify_group_base_info",
+            json!({"GroupId": "show", "AppDefinedData": [{"Key": "LiveState", "Value": "{}"}]}),
+        )
+        .await;
+    assert_eq!(bad["ErrorCode"], 10004);
+    let bad = s
+        .rest(
+            "liveroom_ext/set_live_state",
+            json!({"GroupId": "show", "State": "Streaming"}),
+        )
+        .await;
+    assert_eq!(bad["ErrorCode"], 10004);
+}
+
+#[tokio::test]
+async fn listing_pages_read_many_rooms_without_a_login() {
+    let s = TestServer::spawn().await;
+    s.create_room("a", None).await;
+    s.create_room("b", None).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "AVChatRoom", "GroupId": "vip", "Name": "vip", "ApplyJoinOption": "NeedPermission"}),
+    )
+    .await;
+    s.ok(
+        "liveroom_ext/set_live_state",
+        json!({"GroupId": "a", "State": "Live"}),
+    )
+    .await;
+    let _v1 = s.member("v1", "a").await;
+    let _v2 = s.member("v2", "a").await;
+
+    let url = format!(
+        "http://{}/v1/live/states?sdkappid={APP}&GroupId=a&GroupId=b&GroupId=vip&GroupId=nope",
+        s.addr
+    );
+    let resp = reqwest::get(&url).await.expect("get");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=1")
+    );
+    let v: Value = resp.json().await.expect("json");
+    assert_eq!(v["ErrorCode"], 0, "{v}");
+    let rooms = v["Rooms"].as_array().expect("rooms");
+    assert_eq!(rooms[0]["GroupId"], "a");
+    assert_eq!(rooms[0]["LiveState"]["State"], "Live");
+    assert_eq!(rooms[0]["MemberNum"], 2);
+    assert_eq!(rooms[0]["Name"], "room a");
+    assert_eq!(rooms[1]["LiveState"]["State"], "Upcoming");
+    assert_eq!(rooms[2]["ErrorCode"], 10007, "not public: {v}");
+    assert!(rooms[2].get("LiveState").is_none());
+    assert_eq!(rooms[3]["ErrorCode"], 10010);
+
+    // The admin read shows every room.
+    let all = s
+        .ok(
+            "liveroom_ext/get_live_states",
+            json!({"GroupIdList": ["vip"]}),
+        )
+        .await;
+    assert_eq!(all["Rooms"][0]["ErrorCode"], 0);
+
+    for bad in [
+        format!("http://{}/v1/live/states?GroupId=a", s.addr),
+        format!("http://{}/v1/live/states?sdkappid={APP}", s.addr),
+        format!("http://{}/v1/live/states?sdkappid=1&GroupId=a", s.addr),
+    ] {
+        let v: Value = reqwest::get(&bad)
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_ne!(v["ErrorCode"], 0, "{bad}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn json_notices_reach_members_intact() {
+    let s = TestServer::spawn().await;
+    s.create_room("n", None).await;
+    let mut viewer = s.member("viewer", "n").await;
+    let notice = r#"{"text":"Sale at 8 pm 🎉","image":"https://img.example/sale.png"}"#;
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "n", "Notification": notice}),
+    )
+    .await;
+    let tip = loop {
+        match viewer.next_event_within(WAIT).await.expect("tip") {
+            Event::Tip(t) if t.msg_body[0]["MsgContent"]["OpType"] == 7 => {
+                break t.msg_body[0]["MsgContent"].clone()
+            }
+            _ => continue,
+        }
+    };
+    assert_eq!(tip["OpType"], 7);
+    assert_eq!(tip["GroupInfoChange"][0]["Field"], "Notification");
+    assert_eq!(tip["GroupInfoChange"][0]["Value"], notice);
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["n"]}),
+        )
+        .await;
+    assert_eq!(info["GroupInfo"][0]["Notification"], notice);
+}
