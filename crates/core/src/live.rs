@@ -11,6 +11,61 @@ use crate::error::Error;
 /// write it.
 pub const LIVE_STATE_KEY: &str = "LiveState";
 
+/// The `AppDefinedData` key holding the live-shopping item pinned now (JSON text); reserved.
+pub const PINNED_ITEM_KEY: &str = "PinnedItem";
+
+/// Keys only the server writes.
+pub fn is_reserved_key(key: &str) -> bool {
+    key == LIVE_STATE_KEY || key == PINNED_ITEM_KEY
+}
+
+/// Largest pinned item, bytes of JSON.
+pub const ITEM_BYTES_MAX: usize = 4096;
+
+/// Checks a live-shopping item and returns it as compact JSON: an object with a string
+/// `ItemId` (1 to 64 bytes) and a string `Title`; `Price` a number or a string, `ImageUrl`
+/// and `Link` strings, when present; other members are kept as they are.
+pub fn check_item(item: &serde_json::Value) -> Result<String, Error> {
+    use serde_json::Value;
+    let obj = item
+        .as_object()
+        .ok_or_else(|| Error::InvalidParameter("Item must be a JSON object".into()))?;
+    let id = obj.get("ItemId").and_then(Value::as_str).unwrap_or("");
+    if id.is_empty() || id.len() > 64 {
+        return Err(Error::InvalidParameter(
+            "Item.ItemId must be a string of 1 to 64 bytes".into(),
+        ));
+    }
+    if !obj.get("Title").is_some_and(Value::is_string) {
+        return Err(Error::InvalidParameter(
+            "Item.Title must be a string".into(),
+        ));
+    }
+    if obj
+        .get("Price")
+        .is_some_and(|p| !(p.is_number() || p.is_string()))
+    {
+        return Err(Error::InvalidParameter(
+            "Item.Price must be a number or a string".into(),
+        ));
+    }
+    for key in ["ImageUrl", "Link"] {
+        if obj.get(key).is_some_and(|v| !v.is_string()) {
+            return Err(Error::InvalidParameter(format!(
+                "Item.{key} must be a string"
+            )));
+        }
+    }
+    let text = serde_json::to_string(item).map_err(|_| Error::Internal)?;
+    if text.len() > ITEM_BYTES_MAX {
+        return Err(Error::InvalidParameter(format!(
+            "Item is {} bytes; the limit is {ITEM_BYTES_MAX}",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum LiveState {
     /// Announced, not started (the state of a new room).
@@ -189,6 +244,25 @@ mod tests {
         }
         assert!(at(Live, 1).transition(Live, true, 20).is_err(), "not over");
         assert!(at(Ended, 1).transition(Paused, true, 20).is_err());
+    }
+
+    #[test]
+    fn items_are_checked() {
+        use serde_json::json;
+        let ok = json!({"ItemId": "sku-1", "Title": "Mug", "Price": 9.5, "ImageUrl": "https://i/1.png", "Link": "https://shop/1", "Stock": 3});
+        let text = check_item(&ok).expect("valid");
+        assert!(text.contains("\"Stock\":3"), "other members kept");
+        for bad in [
+            json!("sku"),
+            json!({"Title": "no id"}),
+            json!({"ItemId": "", "Title": "x"}),
+            json!({"ItemId": "a", "Title": 5}),
+            json!({"ItemId": "a", "Title": "x", "Price": [1]}),
+            json!({"ItemId": "a", "Title": "x", "Link": 1}),
+            json!({"ItemId": "a", "Title": "x".repeat(5000)}),
+        ] {
+            assert!(check_item(&bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -115,6 +115,19 @@ pub enum Op {
         #[serde(rename = "NewSession", default)]
         new_session: bool,
     },
+    /// Owner / admin: pin a live-shopping item (`ItemId`, `Title`, `Price`, `ImageUrl`,
+    /// `Link`, ...) for every viewer.
+    PinItem {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Item")]
+        item: Value,
+    },
+    /// Owner / admin: take the pinned item down.
+    UnpinItem {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]

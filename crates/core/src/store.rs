@@ -97,6 +97,16 @@ pub struct HistoryRecord {
     pub cloud_custom_data: String,
 }
 
+/// An item pinned in a room during a broadcast session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedItem {
+    pub session: u32,
+    pub pinned_at: i64,
+    pub operator: String,
+    /// The item as JSON text.
+    pub item: String,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Inserts or replaces an app (key and settings).
@@ -203,4 +213,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<HistoryRecord>>;
     /// Deletes history older than `before`; returns how many rows went.
     async fn prune_history(&self, before: i64) -> StoreResult<u64>;
+
+    /// Records an item pinned in a group, after the session's earlier ones.
+    async fn add_pinned_item(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        item: &PinnedItem,
+    ) -> StoreResult<()>;
+    /// The items pinned in one session of a group, in pin order.
+    async fn pinned_items(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        session: u32,
+    ) -> StoreResult<Vec<PinnedItem>>;
 }

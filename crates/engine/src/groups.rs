@@ -53,9 +53,9 @@ static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
 /// empty value deletes a key and is allowed for keys no longer declared.
 fn check_custom(settings: &AppSettings, custom: &[(String, String)]) -> Result<(), Error> {
     for (i, (k, v)) in custom.iter().enumerate() {
-        if k == liveroom_core::live::LIVE_STATE_KEY {
+        if liveroom_core::live::is_reserved_key(k) {
             return Err(Error::InvalidParameter(format!(
-                "AppDefinedData key {k:?} is reserved for the room's live state; change it with liveroom_ext/set_live_state"
+                "AppDefinedData key {k:?} is reserved; it is written by liveroom_ext/set_live_state and pin_item"
             )));
         }
         check_custom_key(k, settings.limits.custom_key)?;
@@ -345,7 +345,7 @@ impl Engine {
         let declared = next
             .custom
             .iter()
-            .filter(|(k, _)| k != liveroom_core::live::LIVE_STATE_KEY)
+            .filter(|(k, _)| !liveroom_core::live::is_reserved_key(k))
             .count();
         if declared > limits.custom_fields {
             return Err(Error::InvalidParameter(format!(

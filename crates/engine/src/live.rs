@@ -7,9 +7,10 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
-use liveroom_core::live::{LiveInfo, LiveState, LIVE_STATE_KEY};
+use liveroom_core::live::{check_item, LiveInfo, LiveState, LIVE_STATE_KEY, PINNED_ITEM_KEY};
 use liveroom_core::protocol::info_change;
 use liveroom_core::store::GroupRecord;
+use liveroom_core::store::PinnedItem;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId};
 
@@ -128,6 +129,92 @@ impl Engine {
         }
         self.set_live_state(me.app, &group, me.user.as_str(), to, new_session)
             .await
+    }
+
+    /// Pins a live-shopping item in the room (`Some`), or takes the pinned one down
+    /// (`None`). The item is kept in the reserved custom field `PinnedItem`, recorded in the
+    /// session's item history, and pushed to every member as a High tip carrying it.
+    pub async fn pin_item(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        item: Option<&serde_json::Value>,
+    ) -> Result<(), Error> {
+        let text = item.map(check_item).transpose()?;
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        let mut next = room.profile();
+        let now = unix_secs();
+        next.custom.retain(|(k, _)| k != PINNED_ITEM_KEY);
+        if let Some(t) = &text {
+            next.custom.push((PINNED_ITEM_KEY.to_string(), t.clone()));
+            let session = LiveInfo::from_custom(&next.custom).session;
+            let record = PinnedItem {
+                session,
+                pinned_at: now,
+                operator: operator.to_string(),
+                item: t.clone(),
+            };
+            self.store
+                .add_pinned_item(app, group, &record)
+                .await
+                .map_err(store_err)?;
+        }
+        next.info_seq += 1;
+        next.last_info_time = now;
+        self.store.update_group(&next).await.map_err(store_err)?;
+        *room.profile.write() = next;
+        let change = json!({
+            "Type": info_change::CUSTOM,
+            "Field": "AppDefinedData",
+            "Key": PINNED_ITEM_KEY,
+            "Value": text.clone().unwrap_or_default(),
+            "PinnedItem": item,
+        });
+        room.broadcast(
+            &tips::profile_changed(group, now, operator, vec![change]),
+            None,
+        );
+        Ok(())
+    }
+
+    /// `pin_item` for a client: the owner, an admin (e.g. a shopping assistant's account)
+    /// or an App admin of the room.
+    pub async fn pin_item_as(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        item: Option<&serde_json::Value>,
+    ) -> Result<(), Error> {
+        let me = session.require_user()?;
+        let group = GroupId::parse(group)?;
+        let app = self.apps.get(me.app)?;
+        let room = self.room(me.app, &group).await?;
+        if room.role_of(&me.user, app.is_admin(&me.user)) < Role::Admin {
+            return Err(Error::PermissionDenied(
+                "only the owner and admins of this room pin items".into(),
+            ));
+        }
+        self.pin_item(me.app, &group, me.user.as_str(), item).await
+    }
+
+    /// The items pinned in a session of the room (the current one when `None`), in order.
+    pub async fn pinned_items(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        session: Option<u32>,
+    ) -> Result<(u32, Vec<PinnedItem>), Error> {
+        let room = self.room(app, group).await?;
+        let session =
+            session.unwrap_or_else(|| LiveInfo::from_custom(&room.profile().custom).session);
+        let items = self
+            .store
+            .pinned_items(app, group, session)
+            .await
+            .map_err(store_err)?;
+        Ok((session, items))
     }
 
     /// The state of many rooms at once, for listing pages: from memory for rooms loaded

@@ -524,6 +524,14 @@ async fn dispatch(
                 .await?;
             Ok(json!({ "LiveState": info }))
         }
+        Op::PinItem { group_id, item } => {
+            engine.pin_item_as(session, &group_id, Some(&item)).await?;
+            Ok(json!({}))
+        }
+        Op::UnpinItem { group_id } => {
+            engine.pin_item_as(session, &group_id, None).await?;
+            Ok(json!({}))
+        }
         Op::SetAdmin {
             group_id,
             members,
@@ -566,6 +574,11 @@ fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
         "AppDefinedData": custom,
         "MuteRemaining": view.mute_remaining,
         "LiveState": liveroom_core::live::LiveInfo::from_custom(&g.custom),
+        "PinnedItem": g
+            .custom
+            .iter()
+            .find(|(k, _)| k == liveroom_core::live::PINNED_ITEM_KEY)
+            .and_then(|(_, v)| serde_json::from_str::<Value>(v).ok()),
         "Left": view.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
     });
     let data = match data {

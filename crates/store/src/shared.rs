@@ -22,8 +22,8 @@ macro_rules! impl_store {
             use liveroom_core::group::GroupType;
             use liveroom_core::ids::{AppId, GroupId, UserId};
             use liveroom_core::store::{
-                AppRecord, GroupRecord, HistoryRecord, ProfilePatch, Restriction, Store,
-                StoreResult, UserRecord,
+                AppRecord, GroupRecord, HistoryRecord, PinnedItem, ProfilePatch, Restriction,
+                Store, StoreResult, UserRecord,
             };
 
             use $crate::rows::{
@@ -677,6 +677,59 @@ macro_rules! impl_store {
                         .await
                         .map_err(backend)?;
                     Ok(done.rows_affected())
+                }
+
+                async fn add_pinned_item(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    item: &PinnedItem,
+                ) -> StoreResult<()> {
+                    // The next position is computed in the insert itself, so two pins at
+                    // once cannot take the same one (the primary key would refuse it).
+                    sqlx::query(
+                        "INSERT INTO pinned_items \
+                         (app, group_id, session, pinned_at, operator, item, position) \
+                         SELECT $1, $2, $3, $4, $5, $6, COALESCE(MAX(position), 0) + 1 \
+                         FROM pinned_items WHERE app = $1 AND group_id = $2 AND session = $3",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(i64::from(item.session))
+                    .bind(item.pinned_at)
+                    .bind(item.operator.as_str())
+                    .bind(item.item.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(insert_error)?;
+                    Ok(())
+                }
+
+                async fn pinned_items(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    session: u32,
+                ) -> StoreResult<Vec<PinnedItem>> {
+                    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+                        "SELECT session, pinned_at, operator, item FROM pinned_items \
+                         WHERE app = $1 AND group_id = $2 AND session = $3 ORDER BY position",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(i64::from(session))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(session, pinned_at, operator, item)| PinnedItem {
+                            session: u32::try_from(session).unwrap_or(u32::MAX),
+                            pinned_at,
+                            operator,
+                            item,
+                        })
+                        .collect())
                 }
             }
         };

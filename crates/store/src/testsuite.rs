@@ -66,6 +66,7 @@ macro_rules! store_test_suite {
             mutes_expire_and_overwrite,
             bans_ordered_and_expire,
             group_admins_set_and_cascade,
+            pinned_items_per_session_in_order,
             history_round_trip_and_filters,
             history_keeps_newest_per_group,
             history_skips_deleted_groups,
@@ -92,6 +93,44 @@ fn uid(s: &str) -> UserId {
 
 fn gid(s: &str) -> GroupId {
     GroupId::from_trusted(s)
+}
+
+pub async fn pinned_items_per_session_in_order(store: Arc<dyn Store>) {
+    use liveroom_core::store::PinnedItem;
+    let room = sample_group(APP, "shop", GroupType::AVChatRoom);
+    store.create_group(&room).await.expect("create");
+    let item = |session: u32, n: i64| PinnedItem {
+        session,
+        pinned_at: 100 + n,
+        operator: "host".into(),
+        item: format!("{{\"ItemId\":\"i{n}\"}}"),
+    };
+    for (session, n) in [(1, 1), (1, 2), (2, 3), (1, 4)] {
+        store
+            .add_pinned_item(APP, &room.id, &item(session, n))
+            .await
+            .expect("pin");
+    }
+    assert_eq!(
+        store.pinned_items(APP, &room.id, 1).await.expect("list"),
+        vec![item(1, 1), item(1, 2), item(1, 4)]
+    );
+    assert_eq!(
+        store.pinned_items(APP, &room.id, 2).await.expect("list"),
+        vec![item(2, 3)]
+    );
+    assert!(store
+        .pinned_items(OTHER_APP, &room.id, 1)
+        .await
+        .expect("other app")
+        .is_empty());
+    assert!(store.delete_group(APP, &room.id).await.expect("delete"));
+    store.create_group(&room).await.expect("recreate");
+    assert!(store
+        .pinned_items(APP, &room.id, 1)
+        .await
+        .expect("list")
+        .is_empty());
 }
 
 pub async fn group_admins_set_and_cascade(store: Arc<dyn Store>) {

@@ -320,3 +320,71 @@ pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Value, Error> {
         .collect();
     Ok(json!({ "Rooms": rooms }))
 }
+
+#[derive(Deserialize)]
+struct PinItem {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Item")]
+    item: Value,
+    /// The operator shown to viewers (an assistant's account); the caller by default.
+    #[serde(rename = "From_Account")]
+    from: Option<String>,
+}
+
+/// POST /v4/liveroom_ext/pin_item
+///
+/// Pins a live-shopping item for every viewer of the room.
+pub async fn pin_item(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: PinItem = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    let operator = match req.from.as_deref() {
+        Some(f) if !f.is_empty() => liveroom_core::UserId::parse(f)?.to_string(),
+        _ => cx.identifier.to_string(),
+    };
+    cx.engine
+        .pin_item(cx.app_id(), &group, &operator, Some(&req.item))
+        .await?;
+    Ok(json!({}))
+}
+
+/// POST /v4/liveroom_ext/unpin_item
+pub async fn unpin_item(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: super::groups::GroupOnly = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    cx.engine
+        .pin_item(cx.app_id(), &group, cx.identifier.as_str(), None)
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+struct PinnedItems {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Session")]
+    session: Option<u32>,
+}
+
+/// POST /v4/liveroom_ext/get_pinned_items
+///
+/// The items pinned in a session of the room (the current one by default), in order.
+pub async fn get_pinned_items(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: PinnedItems = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    let (session, items) = cx
+        .engine
+        .pinned_items(cx.app_id(), &group, req.session)
+        .await?;
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            json!({
+                "Item": serde_json::from_str::<Value>(&i.item).unwrap_or(Value::Null),
+                "PinnedAt": i.pinned_at,
+                "Operator_Account": i.operator,
+            })
+        })
+        .collect();
+    Ok(json!({"GroupId": group.as_str(), "Session": session, "Items": items}))
+}

@@ -221,6 +221,9 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "delete_filter_words",
             "set_live_state",
             "get_live_states",
+            "pin_item",
+            "unpin_item",
+            "get_pinned_items",
         ],
     ),
 ];
@@ -301,6 +304,9 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         }
         (extension::SERVICE, "set_live_state") => extension::set_live_state(cx, body).await,
         (extension::SERVICE, "get_live_states") => extension::get_live_states(cx, body).await,
+        (extension::SERVICE, "pin_item") => extension::pin_item(cx, body).await,
+        (extension::SERVICE, "unpin_item") => extension::unpin_item(cx, body).await,
+        (extension::SERVICE, "get_pinned_items") => extension::get_pinned_items(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }

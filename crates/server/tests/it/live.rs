@@ -240,3 +240,138 @@ async fn json_notices_reach_members_intact() {
         .await;
     assert_eq!(info["GroupInfo"][0]["Notification"], notice);
 }
+
+/// The next pinned-item change pushed to `c` (`null` when taken down).
+async fn next_item(c: &mut Client) -> (Value, Value) {
+    loop {
+        match c.next_event_within(WAIT).await.expect("an item push") {
+            Event::Tip(t) => {
+                let content = &t.msg_body[0]["MsgContent"];
+                if let Some(change) = content["GroupInfoChange"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|c| c["Key"] == "PinnedItem"))
+                {
+                    return (
+                        change["PinnedItem"].clone(),
+                        content["Operator_Account"].clone(),
+                    );
+                }
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn pinned_items_reach_viewers_and_late_joiners_and_are_kept_per_session() {
+    let s = TestServer::spawn().await;
+    s.import("host", "Host").await;
+    s.import("assistant", "Shop assistant").await;
+    s.create_room("shop", Some("host")).await;
+    let host = s.member("host", "shop").await;
+    let mut viewer = s.member("viewer", "shop").await;
+    let mug = json!({"ItemId": "sku-1", "Title": "Mug", "Price": 9.5,
+                     "ImageUrl": "https://img.example/mug.png", "Link": "https://shop.example/1"});
+    host.request(Op::PinItem {
+        group_id: "shop".into(),
+        item: mug.clone(),
+    })
+    .await
+    .expect("pin");
+    let (item, by) = next_item(&mut viewer).await;
+    assert_eq!(item, mug);
+    assert_eq!(by, "host");
+
+    let late = s.user("late").await;
+    let reply = late.join("shop").await.expect("join");
+    assert_eq!(
+        reply.data["PinnedItem"], mug,
+        "late joiners get the current item"
+    );
+
+    // An assistant pins through the backend; members and bad items are refused.
+    let lamp = json!({"ItemId": "sku-2", "Title": "Lamp", "Price": "19.90 EUR"});
+    s.ok(
+        "liveroom_ext/pin_item",
+        json!({"GroupId": "shop", "Item": lamp, "From_Account": "assistant"}),
+    )
+    .await;
+    let (item, by) = next_item(&mut viewer).await;
+    assert_eq!((item, by), (lamp.clone(), json!("assistant")));
+    let e = viewer
+        .request(Op::PinItem {
+            group_id: "shop".into(),
+            item: mug.clone(),
+        })
+        .await
+        .expect_err("members do not pin");
+    assert_eq!(e.code(), Some(10007));
+    let bad = s
+        .rest(
+            "liveroom_ext/pin_item",
+            json!({"GroupId": "shop", "Item": {"Title": "no id"}}),
+        )
+        .await;
+    assert_eq!(bad["ErrorCode"], 10004);
+
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["shop"]}),
+        )
+        .await;
+    assert!(info["GroupInfo"][0]["AppDefinedData"]
+        .as_array()
+        .expect("custom")
+        .iter()
+        .any(|kv| kv["Key"] == "PinnedItem"));
+
+    // A new session starts a new item history; the old one stays readable.
+    for (state, new) in [("Live", false), ("Ended", false), ("Live", true)] {
+        host.request(set_state("shop", state, new))
+            .await
+            .expect(state);
+    }
+    let cup = json!({"ItemId": "sku-3", "Title": "Cup"});
+    host.request(Op::PinItem {
+        group_id: "shop".into(),
+        item: cup.clone(),
+    })
+    .await
+    .expect("pin");
+    let now = s
+        .ok("liveroom_ext/get_pinned_items", json!({"GroupId": "shop"}))
+        .await;
+    assert_eq!(now["Session"], 2);
+    assert_eq!(now["Items"][0]["Item"], cup);
+    assert_eq!(now["Items"].as_array().map(Vec::len), Some(1));
+    let first = s
+        .ok(
+            "liveroom_ext/get_pinned_items",
+            json!({"GroupId": "shop", "Session": 1}),
+        )
+        .await;
+    let ids: Vec<&str> = first["Items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["Item"]["ItemId"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["sku-1", "sku-2"]);
+    assert_eq!(first["Items"][1]["Operator_Account"], "assistant");
+
+    host.request(Op::UnpinItem {
+        group_id: "shop".into(),
+    })
+    .await
+    .expect("unpin");
+    loop {
+        let (item, _) = next_item(&mut viewer).await;
+        if item.is_null() {
+            break;
+        }
+    }
+    let again = s.user("again").await;
+    let reply = again.join("shop").await.expect("join");
+    assert!(reply.data["PinnedItem"].is_null());
+}
