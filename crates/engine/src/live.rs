@@ -3,7 +3,7 @@
 //! holds back) and the cheap many-room state read for listing pages.
 
 use dashmap::DashMap;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
@@ -12,7 +12,7 @@ use liveroom_core::protocol::info_change;
 use liveroom_core::store::GroupRecord;
 use liveroom_core::store::PinnedItem;
 use liveroom_core::time::unix_secs;
-use liveroom_core::{AppId, Error, GroupId};
+use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
@@ -68,9 +68,75 @@ fn summary(record: &GroupRecord, member_num: usize) -> RoomState {
     }
 }
 
+/// A reserved custom field's change, as the tip every member gets: the reference's `Key` and
+/// `Value` (the stored text, `""` when removed) plus the parsed value under the key's name.
+fn reserved_change(key: &str, text: Option<&str>, parsed: Value) -> Value {
+    let mut change = json!({
+        "Type": info_change::CUSTOM,
+        "Field": "AppDefinedData",
+        "Key": key,
+        "Value": text.unwrap_or(""),
+    });
+    change[key] = parsed;
+    change
+}
+
 impl Engine {
+    /// Writes (`Some`) or removes (`None`) a reserved custom field of a room's profile and
+    /// pushes the change to every member as a High `GROUP_INFO_CHANGE` tip. `compute` gets
+    /// the current custom fields and the time, under the room's write lock, and returns the
+    /// field's new text and what the tip carries; `record` runs before the profile is saved.
+    async fn write_reserved<T>(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        operator: &str,
+        key: &'static str,
+        compute: impl FnOnce(&[(String, String)], i64) -> Result<(Option<String>, Value, T), Error>,
+        record: impl AsyncFnOnce(&Option<String>, &[(String, String)], i64) -> Result<(), Error>,
+    ) -> Result<T, Error> {
+        let room = self.room(app, group).await?;
+        let _guard = room.write_lock.lock().await;
+        let mut next = room.profile();
+        let now = unix_secs();
+        let (text, parsed, out) = compute(&next.custom, now)?;
+        record(&text, &next.custom, now).await?;
+        next.custom.retain(|(k, _)| k != key);
+        if let Some(t) = &text {
+            next.custom.push((key.to_string(), t.clone()));
+        }
+        next.info_seq += 1;
+        next.last_info_time = now;
+        self.store.update_group(&next).await.map_err(store_err)?;
+        *room.profile.write() = next;
+        let change = reserved_change(key, text.as_deref(), parsed);
+        let tip = tips::profile_changed(group, now, operator, vec![change]);
+        room.broadcast(&tip, None);
+        self.state_cache.entries.remove(&(app, group.clone()));
+        Ok(out)
+    }
+
+    /// The account of a client allowed to run the room: its owner, an admin or an App admin.
+    async fn room_operator(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        what: &str,
+    ) -> Result<(AppId, GroupId, UserId), Error> {
+        let me = session.require_user()?;
+        let group = GroupId::parse(group)?;
+        let app = self.apps.get(me.app)?;
+        let room = self.room(me.app, &group).await?;
+        if room.role_of(&me.user, app.is_admin(&me.user)) < Role::Admin {
+            return Err(Error::PermissionDenied(format!(
+                "only the owner and admins of this room {what}"
+            )));
+        }
+        Ok((me.app, group, me.user))
+    }
+
     /// Moves a room to `to` (see `LiveInfo::transition`), stores it in the profile and
-    /// pushes it to every member as a High `GROUP_INFO_CHANGE` tip carrying the new state.
+    /// pushes it to every member.
     pub async fn set_live_state(
         &self,
         app: AppId,
@@ -79,35 +145,13 @@ impl Engine {
         to: LiveState,
         new_session: bool,
     ) -> Result<LiveInfo, Error> {
-        let room = self.room(app, group).await?;
-        let _guard = room.write_lock.lock().await;
-        let mut next = room.profile();
-        let now = unix_secs();
-        let info = LiveInfo::from_custom(&next.custom).transition(to, new_session, now)?;
-        let value = info.to_value();
-        match next.custom.iter_mut().find(|(k, _)| k == LIVE_STATE_KEY) {
-            Some(entry) => entry.1 = value.clone(),
-            None => next
-                .custom
-                .push((LIVE_STATE_KEY.to_string(), value.clone())),
-        }
-        next.info_seq += 1;
-        next.last_info_time = now;
-        self.store.update_group(&next).await.map_err(store_err)?;
-        *room.profile.write() = next;
-        let change = json!({
-            "Type": info_change::CUSTOM,
-            "Field": "AppDefinedData",
-            "Key": LIVE_STATE_KEY,
-            "Value": value,
-            "LiveState": info,
-        });
-        room.broadcast(
-            &tips::profile_changed(group, now, operator, vec![change]),
-            None,
-        );
-        self.state_cache.entries.remove(&(app, group.clone()));
-        Ok(info)
+        let compute = |custom: &[(String, String)], now| {
+            let info = LiveInfo::from_custom(custom).transition(to, new_session, now)?;
+            Ok((Some(info.to_value()), json!(info), info))
+        };
+        let record = async |_: &Option<String>, _: &[(String, String)], _| Ok(());
+        self.write_reserved(app, group, operator, LIVE_STATE_KEY, compute, record)
+            .await
     }
 
     /// `set_live_state` for a client: the owner, an admin or an App admin of the room.
@@ -118,40 +162,32 @@ impl Engine {
         to: LiveState,
         new_session: bool,
     ) -> Result<LiveInfo, Error> {
-        let me = session.require_user()?;
-        let group = GroupId::parse(group)?;
-        let app = self.apps.get(me.app)?;
-        let room = self.room(me.app, &group).await?;
-        if room.role_of(&me.user, app.is_admin(&me.user)) < Role::Admin {
-            return Err(Error::PermissionDenied(
-                "only the owner and admins of this room change its live state".into(),
-            ));
-        }
-        self.set_live_state(me.app, &group, me.user.as_str(), to, new_session)
+        let (app, group, me) = self
+            .room_operator(session, group, "change its live state")
+            .await?;
+        self.set_live_state(app, &group, me.as_str(), to, new_session)
             .await
     }
 
     /// Pins a live-shopping item in the room (`Some`), or takes the pinned one down
     /// (`None`). The item is kept in the reserved custom field `PinnedItem`, recorded in the
-    /// session's item history, and pushed to every member as a High tip carrying it.
+    /// session's item history, and pushed to every member.
     pub async fn pin_item(
         &self,
         app: AppId,
         group: &GroupId,
         operator: &str,
-        item: Option<&serde_json::Value>,
+        item: Option<&Value>,
     ) -> Result<(), Error> {
         let text = item.map(check_item).transpose()?;
-        let room = self.room(app, group).await?;
-        let _guard = room.write_lock.lock().await;
-        let mut next = room.profile();
-        let now = unix_secs();
-        next.custom.retain(|(k, _)| k != PINNED_ITEM_KEY);
-        if let Some(t) = &text {
-            next.custom.push((PINNED_ITEM_KEY.to_string(), t.clone()));
-            let session = LiveInfo::from_custom(&next.custom).session;
+        let parsed = item.cloned().unwrap_or(Value::Null);
+        let compute = |_: &[(String, String)], _| Ok((text, parsed, ()));
+        let record = async |text: &Option<String>, custom: &[(String, String)], now| {
+            let Some(t) = text else {
+                return Ok(());
+            };
             let record = PinnedItem {
-                session,
+                session: LiveInfo::from_custom(custom).session,
                 pinned_at: now,
                 operator: operator.to_string(),
                 item: t.clone(),
@@ -159,24 +195,10 @@ impl Engine {
             self.store
                 .add_pinned_item(app, group, &record)
                 .await
-                .map_err(store_err)?;
-        }
-        next.info_seq += 1;
-        next.last_info_time = now;
-        self.store.update_group(&next).await.map_err(store_err)?;
-        *room.profile.write() = next;
-        let change = json!({
-            "Type": info_change::CUSTOM,
-            "Field": "AppDefinedData",
-            "Key": PINNED_ITEM_KEY,
-            "Value": text.clone().unwrap_or_default(),
-            "PinnedItem": item,
-        });
-        room.broadcast(
-            &tips::profile_changed(group, now, operator, vec![change]),
-            None,
-        );
-        Ok(())
+                .map_err(store_err)
+        };
+        self.write_reserved(app, group, operator, PINNED_ITEM_KEY, compute, record)
+            .await
     }
 
     /// `pin_item` for a client: the owner, an admin (e.g. a shopping assistant's account)
@@ -185,18 +207,10 @@ impl Engine {
         &self,
         session: &SessionRef,
         group: &str,
-        item: Option<&serde_json::Value>,
+        item: Option<&Value>,
     ) -> Result<(), Error> {
-        let me = session.require_user()?;
-        let group = GroupId::parse(group)?;
-        let app = self.apps.get(me.app)?;
-        let room = self.room(me.app, &group).await?;
-        if room.role_of(&me.user, app.is_admin(&me.user)) < Role::Admin {
-            return Err(Error::PermissionDenied(
-                "only the owner and admins of this room pin items".into(),
-            ));
-        }
-        self.pin_item(me.app, &group, me.user.as_str(), item).await
+        let (app, group, me) = self.room_operator(session, group, "pin items").await?;
+        self.pin_item(app, &group, me.as_str(), item).await
     }
 
     /// The items pinned in a session of the room (the current one when `None`), in order.
