@@ -38,6 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::System(n) => println!("-- notice: {}", n.msg_body[0]["MsgContent"]),
                 Event::Kicked(k) => { println!("-- kicked: {:?} {}", k.reason, k.info); break; }
                 Event::Closed => { println!("-- connection closed"); break; }
+                Event::Online(o) => println!("-- {} online", o.member_num),
                 Event::Reply(_) => {}
             },
         }

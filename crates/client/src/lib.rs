@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub use liveroom_core::group::Priority;
 pub use liveroom_core::protocol::{
-    ElemPush, KickReason, Kicked, MessagePush, Op, Push, Reply, Request,
+    ElemPush, KickReason, Kicked, MessagePush, OnlinePush, Op, Push, Reply, Request,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,8 @@ pub enum Event {
     Tip(ElemPush),
     System(ElemPush),
     Kicked(Kicked),
+    /// The room's online count.
+    Online(OnlinePush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -121,6 +123,7 @@ impl Client {
                     Push::Tip(t) => Event::Tip(t),
                     Push::System(s) => Event::System(s),
                     Push::Kicked(k) => Event::Kicked(k),
+                    Push::Online(o) => Event::Online(o),
                 };
                 if events_tx.send(event).is_err() {
                     break;

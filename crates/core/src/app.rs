@@ -56,6 +56,12 @@ pub struct AppSettings {
     /// connection is woken and written once per window rather than once per message.
     /// High-priority frames never wait. 0 (the default) hands every message out at once.
     pub fanout_window_ms: u32,
+    /// Online-count pushes: members get the room's count when it changed by more than this
+    /// percentage since the last push (at most once a second), and any other change at
+    /// most every `online_push_secs`.
+    pub online_push_percent: u32,
+    /// Longest a changed online count waits before it is pushed; 0 turns pushes off.
+    pub online_push_secs: u32,
     /// Webhooks to the business backend (off while `webhook.url` is empty).
     pub webhook: WebhookSettings,
     /// The built-in word filter (works with no backend).
@@ -78,6 +84,8 @@ impl Default for AppSettings {
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,
             fanout_window_ms: 0,
+            online_push_percent: 5,
+            online_push_secs: 5,
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
         }
@@ -116,6 +124,12 @@ impl AppSettings {
             return Err(format!(
                 "fanout_window_ms must be 0 to {FANOUT_WINDOW_MS_MAX}"
             ));
+        }
+        if self.online_push_percent > 100 {
+            return Err("online_push_percent must be 0 to 100".into());
+        }
+        if self.online_push_secs > 3600 {
+            return Err("online_push_secs must be 0 to 3600".into());
         }
         self.webhook.validate()?;
         self.filter.validate()?;

@@ -153,6 +153,16 @@ pub enum Push {
     System(ElemPush),
     /// The server is closing this session; `Reason` says why.
     Kicked(Kicked),
+    /// The room's online count changed (see `online_push_percent` / `online_push_secs`).
+    Online(OnlinePush),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OnlinePush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "MemberNum")]
+    pub member_num: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -14,6 +14,7 @@ use liveroom_core::store::PinnedItem;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use crate::room::RoomRef;
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
 
@@ -268,5 +269,92 @@ impl Engine {
             );
         }
         Ok(out)
+    }
+}
+
+/// The room's side of online-count pushes.
+#[derive(Default)]
+pub(crate) struct OnlineCountPush {
+    last_count: usize,
+    last_at: Option<Instant>,
+    scheduled: bool,
+}
+
+/// A big change goes out at once, but not twice within this.
+const ONLINE_PUSH_MIN_GAP: Duration = Duration::from_secs(1);
+
+impl Engine {
+    /// Called after the room's membership changed: pushes the online count now when it
+    /// moved by more than `online_push_percent` since the last push (and the last push is
+    /// at least a second old); otherwise makes sure a push is scheduled for when
+    /// `online_push_secs` have passed since the last one, which sends the count then if it
+    /// still differs. Nothing is sent while the count stays where it was last pushed.
+    pub(crate) fn online_changed(&self, room: &RoomRef) {
+        let Ok(app) = self.apps.get(room.app) else {
+            return;
+        };
+        let settings = app.settings();
+        if settings.online_push_secs == 0 || room.is_destroyed() {
+            return;
+        }
+        let interval = Duration::from_secs(settings.online_push_secs as u64);
+        let percent = settings.online_push_percent as usize;
+        let count = room.online_count();
+        let now = Instant::now();
+        let mut st = room.online_push.lock();
+        if count == st.last_count {
+            return;
+        }
+        let moved = count.abs_diff(st.last_count);
+        let big = moved * 100 > percent * st.last_count.max(1);
+        let since = st.last_at.map(|at| now.duration_since(at));
+        if big && since.is_none_or(|d| d >= ONLINE_PUSH_MIN_GAP) {
+            st.last_count = count;
+            st.last_at = Some(now);
+            drop(st);
+            push_online(room, count);
+            return;
+        }
+        if st.scheduled {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        st.scheduled = true;
+        let wait = match since {
+            Some(d) if big => ONLINE_PUSH_MIN_GAP.saturating_sub(d),
+            Some(d) => interval.saturating_sub(d),
+            None => interval,
+        };
+        drop(st);
+        let room = room.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep(wait).await;
+            let count = room.online_count();
+            let mut st = room.online_push.lock();
+            st.scheduled = false;
+            if count == st.last_count || room.is_destroyed() {
+                return;
+            }
+            st.last_count = count;
+            st.last_at = Some(Instant::now());
+            drop(st);
+            push_online(&room, count);
+        });
+    }
+}
+
+fn push_online(room: &RoomRef, count: usize) {
+    let push = liveroom_core::protocol::Push::Online(liveroom_core::protocol::OnlinePush {
+        group_id: room.id.to_string(),
+        member_num: count,
+    });
+    if let Ok(text) = serde_json::to_string(&push) {
+        let frame = crate::outbound::Frame::new(
+            crate::outbound::FrameClass::Message(liveroom_core::group::Priority::Low),
+            text,
+        );
+        room.broadcast(&frame, None);
     }
 }

@@ -281,6 +281,9 @@ impl Engine {
     fn leave_room(&self, room: &RoomRef, session: &SessionRef, exit: Exit) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
+            if last {
+                self.online_changed(room);
+            }
             let (Some(user), true) = (user, last) else {
                 return;
             };
@@ -420,6 +423,9 @@ impl Engine {
             };
             metrics::room_members_changed(1.0);
             session.add_room(&group);
+            if first_of_user {
+                self.online_changed(&room);
+            }
             if let (Some(u), true) = (&user, first_of_user) {
                 if self.member_tips_wanted(&room) {
                     let nick = match session.identity() {

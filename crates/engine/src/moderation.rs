@@ -141,6 +141,7 @@ impl Engine {
             }
             if !removed.is_empty() {
                 self.member_left(&room, u, operator, crate::members::Exit::Banned, origin);
+                self.online_changed(&room);
             }
         }
         room.broadcast(&tips::kicked(group, now, operator, users, secs), None);

@@ -92,6 +92,8 @@ pub struct Room {
     /// members' queues happens under this lock, so all members see one order.
     window: Mutex<Window>,
     window_ms: AtomicU64,
+    /// When the online count was last pushed to the members, and at what value.
+    pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -196,6 +198,7 @@ impl Room {
                 flush_scheduled: false,
             }),
             window_ms: AtomicU64::new(settings.fanout_window_ms as u64),
+            online_push: Mutex::default(),
         }
     }
 

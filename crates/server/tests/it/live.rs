@@ -375,3 +375,57 @@ async fn pinned_items_reach_viewers_and_late_joiners_and_are_kept_per_session() 
     let reply = again.join("shop").await.expect("join");
     assert!(reply.data["PinnedItem"].is_null());
 }
+
+fn online_counts(events: &[Event]) -> Vec<usize> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Online(o) => Some(o.member_num),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn online_counts_are_pushed_on_change_not_on_a_timer() {
+    let s = TestServer::spawn().await;
+    s.create_room("oc", None).await;
+    s.settings(json!({"online_push_percent": 5, "online_push_secs": 1}))
+        .await;
+    let mut watcher = s.member("watcher", "oc").await;
+    let first = watcher.drain_for(Duration::from_millis(300)).await;
+    assert_eq!(
+        online_counts(&first),
+        [1],
+        "the first member is counted at once"
+    );
+
+    // A crowd arrives: a few pushes, the last with the full count — not one per joiner.
+    let mut crowd = Vec::new();
+    for i in 0..19 {
+        crowd.push(s.member(&format!("m{i}"), "oc").await);
+    }
+    let events = watcher.drain_for(Duration::from_millis(2500)).await;
+    let counts = online_counts(&events);
+    assert_eq!(counts.last(), Some(&20), "{counts:?}");
+    assert!(
+        counts.len() <= 5,
+        "pushed {} times for 19 joins: {counts:?}",
+        counts.len()
+    );
+
+    // One leaves: 5% of 20 is not more than 5%, so it waits for the interval.
+    drop(crowd.pop());
+    let events = watcher.drain_for(Duration::from_millis(2500)).await;
+    assert_eq!(online_counts(&events), [19]);
+
+    // Nothing changes, nothing is sent.
+    let quiet = watcher.drain_for(Duration::from_millis(2000)).await;
+    assert!(online_counts(&quiet).is_empty(), "{quiet:?}");
+
+    // Off when the interval is 0.
+    s.settings(json!({"online_push_secs": 0})).await;
+    drop(crowd.pop());
+    let off = watcher.drain_for(Duration::from_millis(1500)).await;
+    assert!(online_counts(&off).is_empty());
+}
