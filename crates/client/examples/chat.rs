@@ -39,6 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Kicked(k) => { println!("-- kicked: {:?} {}", k.reason, k.info); break; }
                 Event::Closed => { println!("-- connection closed"); break; }
                 Event::Online(o) => println!("-- {} online", o.member_num),
+                Event::Likes(l) => println!("-- {} likes", l.total),
                 Event::Reply(_) => {}
             },
         }

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub use liveroom_core::group::Priority;
 pub use liveroom_core::protocol::{
-    ElemPush, KickReason, Kicked, MessagePush, OnlinePush, Op, Push, Reply, Request,
+    ElemPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push, Reply, Request,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,8 @@ pub enum Event {
     Kicked(Kicked),
     /// The room's online count.
     Online(OnlinePush),
+    /// The room's like total.
+    Likes(LikesPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -124,6 +126,7 @@ impl Client {
                     Push::System(s) => Event::System(s),
                     Push::Kicked(k) => Event::Kicked(k),
                     Push::Online(o) => Event::Online(o),
+                    Push::Likes(l) => Event::Likes(l),
                 };
                 if events_tx.send(event).is_err() {
                     break;

@@ -62,6 +62,12 @@ pub struct AppSettings {
     pub online_push_percent: u32,
     /// Longest a changed online count waits before it is pushed; 0 turns pushes off.
     pub online_push_secs: u32,
+    /// How often a room's like total is pushed to its members (and saved in its profile)
+    /// while it changes, in seconds; 0 keeps counting but pushes nothing.
+    pub like_push_secs: u32,
+    /// Likes one connection may add per second (twice that in a burst); the excess is
+    /// counted, not added.
+    pub likes_per_sec: u32,
     /// Webhooks to the business backend (off while `webhook.url` is empty).
     pub webhook: WebhookSettings,
     /// The built-in word filter (works with no backend).
@@ -86,6 +92,8 @@ impl Default for AppSettings {
             fanout_window_ms: 0,
             online_push_percent: 5,
             online_push_secs: 5,
+            like_push_secs: 3,
+            likes_per_sec: 10,
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
         }
@@ -127,6 +135,12 @@ impl AppSettings {
         }
         if self.online_push_percent > 100 {
             return Err("online_push_percent must be 0 to 100".into());
+        }
+        if self.like_push_secs > 60 {
+            return Err("like_push_secs must be 0 to 60".into());
+        }
+        if self.likes_per_sec == 0 || self.likes_per_sec > 1000 {
+            return Err("likes_per_sec must be 1 to 1000".into());
         }
         if self.online_push_secs > 3600 {
             return Err("online_push_secs must be 0 to 3600".into());

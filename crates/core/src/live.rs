@@ -14,10 +14,16 @@ pub const LIVE_STATE_KEY: &str = "LiveState";
 /// The `AppDefinedData` key holding the live-shopping item pinned now (JSON text); reserved.
 pub const PINNED_ITEM_KEY: &str = "PinnedItem";
 
+/// The `AppDefinedData` key holding the room's like total (decimal text); reserved.
+pub const LIKES_KEY: &str = "Likes";
+
 /// Keys only the server writes.
 pub fn is_reserved_key(key: &str) -> bool {
-    key == LIVE_STATE_KEY || key == PINNED_ITEM_KEY
+    key == LIVE_STATE_KEY || key == PINNED_ITEM_KEY || key == LIKES_KEY
 }
+
+/// Most likes one `like` request may carry.
+pub const LIKES_PER_REQUEST_MAX: u32 = 100;
 
 /// Largest pinned item, bytes of JSON.
 pub const ITEM_BYTES_MAX: usize = 4096;

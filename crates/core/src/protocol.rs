@@ -128,6 +128,13 @@ pub enum Op {
         #[serde(rename = "GroupId")]
         group_id: String,
     },
+    /// Like the room `Count` times (1 to 100, default 1).
+    Like {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Count", default = "one")]
+        count: u32,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]
@@ -137,6 +144,10 @@ pub enum Op {
         #[serde(rename = "Admin")]
         admin: bool,
     },
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// A frame from the server.
@@ -155,6 +166,16 @@ pub enum Push {
     Kicked(Kicked),
     /// The room's online count changed (see `online_push_percent` / `online_push_secs`).
     Online(OnlinePush),
+    /// The room's like total changed (see `like_push_secs`).
+    Likes(LikesPush),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LikesPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Total")]
+    pub total: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

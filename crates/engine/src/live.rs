@@ -4,10 +4,14 @@
 
 use dashmap::DashMap;
 use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
-use liveroom_core::live::{check_item, LiveInfo, LiveState, LIVE_STATE_KEY, PINNED_ITEM_KEY};
+use liveroom_core::live::{
+    check_item, LiveInfo, LiveState, LIKES_KEY, LIKES_PER_REQUEST_MAX, LIVE_STATE_KEY,
+    PINNED_ITEM_KEY,
+};
 use liveroom_core::protocol::info_change;
 use liveroom_core::store::GroupRecord;
 use liveroom_core::store::PinnedItem;
@@ -356,5 +360,127 @@ fn push_online(room: &RoomRef, count: usize) {
             text,
         );
         room.broadcast(&frame, None);
+    }
+}
+
+/// The like total a room's profile holds.
+pub(crate) fn stored_likes(custom: &[(String, String)]) -> u64 {
+    custom
+        .iter()
+        .find(|(k, _)| k == LIKES_KEY)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The room's side of like aggregation: the total last saved and pushed.
+pub(crate) struct LikeFlush {
+    saved: u64,
+    scheduled: bool,
+}
+
+impl LikeFlush {
+    pub(crate) fn saved(total: u64) -> Self {
+        Self {
+            saved: total,
+            scheduled: false,
+        }
+    }
+}
+
+/// Like totals are saved this often when pushes are off.
+const LIKE_SAVE_SECS: u64 = 3;
+
+impl Engine {
+    /// Adds a connection's likes to its room: at most the connection's budget
+    /// (`likes_per_sec`); the excess is counted in metrics, not added. The total is pushed
+    /// to the members and saved in the profile at most every `like_push_secs`, and only
+    /// when it changed. Returns how many were added.
+    pub async fn like(&self, session: &SessionRef, group: &str, count: u32) -> Result<u32, Error> {
+        let app = session
+            .app()
+            .ok_or_else(|| Error::PermissionDenied("log in or enter as a guest first".into()))?;
+        let group = GroupId::parse(group)?;
+        if !(1..=LIKES_PER_REQUEST_MAX).contains(&count) {
+            return Err(Error::InvalidParameter(format!(
+                "Count must be 1 to {LIKES_PER_REQUEST_MAX}"
+            )));
+        }
+        if !session.in_room(&group) {
+            return Err(Error::PermissionDenied(format!(
+                "join {group} before liking it"
+            )));
+        }
+        let settings = self.apps.get(app)?.settings();
+        let room = self.room(app, &group).await?;
+        let added = session.take_likes(count, settings.likes_per_sec);
+        metrics::counter!("liveroom_likes_total").increment(added as u64);
+        if added < count {
+            metrics::counter!("liveroom_likes_capped_total").increment((count - added) as u64);
+        }
+        if added == 0 {
+            return Ok(0);
+        }
+        room.likes.fetch_add(added as u64, Ordering::Relaxed);
+        let mut flush = room.likes_flush.lock();
+        if flush.scheduled {
+            return Ok(added);
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Ok(added);
+        };
+        flush.scheduled = true;
+        drop(flush);
+        let push = settings.like_push_secs > 0;
+        let wait = Duration::from_secs(if push {
+            settings.like_push_secs as u64
+        } else {
+            LIKE_SAVE_SECS
+        });
+        let store = self.store.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep(wait).await;
+            let total = {
+                let mut flush = room.likes_flush.lock();
+                flush.scheduled = false;
+                let total = room.likes.load(Ordering::Relaxed);
+                if total == flush.saved {
+                    return;
+                }
+                flush.saved = total;
+                total
+            };
+            if push {
+                let frame =
+                    liveroom_core::protocol::Push::Likes(liveroom_core::protocol::LikesPush {
+                        group_id: room.id.to_string(),
+                        total,
+                    });
+                if let Ok(text) = serde_json::to_string(&frame) {
+                    room.broadcast(
+                        &crate::outbound::Frame::new(
+                            crate::outbound::FrameClass::Message(
+                                liveroom_core::group::Priority::Low,
+                            ),
+                            text,
+                        ),
+                        None,
+                    );
+                }
+            }
+            // Saved without a tip and without moving InfoSeq: a count, not a profile edit.
+            let _guard = room.write_lock.lock().await;
+            if room.is_destroyed() {
+                return;
+            }
+            let mut next = room.profile();
+            next.custom.retain(|(k, _)| k != LIKES_KEY);
+            next.custom.push((LIKES_KEY.to_string(), total.to_string()));
+            if let Err(e) = store.update_group(&next).await {
+                tracing::error!(group = %room.id, error = %e, "saving the like total failed");
+                return;
+            }
+            *room.profile.write() = next;
+        });
+        Ok(added)
     }
 }

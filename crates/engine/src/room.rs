@@ -94,6 +94,9 @@ pub struct Room {
     window_ms: AtomicU64,
     /// When the online count was last pushed to the members, and at what value.
     pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
+    /// The room's like total (saved in its profile every few seconds while it changes).
+    pub(crate) likes: AtomicU64,
+    pub(crate) likes_flush: Mutex<crate::live::LikeFlush>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -162,6 +165,7 @@ impl Room {
         history: Vec<(i64, Frame)>,
     ) -> Self {
         let ceiling = record.msg_seq_ceiling;
+        let likes = crate::live::stored_likes(&record.custom);
         let mut recent = RecentHistory::new(settings);
         for (time, frame) in history {
             recent.push(time, frame);
@@ -199,6 +203,8 @@ impl Room {
             }),
             window_ms: AtomicU64::new(settings.fanout_window_ms as u64),
             online_push: Mutex::default(),
+            likes: AtomicU64::new(likes),
+            likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
         }
     }
 

@@ -94,6 +94,9 @@ impl Drop for Turn {
 struct SessionState {
     identity: Identity,
     rooms: Vec<GroupId>,
+    /// Like budget: tokens left and when they were last topped up.
+    like_tokens: f64,
+    like_refill: Option<std::time::Instant>,
 }
 
 impl Session {
@@ -106,6 +109,8 @@ impl Session {
             state: Mutex::new(SessionState {
                 identity: Identity::Anonymous,
                 rooms: Vec::new(),
+                like_tokens: 0.0,
+                like_refill: None,
             }),
         }
     }
@@ -113,6 +118,24 @@ impl Session {
     pub fn with_client_ip(mut self, ip: Option<std::net::IpAddr>) -> Self {
         self.client_ip = ip;
         self
+    }
+
+    /// Takes up to `n` likes from this connection's budget (`per_sec`, bursts of twice
+    /// that); returns how many it may add.
+    pub(crate) fn take_likes(&self, n: u32, per_sec: u32) -> u32 {
+        let now = std::time::Instant::now();
+        let rate = per_sec.max(1) as f64;
+        let mut st = self.state.lock();
+        let tokens = match st.like_refill {
+            None => rate * 2.0,
+            Some(at) => {
+                (st.like_tokens + now.duration_since(at).as_secs_f64() * rate).min(rate * 2.0)
+            }
+        };
+        let taken = (n as f64).min(tokens.floor()).max(0.0);
+        st.like_tokens = tokens - taken;
+        st.like_refill = Some(now);
+        taken as u32
     }
 
     /// The next turn of this connection's sends; take them in request order.

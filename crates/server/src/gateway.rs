@@ -524,6 +524,10 @@ async fn dispatch(
                 .await?;
             Ok(json!({ "LiveState": info }))
         }
+        Op::Like { group_id, count } => {
+            let added = engine.like(session, &group_id, count).await?;
+            Ok(json!({ "Added": added }))
+        }
         Op::PinItem { group_id, item } => {
             engine.pin_item_as(session, &group_id, Some(&item)).await?;
             Ok(json!({}))

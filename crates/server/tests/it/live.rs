@@ -429,3 +429,83 @@ async fn online_counts_are_pushed_on_change_not_on_a_timer() {
     let off = watcher.drain_for(Duration::from_millis(1500)).await;
     assert!(online_counts(&off).is_empty());
 }
+
+fn like(group: &str, count: u32) -> Op {
+    Op::Like {
+        group_id: group.into(),
+        count,
+    }
+}
+
+fn like_totals(events: &[Event]) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Likes(l) => Some(l.total),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn likes_are_capped_per_connection_aggregated_and_kept() {
+    let s = TestServer::spawn().await;
+    s.create_room("lk", None).await;
+    s.settings(json!({"like_push_secs": 1, "likes_per_sec": 5}))
+        .await;
+    let mut watcher = s.member("watcher", "lk").await;
+    let fan = s.member("fan", "lk").await;
+    let mut added = 0;
+    for n in [3, 3, 10] {
+        let r = fan.request(like("lk", n)).await.expect("like");
+        added += r.data["Added"].as_u64().expect("Added");
+    }
+    assert_eq!(added, 10, "a burst of twice the rate, the rest capped");
+    let guest = s.client().await;
+    guest.guest(APP).await.expect("guest");
+    guest.join("lk").await.expect("join");
+    let r = guest.request(like("lk", 2)).await.expect("guests like too");
+    assert_eq!(r.data["Added"], 2);
+
+    let events = watcher.drain_for(Duration::from_millis(2500)).await;
+    assert_eq!(like_totals(&events), [12], "one push for all of them");
+    let quiet = watcher.drain_for(Duration::from_millis(1500)).await;
+    assert!(like_totals(&quiet).is_empty(), "nothing new, nothing sent");
+
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["lk"]}),
+        )
+        .await;
+    let likes = info["GroupInfo"][0]["AppDefinedData"]
+        .as_array()
+        .expect("custom")
+        .iter()
+        .find(|kv| kv["Key"] == "Likes")
+        .map(|kv| kv["Value"].clone());
+    assert_eq!(likes, Some(json!("12")));
+    let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("liveroom_likes_capped_total")),
+        "{metrics}"
+    );
+
+    let outsider = s.user("outsider").await;
+    let e = outsider
+        .request(like("lk", 1))
+        .await
+        .expect_err("not in the room");
+    assert_eq!(e.code(), Some(10007));
+    let e = fan.request(like("lk", 0)).await.expect_err("zero");
+    assert_eq!(e.code(), Some(10004));
+    let e = fan.request(like("lk", 101)).await.expect_err("too many");
+    assert_eq!(e.code(), Some(10004));
+}
