@@ -485,12 +485,7 @@ async fn likes_are_capped_per_connection_aggregated_and_kept() {
         .find(|kv| kv["Key"] == "Likes")
         .map(|kv| kv["Value"].clone());
     assert_eq!(likes, Some(json!("12")));
-    let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = s.metrics().await;
     assert!(
         metrics
             .lines()

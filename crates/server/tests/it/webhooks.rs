@@ -402,12 +402,7 @@ async fn before_callbacks_in_flight_are_bounded_and_the_excess_follows_policy() 
         (2, 3),
         "two in flight, three refused at once"
     );
-    let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = s.metrics().await;
     assert!(
         metrics
             .lines()
@@ -453,12 +448,7 @@ async fn after_callbacks_are_retried_until_the_receiver_comes_back() {
         .expect("send");
     let deadline = Instant::now() + WAIT;
     loop {
-        let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
+        let metrics = s.metrics().await;
         if metrics
             .lines()
             .any(|l| l.starts_with("liveroom_webhook_given_up_total") && l.contains(AFTER_SEND_MSG))
@@ -764,12 +754,7 @@ async fn a_full_queue_gives_events_up_and_counts_them() {
             .await
             .expect("messages flow whatever the queue does");
     }
-    let metrics = reqwest::get(format!("http://{}/metrics", s.addr))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = s.metrics().await;
     let given_up = metrics
         .lines()
         .find(|l| l.starts_with("liveroom_webhook_given_up_total") && l.contains(AFTER_SEND_MSG))
