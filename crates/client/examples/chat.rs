@@ -40,6 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Closed => { println!("-- connection closed"); break; }
                 Event::Online(o) => println!("-- {} online", o.member_num),
                 Event::Likes(l) => println!("-- {} likes", l.total),
+                Event::Gift(g) => println!("-- you sent {} x{}", g.gift_name, g.count),
                 Event::Reply(_) => {}
             },
         }

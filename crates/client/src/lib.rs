@@ -16,7 +16,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub use liveroom_core::group::Priority;
 pub use liveroom_core::protocol::{
-    ElemPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push, Reply, Request,
+    ElemPush, GiftPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push, Reply,
+    Request,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +58,8 @@ pub enum Event {
     Online(OnlinePush),
     /// The room's like total.
     Likes(LikesPush),
+    /// A gift this user sent (its own echo; the room gets merged messages).
+    Gift(GiftPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -127,6 +130,7 @@ impl Client {
                     Push::Kicked(k) => Event::Kicked(k),
                     Push::Online(o) => Event::Online(o),
                     Push::Likes(l) => Event::Likes(l),
+                    Push::Gift(g) => Event::Gift(g),
                 };
                 if events_tx.send(event).is_err() {
                     break;

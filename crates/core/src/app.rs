@@ -68,6 +68,11 @@ pub struct AppSettings {
     /// Likes one connection may add per second (twice that in a burst); the excess is
     /// counted, not added.
     pub likes_per_sec: u32,
+    /// Gifts of one kind from one sender within this many milliseconds of each other are
+    /// merged into one message (a combo).
+    pub gift_combo_ms: u32,
+    /// A combo's gifts go out at the latest when this many are waiting.
+    pub gift_combo_batch: u32,
     /// Webhooks to the business backend (off while `webhook.url` is empty).
     pub webhook: WebhookSettings,
     /// The built-in word filter (works with no backend).
@@ -93,6 +98,8 @@ impl Default for AppSettings {
             online_push_percent: 5,
             online_push_secs: 5,
             like_push_secs: 3,
+            gift_combo_ms: 1000,
+            gift_combo_batch: 20,
             likes_per_sec: 10,
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
@@ -135,6 +142,12 @@ impl AppSettings {
         }
         if self.online_push_percent > 100 {
             return Err("online_push_percent must be 0 to 100".into());
+        }
+        if self.gift_combo_ms > 10_000 {
+            return Err("gift_combo_ms must be 0 to 10000".into());
+        }
+        if self.gift_combo_batch == 0 || self.gift_combo_batch > 10_000 {
+            return Err("gift_combo_batch must be 1 to 10000".into());
         }
         if self.like_push_secs > 60 {
             return Err("like_push_secs must be 0 to 60".into());

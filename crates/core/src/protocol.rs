@@ -168,6 +168,39 @@ pub enum Push {
     Online(OnlinePush),
     /// The room's like total changed (see `like_push_secs`).
     Likes(LikesPush),
+    /// A gift this user just sent, shown to the sender's own connections at once (the
+    /// room gets it as a merged `message`).
+    Gift(GiftPush),
+}
+
+/// One gift as the sender's own connections see it, and as the `Data` of the room's gift
+/// message (a `TIMCustomElem` with `"type": "gift"`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GiftPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    #[serde(rename = "GiftId")]
+    pub gift_id: String,
+    #[serde(rename = "GiftName")]
+    pub gift_name: String,
+    /// 0 plain, 1 banner, 2 banner with an effect.
+    #[serde(rename = "GiftType")]
+    pub gift_type: u8,
+    /// Gifts in this push or message.
+    #[serde(rename = "Count")]
+    pub count: u32,
+    /// Gifts of the combo so far, this one included.
+    #[serde(rename = "ComboCount")]
+    pub combo_count: u64,
+    #[serde(rename = "ComboId")]
+    pub combo_id: String,
+    #[serde(rename = "EffectUrl", default)]
+    pub effect_url: String,
+    /// Value of one gift in the app's unit (for statistics), 0 when not given.
+    #[serde(rename = "Value", default)]
+    pub value: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -25,6 +25,7 @@ pub mod tips;
 
 mod accounts;
 mod dedup;
+mod gifts;
 mod groups;
 mod live;
 mod members;
@@ -32,6 +33,7 @@ mod messages;
 mod moderation;
 
 pub use accounts::ImportedAccount;
+pub use gifts::{Gift, GiftReceipt};
 pub use groups::{GroupChanges, NewGroup};
 pub use live::{RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};

@@ -97,6 +97,8 @@ pub struct Room {
     /// The room's like total (saved in its profile every few seconds while it changes).
     pub(crate) likes: AtomicU64,
     pub(crate) likes_flush: Mutex<crate::live::LikeFlush>,
+    /// Gift combos in progress, by sender and gift.
+    pub(crate) combos: Mutex<crate::gifts::Combos>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -205,6 +207,7 @@ impl Room {
             online_push: Mutex::default(),
             likes: AtomicU64::new(likes),
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
+            combos: Mutex::default(),
         }
     }
 

@@ -224,6 +224,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "pin_item",
             "unpin_item",
             "get_pinned_items",
+            "send_gift",
         ],
     ),
 ];
@@ -307,6 +308,7 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         (extension::SERVICE, "pin_item") => extension::pin_item(cx, body).await,
         (extension::SERVICE, "unpin_item") => extension::unpin_item(cx, body).await,
         (extension::SERVICE, "get_pinned_items") => extension::get_pinned_items(cx, body).await,
+        (extension::SERVICE, "send_gift") => extension::send_gift(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }

@@ -504,3 +504,93 @@ async fn likes_are_capped_per_connection_aggregated_and_kept() {
     let e = fan.request(like("lk", 101)).await.expect_err("too many");
     assert_eq!(e.code(), Some(10004));
 }
+
+fn gift(from: &str, id: &str) -> Value {
+    json!({"GroupId": "gf", "From_Account": from, "GiftId": id, "GiftName": "Rose", "GiftType": 0, "Value": 10})
+}
+
+/// The gift messages `c` receives within `dur`, as their `Data`.
+async fn gift_messages(c: &mut Client, dur: Duration) -> Vec<Value> {
+    let mut out = Vec::new();
+    for e in c.drain_for(dur).await {
+        if let Event::Message(m) = e {
+            let data = m.msg_body[0]["MsgContent"]["Data"].as_str().unwrap_or("");
+            if let Ok(v) = serde_json::from_str::<Value>(data) {
+                if v["type"] == "gift" {
+                    assert_eq!(m.priority, "High");
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_once() {
+    let s = TestServer::spawn().await;
+    s.import("fan", "Fan").await;
+    s.create_room("gf", None).await;
+    let mut viewer = s.member("viewer", "gf").await;
+    let mut fan = s.member("fan", "gf").await;
+    let mut combo_id = String::new();
+    for i in 1..=99u64 {
+        let r = s.ok("liveroom_ext/send_gift", gift("fan", "rose")).await;
+        assert_eq!(r["ComboCount"], i);
+        if i == 1 {
+            combo_id = r["ComboId"].as_str().expect("id").to_string();
+        }
+        assert_eq!(r["ComboId"], combo_id.as_str(), "one combo");
+    }
+    let msgs = gift_messages(&mut viewer, Duration::from_millis(2500)).await;
+    let counts: Vec<u64> = msgs
+        .iter()
+        .map(|m| m["Count"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(counts.iter().sum::<u64>(), 99, "{counts:?}");
+    assert!(
+        msgs.len() <= 6,
+        "99 clicks became {} messages: {counts:?}",
+        msgs.len()
+    );
+    assert_eq!(
+        msgs.last().map(|m| m["ComboCount"].clone()),
+        Some(json!(99))
+    );
+    assert!(msgs.iter().all(|m| m["ComboId"] == combo_id.as_str()));
+    assert_eq!(msgs[0]["From_Account"], "fan");
+    assert_eq!(msgs[0]["GiftName"], "Rose");
+
+    // The sender's own connection saw every gift as it happened.
+    let echoes: Vec<Event> = fan.drain_for(Duration::from_millis(300)).await;
+    let own = echoes
+        .iter()
+        .filter(|e| matches!(e, Event::Gift(g) if g.combo_id == combo_id))
+        .count();
+    assert_eq!(own, 99);
+
+    // Another kind is another combo; after a pause a new combo starts.
+    let rocket = json!({"GroupId": "gf", "From_Account": "fan", "GiftId": "rocket", "GiftType": 2});
+    let bad = s.rest("liveroom_ext/send_gift", rocket.clone()).await;
+    assert_eq!(
+        bad["ErrorCode"], 10004,
+        "a banner with effect needs its EffectUrl"
+    );
+    let mut rocket = rocket;
+    rocket["EffectUrl"] = json!("https://fx.example/rocket.mp4");
+    rocket["Count"] = json!(3);
+    let r = s.ok("liveroom_ext/send_gift", rocket).await;
+    assert_ne!(r["ComboId"], combo_id.as_str());
+    let msgs = gift_messages(&mut viewer, Duration::from_millis(2000)).await;
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0]["Count"], 3);
+    assert_eq!(msgs[0]["EffectUrl"], "https://fx.example/rocket.mp4");
+    let again = s.ok("liveroom_ext/send_gift", gift("fan", "rose")).await;
+    assert_eq!(again["ComboCount"], 1, "the pause ended the combo");
+    assert_ne!(again["ComboId"], combo_id.as_str());
+
+    let ghost = s
+        .rest("liveroom_ext/send_gift", gift("nobody", "rose"))
+        .await;
+    assert_eq!(ghost["ErrorCode"], 70107);
+}

@@ -1,0 +1,236 @@
+//! Gifts: sent by the business backend after billing, shown to the sender at once, and
+//! merged into combos for the room — gifts of one kind from one sender that follow each other
+//! within `gift_combo_ms` go out together (at the latest every `gift_combo_batch` gifts) in
+//! one High custom message carrying the running combo count.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use liveroom_core::group::Priority;
+use liveroom_core::message::{MsgBody, MsgElement};
+use liveroom_core::protocol::{GiftPush, Push};
+use liveroom_core::time::unix_millis;
+use liveroom_core::{AppId, Error, GroupId, UserId};
+
+use crate::outbound::{Frame, FrameClass};
+use crate::room::RoomRef;
+use crate::{store_err, CallbackControl, Engine, SendRequest, Sender};
+
+/// A gift the backend asks to send.
+#[derive(Debug, Clone)]
+pub struct Gift {
+    pub from: UserId,
+    pub gift_id: String,
+    pub name: String,
+    /// 0 plain, 1 banner, 2 banner with an effect (`effect_url` required).
+    pub gift_type: u8,
+    pub count: u32,
+    pub value: u64,
+    pub effect_url: String,
+}
+
+/// Where a gift went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftReceipt {
+    pub combo_id: String,
+    pub combo_count: u64,
+}
+
+/// One sender's combo of one gift in a room.
+pub(crate) struct Combo {
+    id: String,
+    total: u64,
+    /// Gifts not yet sent to the room.
+    pending: u32,
+    last_at: Instant,
+    flush_scheduled: bool,
+    /// The latest gift's details (name, type, effect).
+    gift: Gift,
+}
+
+pub(crate) type Combos = HashMap<(UserId, String), Combo>;
+
+impl Gift {
+    fn check(&self) -> Result<(), Error> {
+        if self.gift_id.is_empty() || self.gift_id.len() > 64 {
+            return Err(Error::InvalidParameter(
+                "GiftId must be 1 to 64 bytes".into(),
+            ));
+        }
+        if self.name.len() > 64 {
+            return Err(Error::InvalidParameter(
+                "GiftName is longer than 64 bytes".into(),
+            ));
+        }
+        if self.gift_type > 2 {
+            return Err(Error::InvalidParameter(
+                "GiftType must be 0 (plain), 1 (banner) or 2 (banner with effect)".into(),
+            ));
+        }
+        if self.gift_type == 2 && self.effect_url.is_empty() {
+            return Err(Error::InvalidParameter(
+                "a GiftType 2 gift needs its EffectUrl".into(),
+            ));
+        }
+        if self.effect_url.len() > 512 {
+            return Err(Error::InvalidParameter(
+                "EffectUrl is longer than 512 bytes".into(),
+            ));
+        }
+        if !(1..=9999).contains(&self.count) {
+            return Err(Error::InvalidParameter("Count must be 1 to 9999".into()));
+        }
+        Ok(())
+    }
+
+    fn push(&self, group: &GroupId, count: u32, combo: &Combo) -> GiftPush {
+        GiftPush {
+            group_id: group.to_string(),
+            from_account: self.from.to_string(),
+            gift_id: self.gift_id.clone(),
+            gift_name: self.name.clone(),
+            gift_type: self.gift_type,
+            count,
+            combo_count: combo.total,
+            combo_id: combo.id.clone(),
+            effect_url: self.effect_url.clone(),
+            value: self.value,
+        }
+    }
+}
+
+impl Engine {
+    /// Sends a gift into a room: the sender's connections in the room see it at once (a
+    /// `gift` push, never held by frequency control); the room gets it merged with the
+    /// sender's other gifts of the same kind.
+    pub async fn send_gift(
+        self: &Arc<Self>,
+        app: AppId,
+        group: &GroupId,
+        gift: Gift,
+    ) -> Result<GiftReceipt, Error> {
+        gift.check()?;
+        let known = self
+            .store
+            .get_users(app, std::slice::from_ref(&gift.from))
+            .await
+            .map_err(store_err)?;
+        if known.is_empty() {
+            return Err(Error::AccountNotFound(gift.from.to_string()));
+        }
+        let settings = self.apps.get(app)?.settings();
+        let room = self.room(app, group).await?;
+        let window = Duration::from_millis(settings.gift_combo_ms as u64);
+        let now = Instant::now();
+        let key = (gift.from.clone(), gift.gift_id.clone());
+        let (echo, flush_now, schedule, receipt) = {
+            let mut combos = room.combos.lock();
+            let combo = combos.entry(key.clone()).or_insert_with(|| Combo {
+                id: String::new(),
+                total: 0,
+                pending: 0,
+                last_at: now,
+                flush_scheduled: false,
+                gift: gift.clone(),
+            });
+            if combo.id.is_empty()
+                || (combo.pending == 0 && now.duration_since(combo.last_at) > window)
+            {
+                combo.id = format!("{}-{}-{}", gift.from, gift.gift_id, unix_millis());
+                combo.total = 0;
+            }
+            combo.total += gift.count as u64;
+            combo.pending += gift.count;
+            combo.last_at = now;
+            combo.gift = gift.clone();
+            let echo = gift.push(group, gift.count, combo);
+            let receipt = GiftReceipt {
+                combo_id: combo.id.clone(),
+                combo_count: combo.total,
+            };
+            let flush_now = combo.pending >= settings.gift_combo_batch || window.is_zero();
+            let schedule = !flush_now && !combo.flush_scheduled;
+            if schedule {
+                combo.flush_scheduled = true;
+            }
+            (echo, flush_now, schedule, receipt)
+        };
+        if let Ok(text) = serde_json::to_string(&Push::Gift(echo)) {
+            let frame = Frame::new(FrameClass::Message(Priority::High), text);
+            for s in room.all_sessions() {
+                if s.user().as_ref() == Some(&gift.from) {
+                    s.push(&frame);
+                }
+            }
+        }
+        if flush_now {
+            self.flush_combo(app, &room, &key).await;
+        } else if schedule {
+            let engine = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(window).await;
+                engine.flush_combo(app, &room, &key).await;
+            });
+        }
+        Ok(receipt)
+    }
+
+    /// Sends a combo's waiting gifts to the room as one High custom message.
+    async fn flush_combo(self: &Arc<Self>, app: AppId, room: &RoomRef, key: &(UserId, String)) {
+        let push = {
+            let mut combos = room.combos.lock();
+            let Some(combo) = combos.get_mut(key) else {
+                return;
+            };
+            combo.flush_scheduled = false;
+            if combo.pending == 0 {
+                return;
+            }
+            let n = std::mem::take(&mut combo.pending);
+            let push = combo.gift.push(&room.id, n, combo);
+            // Forget finished combos so the map does not grow with every sender ever seen.
+            combos.retain(|_, c| {
+                c.pending > 0 || c.flush_scheduled || c.last_at.elapsed() < Duration::from_secs(60)
+            });
+            push
+        };
+        let mut data = match serde_json::to_value(&push) {
+            Ok(v) => v,
+            Err(_) => return,
+        };
+        data["type"] = "gift".into();
+        let mut el = MsgElement::custom(&data.to_string());
+        el.content.insert(
+            "Desc".into(),
+            serde_json::Value::String(push.gift_name.clone()),
+        );
+        let req = SendRequest {
+            group: room.id.clone(),
+            sender: Sender::Admin {
+                from: key.0.clone(),
+                nick: String::new(),
+                avatar: String::new(),
+                is_app_admin: true,
+                ip: String::new(),
+            },
+            body: MsgBody(vec![el]),
+            priority: Priority::High,
+            cloud_custom_data: String::new(),
+            random: None,
+            callbacks: CallbackControl::default(),
+            turn: None,
+        };
+        if let Err(e) = self.send_gift_message(app, req).await {
+            tracing::warn!(group = %room.id, error = %e, "a gift combo could not be sent");
+        }
+    }
+
+    async fn send_gift_message(
+        self: &Arc<Self>,
+        app: AppId,
+        req: SendRequest,
+    ) -> Result<(), Error> {
+        Box::pin(self.send_group_msg(app, req)).await.map(|_| ())
+    }
+}
