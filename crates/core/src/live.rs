@@ -17,9 +17,12 @@ pub const PINNED_ITEM_KEY: &str = "PinnedItem";
 /// The `AppDefinedData` key holding the room's like total (decimal text); reserved.
 pub const LIKES_KEY: &str = "Likes";
 
+/// The `AppDefinedData` key holding the room's last lucky-draw result (JSON); reserved.
+pub const LUCKY_DRAW_KEY: &str = "LuckyDraw";
+
 /// Keys only the server writes.
 pub fn is_reserved_key(key: &str) -> bool {
-    key == LIVE_STATE_KEY || key == PINNED_ITEM_KEY || key == LIKES_KEY
+    [LIVE_STATE_KEY, PINNED_ITEM_KEY, LIKES_KEY, LUCKY_DRAW_KEY].contains(&key)
 }
 
 /// Most likes one `like` request may carry.

@@ -135,6 +135,18 @@ pub enum Op {
         #[serde(rename = "Count", default = "one")]
         count: u32,
     },
+    /// Owner / admin: start a lucky draw among users who send `Keyword` within `Duration`
+    /// seconds; `Winners` are drawn at the end.
+    StartDraw {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "Keyword")]
+        keyword: String,
+        #[serde(rename = "Duration")]
+        duration: u32,
+        #[serde(rename = "Winners", default = "one")]
+        winners: u32,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]

@@ -25,6 +25,7 @@ pub mod tips;
 
 mod accounts;
 mod dedup;
+mod draw;
 mod gifts;
 mod groups;
 mod live;
@@ -33,6 +34,7 @@ mod messages;
 mod moderation;
 
 pub use accounts::ImportedAccount;
+pub use draw::{pick_winners, DrawResult};
 pub use gifts::{Gift, GiftReceipt};
 pub use groups::{GroupChanges, NewGroup};
 pub use live::{RoomState, STATES_BATCH_MAX};

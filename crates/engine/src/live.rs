@@ -91,7 +91,7 @@ impl Engine {
     /// pushes the change to every member as a High `GROUP_INFO_CHANGE` tip. `compute` gets
     /// the current custom fields and the time, under the room's write lock, and returns the
     /// field's new text and what the tip carries; `record` runs before the profile is saved.
-    async fn write_reserved<T>(
+    pub(crate) async fn write_reserved<T>(
         &self,
         app: AppId,
         group: &GroupId,
@@ -122,7 +122,7 @@ impl Engine {
     }
 
     /// The account of a client allowed to run the room: its owner, an admin or an App admin.
-    async fn room_operator(
+    pub(crate) async fn room_operator(
         &self,
         session: &SessionRef,
         group: &str,

@@ -424,6 +424,7 @@ impl Engine {
                 })?;
         }
         settle(registration, msg_seq, now, false);
+        self.draw_entry(&room, &from, &body, now);
         if !req.callbacks.skip_after {
             self.after_hook(
                 app.id,

@@ -99,6 +99,8 @@ pub struct Room {
     pub(crate) likes_flush: Mutex<crate::live::LikeFlush>,
     /// Gift combos in progress, by sender and gift.
     pub(crate) combos: Mutex<crate::gifts::Combos>,
+    /// The lucky draw running now, if any.
+    pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -208,6 +210,7 @@ impl Room {
             likes: AtomicU64::new(likes),
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
             combos: Mutex::default(),
+            draw: Mutex::new(None),
         }
     }
 

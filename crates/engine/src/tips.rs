@@ -176,3 +176,14 @@ pub fn kicked_out(
         json!({"OpType": system::KICKED_OUT, "Operator_Account": operator, "BanTime": duration, "Content": reason}),
     )
 }
+
+/// A lucky-draw event (`DrawStarted` or `DrawEnded`) as a system notice with the draw's
+/// details under `Draw`.
+pub fn draw_notice(group: &GroupId, time: i64, operator: &str, event: &str, draw: Value) -> Frame {
+    notice(
+        group,
+        time,
+        json!({"OpType": system::CUSTOM, "Operator_Account": operator, "Event": event, "Draw": draw,
+               "Content": event}),
+    )
+}

@@ -524,6 +524,17 @@ async fn dispatch(
                 .await?;
             Ok(json!({ "LiveState": info }))
         }
+        Op::StartDraw {
+            group_id,
+            keyword,
+            duration,
+            winners,
+        } => {
+            let id = engine
+                .start_draw_as(session, &group_id, &keyword, duration, winners)
+                .await?;
+            Ok(json!({ "DrawId": id }))
+        }
         Op::Like { group_id, count } => {
             let added = engine.like(session, &group_id, count).await?;
             Ok(json!({ "Added": added }))

@@ -432,3 +432,45 @@ pub async fn send_gift(cx: &Cx, body: Value) -> Result<Value, Error> {
     let receipt = cx.engine.send_gift(cx.app_id(), &group, gift).await?;
     Ok(json!({"ComboId": receipt.combo_id, "ComboCount": receipt.combo_count}))
 }
+
+#[derive(Deserialize)]
+struct StartDraw {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Keyword")]
+    keyword: String,
+    #[serde(rename = "Duration")]
+    duration: u32,
+    #[serde(rename = "Winners", default = "one")]
+    winners: u32,
+}
+
+/// POST /v4/liveroom_ext/start_draw
+///
+/// Starts a lucky draw among the room's users who send the keyword within the duration.
+pub async fn start_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: StartDraw = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    let id = cx
+        .engine
+        .start_draw(
+            cx.app_id(),
+            &group,
+            cx.identifier.as_str(),
+            &req.keyword,
+            req.duration,
+            req.winners,
+        )
+        .await?;
+    Ok(json!({ "DrawId": id }))
+}
+
+/// POST /v4/liveroom_ext/get_draw
+///
+/// The room's last finished lucky draw (`null` when there was none).
+pub async fn get_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: super::groups::GroupOnly = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    let draw = cx.engine.last_draw(cx.app_id(), &group).await?;
+    Ok(json!({ "Draw": draw }))
+}

@@ -225,6 +225,8 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "unpin_item",
             "get_pinned_items",
             "send_gift",
+            "start_draw",
+            "get_draw",
         ],
     ),
 ];
@@ -309,6 +311,8 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         (extension::SERVICE, "unpin_item") => extension::unpin_item(cx, body).await,
         (extension::SERVICE, "get_pinned_items") => extension::get_pinned_items(cx, body).await,
         (extension::SERVICE, "send_gift") => extension::send_gift(cx, body).await,
+        (extension::SERVICE, "start_draw") => extension::start_draw(cx, body).await,
+        (extension::SERVICE, "get_draw") => extension::get_draw(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }

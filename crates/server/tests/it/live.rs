@@ -594,3 +594,76 @@ async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_onc
         .await;
     assert_eq!(ghost["ErrorCode"], 70107);
 }
+
+#[tokio::test]
+async fn a_lucky_draw_on_comments_picks_auditable_winners() {
+    let s = TestServer::spawn().await;
+    s.import("host", "Host").await;
+    s.create_room("ld", Some("host")).await;
+    let host = s.member("host", "ld").await;
+    let mut watcher = s.member("watcher", "ld").await;
+    let start = Op::StartDraw {
+        group_id: "ld".into(),
+        keyword: "666".into(),
+        duration: 2,
+        winners: 2,
+    };
+    let e = watcher
+        .request(start.clone())
+        .await
+        .expect_err("members cannot");
+    assert_eq!(e.code(), Some(10007));
+    let r = host.request(start.clone()).await.expect("start");
+    assert!(r.data["DrawId"].as_str().is_some());
+    let e = host.request(start).await.expect_err("one at a time");
+    assert_eq!(e.code(), Some(10004));
+
+    for (who, text) in [
+        ("alice", "666!"),
+        ("bob", "so 666"),
+        ("bob", "666 again"),
+        ("carol", "hi"),
+        ("dave", "x666x"),
+    ] {
+        let c = s.member(who, "ld").await;
+        c.send_text("ld", text, Priority::Normal)
+            .await
+            .expect("send");
+    }
+    let ended = loop {
+        match watcher
+            .next_event_within(Duration::from_secs(5))
+            .await
+            .expect("draw ends")
+        {
+            Event::System(n) if n.msg_body[0]["MsgContent"]["Event"] == "DrawEnded" => {
+                break n.msg_body[0]["MsgContent"]["Draw"].clone();
+            }
+            _ => continue,
+        }
+    };
+    assert_eq!(
+        ended["Entrants"], 3,
+        "each user once, only with the keyword: {ended}"
+    );
+    let winners: Vec<String> = ended["Winners"]
+        .as_array()
+        .expect("winners")
+        .iter()
+        .map(|w| w.as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(winners.len(), 2);
+    assert!(winners
+        .iter()
+        .all(|w| ["alice", "bob", "dave"].contains(&w.as_str())));
+    assert_ne!(winners[0], winners[1]);
+
+    // Stored and reproducible from the entrants and the seed.
+    let stored = s
+        .ok("liveroom_ext/get_draw", json!({"GroupId": "ld"}))
+        .await;
+    assert_eq!(stored["Draw"], ended);
+    let seed = ended["Seed"].as_u64().expect("seed");
+    let entrants = ["alice", "bob", "dave"].map(String::from).to_vec();
+    assert_eq!(liveroom_engine::pick_winners(&entrants, 2, seed), winners);
+}
