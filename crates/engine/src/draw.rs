@@ -4,14 +4,15 @@
 //! reserved custom field `LuckyDraw`) and pushed to the room as a High tip.
 //!
 //! Auditable: the winners are the first `winners` entrants of the entrant list (sorted by
-//! account) shuffled with `rand::rngs::StdRng::seed_from_u64(seed)`, so anyone holding the
-//! list and the seed can reproduce them.
+//! account) shuffled with ChaCha20 seeded from the recorded seed, and the result records a
+//! hash of the list, so anyone holding the list and the seed can check and reproduce them.
 
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +38,7 @@ pub(crate) struct OpenDraw {
     id: String,
     keyword: String,
     winners: u32,
+    starts_at: i64,
     ends_at: i64,
     entrants: BTreeSet<UserId>,
 }
@@ -58,15 +60,30 @@ pub struct DrawResult {
     pub entrants: usize,
     #[serde(rename = "Seed")]
     pub seed: u64,
+    /// `entrants_hash` of the entrant list.
+    #[serde(rename = "EntrantsHash")]
+    pub entrants_hash: String,
     #[serde(rename = "Winners")]
     pub winners: Vec<String>,
 }
 
-/// Draws `n` winners from `entrants` (sorted) with `seed`: a seeded shuffle, first `n`.
+/// SHA-256 (hex) of the sorted entrant accounts joined by `\n`: an auditor holding a list
+/// can check it is the one the draw used.
+pub fn entrants_hash(entrants: &[String]) -> String {
+    let mut list = entrants.to_vec();
+    list.sort();
+    Sha256::digest(list.join("\n").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Draws `n` winners from `entrants` (sorted) with `seed`: a shuffle by ChaCha20 seeded with
+/// `seed` (`rand_chacha::ChaCha20Rng::seed_from_u64`, stable across versions), first `n`.
 pub fn pick_winners(entrants: &[String], n: usize, seed: u64) -> Vec<String> {
     let mut list = entrants.to_vec();
     list.sort();
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
     list.shuffle(&mut rng);
     list.truncate(n);
     list
@@ -119,6 +136,7 @@ impl Engine {
                 id: id.clone(),
                 keyword: keyword.to_string(),
                 winners,
+                starts_at: now,
                 ends_at: now + secs as i64,
                 entrants: BTreeSet::new(),
             });
@@ -160,7 +178,7 @@ impl Engine {
     pub(crate) fn draw_entry(&self, room: &RoomRef, from: &UserId, body: &MsgBody, now: i64) {
         let mut draw = room.draw.lock();
         if let Some(d) = draw.as_mut() {
-            if now < d.ends_at
+            if (d.starts_at..d.ends_at).contains(&now)
                 && d.entrants.len() < DRAW_ENTRANTS_MAX
                 && keyword_in(body, &d.keyword)
             {
@@ -179,6 +197,9 @@ impl Engine {
         let Some(open) = room.draw.lock().take() else {
             return Ok(());
         };
+        if room.is_destroyed() {
+            return Ok(());
+        }
         let entrants: Vec<String> = open.entrants.iter().map(|u| u.to_string()).collect();
         let seed: u64 = rand::random();
         let result = DrawResult {
@@ -189,6 +210,7 @@ impl Engine {
             end_time: unix_secs(),
             entrants: entrants.len(),
             seed,
+            entrants_hash: entrants_hash(&entrants),
             winners: pick_winners(&entrants, open.winners as usize, seed),
         };
         let text = serde_json::to_string(&result).map_err(|_| Error::Internal)?;

@@ -51,6 +51,16 @@ pub(crate) struct Combo {
 
 pub(crate) type Combos = HashMap<(UserId, String), Combo>;
 
+impl Combo {
+    /// Gifts acknowledged but not yet in a room message.
+    pub(crate) fn in_progress(&self) -> bool {
+        self.pending > 0 || self.flush_scheduled
+    }
+}
+
+/// Attempts to get a combo's gifts past a full room before they are given up.
+const FLUSH_ATTEMPTS: u32 = 10;
+
 impl Gift {
     fn check(&self) -> Result<(), Error> {
         if self.gift_id.is_empty() || self.gift_id.len() > 64 {
@@ -158,26 +168,45 @@ impl Engine {
         };
         if let Ok(text) = serde_json::to_string(&Push::Gift(echo)) {
             let frame = Frame::new(FrameClass::Message(Priority::High), text);
-            for s in room.all_sessions() {
-                if s.user().as_ref() == Some(&gift.from) {
+            for s in self.user_sessions(app, &gift.from) {
+                if s.in_room(group) {
                     s.push(&frame);
                 }
             }
         }
         if flush_now {
-            self.flush_combo(app, &room, &key).await;
+            self.flush_combo(app, &room, &key, 0).await;
         } else if schedule {
-            let engine = self.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(window).await;
-                engine.flush_combo(app, &room, &key).await;
-            });
+            self.schedule_flush(app, room, key, window, 0);
         }
         Ok(receipt)
     }
 
+    fn schedule_flush(
+        self: &Arc<Self>,
+        app: AppId,
+        room: RoomRef,
+        key: (UserId, String),
+        after: Duration,
+        attempt: u32,
+    ) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            engine.flush_combo(app, &room, &key, attempt).await;
+        });
+    }
+
     /// Sends a combo's waiting gifts to the room as one High custom message.
-    async fn flush_combo(self: &Arc<Self>, app: AppId, room: &RoomRef, key: &(UserId, String)) {
+    /// A message dropped by frequency control puts its gifts back and tries again a little
+    /// later (up to `FLUSH_ATTEMPTS` times), so paid gifts are not lost to a busy room.
+    async fn flush_combo(
+        self: &Arc<Self>,
+        app: AppId,
+        room: &RoomRef,
+        key: &(UserId, String),
+        attempt: u32,
+    ) {
         let push = {
             let mut combos = room.combos.lock();
             let Some(combo) = combos.get_mut(key) else {
@@ -221,16 +250,29 @@ impl Engine {
             callbacks: CallbackControl::default(),
             turn: None,
         };
-        if let Err(e) = self.send_gift_message(app, req).await {
-            tracing::warn!(group = %room.id, error = %e, "a gift combo could not be sent");
+        let n = push.count;
+        match Box::pin(self.send_group_msg(app, req)).await {
+            Ok(receipt) if receipt.drop_reason.is_empty() => {}
+            Ok(_) if attempt + 1 < FLUSH_ATTEMPTS => {
+                let mut combos = room.combos.lock();
+                if let Some(combo) = combos.get_mut(key) {
+                    combo.pending += n;
+                    if !combo.flush_scheduled {
+                        combo.flush_scheduled = true;
+                        drop(combos);
+                        let wait = Duration::from_millis(200 * (attempt as u64 + 1));
+                        self.schedule_flush(app, room.clone(), key.clone(), wait, attempt + 1);
+                    }
+                }
+            }
+            Ok(_) => tracing::error!(
+                group = %room.id,
+                gifts = n,
+                "gift combo dropped by frequency control after every attempt"
+            ),
+            Err(e) => {
+                tracing::warn!(group = %room.id, error = %e, "a gift combo could not be sent")
+            }
         }
-    }
-
-    async fn send_gift_message(
-        self: &Arc<Self>,
-        app: AppId,
-        req: SendRequest,
-    ) -> Result<(), Error> {
-        Box::pin(self.send_group_msg(app, req)).await.map(|_| ())
     }
 }

@@ -34,7 +34,7 @@ mod messages;
 mod moderation;
 
 pub use accounts::ImportedAccount;
-pub use draw::{pick_winners, DrawResult};
+pub use draw::{entrants_hash, pick_winners, DrawResult};
 pub use gifts::{Gift, GiftReceipt};
 pub use groups::{GroupChanges, NewGroup};
 pub use live::{RoomState, STATES_BATCH_MAX};

@@ -56,6 +56,9 @@ impl StateCache {
         if self.entries.len() > 100_000 {
             self.entries
                 .retain(|_, (at, _)| at.elapsed() < STATE_CACHE_TTL);
+            if self.entries.len() > 100_000 {
+                self.entries.clear();
+            }
         }
         self.entries.insert(key, (Instant::now(), record));
     }
@@ -155,8 +158,21 @@ impl Engine {
             Ok((Some(info.to_value()), json!(info), info))
         };
         let record = async |_: &Option<String>, _: &[(String, String)], _| Ok(());
-        self.write_reserved(app, group, operator, LIVE_STATE_KEY, compute, record)
-            .await
+        let info = self
+            .write_reserved(app, group, operator, LIVE_STATE_KEY, compute, record)
+            .await?;
+        // An item belongs to its broadcast: it comes down when the broadcast ends or a new
+        // one starts.
+        let room = self.room(app, group).await?;
+        let pinned = room
+            .profile()
+            .custom
+            .iter()
+            .any(|(k, _)| k == PINNED_ITEM_KEY);
+        if pinned && (to == LiveState::Ended || new_session) {
+            self.pin_item(app, group, operator, None).await?;
+        }
+        Ok(info)
     }
 
     /// `set_live_state` for a client: the owner, an admin or an App admin of the room.
@@ -335,8 +351,8 @@ impl Engine {
         let room = room.clone();
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
-            let count = room.online_count();
             let mut st = room.online_push.lock();
+            let count = room.online_count();
             st.scheduled = false;
             if count == st.last_count || room.is_destroyed() {
                 return;
@@ -379,6 +395,10 @@ pub(crate) struct LikeFlush {
 }
 
 impl LikeFlush {
+    pub(crate) fn is_scheduled(&self) -> bool {
+        self.scheduled
+    }
+
     pub(crate) fn saved(total: u64) -> Self {
         Self {
             saved: total,
@@ -412,7 +432,20 @@ impl Engine {
         }
         let settings = self.apps.get(app)?.settings();
         let room = self.room(app, &group).await?;
-        let added = session.take_likes(count, settings.likes_per_sec);
+        // Per user in the room (all their connections share it); per connection for guests.
+        let added = match session.user() {
+            Some(user) => {
+                let mut budgets = room.like_budgets.lock();
+                if budgets.len() > 100_000 {
+                    budgets.retain(|_, (_, at)| {
+                        at.is_some_and(|t| t.elapsed() < Duration::from_secs(10))
+                    });
+                }
+                let budget = budgets.entry(user).or_insert((0.0, None));
+                crate::session::take_tokens(budget, count, settings.likes_per_sec)
+            }
+            None => session.take_likes(count, settings.likes_per_sec),
+        };
         metrics::counter!("liveroom_likes_total").increment(added as u64);
         if added < count {
             metrics::counter!("liveroom_likes_capped_total").increment((count - added) as u64);

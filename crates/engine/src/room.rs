@@ -99,6 +99,8 @@ pub struct Room {
     pub(crate) likes_flush: Mutex<crate::live::LikeFlush>,
     /// Gift combos in progress, by sender and gift.
     pub(crate) combos: Mutex<crate::gifts::Combos>,
+    /// Like budgets of logged-in users here: tokens left and when last topped up.
+    pub(crate) like_budgets: Mutex<HashMap<UserId, (f64, Option<Instant>)>>,
     /// The lucky draw running now, if any.
     pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
 }
@@ -211,6 +213,7 @@ impl Room {
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
             combos: Mutex::default(),
             draw: Mutex::new(None),
+            like_budgets: Mutex::default(),
         }
     }
 
@@ -399,12 +402,21 @@ impl Room {
         if !m.by_session.is_empty()
             || self.gate_polling.load(Ordering::Acquire)
             || self.gate.lock().waiting_len() > 0
+            || self.has_work_in_progress()
         {
             return false;
         }
         self.retired.store(true, Ordering::Release);
         drop(m);
         true
+    }
+
+    /// A draw, a gift combo or a like total not yet finished: the room stays loaded until
+    /// they are, so nothing acknowledged is dropped with an unloaded copy.
+    fn has_work_in_progress(&self) -> bool {
+        self.draw.lock().is_some()
+            || self.likes_flush.lock().is_scheduled()
+            || self.combos.lock().values().any(|c| c.in_progress())
     }
 
     /// Marks the room destroyed and removes every member; returns their sessions.

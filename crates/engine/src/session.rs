@@ -54,6 +54,24 @@ struct OrderState {
     done: std::collections::BTreeSet<u64>,
 }
 
+/// Takes up to `n` from a budget refilled at `per_sec` and holding at most twice that (a
+/// fresh budget, with no time yet, starts full); returns how many were taken.
+pub(crate) fn take_tokens(
+    budget: &mut (f64, Option<std::time::Instant>),
+    n: u32,
+    per_sec: u32,
+) -> u32 {
+    let now = std::time::Instant::now();
+    let rate = per_sec.max(1) as f64;
+    let tokens = match budget.1 {
+        None => rate * 2.0,
+        Some(at) => (budget.0 + now.duration_since(at).as_secs_f64() * rate).min(rate * 2.0),
+    };
+    let taken = (n as f64).min(tokens.floor()).max(0.0);
+    *budget = (tokens - taken, Some(now));
+    taken as u32
+}
+
 /// One send's place in its connection's order.
 pub struct Turn {
     session: SessionRef,
@@ -120,22 +138,13 @@ impl Session {
         self
     }
 
-    /// Takes up to `n` likes from this connection's budget (`per_sec`, bursts of twice
-    /// that); returns how many it may add.
+    /// Takes up to `n` likes from this (guest) connection's budget; see `take_tokens`.
     pub(crate) fn take_likes(&self, n: u32, per_sec: u32) -> u32 {
-        let now = std::time::Instant::now();
-        let rate = per_sec.max(1) as f64;
         let mut st = self.state.lock();
-        let tokens = match st.like_refill {
-            None => rate * 2.0,
-            Some(at) => {
-                (st.like_tokens + now.duration_since(at).as_secs_f64() * rate).min(rate * 2.0)
-            }
-        };
-        let taken = (n as f64).min(tokens.floor()).max(0.0);
-        st.like_tokens = tokens - taken;
-        st.like_refill = Some(now);
-        taken as u32
+        let mut budget = (st.like_tokens, st.like_refill);
+        let taken = take_tokens(&mut budget, n, per_sec);
+        (st.like_tokens, st.like_refill) = budget;
+        taken
     }
 
     /// The next turn of this connection's sends; take them in request order.

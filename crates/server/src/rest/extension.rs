@@ -293,9 +293,13 @@ pub fn room_state_json(group: &str, r: Result<RoomState, Error>, public_only: bo
             "LiveState": s.live,
             "MemberNum": s.member_num,
         }),
-        Ok(_) => {
-            json!({"GroupId": group, "ErrorCode": 10007, "ErrorInfo": "this room is not public"})
-        }
+        // Not told apart from a missing room, so the public read does not reveal which
+        // private rooms exist.
+        Ok(_) => json!({
+            "GroupId": group,
+            "ErrorCode": 10010,
+            "ErrorInfo": format!("group {group} does not exist or is not public"),
+        }),
         Err(e) => {
             json!({"GroupId": group, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
         }

@@ -182,7 +182,10 @@ async fn listing_pages_read_many_rooms_without_a_login() {
     assert_eq!(rooms[0]["MemberNum"], 2);
     assert_eq!(rooms[0]["Name"], "room a");
     assert_eq!(rooms[1]["LiveState"]["State"], "Upcoming");
-    assert_eq!(rooms[2]["ErrorCode"], 10007, "not public: {v}");
+    assert_eq!(
+        rooms[2]["ErrorCode"], 10010,
+        "not public, told as not found: {v}"
+    );
     assert!(rooms[2].get("LiveState").is_none());
     assert_eq!(rooms[3]["ErrorCode"], 10010);
 
@@ -448,27 +451,34 @@ fn like_totals(events: &[Event]) -> Vec<u64> {
 }
 
 #[tokio::test]
-async fn likes_are_capped_per_connection_aggregated_and_kept() {
+async fn likes_are_capped_per_user_aggregated_and_kept() {
     let s = TestServer::spawn().await;
     s.create_room("lk", None).await;
-    s.settings(json!({"like_push_secs": 1, "likes_per_sec": 5}))
+    s.settings(json!({"like_push_secs": 1, "likes_per_sec": 1}))
         .await;
     let mut watcher = s.member("watcher", "lk").await;
     let fan = s.member("fan", "lk").await;
-    let mut added = 0;
-    for n in [3, 3, 10] {
-        let r = fan.request(like("lk", n)).await.expect("like");
-        added += r.data["Added"].as_u64().expect("Added");
-    }
-    assert_eq!(added, 10, "a burst of twice the rate, the rest capped");
+    let fan_phone = s.member("fan", "lk").await;
     let guest = s.client().await;
     guest.guest(APP).await.expect("guest");
     guest.join("lk").await.expect("join");
+
+    // A burst of twice the rate is taken, then about one a second; the user's two
+    // connections share one budget.
+    let mut added = 0;
+    for c in [&fan, &fan_phone, &fan] {
+        let r = c.request(like("lk", 50)).await.expect("like");
+        added += r.data["Added"].as_u64().expect("Added");
+    }
+    assert!((2..=4).contains(&added), "150 asked, {added} added");
     let r = guest.request(like("lk", 2)).await.expect("guests like too");
     assert_eq!(r.data["Added"], 2);
+    let total = added + 2;
 
-    let events = watcher.drain_for(Duration::from_millis(2500)).await;
-    assert_eq!(like_totals(&events), [12], "one push for all of them");
+    let events = watcher.drain_for(Duration::from_millis(3500)).await;
+    let pushed = like_totals(&events);
+    assert_eq!(pushed.last(), Some(&total), "{pushed:?}");
+    assert!(pushed.len() <= 3, "aggregated: {pushed:?}");
     let quiet = watcher.drain_for(Duration::from_millis(1500)).await;
     assert!(like_totals(&quiet).is_empty(), "nothing new, nothing sent");
 
@@ -484,7 +494,7 @@ async fn likes_are_capped_per_connection_aggregated_and_kept() {
         .iter()
         .find(|kv| kv["Key"] == "Likes")
         .map(|kv| kv["Value"].clone());
-    assert_eq!(likes, Some(json!("12")));
+    assert_eq!(likes, Some(json!(total.to_string())));
     let metrics = s.metrics().await;
     assert!(
         metrics
@@ -531,6 +541,8 @@ async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_onc
     let s = TestServer::spawn().await;
     s.import("fan", "Fan").await;
     s.create_room("gf", None).await;
+    // A wide window, so a slow machine does not split the combo.
+    s.settings(json!({"gift_combo_ms": 3000})).await;
     let mut viewer = s.member("viewer", "gf").await;
     let mut fan = s.member("fan", "gf").await;
     let mut combo_id = String::new();
@@ -542,7 +554,7 @@ async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_onc
         }
         assert_eq!(r["ComboId"], combo_id.as_str(), "one combo");
     }
-    let msgs = gift_messages(&mut viewer, Duration::from_millis(2500)).await;
+    let msgs = gift_messages(&mut viewer, Duration::from_millis(4500)).await;
     let counts: Vec<u64> = msgs
         .iter()
         .map(|m| m["Count"].as_u64().unwrap_or(0))
@@ -581,7 +593,7 @@ async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_onc
     rocket["Count"] = json!(3);
     let r = s.ok("liveroom_ext/send_gift", rocket).await;
     assert_ne!(r["ComboId"], combo_id.as_str());
-    let msgs = gift_messages(&mut viewer, Duration::from_millis(2000)).await;
+    let msgs = gift_messages(&mut viewer, Duration::from_millis(4000)).await;
     assert_eq!(msgs.len(), 1);
     assert_eq!(msgs[0]["Count"], 3);
     assert_eq!(msgs[0]["EffectUrl"], "https://fx.example/rocket.mp4");
@@ -602,10 +614,14 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
     s.create_room("ld", Some("host")).await;
     let host = s.member("host", "ld").await;
     let mut watcher = s.member("watcher", "ld").await;
+    let mut players = Vec::new();
+    for who in ["alice", "bob", "carol", "dave"] {
+        players.push(s.member(who, "ld").await);
+    }
     let start = Op::StartDraw {
         group_id: "ld".into(),
         keyword: "666".into(),
-        duration: 2,
+        duration: 4,
         winners: 2,
     };
     let e = watcher
@@ -618,15 +634,15 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
     let e = host.request(start).await.expect_err("one at a time");
     assert_eq!(e.code(), Some(10004));
 
-    for (who, text) in [
-        ("alice", "666!"),
-        ("bob", "so 666"),
-        ("bob", "666 again"),
-        ("carol", "hi"),
-        ("dave", "x666x"),
+    for (i, text) in [
+        (0, "666!"),
+        (1, "so 666"),
+        (1, "666 again"),
+        (2, "hi"),
+        (3, "x666x"),
     ] {
-        let c = s.member(who, "ld").await;
-        c.send_text("ld", text, Priority::Normal)
+        players[i]
+            .send_text("ld", text, Priority::Normal)
             .await
             .expect("send");
     }
@@ -666,4 +682,8 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
     let seed = ended["Seed"].as_u64().expect("seed");
     let entrants = ["alice", "bob", "dave"].map(String::from).to_vec();
     assert_eq!(liveroom_engine::pick_winners(&entrants, 2, seed), winners);
+    assert_eq!(
+        ended["EntrantsHash"],
+        liveroom_engine::entrants_hash(&entrants)
+    );
 }
