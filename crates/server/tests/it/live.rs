@@ -687,3 +687,60 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
         liveroom_engine::entrants_hash(&entrants)
     );
 }
+
+#[tokio::test]
+async fn a_broadcast_reaches_hundreds_of_rooms_within_a_second_while_one_is_flooded() {
+    const ROOMS: usize = 300;
+    let s = TestServer::spawn().await;
+    let mut viewers = Vec::with_capacity(ROOMS);
+    for i in 0..ROOMS {
+        let room = format!("bc{i}");
+        s.create_room(&room, None).await;
+        let c = s.client().await;
+        c.guest(APP).await.expect("guest");
+        c.join(&room).await.expect("join");
+        viewers.push(c);
+    }
+    // One room is busy far over its rate while the broadcast goes out.
+    let flooder = s.member("flooder", "bc0").await;
+    for i in 0..200 {
+        flooder
+            .request_nowait(Op::Send {
+                group_id: "bc0".into(),
+                msg_body: liveroom_client::text_body(&format!("flood {i}")),
+                priority: Some("Low".into()),
+                cloud_custom_data: None,
+                random: None,
+            })
+            .expect("queued");
+    }
+    let t0 = std::time::Instant::now();
+    s.ok(
+        "group_open_http_svc/send_broadcast_msg",
+        json!({"MsgBody": liveroom_client::text_body("to every room")}),
+    )
+    .await;
+    let mut waits = Vec::with_capacity(ROOMS);
+    for mut c in viewers {
+        waits.push(tokio::spawn(async move {
+            loop {
+                let m = c.next_message_within(Duration::from_secs(5)).await?;
+                if liveroom_client::message_text(&m) == Some("to every room") {
+                    return Some(t0.elapsed());
+                }
+            }
+        }));
+    }
+    let mut slowest = Duration::ZERO;
+    for w in waits {
+        let took = w
+            .await
+            .expect("task")
+            .expect("every room gets the broadcast");
+        slowest = slowest.max(took);
+    }
+    assert!(
+        slowest < Duration::from_secs(1),
+        "the last of {ROOMS} rooms got it after {slowest:?}"
+    );
+}
