@@ -13,7 +13,6 @@ use liveroom_core::protocol::{GiftPush, Push};
 use liveroom_core::time::unix_millis;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::outbound::{Frame, FrameClass};
 use crate::room::RoomRef;
 use crate::{store_err, CallbackControl, Engine, SendRequest, Sender};
 
@@ -166,8 +165,7 @@ impl Engine {
             }
             (echo, flush_now, schedule, receipt)
         };
-        if let Ok(text) = serde_json::to_string(&Push::Gift(echo)) {
-            let frame = Frame::new(FrameClass::Message(Priority::High), text);
+        if let Some(frame) = crate::tips::push_frame(&Push::Gift(echo), Priority::High) {
             for s in self.user_sessions(app, &gift.from) {
                 if s.in_room(group) {
                     s.push(&frame);

@@ -370,11 +370,7 @@ fn push_online(room: &RoomRef, count: usize) {
         group_id: room.id.to_string(),
         member_num: count,
     });
-    if let Ok(text) = serde_json::to_string(&push) {
-        let frame = crate::outbound::Frame::new(
-            crate::outbound::FrameClass::Message(liveroom_core::group::Priority::Low),
-            text,
-        );
+    if let Some(frame) = tips::push_frame(&push, liveroom_core::group::Priority::Low) {
         room.broadcast(&frame, None);
     }
 }
@@ -483,21 +479,13 @@ impl Engine {
                 total
             };
             if push {
-                let frame =
+                let likes =
                     liveroom_core::protocol::Push::Likes(liveroom_core::protocol::LikesPush {
                         group_id: room.id.to_string(),
                         total,
                     });
-                if let Ok(text) = serde_json::to_string(&frame) {
-                    room.broadcast(
-                        &crate::outbound::Frame::new(
-                            crate::outbound::FrameClass::Message(
-                                liveroom_core::group::Priority::Low,
-                            ),
-                            text,
-                        ),
-                        None,
-                    );
+                if let Some(frame) = tips::push_frame(&likes, liveroom_core::group::Priority::Low) {
+                    room.broadcast(&frame, None);
                 }
             }
             // Saved without a tip and without moving InfoSeq: a count, not a profile edit.

@@ -237,9 +237,10 @@ impl Engine {
         if role < Role::Admin && room.profile.read().mute_all {
             return refuse(&body, &cloud_custom_data, Error::MutedAll);
         }
+        // Serialized once; again only when the filter or the backend changes the body.
+        let mut body_json = body.to_json();
         let limit = settings.max_message_bytes as usize;
-        let size_of = |body: &MsgBody, ccd: &str| body.to_json().len() + ccd.len();
-        let size = size_of(&body, &cloud_custom_data);
+        let size = body_json.len() + cloud_custom_data.len();
         if size > limit {
             return refuse(
                 &body,
@@ -289,6 +290,7 @@ impl Engine {
                 Outcome::Masked(masked) => {
                     metrics::filtered("mask");
                     body = masked;
+                    body_json = body.to_json();
                 }
                 Outcome::Drop => {
                     metrics::filtered("drop");
@@ -320,7 +322,10 @@ impl Engine {
                 Verdict::Allow(fields) => {
                     if let Some(replacement) = fields.get("MsgBody") {
                         match MsgBody::parse(replacement) {
-                            Ok(b) => body = b,
+                            Ok(b) => {
+                                body = b;
+                                body_json = body.to_json();
+                            }
                             Err(e) => tracing::warn!(
                                 group = %req.group,
                                 error = %e,
@@ -331,7 +336,7 @@ impl Engine {
                     if let Some(Value::String(ccd)) = fields.get("CloudCustomData") {
                         cloud_custom_data = ccd.clone();
                     }
-                    let size = size_of(&body, &cloud_custom_data);
+                    let size = body_json.len() + cloud_custom_data.len();
                     if size > limit {
                         return refuse(
                             &body,
@@ -355,7 +360,6 @@ impl Engine {
             msg_time: now,
             drop_reason: "",
         };
-        let body_json = body.to_json();
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let outgoing = Outgoing {
             group: req.group.as_str(),

@@ -26,6 +26,12 @@ fn elem_frame(
     Frame::new(FrameClass::Message(priority), v.to_string())
 }
 
+/// A server push (`online`, `likes`, `gift`, ...) as a frame of `priority`.
+pub fn push_frame(push: &liveroom_core::protocol::Push, priority: Priority) -> Option<Frame> {
+    let text = serde_json::to_string(push).ok()?;
+    Some(Frame::new(FrameClass::Message(priority), text))
+}
+
 fn tip_frame(group: &GroupId, time: i64, content: Value, priority: Priority) -> Frame {
     elem_frame("tip", group, time, "TIMGroupTipElem", content, priority)
 }

@@ -68,6 +68,18 @@ struct Slot {
     waiting: Arc<AtomicUsize>,
 }
 
+impl Slot {
+    fn new(w: &WebhookSettings, waiting: Arc<AtomicUsize>) -> Arc<Self> {
+        Arc::new(Self {
+            max_in_flight: w.max_in_flight,
+            after_concurrency: w.after_concurrency,
+            before: Arc::new(Semaphore::new(w.max_in_flight as usize)),
+            after: Arc::new(Semaphore::new(w.after_concurrency as usize)),
+            waiting,
+        })
+    }
+}
+
 pub struct HttpSink {
     client: reqwest::Client,
     slots: DashMap<AppId, Arc<Slot>>,
@@ -145,29 +157,18 @@ impl HttpSink {
     }
 
     fn slot(&self, app: AppId, w: &WebhookSettings) -> Arc<Slot> {
-        if let Some(s) = self.slots.get(&app) {
-            if s.max_in_flight == w.max_in_flight && s.after_concurrency == w.after_concurrency {
-                return s.clone();
-            }
+        let fits = |s: &Slot| {
+            s.max_in_flight == w.max_in_flight && s.after_concurrency == w.after_concurrency
+        };
+        if let Some(s) = self.slots.get(&app).filter(|s| fits(s)) {
+            return s.clone();
         }
-        let mut entry = self.slots.entry(app).or_insert_with(|| {
-            Arc::new(Slot {
-                max_in_flight: 0,
-                after_concurrency: 0,
-                before: Arc::new(Semaphore::new(0)),
-                after: Arc::new(Semaphore::new(0)),
-                waiting: Arc::new(AtomicUsize::new(0)),
-            })
-        });
-        if entry.max_in_flight != w.max_in_flight || entry.after_concurrency != w.after_concurrency
-        {
-            *entry = Arc::new(Slot {
-                max_in_flight: w.max_in_flight,
-                after_concurrency: w.after_concurrency,
-                before: Arc::new(Semaphore::new(w.max_in_flight as usize)),
-                after: Arc::new(Semaphore::new(w.after_concurrency as usize)),
-                waiting: entry.waiting.clone(),
-            });
+        let mut entry = self
+            .slots
+            .entry(app)
+            .or_insert_with(|| Slot::new(w, Arc::default()));
+        if !fits(&entry) {
+            *entry = Slot::new(w, entry.waiting.clone());
         }
         entry.clone()
     }
@@ -229,11 +230,6 @@ impl HttpSink {
                 "after-callbacks still undelivered at shutdown are given up"
             );
         }
-    }
-
-    /// After-callbacks accepted and not yet delivered or given up.
-    pub fn outstanding(&self) -> usize {
-        self.outstanding.load(Ordering::Acquire)
     }
 }
 
