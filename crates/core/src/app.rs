@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::callback::{FilterSettings, WebhookSettings};
 use crate::group::FieldLimits;
+use crate::stats::StatsSettings;
 
 /// What happens when a user logs in while already online elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -77,6 +78,8 @@ pub struct AppSettings {
     pub webhook: WebhookSettings,
     /// The built-in word filter (works with no backend).
     pub filter: FilterSettings,
+    /// Audience statistics, user levels and room popularity.
+    pub stats: StatsSettings,
 }
 
 impl Default for AppSettings {
@@ -103,6 +106,7 @@ impl Default for AppSettings {
             likes_per_sec: 10,
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
+            stats: StatsSettings::default(),
         }
     }
 }
@@ -160,6 +164,7 @@ impl AppSettings {
         }
         self.webhook.validate()?;
         self.filter.validate()?;
+        self.stats.validate()?;
         let l = &self.limits;
         for (name, v) in [
             ("limits.name", l.name),

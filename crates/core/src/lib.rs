@@ -9,6 +9,7 @@
 //! - [`app`]: per-app settings (frequency limit, history, login policy, declared fields).
 //! - [`callback`]: webhook command names and the webhook / word-filter settings.
 //! - [`usersig`]: the UserSig v2 ticket: generation and constant-time verification.
+//! - [`stats`]: audience statistics: counters, user levels, room popularity.
 //! - [`store`]: the durable-storage port (`Store` trait) and its records.
 //! - [`protocol`]: the client WebSocket frames shared by the server and the Rust client.
 //! - [`time`]: wall-clock helpers (Unix seconds / milliseconds).
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod live;
 pub mod message;
 pub mod protocol;
+pub mod stats;
 pub mod store;
 pub mod time;
 pub mod usersig;

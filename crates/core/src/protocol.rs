@@ -254,6 +254,9 @@ pub struct MessagePush {
     pub nick: String,
     #[serde(rename = "Avatar")]
     pub avatar: String,
+    /// The sender's level (0 when not known).
+    #[serde(rename = "Level", default)]
+    pub level: u32,
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
     #[serde(rename = "MsgTime")]
@@ -288,6 +291,9 @@ pub struct MessageFrame<'a> {
     pub nick: &'a str,
     #[serde(rename = "Avatar")]
     pub avatar: &'a str,
+    /// The sender's level (audience statistics); 0 when not known.
+    #[serde(rename = "Level")]
+    pub level: u32,
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
     #[serde(rename = "MsgTime")]
@@ -399,6 +405,7 @@ mod tests {
             from_account: "a",
             nick: "A",
             avatar: "",
+            level: 4,
             msg_seq: 3,
             msg_time: 1,
             msg_random: 9,

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use crate::app::AppSettings;
 use crate::group::{ApplyJoinOption, GroupType, Priority};
 use crate::ids::{AppId, GroupId, UserId};
+use crate::stats::Counts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -95,6 +96,8 @@ pub struct HistoryRecord {
     /// Serialized `MsgBody` JSON.
     pub body: String,
     pub cloud_custom_data: String,
+    /// The sender's level when it was sent (0: unknown).
+    pub sender_level: u32,
 }
 
 /// An item pinned in a room during a broadcast session.
@@ -105,6 +108,103 @@ pub struct PinnedItem {
     pub operator: String,
     /// The item as JSON text.
     pub item: String,
+}
+
+/// Statistics to add for one app; every number is added to what the store holds (peaks and
+/// first/last times are merged), so writers never overwrite each other.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsBatch {
+    pub users: Vec<(UserId, Counts)>,
+    pub rooms: Vec<RoomStatsDelta>,
+    pub room_users: Vec<RoomUserDelta>,
+}
+
+impl StatsBatch {
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.rooms.is_empty() && self.room_users.is_empty()
+    }
+}
+
+/// A change to a room's statistics in one broadcast session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomStatsDelta {
+    pub group: GroupId,
+    pub session: u32,
+    /// `online_ms` is viewer time: users and guests.
+    pub counts: Counts,
+    /// Arrivals of users (a user's first connection in the room) and of guests.
+    pub joins: u64,
+    pub guest_joins: u64,
+    /// Most members online at once.
+    pub peak_online: u64,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A change to what a user did in a room during one broadcast session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomUserDelta {
+    pub group: GroupId,
+    pub session: u32,
+    pub user: UserId,
+    pub counts: Counts,
+    pub at: i64,
+}
+
+/// A room's statistics for one broadcast session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoomStatsRecord {
+    pub session: u32,
+    pub counts: Counts,
+    pub joins: u64,
+    pub guest_joins: u64,
+    pub peak_online: u64,
+    /// Distinct logged-in users who came.
+    pub viewers: u64,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
+/// What a user did in a room session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomUserRecord {
+    pub user: UserId,
+    pub counts: Counts,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
+/// How a room's users are ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsOrder {
+    GiftValue,
+    Gifts,
+    Messages,
+    Likes,
+    OnlineTime,
+}
+
+impl StatsOrder {
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::GiftValue => "gift_value",
+            Self::Gifts => "gifts",
+            Self::Messages => "messages",
+            Self::Likes => "likes",
+            Self::OnlineTime => "online_ms",
+        }
+    }
+
+    /// The counter this order ranks by.
+    pub fn value(self, c: &Counts) -> u64 {
+        match self {
+            Self::GiftValue => c.gift_value,
+            Self::Gifts => c.gifts,
+            Self::Messages => c.messages,
+            Self::Likes => c.likes,
+            Self::OnlineTime => c.online_ms,
+        }
+    }
 }
 
 #[async_trait]
@@ -222,6 +322,30 @@ pub trait Store: Send + Sync + 'static {
         item: &PinnedItem,
     ) -> StoreResult<()>;
     /// The items pinned in one session of a group, in pin order.
+    /// Adds a batch of statistics in one transaction. Rows of groups or users that no
+    /// longer exist are skipped.
+    async fn add_stats(&self, app: AppId, batch: &StatsBatch) -> StoreResult<()>;
+    /// The app-wide statistics of `users` (those with none are left out).
+    async fn user_stats(&self, app: AppId, users: &[UserId]) -> StoreResult<Vec<(UserId, Counts)>>;
+    /// A room's statistics for `session`, or for its latest session with any.
+    async fn room_stats(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        session: Option<u32>,
+    ) -> StoreResult<Option<RoomStatsRecord>>;
+    /// Users of a room session: the top `limit` by `order` (ties by user id), or, with
+    /// `users`, those users.
+    async fn room_user_stats(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        session: u32,
+        order: StatsOrder,
+        limit: u32,
+        users: Option<&[UserId]>,
+    ) -> StoreResult<Vec<RoomUserRecord>>;
+
     async fn pinned_items(
         &self,
         app: AppId,

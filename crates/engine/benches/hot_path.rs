@@ -33,6 +33,7 @@ fn message_validation_and_serialization(c: &mut Criterion) {
                 from_account: "viewer_123",
                 nick: "Viewer 123",
                 avatar: "https://img.example/v123.png",
+                level: 12,
                 msg_seq: 1234,
                 msg_time: 1_700_000_000,
                 msg_random: 42,
@@ -45,6 +46,45 @@ fn message_validation_and_serialization(c: &mut Criterion) {
             black_box(Frame::new(FrameClass::Message(Priority::Normal), text))
         })
     });
+}
+
+/// What audience statistics add to each delivered message: the room's tally (room counters,
+/// the sender's visit, the popularity decay) and the sender's level, next to the message's
+/// own validation and serialization above.
+fn stats_per_message(c: &mut Criterion) {
+    use liveroom_core::stats::{Counts, StatsSettings};
+    use liveroom_core::UserId;
+    use liveroom_engine::stats::{Levels, RoomTally};
+    let settings = StatsSettings::default();
+    let mut tally = RoomTally::new(1);
+    let levels = Levels::default();
+    let users: Vec<UserId> = (0..1000)
+        .map(|i| UserId::parse(&format!("viewer_{i}")).expect("id"))
+        .collect();
+    for (i, u) in users.iter().enumerate() {
+        tally.user_arrived(u, 1_700_000_000_000, i + 1);
+        levels.insert(u, Counts::default(), &settings);
+    }
+    let one = Counts {
+        messages: 1,
+        ..Default::default()
+    };
+    let mut i = 0usize;
+    let mut now = 1_700_000_000_000i64;
+    c.bench_function(
+        "stats: count a message (1,000 viewers) + sender level",
+        |b| {
+            b.iter(|| {
+                i = (i + 1) % users.len();
+                now += 1;
+                let u = &users[i];
+                let level = levels.level(u);
+                tally.message(u, now, &settings);
+                levels.add(u, &one, &settings);
+                black_box(level)
+            })
+        },
+    );
 }
 
 /// The word filter on a typical comment, against lists of growing size, and the cost of a
@@ -179,6 +219,7 @@ fn usersig_verification(c: &mut Criterion) {
 criterion_group!(
     benches,
     message_validation_and_serialization,
+    stats_per_message,
     word_filter,
     fan_out_to_10k_queues,
     frequency_gate,

@@ -29,6 +29,8 @@ pub struct App {
     failures: Mutex<FailureWindow>,
     /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
     pub(crate) broadcast_dedup: Mutex<crate::dedup::Dedup>,
+    /// Levels of this app's users active on this node.
+    pub(crate) levels: crate::stats::Levels,
 }
 
 struct FailureWindow {
@@ -52,6 +54,7 @@ impl App {
                 by_identifier: Default::default(),
             }),
             broadcast_dedup: Mutex::new(crate::dedup::Dedup::default()),
+            levels: Default::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 //! within `gift_combo_ms` go out together (at the latest every `gift_combo_batch` gifts) in
 //! one High custom message carrying the running combo count.
 
+use dashmap::DashMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,11 +11,12 @@ use std::time::{Duration, Instant};
 use liveroom_core::group::Priority;
 use liveroom_core::message::{MsgBody, MsgElement};
 use liveroom_core::protocol::{GiftPush, Push};
-use liveroom_core::time::unix_millis;
+use liveroom_core::stats::GIFT_VALUE_MAX;
+use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::room::RoomRef;
-use crate::{store_err, CallbackControl, Engine, SendRequest, Sender};
+use crate::{metrics, store_err, CallbackControl, Engine, SendRequest, Sender};
 
 /// A gift the backend asks to send.
 #[derive(Debug, Clone)]
@@ -27,13 +29,27 @@ pub struct Gift {
     pub count: u32,
     pub value: u64,
     pub effect_url: String,
+    /// The backend's id for this gift (its order id, say): a repeat of the same key from the
+    /// same sender within [`GIFT_KEY_TTL_SECS`] is answered with the first receipt and sends
+    /// nothing, so a retried call never gives twice.
+    pub key: Option<String>,
 }
+
+/// How long a gift's key is remembered.
+pub const GIFT_KEY_TTL_SECS: i64 = 600;
+/// Most keys remembered at once (beyond it new keys are refused until old ones expire).
+const GIFT_KEYS_MAX: usize = 1_000_000;
+
+/// Remembered gift keys: `(app, sender, key)` -> the receipt and when it was given.
+pub(crate) type GiftKeys = DashMap<(AppId, UserId, String), (GiftReceipt, i64)>;
 
 /// Where a gift went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GiftReceipt {
     pub combo_id: String,
     pub combo_count: u64,
+    /// A repeat of an earlier call's `key`: nothing was sent this time.
+    pub duplicate: bool,
 }
 
 /// One sender's combo of one gift in a room.
@@ -46,6 +62,9 @@ pub(crate) struct Combo {
     flush_scheduled: bool,
     /// The latest gift's details (name, type, effect).
     gift: Gift,
+    /// The sender's nick and avatar, for the room message.
+    nick: String,
+    avatar: String,
 }
 
 pub(crate) type Combos = HashMap<(UserId, String), Combo>;
@@ -90,6 +109,18 @@ impl Gift {
         if !(1..=9999).contains(&self.count) {
             return Err(Error::InvalidParameter("Count must be 1 to 9999".into()));
         }
+        if self.value > GIFT_VALUE_MAX {
+            return Err(Error::InvalidParameter(format!(
+                "Value must be 0 to {GIFT_VALUE_MAX}"
+            )));
+        }
+        if let Some(k) = &self.key {
+            if k.is_empty() || k.len() > 128 {
+                return Err(Error::InvalidParameter(
+                    "GiftKey must be 1 to 128 bytes".into(),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -125,11 +156,44 @@ impl Engine {
             .get_users(app, std::slice::from_ref(&gift.from))
             .await
             .map_err(store_err)?;
-        if known.is_empty() {
+        let Some(profile) = known.into_iter().next() else {
             return Err(Error::AccountNotFound(gift.from.to_string()));
-        }
-        let settings = self.apps.get(app)?.settings();
+        };
+        let app_state = self.apps.get(app)?;
+        let settings = app_state.settings();
         let room = self.room(app, group).await?;
+        self.ensure_level(&app_state, &gift.from).await;
+        // From here to the receipt nothing waits, and a key's entry stays locked, so a
+        // repeat arriving at the same time cannot slip past.
+        let now_secs = unix_secs();
+        let mut key_entry = None;
+        if let Some(k) = &gift.key {
+            // Counted before the entry is taken: `len` locks every shard, the entry one.
+            let full = self.gift_keys.len() >= GIFT_KEYS_MAX;
+            let entry = self.gift_keys.entry((app, gift.from.clone(), k.clone()));
+            match entry {
+                dashmap::Entry::Occupied(e) if now_secs - e.get().1 < GIFT_KEY_TTL_SECS => {
+                    metrics::gift_duplicate();
+                    return Ok(GiftReceipt {
+                        duplicate: true,
+                        ..e.get().0.clone()
+                    });
+                }
+                dashmap::Entry::Vacant(_) if full => {
+                    return Err(Error::Frequency);
+                }
+                e => key_entry = Some(e),
+            }
+        }
+        let value = gift.value.saturating_mul(u64::from(gift.count));
+        self.count_gifts(
+            &app_state,
+            &room,
+            &gift.from,
+            u64::from(gift.count),
+            value,
+            &settings.stats,
+        );
         let window = Duration::from_millis(settings.gift_combo_ms as u64);
         let now = Instant::now();
         let key = (gift.from.clone(), gift.gift_id.clone());
@@ -142,6 +206,8 @@ impl Engine {
                 last_at: now,
                 flush_scheduled: false,
                 gift: gift.clone(),
+                nick: String::new(),
+                avatar: String::new(),
             });
             if combo.id.is_empty()
                 || (combo.pending == 0 && now.duration_since(combo.last_at) > window)
@@ -153,10 +219,13 @@ impl Engine {
             combo.pending += gift.count;
             combo.last_at = now;
             combo.gift = gift.clone();
+            combo.nick = profile.nick;
+            combo.avatar = profile.face_url;
             let echo = gift.push(group, gift.count, combo);
             let receipt = GiftReceipt {
                 combo_id: combo.id.clone(),
                 combo_count: combo.total,
+                duplicate: false,
             };
             let flush_now = combo.pending >= settings.gift_combo_batch || window.is_zero();
             let schedule = !flush_now && !combo.flush_scheduled;
@@ -165,6 +234,15 @@ impl Engine {
             }
             (echo, flush_now, schedule, receipt)
         };
+        match key_entry {
+            Some(dashmap::Entry::Occupied(mut e)) => {
+                e.insert((receipt.clone(), now_secs));
+            }
+            Some(dashmap::Entry::Vacant(e)) => {
+                e.insert((receipt.clone(), now_secs));
+            }
+            None => {}
+        }
         if let Some(frame) = crate::tips::push_frame(&Push::Gift(echo), Priority::High) {
             for s in self.user_sessions(app, &gift.from) {
                 if s.in_room(group) {
@@ -215,13 +293,18 @@ impl Engine {
                 return;
             }
             let n = std::mem::take(&mut combo.pending);
-            let push = combo.gift.push(&room.id, n, combo);
+            let push = (
+                combo.gift.push(&room.id, n, combo),
+                combo.nick.clone(),
+                combo.avatar.clone(),
+            );
             // Forget finished combos so the map does not grow with every sender ever seen.
             combos.retain(|_, c| {
                 c.pending > 0 || c.flush_scheduled || c.last_at.elapsed() < Duration::from_secs(60)
             });
             push
         };
+        let (push, nick, avatar) = push;
         let mut data = match serde_json::to_value(&push) {
             Ok(v) => v,
             Err(_) => return,
@@ -236,8 +319,8 @@ impl Engine {
             group: room.id.clone(),
             sender: Sender::Admin {
                 from: key.0.clone(),
-                nick: String::new(),
-                avatar: String::new(),
+                nick,
+                avatar,
                 is_app_admin: true,
                 ip: String::new(),
             },
@@ -247,6 +330,7 @@ impl Engine {
             random: None,
             callbacks: CallbackControl::default(),
             turn: None,
+            counted: false,
         };
         let n = push.count;
         match Box::pin(self.send_group_msg(app, req)).await {

@@ -468,6 +468,7 @@ impl Engine {
                 from: from.as_str(),
                 nick: &nick,
                 avatar: &avatar,
+                level: app_state.levels.level(from),
                 seq,
                 time: now,
                 random,

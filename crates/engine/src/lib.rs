@@ -10,6 +10,7 @@
 //! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`: the operations, one file
 //!   per resource, as `impl Engine` blocks.
+//! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush.
 //! - [`tips`]: group tips and system notifications.
 //! - [`metrics`]: Prometheus metric names.
 
@@ -21,6 +22,7 @@ pub mod metrics;
 pub mod outbound;
 pub mod room;
 pub mod session;
+pub mod stats;
 pub mod tips;
 
 mod accounts;
@@ -35,12 +37,13 @@ mod moderation;
 
 pub use accounts::ImportedAccount;
 pub use draw::{entrants_hash, pick_winners, DrawResult};
-pub use gifts::{Gift, GiftReceipt};
+pub use gifts::{Gift, GiftReceipt, GIFT_KEY_TTL_SECS};
 pub use groups::{GroupChanges, NewGroup};
 pub use live::{RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{CallbackControl, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
 pub use moderation::{BanInfo, ModAction};
+pub use stats::{RoomStatsView, UserStatsView, TOP_MAX, USERS_MAX};
 
 use dashmap::DashMap;
 use std::collections::HashMap;
@@ -81,6 +84,10 @@ pub struct Engine {
     pub(crate) webhooks: std::sync::OnceLock<Arc<dyn hooks::WebhookSink>>,
     /// Room profiles for many-room state reads of rooms not loaded here.
     pub(crate) state_cache: live::StateCache,
+    /// Keys of recent gifts, so a retried call does not give twice.
+    pub(crate) gift_keys: gifts::GiftKeys,
+    /// Statistics a failing store did not take yet, per app.
+    pub(crate) stats_backlog: parking_lot::Mutex<HashMap<AppId, liveroom_core::store::StatsBatch>>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -101,6 +108,8 @@ impl Engine {
             next_session: AtomicU64::new(1),
             webhooks: std::sync::OnceLock::new(),
             state_cache: Default::default(),
+            stats_backlog: Default::default(),
+            gift_keys: Default::default(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
             let admins = engine
@@ -323,11 +332,14 @@ impl Engine {
                 app.broadcast_dedup.lock().expire(now);
             }
         }
+        self.gift_keys
+            .retain(|_, (_, at)| now - *at < gifts::GIFT_KEY_TTL_SECS);
         metrics::rooms(self.rooms.len());
     }
 
     /// Runs [`Engine::sweep`] every `SWEEP_EVERY` until the engine is dropped.
     pub fn spawn_housekeeping(self: &Arc<Self>) {
+        self.spawn_stats_flusher();
         let engine = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_EVERY);

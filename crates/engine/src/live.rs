@@ -37,6 +37,8 @@ pub struct RoomState {
     pub member_num: usize,
     /// Guests may watch without asking (an AVChatRoom with `FreeAccess`).
     pub public: bool,
+    /// The room's popularity score (0 for a room not loaded: nobody is in it).
+    pub popularity: u64,
 }
 
 /// Profiles of rooms not loaded on this node, read from the store at most every
@@ -73,6 +75,7 @@ fn summary(record: &GroupRecord, member_num: usize) -> RoomState {
         member_num,
         public: record.group_type == GroupType::AVChatRoom
             && record.apply_join_option == ApplyJoinOption::FreeAccess,
+        popularity: 0,
     }
 }
 
@@ -161,9 +164,14 @@ impl Engine {
         let info = self
             .write_reserved(app, group, operator, LIVE_STATE_KEY, compute, record)
             .await?;
+        // Statistics are kept per broadcast session.
+        let room = self.room(app, group).await?;
+        {
+            let online = room.online_count();
+            room.stats.lock().start_session(info.session, online);
+        }
         // An item belongs to its broadcast: it comes down when the broadcast ends or a new
         // one starts.
-        let room = self.room(app, group).await?;
         let pinned = room
             .profile()
             .custom
@@ -260,7 +268,7 @@ impl Engine {
         app: AppId,
         groups: &[GroupId],
     ) -> Result<Vec<Result<RoomState, Error>>, Error> {
-        self.apps.get(app)?;
+        let stats = self.apps.get(app)?.settings().stats.clone();
         if groups.is_empty() || groups.len() > STATES_BATCH_MAX {
             return Err(Error::InvalidParameter(format!(
                 "{} rooms asked; ask for 1 to {STATES_BATCH_MAX}",
@@ -271,7 +279,10 @@ impl Engine {
         for g in groups {
             let key = (app, g.clone());
             if let Some(room) = self.rooms.get(&key).map(|r| r.clone()) {
-                out.push(Ok(summary(&room.profile(), room.online_count())));
+                let online = room.online_count();
+                let mut state = summary(&room.profile(), online);
+                state.popularity = room.stats.lock().popularity(online, &stats);
+                out.push(Ok(state));
                 continue;
             }
             let record = match self.state_cache.get(&key) {
@@ -426,10 +437,12 @@ impl Engine {
                 "join {group} before liking it"
             )));
         }
-        let settings = self.apps.get(app)?.settings();
+        let app_state = self.apps.get(app)?;
+        let settings = app_state.settings();
         let room = self.room(app, &group).await?;
+        let user = session.user();
         // Per user in the room (all their connections share it); per connection for guests.
-        let added = match session.user() {
+        let added = match user.clone() {
             Some(user) => {
                 let mut budgets = room.like_budgets.lock();
                 if budgets.len() > 100_000 {
@@ -450,6 +463,13 @@ impl Engine {
             return Ok(0);
         }
         room.likes.fetch_add(added as u64, Ordering::Relaxed);
+        self.count_likes(
+            &app_state,
+            &room,
+            user.as_ref(),
+            added as u64,
+            &settings.stats,
+        );
         let mut flush = room.likes_flush.lock();
         if flush.scheduled {
             return Ok(added);

@@ -94,6 +94,8 @@ pub struct LoginInfo {
     pub avatar: String,
     /// Other sessions closed by the login policy.
     pub kicked: usize,
+    /// The user's level (audience statistics; 0 when they are off).
+    pub level: u32,
 }
 
 /// What a joiner is told in its reply: the room's profile and its own state. The engine
@@ -152,6 +154,7 @@ impl Engine {
             .map_err(store_err)?
             .pop();
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
+        let level = self.ensure_level(&app, &user).await;
         if session.identity() != Identity::Anonymous {
             self.leave_everything(session, Exit::Logout).await;
         }
@@ -203,6 +206,7 @@ impl Engine {
             nick,
             avatar,
             kicked,
+            level,
         })
     }
 

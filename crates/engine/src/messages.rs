@@ -74,6 +74,9 @@ pub struct SendRequest {
     pub callbacks: CallbackControl,
     /// The send's place in its connection's order (client sends); `None` for REST.
     pub turn: Option<crate::session::Turn>,
+    /// Counts as a message of the sender in the audience statistics (not for messages the
+    /// server composes, such as gift combos, which are counted as gifts).
+    pub counted: bool,
 }
 
 /// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.
@@ -106,6 +109,7 @@ pub(crate) struct Outgoing<'a> {
     pub from: &'a str,
     pub nick: &'a str,
     pub avatar: &'a str,
+    pub level: u32,
     pub seq: u64,
     pub time: i64,
     pub random: u32,
@@ -122,6 +126,7 @@ impl Outgoing<'_> {
             from_account: self.from,
             nick: self.nick,
             avatar: self.avatar,
+            level: self.level,
             msg_seq: self.seq,
             msg_time: self.time,
             msg_random: self.random,
@@ -183,6 +188,7 @@ impl Engine {
             Sender::Session { .. } => app.is_admin(&from),
         };
         let role = room.role_of(&from, is_app_admin);
+        let level = self.ensure_level(&app, &from).await;
         let group_type = room.profile.read().group_type.as_str();
         let mut body = req.body;
         let mut cloud_custom_data = req.cloud_custom_data;
@@ -366,6 +372,7 @@ impl Engine {
             from: from.as_str(),
             nick: &nick,
             avatar: &avatar,
+            level,
             seq: msg_seq,
             time: now,
             random,
@@ -399,6 +406,9 @@ impl Engine {
         };
         metrics::accepted();
         room.touch(now);
+        if req.counted {
+            self.count_message(&app, &room, &from, &settings.stats);
+        }
 
         if room.is_destroyed() {
             // Dismissed while this message was on its way: it must not land in the history
@@ -418,6 +428,7 @@ impl Engine {
                 face_url: avatar,
                 body: raw.get().to_string(),
                 cloud_custom_data: cloud_custom_data.clone(),
+                sender_level: level,
             };
             self.store
                 .append_history(&[record], settings.history_count)
@@ -561,6 +572,7 @@ impl Engine {
                 from: r.from_account.as_str(),
                 nick: &r.nick,
                 avatar: &r.face_url,
+                level: r.sender_level,
                 seq: r.msg_seq,
                 time: r.msg_time,
                 random: r.random,

@@ -47,3 +47,18 @@ pub fn room_members_changed(delta: f64) {
 pub fn slow_consumer_closed() {
     metrics::counter!("liveroom_slow_consumer_closes_total").increment(1);
 }
+
+/// Statistics rows added to the store by one flush.
+pub fn stats_written(rows: usize) {
+    metrics::counter!("liveroom_stats_rows_written_total").increment(rows as u64);
+}
+
+/// A statistics flush the store refused (kept for the next one).
+pub fn stats_write_failed() {
+    metrics::counter!("liveroom_stats_write_failures_total").increment(1);
+}
+
+/// A gift call repeating an earlier call's `GiftKey`.
+pub fn gift_duplicate() {
+    metrics::counter!("liveroom_gift_duplicates_total").increment(1);
+}

@@ -103,6 +103,8 @@ pub struct Room {
     pub(crate) like_budgets: Mutex<HashMap<UserId, (f64, Option<Instant>)>>,
     /// The lucky draw running now, if any.
     pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
+    /// Audience statistics not yet written. Locked after `members` when both are.
+    pub(crate) stats: Mutex<crate::stats::RoomTally>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -172,6 +174,7 @@ impl Room {
     ) -> Self {
         let ceiling = record.msg_seq_ceiling;
         let likes = crate::live::stored_likes(&record.custom);
+        let session = liveroom_core::live::LiveInfo::from_custom(&record.custom).session;
         let mut recent = RecentHistory::new(settings);
         for (time, frame) in history {
             recent.push(time, frame);
@@ -214,6 +217,7 @@ impl Room {
             combos: Mutex::default(),
             draw: Mutex::new(None),
             like_budgets: Mutex::default(),
+            stats: Mutex::new(crate::stats::RoomTally::new(session)),
         }
     }
 
@@ -372,6 +376,15 @@ impl Room {
                 true
             }
         };
+        let online = m.users.len() + m.guests as usize;
+        if first_of_user {
+            let now_ms = liveroom_core::time::unix_millis();
+            let mut stats = self.stats.lock();
+            match &user {
+                Some(u) => stats.user_arrived(u, now_ms, online),
+                None => stats.guest_arrived(now_ms, online),
+            }
+        }
         self.last_active.store(now, Ordering::Relaxed);
         let joined_at = self.window.lock().next_seq;
         m.by_session.insert(
@@ -383,7 +396,6 @@ impl Room {
                 joined_at,
             },
         );
-        let online = m.users.len() + m.guests as usize;
         session.push(&reply(&self.profile(), online));
         let recent = self.recent.lock();
         for (time, frame) in &recent.frames {
@@ -411,12 +423,14 @@ impl Room {
         true
     }
 
-    /// A draw, a gift combo or a like total not yet finished: the room stays loaded until
-    /// they are, so nothing acknowledged is dropped with an unloaded copy.
+    /// A draw, a gift combo, a like total or statistics not yet finished or written: the
+    /// room stays loaded until they are, so nothing acknowledged is dropped with an
+    /// unloaded copy.
     fn has_work_in_progress(&self) -> bool {
         self.draw.lock().is_some()
             || self.likes_flush.lock().is_scheduled()
             || self.combos.lock().values().any(|c| c.in_progress())
+            || !self.stats.lock().is_clean()
     }
 
     /// Marks the room destroyed and removes every member; returns their sessions.
@@ -425,6 +439,8 @@ impl Room {
         let mut m = self.members.write();
         m.users.clear();
         m.guests = 0;
+        // A dismissed room's statistics go with it.
+        *self.stats.lock() = crate::stats::RoomTally::new(0);
         m.by_session.drain().map(|(_, mem)| mem.session).collect()
     }
 
@@ -453,11 +469,17 @@ impl Room {
                 }
                 _ => {
                     m.users.remove(u);
+                    self.stats
+                        .lock()
+                        .user_left(u, liveroom_core::time::unix_millis());
                     true
                 }
             },
             None => {
                 m.guests = m.guests.saturating_sub(1);
+                self.stats
+                    .lock()
+                    .guest_left(liveroom_core::time::unix_millis());
                 true
             }
         };
@@ -473,7 +495,11 @@ impl Room {
             .filter(|(_, mem)| mem.user.as_ref() == Some(user))
             .map(|(id, _)| *id)
             .collect();
-        m.users.remove(user);
+        if m.users.remove(user).is_some() {
+            self.stats
+                .lock()
+                .user_left(user, liveroom_core::time::unix_millis());
+        }
         ids.into_iter()
             .filter_map(|id| m.by_session.remove(&id).map(|mem| mem.session))
             .collect()

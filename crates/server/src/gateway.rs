@@ -406,6 +406,7 @@ fn prepare_send(
             random,
             callbacks: Default::default(),
             turn: None,
+            counted: true,
         },
     ))
 }
@@ -441,7 +442,12 @@ async fn dispatch(
                     platform.as_deref(),
                 )
                 .await?;
-            Ok(json!({"UserID": info.user.as_str(), "NickName": info.nick, "Avatar": info.avatar}))
+            Ok(json!({
+                "UserID": info.user.as_str(),
+                "NickName": info.nick,
+                "Avatar": info.avatar,
+                "Level": info.level,
+            }))
         }
         Op::Guest { sdk_app_id } => {
             engine.guest(session, sdk_app_id).await?;

@@ -116,6 +116,8 @@ pub async fn run(
     {
         tracing::warn!("connections still open after the shutdown grace period");
     }
+    // What the departures counted, and the time of anyone still connected, is written.
+    engine.flush_stats(true).await;
     // Callbacks queued by the last departures get a short chance to go out.
     webhooks.drain(grace.min(Duration::from_secs(5))).await;
     served

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use liveroom_core::app::AppSettings;
 use liveroom_core::group::{ApplyJoinOption, GroupType, Priority};
 use liveroom_core::ids::{AppId, GroupId, UserId};
+use liveroom_core::stats::Counts;
 use liveroom_core::store::{
     AppRecord, GroupRecord, HistoryRecord, Restriction, StoreError, StoreResult, UserRecord,
 };
@@ -250,7 +251,7 @@ impl RestrictionRow {
 
 /// The columns of [`HistoryRow`], in the order [`HistoryParams`] binds them.
 pub(crate) const HISTORY_COLUMNS: &str = "app, group_id, msg_seq, msg_time, random, priority, \
-    from_account, nick, face_url, body, cloud_custom_data";
+    from_account, nick, face_url, body, cloud_custom_data, sender_level";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct HistoryRow {
@@ -265,6 +266,7 @@ pub(crate) struct HistoryRow {
     face_url: String,
     body: String,
     cloud_custom_data: String,
+    sender_level: i64,
 }
 
 impl HistoryRow {
@@ -281,6 +283,7 @@ impl HistoryRow {
             face_url: self.face_url,
             body: self.body,
             cloud_custom_data: self.cloud_custom_data,
+            sender_level: u32::try_from(self.sender_level).unwrap_or(0),
         })
     }
 }
@@ -298,6 +301,7 @@ pub(crate) struct HistoryParams<'a> {
     pub face_url: &'a str,
     pub body: &'a str,
     pub cloud_custom_data: &'a str,
+    pub sender_level: i64,
 }
 
 impl<'a> HistoryParams<'a> {
@@ -314,9 +318,42 @@ impl<'a> HistoryParams<'a> {
             face_url: &r.face_url,
             body: &r.body,
             cloud_custom_data: &r.cloud_custom_data,
+            sender_level: i64::from(r.sender_level),
         })
     }
 }
+
+/// A counter as bound: clamped to what a signed 64-bit column holds.
+pub(crate) fn clamp_db(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Counters as bound (see `clamp_db`).
+pub(crate) fn counts_to_db(c: &Counts) -> [i64; 5] {
+    let clamp = clamp_db;
+    [
+        clamp(c.online_ms),
+        clamp(c.messages),
+        clamp(c.likes),
+        clamp(c.gifts),
+        clamp(c.gift_value),
+    ]
+}
+
+/// Counters read back (a negative stored value reads as 0).
+pub(crate) fn counts_from_db(v: [i64; 5]) -> Counts {
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    Counts {
+        online_ms: n(v[0]),
+        messages: n(v[1]),
+        likes: n(v[2]),
+        gifts: n(v[3]),
+        gift_value: n(v[4]),
+    }
+}
+
+/// The counter columns, in `counts_to_db` order.
+pub(crate) const COUNT_COLUMNS: &str = "online_ms, messages, likes, gifts, gift_value";
 
 #[cfg(test)]
 mod tests {

@@ -23,12 +23,14 @@ macro_rules! impl_store {
             use liveroom_core::ids::{AppId, GroupId, UserId};
             use liveroom_core::store::{
                 AppRecord, GroupRecord, HistoryRecord, PinnedItem, ProfilePatch, Restriction,
-                Store, StoreResult, UserRecord,
+                RoomStatsRecord, RoomUserRecord, StatsBatch, StatsOrder, Store, StoreResult,
+                UserRecord,
             };
+            use liveroom_core::stats::Counts;
 
             use $crate::rows::{
-                app_key, assemble_groups, backend, encode_settings, from_db, insert_error,
-                no_group, placeholders, to_db, AppRow, CustomRow, GroupParams, GroupRow,
+                app_key, assemble_groups, backend, clamp_db, counts_from_db, counts_to_db, encode_settings,
+                from_db, insert_error, no_group, placeholders, to_db, COUNT_COLUMNS, AppRow, CustomRow, GroupParams, GroupRow,
                 HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
                 HISTORY_COLUMNS,
             };
@@ -595,7 +597,7 @@ macro_rules! impl_store {
                     }
                     let insert = format!(
                         "INSERT INTO group_history ({HISTORY_COLUMNS}) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
                          WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
                          ON CONFLICT (app, group_id, msg_seq) DO NOTHING"
                     );
@@ -617,6 +619,7 @@ macro_rules! impl_store {
                             .bind(h.face_url)
                             .bind(h.body)
                             .bind(h.cloud_custom_data)
+                            .bind(h.sender_level)
                             .execute(&mut *tx)
                             .await
                             .map_err(backend)?;
@@ -703,6 +706,233 @@ macro_rules! impl_store {
                     .await
                     .map_err(insert_error)?;
                     Ok(())
+                }
+
+                async fn add_stats(&self, app: AppId, batch: &StatsBatch) -> StoreResult<()> {
+                    if batch.is_empty() {
+                        return Ok(());
+                    }
+                    let app = app_key(app)?;
+                    // Counters are added; peaks and first/last times merged. A row whose
+                    // group or user is gone is skipped (the WHERE EXISTS).
+                    // Sums stop at the largest value a column holds instead of failing.
+                    let add = ["online_ms", "messages", "likes", "gifts", "gift_value"]
+                        .map(|c| {
+                            format!(
+                                "{c} = CASE WHEN {{t}}.{c} > {max} - excluded.{c} THEN {max} \
+                                 ELSE {{t}}.{c} + excluded.{c} END",
+                                max = i64::MAX
+                            )
+                        })
+                        .join(", ");
+                    let user_sql = format!(
+                        "INSERT INTO user_stats (app, user_id, {COUNT_COLUMNS}, updated_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+                         WHERE EXISTS (SELECT 1 FROM users WHERE app = $1 AND user_id = $2) \
+                         ON CONFLICT (app, user_id) DO UPDATE SET {}, \
+                         updated_at = excluded.updated_at",
+                        add.replace("{t}", "user_stats")
+                    );
+                    let room_sql = format!(
+                        "INSERT INTO room_stats (app, group_id, session, {COUNT_COLUMNS}, \
+                         joins, guest_joins, peak_online, first_at, last_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12 \
+                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
+                         ON CONFLICT (app, group_id, session) DO UPDATE SET {}, \
+                         joins = room_stats.joins + excluded.joins, \
+                         guest_joins = room_stats.guest_joins + excluded.guest_joins, \
+                         peak_online = CASE WHEN excluded.peak_online > room_stats.peak_online \
+                           THEN excluded.peak_online ELSE room_stats.peak_online END, \
+                         last_at = CASE WHEN excluded.last_at > room_stats.last_at \
+                           THEN excluded.last_at ELSE room_stats.last_at END",
+                        add.replace("{t}", "room_stats")
+                    );
+                    let room_user_sql = format!(
+                        "INSERT INTO room_user_stats (app, group_id, session, user_id, \
+                         {COUNT_COLUMNS}, first_at, last_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
+                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
+                         ON CONFLICT (app, group_id, session, user_id) DO UPDATE SET {}, \
+                         last_at = CASE WHEN excluded.last_at > room_user_stats.last_at \
+                           THEN excluded.last_at ELSE room_user_stats.last_at END",
+                        add.replace("{t}", "room_user_stats")
+                    );
+                    let now = liveroom_core::time::unix_secs();
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    for (user, counts) in &batch.users {
+                        let [a, b, c, d, e] = counts_to_db(counts);
+                        sqlx::query(&user_sql)
+                            .bind(app)
+                            .bind(user.as_str())
+                            .bind(a)
+                            .bind(b)
+                            .bind(c)
+                            .bind(d)
+                            .bind(e)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    }
+                    for r in &batch.rooms {
+                        let [a, b, c, d, e] = counts_to_db(&r.counts);
+                        let (joins, guests, peak) =
+                            (clamp_db(r.joins), clamp_db(r.guest_joins), clamp_db(r.peak_online));
+                        sqlx::query(&room_sql)
+                            .bind(app)
+                            .bind(r.group.as_str())
+                            .bind(i64::from(r.session))
+                            .bind(a)
+                            .bind(b)
+                            .bind(c)
+                            .bind(d)
+                            .bind(e)
+                            .bind(joins)
+                            .bind(guests)
+                            .bind(peak)
+                            .bind(r.at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    }
+                    for r in &batch.room_users {
+                        let [a, b, c, d, e] = counts_to_db(&r.counts);
+                        sqlx::query(&room_user_sql)
+                            .bind(app)
+                            .bind(r.group.as_str())
+                            .bind(i64::from(r.session))
+                            .bind(r.user.as_str())
+                            .bind(a)
+                            .bind(b)
+                            .bind(c)
+                            .bind(d)
+                            .bind(e)
+                            .bind(r.at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                    }
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn user_stats(
+                    &self,
+                    app: AppId,
+                    users: &[UserId],
+                ) -> StoreResult<Vec<(UserId, Counts)>> {
+                    let mut out = Vec::with_capacity(users.len());
+                    for chunk in users.chunks(IN_LIST_CHUNK) {
+                        let sql = format!(
+                            "SELECT user_id, {COUNT_COLUMNS} FROM user_stats \
+                             WHERE app = $1 AND user_id IN ({})",
+                            placeholders(2, chunk.len())
+                        );
+                        let mut q = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64)>(&sql)
+                            .bind(app_key(app)?);
+                        for u in chunk {
+                            q = q.bind(u.as_str());
+                        }
+                        for (u, a, b, c, d, e) in q.fetch_all(&self.pool).await.map_err(backend)? {
+                            out.push((UserId::from_trusted(&u), counts_from_db([a, b, c, d, e])));
+                        }
+                    }
+                    Ok(out)
+                }
+
+                async fn room_stats(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    session: Option<u32>,
+                ) -> StoreResult<Option<RoomStatsRecord>> {
+                    type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+                    let sql = format!(
+                        "SELECT session, {COUNT_COLUMNS}, joins, guest_joins, peak_online, \
+                         first_at, last_at, \
+                         (SELECT COUNT(*) FROM room_user_stats u WHERE u.app = r.app \
+                          AND u.group_id = r.group_id AND u.session = r.session) \
+                         FROM room_stats r WHERE app = $1 AND group_id = $2 \
+                         AND ($3 IS NULL OR session = $3) ORDER BY session DESC LIMIT 1"
+                    );
+                    let row: Option<Row> = sqlx::query_as(&sql)
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(session.map(i64::from))
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                    Ok(row.map(|(s, a, b, c, d, e, joins, guests, peak, first, last, viewers)| {
+                        let n = |x: i64| u64::try_from(x).unwrap_or(0);
+                        RoomStatsRecord {
+                            session: u32::try_from(s).unwrap_or(0),
+                            counts: counts_from_db([a, b, c, d, e]),
+                            joins: n(joins),
+                            guest_joins: n(guests),
+                            peak_online: n(peak),
+                            viewers: n(viewers),
+                            first_at: first,
+                            last_at: last,
+                        }
+                    }))
+                }
+
+                async fn room_user_stats(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    session: u32,
+                    order: StatsOrder,
+                    limit: u32,
+                    users: Option<&[UserId]>,
+                ) -> StoreResult<Vec<RoomUserRecord>> {
+                    type Row = (String, i64, i64, i64, i64, i64, i64, i64);
+                    let head = format!(
+                        "SELECT user_id, {COUNT_COLUMNS}, first_at, last_at FROM room_user_stats \
+                         WHERE app = $1 AND group_id = $2 AND session = $3"
+                    );
+                    let rows: Vec<Row> = match users {
+                        None => {
+                            let sql = format!(
+                                "{head} ORDER BY {} DESC, user_id LIMIT $4",
+                                order.column()
+                            );
+                            sqlx::query_as(&sql)
+                                .bind(app_key(app)?)
+                                .bind(group.as_str())
+                                .bind(i64::from(session))
+                                .bind(i64::from(limit))
+                                .fetch_all(&self.pool)
+                                .await
+                                .map_err(backend)?
+                        }
+                        Some(users) => {
+                            let mut rows = Vec::new();
+                            for chunk in users.chunks(IN_LIST_CHUNK) {
+                                let sql = format!(
+                                    "{head} AND user_id IN ({}) ORDER BY user_id",
+                                    placeholders(4, chunk.len())
+                                );
+                                let mut q = sqlx::query_as::<_, Row>(&sql)
+                                    .bind(app_key(app)?)
+                                    .bind(group.as_str())
+                                    .bind(i64::from(session));
+                                for u in chunk {
+                                    q = q.bind(u.as_str());
+                                }
+                                rows.extend(q.fetch_all(&self.pool).await.map_err(backend)?);
+                            }
+                            rows
+                        }
+                    };
+                    Ok(rows
+                        .into_iter()
+                        .map(|(u, a, b, c, d, e, first_at, last_at)| RoomUserRecord {
+                            user: UserId::from_trusted(&u),
+                            counts: counts_from_db([a, b, c, d, e]),
+                            first_at,
+                            last_at,
+                        })
+                        .collect())
                 }
 
                 async fn pinned_items(

@@ -67,6 +67,7 @@ macro_rules! store_test_suite {
             bans_ordered_and_expire,
             group_admins_set_and_cascade,
             pinned_items_per_session_in_order,
+            stats_add_up_rank_and_cascade,
             history_round_trip_and_filters,
             history_keeps_newest_per_group,
             history_skips_deleted_groups,
@@ -131,6 +132,185 @@ pub async fn pinned_items_per_session_in_order(store: Arc<dyn Store>) {
         .await
         .expect("list")
         .is_empty());
+}
+
+pub async fn stats_add_up_rank_and_cascade(store: Arc<dyn Store>) {
+    use liveroom_core::stats::Counts;
+    use liveroom_core::store::{RoomStatsDelta, RoomUserDelta, StatsBatch, StatsOrder};
+    let room = sample_group(APP, "stage", GroupType::AVChatRoom);
+    store.create_group(&room).await.expect("create");
+    for u in ["ann", "bob", "cid"] {
+        store.ensure_user(APP, &uid(u), 1).await.expect("user");
+    }
+    let c = |online_ms, messages, likes, gifts, gift_value| Counts {
+        online_ms,
+        messages,
+        likes,
+        gifts,
+        gift_value,
+    };
+    let ru = |user: &str, session, counts, at| RoomUserDelta {
+        group: gid("stage"),
+        session,
+        user: uid(user),
+        counts,
+        at,
+    };
+    let rd = |session, counts, joins, peak_online, at| RoomStatsDelta {
+        group: gid("stage"),
+        session,
+        counts,
+        joins,
+        guest_joins: 1,
+        peak_online,
+        at,
+    };
+    let first = StatsBatch {
+        users: vec![
+            (uid("ann"), c(1000, 2, 3, 1, 50)),
+            (uid("ghost"), c(1, 1, 1, 1, 1)),
+        ],
+        rooms: vec![rd(1, c(5000, 3, 3, 1, 50), 2, 9, 100)],
+        room_users: vec![
+            ru("ann", 1, c(1000, 2, 3, 1, 50), 100),
+            ru("bob", 1, c(4000, 1, 0, 0, 0), 100),
+        ],
+    };
+    store.add_stats(APP, &first).await.expect("first");
+    let second = StatsBatch {
+        users: vec![
+            (uid("ann"), c(500, 1, 0, 2, 20)),
+            (uid("bob"), c(9, 0, 0, 0, 0)),
+        ],
+        rooms: vec![
+            rd(1, c(1000, 1, 0, 2, 20), 1, 4, 90),
+            rd(2, c(10, 0, 0, 0, 0), 1, 1, 300),
+        ],
+        room_users: vec![
+            ru("ann", 1, c(500, 1, 0, 2, 20), 200),
+            ru("cid", 1, c(0, 0, 0, 0, 0), 150),
+            ru("cid", 2, c(10, 0, 0, 0, 0), 300),
+        ],
+    };
+    store.add_stats(APP, &second).await.expect("second");
+
+    // Added up; the user without an account was skipped, not an error.
+    let mut users = store
+        .user_stats(APP, &[uid("ann"), uid("bob"), uid("ghost")])
+        .await
+        .expect("users");
+    users.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        users,
+        vec![
+            (uid("ann"), c(1500, 3, 3, 3, 70)),
+            (uid("bob"), c(9, 0, 0, 0, 0))
+        ]
+    );
+    assert!(store
+        .user_stats(OTHER_APP, &[uid("ann")])
+        .await
+        .expect("other app")
+        .is_empty());
+
+    let s1 = store
+        .room_stats(APP, &gid("stage"), Some(1))
+        .await
+        .expect("room")
+        .expect("session 1");
+    assert_eq!(s1.counts, c(6000, 4, 3, 3, 70));
+    assert_eq!((s1.joins, s1.guest_joins, s1.peak_online), (3, 2, 9));
+    assert_eq!((s1.first_at, s1.last_at), (100, 100));
+    assert_eq!(s1.viewers, 3);
+    let latest = store
+        .room_stats(APP, &gid("stage"), None)
+        .await
+        .expect("room")
+        .expect("latest");
+    assert_eq!((latest.session, latest.viewers), (2, 1));
+    assert!(store
+        .room_stats(APP, &gid("stage"), Some(3))
+        .await
+        .expect("room")
+        .is_none());
+
+    let ranked = |order| {
+        let store = store.clone();
+        async move {
+            store
+                .room_user_stats(APP, &gid("stage"), 1, order, 10, None)
+                .await
+                .expect("rank")
+                .into_iter()
+                .map(|r| r.user.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ranked(StatsOrder::GiftValue).await, ["ann", "bob", "cid"]);
+    assert_eq!(ranked(StatsOrder::OnlineTime).await, ["bob", "ann", "cid"]);
+    // Ties are broken by user id.
+    assert_eq!(ranked(StatsOrder::Likes).await, ["ann", "bob", "cid"]);
+    let top1 = store
+        .room_user_stats(APP, &gid("stage"), 1, StatsOrder::Messages, 1, None)
+        .await
+        .expect("top");
+    assert_eq!(top1.len(), 1);
+    assert_eq!(top1[0].counts, c(1500, 3, 3, 3, 70));
+    assert_eq!((top1[0].first_at, top1[0].last_at), (100, 200));
+    let some = store
+        .room_user_stats(
+            APP,
+            &gid("stage"),
+            1,
+            StatsOrder::Messages,
+            10,
+            Some(&[uid("cid"), uid("nobody")]),
+        )
+        .await
+        .expect("some");
+    assert_eq!(some.len(), 1);
+    assert_eq!(some[0].user, uid("cid"));
+
+    // Counters beyond what the columns hold are clamped, not an error.
+    let huge = StatsBatch {
+        users: vec![(uid("cid"), c(u64::MAX, 0, 0, 0, 0))],
+        ..Default::default()
+    };
+    store.add_stats(APP, &huge).await.expect("clamped");
+    store.add_stats(APP, &huge).await.expect("saturated");
+    let cid = store.user_stats(APP, &[uid("cid")]).await.expect("users");
+    assert_eq!(cid[0].1.online_ms, i64::MAX as u64);
+
+    // A deleted room takes its statistics along; a late batch for it is skipped.
+    assert!(store
+        .delete_group(APP, &gid("stage"))
+        .await
+        .expect("delete"));
+    store.add_stats(APP, &first).await.expect("late batch");
+    store.create_group(&room).await.expect("recreate");
+    assert!(store
+        .room_stats(APP, &gid("stage"), None)
+        .await
+        .expect("room")
+        .is_none());
+    assert!(store
+        .room_user_stats(APP, &gid("stage"), 1, StatsOrder::Messages, 10, None)
+        .await
+        .expect("rank")
+        .is_empty());
+    // A deleted account takes its own.
+    assert!(store
+        .delete_user(APP, &uid("bob"))
+        .await
+        .expect("delete user"));
+    assert_eq!(
+        store
+            .user_stats(APP, &[uid("bob")])
+            .await
+            .expect("users")
+            .len(),
+        0
+    );
 }
 
 pub async fn group_admins_set_and_cascade(store: Arc<dyn Store>) {
@@ -245,6 +425,7 @@ fn history(group: &str, msg_seq: u64, msg_time: i64) -> HistoryRecord {
         face_url: "https://example.com/s.png".into(),
         body: format!(r#"[{{"MsgType":"TIMTextElem","MsgContent":{{"Text":"m{msg_seq}"}}}}]"#),
         cloud_custom_data: "ccd".into(),
+        sender_level: (msg_seq % 7) as u32,
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use liveroom_core::app::AppSettings;
 use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
 use liveroom_core::live::LiveState;
+use liveroom_core::store::StatsOrder;
 use liveroom_core::{Error, Service};
 use liveroom_engine::RoomState;
 
@@ -292,6 +293,7 @@ pub fn room_state_json(group: &str, r: Result<RoomState, Error>, public_only: bo
             "FaceUrl": s.face_url,
             "LiveState": s.live,
             "MemberNum": s.member_num,
+            "Popularity": s.popularity,
         }),
         // Not told apart from a missing room, so the public read does not reveal which
         // private rooms exist.
@@ -411,6 +413,8 @@ struct SendGift {
     value: u64,
     #[serde(rename = "EffectUrl", default)]
     effect_url: String,
+    #[serde(rename = "GiftKey", default)]
+    key: Option<String>,
 }
 
 fn one() -> u32 {
@@ -432,9 +436,14 @@ pub async fn send_gift(cx: &Cx, body: Value) -> Result<Value, Error> {
         count: req.count,
         value: req.value,
         effect_url: req.effect_url,
+        key: req.key,
     };
     let receipt = cx.engine.send_gift(cx.app_id(), &group, gift).await?;
-    Ok(json!({"ComboId": receipt.combo_id, "ComboCount": receipt.combo_count}))
+    Ok(json!({
+        "ComboId": receipt.combo_id,
+        "ComboCount": receipt.combo_count,
+        "Duplicate": receipt.duplicate,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -477,4 +486,116 @@ pub async fn get_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
     let group = super::group_id(&req.group_id)?;
     let draw = cx.engine.last_draw(cx.app_id(), &group).await?;
     Ok(json!({ "Draw": draw }))
+}
+
+#[derive(Deserialize)]
+struct GetRoomStats {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Session", default)]
+    session: Option<u32>,
+    #[serde(rename = "Top", default = "ten")]
+    top: u32,
+    #[serde(rename = "OrderBy", default)]
+    order_by: Option<String>,
+}
+
+fn ten() -> u32 {
+    10
+}
+
+fn stats_order(name: Option<&str>) -> Result<StatsOrder, Error> {
+    Ok(match name.unwrap_or("GiftValue") {
+        "GiftValue" => StatsOrder::GiftValue,
+        "Gifts" => StatsOrder::Gifts,
+        "Messages" => StatsOrder::Messages,
+        "Likes" => StatsOrder::Likes,
+        "OnlineTime" => StatsOrder::OnlineTime,
+        other => {
+            return Err(Error::InvalidParameter(format!(
+                "OrderBy {other:?} is not GiftValue, Gifts, Messages, Likes or OnlineTime"
+            )))
+        }
+    })
+}
+
+/// A user's counters as the REST answers show them.
+fn user_view(u: &liveroom_engine::UserStatsView) -> Value {
+    json!({
+        "User_Account": u.user.as_str(),
+        "Level": u.level,
+        "Score": (u.score * 100.0).round() / 100.0,
+        "OnlineSecs": u.counts.online_ms / 1000,
+        "Messages": u.counts.messages,
+        "Likes": u.counts.likes,
+        "Gifts": u.counts.gifts,
+        "GiftValue": u.counts.gift_value,
+    })
+}
+
+/// POST /v4/liveroom_ext/get_room_stats
+///
+/// A room's audience statistics for a broadcast session (the current one by default) and
+/// its top users.
+pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: GetRoomStats = parse(body)?;
+    let group = super::group_id(&req.group_id)?;
+    if req.top > liveroom_engine::TOP_MAX {
+        return Err(Error::InvalidParameter(format!(
+            "Top must be 0 to {}",
+            liveroom_engine::TOP_MAX
+        )));
+    }
+    let order = stats_order(req.order_by.as_deref())?;
+    let v = cx
+        .engine
+        .room_stats(cx.app_id(), &group, req.session, order, req.top)
+        .await?;
+    let r = &v.record;
+    let users = r.viewers + r.guest_joins;
+    Ok(json!({
+        "GroupId": group.as_str(),
+        "Session": r.session,
+        "OnlineNum": v.online,
+        "Popularity": v.popularity,
+        "PeakOnline": r.peak_online,
+        "Viewers": r.viewers,
+        "GuestJoins": r.guest_joins,
+        "Joins": r.joins,
+        "OnlineSecs": r.counts.online_ms / 1000,
+        "AvgOnlineSecs": (r.counts.online_ms / 1000).checked_div(users).unwrap_or(0),
+        "Messages": r.counts.messages,
+        "Likes": r.counts.likes,
+        "Gifts": r.counts.gifts,
+        "GiftValue": r.counts.gift_value,
+        "FirstAt": r.first_at,
+        "LastAt": r.last_at,
+        "TopUsers": v.top.iter().map(user_view).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct GetUserStats {
+    #[serde(rename = "To_Account")]
+    users: Vec<String>,
+}
+
+/// POST /v4/liveroom_ext/get_user_stats
+///
+/// Users' app-wide statistics and levels.
+pub async fn get_user_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: GetUserStats = parse(body)?;
+    if req.users.is_empty() || req.users.len() > liveroom_engine::USERS_MAX {
+        return Err(Error::InvalidParameter(format!(
+            "To_Account must list 1 to {} accounts",
+            liveroom_engine::USERS_MAX
+        )));
+    }
+    let users = req
+        .users
+        .iter()
+        .map(|u| liveroom_core::UserId::parse(u))
+        .collect::<Result<Vec<_>, _>>()?;
+    let stats = cx.engine.user_stats(cx.app_id(), &users).await?;
+    Ok(json!({"UserStats": stats.iter().map(user_view).collect::<Vec<_>>()}))
 }

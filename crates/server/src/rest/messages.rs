@@ -91,6 +91,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
                 random: req.random,
                 callbacks,
                 turn: None,
+                counted: true,
             },
         )
         .await?;

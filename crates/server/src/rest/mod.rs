@@ -227,6 +227,8 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "send_gift",
             "start_draw",
             "get_draw",
+            "get_room_stats",
+            "get_user_stats",
         ],
     ),
 ];
@@ -313,6 +315,8 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         (extension::SERVICE, "send_gift") => extension::send_gift(cx, body).await,
         (extension::SERVICE, "start_draw") => extension::start_draw(cx, body).await,
         (extension::SERVICE, "get_draw") => extension::get_draw(cx, body).await,
+        (extension::SERVICE, "get_room_stats") => extension::get_room_stats(cx, body).await,
+        (extension::SERVICE, "get_user_stats") => extension::get_user_stats(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }

@@ -14,4 +14,5 @@ mod moderation;
 mod rest;
 mod restart;
 mod sessions;
+mod stats;
 mod webhooks;
