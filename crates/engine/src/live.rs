@@ -168,7 +168,11 @@ impl Engine {
         let room = self.room(app, group).await?;
         {
             let online = room.online_count();
-            room.stats.lock().start_session(info.session, online);
+            room.stats.lock().start_session(
+                info.session,
+                online,
+                liveroom_core::time::unix_millis(),
+            );
         }
         // An item belongs to its broadcast: it comes down when the broadcast ends or a new
         // one starts.

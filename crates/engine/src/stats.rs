@@ -29,6 +29,8 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
 const ACCRUE_AFTER_MS: i64 = 60_000;
 /// Levels of users not seen for this long are forgotten (read again on their next visit).
 const LEVEL_IDLE_SECS: i64 = 600;
+/// Rows written per transaction.
+const WRITE_CHUNK_ROWS: usize = 1000;
 /// Rows kept for a store that is failing; beyond it the oldest changes are dropped (logged).
 const BACKLOG_MAX_ROWS: usize = 500_000;
 /// Most users ranked in one statistics read.
@@ -185,11 +187,10 @@ impl RoomTally {
     }
 
     /// A new broadcast session began: what is counted so far belongs to the old one.
-    pub(crate) fn start_session(&mut self, session: u32, online: usize) {
+    pub(crate) fn start_session(&mut self, session: u32, online: usize, now_ms: i64) {
         if session == self.session {
             return;
         }
-        let now_ms = unix_millis();
         if let Some(t) = self.take_current(now_ms, true) {
             self.ended.push(t);
         }
@@ -390,12 +391,9 @@ pub struct UserStatsView {
     pub score: f64,
 }
 
-fn add_room(into: &mut StatsBatch, group: &GroupId, t: Taken) {
+fn add_room(into: &mut StatsBatch, users: &mut HashMap<UserId, Counts>, group: &GroupId, t: Taken) {
     for (user, counts) in t.users {
-        match into.users.iter_mut().find(|(u, _)| *u == user) {
-            Some((_, c)) => c.add(&counts),
-            None => into.users.push((user.clone(), counts)),
-        }
+        users.entry(user.clone()).or_default().add(&counts);
         into.room_users.push(RoomUserDelta {
             group: group.clone(),
             session: t.session,
@@ -413,6 +411,32 @@ fn add_room(into: &mut StatsBatch, group: &GroupId, t: Taken) {
         peak_online: t.peak,
         at: t.at,
     });
+}
+
+fn rows(b: &StatsBatch) -> usize {
+    b.users.len() + b.rooms.len() + b.room_users.len()
+}
+
+/// Splits a batch into batches of at most `max` rows.
+fn split(mut b: StatsBatch, max: usize) -> Vec<StatsBatch> {
+    let mut out = Vec::new();
+    while rows(&b) > max {
+        let mut part = StatsBatch::default();
+        let mut left = max;
+        let n = b.users.len().min(left);
+        part.users.extend(b.users.drain(..n));
+        left -= n;
+        let n = b.rooms.len().min(left);
+        part.rooms.extend(b.rooms.drain(..n));
+        left -= n;
+        let n = b.room_users.len().min(left);
+        part.room_users.extend(b.room_users.drain(..n));
+        out.push(part);
+    }
+    if !b.is_empty() {
+        out.push(b);
+    }
+    out
 }
 
 impl Engine {
@@ -508,57 +532,64 @@ impl Engine {
         let now_ms = unix_millis();
         let mut batches: HashMap<AppId, StatsBatch> =
             std::mem::take(&mut *self.stats_backlog.lock());
+        let mut users: HashMap<AppId, HashMap<UserId, Counts>> = HashMap::new();
         let rooms: Vec<RoomRef> = self.rooms.iter().map(|r| r.value().clone()).collect();
         for room in rooms {
             let taken = room.stats.lock().take(now_ms, all);
             if taken.is_empty() {
                 continue;
             }
-            let app = self.apps.get(room.app).ok();
-            if app.as_ref().is_some_and(|a| !a.settings().stats.enabled) {
+            let Ok(app) = self.apps.get(room.app) else {
+                continue;
+            };
+            let settings = app.settings();
+            if !settings.stats.enabled {
                 continue;
             }
             let batch = batches.entry(room.app).or_default();
+            let app_users = users.entry(room.app).or_default();
             for t in taken {
-                if let Some(app) = &app {
-                    let settings = app.settings();
-                    for (user, c) in &t.users {
-                        if c.online_ms > 0 {
-                            let time = Counts {
-                                online_ms: c.online_ms,
-                                ..Default::default()
-                            };
-                            app.levels.add(user, &time, &settings.stats);
-                        }
+                for (user, c) in &t.users {
+                    if c.online_ms > 0 {
+                        let time = Counts {
+                            online_ms: c.online_ms,
+                            ..Default::default()
+                        };
+                        app.levels.add(user, &time, &settings.stats);
                     }
                 }
-                add_room(batch, &room.id, t);
+                add_room(batch, app_users, &room.id, t);
             }
         }
+        for (app, u) in users {
+            batches.entry(app).or_default().users.extend(u);
+        }
         for (app, batch) in batches {
-            if batch.is_empty() {
-                continue;
-            }
-            let rows = batch.users.len() + batch.rooms.len() + batch.room_users.len();
-            if let Err(e) = self.store.add_stats(app, &batch).await {
-                crate::metrics::stats_write_failed();
-                tracing::error!(app = app.0, error = %e, "statistics could not be written; kept for the next attempt");
-                let mut backlog = self.stats_backlog.lock();
-                let kept = backlog.entry(app).or_default();
-                let rows = |b: &StatsBatch| b.users.len() + b.rooms.len() + b.room_users.len();
-                if rows(kept) + rows(&batch) > BACKLOG_MAX_ROWS {
-                    tracing::error!(
-                        app = app.0,
-                        rows = rows(kept),
-                        "statistics backlog full; older changes dropped"
-                    );
-                    *kept = StatsBatch::default();
+            // In chunks, so a big room's minute of time does not hold the store's write lock
+            // (SQLite has one) for long: history appends wait behind it.
+            let mut chunks = split(batch, WRITE_CHUNK_ROWS).into_iter();
+            while let Some(chunk) = chunks.next() {
+                if let Err(e) = self.store.add_stats(app, &chunk).await {
+                    crate::metrics::stats_write_failed();
+                    tracing::error!(app = app.0, error = %e, "statistics could not be written; kept for the next attempt");
+                    let mut backlog = self.stats_backlog.lock();
+                    let kept = backlog.entry(app).or_default();
+                    for rest in std::iter::once(chunk).chain(chunks) {
+                        if rows(kept) + rows(&rest) > BACKLOG_MAX_ROWS {
+                            tracing::error!(
+                                app = app.0,
+                                rows = rows(kept),
+                                "statistics backlog full; older changes dropped"
+                            );
+                            *kept = StatsBatch::default();
+                        }
+                        kept.users.extend(rest.users);
+                        kept.rooms.extend(rest.rooms);
+                        kept.room_users.extend(rest.room_users);
+                    }
+                    break;
                 }
-                kept.users.extend(batch.users);
-                kept.rooms.extend(batch.rooms);
-                kept.room_users.extend(batch.room_users);
-            } else {
-                crate::metrics::stats_written(rows);
+                crate::metrics::stats_written(rows(&chunk));
             }
         }
         let now = now_ms / 1000;
@@ -741,5 +772,89 @@ impl Engine {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uid(s: &str) -> UserId {
+        UserId::parse(s).expect("id")
+    }
+
+    #[test]
+    fn visits_count_time_once_per_user_and_roll_with_the_session() {
+        let s = StatsSettings::default();
+        let mut t = RoomTally::new(1);
+        let (a, b) = (uid("a"), uid("b"));
+        t.guests_since_ms = 0;
+        t.user_arrived(&a, 0, 1);
+        t.guest_arrived(0, 2);
+        t.user_arrived(&b, 1_000, 3);
+        t.message(&a, 1_500, &s);
+        t.likes(None, 3, 1_500, &s);
+        t.gifts(&b, 2, 20, 1_600, &s);
+        t.user_left(&a, 5_000);
+        t.guest_left(6_000);
+        // Nothing of b's open visit is taken before a minute has passed...
+        let taken = t.take(10_000, false);
+        assert_eq!(taken.len(), 1);
+        let x = &taken[0];
+        assert_eq!(x.session, 1);
+        assert_eq!((x.joins, x.guest_joins, x.peak), (3, 1, 3));
+        assert_eq!(x.room.online_ms, 5_000 + 6_000, "a's stay and the guest's");
+        assert_eq!(
+            (
+                x.room.messages,
+                x.room.likes,
+                x.room.gifts,
+                x.room.gift_value
+            ),
+            (1, 3, 2, 20)
+        );
+        let by = |u: &UserId| x.users.iter().find(|(v, _)| v == u).map(|(_, c)| *c);
+        assert_eq!(by(&a).map(|c| (c.online_ms, c.messages)), Some((5_000, 1)));
+        assert_eq!(by(&b).map(|c| (c.online_ms, c.gifts)), Some((0, 2)));
+        assert!(t.take(20_000, false).is_empty(), "nothing new");
+        assert!(t.is_clean());
+        // ... then it is, and counting goes on from there.
+        let later = t.take(61_000, false);
+        assert_eq!(later[0].room.online_ms, 60_000);
+        // A new session takes the rest of b's time with the old one.
+        t.start_session(2, 1, 65_000);
+        t.user_left(&b, 71_000);
+        let rolled = t.take(72_000, false);
+        assert_eq!(rolled.len(), 2);
+        assert_eq!((rolled[0].session, rolled[0].room.online_ms), (1, 4_000));
+        let second = &rolled[1];
+        assert_eq!(second.session, 2);
+        assert_eq!(
+            (second.joins, second.peak),
+            (1, 1),
+            "b was there when it began"
+        );
+        assert_eq!(second.room.online_ms, 6_000);
+    }
+
+    #[test]
+    fn batches_split_into_chunks_keeping_every_row() {
+        let c = Counts::default();
+        let b = StatsBatch {
+            users: (0..5).map(|i| (uid(&format!("u{i}")), c)).collect(),
+            rooms: Vec::new(),
+            room_users: (0..8)
+                .map(|i| RoomUserDelta {
+                    group: GroupId::parse("g").expect("id"),
+                    session: 1,
+                    user: uid(&format!("u{i}")),
+                    counts: c,
+                    at: 0,
+                })
+                .collect(),
+        };
+        let parts = split(b, 4);
+        assert_eq!(parts.iter().map(rows).collect::<Vec<_>>(), [4, 4, 4, 1]);
+        assert_eq!(parts.iter().map(|p| p.users.len()).sum::<usize>(), 5);
     }
 }
