@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh clone: installs what the tests need, checks
 # formatting and lints, then runs every test (unit, store suites on SQLite and
 # PostgreSQL, UserSig interop with the official libraries, integration tests over
-# real sockets).
+# real sockets, the JavaScript SDK's tests against the real server).
 #
 # Needs: Rust (cargo), Python 3 with venv, Node.js + npm, and PostgreSQL reachable at
 # LIVEROOM_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
@@ -28,7 +28,12 @@ cargo nextest run --workspace --locked --no-fail-fast "$@"
 # nextest does not run doc tests.
 cargo test --workspace --locked --doc
 
-echo "==> load tool smoke run (every scenario, a few viewers, seconds)"
 cargo build --locked -p liveroom-server -p liveroom-bench
+
+echo "==> JavaScript SDK: type check and tests against the server"
+(cd sdk/js && npm ci --no-audit --no-fund && npm run typecheck \
+  && LIVEROOM_BIN="$PWD/../../target/debug/liveroom" npm test)
+
+echo "==> load tool smoke run (every scenario, a few viewers, seconds)"
 target/debug/liveroom-bench smoke --server-bin target/debug/liveroom \
   --server-cpu "" --tool-cpu "" --out target/bench-smoke

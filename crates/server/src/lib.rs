@@ -54,12 +54,15 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// The HTTP router: REST, WebSocket, metrics and a health check.
+/// The HTTP router: REST, WebSocket, the public reads, the JavaScript SDK, metrics and a
+/// health check.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/v4/{service}/{command}", post(rest::dispatch))
         .route("/ws", get(gateway::ws))
         .route("/v1/live/states", get(public::live_states))
+        .route("/sdk/liveroom.js", get(public::sdk_js))
+        .route("/sdk/liveroom.d.ts", get(public::sdk_types))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)

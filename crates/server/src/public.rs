@@ -53,3 +53,30 @@ pub async fn live_states(State(state): State<AppState>, RawQuery(query): RawQuer
     )
         .into_response()
 }
+
+/// The JavaScript SDK, built into the binary so a page can load it from the server it talks
+/// to (`<script type="module">import LiveRoom from "/sdk/liveroom.js"`), from any origin.
+const SDK_JS: &str = include_str!("../../../sdk/js/liveroom.js");
+/// Its TypeScript declarations.
+const SDK_TYPES: &str = include_str!("../../../sdk/js/liveroom.d.ts");
+
+fn sdk_file(body: &'static str, content_type: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        body,
+    )
+}
+
+/// `GET /sdk/liveroom.js`
+pub async fn sdk_js() -> impl IntoResponse {
+    sdk_file(SDK_JS, "text/javascript; charset=utf-8")
+}
+
+/// `GET /sdk/liveroom.d.ts`
+pub async fn sdk_types() -> impl IntoResponse {
+    sdk_file(SDK_TYPES, "application/typescript; charset=utf-8")
+}

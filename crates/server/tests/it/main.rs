@@ -13,6 +13,7 @@ mod messaging;
 mod moderation;
 mod rest;
 mod restart;
+mod sdk;
 mod sessions;
 mod stats;
 mod webhooks;

@@ -1,0 +1,2928 @@
+/**
+ * Liveroom client SDK.
+ *
+ * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
+ * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
+ * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
+ * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
+ * constructor such as the `ws` package's.
+ *
+ * @module liveroom-sdk
+ */
+
+export const VERSION = '0.1.0';
+
+// ---------------------------------------------------------------------------------------
+// Constants
+// ---------------------------------------------------------------------------------------
+
+/** The largest client frame the server processes, in UTF-8 bytes. */
+const MAX_FRAME_BYTES = 16384;
+/** The largest `Count` of one `like` request. */
+const MAX_LIKE_COUNT = 100;
+/** `MuteTime` and `MuteRemaining` of a permanent mute. */
+const PERMANENT_SECS = 4294967295;
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+const MAX_TIMER_MS = 2147483647;
+
+const DEFAULTS = Object.freeze({
+  logLevel: 2,
+  requestTimeout: 10000,
+  heartbeatInterval: 25000,
+  likeMergeWindow: 1000,
+  reconnect: true,
+  reconnectBaseDelay: 500,
+  reconnectMaxDelay: 30000,
+  dedupWindow: 1000,
+});
+
+/** Constants for messages, tips, live states, network states and kick reasons. */
+export const TYPES = Object.freeze({
+  MSG_PRIORITY_HIGH: 'High',
+  MSG_PRIORITY_NORMAL: 'Normal',
+  MSG_PRIORITY_LOW: 'Low',
+  MSG_PRIORITY_LOWEST: 'Lowest',
+
+  MSG_TEXT: 'TIMTextElem',
+  MSG_CUSTOM: 'TIMCustomElem',
+  MSG_FACE: 'TIMFaceElem',
+  MSG_LOCATION: 'TIMLocationElem',
+  MSG_IMAGE: 'TIMImageElem',
+  MSG_AUDIO: 'TIMSoundElem',
+  MSG_FILE: 'TIMFileElem',
+  MSG_VIDEO: 'TIMVideoFileElem',
+  MSG_MERGER: 'TIMRelayElem',
+  MSG_GRP_TIP: 'TIMGroupTipElem',
+  MSG_GRP_SYS_NOTICE: 'TIMGroupSystemNoticeElem',
+
+  /** `payload.operationType` of a group tip. */
+  GRP_TIP_MBR_JOIN: 1,
+  GRP_TIP_MBR_QUIT: 3,
+  GRP_TIP_MBR_KICKED_OUT: 4,
+  GRP_TIP_MBR_SET_ADMIN: 5,
+  GRP_TIP_MBR_CANCELED_ADMIN: 6,
+  GRP_TIP_GRP_PROFILE_UPDATED: 7,
+  GRP_TIP_MBR_PROFILE_UPDATED: 8,
+
+  /** `payload.operationType` of a group system notice. */
+  GRP_SYS_KICKED_OUT: 4,
+  GRP_SYS_DISMISSED: 5,
+  GRP_SYS_CUSTOM: 255,
+
+  LIVE_STATE_UPCOMING: 'Upcoming',
+  LIVE_STATE_LIVE: 'Live',
+  LIVE_STATE_PAUSED: 'Paused',
+  LIVE_STATE_ENDED: 'Ended',
+  LIVE_STATE_REPLAY: 'Replay',
+
+  NET_STATE_CONNECTED: 'connected',
+  NET_STATE_CONNECTING: 'connecting',
+  NET_STATE_DISCONNECTED: 'disconnected',
+
+  /** `type` of a KICKED_OUT event. */
+  KICKED_OUT_MULTI_LOGIN: 'multi_login',
+  KICKED_OUT_ACCOUNT: 'account_kicked',
+  KICKED_OUT_REQUEST_FLOOD: 'request_flood',
+  KICKED_OUT_USERSIG_EXPIRED: 'usersig_expired',
+  KICKED_OUT_LOGIN_FAILED: 'login_failed',
+
+  GIFT_PLAIN: 0,
+  GIFT_BANNER: 1,
+  GIFT_EFFECT: 2,
+
+  /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
+  MUTE_PERMANENT: PERMANENT_SECS,
+});
+
+/** Event names for `chat.on` / `chat.off`. */
+export const EVENT = Object.freeze({
+  SDK_READY: 'sdkReady',
+  SDK_NOT_READY: 'sdkNotReady',
+  MESSAGE_RECEIVED: 'messageReceived',
+  KICKED_OUT: 'kickedOut',
+  NET_STATE_CHANGE: 'netStateChange',
+  ERROR: 'error',
+  LIVE_STATE_CHANGED: 'liveStateChanged',
+  ITEM_PINNED: 'itemPinned',
+  GIFT_RECEIVED: 'giftReceived',
+  LIKES_UPDATED: 'likesUpdated',
+  ONLINE_COUNT_UPDATED: 'onlineCountUpdated',
+  DRAW_STARTED: 'drawStarted',
+  DRAW_RESULT: 'drawResult',
+  GROUP_PROFILE_UPDATED: 'groupProfileUpdated',
+  MUTED: 'muted',
+  REMOVED_FROM_GROUP: 'removedFromGroup',
+});
+
+/**
+ * Codes of errors raised by the SDK itself. They are negative so they never collide with
+ * the server's codes (docs/protocol.md, Error codes), which a `LiveRoomError` carries as is.
+ */
+export const ERROR_CODE = Object.freeze({
+  /** The request was sent but no reply came within `requestTimeout`. */
+  TIMEOUT: -1001,
+  /** No connection: it was lost with the request in flight, or not restored within `requestTimeout`. */
+  NOT_CONNECTED: -1002,
+  /** Needs `login` or `loginAsGuest` first (or the session ended before the reply). */
+  NOT_LOGGED_IN: -1003,
+  /** A bad argument; nothing was sent. */
+  INVALID_ARGUMENT: -1004,
+  /** The instance was destroyed. */
+  DESTROYED: -1005,
+  /** The WebSocket could not be opened. */
+  CONNECT_FAILED: -1006,
+  /** The server ended the session (see the KICKED_OUT event). */
+  KICKED_OUT: -1007,
+  /** The server sent a frame the SDK cannot read; it was ignored. */
+  MALFORMED_FRAME: -1008,
+  /** The request is larger than the 16 KiB the server accepts (the server's own code for it). */
+  FRAME_TOO_LARGE: 93000,
+});
+
+/** Log levels for the `logLevel` option and `setLogLevel`. */
+export const LOG_LEVEL = Object.freeze({ DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, NONE: 4 });
+
+/** Requests that may be sent again after a reconnect: repeating them changes nothing. */
+const RETRYABLE_OPS = new Set([
+  'send', // the server de-duplicates a repeated `Random` for 5 minutes
+  'join',
+  'quit',
+  'pin_item',
+  'unpin_item',
+  'mute',
+  'mute_all',
+  'ban',
+  'unban',
+  'set_admin',
+]);
+
+/** Kick reasons after which the client comes back on its own: the connection, not the user, was at fault. */
+const RECOVERABLE_KICKS = new Set(['shutdown', 'idle_timeout', 'slow_consumer']);
+
+/** Login errors that a retry cannot fix: the session ends instead of reconnecting. */
+const FATAL_LOGIN_CODES = new Set([10004, 70001, 70002, 70003, 70009, 70013, 70014, 70020]);
+
+/** Server errors of a rejoin that are worth retrying with the whole reconnection. */
+const TRANSIENT_SERVER_CODES = new Set([10002, 60018]);
+
+/** Reserved room custom fields that have events of their own. */
+const LIVE_STATE_KEY = 'LiveState';
+const PINNED_ITEM_KEY = 'PinnedItem';
+const RESERVED_KEYS = new Set([LIVE_STATE_KEY, PINNED_ITEM_KEY, 'Likes', 'LuckyDraw']);
+
+const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
+const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
+
+// ---------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------
+
+/**
+ * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
+ * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
+ * @typedef {'connected'|'connecting'|'disconnected'} NetState
+ * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
+ * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ */
+
+/**
+ * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
+ * @typedef {Object} WebSocketLike
+ * @property {(data: string) => void} send
+ * @property {(code?: number, reason?: string) => void} close
+ * @property {((event: any) => void) | null} onopen
+ * @property {((event: any) => void) | null} onmessage
+ * @property {((event: any) => void) | null} onclose
+ * @property {((event: any) => void) | null} onerror
+ */
+
+/** @typedef {new (url: string) => WebSocketLike} WebSocketConstructor */
+
+/**
+ * @typedef {Object} CreateOptions
+ * @property {number} SDKAppID the app
+ * @property {string} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`)
+ * @property {WebSocketConstructor} [WebSocket] WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
+ * @property {number} [logLevel] 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
+ * @property {number} [requestTimeout] ms a request waits for its reply, or for the connection to come back; default 10000
+ * @property {number} [heartbeatInterval] ms between pings (the server closes connections silent for 60 s); default 25000, 0 turns them off
+ * @property {number} [likeMergeWindow] ms within which `like` taps are merged into one request; default 1000
+ * @property {boolean} [reconnect] reconnect after the connection drops; default true
+ * @property {number} [reconnectBaseDelay] ms before the first reconnection attempt (with jitter), doubling each time; default 500
+ * @property {number} [reconnectMaxDelay] ms the delay between attempts grows to at most; default 30000
+ * @property {number} [dedupWindow] sequence numbers remembered per room to drop repeated messages; default 1000
+ */
+
+/**
+ * What every successful call resolves with.
+ * @template T
+ * @typedef {{code: 0, data: T}} Response
+ */
+
+/**
+ * @typedef {Object} LoginOptions
+ * @property {string} userID 1–32 bytes of printable ASCII
+ * @property {string} userSig a UserSig for `userID`, signed with the app's key
+ * @property {Platform} [platform] default `Web`
+ */
+
+/**
+ * @typedef {Object} LoginData
+ * @property {string} userID empty for a guest
+ * @property {string} nick
+ * @property {string} avatar
+ * @property {number} level the user's level in the app's audience statistics (0 when off or a guest)
+ * @property {boolean} isGuest
+ */
+
+/**
+ * A room's live state.
+ * @typedef {Object} LiveState
+ * @property {LiveStateName} state
+ * @property {number} session the broadcast's number, 1 for the first
+ * @property {number} since Unix seconds the state was entered
+ */
+
+/**
+ * A live-shopping item, with the protocol's keys; other members are kept as given.
+ * @typedef {{ItemId: string, Title: string, Price?: number|string, ImageUrl?: string, Link?: string, [key: string]: unknown}} PinnedItem
+ */
+
+/**
+ * @typedef {Object} GroupProfile
+ * @property {string} groupID
+ * @property {string} type `AVChatRoom`
+ * @property {string} name
+ * @property {string} introduction
+ * @property {string} notification
+ * @property {string} avatar the room's face URL
+ * @property {string} ownerID empty when the room has no owner
+ * @property {boolean} muteAllMembers
+ * @property {Record<string, string>} customFields the room's `AppDefinedData`
+ */
+
+/**
+ * The reply of `joinGroup`.
+ * @typedef {Object} JoinResult
+ * @property {string} groupID
+ * @property {GroupProfile} group
+ * @property {number} memberCount members online now, this connection included
+ * @property {LiveState|null} liveState
+ * @property {PinnedItem|null} pinnedItem
+ * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
+ * @property {string[]} left rooms this connection left because the app allows one room per connection
+ */
+
+/**
+ * @typedef {Object} MessageElement
+ * @property {string} type the protocol's `MsgType`
+ * @property {Record<string, unknown>} content the protocol's `MsgContent`
+ */
+
+/**
+ * @typedef {Object} TextPayload
+ * @property {string} text
+ */
+
+/**
+ * @typedef {Object} CustomPayload
+ * @property {string} data
+ * @property {string} description
+ * @property {string} extension
+ */
+
+/**
+ * @typedef {Object} FacePayload
+ * @property {number} index
+ * @property {string} data
+ */
+
+/**
+ * @typedef {Object} TipMember
+ * @property {string} userID
+ * @property {string} [nick] join tips
+ * @property {number} [muteTime] mute tips: seconds, 0 unmuted, 4294967295 permanent
+ * @property {number} [banTime] ban tips: seconds
+ */
+
+/**
+ * @typedef {Object} GroupInfoChange
+ * @property {number} type 1 name, 2 introduction, 3 notification, 4 face URL, 6 custom field, 8 mute-all
+ * @property {string} field
+ * @property {string} value
+ * @property {string} [key] the custom field's key (type 6)
+ */
+
+/**
+ * @typedef {Object} TipPayload
+ * @property {number} operationType one of the `TYPES.GRP_TIP_*` values
+ * @property {string} operatorID
+ * @property {string[]} userIDList the accounts in `memberList`
+ * @property {TipMember[]} memberList
+ * @property {number} [memberCount] online members after a join or quit
+ * @property {GroupInfoChange[]} groupInfoChanges profile changes (operationType 7)
+ */
+
+/**
+ * @typedef {Object} SystemNoticePayload
+ * @property {number} operationType one of the `TYPES.GRP_SYS_*` values
+ * @property {string} operatorID
+ * @property {string} content the notice's text (a ban's description for operationType 4)
+ * @property {number} [banTime] seconds of the ban (operationType 4)
+ * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
+ * @property {Record<string, unknown>} [draw] the draw, as sent
+ */
+
+/**
+ * Fields every message has.
+ * @typedef {Object} MessageBase
+ * @property {string} ID `<from>-<random>`: the same message has the same ID on every device
+ * @property {string} to the room
+ * @property {string} from the sender's UserID (for tips and notices: the operator)
+ * @property {string} nick the sender's nickname when it was sent
+ * @property {string} avatar the sender's avatar when it was sent
+ * @property {number} level the sender's level when it was sent (0 when statistics are off)
+ * @property {number} sequence the room's sequence number (0 for tips, notices and unsent messages)
+ * @property {number} time Unix seconds
+ * @property {number} random the sender's de-duplication key
+ * @property {Priority} priority
+ * @property {string} cloudCustomData
+ * @property {boolean} isHistory part of the short history a joiner receives
+ * @property {'in'|'out'} flow
+ * @property {MessageStatus} status
+ * @property {string} dropReason `MsgFreqCtrl` when the room's frequency control dropped an acknowledged message
+ * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
+ */
+
+/** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
+/** @typedef {MessageBase & {type: 'TIMCustomElem', payload: CustomPayload}} CustomMessage */
+/** @typedef {MessageBase & {type: 'TIMFaceElem', payload: FacePayload}} FaceMessage */
+/** @typedef {MessageBase & {type: 'TIMGroupTipElem', payload: TipPayload}} GroupTipMessage */
+/** @typedef {MessageBase & {type: 'TIMGroupSystemNoticeElem', payload: SystemNoticePayload}} GroupSystemNoticeMessage */
+/**
+ * Messages whose payload is the element's `MsgContent` as sent.
+ * @typedef {MessageBase & {type: 'TIMLocationElem'|'TIMImageElem'|'TIMSoundElem'|'TIMFileElem'|'TIMVideoFileElem'|'TIMRelayElem', payload: Record<string, unknown>}} OtherMessage
+ */
+/** @typedef {TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage} Message */
+
+/**
+ * @typedef {Object} TextMessageOptions
+ * @property {string} to the room
+ * @property {{text: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * @typedef {Object} CustomMessageOptions
+ * @property {string} to the room
+ * @property {{data: string, description?: string, extension?: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * A gift: from the `gift` push to the sender's own connections, or from the room's combo
+ * message. The sender sees both; `echo` marks the room's message repeating gifts the sender
+ * was already shown by pushes, compared by `comboID` and `comboCount`.
+ * @typedef {Object} Gift
+ * @property {string} groupID
+ * @property {string} from the sender's UserID
+ * @property {string} nick
+ * @property {string} avatar
+ * @property {number} level
+ * @property {string} giftID
+ * @property {string} giftName
+ * @property {number} giftType 0 plain, 1 banner, 2 banner with an effect
+ * @property {number} count gifts in this push or message
+ * @property {number} comboCount gifts of the combo so far, these included
+ * @property {string} comboID
+ * @property {string} effectURL
+ * @property {number} value the value of one gift, in the app's unit
+ * @property {'push'|'message'} source
+ * @property {boolean} isSelf sent by the logged-in user
+ * @property {boolean} echo a combo message whose gifts this client already showed from pushes
+ * @property {Message|null} message the combo message (source `message`)
+ */
+
+/**
+ * @typedef {Object} DrawInfo
+ * @property {string} drawID
+ * @property {string} keyword
+ * @property {number} duration seconds
+ * @property {number} winners how many will be drawn
+ */
+
+/**
+ * @typedef {Object} DrawResult
+ * @property {string} drawID
+ * @property {string} keyword
+ * @property {string} startedBy
+ * @property {number} startTime
+ * @property {number} endTime
+ * @property {number} entrants
+ * @property {string} seed the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
+ * @property {string} entrantsHash SHA-256 (hex) of the sorted entrants joined by newlines
+ * @property {string[]} winners
+ */
+
+/**
+ * Changed fields of a room's profile; absent fields did not change.
+ * @typedef {Object} GroupProfileChanges
+ * @property {string} [name]
+ * @property {string} [introduction]
+ * @property {string} [notification]
+ * @property {string} [avatar]
+ * @property {boolean} [muteAllMembers]
+ * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
+ */
+
+/**
+ * This user's ability to send in a room.
+ * @typedef {Object} MuteState
+ * @property {string} groupID
+ * @property {boolean} muted whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
+ * @property {number} muteRemaining seconds left of the user's own mute: 0 none, 4294967295 permanent
+ * @property {boolean} muteAll the room's mute-all switch
+ */
+
+/**
+ * Payloads of the events, by event name.
+ * @typedef {Object} EventMap
+ * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
+ * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
+ * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
+ * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
+ * @property {{state: NetState}} netStateChange
+ * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
+ * @property {{groupID: string, liveState: LiveState, operatorID: string}} liveStateChanged
+ * @property {{groupID: string, item: PinnedItem|null, operatorID: string}} itemPinned the item pinned now, or null when taken down
+ * @property {Gift} giftReceived
+ * @property {{groupID: string, total: number}} likesUpdated the room's like total
+ * @property {{groupID: string, memberCount: number}} onlineCountUpdated
+ * @property {{groupID: string, operatorID: string, draw: DrawInfo}} drawStarted
+ * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
+ * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
+ * @property {MuteState} muted this user's mute state in a room changed
+ * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ */
+
+/** @typedef {keyof EventMap} EventName */
+
+/**
+ * @template {EventName} K
+ * @typedef {{name: K, data: EventMap[K]}} LiveRoomEvent
+ */
+
+/**
+ * @template {EventName} K
+ * @typedef {(event: LiveRoomEvent<K>) => void} EventHandler
+ */
+
+// ---------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------
+
+/** A failed call: `code` is the server's error code, or one of `ERROR_CODE` for the SDK's own. */
+export class LiveRoomError extends Error {
+  /**
+   * @param {number} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data] details: `op` of the request, `muteRemaining` of a 10017, `message` of a failed send
+   */
+  constructor(code, message, data = {}) {
+    super(message);
+    this.name = 'LiveRoomError';
+    /** @type {number} */
+    this.code = code;
+    /** @type {Record<string, unknown>} */
+    this.data = data;
+  }
+}
+
+/** A server frame the SDK cannot read. */
+class FrameError extends Error {}
+
+/** @param {string} message */
+function invalid(message) {
+  return new LiveRoomError(ERROR_CODE.INVALID_ARGUMENT, message);
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+function isCount(value) {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** @returns {number} a random unsigned 32-bit integer */
+function randomUint32() {
+  const crypto = globalThis.crypto;
+  if (crypto && typeof crypto.getRandomValues === 'function') {
+    return crypto.getRandomValues(new Uint32Array(1))[0];
+  }
+  return Math.floor(Math.random() * 0x100000000);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Whether `text` is over `limit` UTF-8 bytes, encoding it only when it might be (a UTF-16
+ * unit is at most 3 UTF-8 bytes).
+ * @param {string} text
+ * @param {number} limit
+ */
+function overBytes(text, limit) {
+  return text.length * 3 > limit && encoder.encode(text).length > limit;
+}
+
+/**
+ * A reconnection delay: exponential growth with "equal jitter" (half fixed, half random),
+ * so clients dropped together spread out without ever retrying at once.
+ * @param {number} attempt 0 for the first retry
+ * @param {number} base
+ * @param {number} max
+ */
+function backoffDelay(attempt, base, max) {
+  const ceiling = Math.min(max, base * Math.pow(2, Math.min(attempt, 30)));
+  return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+/**
+ * The `Seed` of a lucky draw is a 64-bit integer that JSON.parse would round; quote it first.
+ * The pattern cannot match inside a JSON string, where the quotes are escaped.
+ * @param {string} text
+ */
+function quoteBigSeeds(text) {
+  return text.indexOf('"Seed"') < 0 ? text : text.replace(/"Seed"\s*:\s*(\d+)/g, '"Seed":"$1"');
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {string}
+ */
+function requireID(value, what) {
+  if (typeof value !== 'string' || value === '') throw invalid(`${what} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * One account or a list of accounts, as a non-empty list.
+ * @param {string|string[]} value
+ * @returns {string[]}
+ */
+function requireAccounts(value) {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw invalid('userID must name at least one account');
+  list.forEach((id) => requireID(id, 'userID'));
+  return list.slice();
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {number}
+ */
+function requireCount(value, what) {
+  if (!isCount(value)) throw invalid(`${what} must be a non-negative integer`);
+  return value;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Priority}
+ */
+function requirePriority(value) {
+  if (value === undefined) return 'Normal';
+  if (typeof value !== 'string' || !PRIORITIES.has(value)) {
+    throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
+  }
+  return /** @type {Priority} */ (value);
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what names the argument in the error
+ * @returns {string} `value`, or `""` when absent
+ */
+function optionalString(value, what) {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw invalid(`${what} must be a string`);
+  return value;
+}
+
+class Logger {
+  /** @param {number} level */
+  constructor(level) {
+    this.level = level;
+  }
+
+  /** @param {...unknown} args */
+  debug(...args) {
+    if (this.level <= LOG_LEVEL.DEBUG) console.debug('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  info(...args) {
+    if (this.level <= LOG_LEVEL.INFO) console.info('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  warn(...args) {
+    if (this.level <= LOG_LEVEL.WARN) console.warn('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  error(...args) {
+    if (this.level <= LOG_LEVEL.ERROR) console.error('[liveroom]', ...args);
+  }
+}
+
+/**
+ * A bounded set of a room's delivered sequence numbers. It is a set, not a high-water mark:
+ * broadcasts carry time-based numbers far above the room's own.
+ */
+class SeqWindow {
+  /** @param {number} limit */
+  constructor(limit) {
+    this.limit = limit;
+    /** @type {Set<number>} */
+    this.seen = new Set();
+  }
+
+  /**
+   * Records `seq`; false when it was recorded before.
+   * @param {number} seq
+   */
+  add(seq) {
+    if (this.seen.has(seq)) return false;
+    this.seen.add(seq);
+    if (this.seen.size > this.limit) {
+      // Sets iterate in insertion order: the first entry is the oldest.
+      for (const oldest of this.seen) {
+        this.seen.delete(oldest);
+        break;
+      }
+    }
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading server frames
+// ---------------------------------------------------------------------------------------
+
+/** Typed access to a JSON object from the server; a missing or mistyped field throws a FrameError. */
+class Fields {
+  /**
+   * @param {unknown} value
+   * @param {string} where names the object in error texts
+   */
+  constructor(value, where) {
+    if (!isObject(value)) throw new FrameError(`${where} is not an object`);
+    this.o = value;
+    this.where = where;
+  }
+
+  /**
+   * @param {string} key
+   * @param {string} expected
+   */
+  bad(key, expected) {
+    return new FrameError(`${this.where}.${key} is not ${expected}`);
+  }
+
+  /** @param {string} key */
+  has(key) {
+    return this.o[key] !== undefined && this.o[key] !== null;
+  }
+
+  /** @param {string} key @returns {string} */
+  str(key) {
+    const v = this.o[key];
+    if (typeof v !== 'string') throw this.bad(key, 'a string');
+    return v;
+  }
+
+  /** @param {string} key @returns {string} */
+  optStr(key, fallback = '') {
+    return this.has(key) ? this.str(key) : fallback;
+  }
+
+  /** @param {string} key @returns {number} */
+  num(key) {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.bad(key, 'a number');
+    return v;
+  }
+
+  /** @param {string} key @returns {number} */
+  optNum(key, fallback = 0) {
+    return this.has(key) ? this.num(key) : fallback;
+  }
+
+  /** @param {string} key @returns {number|undefined} */
+  maybeNum(key) {
+    return this.has(key) ? this.num(key) : undefined;
+  }
+
+  /** @param {string} key @returns {boolean} */
+  optBool(key) {
+    if (!this.has(key)) return false;
+    const v = this.o[key];
+    if (typeof v !== 'boolean') throw this.bad(key, 'a boolean');
+    return v;
+  }
+
+  /** @param {string} key @returns {unknown[]} */
+  arr(key) {
+    const v = this.o[key];
+    if (!Array.isArray(v)) throw this.bad(key, 'an array');
+    return v;
+  }
+
+  /** @param {string} key @returns {unknown[]} */
+  optArr(key) {
+    return this.has(key) ? this.arr(key) : [];
+  }
+
+  /** @param {string} key @returns {Fields} */
+  obj(key) {
+    return new Fields(this.o[key], `${this.where}.${key}`);
+  }
+}
+
+/**
+ * @param {Fields} f
+ * @returns {{id: number|undefined, code: number, info: string, fields: Fields}} `fields` is the whole reply
+ */
+function decodeReply(f) {
+  const id = f.has('id') ? f.num('id') : undefined;
+  return { id, code: f.num('ErrorCode'), info: f.optStr('ErrorInfo'), fields: f };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} where
+ * @returns {LiveState}
+ */
+function decodeLiveState(value, where) {
+  const f = new Fields(value, where);
+  const state = f.str('State');
+  if (!LIVE_STATES.has(state)) throw f.bad('State', 'a live state');
+  return { state: /** @type {LiveStateName} */ (state), session: f.num('Session'), since: f.num('Since') };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} where
+ * @returns {PinnedItem|null}
+ */
+function decodePinnedItem(value, where) {
+  if (value === null || value === undefined) return null;
+  const f = new Fields(value, where);
+  f.str('ItemId');
+  return /** @type {PinnedItem} */ ({ ...f.o });
+}
+
+/**
+ * @param {unknown[]} list `AppDefinedData`
+ * @returns {Record<string, string>}
+ */
+function decodeCustomFields(list) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  list.forEach((entry, i) => {
+    const f = new Fields(entry, `AppDefinedData[${i}]`);
+    out[f.str('Key')] = f.optStr('Value');
+  });
+  return out;
+}
+
+/**
+ * @param {Fields} f a successful `join` reply
+ * @returns {JoinResult}
+ */
+function decodeJoin(f) {
+  const groupID = f.str('GroupId');
+  return {
+    groupID,
+    group: {
+      groupID,
+      type: f.optStr('Type', 'AVChatRoom'),
+      name: f.optStr('Name'),
+      introduction: f.optStr('Introduction'),
+      notification: f.optStr('Notification'),
+      avatar: f.optStr('FaceUrl'),
+      ownerID: f.optStr('Owner_Account'),
+      muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
+      customFields: decodeCustomFields(f.optArr('AppDefinedData')),
+    },
+    memberCount: f.optNum('MemberNum'),
+    liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
+    pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),
+    muteRemaining: f.optNum('MuteRemaining'),
+    left: f.optArr('Left').map((g, i) => {
+      if (typeof g !== 'string') throw new FrameError(`reply.Left[${i}] is not a string`);
+      return g;
+    }),
+  };
+}
+
+/**
+ * @param {unknown[]} body `MsgBody`
+ * @param {string} where
+ * @returns {MessageElement[]}
+ */
+function decodeBody(body, where) {
+  if (body.length === 0) throw new FrameError(`${where}.MsgBody is empty`);
+  return body.map((el, i) => {
+    const f = new Fields(el, `${where}.MsgBody[${i}]`);
+    return { type: f.str('MsgType'), content: f.obj('MsgContent').o };
+  });
+}
+
+/**
+ * @param {MessageElement} el
+ * @param {string} where
+ * @returns {TextPayload|CustomPayload|FacePayload|Record<string, unknown>}
+ */
+function decodePayload(el, where) {
+  const c = new Fields(el.content, `${where}.MsgContent`);
+  switch (el.type) {
+    case TYPES.MSG_TEXT:
+      return { text: c.str('Text') };
+    case TYPES.MSG_CUSTOM:
+      return { data: c.optStr('Data'), description: c.optStr('Desc'), extension: c.optStr('Ext') };
+    case TYPES.MSG_FACE:
+      return { index: c.num('Index'), data: c.optStr('Data') };
+    default:
+      return { ...el.content };
+  }
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Priority}
+ */
+function toPriority(value) {
+  return typeof value === 'string' && PRIORITIES.has(value) ? /** @type {Priority} */ (value) : 'Normal';
+}
+
+/**
+ * @param {Fields} f a `message` push
+ * @returns {Message}
+ */
+function decodeMessage(f) {
+  const from = f.str('From_Account');
+  const random = f.optNum('MsgRandom');
+  const elements = decodeBody(f.arr('MsgBody'), 'message');
+  return /** @type {Message} */ ({
+    ID: `${from}-${random}`,
+    type: elements[0].type,
+    payload: decodePayload(elements[0], 'message.MsgBody[0]'),
+    elements,
+    to: f.str('GroupId'),
+    from,
+    nick: f.optStr('NickName'),
+    avatar: f.optStr('Avatar'),
+    level: f.optNum('Level'),
+    sequence: f.num('MsgSeq'),
+    time: f.num('MsgTime'),
+    random,
+    priority: toPriority(f.o.MsgPriority),
+    cloudCustomData: f.optStr('CloudCustomData'),
+    isHistory: f.optBool('History'),
+    flow: 'in',
+    status: 'success',
+    dropReason: '',
+  });
+}
+
+/**
+ * @param {Fields} c a tip's `MsgContent`
+ * @returns {TipPayload}
+ */
+function decodeTipPayload(c) {
+  const memberList = c.optArr('MemberList').map((m, i) => {
+    const mf = new Fields(m, `${c.where}.MemberList[${i}]`);
+    /** @type {TipMember} */
+    const member = { userID: mf.str('Member_Account') };
+    if (mf.has('NickName')) member.nick = mf.str('NickName');
+    if (mf.has('MuteTime')) member.muteTime = mf.num('MuteTime');
+    if (mf.has('BanTime')) member.banTime = mf.num('BanTime');
+    return member;
+  });
+  /** @type {TipPayload} */
+  const payload = {
+    operationType: c.num('OpType'),
+    operatorID: c.optStr('Operator_Account'),
+    userIDList: memberList.map((m) => m.userID),
+    memberList,
+    groupInfoChanges: c.optArr('GroupInfoChange').map((ch, i) => {
+      const cf = new Fields(ch, `${c.where}.GroupInfoChange[${i}]`);
+      /** @type {GroupInfoChange} */
+      const change = { type: cf.num('Type'), field: cf.optStr('Field'), value: cf.optStr('Value') };
+      if (cf.has('Key')) change.key = cf.str('Key');
+      return change;
+    }),
+  };
+  const memberCount = c.maybeNum('MemberNum');
+  if (memberCount !== undefined) payload.memberCount = memberCount;
+  return payload;
+}
+
+/**
+ * @param {Fields} c a system notice's `MsgContent`
+ * @returns {SystemNoticePayload}
+ */
+function decodeSystemPayload(c) {
+  /** @type {SystemNoticePayload} */
+  const payload = {
+    operationType: c.num('OpType'),
+    operatorID: c.optStr('Operator_Account'),
+    content: c.optStr('Content'),
+  };
+  const banTime = c.maybeNum('BanTime');
+  if (banTime !== undefined) payload.banTime = banTime;
+  if (c.has('Event')) payload.event = c.str('Event');
+  if (c.has('Draw')) payload.draw = c.obj('Draw').o;
+  return payload;
+}
+
+/**
+ * A `tip` or `system` push as a message, with its content for the events it implies.
+ * @param {Fields} f
+ * @param {'TIMGroupTipElem'|'TIMGroupSystemNoticeElem'} type
+ * @param {number} serial distinguishes pushes of the same second in their IDs
+ * @returns {{message: Message, content: Fields}}
+ */
+function decodeElemPush(f, type, serial) {
+  const elements = decodeBody(f.arr('MsgBody'), f.where);
+  if (elements[0].type !== type) throw new FrameError(`${f.where}.MsgBody[0].MsgType is not ${type}`);
+  const content = new Fields(elements[0].content, `${f.where}.MsgContent`);
+  const isTip = type === TYPES.MSG_GRP_TIP;
+  const payload = isTip ? decodeTipPayload(content) : decodeSystemPayload(content);
+  const groupID = f.str('GroupId');
+  // Fixed server priorities: join and quit tips Low, every other tip and notice High.
+  const low =
+    isTip && (payload.operationType === TYPES.GRP_TIP_MBR_JOIN || payload.operationType === TYPES.GRP_TIP_MBR_QUIT);
+  const message = /** @type {Message} */ ({
+    ID: `${isTip ? 'tip' : 'system'}-${groupID}-${f.num('MsgTime')}-${serial}`,
+    type,
+    payload,
+    elements,
+    to: groupID,
+    from: payload.operatorID,
+    nick: '',
+    avatar: '',
+    level: 0,
+    sequence: 0,
+    time: f.num('MsgTime'),
+    random: 0,
+    priority: low ? 'Low' : 'High',
+    cloudCustomData: '',
+    isHistory: false,
+    flow: 'in',
+    status: 'success',
+    dropReason: '',
+  });
+  return { message, content };
+}
+
+/**
+ * @param {Fields} f a `gift` push or the `Data` of a combo message
+ * @param {{nick: string, avatar: string, level: number, isSelf: boolean, source: 'push'|'message', message: Message|null}} extra
+ * @returns {Gift}
+ */
+function decodeGift(f, extra) {
+  return {
+    groupID: f.str('GroupId'),
+    from: f.str('From_Account'),
+    nick: extra.nick,
+    avatar: extra.avatar,
+    level: extra.level,
+    giftID: f.str('GiftId'),
+    giftName: f.optStr('GiftName'),
+    giftType: f.optNum('GiftType'),
+    count: f.num('Count'),
+    comboCount: f.num('ComboCount'),
+    comboID: f.str('ComboId'),
+    effectURL: f.optStr('EffectUrl'),
+    value: f.optNum('Value'),
+    source: extra.source,
+    isSelf: extra.isSelf,
+    echo: false,
+    message: extra.message,
+  };
+}
+
+/**
+ * The gift a combo message carries: a custom message whose `Data` is a JSON object with
+ * `"type": "gift"`. Anything else (including custom data that is not JSON) is no gift.
+ * @param {Message} message
+ * @returns {Fields|null}
+ */
+function giftData(message) {
+  if (message.type !== TYPES.MSG_CUSTOM) return null;
+  let data;
+  try {
+    data = JSON.parse(message.payload.data);
+  } catch (_) {
+    return null;
+  }
+  return isObject(data) && data.type === 'gift' ? new Fields(data, 'gift') : null;
+}
+
+/**
+ * @param {Fields} f a lucky draw's `Draw` when it starts
+ * @returns {DrawInfo}
+ */
+function decodeDrawInfo(f) {
+  return {
+    drawID: f.str('DrawId'),
+    keyword: f.str('Keyword'),
+    duration: f.num('Duration'),
+    winners: f.optNum('Winners', 1),
+  };
+}
+
+/**
+ * @param {Fields} f a lucky draw's `Draw` when it ends
+ * @returns {DrawResult}
+ */
+function decodeDrawResult(f) {
+  const seed = f.o.Seed;
+  if (typeof seed !== 'string' && typeof seed !== 'number') throw f.bad('Seed', 'a number');
+  return {
+    drawID: f.str('DrawId'),
+    keyword: f.str('Keyword'),
+    startedBy: f.optStr('StartedBy'),
+    startTime: f.num('StartTime'),
+    endTime: f.num('EndTime'),
+    entrants: f.num('Entrants'),
+    seed: String(seed),
+    entrantsHash: f.optStr('EntrantsHash'),
+    winners: f.arr('Winners').map((w, i) => {
+      if (typeof w !== 'string') throw new FrameError(`${f.where}.Winners[${i}] is not a string`);
+      return w;
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-room and per-request state
+// ---------------------------------------------------------------------------------------
+
+/** What the client knows about a room it is in. */
+class Room {
+  /** @param {JoinResult} joined */
+  constructor(joined) {
+    this.profile = joined.group;
+    this.liveState = joined.liveState;
+    this.pinnedItem = joined.pinnedItem;
+    /** Whether this user is an admin of the room, as far as tips told. */
+    this.isAdmin = false;
+    /** When this user's own mute ends (ms since the epoch); 0 when not muted, Infinity when permanent. */
+    this.mutedUntil = 0;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.muteTimer = null;
+    /** The mute state last announced, to tell a change from the clock running down. */
+    this.announced = { muted: false, muteAll: false, until: 0 };
+    /** @type {Map<string, number>} the highest ComboCount the sender's pushes showed, by ComboId */
+    this.ownCombos = new Map();
+  }
+
+  /** @param {number} secs `MuteTime` or `MuteRemaining` */
+  setMute(secs) {
+    this.mutedUntil = secs <= 0 ? 0 : secs >= PERMANENT_SECS ? Infinity : Date.now() + secs * 1000;
+  }
+
+  muteRemaining() {
+    if (this.mutedUntil === Infinity) return PERMANENT_SECS;
+    return Math.max(0, Math.ceil((this.mutedUntil - Date.now()) / 1000));
+  }
+
+  /**
+   * @param {string} groupID
+   * @param {string} me
+   * @returns {MuteState}
+   */
+  muteState(groupID, me) {
+    const muteRemaining = this.muteRemaining();
+    const muteAll = this.profile.muteAllMembers;
+    const privileged = this.isAdmin || (me !== '' && this.profile.ownerID === me);
+    return { groupID, muted: muteRemaining > 0 || (muteAll && !privileged), muteRemaining, muteAll };
+  }
+
+  /**
+   * Records `state` as announced; true when it differs from the state announced before
+   * (muted or not, mute-all, or when the mute ends).
+   * @param {MuteState} state
+   */
+  noteMuteState(state) {
+    const last = this.announced;
+    const sameEnd =
+      last.until === this.mutedUntil ||
+      (Number.isFinite(last.until) &&
+        Number.isFinite(this.mutedUntil) &&
+        Math.abs(last.until - this.mutedUntil) <= 1500);
+    this.announced = { muted: state.muted, muteAll: state.muteAll, until: this.mutedUntil };
+    return state.muted !== last.muted || state.muteAll !== last.muteAll || !sameEnd;
+  }
+
+  /**
+   * Remembers a combo the sender was shown by a push.
+   * @param {string} comboID
+   * @param {number} comboCount
+   */
+  sawOwnGift(comboID, comboCount) {
+    this.ownCombos.set(comboID, Math.max(comboCount, this.ownCombos.get(comboID) || 0));
+    // Combos are short-lived; keep the newest few hundred.
+    if (this.ownCombos.size > 256) {
+      for (const oldest of this.ownCombos.keys()) {
+        this.ownCombos.delete(oldest);
+        break;
+      }
+    }
+  }
+}
+
+/** Who the session logs in as, again after every reconnect. */
+class Credentials {
+  /**
+   * @param {string|null} userID null for a guest
+   * @param {string} userSig
+   * @param {string|undefined} platform
+   */
+  constructor(userID, userSig, platform) {
+    this.userID = userID;
+    this.userSig = userSig;
+    this.platform = platform;
+  }
+}
+
+/** Likes waiting to go out as one request. */
+class LikeBatch {
+  constructor() {
+    this.count = 0;
+    /** @type {Array<{resolve: (r: Response<{added: number, count: number}>) => void, reject: (e: LiveRoomError) => void}>} */
+    this.waiters = [];
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+  }
+}
+
+/** A request waiting for its reply (or for the connection). */
+class Call {
+  /**
+   * @param {Record<string, unknown>} frame the request without its `id`
+   * @param {boolean} retry whether a lost connection sends it again after the reconnect
+   * @param {(reply: Fields) => void} resolve
+   * @param {(error: LiveRoomError) => void} reject
+   */
+  constructor(frame, retry, resolve, reject) {
+    this.frame = frame;
+    this.op = String(frame.op);
+    this.retry = retry;
+    this.id = 0;
+    this.sent = false;
+    this.settled = false;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+    this.resolveFn = resolve;
+    this.rejectFn = reject;
+  }
+
+  /** @param {Fields} reply */
+  resolve(reply) {
+    if (this.settle()) this.resolveFn(reply);
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data]
+   */
+  fail(code, message, data = {}) {
+    if (this.settle()) this.rejectFn(new LiveRoomError(code, message, { op: this.op, ...data }));
+  }
+
+  /** @private */
+  settle() {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The chat instance
+// ---------------------------------------------------------------------------------------
+
+/**
+ * One client connection: a user (or guest) session with its rooms. Create it with
+ * `LiveRoom.create`.
+ */
+export class Chat {
+  /** @param {CreateOptions} options */
+  constructor(options) {
+    /** @private @readonly */
+    this._o = normalizeOptions(options);
+    /** @private */
+    this._log = new Logger(this._o.logLevel);
+    /** @private @type {Map<string, Array<{handler: Function, context: unknown}>>} */
+    this._listeners = new Map();
+
+    // Connection
+    /** @private @type {WebSocketLike | null} */
+    this._socket = null;
+    /** @private whether `_socket` is open */
+    this._open = false;
+    /** @private bumped for every socket, so a replaced socket's late events are ignored */
+    this._socketGen = 0;
+    /** @private @type {{promise: Promise<void>, resolve: () => void, reject: (e: LiveRoomError) => void, timer: ReturnType<typeof setTimeout>} | null} */
+    this._opening = null;
+    /** @private @type {NetState} */
+    this._netState = 'disconnected';
+    /** @private @type {ReturnType<typeof setInterval> | null} */
+    this._heartbeat = null;
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this._reconnectTimer = null;
+    /** @private */
+    this._reconnectAttempt = 0;
+
+    // Session
+    /** @private @type {Credentials | null} what to log in with again after a drop; null when logged out */
+    this._credentials = null;
+    /** @private whether the server accepted `_credentials` (only then does a drop reconnect) */
+    this._established = false;
+    /** @private logged in with rooms restored: requests go out at once */
+    this._ready = false;
+    /** @private bumped whenever a session begins or ends, so work of an older one stops */
+    this._epoch = 0;
+    /** @private @type {LoginData | null} */
+    this._me = null;
+    /** @private */
+    this._destroyed = false;
+
+    // Requests
+    /** @private */
+    this._nextId = 1;
+    /** @private @type {Map<number, Call>} sent, awaiting the reply */
+    this._pending = new Map();
+    /** @private @type {Call[]} waiting for the session to be ready */
+    this._waiting = [];
+
+    // Rooms and delivery
+    /** @private @type {Map<string, Room>} */
+    this._rooms = new Map();
+    /** @private @type {Map<string, SeqWindow>} */
+    this._seen = new Map();
+    /** @private @type {Map<string, Message>} sends awaiting their reply, by room and Random */
+    this._outgoing = new Map();
+    /** @private @type {Message[]} */
+    this._inbox = [];
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this._inboxTimer = null;
+    /** @private @type {Array<() => void>} room events waiting for the messages that came before them */
+    this._afterInbox = [];
+    /** @private */
+    this._pushSerial = 0;
+
+    // Likes
+    /** @private @type {Map<string, LikeBatch>} */
+    this._likes = new Map();
+    /** @private @type {Map<string, number>} when the last like request of a room went out (ms) */
+    this._lastLikeAt = new Map();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Events
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Listens to an event; the handler receives `{name, data}`.
+   * @template {EventName} K
+   * @param {K} event one of `EVENT`
+   * @param {EventHandler<K>} handler
+   * @param {unknown} [context] `this` of the handler
+   */
+  on(event, handler, context) {
+    if (typeof event !== 'string') throw invalid('event must be one of EVENT');
+    if (typeof handler !== 'function') throw invalid('handler must be a function');
+    const list = this._listeners.get(event) || [];
+    list.push({ handler, context });
+    this._listeners.set(event, list);
+  }
+
+  /**
+   * Stops listening; without a handler, removes every handler of the event.
+   * @template {EventName} K
+   * @param {K} event
+   * @param {EventHandler<K>} [handler]
+   * @param {unknown} [context]
+   */
+  off(event, handler, context) {
+    const list = this._listeners.get(event);
+    if (!list) return;
+    const keep = handler ? list.filter((l) => l.handler !== handler || l.context !== context) : [];
+    if (keep.length > 0) this._listeners.set(event, keep);
+    else this._listeners.delete(event);
+  }
+
+  /**
+   * @private
+   * @template {EventName} K
+   * @param {K} name
+   * @param {EventMap[K]} data
+   */
+  _emit(name, data) {
+    const list = this._listeners.get(name);
+    if (!list) return;
+    for (const { handler, context } of list.slice()) {
+      try {
+        handler.call(context, { name, data });
+      } catch (err) {
+        // A failing handler must not break the SDK or the other handlers.
+        this._log.error(`a handler of ${name} threw`, err);
+      }
+    }
+  }
+
+  /**
+   * Emits a room event after the messages received before it, keeping the server's order.
+   * @private
+   * @template {EventName} K
+   * @param {K} name
+   * @param {EventMap[K]} data
+   */
+  _emitInOrder(name, data) {
+    if (this._inboxTimer === null) this._emit(name, data);
+    else this._afterInbox.push(() => this._emit(name, data));
+  }
+
+  /**
+   * @private
+   * @param {number} code
+   * @param {string} message
+   * @param {string} [groupID]
+   */
+  _emitError(code, message, groupID) {
+    this._log.warn(`error ${code}: ${message}`);
+    this._emit(EVENT.ERROR, groupID === undefined ? { code, message } : { code, message, groupID });
+  }
+
+  /**
+   * @private
+   * @param {NetState} state
+   */
+  _setNetState(state) {
+    if (this._netState === state) return;
+    this._netState = state;
+    this._log.info(`network ${state}`);
+    this._emit(EVENT.NET_STATE_CHANGE, { state });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Session
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Logs in with a UserSig. The connection is opened as needed; logging in as someone
+   * else on a logged-in instance leaves the previous user's rooms.
+   * @param {LoginOptions} options
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async login(options) {
+    if (!isObject(options)) throw invalid('login needs {userID, userSig}');
+    const userID = requireID(options.userID, 'userID');
+    const userSig = requireID(options.userSig, 'userSig');
+    const platform = options.platform === undefined ? undefined : requireID(options.platform, 'platform');
+    return this._startSession(new Credentials(userID, userSig, platform));
+  }
+
+  /**
+   * Enters the app as a guest: may join rooms and receive everything, may not send.
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async loginAsGuest() {
+    return this._startSession(new Credentials(null, '', undefined));
+  }
+
+  /**
+   * Leaves every room and closes the connection. Resolves even when the server could not be
+   * told (closing the connection leaves the rooms all the same).
+   * @returns {Promise<Response<{}>>}
+   */
+  async logout() {
+    this._assertAlive();
+    if (this._credentials === null) return { code: 0, data: {} };
+    if (this._ready) {
+      try {
+        await this._direct({ op: 'logout' });
+      } catch (err) {
+        this._log.debug('logout request failed; closing anyway', err);
+      }
+    }
+    this._endSession('logout', ERROR_CODE.NOT_LOGGED_IN, 'logged out');
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Ends everything: closes the connection, rejects what is pending, drops every handler.
+   * The instance cannot be used afterwards.
+   * @returns {Promise<void>}
+   */
+  async destroy() {
+    if (this._destroyed) return;
+    this._endSession('destroyed', ERROR_CODE.DESTROYED, 'the instance was destroyed');
+    this._destroyed = true;
+    if (this._inboxTimer !== null) clearTimeout(this._inboxTimer);
+    this._inboxTimer = null;
+    this._inbox = [];
+    this._afterInbox = [];
+    this._listeners.clear();
+  }
+
+  /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
+  getLoginUser() {
+    return this._me ? this._me.userID : '';
+  }
+
+  /** @returns {boolean} whether requests go out at once (logged in, connected, rooms restored) */
+  isReady() {
+    return this._ready;
+  }
+
+  /** @returns {NetState} */
+  getNetState() {
+    return this._netState;
+  }
+
+  /**
+   * @param {number} level one of `LOG_LEVEL`
+   */
+  setLogLevel(level) {
+    if (!isCount(level) || level > LOG_LEVEL.NONE) throw invalid('level must be 0 to 4');
+    this._log.level = level;
+  }
+
+  /** @private */
+  _assertAlive() {
+    if (this._destroyed) throw new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed');
+  }
+
+  /**
+   * @private
+   * @param {Credentials} credentials
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async _startSession(credentials) {
+    this._assertAlive();
+    const wasEstablished = this._established;
+    const epoch = this._resetSession(ERROR_CODE.NOT_LOGGED_IN, 'replaced by a new login');
+    this._credentials = credentials;
+    try {
+      await this._openSocket();
+      this._checkEpoch(epoch);
+      await this._authenticate(credentials);
+      this._checkEpoch(epoch);
+    } catch (err) {
+      if (epoch === this._epoch) {
+        this._credentials = null;
+        this._failWaiting(ERROR_CODE.NOT_LOGGED_IN, 'login failed');
+        this._closeSocket('login failed');
+        if (wasEstablished) this._emit(EVENT.SDK_NOT_READY, { reason: 'login_failed' });
+      }
+      throw err;
+    }
+    this._established = true;
+    this._reconnectAttempt = 0;
+    this._becomeReady();
+    const me = /** @type {LoginData} */ (this._me);
+    this._emit(EVENT.SDK_READY, { ...me });
+    return { code: 0, data: { ...me } };
+  }
+
+  /**
+   * @private
+   * @param {number} epoch
+   */
+  _checkEpoch(epoch) {
+    if (epoch !== this._epoch) {
+      throw new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'the session ended while logging in');
+    }
+  }
+
+  /**
+   * Forgets the current session's rooms and requests; returns the new epoch.
+   * @private
+   * @param {number} code
+   * @param {string} why
+   */
+  _resetSession(code, why) {
+    this._epoch += 1;
+    this._ready = false;
+    this._established = false;
+    this._me = null;
+    if (this._reconnectTimer !== null) clearTimeout(this._reconnectTimer);
+    this._reconnectTimer = null;
+    for (const call of this._pending.values()) call.fail(code, why);
+    this._pending.clear();
+    this._failWaiting(code, why);
+    this._failLikes(code, why);
+    for (const groupID of Array.from(this._rooms.keys())) this._forgetRoom(groupID);
+    this._seen.clear();
+    this._outgoing.clear();
+    this._lastLikeAt.clear();
+    return this._epoch;
+  }
+
+  /**
+   * Ends the session for good (logout, kick, destroy, a login that cannot succeed).
+   * @private
+   * @param {EventMap['sdkNotReady']['reason']} reason
+   * @param {number} code what pending requests are rejected with
+   * @param {string} why
+   */
+  _endSession(reason, code, why) {
+    const wasActive = this._credentials !== null && (this._established || this._ready);
+    this._resetSession(code, why);
+    this._credentials = null;
+    this._closeSocket(why);
+    if (wasActive) this._emit(EVENT.SDK_NOT_READY, { reason });
+  }
+
+  /**
+   * Logs in (or enters as a guest) on the open socket.
+   * @private
+   * @param {Credentials} credentials
+   */
+  async _authenticate(credentials) {
+    const sdkAppID = this._o.SDKAppID;
+    if (credentials.userID === null) {
+      await this._direct({ op: 'guest', SDKAppID: sdkAppID });
+      this._me = { userID: '', nick: '', avatar: '', level: 0, isGuest: true };
+      return;
+    }
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'login', SDKAppID: sdkAppID, UserID: credentials.userID, UserSig: credentials.userSig };
+    if (credentials.platform !== undefined) frame.Platform = credentials.platform;
+    const reply = await this._direct(frame);
+    this._me = {
+      userID: reply.optStr('UserID', credentials.userID),
+      nick: reply.optStr('NickName'),
+      avatar: reply.optStr('Avatar'),
+      level: reply.optNum('Level'),
+      isGuest: false,
+    };
+  }
+
+  /**
+   * The session is usable: requests that waited go out.
+   * @private
+   */
+  _becomeReady() {
+    this._ready = true;
+    this._setNetState('connected');
+    for (const call of this._waiting.splice(0)) this._transmit(call);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Connection
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Opens a socket unless one is open or opening; resolves once it is open.
+   * @private
+   * @returns {Promise<void>}
+   */
+  _openSocket() {
+    if (this._socket !== null && this._open) return Promise.resolve();
+    if (this._opening !== null) return this._opening.promise;
+    this._setNetState('connecting');
+    const gen = ++this._socketGen;
+    /** @type {WebSocketLike} */
+    let socket;
+    try {
+      socket = new this._o.WebSocket(this._o.url);
+    } catch (err) {
+      this._setNetState('disconnected');
+      return Promise.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot open ${this._o.url}: ${String(err)}`));
+    }
+    this._socket = socket;
+    this._open = false;
+    /** @type {(() => void) | undefined} */
+    let resolveOpen;
+    /** @type {((e: LiveRoomError) => void) | undefined} */
+    let rejectOpen;
+    /** @type {Promise<void>} */
+    const promise = new Promise((resolve, reject) => {
+      resolveOpen = () => resolve();
+      rejectOpen = reject;
+    });
+    // A connection attempt that hangs (a dropped SYN) must not hang the session with it.
+    const timer = setTimeout(() => this._closeSocket('connection attempt timed out'), this._o.requestTimeout);
+    this._opening = {
+      promise,
+      resolve: /** @type {() => void} */ (resolveOpen),
+      reject: /** @type {(e: LiveRoomError) => void} */ (rejectOpen),
+      timer,
+    };
+    socket.onopen = () => {
+      if (gen !== this._socketGen) return;
+      this._open = true;
+      const opening = this._opening;
+      this._opening = null;
+      if (opening !== null) {
+        clearTimeout(opening.timer);
+        opening.resolve();
+      }
+      this._startHeartbeat();
+    };
+    socket.onmessage = (event) => {
+      if (gen === this._socketGen) this._onFrame(event && event.data);
+    };
+    // Errors are followed by a close event, which does the work.
+    socket.onerror = (event) => {
+      if (gen === this._socketGen) this._log.debug('socket error', event && event.message);
+    };
+    socket.onclose = (event) => {
+      if (gen !== this._socketGen) return;
+      this._log.info(`socket closed (${event && event.code} ${(event && event.reason) || ''})`);
+      this._socketGone();
+    };
+    return this._opening.promise;
+  }
+
+  /**
+   * Closes the current socket at once, without waiting for its close event.
+   * @private
+   * @param {string} why
+   */
+  _closeSocket(why) {
+    const socket = this._socket;
+    if (socket === null) return;
+    this._socketGen += 1; // its later events are ignored
+    this._log.info(`closing the connection: ${why}`);
+    try {
+      // No reason text: a close reason over 123 bytes would throw and leave the socket open.
+      socket.close(1000);
+    } catch (err) {
+      this._log.debug('closing the socket failed', err);
+    }
+    this._socketGone();
+  }
+
+  /**
+   * The socket is gone: settle what depended on it, then reconnect if the session should
+   * survive.
+   * @private
+   */
+  _socketGone() {
+    this._socket = null;
+    this._open = false;
+    this._ready = false;
+    this._stopHeartbeat();
+    const opening = this._opening;
+    this._opening = null;
+    if (opening !== null) {
+      clearTimeout(opening.timer);
+      opening.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot connect to ${this._o.url}`));
+    }
+    const reconnecting = this._established && this._o.reconnect && !this._destroyed;
+    /** @type {Call[]} */
+    const retry = [];
+    for (const call of this._pending.values()) {
+      if (reconnecting && call.retry) {
+        call.sent = false;
+        retry.push(call);
+      } else {
+        call.fail(ERROR_CODE.NOT_CONNECTED, 'the connection was lost before the reply');
+      }
+    }
+    this._pending.clear();
+    if (reconnecting) {
+      // Requests sent before those already waiting go first again.
+      this._waiting = retry.concat(this._waiting);
+      this._scheduleReconnect();
+    } else if (this._established) {
+      this._endSession('connection_lost', ERROR_CODE.NOT_CONNECTED, 'the connection was lost');
+      this._setNetState('disconnected');
+    } else {
+      this._setNetState('disconnected');
+    }
+  }
+
+  /** @private */
+  _scheduleReconnect() {
+    if (this._reconnectTimer !== null) return;
+    this._setNetState('connecting');
+    const delay = backoffDelay(this._reconnectAttempt, this._o.reconnectBaseDelay, this._o.reconnectMaxDelay);
+    this._reconnectAttempt += 1;
+    this._log.info(`reconnecting in ${Math.round(delay)} ms`);
+    const epoch = this._epoch;
+    this._reconnectTimer = setTimeout(() => {
+      this._reconnectTimer = null;
+      this._restore(epoch);
+    }, delay);
+  }
+
+  /**
+   * Reconnects, logs in again and rejoins the rooms; requests that waited go out after.
+   * @private
+   * @param {number} epoch
+   */
+  async _restore(epoch) {
+    try {
+      await this._openSocket();
+      if (epoch !== this._epoch) return;
+      await this._authenticate(/** @type {Credentials} */ (this._credentials));
+      if (epoch !== this._epoch) return;
+      await this._rejoinRooms(epoch);
+      if (epoch !== this._epoch) return;
+    } catch (err) {
+      if (epoch !== this._epoch || this._destroyed) return;
+      this._restoreFailed(/** @type {LiveRoomError} */ (err));
+      return;
+    }
+    this._reconnectAttempt = 0;
+    this._log.info('session restored');
+    this._becomeReady();
+  }
+
+  /**
+   * @private
+   * @param {LiveRoomError} err
+   */
+  _restoreFailed(err) {
+    if (FATAL_LOGIN_CODES.has(err.code)) {
+      const type = err.code === 70001 ? TYPES.KICKED_OUT_USERSIG_EXPIRED : TYPES.KICKED_OUT_LOGIN_FAILED;
+      this._log.warn(`logging in again failed for good (${err.code} ${err.message})`);
+      this._emit(EVENT.KICKED_OUT, { type, message: err.message });
+      this._endSession('login_failed', ERROR_CODE.KICKED_OUT, err.message);
+      return;
+    }
+    this._log.warn(`reconnection failed (${err.code} ${err.message}); retrying`);
+    // Closing a still-open socket schedules the next attempt; a closed one already did.
+    if (this._socket !== null) this._closeSocket('reconnection failed');
+    else this._scheduleReconnect();
+  }
+
+  /**
+   * Joins every room again after a reconnect. The server replays the short history; the
+   * sequence windows drop what was delivered before.
+   * @private
+   * @param {number} epoch
+   */
+  async _rejoinRooms(epoch) {
+    for (const groupID of Array.from(this._rooms.keys())) {
+      let reply;
+      try {
+        reply = await this._direct({ op: 'join', GroupId: groupID });
+      } catch (err) {
+        const e = /** @type {LiveRoomError} */ (err);
+        if (e.code < 0 || TRANSIENT_SERVER_CODES.has(e.code) || epoch !== this._epoch) throw e;
+        // The room is gone, or the user may no longer enter it: stop trying.
+        this._forgetRoom(groupID);
+        this._emitInOrder(EVENT.REMOVED_FROM_GROUP, {
+          groupID,
+          reason: 'rejoin_failed',
+          operatorID: '',
+          code: e.code,
+          description: e.message,
+        });
+        continue;
+      }
+      if (epoch !== this._epoch) return;
+      if (!this._rooms.has(groupID)) continue; // quit meanwhile
+      this._enterRoom(
+        this._decodeOrThrow(() => decodeJoin(reply)),
+        true,
+      );
+    }
+  }
+
+  /** @private */
+  _startHeartbeat() {
+    this._stopHeartbeat();
+    if (this._o.heartbeatInterval <= 0) return;
+    this._heartbeat = setInterval(() => this._beat(), this._o.heartbeatInterval);
+  }
+
+  /** @private */
+  _stopHeartbeat() {
+    if (this._heartbeat !== null) clearInterval(this._heartbeat);
+    this._heartbeat = null;
+  }
+
+  /**
+   * Pings the server: it keeps the idle timeout away, and a missing pong reveals a dead
+   * connection that the socket has not noticed.
+   * @private
+   */
+  _beat() {
+    const gen = this._socketGen;
+    this._direct({ op: 'ping' }).catch((err) => {
+      if (err.code === ERROR_CODE.TIMEOUT && gen === this._socketGen) {
+        this._log.warn('no pong: dropping the connection');
+        this._closeSocket('heartbeat timeout');
+      }
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Requests
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Sends a request of the session. While the connection is being restored it waits (up to
+   * `requestTimeout`, then NOT_CONNECTED); without a session it fails with NOT_LOGGED_IN.
+   * @private
+   * @param {Record<string, unknown>} frame
+   * @returns {Promise<Fields>} the reply
+   */
+  _request(frame) {
+    if (this._destroyed) return Promise.reject(new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed'));
+    if (this._credentials === null) {
+      return Promise.reject(new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'log in first', { op: frame.op }));
+    }
+    return new Promise((resolve, reject) => {
+      const call = this._arm(new Call(frame, RETRYABLE_OPS.has(String(frame.op)), resolve, reject));
+      if (this._ready) this._transmit(call);
+      else this._waiting.push(call);
+    });
+  }
+
+  /**
+   * Sends a request on the current socket now, whatever the session's state (login, rejoin,
+   * ping).
+   * @private
+   * @param {Record<string, unknown>} frame
+   * @returns {Promise<Fields>}
+   */
+  _direct(frame) {
+    return new Promise((resolve, reject) => {
+      // Never repeated: the flow that sent it (login, rejoin, ping) starts over instead.
+      this._transmit(this._arm(new Call(frame, false, resolve, reject)));
+    });
+  }
+
+  /**
+   * @private
+   * @param {Call} call
+   */
+  _arm(call) {
+    call.timer = setTimeout(() => {
+      this._pending.delete(call.id);
+      const at = this._waiting.indexOf(call);
+      if (at >= 0) this._waiting.splice(at, 1);
+      if (call.sent) call.fail(ERROR_CODE.TIMEOUT, `no reply to ${call.op} within ${this._o.requestTimeout} ms`);
+      else call.fail(ERROR_CODE.NOT_CONNECTED, `not connected within ${this._o.requestTimeout} ms`);
+    }, this._o.requestTimeout);
+    return call;
+  }
+
+  /**
+   * @private
+   * @param {Call} call
+   */
+  _transmit(call) {
+    const socket = this._socket;
+    if (socket === null || !this._open) {
+      call.fail(ERROR_CODE.NOT_CONNECTED, 'not connected');
+      return;
+    }
+    call.id = this._nextId++;
+    const text = JSON.stringify({ ...call.frame, id: call.id });
+    // The server closes the connection over 64 KiB and refuses over 16 KiB: never send it.
+    if (overBytes(text, MAX_FRAME_BYTES)) {
+      call.fail(ERROR_CODE.FRAME_TOO_LARGE, `the request is larger than ${MAX_FRAME_BYTES} bytes`);
+      return;
+    }
+    this._pending.set(call.id, call);
+    call.sent = true;
+    try {
+      socket.send(text);
+    } catch (err) {
+      this._pending.delete(call.id);
+      call.fail(ERROR_CODE.NOT_CONNECTED, `sending failed: ${String(err)}`);
+    }
+  }
+
+  /**
+   * @private
+   * @param {number} code
+   * @param {string} why
+   */
+  _failWaiting(code, why) {
+    for (const call of this._waiting.splice(0)) call.fail(code, why);
+  }
+
+  /**
+   * Runs a decoder on a successful reply; a reply that cannot be read fails the call.
+   * @private
+   * @template T
+   * @param {() => T} decode
+   * @returns {T}
+   */
+  _decodeOrThrow(decode) {
+    try {
+      return decode();
+    } catch (err) {
+      if (err instanceof FrameError) throw new LiveRoomError(ERROR_CODE.MALFORMED_FRAME, err.message);
+      throw err;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Incoming frames
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * @private
+   * @param {unknown} data
+   */
+  _onFrame(data) {
+    if (typeof data !== 'string') {
+      this._emitError(ERROR_CODE.MALFORMED_FRAME, 'ignored a non-text frame');
+      return;
+    }
+    let frame;
+    try {
+      frame = JSON.parse(quoteBigSeeds(data));
+    } catch (_) {
+      this._emitError(ERROR_CODE.MALFORMED_FRAME, `ignored a frame that is not JSON: ${data.slice(0, 200)}`);
+      return;
+    }
+    if (!isObject(frame) || typeof frame.op !== 'string') {
+      this._emitError(ERROR_CODE.MALFORMED_FRAME, `ignored a frame without an op: ${data.slice(0, 200)}`);
+      return;
+    }
+    try {
+      this._dispatch(frame.op, new Fields(frame, frame.op));
+    } catch (err) {
+      // Whatever a frame holds, it must not take the connection (or the process) down.
+      if (!(err instanceof FrameError)) this._log.error(`handling a ${frame.op} frame failed`, err);
+      this._emitError(
+        ERROR_CODE.MALFORMED_FRAME,
+        `ignored a malformed ${frame.op} frame: ${String(err && /** @type {Error} */ (err).message)}`,
+      );
+    }
+  }
+
+  /**
+   * @private
+   * @param {string} op
+   * @param {Fields} f
+   */
+  _dispatch(op, f) {
+    switch (op) {
+      case 'reply':
+        return this._onReply(decodeReply(f));
+      case 'message':
+        return this._onMessage(decodeMessage(f));
+      case 'tip':
+        return this._onTip(f);
+      case 'system':
+        return this._onSystem(f);
+      case 'kicked':
+        return this._onKicked(f.str('Reason'), f.optStr('ErrorInfo'));
+      case 'online':
+        return this._emitInOrder(EVENT.ONLINE_COUNT_UPDATED, {
+          groupID: f.str('GroupId'),
+          memberCount: f.num('MemberNum'),
+        });
+      case 'likes':
+        return this._emitInOrder(EVENT.LIKES_UPDATED, { groupID: f.str('GroupId'), total: f.num('Total') });
+      case 'gift':
+        return this._onGiftPush(f);
+      default:
+        // A newer server may push more; that is not an error.
+        this._log.debug(`ignored a push with op ${op}`);
+    }
+  }
+
+  /**
+   * @private
+   * @param {ReturnType<typeof decodeReply>} reply
+   */
+  _onReply(reply) {
+    const call = reply.id === undefined ? undefined : this._pending.get(reply.id);
+    if (call === undefined) {
+      // Replies to frames the server could not read carry no id; late replies find no call.
+      if (reply.code !== 0) this._emitError(reply.code, reply.info);
+      return;
+    }
+    this._pending.delete(call.id);
+    if (reply.code === 0) {
+      call.resolve(reply.fields);
+      return;
+    }
+    /** @type {Record<string, unknown>} */
+    const data = {};
+    if (reply.fields.has('MuteRemaining')) data.muteRemaining = reply.fields.optNum('MuteRemaining');
+    call.fail(reply.code, reply.info || `error ${reply.code}`, data);
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   */
+  _onMessage(message) {
+    const groupID = message.to;
+    // Our own send replayed in a rejoin's history before its reply: the reply reports it.
+    if (message.from === this.getLoginUser() && this._outgoing.has(outgoingKey(groupID, message.random))) return;
+    if (!this._window(groupID).add(message.sequence)) {
+      this._log.debug(`dropped a repeated message ${groupID}#${message.sequence}`);
+      return;
+    }
+    this._deliver(message);
+    // Old gifts are history to read, not animations to play.
+    if (!message.isHistory) this._giftFromMessage(message);
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   */
+  _window(groupID) {
+    let window = this._seen.get(groupID);
+    if (window === undefined) {
+      window = new SeqWindow(this._o.dedupWindow);
+      this._seen.set(groupID, window);
+    }
+    return window;
+  }
+
+  /**
+   * Queues a message for MESSAGE_RECEIVED; frames that arrive together (a join's history)
+   * are handed over as one array, and the room events they imply follow it.
+   * @private
+   * @param {Message} message
+   */
+  _deliver(message) {
+    this._inbox.push(message);
+    if (this._inboxTimer !== null) return;
+    this._inboxTimer = setTimeout(() => {
+      this._inboxTimer = null;
+      const batch = this._inbox.splice(0);
+      const after = this._afterInbox.splice(0);
+      if (batch.length > 0) this._emit(EVENT.MESSAGE_RECEIVED, batch);
+      for (const emit of after) emit();
+    }, 0);
+  }
+
+  /**
+   * @private
+   * @param {Fields} f
+   */
+  _onTip(f) {
+    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_TIP, ++this._pushSerial);
+    const payload = /** @type {TipPayload} */ (message.payload);
+    const groupID = message.to;
+    this._deliver(message);
+    const me = this.getLoginUser();
+    const aboutMe = me !== '' && payload.userIDList.indexOf(me) >= 0;
+    switch (payload.operationType) {
+      case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
+        this._onProfileTip(groupID, payload.operatorID, content);
+        break;
+      case TYPES.GRP_TIP_MBR_PROFILE_UPDATED: {
+        const mine = payload.memberList.find((m) => m.userID === me);
+        if (mine && mine.muteTime !== undefined)
+          this._updateMute(groupID, (room) => room.setMute(/** @type {number} */ (mine.muteTime)));
+        break;
+      }
+      case TYPES.GRP_TIP_MBR_SET_ADMIN:
+      case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
+        if (aboutMe) {
+          const admin = payload.operationType === TYPES.GRP_TIP_MBR_SET_ADMIN;
+          this._updateMute(groupID, (room) => {
+            room.isAdmin = admin;
+          });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * A GROUP_INFO_CHANGE tip: live state, pinned item, mute-all and plain profile fields.
+   * @private
+   * @param {string} groupID
+   * @param {string} operatorID
+   * @param {Fields} content
+   */
+  _onProfileTip(groupID, operatorID, content) {
+    const room = this._rooms.get(groupID);
+    /** @type {GroupProfileChanges} */
+    const changes = {};
+    content.optArr('GroupInfoChange').forEach((raw, i) => {
+      const ch = new Fields(raw, `${content.where}.GroupInfoChange[${i}]`);
+      const value = ch.optStr('Value');
+      switch (ch.num('Type')) {
+        case 1:
+          changes.name = value;
+          break;
+        case 2:
+          changes.introduction = value;
+          break;
+        case 3:
+          changes.notification = value;
+          break;
+        case 4:
+          changes.avatar = value;
+          break;
+        case 8:
+          changes.muteAllMembers = value === 'On';
+          break;
+        case 6:
+          this._onCustomFieldChange(groupID, operatorID, ch, changes);
+          break;
+        default:
+          break;
+      }
+    });
+    if (room) room.profile = applyProfileChanges(room.profile, changes);
+    if (changes.muteAllMembers !== undefined) this._updateMute(groupID, () => {});
+    if (Object.keys(changes).length > 0)
+      this._emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID, changes });
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   * @param {string} operatorID
+   * @param {Fields} ch one `GroupInfoChange` entry of type 6
+   * @param {GroupProfileChanges} changes collects plain custom fields
+   */
+  _onCustomFieldChange(groupID, operatorID, ch, changes) {
+    const key = ch.str('Key');
+    const value = ch.optStr('Value');
+    const room = this._rooms.get(groupID);
+    if (key === LIVE_STATE_KEY) {
+      // The tip carries the parsed object beside the reference's string value.
+      const liveState = decodeLiveState(
+        ch.has(LIVE_STATE_KEY) ? ch.o[LIVE_STATE_KEY] : parseJSON(value, ch),
+        `${ch.where}.LiveState`,
+      );
+      if (room) room.liveState = liveState;
+      this._emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState, operatorID });
+    } else if (key === PINNED_ITEM_KEY) {
+      const raw = ch.has(PINNED_ITEM_KEY) || value === '' ? ch.o[PINNED_ITEM_KEY] : parseJSON(value, ch);
+      const item = decodePinnedItem(raw, `${ch.where}.PinnedItem`);
+      if (room) room.pinnedItem = item;
+      this._emitInOrder(EVENT.ITEM_PINNED, { groupID, item, operatorID });
+    } else if (!RESERVED_KEYS.has(key)) {
+      changes.customFields = { ...changes.customFields, [key]: value };
+    }
+  }
+
+  /**
+   * @private
+   * @param {Fields} f
+   */
+  _onSystem(f) {
+    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_SYS_NOTICE, ++this._pushSerial);
+    const payload = /** @type {SystemNoticePayload} */ (message.payload);
+    const groupID = message.to;
+    this._deliver(message);
+    const operatorID = payload.operatorID;
+    if (payload.operationType === TYPES.GRP_SYS_KICKED_OUT) {
+      this._forgetRoom(groupID);
+      this._emitInOrder(EVENT.REMOVED_FROM_GROUP, {
+        groupID,
+        reason: 'banned',
+        operatorID,
+        banTime: payload.banTime || 0,
+        description: payload.content,
+      });
+    } else if (payload.operationType === TYPES.GRP_SYS_DISMISSED) {
+      this._forgetRoom(groupID);
+      this._emitInOrder(EVENT.REMOVED_FROM_GROUP, { groupID, reason: 'dismissed', operatorID });
+    } else if (payload.event === 'DrawStarted') {
+      this._emitInOrder(EVENT.DRAW_STARTED, { groupID, operatorID, draw: decodeDrawInfo(content.obj('Draw')) });
+    } else if (payload.event === 'DrawEnded') {
+      this._emitInOrder(EVENT.DRAW_RESULT, { groupID, operatorID, result: decodeDrawResult(content.obj('Draw')) });
+    }
+  }
+
+  /**
+   * @private
+   * @param {string} reason
+   * @param {string} info
+   */
+  _onKicked(reason, info) {
+    if (RECOVERABLE_KICKS.has(reason)) {
+      // The close that follows reconnects.
+      this._log.warn(`the server is closing the connection (${reason}); will reconnect`);
+      return;
+    }
+    this._log.warn(`kicked out (${reason}): ${info}`);
+    this._emit(EVENT.KICKED_OUT, { type: reason, message: info });
+    this._endSession('kicked', ERROR_CODE.KICKED_OUT, `kicked out: ${reason}`);
+  }
+
+  /**
+   * A gift this user just sent (the server pushes it to the sender's own connections).
+   * @private
+   * @param {Fields} f
+   */
+  _onGiftPush(f) {
+    const me = this._me || { nick: '', avatar: '', level: 0 };
+    const gift = decodeGift(f, {
+      nick: me.nick,
+      avatar: me.avatar,
+      level: me.level,
+      isSelf: true,
+      source: 'push',
+      message: null,
+    });
+    const room = this._rooms.get(gift.groupID);
+    if (room) room.sawOwnGift(gift.comboID, gift.comboCount);
+    this._emitInOrder(EVENT.GIFT_RECEIVED, gift);
+  }
+
+  /**
+   * A combo message's gift; the sender's echo of gifts it was pushed is marked `echo`.
+   * @private
+   * @param {Message} message
+   */
+  _giftFromMessage(message) {
+    const data = giftData(message);
+    if (data === null) return;
+    let gift;
+    try {
+      const isSelf = message.from === this.getLoginUser();
+      gift = decodeGift(data, {
+        nick: message.nick,
+        avatar: message.avatar,
+        level: message.level,
+        isSelf,
+        source: 'message',
+        message,
+      });
+    } catch (err) {
+      // Custom data that merely looks like a gift: the message was delivered; no gift event.
+      this._log.debug('a gift-like custom message could not be read', err);
+      return;
+    }
+    const room = this._rooms.get(message.to);
+    const shown = room ? room.ownCombos.get(gift.comboID) || 0 : 0;
+    gift.echo = gift.isSelf && shown >= gift.comboCount;
+    this._emitInOrder(EVENT.GIFT_RECEIVED, gift);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Rooms
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
+   * `isHistory`. After a reconnect the SDK joins it again by itself.
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<JoinResult>>}
+   */
+  async joinGroup(options) {
+    const groupID = requireID(isObject(options) ? options.groupID : undefined, 'groupID');
+    const epoch = this._epoch;
+    const reply = await this._request({ op: 'join', GroupId: groupID });
+    const joined = this._decodeOrThrow(() => decodeJoin(reply));
+    if (epoch === this._epoch) this._enterRoom(joined, false);
+    return { code: 0, data: joined };
+  }
+
+  /**
+   * Leaves a room; it is not rejoined after a reconnect.
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  async quitGroup(groupID) {
+    requireID(groupID, 'groupID');
+    this._forgetRoom(groupID);
+    await this._request({ op: 'quit', GroupId: groupID });
+    return { code: 0, data: { groupID } };
+  }
+
+  /**
+   * Records a joined room; on a rejoin, announces what changed while the client was away.
+   * @private
+   * @param {JoinResult} joined
+   * @param {boolean} rejoin
+   */
+  _enterRoom(joined, rejoin) {
+    // One room per connection: the server left these rooms for us.
+    for (const left of joined.left) {
+      if (left !== joined.groupID) this._forgetRoom(left);
+    }
+    const groupID = joined.groupID;
+    const before = this._rooms.get(groupID);
+    if (before && rejoin) {
+      this._announceRejoin(before, joined);
+      return;
+    }
+    const room = before || new Room(joined);
+    if (before) {
+      room.profile = joined.group;
+      room.liveState = joined.liveState;
+      room.pinnedItem = joined.pinnedItem;
+    }
+    this._rooms.set(groupID, room);
+    this._updateMute(groupID, (r) => r.setMute(joined.muteRemaining), { quietUnlessMuted: !before });
+  }
+
+  /**
+   * @private
+   * @param {Room} room
+   * @param {JoinResult} joined
+   */
+  _announceRejoin(room, joined) {
+    const groupID = joined.groupID;
+    const changes = diffProfiles(room.profile, joined.group);
+    room.profile = joined.group;
+    if (Object.keys(changes).length > 0)
+      this._emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID: '', changes });
+    if (joined.liveState && JSON.stringify(joined.liveState) !== JSON.stringify(room.liveState)) {
+      room.liveState = joined.liveState;
+      this._emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState: joined.liveState, operatorID: '' });
+    }
+    if (JSON.stringify(joined.pinnedItem) !== JSON.stringify(room.pinnedItem)) {
+      room.pinnedItem = joined.pinnedItem;
+      this._emitInOrder(EVENT.ITEM_PINNED, { groupID, item: joined.pinnedItem, operatorID: '' });
+    }
+    this._emitInOrder(EVENT.ONLINE_COUNT_UPDATED, { groupID, memberCount: joined.memberCount });
+    this._updateMute(groupID, (r) => r.setMute(joined.muteRemaining));
+  }
+
+  /**
+   * Forgets a room: no rejoin, no sequence window, no mute timer.
+   * @private
+   * @param {string} groupID
+   */
+  _forgetRoom(groupID) {
+    const room = this._rooms.get(groupID);
+    if (room && room.muteTimer !== null) clearTimeout(room.muteTimer);
+    this._rooms.delete(groupID);
+    this._seen.delete(groupID);
+    this._lastLikeAt.delete(groupID);
+  }
+
+  /**
+   * Applies a change to this user's mute state in a room and emits MUTED when the state
+   * (muted or not, mute-all, or the remaining time) changed.
+   * @private
+   * @param {string} groupID
+   * @param {(room: Room) => void} change
+   * @param {{quietUnlessMuted?: boolean}} [options] quietUnlessMuted: a first join announces a mute, not its absence
+   */
+  _updateMute(groupID, change, options = {}) {
+    const room = this._rooms.get(groupID);
+    if (!room) return;
+    change(room);
+    this._armMuteTimer(groupID, room);
+    const state = room.muteState(groupID, this.getLoginUser());
+    const changed = room.noteMuteState(state);
+    if (options.quietUnlessMuted ? state.muted : changed) this._emitInOrder(EVENT.MUTED, state);
+  }
+
+  /**
+   * Announces the end of a timed mute when it comes.
+   * @private
+   * @param {string} groupID
+   * @param {Room} room
+   */
+  _armMuteTimer(groupID, room) {
+    if (room.muteTimer !== null) clearTimeout(room.muteTimer);
+    room.muteTimer = null;
+    if (room.mutedUntil === 0 || room.mutedUntil === Infinity) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, room.mutedUntil - Date.now()));
+    room.muteTimer = setTimeout(() => {
+      room.muteTimer = null;
+      if (this._rooms.get(groupID) !== room) return;
+      if (Date.now() < room.mutedUntil) this._armMuteTimer(groupID, room);
+      else this._updateMute(groupID, (r) => r.setMute(0));
+    }, wait);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Messages
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Creates a text message for `sendMessage`.
+   * @param {TextMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createTextMessage(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createTextMessage needs {to, payload: {text}}');
+    const text = options.payload.text;
+    if (typeof text !== 'string') throw invalid('payload.text must be a string');
+    const element = { type: TYPES.MSG_TEXT, content: { Text: text } };
+    return /** @type {TextMessage} */ (this._outgoingMessage(options, element, { text }));
+  }
+
+  /**
+   * Creates a custom message (`TIMCustomElem`) for `sendMessage`.
+   * @param {CustomMessageOptions} options
+   * @returns {CustomMessage}
+   */
+  createCustomMessage(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createCustomMessage needs {to, payload: {data}}');
+    const p = options.payload;
+    const data = optionalString(p.data, 'payload.data');
+    const description = optionalString(p.description, 'payload.description');
+    const extension = optionalString(p.extension, 'payload.extension');
+    /** @type {Record<string, unknown>} */
+    const content = { Data: data };
+    if (description !== '') content.Desc = description;
+    if (extension !== '') content.Ext = extension;
+    const element = { type: TYPES.MSG_CUSTOM, content };
+    return /** @type {CustomMessage} */ (this._outgoingMessage(options, element, { data, description, extension }));
+  }
+
+  /**
+   * @private
+   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
+   * @param {MessageElement} element
+   * @param {TextPayload|CustomPayload} payload
+   * @returns {Message}
+   */
+  _outgoingMessage(options, element, payload) {
+    const to = requireID(options.to, 'to');
+    const priority = requirePriority(options.priority);
+    const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
+    const random = randomUint32();
+    const from = this.getLoginUser();
+    const me = this._me;
+    return /** @type {Message} */ ({
+      ID: `${from}-${random}`,
+      type: element.type,
+      payload,
+      elements: [element],
+      to,
+      from,
+      nick: me ? me.nick : '',
+      avatar: me ? me.avatar : '',
+      level: me ? me.level : 0,
+      sequence: 0,
+      time: 0,
+      random,
+      priority,
+      cloudCustomData,
+      isHistory: false,
+      flow: 'out',
+      status: 'unSend',
+      dropReason: '',
+    });
+  }
+
+  /**
+   * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
+   * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
+   * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
+   * connection is repeated after the reconnect; the server de-duplicates it.
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async sendMessage(message) {
+    if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
+      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
+    }
+    if (message.status === 'sending' || message.status === 'success')
+      throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
+    const key = outgoingKey(message.to, message.random);
+    message.status = 'sending';
+    this._outgoing.set(key, message);
+    try {
+      const reply = await this._request({
+        op: 'send',
+        GroupId: message.to,
+        MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+        MsgPriority: message.priority,
+        CloudCustomData: message.cloudCustomData,
+        Random: message.random,
+      });
+      this._acknowledge(message, reply);
+      return { code: 0, data: { message } };
+    } catch (err) {
+      message.status = 'fail';
+      const e = /** @type {LiveRoomError} */ (err);
+      if (e.code === 10017) this._refusedAsMuted(message.to, e.data.muteRemaining);
+      e.data = { ...e.data, message };
+      throw e;
+    } finally {
+      this._outgoing.delete(key);
+    }
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   * @param {Fields} reply
+   */
+  _acknowledge(message, reply) {
+    const ack = this._decodeOrThrow(() => ({
+      sequence: reply.num('MsgSeq'),
+      time: reply.num('MsgTime'),
+      dropReason: reply.optStr('MsgDropReason'),
+    }));
+    message.from = this.getLoginUser();
+    message.ID = `${message.from}-${message.random}`;
+    message.sequence = ack.sequence;
+    message.time = ack.time;
+    message.dropReason = ack.dropReason;
+    message.status = 'success';
+    // The short history holds delivered sends: a rejoin must not hand this one back.
+    if (ack.dropReason === '') this._window(message.to).add(ack.sequence);
+  }
+
+  /**
+   * A send refused with 10017: the user's own mute (with MuteRemaining), or mute-all.
+   * @private
+   * @param {string} groupID
+   * @param {unknown} muteRemaining
+   */
+  _refusedAsMuted(groupID, muteRemaining) {
+    this._updateMute(groupID, (room) => {
+      if (typeof muteRemaining === 'number') room.setMute(muteRemaining);
+      else room.profile = { ...room.profile, muteAllMembers: true };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Live room
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Moves the room to a live state (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
+   * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
+   * @returns {Promise<Response<{liveState: LiveState}>>}
+   */
+  async setLiveState(groupID, state, options = {}) {
+    requireID(groupID, 'groupID');
+    if (typeof state !== 'string' || !LIVE_STATES.has(state)) throw invalid('state must be one of TYPES.LIVE_STATE_*');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'set_live_state', GroupId: groupID, State: state };
+    if (isObject(options) && options.newSession === true) frame.NewSession = true;
+    const reply = await this._request(frame);
+    const liveState = this._decodeOrThrow(() => decodeLiveState(reply.o.LiveState, 'reply.LiveState'));
+    return { code: 0, data: { liveState } };
+  }
+
+  /**
+   * Pins a live-shopping item for every viewer (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {PinnedItem} item at least `ItemId` and `Title`
+   * @returns {Promise<Response<{}>>}
+   */
+  async pinItem(groupID, item) {
+    requireID(groupID, 'groupID');
+    if (!isObject(item)) throw invalid('item must be an object with ItemId and Title');
+    await this._request({ op: 'pin_item', GroupId: groupID, Item: item });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Takes the pinned item down.
+   * @param {string} groupID
+   * @returns {Promise<Response<{}>>}
+   */
+  async unpinItem(groupID) {
+    requireID(groupID, 'groupID');
+    await this._request({ op: 'unpin_item', GroupId: groupID });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
+   * 100, the protocol's limit); every merged call resolves with that request's reply.
+   * `added` is what the server counted (it caps each user's likes per second).
+   * @param {string} groupID
+   * @param {number} [count] 1 to 100
+   * @returns {Promise<Response<{added: number, count: number}>>}
+   */
+  like(groupID, count = 1) {
+    try {
+      this._assertAlive();
+      requireID(groupID, 'groupID');
+      if (!isCount(count) || count < 1 || count > MAX_LIKE_COUNT) throw invalid(`count must be 1 to ${MAX_LIKE_COUNT}`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      let batch = this._likes.get(groupID);
+      if (batch && batch.count + count > MAX_LIKE_COUNT) {
+        this._flushLikes(groupID);
+        batch = undefined;
+      }
+      if (batch === undefined) {
+        batch = new LikeBatch();
+        this._likes.set(groupID, batch);
+      }
+      batch.count += count;
+      batch.waiters.push({ resolve, reject });
+      if (batch.count === MAX_LIKE_COUNT) {
+        this._flushLikes(groupID);
+      } else if (batch.timer === null) {
+        // The first tap after a quiet window goes at once; later ones wait for the window's end.
+        const wait = (this._lastLikeAt.get(groupID) || 0) + this._o.likeMergeWindow - Date.now();
+        if (wait <= 0) this._flushLikes(groupID);
+        else batch.timer = setTimeout(() => this._flushLikes(groupID), wait);
+      }
+    });
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   */
+  _flushLikes(groupID) {
+    const batch = this._likes.get(groupID);
+    if (batch === undefined) return;
+    this._likes.delete(groupID);
+    if (batch.timer !== null) clearTimeout(batch.timer);
+    this._lastLikeAt.set(groupID, Date.now());
+    const count = batch.count;
+    this._request({ op: 'like', GroupId: groupID, Count: count }).then(
+      (reply) => {
+        /** @type {Response<{added: number, count: number}>} */
+        const response = { code: 0, data: { added: reply.optNum('Added'), count } };
+        for (const w of batch.waiters) w.resolve(response);
+      },
+      (err) => {
+        for (const w of batch.waiters) w.reject(err);
+      },
+    );
+  }
+
+  /**
+   * @private
+   * @param {number} code
+   * @param {string} why
+   */
+  _failLikes(code, why) {
+    for (const batch of this._likes.values()) {
+      if (batch.timer !== null) clearTimeout(batch.timer);
+      for (const w of batch.waiters) w.reject(new LiveRoomError(code, why, { op: 'like' }));
+    }
+    this._likes.clear();
+  }
+
+  /**
+   * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
+   * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
+   * @param {string} groupID
+   * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
+   * @returns {Promise<Response<{drawID: string}>>}
+   */
+  async startDraw(groupID, options) {
+    requireID(groupID, 'groupID');
+    if (!isObject(options)) throw invalid('startDraw needs {keyword, duration}');
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'start_draw',
+      GroupId: groupID,
+      Keyword: requireID(options.keyword, 'keyword'),
+      Duration: requireCount(options.duration, 'duration'),
+    };
+    if (options.winners !== undefined) frame.Winners = requireCount(options.winners, 'winners');
+    const reply = await this._request(frame);
+    return { code: 0, data: { drawID: this._decodeOrThrow(() => reply.str('DrawId')) } };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Moderation (owner and admins of the room, App admins)
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–500 accounts
+   * @param {number} seconds
+   * @returns {Promise<Response<{}>>}
+   */
+  async mute(groupID, userID, seconds) {
+    await this._request({
+      op: 'mute',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      MuteTime: requireCount(seconds, 'seconds'),
+    });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Switches mute-all on or off: only the owner and admins may send while it is on.
+   * @param {string} groupID
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  async muteAll(groupID, on) {
+    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
+    await this._request({ op: 'mute_all', GroupId: requireID(groupID, 'groupID'), MuteAllMember: on ? 'On' : 'Off' });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Bans members: they leave the room at once and cannot join for `seconds`.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
+   * @param {string} [reason] shown to the banned users (at most 1000 bytes)
+   * @returns {Promise<Response<{}>>}
+   */
+  async ban(groupID, userID, seconds, reason) {
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'ban',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      Duration: requireCount(seconds, 'seconds'),
+    };
+    if (reason !== undefined) frame.Description = optionalString(reason, 'reason');
+    await this._request(frame);
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Lifts bans.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @returns {Promise<Response<{}>>}
+   */
+  async unban(groupID, userID) {
+    await this._request({
+      op: 'unban',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+    });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Makes members admins of the room, or ordinary members again (owner, App admins).
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–5 accounts
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  async setAdmin(groupID, userID, on) {
+    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
+    await this._request({
+      op: 'set_admin',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      Admin: on,
+    });
+    return { code: 0, data: {} };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Module-level helpers that need the types above
+// ---------------------------------------------------------------------------------------
+
+/**
+ * @param {string} groupID
+ * @param {number} random
+ */
+function outgoingKey(groupID, random) {
+  return `${groupID}\n${random}`;
+}
+
+/**
+ * @param {string} text
+ * @param {Fields} where
+ * @returns {unknown}
+ */
+function parseJSON(text, where) {
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    throw new FrameError(`${where.where}.Value is not JSON`);
+  }
+}
+
+/**
+ * @param {GroupProfile} profile
+ * @param {GroupProfileChanges} changes
+ * @returns {GroupProfile}
+ */
+function applyProfileChanges(profile, changes) {
+  const { customFields, ...plain } = changes;
+  const next = { ...profile, ...plain };
+  if (customFields) {
+    const merged = { ...profile.customFields };
+    for (const [key, value] of Object.entries(customFields)) {
+      if (value === '') delete merged[key];
+      else merged[key] = value;
+    }
+    next.customFields = merged;
+  }
+  return next;
+}
+
+/**
+ * What changed between two profiles of a room, reserved custom fields left out (they have
+ * their own events).
+ * @param {GroupProfile} before
+ * @param {GroupProfile} after
+ * @returns {GroupProfileChanges}
+ */
+function diffProfiles(before, after) {
+  /** @type {GroupProfileChanges} */
+  const changes = {};
+  if (before.name !== after.name) changes.name = after.name;
+  if (before.introduction !== after.introduction) changes.introduction = after.introduction;
+  if (before.notification !== after.notification) changes.notification = after.notification;
+  if (before.avatar !== after.avatar) changes.avatar = after.avatar;
+  if (before.muteAllMembers !== after.muteAllMembers) changes.muteAllMembers = after.muteAllMembers;
+  /** @type {Record<string, string>} */
+  const custom = {};
+  const keys = new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)]);
+  for (const key of keys) {
+    if (RESERVED_KEYS.has(key)) continue;
+    const value = after.customFields[key] || '';
+    if ((before.customFields[key] || '') !== value) custom[key] = value;
+  }
+  if (Object.keys(custom).length > 0) changes.customFields = custom;
+  return changes;
+}
+
+/**
+ * Checks the options of `create` and fills in the defaults.
+ * @param {CreateOptions} options
+ * @returns {Required<Omit<CreateOptions, 'WebSocket'>> & {WebSocket: WebSocketConstructor}}
+ */
+function normalizeOptions(options) {
+  if (!isObject(options)) throw invalid('create needs {SDKAppID, url}');
+  const { SDKAppID, url } = options;
+  if (!isCount(SDKAppID) || SDKAppID === 0) throw invalid('SDKAppID must be a positive integer');
+  if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw invalid('url must be a ws:// or wss:// URL');
+  const WebSocketImpl = options.WebSocket || /** @type {WebSocketConstructor | undefined} */ (globalThis.WebSocket);
+  if (typeof WebSocketImpl !== 'function') {
+    throw invalid('no WebSocket here: pass options.WebSocket (in Node.js, the ws package)');
+  }
+  /**
+   * @param {keyof typeof DEFAULTS} key
+   * @returns {number}
+   */
+  const number = (key) => {
+    const value = options[key];
+    if (value === undefined) return /** @type {number} */ (DEFAULTS[key]);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw invalid(`${key} must be a non-negative number`);
+    return value;
+  };
+  if (options.reconnect !== undefined && typeof options.reconnect !== 'boolean')
+    throw invalid('reconnect must be a boolean');
+  return {
+    SDKAppID,
+    url,
+    WebSocket: WebSocketImpl,
+    logLevel: Math.min(LOG_LEVEL.NONE, Math.floor(number('logLevel'))),
+    requestTimeout: Math.max(1, number('requestTimeout')),
+    heartbeatInterval: number('heartbeatInterval'),
+    likeMergeWindow: number('likeMergeWindow'),
+    reconnect: options.reconnect === undefined ? DEFAULTS.reconnect : options.reconnect,
+    reconnectBaseDelay: Math.max(1, number('reconnectBaseDelay')),
+    reconnectMaxDelay: Math.max(1, number('reconnectMaxDelay')),
+    dedupWindow: Math.max(1, Math.floor(number('dedupWindow'))),
+  };
+}
+
+/**
+ * Creates a chat instance.
+ * @param {CreateOptions} options
+ * @returns {Chat}
+ */
+export function create(options) {
+  return new Chat(options);
+}
+
+/** The SDK as one object: `LiveRoom.create(...)`, `LiveRoom.EVENT`, `LiveRoom.TYPES`, ... */
+const LiveRoom = Object.freeze({ create, TYPES, EVENT, ERROR_CODE, LOG_LEVEL, LiveRoomError, VERSION });
+
+export default LiveRoom;
