@@ -199,6 +199,7 @@ export const LOG_LEVEL: Readonly<{
  * @property {LiveState|null} liveState
  * @property {PinnedItem|null} pinnedItem
  * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
+ * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
  * @property {string[]} left rooms this connection left because the app allows one room per connection
  */
 /**
@@ -1105,6 +1106,10 @@ export type JoinResult = {
      * seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
      */
     muteRemaining: number;
+    /**
+     * this user's role in the room when it joined (App admins read as Owner)
+     */
+    role: "Owner" | "Admin" | "Member" | "Guest";
     /**
      * rooms this connection left because the app allows one room per connection
      */

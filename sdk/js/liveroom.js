@@ -270,6 +270,7 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @property {LiveState|null} liveState
  * @property {PinnedItem|null} pinnedItem
  * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
+ * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
  * @property {string[]} left rooms this connection left because the app allows one room per connection
  */
 
@@ -836,11 +837,20 @@ function decodeJoin(f) {
     liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
     pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),
     muteRemaining: f.optNum('MuteRemaining'),
+    role: decodeRole(f.optStr('Role', 'Member')),
     left: f.optArr('Left').map((g, i) => {
       if (typeof g !== 'string') throw new FrameError(`reply.Left[${i}] is not a string`);
       return g;
     }),
   };
+}
+
+/**
+ * @param {string} role the join reply's `Role`
+ * @returns {'Owner'|'Admin'|'Member'|'Guest'}
+ */
+function decodeRole(role) {
+  return role === 'Owner' || role === 'Admin' || role === 'Guest' ? role : 'Member';
 }
 
 /**
@@ -1095,8 +1105,8 @@ class Room {
     this.profile = joined.group;
     this.liveState = joined.liveState;
     this.pinnedItem = joined.pinnedItem;
-    /** Whether this user is an admin of the room, as far as tips told. */
-    this.isAdmin = false;
+    /** Whether this user runs the room (owner, admin, App admin): from the join reply, then tips. */
+    this.isAdmin = joined.role === 'Owner' || joined.role === 'Admin';
     /** When this user's own mute ends (ms since the epoch); 0 when not muted, Infinity when permanent. */
     this.mutedUntil = 0;
     /** @type {ReturnType<typeof setTimeout> | null} */

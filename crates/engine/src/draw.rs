@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use liveroom_core::live::LUCKY_DRAW_KEY;
 use liveroom_core::message::MsgBody;
-use liveroom_core::time::unix_secs;
+use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::room::RoomRef;
@@ -38,8 +38,10 @@ pub(crate) struct OpenDraw {
     id: String,
     keyword: String,
     winners: u32,
-    starts_at: i64,
-    ends_at: i64,
+    /// The window entries are taken in, Unix milliseconds (the timer that ends the draw
+    /// runs the same span).
+    starts_at_ms: i64,
+    ends_at_ms: i64,
     entrants: BTreeSet<UserId>,
 }
 
@@ -58,13 +60,37 @@ pub struct DrawResult {
     pub end_time: i64,
     #[serde(rename = "Entrants")]
     pub entrants: usize,
-    #[serde(rename = "Seed")]
+    /// Written as a decimal string (64-bit integers lose precision in JavaScript); a number
+    /// is read too (results stored before).
+    #[serde(rename = "Seed", with = "seed_text")]
     pub seed: u64,
     /// `entrants_hash` of the entrant list.
     #[serde(rename = "EntrantsHash")]
     pub entrants_hash: String,
     #[serde(rename = "Winners")]
     pub winners: Vec<String>,
+}
+
+mod seed_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(seed)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Number(u64),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        match Either::deserialize(d)? {
+            Either::Number(n) => Ok(n),
+            Either::Text(t) => t.parse().map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 /// SHA-256 (hex) of the sorted entrant accounts joined by `\n`: an auditor holding a list
@@ -123,7 +149,8 @@ impl Engine {
             )));
         }
         let room = self.room(app, group).await?;
-        let now = unix_secs();
+        let now_ms = unix_millis();
+        let now = now_ms / 1000;
         let id = format!("{}-{now}", group);
         {
             let mut draw = room.draw.lock();
@@ -136,8 +163,8 @@ impl Engine {
                 id: id.clone(),
                 keyword: keyword.to_string(),
                 winners,
-                starts_at: now,
-                ends_at: now + secs as i64,
+                starts_at_ms: now_ms,
+                ends_at_ms: now_ms + i64::from(secs) * 1000,
                 entrants: BTreeSet::new(),
             });
         }
@@ -175,10 +202,10 @@ impl Engine {
     }
 
     /// Enters `from` in the room's running draw when `body` contains its keyword.
-    pub(crate) fn draw_entry(&self, room: &RoomRef, from: &UserId, body: &MsgBody, now: i64) {
+    pub(crate) fn draw_entry(&self, room: &RoomRef, from: &UserId, body: &MsgBody) {
         let mut draw = room.draw.lock();
         if let Some(d) = draw.as_mut() {
-            if (d.starts_at..d.ends_at).contains(&now)
+            if (d.starts_at_ms..d.ends_at_ms).contains(&unix_millis())
                 && d.entrants.len() < DRAW_ENTRANTS_MAX
                 && keyword_in(body, &d.keyword)
             {

@@ -107,6 +107,8 @@ pub struct JoinView<'a> {
     pub mute_remaining: u64,
     /// Rooms left because the app allows one room per connection.
     pub left: &'a [GroupId],
+    /// The joiner's role: `Owner` (App admins too), `Admin`, `Member`, or `Guest`.
+    pub role: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,6 +362,10 @@ impl Engine {
                 .as_ref()
                 .and_then(|u| room.mute_remaining(u, now))
                 .unwrap_or(0);
+            let role = match &user {
+                Some(u) => room.role_of(u, self.apps.get(app)?.is_admin(u)).as_str(),
+                None => "Guest",
+            };
             if let (Some(u), false) = (&user, room.contains(session.id)) {
                 let settings = self.apps.get(app)?.settings();
                 let verdict = self
@@ -388,6 +394,7 @@ impl Engine {
                     member_num: room.online_count(),
                     mute_remaining,
                     left: &[],
+                    role,
                 };
                 session.push(&reply(&view));
                 return Ok(());
@@ -411,6 +418,7 @@ impl Engine {
                     member_num: online,
                     mute_remaining,
                     left: &left,
+                    role,
                 })
             };
             let first_of_user = match room.add_member(session, user.clone(), now, &admit_reply) {

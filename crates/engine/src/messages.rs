@@ -439,7 +439,7 @@ impl Engine {
                 })?;
         }
         settle(registration, msg_seq, now, false);
-        self.draw_entry(&room, &from, &body, now);
+        self.draw_entry(&room, &from, &body);
         if !req.callbacks.skip_after {
             self.after_hook(
                 app.id,

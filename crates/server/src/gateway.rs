@@ -594,6 +594,7 @@ fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
         "MuteAllMember": if g.mute_all { "On" } else { "Off" },
         "AppDefinedData": custom,
         "MuteRemaining": view.mute_remaining,
+        "Role": view.role,
         "LiveState": liveroom_core::live::LiveInfo::from_custom(&g.custom),
         "PinnedItem": g
             .custom

@@ -83,6 +83,7 @@ test('login, logout and logging in again', async () => {
   await chat.login({ userID: 'alice', userSig: server.userSig('alice') });
   const joined = await chat.joinGroup({ groupID: 'lobby' });
   assert.equal(joined.data.groupID, 'lobby');
+  assert.equal(joined.data.role, 'Member');
   await chat.destroy();
   await rejectsWith(chat.login({ userID: 'alice', userSig: server.userSig('alice') }), ERROR_CODE.DESTROYED);
 });
@@ -106,13 +107,15 @@ test('a guest joins and receives but cannot send', async () => {
   const login = await guest.loginAsGuest();
   assert.equal(login.data.isGuest, true);
   assert.equal(guest.getLoginUser(), '');
-  await guest.joinGroup({ groupID: 'lobby' });
+  const asGuest = await guest.joinGroup({ groupID: 'lobby' });
+  assert.equal(asGuest.data.role, 'Guest');
   const received = nextEvent(guest, EVENT.MESSAGE_RECEIVED, (ms) =>
     ms.some((/** @type {any} */ m) => m.payload.text === 'for the guest'),
   );
 
   const host = await server.login('host');
-  await host.joinGroup({ groupID: 'lobby' });
+  const asHost = await host.joinGroup({ groupID: 'lobby' });
+  assert.equal(asHost.data.role, 'Owner');
   await host.sendMessage(host.createTextMessage({ to: 'lobby', payload: { text: 'for the guest' } }));
   await received;
 

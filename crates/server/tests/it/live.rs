@@ -49,6 +49,12 @@ async fn the_host_drives_the_live_state_and_everyone_sees_it() {
     let mut viewer = s.member("viewer", "show").await;
     let reply = viewer.join("show").await.expect("join again");
     assert_eq!(reply.data["LiveState"]["State"], "Upcoming");
+    assert_eq!(reply.data["Role"], "Member");
+    let own = host.join("show").await.expect("host joins again");
+    assert_eq!(
+        own.data["Role"], "Owner",
+        "the join says who may run the room"
+    );
     for i in 0..5 {
         let _ = host
             .send_text("show", &format!("flood {i}"), Priority::Low)
@@ -461,7 +467,8 @@ async fn likes_are_capped_per_user_aggregated_and_kept() {
     let fan_phone = s.member("fan", "lk").await;
     let guest = s.client().await;
     guest.guest(APP).await.expect("guest");
-    guest.join("lk").await.expect("join");
+    let joined = guest.join("lk").await.expect("join");
+    assert_eq!(joined.data["Role"], "Guest");
 
     // A burst of twice the rate is taken, then about one a second; the user's two
     // connections share one budget.
@@ -679,7 +686,11 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
         .ok("liveroom_ext/get_draw", json!({"GroupId": "ld"}))
         .await;
     assert_eq!(stored["Draw"], ended);
-    let seed = ended["Seed"].as_u64().expect("seed");
+    // A decimal string: JavaScript numbers cannot hold every 64-bit seed.
+    let seed: u64 = ended["Seed"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("seed");
     let entrants = ["alice", "bob", "dave"].map(String::from).to_vec();
     assert_eq!(liveroom_engine::pick_winners(&entrants, 2, seed), winners);
     assert_eq!(
