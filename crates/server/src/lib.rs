@@ -15,6 +15,7 @@ pub mod config;
 pub mod gateway;
 pub mod public;
 pub mod rest;
+pub mod web;
 pub mod webhooks;
 
 use axum::routing::{get, post};
@@ -63,6 +64,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/live/states", get(public::live_states))
         .route("/sdk/liveroom.js", get(public::sdk_js))
         .route("/sdk/liveroom.d.ts", get(public::sdk_types))
+        .route("/", get(web::viewer))
+        .route("/room/{id}", get(web::viewer))
+        .route("/assets/{*path}", get(web::asset))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
