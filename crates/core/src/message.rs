@@ -214,6 +214,21 @@ impl MsgBody {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "[]".into())
     }
+
+    /// Whether a custom element's `Data` is a JSON object with `"type": "gift"`: the shape of
+    /// the server's gift messages, which clients must not be able to imitate.
+    pub fn claims_gift(&self) -> bool {
+        self.0.iter().any(|el| {
+            el.msg_type == MsgType::Custom
+                && el
+                    .content
+                    .get("Data")
+                    .and_then(Value::as_str)
+                    .filter(|d| d.contains("gift"))
+                    .and_then(|d| serde_json::from_str::<Value>(d).ok())
+                    .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("gift"))
+        })
+    }
 }
 
 impl Serialize for MsgBody {
@@ -275,6 +290,23 @@ fn parse_element(i: usize, item: &Value) -> Result<MsgElement, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gift_shaped_custom_data_is_recognised() {
+        let body = |data: &str| MsgBody(vec![MsgElement::text("hi"), MsgElement::custom(data)]);
+        assert!(body(r#"{"type":"gift","GiftId":"rose"}"#).claims_gift());
+        assert!(body(r#" { "type" : "gift" } "#).claims_gift());
+        for other in [
+            r#"{"type":"danmaku","text":"a gift for you"}"#,
+            r#"{"gift":"rose"}"#,
+            "gift",
+            r#"["gift"]"#,
+            "",
+        ] {
+            assert!(!body(other).claims_gift(), "{other}");
+        }
+        assert!(!MsgBody(vec![MsgElement::text(r#"{"type":"gift"}"#)]).claims_gift());
+    }
     use serde_json::json;
 
     #[test]

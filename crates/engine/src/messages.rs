@@ -243,6 +243,17 @@ impl Engine {
         if role < Role::Admin && room.profile.read().mute_all {
             return refuse(&body, &cloud_custom_data, Error::MutedAll);
         }
+        // Gift messages come from `send_gift` (after billing); a client may not imitate one.
+        if matches!(req.sender, Sender::Session { .. }) && body.claims_gift() {
+            return refuse(
+                &body,
+                &cloud_custom_data,
+                Error::PermissionDenied(
+                    "custom messages of type \"gift\" are sent by the server (liveroom_ext/send_gift)"
+                        .into(),
+                ),
+            );
+        }
         // Serialized once; again only when the filter or the backend changes the body.
         let mut body_json = body.to_json();
         let limit = settings.max_message_bytes as usize;

@@ -612,6 +612,20 @@ async fn rapid_gifts_become_a_few_combo_messages_and_the_sender_sees_each_at_onc
         .rest("liveroom_ext/send_gift", gift("nobody", "rose"))
         .await;
     assert_eq!(ghost["ErrorCode"], 70107);
+
+    // A client cannot imitate a gift message; other custom data passes.
+    let fake = json!([{"MsgType": "TIMCustomElem", "MsgContent": {
+        "Data": "{\"type\":\"gift\",\"GiftId\":\"rocket\",\"Count\":99}"}}]);
+    let e = fan
+        .send("gf", fake, Priority::High, None, None)
+        .await
+        .expect_err("a client's fake gift");
+    assert_eq!(e.code(), Some(10007));
+    let fine = json!([{"MsgType": "TIMCustomElem", "MsgContent": {
+        "Data": "{\"type\":\"danmaku\",\"text\":\"what a gift\"}"}}]);
+    fan.send("gf", fine, Priority::Normal, None, None)
+        .await
+        .expect("other custom data");
 }
 
 #[tokio::test]
