@@ -224,7 +224,8 @@ impl MsgBody {
                     .content
                     .get("Data")
                     .and_then(Value::as_str)
-                    .filter(|d| d.contains("gift"))
+                    // Only objects can claim; escapes (`\u0067ift`) cannot hide from the parse.
+                    .filter(|d| d.trim_start().starts_with('{'))
                     .and_then(|d| serde_json::from_str::<Value>(d).ok())
                     .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("gift"))
         })
@@ -296,6 +297,7 @@ mod tests {
         let body = |data: &str| MsgBody(vec![MsgElement::text("hi"), MsgElement::custom(data)]);
         assert!(body(r#"{"type":"gift","GiftId":"rose"}"#).claims_gift());
         assert!(body(r#" { "type" : "gift" } "#).claims_gift());
+        assert!(body(r#"{"type":"\u0067ift"}"#).claims_gift(), "escaped");
         for other in [
             r#"{"type":"danmaku","text":"a gift for you"}"#,
             r#"{"gift":"rose"}"#,

@@ -188,7 +188,9 @@ impl RoomTally {
 
     /// A new broadcast session began: what is counted so far belongs to the old one.
     pub(crate) fn start_session(&mut self, session: u32, online: usize, now_ms: i64) {
-        if session == self.session {
+        // Sessions only grow; a late call for an older one (two quick changes applied out of
+        // order) must not take the counting back.
+        if session <= self.session {
             return;
         }
         if let Some(t) = self.take_current(now_ms, true) {
@@ -417,24 +419,30 @@ fn rows(b: &StatsBatch) -> usize {
     b.users.len() + b.rooms.len() + b.room_users.len()
 }
 
-/// Splits a batch into batches of at most `max` rows.
-fn split(mut b: StatsBatch, max: usize) -> Vec<StatsBatch> {
-    let mut out = Vec::new();
-    while rows(&b) > max {
-        let mut part = StatsBatch::default();
-        let mut left = max;
-        let n = b.users.len().min(left);
-        part.users.extend(b.users.drain(..n));
-        left -= n;
-        let n = b.rooms.len().min(left);
-        part.rooms.extend(b.rooms.drain(..n));
-        left -= n;
-        let n = b.room_users.len().min(left);
-        part.room_users.extend(b.room_users.drain(..n));
-        out.push(part);
+/// Splits a batch into batches of at most `max` rows (each row moved once).
+fn split(b: StatsBatch, max: usize) -> Vec<StatsBatch> {
+    let max = max.max(1);
+    let mut out: Vec<StatsBatch> = Vec::new();
+    let mut part = StatsBatch::default();
+    let flush = |part: &mut StatsBatch, out: &mut Vec<StatsBatch>| {
+        if rows(part) >= max {
+            out.push(std::mem::take(part));
+        }
+    };
+    for u in b.users {
+        part.users.push(u);
+        flush(&mut part, &mut out);
     }
-    if !b.is_empty() {
-        out.push(b);
+    for r in b.rooms {
+        part.rooms.push(r);
+        flush(&mut part, &mut out);
+    }
+    for r in b.room_users {
+        part.room_users.push(r);
+        flush(&mut part, &mut out);
+    }
+    if !part.is_empty() {
+        out.push(part);
     }
     out
 }
@@ -705,13 +713,24 @@ impl Engine {
         } else {
             (0, 0)
         };
+        // Counters of this room session; level and score are the users' app-wide ones.
+        let ids: Vec<UserId> = users.iter().map(|r| r.user.clone()).collect();
+        let app_wide: HashMap<UserId, (u32, f64)> = self
+            .user_stats(app.id, &ids)
+            .await?
+            .into_iter()
+            .map(|v| (v.user, (v.level, v.score)))
+            .collect();
         let top = users
             .into_iter()
-            .map(|r| UserStatsView {
-                level: app.levels.level(&r.user),
-                score: r.counts.score(&settings.stats.level_weights),
-                user: r.user,
-                counts: r.counts,
+            .map(|r| {
+                let (level, score) = app_wide.get(&r.user).copied().unwrap_or_default();
+                UserStatsView {
+                    level,
+                    score,
+                    user: r.user,
+                    counts: r.counts,
+                }
             })
             .collect();
         Ok(RoomStatsView {
@@ -732,6 +751,10 @@ impl Engine {
     ) -> Result<Vec<UserStatsView>, Error> {
         let app = self.apps.get(app)?;
         let settings = app.settings();
+        // Each account once: a repeated one must not have its unwritten changes added twice.
+        let mut seen = std::collections::HashSet::new();
+        let users: Vec<UserId> = users.iter().filter(|u| seen.insert(*u)).cloned().collect();
+        let users = &users[..];
         let stored = self
             .store
             .user_stats(app.id, users)
@@ -755,7 +778,7 @@ impl Engine {
         }
         if let Some(batch) = self.stats_backlog.lock().get(&app.id) {
             for (u, c) in &batch.users {
-                if users.contains(u) {
+                if seen.contains(u) {
                     totals.entry(u.clone()).or_default().add(c);
                 }
             }

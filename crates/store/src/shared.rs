@@ -224,12 +224,22 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_user(&self, app: AppId, user: &UserId) -> StoreResult<bool> {
+                    // The account's app-wide statistics go by cascade; its rows in room
+                    // rankings (keyed by room, not by account) are removed with it.
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
                     let done = sqlx::query("DELETE FROM users WHERE app = $1 AND user_id = $2")
                         .bind(app_key(app)?)
                         .bind(user.as_str())
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(backend)?;
+                    sqlx::query("DELETE FROM room_user_stats WHERE app = $1 AND user_id = $2")
+                        .bind(app_key(app)?)
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
                     Ok(done.rows_affected() > 0)
                 }
 

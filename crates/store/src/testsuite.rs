@@ -298,11 +298,21 @@ pub async fn stats_add_up_rank_and_cascade(store: Arc<dyn Store>) {
         .await
         .expect("rank")
         .is_empty());
-    // A deleted account takes its own.
+    // A deleted account takes its own, its rows in room rankings included.
+    let bob_in_room = StatsBatch {
+        room_users: vec![ru("bob", 1, c(1, 1, 0, 0, 0), 400)],
+        ..Default::default()
+    };
+    store.add_stats(APP, &bob_in_room).await.expect("bob");
     assert!(store
         .delete_user(APP, &uid("bob"))
         .await
         .expect("delete user"));
+    assert!(store
+        .room_user_stats(APP, &gid("stage"), 1, StatsOrder::Messages, 10, None)
+        .await
+        .expect("rank")
+        .is_empty());
     assert_eq!(
         store
             .user_stats(APP, &[uid("bob")])

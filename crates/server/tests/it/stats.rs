@@ -192,6 +192,11 @@ async fn a_scripted_session_adds_up_and_levels_travel_with_messages() {
     assert_eq!(top[0]["GiftValue"], 25);
     assert_eq!(top[0]["Gifts"], 3);
     assert_eq!(top[0]["Messages"], 2);
+    assert_eq!(top[0]["Level"], 3, "the app-wide level");
+    assert_eq!(
+        top[0]["Score"], 27.0,
+        "app-wide: 2 messages + 25 gift value"
+    );
     assert_eq!(top[1]["User_Account"], "alice");
     let a = user(&room["TopUsers"], "alice");
     assert_eq!(a["Messages"], 6);
@@ -219,6 +224,16 @@ async fn a_scripted_session_adds_up_and_levels_travel_with_messages() {
     assert_eq!(user(list, "bob")["Level"], 3);
     assert_eq!(user(list, "host")["Messages"], 0);
     assert_eq!(user(list, "stranger")["Level"], 1);
+    let twice = s
+        .ok(
+            "liveroom_ext/get_user_stats",
+            json!({"To_Account": ["alice", "alice"]}),
+        )
+        .await;
+    assert_eq!(
+        twice["UserStats"][0]["Messages"], 6,
+        "a repeated account counts once"
+    );
 
     // Bad reads are refused with a code.
     for (path, body) in [
