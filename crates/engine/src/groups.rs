@@ -241,6 +241,7 @@ impl Engine {
             },
         );
         room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
+        self.keep_user_stats_of_dismissed(&room);
         let sessions = room.close_for_good();
         metrics::room_members_changed(-(sessions.len() as f64));
         for s in sessions {

@@ -86,6 +86,8 @@ pub struct Engine {
     pub(crate) state_cache: live::StateCache,
     /// Keys of recent gifts, so a retried call does not give twice.
     pub(crate) gift_keys: gifts::GiftKeys,
+    /// One statistics flush at a time (the shutdown flush waits for a periodic one).
+    pub(crate) stats_flush: tokio::sync::Mutex<()>,
     /// Statistics a failing store did not take yet, per app.
     pub(crate) stats_backlog: parking_lot::Mutex<HashMap<AppId, liveroom_core::store::StatsBatch>>,
 }
@@ -109,6 +111,7 @@ impl Engine {
             webhooks: std::sync::OnceLock::new(),
             state_cache: Default::default(),
             stats_backlog: Default::default(),
+            stats_flush: tokio::sync::Mutex::new(()),
             gift_keys: Default::default(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {

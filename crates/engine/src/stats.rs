@@ -537,6 +537,9 @@ impl Engine {
     /// Writes what every loaded room counted since the last flush (with `all`, the time of
     /// members still present too: at shutdown). A failed write is kept and tried again.
     pub async fn flush_stats(&self, all: bool) {
+        // A flush still writing when the shutdown flush starts finishes first, so the last
+        // one sees (and writes) everything, including rows put back after a failure.
+        let _one_at_a_time = self.stats_flush.lock().await;
         let now_ms = unix_millis();
         let mut batches: HashMap<AppId, StatsBatch> =
             std::mem::take(&mut *self.stats_backlog.lock());
@@ -605,6 +608,23 @@ impl Engine {
             if let Ok(app) = self.apps.get(id) {
                 app.levels.forget_idle(now);
             }
+        }
+    }
+
+    /// A dismissed room's statistics go with it, but what its users did there still counts
+    /// for them: their unwritten app-wide changes (time up to now included) are kept for the
+    /// next flush.
+    pub(crate) fn keep_user_stats_of_dismissed(&self, room: &RoomRef) {
+        let taken = room.stats.lock().take(unix_millis(), true);
+        let mut users: HashMap<UserId, Counts> = HashMap::new();
+        for t in taken {
+            for (u, c) in t.users {
+                users.entry(u).or_default().add(&c);
+            }
+        }
+        if !users.is_empty() {
+            let mut backlog = self.stats_backlog.lock();
+            backlog.entry(room.app).or_default().users.extend(users);
         }
     }
 

@@ -332,3 +332,32 @@ async fn statistics_can_be_turned_off() {
     assert_eq!(room["Messages"], 0);
     assert_eq!(room["Popularity"], 0);
 }
+
+async fn messages_of(s: &TestServer, name: &str) -> Value {
+    let users = s
+        .ok("liveroom_ext/get_user_stats", json!({"To_Account": [name]}))
+        .await;
+    users["UserStats"][0]["Messages"].clone()
+}
+
+#[tokio::test]
+async fn a_dismissed_room_takes_its_statistics_but_not_its_users() {
+    let s = TestServer::spawn().await;
+    s.import("alice", "Alice").await;
+    s.create_room("st", None).await;
+    let alice = s.member("alice", "st").await;
+    send(&alice, "one").await;
+    send(&alice, "two").await;
+    s.ok(
+        "group_open_http_svc/destroy_group",
+        json!({"GroupId": "st"}),
+    )
+    .await;
+    assert_eq!(messages_of(&s, "alice").await, 2);
+    // Written at shutdown, read back after a restart of the same data.
+    drop(alice);
+    let dir = s.dir.clone();
+    s.shutdown().await;
+    let s = TestServer::spawn_in(dir, |_| {}).await;
+    assert_eq!(messages_of(&s, "alice").await, 2);
+}
