@@ -137,16 +137,7 @@ pub enum Op {
     },
     /// Owner / admin: start a lucky draw among users who send `Keyword` within `Duration`
     /// seconds; `Winners` are drawn at the end.
-    StartDraw {
-        #[serde(rename = "GroupId")]
-        group_id: String,
-        #[serde(rename = "Keyword")]
-        keyword: String,
-        #[serde(rename = "Duration")]
-        duration: u32,
-        #[serde(rename = "Winners", default = "one")]
-        winners: u32,
-    },
+    StartDraw(DrawRequest),
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]
@@ -156,6 +147,19 @@ pub enum Op {
         #[serde(rename = "Admin")]
         admin: bool,
     },
+}
+
+/// A lucky draw to start: the `start_draw` op, and the REST extension of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawRequest {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Keyword")]
+    pub keyword: String,
+    #[serde(rename = "Duration")]
+    pub duration: u32,
+    #[serde(rename = "Winners", default = "one")]
+    pub winners: u32,
 }
 
 fn one() -> u32 {

@@ -163,7 +163,8 @@ impl Engine {
         let settings = app_state.settings();
         // The level first: nothing may wait between taking the room and counting into it
         // (an idle room could be unloaded in between, taking the count along).
-        self.ensure_level(&app_state, &gift.from).await;
+        self.ensure_level(&app_state, &settings.stats, &gift.from)
+            .await;
         let room = self.room(app, group).await?;
         // From here to the receipt nothing waits, and a key's entry stays locked, so a
         // repeat arriving at the same time cannot slip past.

@@ -156,7 +156,7 @@ impl Engine {
             .map_err(store_err)?
             .pop();
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
-        let level = self.ensure_level(&app, &user).await;
+        let level = self.ensure_level(&app, &app.settings().stats, &user).await;
         if session.identity() != Identity::Anonymous {
             self.leave_everything(session, Exit::Logout).await;
         }

@@ -188,7 +188,7 @@ impl Engine {
             Sender::Session { .. } => app.is_admin(&from),
         };
         let role = room.role_of(&from, is_app_admin);
-        let level = self.ensure_level(&app, &from).await;
+        let level = self.ensure_level(&app, &settings.stats, &from).await;
         let group_type = room.profile.read().group_type.as_str();
         let mut body = req.body;
         let mut cloud_custom_data = req.cloud_custom_data;

@@ -450,9 +450,8 @@ fn split(b: StatsBatch, max: usize) -> Vec<StatsBatch> {
 impl Engine {
     /// The level of `user` in `app` (kept in memory while the user is active; read from the
     /// store on first use).
-    pub(crate) async fn ensure_level(&self, app: &App, user: &UserId) -> u32 {
-        let settings = app.settings();
-        if !settings.stats.enabled {
+    pub(crate) async fn ensure_level(&self, app: &App, s: &StatsSettings, user: &UserId) -> u32 {
+        if !s.enabled {
             return 0;
         }
         if let Some(t) = app.levels.users.get(user) {
@@ -470,7 +469,7 @@ impl Engine {
                 return 0;
             }
         };
-        app.levels.insert(user, total, &settings.stats)
+        app.levels.insert(user, total, s)
     }
 
     /// Counts a delivered message.

@@ -530,14 +530,9 @@ async fn dispatch(
                 .await?;
             Ok(json!({ "LiveState": info }))
         }
-        Op::StartDraw {
-            group_id,
-            keyword,
-            duration,
-            winners,
-        } => {
+        Op::StartDraw(d) => {
             let id = engine
-                .start_draw_as(session, &group_id, &keyword, duration, winners)
+                .start_draw_as(session, &d.group_id, &d.keyword, d.duration, d.winners)
                 .await?;
             Ok(json!({ "DrawId": id }))
         }

@@ -446,23 +446,11 @@ pub async fn send_gift(cx: &Cx, body: Value) -> Result<Value, Error> {
     }))
 }
 
-#[derive(Deserialize)]
-struct StartDraw {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "Keyword")]
-    keyword: String,
-    #[serde(rename = "Duration")]
-    duration: u32,
-    #[serde(rename = "Winners", default = "one")]
-    winners: u32,
-}
-
 /// POST /v4/liveroom_ext/start_draw
 ///
 /// Starts a lucky draw among the room's users who send the keyword within the duration.
 pub async fn start_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: StartDraw = parse(body)?;
+    let req: liveroom_core::protocol::DrawRequest = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     let id = cx
         .engine

@@ -639,12 +639,12 @@ async fn a_lucky_draw_on_comments_picks_auditable_winners() {
     for who in ["alice", "bob", "carol", "dave"] {
         players.push(s.member(who, "ld").await);
     }
-    let start = Op::StartDraw {
+    let start = Op::StartDraw(liveroom_core::protocol::DrawRequest {
         group_id: "ld".into(),
         keyword: "666".into(),
         duration: 4,
         winners: 2,
-    };
+    });
     let e = watcher
         .request(start.clone())
         .await
