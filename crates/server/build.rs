@@ -19,6 +19,9 @@ fn main() {
     for path in [
         "src",
         "index.html",
+        "host.html",
+        "admin.html",
+        "public",
         "package.json",
         "package-lock.json",
         "vite.config.js",

@@ -905,6 +905,37 @@ export class Chat {
         drawID: string;
     }>>;
     /**
+     * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+     * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+     * deletes a key). Members get GROUP_PROFILE_UPDATED.
+     * @param {string} groupID
+     * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+     * @returns {Promise<Response<{}>>}
+     */
+    modifyGroup(groupID: string, changes: {
+        name?: string;
+        introduction?: string;
+        notification?: string;
+        faceURL?: string;
+        custom?: Record<string, string>;
+    }): Promise<Response<{}>>;
+    /**
+     * The room's audience statistics for its current broadcast session, or `session` (owner,
+     * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+     * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+     * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `Level`, `Score`,
+     * `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+     * @param {string} groupID
+     * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+     * @returns {Promise<Response<Record<string, any>>>}
+     */
+    getRoomStats(groupID: string, options?: {
+        session?: number;
+        orderBy?: "GiftValue" | "Gifts" | "Messages" | "Likes" | "OnlineTime";
+        top?: number;
+    }): Promise<Response<Record<string, any>>>;
+    /**
      * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
      * @param {string} groupID
      * @param {string|string[]} userID 1–500 accounts

@@ -2722,6 +2722,75 @@ export class Chat {
     return { code: 0, data: { drawID: this._decodeOrThrow(() => reply.str('DrawId')) } };
   }
 
+  /**
+   * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+   * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+   * deletes a key). Members get GROUP_PROFILE_UPDATED.
+   * @param {string} groupID
+   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+   * @returns {Promise<Response<{}>>}
+   */
+  async modifyGroup(groupID, changes) {
+    requireID(groupID, 'groupID');
+    if (!isObject(changes)) throw invalid('modifyGroup needs an object of changes');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'modify_group', GroupId: groupID };
+    /** @type {Array<[string, string | undefined, string]>} */
+    const fields = [
+      ['name', changes.name, 'Name'],
+      ['introduction', changes.introduction, 'Introduction'],
+      ['notification', changes.notification, 'Notification'],
+      ['faceURL', changes.faceURL, 'FaceUrl'],
+    ];
+    for (const [key, v, wire] of fields) {
+      if (v === undefined) continue;
+      if (typeof v !== 'string') throw invalid(`${key} must be a string`);
+      frame[wire] = v;
+    }
+    if (changes.custom !== undefined) {
+      if (!isObject(changes.custom)) throw invalid('custom must be an object of strings');
+      const items = [];
+      for (const [Key, Value] of Object.entries(changes.custom)) {
+        if (typeof Value !== 'string') throw invalid(`custom.${Key} must be a string`);
+        items.push({ Key, Value });
+      }
+      frame.AppDefinedData = items;
+    }
+    await this._request(frame);
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * The room's audience statistics for its current broadcast session, or `session` (owner,
+   * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+   * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+   * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+   * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `Level`, `Score`,
+   * `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+   * @param {string} groupID
+   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+   * @returns {Promise<Response<Record<string, any>>>}
+   */
+  async getRoomStats(groupID, options = {}) {
+    requireID(groupID, 'groupID');
+    if (!isObject(options)) throw invalid('options must be an object');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'room_stats', GroupId: groupID };
+    if (options.session !== undefined) frame.Session = requireCount(options.session, 'session');
+    if (options.top !== undefined) {
+      if (!isCount(options.top) || options.top > 100) throw invalid('top must be 0 to 100');
+      frame.Top = options.top;
+    }
+    if (options.orderBy !== undefined) frame.OrderBy = requireID(options.orderBy, 'orderBy');
+    const reply = await this._request(frame);
+    /** @type {Record<string, any>} */
+    const data = {};
+    for (const [k, v] of Object.entries(reply.o)) {
+      if (k !== 'op' && k !== 'id' && k !== 'ErrorCode' && k !== 'ErrorInfo') data[k] = v;
+    }
+    return { code: 0, data };
+  }
+
   // -------------------------------------------------------------------------------------
   // Moderation (owner and admins of the room, App admins)
   // -------------------------------------------------------------------------------------

@@ -138,6 +138,11 @@ pub enum Op {
     /// Owner / admin: start a lucky draw among users who send `Keyword` within `Duration`
     /// seconds; `Winners` are drawn at the end.
     StartDraw(DrawRequest),
+    /// Owner / admin: change the room's name, introduction, notice (`Notification`), cover
+    /// (`FaceUrl`) or declared custom fields (`AppDefinedData`).
+    ModifyGroup(GroupChange),
+    /// Owner / admin: the room's audience statistics (as `liveroom_ext/get_room_stats`).
+    RoomStats(RoomStatsRequest),
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]
@@ -164,6 +169,66 @@ pub struct DrawRequest {
 
 fn one() -> u32 {
     1
+}
+
+/// A change of a room's profile: the `modify_group` op. Absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChange {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "Introduction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub introduction: Option<String>,
+    /// The room's notice.
+    #[serde(
+        rename = "Notification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification: Option<String>,
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    /// Declared custom fields to set; an empty `Value` deletes the key.
+    #[serde(
+        rename = "AppDefinedData",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub custom: Vec<CustomItem>,
+}
+
+/// One `AppDefinedData` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomItem {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+}
+
+/// A read of a room's statistics: the `room_stats` op, and `liveroom_ext/get_room_stats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomStatsRequest {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// The broadcast session (the current one when absent).
+    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<u32>,
+    /// How many top users to list (0 to 100).
+    #[serde(rename = "Top", default = "ten")]
+    pub top: u32,
+    /// `GiftValue` (default), `Gifts`, `Messages`, `Likes` or `OnlineTime`.
+    #[serde(rename = "OrderBy", default, skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<String>,
+}
+
+fn ten() -> u32 {
+    10
 }
 
 /// A frame from the server.

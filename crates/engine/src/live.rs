@@ -202,6 +202,46 @@ impl Engine {
             .await
     }
 
+    /// `modify_group` for a client: the owner, an admin or an App admin of the room changes
+    /// its name, introduction, notice, cover or declared custom fields (not the mute-all
+    /// flag or the join option, which have their own requests or belong to the backend).
+    pub async fn modify_group_as(
+        &self,
+        session: &SessionRef,
+        change: liveroom_core::protocol::GroupChange,
+    ) -> Result<(), Error> {
+        let (app, group, me) = self
+            .room_operator(session, &change.group_id, "change its profile")
+            .await?;
+        let changes = crate::GroupChanges {
+            name: change.name,
+            introduction: change.introduction,
+            notification: change.notification,
+            face_url: change.face_url,
+            custom: change
+                .custom
+                .into_iter()
+                .map(|c| (c.key, c.value))
+                .collect(),
+            ..Default::default()
+        };
+        let origin = session.origin();
+        self.modify_group(app, &group, me.as_str(), &origin, changes)
+            .await
+    }
+
+    /// Checks that the session's user runs the room (owner, admin or App admin) and
+    /// answers the room's app and id, for reads like its statistics.
+    pub async fn room_operated_by(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        what: &str,
+    ) -> Result<(AppId, GroupId), Error> {
+        let (app, group, _) = self.room_operator(session, group, what).await?;
+        Ok((app, group))
+    }
+
     /// Pins a live-shopping item in the room (`Some`), or takes the pinned one down
     /// (`None`). The item is kept in the reserved custom field `PinnedItem`, recorded in the
     /// session's item history, and pushed to every member.

@@ -62,7 +62,70 @@ pub async fn start(config: &Config) -> Result<Started, String> {
             }
         }
     }
+    if let Some((id, _, _)) = &dev_app {
+        ensure_demo_room(&engine, *id)
+            .await
+            .map_err(|e| format!("cannot prepare the demo room: {e}"))?;
+    }
     Ok(Started { engine, dev_app })
+}
+
+/// The room the built-in pages open by default on a development app.
+pub const DEMO_ROOM: &str = "demo";
+/// Its owner, who runs it from the host page.
+pub const DEMO_HOST: &str = "host";
+/// The room custom field the pages read a room's HLS stream address from.
+pub const STREAM_URL_FIELD: &str = "StreamUrl";
+
+/// The development app always has a live room `demo` owned by `host`, and declares the
+/// `StreamUrl` field, so the viewer and host pages work on a fresh server.
+async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_core::Error> {
+    use liveroom_core::group::GroupType;
+    use liveroom_core::{Error, UserId};
+    use liveroom_engine::hooks::Origin;
+    use liveroom_engine::NewGroup;
+
+    engine
+        .update_app_settings(app, |s| {
+            if !s.group_custom_fields.iter().any(|f| f == STREAM_URL_FIELD) {
+                s.group_custom_fields.push(STREAM_URL_FIELD.into());
+            }
+            Ok(())
+        })
+        .await?;
+    let host = UserId::parse(DEMO_HOST)?;
+    if engine
+        .existing_accounts(app, std::slice::from_ref(&host))
+        .await?
+        .is_empty()
+    {
+        let account = liveroom_engine::ImportedAccount {
+            user: host.clone(),
+            nick: Some("Host".into()),
+            face_url: None,
+        };
+        engine.import_account(app, account).await?;
+    }
+    let room = NewGroup {
+        group_type: GroupType::AVChatRoom,
+        group_id: Some(DEMO_ROOM.into()),
+        owner: Some(host),
+        name: "Demo live room".into(),
+        introduction: "A room to try Liveroom in".into(),
+        notification: "Welcome! Be kind in the chat.".into(),
+        face_url: String::new(),
+        max_member_num: 0,
+        apply_join_option: None,
+        custom: Vec::new(),
+        has_member_list: false,
+    };
+    match engine
+        .create_group(app, room, "administrator", &Origin::rest("127.0.0.1"))
+        .await
+    {
+        Ok(_) | Err(Error::GroupIdTaken(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// What a developer needs to start: the app, its key, an admin UserSig and a curl command.

@@ -27,6 +27,33 @@ pub struct Config {
     pub gateway: GatewayConfig,
     /// Seconds to wait for connections to drain on shutdown.
     pub shutdown_grace_secs: u64,
+    /// The built-in web pages' development helpers.
+    pub web: WebConfig,
+    /// The admin console at `/admin`.
+    pub console: ConsoleConfig,
+}
+
+/// The web pages' development helpers: `/v1/web/dev-login` hands out UserSigs and
+/// `/v1/web/dev-gift` sends gifts without a billing backend, so the pages work on a fresh
+/// server. Never for production.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Unset: on when the server listens on a loopback address and runs its generated
+    /// development app (no `[[apps]]` configured); off otherwise.
+    pub dev_login: Option<bool>,
+}
+
+/// The admin console (`/admin`): it always asks for an admin login (the password below, or
+/// an App admin's UserSig for that app).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// Unset: on when the server listens on a loopback address, off otherwise.
+    pub enabled: Option<bool>,
+    /// The console password (also `LIVEROOM_CONSOLE_PASSWORD`); a password login sees every
+    /// app. Without it only App admins' UserSigs log in, each to its own app.
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +101,8 @@ impl Default for Config {
             apps: Vec::new(),
             gateway: GatewayConfig::default(),
             shutdown_grace_secs: 10,
+            web: WebConfig::default(),
+            console: ConsoleConfig::default(),
         }
     }
 }
@@ -97,6 +126,7 @@ pub const ENV_VARS: &[&str] = &[
     "LIVEROOM_SDKAPPID",
     "LIVEROOM_SECRET_KEY",
     "LIVEROOM_LOG",
+    "LIVEROOM_CONSOLE_PASSWORD",
 ];
 
 impl Config {
@@ -124,6 +154,17 @@ impl Config {
         }
         if let Some(v) = env("LIVEROOM_LOG") {
             config.log = v;
+        }
+        if let Some(v) = env("LIVEROOM_CONSOLE_PASSWORD") {
+            config.console.password = Some(v).filter(|v| !v.is_empty());
+        }
+        if config
+            .console
+            .password
+            .as_deref()
+            .is_some_and(|p| p.len() < 8)
+        {
+            return Err("console.password must be at least 8 characters".into());
         }
         match (env("LIVEROOM_SDKAPPID"), env("LIVEROOM_SECRET_KEY")) {
             (Some(id), Some(key)) => {
@@ -179,11 +220,33 @@ impl Config {
         Ok(settings)
     }
 
-    /// The effective configuration as TOML, secrets included (it is for the operator).
+    /// The effective configuration as TOML, for the operator: app keys are shown, the
+    /// console password is not (it is replaced by a marker).
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+        let mut shown = self.clone();
+        if shown.console.password.is_some() {
+            shown.console.password = Some(REDACTED.into());
+        }
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+
+    /// Whether the admin console is served on a listener bound to `bound`.
+    pub fn console_enabled(&self, bound: SocketAddr) -> bool {
+        self.console
+            .enabled
+            .unwrap_or_else(|| bound.ip().is_loopback())
+    }
+
+    /// Whether the development helpers are served on a listener bound to `bound`.
+    pub fn dev_login_enabled(&self, bound: SocketAddr) -> bool {
+        self.web
+            .dev_login
+            .unwrap_or_else(|| bound.ip().is_loopback() && self.apps.is_empty())
     }
 }
+
+/// What `config print` shows instead of the console password.
+pub const REDACTED: &str = "<redacted>";
 
 #[cfg(test)]
 mod tests {
@@ -215,6 +278,46 @@ mod tests {
         let printed = c.to_toml();
         let back: Config = toml::from_str(&printed).expect("printed config parses");
         assert_eq!(back.http_addr.port(), 9100);
+    }
+
+    #[test]
+    fn console_and_dev_login_follow_the_listener() {
+        let lo: SocketAddr = "127.0.0.1:8080".parse().expect("addr");
+        let lo6: SocketAddr = "[::1]:8080".parse().expect("addr");
+        let any: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        let public: SocketAddr = "192.0.2.10:8080".parse().expect("addr");
+        let mut c = Config::default();
+        assert!(c.console_enabled(lo) && c.console_enabled(lo6));
+        assert!(!c.console_enabled(any) && !c.console_enabled(public));
+        assert!(c.dev_login_enabled(lo) && !c.dev_login_enabled(any));
+        c.console.enabled = Some(true);
+        assert!(c.console_enabled(any));
+        c.console.enabled = Some(false);
+        assert!(!c.console_enabled(lo));
+        c.apps.push(AppConfig {
+            sdkappid: 7,
+            secret_key: "k".into(),
+            settings: toml::Table::new(),
+        });
+        assert!(
+            !c.dev_login_enabled(lo),
+            "configured apps are not development apps"
+        );
+    }
+
+    #[test]
+    fn the_console_password_is_not_printed() {
+        let c = Config::load(None, |k| {
+            (k == "LIVEROOM_CONSOLE_PASSWORD").then(|| "correct horse battery".to_string())
+        })
+        .expect("loads");
+        assert_eq!(c.console.password.as_deref(), Some("correct horse battery"));
+        let printed = c.to_toml();
+        assert!(!printed.contains("correct horse"), "{printed}");
+        assert!(printed.contains(REDACTED));
+        assert!(Config::load(None, |k| (k == "LIVEROOM_CONSOLE_PASSWORD")
+            .then(|| "short".to_string()))
+        .is_err());
     }
 
     #[test]

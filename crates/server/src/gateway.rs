@@ -548,6 +548,17 @@ async fn dispatch(
             engine.pin_item_as(session, &group_id, None).await?;
             Ok(json!({}))
         }
+        Op::ModifyGroup(change) => {
+            engine.modify_group_as(session, change).await?;
+            Ok(json!({}))
+        }
+        Op::RoomStats(req) => {
+            let (app, group) = engine
+                .room_operated_by(session, &req.group_id, "read its statistics")
+                .await?;
+            let view = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
+            Ok(crate::rest::extension::room_stats_json(&group, &view))
+        }
         Op::SetAdmin {
             group_id,
             members,

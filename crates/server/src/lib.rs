@@ -4,6 +4,9 @@
 //! - [`config`]: the typed configuration (defaults < file < env < flags).
 //! - [`gateway`]: the client WebSocket protocol at `/ws`.
 //! - [`public`]: reads that need no login (`/v1/live/states` for room lists).
+//! - [`web`]: the built-in pages (viewer, host, admin console) and the embeddable component.
+//! - [`site`]: what the pages ask the server (`/v1/web/...`: their app, development logins).
+//! - [`console`]: the admin console's login and sessions (`/v1/console/...`).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
@@ -12,9 +15,11 @@
 
 pub mod bootstrap;
 pub mod config;
+pub mod console;
 pub mod gateway;
 pub mod public;
 pub mod rest;
+pub mod site;
 pub mod web;
 pub mod webhooks;
 
@@ -38,6 +43,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live WebSocket connections, so shutdown can wait for them to drain.
     pub connections: TaskTracker,
+    /// The built-in pages' switches (decided from the config and the bound address).
+    pub site: Arc<site::Site>,
+    /// Admin console logins.
+    pub console: Arc<console::Sessions>,
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every server in the
@@ -64,9 +73,21 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/live/states", get(public::live_states))
         .route("/sdk/liveroom.js", get(public::sdk_js))
         .route("/sdk/liveroom.d.ts", get(public::sdk_types))
+        .route("/sdk/liveroom-room.js", get(web::component))
         .route("/", get(web::viewer))
         .route("/room/{id}", get(web::viewer))
+        .route("/host/{id}", get(web::host))
+        .route("/admin", get(web::admin))
         .route("/assets/{*path}", get(web::asset))
+        .route("/static/{*path}", get(web::static_asset))
+        .route("/v1/web/config", get(site::web_config))
+        .route("/v1/web/dev-login", post(site::dev_login))
+        .route("/v1/web/dev-gift", post(site::dev_gift))
+        .route("/v1/console/status", get(console::status))
+        .route("/v1/console/login", post(console::login))
+        .route("/v1/console/logout", post(console::logout))
+        .route("/v1/console/apps", get(console::apps))
+        .route("/v1/console/usersig", post(console::user_sig))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
@@ -91,11 +112,14 @@ pub async fn run(
     let webhooks = Arc::new(webhooks::HttpSink::new());
     engine.set_webhook_sink(webhooks.clone());
     let connections = TaskTracker::new();
+    let bound = listener.local_addr()?;
     let state = AppState {
         engine: engine.clone(),
         config: config.clone(),
         metrics: metrics_handle(),
         connections: connections.clone(),
+        site: Arc::new(site::Site::new(&config, bound, &engine)),
+        console: Arc::new(console::Sessions::default()),
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let http = axum::serve(

@@ -78,6 +78,37 @@ test('live state changes reach every member', async () => {
   assert.deepEqual(joined.data.liveState, next.data.liveState);
 });
 
+test('the owner edits the notice and custom fields; statistics are for the room\'s operators', async () => {
+  await server.rest('liveroom_ext/set_group_custom_fields', { Fields: ['StreamUrl'] });
+  const g = await room('profile-edit');
+  const host = await member('host', g);
+  const viewer = await member('alice', g);
+  const updated = nextEvent(viewer, EVENT.GROUP_PROFILE_UPDATED);
+  await host.modifyGroup(g, { notification: 'Sale at 8 pm', custom: { StreamUrl: 'https://cdn.example/live.m3u8' } });
+  const change = await updated;
+  assert.equal(change.operatorID, 'host');
+  assert.deepEqual(change.changes, {
+    notification: 'Sale at 8 pm',
+    customFields: { StreamUrl: 'https://cdn.example/live.m3u8' },
+  });
+  await rejectsWith(viewer.modifyGroup(g, { notification: 'mine now' }), 10007);
+  await rejectsWith(host.modifyGroup(g, { custom: { undeclared: 'x' } }), 10004);
+  await rejectsWith(host.modifyGroup(g, { custom: { LiveState: 'x' } }), 10004);
+  await assert.rejects(host.modifyGroup(g, /** @type {any} */ ({ name: 5 })), LiveRoomError);
+
+  await viewer.sendMessage(viewer.createTextMessage({ to: g, payload: { text: 'hi' } }));
+  await viewer.like(g, 3);
+  const { data: stats } = await host.getRoomStats(g, { orderBy: 'Messages', top: 5 });
+  assert.equal(stats.GroupId, g);
+  assert.equal(stats.Session, 1);
+  assert.equal(stats.Messages, 1);
+  assert.equal(stats.Likes, 3);
+  assert.equal(stats.OnlineNum, 2);
+  assert.equal(stats.TopUsers[0].User_Account, 'alice');
+  await rejectsWith(viewer.getRoomStats(g), 10007);
+  await rejectsWith(host.getRoomStats(g, { orderBy: 'Loudness' }), 10004);
+});
+
 test('a pinned item reaches members and late joiners', async () => {
   const g = await room('shop');
   const host = await member('host', g);

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use liveroom_core::app::AppSettings;
 use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
 use liveroom_core::live::LiveState;
+use liveroom_core::protocol::RoomStatsRequest;
 use liveroom_core::store::StatsOrder;
 use liveroom_core::{Error, Service};
 use liveroom_engine::RoomState;
@@ -476,22 +477,6 @@ pub async fn get_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
     Ok(json!({ "Draw": draw }))
 }
 
-#[derive(Deserialize)]
-struct GetRoomStats {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "Session", default)]
-    session: Option<u32>,
-    #[serde(rename = "Top", default = "ten")]
-    top: u32,
-    #[serde(rename = "OrderBy", default)]
-    order_by: Option<String>,
-}
-
-fn ten() -> u32 {
-    10
-}
-
 fn stats_order(name: Option<&str>) -> Result<StatsOrder, Error> {
     Ok(match name.unwrap_or("GiftValue") {
         "GiftValue" => StatsOrder::GiftValue,
@@ -526,8 +511,19 @@ fn user_view(u: &liveroom_engine::UserStatsView) -> Value {
 /// A room's audience statistics for a broadcast session (the current one by default) and
 /// its top users.
 pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: GetRoomStats = parse(body)?;
+    let req: RoomStatsRequest = parse(body)?;
     let group = super::group_id(&req.group_id)?;
+    let v = room_stats_of(&cx.engine, cx.app_id(), &group, &req).await?;
+    Ok(room_stats_json(&group, &v))
+}
+
+/// Checks a statistics read and makes it; shared with the `room_stats` WebSocket op.
+pub async fn room_stats_of(
+    engine: &liveroom_engine::Engine,
+    app: liveroom_core::AppId,
+    group: &liveroom_core::GroupId,
+    req: &RoomStatsRequest,
+) -> Result<liveroom_engine::RoomStatsView, Error> {
     if req.top > liveroom_engine::TOP_MAX {
         return Err(Error::InvalidParameter(format!(
             "Top must be 0 to {}",
@@ -535,13 +531,19 @@ pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
         )));
     }
     let order = stats_order(req.order_by.as_deref())?;
-    let v = cx
-        .engine
-        .room_stats(cx.app_id(), &group, req.session, order, req.top)
-        .await?;
+    engine
+        .room_stats(app, group, req.session, order, req.top)
+        .await
+}
+
+/// A room's statistics as `get_room_stats` and the `room_stats` op answer them.
+pub fn room_stats_json(
+    group: &liveroom_core::GroupId,
+    v: &liveroom_engine::RoomStatsView,
+) -> Value {
     let r = &v.record;
     let users = r.viewers + r.guest_joins;
-    Ok(json!({
+    json!({
         "GroupId": group.as_str(),
         "Session": r.session,
         "OnlineNum": v.online,
@@ -559,7 +561,7 @@ pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
         "FirstAt": r.first_at,
         "LastAt": r.last_at,
         "TopUsers": v.top.iter().map(user_view).collect::<Vec<_>>(),
-    }))
+    })
 }
 
 #[derive(Deserialize)]

@@ -73,7 +73,7 @@ fn service_of(name: &str) -> Option<Service> {
     })
 }
 
-fn envelope(result: Result<Value, Error>, service: Service) -> Response {
+pub(crate) fn envelope(result: Result<Value, Error>, service: Service) -> Response {
     let mut out = Map::new();
     match result {
         Ok(v) => {

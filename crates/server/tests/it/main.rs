@@ -11,6 +11,7 @@ mod history;
 mod live;
 mod messaging;
 mod moderation;
+mod pages;
 mod rest;
 mod restart;
 mod sdk;

@@ -1,0 +1,398 @@
+//! The admin console's door (`/admin` and `/v1/console/...`).
+//!
+//! The console is on by default only when the server listens on a loopback address
+//! (`[console] enabled` changes that), and it always asks for an admin login: the console
+//! password from the configuration (sees every app) or an App admin's UserSig (sees that
+//! app). A login yields a session cookie (`HttpOnly`, `SameSite=Strict`, 8 hours); with it
+//! the console lists apps and their keys and gets short-lived admin UserSigs, with which
+//! the page calls the ordinary REST API like any backend.
+//!
+//! - `GET /v1/console/status`: `Enabled`, `LoggedIn`, `PasswordLogin`.
+//! - `POST /v1/console/login`: `{"Password"}` or `{"SDKAppID", "Identifier", "UserSig"}`.
+//! - `POST /v1/console/logout`.
+//! - `GET /v1/console/apps`: `Apps: [{SDKAppID, SecretKey, Admins}]`.
+//! - `POST /v1/console/usersig`: `{"SDKAppID"}` -> `Identifier`, `UserSig` (one hour).
+//!
+//! Posts must be `application/json` (a cross-site form cannot send that without the
+//! browser asking first), and failed logins are limited server-wide.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use dashmap::DashMap;
+use parking_lot::Mutex;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+use liveroom_core::time::unix_secs;
+use liveroom_core::{usersig, AppId, Error, Service, UserId};
+
+use crate::rest::{envelope, parse};
+use crate::AppState;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "liveroom_console";
+/// How long a console login lasts.
+const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+/// Most console sessions at once (the oldest go first beyond it).
+const SESSIONS_MAX: usize = 1000;
+/// Failed logins allowed per minute, server-wide.
+const FAILURES_PER_MINUTE: u32 = 10;
+/// How long an admin UserSig handed to the console is valid.
+const CONSOLE_SIG_SECS: u64 = 3600;
+
+/// What a console login may see.
+#[derive(Debug, Clone)]
+struct Session {
+    /// `None`: every app (password login); `Some`: that app only, as that admin.
+    scope: Option<(AppId, UserId)>,
+    expires: Instant,
+}
+
+/// Console logins in memory (a restart logs everyone out).
+#[derive(Default)]
+pub struct Sessions {
+    by_token: DashMap<String, Session>,
+    failures: Mutex<Option<(Instant, u32)>>,
+}
+
+impl Sessions {
+    fn get(&self, token: &str) -> Option<Session> {
+        let s = self.by_token.get(token)?.clone();
+        if s.expires <= Instant::now() {
+            self.by_token.remove(token);
+            return None;
+        }
+        Some(s)
+    }
+
+    fn open(&self, session: Session) -> String {
+        let now = Instant::now();
+        self.by_token.retain(|_, s| s.expires > now);
+        if self.by_token.len() >= SESSIONS_MAX {
+            let oldest = self
+                .by_token
+                .iter()
+                .min_by_key(|e| e.value().expires)
+                .map(|e| e.key().clone());
+            if let Some(k) = oldest {
+                self.by_token.remove(&k);
+            }
+        }
+        let token: String = (0..32)
+            .map(|_| format!("{:02x}", rand::random::<u8>()))
+            .collect();
+        self.by_token.insert(token.clone(), session);
+        token
+    }
+
+    /// Refuses when the minute's failed logins are used up.
+    fn check_failures(&self) -> Result<(), Error> {
+        let f = self.failures.lock();
+        match *f {
+            Some((since, n))
+                if since.elapsed() < Duration::from_secs(60) && n >= FAILURES_PER_MINUTE =>
+            {
+                Err(Error::RateLimited)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn failed(&self) {
+        let mut f = self.failures.lock();
+        *f = match *f {
+            Some((since, n)) if since.elapsed() < Duration::from_secs(60) => Some((since, n + 1)),
+            _ => Some((Instant::now(), 1)),
+        };
+    }
+}
+
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Session, Error> {
+    off_unless_enabled(state)?;
+    token_of(headers)
+        .and_then(|t| state.console.get(&t))
+        .ok_or_else(|| Error::PermissionDenied("log in to the console first".into()))
+}
+
+const OFF: &str = "the admin console is off at this address (it is on by default only on a loopback address; see [console] in the configuration)";
+
+fn off_unless_enabled(state: &AppState) -> Result<(), Error> {
+    if state.site.console {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(OFF.into()))
+    }
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), Error> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter(
+            "console requests must be sent as application/json".into(),
+        ))
+    }
+}
+
+fn body_json(body: &Bytes) -> Result<Value, Error> {
+    if body.is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body).map_err(|e| Error::BodyNotJson(e.to_string()))
+}
+
+/// The envelope; 404 when the console is off, 401 without a login.
+fn answer(result: Result<Value, Error>) -> Response {
+    let status = match &result {
+        Err(Error::PermissionDenied(m)) if m == OFF => Some(StatusCode::NOT_FOUND),
+        Err(Error::PermissionDenied(m)) if m.starts_with("log in") => {
+            Some(StatusCode::UNAUTHORIZED)
+        }
+        _ => None,
+    };
+    let mut response = envelope(result, Service::Extension);
+    if let Some(s) = status {
+        *response.status_mut() = s;
+    }
+    response
+}
+
+fn cookie(value: &str, max_age: u64) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+    ))
+    .ok()
+}
+
+/// Compares a password with the configured one in time independent of where they differ.
+fn password_matches(given: &str, expected: &str) -> bool {
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(expected.as_bytes());
+    a.ct_eq(&b).into()
+}
+
+/// `GET /v1/console/status`
+pub async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let logged_in =
+        state.site.console && token_of(&headers).is_some_and(|t| state.console.get(&t).is_some());
+    envelope(
+        Ok(json!({
+            "Enabled": state.site.console,
+            "LoggedIn": logged_in,
+            "PasswordLogin": state.config.console.password.is_some(),
+        })),
+        Service::Extension,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    #[serde(rename = "Password", default)]
+    password: Option<String>,
+    #[serde(rename = "SDKAppID", default)]
+    sdk_app_id: Option<u64>,
+    #[serde(rename = "Identifier", default)]
+    identifier: Option<String>,
+    #[serde(rename = "UserSig", default)]
+    user_sig: Option<String>,
+}
+
+/// `POST /v1/console/login`
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let result = async {
+        off_unless_enabled(&state)?;
+        require_json(&headers)?;
+        let req: Login = parse(body_json(&body)?)?;
+        state.console.check_failures()?;
+        let scope = match (
+            &req.password,
+            req.sdk_app_id,
+            &req.identifier,
+            &req.user_sig,
+        ) {
+            (Some(p), None, None, None) => {
+                let ok = state
+                    .config
+                    .console
+                    .password
+                    .as_deref()
+                    .is_some_and(|expected| password_matches(p, expected));
+                if !ok {
+                    state.console.failed();
+                    return Err(Error::PermissionDenied(
+                        "wrong console password (or no password is configured)".into(),
+                    ));
+                }
+                None
+            }
+            (None, Some(app), Some(identifier), Some(sig)) => {
+                match state.engine.authenticate_admin(AppId(app), identifier, sig) {
+                    Ok(_) => Some((AppId(app), UserId::parse(identifier)?)),
+                    Err(e) => {
+                        state.console.failed();
+                        return Err(e);
+                    }
+                }
+            }
+            _ => {
+                return Err(Error::InvalidParameter(
+                    "log in with Password, or with SDKAppID, Identifier and UserSig".into(),
+                ))
+            }
+        };
+        let token = state.console.open(Session {
+            scope,
+            expires: Instant::now() + SESSION_TTL,
+        });
+        Ok(token)
+    }
+    .await;
+    match result {
+        Ok(token) => {
+            let mut r = envelope(Ok(json!({})), Service::Extension);
+            if let Some(c) = cookie(&token, SESSION_TTL.as_secs()) {
+                r.headers_mut().insert(header::SET_COOKIE, c);
+            }
+            r
+        }
+        Err(e) => answer(Err(e)),
+    }
+}
+
+/// `POST /v1/console/logout`
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(e) = require_json(&headers) {
+        return answer(Err(e));
+    }
+    if let Some(t) = token_of(&headers) {
+        state.console.by_token.remove(&t);
+    }
+    let mut r = envelope(Ok(json!({})), Service::Extension);
+    if let Some(c) = cookie("", 0) {
+        r.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    r
+}
+
+/// `GET /v1/console/apps`
+pub async fn apps(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer((|| {
+        let session = session_of(&state, &headers)?;
+        let mut ids = state.engine.apps.ids();
+        ids.sort();
+        let apps: Vec<Value> = ids
+            .into_iter()
+            .filter(|id| session.scope.as_ref().is_none_or(|(a, _)| a == id))
+            .filter_map(|id| state.engine.app(id).ok())
+            .map(|app| {
+                json!({
+                    "SDKAppID": app.id.0,
+                    "SecretKey": app.secret_key(),
+                    "Admins": app.admins().iter().map(|u| u.as_str().to_string()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        Ok(json!({ "Apps": apps }))
+    })())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SigRequest {
+    #[serde(rename = "SDKAppID")]
+    sdk_app_id: u64,
+}
+
+/// `POST /v1/console/usersig`
+pub async fn user_sig(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    answer((|| {
+        let session = session_of(&state, &headers)?;
+        require_json(&headers)?;
+        let req: SigRequest = parse(body_json(&body)?)?;
+        let id = AppId(req.sdk_app_id);
+        let admin = match &session.scope {
+            Some((app, admin)) if *app == id => admin.clone(),
+            Some(_) => {
+                return Err(Error::PermissionDenied(
+                    "this console login is for another app".into(),
+                ))
+            }
+            None => {
+                let app = state.engine.app(id)?;
+                let admins = app.admins();
+                let preferred = UserId::from_trusted("administrator");
+                if admins.contains(&preferred) {
+                    preferred
+                } else {
+                    admins
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Error::NotSupported(format!("app {id} has no App admin")))?
+                }
+            }
+        };
+        let app = state.engine.app(id)?;
+        let sig = usersig::generate(
+            id.0,
+            app.secret_key(),
+            admin.as_str(),
+            CONSOLE_SIG_SECS,
+            unix_secs(),
+        );
+        Ok(json!({"SDKAppID": id.0, "Identifier": admin.as_str(), "UserSig": sig}))
+    })())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; liveroom_console=abc; b=2"),
+        );
+        assert_eq!(token_of(&h).as_deref(), Some("abc"));
+        assert_eq!(token_of(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn passwords_compare_whole() {
+        assert!(password_matches("correct horse", "correct horse"));
+        assert!(!password_matches("correct hors", "correct horse"));
+        assert!(!password_matches("", "correct horse"));
+    }
+
+    #[test]
+    fn failed_logins_are_limited() {
+        let s = Sessions::default();
+        for _ in 0..FAILURES_PER_MINUTE {
+            assert!(s.check_failures().is_ok());
+            s.failed();
+        }
+        assert!(matches!(s.check_failures(), Err(Error::RateLimited)));
+    }
+}

@@ -1,0 +1,360 @@
+//! What the built-in pages ask the server: their app and switches (`/v1/web/config`), the
+//! development helpers (`dev-login`, `dev-gift`) and the admin console's login.
+
+use serde_json::{json, Value};
+
+use std::time::Duration;
+
+use liveroom_client::{Client, Event};
+use liveroom_core::protocol::{CustomItem, GroupChange, Op};
+use liveroom_core::time::unix_secs;
+use liveroom_core::usersig;
+
+use crate::harness::{sig, TestServer, APP, KEY};
+
+struct Http {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Http {
+    fn new(s: &TestServer) -> Self {
+        Self {
+            base: format!("http://{}", s.addr),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let resp = req.send().await.expect("get");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("json"))
+    }
+
+    /// A console login (status, body, the cookie set).
+    async fn login(&self, body: Value) -> (u16, Value, Option<String>) {
+        self.post("/v1/console/login", body, None).await
+    }
+
+    /// POSTs JSON; answers the status, the body and the cookie set, if any.
+    async fn post(
+        &self,
+        path: &str,
+        body: Value,
+        cookie: Option<&str>,
+    ) -> (u16, Value, Option<String>) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let resp = req.send().await.expect("post");
+        let status = resp.status().as_u16();
+        let set = resp
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.to_string());
+        (status, resp.json().await.expect("json"), set)
+    }
+}
+
+const PASSWORD: &str = "open sesame 42";
+
+/// A server running its generated development app (no app configured), as on a first
+/// start.
+async fn dev_server() -> TestServer {
+    TestServer::spawn_with(|c| c.apps.clear()).await
+}
+
+#[tokio::test]
+async fn a_fresh_server_hands_out_development_logins_and_gifts() {
+    let s = dev_server().await;
+    let h = Http::new(&s);
+    let config = h.get("/v1/web/config", None).await.1;
+    assert_eq!(config["ErrorCode"], 0, "{config}");
+    assert_eq!(config["DevLogin"], true);
+    assert_eq!(config["Console"], true, "loopback");
+    assert_eq!(config["DemoRoom"], "demo");
+    let app = config["SDKAppID"].as_u64().expect("the development app");
+
+    let (status, login, _) = h
+        .post(
+            "/v1/web/dev-login",
+            json!({"UserID": "alice", "NickName": "Alice"}),
+            None,
+        )
+        .await;
+    assert_eq!((status, &login["ErrorCode"]), (200, &json!(0)), "{login}");
+    assert_eq!(login["SDKAppID"], app);
+    let alice_sig = login["UserSig"].as_str().expect("sig").to_string();
+
+    // The ticket logs in, with the nickname given, and the demo room is there (owned by
+    // `host`, with the StreamUrl field declared).
+    let mut alice = Client::connect(&format!("ws://{}/ws", s.addr))
+        .await
+        .expect("ws");
+    let me = alice.login(app, "alice", &alice_sig).await.expect("login");
+    assert_eq!(me.data["NickName"], "Alice");
+    let room = alice.join("demo").await.expect("the demo room exists");
+    assert_eq!(room.data["Owner_Account"], "host");
+    let host_sig = h
+        .post("/v1/web/dev-login", json!({"UserID": "host"}), None)
+        .await
+        .1["UserSig"]
+        .as_str()
+        .expect("sig")
+        .to_string();
+    let host = Client::connect(&format!("ws://{}/ws", s.addr))
+        .await
+        .expect("ws");
+    host.login(app, "host", &host_sig).await.expect("login");
+    host.join("demo").await.expect("join");
+    let change = GroupChange {
+        group_id: "demo".into(),
+        name: None,
+        introduction: None,
+        notification: Some("Sale at 8 pm".into()),
+        face_url: None,
+        custom: vec![CustomItem {
+            key: "StreamUrl".into(),
+            value: "https://cdn.example/demo.m3u8".into(),
+        }],
+    };
+    host.request(Op::ModifyGroup(change.clone()))
+        .await
+        .expect("the owner sets the notice and the stream address");
+    let refused = alice.request(Op::ModifyGroup(change)).await;
+    assert_eq!(refused.err().and_then(|e| e.code()), Some(10007));
+    let seen = Client::connect(&format!("ws://{}/ws", s.addr))
+        .await
+        .expect("ws");
+    seen.guest(app).await.expect("guest");
+    let joined = seen.join("demo").await.expect("join");
+    assert_eq!(joined.data["Notification"], "Sale at 8 pm");
+    assert_eq!(
+        joined.data["AppDefinedData"],
+        json!([{"Key": "StreamUrl", "Value": "https://cdn.example/demo.m3u8"}])
+    );
+
+    // App admins get no development tickets.
+    let (_, refused, _) = h
+        .post(
+            "/v1/web/dev-login",
+            json!({"UserID": "administrator"}),
+            None,
+        )
+        .await;
+    assert_eq!(refused["ErrorCode"], 10007, "{refused}");
+    let (_, bad, _) = h
+        .post("/v1/web/dev-login", json!({"UserID": ""}), None)
+        .await;
+    assert_ne!(bad["ErrorCode"], 0);
+    let (_, not_json, _) = h.post("/v1/web/dev-login", json!("x"), None).await;
+    assert_eq!(not_json["ErrorCode"], 10004, "{not_json}");
+
+    // A gift from the catalog, keyed: the retry gives nothing twice.
+    let gift = json!({"UserID": "alice", "UserSig": alice_sig, "GroupId": "demo",
+        "GiftId": "rose", "Count": 2, "GiftKey": "order-1"});
+    let (_, first, _) = h.post("/v1/web/dev-gift", gift.clone(), None).await;
+    assert_eq!(first["ErrorCode"], 0, "{first}");
+    assert_eq!(first["ComboCount"], 2);
+    assert_eq!(first["Duplicate"], false);
+    let (_, again, _) = h.post("/v1/web/dev-gift", gift.clone(), None).await;
+    assert_eq!(again["Duplicate"], true);
+    let mut pushed = None;
+    while let Some(e) = alice.next_event_within(Duration::from_secs(5)).await {
+        if let Event::Gift(g) = e {
+            pushed = Some(g);
+            break;
+        }
+    }
+    let pushed = pushed.expect("the sender sees the gift");
+    assert_eq!((pushed.gift_id.as_str(), pushed.count), ("rose", 2));
+
+    for (change, code) in [
+        (json!({"GiftId": "diamond-car"}), 10004),
+        (json!({"Count": 0}), 10004),
+        (json!({"Count": 100}), 10004),
+        (json!({"UserSig": "forged"}), 70003),
+        (json!({"UserID": "bob"}), 70013),
+        (json!({"GroupId": "nowhere"}), 10010),
+    ] {
+        let mut body = gift.clone();
+        for (k, v) in change.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body["GiftKey"] = json!(format!("k-{}", rand::random::<u32>()));
+        let (_, answer, _) = h.post("/v1/web/dev-gift", body, None).await;
+        assert_eq!(answer["ErrorCode"], code, "{change}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn configured_apps_get_no_development_helpers() {
+    let s = TestServer::spawn().await;
+    let h = Http::new(&s);
+    let config = h.get("/v1/web/config", None).await.1;
+    assert_eq!(config["SDKAppID"], APP);
+    assert_eq!(config["DevLogin"], false);
+    assert_eq!(config["DemoRoom"], Value::Null);
+    let (status, answer, _) = h
+        .post("/v1/web/dev-login", json!({"UserID": "alice"}), None)
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(answer["ErrorCode"], 10007, "{answer}");
+    let (status, _, _) = h
+        .post(
+            "/v1/web/dev-gift",
+            json!({"UserID": "alice", "UserSig": sig("alice"), "GroupId": "g", "GiftId": "rose"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_console_asks_for_an_admin_login() {
+    let s = TestServer::spawn_with(|c| c.console.password = Some(PASSWORD.into())).await;
+    let h = Http::new(&s);
+    let (_, status) = h.get("/v1/console/status", None).await;
+    assert_eq!(
+        (
+            &status["Enabled"],
+            &status["LoggedIn"],
+            &status["PasswordLogin"]
+        ),
+        (&json!(true), &json!(false), &json!(true))
+    );
+    let (code, answer) = h.get("/v1/console/apps", None).await;
+    assert_eq!((code, &answer["ErrorCode"]), (401, &json!(10007)));
+
+    // A wrong password, a non-admin's ticket, a mixed request: refused, no cookie.
+    for body in [
+        json!({"Password": "open sesame"}),
+        json!({"SDKAppID": APP, "Identifier": "alice", "UserSig": sig("alice")}),
+        json!({"Password": "open sesame 42", "SDKAppID": APP}),
+        json!({"Password": 42}),
+    ] {
+        let (_, answer, cookie) = h.post("/v1/console/login", body.clone(), None).await;
+        assert_ne!(answer["ErrorCode"], 0, "{body}");
+        assert!(cookie.is_none(), "{body}");
+    }
+    // A form post (not JSON) is refused before anything is read.
+    let form = reqwest::Client::new()
+        .post(format!("http://{}/v1/console/login", s.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Password=open+sesame+42")
+        .send()
+        .await
+        .expect("post");
+    let form: Value = form.json().await.expect("json");
+    assert_eq!(form["ErrorCode"], 10004, "{form}");
+
+    // The password: every app, keys included; admin tickets that work on the REST API.
+    let (_, ok, cookie) = h.login(json!({"Password": PASSWORD})).await;
+    assert_eq!(ok["ErrorCode"], 0, "{ok}");
+    let set = cookie.expect("a session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let (_, status) = h.get("/v1/console/status", Some(&cookie)).await;
+    assert_eq!(status["LoggedIn"], true);
+    let (_, apps) = h.get("/v1/console/apps", Some(&cookie)).await;
+    assert_eq!(apps["Apps"][0]["SDKAppID"], APP, "{apps}");
+    assert_eq!(apps["Apps"][0]["SecretKey"], KEY);
+    let (_, minted, _) = h
+        .post(
+            "/v1/console/usersig",
+            json!({"SDKAppID": APP}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(minted["Identifier"], "administrator", "{minted}");
+    let q = format!(
+        "sdkappid={APP}&identifier=administrator&usersig={}&random=1&contenttype=json",
+        minted["UserSig"].as_str().expect("sig")
+    );
+    let listed = s
+        .post(&s.url("group_open_http_svc/get_appid_group_list", &q), "{}")
+        .await;
+    assert_eq!(listed["ErrorCode"], 0, "{listed}");
+    let (_, unknown, _) = h
+        .post("/v1/console/usersig", json!({"SDKAppID": 7}), Some(&cookie))
+        .await;
+    assert_eq!(unknown["ErrorCode"], 70020, "{unknown}");
+
+    // Logging out ends the session.
+    let (_, _, cleared) = h.post("/v1/console/logout", json!({}), Some(&cookie)).await;
+    assert!(cleared.expect("cookie cleared").contains("Max-Age=0"));
+    let (code, _) = h.get("/v1/console/apps", Some(&cookie)).await;
+    assert_eq!(code, 401);
+
+    // An App admin's ticket: that app only.
+    let admin_sig = usersig::generate(APP, KEY, "administrator", 600, unix_secs());
+    let (_, ok, cookie) = h
+        .post(
+            "/v1/console/login",
+            json!({"SDKAppID": APP, "Identifier": "administrator", "UserSig": admin_sig}),
+            None,
+        )
+        .await;
+    assert_eq!(ok["ErrorCode"], 0, "{ok}");
+    let cookie = cookie
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let (_, apps) = h.get("/v1/console/apps", Some(&cookie)).await;
+    assert_eq!(apps["Apps"].as_array().map(Vec::len), Some(1));
+    let (_, other, _) = h
+        .post("/v1/console/usersig", json!({"SDKAppID": 7}), Some(&cookie))
+        .await;
+    assert_eq!(other["ErrorCode"], 10007, "{other}");
+}
+
+#[tokio::test]
+async fn failed_console_logins_are_limited() {
+    let s = TestServer::spawn_with(|c| c.console.password = Some(PASSWORD.into())).await;
+    let h = Http::new(&s);
+    for _ in 0..10 {
+        let (_, answer, _) = h
+            .post("/v1/console/login", json!({"Password": "guess"}), None)
+            .await;
+        assert_eq!(answer["ErrorCode"], 10007, "{answer}");
+    }
+    // Even the right password waits for the minute to pass.
+    let (_, limited, cookie) = h.login(json!({"Password": PASSWORD})).await;
+    assert_ne!(limited["ErrorCode"], 0, "{limited}");
+    assert!(cookie.is_none());
+}
+
+#[tokio::test]
+async fn a_console_turned_off_is_not_served() {
+    let s = TestServer::spawn_with(|c| {
+        c.console.enabled = Some(false);
+        c.console.password = Some(PASSWORD.into());
+    })
+    .await;
+    let h = Http::new(&s);
+    let page = reqwest::get(format!("http://{}/admin", s.addr))
+        .await
+        .expect("get");
+    assert_eq!(page.status(), 404);
+    let (_, status) = h.get("/v1/console/status", None).await;
+    assert_eq!(status["Enabled"], false);
+    let (code, answer, cookie) = h.login(json!({"Password": PASSWORD})).await;
+    assert_eq!(code, 404, "{answer}");
+    assert!(cookie.is_none());
+    assert_eq!(h.get("/v1/web/config", None).await.1["Console"], false);
+}
