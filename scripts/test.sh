@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh clone: installs what the tests need, checks
 # formatting and lints, then runs every test (unit, store suites on SQLite and
 # PostgreSQL, UserSig interop with the official libraries, integration tests over
-# real sockets, the JavaScript SDK's tests against the real server).
+# real sockets, the JavaScript SDK's tests against the real server, the web pages in a
+# real browser).
 #
 # Needs: Rust (cargo), Python 3 with venv, Node.js + npm, and PostgreSQL reachable at
 # LIVEROOM_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
@@ -33,6 +34,24 @@ cargo build --locked -p liveroom-server -p liveroom-bench
 echo "==> JavaScript SDK: type check and tests against the server"
 (cd sdk/js && npm ci --no-audit --no-fund && npm run typecheck \
   && LIVEROOM_BIN="$PWD/../../target/debug/liveroom" npm test)
+
+echo "==> web pages in a browser (chromium driven by playwright-core)"
+# Debian's chromium, installed when missing; never a browser download.
+if ! command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1; then
+  echo "chromium is missing; installing it with apt-get"
+  SUDO=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium \
+    || echo "apt-get could not install chromium"
+fi
+CHROMIUM_BIN="$(command -v "${CHROMIUM:-chromium}" || true)"
+if [ -n "$CHROMIUM_BIN" ]; then
+  # The server's build script already installed web/'s packages (playwright-core among them).
+  (cd web && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; } \
+    && CHROMIUM="$CHROMIUM_BIN" LIVEROOM_BIN="$PWD/../target/debug/liveroom" npm run test:browser)
+else
+  echo "SKIPPED: browser tests (chromium is not installed and could not be installed: no root or no apt-get)"
+fi
 
 echo "==> load tool smoke run (every scenario, a few viewers, seconds)"
 target/debug/liveroom-bench smoke --server-bin target/debug/liveroom \

@@ -145,8 +145,30 @@ pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
     let base = format!("http://{}", config.http_addr);
     let q =
         format!("sdkappid={app}&identifier=administrator&usersig={sig}&random=1&contenttype=json");
-    format!(
-        "\n  {title}\n\n  SDKAppID        {app}\n  Secret key      {key}\n  Admin           administrator\n  Admin UserSig   {sig}\n\n  Create a room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/create_group?{q}' \\\n      -d '{{\"Type\":\"AVChatRoom\",\"GroupId\":\"demo\",\"Name\":\"Demo room\",\"Owner_Account\":\"administrator\"}}'\n\n  Send a message into it:\n    curl -s -X POST '{base}/v4/group_open_http_svc/send_group_msg?{q}' \\\n      -d '{{\"GroupId\":\"demo\",\"Random\":1,\"MsgBody\":[{{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{{\"Text\":\"hello\"}}}}]}}'\n\n  WebSocket clients connect to ws://{addr}/ws (docs/protocol.md).\n  Mint user tickets with: liveroom usersig --sdkappid {app} --key {key} --user <UserID>\n",
+    let mut out = format!(
+        "\n  {title}\n\n  SDKAppID        {app}\n  Secret key      {key}\n  Admin           administrator\n  Admin UserSig   {sig}\n"
+    );
+    out.push_str(&format!(
+        "\n  Create a room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/create_group?{q}' \\\n      -d '{{\"Type\":\"AVChatRoom\",\"GroupId\":\"room-1\",\"Name\":\"Evening show\",\"Owner_Account\":\"administrator\"}}'\n\n  Send a message into the demo room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/send_group_msg?{q}' \\\n      -d '{{\"GroupId\":\"{DEMO_ROOM}\",\"Random\":1,\"MsgBody\":[{{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{{\"Text\":\"hello\"}}}}]}}'\n"
+    ));
+    let pages = config.dev_login_enabled(config.http_addr);
+    let console = config.console_enabled(config.http_addr);
+    if pages || console {
+        out.push_str("\n  In a browser:\n");
+    }
+    if pages {
+        out.push_str(&format!(
+            "    viewer   {base}/room/{DEMO_ROOM}   (pick a nickname; comment, send gifts, like)\n    host     {base}/host/{DEMO_ROOM}   (as {DEMO_HOST}: go live, pin items, start draws, moderate)\n"
+        ));
+    }
+    if console {
+        out.push_str(&format!(
+            "    console  {base}/admin       (log in with the SDKAppID, administrator and the UserSig above)\n"
+        ));
+    }
+    out.push_str(&format!(
+        "\n  WebSocket clients connect to ws://{addr}/ws (docs/protocol.md).\n  Mint user tickets with: liveroom usersig --sdkappid {app} --key {key} --user <UserID>\n",
         addr = config.http_addr
-    )
+    ));
+    out
 }

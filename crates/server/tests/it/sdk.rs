@@ -3,6 +3,24 @@
 
 use crate::harness::TestServer;
 
+/// GETs a file meant for any origin: 200, of `kind`, with `Access-Control-Allow-Origin: *`.
+async fn get_public(s: &TestServer, path: &str, kind: &str) -> reqwest::Response {
+    let resp = reqwest::get(format!("http://{}{path}", s.addr))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200, "{path}");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(header("content-type").starts_with(kind), "{path}");
+    assert_eq!(header("access-control-allow-origin"), "*", "{path}");
+    resp
+}
+
 #[tokio::test]
 async fn the_sdk_and_its_types_are_served_from_any_origin() {
     let s = TestServer::spawn().await;
@@ -15,19 +33,7 @@ async fn the_sdk_and_its_types_are_served_from_any_origin() {
             "application/typescript",
         ),
     ] {
-        let resp = reqwest::get(format!("http://{}{path}", s.addr))
-            .await
-            .expect("get");
-        assert_eq!(resp.status(), 200, "{path}");
-        let header = |h: &str| {
-            resp.headers()
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        };
-        assert!(header("content-type").starts_with(kind), "{path}");
-        assert_eq!(header("access-control-allow-origin"), "*");
+        let resp = get_public(&s, path, kind).await;
         let body = resp.text().await.expect("body");
         let on_disk = std::fs::read_to_string(root.join(file)).expect("the file");
         assert_eq!(body, on_disk, "{path} is the file as built into the binary");
@@ -35,9 +41,9 @@ async fn the_sdk_and_its_types_are_served_from_any_origin() {
 }
 
 #[tokio::test]
-async fn the_viewer_page_and_its_assets_are_served_from_the_binary() {
+async fn the_pages_and_their_assets_are_served_from_the_binary() {
     let s = TestServer::spawn().await;
-    for path in ["/", "/room/demo"] {
+    for path in ["/", "/room/demo", "/host/demo", "/admin"] {
         let resp = reqwest::get(format!("http://{}{path}", s.addr))
             .await
             .expect("get");
@@ -73,4 +79,40 @@ async fn the_viewer_page_and_its_assets_are_served_from_the_binary() {
         .await
         .expect("get");
     assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn the_component_and_the_demo_catalog_are_served_from_any_origin() {
+    let s = TestServer::spawn().await;
+    for (path, kind) in [
+        ("/sdk/liveroom-room.js", "text/javascript"),
+        ("/static/gifts.json", "application/json"),
+    ] {
+        get_public(&s, path, kind).await;
+    }
+    let text = reqwest::get(format!("http://{}/sdk/liveroom-room.js", s.addr))
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains("mountLiveRoom"),
+        "the module exports the mount call"
+    );
+    let catalog: serde_json::Value = reqwest::get(format!("http://{}/static/gifts.json", s.addr))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let types: Vec<u64> = catalog
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|g| g["GiftType"].as_u64())
+        .collect();
+    for t in [0, 1, 2] {
+        assert!(types.contains(&t), "the catalog has a gift of type {t}");
+    }
 }

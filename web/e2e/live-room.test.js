@@ -1,0 +1,318 @@
+// End-to-end tests of the built-in pages in a real browser: a host and viewers (one a guest)
+// in separate browser contexts on the real server, the embeddable component on a bare page
+// of another origin, and the admin console. Screenshots go to the test-output folder.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  CONSOLE_PASSWORD,
+  DESKTOP,
+  PHONE,
+  recordHlsStream,
+  screenshot,
+  serveFiles,
+  startBrowser,
+  startServer,
+} from './support.js';
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** @param {string} name @returns {string} a `data-lr` selector */
+const lr = (name) => `[data-lr="${name}"]`;
+/** @param {string} name @returns {string} a `data-host` selector */
+const hostSel = (name) => `[data-host="${name}"]`;
+
+/**
+ * A page in its own browser context (its own cookies and storage: another person).
+ * @param {{width: number, height: number}} viewport
+ */
+async function newPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  return page;
+}
+
+/**
+ * The viewer page of the demo room, logged in as `name`, or a guest when `name` is empty.
+ * @param {string} name
+ * @param {{width: number, height: number}} [viewport]
+ */
+async function viewer(name, viewport = DESKTOP) {
+  const page = await newPage(viewport);
+  await page.goto(`${server.base}/room/demo`);
+  await page.locator(lr('state-banner')).waitFor();
+  if (name) {
+    await page.locator(lr('login-name')).fill(name);
+    await page.locator(lr('login-submit')).click();
+    await page.locator(lr('login')).waitFor({ state: 'hidden' });
+    await assertEnabled(page.locator(lr('input')));
+  }
+  return page;
+}
+
+/** @param {import('playwright-core').Locator} locator */
+async function assertEnabled(locator) {
+  await locator.waitFor();
+  const deadline = Date.now() + 10_000;
+  while (!(await locator.isEnabled())) {
+    if (Date.now() > deadline) assert.fail('the input stays disabled');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Waits until `locator`'s `attribute` is `value`.
+ * @param {import('playwright-core').Locator} locator
+ * @param {string} attribute
+ * @param {string} value
+ */
+async function waitForAttribute(locator, attribute, value) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const now = await locator.getAttribute(attribute);
+    if (now === value) return;
+    if (Date.now() > deadline) assert.fail(`${attribute} is ${now}, expected ${value}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Sends a comment from a viewer page.
+ * @param {import('playwright-core').Page} page
+ * @param {string} text
+ */
+async function comment(page, text) {
+  await page.locator(lr('input')).fill(text);
+  await page.locator(lr('send')).click();
+}
+
+/** The host page of the demo room, logged in as its owner. */
+async function hostPage() {
+  const page = await newPage(DESKTOP);
+  await page.goto(`${server.base}/host/demo`);
+  await page.locator(hostSel('login-submit')).click();
+  await page.locator(hostSel('state-Live')).waitFor();
+  return page;
+}
+
+test('a host and two viewers (one a guest) share the live room', async () => {
+  const host = await hostPage();
+  const alice = await viewer('alice');
+  const guest = await viewer('');
+
+  // The guest watches but cannot type, and is told why.
+  await assert.doesNotReject(guest.locator(lr('input-reason')).waitFor());
+  assert.equal(await guest.locator(lr('input')).isDisabled(), true);
+  assert.match((await guest.locator(lr('input-reason')).textContent()) ?? '', /guest|log in|sign in/i);
+
+  // The state banner follows the host's buttons.
+  await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Upcoming');
+  await host.locator(hostSel('state-Live')).click();
+  for (const page of [alice, guest]) await waitForAttribute(page.locator(lr('state-banner')), 'data-state', 'Live');
+
+  // A comment typed by alice flies across the others' video and lands in their lists.
+  await comment(alice, 'hello from alice');
+  for (const page of [guest, host]) {
+    await page.locator(`${lr('danmaku-layer')} .lr-danmaku-item`, { hasText: 'hello from alice' }).first().waitFor();
+    const item = page.locator(`${lr('chat-list')} .lr-msg[data-from="alice"]`, { hasText: 'hello from alice' });
+    await item.first().waitFor();
+    assert.equal(await item.first().locator('.lr-nick').textContent(), 'alice');
+    assert.match((await item.first().locator('.lr-level').textContent()) ?? '', /\d+/);
+  }
+
+  // The danmaku toggle hides the flying comments; the list keeps them.
+  await guest.locator(lr('danmaku-toggle')).click();
+  await comment(alice, 'only in the list');
+  await guest.locator(`${lr('chat-list')} .lr-msg`, { hasText: 'only in the list' }).waitFor();
+  assert.equal(await guest.locator(`${lr('danmaku-layer')} .lr-danmaku-item`, { hasText: 'only in the list' }).count(), 0);
+  await guest.locator(lr('danmaku-toggle')).click();
+
+  // A gift with an effect: the banner slides in and the Lottie effect plays for everyone.
+  await alice.locator(lr('gift-button')).click();
+  await alice.locator(`${lr('gift-panel')} [data-gift-id="rocket"]`).click();
+  for (const page of [guest, alice]) {
+    await page.locator(lr('gift-banner'), { hasText: /rocket/i }).first().waitFor();
+    await page.locator(`${lr('effect')} svg`).first().waitFor();
+  }
+  await screenshot(guest, 'viewer-gift-effect');
+
+  // A plain gift is a line in the list (the panel stays open for more gifts).
+  await alice.locator(`${lr('gift-panel')} [data-gift-id="rose"]`).click();
+  await guest.locator(`${lr('chat-list')} .lr-msg`, { hasText: /rose/i }).first().waitFor();
+
+  // Likes: hearts float up and the total follows.
+  for (let i = 0; i < 5; i++) await guest.locator(lr('like-button')).click();
+  await guest.locator('.lr-heart').first().waitFor();
+  await waitForText(alice.locator(lr('like-total')), (t) => Number(t.replace(/\D/g, '')) >= 5);
+
+  // A pinned item reaches a viewer who joins later.
+  await host.locator(hostSel('item-id')).fill('sku-42');
+  await host.locator(hostSel('item-title')).fill('Ceramic mug');
+  await host.locator(hostSel('item-price')).fill('12.50');
+  await host.locator(hostSel('item-pin')).click();
+  await alice.locator(lr('item'), { hasText: 'Ceramic mug' }).waitFor();
+  const late = await viewer('carol', PHONE);
+  await late.locator(lr('item'), { hasText: 'Ceramic mug' }).waitFor();
+  await waitForAttribute(late.locator(lr('item')), 'data-item-id', 'sku-42');
+
+  // The notice the host writes shows for viewers.
+  await host.locator(hostSel('notice-input')).fill('Sale ends at 9 pm');
+  await host.locator(hostSel('notice-save')).click();
+  await late.locator(lr('notice'), { hasText: 'Sale ends at 9 pm' }).waitFor();
+
+  // The online count: host, alice, the guest and carol.
+  await waitForText(guest.locator(lr('online-count')), (t) => Number(t.replace(/\D/g, '')) >= 4);
+
+  // A lucky draw: alice joins with one tap and wins (the only entrant).
+  await host.locator(hostSel('draw-keyword')).fill('lucky');
+  await host.locator(hostSel('draw-duration')).fill('2');
+  await host.locator(hostSel('draw-winners')).fill('1');
+  await host.locator(hostSel('draw-start')).click();
+  await alice.locator(lr('draw'), { hasText: 'lucky' }).waitFor();
+  await alice.locator(lr('draw-join')).click();
+  await guest.locator(lr('draw-result'), { hasText: 'alice' }).waitFor({ timeout: 15_000 });
+
+  await screenshot(guest, 'viewer-desktop');
+  await screenshot(late, 'viewer-phone');
+
+  // The host mutes alice from the chat list: her input is disabled, with the reason.
+  await host.locator(`${lr('chat-list')} .lr-msg[data-from="alice"]`).first().click();
+  await host.locator('[data-action="mute"]').first().click();
+  await alice.locator(lr('input-reason'), { hasText: /mute/i }).waitFor();
+  assert.equal(await alice.locator(lr('input')).isDisabled(), true);
+
+  // The statistics panel shows the session's counts.
+  await host.locator(hostSel('stats')).waitFor();
+  await screenshot(host, 'host');
+
+  // Pause and end: the banners follow.
+  await host.locator(hostSel('state-Paused')).click();
+  await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Paused');
+  await host.locator(hostSel('state-Ended')).click();
+  for (const page of [alice, guest, late]) await waitForAttribute(page.locator(lr('state-banner')), 'data-state', 'Ended');
+
+  for (const page of [host, alice, guest, late]) await page.context().close();
+});
+
+/**
+ * Waits until `locator`'s text passes `check`.
+ * @param {import('playwright-core').Locator} locator
+ * @param {(text: string) => boolean} check
+ */
+async function waitForText(locator, check) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = (await locator.textContent()) ?? '';
+    if (check(text)) return;
+    if (Date.now() > deadline) assert.fail(`text stayed ${JSON.stringify(text)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('the component mounts on a bare page of another origin with a custom renderer and theme', async () => {
+  // A page served from another port: it imports the component from the Liveroom server.
+  const page = `<!doctype html><html><head><meta charset="utf-8"><title>Embed</title>
+<style>body{margin:0;background:#fff} #player{position:relative;width:800px;height:450px;background:#123}
+ #player{--lr-accent:rgb(255, 0, 128);--lr-font:monospace}</style></head>
+<body><div id="player"></div>
+<script type="module">
+  import { mountLiveRoom } from '${server.base}/sdk/liveroom-room.js';
+  window.room = mountLiveRoom(document.getElementById('player'), {
+    sdkAppID: ${server.sdkAppID},
+    url: '${server.base.replace('http', 'ws')}/ws',
+    roomID: 'demo',
+    login: 'guest',
+    show: { video: false },
+    renderers: {
+      messageItem: (m) => {
+        const el = document.createElement('div');
+        el.className = 'custom-msg';
+        el.textContent = '★ ' + (m.payload && m.payload.text ? m.payload.text : '');
+        return el;
+      },
+    },
+  });
+</script></body></html>`;
+  const embed = await serveFiles(new Map([['index.html', Buffer.from(page)]]));
+  try {
+    const bare = await newPage(DESKTOP);
+    await bare.goto(`${embed.base}/`);
+    await bare.locator(lr('chat-list')).waitFor();
+    const alice = await viewer('alice2');
+    await comment(alice, 'rendered my way');
+    await bare.locator('.custom-msg', { hasText: '★ rendered my way' }).waitFor();
+    // The theme's accent colour reaches the component's parts.
+    const accent = await bare.evaluate(() => {
+      const el = document.querySelector('[data-lr="like-button"]');
+      return el ? getComputedStyle(el).getPropertyValue('--lr-accent').trim() : '';
+    });
+    assert.equal(accent, 'rgb(255, 0, 128)');
+    await screenshot(bare, 'component-embedded');
+    await bare.context().close();
+    await alice.context().close();
+  } finally {
+    await embed.stop();
+  }
+});
+
+test("the viewer plays the room's HLS stream once the host sets it", async () => {
+  const stream = await serveFiles(await recordHlsStream(browser));
+  try {
+    const guest = await viewer('');
+    await guest.locator(lr('video-placeholder')).waitFor();
+    const host = await hostPage();
+    await host.locator(hostSel('stream-url')).fill(`${stream.base}/live.m3u8`);
+    await host.locator(hostSel('stream-save')).click();
+    // hls.js feeds the <video> through Media Source Extensions: a blob: source that plays.
+    const video = guest.locator(lr('video'));
+    await video.waitFor();
+    await guest.waitForFunction(
+      () => {
+        const v = /** @type {HTMLVideoElement | null} */ (document.querySelector('[data-lr="video"]'));
+        return !!v && v.src.startsWith('blob:') && v.currentTime > 0.5 && v.videoWidth === 320;
+      },
+      null,
+      { timeout: 20_000 },
+    );
+    assert.equal(await guest.locator(lr('video-placeholder')).isVisible(), false);
+    await screenshot(guest, 'viewer-video');
+    await guest.context().close();
+    await host.context().close();
+  } finally {
+    await stream.stop();
+  }
+});
+
+test('the admin console asks for a login, then shows apps, rooms and broadcasts', async () => {
+  const page = await newPage(DESKTOP);
+  await page.goto(`${server.base}/admin`);
+  await page.locator('[data-admin="password"]').fill('wrong password');
+  await page.locator('[data-admin="login"]').click();
+  await page.locator('[data-admin="error"]', { hasText: /10007|password/i }).waitFor();
+  await page.locator('[data-admin="password"]').fill(CONSOLE_PASSWORD);
+  await page.locator('[data-admin="login"]').click();
+  await page.locator('[data-admin="apps"]', { hasText: String(server.sdkAppID) }).waitFor();
+  await page.locator('[data-admin="rooms"] [data-room-id="demo"]').waitFor();
+  await page.locator('[data-admin="broadcast-text"]').fill('Maintenance at midnight');
+  const listener = await viewer('');
+  await page.locator('[data-admin="broadcast-send"]').click();
+  await page.locator('[data-admin="broadcast-result"]').filter({ hasText: /\d/ }).waitFor();
+  await listener.locator(lr('chat-list'), { hasText: 'Maintenance at midnight' }).waitFor();
+  await screenshot(page, 'admin');
+  await page.context().close();
+  await listener.context().close();
+});

@@ -1,0 +1,86 @@
+// Live-state controls: go live, pause, end, replay, a new session after the end; the
+// mute-all switch. chat.setLiveState / chat.muteAll.
+import LiveRoom from '../../../../sdk/js/liveroom.js';
+import { busy, formatTime, h } from '../../admin/dom.js';
+import { attempt, toast } from '../feedback.js';
+import { card } from './card.js';
+
+/** Legal moves within a session (docs/live-room.md#transitions). */
+const MOVES = /** @type {Record<string, string[]>} */ ({
+  Upcoming: ['Live', 'Ended'],
+  Live: ['Paused', 'Ended'],
+  Paused: ['Live', 'Ended'],
+  Ended: ['Replay'],
+  Replay: ['Ended'],
+});
+
+/** @param {import('./card.js').PanelContext} ctx */
+export function statePanel({ chat, groupID, room }) {
+  const badge = h('span', { class: 'hp-state', 'data-host': 'state', text: '…' });
+  const since = h('span', { class: 'hp-muted' });
+
+  /** @type {Record<string, HTMLButtonElement>} */
+  const buttons = {};
+  /**
+   * @param {string} state
+   * @param {string} label
+   * @param {string} cls
+   * @param {boolean} [newSession]
+   */
+  function button(state, label, cls, newSession = false) {
+    const key = newSession ? 'new-session' : `state-${state}`;
+    const b = h('button', { type: 'button', class: `hp-btn hp-state-btn ${cls}`, 'data-host': key, text: label });
+    b.addEventListener('click', () => busy(b, async () => {
+      await attempt(newSession ? 'Starting a new session' : `Moving to ${state}`, async () => {
+        const res = await chat.setLiveState(groupID, state, newSession ? { newSession: true } : {});
+        room.set({ liveState: res.data.liveState });
+        toast(newSession ? `Session ${res.data.liveState.session} is live` : `Now ${res.data.liveState.state}`);
+      });
+    }));
+    buttons[key] = b;
+    return b;
+  }
+
+  const controls = h('div', { class: 'hp-state-grid' },
+    button(LiveRoom.TYPES.LIVE_STATE_LIVE, 'Go live', 'hp-btn-live'),
+    button(LiveRoom.TYPES.LIVE_STATE_PAUSED, 'Pause', ''),
+    button(LiveRoom.TYPES.LIVE_STATE_ENDED, 'End live', 'hp-btn-danger'),
+    button(LiveRoom.TYPES.LIVE_STATE_REPLAY, 'Show replay', ''),
+    button(LiveRoom.TYPES.LIVE_STATE_LIVE, 'New session', 'hp-btn-live', true),
+  );
+
+  const muteAll = h('input', { type: 'checkbox', 'data-host': 'mute-all', role: 'switch' });
+  muteAll.addEventListener('change', async () => {
+    const on = muteAll.checked;
+    muteAll.disabled = true;
+    await attempt(on ? 'Muting everyone' : 'Unmuting everyone', async () => {
+      await chat.muteAll(groupID, on);
+      room.set({ muteAll: on });
+      toast(on ? 'Only you and the admins can write now' : 'Everyone can write again');
+    });
+    muteAll.disabled = false;
+    muteAll.checked = room.get().muteAll;
+  });
+
+  room.subscribe((s) => {
+    const st = s.liveState ? s.liveState.state : 'Upcoming';
+    badge.textContent = st;
+    badge.dataset.state = st;
+    since.textContent = s.liveState ? `Session ${s.liveState.session}${s.liveState.since ? ` · since ${formatTime(s.liveState.since)}` : ''}` : '';
+    const allowed = MOVES[st] || [];
+    for (const [key, b] of Object.entries(buttons)) {
+      const ok = key === 'new-session' ? st === 'Ended' || st === 'Replay' : allowed.includes(key.slice(6));
+      b.dataset.allowed = String(ok);
+    }
+    buttons['state-Live'].textContent = st === 'Paused' ? 'Resume' : 'Go live';
+    if (document.activeElement !== muteAll) muteAll.checked = s.muteAll;
+  });
+
+  return card('Broadcast', { id: 'live', subtitle: since, aside: badge },
+    controls,
+    h('label', { class: 'hp-switch-row' },
+      h('span', {}, h('strong', { text: 'Mute everyone' }), h('span', { class: 'hp-hint', text: 'Only you and the room\'s admins can write.' })),
+      h('span', { class: 'hp-switch' }, muteAll, h('span', { class: 'hp-switch-track', 'aria-hidden': 'true' })),
+    ),
+  );
+}
