@@ -223,20 +223,33 @@ async function waitForText(locator, check) {
   }
 }
 
-test('the component mounts on a bare page of another origin with a custom renderer and theme', async () => {
+test('the component mounts on a bare page of another origin with its options, controller, callbacks, renderers and theme', async () => {
+  // The page's backend gives it a UserSig (here: the development login, asked from Node).
+  const login = await (
+    await fetch(`${server.base}/v1/web/dev-login`, {
+      method: 'POST',
+      body: JSON.stringify({ UserID: 'embedder', NickName: 'Embedder' }),
+    })
+  ).json();
+  assert.equal(login.ErrorCode, 0, JSON.stringify(login));
   // A page served from another port: it imports the component from the Liveroom server.
   const page = `<!doctype html><html><head><meta charset="utf-8"><title>Embed</title>
 <style>body{margin:0;background:#fff} #player{position:relative;width:800px;height:450px;background:#123}
  #player{--lr-accent:rgb(255, 0, 128);--lr-font:monospace}</style></head>
-<body><div id="player"></div>
+<body><div id="player"><video id="own" muted style="width:100%;height:100%;display:block;background:#0a3d62"></video></div>
 <script type="module">
   import { mountLiveRoom } from '${server.base}/sdk/liveroom-room.js';
+  window.seen = { entered: [], messages: [] };
   window.room = mountLiveRoom(document.getElementById('player'), {
     sdkAppID: ${server.sdkAppID},
     url: '${server.base.replace('http', 'ws')}/ws',
     roomID: 'demo',
-    login: 'guest',
-    show: { video: false },
+    login: { userID: 'embedder', userSig: '${login.UserSig}' },
+    maxDanmaku: 3,
+    show: { video: false, gifts: false },
+    anchor: { name: 'Anchor Ann' },
+    onMemberEntered: (m) => window.seen.entered.push(m.userID),
+    onMessage: (m) => window.seen.messages.push(m.payload && m.payload.text),
     renderers: {
       messageItem: (m) => {
         const el = document.createElement('div');
@@ -244,6 +257,7 @@ test('the component mounts on a bare page of another origin with a custom render
         el.textContent = '★ ' + (m.payload && m.payload.text ? m.payload.text : '');
         return el;
       },
+      onlineMembers: ({ count }) => '<span class="custom-online">' + count + ' watching</span>',
     },
   });
 </script></body></html>`;
@@ -252,9 +266,37 @@ test('the component mounts on a bare page of another origin with a custom render
     const bare = await newPage(DESKTOP);
     await bare.goto(`${embed.base}/`);
     await bare.locator(lr('chat-list')).waitFor();
+    await bare.evaluate(() => /** @type {any} */ (window).room.ready);
+    // Options: no video of its own (it overlays the page's player), no gift panel, the anchor.
+    assert.equal(await bare.locator(lr('video-placeholder')).count(), 0);
+    assert.equal(await bare.locator('#player > #own').count(), 1, "the page's own player stays");
+    assert.equal(await bare.locator(lr('gift-button')).count(), 0);
+    await bare.locator(lr('anchor'), { hasText: 'Anchor Ann' }).waitFor();
+
+    // A viewer joins and comments: the callbacks hear it, the custom renderer draws it.
     const alice = await viewer('alice2');
     await comment(alice, 'rendered my way');
     await bare.locator('.custom-msg', { hasText: '★ rendered my way' }).waitFor();
+    await bare.locator('.custom-online', { hasText: 'watching' }).waitFor();
+    await bare.waitForFunction(() => {
+      const seen = /** @type {any} */ (window).seen;
+      return seen.entered.includes('alice2') && seen.messages.includes('rendered my way');
+    });
+
+    // The controller: a comment sent from the page reaches the viewer; data updates show.
+    await bare.evaluate(() => /** @type {any} */ (window).room.sendText('sent by the controller'));
+    await alice.locator(`${lr('chat-list')} .lr-msg[data-from="embedder"]`, { hasText: 'sent by the controller' }).waitFor();
+    await bare.evaluate(() => /** @type {any} */ (window).room.updateData({ notice: 'Embedded notice', anchor: { name: 'Anchor Bea' } }));
+    await bare.locator(lr('notice'), { hasText: 'Embedded notice' }).waitFor();
+    await bare.locator(lr('anchor'), { hasText: 'Anchor Bea' }).waitFor();
+
+    // Comments fly over the page's own player; maxDanmaku caps how many at once.
+    for (let i = 0; i < 8; i++) await comment(alice, `flood ${i}`);
+    await bare.locator('.custom-msg', { hasText: 'flood 7' }).waitFor();
+    const flying = bare.locator(`#player ${lr('danmaku-layer')} .lr-danmaku-item`);
+    await flying.first().waitFor();
+    assert.ok((await flying.count()) <= 3);
+
     // The theme's accent colour reaches the component's parts.
     const accent = await bare.evaluate(() => {
       const el = document.querySelector('[data-lr="like-button"]');
@@ -262,6 +304,11 @@ test('the component mounts on a bare page of another origin with a custom render
     });
     assert.equal(accent, 'rgb(255, 0, 128)');
     await screenshot(bare, 'component-embedded');
+
+    // destroy() takes everything away and leaves the room.
+    await bare.evaluate(() => /** @type {any} */ (window).room.destroy());
+    assert.equal(await bare.locator('[data-lr]').count(), 0);
+    assert.equal(await bare.locator('#player > #own').count(), 1);
     await bare.context().close();
     await alice.context().close();
   } finally {

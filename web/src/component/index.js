@@ -10,7 +10,7 @@ export { escapeHTML };
 const mounted = new WeakMap();
 
 /**
- * Mounts a live room into `element` (its content is replaced) and joins the room.
+ * Mounts a live room into `element` (added after its content, which stays) and joins the room.
  * @param {HTMLElement} element
  * @param {Record<string, any>} options `roomID` is required; see docs/web-component.md
  * @returns the controller: sendText, sendGift, sendMessage, playEffect, updateData, setDanmaku, like, configure, chat, destroy

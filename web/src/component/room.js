@@ -173,7 +173,7 @@ export class LiveRoomView {
     this.video = createVideo({ base: this.base, onError });
     this.danmaku = createDanmaku({ max: Number(this.o.maxDanmaku) || 200, enabled: this.o.danmaku !== false });
     this.banners = createGiftBanners({ renderer: () => this.renderer('giftBanner'), ctx: () => this.ctx(), imageFor: (id) => this.giftEntry(id)?.imageUrl || '', onError });
-    this.effects = createEffects({ host: () => (show.video ? stage : root), base: this.base, onError });
+    this.effects = createEffects({ host: () => stage, base: this.base, onError });
     this.anchor = createAnchor({
       renderer: () => this.renderer('anchor'),
       ctx: () => this.ctx(),
@@ -216,18 +216,17 @@ export class LiveRoomView {
       onclick: () => this.setDanmaku(!this.danmaku.enabled),
     }, icon('danmaku'));
 
-    if (show.video) {
-      stage.append(this.video.el);
-      if (show.danmaku) stage.append(this.danmaku.el);
-    }
+    // Without the video the stage is a transparent layer over the page's own player: the
+    // same top bar, danmaku, banners and effects, no picture of its own.
+    if (show.video) stage.append(this.video.el);
+    if (show.danmaku) stage.append(this.danmaku.el);
     const topbar = h('div', { class: 'lr-topbar' },
       show.anchor ? this.anchor.el : null,
       h('div', { class: 'lr-topbar-end' }, show.state ? this.stateBanner.el : null, show.online ? this.online.el : null));
-    stage.append(topbar, this.net.el);
-    (show.video ? stage : root).append(this.banners.el);
+    stage.append(topbar, this.net.el, this.banners.el);
 
     const bar = h('div', { class: 'lr-bar' },
-      show.video && show.danmaku ? this.danmakuToggle : null,
+      show.danmaku ? this.danmakuToggle : null,
       show.input ? this.input.el : h('div', { style: { flex: '1' } }),
       show.gifts ? this.gifts.button : null,
       show.likes ? this.likes.el : null);
@@ -247,14 +246,26 @@ export class LiveRoomView {
     if (this.o.anchor) this.anchor.set({ name: this.o.anchor.name || '', avatar: this.o.anchor.avatar || '' });
     if (typeof this.o.subscribed === 'boolean') this.anchor.set({ subscribed: this.o.subscribed });
     if (typeof this.o.notice === 'string') this.notice.set(this.o.notice);
-    if (this.o.streamUrl) this.video.setSource(this.o.streamUrl);
+    if (this.o.streamUrl) this.setStream(this.o.streamUrl);
     this.video.setAnchor(this.anchor.data);
     this.stateBanner.set(null);
     this.video.setState('');
     this.refreshInput();
 
-    this.host.replaceChildren(root);
+    // The room is added after what the element already holds (a page's own player stays).
+    // Without the video it lies over the element's box, so a static element is positioned.
+    this.hostStyle = null;
+    if (!show.video && getComputedStyle(this.host).position === 'static') {
+      this.hostStyle = { attr: this.host.getAttribute('style'), position: this.host.style.position };
+      this.host.style.position = 'relative';
+    }
+    this.host.appendChild(root);
     if (show.video && show.danmaku && !show.chat) root.classList.add('lr-no-chat');
+  }
+
+  /** Plays a stream in the component's own video (nothing when the page shows its own). */
+  setStream(url) {
+    if (this.show.video) this.video.setSource(url);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -328,7 +339,7 @@ export class LiveRoomView {
       room: g.name || '',
     });
     this.video.setAnchor(this.anchor.data);
-    if (!this.o.streamUrl) this.video.setSource(g.customFields.StreamUrl || '');
+    if (!this.o.streamUrl) this.setStream(g.customFields.StreamUrl || '');
     const likes = Number(g.customFields.Likes);
     if (Number.isFinite(likes)) this.likes.setTotal(likes);
     this.online.set(joined.memberCount);
@@ -522,7 +533,7 @@ export class LiveRoomView {
       this.refreshInput();
     }
     if (changes.customFields && changes.customFields.StreamUrl !== undefined && !this.o.streamUrl) {
-      this.video.setSource(changes.customFields.StreamUrl);
+      this.setStream(changes.customFields.StreamUrl);
     }
   }
 
@@ -778,7 +789,7 @@ export class LiveRoomView {
     }
     if ('streamUrl' in data) {
       this.o.streamUrl = data.streamUrl || '';
-      this.video.setSource(data.streamUrl || this.profile?.customFields?.StreamUrl || '');
+      this.setStream(data.streamUrl || this.profile?.customFields?.StreamUrl || '');
     }
   }
 
@@ -833,6 +844,7 @@ export class LiveRoomView {
       }
     }
     this.root.remove();
+    this.restoreHost();
     if (!chat) return;
     const quit = this.joined ? chat.quitGroup(this.roomID).catch(() => {}) : Promise.resolve();
     if (this.ownChat) {
@@ -845,6 +857,15 @@ export class LiveRoomView {
     } else {
       await quit;
     }
+  }
+
+  /** Puts back the element's own inline style where the room changed it. */
+  restoreHost() {
+    const saved = this.hostStyle;
+    if (!saved) return;
+    this.hostStyle = null;
+    this.host.style.position = saved.position;
+    if (saved.attr === null && this.host.getAttribute('style') === '') this.host.removeAttribute('style');
   }
 
   makeController() {

@@ -78,16 +78,21 @@ liveroom-room { display: block; position: relative; width: 100%; height: 100%; }
   .lr-room .lr-gift-panel { left: auto; width: var(--lrv-side-width); }
 }
 
-/* ---------- without video: a chat panel ---------- */
-.lr-room.lr-no-video .lr-stage { display: none; }
-.lr-room.lr-no-video .lr-side {
-  inset: 0; width: auto; height: auto; border-left: 0; justify-content: flex-start;
-  background: var(--lrv-panel-bg); padding: 10px 12px 12px;
+/* ---------- without video: an overlay over the page's own player ----------
+   The room lies over the mount element's box, after the player the page put there. What is
+   transparent lets clicks through to the player; the component's own controls take them. */
+.lr-room.lr-no-video { position: absolute; inset: 0; width: auto; height: auto; background: transparent; pointer-events: none; }
+.lr-room.lr-no-video .lr-stage { background: transparent; }
+.lr-room.lr-no-video .lr-chat, .lr-room.lr-no-video .lr-chat-list { pointer-events: none; }
+.lr-room.lr-no-video .lr-chat-list > li, .lr-room.lr-no-video .lr-new-pill, .lr-room.lr-no-video .lr-gift-panel { pointer-events: auto; }
+@container lr-room (min-width: 760px) {
+  .lr-room.lr-no-video .lr-side {
+    background: linear-gradient(to right, rgba(0, 0, 0, 0.28), rgba(0, 0, 0, 0.62));
+    border-left: 0;
+  }
+  .lr-room.lr-no-video .lr-msg { background: var(--lrv-bubble-bg); padding: 4px 8px; }
+  .lr-room.lr-no-video .lr-tip { background: rgba(0, 0, 0, 0.25); padding: 4px 8px; }
 }
-.lr-room.lr-no-video .lr-chat { flex: 1 1 auto; }
-.lr-room.lr-no-video .lr-msg { background: transparent; padding: 3px 4px; }
-.lr-room.lr-no-video .lr-chat-list { mask-image: none; -webkit-mask-image: none; }
-.lr-room.lr-no-video .lr-banners { top: auto; bottom: 70px; }
 
 /* ---------- video ---------- */
 .lr-video { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; }

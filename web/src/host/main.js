@@ -4,7 +4,7 @@
 import './host.css';
 import LiveRoom from '../../../sdk/js/liveroom.js';
 import { mountLiveRoom } from '../component/index.js';
-import { busy, formatNumber, h, replace } from '../admin/dom.js';
+import { busy, h, replace } from '../admin/dom.js';
 import { clearError, feedbackElements, showError } from './feedback.js';
 import { credentialsFromHash, fetchConfig, loginView } from './login.js';
 import { drawPanel } from './panels/draw.js';
@@ -178,8 +178,8 @@ function studio(chat, creds) {
     const st = s.liveState ? s.liveState.state : 'Upcoming';
     stateBadge.textContent = st;
     stateBadge.dataset.state = st;
-    online.textContent = formatNumber(s.memberCount);
-    likes.textContent = s.likes === null ? '0' : formatNumber(s.likes);
+    online.textContent = String(s.memberCount);
+    likes.textContent = String(s.likes ?? 0);
     net.dataset.state = s.net;
     net.title = `Connection: ${s.net}`;
     if (!s.joined) return;

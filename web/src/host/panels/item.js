@@ -58,7 +58,7 @@ export function itemPanel({ chat, groupID, room }) {
       h('span', { class: 'hp-pin-dot', 'aria-hidden': 'true' }),
       h('span', { class: 'hp-item-title', text: String(it.Title ?? '') }),
       h('span', { class: 'hp-mono hp-muted', text: String(it.ItemId ?? '') }),
-      it.Price !== undefined ? h('span', { class: 'hp-item-price', text: String(it.Price) }) : null,
+      it.Price !== undefined ? h('span', { class: 'hp-item-price', text: typeof it.Price === 'number' && !Number.isInteger(it.Price) ? it.Price.toFixed(2) : String(it.Price) }) : null,
     );
   });
 
