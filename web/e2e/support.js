@@ -98,9 +98,12 @@ export async function startServer() {
   };
 }
 
-/** Launches chromium headless. */
-export async function startBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+/**
+ * Launches chromium headless.
+ * @param {string[]} [extraFlags]
+ */
+export async function startBrowser(extraFlags = []) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags], headless: true });
 }
 
 /**
