@@ -80,8 +80,13 @@ export async function startServer() {
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the server did not start within 20 s');
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode})`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the server did not start within 20 s');
+    }
     await sleep(100);
   }
   const config = await (await fetch(`${base}/v1/web/config`)).json();
@@ -91,8 +96,11 @@ export async function startServer() {
     /** @type {number} */
     sdkAppID: config.SDKAppID,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

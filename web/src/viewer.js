@@ -93,7 +93,7 @@ function renderAccount(login) {
     try {
       const res = await fetch('/v1/web/dev-login', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ UserID: userIDFor(nick), NickName: nick }),
       });
       const body = await res.json().catch(() => ({}));

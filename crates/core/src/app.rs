@@ -80,6 +80,10 @@ pub struct AppSettings {
     pub filter: FilterSettings,
     /// Audience statistics, user levels and room popularity.
     pub stats: StatsSettings,
+    /// The development app the server generated on a first start with no app configured:
+    /// only such an app gets the built-in pages' development helpers (logins by name, gifts
+    /// without billing) and the demo room, and only on a loopback listener.
+    pub development: bool,
 }
 
 impl Default for AppSettings {
@@ -107,6 +111,7 @@ impl Default for AppSettings {
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
             stats: StatsSettings::default(),
+            development: false,
         }
     }
 }

@@ -158,13 +158,15 @@ impl Config {
         if let Some(v) = env("LIVEROOM_CONSOLE_PASSWORD") {
             config.console.password = Some(v).filter(|v| !v.is_empty());
         }
-        if config
-            .console
-            .password
-            .as_deref()
-            .is_some_and(|p| p.len() < 8)
-        {
-            return Err("console.password must be at least 8 characters".into());
+        if let Some(p) = config.console.password.as_deref() {
+            if p.len() < 8 {
+                return Err("console.password must be at least 8 characters".into());
+            }
+            if p == REDACTED {
+                return Err(format!(
+                    "console.password is {REDACTED:?}, the marker `config print` shows in its place; set the real password"
+                ));
+            }
         }
         match (env("LIVEROOM_SDKAPPID"), env("LIVEROOM_SECRET_KEY")) {
             (Some(id), Some(key)) => {
@@ -230,18 +232,47 @@ impl Config {
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }
 
-    /// Whether the admin console is served on a listener bound to `bound`.
-    pub fn console_enabled(&self, bound: SocketAddr) -> bool {
-        self.console
-            .enabled
-            .unwrap_or_else(|| bound.ip().is_loopback())
+    /// Who may reach the admin console on a listener bound to `bound`.
+    pub fn console_reach(&self, bound: SocketAddr) -> Reach {
+        Reach::of(self.console.enabled, bound.ip().is_loopback())
     }
 
-    /// Whether the development helpers are served on a listener bound to `bound`.
-    pub fn dev_login_enabled(&self, bound: SocketAddr) -> bool {
-        self.web
-            .dev_login
-            .unwrap_or_else(|| bound.ip().is_loopback() && self.apps.is_empty())
+    /// Who may reach the development helpers on a listener bound to `bound` (they also need
+    /// the generated development app, which only runs when no app is configured).
+    pub fn dev_login_reach(&self, bound: SocketAddr) -> Reach {
+        Reach::of(
+            self.web.dev_login,
+            bound.ip().is_loopback() && self.apps.is_empty(),
+        )
+    }
+}
+
+/// Who may reach a door that is on by default only for local use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Off,
+    /// On by default because the listener is a loopback one: only requests that look local
+    /// (their `Host` a loopback name or address, no proxy's forwarding headers), so neither
+    /// a proxy in front of the loopback listener nor a page of another site that rebinds
+    /// its name to 127.0.0.1 reaches it.
+    Local,
+    /// Turned on in the configuration: everyone who reaches the listener.
+    Anyone,
+}
+
+impl Reach {
+    fn of(configured: Option<bool>, default_on: bool) -> Self {
+        match configured {
+            Some(true) => Self::Anyone,
+            Some(false) => Self::Off,
+            None if default_on => Self::Local,
+            None => Self::Off,
+        }
+    }
+
+    /// Whether the door is on at all.
+    pub fn is_on(self) -> bool {
+        self != Self::Off
     }
 }
 
@@ -287,20 +318,24 @@ mod tests {
         let any: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
         let public: SocketAddr = "192.0.2.10:8080".parse().expect("addr");
         let mut c = Config::default();
-        assert!(c.console_enabled(lo) && c.console_enabled(lo6));
-        assert!(!c.console_enabled(any) && !c.console_enabled(public));
-        assert!(c.dev_login_enabled(lo) && !c.dev_login_enabled(any));
+        assert_eq!(c.console_reach(lo), Reach::Local);
+        assert_eq!(c.console_reach(lo6), Reach::Local);
+        assert_eq!(c.console_reach(any), Reach::Off);
+        assert_eq!(c.console_reach(public), Reach::Off);
+        assert_eq!(c.dev_login_reach(lo), Reach::Local);
+        assert_eq!(c.dev_login_reach(any), Reach::Off);
         c.console.enabled = Some(true);
-        assert!(c.console_enabled(any));
+        assert_eq!(c.console_reach(any), Reach::Anyone);
         c.console.enabled = Some(false);
-        assert!(!c.console_enabled(lo));
+        assert_eq!(c.console_reach(lo), Reach::Off);
         c.apps.push(AppConfig {
             sdkappid: 7,
             secret_key: "k".into(),
             settings: toml::Table::new(),
         });
-        assert!(
-            !c.dev_login_enabled(lo),
+        assert_eq!(
+            c.dev_login_reach(lo),
+            Reach::Off,
             "configured apps are not development apps"
         );
     }
@@ -315,9 +350,11 @@ mod tests {
         let printed = c.to_toml();
         assert!(!printed.contains("correct horse"), "{printed}");
         assert!(printed.contains(REDACTED));
-        assert!(Config::load(None, |k| (k == "LIVEROOM_CONSOLE_PASSWORD")
-            .then(|| "short".to_string()))
-        .is_err());
+        for bad in ["short", REDACTED] {
+            assert!(Config::load(None, |k| (k == "LIVEROOM_CONSOLE_PASSWORD")
+                .then(|| bad.to_string()))
+            .is_err());
+        }
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! (`[console] enabled` changes that), and it always asks for an admin login: the console
 //! password from the configuration (sees every app) or an App admin's UserSig (sees that
 //! app). A login yields a session cookie (`HttpOnly`, `SameSite=Strict`, 8 hours); with it
-//! the console lists apps and their keys and gets short-lived admin UserSigs, with which
-//! the page calls the ordinary REST API like any backend.
+//! the console lists apps (their keys only for a password login, an App admin's ticket
+//! expires and a key would not; the development app's key for any login) and gets short-lived admin UserSigs, with which the page calls
+//! the ordinary REST API like any backend. An App admin's login ends with its ticket, or as
+//! soon as the account stops being an App admin.
 //!
 //! - `GET /v1/console/status`: `Enabled`, `LoggedIn`, `PasswordLogin`.
 //! - `POST /v1/console/login`: `{"Password"}` or `{"SDKAppID", "Identifier", "UserSig"}`.
@@ -14,9 +16,11 @@
 //! - `POST /v1/console/usersig`: `{"SDKAppID"}` -> `Identifier`, `UserSig` (one hour).
 //!
 //! Posts must be `application/json` (a cross-site form cannot send that without the
-//! browser asking first), and failed logins are limited server-wide.
+//! browser asking first); failed logins are limited per client address; where the console
+//! is on only by default (a loopback listener), only requests that look local reach it
+//! (see `site::looks_local`).
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -25,6 +29,8 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
@@ -32,6 +38,7 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{usersig, AppId, Error, Service, UserId};
 
 use crate::rest::{envelope, parse};
+use crate::site::{require_json, Site};
 use crate::AppState;
 
 /// The session cookie's name.
@@ -40,8 +47,10 @@ pub const COOKIE: &str = "liveroom_console";
 const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
 /// Most console sessions at once (the oldest go first beyond it).
 const SESSIONS_MAX: usize = 1000;
-/// Failed logins allowed per minute, server-wide.
+/// Failed logins allowed per minute from one client address.
 const FAILURES_PER_MINUTE: u32 = 10;
+/// Client addresses whose failures are remembered at once.
+const FAILING_CLIENTS_MAX: usize = 10_000;
 /// How long an admin UserSig handed to the console is valid.
 const CONSOLE_SIG_SECS: u64 = 3600;
 
@@ -57,7 +66,8 @@ struct Session {
 #[derive(Default)]
 pub struct Sessions {
     by_token: DashMap<String, Session>,
-    failures: Mutex<Option<(Instant, u32)>>,
+    /// Failed logins per client address: when its minute started, how many.
+    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 impl Sessions {
@@ -90,12 +100,12 @@ impl Sessions {
         token
     }
 
-    /// Refuses when the minute's failed logins are used up.
-    fn check_failures(&self) -> Result<(), Error> {
+    /// Refuses a login attempt from `client` when its minute's failed logins are used up.
+    fn attempt(&self, client: IpAddr) -> Result<(), Error> {
         let f = self.failures.lock();
-        match *f {
+        match f.get(&client) {
             Some((since, n))
-                if since.elapsed() < Duration::from_secs(60) && n >= FAILURES_PER_MINUTE =>
+                if since.elapsed() < Duration::from_secs(60) && *n >= FAILURES_PER_MINUTE =>
             {
                 Err(Error::RateLimited)
             }
@@ -103,12 +113,21 @@ impl Sessions {
         }
     }
 
-    fn failed(&self) {
+    /// Counts a failed login from `client`.
+    fn failed(&self, client: IpAddr) {
         let mut f = self.failures.lock();
-        *f = match *f {
-            Some((since, n)) if since.elapsed() < Duration::from_secs(60) => Some((since, n + 1)),
-            _ => Some((Instant::now(), 1)),
-        };
+        if f.len() >= FAILING_CLIENTS_MAX {
+            f.retain(|_, (since, _)| since.elapsed() < Duration::from_secs(60));
+            if f.len() >= FAILING_CLIENTS_MAX {
+                // A flood from many addresses: start over rather than grow.
+                f.clear();
+            }
+        }
+        let entry = f.entry(client).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= Duration::from_secs(60) {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
     }
 }
 
@@ -124,33 +143,27 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
 }
 
 fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Session, Error> {
-    off_unless_enabled(state)?;
-    token_of(headers)
-        .and_then(|t| state.console.get(&t))
-        .ok_or_else(|| Error::PermissionDenied("log in to the console first".into()))
+    off_unless_enabled(state, headers)?;
+    let not_in = || Error::PermissionDenied("log in to the console first".into());
+    let token = token_of(headers).ok_or_else(not_in)?;
+    let session = state.console.get(&token).ok_or_else(not_in)?;
+    // An App admin's login lasts while the account is still an App admin.
+    if let Some((app, admin)) = &session.scope {
+        if !state.engine.app(*app).is_ok_and(|a| a.is_admin(admin)) {
+            state.console.by_token.remove(&token);
+            return Err(not_in());
+        }
+    }
+    Ok(session)
 }
 
 const OFF: &str = "the admin console is off at this address (it is on by default only on a loopback address; see [console] in the configuration)";
 
-fn off_unless_enabled(state: &AppState) -> Result<(), Error> {
-    if state.site.console {
+fn off_unless_enabled(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
+    if Site::admits(state.site.console, headers) {
         Ok(())
     } else {
         Err(Error::PermissionDenied(OFF.into()))
-    }
-}
-
-fn require_json(headers: &HeaderMap) -> Result<(), Error> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"));
-    if json {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter(
-            "console requests must be sent as application/json".into(),
-        ))
     }
 }
 
@@ -177,9 +190,19 @@ fn answer(result: Result<Value, Error>) -> Response {
     response
 }
 
-fn cookie(value: &str, max_age: u64) -> Option<HeaderValue> {
+/// The session cookie; `Secure` when a TLS-terminating proxy says the browser used HTTPS.
+fn cookie(value: &str, max_age: u64, headers: &HeaderMap) -> Option<HeaderValue> {
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+        || headers
+            .get(header::FORWARDED)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().contains("proto=https"));
+    let secure = if https { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
     .ok()
 }
@@ -193,11 +216,11 @@ fn password_matches(given: &str, expected: &str) -> bool {
 
 /// `GET /v1/console/status`
 pub async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let logged_in =
-        state.site.console && token_of(&headers).is_some_and(|t| state.console.get(&t).is_some());
+    let enabled = Site::admits(state.site.console, &headers);
+    let logged_in = enabled && session_of(&state, &headers).is_ok();
     envelope(
         Ok(json!({
-            "Enabled": state.site.console,
+            "Enabled": enabled,
             "LoggedIn": logged_in,
             "PasswordLogin": state.config.console.password.is_some(),
         })),
@@ -219,12 +242,19 @@ struct Login {
 }
 
 /// `POST /v1/console/login`
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = peer.ip();
     let result = async {
-        off_unless_enabled(&state)?;
+        off_unless_enabled(&state, &headers)?;
         require_json(&headers)?;
         let req: Login = parse(body_json(&body)?)?;
-        state.console.check_failures()?;
+        state.console.attempt(client)?;
+        let mut expires = Instant::now() + SESSION_TTL;
         let scope = match (
             &req.password,
             req.sdk_app_id,
@@ -239,7 +269,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
                     .as_deref()
                     .is_some_and(|expected| password_matches(p, expected));
                 if !ok {
-                    state.console.failed();
+                    state.console.failed(client);
                     return Err(Error::PermissionDenied(
                         "wrong console password (or no password is configured)".into(),
                     ));
@@ -247,10 +277,14 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
                 None
             }
             (None, Some(app), Some(identifier), Some(sig)) => {
-                match state.engine.authenticate_admin(AppId(app), identifier, sig) {
-                    Ok(_) => Some((AppId(app), UserId::parse(identifier)?)),
+                match admin_ticket(&state, AppId(app), identifier, sig) {
+                    Ok((admin, sig_expires)) => {
+                        // The login lasts no longer than the ticket it was made with.
+                        expires = expires.min(sig_expires);
+                        Some((AppId(app), admin))
+                    }
                     Err(e) => {
-                        state.console.failed();
+                        state.console.failed(client);
                         return Err(e);
                     }
                 }
@@ -261,23 +295,38 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
                 ))
             }
         };
-        let token = state.console.open(Session {
-            scope,
-            expires: Instant::now() + SESSION_TTL,
-        });
-        Ok(token)
+        let token = state.console.open(Session { scope, expires });
+        Ok((token, expires.saturating_duration_since(Instant::now())))
     }
     .await;
     match result {
-        Ok(token) => {
+        Ok((token, lasts)) => {
             let mut r = envelope(Ok(json!({})), Service::Extension);
-            if let Some(c) = cookie(&token, SESSION_TTL.as_secs()) {
+            if let Some(c) = cookie(&token, lasts.as_secs(), &headers) {
                 r.headers_mut().insert(header::SET_COOKIE, c);
             }
             r
         }
         Err(e) => answer(Err(e)),
     }
+}
+
+/// Checks an App admin's UserSig: the admin and when the ticket expires.
+fn admin_ticket(
+    state: &AppState,
+    app: AppId,
+    identifier: &str,
+    sig: &str,
+) -> Result<(UserId, Instant), Error> {
+    let record = state.engine.app(app)?;
+    let now = unix_secs();
+    let ticket = record.verify_sig(identifier, sig, now)?;
+    let admin = UserId::parse(identifier)?;
+    if !record.is_admin(&admin) {
+        return Err(Error::NotAppAdmin(identifier.to_string()));
+    }
+    let left = u64::try_from(ticket.expires_at().saturating_sub(now)).unwrap_or(0);
+    Ok((admin, Instant::now() + Duration::from_secs(left)))
 }
 
 /// `POST /v1/console/logout`
@@ -289,7 +338,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
         state.console.by_token.remove(&t);
     }
     let mut r = envelope(Ok(json!({})), Service::Extension);
-    if let Some(c) = cookie("", 0) {
+    if let Some(c) = cookie("", 0, &headers) {
         r.headers_mut().insert(header::SET_COOKIE, c);
     }
     r
@@ -306,9 +355,14 @@ pub async fn apps(State(state): State<AppState>, headers: HeaderMap) -> Response
             .filter(|id| session.scope.as_ref().is_none_or(|(a, _)| a == id))
             .filter_map(|id| state.engine.app(id).ok())
             .map(|app| {
+                // The key is the app itself: only the console password shows it (an App
+                // admin's ticket expires; the key would not), or the development app's, which
+                // the server prints at start anyway.
+                let shown = session.scope.is_none() || app.settings().development;
+                let key = shown.then(|| app.secret_key());
                 json!({
                     "SDKAppID": app.id.0,
-                    "SecretKey": app.secret_key(),
+                    "SecretKey": key,
                     "Admins": app.admins().iter().map(|u| u.as_str().to_string()).collect::<Vec<_>>(),
                 })
             })
@@ -387,12 +441,15 @@ mod tests {
     }
 
     #[test]
-    fn failed_logins_are_limited() {
+    fn failed_logins_are_limited_per_client() {
         let s = Sessions::default();
+        let a: IpAddr = "127.0.0.1".parse().expect("ip");
+        let b: IpAddr = "127.0.0.2".parse().expect("ip");
         for _ in 0..FAILURES_PER_MINUTE {
-            assert!(s.check_failures().is_ok());
-            s.failed();
+            assert!(s.attempt(a).is_ok());
+            s.failed(a);
         }
-        assert!(matches!(s.check_failures(), Err(Error::RateLimited)));
+        assert!(matches!(s.attempt(a), Err(Error::RateLimited)));
+        assert!(s.attempt(b).is_ok(), "another client is not locked out");
     }
 }

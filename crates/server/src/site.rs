@@ -11,17 +11,18 @@
 //! Answers use the REST envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`).
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use liveroom_core::time::unix_secs;
 use liveroom_core::{usersig, AppId, Error, GroupId, Service, UserId};
 use liveroom_engine::Gift;
 
+use crate::config::Reach;
 use crate::rest::{envelope, parse};
 use crate::{bootstrap, AppState, Config};
 
@@ -33,57 +34,156 @@ const DEV_SIG_SECS: u64 = 7 * 86_400;
 pub struct Site {
     /// The app the pages use: the development app, or the first configured one.
     pub app: Option<AppId>,
-    /// The development helpers are on (then `app` is set).
-    pub dev_login: bool,
-    /// The admin console is served.
-    pub console: bool,
-    /// The demo room exists (a development app).
-    pub demo_room: bool,
+    /// The generated development app, when the server runs one.
+    pub dev_app: Option<AppId>,
+    /// Who may use the development helpers (only with `dev_app`).
+    pub dev_login: Reach,
+    /// Who may use the admin console.
+    pub console: Reach,
 }
 
 impl Site {
     pub fn new(config: &Config, bound: SocketAddr, engine: &liveroom_engine::Engine) -> Self {
-        let dev_app = config.apps.is_empty();
+        let dev_app = if config.apps.is_empty() {
+            let mut ids = engine.apps.ids();
+            ids.sort();
+            ids.into_iter()
+                .find(|&id| engine.app(id).is_ok_and(|a| a.settings().development))
+        } else {
+            None
+        };
         let app = match config.apps.first() {
             Some(a) => Some(AppId(a.sdkappid)),
-            None => engine.apps.ids().first().copied(),
+            None => dev_app,
         };
-        let dev_login = config.dev_login_enabled(bound) && app.is_some();
-        if dev_login && !bound.ip().is_loopback() {
+        let dev_login = if dev_app.is_some() {
+            config.dev_login_reach(bound)
+        } else {
+            Reach::Off
+        };
+        if dev_login == Reach::Anyone {
             tracing::warn!(
                 addr = %bound,
-                "the development helpers (/v1/web/dev-login) are on at a non-loopback address"
+                "the development helpers (/v1/web/dev-login) are on for every client that reaches this address"
             );
         }
         Self {
             app,
+            dev_app,
             dev_login,
-            console: config.console_enabled(bound),
-            demo_room: dev_app && app.is_some(),
+            console: config.console_reach(bound),
         }
+    }
+
+    /// Whether a request may use a door of this reach.
+    pub fn admits(reach: Reach, headers: &HeaderMap) -> bool {
+        match reach {
+            Reach::Off => false,
+            Reach::Local => looks_local(headers),
+            Reach::Anyone => true,
+        }
+    }
+
+    /// The development app, when this request may use the helpers: only pages of this
+    /// server (a page elsewhere brings its own login and billing; and no other site may mint
+    /// tickets through a visitor's browser).
+    fn dev_app_for(&self, headers: &HeaderMap) -> Option<AppId> {
+        self.dev_app
+            .filter(|_| Self::admits(self.dev_login, headers) && same_origin(headers))
+    }
+}
+
+/// Headers a proxy adds when it forwards a request.
+const FORWARDING_HEADERS: [&str; 5] = [
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+];
+
+/// A request that came straight to the loopback listener from this machine: its `Host` is a
+/// loopback name or address and no proxy forwarded it. (A page of another site whose name
+/// was rebound to 127.0.0.1 still sends its own name as `Host`.)
+pub fn looks_local(headers: &HeaderMap) -> bool {
+    if FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h)) {
+        return false;
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or("", |(name, _)| name),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A request without an `Origin`, or from a page of this server (the origin's host and port
+/// are the request's `Host`).
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let origin = origin.to_str().unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
+    !host.is_empty() && authority.eq_ignore_ascii_case(host)
+}
+
+/// Requests that change something must be JSON: a form of another site cannot send that
+/// without the browser asking first.
+pub fn require_json(headers: &HeaderMap) -> Result<(), Error> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter(
+            "send this request as application/json".into(),
+        ))
     }
 }
 
 /// `GET /v1/web/config`
-pub async fn web_config(State(state): State<AppState>) -> Response {
+///
+/// Readable from any origin (it carries no secret), so a page elsewhere can find the app.
+pub async fn web_config(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let site = &state.site;
-    envelope(
+    let mut response = envelope(
         Ok(json!({
             "SDKAppID": site.app.map(|a| a.0),
-            "DevLogin": site.dev_login,
-            "Console": site.console,
-            "DemoRoom": site.demo_room.then_some(bootstrap::DEMO_ROOM),
+            "DevLogin": site.dev_app_for(&headers).is_some(),
+            "Console": Site::admits(site.console, &headers),
+            "DemoRoom": site.dev_app.map(|_| bootstrap::DEMO_ROOM),
         })),
         Service::Extension,
-    )
+    );
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
 }
 
-/// The development app, or why the helpers are off.
-fn dev_app(state: &AppState) -> Result<AppId, Error> {
-    match (state.site.dev_login, state.site.app) {
-        (true, Some(app)) => Ok(app),
-        _ => Err(Error::PermissionDenied(
-            "the development helpers are off (on by default only on a loopback address with the generated development app; see [web] dev_login)".into(),
+/// The development app, or why the helpers are off (for this request).
+fn dev_app(state: &AppState, headers: &HeaderMap) -> Result<AppId, Error> {
+    match state.site.dev_app_for(headers) {
+        Some(app) => Ok(app),
+        None => Err(Error::PermissionDenied(
+            "the development helpers are off (on by default only for requests to a loopback address, with the generated development app; see [web] dev_login)".into(),
         )),
     }
 }
@@ -103,6 +203,7 @@ fn answer(result: Result<Value, Error>) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DevLogin {
     #[serde(rename = "UserID")]
     user_id: String,
@@ -111,10 +212,11 @@ struct DevLogin {
 }
 
 /// `POST /v1/web/dev-login`
-pub async fn dev_login(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn dev_login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     answer(
         async {
-            let app_id = dev_app(&state)?;
+            let app_id = dev_app(&state, &headers)?;
+            require_json(&headers)?;
             let req: DevLogin = parse(body_json(&body)?)?;
             let user = UserId::parse(&req.user_id)?;
             let app = state.engine.app(app_id)?;
@@ -151,6 +253,7 @@ pub async fn dev_login(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DevGift {
     #[serde(rename = "UserID")]
     user_id: String,
@@ -189,10 +292,11 @@ struct CatalogGift {
 const DEV_GIFT_COUNT_MAX: u32 = 99;
 
 /// `POST /v1/web/dev-gift`
-pub async fn dev_gift(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn dev_gift(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     answer(
         async {
-            let app_id = dev_app(&state)?;
+            let app_id = dev_app(&state, &headers)?;
+            require_json(&headers)?;
             let req: DevGift = parse(body_json(&body)?)?;
             let user = UserId::parse(&req.user_id)?;
             let group = GroupId::parse(&req.group_id)?;
@@ -236,4 +340,68 @@ pub async fn dev_gift(State(state): State<AppState>, body: Bytes) -> Response {
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn only_direct_loopback_requests_look_local() {
+        for host in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "[::1]:8080",
+            "127.0.0.2",
+        ] {
+            assert!(looks_local(&with(&[("host", host)])), "{host}");
+        }
+        for host in [
+            "attacker.example",
+            "attacker.example:8080",
+            "10.0.0.1:8080",
+            "[::1",
+            "",
+        ] {
+            assert!(!looks_local(&with(&[("host", host)])), "{host}");
+        }
+        assert!(!looks_local(&HeaderMap::new()), "no Host");
+        assert!(!looks_local(&with(&[
+            ("host", "127.0.0.1:8080"),
+            ("x-forwarded-for", "203.0.113.9")
+        ])));
+        assert!(!looks_local(&with(&[
+            ("host", "localhost"),
+            ("forwarded", "for=203.0.113.9")
+        ])));
+    }
+
+    #[test]
+    fn only_this_servers_pages_are_the_same_origin() {
+        assert!(same_origin(&with(&[("host", "127.0.0.1:8080")])));
+        assert!(same_origin(&with(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080")
+        ])));
+        for origin in [
+            "http://127.0.0.1:9000",
+            "https://evil.example",
+            "null",
+            "127.0.0.1:8080",
+        ] {
+            assert!(
+                !same_origin(&with(&[("host", "127.0.0.1:8080"), ("origin", origin)])),
+                "{origin}"
+            );
+        }
+    }
 }

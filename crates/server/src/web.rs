@@ -25,9 +25,24 @@ enum Cache {
     Shared,
 }
 
+/// Whether a requested path names a file inside the pages: plain segments only (no `..`,
+/// `.` or empty segment, no backslash, colon or NUL). A debug build reads the pages from disk,
+/// where such a path could leave the folder.
+fn plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|seg| {
+            !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', ':', '\0'])
+        })
+}
+
 /// One embedded file, or 404.
 fn file(path: &str, cache: Cache) -> Response {
-    let Some(f) = Pages::get(path) else {
+    let found = if plain_path(path) {
+        Pages::get(path)
+    } else {
+        None
+    };
+    let Some(f) = found else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let control = match cache {
@@ -55,7 +70,11 @@ fn file(path: &str, cache: Cache) -> Response {
 
 /// A file under `static/` (the demo gift catalog, say), as built in.
 pub fn static_file(path: &str) -> Option<Vec<u8>> {
-    Pages::get(&format!("static/{path}")).map(|f| f.data.into_owned())
+    let path = format!("static/{path}");
+    if !plain_path(&path) {
+        return None;
+    }
+    Pages::get(&path).map(|f| f.data.into_owned())
 }
 
 /// `GET /` and `GET /room/{id}`: the viewer page (it reads the room from the address).
@@ -69,8 +88,8 @@ pub async fn host() -> Response {
 }
 
 /// `GET /admin`: the admin console, where it is on.
-pub async fn admin(State(state): State<AppState>) -> Response {
-    if !state.site.console {
+pub async fn admin(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if !crate::site::Site::admits(state.site.console, &headers) {
         return (
             StatusCode::NOT_FOUND,
             "The admin console is off at this address. It is on by default only on a loopback \
@@ -94,4 +113,34 @@ pub async fn static_asset(Path(path): Path<String>) -> Response {
 /// `GET /sdk/liveroom-room.js`: the embeddable live chat room.
 pub async fn component() -> Response {
     file("sdk/liveroom-room.js", Cache::Shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_path;
+
+    #[test]
+    fn only_plain_paths_reach_the_pages() {
+        for ok in [
+            "static/gifts.json",
+            "assets/index-abc.js",
+            "sdk/liveroom-room.js",
+        ] {
+            assert!(plain_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "static/../admin.html",
+            "assets/../../etc/passwd",
+            "static/./gifts.json",
+            "static//gifts.json",
+            "/etc/passwd",
+            "static/..\\..\\x",
+            "static/c:/x",
+            "static/a\0b",
+            "static/",
+        ] {
+            assert!(!plain_path(bad), "{bad:?}");
+        }
+    }
 }

@@ -116,7 +116,7 @@ export const consoleApi = {
 
 /** @param {unknown} body */
 function jsonInit(body) {
-  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** A random unsigned 32-bit number (the REST `random` parameter, message `Random`s). */

@@ -5,6 +5,8 @@
 import { h, icon } from './dom.js';
 
 const STICK_SLACK = 48; // px from the bottom that still counts as "at the bottom"
+const TIP_NAMES = 3; // names a merged membership tip keeps for display
+const TIP_SEEN = 200; // recent names a merged membership tip keeps to count each person once
 
 /**
  * @param {{maxItems: number, getActions: () => Array<{id: string, label: string, onClick: Function}>, onError: (err: unknown) => void}} deps
@@ -24,7 +26,12 @@ export function createChatList(deps) {
   const data = new WeakMap();
   /** @type {Map<string, HTMLElement>} entries that later updates replace (gift combos) */
   const keyed = new Map();
-  /** @type {{li: HTMLElement, names: string[], at: number, kind: string} | null} */
+  /**
+   * The last membership tip, while it can still take more names: `count` people, the first
+   * few `names` for display, and a capped `seen` set (the most recent names) so that someone
+   * joining twice is counted once without the entry growing with the room.
+   * @type {{li: HTMLElement, names: string[], seen: Set<string>, count: number, at: number, kind: string} | null}
+   */
   let lastTip = null;
   /** @type {HTMLElement | null} */
   let openActions = null;
@@ -183,22 +190,27 @@ export function createChatList(deps) {
     },
     /**
      * A membership tip; consecutive ones of the same kind within a few seconds are merged
-     * into one line ("alice, bob and 3 others joined").
+     * into one line ("alice, bob and 1,234 others joined"). The merged entry keeps a count,
+     * the first TIP_NAMES names and at most TIP_SEEN recent names for de-duplication.
      * @param {'join'|'quit'} kind
      * @param {string} name
-     * @param {(names: string[]) => string} text
+     * @param {(names: string[], count: number) => string} text `names`: the first few; `count`: everyone
      */
     tip(kind, name, text) {
       const now = Date.now();
       const last = lastTip;
       if (last && last.kind === kind && now - last.at < 4000 && (last.li === list.lastElementChild || pending[pending.length - 1] === last.li)) {
-        if (!last.names.includes(name)) last.names.push(name);
         last.at = now;
-        last.li.textContent = text(last.names);
+        if (last.seen.has(name) || last.names.includes(name)) return last.li;
+        last.count += 1;
+        if (last.names.length < TIP_NAMES) last.names.push(name);
+        if (last.seen.size >= TIP_SEEN) last.seen.delete(/** @type {string} */ (last.seen.values().next().value));
+        last.seen.add(name);
+        last.li.textContent = text(last.names.slice(), last.count);
         return last.li;
       }
-      const li = h('li', { class: `lr-tip lr-tip-${kind}` }, text([name]));
-      lastTip = { li, names: [name], at: now, kind };
+      const li = h('li', { class: `lr-tip lr-tip-${kind}` }, text([name], 1));
+      lastTip = { li, names: [name], seen: new Set([name]), count: 1, at: now, kind };
       return add(li);
     },
     /** @param {number} n */

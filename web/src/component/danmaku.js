@@ -3,13 +3,15 @@
 // has fully entered the screen. The number on screen is capped (maxDanmaku): when every lane
 // is busy or the cap is reached, items wait briefly in a small queue and are dropped if they
 // cannot start soon — a busy room never builds an ever-growing backlog. Movement is a CSS
-// transform animation; each node is removed on animationend.
+// transform animation; each node is removed on animationend, or by a timer a little after
+// its duration when no such event comes (a page that turns animations off).
 import { h } from './dom.js';
 
 const QUEUE_MAX = 40; // items waiting for a lane
 const QUEUE_TTL = 2500; // ms an item may wait before it is dropped
 const GAP = 24; // px between two items of a lane
 const LANE_FALLBACK = 30; // px, when the font size cannot be read
+const END_SLACK = 500; // ms after its duration when a node still on screen is removed anyway
 
 /**
  * @param {{max: number, enabled: boolean}} options
@@ -18,8 +20,8 @@ export function createDanmaku(options) {
   const layer = h('div', { class: 'lr-danmaku', 'data-lr': 'danmaku-layer', 'aria-hidden': 'true' });
   let max = Math.max(1, options.max | 0 || 200);
   let enabled = options.enabled !== false;
-  /** @type {Set<Element>} items on screen */
-  const live = new Set();
+  /** @type {Map<Element, number>} items on screen, with their fallback removal timers */
+  const live = new Map();
   /** @type {number[]} per lane: the time (ms) when it can take its next item */
   let lanes = [];
   /** @type {{text: string, self: boolean, at: number}[]} */
@@ -65,17 +67,21 @@ export function createDanmaku(options) {
     const v = speed(width);
     const distance = width + itemWidth;
     node.style.setProperty('--lr-dm-distance', `${distance}px`);
-    node.style.animationDuration = `${(distance / v).toFixed(2)}s`;
+    const seconds = distance / v;
+    node.style.animationDuration = `${seconds.toFixed(2)}s`;
     node.style.animationName = '';
     node.style.visibility = '';
-    live.add(node);
     // The lane is free once this item's tail is GAP px inside the screen.
     lanes[lane] = now + ((itemWidth + GAP) / v) * 1000;
     const finish = () => {
-      if (!live.delete(node)) return;
+      if (!live.has(node)) return;
+      clearTimeout(live.get(node));
+      live.delete(node);
       node.remove();
       schedule();
     };
+    // Without animations (e.g. a page's reduced-motion reset) no event ever comes.
+    live.set(node, window.setTimeout(finish, Math.ceil(seconds * 1000) + END_SLACK));
     node.addEventListener('animationend', finish, { once: true });
     node.addEventListener('animationcancel', finish, { once: true });
   }
@@ -158,7 +164,10 @@ export function createDanmaku(options) {
       queue.length = 0;
       clearTimeout(drainTimer);
       drainTimer = 0;
-      for (const node of live) node.remove();
+      for (const [node, timer] of live) {
+        clearTimeout(timer);
+        node.remove();
+      }
       live.clear();
       lanes = lanes.map(() => 0);
     },

@@ -4,6 +4,7 @@
 import { h, icon, ICONS } from './dom.js';
 
 const MAX_HEARTS = 40;
+const END_SLACK = 500; // ms after its duration when a heart still shown is removed anyway
 const HEART_COLORS = ['#ff3d7f', '#ff8a3d', '#ffc83d', '#ff5ea8', '#b06bff', '#4fa0ff', '#3cc98f'];
 
 /**
@@ -20,6 +21,18 @@ export function createLikes(deps) {
   let added = 0; // own likes the server counted since that push
   let shown = 0;
   let lastTap = 0;
+  /** @type {Set<number>} pending timers: hearts to show, and hearts' fallback removals */
+  const timers = new Set();
+
+  /** setTimeout, cleared by destroy(). */
+  function later(fn, ms) {
+    const id = window.setTimeout(() => {
+      timers.delete(id);
+      fn();
+    }, ms);
+    timers.add(id);
+    return id;
+  }
 
   function render() {
     const value = Math.round(server + inFlight + added);
@@ -34,8 +47,18 @@ export function createLikes(deps) {
     el.innerHTML = ICONS.heart; // static markup
     el.style.setProperty('--lr-heart-color', HEART_COLORS[Math.floor(Math.random() * HEART_COLORS.length)]);
     el.style.setProperty('--lr-heart-x', `${Math.round(Math.random() * 80 - 40)}px`);
-    el.style.setProperty('--lr-heart-dur', `${(1.8 + Math.random() * 0.9).toFixed(2)}s`);
-    el.addEventListener('animationend', () => el.remove(), { once: true });
+    const seconds = 1.8 + Math.random() * 0.9;
+    el.style.setProperty('--lr-heart-dur', `${seconds.toFixed(2)}s`);
+    // Removed when its animation ends, or a little after its duration when animations are
+    // off (no event would come and the hearts would stay, up to MAX_HEARTS, for good).
+    const timer = later(() => el.remove(), Math.ceil(seconds * 1000) + END_SLACK);
+    const done = () => {
+      clearTimeout(timer);
+      timers.delete(timer);
+      el.remove();
+    };
+    el.addEventListener('animationend', done, { once: true });
+    el.addEventListener('animationcancel', done, { once: true });
     hearts.appendChild(el);
   }
 
@@ -73,16 +96,19 @@ export function createLikes(deps) {
       server = value;
       added = 0;
       render();
-      if (options.animate && others > 0) for (let i = 0; i < Math.min(3, others); i++) setTimeout(heart, i * 180);
+      if (options.animate && others > 0) for (let i = 0; i < Math.min(3, others); i++) later(heart, i * 180);
     },
     get total() {
       return shown;
     },
     /** @param {number} n */
     hearts(n) {
-      for (let i = 0; i < n; i++) setTimeout(heart, i * 120);
+      for (let i = 0; i < n; i++) later(heart, i * 120);
     },
     destroy() {
+      for (const id of timers) clearTimeout(id);
+      timers.clear();
+      hearts.textContent = '';
       root.remove();
     },
   };

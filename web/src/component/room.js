@@ -56,19 +56,31 @@ function serverBase(o) {
 /** @type {Map<string, Promise<any>>} */
 const configs = new Map();
 /**
- * The server's /v1/web/config (cached per server; {} when it cannot be read).
+ * The server's /v1/web/config, or null when it cannot be read. Answers are cached per server
+ * for the page's life; failures are not (the next call asks again). The server answers it
+ * with `Access-Control-Allow-Origin: *`, so it can be read from a page of another origin.
  * @param {string} base
+ * @returns {Promise<Record<string, any> | null>}
  */
 export function serverConfig(base) {
   let p = configs.get(base);
   if (!p) {
     p = fetch(new URL('v1/web/config', base).href, { credentials: 'omit' })
-      .then((r) => (r.ok ? r.json() : {}))
-      .catch(() => ({}));
+      .then((r) => (r.ok ? r.json() : null))
+      .then((c) => (c && typeof c === 'object' ? c : null))
+      .catch(() => null);
     configs.set(base, p);
+    p.then((c) => {
+      if (!c && configs.get(base) === p) configs.delete(base);
+    });
   }
   return p;
 }
+
+const CONFIG_RETRY_MS = 10000; // at most one new try at a failed config read per this long
+const NICKS_MAX = 5000; // user ids whose nickname the room remembers
+const DEV_GIFT_MAX = 99; // gifts per send the development gift endpoint accepts
+const GIFT_MAX = 9999; // gifts per send through a platform's own sendGift
 
 /** Text for an SDK or server error a viewer may see. */
 function explain(err) {
@@ -139,7 +151,9 @@ export class LiveRoomView {
     this.liveState = /** @type {any} */ (null);
     this.catalog = /** @type {any[]} */ ([]);
     this.config = /** @type {any} */ ({});
-    /** @type {Map<string, string>} nicknames seen, for draw winners */
+    this.configRead = false; // the config was read (not just left out or failed)
+    this.configTried = 0; // when the config was last asked for
+    /** @type {Map<string, string>} nicknames seen, for draw winners and tips (at most NICKS_MAX, oldest dropped) */
     this.nicks = new Map();
     this.timers = new Set();
     this.handlers = /** @type {[string, Function][]} */ ([]);
@@ -277,7 +291,7 @@ export class LiveRoomView {
     // The server's config names the app and says whether the development gift endpoint
     // exists; not needed when the app is given and gifts cannot or need not use that endpoint.
     const guest = !(o.login && typeof o.login === 'object');
-    if (!(o.sdkAppID && (guest || typeof o.sendGift === 'function'))) this.config = await serverConfig(this.base);
+    if (!(o.sdkAppID && (guest || typeof o.sendGift === 'function'))) await this.loadConfig();
     if (this.destroyed) return;
     loadCatalog(o.gifts, { base: this.base, imageBase: new URL(o.giftImageBaseUrl || '/static/', this.base).href })
       .then((list) => {
@@ -308,7 +322,7 @@ export class LiveRoomView {
         this.me = (await chat.loginAsGuest()).data;
       }
       if (this.destroyed) return;
-      if (this.me && this.me.userID) this.nicks.set(this.me.userID, this.me.nick || this.me.userID);
+      if (this.me && this.me.userID) this.rememberNick(this.me.userID, this.me.nick || this.me.userID);
       const joined = (await chat.joinGroup({ groupID: this.roomID })).data;
       if (this.destroyed) {
         chat.quitGroup(this.roomID).catch(() => {});
@@ -322,6 +336,25 @@ export class LiveRoomView {
       this.refreshInput();
       this.error(err);
     }
+  }
+
+  /** Reads the server's config (again after a failure); true once it has been read. */
+  async loadConfig() {
+    if (this.configRead) return true;
+    this.configTried = Date.now();
+    const c = await serverConfig(this.base);
+    if (!c || this.destroyed) return false;
+    this.config = c;
+    this.configRead = true;
+    return true;
+  }
+
+  /** Remembers a user's nickname (re-inserted, so the oldest seen are dropped first). */
+  rememberNick(userID, nick) {
+    if (!userID || !nick) return;
+    this.nicks.delete(userID);
+    this.nicks.set(userID, nick);
+    if (this.nicks.size > NICKS_MAX) this.nicks.delete(/** @type {string} */ (this.nicks.keys().next().value));
   }
 
   applyJoin(joined) {
@@ -427,7 +460,7 @@ export class LiveRoomView {
   onMessages(list) {
     for (const m of list) {
       if (m.to !== this.roomID) continue;
-      if (m.from && m.nick) this.nicks.set(m.from, m.nick);
+      if (m.from && m.nick) this.rememberNick(m.from, m.nick);
       switch (m.type) {
         case TYPES.MSG_TEXT:
           this.chatList.add(this.messageNode(m), m);
@@ -481,14 +514,14 @@ export class LiveRoomView {
     switch (p.operationType) {
       case TYPES.GRP_TIP_MBR_JOIN:
         for (const member of p.memberList) {
-          if (member.nick) this.nicks.set(member.userID, member.nick);
+          if (member.nick) this.rememberNick(member.userID, member.nick);
           this.call('onMemberEntered', { userID: member.userID, nick: member.nick || '', groupID: this.roomID, memberCount: p.memberCount });
           if (member.userID === this.me?.userID) continue;
-          this.chatList.tip('join', name(member), (names) => `${joinNames(names)} joined`);
+          this.chatList.tip('join', name(member), (names, count) => `${joinNames(names, count)} joined`);
         }
         break;
       case TYPES.GRP_TIP_MBR_QUIT:
-        for (const member of p.memberList) this.chatList.tip('quit', name(member), (names) => `${joinNames(names)} left`);
+        for (const member of p.memberList) this.chatList.tip('quit', name(member), (names, count) => `${joinNames(names, count)} left`);
         break;
       case TYPES.GRP_TIP_MBR_KICKED_OUT:
         for (const member of p.memberList) this.line(`${name(member)} was removed from the room`);
@@ -535,6 +568,11 @@ export class LiveRoomView {
     if (changes.customFields && changes.customFields.StreamUrl !== undefined && !this.o.streamUrl) {
       this.setStream(changes.customFields.StreamUrl);
     }
+    // The stored total (e.g. after a reconnect): taken only when it is ahead of the shown
+    // one, as the stored value lags behind the pushed totals.
+    const raw = changes.customFields ? changes.customFields.Likes : undefined;
+    const likes = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isFinite(likes) && likes > this.likes.total) this.likes.setTotal(likes);
   }
 
   setLiveState(liveState, announce) {
@@ -551,7 +589,7 @@ export class LiveRoomView {
 
   onGift(gift) {
     if (gift.echo) return; // this client already showed these gifts from its own pushes
-    if (gift.from && gift.nick) this.nicks.set(gift.from, gift.nick);
+    if (gift.from && gift.nick) this.rememberNick(gift.from, gift.nick);
     const entry = this.giftEntry(gift.giftID);
     if (this.show.chat) {
       this.chatList.upsert(`gift:${gift.comboID}`, this.giftNode(gift, gift.message), gift.message || giftAsMessage(gift));
@@ -671,8 +709,20 @@ export class LiveRoomView {
     if (this.gone) return this.gone;
     if (!this.me) return 'Connecting…';
     if (this.me.isGuest) return 'Log in to send gifts';
-    if (typeof this.o.sendGift !== 'function' && !this.devGiftAvailable()) return 'Gifts cannot be sent from this page';
+    if (typeof this.o.sendGift !== 'function' && !this.devGiftAvailable()) {
+      this.retryConfig();
+      return 'Gifts cannot be sent from this page';
+    }
     return '';
+  }
+
+  /** Asks for the server's config again when it could not be read (for the development gifts). */
+  retryConfig() {
+    if (this.configRead || this.destroyed || Date.now() - this.configTried < CONFIG_RETRY_MS) return;
+    if (!(this.o.login && typeof this.o.login === 'object' && this.o.login.userSig)) return;
+    this.loadConfig().then((ok) => {
+      if (ok && !this.destroyed) this.gifts.refresh();
+    }, () => {});
   }
 
   devGiftAvailable() {
@@ -709,13 +759,14 @@ export class LiveRoomView {
       this.chatList.add(li, message);
       this.chatList.scrollToEnd();
     }
-    if (isText && this.show.danmaku) this.danmaku.add(message.payload.text, true);
     try {
       const res = await this.chat.sendMessage(message);
       if (li) {
         li.classList.remove('lr-sending');
         li.setAttribute('data-msg-id', res.data.message.ID);
       }
+      // Only a comment the server took flies over the video (not a muted or filtered one).
+      if (isText && this.show.danmaku && !this.destroyed) this.danmaku.add(message.payload.text, true);
       if (isText) this.draw.noteSent(message.payload.text);
       this.call('onMessage', res.data.message);
       return res;
@@ -735,17 +786,18 @@ export class LiveRoomView {
   }
 
   async sendGift(giftId, count = 1) {
-    const n = Math.max(1, Math.min(9999, Math.floor(Number(count) || 1)));
+    const own = typeof this.o.sendGift === 'function';
+    const n = Math.max(1, Math.min(own ? GIFT_MAX : DEV_GIFT_MAX, Math.floor(Number(count) || 1)));
     const why = this.giftBlockReason();
     if (why) throw new Error(why);
     const gift = this.giftEntry(giftId) || { GiftId: String(giftId), GiftName: String(giftId), GiftType: 0, Value: 0 };
     const key = randomKey();
-    if (typeof this.o.sendGift === 'function') {
+    if (own) {
       return this.o.sendGift({ gift, count: n, key, roomID: this.roomID, userID: this.me?.userID || '' });
     }
     const res = await fetch(new URL('v1/web/dev-gift', this.base).href, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       credentials: 'omit',
       body: JSON.stringify({
         UserID: this.o.login.userID,
@@ -904,9 +956,16 @@ export class LiveRoomView {
   }
 }
 
-function joinNames(names) {
-  if (names.length <= 2) return names.join(' and ');
-  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} other${names.length === 3 ? '' : 's'}`;
+/**
+ * "alice", "alice and bob", "alice, bob and carol", "alice, bob and 1,234 others".
+ * @param {string[]} names the first few names
+ * @param {number} [count] how many people in all
+ */
+function joinNames(names, count = names.length) {
+  if (count <= 2 || names.length < 2) return names.slice(0, 2).join(' and ');
+  if (count === 3 && names.length >= 3) return `${names[0]}, ${names[1]} and ${names[2]}`;
+  const others = count - 2;
+  return `${names[0]}, ${names[1]} and ${others.toLocaleString('en-US')} other${others === 1 ? '' : 's'}`;
 }
 
 function duration(secs) {

@@ -21,7 +21,7 @@ import { attempt } from './feedback.js';
  * @returns {Promise<Record<string, any>>}
  */
 export async function postJSON(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
   return readEnvelope(res);
 }
 

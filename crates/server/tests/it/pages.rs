@@ -35,6 +35,32 @@ impl Http {
         (status, resp.json().await.expect("json"))
     }
 
+    /// POSTs JSON with extra headers; answers the status and the body.
+    async fn post_as(&self, path: &str, body: Value, extra: &[(&str, &str)]) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("post");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("json"))
+    }
+
+    /// GETs with extra headers; answers the status and the body as text.
+    async fn get_as(&self, path: &str, extra: &[(&str, &str)]) -> (u16, String) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("get");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("text"))
+    }
+
     /// A console login (status, body, the cookie set).
     async fn login(&self, body: Value) -> (u16, Value, Option<String>) {
         self.post("/v1/console/login", body, None).await
@@ -67,6 +93,24 @@ impl Http {
 }
 
 const PASSWORD: &str = "open sesame 42";
+
+/// A server with the console password set and `[console] enabled` as given.
+async fn console_server(enabled: Option<bool>) -> TestServer {
+    TestServer::spawn_with(|c| {
+        c.console.enabled = enabled;
+        c.console.password = Some(PASSWORD.into());
+    })
+    .await
+}
+
+/// The `name=value` pair of a `Set-Cookie` answer.
+fn cookie_pair(set: Option<String>) -> String {
+    set.expect("a session cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string()
+}
 
 /// A server running its generated development app (no app configured), as on a first
 /// start.
@@ -222,7 +266,7 @@ async fn configured_apps_get_no_development_helpers() {
 
 #[tokio::test]
 async fn the_console_asks_for_an_admin_login() {
-    let s = TestServer::spawn_with(|c| c.console.password = Some(PASSWORD.into())).await;
+    let s = console_server(None).await;
     let h = Http::new(&s);
     let (_, status) = h.get("/v1/console/status", None).await;
     assert_eq!(
@@ -309,14 +353,14 @@ async fn the_console_asks_for_an_admin_login() {
         )
         .await;
     assert_eq!(ok["ErrorCode"], 0, "{ok}");
-    let cookie = cookie
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string();
+    let cookie = cookie_pair(cookie);
     let (_, apps) = h.get("/v1/console/apps", Some(&cookie)).await;
     assert_eq!(apps["Apps"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        apps["Apps"][0]["SecretKey"],
+        Value::Null,
+        "an expiring ticket does not buy the permanent key"
+    );
     let (_, other, _) = h
         .post("/v1/console/usersig", json!({"SDKAppID": 7}), Some(&cookie))
         .await;
@@ -325,7 +369,7 @@ async fn the_console_asks_for_an_admin_login() {
 
 #[tokio::test]
 async fn failed_console_logins_are_limited() {
-    let s = TestServer::spawn_with(|c| c.console.password = Some(PASSWORD.into())).await;
+    let s = console_server(None).await;
     let h = Http::new(&s);
     for _ in 0..10 {
         let (_, answer, _) = h
@@ -341,11 +385,7 @@ async fn failed_console_logins_are_limited() {
 
 #[tokio::test]
 async fn a_console_turned_off_is_not_served() {
-    let s = TestServer::spawn_with(|c| {
-        c.console.enabled = Some(false);
-        c.console.password = Some(PASSWORD.into());
-    })
-    .await;
+    let s = console_server(Some(false)).await;
     let h = Http::new(&s);
     let page = reqwest::get(format!("http://{}/admin", s.addr))
         .await
@@ -357,4 +397,155 @@ async fn a_console_turned_off_is_not_served() {
     assert_eq!(code, 404, "{answer}");
     assert!(cookie.is_none());
     assert_eq!(h.get("/v1/web/config", None).await.1["Console"], false);
+}
+
+#[tokio::test]
+async fn default_doors_open_only_to_direct_local_requests() {
+    let s = TestServer::spawn_with(|c| {
+        c.apps.clear();
+        c.console.password = Some(PASSWORD.into());
+    })
+    .await;
+    let h = Http::new(&s);
+    let foreign: &[&[(&str, &str)]] = &[
+        // A page of another site whose name was rebound to 127.0.0.1.
+        &[("host", "attacker.example")],
+        // A proxy in front of the loopback listener.
+        &[("x-forwarded-for", "203.0.113.9")],
+        &[("forwarded", "for=203.0.113.9;proto=https")],
+    ];
+    for extra in foreign {
+        let (status, answer) = h
+            .post_as("/v1/web/dev-login", json!({"UserID": "alice"}), extra)
+            .await;
+        assert_eq!(
+            (status, &answer["ErrorCode"]),
+            (404, &json!(10007)),
+            "{extra:?}"
+        );
+        let (status, _) = h
+            .post_as("/v1/console/login", json!({"Password": PASSWORD}), extra)
+            .await;
+        assert_eq!(status, 404, "{extra:?}");
+        let (status, _) = h.get_as("/admin", extra).await;
+        assert_eq!(status, 404, "{extra:?}");
+        let (_, config) = h.get_as("/v1/web/config", extra).await;
+        let config: Value = serde_json::from_str(&config).expect("json");
+        assert_eq!(
+            (&config["DevLogin"], &config["Console"]),
+            (&json!(false), &json!(false)),
+            "{extra:?}"
+        );
+    }
+    // Straight from this machine they work; a form post (not JSON) does not.
+    let (status, _) = h
+        .post_as("/v1/web/dev-login", json!({"UserID": "alice"}), &[])
+        .await;
+    assert_eq!(status, 200);
+    let form = reqwest::Client::new()
+        .post(format!("http://{}/v1/web/dev-login", s.addr))
+        .header("content-type", "text/plain")
+        .body(r#"{"UserID":"host","NickName":"pwned"}"#)
+        .send()
+        .await
+        .expect("post");
+    let form: Value = form.json().await.expect("json");
+    assert_eq!(form["ErrorCode"], 10004, "{form}");
+}
+
+#[tokio::test]
+async fn a_console_turned_on_in_the_config_serves_any_host() {
+    let s = console_server(Some(true)).await;
+    let h = Http::new(&s);
+    let (status, answer) = h
+        .post_as(
+            "/v1/console/login",
+            json!({"Password": PASSWORD}),
+            &[
+                ("host", "console.example.com"),
+                ("x-forwarded-proto", "https"),
+            ],
+        )
+        .await;
+    assert_eq!((status, &answer["ErrorCode"]), (200, &json!(0)), "{answer}");
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/v1/console/login", s.addr))
+        .header("content-type", "application/json")
+        .header("x-forwarded-proto", "https")
+        .body(json!({"Password": PASSWORD}).to_string())
+        .send()
+        .await
+        .expect("post");
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn an_app_admin_login_ends_with_its_ticket() {
+    let s = TestServer::spawn().await;
+    let h = Http::new(&s);
+    let short = usersig::generate(APP, KEY, "administrator", 2, unix_secs());
+    let (_, ok, cookie) = h
+        .login(json!({"SDKAppID": APP, "Identifier": "administrator", "UserSig": short}))
+        .await;
+    assert_eq!(ok["ErrorCode"], 0, "{ok}");
+    let cookie = cookie_pair(cookie);
+    let (code, _) = h.get("/v1/console/apps", Some(&cookie)).await;
+    assert_eq!(code, 200);
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let (code, _) = h.get("/v1/console/apps", Some(&cookie)).await;
+    assert_eq!(code, 401, "the session ended with the two-second ticket");
+}
+
+#[tokio::test]
+async fn a_store_of_other_apps_gets_no_development_app() {
+    // A store holding a configured app, started later without its configuration: that app
+    // is not turned into a development app.
+    let first = TestServer::spawn().await;
+    let dir = first.dir.clone();
+    first.shutdown().await;
+    let s = TestServer::spawn_in(dir, |c| c.apps.clear()).await;
+    let h = Http::new(&s);
+    let config = h.get("/v1/web/config", None).await.1;
+    assert_eq!(config["DevLogin"], false, "{config}");
+    assert_eq!(config["DemoRoom"], Value::Null);
+    let (status, _, _) = h
+        .post("/v1/web/dev-login", json!({"UserID": "alice"}), None)
+        .await;
+    assert_eq!(status, 404);
+    let listed = s
+        .rest("group_open_http_svc/get_appid_group_list", json!({}))
+        .await;
+    assert_eq!(listed["TotalCount"], 0, "no demo room was made: {listed}");
+}
+
+#[tokio::test]
+async fn pages_cannot_be_left_through_their_paths() {
+    let s = TestServer::spawn().await;
+    let h = Http::new(&s);
+    for path in [
+        "/static/..%2Fadmin.html",
+        "/static/..%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/assets/..%2F..%2F..%2F..%2F..%2F..%2F..%2FCargo.toml",
+        "/assets/.%2Findex.html",
+        "/static/%2Fetc%2Fpasswd",
+    ] {
+        let (status, _) = h.get_as(path, &[]).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    let resp = reqwest::get(format!("http://{}/v1/web/config", s.addr))
+        .await
+        .expect("get");
+    assert_eq!(
+        resp.headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("*"),
+        "pages elsewhere can find the app"
+    );
 }
