@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 use std::{env, fs};
 
 fn main() {
@@ -43,6 +44,8 @@ fn main() {
         write(&out.join("index.html"), page);
         return;
     }
+    // Cargo and an editor's checker may build at once: one install and build at a time.
+    let _lock = InstallLock::take(&web);
     if needs_install(&web) {
         run(
             Command::new(npm()).args(["ci", "--no-audit", "--no-fund"]),
@@ -57,6 +60,51 @@ fn main() {
         &web,
         "npm run build",
     );
+}
+
+/// A lock file beside `node_modules`, held while one build installs and builds the pages.
+struct InstallLock(PathBuf);
+
+impl InstallLock {
+    fn take(web: &Path) -> Self {
+        let path = web.join(".build.lock");
+        let started = Instant::now();
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Self(path),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // A lock this old was left by a build that died.
+                    let stale = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > Duration::from_secs(600));
+                    if stale {
+                        let _ = fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() > Duration::from_secs(900) {
+                        panic!(
+                            "another build has held {} for 15 minutes; remove it if no build runs",
+                            path.display()
+                        );
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => panic!("cannot create {}: {e}", path.display()),
+            }
+        }
+    }
+}
+
+impl Drop for InstallLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
 }
 
 fn npm() -> &'static str {

@@ -26,8 +26,9 @@ enum Cache {
 }
 
 /// Whether a requested path names a file inside the pages: plain segments only (no `..`,
-/// `.` or empty segment, no backslash, colon or NUL). A debug build reads the pages from disk,
-/// where such a path could leave the folder.
+/// `.` or empty segment, no backslash, colon or NUL). Every build embeds the pages
+/// (rust-embed's `debug-embed`), so lookups are exact; this keeps it so should files ever be
+/// read from disk.
 fn plain_path(path: &str) -> bool {
     !path.is_empty()
         && path.split('/').all(|seg| {
