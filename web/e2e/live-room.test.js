@@ -355,9 +355,20 @@ test("the viewer plays the room's HLS stream once the host sets it", async () =>
       { timeout: 20_000 },
     );
     assert.equal(await guest.locator(lr('video-placeholder')).isVisible(), false);
+
+    // A new broadcast over the stream: comments fly over the picture, a gift arrives.
+    await host.locator(hostSel('new-session')).click();
+    await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Live');
+    const fan = await viewer('mia');
+    for (const text of ['what a view!', 'hello from the beach', 'first time here', 'love this song']) {
+      await comment(fan, text);
+    }
+    await fan.locator(lr('gift-button')).click();
+    await fan.locator(`${lr('gift-panel')} [data-gift-id="rocket"]`).click();
+    await guest.locator(lr('gift-banner'), { hasText: /rocket/i }).first().waitFor();
+    await guest.locator(`${lr('danmaku-layer')} .lr-danmaku-item`).first().waitFor();
     await screenshot(guest, 'viewer-video');
-    await guest.context().close();
-    await host.context().close();
+    for (const page of [guest, host, fan]) await page.context().close();
   } finally {
     await stream.stop();
   }
