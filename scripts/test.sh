@@ -35,6 +35,9 @@ echo "==> JavaScript SDK: type check and tests against the server"
 (cd sdk/js && npm ci --no-audit --no-fund && npm run typecheck \
   && LIVEROOM_BIN="$PWD/../../target/debug/liveroom" npm test)
 
+echo "==> web pages: type check (strict, from the JSDoc)"
+(cd web && { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund; } && npm run typecheck)
+
 echo "==> web pages in a browser (chromium driven by playwright-core)"
 # Debian's chromium, installed when missing; never a browser download.
 if ! command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1; then

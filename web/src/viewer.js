@@ -7,7 +7,7 @@ import { mountLiveRoom } from './component/index.js';
 const SESSION_KEY = 'liveroom.viewer.login';
 const roomEl = /** @type {HTMLElement} */ (document.getElementById('room'));
 const accountEl = /** @type {HTMLElement} */ (document.getElementById('account'));
-/** @type {any} */
+/** @type {ReturnType<typeof mountLiveRoom> | null} */
 let room = null;
 /** @type {any} */
 let config = {};
@@ -25,7 +25,16 @@ function roomFromPath() {
   return config.DemoRoom || '';
 }
 
-/** `#userID=..&userSig=..[&sdkAppID=..]` */
+/**
+ * Who the viewer is logged in as: from the URL's hash, or from the development login (kept for
+ * the tab's session).
+ * @typedef {{userID: string, userSig: string, sdkAppID?: number, nick: string, from: 'hash' | 'dev'}} ViewerLogin
+ */
+
+/**
+ * `#userID=..&userSig=..[&sdkAppID=..]`
+ * @returns {ViewerLogin | null}
+ */
 function loginFromHash() {
   const p = new URLSearchParams(location.hash.replace(/^#/, ''));
   const userID = p.get('userID');
@@ -35,6 +44,7 @@ function loginFromHash() {
   return { userID, userSig, sdkAppID, nick: userID, from: 'hash' };
 }
 
+/** @returns {ViewerLogin | null} */
 function savedLogin() {
   try {
     const v = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
@@ -44,7 +54,10 @@ function savedLogin() {
   }
 }
 
-/** A user id for a nickname: the name itself when it is a plain id, else a random one. */
+/**
+ * A user id for a nickname: the name itself when it is a plain id, else a random one.
+ * @param {string} name
+ */
 function userIDFor(name) {
   if (/^[A-Za-z0-9_.@-]{1,32}$/.test(name)) return name;
   const rnd = globalThis.crypto && crypto.getRandomValues ? crypto.getRandomValues(new Uint32Array(1))[0].toString(36) : Math.random().toString(36).slice(2);
@@ -63,6 +76,7 @@ function el(tag, props = {}, ...kids) {
   return e;
 }
 
+/** @param {ViewerLogin | null} login */
 function renderAccount(login) {
   accountEl.textContent = '';
   if (login) {
@@ -98,6 +112,7 @@ function renderAccount(login) {
       });
       const body = await res.json().catch(() => ({}));
       if (!res.ok || body.ActionStatus !== 'OK') throw new Error(body.ErrorInfo || `HTTP ${res.status}`);
+      /** @type {ViewerLogin} */
       const login = { userID: body.UserID, userSig: body.UserSig, sdkAppID: body.SDKAppID, nick, from: 'dev' };
       sessionStorage.setItem(SESSION_KEY, JSON.stringify(login));
       start(login);
@@ -109,7 +124,10 @@ function renderAccount(login) {
   accountEl.append(form);
 }
 
-/** (Re)mounts the room as `login`, or as a guest. */
+/**
+ * (Re)mounts the room as `login`, or as a guest.
+ * @param {ViewerLogin | null} login
+ */
 function start(login) {
   if (room) room.destroy();
   room = null;
@@ -124,7 +142,7 @@ function start(login) {
     roomID,
     sdkAppID: (login && login.sdkAppID) || config.SDKAppID || undefined,
     login: login ? { userID: login.userID, userSig: login.userSig } : 'guest',
-    onError: (err) => console.warn('[liveroom]', err),
+    onError: (/** @type {unknown} */ err) => console.warn('[liveroom]', err),
   });
 }
 

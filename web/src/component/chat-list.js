@@ -9,7 +9,13 @@ const TIP_NAMES = 3; // names a merged membership tip keeps for display
 const TIP_SEEN = 200; // recent names a merged membership tip keeps to count each person once
 
 /**
- * @param {{maxItems: number, getActions: () => Array<{id: string, label: string, onClick: Function}>, onError: (err: unknown) => void}} deps
+ * A message action the page configured (`messageActions`): shown when the message is clicked,
+ * unless `when(message)` says no.
+ * @typedef {{id: string, label: string, onClick: Function, when?: Function}} MessageAction
+ */
+
+/**
+ * @param {{maxItems: number, getActions: () => MessageAction[], onError: (err: unknown) => void}} deps
  */
 export function createChatList(deps) {
   const list = h('ul', { class: 'lr-chat-list', 'data-lr': 'chat-list', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat' });
@@ -61,6 +67,7 @@ export function createChatList(deps) {
     hidePill();
   }
 
+  /** @param {HTMLElement} li */
   function toggleActions(li) {
     const actions = deps.getActions() || [];
     const wasOpen = openActions && openActions.parentElement === li;
@@ -120,7 +127,7 @@ export function createChatList(deps) {
     } else {
       unseen += batch.length;
       pill.hidden = false;
-      pill.lastChild.textContent = unseen === 1 ? '1 new message' : `${unseen > 99 ? '99+' : unseen} new messages`;
+      /** @type {ChildNode} */ (pill.lastChild).textContent = unseen === 1 ? '1 new message' : `${unseen > 99 ? '99+' : unseen} new messages`;
     }
   }
 

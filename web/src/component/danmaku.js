@@ -36,7 +36,10 @@ export function createDanmaku(options) {
     return size > 0 ? Math.round(size * 1.55) : LANE_FALLBACK;
   }
 
-  /** Speed in px/s: a long way across a wide screen in about 8 s, never slower than 90 px/s. */
+  /**
+   * Speed in px/s: a long way across a wide screen in about 8 s, never slower than 90 px/s.
+   * @param {number} width
+   */
   function speed(width) {
     return Math.max(90, (width + 160) / 8);
   }
@@ -47,14 +50,21 @@ export function createDanmaku(options) {
     return count;
   }
 
-  /** @returns {number} a free lane, or -1 */
+  /**
+   * @param {number} now
+   * @returns {number} a free lane, or -1
+   */
   function freeLane(now) {
     const count = laneCount();
     for (let i = 0; i < count; i++) if (lanes[i] <= now) return i;
     return -1;
   }
 
-  /** @param {{text: string, self: boolean}} entry */
+  /**
+   * @param {{text: string, self: boolean}} entry
+   * @param {number} lane
+   * @param {number} now
+   */
   function launch(entry, lane, now) {
     const width = layer.clientWidth;
     const node = h('div', { class: entry.self ? 'lr-danmaku-item lr-self' : 'lr-danmaku-item' }, entry.text);

@@ -137,7 +137,7 @@ export function avatar(url, name, cls = '') {
  */
 export function colorFor(name) {
   let hash = 0;
-  for (const ch of String(name || '')) hash = (hash * 31 + ch.codePointAt(0)) | 0;
+  for (const ch of String(name || '')) hash = (hash * 31 + /** @type {number} */ (ch.codePointAt(0))) | 0;
   return `hsl(${Math.abs(hash) % 360} 55% 45%)`;
 }
 

@@ -86,7 +86,10 @@ export function createDraw(deps) {
       update();
       tick = window.setInterval(update, 1000);
     },
-    /** The viewer's own comment: entering by typing the keyword counts too. */
+    /**
+     * The viewer's own comment: entering by typing the keyword counts too.
+     * @param {string} text
+     */
     noteSent(text) {
       if (running && String(text).includes(running.keyword)) {
         running.joined = true;

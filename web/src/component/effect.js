@@ -7,7 +7,9 @@ import { h, safeUrl } from './dom.js';
 const QUEUE_MAX = 4;
 const MAX_PLAY_MS = 12000; // a broken animation never blocks the queue for longer
 
-/** @type {Promise<any> | null} */
+/** @typedef {import('lottie-web').LottiePlayer} LottiePlayer */
+
+/** @type {Promise<LottiePlayer> | null} */
 let lottiePromise = null;
 function loadLottie() {
   if (!lottiePromise) {
@@ -21,6 +23,7 @@ function loadLottie() {
 
 /** @type {Map<string, Promise<string>>} animation JSON by URL (text: lottie changes the object it plays) */
 const cache = new Map();
+/** @param {string} url */
 function fetchAnimation(url) {
   let p = cache.get(url);
   if (!p) {
@@ -46,6 +49,7 @@ export function createEffects(deps) {
   /** @type {(() => void) | null} */
   let stopCurrent = null;
 
+  /** @param {unknown} source */
   async function playOne(source) {
     let data;
     if (typeof source === 'string') {
@@ -62,6 +66,7 @@ export function createEffects(deps) {
     const layer = h('div', { class: 'lr-effect', 'data-lr': 'effect', 'aria-hidden': 'true' });
     deps.host().appendChild(layer);
     await new Promise((resolve) => {
+      /** @type {import('lottie-web').AnimationItem | null} */
       let anim = null;
       let timer = 0;
       const done = () => {

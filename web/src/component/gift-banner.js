@@ -4,6 +4,9 @@
 // dropped when it overflows.
 import { avatar, h, renderWith } from './dom.js';
 
+/** @typedef {import('../../../sdk/js/liveroom.js').Gift} Gift */
+/** @typedef {{el: HTMLElement, gift: Gift, timer: number}} Banner */
+
 const VISIBLE = 3;
 const QUEUE_MAX = 30;
 const SHOW_MS = 3800;
@@ -19,11 +22,12 @@ const LEAVE_MS = 350;
  */
 export function createGiftBanners(deps) {
   const root = h('div', { class: 'lr-banners', 'aria-live': 'polite' });
-  /** @type {Map<string, {el: HTMLElement, gift: any, timer: number}>} shown, by combo */
+  /** @type {Map<string, Banner>} shown, by combo */
   const shown = new Map();
-  /** @type {any[]} */
+  /** @type {Gift[]} */
   const queue = [];
 
+  /** @param {Gift} gift */
   function content(gift) {
     return renderWith(deps.renderer(), gift, deps.ctx(), () => {
       const img = deps.imageFor(gift.giftID);
@@ -37,15 +41,18 @@ export function createGiftBanners(deps) {
     }, deps.onError);
   }
 
+  /** @param {Gift} gift */
   function total(gift) {
     return Math.max(gift.comboCount || 0, gift.count || 1);
   }
 
+  /** @param {Banner} entry */
   function arm(entry) {
     clearTimeout(entry.timer);
     entry.timer = window.setTimeout(() => leave(entry), SHOW_MS);
   }
 
+  /** @param {Banner} entry */
   function leave(entry) {
     entry.el.classList.add('lr-leaving');
     entry.timer = window.setTimeout(() => {
@@ -56,9 +63,10 @@ export function createGiftBanners(deps) {
   }
 
   function next() {
-    while (shown.size < VISIBLE && queue.length) display(queue.shift());
+    while (shown.size < VISIBLE && queue.length) display(/** @type {Gift} */ (queue.shift()));
   }
 
+  /** @param {Gift} gift */
   function display(gift) {
     const el = h('div', { class: 'lr-gift-banner', 'data-lr': 'gift-banner', 'data-combo-id': gift.comboID, 'data-gift-id': gift.giftID }, content(gift));
     const entry = { el, gift, timer: 0 };
@@ -69,7 +77,7 @@ export function createGiftBanners(deps) {
 
   return {
     el: root,
-    /** @param {any} gift a GIFT_RECEIVED gift */
+    /** @param {Gift} gift a GIFT_RECEIVED gift */
     show(gift) {
       const entry = shown.get(gift.comboID);
       if (entry && !entry.el.classList.contains('lr-leaving')) {

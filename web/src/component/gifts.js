@@ -89,6 +89,10 @@ export function createGiftPanel(deps) {
   };
   document.addEventListener('keydown', onKey);
 
+  /**
+   * @param {string} text
+   * @param {string} [kind] 'error', 'sticky' (stays until replaced) or '' (a note that times out)
+   */
   function setStatus(text, kind = '') {
     clearTimeout(statusTimer);
     status.textContent = text;
@@ -96,6 +100,10 @@ export function createGiftPanel(deps) {
     if (text && kind !== 'sticky') statusTimer = window.setTimeout(() => setStatus(deps.canSend(), 'sticky'), 3000);
   }
 
+  /**
+   * @param {string} giftId
+   * @param {number} n
+   */
   async function sendGift(giftId, n) {
     const why = deps.canSend();
     if (why) {

@@ -46,7 +46,8 @@ const ATTRIBUTES = {
   'gift-image-base-url': 'giftImageBaseUrl',
 };
 
-const Base = typeof HTMLElement === 'undefined' ? /** @type {any} */ (class {}) : HTMLElement;
+/** HTMLElement, or a stand-in where there is none (importing the module outside a browser). */
+const Base = /** @type {typeof HTMLElement} */ (typeof HTMLElement === 'undefined' ? class {} : HTMLElement);
 
 /**
  * `<liveroom-room room-id="demo" sdkappid="1400012345" url="ws://host/ws" guest max-danmaku="200">`.
@@ -62,7 +63,7 @@ export class LiveRoomElement extends Base {
     super();
     /** @type {Record<string, any>} */
     this._extra = {};
-    /** @type {any} */
+    /** @type {import('./room.js').Controller | null} */
     this._controller = null;
     this._scheduled = false;
   }
@@ -95,6 +96,11 @@ export class LiveRoomElement extends Base {
     });
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} oldValue
+   * @param {string | null} value
+   */
   attributeChangedCallback(name, oldValue, value) {
     if (oldValue === value || !this._controller) return;
     if (name === 'stream-url') this._controller.updateData({ streamUrl: value || '' });
@@ -107,7 +113,7 @@ export class LiveRoomElement extends Base {
   _options() {
     /** @type {Record<string, any>} */
     const o = {};
-    const attr = (n) => this.getAttribute(n);
+    const attr = (/** @type {string} */ n) => this.getAttribute(n);
     if (attr('room-id')) o.roomID = attr('room-id');
     if (attr('sdkappid')) o.sdkAppID = Number(attr('sdkappid'));
     if (attr('url')) o.url = attr('url');
@@ -132,7 +138,7 @@ export class LiveRoomElement extends Base {
       this._unmount();
       const options = this._options();
       if (!options.roomID) return;
-      this._controller = mountLiveRoom(/** @type {any} */ (this), options);
+      this._controller = mountLiveRoom(this, options);
       this.dispatchEvent(new CustomEvent('liveroom-mounted', { detail: this._controller }));
     });
   }
@@ -145,6 +151,7 @@ export class LiveRoomElement extends Base {
   }
 }
 
+/** @param {string | null} value */
 function isOff(value) {
   return value === 'off' || value === 'false' || value === '0';
 }

@@ -24,7 +24,11 @@ export function createLikes(deps) {
   /** @type {Set<number>} pending timers: hearts to show, and hearts' fallback removals */
   const timers = new Set();
 
-  /** setTimeout, cleared by destroy(). */
+  /**
+   * setTimeout, cleared by destroy().
+   * @param {() => void} fn
+   * @param {number} ms
+   */
   function later(fn, ms) {
     const id = window.setTimeout(() => {
       timers.delete(id);

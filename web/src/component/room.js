@@ -20,6 +20,36 @@ import { createVideo } from './video.js';
 
 const { EVENT, TYPES } = LiveRoom;
 
+/** @typedef {import('../../../sdk/js/liveroom.js').Chat} Chat */
+/** @typedef {import('../../../sdk/js/liveroom.js').EventMap} EventMap */
+/** @typedef {import('../../../sdk/js/liveroom.js').EventName} EventName */
+/** @typedef {import('../../../sdk/js/liveroom.js').Gift} Gift */
+/** @typedef {import('../../../sdk/js/liveroom.js').GroupProfile} GroupProfile */
+/** @typedef {import('../../../sdk/js/liveroom.js').GroupProfileChanges} GroupProfileChanges */
+/** @typedef {import('../../../sdk/js/liveroom.js').JoinResult} JoinResult */
+/** @typedef {import('../../../sdk/js/liveroom.js').LiveState} LiveState */
+/** @typedef {import('../../../sdk/js/liveroom.js').LoginData} LoginData */
+/** @typedef {import('../../../sdk/js/liveroom.js').Message} Message */
+/** @typedef {import('../../../sdk/js/liveroom.js').CustomMessage} CustomMessage */
+/** @typedef {import('../../../sdk/js/liveroom.js').GroupTipMessage} GroupTipMessage */
+/** @typedef {import('../../../sdk/js/liveroom.js').TipMember} TipMember */
+/** @typedef {import('./gifts.js').CatalogGift} CatalogGift */
+/**
+ * @template {EventName} K
+ * @typedef {import('../../../sdk/js/liveroom.js').EventHandler<K>} EventHandler
+ */
+
+/**
+ * The server's /v1/web/config (JSON; members may be missing or null).
+ * @typedef {{SDKAppID?: number | null, DevLogin?: boolean, [key: string]: unknown}} WebConfig
+ */
+
+/**
+ * The page's data shown by the room (`updateData`): the anchor card, the notice, whether the
+ * viewer follows the anchor, the stream.
+ * @typedef {{anchor?: {name?: string, avatar?: string} | null, notice?: string | null, subscribed?: boolean | null, streamUrl?: string | null}} RoomData
+ */
+
 /** Parts that `show` can turn off. */
 const PARTS = ['video', 'danmaku', 'chat', 'gifts', 'likes', 'item', 'notice', 'online', 'state', 'input', 'anchor', 'draw'];
 
@@ -53,14 +83,14 @@ function serverBase(o) {
   return moduleServer();
 }
 
-/** @type {Map<string, Promise<any>>} */
+/** @type {Map<string, Promise<WebConfig | null>>} */
 const configs = new Map();
 /**
  * The server's /v1/web/config, or null when it cannot be read. Answers are cached per server
  * for the page's life; failures are not (the next call asks again). The server answers it
  * with `Access-Control-Allow-Origin: *`, so it can be read from a page of another origin.
  * @param {string} base
- * @returns {Promise<Record<string, any> | null>}
+ * @returns {Promise<WebConfig | null>}
  */
 export function serverConfig(base) {
   let p = configs.get(base);
@@ -82,7 +112,10 @@ const NICKS_MAX = 5000; // user ids whose nickname the room remembers
 const DEV_GIFT_MAX = 99; // gifts per send the development gift endpoint accepts
 const GIFT_MAX = 9999; // gifts per send through a platform's own sendGift
 
-/** Text for an SDK or server error a viewer may see. */
+/**
+ * Text for an SDK or server error a viewer may see.
+ * @param {unknown} err
+ */
 function explain(err) {
   const e = /** @type {any} */ (err) || {};
   switch (e.code) {
@@ -119,6 +152,11 @@ const STATE_LINES = {
   Replay: 'The replay is on',
 };
 
+/**
+ * The object `mountLiveRoom` returns (see docs/web-component.md).
+ * @typedef {ReturnType<LiveRoomView['makeController']>} Controller
+ */
+
 export class LiveRoomView {
   /**
    * @param {HTMLElement} host
@@ -135,28 +173,73 @@ export class LiveRoomView {
     this.roomID = options.roomID;
     this.base = serverBase(this.o);
     this.destroyed = false;
-    /** @type {any} */
+    /** @type {Chat | null} the SDK instance: the page's (`options.chat`) or the room's own */
     this.chat = null;
     this.ownChat = false;
-    /** @type {any} */
+    /** @type {LoginData | null} */
     this.me = null;
     this.joined = false;
     this.privileged = false;
-    this.profile = /** @type {any} */ (null);
+    this.profile = /** @type {GroupProfile | null} */ (null);
     this.muteUntil = 0;
     this.muted = false;
     this.muteAll = false;
     this.netState = 'connecting';
     this.gone = ''; // why the viewer is no longer in the room
-    this.liveState = /** @type {any} */ (null);
-    this.catalog = /** @type {any[]} */ ([]);
-    this.config = /** @type {any} */ ({});
+    this.liveState = /** @type {LiveState | null} */ (null);
+    this.catalog = /** @type {CatalogGift[]} */ ([]);
+    this.config = /** @type {WebConfig} */ ({});
     this.configRead = false; // the config was read (not just left out or failed)
     this.configTried = 0; // when the config was last asked for
     /** @type {Map<string, string>} nicknames seen, for draw winners and tips (at most NICKS_MAX, oldest dropped) */
     this.nicks = new Map();
     this.timers = new Set();
-    this.handlers = /** @type {[string, Function][]} */ ([]);
+    this.handlers = /** @type {[EventName, EventHandler<EventName>][]} */ ([]);
+    /** @type {number | undefined} */
+    this.muteTick;
+    /** @type {number | undefined} */
+    this.toastTimer;
+    // The parts and elements, made by build().
+    /** @type {HTMLElement} */
+    this.root;
+    /** @type {HTMLElement} */
+    this.stage;
+    /** @type {ReturnType<typeof createVideo>} */
+    this.video;
+    /** @type {ReturnType<typeof createDanmaku>} */
+    this.danmaku;
+    /** @type {ReturnType<typeof createGiftBanners>} */
+    this.banners;
+    /** @type {ReturnType<typeof createEffects>} */
+    this.effects;
+    /** @type {ReturnType<typeof createAnchor>} */
+    this.anchor;
+    /** @type {ReturnType<typeof createStateBanner>} */
+    this.stateBanner;
+    /** @type {ReturnType<typeof createOnline>} */
+    this.online;
+    /** @type {ReturnType<typeof createNetLine>} */
+    this.net;
+    /** @type {ReturnType<typeof createNotice>} */
+    this.notice;
+    /** @type {ReturnType<typeof createDraw>} */
+    this.draw;
+    /** @type {ReturnType<typeof createChatList>} */
+    this.chatList;
+    /** @type {ReturnType<typeof createItem>} */
+    this.item;
+    /** @type {ReturnType<typeof createInput>} */
+    this.input;
+    /** @type {ReturnType<typeof createLikes>} */
+    this.likes;
+    /** @type {ReturnType<typeof createGiftPanel>} */
+    this.gifts;
+    /** @type {HTMLElement} */
+    this.danmakuToggle;
+    /** @type {HTMLElement} */
+    this.toastEl;
+    /** @type {{attr: string | null, position: string} | null} the element's own style, while the room changed it */
+    this.hostStyle;
     this.controller = this.makeController();
     this.build();
     this.ready = this.start();
@@ -170,6 +253,11 @@ export class LiveRoomView {
     return { room: this.controller, chat: this.chat, me: this.me, roomID: this.roomID, escape: escapeHTML, h };
   }
 
+  /**
+   * The page's custom renderer of that name, if any.
+   * @param {string} name
+   * @returns {Function | undefined}
+   */
   renderer(name) {
     const r = this.o.renderers && this.o.renderers[name];
     return typeof r === 'function' ? r : undefined;
@@ -177,7 +265,7 @@ export class LiveRoomView {
 
   build() {
     const show = this.show;
-    const onError = (err) => this.error(err);
+    const onError = (/** @type {unknown} */ err) => this.error(err);
     const root = h('div', { class: `lr-room${show.video ? '' : ' lr-no-video'}`, 'data-lr': 'room', 'data-room-id': this.roomID });
     this.root = root;
     const stage = h('div', { class: 'lr-stage' });
@@ -277,7 +365,10 @@ export class LiveRoomView {
     if (show.video && show.danmaku && !show.chat) root.classList.add('lr-no-chat');
   }
 
-  /** Plays a stream in the component's own video (nothing when the page shows its own). */
+  /**
+   * Plays a stream in the component's own video (nothing when the page shows its own).
+   * @param {string} url
+   */
   setStream(url) {
     if (this.show.video) this.video.setSource(url);
   }
@@ -301,7 +392,7 @@ export class LiveRoomView {
       .catch((err) => this.error(err));
     try {
       if (o.chat && typeof o.chat.on === 'function') {
-        this.chat = o.chat;
+        this.chat = /** @type {Chat} */ (o.chat);
         this.ownChat = false;
       } else {
         const SDKAppID = Number(o.sdkAppID || this.config.SDKAppID);
@@ -349,7 +440,11 @@ export class LiveRoomView {
     return true;
   }
 
-  /** Remembers a user's nickname (re-inserted, so the oldest seen are dropped first). */
+  /**
+   * Remembers a user's nickname (re-inserted, so the oldest seen are dropped first).
+   * @param {string} userID
+   * @param {string} nick
+   */
   rememberNick(userID, nick) {
     if (!userID || !nick) return;
     this.nicks.delete(userID);
@@ -357,6 +452,7 @@ export class LiveRoomView {
     if (this.nicks.size > NICKS_MAX) this.nicks.delete(/** @type {string} */ (this.nicks.keys().next().value));
   }
 
+  /** @param {JoinResult} joined */
   applyJoin(joined) {
     const g = joined.group;
     this.joined = true;
@@ -383,7 +479,14 @@ export class LiveRoomView {
   }
 
   subscribe() {
+    /**
+     * Listens to an SDK event (until destroy()); `fn` gets the event's data.
+     * @template {EventName} K
+     * @param {K} name
+     * @param {(data: EventMap[K]) => void} fn
+     */
     const on = (name, fn) => {
+      /** @type {EventHandler<K>} */
       const handler = (event) => {
         if (this.destroyed) return;
         try {
@@ -392,10 +495,10 @@ export class LiveRoomView {
           this.error(err);
         }
       };
-      this.chat.on(name, handler);
-      this.handlers.push([name, handler]);
+      /** @type {Chat} */ (this.chat).on(name, handler);
+      this.handlers.push([name, /** @type {EventHandler<EventName>} */ (handler)]);
     };
-    const mine = (d) => d && d.groupID === this.roomID;
+    const mine = (/** @type {{groupID: string}} */ d) => d && d.groupID === this.roomID;
     on(EVENT.MESSAGE_RECEIVED, (list) => this.onMessages(list));
     on(EVENT.GIFT_RECEIVED, (gift) => mine(gift) && this.onGift(gift));
     on(EVENT.LIVE_STATE_CHANGED, (d) => mine(d) && this.setLiveState(d.liveState, true));
@@ -430,6 +533,7 @@ export class LiveRoomView {
       this.refreshInput();
     });
     on(EVENT.KICKED_OUT, (d) => {
+      /** @type {Record<string, string>} */
       const why = {
         multi_login: 'You signed in on another device',
         account_kicked: 'You were signed out',
@@ -447,6 +551,7 @@ export class LiveRoomView {
     });
   }
 
+  /** @param {string} why */
   leave(why) {
     this.gone = why;
     this.net.set(why, 'error');
@@ -457,6 +562,7 @@ export class LiveRoomView {
   // Room events
   // ---------------------------------------------------------------------------------------
 
+  /** @param {Message[]} list */
   onMessages(list) {
     for (const m of list) {
       if (m.to !== this.roomID) continue;
@@ -485,6 +591,7 @@ export class LiveRoomView {
     }
   }
 
+  /** @param {CustomMessage} m */
   onCustom(m) {
     let data = null;
     try {
@@ -495,6 +602,7 @@ export class LiveRoomView {
     if (data && typeof data === 'object' && data.type === 'gift') {
       // Live gifts come as GIFT_RECEIVED; the history's are shown as lines only.
       if (m.isHistory) {
+        /** @type {Gift} */
         const gift = {
           groupID: m.to, from: m.from, nick: m.nick, avatar: m.avatar, level: m.level,
           giftID: String(data.GiftId || ''), giftName: String(data.GiftName || data.GiftId || ''), giftType: data.GiftType | 0,
@@ -508,9 +616,10 @@ export class LiveRoomView {
     if (m.payload.description) this.chatList.add(this.messageNode(m, m.payload.description), m);
   }
 
+  /** @param {GroupTipMessage} m */
   onTip(m) {
     const p = m.payload;
-    const name = (member) => member.nick || this.nicks.get(member.userID) || member.userID;
+    const name = (/** @type {TipMember} */ member) => member.nick || this.nicks.get(member.userID) || member.userID;
     switch (p.operationType) {
       case TYPES.GRP_TIP_MBR_JOIN:
         for (const member of p.memberList) {
@@ -548,6 +657,7 @@ export class LiveRoomView {
     }
   }
 
+  /** @param {GroupProfileChanges} changes */
   onProfile(changes) {
     if (changes.notification !== undefined && typeof this.o.notice !== 'string') {
       this.notice.set(changes.notification);
@@ -575,6 +685,10 @@ export class LiveRoomView {
     if (Number.isFinite(likes) && likes > this.likes.total) this.likes.setTotal(likes);
   }
 
+  /**
+   * @param {LiveState | null} liveState
+   * @param {boolean} announce a change to tell the chat about (not the state found on joining)
+   */
   setLiveState(liveState, announce) {
     const before = this.liveState?.state;
     this.liveState = liveState;
@@ -587,6 +701,7 @@ export class LiveRoomView {
     if (liveState && (announce || before === undefined)) this.call('onStateChange', { ...liveState });
   }
 
+  /** @param {Gift} gift */
   onGift(gift) {
     if (gift.echo) return; // this client already showed these gifts from its own pushes
     if (gift.from && gift.nick) this.rememberNick(gift.from, gift.nick);
@@ -602,13 +717,18 @@ export class LiveRoomView {
     this.call('onGift', gift);
   }
 
-  /** A gift's chat line. */
+  /**
+   * A gift's chat line.
+   * @param {Gift} gift
+   * @param {Message | null} [message] the combo message, if any
+   */
   giftNode(gift, message) {
     const li = giftLine(gift, this.giftEntry(gift.giftID), this.prefix(message || giftAsMessage(gift)));
     if ((this.o.messageActions || []).length) li.classList.add('lr-has-actions');
     return li;
   }
 
+  /** @param {string} id */
   giftEntry(id) {
     return this.catalog.find((g) => g.GiftId === id);
   }
@@ -617,6 +737,10 @@ export class LiveRoomView {
   // Rendering
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * The page's `messagePrefix` for a message (or a gift's stand-in), or null.
+   * @param {unknown} message
+   */
   prefix(message) {
     const r = this.renderer('messagePrefix');
     if (!r) return null;
@@ -656,12 +780,17 @@ export class LiveRoomView {
     return li;
   }
 
-  /** A tip or notice line in the chat list. */
+  /**
+   * A tip or notice line in the chat list.
+   * @param {string} text
+   * @param {string} [cls]
+   */
   line(text, cls = '') {
     if (!this.show.chat) return;
     this.chatList.add(h('li', { class: `lr-tip ${cls}`.trim() }, text));
   }
 
+  /** @param {string} text */
   toast(text) {
     this.toastEl.textContent = text;
     this.toastEl.hidden = false;
@@ -673,6 +802,10 @@ export class LiveRoomView {
   // Input state
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * @param {number} remaining seconds left of the viewer's own mute (TYPES.MUTE_PERMANENT: for good)
+   * @param {boolean} muted
+   */
   setMute(remaining, muted) {
     this.muteUntil = remaining <= 0 ? 0 : remaining >= TYPES.MUTE_PERMANENT ? Infinity : Date.now() + remaining * 1000;
     this.muted = Boolean(muted);
@@ -739,15 +872,17 @@ export class LiveRoomView {
   // Actions
   // ---------------------------------------------------------------------------------------
 
+  /** @param {string} text */
   async sendText(text) {
     const value = String(text ?? '').trim();
     if (!value) return null;
     const why = this.blockReason();
     if (why) throw Object.assign(new Error(why), { code: 10007 });
-    const message = this.chat.createTextMessage({ to: this.roomID, payload: { text: value } });
+    const message = /** @type {Chat} */ (this.chat).createTextMessage({ to: this.roomID, payload: { text: value } });
     return this.sendMessage(message);
   }
 
+  /** @param {Message} message */
   async sendMessage(message) {
     if (!this.chat) throw new Error('not connected yet');
     const isText = message && message.type === TYPES.MSG_TEXT;
@@ -785,6 +920,10 @@ export class LiveRoomView {
     return this.chat.like(this.roomID, count).then((r) => r.data);
   }
 
+  /**
+   * @param {string} giftId
+   * @param {number} [count]
+   */
   async sendGift(giftId, count = 1) {
     const own = typeof this.o.sendGift === 'function';
     const n = Math.max(1, Math.min(own ? GIFT_MAX : DEV_GIFT_MAX, Math.floor(Number(count) || 1)));
@@ -815,12 +954,14 @@ export class LiveRoomView {
     return body;
   }
 
+  /** @param {boolean} on */
   setDanmaku(on) {
     this.danmaku.setEnabled(on);
     this.danmakuToggle.setAttribute('aria-pressed', String(this.danmaku.enabled));
     this.danmakuToggle.title = this.danmaku.enabled ? 'Hide comments over the video' : 'Show comments over the video';
   }
 
+  /** @param {RoomData} [data] */
   updateData(data = {}) {
     if ('anchor' in data) {
       this.o.anchor = data.anchor || undefined;
@@ -845,8 +986,12 @@ export class LiveRoomView {
     }
   }
 
-  /** Applies options that need no reconnection (renderers, callbacks, limits, data). */
+  /**
+   * Applies options that need no reconnection (renderers, callbacks, limits, data).
+   * @param {Record<string, any>} [options]
+   */
   configure(options = {}) {
+    /** @type {Record<string, any>} */
     const data = {};
     for (const [key, value] of Object.entries(options)) {
       if (key === 'anchor' || key === 'notice' || key === 'subscribed' || key === 'streamUrl') data[key] = value;
@@ -864,6 +1009,11 @@ export class LiveRoomView {
     this.refreshInput();
   }
 
+  /**
+   * Calls the page's callback of that name, if any (its errors go to `onError`).
+   * @param {string} name
+   * @param {...unknown} args
+   */
   call(name, ...args) {
     const fn = this.o[name];
     if (typeof fn !== 'function') return;
@@ -874,6 +1024,7 @@ export class LiveRoomView {
     }
   }
 
+  /** @param {unknown} err */
   error(err) {
     if (typeof this.o.onError === 'function') this.call('onError', err);
     else if (typeof console !== 'undefined') console.warn('[liveroom-room]', err);
@@ -927,11 +1078,16 @@ export class LiveRoomView {
       sendText: (text) => view.sendText(text),
       /** @param {string} giftId @param {number} [count] */
       sendGift: (giftId, count) => view.sendGift(giftId, count),
+      /** @param {Message} message */
       sendMessage: (message) => view.sendMessage(message),
+      /** @param {unknown} source a URL of Lottie JSON, or the parsed animation */
       playEffect: (source) => view.effects.play(source, { priority: true }),
+      /** @param {RoomData} data */
       updateData: (data) => view.updateData(data),
+      /** @param {boolean} on */
       setDanmaku: (on) => view.setDanmaku(on),
       like: (count = 1) => view.like(count),
+      /** @param {Record<string, any>} options */
       configure: (options) => view.configure(options),
       destroy: () => view.destroy(),
       get chat() {
@@ -968,6 +1124,7 @@ function joinNames(names, count = names.length) {
   return `${names[0]}, ${names[1]} and ${others.toLocaleString('en-US')} other${others === 1 ? '' : 's'}`;
 }
 
+/** @param {number} secs */
 function duration(secs) {
   if (secs < 60) return `${secs} s`;
   if (secs < 3600) return `${Math.round(secs / 60)} min`;
@@ -975,7 +1132,10 @@ function duration(secs) {
   return `${Math.round(secs / 86400)} days`;
 }
 
-/** A message-like object for a gift pushed to its sender (no message of its own). */
+/**
+ * A message-like object for a gift pushed to its sender (no message of its own).
+ * @param {Gift} gift
+ */
 function giftAsMessage(gift) {
   return { ID: gift.comboID, type: 'gift', from: gift.from, nick: gift.nick, avatar: gift.avatar, level: gift.level, to: gift.groupID, payload: { gift } };
 }

@@ -2,6 +2,7 @@
 // connection line shown while the connection is being restored.
 import { h } from './dom.js';
 
+/** @type {Record<string, string>} */
 export const STATE_LABELS = {
   Upcoming: 'Upcoming',
   Live: 'Live',

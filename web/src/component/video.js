@@ -3,7 +3,10 @@
 // stream. Browsers only autoplay muted video, so it starts muted with an "unmute" button.
 import { avatar, h, icon, safeUrl } from './dom.js';
 
-/** Text of the placeholder and of the status line for each live state. */
+/**
+ * Text of the placeholder and of the status line for each live state.
+ * @type {Record<string, [string, string]>}
+ */
 const STATE_TEXT = {
   Upcoming: ['Starting soon', 'The broadcast has not started yet. Stay here — it begins right on this screen.'],
   Live: ['Live now', 'The host is live, but no video stream is set for this room.'],
@@ -48,7 +51,10 @@ export function createVideo(deps) {
     unmute.hidden = true;
   });
 
-  /** A short line over the picture (buffering), or, before any picture, the waiting cover. */
+  /**
+   * A short line over the picture (buffering), or, before any picture, the waiting cover.
+   * @param {string} text
+   */
   function setStatus(text) {
     if (!playing && url) {
       wait.hidden = false;
@@ -105,7 +111,7 @@ export function createVideo(deps) {
       () => {
         // Autoplay refused even muted (power saving, data saver): one tap starts it.
         unmute.hidden = false;
-        unmute.lastChild.textContent = 'Tap to play';
+        /** @type {ChildNode} */ (unmute.lastChild).textContent = 'Tap to play';
       },
     );
   }
@@ -172,6 +178,10 @@ export function createVideo(deps) {
     }
   }
 
+  /**
+   * @param {number} gen the generation of the playback that failed
+   * @param {string} text
+   */
   function scheduleRetry(gen, text) {
     if (gen !== generation) return;
     setStatus(text);
