@@ -154,6 +154,10 @@ test('a host and two viewers (one a guest) share the live room', async () => {
   );
   await screenshot(guest, 'viewer-gift-effect');
 
+  // A banner gift slides in without an effect.
+  await alice.locator(`${lr('gift-panel')} [data-gift-id="heart"]`).click();
+  await guest.locator(lr('gift-banner'), { hasText: /heart/i }).first().waitFor();
+
   // A plain gift is a line in the list (the panel stays open for more gifts).
   await alice.locator(`${lr('gift-panel')} [data-gift-id="rose"]`).click();
   await guest.locator(`${lr('chat-list')} .lr-msg`, { hasText: /rose/i }).first().waitFor();
@@ -208,6 +212,8 @@ test('a host and two viewers (one a guest) share the live room', async () => {
   await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Paused');
   await host.locator(hostSel('state-Ended')).click();
   for (const page of [alice, guest, late]) await waitForAttribute(page.locator(lr('state-banner')), 'data-state', 'Ended');
+  await host.locator(hostSel('state-Replay')).click();
+  await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Replay');
 
   for (const page of [host, alice, guest, late]) await page.context().close();
 });
@@ -389,6 +395,35 @@ test('the admin console asks for a login, then shows apps, rooms and broadcasts'
   await page.locator('[data-admin="broadcast-send"]').click();
   await page.locator('[data-admin="broadcast-result"]').filter({ hasText: /\d/ }).waitFor();
   await listener.locator(lr('chat-list'), { hasText: 'Maintenance at midnight' }).waitFor();
+
+  // A word list saved in the console refuses a viewer's comment at once.
+  await page.locator('[data-words-action="reject"]').click();
+  await page.locator('[data-admin="words"]').fill('spoiler alert');
+  await page.locator('[data-admin="words-save"]').click();
+  await page.locator('[data-admin="words-count"]').filter({ hasText: /1/ }).first().waitFor();
+  const speaker = await viewer('zoe');
+  await comment(speaker, 'no spoiler alert please');
+  await speaker.locator(`${lr('chat-list')} .lr-msg.lr-failed`, { hasText: 'no spoiler alert please' }).waitFor();
+  await comment(speaker, 'a clean comment');
+  await listener.locator(lr('chat-list'), { hasText: 'a clean comment' }).waitFor();
+  assert.equal(await listener.locator(lr('chat-list'), { hasText: 'spoiler' }).count(), 0);
+
+  // The webhook address saved in the console is what the REST API reads back.
+  await page.locator('[data-admin="webhook-url"]').fill('http://127.0.0.1:9/liveroom-hooks');
+  await page.locator('[data-admin="webhook-save"]').click();
+  const readHook = () =>
+    page.evaluate(async (sdkAppID) => {
+      const sig = await (await fetch('/v1/console/usersig', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ SDKAppID: sdkAppID }) })).json();
+      const q = `sdkappid=${sdkAppID}&identifier=${sig.Identifier}&usersig=${encodeURIComponent(sig.UserSig)}&random=7&contenttype=json`;
+      return (await fetch(`/v4/liveroom_ext/get_webhook?${q}`, { method: 'POST', body: '{}' })).json();
+    }, server.sdkAppID);
+  let hook = await readHook();
+  for (let i = 0; i < 50 && hook.Webhook?.url !== 'http://127.0.0.1:9/liveroom-hooks'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    hook = await readHook();
+  }
+  assert.equal(hook.Webhook.url, 'http://127.0.0.1:9/liveroom-hooks', JSON.stringify(hook));
+  await speaker.context().close();
   await screenshot(page, 'admin');
   await page.context().close();
   await listener.context().close();
