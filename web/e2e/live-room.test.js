@@ -341,25 +341,27 @@ test('the component mounts on a bare page of another origin with its options, co
   }
 });
 
-test("the viewer plays the room's HLS stream once the host sets it", async () => {
+test("the viewer plays the room's HLS stream: the built-in demo stream, then the host's", async () => {
   const stream = await serveFiles(await recordHlsStream(browser));
   try {
     const guest = await viewer('');
-    await guest.locator(lr('video-placeholder')).waitFor();
+    // hls.js feeds the <video> through Media Source Extensions: a blob: source that plays.
+    /** @param {number} width */
+    const playing = (width) =>
+      guest.waitForFunction(
+        (w) => {
+          const v = /** @type {HTMLVideoElement | null} */ (document.querySelector('[data-lr="video"]'));
+          return !!v && v.src.startsWith('blob:') && v.currentTime > 0.5 && v.videoWidth === w;
+        },
+        width,
+        { timeout: 20_000 },
+      );
+    await playing(640); // the demo room's own stream, built into the server
+    assert.equal(await guest.locator(lr('video-placeholder')).isVisible(), false);
     const host = await hostPage();
     await host.locator(hostSel('stream-url')).fill(`${stream.base}/live.m3u8`);
     await host.locator(hostSel('stream-save')).click();
-    // hls.js feeds the <video> through Media Source Extensions: a blob: source that plays.
-    const video = guest.locator(lr('video'));
-    await video.waitFor();
-    await guest.waitForFunction(
-      () => {
-        const v = /** @type {HTMLVideoElement | null} */ (document.querySelector('[data-lr="video"]'));
-        return !!v && v.src.startsWith('blob:') && v.currentTime > 0.5 && v.videoWidth === 320;
-      },
-      null,
-      { timeout: 20_000 },
-    );
+    await playing(320); // the host's stream, recorded in the browser at 320 px
     assert.equal(await guest.locator(lr('video-placeholder')).isVisible(), false);
 
     // A new broadcast over the stream: comments fly over the picture, a gift arrives.

@@ -128,43 +128,90 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Records a few seconds of an animated canvas in the browser (MediaRecorder, fragmented MP4
- * with H.264) and cuts it into an HLS stream: an init segment, one media segment per
- * fragment and a VOD playlist. Answers the files by name.
+ * @typedef {Object} RecordOptions
+ * @property {number} [width] pixels (default 320)
+ * @property {number} [height] pixels (default 180)
+ * @property {number} [seconds] length of the recording (default 4)
+ * @property {number} [sliceMs] length of one segment (default 1000)
+ * @property {number} [bitrate] video bits per second (default 300,000)
+ * @property {'test' | 'demo'} [scene] what is drawn: a counter on changing colours, or the
+ *   demo room's picture (default 'test')
+ * @property {number} [repeat] the playlist plays the segments this many times (default 1)
+ */
+
+/**
+ * Records an animated canvas in the browser (MediaRecorder, fragmented MP4 with H.264) and
+ * cuts it into an HLS stream: an init segment, one media segment per fragment and a VOD
+ * playlist `live.m3u8` (repeats joined by discontinuities). Answers the files by name.
  * @param {import('playwright-core').Browser} browser
+ * @param {RecordOptions} [options]
  * @returns {Promise<Map<string, Buffer>>}
  */
-export async function recordHlsStream(browser) {
+export async function recordHlsStream(browser, options = {}) {
+  const o = { width: 320, height: 180, seconds: 4, sliceMs: 1000, bitrate: 300_000, scene: 'test', repeat: 1, ...options };
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.setContent('<canvas width="320" height="180"></canvas>');
-  const bytes = await page.evaluate(async () => {
+  await page.setContent(`<canvas width="${o.width}" height="${o.height}"></canvas>`);
+  const bytes = await page.evaluate(async (o) => {
     const canvas = /** @type {HTMLCanvasElement} */ (document.querySelector('canvas'));
     const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+    const { width: w, height: h } = canvas;
     let frame = 0;
+    const test = () => {
+      g.fillStyle = `hsl(${(frame * 7) % 360} 60% 45%)`;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#fff';
+      g.font = `bold ${Math.round(h / 5)}px sans-serif`;
+      g.fillText(`ON AIR ${frame}`, w / 8, h / 1.8);
+    };
+    const demo = () => {
+      const t = frame / 25;
+      const sky = g.createLinearGradient(0, 0, w, h);
+      sky.addColorStop(0, `hsl(${250 + 20 * Math.sin(t / 3)} 55% 22%)`);
+      sky.addColorStop(1, `hsl(${320 + 25 * Math.cos(t / 4)} 60% 30%)`);
+      g.fillStyle = sky;
+      g.fillRect(0, 0, w, h);
+      for (let i = 0; i < 14; i++) {
+        const x = ((i * 97 + t * (12 + i * 3)) % (w + 80)) - 40;
+        const y = h * (0.15 + 0.7 * ((i * 37) % 100) / 100) + 10 * Math.sin(t + i);
+        g.beginPath();
+        g.arc(x, y, 10 + ((i * 13) % 30), 0, Math.PI * 2);
+        g.fillStyle = `hsla(${(i * 40 + t * 20) % 360} 80% 70% / 0.18)`;
+        g.fill();
+      }
+      g.fillStyle = '#fff';
+      g.textAlign = 'center';
+      g.font = `800 ${Math.round(h / 6)}px sans-serif`;
+      g.fillText('Liveroom', w / 2, h * 0.47);
+      g.font = `500 ${Math.round(h / 16)}px sans-serif`;
+      g.fillStyle = 'rgba(255,255,255,.8)';
+      g.fillText('demo stream · comment, send gifts, tap the heart', w / 2, h * 0.6);
+      const secs = Math.floor(t);
+      g.font = `600 ${Math.round(h / 18)}px monospace`;
+      g.fillText(`00:${String(secs % 60).padStart(2, '0')}.${String(frame % 25 * 4).padStart(2, '0')}`, w / 2, h * 0.72);
+      g.textAlign = 'start';
+    };
     const draw = setInterval(() => {
       frame += 1;
-      g.fillStyle = `hsl(${(frame * 7) % 360} 60% 45%)`;
-      g.fillRect(0, 0, 320, 180);
-      g.fillStyle = '#fff';
-      g.font = 'bold 36px sans-serif';
-      g.fillText(`ON AIR ${frame}`, 40, 100);
+      (o.scene === 'demo' ? demo : test)();
     }, 40);
-    const recorder = new MediaRecorder(canvas.captureStream(25), {
+    const recorder = new MediaRecorder(canvas.captureStream(25), /** @type {MediaRecorderOptions} */ ({
       mimeType: 'video/mp4;codecs=avc1',
-      videoBitsPerSecond: 300_000,
-    });
+      videoBitsPerSecond: o.bitrate,
+      // A key frame per segment, so fragments come out about sliceMs long.
+      videoKeyFrameIntervalDuration: o.sliceMs,
+    }));
     /** @type {Blob[]} */
     const parts = [];
     recorder.ondataavailable = (e) => parts.push(e.data);
-    recorder.start(1000);
-    await new Promise((r) => setTimeout(r, 4000));
+    recorder.start(o.sliceMs);
+    await new Promise((r) => setTimeout(r, o.seconds * 1000));
     const stopped = new Promise((r) => (recorder.onstop = r));
     recorder.stop();
     await stopped;
     clearInterval(draw);
     return Array.from(new Uint8Array(await new Blob(parts).arrayBuffer()));
-  });
+  }, o);
   await context.close();
   const mp4 = Buffer.from(bytes);
   /** @type {{type: string, start: number, end: number}[]} */
@@ -181,15 +228,47 @@ export async function recordHlsStream(browser) {
   if (init < 1) throw new Error(`the recording is not fragmented MP4: ${boxes.map((b) => b.type).join(' ')}`);
   const files = new Map();
   files.set('init.mp4', mp4.subarray(0, boxes[init].start));
-  const playlist = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
-  let n = 0;
+  /** @type {string[]} */
+  const segments = [];
   for (let i = init; i < boxes.length; i++) {
     if (boxes[i].type !== 'moof') continue;
     const next = boxes.findIndex((b, j) => j > i && b.type === 'moof');
     const end = next < 0 ? mp4.length : boxes[next].start;
-    const name = `seg${n++}.m4s`;
+    const name = `seg${segments.length}.m4s`;
     files.set(name, mp4.subarray(boxes[i].start, end));
-    playlist.push('#EXTINF:1.0,', name);
+    segments.push(name);
+  }
+  // Each segment's length from the fragments' decode times (tfdt) in the track's timescale
+  // (mdhd); the last one runs to the end of the recording.
+  /** @param {string} type @param {number} from @param {number} to */
+  const find = (type, from, to) => {
+    const at = mp4.indexOf(type, from, 'latin1');
+    return at >= 0 && at < to ? at : -1;
+  };
+  const mdhd = find('mdhd', 0, boxes[init].start);
+  const timescale = mdhd < 0 ? 0 : mp4.readUInt32BE(mdhd + 4 + (mp4[mdhd + 4] === 1 ? 20 : 12));
+  /** @type {number[]} */
+  const starts = [];
+  for (let i = init; i < boxes.length; i++) {
+    if (boxes[i].type !== 'moof') continue;
+    const tfdt = find('tfdt', boxes[i].start, boxes[i].end);
+    const base = tfdt < 0 ? NaN : mp4[tfdt + 4] === 1 ? Number(mp4.readBigUInt64BE(tfdt + 8)) : mp4.readUInt32BE(tfdt + 8);
+    starts.push(base / timescale);
+  }
+  const durations = starts.map((t, i) => {
+    const d = (i + 1 < starts.length ? starts[i + 1] : o.seconds) - t;
+    return Number.isFinite(d) && d > 0 ? d : o.sliceMs / 1000;
+  });
+  const playlist = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(...durations))}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-MAP:URI="init.mp4"',
+  ];
+  for (let r = 0; r < o.repeat; r++) {
+    if (r > 0) playlist.push('#EXT-X-DISCONTINUITY');
+    segments.forEach((name, i) => playlist.push(`#EXTINF:${durations[i].toFixed(3)},`, name));
   }
   playlist.push('#EXT-X-ENDLIST', '');
   files.set('live.m3u8', Buffer.from(playlist.join('\n')));

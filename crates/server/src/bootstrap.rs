@@ -94,9 +94,13 @@ pub const DEMO_ROOM: &str = "demo";
 pub const DEMO_HOST: &str = "host";
 /// The room custom field the pages read a room's HLS stream address from.
 pub const STREAM_URL_FIELD: &str = "StreamUrl";
+/// The demo room's stream: a short animation built into the binary (`web/public/static/demo`),
+/// so a fresh server shows comments flying across video.
+pub const DEMO_STREAM: &str = "/static/demo/live.m3u8";
 
-/// The development app always has a live room `demo` owned by `host`, and declares the
-/// `StreamUrl` field, so the viewer and host pages work on a fresh server.
+/// The development app always has a live room `demo` owned by `host` (created with the
+/// built-in demo stream), and declares the `StreamUrl` field, so the viewer and host pages
+/// work on a fresh server.
 async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_core::Error> {
     use liveroom_core::group::GroupType;
     use liveroom_core::{Error, UserId};
@@ -134,7 +138,7 @@ async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_co
         face_url: String::new(),
         max_member_num: 0,
         apply_join_option: None,
-        custom: Vec::new(),
+        custom: vec![(STREAM_URL_FIELD.into(), DEMO_STREAM.into())],
         has_member_list: false,
     };
     match engine

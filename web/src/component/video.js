@@ -108,7 +108,10 @@ export function createVideo(deps) {
       () => {
         unmute.hidden = !v.muted;
       },
-      () => {
+      /** @param {unknown} err */
+      (err) => {
+        // A play() cut short by a new source or by more data loading is no refusal.
+        if (v !== video || (err instanceof DOMException && err.name === 'AbortError')) return;
         // Autoplay refused even muted (power saving, data saver): one tap starts it.
         unmute.hidden = false;
         /** @type {ChildNode} */ (unmute.lastChild).textContent = 'Tap to play';
@@ -133,6 +136,10 @@ export function createVideo(deps) {
     v.addEventListener('playing', () => {
       playing = true;
       setStatus('');
+      // Playing after all (a refused autoplay started by a tap, or a retry): only the
+      // unmute offer remains.
+      /** @type {ChildNode} */ (unmute.lastChild).textContent = 'Tap to unmute';
+      unmute.hidden = !v.muted;
     });
     v.addEventListener('volumechange', () => {
       if (!v.muted) unmute.hidden = true;

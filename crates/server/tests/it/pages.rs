@@ -149,6 +149,23 @@ async fn a_fresh_server_hands_out_development_logins_and_gifts() {
     assert_eq!(me.data["NickName"], "Alice");
     let room = alice.join("demo").await.expect("the demo room exists");
     assert_eq!(room.data["Owner_Account"], "host");
+    assert_eq!(
+        room.data["AppDefinedData"],
+        json!([{"Key": "StreamUrl", "Value": "/static/demo/live.m3u8"}]),
+        "the demo room plays the built-in stream"
+    );
+    let playlist = reqwest::get(format!("http://{}/static/demo/live.m3u8", s.addr))
+        .await
+        .expect("get");
+    assert_eq!(playlist.status(), 200);
+    let playlist = playlist.text().await.expect("text");
+    assert!(playlist.starts_with("#EXTM3U"), "{playlist}");
+    for segment in playlist.lines().filter(|l| l.ends_with(".m4s")).take(3) {
+        let resp = reqwest::get(format!("http://{}/static/demo/{segment}", s.addr))
+            .await
+            .expect("get");
+        assert_eq!(resp.status(), 200, "{segment}");
+    }
     let host_sig = h
         .post("/v1/web/dev-login", json!({"UserID": "host"}), None)
         .await
