@@ -566,3 +566,16 @@ async fn pages_cannot_be_left_through_their_paths() {
         "pages elsewhere can find the app"
     );
 }
+
+#[tokio::test]
+async fn the_development_app_survives_a_restart() {
+    let first = dev_server().await;
+    let app = Http::new(&first).get("/v1/web/config", None).await.1["SDKAppID"].clone();
+    let dir = first.dir.clone();
+    first.shutdown().await;
+    let again = TestServer::spawn_in(dir, |c| c.apps.clear()).await;
+    let config = Http::new(&again).get("/v1/web/config", None).await.1;
+    assert_eq!(config["SDKAppID"], app, "the same app, not a new one");
+    assert_eq!(config["DevLogin"], true);
+    assert_eq!(config["DemoRoom"], "demo");
+}
