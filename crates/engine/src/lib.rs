@@ -90,6 +90,14 @@ pub struct Engine {
     pub(crate) stats_flush: tokio::sync::Mutex<()>,
     /// Statistics a failing store did not take yet, per app.
     pub(crate) stats_backlog: parking_lot::Mutex<HashMap<AppId, liveroom_core::store::StatsBatch>>,
+    /// The chunks a flush took from the rooms and has not written yet, in write order:
+    /// reads add them, so counts never dip while a flush runs.
+    pub(crate) stats_in_flight: parking_lot::Mutex<
+        HashMap<AppId, std::collections::VecDeque<liveroom_core::store::StatsBatch>>,
+    >,
+    /// Reads of statistics hold it shared; a flush holds it exclusively while it moves rows
+    /// from the rooms or commits a chunk, so a read sees every row exactly once.
+    pub(crate) stats_gate: tokio::sync::RwLock<()>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -111,6 +119,8 @@ impl Engine {
             webhooks: std::sync::OnceLock::new(),
             state_cache: Default::default(),
             stats_backlog: Default::default(),
+            stats_in_flight: Default::default(),
+            stats_gate: tokio::sync::RwLock::new(()),
             stats_flush: tokio::sync::Mutex::new(()),
             gift_keys: Default::default(),
         });

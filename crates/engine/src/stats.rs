@@ -540,63 +540,71 @@ impl Engine {
         // one sees (and writes) everything, including rows put back after a failure.
         let _one_at_a_time = self.stats_flush.lock().await;
         let now_ms = unix_millis();
-        let mut batches: HashMap<AppId, StatsBatch> =
-            std::mem::take(&mut *self.stats_backlog.lock());
-        let mut users: HashMap<AppId, HashMap<UserId, Counts>> = HashMap::new();
-        let rooms: Vec<RoomRef> = self.rooms.iter().map(|r| r.value().clone()).collect();
-        for room in rooms {
-            let taken = room.stats.lock().take(now_ms, all);
-            if taken.is_empty() {
-                continue;
-            }
-            let Ok(app) = self.apps.get(room.app) else {
-                continue;
-            };
-            let settings = app.settings();
-            if !settings.stats.enabled {
-                continue;
-            }
-            let batch = batches.entry(room.app).or_default();
-            let app_users = users.entry(room.app).or_default();
-            for t in taken {
-                for (user, c) in &t.users {
-                    if c.online_ms > 0 {
-                        let time = Counts {
-                            online_ms: c.online_ms,
-                            ..Default::default()
-                        };
-                        app.levels.add(user, &time, &settings.stats);
-                    }
+        {
+            // Rows move from the rooms (and the backlog) to the in-flight chunks at once for
+            // readers.
+            let _moving = self.stats_gate.write().await;
+            let mut batches: HashMap<AppId, StatsBatch> =
+                std::mem::take(&mut *self.stats_backlog.lock());
+            let mut users: HashMap<AppId, HashMap<UserId, Counts>> = HashMap::new();
+            let rooms: Vec<RoomRef> = self.rooms.iter().map(|r| r.value().clone()).collect();
+            for room in rooms {
+                let taken = room.stats.lock().take(now_ms, all);
+                if taken.is_empty() {
+                    continue;
                 }
-                add_room(batch, app_users, &room.id, t);
+                let Ok(app) = self.apps.get(room.app) else {
+                    continue;
+                };
+                let settings = app.settings();
+                if !settings.stats.enabled {
+                    continue;
+                }
+                let batch = batches.entry(room.app).or_default();
+                let app_users = users.entry(room.app).or_default();
+                for t in taken {
+                    for (user, c) in &t.users {
+                        if c.online_ms > 0 {
+                            let time = Counts {
+                                online_ms: c.online_ms,
+                                ..Default::default()
+                            };
+                            app.levels.add(user, &time, &settings.stats);
+                        }
+                    }
+                    add_room(batch, app_users, &room.id, t);
+                }
+            }
+            for (app, u) in users {
+                batches.entry(app).or_default().users.extend(u);
+            }
+            let mut in_flight = self.stats_in_flight.lock();
+            for (app, batch) in batches {
+                // In chunks, so a big room's minute of time does not hold the store's write
+                // lock (SQLite has one) for long: history appends wait behind it.
+                in_flight
+                    .entry(app)
+                    .or_default()
+                    .extend(split(batch, WRITE_CHUNK_ROWS));
             }
         }
-        for (app, u) in users {
-            batches.entry(app).or_default().users.extend(u);
-        }
-        for (app, batch) in batches {
-            // In chunks, so a big room's minute of time does not hold the store's write lock
-            // (SQLite has one) for long: history appends wait behind it.
-            let mut chunks = split(batch, WRITE_CHUNK_ROWS).into_iter();
-            while let Some(chunk) = chunks.next() {
+        let apps: Vec<AppId> = self.stats_in_flight.lock().keys().copied().collect();
+        for app in apps {
+            loop {
+                let _committing = self.stats_gate.write().await;
+                let chunk = match self.stats_in_flight.lock().get_mut(&app) {
+                    Some(q) => q.pop_front(),
+                    None => None,
+                };
+                let Some(chunk) = chunk else {
+                    self.stats_in_flight.lock().remove(&app);
+                    break;
+                };
                 if let Err(e) = self.store.add_stats(app, &chunk).await {
                     crate::metrics::stats_write_failed();
                     tracing::error!(app = app.0, error = %e, "statistics could not be written; kept for the next attempt");
-                    let mut backlog = self.stats_backlog.lock();
-                    let kept = backlog.entry(app).or_default();
-                    for rest in std::iter::once(chunk).chain(chunks) {
-                        if rows(kept) + rows(&rest) > BACKLOG_MAX_ROWS {
-                            tracing::error!(
-                                app = app.0,
-                                rows = rows(kept),
-                                "statistics backlog full; older changes dropped"
-                            );
-                            *kept = StatsBatch::default();
-                        }
-                        kept.users.extend(rest.users);
-                        kept.rooms.extend(rest.rooms);
-                        kept.room_users.extend(rest.room_users);
-                    }
+                    let rest = self.stats_in_flight.lock().remove(&app).unwrap_or_default();
+                    self.keep_for_retry(app, std::iter::once(chunk).chain(rest));
                     break;
                 }
                 crate::metrics::stats_written(rows(&chunk));
@@ -607,6 +615,37 @@ impl Engine {
             if let Ok(app) = self.apps.get(id) {
                 app.levels.forget_idle(now);
             }
+        }
+    }
+
+    /// Puts chunks that could not be written into the backlog for the next flush (bounded:
+    /// beyond [`BACKLOG_MAX_ROWS`] the oldest changes are dropped).
+    fn keep_for_retry(&self, app: AppId, chunks: impl IntoIterator<Item = StatsBatch>) {
+        let mut backlog = self.stats_backlog.lock();
+        let kept = backlog.entry(app).or_default();
+        for rest in chunks {
+            if rows(kept) + rows(&rest) > BACKLOG_MAX_ROWS {
+                tracing::error!(
+                    app = app.0,
+                    rows = rows(kept),
+                    "statistics backlog full; older changes dropped"
+                );
+                *kept = StatsBatch::default();
+            }
+            kept.users.extend(rest.users);
+            kept.rooms.extend(rest.rooms);
+            kept.room_users.extend(rest.room_users);
+        }
+    }
+
+    /// Calls `f` with every row this node holds but has not written: the backlog and the
+    /// chunks of a flush in progress. Readers call it under the stats gate.
+    fn unwritten(&self, app: AppId, mut f: impl FnMut(&StatsBatch)) {
+        if let Some(b) = self.stats_backlog.lock().get(&app) {
+            f(b);
+        }
+        if let Some(q) = self.stats_in_flight.lock().get(&app) {
+            q.iter().for_each(&mut f);
         }
     }
 
@@ -664,7 +703,32 @@ impl Engine {
             (t.session, t.popularity(online, &settings.stats))
         };
         let session = session.unwrap_or(current);
-        let pending = room.stats.lock().peek(session, now_ms);
+        // Memory, unwritten rows and the store, read as one: no flush moves rows meanwhile.
+        let _reading = self.stats_gate.read().await;
+        let mut pending = room.stats.lock().peek(session, now_ms);
+        self.unwritten(app.id, |b| {
+            for r in b
+                .rooms
+                .iter()
+                .filter(|r| &r.group == group && r.session == session)
+            {
+                pending.room.add(&r.counts);
+                pending.joins += r.joins;
+                pending.guest_joins += r.guest_joins;
+                pending.peak = pending.peak.max(r.peak_online);
+            }
+            for r in b
+                .room_users
+                .iter()
+                .filter(|r| &r.group == group && r.session == session)
+            {
+                pending
+                    .users
+                    .entry(r.user.clone())
+                    .or_default()
+                    .add(&r.counts);
+            }
+        });
         let mut record = self
             .store
             .room_stats(app.id, group, Some(session))
@@ -735,7 +799,7 @@ impl Engine {
         // Counters of this room session; level and score are the users' app-wide ones.
         let ids: Vec<UserId> = users.iter().map(|r| r.user.clone()).collect();
         let app_wide: HashMap<UserId, (u32, f64)> = self
-            .user_stats(app.id, &ids)
+            .user_stats_read(app.id, &ids)
             .await?
             .into_iter()
             .map(|v| (v.user, (v.level, v.score)))
@@ -768,6 +832,16 @@ impl Engine {
         app: AppId,
         users: &[UserId],
     ) -> Result<Vec<UserStatsView>, Error> {
+        let _reading = self.stats_gate.read().await;
+        self.user_stats_read(app, users).await
+    }
+
+    /// [`Engine::user_stats`] for a caller that holds the stats gate.
+    async fn user_stats_read(
+        &self,
+        app: AppId,
+        users: &[UserId],
+    ) -> Result<Vec<UserStatsView>, Error> {
         let app = self.apps.get(app)?;
         let settings = app.settings();
         // Each account once: a repeated one must not have its unwritten changes added twice.
@@ -795,13 +869,13 @@ impl Engine {
                 }
             }
         }
-        if let Some(batch) = self.stats_backlog.lock().get(&app.id) {
+        self.unwritten(app.id, |batch| {
             for (u, c) in &batch.users {
                 if seen.contains(u) {
                     totals.entry(u.clone()).or_default().add(c);
                 }
             }
-        }
+        });
         Ok(users
             .iter()
             .map(|u| {

@@ -20,6 +20,8 @@ pub const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c
 pub struct TestServer {
     pub addr: SocketAddr,
     pub dir: Arc<TempDir>,
+    /// The server's engine, for tests that drive its background work (statistics flushes).
+    pub engine: Arc<liveroom_engine::Engine>,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -58,6 +60,7 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
+        let engine = started.engine.clone();
         let task = tokio::spawn(liveroom_server::run(
             listener,
             started.engine,
@@ -69,6 +72,7 @@ impl TestServer {
         Self {
             addr,
             dir,
+            engine,
             http: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),

@@ -361,3 +361,100 @@ async fn a_dismissed_room_takes_its_statistics_but_not_its_users() {
     let s = TestServer::spawn_in(dir, |_| {}).await;
     assert_eq!(messages_of(&s, "alice").await, 2);
 }
+
+/// Reads while flushes run: a flush takes the rooms' counts before it writes them, and a
+/// read in between must neither miss them nor count them twice.
+#[tokio::test]
+async fn reads_during_flushes_never_go_back() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let s = Arc::new(TestServer::spawn().await);
+    s.settings(json!({"room_msgs_per_sec": 1000, "history_enabled": false}))
+        .await;
+    s.import("host", "Host").await;
+    s.import("alice", "Alice").await;
+    s.create_room("flushy", Some("host")).await;
+    let alice = s.member("alice", "flushy").await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(AtomicU64::new(0));
+    let flusher = {
+        let (engine, stop) = (s.engine.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut flushes = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                engine.flush_stats(false).await;
+                flushes += 1;
+                tokio::task::yield_now().await;
+            }
+            flushes
+        })
+    };
+    let messages = |v: &Value| v["Messages"].as_u64().unwrap_or(0);
+    // Readers that never stop looking while messages arrive and flushes run.
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (s, stop, acked) = (s.clone(), stop.clone(), acked.clone());
+            tokio::spawn(async move {
+                let (mut last_room, mut last_user, mut reads) = (0, 0, 0u32);
+                while !stop.load(Ordering::Relaxed) {
+                    let room = s
+                        .ok(
+                            "liveroom_ext/get_room_stats",
+                            json!({"GroupId": "flushy", "Top": 1}),
+                        )
+                        .await;
+                    let user = s
+                        .ok(
+                            "liveroom_ext/get_user_stats",
+                            json!({"To_Account": ["alice"]}),
+                        )
+                        .await;
+                    let (now_room, now_user) = (messages(&room), messages(&user["UserStats"][0]));
+                    assert!(
+                        now_room >= last_room,
+                        "room messages went back from {last_room} to {now_room}"
+                    );
+                    assert!(
+                        now_user >= last_user,
+                        "alice's messages went back from {last_user} to {now_user}"
+                    );
+                    let most = acked.load(Ordering::SeqCst) + 1;
+                    assert!(
+                        now_room <= most && now_user <= most,
+                        "counted twice: {now_room}, {now_user} of at most {most}"
+                    );
+                    (last_room, last_user) = (now_room, now_user);
+                    reads += 1;
+                }
+                reads
+            })
+        })
+        .collect();
+    let sent = 90; // within a connection's burst of requests
+    for i in 0..sent {
+        let r = alice
+            .send_text("flushy", &format!("m{i}"), Priority::Normal)
+            .await
+            .expect("send");
+        assert_eq!(r.data["MsgDropReason"], "", "{r:?}");
+        acked.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let flushes = flusher.await.expect("flusher");
+    for r in readers {
+        let reads = r.await.expect("reader");
+        assert!(reads > 20, "reads ran alongside ({reads})");
+    }
+    assert!(flushes > 10, "flushes ran alongside ({flushes})");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let room = s
+            .ok("liveroom_ext/get_room_stats", json!({"GroupId": "flushy"}))
+            .await;
+        if messages(&room) == sent || tokio::time::Instant::now() > deadline {
+            assert_eq!(messages(&room), sent, "{room}");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
