@@ -2562,6 +2562,13 @@ export class Chat {
     message.time = ack.time;
     message.dropReason = ack.dropReason;
     message.status = 'success';
+    // The level the message went out with: the sender's current one (it grows as they take
+    // part), for showing it beside their own message.
+    const level = reply.optNum('Level', 0);
+    if (level > 0) {
+      message.level = level;
+      if (this._me && !this._me.isGuest) this._me.level = level;
+    }
     // The short history holds delivered sends: a rejoin must not hand this one back.
     if (ack.dropReason === '') this._window(message.to).add(ack.sequence);
   }

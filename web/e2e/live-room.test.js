@@ -193,6 +193,12 @@ test('a host and two viewers (one a guest) share the live room', async () => {
   await alice.locator(lr('draw'), { hasText: 'lucky' }).waitFor();
   await alice.locator(lr('draw-join')).click();
   await guest.locator(lr('draw-result'), { hasText: 'alice' }).waitFor({ timeout: 15_000 });
+  // Alice's gifts raised her level: her own line of the entry shows the level the room sees.
+  const badge = (/** @type {import('playwright-core').Page} */ page) =>
+    page.locator(`${lr('chat-list')} .lr-msg[data-from="alice"]`, { hasText: 'lucky' }).last().locator('.lr-level').textContent();
+  const seen = await badge(guest);
+  assert.match(seen ?? '', /[2-9]/, 'the gifts raised her level');
+  await waitForText(alice.locator(`${lr('chat-list')} .lr-msg[data-from="alice"]`, { hasText: 'lucky' }).last().locator('.lr-level'), (t) => t === seen);
 
   await screenshot(guest, 'viewer-desktop');
   await screenshot(late, 'viewer-phone');

@@ -92,6 +92,9 @@ pub struct SendReceipt {
     pub msg_time: i64,
     /// Empty unless frequency control dropped the message.
     pub drop_reason: &'static str,
+    /// The level the message carries (0 for the repeat of an earlier send, which carries
+    /// the first one's).
+    pub level: u32,
 }
 
 /// A message waiting at the frequency gate.
@@ -297,6 +300,7 @@ impl Engine {
                     msg_seq,
                     msg_time: now,
                     drop_reason: "",
+                    level,
                 })
             }
         };
@@ -376,6 +380,7 @@ impl Engine {
             msg_seq,
             msg_time: now,
             drop_reason: "",
+            level,
         };
         let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
         let outgoing = Outgoing {
@@ -628,6 +633,7 @@ fn receipt_of(r: Receipt) -> SendReceipt {
         msg_seq: r.seq,
         msg_time: r.time,
         drop_reason: if r.dropped { DROP_REASON_FREQUENCY } else { "" },
+        level: 0,
     }
 }
 

@@ -350,11 +350,16 @@ async fn handle_text(conn: &Conn, text: &str) {
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
             let result = engine.send_group_msg(app, send).await.map(|receipt| {
-                Some(json!({
+                let mut reply = json!({
                     "MsgSeq": receipt.msg_seq,
                     "MsgTime": receipt.msg_time,
                     "MsgDropReason": receipt.drop_reason,
-                }))
+                });
+                // The sender's level as the message carries it, for its own display.
+                if receipt.level > 0 {
+                    reply["Level"] = json!(receipt.level);
+                }
+                Some(reply)
             });
             answer(&session, id, result);
             drop(permit);

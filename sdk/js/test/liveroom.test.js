@@ -96,7 +96,8 @@ test('the owner edits the notice and custom fields; statistics are for the room\
   await rejectsWith(host.modifyGroup(g, { custom: { LiveState: 'x' } }), 10004);
   await assert.rejects(host.modifyGroup(g, /** @type {any} */ ({ name: 5 })), LiveRoomError);
 
-  await viewer.sendMessage(viewer.createTextMessage({ to: g, payload: { text: 'hi' } }));
+  const sent = await viewer.sendMessage(viewer.createTextMessage({ to: g, payload: { text: 'hi' } }));
+  assert.equal(sent.data.message.level, 1, 'the reply says the level the message went out with');
   await viewer.like(g, 3);
   const { data: stats } = await host.getRoomStats(g, { orderBy: 'Messages', top: 5 });
   assert.equal(stats.GroupId, g);

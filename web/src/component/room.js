@@ -886,6 +886,7 @@ export class LiveRoomView {
   async sendMessage(message) {
     if (!this.chat) throw new Error('not connected yet');
     const isText = message && message.type === TYPES.MSG_TEXT;
+    const shownLevel = message.level;
     /** @type {HTMLElement | null} */
     let li = null;
     if (isText && this.show.chat) {
@@ -896,9 +897,14 @@ export class LiveRoomView {
     }
     try {
       const res = await this.chat.sendMessage(message);
+      const sent = res.data.message;
+      // The reply says the level the message went out with (it grows as the user takes part).
+      const levelChanged = sent.level > 0 && sent.level !== shownLevel;
+      if (this.me && sent.level > 0) this.me.level = sent.level;
       if (li) {
         li.classList.remove('lr-sending');
-        li.setAttribute('data-msg-id', res.data.message.ID);
+        li.setAttribute('data-msg-id', sent.ID);
+        if (levelChanged) li.replaceChildren(...Array.from(this.messageNode(sent).childNodes));
       }
       // Only a comment the server took flies over the video (not a muted or filtered one).
       if (isText && this.show.danmaku && !this.destroyed) this.danmaku.add(message.payload.text, true);

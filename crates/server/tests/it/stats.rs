@@ -22,12 +22,14 @@ fn stats_settings() -> Value {
     }})
 }
 
-async fn send(c: &Client, text: &str) {
+/// Sends a comment into `st`; answers the level the reply says it went out with.
+async fn send(c: &Client, text: &str) -> u64 {
     let r = c
         .send_text("st", text, Priority::Normal)
         .await
         .expect("send");
     assert_eq!(r.data["MsgDropReason"], "", "{r:?}");
+    r.data.get("Level").and_then(Value::as_u64).unwrap_or(0)
 }
 
 /// The levels of the next `n` messages `c` receives from `from`.
@@ -95,10 +97,16 @@ async fn a_scripted_session_adds_up_and_levels_travel_with_messages() {
     guest.join("st").await.expect("guest joins");
 
     // Six messages from alice: the sixth is sent with 5 points behind it (level 2).
+    let mut replied = Vec::new();
     for i in 0..6 {
-        send(&alice, &format!("hello {i}")).await;
+        replied.push(send(&alice, &format!("hello {i}")).await);
     }
     assert_eq!(levels_of(&mut bob, "alice", 6).await, [1, 1, 1, 1, 1, 2]);
+    assert_eq!(
+        replied,
+        [1, 1, 1, 1, 1, 2],
+        "the sender's replies carry the same levels"
+    );
     // Likes: 4 from alice (2 points), 2 from the guest (the room only).
     alice.request(like(4)).await.expect("like");
     guest.request(like(2)).await.expect("guest like");
