@@ -222,7 +222,13 @@ impl Engine {
         {
             return Err(Error::GroupNotFound(group.to_string()));
         }
-        self.forget_room(app, group);
+        {
+            // Its users' unwritten statistics move to the backlog as the room goes, at once
+            // for statistics reads.
+            let _moving = self.stats_gate.write().await;
+            self.keep_user_stats_of_dismissed(&room);
+            self.forget_room(app, group);
+        }
         let members = room.online_users();
         self.after_hook_now(
             app,
@@ -241,7 +247,6 @@ impl Engine {
             },
         );
         room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
-        self.keep_user_stats_of_dismissed(&room);
         let sessions = room.close_for_good();
         metrics::room_members_changed(-(sessions.len() as f64));
         for s in sessions {

@@ -33,6 +33,8 @@ const LEVEL_IDLE_SECS: i64 = 600;
 const WRITE_CHUNK_ROWS: usize = 1000;
 /// Rows kept for a store that is failing; beyond it the oldest changes are dropped (logged).
 const BACKLOG_MAX_ROWS: usize = 500_000;
+/// Longest a statistics read waits for a flush's commit.
+const READ_GATE_WAIT: Duration = Duration::from_millis(500);
 /// Most users ranked in one statistics read.
 pub const TOP_MAX: u32 = 100;
 /// Most users in one user-statistics read.
@@ -105,6 +107,9 @@ impl RoomTally {
     }
 
     fn count_guest_time(&mut self, now_ms: i64) {
+        // Never backwards: a caller with an older clock reading adds nothing and moves
+        // nothing (the span would otherwise be counted again).
+        let now_ms = now_ms.max(self.guests_since_ms);
         let span = (now_ms - self.guests_since_ms).max(0) as u64;
         if self.guests > 0 && span > 0 {
             self.room.online_ms = self.room.online_ms.saturating_add(self.guests * span);
@@ -225,7 +230,7 @@ impl RoomTally {
                     let ms = (now_ms - since).max(0) as u64;
                     v.pending.online_ms = v.pending.online_ms.saturating_add(ms);
                     room_ms = room_ms.saturating_add(ms);
-                    v.since_ms = Some(now_ms);
+                    v.since_ms = Some(now_ms.max(since));
                 }
             }
             if !v.pending.is_zero() {
@@ -539,11 +544,12 @@ impl Engine {
         // A flush still writing when the shutdown flush starts finishes first, so the last
         // one sees (and writes) everything, including rows put back after a failure.
         let _one_at_a_time = self.stats_flush.lock().await;
-        let now_ms = unix_millis();
-        {
+        let now_ms = {
             // Rows move from the rooms (and the backlog) to the in-flight chunks at once for
-            // readers.
+            // readers. The clock is read once the gate is held: rooms may have counted up to
+            // the moment the flush got it.
             let _moving = self.stats_gate.write().await;
+            let now_ms = unix_millis();
             let mut batches: HashMap<AppId, StatsBatch> =
                 std::mem::take(&mut *self.stats_backlog.lock());
             let mut users: HashMap<AppId, HashMap<UserId, Counts>> = HashMap::new();
@@ -587,13 +593,16 @@ impl Engine {
                     .or_default()
                     .extend(split(batch, WRITE_CHUNK_ROWS));
             }
-        }
+            now_ms
+        };
         let apps: Vec<AppId> = self.stats_in_flight.lock().keys().copied().collect();
         for app in apps {
             loop {
                 let _committing = self.stats_gate.write().await;
-                let chunk = match self.stats_in_flight.lock().get_mut(&app) {
-                    Some(q) => q.pop_front(),
+                // Written from the front and taken off only once committed: a flush cut
+                // short (its task dropped mid-write) leaves the chunk for the next one.
+                let chunk = match self.stats_in_flight.lock().get(&app) {
+                    Some(q) => q.front().cloned(),
                     None => None,
                 };
                 let Some(chunk) = chunk else {
@@ -604,8 +613,11 @@ impl Engine {
                     crate::metrics::stats_write_failed();
                     tracing::error!(app = app.0, error = %e, "statistics could not be written; kept for the next attempt");
                     let rest = self.stats_in_flight.lock().remove(&app).unwrap_or_default();
-                    self.keep_for_retry(app, std::iter::once(chunk).chain(rest));
+                    self.keep_for_retry(app, rest);
                     break;
+                }
+                if let Some(q) = self.stats_in_flight.lock().get_mut(&app) {
+                    q.pop_front();
                 }
                 crate::metrics::stats_written(rows(&chunk));
             }
@@ -636,6 +648,18 @@ impl Engine {
             kept.rooms.extend(rest.rooms);
             kept.room_users.extend(rest.room_users);
         }
+    }
+
+    /// The statistics gate for a read. A read waits at most [`READ_GATE_WAIT`] for a flush's
+    /// commit (a slow or failing store must not hold readers, such as a host page's
+    /// connection, for long); past that it reads without it, and may see a flush's rows
+    /// missing or twice for that once.
+    async fn stats_read_gate(&self) -> Option<tokio::sync::RwLockReadGuard<'_, ()>> {
+        let gate = tokio::time::timeout(READ_GATE_WAIT, self.stats_gate.read()).await;
+        if gate.is_err() {
+            tracing::warn!("a statistics read did not wait for a slow flush");
+        }
+        gate.ok()
     }
 
     /// Calls `f` with every row this node holds but has not written: the backlog and the
@@ -704,7 +728,7 @@ impl Engine {
         };
         let session = session.unwrap_or(current);
         // Memory, unwritten rows and the store, read as one: no flush moves rows meanwhile.
-        let _reading = self.stats_gate.read().await;
+        let _reading = self.stats_read_gate().await;
         let mut pending = room.stats.lock().peek(session, now_ms);
         self.unwritten(app.id, |b| {
             for r in b
@@ -832,7 +856,7 @@ impl Engine {
         app: AppId,
         users: &[UserId],
     ) -> Result<Vec<UserStatsView>, Error> {
-        let _reading = self.stats_gate.read().await;
+        let _reading = self.stats_read_gate().await;
         self.user_stats_read(app, users).await
     }
 

@@ -369,6 +369,20 @@ async fn handle_text(conn: &Conn, text: &str) {
     // Boxed: the request futures (joins with their callback, moderation with its store
     // writes) are large, and an inline one would make every idle connection's task that
     // much bigger for its whole life.
+    if let Op::RoomStats(_) = req.op {
+        // A read that may wait for a statistics flush: beside the reader, so the
+        // connection's other requests (a host's sends, pings) are not held up.
+        let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        let (engine, session) = (conn.engine.clone(), session.clone());
+        conn.tasks.spawn(async move {
+            let result = dispatch(&engine, &session, id, req.op).await;
+            answer(&session, id, result);
+            drop(permit);
+        });
+        return;
+    }
     let result = Box::pin(dispatch(&conn.engine, session, id, req.op)).await;
     answer(session, id, result);
 }

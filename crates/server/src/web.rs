@@ -98,8 +98,20 @@ pub async fn admin(State(state): State<AppState>, headers: axum::http::HeaderMap
         )
             .into_response();
     }
-    file("admin.html", Cache::Revalidate)
+    let mut page = file("admin.html", Cache::Revalidate);
+    // The console holds admin sessions: nothing but its own files may run or load in it,
+    // and no other site may frame it.
+    page.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(ADMIN_CSP),
+    );
+    page
 }
+
+/// The console's content security policy.
+const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// `GET /assets/{*path}`
 pub async fn asset(Path(path): Path<String>) -> Response {

@@ -116,3 +116,25 @@ async fn the_component_and_the_demo_catalog_are_served_from_any_origin() {
         assert!(types.contains(&t), "the catalog has a gift of type {t}");
     }
 }
+
+#[tokio::test]
+async fn the_console_page_allows_only_its_own_files() {
+    let s = TestServer::spawn().await;
+    let resp = reqwest::get(format!("http://{}/admin", s.addr))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    for part in [
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+}
