@@ -924,6 +924,22 @@ mod tests {
     }
 
     #[test]
+    fn an_older_clock_counts_no_time_twice() {
+        let mut t = RoomTally::new(1);
+        let a = uid("a");
+        t.guests_since_ms = 0;
+        t.guest_arrived(0, 1);
+        t.user_arrived(&a, 0, 2);
+        t.guest_arrived(2_000, 3); // one guest for 2 s so far
+                                   // A flush whose clock reading is older than the last event adds nothing and moves
+                                   // nothing back...
+        let early: u64 = t.take(1_000, true).iter().map(|x| x.room.online_ms).sum();
+        // ...so the time is counted once: guests 1 × 2 s + 2 × 1 s, a's 3 s.
+        let later: u64 = t.take(3_000, true).iter().map(|x| x.room.online_ms).sum();
+        assert_eq!(early + later, 2_000 + 2_000 + 3_000);
+    }
+
+    #[test]
     fn visits_count_time_once_per_user_and_roll_with_the_session() {
         let s = StatsSettings::default();
         let mut t = RoomTally::new(1);
