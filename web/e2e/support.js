@@ -150,9 +150,139 @@ export async function screenshot(page, name) {
 export async function recordHlsStream(browser, options = {}) {
   const o = { width: 320, height: 180, seconds: 4, sliceMs: 1000, bitrate: 300_000, scene: 'test', repeat: 1, ...options };
   const context = await browser.newContext();
+  /** @type {number[]} */
+  let bytes;
+  try {
+    bytes = await record(context, o);
+  } finally {
+    // Also when the recording failed; a failing close must not hide that failure.
+    await context.close().catch(() => {});
+  }
+  const mp4 = Buffer.from(bytes);
+  const boxes = mp4Boxes(mp4, 0, mp4.length);
+  const init = boxes.findIndex((b) => b.type === 'moof');
+  if (init < 1) throw new Error(`the recording is not fragmented MP4: ${boxes.map((b) => b.type).join(' ')}`);
+  const files = new Map();
+  files.set('init.mp4', mp4.subarray(0, boxes[init].start));
+  /** @type {string[]} */
+  const segments = [];
+  for (let i = init; i < boxes.length; i++) {
+    if (boxes[i].type !== 'moof') continue;
+    const next = boxes.findIndex((b, j) => j > i && b.type === 'moof');
+    const end = next < 0 ? mp4.length : boxes[next].start;
+    const name = `seg${segments.length}.m4s`;
+    files.set(name, mp4.subarray(boxes[i].start, end));
+    segments.push(name);
+  }
+  // Each segment's length from the fragments' decode times (tfdt) in the track's timescale
+  // (mdhd); the last one runs to the end of the recording.
+  const mdhd = childBox(mp4, boxes.slice(0, init), 'moov', 'trak', 'mdia', 'mdhd');
+  // FullBox: version and flags, then the times (64-bit in version 1), then the timescale.
+  const timescale = (mdhd && fullBoxField(mp4, mdhd, mp4[mdhd.body] === 1 ? 20 : 12, 4)) || 0;
+  /** @type {number[]} */
+  const starts = [];
+  for (let i = init; i < boxes.length; i++) {
+    if (boxes[i].type !== 'moof') continue;
+    const tfdt = childBox(mp4, [boxes[i]], 'moof', 'traf', 'tfdt');
+    // FullBox: version and flags, then baseMediaDecodeTime (64-bit in version 1).
+    const base = tfdt ? fullBoxField(mp4, tfdt, 4, mp4[tfdt.body] === 1 ? 8 : 4) ?? NaN : NaN;
+    starts.push(base / timescale);
+  }
+  const durations = starts.map((t, i) => {
+    const d = (i + 1 < starts.length ? starts[i + 1] : o.seconds) - t;
+    return Number.isFinite(d) && d > 0 ? d : o.sliceMs / 1000;
+  });
+  const playlist = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(...durations))}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-MAP:URI="init.mp4"',
+  ];
+  for (let r = 0; r < o.repeat; r++) {
+    if (r > 0) playlist.push('#EXT-X-DISCONTINUITY');
+    segments.forEach((name, i) => playlist.push(`#EXTINF:${durations[i].toFixed(3)},`, name));
+  }
+  playlist.push('#EXT-X-ENDLIST', '');
+  files.set('live.m3u8', Buffer.from(playlist.join('\n')));
+  return files;
+}
+
+/** @typedef {{type: string, start: number, body: number, end: number}} Mp4Box a box: its type, where it starts, where its content starts and where it ends */
+
+/**
+ * The boxes one after another in `buf` from `from` to `to` (ISO/IEC 14496-12 box headers:
+ * 32-bit size, type, 64-bit size when the size is 1, to the end when it is 0). Fewer than 8
+ * bytes left at the end are ignored; a box that does not fit throws.
+ * @param {Buffer} buf
+ * @param {number} from
+ * @param {number} to
+ * @returns {Mp4Box[]}
+ */
+function mp4Boxes(buf, from, to) {
+  /** @type {Mp4Box[]} */
+  const boxes = [];
+  for (let at = from; at + 8 <= to; ) {
+    let size = buf.readUInt32BE(at);
+    let header = 8;
+    if (size === 1) {
+      if (at + 16 > to) throw new Error(`bad MP4 box at ${at}: its 64-bit size runs past the end`);
+      size = Number(buf.readBigUInt64BE(at + 8));
+      header = 16;
+    } else if (size === 0) {
+      size = to - at;
+    }
+    if (size < header) throw new Error(`bad MP4 box at ${at}: size ${size}`);
+    if (at + size > to) throw new Error(`bad MP4 box at ${at}: size ${size} runs past the end (${to})`);
+    boxes.push({ type: buf.toString('latin1', at + 4, at + 8), start: at, body: at + header, end: at + size });
+    at += size;
+  }
+  return boxes;
+}
+
+/**
+ * Follows a path of box types down the tree: the first box of `path[0]` among `boxes`, then the
+ * first of `path[1]` inside it holding the rest of the path, and so on.
+ * @param {Buffer} buf
+ * @param {Mp4Box[]} boxes
+ * @param {...string} path
+ * @returns {Mp4Box|null}
+ */
+function childBox(buf, boxes, ...path) {
+  const [type, ...rest] = path;
+  for (const box of boxes) {
+    if (box.type !== type) continue;
+    if (!rest.length) return box;
+    const found = childBox(buf, mp4Boxes(buf, box.body, box.end), ...rest);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * An unsigned big-endian field of a box's content, or null when it does not fit in the box.
+ * @param {Buffer} buf
+ * @param {Mp4Box} box
+ * @param {number} offset from the start of the content
+ * @param {4 | 8} bytes
+ * @returns {number|null}
+ */
+function fullBoxField(buf, box, offset, bytes) {
+  const at = box.body + offset;
+  if (at + bytes > box.end) return null;
+  return bytes === 8 ? Number(buf.readBigUInt64BE(at)) : buf.readUInt32BE(at);
+}
+
+/**
+ * Records the canvas in a page of `context` (see recordHlsStream) and answers the MP4 bytes.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {{width: number, height: number, seconds: number, sliceMs: number, bitrate: number, scene: string}} o
+ * @returns {Promise<number[]>}
+ */
+async function record(context, o) {
   const page = await context.newPage();
   await page.setContent(`<canvas width="${o.width}" height="${o.height}"></canvas>`);
-  const bytes = await page.evaluate(async (o) => {
+  return page.evaluate(async (o) => {
     const canvas = /** @type {HTMLCanvasElement} */ (document.querySelector('canvas'));
     const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
     const { width: w, height: h } = canvas;
@@ -212,67 +342,6 @@ export async function recordHlsStream(browser, options = {}) {
     clearInterval(draw);
     return Array.from(new Uint8Array(await new Blob(parts).arrayBuffer()));
   }, o);
-  await context.close();
-  const mp4 = Buffer.from(bytes);
-  /** @type {{type: string, start: number, end: number}[]} */
-  const boxes = [];
-  for (let at = 0; at + 8 <= mp4.length; ) {
-    let size = mp4.readUInt32BE(at);
-    if (size === 1) size = Number(mp4.readBigUInt64BE(at + 8));
-    if (size === 0) size = mp4.length - at;
-    if (size < 8) throw new Error(`bad MP4 box at ${at}`);
-    boxes.push({ type: mp4.toString('latin1', at + 4, at + 8), start: at, end: at + size });
-    at += size;
-  }
-  const init = boxes.findIndex((b) => b.type === 'moof');
-  if (init < 1) throw new Error(`the recording is not fragmented MP4: ${boxes.map((b) => b.type).join(' ')}`);
-  const files = new Map();
-  files.set('init.mp4', mp4.subarray(0, boxes[init].start));
-  /** @type {string[]} */
-  const segments = [];
-  for (let i = init; i < boxes.length; i++) {
-    if (boxes[i].type !== 'moof') continue;
-    const next = boxes.findIndex((b, j) => j > i && b.type === 'moof');
-    const end = next < 0 ? mp4.length : boxes[next].start;
-    const name = `seg${segments.length}.m4s`;
-    files.set(name, mp4.subarray(boxes[i].start, end));
-    segments.push(name);
-  }
-  // Each segment's length from the fragments' decode times (tfdt) in the track's timescale
-  // (mdhd); the last one runs to the end of the recording.
-  /** @param {string} type @param {number} from @param {number} to */
-  const find = (type, from, to) => {
-    const at = mp4.indexOf(type, from, 'latin1');
-    return at >= 0 && at < to ? at : -1;
-  };
-  const mdhd = find('mdhd', 0, boxes[init].start);
-  const timescale = mdhd < 0 ? 0 : mp4.readUInt32BE(mdhd + 4 + (mp4[mdhd + 4] === 1 ? 20 : 12));
-  /** @type {number[]} */
-  const starts = [];
-  for (let i = init; i < boxes.length; i++) {
-    if (boxes[i].type !== 'moof') continue;
-    const tfdt = find('tfdt', boxes[i].start, boxes[i].end);
-    const base = tfdt < 0 ? NaN : mp4[tfdt + 4] === 1 ? Number(mp4.readBigUInt64BE(tfdt + 8)) : mp4.readUInt32BE(tfdt + 8);
-    starts.push(base / timescale);
-  }
-  const durations = starts.map((t, i) => {
-    const d = (i + 1 < starts.length ? starts[i + 1] : o.seconds) - t;
-    return Number.isFinite(d) && d > 0 ? d : o.sliceMs / 1000;
-  });
-  const playlist = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(...durations))}`,
-    '#EXT-X-PLAYLIST-TYPE:VOD',
-    '#EXT-X-MAP:URI="init.mp4"',
-  ];
-  for (let r = 0; r < o.repeat; r++) {
-    if (r > 0) playlist.push('#EXT-X-DISCONTINUITY');
-    segments.forEach((name, i) => playlist.push(`#EXTINF:${durations[i].toFixed(3)},`, name));
-  }
-  playlist.push('#EXT-X-ENDLIST', '');
-  files.set('live.m3u8', Buffer.from(playlist.join('\n')));
-  return files;
 }
 
 /**

@@ -8,10 +8,10 @@ import { busy, h } from './dom.js';
 
 /**
  * The broadcast panel.
- * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>}}
+ * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>, reset: () => void}}
  */
 export function broadcastPanel() {
-  /** @type {RestClient|null} */
+  /** The app picked last, where Send goes (null while none is). @type {RestClient|null} */
   let client = null;
   const text = h('textarea', { class: 'ad-input', rows: 3, 'data-admin': 'broadcast-text', placeholder: 'Maintenance at 02:00 — thanks for watching!' });
   const send = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'broadcast-send', text: 'Send to all rooms' });
@@ -33,13 +33,14 @@ export function broadcastPanel() {
           Random: randomU32(),
           MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: msg } }],
         });
+        toast('Broadcast sent');
+        if (client !== rest) return; // another app was picked meanwhile: its panel stays as it is
         result.replaceChildren(
           h('span', { class: 'ad-ok', text: 'Sent' }),
           ' MsgSeq ',
           h('code', { 'data-admin': 'broadcast-seq', text: String(res.MsgSeq) }),
           res.MsgTime ? ` at ${new Date(Number(res.MsgTime) * 1000).toLocaleTimeString()}` : '',
         );
-        toast('Broadcast sent');
       });
     });
   });
@@ -54,11 +55,16 @@ export function broadcastPanel() {
 
   return {
     element,
+    reset() {
+      client = null;
+      result.replaceChildren();
+      from.textContent = '';
+    },
     async load(rest) {
       client = rest;
       result.replaceChildren();
       const id = await rest.identity().catch(() => null);
-      from.textContent = id ? `From ${id.Identifier}` : '';
+      if (client === rest) from.textContent = id ? `From ${id.Identifier}` : '';
     },
   };
 }

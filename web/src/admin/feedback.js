@@ -86,3 +86,22 @@ export async function attempt(context, action) {
     return undefined;
   }
 }
+
+/**
+ * Runs a load that a newer one may replace (another app was picked meanwhile): like attempt,
+ * but the failure of a load that is no longer current is not shown.
+ * @template T
+ * @param {string} context
+ * @param {() => boolean} current whether this load is still the latest
+ * @param {() => Promise<T>} action
+ * @returns {Promise<T|undefined>}
+ */
+export async function attemptLoad(context, current, action) {
+  clearError();
+  try {
+    return await action();
+  } catch (err) {
+    if (current()) showError(err, context);
+    return undefined;
+  }
+}

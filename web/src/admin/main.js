@@ -2,11 +2,11 @@
 // UserSig, then manage the apps the login can see — keys, rooms, broadcast, webhook,
 // word filter and settings — through /v1/console/* and the REST API.
 import './admin.css';
-import { consoleApi, onSessionLost, RestClient } from './api.js';
+import { ApiError, consoleApi, onSessionLost, RestClient } from './api.js';
 import { appSelect, appsView } from './apps.js';
 import { broadcastPanel } from './broadcast.js';
 import { busy, h, replace } from './dom.js';
-import { attempt, clearError, feedbackElements, showError } from './feedback.js';
+import { attempt, attemptLoad, clearError, feedbackElements, showError } from './feedback.js';
 import { disabledView, loginView } from './login.js';
 import { roomsPanel } from './rooms.js';
 import { settingsPanel } from './settings.js';
@@ -28,14 +28,20 @@ replace(root,
 );
 root.classList.add('ad-root');
 
+/** Counts boots: a boot that a newer one has replaced stops touching the page. */
+let bootGeneration = 0;
+
 /** Reads the console's status and shows the matching screen. */
 async function boot() {
+  const mine = ++bootGeneration;
+  const current = () => mine === bootGeneration;
   replace(headerRight);
   replace(content, h('p', { class: 'ad-loading', text: 'Loading…' }));
   let status;
   try {
     status = await consoleApi.status();
   } catch (err) {
+    if (!current()) return;
     showError(err, 'Reading the console status');
     replace(content, h('section', { class: 'ad-card ad-login' },
       h('h1', { class: 'ad-login-title', text: 'The console is unreachable' }),
@@ -44,6 +50,7 @@ async function boot() {
     ));
     return;
   }
+  if (!current()) return;
   if (!status.Enabled) {
     replace(content, disabledView());
     return;
@@ -51,32 +58,62 @@ async function boot() {
   if (!status.LoggedIn) {
     const passwordLogin = status.PasswordLogin;
     const defaultApp = await consoleApi.defaultApp();
+    if (!current()) return;
     replace(content, loginView({
       passwordLogin,
       defaultApp,
       onLoggedIn: () => {
         clearError();
-        let bootingAfterLoss = false;
-onSessionLost(() => {
-  if (bootingAfterLoss) return;
-  bootingAfterLoss = true;
-  boot().finally(() => {
-    bootingAfterLoss = false;
-    showError(new Error('The console session ended (expired or logged out elsewhere): log in again.'), 'Console session');
-  });
-});
-
-boot();
+        boot();
       },
     }));
     return;
   }
-  await dashboard();
+  await dashboard(current);
 }
 
-/** The logged-in console. */
-async function dashboard() {
+/** @type {Promise<void>|null} */
+let ending = null;
+
+/**
+ * The one way a console session ends: Log out, or a console call answering 401 (the session
+ * expired or was logged out elsewhere). Boots once, however many of these arrive meanwhile
+ * (a 401 from the logout itself included).
+ * @param {'logout'|'lost'} why
+ * @returns {Promise<void>}
+ */
+function endSession(why) {
+  if (!ending) {
+    ending = (async () => {
+      if (why === 'logout') {
+        try {
+          await consoleApi.logout();
+        } catch (err) {
+          // A 401 means the session was over already, which is what logging out wants.
+          if (!(err instanceof ApiError && err.status === 401)) showError(err, 'Logging out');
+        }
+      }
+      await boot();
+      if (why === 'lost') showError(new Error('The console session ended (expired or logged out elsewhere): log in again.'), 'Console session');
+    })().finally(() => {
+      ending = null;
+    });
+  }
+  return ending;
+}
+
+const logout = () => endSession('logout');
+onSessionLost(() => {
+  endSession('lost');
+});
+
+/**
+ * The logged-in console.
+ * @param {() => boolean} current whether the boot showing it is still the latest
+ */
+async function dashboard(current) {
   const apps = await attempt('Loading the apps', () => consoleApi.apps());
+  if (!current()) return;
   if (!apps) {
     replace(content, h('section', { class: 'ad-card ad-login' },
       h('h1', { class: 'ad-login-title', text: 'Could not load the apps' }),
@@ -98,15 +135,22 @@ async function dashboard() {
   const identity = h('span', { class: 'ad-identity', 'data-admin': 'identity' });
   const appLabel = h('span', { class: 'ad-mono' });
 
+  /** Counts app picks: the panels load only for the latest one. */
+  let selection = 0;
+
   /** @param {number} id */
   async function selectApp(id) {
+    const mine = ++selection;
     selected = id;
     localStorage.setItem(APP_KEY, String(id));
     appLabel.textContent = String(id);
+    // The panels drop what they show of the previous app (and turn Save off) at once, so
+    // nothing of it can be saved into this one; each load drops replies older than its latest.
+    for (const p of panels) p.reset();
     const rest = new RestClient(id, () => consoleApi.usersig(id));
     identity.textContent = '';
-    const me = await attempt(`Getting an admin UserSig for app ${id}`, () => rest.identity());
-    if (!me || selected !== id) return;
+    const me = await attemptLoad(`Getting an admin UserSig for app ${id}`, () => mine === selection && current(), () => rest.identity());
+    if (!me || mine !== selection || !current()) return;
     identity.textContent = `as ${me.Identifier}`;
     await Promise.all(panels.map((p) => p.load(rest)));
   }
@@ -139,20 +183,5 @@ async function dashboard() {
   );
   if (selected !== null) await selectApp(selected);
 }
-
-async function logout() {
-  await attempt('Logging out', () => consoleApi.logout());
-  await boot();
-}
-
-let bootingAfterLoss = false;
-onSessionLost(() => {
-  if (bootingAfterLoss) return;
-  bootingAfterLoss = true;
-  boot().finally(() => {
-    bootingAfterLoss = false;
-    showError(new Error('The console session ended (expired or logged out elsewhere): log in again.'), 'Console session');
-  });
-});
 
 boot();

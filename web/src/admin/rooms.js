@@ -1,6 +1,6 @@
 // The app's rooms with their live state, online count and popularity:
 // group_open_http_svc/get_appid_group_list, then liveroom_ext/get_live_states in batches of 100.
-import { attempt } from './feedback.js';
+import { attemptLoad } from './feedback.js';
 import { busy, formatNumber, formatTime, h, replace } from './dom.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */
@@ -22,11 +22,13 @@ const BATCH = 100;
 
 /**
  * The rooms panel.
- * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>}}
+ * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>, reset: () => void}}
  */
 export function roomsPanel() {
-  /** @type {RestClient|null} */
+  /** The app picked last, which Refresh reads. @type {RestClient|null} */
   let client = null;
+  /** Counts loads and resets: the reply of a load that is no longer the latest is dropped. */
+  let generation = 0;
   /** @type {RoomRow[]} */
   let rows = [];
   let total = 0;
@@ -73,35 +75,50 @@ export function roomsPanel() {
 
   /** @param {RestClient} rest */
   async function load(rest) {
+    const mine = ++generation;
+    const current = () => mine === generation;
     client = rest;
-    await attempt('Loading the rooms', async () => {
+    await attemptLoad('Loading the rooms', current, async () => {
       /** @type {string[]} */
       const ids = [];
       let next = 0;
-      total = 0;
+      let count = 0;
       for (;;) {
         const page = await rest.call('group_open_http_svc', 'get_appid_group_list', { Limit: 1000, Next: next });
-        total = Number(page.TotalCount) || 0;
+        if (!current()) return;
+        count = Number(page.TotalCount) || 0;
         for (const g of page.GroupIdList || []) if (ids.length < MAX_ROOMS) ids.push(String(g.GroupId));
         next = Number(page.Next) || 0;
         if (!next || ids.length >= MAX_ROOMS || !(page.GroupIdList || []).length) break;
       }
-      total = Math.max(total, ids.length);
+      count = Math.max(count, ids.length);
       /** @type {RoomRow[]} */
       const out = [];
       for (let i = 0; i < ids.length; i += BATCH) {
         const batch = ids.slice(i, i + BATCH);
         const res = await rest.call('liveroom_ext', 'get_live_states', { GroupIdList: batch });
+        if (!current()) return;
         /** @type {Map<string, RoomRow>} */
         const byId = new Map((res.Rooms || []).map((/** @type {RoomRow} */ r) => [String(r.GroupId), r]));
         for (const id of batch) out.push(byId.get(id) || { GroupId: id, ErrorCode: -1, ErrorInfo: 'no answer' });
       }
       rows = out;
+      total = count;
       render();
     });
   }
 
-  return { element, load };
+  /** Forgets the app shown, until the next load. */
+  function reset() {
+    generation += 1;
+    client = null;
+    rows = [];
+    total = 0;
+    replace(body);
+    summary.textContent = '…';
+  }
+
+  return { element, load, reset };
 }
 
 /** @param {RoomRow} r */

@@ -1,7 +1,7 @@
 // The app's settings as a JSON editor: liveroom_ext/get_app_settings and set_app_settings.
 // The webhook and the word filter have their own panels and are left out here; a save sends
 // only the top-level keys that changed.
-import { attempt, toast } from './feedback.js';
+import { attempt, attemptLoad, toast } from './feedback.js';
 import { busy, h } from './dom.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */
@@ -11,17 +11,21 @@ const ELSEWHERE = new Set(['webhook', 'filter']);
 
 /**
  * The settings panel.
- * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>}}
+ * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>, reset: () => void}}
  */
 export function settingsPanel() {
-  /** @type {RestClient|null} */
+  /** The app the editor was filled for, where Save writes (null until a load finished). @type {RestClient|null} */
   let client = null;
+  /** The app picked last, which Reload reads. @type {RestClient|null} */
+  let target = null;
+  /** Counts loads and resets: the reply of a load that is no longer the latest is dropped. */
+  let generation = 0;
   /** @type {Record<string, unknown>} */
   let stored = {};
 
   const editor = h('textarea', { class: 'ad-input ad-mono ad-json', rows: 18, spellcheck: false, 'data-admin': 'settings', 'aria-label': 'App settings (JSON)' });
   const check = h('span', { class: 'ad-hint', 'data-admin': 'settings-check' });
-  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'settings-save', text: 'Save settings' });
+  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'settings-save', text: 'Save settings', disabled: true });
   const revert = h('button', { type: 'button', class: 'ad-btn', 'data-admin': 'settings-reload', text: 'Reload' });
 
   editor.addEventListener('input', () => {
@@ -55,6 +59,11 @@ export function settingsPanel() {
     check.classList.remove('ad-danger');
   }
 
+  /** Save only once the editor holds the settings of the app it writes to. */
+  function syncSave() {
+    save.disabled = !client || save.classList.contains('is-busy');
+  }
+
   save.addEventListener('click', () => {
     if (!client) return;
     const rest = client;
@@ -71,23 +80,44 @@ export function settingsPanel() {
         const changes = {};
         for (const k of keys) changes[k] = parsed.value[k];
         const res = await rest.call('liveroom_ext', 'set_app_settings', { Settings: changes });
-        fill(res.Settings || { ...stored, ...changes });
+        // Another app may have been picked meanwhile: its editor stays as it is.
+        if (client === rest) fill(res.Settings || { ...stored, ...changes });
         toast(`Saved: ${keys.join(', ')}`);
       });
-    });
+    }).finally(syncSave);
   });
   revert.addEventListener('click', () => {
-    const rest = client;
+    const rest = target;
     if (rest) busy(revert, () => load(rest));
   });
 
   /** @param {RestClient} rest */
   async function load(rest) {
-    client = rest;
-    await attempt('Loading the app settings', async () => {
-      const res = await rest.call('liveroom_ext', 'get_app_settings', {});
+    const mine = ++generation;
+    target = rest;
+    // While another app's values are in the editor, Save stays off.
+    if (client !== rest) client = null;
+    save.disabled = true;
+    const res = await attemptLoad('Loading the app settings', () => mine === generation,
+      () => rest.call('liveroom_ext', 'get_app_settings', {}));
+    if (mine !== generation) return;
+    if (res) {
       fill(res.Settings || {});
-    });
+      client = rest;
+    }
+    syncSave();
+  }
+
+  /** Forgets the app shown: an empty editor, Save off until the next load. */
+  function reset() {
+    generation += 1;
+    client = null;
+    target = null;
+    syncSave();
+    stored = {};
+    editor.value = '';
+    check.textContent = '';
+    check.classList.remove('ad-danger');
   }
 
   const element = h('section', { class: 'ad-card', id: 'settings' },
@@ -99,5 +129,5 @@ export function settingsPanel() {
     h('div', { class: 'ad-row' }, save, check),
   );
 
-  return { element, load };
+  return { element, load, reset };
 }

@@ -1,5 +1,5 @@
 // Webhook settings: liveroom_ext/get_webhook and set_webhook (docs/webhooks.md#settings).
-import { attempt, toast } from './feedback.js';
+import { attempt, attemptLoad, toast } from './feedback.js';
 import { busy, h, replace } from './dom.js';
 import { field } from './login.js';
 
@@ -24,11 +24,13 @@ const NUMBERS = /** @type {const} */ ([
 
 /**
  * The webhook panel.
- * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>}}
+ * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>, reset: () => void}}
  */
 export function webhookPanel() {
-  /** @type {RestClient|null} */
+  /** The app the form was filled for, where Save writes (null until a load finished). @type {RestClient|null} */
   let client = null;
+  /** Counts loads and resets: the reply of a load that is no longer the latest is dropped. */
+  let generation = 0;
   /** @type {Record<string, any>} */
   let current = {};
 
@@ -66,7 +68,12 @@ export function webhookPanel() {
     return field(label, input, hint);
   });
 
-  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'webhook-save', text: 'Save webhook' });
+  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'webhook-save', text: 'Save webhook', disabled: true });
+  /** Save only once the form holds the values of the app it writes to. */
+  function syncSave() {
+    save.disabled = !client || save.classList.contains('is-busy');
+  }
+
   save.addEventListener('click', () => {
     if (!client) return;
     const rest = client;
@@ -86,10 +93,11 @@ export function webhookPanel() {
           webhook[key] = n;
         }
         const res = await rest.call('liveroom_ext', 'set_webhook', { Webhook: webhook });
-        fill(res.Webhook || webhook);
+        // Another app may have been picked meanwhile: its form stays as it is.
+        if (client === rest) fill(res.Webhook || webhook);
         toast('Webhook saved');
       });
-    });
+    }).finally(syncSave);
   });
 
   /** @param {Record<string, any>} w */
@@ -133,15 +141,29 @@ export function webhookPanel() {
     h('div', { class: 'ad-row' }, save),
   );
 
+  /** Forgets the app shown: an empty form, Save off until the next load. */
+  function reset() {
+    generation += 1;
+    client = null;
+    syncSave();
+    fill({});
+    replace(status, '…');
+  }
+
   return {
     element,
+    reset,
     async load(rest) {
-      client = rest;
+      const mine = ++generation;
+      client = null;
+      syncSave();
       replace(status, '…');
-      await attempt('Loading the webhook', async () => {
-        const res = await rest.call('liveroom_ext', 'get_webhook', {});
-        fill(res.Webhook || {});
-      });
+      const res = await attemptLoad('Loading the webhook', () => mine === generation,
+        () => rest.call('liveroom_ext', 'get_webhook', {}));
+      if (mine !== generation || !res) return;
+      fill(res.Webhook || {});
+      client = rest;
+      syncSave();
     },
   };
 }

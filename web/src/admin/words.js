@@ -1,6 +1,6 @@
 // The app's word filter (docs/webhooks.md#built-in-word-filter): one editor per action
 // (reject, mask, drop), saved together with liveroom_ext/set_word_filter.
-import { attempt, toast } from './feedback.js';
+import { attempt, attemptLoad, toast } from './feedback.js';
 import { busy, h, replace } from './dom.js';
 import { field } from './login.js';
 
@@ -29,11 +29,13 @@ export function parseWords(text) {
 
 /**
  * The word-filter panel.
- * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>}}
+ * @returns {{element: HTMLElement, load: (rest: RestClient) => Promise<void>, reset: () => void}}
  */
 export function wordsPanel() {
-  /** @type {RestClient|null} */
+  /** The app the lists were read from, where Save writes (null until a load finished). @type {RestClient|null} */
   let client = null;
+  /** Counts loads and resets: the reply of a load that is no longer the latest is dropped. */
+  let generation = 0;
   /** @type {WordList[]} */
   let lists = [];
   /** @type {string[]} */
@@ -48,7 +50,7 @@ export function wordsPanel() {
   const fields = h('input', { class: 'ad-input ad-mono', 'data-admin': 'words-fields', spellcheck: false });
   const count = h('span', { class: 'ad-muted', 'data-admin': 'words-count' });
   const explain = h('span', { class: 'ad-hint' });
-  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'words-save', text: 'Save word filter' });
+  const save = h('button', { type: 'button', class: 'ad-btn ad-btn-primary', 'data-admin': 'words-save', text: 'Save word filter', disabled: true });
 
   /** Words of the action's lists as stored (or as drafted). @param {string} a */
   function wordsOf(a) {
@@ -91,6 +93,11 @@ export function wordsPanel() {
   });
   caseFold.addEventListener('change', keepDraft);
 
+  /** Save only once the editor holds the lists of the app it writes to. */
+  function syncSave() {
+    save.disabled = !client || save.classList.contains('is-busy');
+  }
+
   save.addEventListener('click', () => {
     if (!client) return;
     const rest = client;
@@ -109,14 +116,20 @@ export function wordsPanel() {
         const cf = fields.value.split(',').map((s) => s.trim()).filter(Boolean);
         const res = await rest.call('liveroom_ext', 'set_word_filter', { Filter: { custom_fields: cf, lists: next } });
         toast(`Word filter saved: ${res.WordCount ?? '?'} words`);
-        await reload(rest);
+        // Another app may have been picked meanwhile: its editor stays as it is.
+        if (client !== rest) return;
+        const mine = ++generation;
+        const again = await rest.call('liveroom_ext', 'get_word_filter', {});
+        if (mine === generation) showFilter(again);
       });
-    });
+    }).finally(syncSave);
   });
 
-  /** @param {RestClient} rest */
-  async function reload(rest) {
-    const res = await rest.call('liveroom_ext', 'get_word_filter', {});
+  /**
+   * Shows a get_word_filter answer.
+   * @param {Record<string, any>} res
+   */
+  function showFilter(res) {
     const f = res.Filter || {};
     lists = Array.isArray(f.lists) ? f.lists : [];
     customFields = Array.isArray(f.custom_fields) ? f.custom_fields : [];
@@ -137,11 +150,31 @@ export function wordsPanel() {
     h('div', { class: 'ad-row' }, save),
   );
 
+  /** Forgets the app shown: empty lists, Save off until the next load. */
+  function reset() {
+    generation += 1;
+    client = null;
+    syncSave();
+    lists = [];
+    drafts.clear();
+    fields.value = '';
+    count.textContent = '…';
+    show();
+  }
+
   return {
     element,
+    reset,
     async load(rest) {
+      const mine = ++generation;
+      client = null;
+      syncSave();
+      const res = await attemptLoad('Loading the word filter', () => mine === generation,
+        () => rest.call('liveroom_ext', 'get_word_filter', {}));
+      if (mine !== generation || !res) return;
+      showFilter(res);
       client = rest;
-      await attempt('Loading the word filter', () => reload(rest));
+      syncSave();
     },
   };
 }

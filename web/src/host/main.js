@@ -57,8 +57,6 @@ replace(root,
 /** @type {WebConfig|null} */
 let config = null;
 let roomID = roomFromAddress(null);
-/** @type {(() => void)|null} */
-let teardown = null;
 
 async function boot() {
   replace(content, h('p', { class: 'hp-loading', text: 'Loading…' }));
@@ -86,6 +84,7 @@ async function boot() {
 
 function showLogin() {
   if (!config) return;
+  replace(topTitle, h('span', { class: 'hp-room-id hp-mono', text: roomID }));
   replace(topRight);
   replace(content, loginView({ config, roomID, onCredentials: (c) => start(c) }));
 }
@@ -114,6 +113,8 @@ async function start(creds) {
 function studio(chat, creds) {
   const groupID = roomID;
   const room = createRoomState(chat, groupID);
+  /** The studio has ended (logged out or kicked out): late answers change nothing. */
+  let ended = false;
 
   // Every join of this room (the live room's own, or ours) feeds the state.
   const join = chat.joinGroup.bind(chat);
@@ -123,7 +124,7 @@ function studio(chat, creds) {
       room.applyJoin(res.data);
       return res;
     } catch (err) {
-      if (options && options.groupID === groupID) joinFailed(err);
+      if (!ended && options && options.groupID === groupID) joinFailed(err);
       throw err;
     }
   };
@@ -175,8 +176,10 @@ function studio(chat, creds) {
   );
   room.subscribe((s) => {
     title.textContent = s.name;
-    const st = s.liveState ? s.liveState.state : 'Upcoming';
-    stateBadge.textContent = st;
+    // Until the join answers (or an event tells), the live state is not known.
+    const known = s.joined || s.liveState !== null;
+    const st = !known ? 'Unknown' : s.liveState ? s.liveState.state : 'Upcoming';
+    stateBadge.textContent = known ? st : '…';
     stateBadge.dataset.state = st;
     online.textContent = String(s.memberCount);
     likes.textContent = String(s.likes ?? 0);
@@ -199,10 +202,21 @@ function studio(chat, creds) {
     session = now;
   });
 
-  // Session problems.
+  // Session problems. Kicked out, the session is over for good: the studio ends (timers,
+  // panels, the live room, the SDK instance) and the login comes back with the reason.
   /** @type {Array<[string, (ev: {data: any}) => void]>} */
   const handlers = [
-    [EV.KICKED_OUT, (ev) => showError({ code: -1007, message: `The session ended (${ev.data.type}): ${ev.data.message || 'log in again'}` }, 'Session')],
+    [EV.KICKED_OUT, (ev) => {
+      const reason = { code: -1007, message: `The session ended (${ev.data.type}): ${ev.data.message || 'log in again'}` };
+      // After the SDK has finished ending its session (it does right after this event).
+      setTimeout(() => {
+        if (ended) return;
+        stop();
+        chat.destroy();
+        showLogin();
+        showError(reason, 'Session');
+      }, 0);
+    }],
     [EV.REMOVED_FROM_GROUP, (ev) => ev.data.groupID === groupID && showError({ code: ev.data.code, message: `You left the room: ${ev.data.reason}` }, 'Room')],
   ];
   for (const [name, fn] of handlers) chat.on(name, fn);
@@ -230,18 +244,22 @@ function studio(chat, creds) {
   // room's state). Without it, or when it has not managed to, this page joins.
   const joinTimer = setTimeout(() => {
     if (!room.get().joined) {
-      chat.joinGroup({ groupID }).catch((/** @type {unknown} */ err) => showError(err, `Joining ${groupID}`));
+      chat.joinGroup({ groupID }).catch((/** @type {unknown} */ err) => ended || showError(err, `Joining ${groupID}`));
     }
   }, liveRoom ? 8000 : 0);
 
   logout.addEventListener('click', () => busy(logout, async () => {
-    teardown?.();
+    if (ended) return;
+    stop();
     await chat.logout().catch(() => {});
     chat.destroy();
     showLogin();
   }));
 
-  teardown = () => {
+  /** Ends this studio (not the SDK instance: the caller logs out and destroys it). */
+  function stop() {
+    if (ended) return;
+    ended = true;
     clearTimeout(joinTimer);
     stats.stop();
     for (const [name, fn] of handlers) chat.off(name, fn);
@@ -251,8 +269,7 @@ function studio(chat, creds) {
       // already gone
     }
     room.destroy();
-    teardown = null;
-  };
+  }
 }
 
 boot();

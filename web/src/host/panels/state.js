@@ -18,6 +18,10 @@ const MOVES = /** @type {Record<string, string[]>} */ ({
 export function statePanel({ chat, groupID, room }) {
   const badge = h('span', { class: 'hp-state', 'data-host': 'state', text: '…' });
   const since = h('span', { class: 'hp-muted' });
+  /** The room's live state is known (joined, or told by an event); until then nothing is offered. */
+  let known = false;
+  /** A mute-all request is out: the switch shows what was asked until it settles. */
+  let muting = false;
 
   /** @type {Record<string, HTMLButtonElement>} */
   const buttons = {};
@@ -29,13 +33,15 @@ export function statePanel({ chat, groupID, room }) {
    */
   function button(state, label, cls, newSession = false) {
     const key = newSession ? 'new-session' : `state-${state}`;
-    const b = h('button', { type: 'button', class: `hp-btn hp-state-btn ${cls}`, 'data-host': key, text: label });
+    const b = h('button', { type: 'button', class: `hp-btn hp-state-btn ${cls}`, 'data-host': key, text: label, disabled: true });
     b.addEventListener('click', () => busy(b, async () => {
       await attempt(newSession ? 'Starting a new session' : `Moving to ${state}`, async () => {
         const res = await chat.setLiveState(groupID, state, newSession ? { newSession: true } : {});
         room.set({ liveState: res.data.liveState });
         toast(newSession ? `Session ${res.data.liveState.session} is live` : `Now ${res.data.liveState.state}`);
       });
+    }).finally(() => {
+      b.disabled = !known;
     }));
     buttons[key] = b;
     return b;
@@ -49,31 +55,41 @@ export function statePanel({ chat, groupID, room }) {
     button(LiveRoom.TYPES.LIVE_STATE_LIVE, 'New session', 'hp-btn-live', true),
   );
 
-  const muteAll = h('input', { type: 'checkbox', 'data-host': 'mute-all', role: 'switch' });
+  const muteAll = h('input', { type: 'checkbox', 'data-host': 'mute-all', role: 'switch', disabled: true });
   muteAll.addEventListener('change', async () => {
     const on = muteAll.checked;
+    muting = true;
     muteAll.disabled = true;
     await attempt(on ? 'Muting everyone' : 'Unmuting everyone', async () => {
       await chat.muteAll(groupID, on);
       room.set({ muteAll: on });
       toast(on ? 'Only you and the admins can write now' : 'Everyone can write again');
     });
-    muteAll.disabled = false;
+    muting = false;
+    muteAll.disabled = !room.get().joined;
     muteAll.checked = room.get().muteAll;
   });
 
   room.subscribe((s) => {
-    const st = s.liveState ? s.liveState.state : 'Upcoming';
-    badge.textContent = st;
+    // Before the join answers, the room's state is not known: "Upcoming" would be a guess.
+    known = s.joined || s.liveState !== null;
+    const st = !known ? 'Unknown' : s.liveState ? s.liveState.state : 'Upcoming';
+    badge.textContent = known ? st : '…';
     badge.dataset.state = st;
+    badge.title = known ? '' : 'Waiting for the room to answer';
     since.textContent = s.liveState ? `Session ${s.liveState.session}${s.liveState.since ? ` · since ${formatTime(s.liveState.since)}` : ''}` : '';
-    const allowed = MOVES[st] || [];
+    const allowed = known ? MOVES[st] || [] : [];
     for (const [key, b] of Object.entries(buttons)) {
-      const ok = key === 'new-session' ? st === 'Ended' || st === 'Replay' : allowed.includes(key.slice(6));
+      const ok = known && (key === 'new-session' ? st === 'Ended' || st === 'Replay' : allowed.includes(key.slice(6)));
       b.dataset.allowed = String(ok);
+      if (!b.classList.contains('is-busy')) b.disabled = !known;
     }
     buttons['state-Live'].textContent = st === 'Paused' ? 'Resume' : 'Go live';
-    if (document.activeElement !== muteAll) muteAll.checked = s.muteAll;
+    // The switch follows the room (other admins too), except while this page's own request is out.
+    if (!muting) {
+      muteAll.checked = s.muteAll;
+      muteAll.disabled = !s.joined;
+    }
   });
 
   return card('Broadcast', { id: 'live', subtitle: since, aside: badge },

@@ -47,17 +47,37 @@ export function statsPanel({ chat, groupID }) {
   );
 
   let failed = false;
-  async function load() {
+  /** Counts requests: only the reply of the latest one is shown. */
+  let latest = 0;
+  /** The latest request has not answered yet. */
+  let inFlight = false;
+  let stopped = false;
+
+  /**
+   * Asks for the statistics. A periodic poll is skipped while a request is out; a refresh the
+   * host asked for (or a new ranking, or a new session) asks again, and the replies of older
+   * requests are then dropped, so an answer never replaces a newer one.
+   * @param {boolean} poll
+   */
+  async function load(poll) {
+    if (stopped || (poll && inFlight)) return;
+    const mine = ++latest;
+    inFlight = true;
     try {
       const res = await chat.getRoomStats(groupID, { orderBy: orderBy.value, top: 10 });
+      if (mine !== latest || stopped) return;
       render(res.data || {});
       failed = false;
     } catch (err) {
+      if (mine !== latest || stopped) return;
       // A periodic refresh reports a failure once, not every 10 s.
       if (!failed) showError(err, 'Reading the statistics');
       failed = true;
+    } finally {
+      if (mine === latest) inFlight = false;
     }
   }
+  const refreshNow = () => load(false);
 
   /** @param {Record<string, any>} d */
   function render(d) {
@@ -81,14 +101,21 @@ export function statsPanel({ chat, groupID }) {
     updated.textContent = `Session ${d.Session ?? '?'} · updated ${new Date().toLocaleTimeString()}`;
   }
 
-  refresh.addEventListener('click', () => busy(refresh, load));
-  orderBy.addEventListener('change', load);
-  const timer = setInterval(load, REFRESH_MS);
-  load();
+  refresh.addEventListener('click', () => busy(refresh, refreshNow));
+  orderBy.addEventListener('change', refreshNow);
+  const timer = setInterval(() => load(true), REFRESH_MS);
+  refreshNow();
 
   const element = card('Statistics', { id: 'stats', dataHost: 'stats', subtitle: updated, aside: h('div', { class: 'hp-row hp-row-tight' }, orderBy, refresh) },
     totals,
     h('div', { class: 'hp-table-wrap' }, table),
   );
-  return { element, stop: () => clearInterval(timer), load };
+  return {
+    element,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+    load: refreshNow,
+  };
 }
