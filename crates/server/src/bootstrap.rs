@@ -107,14 +107,17 @@ async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_co
     use liveroom_engine::hooks::Origin;
     use liveroom_engine::NewGroup;
 
-    engine
-        .update_app_settings(app, |s| {
-            if !s.group_custom_fields.iter().any(|f| f == STREAM_URL_FIELD) {
-                s.group_custom_fields.push(STREAM_URL_FIELD.into());
-            }
-            Ok(())
-        })
-        .await?;
+    let declared = |fields: &[String]| fields.iter().any(|f| f == STREAM_URL_FIELD);
+    if !declared(&engine.app(app)?.settings().group_custom_fields) {
+        engine
+            .update_app_settings(app, |s| {
+                if !declared(&s.group_custom_fields) {
+                    s.group_custom_fields.push(STREAM_URL_FIELD.into());
+                }
+                Ok(())
+            })
+            .await?;
+    }
     let host = UserId::parse(DEMO_HOST)?;
     if engine
         .existing_accounts(app, std::slice::from_ref(&host))

@@ -37,8 +37,8 @@ use subtle::ConstantTimeEq;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{usersig, AppId, Error, Service, UserId};
 
-use crate::rest::{envelope, parse};
-use crate::site::{require_json, Site};
+use crate::rest::envelope;
+use crate::site::{answer, read_json, require_json, Fail, Site};
 use crate::AppState;
 
 /// The session cookie's name.
@@ -142,9 +142,12 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Session, Error> {
+fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Session, Fail> {
     off_unless_enabled(state, headers)?;
-    let not_in = || Error::PermissionDenied("log in to the console first".into());
+    let not_in = || Fail {
+        status: StatusCode::UNAUTHORIZED,
+        error: Error::PermissionDenied("log in to the console first".into()),
+    };
     let token = token_of(headers).ok_or_else(not_in)?;
     let session = state.console.get(&token).ok_or_else(not_in)?;
     // An App admin's login lasts while the account is still an App admin.
@@ -159,35 +162,17 @@ fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Session, Error> {
 
 const OFF: &str = "the admin console is off at this address (it is on by default only on a loopback address; see [console] in the configuration)";
 
-fn off_unless_enabled(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
+fn off_unless_enabled(state: &AppState, headers: &HeaderMap) -> Result<(), Fail> {
     if Site::admits(state.site.console, headers) {
         Ok(())
     } else {
-        Err(Error::PermissionDenied(OFF.into()))
+        Err(Fail::off(OFF))
     }
 }
 
-fn body_json(body: &Bytes) -> Result<Value, Error> {
-    if body.is_empty() {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(body).map_err(|e| Error::BodyNotJson(e.to_string()))
-}
-
-/// The envelope; 404 when the console is off, 401 without a login.
-fn answer(result: Result<Value, Error>) -> Response {
-    let status = match &result {
-        Err(Error::PermissionDenied(m)) if m == OFF => Some(StatusCode::NOT_FOUND),
-        Err(Error::PermissionDenied(m)) if m.starts_with("log in") => {
-            Some(StatusCode::UNAUTHORIZED)
-        }
-        _ => None,
-    };
-    let mut response = envelope(result, Service::Extension);
-    if let Some(s) = status {
-        *response.status_mut() = s;
-    }
-    response
+/// A console request's JSON body; an empty one reads as `{}`.
+fn read_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Error> {
+    read_json(headers, if body.is_empty() { b"{}" } else { body })
 }
 
 /// The session cookie; `Secure` when a TLS-terminating proxy says the browser used HTTPS.
@@ -251,8 +236,7 @@ pub async fn login(
     let client = peer.ip();
     let result = async {
         off_unless_enabled(&state, &headers)?;
-        require_json(&headers)?;
-        let req: Login = parse(body_json(&body)?)?;
+        let req: Login = read_body(&headers, &body)?;
         state.console.attempt(client)?;
         let mut expires = Instant::now() + SESSION_TTL;
         let scope = match (
@@ -272,7 +256,8 @@ pub async fn login(
                     state.console.failed(client);
                     return Err(Error::PermissionDenied(
                         "wrong console password (or no password is configured)".into(),
-                    ));
+                    )
+                    .into());
                 }
                 None
             }
@@ -285,18 +270,19 @@ pub async fn login(
                     }
                     Err(e) => {
                         state.console.failed(client);
-                        return Err(e);
+                        return Err(e.into());
                     }
                 }
             }
             _ => {
                 return Err(Error::InvalidParameter(
                     "log in with Password, or with SDKAppID, Identifier and UserSig".into(),
-                ))
+                )
+                .into())
             }
         };
         let token = state.console.open(Session { scope, expires });
-        Ok((token, expires.saturating_duration_since(Instant::now())))
+        Ok::<_, Fail>((token, expires.saturating_duration_since(Instant::now())))
     }
     .await;
     match result {
@@ -332,7 +318,7 @@ fn admin_ticket(
 /// `POST /v1/console/logout`
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(e) = require_json(&headers) {
-        return answer(Err(e));
+        return answer(Err(e.into()));
     }
     if let Some(t) = token_of(&headers) {
         state.console.by_token.remove(&t);
@@ -382,15 +368,14 @@ struct SigRequest {
 pub async fn user_sig(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     answer((|| {
         let session = session_of(&state, &headers)?;
-        require_json(&headers)?;
-        let req: SigRequest = parse(body_json(&body)?)?;
+        let req: SigRequest = read_body(&headers, &body)?;
         let id = AppId(req.sdk_app_id);
         let admin = match &session.scope {
             Some((app, admin)) if *app == id => admin.clone(),
             Some(_) => {
-                return Err(Error::PermissionDenied(
-                    "this console login is for another app".into(),
-                ))
+                return Err(
+                    Error::PermissionDenied("this console login is for another app".into()).into(),
+                )
             }
             None => {
                 let app = state.engine.app(id)?;

@@ -179,27 +179,59 @@ pub async fn web_config(State(state): State<AppState>, headers: HeaderMap) -> Re
 }
 
 /// The development app, or why the helpers are off (for this request).
-fn dev_app(state: &AppState, headers: &HeaderMap) -> Result<AppId, Error> {
-    match state.site.dev_app_for(headers) {
-        Some(app) => Ok(app),
-        None => Err(Error::PermissionDenied(
-            "the development helpers are off (on by default only for requests to a loopback address, with the generated development app; see [web] dev_login)".into(),
-        )),
+fn dev_app(state: &AppState, headers: &HeaderMap) -> Result<AppId, Fail> {
+    state.site.dev_app_for(headers).ok_or_else(|| {
+        Fail::off("the development helpers are off (on by default only for requests to a loopback address, with the generated development app; see [web] dev_login)")
+    })
+}
+
+/// A refusal and the HTTP status it goes out with (the envelope says the rest): 404 for a
+/// door that is off, 401 before a console login, 200 for everything else, like REST.
+pub struct Fail {
+    pub status: StatusCode,
+    pub error: Error,
+}
+
+impl From<Error> for Fail {
+    fn from(error: Error) -> Self {
+        Self {
+            status: StatusCode::OK,
+            error,
+        }
     }
 }
 
-fn body_json(body: &Bytes) -> Result<Value, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::BodyNotJson(e.to_string()))
+impl Fail {
+    /// A door that is off for this request: 404.
+    pub fn off(why: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            error: Error::PermissionDenied(why.into()),
+        }
+    }
 }
 
-/// The answer of a helper: 404 when the helpers are off, the envelope otherwise.
-fn answer(result: Result<Value, Error>) -> Response {
-    let off = matches!(&result, Err(Error::PermissionDenied(m)) if m.starts_with("the development helpers are off"));
-    let mut response = envelope(result, Service::Extension);
-    if off {
-        *response.status_mut() = StatusCode::NOT_FOUND;
+/// The answer of a page endpoint: the envelope, with the refusal's status.
+pub fn answer(result: Result<Value, Fail>) -> Response {
+    match result {
+        Ok(v) => envelope(Ok(v), Service::Extension),
+        Err(Fail { status, error }) => {
+            let mut response = envelope(Err(error), Service::Extension);
+            *response.status_mut() = status;
+            response
+        }
     }
-    response
+}
+
+/// A request body that must be JSON (see [`require_json`]), read as `T`.
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    require_json(headers)?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| Error::BodyNotJson(e.to_string()))?;
+    parse(value)
 }
 
 #[derive(Deserialize)]
@@ -213,43 +245,42 @@ struct DevLogin {
 
 /// `POST /v1/web/dev-login`
 pub async fn dev_login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    answer(
-        async {
-            let app_id = dev_app(&state, &headers)?;
-            require_json(&headers)?;
-            let req: DevLogin = parse(body_json(&body)?)?;
-            let user = UserId::parse(&req.user_id)?;
-            let app = state.engine.app(app_id)?;
-            if app.is_admin(&user) {
-                return Err(Error::PermissionDenied(format!(
-                    "{user} is an App admin; the development login is for ordinary users"
-                )));
-            }
-            let nick = req.nick.filter(|n| !n.is_empty());
-            let known = !state
-                .engine
-                .existing_accounts(app_id, std::slice::from_ref(&user))
-                .await?
-                .is_empty();
-            if !known || nick.is_some() {
-                let account = liveroom_engine::ImportedAccount {
-                    user: user.clone(),
-                    nick,
-                    face_url: None,
-                };
-                state.engine.import_account(app_id, account).await?;
-            }
-            let sig = usersig::generate(
-                app_id.0,
-                app.secret_key(),
-                user.as_str(),
-                DEV_SIG_SECS,
-                unix_secs(),
-            );
-            Ok(json!({"SDKAppID": app_id.0, "UserID": user.as_str(), "UserSig": sig}))
-        }
-        .await,
-    )
+    answer(dev_login_for(&state, &headers, &body).await)
+}
+
+async fn dev_login_for(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, Fail> {
+    let app_id = dev_app(state, headers)?;
+    let req: DevLogin = read_json(headers, body)?;
+    let user = UserId::parse(&req.user_id)?;
+    let app = state.engine.app(app_id)?;
+    if app.is_admin(&user) {
+        return Err(Error::PermissionDenied(format!(
+            "{user} is an App admin; the development login is for ordinary users"
+        ))
+        .into());
+    }
+    let nick = req.nick.filter(|n| !n.is_empty());
+    let known = !state
+        .engine
+        .existing_accounts(app_id, std::slice::from_ref(&user))
+        .await?
+        .is_empty();
+    if !known || nick.is_some() {
+        let account = liveroom_engine::ImportedAccount {
+            user: user.clone(),
+            nick,
+            face_url: None,
+        };
+        state.engine.import_account(app_id, account).await?;
+    }
+    let sig = usersig::generate(
+        app_id.0,
+        app.secret_key(),
+        user.as_str(),
+        DEV_SIG_SECS,
+        unix_secs(),
+    );
+    Ok(json!({"SDKAppID": app_id.0, "UserID": user.as_str(), "UserSig": sig}))
 }
 
 #[derive(Deserialize)]
@@ -293,53 +324,50 @@ const DEV_GIFT_COUNT_MAX: u32 = 99;
 
 /// `POST /v1/web/dev-gift`
 pub async fn dev_gift(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    answer(
-        async {
-            let app_id = dev_app(&state, &headers)?;
-            require_json(&headers)?;
-            let req: DevGift = parse(body_json(&body)?)?;
-            let user = UserId::parse(&req.user_id)?;
-            let group = GroupId::parse(&req.group_id)?;
-            let app = state.engine.app(app_id)?;
-            app.verify_sig(user.as_str(), &req.user_sig, unix_secs())?;
-            if req.count == 0 || req.count > DEV_GIFT_COUNT_MAX {
-                return Err(Error::InvalidParameter(format!(
-                    "Count must be 1 to {DEV_GIFT_COUNT_MAX}"
-                )));
-            }
-            let catalog = crate::web::static_file("gifts.json").ok_or_else(|| {
-                Error::NotSupported("this server was built without its web pages".into())
-            })?;
-            let catalog: Vec<CatalogGift> =
-                serde_json::from_slice(&catalog).map_err(|_| Error::Internal)?;
-            let item = catalog
-                .into_iter()
-                .find(|g| g.id == req.gift_id)
-                .ok_or_else(|| {
-                    Error::InvalidParameter(format!(
-                        "GiftId {:?} is not in the demo catalog",
-                        req.gift_id
-                    ))
-                })?;
-            let gift = Gift {
-                from: user,
-                gift_id: item.id,
-                name: item.name,
-                gift_type: item.gift_type,
-                count: req.count,
-                value: item.value,
-                effect_url: item.effect_url,
-                key: req.key,
-            };
-            let receipt = state.engine.send_gift(app_id, &group, gift).await?;
-            Ok(json!({
-                "ComboId": receipt.combo_id,
-                "ComboCount": receipt.combo_count,
-                "Duplicate": receipt.duplicate,
-            }))
-        }
-        .await,
-    )
+    answer(dev_gift_for(&state, &headers, &body).await)
+}
+
+async fn dev_gift_for(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, Fail> {
+    let app_id = dev_app(state, headers)?;
+    let req: DevGift = read_json(headers, body)?;
+    let user = UserId::parse(&req.user_id)?;
+    let group = GroupId::parse(&req.group_id)?;
+    let app = state.engine.app(app_id)?;
+    app.verify_sig(user.as_str(), &req.user_sig, unix_secs())?;
+    if req.count == 0 || req.count > DEV_GIFT_COUNT_MAX {
+        return Err(Fail::from(Error::InvalidParameter(format!(
+            "Count must be 1 to {DEV_GIFT_COUNT_MAX}"
+        ))));
+    }
+    let catalog = crate::web::static_file("gifts.json")
+        .ok_or_else(|| Error::NotSupported("this server was built without its web pages".into()))?;
+    let catalog: Vec<CatalogGift> =
+        serde_json::from_slice(&catalog).map_err(|_| Error::Internal)?;
+    let item = catalog
+        .into_iter()
+        .find(|g| g.id == req.gift_id)
+        .ok_or_else(|| {
+            Error::InvalidParameter(format!(
+                "GiftId {:?} is not in the demo catalog",
+                req.gift_id
+            ))
+        })?;
+    let gift = Gift {
+        from: user,
+        gift_id: item.id,
+        name: item.name,
+        gift_type: item.gift_type,
+        count: req.count,
+        value: item.value,
+        effect_url: item.effect_url,
+        key: req.key,
+    };
+    let receipt = state.engine.send_gift(app_id, &group, gift).await?;
+    Ok(json!({
+        "ComboId": receipt.combo_id,
+        "ComboCount": receipt.combo_count,
+        "Duplicate": receipt.duplicate,
+    }))
 }
 
 #[cfg(test)]
