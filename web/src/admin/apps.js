@@ -1,6 +1,6 @@
 // Apps and their keys: each app's SDKAppID, admins and SecretKey (hidden until "Show",
 // with a copy button), and the app picker (data-admin="app-select") the other panels follow.
-import { h, replace } from './dom.js';
+import { h, replace } from '../shared/dom.js';
 import { toast } from './feedback.js';
 
 /** @typedef {import('./api.js').ConsoleApp} ConsoleApp */

@@ -2,7 +2,7 @@
 // (group_open_http_svc/send_broadcast_msg, from the admin account).
 import { randomU32 } from './api.js';
 import { attempt, toast } from './feedback.js';
-import { busy, h } from './dom.js';
+import { busy, h } from '../shared/dom.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */
 

@@ -2,7 +2,7 @@
 // (SDKAppID + Identifier + UserSig). Also the "console disabled" explanation.
 import { consoleApi } from './api.js';
 import { attempt } from './feedback.js';
-import { busy, h } from './dom.js';
+import { busy, h } from '../shared/dom.js';
 
 /**
  * Builds the login card.

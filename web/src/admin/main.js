@@ -5,7 +5,7 @@ import './admin.css';
 import { ApiError, consoleApi, onSessionLost, RestClient } from './api.js';
 import { appSelect, appsView } from './apps.js';
 import { broadcastPanel } from './broadcast.js';
-import { busy, h, replace } from './dom.js';
+import { busy, h, replace } from '../shared/dom.js';
 import { attempt, attemptLoad, clearError, feedbackElements, showError } from './feedback.js';
 import { disabledView, loginView } from './login.js';
 import { roomsPanel } from './rooms.js';

@@ -1,7 +1,7 @@
 // The app's rooms with their live state, online count and popularity:
 // group_open_http_svc/get_appid_group_list, then liveroom_ext/get_live_states in batches of 100.
 import { attemptLoad } from './feedback.js';
-import { busy, formatNumber, formatTime, h, replace } from './dom.js';
+import { busy, formatNumber, formatTime, h, replace } from '../shared/dom.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */
 

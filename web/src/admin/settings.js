@@ -2,7 +2,7 @@
 // The webhook and the word filter have their own panels and are left out here; a save sends
 // only the top-level keys that changed.
 import { attempt, attemptLoad, toast } from './feedback.js';
-import { busy, h } from './dom.js';
+import { busy, h } from '../shared/dom.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */
 

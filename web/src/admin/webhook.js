@@ -1,6 +1,6 @@
 // Webhook settings: liveroom_ext/get_webhook and set_webhook (docs/webhooks.md#settings).
 import { attempt, attemptLoad, toast } from './feedback.js';
-import { busy, h, replace } from './dom.js';
+import { busy, h, replace } from '../shared/dom.js';
 import { field } from './login.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */

@@ -1,7 +1,7 @@
 // The app's word filter (docs/webhooks.md#built-in-word-filter): one editor per action
 // (reject, mask, drop), saved together with liveroom_ext/set_word_filter.
 import { attempt, attemptLoad, toast } from './feedback.js';
-import { busy, h, replace } from './dom.js';
+import { busy, h, replace } from '../shared/dom.js';
 import { field } from './login.js';
 
 /** @typedef {import('./api.js').RestClient} RestClient */

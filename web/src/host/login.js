@@ -1,7 +1,7 @@
 // Getting the host's credentials: the server's web config, then a development login
 // (POST /v1/web/dev-login, when the server offers it), `#userID=..&userSig=..` in the
 // address, or a form to paste them.
-import { busy, h } from '../admin/dom.js';
+import { busy, h } from '../shared/dom.js';
 import { attempt } from './feedback.js';
 
 /**

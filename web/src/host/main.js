@@ -4,7 +4,7 @@
 import './host.css';
 import LiveRoom from '../../../sdk/js/liveroom.js';
 import { mountLiveRoom } from '../component/index.js';
-import { busy, h, replace } from '../admin/dom.js';
+import { busy, h, replace } from '../shared/dom.js';
 import { clearError, feedbackElements, showError } from './feedback.js';
 import { credentialsFromHash, fetchConfig, loginView } from './login.js';
 import { drawPanel } from './panels/draw.js';

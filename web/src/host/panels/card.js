@@ -1,5 +1,5 @@
 // A control-panel card.
-import { h } from '../../admin/dom.js';
+import { h } from '../../shared/dom.js';
 
 /**
  * @typedef {Object} PanelContext

@@ -1,6 +1,6 @@
 // Lucky draw: chat.startDraw(groupID, {keyword, duration, winners}); the running draw's
 // countdown and the last result (from DRAW_STARTED / DRAW_RESULT).
-import { busy, h, replace } from '../../admin/dom.js';
+import { busy, h, replace } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
 import { label } from '../login.js';
 import { card } from './card.js';

@@ -1,5 +1,5 @@
 // The pinned live-shopping item: chat.pinItem(groupID, {ItemId, Title, Price}) / unpinItem.
-import { busy, h, replace } from '../../admin/dom.js';
+import { busy, h, replace } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
 import { label } from '../login.js';
 import { card } from './card.js';

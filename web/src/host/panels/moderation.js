@@ -1,7 +1,7 @@
 // Moderation: mute, ban, unban (chat.mute / chat.ban / chat.unban), from the chat list's
 // message actions or by account id. The durations chosen here apply to both.
 import LiveRoom from '../../../../sdk/js/liveroom.js';
-import { busy, h } from '../../admin/dom.js';
+import { busy, h } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
 import { label } from '../login.js';
 import { card } from './card.js';

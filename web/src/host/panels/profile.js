@@ -1,6 +1,6 @@
 // The room notice and the stream URL: chat.modifyGroup(groupID, {notification}) and
 // chat.modifyGroup(groupID, {custom: {StreamUrl}}).
-import { busy, h } from '../../admin/dom.js';
+import { busy, h } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
 import { label } from '../login.js';
 import { card } from './card.js';

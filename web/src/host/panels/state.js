@@ -1,7 +1,7 @@
 // Live-state controls: go live, pause, end, replay, a new session after the end; the
 // mute-all switch. chat.setLiveState / chat.muteAll.
 import LiveRoom from '../../../../sdk/js/liveroom.js';
-import { busy, formatTime, h } from '../../admin/dom.js';
+import { busy, formatTime, h } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
 import { card } from './card.js';
 

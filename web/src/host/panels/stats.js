@@ -1,6 +1,6 @@
 // Audience statistics of the current session: chat.getRoomStats(groupID, {orderBy, top: 10}),
 // refreshed every 10 s and on demand; totals and the top users.
-import { busy, formatNumber, h, replace } from '../../admin/dom.js';
+import { busy, formatNumber, h, replace } from '../../shared/dom.js';
 import { showError } from '../feedback.js';
 import { card } from './card.js';
 

@@ -1,5 +1,5 @@
-// Tiny DOM helpers for the admin console: elements are built with properties and text
-// nodes only, so text from users or the server is never parsed as markup.
+// Tiny DOM helpers for the host page and the admin console: elements are built with
+// properties and text nodes only, so text from users or the server is never parsed as markup.
 
 /**
  * @typedef {Record<string, unknown>} Attrs
