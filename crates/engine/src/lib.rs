@@ -7,6 +7,7 @@
 //! - [`session`]: one client connection's identity and joined rooms.
 //! - [`outbound`]: the bounded priority queue in front of each connection.
 //! - [`gate`]: per-room frequency control with priority dropping.
+//! - `recorder`: the durable step of the message path (group commit before delivery).
 //! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`: the operations, one file
 //!   per resource, as `impl Engine` blocks.
@@ -34,6 +35,7 @@ mod live;
 mod members;
 mod messages;
 mod moderation;
+mod recorder;
 
 pub use accounts::ImportedAccount;
 pub use draw::{entrants_hash, pick_winners, DrawResult};
@@ -98,6 +100,8 @@ pub struct Engine {
     /// Reads of statistics hold it shared; a flush holds it exclusively while it moves rows
     /// from the rooms or commits a chunk, so a read sees every row exactly once.
     pub(crate) stats_gate: tokio::sync::RwLock<()>,
+    /// The message path's durable step (group commit of the short history).
+    pub(crate) recorder: recorder::HistoryRecorder,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -108,7 +112,9 @@ pub(crate) fn store_err(e: StoreError) -> Error {
 impl Engine {
     /// Creates the engine and loads every app from the store.
     pub async fn new(store: Arc<dyn Store>, config: EngineConfig) -> Result<Arc<Self>, Error> {
+        let recorder = recorder::HistoryRecorder::start(store.clone());
         let engine = Arc::new(Self {
+            recorder,
             store,
             apps: AppRegistry::default(),
             config,

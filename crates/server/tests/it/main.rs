@@ -7,6 +7,7 @@ mod receiver;
 mod auth;
 mod example_receiver;
 mod filter;
+mod hardening;
 mod history;
 mod live;
 mod messaging;
