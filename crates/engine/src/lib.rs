@@ -244,15 +244,18 @@ impl Engine {
         self.apps.get(id)
     }
 
-    /// Checks a REST caller: `identifier` must be an App admin with a valid UserSig.
-    pub fn authenticate_admin(
+    /// Checks a REST caller at `source`: `identifier` must be an App admin with a valid
+    /// UserSig (a bad one costs the caller time, see [`App::check_sig`]).
+    pub async fn authenticate_admin(
         &self,
         id: AppId,
         identifier: &str,
         usersig: &str,
+        source: Option<std::net::IpAddr>,
     ) -> Result<Arc<App>, Error> {
         let app = self.apps.get(id)?;
-        app.verify_sig(identifier, usersig, unix_secs())?;
+        app.check_sig(identifier, usersig, unix_secs(), source)
+            .await?;
         let user = UserId::parse(identifier)?;
         if !app.is_admin(&user) {
             return Err(Error::NotAppAdmin(identifier.to_string()));

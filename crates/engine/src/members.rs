@@ -143,7 +143,8 @@ impl Engine {
                     ))
                 })?,
         };
-        app.verify_sig(user.as_str(), usersig, unix_secs())?;
+        app.check_sig(user.as_str(), usersig, unix_secs(), session.client_ip)
+            .await?;
         // Store work first: if it fails, the session stays as it was. A known account's
         // login only reads; an account seen for the first time is created.
         let profile = self

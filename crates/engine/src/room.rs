@@ -618,6 +618,24 @@ mod tests {
     }
 
     fn msg(p: liveroom_core::group::Priority, text: &str) -> Frame {
-        Frame::new(FrameClass::Message(p), text.to_string())
+        Frame::new(crate::outbound::FrameClass::Message(p), text.to_string())
+    }
+
+    #[tokio::test]
+    async fn every_member_gets_the_frames_in_one_order_except_its_own() {
+        use liveroom_core::group::Priority::{High, Low, Normal};
+        let r = Arc::new(room());
+        let (a, b) = (session(1), session(2));
+        r.add_member(&a, None, 1, &reply);
+        r.add_member(&b, None, 1, &reply);
+        r.broadcast(&msg(Normal, "1"), None);
+        r.broadcast(&msg(Low, "2"), Some(2));
+        r.broadcast(&msg(High, "3"), None);
+        assert_eq!(texts(&a).await, ["{}", "1", "2", "3"]);
+        assert_eq!(
+            texts(&b).await,
+            ["{}", "1", "3"],
+            "the sender skips its own"
+        );
     }
 }

@@ -133,7 +133,8 @@ pub async fn dispatch(
         }
         let app = state
             .engine
-            .authenticate_admin(AppId(sdkappid), identifier, usersig)?;
+            .authenticate_admin(AppId(sdkappid), identifier, usersig, Some(peer.ip()))
+            .await?;
         let bytes = to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|_| Error::FrameTooLarge {
