@@ -5,6 +5,7 @@ mod harness;
 mod receiver;
 
 mod auth;
+mod deploy;
 mod example_receiver;
 mod filter;
 mod history;
