@@ -20,7 +20,7 @@
 //! is on only by default (a loopback listener), only requests that look local reach it
 //! (see `site::looks_local`).
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -30,13 +30,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 use liveroom_core::time::unix_secs;
 use liveroom_core::{usersig, AppId, Error, Service, UserId};
 
+use crate::proxy::ClientIp;
 use crate::rest::envelope;
 use crate::site::{answer, read_json, require_json, Fail, Site};
 use crate::AppState;
@@ -229,11 +230,10 @@ struct Login {
 /// `POST /v1/console/login`
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let client = peer.ip();
     let result = async {
         off_unless_enabled(&state, &headers)?;
         let req: Login = read_body(&headers, &body)?;

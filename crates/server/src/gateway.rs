@@ -3,7 +3,7 @@
 //! flush. docs/protocol.md describes the frames.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
@@ -21,6 +21,7 @@ use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
 use liveroom_engine::{Engine, JoinView, ModAction, SendRequest, Sender};
 
+use crate::proxy::ClientIp;
 use crate::AppState;
 
 /// Frames larger than this close the connection at the protocol level; frames between
@@ -42,7 +43,7 @@ const SENDS_IN_FLIGHT: usize = 32;
 /// `GET /ws`
 pub async fn ws(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(client_ip): ClientIp,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     upgrade
@@ -53,7 +54,7 @@ pub async fn ws(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tracker = state.connections.clone();
-            tracker.track_future(connection(state, socket, peer.ip()))
+            tracker.track_future(connection(state, socket, client_ip))
         })
 }
 

@@ -7,6 +7,7 @@
 //! - [`web`]: the built-in pages (viewer, host, admin console) and the embeddable component.
 //! - [`site`]: what the pages ask the server (`/v1/web/...`: their app, development logins).
 //! - [`console`]: the admin console's login and sessions (`/v1/console/...`).
+//! - [`proxy`]: the client's address behind trusted reverse proxies (`trusted_proxies`).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
@@ -17,6 +18,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod console;
 pub mod gateway;
+pub mod proxy;
 pub mod public;
 pub mod rest;
 pub mod site;
@@ -47,6 +49,8 @@ pub struct AppState {
     pub site: Arc<site::Site>,
     /// Admin console logins.
     pub console: Arc<console::Sessions>,
+    /// Whose forwarding headers name the client.
+    pub proxies: Arc<proxy::TrustedProxies>,
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every server in the
@@ -108,6 +112,12 @@ pub async fn run(
     config: Arc<Config>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let proxies = proxy::TrustedProxies::new(&config.trusted_proxies).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("trusted_proxies: {e}"),
+        )
+    })?;
     engine.spawn_housekeeping();
     let webhooks = Arc::new(webhooks::HttpSink::new());
     engine.set_webhook_sink(webhooks.clone());
@@ -120,6 +130,7 @@ pub async fn run(
         connections: connections.clone(),
         site: Arc::new(site::Site::new(&config, bound, &engine)),
         console: Arc::new(console::Sessions::default()),
+        proxies: Arc::new(proxies),
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let http = axum::serve(

@@ -14,7 +14,7 @@ mod moderation;
 mod profile;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -27,6 +27,7 @@ use liveroom_engine::apps::App;
 use liveroom_engine::hooks::Origin;
 use liveroom_engine::Engine;
 
+use crate::proxy::ClientIp;
 use crate::AppState;
 
 /// Largest request body accepted, bytes.
@@ -101,7 +102,7 @@ fn query_map(raw: Option<&str>) -> HashMap<String, String> {
 /// `POST /v4/{service}/{command}`
 pub async fn dispatch(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(client_ip): ClientIp,
     Path((service_name, command)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     body: Body,
@@ -154,7 +155,7 @@ pub async fn dispatch(
             app,
             identifier: UserId::parse(identifier)?,
             command: command.clone(),
-            origin: Origin::rest(&peer.ip().to_string()),
+            origin: Origin::rest(&client_ip.to_string()),
         };
         run(&cx, &service_name, &command, body).await
     }

@@ -5,6 +5,7 @@ mod harness;
 mod receiver;
 
 mod auth;
+mod deploy;
 mod example_receiver;
 mod filter;
 mod hardening;
@@ -13,6 +14,7 @@ mod live;
 mod messaging;
 mod moderation;
 mod pages;
+mod proxies;
 mod rest;
 mod restart;
 mod sdk;
