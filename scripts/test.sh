@@ -5,8 +5,16 @@
 # real sockets, the shipped nginx site in front of the server, the JavaScript SDK's tests
 # against the real server, the web pages in a real browser).
 #
-# Needs: Rust (cargo), Python 3 with venv, Node.js + npm, and PostgreSQL reachable at
-# LIVEROOM_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
+# Needs, before it starts (README.md, "Running the tests"):
+#   - Rust (cargo) with the rustfmt and clippy components;
+#   - PostgreSQL running and reachable at LIVEROOM_TEST_PG_URL (default
+#     postgres://postgres@127.0.0.1:5432/test): a database `test` the user logs into without a
+#     password (trust auth); the store tests make and drop their own schemas in it;
+#   - Python 3 with venv (Debian: python3-venv);
+#   - Node.js 20.19+ and npm;
+#   - the network for crates.io, PyPI and the npm registry (or warm caches).
+# It installs cargo-nextest (cargo install) when missing, and Debian's chromium (apt-get, when
+# it runs as root or with sudo) for the browser tests, which it skips, saying so, without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

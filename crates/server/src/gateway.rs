@@ -669,8 +669,8 @@ async fn dispatch(
             let (app, group) = engine
                 .room_operated_by(session, &req.group_id, "read its statistics")
                 .await?;
-            let view = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
-            Ok(crate::rest::extension::room_stats_json(&group, &view))
+            let stats = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
+            Ok(crate::rest::extension::room_stats_json(&group, &stats))
         }
         Op::SetAdmin {
             group_id,
