@@ -27,6 +27,16 @@ pub enum Error {
     InvalidParameter(String),
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
+    /// A URL that names no service and command (`/v4/<service>/<command>`).
+    #[error("{0}")]
+    UnknownPath(String),
+    /// An HTTP method a door does not serve.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// A request HTTP itself could not take: a request line or headers over the size limit,
+    /// a malformed request line.
+    #[error("{0}")]
+    MalformedHttp(String),
     #[error("sdkappid is missing from the URL")]
     MissingAppId,
     #[error("SDKAppID {0} does not exist")]
@@ -99,6 +109,9 @@ impl Error {
                 Service::Group => 10003,
                 Service::Account | Service::Profile | Service::Extension => 60009,
             },
+            Self::UnknownPath(_) => 60009,
+            Self::MethodNotAllowed(_) => 60008,
+            Self::MalformedHttp(_) => 60002,
             Self::MissingAppId => 60012,
             Self::AppNotFound(_) => 70020,
             Self::NotAppAdmin(_) => 60010,

@@ -13,6 +13,7 @@ mod messaging;
 mod moderation;
 mod pages;
 mod rest;
+mod rest_fuzz;
 mod restart;
 mod sdk;
 mod sessions;
