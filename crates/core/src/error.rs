@@ -77,6 +77,9 @@ pub enum Error {
     MessageTooLarge { size: usize, limit: usize },
     #[error("frame is {size} bytes; the limit is {limit}")]
     FrameTooLarge { size: usize, limit: usize },
+    /// A request body over the limit (its size is not known: reading stops at the limit).
+    #[error("request body is over the limit of {limit} bytes")]
+    BodyTooLarge { limit: usize },
     #[error("{0}")]
     ProfileValueTooLong(String),
     #[error("too many requests; retry later")]
@@ -142,7 +145,7 @@ impl Error {
             },
             Self::InvalidMessage(_) => 10004,
             Self::MessageTooLarge { .. } => 80002,
-            Self::FrameTooLarge { .. } => 93000,
+            Self::FrameTooLarge { .. } | Self::BodyTooLarge { .. } => 93000,
             Self::ProfileValueTooLong(_) => 40601,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,

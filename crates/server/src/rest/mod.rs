@@ -166,8 +166,7 @@ pub async fn dispatch(
             .authenticate_admin(AppId(sdkappid), identifier, usersig)?;
         let bytes = to_bytes(body, MAX_BODY_BYTES)
             .await
-            .map_err(|_| Error::FrameTooLarge {
-                size: MAX_BODY_BYTES + 1,
+            .map_err(|_| Error::BodyTooLarge {
                 limit: MAX_BODY_BYTES,
             })?;
         let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {

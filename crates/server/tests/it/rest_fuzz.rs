@@ -774,13 +774,9 @@ async fn errors_before_a_command_runs_come_in_the_envelope() {
             .await
             .expect("http");
         let st = r.status().as_u16();
-        check(
-            &format!("{method} 1 MiB body"),
-            st,
-            200,
-            &r.text().await.expect("body"),
-            93000,
-        );
+        let text = r.text().await.expect("body");
+        check(&format!("{method} 1 MiB body"), st, 200, &text, 93000);
+        assert!(text.contains("over the limit of 1048576 bytes"), "{text}");
     }
 
     // Paths that name no command.
