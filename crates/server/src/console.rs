@@ -9,7 +9,8 @@
 //! the ordinary REST API like any backend. An App admin's login ends with its ticket, or as
 //! soon as the account stops being an App admin.
 //!
-//! - `GET /v1/console/status`: `Enabled`, `LoggedIn`, `PasswordLogin`.
+//! - `GET /v1/console/status`: `Enabled` (always `true`: where the console is off, this door
+//!   answers 404 like the others), `LoggedIn`, `PasswordLogin`.
 //! - `POST /v1/console/login`: `{"Password"}` or `{"SDKAppID", "Identifier", "UserSig"}`.
 //! - `POST /v1/console/logout`.
 //! - `GET /v1/console/apps`: `Apps: [{SDKAppID, SecretKey, Admins}]`.
@@ -201,12 +202,17 @@ fn password_matches(given: &str, expected: &str) -> bool {
 }
 
 /// `GET /v1/console/status`
+///
+/// Like every console door, 404 when the console is off for this request: a server that
+/// does not serve the console to a client does not tell it whether a password is set.
 pub async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let enabled = Site::admits(state.site.console, &headers);
-    let logged_in = enabled && session_of(&state, &headers).is_ok();
+    if let Err(off) = off_unless_enabled(&state, &headers) {
+        return answer(Err(off));
+    }
+    let logged_in = session_of(&state, &headers).is_ok();
     envelope(
         Ok(json!({
-            "Enabled": enabled,
+            "Enabled": true,
             "LoggedIn": logged_in,
             "PasswordLogin": state.config.console.password.is_some(),
         })),

@@ -10,6 +10,8 @@
 //! - [`proxy`]: the client's address behind trusted reverse proxies (`trusted_proxies`).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
+//! - [`listener`]: the TCP listener; over-long requests hyper refuses itself still get the
+//!   REST envelope.
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
 //! - [`bootstrap`]: start-up: the store, the apps, the development app and its banner.
 //! - `main.rs`: the `liveroom` binary (`serve`, `usersig`, `config print`).
@@ -18,6 +20,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod console;
 pub mod gateway;
+pub mod listener;
 pub mod proxy;
 pub mod public;
 pub mod rest;
@@ -25,7 +28,7 @@ pub mod site;
 pub mod web;
 pub mod webhooks;
 
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
@@ -72,7 +75,9 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// health check.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/v4/{service}/{command}", post(rest::dispatch))
+        .route("/v4/{service}/{command}", any(rest::dispatch))
+        .route("/v4", any(rest::unknown_path))
+        .route("/v4/", any(rest::unknown_path))
         .route("/ws", get(gateway::ws))
         .route("/v1/live/states", get(public::live_states))
         .route("/sdk/liveroom.js", get(public::sdk_js))
@@ -94,7 +99,19 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/console/usersig", post(console::user_sig))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
+        .fallback(not_found)
         .with_state(state)
+}
+
+/// Paths no route serves: the REST door's shape answers in its envelope, the rest as before
+/// (an empty 404).
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/v4/") {
+        rest::unknown_path(uri).await
+    } else {
+        axum::http::StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// `GET /metrics`
@@ -133,6 +150,8 @@ pub async fn run(
         proxies: Arc::new(proxies),
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // `tap_io` only to have axum give handlers the peer address of our listener's type.
+    let listener = axum::serve::ListenerExt::tap_io(listener::HttpListener(listener), |_| ());
     let http = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -69,8 +69,7 @@ pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&*s).map_err(|_| Error::Internal)?;
         merge(&mut current, Value::Object(req.settings));
-        *s = serde_json::from_value(current)
-            .map_err(|e| Error::InvalidParameter(format!("Settings: {e}")))?;
+        *s = read_merged("Settings", &current)?;
         Ok(())
     })
     .await?;
@@ -106,8 +105,7 @@ pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Value, Error> {
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&s.webhook).map_err(|_| Error::Internal)?;
         merge(&mut current, Value::Object(req.webhook));
-        s.webhook = serde_json::from_value(current)
-            .map_err(|e| Error::InvalidParameter(format!("Webhook: {e}")))?;
+        s.webhook = read_merged("Webhook", &current)?;
         Ok(())
     })
     .await?;
@@ -209,6 +207,14 @@ pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
     })
     .await?;
     Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+}
+
+/// Reads settings after a patch was merged into them: strictly, so a key given with the
+/// wrong type (an array for `limits`, a number for `url`) refuses the whole change instead
+/// of being read as something else.
+fn read_merged<T: serde::de::DeserializeOwned>(what: &str, merged: &Value) -> Result<T, Error> {
+    T::deserialize(super::body::Strict(merged))
+        .map_err(|e| Error::InvalidParameter(e.at(what).to_string()))
 }
 
 /// Overlays `patch` on `base`, object by object, so a partial nested object (e.g. only

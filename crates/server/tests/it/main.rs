@@ -16,6 +16,7 @@ mod moderation;
 mod pages;
 mod proxies;
 mod rest;
+mod rest_fuzz;
 mod restart;
 mod sdk;
 mod sessions;

@@ -408,8 +408,13 @@ async fn a_console_turned_off_is_not_served() {
         .await
         .expect("get");
     assert_eq!(page.status(), 404);
-    let (_, status) = h.get("/v1/console/status", None).await;
-    assert_eq!(status["Enabled"], false);
+    // Its status door is as closed as the others: 404, in the envelope.
+    let (code, status) = h.get("/v1/console/status", None).await;
+    assert_eq!(
+        (code, &status["ErrorCode"]),
+        (404, &json!(10007)),
+        "{status}"
+    );
     let (code, answer, cookie) = h.login(json!({"Password": PASSWORD})).await;
     assert_eq!(code, 404, "{answer}");
     assert!(cookie.is_none());
@@ -446,6 +451,8 @@ async fn default_doors_open_only_to_direct_local_requests() {
         assert_eq!(status, 404, "{extra:?}");
         let (status, _) = h.get_as("/admin", extra).await;
         assert_eq!(status, 404, "{extra:?}");
+        let (status, answer) = h.get_as("/v1/console/status", extra).await;
+        assert_eq!(status, 404, "{extra:?}: {answer}");
         let (_, config) = h.get_as("/v1/web/config", extra).await;
         let config: Value = serde_json::from_str(&config).expect("json");
         assert_eq!(
