@@ -80,6 +80,15 @@ pub struct GatewayConfig {
     pub stall_limit_secs: u64,
     /// Requests per second a connection may make (burst of twice that).
     pub requests_per_sec: u32,
+    /// A connection must send a request that gets an answer (or the WebSocket upgrade)
+    /// within this many seconds of connecting, or it is closed.
+    pub handshake_timeout_secs: u64,
+    /// Connections one client address may hold at once (trusted proxies excluded); 0 is
+    /// no limit.
+    pub max_connections_per_ip: usize,
+    /// File descriptors kept free of client connections (the store, webhooks, logs): the
+    /// process takes connections up to its open-file limit less this many.
+    pub reserved_fds: usize,
 }
 
 impl Default for GatewayConfig {
@@ -89,6 +98,9 @@ impl Default for GatewayConfig {
             queue_capacity: 512,
             stall_limit_secs: 10,
             requests_per_sec: 50,
+            handshake_timeout_secs: 10,
+            max_connections_per_ip: 1000,
+            reserved_fds: 256,
         }
     }
 }

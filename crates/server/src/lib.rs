@@ -114,6 +114,23 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// Connections the process may hold: its open-file limit less `reserve` descriptors kept
+/// for the store, webhooks, logs and what is already open.
+fn connection_budget(reserve: usize) -> usize {
+    match rlimit::getrlimit(rlimit::Resource::NOFILE) {
+        Ok((soft, _)) => usize::try_from(soft)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(reserve)
+            .max(1),
+        Err(_) => usize::MAX,
+    }
+}
+
+/// A connection the listener closed at once (over a connection limit).
+pub(crate) fn metrics_refused(limit: &'static str) {
+    metrics::counter!("liveroom_connections_refused_total", "limit" => limit).increment(1);
+}
+
 /// `GET /metrics`
 async fn render_metrics(axum::extract::State(state): axum::extract::State<AppState>) -> String {
     liveroom_engine::metrics::sessions(state.engine.session_count());
@@ -149,9 +166,20 @@ pub async fn run(
         console: Arc::new(console::Sessions::default()),
         proxies: Arc::new(proxies),
     };
+    let g = &config.gateway;
+    let limits = listener::Limits::new(
+        g.max_connections_per_ip,
+        connection_budget(g.reserved_fds),
+        Duration::from_secs(g.handshake_timeout_secs.max(1)),
+        state.proxies.clone(),
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let listener = listener::HttpListener {
+        listener,
+        limits: Arc::new(limits),
+    };
     // `tap_io` only to have axum give handlers the peer address of our listener's type.
-    let listener = axum::serve::ListenerExt::tap_io(listener::HttpListener(listener), |_| ());
+    let listener = axum::serve::ListenerExt::tap_io(listener, |_| ());
     let http = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

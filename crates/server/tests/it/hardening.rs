@@ -319,3 +319,65 @@ async fn protocol_violations_close_with_their_code() {
         .expect("write");
     assert_eq!(close_code_of(&mut tcp).await, Some(1002));
 }
+
+/// A socket that never sends a request is closed after the handshake timeout, one address
+/// holds at most its share of connections (the ones it has keep working), and the node still
+/// answers others — `/healthz` included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sockets_and_one_address_cannot_take_the_node() {
+    let s = TestServer::spawn_with(|c| {
+        c.gateway.handshake_timeout_secs = 1;
+        c.gateway.max_connections_per_ip = 4;
+        c.trusted_proxies = Vec::new();
+    })
+    .await;
+    // Half-open: connected, nothing sent. The server closes it (EOF), we never do.
+    let mut idle = tokio::net::TcpStream::connect(s.addr).await.expect("tcp");
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(Duration::from_secs(20), idle.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
+        "an idle socket is closed by the server: {closed:?}"
+    );
+
+    // Four WebSocket clients from 127.0.0.1 fill its share; a fifth is refused.
+    let mut held = Vec::new();
+    for i in 0..4 {
+        let c = s.user(&format!("u{i}")).await;
+        held.push(c);
+    }
+    let fifth = liveroom_client::Client::connect(&s.ws_url()).await;
+    assert!(
+        fifth.is_err(),
+        "a fifth connection from one address is refused"
+    );
+    // The four still work.
+    for c in &held {
+        c.ping()
+            .await
+            .expect("an admitted connection keeps working");
+    }
+    // Another address is served, health check included.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let health = other
+        .get(format!("http://{}/healthz", s.addr))
+        .send()
+        .await
+        .expect("healthz from another address");
+    assert_eq!(health.status(), 200);
+    // A connection given back makes room again.
+    drop(held.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        if let Ok(c) = liveroom_client::Client::connect(&s.ws_url()).await {
+            again = Some(c);
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a closed connection frees its place");
+}
