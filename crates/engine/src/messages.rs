@@ -516,7 +516,7 @@ impl Engine {
         let direct = {
             let now = tokio::time::Instant::now().into_std();
             let mut gate = room.gate.lock();
-            match gate.offer(now, priority, pending, &mut rand::thread_rng()) {
+            match gate.offer(now, priority, pending) {
                 Offer::Admitted(p) => self.release(room, p),
                 Offer::Dropped(p) => {
                     // The dropped one may be another waiting message evicted for this one.
@@ -567,7 +567,7 @@ impl Engine {
                 let (direct, polled) = {
                     let now = tokio::time::Instant::now().into_std();
                     let mut gate = room.gate.lock();
-                    let mut polled = gate.poll(now, &mut rand::thread_rng());
+                    let mut polled = gate.poll(now);
                     let direct: Vec<Pending> = polled
                         .admitted
                         .drain(..)

@@ -381,3 +381,85 @@ async fn idle_sockets_and_one_address_cannot_take_the_node() {
     }
     assert!(again.is_some(), "a closed connection frees its place");
 }
+
+/// Sends `per_sec` messages a second for `secs` seconds from three connections, a fifth of
+/// them High and the rest Normal, Low and Lowest in turn; returns (priority, dropped) per
+/// send and the texts a viewer received.
+async fn paced_mix(
+    s: &TestServer,
+    room: &'static str,
+    per_sec: u64,
+    secs: u64,
+) -> (Vec<(Priority, bool)>, Vec<String>) {
+    s.create_room(room, None).await;
+    let mut viewer = s.member("watcher", room).await;
+    let senders = std::sync::Arc::new([
+        s.member("p1", room).await,
+        s.member("p2", room).await,
+        s.member("p3", room).await,
+    ]);
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / per_sec));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..per_sec * secs {
+        tick.tick().await;
+        let p = match i % 5 {
+            0 => Priority::High,
+            1 | 2 => Priority::Normal,
+            3 => Priority::Low,
+            _ => Priority::Lowest,
+        };
+        let senders = senders.clone();
+        sends.spawn(async move {
+            let c = &senders[(i % 3) as usize];
+            let r = c.send_text(room, &format!("{i}"), p).await.expect("ack");
+            (p, r.data["MsgDropReason"] == "MsgFreqCtrl")
+        });
+    }
+    let results = sends.join_all().await;
+    let last = senders[0]
+        .send_text(room, "end", Priority::High)
+        .await
+        .expect("end");
+    assert_eq!(last.data["MsgDropReason"], "");
+    let got = texts_until(&mut viewer, "end").await;
+    (results, got)
+}
+
+/// At the room's rate (40/s) with a priority mix, nothing is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_rooms_rate_nothing_is_dropped() {
+    let s = TestServer::spawn().await;
+    let (results, got) = paced_mix(&s, "at-rate", 40, 3).await;
+    let dropped: Vec<_> = results.iter().filter(|(_, d)| *d).collect();
+    assert!(dropped.is_empty(), "dropped at the rate: {dropped:?}");
+    assert_eq!(
+        got.len(),
+        results.len() + 1,
+        "every message and the end marker"
+    );
+}
+
+/// At twice the rate, every High message is kept (High alone is under the rate) and lower
+/// priorities are dropped first; what is delivered is what was acknowledged as delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_twice_the_rate_high_is_kept_and_lower_priorities_go_first() {
+    let s = TestServer::spawn().await;
+    let (results, got) = paced_mix(&s, "twice", 80, 3).await;
+    let kept = |p: Priority| {
+        let all = results.iter().filter(|(q, _)| *q == p).count() as f64;
+        results.iter().filter(|(q, d)| *q == p && !*d).count() as f64 / all
+    };
+    assert_eq!(kept(Priority::High), 1.0, "every High message is delivered");
+    assert!(
+        kept(Priority::Normal) > kept(Priority::Low),
+        "Normal over Low"
+    );
+    assert!(
+        kept(Priority::Low) >= kept(Priority::Lowest),
+        "Low over Lowest"
+    );
+    let delivered = results.iter().filter(|(_, d)| !*d).count();
+    assert_eq!(got.len(), delivered + 1, "delivered is what the acks said");
+    assert!(delivered < results.len(), "the room stayed at its rate");
+}
