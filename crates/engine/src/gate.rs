@@ -196,6 +196,8 @@ mod tests {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
 
+    type Decided = Vec<(Priority, usize)>;
+
     fn gate(limit: u32) -> FrequencyGate<(Priority, usize)> {
         FrequencyGate::new(limit, Duration::from_millis(100))
     }
@@ -206,7 +208,7 @@ mod tests {
         g: &mut FrequencyGate<(Priority, usize)>,
         plan: &[(Duration, Priority)],
         secs: u64,
-    ) -> (Vec<(Priority, usize)>, Vec<(Priority, usize)>, usize) {
+    ) -> (Decided, Decided, usize) {
         let t0 = Instant::now();
         let (mut admitted, mut dropped, mut at_once) = (Vec::new(), Vec::new(), 0);
         let mut next = 0;
