@@ -4,8 +4,6 @@
 //! cargo bench -p liveroom-engine --bench hot_path
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use rand::rngs::StdRng;
-use rand::SeedableRng;
 use serde_json::json;
 use serde_json::value::RawValue;
 use std::hint::black_box;
@@ -164,13 +162,12 @@ fn frequency_gate(c: &mut Criterion) {
     let mut group = c.benchmark_group("frequency gate");
     group.bench_function("offer under the rate", |b| {
         let mut g: FrequencyGate<u32> = FrequencyGate::new(40, Duration::from_millis(100));
-        let mut rng = StdRng::seed_from_u64(1);
         let mut now = Instant::now();
         b.iter(|| {
             // 40 per second exactly: every offer finds a slot.
             now += Duration::from_millis(26);
             black_box(matches!(
-                g.offer(now, Priority::Normal, 1, &mut rng),
+                g.offer(now, Priority::Normal, 1),
                 Offer::Admitted(_)
             ))
         })
@@ -184,16 +181,11 @@ fn frequency_gate(c: &mut Criterion) {
         ];
         b.iter(|| {
             let mut g: FrequencyGate<u32> = FrequencyGate::new(40, Duration::from_millis(100));
-            let mut rng = StdRng::seed_from_u64(2);
             let t0 = Instant::now();
             for i in 0..200u32 {
-                let _ = g.offer(t0, priorities[(i % 4) as usize], i, &mut rng);
+                let _ = g.offer(t0, priorities[(i % 4) as usize], i);
             }
-            black_box(
-                g.poll(t0 + Duration::from_millis(150), &mut rng)
-                    .admitted
-                    .len(),
-            )
+            black_box(g.poll(t0 + Duration::from_millis(150)).admitted.len())
         })
     });
     group.finish();
