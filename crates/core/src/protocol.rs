@@ -143,6 +143,13 @@ pub enum Op {
     ModifyGroup(GroupChange),
     /// Owner / admin: the room's audience statistics (as `liveroom_ext/get_room_stats`).
     RoomStats(RoomStatsRequest),
+    /// Owner / admin: take a group message back from every screen and the history.
+    Recall {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "MsgSeq")]
+        msg_seq: u64,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]
@@ -252,6 +259,19 @@ pub enum Push {
     /// A gift this user just sent, shown to the sender's own connections at once (the
     /// room gets it as a merged `message`).
     Gift(GiftPush),
+    /// A group message was recalled: clients take it off the screen.
+    Recalled(RecalledPush),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecalledPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// Who recalled it: the room's owner or admin, an App admin, or the REST caller.
+    #[serde(rename = "Operator_Account")]
+    pub operator: String,
 }
 
 /// One gift as the sender's own connections see it, and as the `Data` of the room's gift

@@ -105,6 +105,8 @@ pub struct Room {
     pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
     /// Audience statistics not yet written. Locked after `members` when both are.
     pub(crate) stats: Mutex<crate::stats::RoomTally>,
+    /// The latest delivered messages, for recall.
+    pub(crate) recallable: Mutex<crate::recall::Recallable>,
 }
 
 /// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
@@ -218,6 +220,7 @@ impl Room {
             draw: Mutex::new(None),
             like_budgets: Mutex::default(),
             stats: Mutex::new(crate::stats::RoomTally::new(session)),
+            recallable: Mutex::default(),
         }
     }
 
@@ -292,6 +295,11 @@ impl Room {
             });
         }
         FanOut::default()
+    }
+
+    /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
+    pub(crate) fn retain_history(&self, mut keep: impl FnMut(&Frame) -> bool) {
+        self.recent.lock().frames.retain(|(_, f)| keep(f));
     }
 
     /// Hands out whatever the fan-out window holds.

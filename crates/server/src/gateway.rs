@@ -578,6 +578,10 @@ async fn dispatch(
             let view = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
             Ok(crate::rest::extension::room_stats_json(&group, &view))
         }
+        Op::Recall { group_id, msg_seq } => {
+            engine.recall_as(session, &group_id, msg_seq).await?;
+            Ok(json!({}))
+        }
         Op::SetAdmin {
             group_id,
             members,

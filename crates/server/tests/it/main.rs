@@ -12,6 +12,7 @@ mod live;
 mod messaging;
 mod moderation;
 mod pages;
+mod recall;
 mod rest;
 mod restart;
 mod sdk;
