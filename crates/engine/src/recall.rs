@@ -15,6 +15,7 @@ use std::sync::Arc;
 use liveroom_core::callback;
 use liveroom_core::group::Priority;
 use liveroom_core::protocol::{Push, RecalledPush};
+use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::hooks::Origin;
@@ -166,6 +167,14 @@ impl Engine {
         let (app, group, me) = self
             .room_operator(session, group, "recall messages")
             .await?;
+        // As for moderation: a banned admin no longer acts on the room.
+        let room = self.room(app, &group).await?;
+        let app_admin = self.apps.get(app)?.is_admin(&me);
+        if !app_admin && room.ban_remaining(&me, unix_secs()).is_some() {
+            return Err(Error::PermissionDenied(
+                "you are banned from this group".into(),
+            ));
+        }
         let outcomes = self
             .recall(app, &group, &me, &[msg_seq], Some(session.origin()))
             .await?;

@@ -232,6 +232,17 @@ async fn owners_and_admins_recall_from_their_client_and_members_may_not() {
     assert_eq!(gone.code(), Some(10010));
 
     assert_eq!(history_of_late_joiner(&s, "late", "cr").await, ["fine"]);
+
+    s.ok(
+        "group_open_http_svc/ban_group_member",
+        json!({"GroupId": "cr", "Members_Account": ["mod"], "Duration": 600}),
+    )
+    .await;
+    let banned = modr
+        .recall("cr", kept)
+        .await
+        .expect_err("a banned admin may not");
+    assert_eq!(banned.code(), Some(10007));
 }
 
 #[tokio::test]
