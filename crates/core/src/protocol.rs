@@ -508,4 +508,24 @@ mod tests {
         let back: Push = serde_json::from_str(&text).expect("de");
         assert!(matches!(back, Push::Message(ref p) if p.msg_seq == 3));
     }
+
+    #[test]
+    fn recall_shapes() {
+        let r: Request = serde_json::from_str(r#"{"op":"recall","id":3,"GroupId":"g","MsgSeq":5}"#)
+            .expect("parses");
+        assert!(matches!(r.op, Op::Recall { ref group_id, msg_seq: 5 } if group_id == "g"));
+        assert!(
+            serde_json::from_str::<Request>(r#"{"op":"recall","GroupId":"g","MsgSeq":-1}"#)
+                .is_err()
+        );
+        let push = Push::Recalled(RecalledPush {
+            group_id: "g".into(),
+            msg_seq: 5,
+            operator: "host".into(),
+        });
+        assert_eq!(
+            serde_json::to_string(&push).expect("ser"),
+            r#"{"op":"recalled","GroupId":"g","MsgSeq":5,"Operator_Account":"host"}"#
+        );
+    }
 }
