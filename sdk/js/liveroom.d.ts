@@ -926,8 +926,8 @@ export class Chat {
      * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
      * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
      * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
-     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `Level`, `Score`,
-     * `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
+     * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
      * @param {string} groupID
      * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
      * @returns {Promise<Response<Record<string, any>>>}

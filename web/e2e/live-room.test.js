@@ -3,7 +3,10 @@
 // of another origin, and the admin console. Screenshots go to the test-output folder.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   CONSOLE_PASSWORD,
   DESKTOP,
@@ -213,13 +216,26 @@ test('a host and two viewers (one a guest) share the live room', async () => {
   await host.locator(hostSel('stats')).waitFor();
   await screenshot(host, 'host');
 
-  // Pause and end: the banners follow.
+  // Pause and end: the banners follow. Ending asks first; cancelled, nothing is sent.
   await host.locator(hostSel('state-Paused')).click();
   await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Paused');
   await host.locator(hostSel('state-Ended')).click();
-  for (const page of [alice, guest, late]) await waitForAttribute(page.locator(lr('state-banner')), 'data-state', 'Ended');
+  await host.locator(hostSel('end-question')).waitFor();
+  await screenshot(host, 'host-end-question');
+  await host.locator(hostSel('end-cancel')).click();
+  await host.locator(hostSel('end-question')).waitFor({ state: 'hidden' });
+  assert.equal(await host.locator(hostSel('state')).getAttribute('data-state'), 'Paused', 'still paused');
+  await host.locator(hostSel('state-Ended')).click();
+  await host.locator(hostSel('end-confirm')).click();
+  // Viewers get the end card over the last picture.
+  for (const page of [alice, guest, late]) {
+    await waitForAttribute(page.locator(lr('state-banner')), 'data-state', 'Ended');
+    await page.locator(lr('end-card')).waitFor();
+  }
+  await screenshot(guest, 'viewer-ended');
   await host.locator(hostSel('state-Replay')).click();
   await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Replay');
+  await guest.locator(lr('end-card')).waitFor({ state: 'hidden' });
 
   for (const page of [host, alice, guest, late]) await page.context().close();
 });
@@ -238,6 +254,108 @@ async function waitForText(locator, check) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A UserSig from the development login, asked from Node (standing in for a backend).
+ * @param {string} userID
+ * @param {string} [nickName]
+ * @returns {Promise<string>}
+ */
+async function devUserSig(userID, nickName) {
+  const res = await fetch(`${server.base}/v1/web/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(nickName ? { UserID: userID, NickName: nickName } : { UserID: userID }),
+  });
+  const login = await res.json();
+  assert.equal(login.ErrorCode, 0, JSON.stringify(login));
+  return login.UserSig;
+}
+
+/**
+ * The curl command after `label` in the server's start-up banner: its URL and its body.
+ * @param {string} label
+ */
+async function bannerCommand(label) {
+  const deadline = Date.now() + 10_000;
+  while (!server.banner.includes('Send a message')) {
+    if (Date.now() > deadline) assert.fail(`no banner: ${server.banner}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const lines = server.banner.split('\n');
+  const at = lines.findIndex((l) => l.includes(label));
+  assert.ok(at >= 0, `no "${label}" in the banner`);
+  /** @param {string} line */
+  const quoted = (line) => line.slice(line.indexOf("'") + 1, line.lastIndexOf("'"));
+  return { url: quoted(lines[at + 1]), body: quoted(lines[at + 2]) };
+}
+
+test("a room made with the banner's command is hosted with a UserSig; the statistics name viewers as the chat does, every column at 1440 px", async () => {
+  const { url, body } = await bannerCommand('Create a room');
+  const created = await (await fetch(url, { method: 'POST', body })).json();
+  assert.equal(created.ErrorCode, 0, JSON.stringify(created));
+  const roomID = JSON.parse(body).GroupId;
+
+  // The host page takes a UserID and a UserSig (here minted by the development login).
+  const host = await newPage({ width: 1440, height: 900 });
+  await host.goto(`${server.base}/host/${roomID}`);
+  await host.locator(hostSel('login-userid')).fill('host');
+  await host.locator(hostSel('login-usersig')).fill(await devUserSig('host'));
+  await host.locator(hostSel('login-usersig-submit')).click();
+  await waitForAttribute(host.locator(hostSel('state')), 'data-state', 'Upcoming');
+  assert.equal(await host.locator(hostSel('role-warning')).isVisible(), false, 'host owns the room');
+  await host.locator(hostSel('state-Live')).click();
+  await waitForAttribute(host.locator(hostSel('state')), 'data-state', 'Live');
+
+  // A viewer whose nickname is not their id comments.
+  const fan = await newPage(DESKTOP);
+  await fan.goto(`${server.base}/room/${roomID}#userID=fan_9&userSig=${encodeURIComponent(await devUserSig('fan_9', 'Fan Nine'))}`);
+  await assertEnabled(fan.locator(lr('input')));
+  await comment(fan, 'hello host');
+  await host.locator(`${lr('chat-list')} .lr-msg[data-from="fan_9"] .lr-nick`, { hasText: 'Fan Nine' }).waitFor();
+  await host.locator(hostSel('stats-refresh')).click();
+  await host.locator(`${hostSel('stats-top')} tr[data-user="fan_9"] ${hostSel('stats-nick')}`, { hasText: 'Fan Nine' }).waitFor();
+  // All the table's columns are in view: nothing is scrolled out of its box.
+  const table = await host.locator(hostSel('stats-top')).evaluate((t) => {
+    const wrap = /** @type {HTMLElement} */ (t.parentElement);
+    return { table: t.getBoundingClientRect().width, wrap: wrap.clientWidth, scroll: wrap.scrollWidth };
+  });
+  assert.ok(table.scroll <= table.wrap, `the statistics table fits its box: ${JSON.stringify(table)}`);
+  await screenshot(host, 'host-1440');
+  for (const page of [host, fan]) await page.context().close();
+});
+
+test("the README's embedding example works as pasted: the room lies over the page's own video", async () => {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8');
+  const snippet = readme.match(/```html\n([\s\S]*?)```/)?.[1];
+  assert.ok(snippet, 'an html snippet in the README');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Embed</title></head><body>${snippet.replaceAll('http://127.0.0.1:8080', server.base)}</body></html>`;
+  const embed = await serveFiles(new Map([['index.html', Buffer.from(html)]]));
+  try {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${embed.base}/`);
+    // In the room (its notice, which the demo room always has, arrives with the join), over
+    // the player's box, with no video of its own, while the page's video plays under it.
+    await page.locator(lr('notice')).waitFor();
+    assert.equal(await page.locator(lr('video-placeholder')).count(), 0);
+    const boxes = await page.evaluate(() => {
+      const player = /** @type {HTMLElement} */ (document.querySelector('#player'));
+      const room = /** @type {HTMLElement} */ (player.querySelector('[data-lr="room"]'));
+      const a = player.getBoundingClientRect();
+      const b = room.getBoundingClientRect();
+      return { player: [a.left, a.top, a.width, a.height], room: [b.left, b.top, b.width, b.height] };
+    });
+    assert.deepEqual(boxes.room, boxes.player, 'the room covers the player');
+    await page.waitForFunction(() => {
+      const v = /** @type {HTMLVideoElement | null} */ (document.querySelector('#player > video'));
+      return !!v && v.currentTime > 0.5 && v.videoWidth > 0;
+    }, null, { timeout: 20_000 });
+    await screenshot(page, 'readme-embed');
+    await page.context().close();
+  } finally {
+    await embed.stop();
+  }
+});
 
 test('the component mounts on a bare page of another origin with its options, controller, callbacks, renderers and theme', async () => {
   // The page's backend gives it a UserSig (here: the development login, asked from Node).

@@ -55,7 +55,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The server binary on a fresh data directory: development app, demo room `demo` owned by
- * `host`, the console with a password.
+ * `host`, the console with a password. `banner` is what it printed.
  */
 export async function startServer() {
   if (!existsSync(BIN)) throw new Error(`no server binary at ${BIN}; build it with cargo build -p liveroom-server`);
@@ -69,8 +69,11 @@ export async function startServer() {
       LIVEROOM_CONSOLE_PASSWORD: CONSOLE_PASSWORD,
       LIVEROOM_LOG: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // What it prints: the development app's start-up banner.
+  let printed = '';
+  child.stdout?.on('data', (chunk) => (printed += String(chunk)));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -95,6 +98,10 @@ export async function startServer() {
     port,
     /** @type {number} */
     sdkAppID: config.SDKAppID,
+    /** What the server has printed so far (the start-up banner). */
+    get banner() {
+      return printed;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -98,7 +98,7 @@ struct Shape {
     #[arg(long)]
     login_viewers: bool,
     /// Liveroom app setting for the run, as key=value with a JSON value, e.g.
-    /// fanout_window_ms=100 or room_msgs_per_sec=50 (repeatable).
+    /// history_enabled=false or room_msgs_per_sec=50 (repeatable).
     #[arg(long = "setting", value_parser = parse_setting)]
     settings: Vec<(String, serde_json::Value)>,
 }

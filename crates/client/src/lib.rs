@@ -87,7 +87,8 @@ impl Client {
         Ok(Self::from_stream(ws))
     }
 
-    fn from_stream<S>(ws: tokio_tungstenite::WebSocketStream<S>) -> Self
+    /// Wraps a WebSocket opened by the caller (over TLS, or with extra handshake headers).
+    pub fn from_stream<S>(ws: tokio_tungstenite::WebSocketStream<S>) -> Self
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {

@@ -51,12 +51,10 @@ pub struct AppSettings {
     pub limits: FieldLimits,
     /// Largest message body (serialized `MsgBody` + `CloudCustomData`) in bytes.
     pub max_message_bytes: u32,
-    /// Fan-out batching window of a busy room, in milliseconds. A message that finds the
-    /// room quiet (nothing handed out within the window) goes out at once; otherwise it
-    /// waits for the window to end and goes out with the others, so each viewer's
-    /// connection is woken and written once per window rather than once per message.
-    /// High-priority frames never wait. 0 (the default) hands every message out at once.
-    pub fanout_window_ms: u32,
+    /// Retired (a fan-out batching window): accepted so that stores and config files that
+    /// still name it load, ignored, and no longer shown.
+    #[serde(skip_serializing)]
+    pub fanout_window_ms: Option<u32>,
     /// Online-count pushes: members get the room's count when it changed by more than this
     /// percentage since the last push (at most once a second), and any other change at
     /// most every `online_push_secs`.
@@ -101,7 +99,7 @@ impl Default for AppSettings {
             group_custom_fields: Vec::new(),
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,
-            fanout_window_ms: 0,
+            fanout_window_ms: None,
             online_push_percent: 5,
             online_push_secs: 5,
             like_push_secs: 3,
@@ -124,8 +122,6 @@ pub const HISTORY_COUNT_MAX: u32 = 50;
 pub const ROOM_MSGS_PER_SEC_MAX: u32 = 10_000;
 /// Upper bound for `max_message_bytes` (the REST body limit).
 pub const MESSAGE_BYTES_MAX: u32 = 1024 * 1024;
-/// Upper bound for `fanout_window_ms`.
-pub const FANOUT_WINDOW_MS_MAX: u32 = 1000;
 /// Upper bound for each profile field byte limit.
 pub const FIELD_BYTES_MAX: usize = 64 * 1024;
 /// Upper bound for the number of declared custom fields.
@@ -142,11 +138,6 @@ impl AppSettings {
         if self.max_message_bytes == 0 || self.max_message_bytes > MESSAGE_BYTES_MAX {
             return Err(format!(
                 "max_message_bytes must be 1 to {MESSAGE_BYTES_MAX}"
-            ));
-        }
-        if self.fanout_window_ms > FANOUT_WINDOW_MS_MAX {
-            return Err(format!(
-                "fanout_window_ms must be 0 to {FANOUT_WINDOW_MS_MAX}"
             ));
         }
         if self.online_push_percent > 100 {

@@ -27,6 +27,16 @@ pub enum Error {
     InvalidParameter(String),
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
+    /// A URL that names no service and command (`/v4/<service>/<command>`).
+    #[error("{0}")]
+    UnknownPath(String),
+    /// An HTTP method a door does not serve.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// A request HTTP itself could not take: a request line or headers over the size limit,
+    /// a malformed request line.
+    #[error("{0}")]
+    MalformedHttp(String),
     #[error("sdkappid is missing from the URL")]
     MissingAppId,
     #[error("SDKAppID {0} does not exist")]
@@ -67,6 +77,9 @@ pub enum Error {
     MessageTooLarge { size: usize, limit: usize },
     #[error("frame is {size} bytes; the limit is {limit}")]
     FrameTooLarge { size: usize, limit: usize },
+    /// A request body over the limit (its size is not known: reading stops at the limit).
+    #[error("request body is over the limit of {limit} bytes")]
+    BodyTooLarge { limit: usize },
     #[error("{0}")]
     ProfileValueTooLong(String),
     #[error("too many requests; retry later")]
@@ -103,6 +116,9 @@ impl Error {
                 Service::Group => 10003,
                 Service::Account | Service::Profile | Service::Extension => 60009,
             },
+            Self::UnknownPath(_) => 60009,
+            Self::MethodNotAllowed(_) => 60008,
+            Self::MalformedHttp(_) => 60002,
             Self::MissingAppId => 60012,
             Self::AppNotFound(_) => 70020,
             Self::NotAppAdmin(_) => 60010,
@@ -133,7 +149,7 @@ impl Error {
             },
             Self::InvalidMessage(_) => 10004,
             Self::MessageTooLarge { .. } => 80002,
-            Self::FrameTooLarge { .. } => 93000,
+            Self::FrameTooLarge { .. } | Self::BodyTooLarge { .. } => 93000,
             Self::ProfileValueTooLong(_) => 40601,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,

@@ -14,8 +14,17 @@ use liveroom_core::{AppId, Error, UserId};
 
 use crate::filter::WordFilter;
 
-/// Failed verifications of one identifier tolerated per minute before it is locked (70050).
+/// Failed verifications of one identifier, or from one address, per minute after which
+/// further bad tickets are answered 70050. A valid ticket always passes.
 const MAX_SIG_FAILURES_PER_MINUTE: u32 = 20;
+/// Failures per minute (of an identifier or an address) answered without delay.
+const FREE_SIG_FAILURES: u32 = 5;
+/// Each failure beyond the free ones waits this much longer before it is answered...
+const SIG_FAILURE_STEP: Duration = Duration::from_millis(200);
+/// ...up to this.
+const SIG_FAILURE_DELAY_MAX: Duration = Duration::from_secs(3);
+/// Entries a failure map holds before it starts over (a flood of distinct names or addresses).
+const FAILURE_ENTRIES_MAX: usize = 100_000;
 
 pub struct App {
     pub id: AppId,
@@ -33,9 +42,46 @@ pub struct App {
     pub(crate) levels: crate::stats::Levels,
 }
 
+/// Failed UserSig checks in the current one-minute window.
 struct FailureWindow {
     started: Instant,
     by_identifier: std::collections::HashMap<String, u32>,
+    by_source: std::collections::HashMap<std::net::IpAddr, u32>,
+}
+
+impl FailureWindow {
+    /// Counts a failure; returns the larger of the identifier's and the source's counts.
+    fn record(&mut self, identifier: &str, source: Option<std::net::IpAddr>) -> u32 {
+        if self.started.elapsed() > Duration::from_secs(60) {
+            self.started = Instant::now();
+            self.by_identifier.clear();
+            self.by_source.clear();
+        }
+        if self.by_identifier.len() > FAILURE_ENTRIES_MAX {
+            self.by_identifier.clear();
+        }
+        if self.by_source.len() > FAILURE_ENTRIES_MAX {
+            self.by_source.clear();
+        }
+        let mut n = self
+            .by_identifier
+            .entry(identifier.to_string())
+            .or_default();
+        *n += 1;
+        let mut worst = *n;
+        if let Some(ip) = source {
+            n = self.by_source.entry(ip).or_default();
+            *n += 1;
+            worst = worst.max(*n);
+        }
+        worst
+    }
+}
+
+/// How long a failed check waits before it is answered, after `failures` this minute.
+fn failure_delay(failures: u32) -> Duration {
+    let excess = failures.saturating_sub(FREE_SIG_FAILURES);
+    (SIG_FAILURE_STEP * excess).min(SIG_FAILURE_DELAY_MAX)
 }
 
 impl App {
@@ -52,6 +98,7 @@ impl App {
             failures: Mutex::new(FailureWindow {
                 started: Instant::now(),
                 by_identifier: Default::default(),
+                by_source: Default::default(),
             }),
             broadcast_dedup: Mutex::new(crate::dedup::Dedup::default()),
             levels: Default::default(),
@@ -94,32 +141,55 @@ impl App {
         v
     }
 
-    /// Verifies a UserSig for `identifier`, counting failures to lock out guessing.
+    /// Verifies a UserSig for `identifier`. A valid ticket always passes, however many bad
+    /// ones came before it: limits fall on the sources of bad tickets, never on the holder of
+    /// a good one. Bad tickets (undecodable or badly signed) are counted per identifier and
+    /// per source address; past 20 in a minute they are answered 70050.
     pub fn verify_sig(&self, identifier: &str, sig: &str, now: i64) -> Result<Ticket, Error> {
-        {
-            let mut f = self.failures.lock();
-            if f.started.elapsed() > Duration::from_secs(60) {
-                f.started = Instant::now();
-                f.by_identifier.clear();
-            }
-            if f.by_identifier.get(identifier).copied().unwrap_or(0) >= MAX_SIG_FAILURES_PER_MINUTE
-            {
-                return Err(Error::SigLocked);
+        self.verify_counted(identifier, sig, now, None)
+            .map_err(|(e, _)| e)
+    }
+
+    /// As [`App::verify_sig`], for a caller at `source`, and a bad ticket costs its sender
+    /// time: beyond five failures a minute (of the identifier or of the address) each one is
+    /// answered 200 ms later than the one before, up to 3 s.
+    pub async fn check_sig(
+        &self,
+        identifier: &str,
+        sig: &str,
+        now: i64,
+        source: Option<std::net::IpAddr>,
+    ) -> Result<Ticket, Error> {
+        match self.verify_counted(identifier, sig, now, source) {
+            Ok(t) => Ok(t),
+            Err((e, delay)) => {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e)
             }
         }
+    }
+
+    fn verify_counted(
+        &self,
+        identifier: &str,
+        sig: &str,
+        now: i64,
+        source: Option<std::net::IpAddr>,
+    ) -> Result<Ticket, (Error, Duration)> {
         match usersig::verify(sig, self.id.0, &self.secret_key, identifier, now) {
             Ok(t) => Ok(t),
-            Err(e) => {
-                if matches!(e, SigError::Forged | SigError::Malformed) {
-                    let mut f = self.failures.lock();
-                    // Bound the map: a flood of distinct identifiers resets the window.
-                    if f.by_identifier.len() > 100_000 {
-                        f.by_identifier.clear();
-                    }
-                    *f.by_identifier.entry(identifier.to_string()).or_default() += 1;
+            Err(e @ (SigError::Forged | SigError::Malformed)) => {
+                let failures = self.failures.lock().record(identifier, source);
+                let delay = failure_delay(failures);
+                if failures > MAX_SIG_FAILURES_PER_MINUTE {
+                    Err((Error::SigLocked, delay))
+                } else {
+                    Err((e.into(), delay))
                 }
-                Err(e.into())
             }
+            Err(e) => Err((e.into(), Duration::ZERO)),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! - [`session`]: one client connection's identity and joined rooms.
 //! - [`outbound`]: the bounded priority queue in front of each connection.
 //! - [`gate`]: per-room frequency control with priority dropping.
+//! - `recorder`: the durable step of the message path (group commit before delivery).
 //! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`, `recall`: the operations,
 //!   one file per resource, as `impl Engine` blocks.
@@ -35,6 +36,7 @@ mod members;
 mod messages;
 mod moderation;
 mod recall;
+mod recorder;
 
 pub use accounts::ImportedAccount;
 pub use draw::{entrants_hash, pick_winners, DrawResult};
@@ -100,6 +102,8 @@ pub struct Engine {
     /// Reads of statistics hold it shared; a flush holds it exclusively while it moves rows
     /// from the rooms or commits a chunk, so a read sees every row exactly once.
     pub(crate) stats_gate: tokio::sync::RwLock<()>,
+    /// The message path's durable step (group commit of the short history).
+    pub(crate) recorder: recorder::HistoryRecorder,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -110,7 +114,9 @@ pub(crate) fn store_err(e: StoreError) -> Error {
 impl Engine {
     /// Creates the engine and loads every app from the store.
     pub async fn new(store: Arc<dyn Store>, config: EngineConfig) -> Result<Arc<Self>, Error> {
+        let recorder = recorder::HistoryRecorder::start(store.clone());
         let engine = Arc::new(Self {
+            recorder,
             store,
             apps: AppRegistry::default(),
             config,
@@ -240,15 +246,18 @@ impl Engine {
         self.apps.get(id)
     }
 
-    /// Checks a REST caller: `identifier` must be an App admin with a valid UserSig.
-    pub fn authenticate_admin(
+    /// Checks a REST caller at `source`: `identifier` must be an App admin with a valid
+    /// UserSig (a bad one costs the caller time, see [`App::check_sig`]).
+    pub async fn authenticate_admin(
         &self,
         id: AppId,
         identifier: &str,
         usersig: &str,
+        source: Option<std::net::IpAddr>,
     ) -> Result<Arc<App>, Error> {
         let app = self.apps.get(id)?;
-        app.verify_sig(identifier, usersig, unix_secs())?;
+        app.check_sig(identifier, usersig, unix_secs(), source)
+            .await?;
         let user = UserId::parse(identifier)?;
         if !app.is_admin(&user) {
             return Err(Error::NotAppAdmin(identifier.to_string()));

@@ -143,18 +143,22 @@ impl Engine {
                     ))
                 })?,
         };
-        app.verify_sig(user.as_str(), usersig, unix_secs())?;
-        // Store work first: if it fails, the session stays as it was.
-        self.store
-            .ensure_user(app.id, &user, unix_secs())
-            .await
-            .map_err(store_err)?;
+        app.check_sig(user.as_str(), usersig, unix_secs(), session.client_ip)
+            .await?;
+        // Store work first: if it fails, the session stays as it was. A known account's
+        // login only reads; an account seen for the first time is created.
         let profile = self
             .store
             .get_users(app.id, std::slice::from_ref(&user))
             .await
             .map_err(store_err)?
             .pop();
+        if profile.is_none() {
+            self.store
+                .ensure_user(app.id, &user, unix_secs())
+                .await
+                .map_err(store_err)?;
+        }
         let (nick, avatar) = profile.map(|p| (p.nick, p.face_url)).unwrap_or_default();
         let level = self.ensure_level(&app, &app.settings().stats, &user).await;
         if session.identity() != Identity::Anonymous {

@@ -21,7 +21,7 @@ use crate::filter::Outcome;
 use crate::gate::Offer;
 use crate::hooks::{Origin, Verdict};
 use crate::outbound::{Frame, FrameClass};
-use crate::room::{FanOut, RoomRef};
+use crate::room::RoomRef;
 use crate::session::{LoggedIn, SessionRef};
 use crate::{metrics, Engine};
 
@@ -103,7 +103,38 @@ pub(crate) struct Pending {
     exclude: Option<u64>,
     /// The message as newcomers will see it, when the room keeps a short history.
     history: Option<(i64, Frame)>,
-    done: oneshot::Sender<Option<FanOut>>,
+    /// What the store keeps, and the app's history length: written before delivery.
+    record: Option<(HistoryRecord, u32)>,
+    pub(crate) done: oneshot::Sender<Delivery>,
+}
+
+/// What became of a message offered to its room.
+pub(crate) enum Delivery {
+    Delivered,
+    /// Frequency control dropped it.
+    Dropped,
+    /// It could not be stored (or its room went away): nobody got it.
+    Failed(Error),
+}
+
+impl Pending {
+    /// Hands the message to the members (and its history form to the short history) and
+    /// tells the sender.
+    pub(crate) fn deliver(self, room: &RoomRef) {
+        let Pending {
+            frame,
+            exclude,
+            history,
+            record: _,
+            done,
+        } = self;
+        room.broadcast_recorded(&frame, exclude, history);
+        let _ = done.send(Delivery::Delivered);
+    }
+
+    pub(crate) fn fail(self, e: Error) {
+        let _ = self.done.send(Delivery::Failed(e));
+    }
 }
 
 /// A message ready to serialize, live or as history.
@@ -155,9 +186,6 @@ impl Engine {
         app: AppId,
         req: SendRequest,
     ) -> Result<SendReceipt, Error> {
-        if let Some(turn) = &req.turn {
-            turn.wait().await;
-        }
         let room = self.room(app, &req.group).await?;
         let app = self.apps.get(app)?;
         let settings = app.settings();
@@ -373,6 +401,11 @@ impl Engine {
             }
         }
 
+        // Everything above may wait (a before-send webhook above all) beside the
+        // connection's other sends; from here on they go one at a time, in request order.
+        if let Some(turn) = &req.turn {
+            turn.wait().await;
+        }
         // Numbered only now, in the connection's order, right before the gate: numbers follow
         // the order messages reach the room. A repeat of a dropped `Random` leaves no gap.
         let msg_seq = self.next_seq(&room).await?;
@@ -398,40 +431,7 @@ impl Engine {
         };
         let frame = outgoing.frame(false)?;
         let keeps_history = settings.history_enabled && settings.history_count > 0;
-        let history = if keeps_history {
-            Some((now, outgoing.frame(true)?))
-        } else {
-            None
-        };
-
-        let pending = |done| Pending {
-            frame,
-            exclude,
-            history,
-            done,
-        };
-        let delivered = self.pass_gate(&room, req.priority, pending, req.turn).await;
-        let Some(_fanout) = delivered else {
-            metrics::dropped(metrics::DROP_FREQUENCY);
-            settle(registration, msg_seq, now, true);
-            exception(&body, &cloud_custom_data, random, &Error::Frequency);
-            return Ok(SendReceipt {
-                drop_reason: DROP_REASON_FREQUENCY,
-                ..receipt
-            });
-        };
-        metrics::accepted();
-        room.touch(now);
-        if req.counted {
-            self.count_message(&app, &room, &from, &settings.stats);
-        }
-
-        if room.is_destroyed() {
-            // Dismissed while this message was on its way: it must not land in the history
-            // of a group re-created under the same id.
-            return Err(Error::GroupNotFound(req.group.to_string()));
-        }
-        if keeps_history {
+        let (history, record) = if keeps_history {
             let record = HistoryRecord {
                 app: room.app,
                 group: req.group.clone(),
@@ -440,20 +440,51 @@ impl Engine {
                 random,
                 priority: req.priority,
                 from_account: from.clone(),
-                nick,
-                face_url: avatar,
+                nick: nick.clone(),
+                face_url: avatar.clone(),
                 body: raw.get().to_string(),
                 cloud_custom_data: cloud_custom_data.clone(),
                 sender_level: level,
                 recalled: false,
             };
-            self.store
-                .append_history(&[record], settings.history_count)
-                .await
-                .map_err(|e| {
-                    tracing::error!(group = %req.group, error = %e, "history write failed");
-                    Error::Internal
-                })?;
+            (
+                Some((now, outgoing.frame(true)?)),
+                Some((record, settings.history_count)),
+            )
+        } else {
+            (None, None)
+        };
+
+        let pending = |done| Pending {
+            frame,
+            exclude,
+            history,
+            record,
+            done,
+        };
+        match self.pass_gate(&room, req.priority, pending, req.turn).await {
+            Delivery::Delivered => {}
+            Delivery::Dropped => {
+                metrics::dropped(metrics::DROP_FREQUENCY);
+                settle(registration, msg_seq, now, true);
+                exception(&body, &cloud_custom_data, random, &Error::Frequency);
+                return Ok(SendReceipt {
+                    drop_reason: DROP_REASON_FREQUENCY,
+                    ..receipt
+                });
+            }
+            // Not stored, so delivered to nobody: the sender may retry with the same
+            // `Random` (its registration is dropped unsettled).
+            Delivery::Failed(e) => return Err(e),
+        }
+        metrics::accepted();
+        room.touch(now);
+        if req.counted {
+            self.count_message(&app, &room, &from, &settings.stats);
+        }
+        if room.is_destroyed() {
+            // Dismissed while this message was on its way.
+            return Err(Error::GroupNotFound(req.group.to_string()));
         }
         // Recallable once in the stored history too, so a recall cannot miss it there.
         room.recallable.lock().record(msg_seq);
@@ -474,36 +505,57 @@ impl Engine {
         Ok(receipt)
     }
 
-    /// Offers a frame to the room's gate; resolves to the fan-out, or `None` if dropped.
+    /// Offers a message to the room's gate; resolves once it is delivered, dropped or
+    /// refused.
     async fn pass_gate(
         self: &Arc<Self>,
         room: &RoomRef,
         priority: Priority,
-        pending: impl FnOnce(oneshot::Sender<Option<FanOut>>) -> Pending,
+        pending: impl FnOnce(oneshot::Sender<Delivery>) -> Pending,
         turn: Option<crate::session::Turn>,
-    ) -> Option<FanOut> {
+    ) -> Delivery {
         let (done, rx) = oneshot::channel();
         let pending = pending(done);
-        let offer = {
+        let direct = {
             let now = tokio::time::Instant::now().into_std();
-            room.gate
-                .lock()
-                .offer(now, priority, pending, &mut rand::thread_rng())
+            let mut gate = room.gate.lock();
+            match gate.offer(now, priority, pending, &mut rand::thread_rng()) {
+                Offer::Admitted(p) => self.release(room, p),
+                Offer::Dropped(p) => {
+                    // The dropped one may be another waiting message evicted for this one.
+                    let _ = p.done.send(Delivery::Dropped);
+                    self.start_gate_poller(room);
+                    None
+                }
+                Offer::Waiting => {
+                    self.start_gate_poller(room);
+                    None
+                }
+            }
         };
         // Offered: the connection's next message may go ahead.
         drop(turn);
-        match offer {
-            Offer::Admitted(p) => Some(deliver(room, p)),
-            Offer::Dropped(p) => {
-                // The dropped one may be another waiting message evicted for this one.
-                let _ = p.done.send(None);
-                self.start_gate_poller(room);
-                rx.await.ok().flatten()
+        if let Some(p) = direct {
+            p.deliver(room);
+        }
+        rx.await.unwrap_or(Delivery::Failed(Error::Internal))
+    }
+
+    /// Sends an admitted message on, under its room's gate lock so that the order of
+    /// admission is kept: a message to be stored goes to the recorder (which delivers it
+    /// once written); any other is returned for the caller to deliver outside the lock.
+    pub(crate) fn release(&self, room: &RoomRef, mut p: Pending) -> Option<Pending> {
+        match p.record.take() {
+            Some((record, keep)) => {
+                self.recorder.record(crate::recorder::Job {
+                    room: room.clone(),
+                    pending: p,
+                    record,
+                    keep,
+                });
+                None
             }
-            Offer::Waiting => {
-                self.start_gate_poller(room);
-                rx.await.ok().flatten()
-            }
+            None => Some(p),
         }
     }
 
@@ -512,18 +564,25 @@ impl Engine {
             return;
         }
         let room = room.clone();
+        let engine = self.clone();
         tokio::spawn(async move {
             loop {
-                let polled = {
+                let (direct, polled) = {
                     let now = tokio::time::Instant::now().into_std();
-                    room.gate.lock().poll(now, &mut rand::thread_rng())
+                    let mut gate = room.gate.lock();
+                    let mut polled = gate.poll(now, &mut rand::thread_rng());
+                    let direct: Vec<Pending> = polled
+                        .admitted
+                        .drain(..)
+                        .filter_map(|p| engine.release(&room, p))
+                        .collect();
+                    (direct, polled)
                 };
-                for p in polled.admitted {
-                    let (fanout, done) = deliver_pending(&room, p);
-                    let _ = done.send(Some(fanout));
+                for p in direct {
+                    p.deliver(&room);
                 }
                 for p in polled.dropped {
-                    let _ = p.done.send(None);
+                    let _ = p.done.send(Delivery::Dropped);
                 }
                 match polled.next_wake {
                     Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -640,18 +699,4 @@ fn receipt_of(r: Receipt) -> SendReceipt {
         drop_reason: if r.dropped { DROP_REASON_FREQUENCY } else { "" },
         level: 0,
     }
-}
-
-fn deliver_pending(room: &RoomRef, p: Pending) -> (FanOut, oneshot::Sender<Option<FanOut>>) {
-    let Pending {
-        frame,
-        exclude,
-        history,
-        done,
-    } = p;
-    (room.broadcast_recorded(&frame, exclude, history), done)
-}
-
-fn deliver(room: &RoomRef, p: Pending) -> FanOut {
-    deliver_pending(room, p).0
 }

@@ -62,3 +62,15 @@ pub fn stats_write_failed() {
 pub fn gift_duplicate() {
     metrics::counter!("liveroom_gift_duplicates_total").increment(1);
 }
+
+/// One group-commit transaction of the message path: how many messages, how long.
+pub fn history_batch(messages: usize, took: std::time::Duration) {
+    metrics::counter!("liveroom_history_batches_total").increment(1);
+    metrics::counter!("liveroom_history_messages_written_total").increment(messages as u64);
+    metrics::histogram!("liveroom_history_commit_seconds").record(took.as_secs_f64());
+}
+
+/// A history transaction the store refused (its messages were refused to their senders).
+pub fn history_write_failed() {
+    metrics::counter!("liveroom_history_write_failures_total").increment(1);
+}

@@ -15,17 +15,13 @@ use liveroom_core::{AppId, GroupId, UserId};
 
 use crate::gate::FrequencyGate;
 use crate::messages::Pending;
-use crate::outbound::{Frame, FrameClass, Pushed};
+use crate::outbound::{Frame, Pushed};
 use crate::session::SessionRef;
 
 pub(crate) struct Member {
     pub session: SessionRef,
     pub user: Option<UserId>,
     pub join_time: i64,
-    /// The room's fan-out sequence when this member joined: frames recorded before it
-    /// (still held in the window) are not handed to it, exactly as if they had gone out
-    /// at once. Those with history reached it in its join snapshot.
-    pub joined_at: u64,
 }
 
 #[derive(Default)]
@@ -88,10 +84,9 @@ pub struct Room {
     /// a message is either in a joiner's snapshot or delivered to it live — never neither,
     /// never both.
     recent: Mutex<RecentHistory>,
-    /// Messages waiting for the end of the room's fan-out window. Every hand-out to the
-    /// members' queues happens under this lock, so all members see one order.
-    window: Mutex<Window>,
-    window_ms: AtomicU64,
+    /// Every hand-out to the members' queues happens under this lock, so all members see
+    /// one order.
+    hand_out: Mutex<()>,
     /// When the online count was last pushed to the members, and at what value.
     pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
     /// The room's like total (saved in its profile every few seconds while it changes).
@@ -107,21 +102,6 @@ pub struct Room {
     pub(crate) stats: Mutex<crate::stats::RoomTally>,
     /// The latest delivered messages, for recall.
     pub(crate) recallable: Mutex<crate::recall::Recallable>,
-}
-
-/// Frames recorded for the room but not yet handed to its members (see `fanout_window_ms`).
-struct Window {
-    frames: Vec<WindowFrame>,
-    /// Fan-out sequence of the next recorded frame.
-    next_seq: u64,
-    last_flush: Option<Instant>,
-    flush_scheduled: bool,
-}
-
-struct WindowFrame {
-    seq: u64,
-    frame: Frame,
-    exclude: Option<u64>,
 }
 
 /// The in-memory short history of a room (the store keeps the same for restarts and REST).
@@ -206,13 +186,7 @@ impl Room {
             last_msg_time: AtomicI64::new(0),
             last_active: AtomicI64::new(liveroom_core::time::unix_secs()),
             recent: Mutex::new(recent),
-            window: Mutex::new(Window {
-                frames: Vec::new(),
-                next_seq: 0,
-                last_flush: None,
-                flush_scheduled: false,
-            }),
-            window_ms: AtomicU64::new(settings.fanout_window_ms as u64),
+            hand_out: Mutex::new(()),
             online_push: Mutex::default(),
             likes: AtomicU64::new(likes),
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
@@ -242,110 +216,49 @@ impl Room {
         m.users.len() + m.guests as usize
     }
 
-    /// Queues one shared frame to every member except `exclude`, at once (after whatever
-    /// the window holds, so order is kept).
-    pub fn broadcast(self: &Arc<Self>, frame: &Frame, exclude: Option<u64>) -> FanOut {
+    /// Queues one shared frame to every member except `exclude`.
+    pub fn broadcast(&self, frame: &Frame, exclude: Option<u64>) -> FanOut {
         self.broadcast_recorded(frame, exclude, None)
     }
 
     /// Fans a message out and, with `history`, adds its history form to the short history
-    /// in the same critical section (see `recent`). A Normal or lower message in a busy
-    /// room waits for the end of the fan-out window (see `fanout_window_ms`); the result
-    /// then counts nothing yet, the window's hand-out records its own deliveries.
+    /// in the same critical section (see `recent`).
     pub(crate) fn broadcast_recorded(
-        self: &Arc<Self>,
+        &self,
         frame: &Frame,
         exclude: Option<u64>,
         history: Option<(i64, Frame)>,
     ) -> FanOut {
         let members = self.members.read();
+        let _order = self.hand_out.lock();
         if let Some((time, h)) = history {
             self.recent.lock().push(time, h);
         }
-        let mut window = self.window.lock();
-        let seq = window.next_seq;
-        window.next_seq += 1;
-        window.frames.push(WindowFrame {
-            seq,
-            frame: frame.clone(),
-            exclude,
-        });
-        let span = Duration::from_millis(self.window_ms.load(Ordering::Relaxed));
-        let urgent = !matches!(
-            frame.class,
-            FrameClass::Message(p) if p < liveroom_core::group::Priority::High
-        );
         let now = Instant::now();
-        let quiet = window
-            .last_flush
-            .is_none_or(|last| now.duration_since(last) >= span);
-        if urgent || span.is_zero() || quiet {
-            return self.hand_out(&members, &mut window, now);
-        }
-        if !window.flush_scheduled {
-            let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-                return self.hand_out(&members, &mut window, now);
-            };
-            window.flush_scheduled = true;
-            let at = window.last_flush.unwrap_or(now) + span;
-            let room = Arc::clone(self);
-            runtime.spawn(async move {
-                tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
-                room.flush();
-            });
-        }
-        FanOut::default()
-    }
-
-    /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
-    pub(crate) fn retain_history(&self, mut keep: impl FnMut(&Frame) -> bool) {
-        self.recent.lock().frames.retain(|(_, f)| keep(f));
-    }
-
-    /// Hands out whatever the fan-out window holds.
-    pub(crate) fn flush(&self) {
-        let members = self.members.read();
-        let mut window = self.window.lock();
-        self.hand_out(&members, &mut window, Instant::now());
-    }
-
-    fn hand_out(&self, members: &Members, window: &mut Window, now: Instant) -> FanOut {
-        window.last_flush = Some(now);
-        window.flush_scheduled = false;
         let mut out = FanOut::default();
-        if window.frames.is_empty() {
-            return out;
-        }
-        let frames = &window.frames;
-        let first = frames[0].seq;
-        let excludes = frames.iter().any(|f| f.exclude.is_some());
         for (id, m) in members.by_session.iter() {
-            let count = |p: Pushed| match p {
+            if exclude == Some(*id) {
+                continue;
+            }
+            match m.session.queue.push_at(frame, now) {
                 Pushed::Queued => out.queued += 1,
                 Pushed::QueuedEvicting(_) => {
                     out.queued += 1;
                     out.dropped += 1;
                 }
                 Pushed::Dropped | Pushed::Closed => out.dropped += 1,
-            };
-            if !excludes && m.joined_at <= first {
-                m.session
-                    .queue
-                    .push_many(frames.iter().map(|f| &f.frame), now, count);
-            } else {
-                let wanted = frames
-                    .iter()
-                    .filter(|f| f.seq >= m.joined_at && f.exclude != Some(*id))
-                    .map(|f| &f.frame);
-                m.session.queue.push_many(wanted, now, count);
             }
         }
-        window.frames.clear();
         crate::metrics::delivered(out.queued as u64);
         if out.dropped > 0 {
             crate::metrics::queue_drops(out.dropped as u64);
         }
         out
+    }
+
+    /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
+    pub(crate) fn retain_history(&self, mut keep: impl FnMut(&Frame) -> bool) {
+        self.recent.lock().frames.retain(|(_, f)| keep(f));
     }
 
     /// Adds a session. The ban and the room's own state are checked under the member lock,
@@ -394,14 +307,12 @@ impl Room {
             }
         }
         self.last_active.store(now, Ordering::Relaxed);
-        let joined_at = self.window.lock().next_seq;
         m.by_session.insert(
             session.id,
             Member {
                 session: session.clone(),
                 user,
                 join_time: now,
-                joined_at,
             },
         );
         session.push(&reply(&self.profile(), online));
@@ -600,8 +511,6 @@ impl Room {
 
     pub(crate) fn reconfigure(&self, settings: &AppSettings) {
         self.recent.lock().reconfigure(settings);
-        self.window_ms
-            .store(settings.fanout_window_ms as u64, Ordering::Relaxed);
         self.gate.lock().reconfigure(
             settings.room_msgs_per_sec,
             Duration::from_millis(settings.frequency_max_wait_ms as u64),
@@ -717,51 +626,24 @@ mod tests {
     }
 
     fn msg(p: liveroom_core::group::Priority, text: &str) -> Frame {
-        Frame::new(FrameClass::Message(p), text.to_string())
+        Frame::new(crate::outbound::FrameClass::Message(p), text.to_string())
     }
 
     #[tokio::test]
-    async fn a_busy_room_hands_messages_out_once_per_window_in_one_order() {
-        use liveroom_core::group::Priority::{High, Normal};
+    async fn every_member_gets_the_frames_in_one_order_except_its_own() {
+        use liveroom_core::group::Priority::{High, Low, Normal};
         let r = Arc::new(room());
-        r.reconfigure(&AppSettings {
-            fanout_window_ms: 40,
-            ..AppSettings::default()
-        });
         let (a, b) = (session(1), session(2));
         r.add_member(&a, None, 1, &reply);
-        assert_eq!(texts(&a).await, ["{}"]);
-
-        r.broadcast(&msg(Normal, "1"), None);
-        assert_eq!(texts(&a).await, ["1"], "a quiet room hands out at once");
-        r.broadcast(&msg(Normal, "2"), None);
-        r.broadcast(&msg(Normal, "3"), None);
-        assert!(
-            texts(&a).await.is_empty(),
-            "a busy room waits for the window"
-        );
         r.add_member(&b, None, 1, &reply);
-        r.broadcast(&msg(Normal, "4"), None);
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        assert_eq!(texts(&a).await, ["2", "3", "4"]);
+        r.broadcast(&msg(Normal, "1"), None);
+        r.broadcast(&msg(Low, "2"), Some(2));
+        r.broadcast(&msg(High, "3"), None);
+        assert_eq!(texts(&a).await, ["{}", "1", "2", "3"]);
         assert_eq!(
             texts(&b).await,
-            ["{}", "4"],
-            "what was sent before the join is not handed to the joiner"
-        );
-
-        r.broadcast(&msg(Normal, "5"), None);
-        r.broadcast(&msg(Normal, "6"), Some(2));
-        r.broadcast(&msg(High, "7"), None);
-        assert_eq!(
-            texts(&a).await,
-            ["5", "6", "7"],
-            "High goes out at once, in order"
-        );
-        assert_eq!(
-            texts(&b).await,
-            ["5", "7"],
-            "the excluded member skips its own"
+            ["{}", "1", "3"],
+            "the sender skips its own"
         );
     }
 }

@@ -31,6 +31,8 @@ pub struct Session {
     pub queue: OutboundQueue,
     /// The peer address, for webhooks' `ClientIP`.
     pub client_ip: Option<std::net::IpAddr>,
+    /// The WebSocket close code the transport should close with (a protocol violation).
+    close_code: std::sync::atomic::AtomicU16,
     /// Keeps this connection's messages in the order it sent them through the steps that
     /// may wait (the before-callback), up to the room's gate.
     send_order: SendOrder,
@@ -123,6 +125,7 @@ impl Session {
             id,
             queue: OutboundQueue::new(limits),
             client_ip: None,
+            close_code: std::sync::atomic::AtomicU16::new(0),
             send_order: SendOrder::default(),
             state: Mutex::new(SessionState {
                 identity: Identity::Anonymous,
@@ -156,6 +159,19 @@ impl Session {
         Turn {
             session: self.clone(),
             ticket,
+        }
+    }
+
+    /// Asks the transport to close with `code` (a protocol violation) instead of a plain close.
+    pub fn set_close_code(&self, code: u16) {
+        self.close_code
+            .store(code, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn close_code(&self) -> Option<u16> {
+        match self.close_code.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => None,
+            code => Some(code),
         }
     }
 

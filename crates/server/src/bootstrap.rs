@@ -153,7 +153,13 @@ async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_co
     }
 }
 
-/// What a developer needs to start: the app, its key, an admin UserSig and a curl command.
+/// A room the banner's command creates, owned by [`DEMO_HOST`] so a person can run it from the
+/// host page with the development login.
+pub const BANNER_ROOM: &str = "room-1";
+
+/// What a developer needs to start: the app, its key, an admin UserSig, a shell line that
+/// defines what the README's commands use (`$SDKAPPID`, `$KEY`, `$Q`), ready curl commands
+/// and the pages' addresses.
 pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
     let title = if created {
         "Liveroom development app created"
@@ -174,7 +180,10 @@ pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
         "\n  {title}\n\n  SDKAppID        {app}\n  Secret key      {key}\n  Admin           administrator\n  Admin UserSig   {sig}\n"
     );
     out.push_str(&format!(
-        "\n  Create a room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/create_group?{q}' \\\n      -d '{{\"Type\":\"AVChatRoom\",\"GroupId\":\"room-1\",\"Name\":\"Evening show\",\"Owner_Account\":\"administrator\"}}'\n\n  Send a message into the demo room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/send_group_msg?{q}' \\\n      -d '{{\"GroupId\":\"{DEMO_ROOM}\",\"Random\":1,\"MsgBody\":[{{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{{\"Text\":\"hello\"}}}}]}}'\n"
+        "\n  For the README's commands, paste this line into your shell first:\n    export SDKAPPID={app} KEY={key} Q='{q}'\n"
+    ));
+    out.push_str(&format!(
+        "\n  Create a room owned by {DEMO_HOST}, who can run it from the host page:\n    curl -s -X POST '{base}/v4/group_open_http_svc/create_group?{q}' \\\n      -d '{{\"Type\":\"AVChatRoom\",\"GroupId\":\"{BANNER_ROOM}\",\"Name\":\"Evening show\",\"Owner_Account\":\"{DEMO_HOST}\"}}'\n\n  Send a message into the demo room:\n    curl -s -X POST '{base}/v4/group_open_http_svc/send_group_msg?{q}' \\\n      -d '{{\"GroupId\":\"{DEMO_ROOM}\",\"Random\":1,\"MsgBody\":[{{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{{\"Text\":\"hello\"}}}}]}}'\n"
     ));
     let pages = config.dev_login_reach(config.http_addr).is_on();
     let console = config.console_reach(config.http_addr).is_on();
@@ -183,7 +192,7 @@ pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
     }
     if pages {
         out.push_str(&format!(
-            "    viewer   {base}/room/{DEMO_ROOM}   (pick a nickname; comment, send gifts, like)\n    host     {base}/host/{DEMO_ROOM}   (as {DEMO_HOST}: go live, pin items, start draws, moderate)\n"
+            "    viewer   {base}/room/{DEMO_ROOM}   (pick a nickname; comment, send gifts, like)\n    host     {base}/host/{DEMO_ROOM}   (as {DEMO_HOST}: go live, pin items, start draws, moderate)\n             {base}/host/{BANNER_ROOM} (the room created above, as {DEMO_HOST})\n"
         ));
     }
     if console {
@@ -192,7 +201,7 @@ pub fn banner(config: &Config, app: AppId, key: &str, created: bool) -> String {
         ));
     }
     out.push_str(&format!(
-        "\n  WebSocket clients connect to ws://{addr}/ws (docs/protocol.md).\n  Mint user tickets with: liveroom usersig --sdkappid {app} --key {key} --user <UserID>\n",
+        "\n  WebSocket clients connect to ws://{addr}/ws (docs/protocol.md).\n  Mint user tickets with: liveroom usersig --sdkappid {app} --key {key} --user <UserID>\n  Any page can embed the live room: {base}/sdk/liveroom-room.js (docs/web-component.md).\n",
         addr = config.http_addr
     ));
     out

@@ -27,6 +27,9 @@ pub struct Config {
     pub gateway: GatewayConfig,
     /// Seconds to wait for connections to drain on shutdown.
     pub shutdown_grace_secs: u64,
+    /// Reverse proxies (CIDR blocks or addresses) whose `X-Forwarded-For` / `Forwarded`
+    /// headers name the client; anyone else's are ignored. Empty: trust no peer.
+    pub trusted_proxies: Vec<String>,
     /// The built-in web pages' development helpers.
     pub web: WebConfig,
     /// The admin console at `/admin`.
@@ -77,6 +80,15 @@ pub struct GatewayConfig {
     pub stall_limit_secs: u64,
     /// Requests per second a connection may make (burst of twice that).
     pub requests_per_sec: u32,
+    /// A connection must send a request that gets an answer (or the WebSocket upgrade)
+    /// within this many seconds of connecting, or it is closed.
+    pub handshake_timeout_secs: u64,
+    /// Connections one client address may hold at once (trusted proxies excluded); 0 is
+    /// no limit.
+    pub max_connections_per_ip: usize,
+    /// File descriptors kept free of client connections (the store, webhooks, logs): the
+    /// process takes connections up to its open-file limit less this many.
+    pub reserved_fds: usize,
 }
 
 impl Default for GatewayConfig {
@@ -86,6 +98,9 @@ impl Default for GatewayConfig {
             queue_capacity: 512,
             stall_limit_secs: 10,
             requests_per_sec: 50,
+            handshake_timeout_secs: 10,
+            max_connections_per_ip: 1000,
+            reserved_fds: 256,
         }
     }
 }
@@ -101,6 +116,7 @@ impl Default for Config {
             apps: Vec::new(),
             gateway: GatewayConfig::default(),
             shutdown_grace_secs: 10,
+            trusted_proxies: vec!["127.0.0.0/8".into(), "::1/128".into()],
             web: WebConfig::default(),
             console: ConsoleConfig::default(),
         }
@@ -127,6 +143,7 @@ pub const ENV_VARS: &[&str] = &[
     "LIVEROOM_SECRET_KEY",
     "LIVEROOM_LOG",
     "LIVEROOM_CONSOLE_PASSWORD",
+    "LIVEROOM_TRUSTED_PROXIES",
 ];
 
 impl Config {
@@ -158,6 +175,16 @@ impl Config {
         if let Some(v) = env("LIVEROOM_CONSOLE_PASSWORD") {
             config.console.password = Some(v).filter(|v| !v.is_empty());
         }
+        if let Some(v) = env("LIVEROOM_TRUSTED_PROXIES") {
+            config.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        crate::proxy::TrustedProxies::new(&config.trusted_proxies)
+            .map_err(|e| format!("trusted_proxies: {e}"))?;
         if let Some(p) = config.console.password.as_deref() {
             if p.len() < 8 {
                 return Err("console.password must be at least 8 characters".into());
@@ -355,6 +382,33 @@ mod tests {
                 .then(|| bad.to_string()))
             .is_err());
         }
+    }
+
+    #[test]
+    fn trusted_proxies_from_file_and_env() {
+        assert_eq!(
+            Config::default().trusted_proxies,
+            ["127.0.0.0/8", "::1/128"],
+            "loopback by default"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/8\"]\n").expect("write");
+        let c = Config::load(Some(&file), |_| None).expect("loads");
+        assert_eq!(c.trusted_proxies, ["10.0.0.0/8"]);
+        let printed: Config = toml::from_str(&c.to_toml()).expect("printed config parses");
+        assert_eq!(printed.trusted_proxies, ["10.0.0.0/8"]);
+        let env = |v: &'static str| {
+            move |k: &str| (k == "LIVEROOM_TRUSTED_PROXIES").then(|| v.to_string())
+        };
+        let c = Config::load(Some(&file), env(" 192.0.2.0/24, fd00::/8 ,")).expect("loads");
+        assert_eq!(c.trusted_proxies, ["192.0.2.0/24", "fd00::/8"]);
+        let c = Config::load(None, env("")).expect("loads");
+        assert!(c.trusted_proxies.is_empty(), "empty trusts no peer");
+        let err = Config::load(None, env("10.0.0.1/8")).expect_err("host bits");
+        assert!(err.starts_with("trusted_proxies: "), "{err}");
+        std::fs::write(&file, "trusted_proxies = [\"proxy.local\"]\n").expect("write");
+        assert!(Config::load(Some(&file), |_| None).is_err());
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! the ordinary REST API like any backend. An App admin's login ends with its ticket, or as
 //! soon as the account stops being an App admin.
 //!
-//! - `GET /v1/console/status`: `Enabled`, `LoggedIn`, `PasswordLogin`.
+//! - `GET /v1/console/status`: `Enabled` (always `true`: where the console is off, this door
+//!   answers 404 like the others), `LoggedIn`, `PasswordLogin`.
 //! - `POST /v1/console/login`: `{"Password"}` or `{"SDKAppID", "Identifier", "UserSig"}`.
 //! - `POST /v1/console/logout`.
 //! - `GET /v1/console/apps`: `Apps: [{SDKAppID, SecretKey, Admins}]`.
@@ -20,7 +21,7 @@
 //! is on only by default (a loopback listener), only requests that look local reach it
 //! (see `site::looks_local`).
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -30,13 +31,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 use liveroom_core::time::unix_secs;
 use liveroom_core::{usersig, AppId, Error, Service, UserId};
 
+use crate::proxy::ClientIp;
 use crate::rest::envelope;
 use crate::site::{answer, read_json, require_json, Fail, Site};
 use crate::AppState;
@@ -200,12 +202,17 @@ fn password_matches(given: &str, expected: &str) -> bool {
 }
 
 /// `GET /v1/console/status`
+///
+/// Like every console door, 404 when the console is off for this request: a server that
+/// does not serve the console to a client does not tell it whether a password is set.
 pub async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let enabled = Site::admits(state.site.console, &headers);
-    let logged_in = enabled && session_of(&state, &headers).is_ok();
+    if let Err(off) = off_unless_enabled(&state, &headers) {
+        return answer(Err(off));
+    }
+    let logged_in = session_of(&state, &headers).is_ok();
     envelope(
         Ok(json!({
-            "Enabled": enabled,
+            "Enabled": true,
             "LoggedIn": logged_in,
             "PasswordLogin": state.config.console.password.is_some(),
         })),
@@ -229,11 +236,10 @@ struct Login {
 /// `POST /v1/console/login`
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let client = peer.ip();
     let result = async {
         off_unless_enabled(&state, &headers)?;
         let req: Login = read_body(&headers, &body)?;

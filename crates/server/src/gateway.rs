@@ -3,7 +3,7 @@
 //! flush. docs/protocol.md describes the frames.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
@@ -21,6 +21,7 @@ use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
 use liveroom_engine::{Engine, JoinView, ModAction, SendRequest, Sender};
 
+use crate::proxy::ClientIp;
 use crate::AppState;
 
 /// Frames larger than this close the connection at the protocol level; frames between
@@ -42,7 +43,7 @@ const SENDS_IN_FLIGHT: usize = 32;
 /// `GET /ws`
 pub async fn ws(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientIp(client_ip): ClientIp,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     upgrade
@@ -53,7 +54,7 @@ pub async fn ws(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tracker = state.connections.clone();
-            tracker.track_future(connection(state, socket, peer.ip()))
+            tracker.track_future(connection(state, socket, client_ip))
         })
 }
 
@@ -94,7 +95,19 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpA
                     }
                 }
                 Err(None) => {
-                    let _ = tokio::time::timeout(write_timeout, sink.close()).await;
+                    let close = async {
+                        match writer_session.close_code() {
+                            Some(code) => {
+                                let frame = CloseFrame {
+                                    code,
+                                    reason: Utf8Bytes::from_static("protocol violation"),
+                                };
+                                sink.send(Message::Close(Some(frame))).await
+                            }
+                            None => sink.close().await,
+                        }
+                    };
+                    let _ = tokio::time::timeout(write_timeout, close).await;
                     break;
                 }
                 Err(Some((reason, info))) => {
@@ -142,24 +155,38 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpA
                 session.kick(KickReason::IdleTimeout, "no frame within the idle timeout");
                 break;
             }
-            Ok(None) | Ok(Some(Err(_))) => break,
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                // A protocol violation is answered with its close code (1002, 1007, 1009).
+                session.set_close_code(violation_close_code(e));
+                break;
+            }
             Ok(Some(Ok(msg))) => msg,
         };
-        match msg {
-            Message::Text(text) => {
-                if !limiter.allow() {
-                    reply_err(&session, salvage_id(text.as_str()), &Error::RateLimited);
-                    if limiter.refused_in_a_row > FLOOD_REFUSALS {
-                        session.kick(
-                            KickReason::RequestFlood,
-                            "requests kept arriving faster than the rate limit",
-                        );
-                        break;
-                    }
-                    continue;
-                }
-                handle_text(&conn, text.as_str()).await;
+        if matches!(msg, Message::Close(_)) {
+            break;
+        }
+        // Every frame counts, and a refused one is not even parsed.
+        match limiter.allow(Instant::now()) {
+            Verdict::Allowed => {}
+            Verdict::Refused => {
+                let id = match &msg {
+                    Message::Text(text) => id_in_prefix(text.as_str()),
+                    _ => None,
+                };
+                reply_err(&session, id, &Error::RateLimited);
+                continue;
             }
+            Verdict::Flood => {
+                session.kick(
+                    KickReason::RequestFlood,
+                    "frames kept arriving faster than the rate limit",
+                );
+                break;
+            }
+        }
+        match msg {
+            Message::Text(text) => handle_text(&conn, text.as_str()).await,
             Message::Binary(_) => reply_err(
                 &session,
                 None,
@@ -167,9 +194,8 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpA
                     "frames are JSON text; binary frames are not accepted".into(),
                 ),
             ),
-            Message::Close(_) => break,
             // Pings are answered by the WebSocket layer; any frame counts as activity.
-            Message::Ping(_) | Message::Pong(_) => {}
+            Message::Ping(_) | Message::Pong(_) | Message::Close(_) => {}
         }
     }
     Box::pin(engine.close_session(&session)).await;
@@ -183,10 +209,27 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpA
     {
         abort.abort();
     }
+    // Read (and discard) what the client still sends until it answers the close frame, for a
+    // moment: closing a socket with unread input makes the kernel reset the connection, and
+    // the client would never see its `kicked` frame or the close code.
+    let drain = async { while let Some(Ok(_)) = stream.next().await {} };
+    let _ = tokio::time::timeout(DRAIN_ON_CLOSE, drain).await;
 }
 
-/// Requests refused in a row (over the rate limit) before the connection is closed.
-const FLOOD_REFUSALS: u32 = 200;
+/// How long a closing connection keeps reading for the client's close frame.
+const DRAIN_ON_CLOSE: Duration = Duration::from_secs(2);
+
+/// The close code for a frame the WebSocket layer refused.
+fn violation_close_code(e: axum::Error) -> u16 {
+    use tungstenite::error::{CapacityError, Error as WsError};
+    let inner = e.into_inner();
+    match inner.downcast_ref::<WsError>() {
+        Some(WsError::Utf8(_)) => 1007,
+        Some(WsError::Capacity(CapacityError::MessageTooLong { .. })) => 1009,
+        Some(WsError::Protocol(_)) | Some(WsError::Capacity(_)) => 1002,
+        _ => 1011,
+    }
+}
 
 fn close_code(reason: KickReason) -> u16 {
     match reason {
@@ -207,38 +250,89 @@ fn close_reason(reason: KickReason) -> &'static str {
     }
 }
 
+/// A connection's request budget: a token bucket of `requests_per_sec` holding twice that.
+/// Every frame takes a token. A second in which at least a quarter of the rate (at least 5)
+/// was refused is a second *over the limit*; a connection over its limit for more than two
+/// seconds in a row is a flood and is closed.
 struct RequestLimiter {
     rate: f64,
     tokens: f64,
     last: Instant,
-    refused_in_a_row: u32,
+    second_started: Instant,
+    refused_this_second: u32,
+    over_seconds: u32,
+    over_threshold: u32,
 }
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    Refused,
+    Flood,
+}
+
+/// Seconds over the limit in a row before the connection is closed.
+const FLOOD_SECONDS: u32 = 2;
 
 impl RequestLimiter {
     fn new(per_sec: u32) -> Self {
         let rate = per_sec.max(1) as f64;
+        let now = Instant::now();
         Self {
             rate,
             tokens: rate * 2.0,
-            last: Instant::now(),
-            refused_in_a_row: 0,
+            last: now,
+            second_started: now,
+            refused_this_second: 0,
+            over_seconds: 0,
+            over_threshold: (per_sec / 4).max(5),
         }
     }
 
-    fn allow(&mut self) -> bool {
-        let now = Instant::now();
+    fn allow(&mut self, now: Instant) -> Verdict {
+        let since = now.duration_since(self.second_started);
+        if since >= Duration::from_secs(1) {
+            let over = self.refused_this_second >= self.over_threshold;
+            self.over_seconds = if over && since < Duration::from_secs(2) {
+                self.over_seconds + 1
+            } else {
+                0
+            };
+            self.second_started = now;
+            self.refused_this_second = 0;
+        }
         self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate)
             .min(self.rate * 2.0);
         self.last = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
-            self.refused_in_a_row = 0;
-            true
+            return Verdict::Allowed;
+        }
+        self.refused_this_second += 1;
+        if self.over_seconds >= FLOOD_SECONDS && self.refused_this_second >= self.over_threshold {
+            Verdict::Flood
         } else {
-            self.refused_in_a_row += 1;
-            false
+            Verdict::Refused
         }
     }
+}
+
+/// The request id of a frame that is not parsed (refused or too large): the first `"id":`
+/// with a number within the frame's first 256 bytes.
+fn id_in_prefix(text: &str) -> Option<u64> {
+    let mut end = text.len().min(256);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    head.match_indices("\"id\"").find_map(|(at, key)| {
+        let rest = head[at + key.len()..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
+        let digits = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+        digits.parse().ok()
+    })
 }
 
 fn push_reply(
@@ -302,7 +396,7 @@ async fn handle_text(conn: &Conn, text: &str) {
             size: text.len(),
             limit: MAX_CLIENT_FRAME_BYTES,
         };
-        reply_err(session, salvage_id(text), &e);
+        reply_err(session, id_in_prefix(text), &e);
         return;
     }
     let req: Request = match serde_json::from_str(text) {
@@ -575,8 +669,8 @@ async fn dispatch(
             let (app, group) = engine
                 .room_operated_by(session, &req.group_id, "read its statistics")
                 .await?;
-            let view = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
-            Ok(crate::rest::extension::room_stats_json(&group, &view))
+            let stats = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
+            Ok(crate::rest::extension::room_stats_json(&group, &stats))
         }
         Op::Recall { group_id, msg_seq } => {
             engine.recall_as(session, &group_id, msg_seq).await?;
@@ -643,4 +737,58 @@ fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
         data,
     });
     Frame::control(serde_json::to_string(&reply).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_read_from_the_head_of_a_frame_only() {
+        assert_eq!(id_in_prefix(r#"{"id":12,"op":"ping"}"#), Some(12));
+        assert_eq!(id_in_prefix(r#"{"op":"ping", "id" : 7}"#), Some(7));
+        assert_eq!(id_in_prefix(r#"{"op":"ping","id":"x"}"#), None);
+        let late = format!(r#"{{"pad":"{}","id":3}}"#, "x".repeat(300));
+        assert_eq!(id_in_prefix(&late), None);
+        assert_eq!(id_in_prefix("é".repeat(200).as_str()), None);
+    }
+
+    #[test]
+    fn a_connection_over_its_limit_for_more_than_two_seconds_is_a_flood() {
+        let t0 = Instant::now();
+        let mut l = RequestLimiter::new(50);
+        // 100 frames a second: once the bucket is empty half are refused, and the third
+        // second over the limit ends it.
+        let (mut first_refusal, mut flood_at) = (None, None);
+        for i in 0..1000u64 {
+            let at = t0 + Duration::from_millis(10 * i);
+            match l.allow(at) {
+                Verdict::Allowed => {}
+                Verdict::Refused => {
+                    first_refusal.get_or_insert(at);
+                }
+                Verdict::Flood => {
+                    flood_at = Some(at);
+                    break;
+                }
+            }
+        }
+        let over = flood_at
+            .expect("a flood")
+            .duration_since(first_refusal.expect("refusals"));
+        assert!(
+            over > Duration::from_secs(2) && over < Duration::from_secs(4),
+            "{over:?}"
+        );
+
+        // At the rate, after a burst that empties the bucket, nothing is ever a flood.
+        let mut l = RequestLimiter::new(50);
+        for i in 0..150u64 {
+            let _ = l.allow(t0 + Duration::from_micros(100 * i));
+        }
+        for i in 0..1000u64 {
+            let at = t0 + Duration::from_millis(20 * i + 100);
+            assert_ne!(l.allow(at), Verdict::Flood);
+        }
+    }
 }

@@ -7,8 +7,11 @@
 //! - [`web`]: the built-in pages (viewer, host, admin console) and the embeddable component.
 //! - [`site`]: what the pages ask the server (`/v1/web/...`: their app, development logins).
 //! - [`console`]: the admin console's login and sessions (`/v1/console/...`).
+//! - [`proxy`]: the client's address behind trusted reverse proxies (`trusted_proxies`).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
 //!   resource (accounts, profile, groups, members, messages, moderation, extension).
+//! - [`listener`]: the TCP listener; over-long requests hyper refuses itself still get the
+//!   REST envelope.
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).
 //! - [`bootstrap`]: start-up: the store, the apps, the development app and its banner.
 //! - `main.rs`: the `liveroom` binary (`serve`, `usersig`, `config print`).
@@ -17,13 +20,15 @@ pub mod bootstrap;
 pub mod config;
 pub mod console;
 pub mod gateway;
+pub mod listener;
+pub mod proxy;
 pub mod public;
 pub mod rest;
 pub mod site;
 pub mod web;
 pub mod webhooks;
 
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
@@ -47,6 +52,8 @@ pub struct AppState {
     pub site: Arc<site::Site>,
     /// Admin console logins.
     pub console: Arc<console::Sessions>,
+    /// Whose forwarding headers name the client.
+    pub proxies: Arc<proxy::TrustedProxies>,
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every server in the
@@ -68,7 +75,9 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// health check.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/v4/{service}/{command}", post(rest::dispatch))
+        .route("/v4/{service}/{command}", any(rest::dispatch))
+        .route("/v4", any(rest::unknown_path))
+        .route("/v4/", any(rest::unknown_path))
         .route("/ws", get(gateway::ws))
         .route("/v1/live/states", get(public::live_states))
         .route("/sdk/liveroom.js", get(public::sdk_js))
@@ -90,7 +99,36 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/console/usersig", post(console::user_sig))
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok" }))
+        .fallback(not_found)
         .with_state(state)
+}
+
+/// Paths no route serves: the REST door's shape answers in its envelope, the rest as before
+/// (an empty 404).
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/v4/") {
+        rest::unknown_path(uri).await
+    } else {
+        axum::http::StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+/// Connections the process may hold: its open-file limit less `reserve` descriptors kept
+/// for the store, webhooks, logs and what is already open.
+fn connection_budget(reserve: usize) -> usize {
+    match rlimit::getrlimit(rlimit::Resource::NOFILE) {
+        Ok((soft, _)) => usize::try_from(soft)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(reserve)
+            .max(1),
+        Err(_) => usize::MAX,
+    }
+}
+
+/// A connection the listener closed at once (over a connection limit).
+pub(crate) fn metrics_refused(limit: &'static str) {
+    metrics::counter!("liveroom_connections_refused_total", "limit" => limit).increment(1);
 }
 
 /// `GET /metrics`
@@ -108,6 +146,12 @@ pub async fn run(
     config: Arc<Config>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let proxies = proxy::TrustedProxies::new(&config.trusted_proxies).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("trusted_proxies: {e}"),
+        )
+    })?;
     engine.spawn_housekeeping();
     let webhooks = Arc::new(webhooks::HttpSink::new());
     engine.set_webhook_sink(webhooks.clone());
@@ -120,8 +164,22 @@ pub async fn run(
         connections: connections.clone(),
         site: Arc::new(site::Site::new(&config, bound, &engine)),
         console: Arc::new(console::Sessions::default()),
+        proxies: Arc::new(proxies),
     };
+    let g = &config.gateway;
+    let limits = listener::Limits::new(
+        g.max_connections_per_ip,
+        connection_budget(g.reserved_fds),
+        Duration::from_secs(g.handshake_timeout_secs.max(1)),
+        state.proxies.clone(),
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let listener = listener::HttpListener {
+        listener,
+        limits: Arc::new(limits),
+    };
+    // `tap_io` only to have axum give handlers the peer address of our listener's type.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |_| ());
     let http = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

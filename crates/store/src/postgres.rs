@@ -9,7 +9,11 @@ use sqlx::{ConnectOptions, Connection, Executor};
 use crate::rows::backend;
 
 const MAX_CONNECTIONS: u32 = 10;
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest a statement waits for a lock before it fails.
+const LOCK_TIMEOUT: &str = "5s";
+/// Longest a statement runs.
+const STATEMENT_TIMEOUT: &str = "15s";
 /// PostgreSQL truncates identifiers longer than this.
 const SCHEMA_NAME_MAX: usize = 63;
 
@@ -46,6 +50,14 @@ impl PgStore {
     }
 
     async fn with_options(options: PgConnectOptions) -> Result<Self, StoreError> {
+        // Every statement has bounded time: a lock held elsewhere (a long migration, a
+        // manual `LOCK TABLE`) fails the waiting call with a coded error instead of holding
+        // acknowledgements and logins for as long as it lasts.
+        let options = options.options([
+            ("lock_timeout", LOCK_TIMEOUT),
+            ("statement_timeout", STATEMENT_TIMEOUT),
+            ("idle_in_transaction_session_timeout", STATEMENT_TIMEOUT),
+        ]);
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)

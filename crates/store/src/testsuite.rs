@@ -415,7 +415,6 @@ pub fn sample_settings() -> AppSettings {
         login_policy: LoginPolicy::OnePerPlatform,
         group_custom_fields: vec!["level".into(), "topic".into()],
         max_message_bytes: 4096,
-        fanout_window_ms: 120,
         ..AppSettings::default()
     };
     s.limits.name = 64;

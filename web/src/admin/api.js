@@ -85,7 +85,14 @@ export const consoleApi = {
   },
   /** @returns {Promise<ConsoleStatus>} */
   async status() {
-    const s = await request('/v1/console/status', { method: 'GET' }, 'console/status');
+    let s;
+    try {
+      s = await request('/v1/console/status', { method: 'GET' }, 'console/status');
+    } catch (err) {
+      // A console that is off for this request answers 404, as its other doors do.
+      if (err instanceof ApiError && err.status === 404) return { Enabled: false, LoggedIn: false, PasswordLogin: false };
+      throw err;
+    }
     return { Enabled: s.Enabled === true, LoggedIn: s.LoggedIn === true, PasswordLogin: s.PasswordLogin === true };
   },
   /**

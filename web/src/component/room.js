@@ -4,6 +4,7 @@ import LiveRoom from '../../../sdk/js/liveroom.js';
 import { createAnchor } from './anchor.js';
 import { createChatList } from './chat-list.js';
 import { createDanmaku } from './danmaku.js';
+import { createEndCard } from './end-card.js';
 import { append, avatar, clock, escapeHTML, h, icon, levelBadge, randomKey, renderWith, toNode } from './dom.js';
 import { createDraw } from './draw.js';
 import { createEffects } from './effect.js';
@@ -51,7 +52,7 @@ const { EVENT, TYPES } = LiveRoom;
  */
 
 /** Parts that `show` can turn off. */
-const PARTS = ['video', 'danmaku', 'chat', 'gifts', 'likes', 'item', 'notice', 'online', 'state', 'input', 'anchor', 'draw'];
+const PARTS = ['video', 'endCard', 'danmaku', 'chat', 'gifts', 'likes', 'item', 'notice', 'online', 'state', 'input', 'anchor', 'draw'];
 
 /** Options a running room takes without reconnecting. */
 export const LIVE_OPTIONS = new Set([
@@ -216,6 +217,8 @@ export class LiveRoomView {
     this.anchor;
     /** @type {ReturnType<typeof createStateBanner>} */
     this.stateBanner;
+    /** @type {ReturnType<typeof createEndCard>} */
+    this.endCard;
     /** @type {ReturnType<typeof createOnline>} */
     this.online;
     /** @type {ReturnType<typeof createNetLine>} */
@@ -286,6 +289,7 @@ export class LiveRoomView {
       onError,
     });
     this.stateBanner = createStateBanner();
+    this.endCard = createEndCard();
     this.online = createOnline({ renderer: () => this.renderer('onlineMembers'), ctx: () => this.ctx(), onError });
     this.net = createNetLine();
     this.notice = createNotice({ base: this.base });
@@ -321,6 +325,7 @@ export class LiveRoomView {
     // Without the video the stage is a transparent layer over the page's own player: the
     // same top bar, danmaku, banners and effects, no picture of its own.
     if (show.video) stage.append(this.video.el);
+    if (show.endCard) stage.append(this.endCard.el);
     if (show.danmaku) stage.append(this.danmaku.el);
     const topbar = h('div', { class: 'lr-topbar' },
       show.anchor ? this.anchor.el : null,
@@ -349,7 +354,7 @@ export class LiveRoomView {
     if (typeof this.o.subscribed === 'boolean') this.anchor.set({ subscribed: this.o.subscribed });
     if (typeof this.o.notice === 'string') this.notice.set(this.o.notice);
     if (this.o.streamUrl) this.setStream(this.o.streamUrl);
-    this.video.setAnchor(this.anchor.data);
+    this.setAnchorFace();
     this.stateBanner.set(null);
     this.video.setState('');
     this.refreshInput();
@@ -363,6 +368,12 @@ export class LiveRoomView {
     }
     this.host.appendChild(root);
     if (show.video && show.danmaku && !show.chat) root.classList.add('lr-no-chat');
+  }
+
+  /** The anchor's face on the video placeholder and the end card. */
+  setAnchorFace() {
+    this.video.setAnchor(this.anchor.data);
+    this.endCard.setAnchor(this.anchor.data);
   }
 
   /**
@@ -467,7 +478,7 @@ export class LiveRoomView {
       avatar: (this.o.anchor && this.o.anchor.avatar) || g.avatar || '',
       room: g.name || '',
     });
-    this.video.setAnchor(this.anchor.data);
+    this.setAnchorFace();
     if (!this.o.streamUrl) this.setStream(g.customFields.StreamUrl || '');
     const likes = Number(g.customFields.Likes);
     if (Number.isFinite(likes)) this.likes.setTotal(likes);
@@ -678,7 +689,7 @@ export class LiveRoomView {
     }
     if (changes.avatar !== undefined && !this.o.anchor?.avatar) {
       this.anchor.set({ avatar: changes.avatar });
-      this.video.setAnchor(this.anchor.data);
+      this.setAnchorFace();
     }
     if (changes.muteAllMembers !== undefined) {
       this.muteAll = changes.muteAllMembers;
@@ -703,6 +714,7 @@ export class LiveRoomView {
     const before = this.liveState?.state;
     this.liveState = liveState;
     this.stateBanner.set(liveState);
+    this.endCard.set(liveState);
     this.video.setState(liveState ? liveState.state : '');
     if (announce && liveState && liveState.state !== before) {
       const text = liveState.state === 'Live' && before === 'Paused' ? 'The live is back' : STATE_LINES[liveState.state];
@@ -986,7 +998,7 @@ export class LiveRoomView {
         name: data.anchor?.name || g?.name || g?.ownerID || this.roomID,
         avatar: data.anchor?.avatar || g?.avatar || '',
       });
-      this.video.setAnchor(this.anchor.data);
+      this.setAnchorFace();
     }
     if ('notice' in data) {
       this.o.notice = typeof data.notice === 'string' ? data.notice : undefined;
@@ -1054,7 +1066,7 @@ export class LiveRoomView {
     const chat = this.chat;
     if (chat) for (const [name, handler] of this.handlers) chat.off(name, handler);
     this.handlers = [];
-    for (const part of [this.video, this.danmaku, this.banners, this.effects, this.anchor, this.stateBanner, this.online, this.net,
+    for (const part of [this.video, this.endCard, this.danmaku, this.banners, this.effects, this.anchor, this.stateBanner, this.online, this.net,
       this.notice, this.draw, this.chatList, this.item, this.input, this.likes, this.gifts]) {
       try {
         part.destroy();

@@ -107,6 +107,9 @@ liveroom-room { display: block; position: relative; width: 100%; height: 100%; }
 }
 @container lr-room (max-width: 759.98px) { .lr-video-cover { justify-content: flex-start; padding-top: min(22cqw, 120px); } }
 .lr-video-wait { background: #07080b; }
+/* Over the picture (and a page's own player), under the danmaku and the top bar. */
+.lr-end-card { z-index: 3; pointer-events: auto; }
+.lr-end-card .lr-ph-title { font-size: 22px; }
 .lr-spinner { width: 22px; height: 22px; border-radius: 50%; border: 2.5px solid rgba(255,255,255,.18); border-top-color: var(--lrv-accent); animation: lr-spin .9s linear infinite; }
 @keyframes lr-spin { to { transform: rotate(360deg); } }
 .lr-video-cover .lr-avatar { width: 72px; height: 72px; font-size: 30px; box-shadow: 0 0 0 4px rgba(255,255,255,.08), 0 8px 30px rgba(0,0,0,.5); }

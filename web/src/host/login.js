@@ -69,17 +69,19 @@ export function credentialsFromHash(defaultApp) {
 }
 
 /**
- * The login card.
+ * The login card: a UserSig (UserID and UserSig fields) always, and the development login
+ * before it when the server offers one.
  * @param {{config: WebConfig, roomID: string, onCredentials: (c: Credentials) => void}} options
  * @returns {HTMLElement}
  */
 export function loginView({ config, roomID, onCredentials }) {
   const title = h('h1', { class: 'hp-login-title' }, 'Host ', h('span', { class: 'hp-mono', text: roomID }));
+  const withSig = userSigForm(config, onCredentials);
   if (config.DevLogin) {
     const user = h('input', { class: 'hp-input', 'data-host': 'login-user', value: 'host', autocomplete: 'username', spellcheck: false });
     const submit = h('button', { type: 'submit', class: 'hp-btn hp-btn-primary hp-btn-block', 'data-host': 'login-submit', text: 'Log in' });
     const form = h('form', { class: 'hp-form' },
-      label('User ID', user, `Development login: no UserSig needed. "host" owns the demo room.`),
+      label('User ID', user, `Development login: no UserSig needed. "host" owns the demo room and the room the start-up banner creates. App admins (administrator) log in with a UserSig below.`),
       submit,
     );
     form.addEventListener('submit', (ev) => {
@@ -90,14 +92,25 @@ export function loginView({ config, roomID, onCredentials }) {
       });
     });
     return h('section', { class: 'hp-card hp-login' }, title,
-      h('p', { class: 'hp-muted', text: 'Log in as the room\'s owner or one of its admins to run the live.' }), form);
+      h('p', { class: 'hp-muted', text: 'Log in as the room\'s owner or one of its admins to run the live.' }), form,
+      h('div', { class: 'hp-login-or', role: 'separator' }, h('span', { text: 'or with a UserSig' })),
+      withSig);
   }
+  return h('section', { class: 'hp-card hp-login' }, title,
+    h('p', { class: 'hp-muted', text: 'Log in as the room\'s owner or one of its admins with a UserSig.' }), withSig);
+}
 
+/**
+ * UserID and UserSig fields (and the SDKAppID when the server names no app).
+ * @param {WebConfig} config
+ * @param {(c: Credentials) => void} onCredentials
+ */
+function userSigForm(config, onCredentials) {
   const app = h('input', { class: 'hp-input', 'data-host': 'login-sdkappid', value: config.SDKAppID ? String(config.SDKAppID) : '', inputmode: 'numeric' });
   const user = h('input', { class: 'hp-input', 'data-host': 'login-userid', autocomplete: 'username', spellcheck: false });
   const sig = h('textarea', { class: 'hp-input hp-mono', rows: 3, 'data-host': 'login-usersig', spellcheck: false });
-  const submit = h('button', { type: 'submit', class: 'hp-btn hp-btn-primary hp-btn-block', 'data-host': 'login-submit', text: 'Log in' });
-  const form = h('form', { class: 'hp-form' },
+  const submit = h('button', { type: 'submit', class: `hp-btn hp-btn-block ${config.DevLogin ? '' : 'hp-btn-primary'}`, 'data-host': 'login-usersig-submit', text: 'Log in with the UserSig' });
+  const form = h('form', { class: 'hp-form', 'data-host': 'login-usersig-form' },
     config.SDKAppID ? null : label('SDKAppID', app),
     label('User ID', user),
     label('UserSig', sig, 'From your backend, or: liveroom usersig --sdkappid N --key K --user <id>. You can also open this page with #userID=…&userSig=….'),
@@ -109,8 +122,7 @@ export function loginView({ config, roomID, onCredentials }) {
     if (!sdkAppID || !user.value.trim() || !sig.value.trim()) return;
     onCredentials({ sdkAppID, userID: user.value.trim(), userSig: sig.value.trim() });
   });
-  return h('section', { class: 'hp-card hp-login' }, title,
-    h('p', { class: 'hp-muted', text: 'Log in as the room\'s owner or one of its admins with a UserSig.' }), form);
+  return form;
 }
 
 /**

@@ -155,7 +155,9 @@ function studio(chat, creds) {
       ),
       h('div', { class: 'hp-panels' },
         h('div', { class: 'hp-col' }, statePanel(ctx), noticePanel(ctx), streamPanel(ctx), itemPanel(ctx)),
-        h('div', { class: 'hp-col' }, drawPanel(ctx), moderation.element, stats.element),
+        h('div', { class: 'hp-col' }, drawPanel(ctx), moderation.element),
+        // The statistics table needs the width of both columns for all its columns.
+        h('div', { class: 'hp-col hp-col-wide' }, stats.element),
       ),
     ),
   );

@@ -69,8 +69,7 @@ pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&*s).map_err(|_| Error::Internal)?;
         merge(&mut current, Value::Object(req.settings));
-        *s = serde_json::from_value(current)
-            .map_err(|e| Error::InvalidParameter(format!("Settings: {e}")))?;
+        *s = read_merged("Settings", &current)?;
         Ok(())
     })
     .await?;
@@ -106,8 +105,7 @@ pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Value, Error> {
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&s.webhook).map_err(|_| Error::Internal)?;
         merge(&mut current, Value::Object(req.webhook));
-        s.webhook = serde_json::from_value(current)
-            .map_err(|e| Error::InvalidParameter(format!("Webhook: {e}")))?;
+        s.webhook = read_merged("Webhook", &current)?;
         Ok(())
     })
     .await?;
@@ -209,6 +207,14 @@ pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
     })
     .await?;
     Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+}
+
+/// Reads settings after a patch was merged into them: strictly, so a key given with the
+/// wrong type (an array for `limits`, a number for `url`) refuses the whole change instead
+/// of being read as something else.
+fn read_merged<T: serde::de::DeserializeOwned>(what: &str, merged: &Value) -> Result<T, Error> {
+    T::deserialize(super::body::Strict(merged))
+        .map_err(|e| Error::InvalidParameter(e.at(what).to_string()))
 }
 
 /// Overlays `patch` on `base`, object by object, so a partial nested object (e.g. only
@@ -492,10 +498,12 @@ fn stats_order(name: Option<&str>) -> Result<StatsOrder, Error> {
     })
 }
 
-/// A user's counters as the REST answers show them.
-fn user_view(u: &liveroom_engine::UserStatsView) -> Value {
+/// A user's counters as the REST answers show them, with the account's nickname (`""` when
+/// it has none or the account is gone).
+fn user_view(u: &liveroom_engine::UserStatsView, nicks: &Nicks) -> Value {
     json!({
         "User_Account": u.user.as_str(),
+        "NickName": nicks.get(&u.user).map(String::as_str).unwrap_or(""),
         "Level": u.level,
         "Score": (u.score * 100.0).round() / 100.0,
         "OnlineSecs": u.counts.online_ms / 1000,
@@ -506,6 +514,32 @@ fn user_view(u: &liveroom_engine::UserStatsView) -> Value {
     })
 }
 
+/// Nicknames by account, for the users a statistics answer lists.
+type Nicks = std::collections::HashMap<liveroom_core::UserId, String>;
+
+async fn nicks_of<'a>(
+    engine: &liveroom_engine::Engine,
+    app: liveroom_core::AppId,
+    users: impl Iterator<Item = &'a liveroom_engine::UserStatsView>,
+) -> Result<Nicks, Error> {
+    let ids: Vec<_> = users.map(|u| u.user.clone()).collect();
+    if ids.is_empty() {
+        return Ok(Nicks::new());
+    }
+    Ok(engine
+        .existing_accounts(app, &ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.nick))
+        .collect())
+}
+
+/// A room session's statistics with the nicknames of its top users.
+pub struct RoomStats {
+    view: liveroom_engine::RoomStatsView,
+    nicks: Nicks,
+}
+
 /// POST /v4/liveroom_ext/get_room_stats
 ///
 /// A room's audience statistics for a broadcast session (the current one by default) and
@@ -513,8 +547,8 @@ fn user_view(u: &liveroom_engine::UserStatsView) -> Value {
 pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: RoomStatsRequest = parse(body)?;
     let group = super::group_id(&req.group_id)?;
-    let v = room_stats_of(&cx.engine, cx.app_id(), &group, &req).await?;
-    Ok(room_stats_json(&group, &v))
+    let stats = room_stats_of(&cx.engine, cx.app_id(), &group, &req).await?;
+    Ok(room_stats_json(&group, &stats))
 }
 
 /// Checks a statistics read and makes it; shared with the `room_stats` WebSocket op.
@@ -523,7 +557,7 @@ pub async fn room_stats_of(
     app: liveroom_core::AppId,
     group: &liveroom_core::GroupId,
     req: &RoomStatsRequest,
-) -> Result<liveroom_engine::RoomStatsView, Error> {
+) -> Result<RoomStats, Error> {
     if req.top > liveroom_engine::TOP_MAX {
         return Err(Error::InvalidParameter(format!(
             "Top must be 0 to {}",
@@ -531,16 +565,16 @@ pub async fn room_stats_of(
         )));
     }
     let order = stats_order(req.order_by.as_deref())?;
-    engine
+    let view = engine
         .room_stats(app, group, req.session, order, req.top)
-        .await
+        .await?;
+    let nicks = nicks_of(engine, app, view.top.iter()).await?;
+    Ok(RoomStats { view, nicks })
 }
 
 /// A room's statistics as `get_room_stats` and the `room_stats` op answer them.
-pub fn room_stats_json(
-    group: &liveroom_core::GroupId,
-    v: &liveroom_engine::RoomStatsView,
-) -> Value {
+pub fn room_stats_json(group: &liveroom_core::GroupId, stats: &RoomStats) -> Value {
+    let v = &stats.view;
     let r = &v.record;
     let users = r.viewers + r.guest_joins;
     json!({
@@ -560,7 +594,7 @@ pub fn room_stats_json(
         "GiftValue": r.counts.gift_value,
         "FirstAt": r.first_at,
         "LastAt": r.last_at,
-        "TopUsers": v.top.iter().map(user_view).collect::<Vec<_>>(),
+        "TopUsers": v.top.iter().map(|u| user_view(u, &stats.nicks)).collect::<Vec<_>>(),
     })
 }
 
@@ -587,5 +621,6 @@ pub async fn get_user_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
         .map(|u| liveroom_core::UserId::parse(u))
         .collect::<Result<Vec<_>, _>>()?;
     let stats = cx.engine.user_stats(cx.app_id(), &users).await?;
-    Ok(json!({"UserStats": stats.iter().map(user_view).collect::<Vec<_>>()}))
+    let nicks = nicks_of(&cx.engine, cx.app_id(), stats.iter()).await?;
+    Ok(json!({"UserStats": stats.iter().map(|u| user_view(u, &nicks)).collect::<Vec<_>>()}))
 }

@@ -1,11 +1,15 @@
-//! The compatible REST admin API: `POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json`.
+//! The compatible REST admin API: `POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json`
+//! (`GET` is served the same way).
 //!
-//! Every answer is HTTP 200 with the reference envelope (`ActionStatus`, `ErrorCode`,
-//! `ErrorInfo`) plus the command's fields. The caller must be an App admin with a valid
-//! UserSig. Malformed JSON, wrong types and unknown commands get coded errors and change
-//! nothing. One file per resource; each handler's doc comment starts with its path.
+//! Every answer carries the reference envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`)
+//! plus the command's fields, with HTTP 200 once the path names a service and command (a
+//! wrong method or a path of another shape keeps its 405 or 404). The caller must be an App
+//! admin with a valid UserSig. Bodies are read strictly ([`body`]): malformed JSON, wrong
+//! types and unknown commands get coded errors and change nothing. One file per resource;
+//! each handler's doc comment starts with its path.
 
 mod accounts;
+pub mod body;
 pub(crate) mod extension;
 mod groups;
 mod members;
@@ -14,10 +18,10 @@ mod moderation;
 mod profile;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,6 +31,7 @@ use liveroom_engine::apps::App;
 use liveroom_engine::hooks::Origin;
 use liveroom_engine::Engine;
 
+use crate::proxy::ClientIp;
 use crate::AppState;
 
 /// Largest request body accepted, bytes.
@@ -50,10 +55,7 @@ impl Cx {
     }
 }
 
-/// Parses a body into a typed request; wrong types become coded errors naming the field.
-pub fn parse<T: DeserializeOwned>(body: Value) -> Result<T, Error> {
-    serde_json::from_value(body).map_err(|e| Error::InvalidParameter(format!("request body: {e}")))
-}
+pub use body::parse;
 
 pub fn group_id(raw: &str) -> Result<GroupId, Error> {
     GroupId::parse(raw)
@@ -98,14 +100,43 @@ fn query_map(raw: Option<&str>) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// `POST /v4/{service}/{command}`
+/// An answer refused before any command ran, with the HTTP status of a transport-level
+/// failure (405, 404, 414, ...) and the envelope in its body.
+pub(crate) fn refusal(status: StatusCode, error: Error, service: Service) -> Response {
+    let mut response = envelope(Err(error), service);
+    *response.status_mut() = status;
+    response
+}
+
+/// `POST /v4/{service}/{command}` (and `GET`, which some clients send with the same body)
 pub async fn dispatch(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((service_name, command)): Path<(String, String)>,
+    ClientIp(client_ip): ClientIp,
+    method: Method,
+    path: Result<Path<(String, String)>, PathRejection>,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
+    if method != Method::POST && method != Method::GET {
+        let mut r = refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Error::MethodNotAllowed(format!(
+                "method {method} is not served here; send POST (or GET) with a JSON body"
+            )),
+            Service::Extension,
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return r;
+    }
+    let Ok(Path((service_name, command))) = path else {
+        return envelope(
+            Err(Error::UnknownPath(
+                "the service and command in the URL are not valid UTF-8".into(),
+            )),
+            Service::Extension,
+        );
+    };
     let Some(service) = service_of(&service_name) else {
         return envelope(
             Err(Error::UnknownCommand(format!("{service_name}/{command}"))),
@@ -133,11 +164,11 @@ pub async fn dispatch(
         }
         let app = state
             .engine
-            .authenticate_admin(AppId(sdkappid), identifier, usersig)?;
+            .authenticate_admin(AppId(sdkappid), identifier, usersig, Some(client_ip))
+            .await?;
         let bytes = to_bytes(body, MAX_BODY_BYTES)
             .await
-            .map_err(|_| Error::FrameTooLarge {
-                size: MAX_BODY_BYTES + 1,
+            .map_err(|_| Error::BodyTooLarge {
                 limit: MAX_BODY_BYTES,
             })?;
         let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -153,12 +184,24 @@ pub async fn dispatch(
             app,
             identifier: UserId::parse(identifier)?,
             command: command.clone(),
-            origin: Origin::rest(&peer.ip().to_string()),
+            origin: Origin::rest(&client_ip.to_string()),
         };
         run(&cx, &service_name, &command, body).await
     }
     .await;
     envelope(result, service)
+}
+
+/// Any other path under `/v4`: 404, in the envelope (60009).
+pub async fn unknown_path(uri: Uri) -> Response {
+    refusal(
+        StatusCode::NOT_FOUND,
+        Error::UnknownPath(format!(
+            "{} is not a REST path; the form is /v4/<service>/<command>",
+            uri.path()
+        )),
+        Service::Extension,
+    )
 }
 
 const COMMANDS: &[(&str, &[&str])] = &[

@@ -408,8 +408,13 @@ async fn a_console_turned_off_is_not_served() {
         .await
         .expect("get");
     assert_eq!(page.status(), 404);
-    let (_, status) = h.get("/v1/console/status", None).await;
-    assert_eq!(status["Enabled"], false);
+    // Its status door is as closed as the others: 404, in the envelope.
+    let (code, status) = h.get("/v1/console/status", None).await;
+    assert_eq!(
+        (code, &status["ErrorCode"]),
+        (404, &json!(10007)),
+        "{status}"
+    );
     let (code, answer, cookie) = h.login(json!({"Password": PASSWORD})).await;
     assert_eq!(code, 404, "{answer}");
     assert!(cookie.is_none());
@@ -446,6 +451,8 @@ async fn default_doors_open_only_to_direct_local_requests() {
         assert_eq!(status, 404, "{extra:?}");
         let (status, _) = h.get_as("/admin", extra).await;
         assert_eq!(status, 404, "{extra:?}");
+        let (status, answer) = h.get_as("/v1/console/status", extra).await;
+        assert_eq!(status, 404, "{extra:?}: {answer}");
         let (_, config) = h.get_as("/v1/web/config", extra).await;
         let config: Value = serde_json::from_str(&config).expect("json");
         assert_eq!(
@@ -578,4 +585,82 @@ async fn the_development_app_survives_a_restart() {
     assert_eq!(config["SDKAppID"], app, "the same app, not a new one");
     assert_eq!(config["DevLogin"], true);
     assert_eq!(config["DemoRoom"], "demo");
+}
+
+/// The command after `label` in the start-up banner: its URL and its `-d` body.
+fn banner_command(banner: &str, label: &str) -> (String, String) {
+    let mut lines = banner.lines().skip_while(|l| !l.contains(label)).skip(1);
+    let curl = lines.next().expect("the curl line");
+    let body = lines.next().expect("the body line");
+    let between = |l: &str| {
+        let from = l.find('\'').expect("quoted") + 1;
+        let to = l.rfind('\'').expect("quoted");
+        l[from..to].to_string()
+    };
+    (between(curl), between(body))
+}
+
+#[tokio::test]
+async fn the_banner_commands_work_as_pasted_and_create_a_room_its_host_runs() {
+    let s = dev_server().await;
+    let h = Http::new(&s);
+    let app = h.get("/v1/web/config", None).await.1["SDKAppID"]
+        .as_u64()
+        .expect("the development app");
+    let key = s
+        .engine
+        .app(liveroom_core::AppId(app))
+        .expect("app")
+        .secret_key()
+        .to_string();
+    let config = liveroom_server::Config {
+        http_addr: s.addr,
+        ..liveroom_server::Config::default()
+    };
+    let banner = liveroom_server::bootstrap::banner(&config, liveroom_core::AppId(app), &key, true);
+
+    // The shell line the README's commands use defines SDKAPPID, KEY and Q.
+    let export = banner
+        .lines()
+        .find(|l| l.trim_start().starts_with("export "))
+        .expect("an export line");
+    assert!(
+        export.contains(&format!(
+            "SDKAPPID={app} KEY={key} Q='sdkappid={app}&identifier=administrator&usersig="
+        )),
+        "{export}"
+    );
+
+    // The room the banner creates is owned by the development host.
+    let (url, body) = banner_command(&banner, "Create a room");
+    let created = s.post(&url, &body).await;
+    assert_eq!(created["ErrorCode"], 0, "{created}");
+    let (url, body) = banner_command(&banner, "Send a message");
+    let sent = s.post(&url, &body).await;
+    assert_eq!(sent["ErrorCode"], 0, "{sent}");
+    assert!(
+        banner.contains(&format!("http://{}/host/room-1", s.addr)),
+        "{banner}"
+    );
+
+    // Its host logs in the way the host page does (the development login) and runs it.
+    let (status, login, _) = h
+        .post("/v1/web/dev-login", json!({"UserID": "host"}), None)
+        .await;
+    assert_eq!(status, 200, "{login}");
+    let host = Client::connect(&format!("ws://{}/ws", s.addr))
+        .await
+        .expect("ws");
+    host.login(app, "host", login["UserSig"].as_str().expect("sig"))
+        .await
+        .expect("login");
+    let joined = host.join("room-1").await.expect("join");
+    assert_eq!(joined.data["Owner_Account"], "host");
+    host.request(Op::SetLiveState {
+        group_id: "room-1".into(),
+        state: "Live".into(),
+        new_session: false,
+    })
+    .await
+    .expect("the owner goes live");
 }

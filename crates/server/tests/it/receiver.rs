@@ -38,6 +38,8 @@ pub enum Reply {
     Json(Value, Duration),
     /// This HTTP status and no JSON.
     Status(u16),
+    /// HTTP 200 with this JSON body once the test releases it (sends `true`).
+    Held(tokio::sync::watch::Receiver<bool>, Value),
 }
 
 pub fn ok() -> Reply {
@@ -95,6 +97,11 @@ async fn callback(
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
+            hit.answered = true;
+            (StatusCode::OK, v.to_string())
+        }
+        Reply::Held(mut release, v) => {
+            let _ = release.wait_for(|go| *go).await;
             hit.answered = true;
             (StatusCode::OK, v.to_string())
         }
@@ -170,6 +177,25 @@ impl Receiver {
                     .map(|h| (h.command().to_string(), h.body.clone()))
                     .collect::<Vec<_>>()
             );
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), notified).await;
+        }
+    }
+
+    /// Waits until `n` callbacks of `command` have arrived, answered or not (up to 10 s).
+    pub async fn wait_arrived(&self, command: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.inner.arrived.notified();
+            let arrived = self
+                .hits()
+                .iter()
+                .filter(|h| h.command() == command)
+                .count();
+            if arrived >= n {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "{command}: {arrived} of {n} arrived");
             let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), notified).await;
         }
     }

@@ -206,6 +206,26 @@ async fn a_scripted_session_adds_up_and_levels_travel_with_messages() {
         "app-wide: 2 messages + 25 gift value"
     );
     assert_eq!(top[1]["User_Account"], "alice");
+    assert_eq!(
+        (&top[0]["NickName"], &top[1]["NickName"]),
+        (&json!("Bob"), &json!("Alice")),
+        "top users carry their nicknames"
+    );
+    // The host's page reads the same answer over its WebSocket.
+    let seen = host
+        .request(Op::RoomStats(liveroom_core::protocol::RoomStatsRequest {
+            group_id: "st".into(),
+            session: None,
+            top: 2,
+            order_by: None,
+        }))
+        .await
+        .expect("the owner reads the statistics");
+    assert_eq!(
+        seen.data["TopUsers"][0]["NickName"], "Bob",
+        "{:?}",
+        seen.data
+    );
     let a = user(&room["TopUsers"], "alice");
     assert_eq!(a["Messages"], 6);
     assert_eq!(a["Likes"], 4);
@@ -232,6 +252,12 @@ async fn a_scripted_session_adds_up_and_levels_travel_with_messages() {
     assert_eq!(user(list, "bob")["Level"], 3);
     assert_eq!(user(list, "host")["Messages"], 0);
     assert_eq!(user(list, "stranger")["Level"], 1);
+    assert_eq!(user(list, "alice")["NickName"], "Alice");
+    assert_eq!(
+        user(list, "stranger")["NickName"],
+        "",
+        "no account, no nickname"
+    );
     let twice = s
         .ok(
             "liveroom_ext/get_user_stats",

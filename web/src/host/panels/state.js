@@ -1,5 +1,5 @@
-// Live-state controls: go live, pause, end, replay, a new session after the end; the
-// mute-all switch. chat.setLiveState / chat.muteAll.
+// Live-state controls: go live, pause, end (after a confirmation), replay, a new session
+// after the end; the mute-all switch. chat.setLiveState / chat.muteAll.
 import LiveRoom from '../../../../sdk/js/liveroom.js';
 import { busy, formatTime, h } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
@@ -34,7 +34,7 @@ export function statePanel({ chat, groupID, room }) {
   function button(state, label, cls, newSession = false) {
     const key = newSession ? 'new-session' : `state-${state}`;
     const b = h('button', { type: 'button', class: `hp-btn hp-state-btn ${cls}`, 'data-host': key, text: label, disabled: true });
-    b.addEventListener('click', () => busy(b, async () => {
+    const move = () => busy(b, async () => {
       await attempt(newSession ? 'Starting a new session' : `Moving to ${state}`, async () => {
         const res = await chat.setLiveState(groupID, state, newSession ? { newSession: true } : {});
         room.set({ liveState: res.data.liveState });
@@ -42,10 +42,43 @@ export function statePanel({ chat, groupID, room }) {
       });
     }).finally(() => {
       b.disabled = !known;
-    }));
+    });
+    // Ending cannot be taken back (the session is over for every viewer): ask first.
+    b.addEventListener('click', () => (state === LiveRoom.TYPES.LIVE_STATE_ENDED && !newSession ? askToEnd(move) : move()));
     buttons[key] = b;
     return b;
   }
+
+  const confirmEnd = h('button', { type: 'button', class: 'hp-btn hp-btn-danger', 'data-host': 'end-confirm', text: 'End the live' });
+  const cancelEnd = h('button', { type: 'button', class: 'hp-btn hp-btn-ghost', 'data-host': 'end-cancel', text: 'Keep going' });
+  const endQuestion = h('div', { class: 'hp-confirm', 'data-host': 'end-question', role: 'alertdialog', 'aria-label': 'End the live?', hidden: true },
+    h('span', { class: 'hp-confirm-text' },
+      h('strong', { text: 'End the live for everyone?' }),
+      h('span', { class: 'hp-hint', text: 'Viewers see that it has ended; a new broadcast is a new session.' }),
+    ),
+    h('span', { class: 'hp-row hp-row-tight' }, cancelEnd, confirmEnd),
+  );
+  /** @type {(() => void) | null} */
+  let onConfirm = null;
+  /** @param {() => void} move */
+  function askToEnd(move) {
+    onConfirm = move;
+    endQuestion.hidden = false;
+    cancelEnd.focus();
+  }
+  function closeQuestion() {
+    onConfirm = null;
+    endQuestion.hidden = true;
+  }
+  confirmEnd.addEventListener('click', () => {
+    const move = onConfirm;
+    closeQuestion();
+    move?.();
+  });
+  cancelEnd.addEventListener('click', closeQuestion);
+  endQuestion.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') closeQuestion();
+  });
 
   const controls = h('div', { class: 'hp-state-grid' },
     button(LiveRoom.TYPES.LIVE_STATE_LIVE, 'Go live', 'hp-btn-live'),
@@ -85,6 +118,7 @@ export function statePanel({ chat, groupID, room }) {
       if (!b.classList.contains('is-busy')) b.disabled = !known;
     }
     buttons['state-Live'].textContent = st === 'Paused' ? 'Resume' : 'Go live';
+    if (!allowed.includes(LiveRoom.TYPES.LIVE_STATE_ENDED)) closeQuestion();
     // The switch follows the room (other admins too), except while this page's own request is out.
     if (!muting) {
       muteAll.checked = s.muteAll;
@@ -94,6 +128,7 @@ export function statePanel({ chat, groupID, room }) {
 
   return card('Broadcast', { id: 'live', subtitle: since, aside: badge },
     controls,
+    endQuestion,
     h('label', { class: 'hp-switch-row' },
       h('span', {}, h('strong', { text: 'Mute everyone' }), h('span', { class: 'hp-hint', text: 'Only you and the room\'s admins can write.' })),
       h('span', { class: 'hp-switch' }, muteAll, h('span', { class: 'hp-switch-track', 'aria-hidden': 'true' })),

@@ -1,5 +1,6 @@
 // Audience statistics of the current session: chat.getRoomStats(groupID, {orderBy, top: 10}),
-// refreshed every 10 s and on demand; totals and the top users.
+// refreshed every 10 s and on demand; totals and the top users (by nickname, as the chat
+// shows them; the user id on hover).
 import { busy, formatNumber, h, replace } from '../../shared/dom.js';
 import { showError } from '../feedback.js';
 import { card } from './card.js';
@@ -89,7 +90,8 @@ export function statsPanel({ chat, groupID }) {
     replace(top, users.length
       ? users.map((u, i) => h('tr', { 'data-user': String(u.User_Account) },
         h('td', { class: 'hp-rank', text: String(i + 1) }),
-        h('td', { class: 'hp-mono', text: String(u.User_Account) }),
+        h('td', { class: 'hp-user-cell', title: String(u.User_Account) },
+          h('span', { class: 'hp-nick', 'data-host': 'stats-nick', text: String(u.NickName || u.User_Account) })),
         h('td', { class: 'hp-num' }, h('span', { class: 'hp-level', text: String(u.Level ?? '') })),
         h('td', { class: 'hp-num', text: formatNumber(u.GiftValue) }),
         h('td', { class: 'hp-num', text: formatNumber(u.Gifts) }),

@@ -1,0 +1,102 @@
+//! `HistoryRecorder`: the durable step of the message path, with group commit.
+//!
+//! A message of a room that keeps a short history is written to the store *before* it is
+//! handed to the members, and acknowledged only after both: a message is either stored,
+//! delivered and acknowledged, or none of the three. Messages admitted by the rooms' gates
+//! queue here in admission order; one task takes everything queued (up to `BATCH_MAX`),
+//! writes it in one transaction, then hands each message out in the same order. While a
+//! commit runs the next batch gathers, so the delay a message waits is bounded by one
+//! commit and the store sees one transaction per batch, not per message.
+//!
+//! A failed write fails every message of its batch: none of them is delivered, each sender
+//! gets a coded error, and its `Random` stays free for the retry.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+use liveroom_core::store::{HistoryRecord, Store};
+use liveroom_core::Error;
+
+use crate::messages::Pending;
+use crate::room::RoomRef;
+
+/// Most messages written in one transaction.
+const BATCH_MAX: usize = 1024;
+
+/// One admitted message waiting for its write.
+pub(crate) struct Job {
+    pub room: RoomRef,
+    pub pending: Pending,
+    pub record: HistoryRecord,
+    /// The app's `history_count` when the message was sent.
+    pub keep: u32,
+}
+
+#[derive(Clone)]
+pub(crate) struct HistoryRecorder {
+    tx: mpsc::UnboundedSender<Job>,
+}
+
+impl HistoryRecorder {
+    /// Starts the writer task on the current runtime.
+    pub(crate) fn start(store: Arc<dyn Store>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(store, rx));
+        Self { tx }
+    }
+
+    /// Queues an admitted message. Called in the room's admission order (under its gate),
+    /// which is the order the members get it in.
+    pub(crate) fn record(&self, job: Job) {
+        if let Err(mpsc::error::SendError(job)) = self.tx.send(job) {
+            // The writer is gone (the runtime is shutting down): nothing is stored, so
+            // nothing is delivered.
+            job.pending.fail(Error::Internal);
+        }
+    }
+}
+
+async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(64);
+    while rx.recv_many(&mut batch, BATCH_MAX).await > 0 {
+        let failed = write(store.as_ref(), &batch).await;
+        for job in batch.drain(..) {
+            if failed.contains(&job.keep) {
+                job.pending.fail(Error::Internal);
+            } else if job.room.is_destroyed() {
+                // Dismissed while its message was on the way: it must not reach anyone, nor
+                // the history of a group re-created under the same id.
+                let group = job.room.id.to_string();
+                job.pending.fail(Error::GroupNotFound(group));
+            } else {
+                job.pending.deliver(&job.room);
+            }
+        }
+    }
+}
+
+/// Writes a batch, one transaction per history length among its apps (usually one);
+/// returns the lengths whose transaction failed.
+async fn write(store: &dyn Store, batch: &[Job]) -> BTreeSet<u32> {
+    let mut by_keep: BTreeMap<u32, Vec<HistoryRecord>> = BTreeMap::new();
+    for job in batch.iter().filter(|j| !j.room.is_destroyed()) {
+        by_keep
+            .entry(job.keep)
+            .or_default()
+            .push(job.record.clone());
+    }
+    let mut failed = BTreeSet::new();
+    for (keep, records) in by_keep {
+        let started = std::time::Instant::now();
+        match store.append_history(&records, keep).await {
+            Ok(()) => crate::metrics::history_batch(records.len(), started.elapsed()),
+            Err(e) => {
+                tracing::error!(error = %e, messages = records.len(), "history write failed; its messages are refused");
+                crate::metrics::history_write_failed();
+                failed.insert(keep);
+            }
+        }
+    }
+    failed
+}

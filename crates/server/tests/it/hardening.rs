@@ -1,0 +1,383 @@
+//! Defects found by attacking a running server: each test here failed on the code before
+//! its fix.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use sqlx::{Connection, Executor};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+use liveroom_client::{message_text, text_body, Priority};
+use liveroom_core::callback::BEFORE_SEND_MSG;
+
+use crate::harness::{sig, TestServer, APP};
+use crate::receiver::{Receiver, Reply};
+
+/// Collects the texts a client receives until `last` arrives.
+async fn texts_until(c: &mut liveroom_client::Client, last: &str) -> Vec<String> {
+    let mut got = Vec::new();
+    loop {
+        let m = c
+            .next_message_within(Duration::from_secs(20))
+            .await
+            .unwrap_or_else(|| panic!("{last:?} never arrived; got {got:?}"));
+        let text = message_text(&m).unwrap_or_default().to_string();
+        let done = text == last;
+        got.push(text);
+        if done {
+            return got;
+        }
+    }
+}
+
+/// A send whose history write fails (the store's write lock held by someone else past its
+/// busy timeout) reaches nobody and is refused; its retry with the same `Random` is
+/// delivered once. A known account still logs in during the stall (a login only reads).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_that_cannot_be_stored_reaches_nobody_and_its_retry_arrives_once() {
+    let s = TestServer::spawn().await;
+    s.import("known", "Known").await;
+    s.create_room("stall", None).await;
+    let mut viewer = s.member("viewer", "stall").await;
+    let sender = s.member("sender", "stall").await;
+
+    let db = s.dir.path().join("liveroom.db");
+    let mut locker = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("second connection");
+    locker.execute("BEGIN IMMEDIATE").await.expect("write lock");
+
+    // A known account logs in while the store cannot write.
+    let known = s.user("known").await;
+    drop(known);
+
+    let refused = sender
+        .send(
+            "stall",
+            text_body("stored?"),
+            Priority::Normal,
+            None,
+            Some(77),
+        )
+        .await
+        .expect_err("not stored, so not acknowledged");
+    assert_eq!(refused.code(), Some(10002), "{refused:?}");
+
+    locker.execute("ROLLBACK").await.expect("release");
+    let retry = sender
+        .send(
+            "stall",
+            text_body("stored?"),
+            Priority::Normal,
+            None,
+            Some(77),
+        )
+        .await
+        .expect("the retry is sent");
+    sender
+        .send_text("stall", "after", Priority::Normal)
+        .await
+        .expect("after");
+    let got = texts_until(&mut viewer, "after").await;
+    assert_eq!(
+        got,
+        ["stored?", "after"],
+        "the refused send reached nobody, the retry arrived once"
+    );
+
+    let history = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "stall", "ReqMsgNumber": 10}),
+        )
+        .await;
+    let seqs: Vec<u64> = history["RspMsgList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|m| m["MsgBody"][0]["MsgContent"]["Text"] == "stored?")
+        .filter_map(|m| m["MsgSeq"].as_u64())
+        .collect();
+    assert_eq!(seqs, [retry.data["MsgSeq"].as_u64().expect("seq")]);
+}
+
+/// Before-send webhooks of one connection's sends wait side by side (the protocol allows 32
+/// sends in flight), and the messages still go out in the order they were sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_send_webhooks_of_one_connection_wait_together_and_keep_the_order() {
+    let r = Receiver::start().await;
+    let s = TestServer::spawn().await;
+    s.create_room("hooked", None).await;
+    s.ok(
+        "liveroom_ext/set_webhook",
+        json!({"Webhook": {"url": r.url(), "commands": [BEFORE_SEND_MSG], "timeout_ms": 30000}}),
+    )
+    .await;
+    let (release, held) = tokio::sync::watch::channel(false);
+    r.script(move |_| {
+        Reply::Held(
+            held.clone(),
+            json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0}),
+        )
+    });
+    let mut viewer = s.member("viewer", "hooked").await;
+    let sender = s.member("sender", "hooked").await;
+
+    let sends = (0..5).map(|i| {
+        let sender = &sender;
+        async move {
+            sender
+                .send_text("hooked", &format!("m{i}"), Priority::Normal)
+                .await
+        }
+    });
+    let all = futures_util::future::join_all(sends);
+    let arrived = async {
+        // Every callback is out while none has been answered.
+        r.wait_arrived(BEFORE_SEND_MSG, 5).await;
+        let _ = release.send(true);
+    };
+    let (acks, ()) = tokio::join!(all, arrived);
+    let seqs: Vec<u64> = acks
+        .iter()
+        .map(|a| {
+            a.as_ref().expect("sent").data["MsgSeq"]
+                .as_u64()
+                .expect("seq")
+        })
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    let got = texts_until(&mut viewer, "m4").await;
+    assert_eq!(got, ["m0", "m1", "m2", "m3", "m4"]);
+}
+
+/// Bad tickets for an identifier never lock its holder out: after more bad tickets than the
+/// lock threshold, a valid ticket still logs in over the WebSocket and still authenticates
+/// REST calls as `administrator`; the bad ones beyond the threshold are answered 70050.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_tickets_never_lock_out_the_holder_of_a_good_one() {
+    let s = TestServer::spawn().await;
+    // Undecodable tickets, as a guesser sends them.
+    let forged = "eJyrVkrOL0pVslIqSS0uUaoFADG1Bec_".to_string();
+    let attempts = (0..24).map(|_| {
+        let s = &s;
+        let forged = &forged;
+        async move {
+            let c = s.client().await;
+            c.login(APP, "streamer", forged)
+                .await
+                .expect_err("a forged ticket is refused")
+                .code()
+        }
+    });
+    let codes = futures_util::future::join_all(attempts).await;
+    assert!(codes.contains(&Some(70050)), "{codes:?}");
+    let streamer = s.client().await;
+    let ok = streamer
+        .login(APP, "streamer", &sig("streamer"))
+        .await
+        .expect("the valid ticket logs in");
+    assert_eq!(ok.data["UserID"], "streamer");
+
+    let bad = (0..24).map(|_| {
+        let s = &s;
+        async move {
+            let url = s.url(
+                "group_open_http_svc/get_appid_group_list",
+                &format!(
+                    "sdkappid={APP}&identifier=administrator&usersig=AAAA&random=1&contenttype=json"
+                ),
+            );
+            s.post(&url, "{}").await
+        }
+    });
+    let answers = futures_util::future::join_all(bad).await;
+    assert!(
+        answers.iter().any(|a| a["ErrorCode"] == 70050),
+        "{answers:?}"
+    );
+    s.ok("group_open_http_svc/get_appid_group_list", json!({}))
+        .await;
+}
+
+/// Every frame counts against the request rate, text and binary alike, and a connection
+/// that stays over its limit is closed with `request_flood` — and gets to read its `kicked`
+/// frame and the close code (its unread input is drained, not reset).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_any_frames_is_closed_and_the_client_reads_why() {
+    let s = TestServer::spawn().await;
+    for binary in [false, true] {
+        let (ws, _) = tokio_tungstenite::connect_async(s.ws_url())
+            .await
+            .expect("connect");
+        let (mut tx, mut rx) = ws.split();
+        // About 2,000 frames a second (forty times the rate), never reading.
+        let flood = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(1));
+            for i in 0..40_000u32 {
+                tick.tick().await;
+                let frame = if binary {
+                    WsMessage::Binary(vec![1, 2, 3].into())
+                } else {
+                    WsMessage::Text(format!("{{\"id\":{i},\"op\":\"ping\"}}").into())
+                };
+                for _ in 0..2 {
+                    if tx.send(frame.clone()).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let mut kicked = None;
+        let mut close = None;
+        while let Some(Ok(frame)) = rx.next().await {
+            match frame {
+                WsMessage::Text(t) if t.contains("\"kicked\"") => kicked = Some(t.to_string()),
+                WsMessage::Close(c) => {
+                    close = c.map(|c| u16::from(c.code));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        flood.abort();
+        let kicked = kicked.unwrap_or_else(|| panic!("binary={binary}: no kicked frame"));
+        assert!(kicked.contains("request_flood"), "{kicked}");
+        assert_eq!(close, Some(1008), "binary={binary}");
+    }
+}
+
+/// A WebSocket handshake by hand, so that malformed frames can be written.
+async fn raw_ws(s: &TestServer) -> tokio::net::TcpStream {
+    let mut tcp = tokio::net::TcpStream::connect(s.addr).await.expect("tcp");
+    let req = format!(
+        "GET /ws HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        s.addr
+    );
+    tcp.write_all(req.as_bytes()).await.expect("handshake");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        tcp.read_exact(&mut byte).await.expect("response");
+        head.push(byte[0]);
+    }
+    assert!(
+        head.starts_with(b"HTTP/1.1 101"),
+        "{:?}",
+        String::from_utf8_lossy(&head)
+    );
+    tcp
+}
+
+/// One masked client frame.
+fn client_frame(first: u8, payload: &[u8]) -> Vec<u8> {
+    let mask = [0x11u8, 0x22, 0x33, 0x44];
+    let mut f = vec![first, 0x80 | payload.len() as u8];
+    f.extend_from_slice(&mask);
+    f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    f
+}
+
+/// The close code of the first close frame the server sends.
+async fn close_code_of(tcp: &mut tokio::net::TcpStream) -> Option<u16> {
+    loop {
+        let mut head = [0u8; 2];
+        tcp.read_exact(&mut head).await.ok()?;
+        let len = match head[1] & 0x7f {
+            126 => {
+                let mut l = [0u8; 2];
+                tcp.read_exact(&mut l).await.ok()?;
+                u16::from_be_bytes(l) as usize
+            }
+            127 => return None,
+            n => n as usize,
+        };
+        let mut payload = vec![0u8; len];
+        tcp.read_exact(&mut payload).await.ok()?;
+        if head[0] & 0x0f == 0x8 {
+            return (payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]]));
+        }
+    }
+}
+
+/// Protocol violations are closed with the code that names them.
+#[tokio::test]
+async fn protocol_violations_close_with_their_code() {
+    let s = TestServer::spawn().await;
+    // Invalid UTF-8 in a text frame: 1007.
+    let mut tcp = raw_ws(&s).await;
+    tcp.write_all(&client_frame(0x81, &[0xff, 0xfe, 0xfd]))
+        .await
+        .expect("write");
+    assert_eq!(close_code_of(&mut tcp).await, Some(1007));
+    // A reserved opcode: 1002.
+    let mut tcp = raw_ws(&s).await;
+    tcp.write_all(&client_frame(0x83, b"x"))
+        .await
+        .expect("write");
+    assert_eq!(close_code_of(&mut tcp).await, Some(1002));
+}
+
+/// A socket that never sends a request is closed after the handshake timeout, one address
+/// holds at most its share of connections (the ones it has keep working), and the node still
+/// answers others — `/healthz` included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sockets_and_one_address_cannot_take_the_node() {
+    let s = TestServer::spawn_with(|c| {
+        c.gateway.handshake_timeout_secs = 1;
+        c.gateway.max_connections_per_ip = 4;
+        c.trusted_proxies = Vec::new();
+    })
+    .await;
+    // Half-open: connected, nothing sent. The server closes it (EOF), we never do.
+    let mut idle = tokio::net::TcpStream::connect(s.addr).await.expect("tcp");
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(Duration::from_secs(20), idle.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
+        "an idle socket is closed by the server: {closed:?}"
+    );
+
+    // Four WebSocket clients from 127.0.0.1 fill its share; a fifth is refused.
+    let mut held = Vec::new();
+    for i in 0..4 {
+        let c = s.user(&format!("u{i}")).await;
+        held.push(c);
+    }
+    let fifth = liveroom_client::Client::connect(&s.ws_url()).await;
+    assert!(
+        fifth.is_err(),
+        "a fifth connection from one address is refused"
+    );
+    // The four still work.
+    for c in &held {
+        c.ping()
+            .await
+            .expect("an admitted connection keeps working");
+    }
+    // Another address is served, health check included.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let health = other
+        .get(format!("http://{}/healthz", s.addr))
+        .send()
+        .await
+        .expect("healthz from another address");
+    assert_eq!(health.status(), 200);
+    // A connection given back makes room again.
+    drop(held.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        if let Ok(c) = liveroom_client::Client::connect(&s.ws_url()).await {
+            again = Some(c);
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a closed connection frees its place");
+}
