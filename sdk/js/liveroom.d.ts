@@ -83,6 +83,7 @@ export const EVENT: Readonly<{
     GROUP_PROFILE_UPDATED: "groupProfileUpdated";
     MUTED: "muted";
     REMOVED_FROM_GROUP: "removedFromGroup";
+    MESSAGE_RECALLED: "messageRecalled";
 }>;
 /**
  * Codes of errors raised by the SDK itself. They are negative so they never collide with
@@ -377,6 +378,7 @@ export const LOG_LEVEL: Readonly<{
  * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
  * @property {MuteState} muted this user's mute state in a room changed
  * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
  */
 /** @typedef {keyof EventMap} EventName */
 /**
@@ -967,6 +969,15 @@ export class Chat {
      */
     unban(groupID: string, userID: string | string[]): Promise<Response<{}>>;
     /**
+     * Recalls a message of the room (owner, admins, App admins): every member gets
+     * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+     * recall it (unknown, recalled already, or too old).
+     * @param {string} groupID
+     * @param {number} sequence the message's `sequence`
+     * @returns {Promise<Response<{}>>}
+     */
+    recallMessage(groupID: string, sequence: number): Promise<Response<{}>>;
+    /**
      * Makes members admins of the room, or ordinary members again (owner, App admins).
      * @param {string} groupID
      * @param {string|string[]} userID 1–5 accounts
@@ -1553,6 +1564,14 @@ export type EventMap = {
         description?: string;
         code?: number;
     };
+    /**
+     * the room's message `sequence` was recalled: take it off the screen
+     */
+    messageRecalled: {
+        groupID: string;
+        sequence: number;
+        operatorID: string;
+    };
 };
 export type EventName = keyof EventMap;
 export type LiveRoomEvent<K extends EventName> = {
@@ -1628,6 +1647,7 @@ declare const LiveRoom: Readonly<{
         GROUP_PROFILE_UPDATED: "groupProfileUpdated";
         MUTED: "muted";
         REMOVED_FROM_GROUP: "removedFromGroup";
+        MESSAGE_RECALLED: "messageRecalled";
     }>;
     ERROR_CODE: Readonly<{
         /** The request was sent but no reply came within `requestTimeout`. */

@@ -112,6 +112,7 @@ export const EVENT = Object.freeze({
   GROUP_PROFILE_UPDATED: 'groupProfileUpdated',
   MUTED: 'muted',
   REMOVED_FROM_GROUP: 'removedFromGroup',
+  MESSAGE_RECALLED: 'messageRecalled',
 });
 
 /**
@@ -154,6 +155,7 @@ const RETRYABLE_OPS = new Set([
   'ban',
   'unban',
   'set_admin',
+  // Not `recall`: a repeat of one that went through is refused (10030).
 ]);
 
 /** Kick reasons after which the client comes back on its own: the connection, not the user, was at fault. */
@@ -466,6 +468,7 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
  * @property {MuteState} muted this user's mute state in a room changed
  * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
  */
 
 /** @typedef {keyof EventMap} EventName */
@@ -2023,6 +2026,13 @@ export class Chat {
         return this._emitInOrder(EVENT.LIKES_UPDATED, { groupID: f.str('GroupId'), total: f.num('Total') });
       case 'gift':
         return this._onGiftPush(f);
+      case 'recalled':
+        // After the message it names, even when that one still waits in the inbox.
+        return this._emitInOrder(EVENT.MESSAGE_RECALLED, {
+          groupID: f.str('GroupId'),
+          sequence: f.num('MsgSeq'),
+          operatorID: f.str('Operator_Account'),
+        });
       default:
         // A newer server may push more; that is not an error.
         this._log.debug(`ignored a push with op ${op}`);
@@ -2864,6 +2874,20 @@ export class Chat {
       GroupId: requireID(groupID, 'groupID'),
       Members_Account: requireAccounts(userID),
     });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * Recalls a message of the room (owner, admins, App admins): every member gets
+   * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+   * recall it (unknown, recalled already, or too old).
+   * @param {string} groupID
+   * @param {number} sequence the message's `sequence`
+   * @returns {Promise<Response<{}>>}
+   */
+  async recallMessage(groupID, sequence) {
+    if (!isCount(sequence) || sequence === 0) throw invalid('sequence must be a positive integer');
+    await this._request({ op: 'recall', GroupId: requireID(groupID, 'groupID'), MsgSeq: sequence });
     return { code: 0, data: {} };
   }
 

@@ -41,6 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Online(o) => println!("-- {} online", o.member_num),
                 Event::Likes(l) => println!("-- {} likes", l.total),
                 Event::Gift(g) => println!("-- you sent {} x{}", g.gift_name, g.count),
+                Event::Recalled(r) => println!("-- [{}] recalled by {}", r.msg_seq, r.operator),
                 Event::Reply(_) => {}
             },
         }

@@ -16,8 +16,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub use liveroom_core::group::Priority;
 pub use liveroom_core::protocol::{
-    ElemPush, GiftPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push, Reply,
-    Request,
+    ElemPush, GiftPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push,
+    RecalledPush, Reply, Request,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +60,8 @@ pub enum Event {
     Likes(LikesPush),
     /// A gift this user sent (its own echo; the room gets merged messages).
     Gift(GiftPush),
+    /// A message of the room was recalled.
+    Recalled(RecalledPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -132,6 +134,7 @@ impl Client {
                     Push::Online(o) => Event::Online(o),
                     Push::Likes(l) => Event::Likes(l),
                     Push::Gift(g) => Event::Gift(g),
+                    Push::Recalled(r) => Event::Recalled(r),
                 };
                 if events_tx.send(event).is_err() {
                     break;
@@ -227,6 +230,15 @@ impl Client {
     pub async fn join(&self, group: &str) -> Result<Reply, ClientError> {
         self.request(Op::Join {
             group_id: group.into(),
+        })
+        .await
+    }
+
+    /// Recalls message `msg_seq` of `group` (owner, admins and App admins).
+    pub async fn recall(&self, group: &str, msg_seq: u64) -> Result<Reply, ClientError> {
+        self.request(Op::Recall {
+            group_id: group.into(),
+            msg_seq,
         })
         .await
     }

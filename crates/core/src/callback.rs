@@ -13,6 +13,7 @@ pub const AFTER_MEMBER_EXIT: &str = "Group.CallbackAfterMemberExit";
 pub const AFTER_CREATE_GROUP: &str = "Group.CallbackAfterCreateGroup";
 pub const AFTER_GROUP_DESTROYED: &str = "Group.CallbackAfterGroupDestroyed";
 pub const AFTER_GROUP_INFO_CHANGED: &str = "Group.CallbackAfterGroupInfoChanged";
+pub const AFTER_RECALL_MSG: &str = "Group.CallbackAfterRecallMsg";
 pub const ON_MEMBER_STATE_CHANGE: &str = "Group.CallbackOnMemberStateChange";
 pub const STATE_CHANGE: &str = "State.StateChange";
 
@@ -28,6 +29,7 @@ pub const AFTER_COMMANDS: &[&str] = &[
     AFTER_CREATE_GROUP,
     AFTER_GROUP_DESTROYED,
     AFTER_GROUP_INFO_CHANGED,
+    AFTER_RECALL_MSG,
     ON_MEMBER_STATE_CHANGE,
     STATE_CHANGE,
 ];

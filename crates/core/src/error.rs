@@ -94,6 +94,10 @@ pub enum Error {
     Frequency,
     #[error("{0}")]
     InvalidTransition(String),
+    /// A group message to recall that the group does not hold (never delivered, no longer
+    /// remembered, or recalled already).
+    #[error("MsgSeq {0} is not a message of this group that can be recalled (unknown, too old, or recalled already)")]
+    RecallNotFound(u64),
     #[error("internal error; retry")]
     Internal,
 }
@@ -154,6 +158,7 @@ impl Error {
             // A state change the room's current state does not allow: the reference's
             // "invalid parameter" family, as the request is well formed but not acceptable.
             Self::InvalidTransition(_) => 10004,
+            Self::RecallNotFound(_) => 10030,
             Self::Internal => match service {
                 Service::Account => 70500,
                 Service::Profile => 40006,

@@ -143,6 +143,13 @@ pub enum Op {
     ModifyGroup(GroupChange),
     /// Owner / admin: the room's audience statistics (as `liveroom_ext/get_room_stats`).
     RoomStats(RoomStatsRequest),
+    /// Owner / admin: take a group message back from every screen and the history.
+    Recall {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "MsgSeq")]
+        msg_seq: u64,
+    },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
         #[serde(rename = "GroupId")]
@@ -252,6 +259,19 @@ pub enum Push {
     /// A gift this user just sent, shown to the sender's own connections at once (the
     /// room gets it as a merged `message`).
     Gift(GiftPush),
+    /// A group message was recalled: clients take it off the screen.
+    Recalled(RecalledPush),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecalledPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// Who recalled it: the room's owner or admin, an App admin, or the REST caller.
+    #[serde(rename = "Operator_Account")]
+    pub operator: String,
 }
 
 /// One gift as the sender's own connections see it, and as the `Data` of the room's gift
@@ -487,5 +507,25 @@ mod tests {
         assert!(text.starts_with(r#"{"op":"message","GroupId":"g""#));
         let back: Push = serde_json::from_str(&text).expect("de");
         assert!(matches!(back, Push::Message(ref p) if p.msg_seq == 3));
+    }
+
+    #[test]
+    fn recall_shapes() {
+        let r: Request = serde_json::from_str(r#"{"op":"recall","id":3,"GroupId":"g","MsgSeq":5}"#)
+            .expect("parses");
+        assert!(matches!(r.op, Op::Recall { ref group_id, msg_seq: 5 } if group_id == "g"));
+        assert!(
+            serde_json::from_str::<Request>(r#"{"op":"recall","GroupId":"g","MsgSeq":-1}"#)
+                .is_err()
+        );
+        let push = Push::Recalled(RecalledPush {
+            group_id: "g".into(),
+            msg_seq: 5,
+            operator: "host".into(),
+        });
+        assert_eq!(
+            serde_json::to_string(&push).expect("ser"),
+            r#"{"op":"recalled","GroupId":"g","MsgSeq":5,"Operator_Account":"host"}"#
+        );
     }
 }

@@ -98,6 +98,8 @@ pub struct HistoryRecord {
     pub cloud_custom_data: String,
     /// The sender's level when it was sent (0: unknown).
     pub sender_level: u32,
+    /// Recalled: kept as a placeholder, its `body` (`[]`) and `cloud_custom_data` cleared.
+    pub recalled: bool,
 }
 
 /// An item pinned in a room during a broadcast session.
@@ -302,7 +304,7 @@ pub trait Store: Send + Sync + 'static {
         keep_per_group: u32,
     ) -> StoreResult<()>;
     /// Up to `limit` newest messages with `msg_time >= since` and `msg_seq <= max_seq`
-    /// (when given), newest first.
+    /// (when given), newest first; recalled ones only `with_recalled`.
     async fn history(
         &self,
         app: AppId,
@@ -310,7 +312,17 @@ pub trait Store: Send + Sync + 'static {
         since: i64,
         max_seq: Option<u64>,
         limit: u32,
+        with_recalled: bool,
     ) -> StoreResult<Vec<HistoryRecord>>;
+    /// Marks the listed messages of a group's history recalled, clearing their body and
+    /// custom data, in one transaction; returns the sequence numbers it marked now (those
+    /// stored and not recalled before), ascending.
+    async fn recall_history(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        msg_seqs: &[u64],
+    ) -> StoreResult<Vec<u64>>;
     /// Deletes history older than `before`; returns how many rows went.
     async fn prune_history(&self, before: i64) -> StoreResult<u64>;
 

@@ -9,8 +9,8 @@
 //! - [`gate`]: per-room frequency control with priority dropping.
 //! - `recorder`: the durable step of the message path (group commit before delivery).
 //! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
-//! - `accounts`, `groups`, `members`, `messages`, `moderation`: the operations, one file
-//!   per resource, as `impl Engine` blocks.
+//! - `accounts`, `groups`, `members`, `messages`, `moderation`, `recall`: the operations,
+//!   one file per resource, as `impl Engine` blocks.
 //! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush.
 //! - [`tips`]: group tips and system notifications.
 //! - [`metrics`]: Prometheus metric names.
@@ -35,6 +35,7 @@ mod live;
 mod members;
 mod messages;
 mod moderation;
+mod recall;
 mod recorder;
 
 pub use accounts::ImportedAccount;
@@ -45,6 +46,7 @@ pub use live::{RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{CallbackControl, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
 pub use moderation::{BanInfo, ModAction};
+pub use recall::{RecallOutcome, RECALLABLE_MAX, RECALL_BATCH_MAX};
 pub use stats::{RoomStatsView, UserStatsView, TOP_MAX, USERS_MAX};
 
 use dashmap::DashMap;

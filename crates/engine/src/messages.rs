@@ -445,6 +445,7 @@ impl Engine {
                 body: raw.get().to_string(),
                 cloud_custom_data: cloud_custom_data.clone(),
                 sender_level: level,
+                recalled: false,
             };
             (
                 Some((now, outgoing.frame(true)?)),
@@ -485,6 +486,8 @@ impl Engine {
             // Dismissed while this message was on its way.
             return Err(Error::GroupNotFound(req.group.to_string()));
         }
+        // Recallable once in the stored history too, so a recall cannot miss it there.
+        room.recallable.lock().record(msg_seq);
         settle(registration, msg_seq, now, false);
         self.draw_entry(&room, &from, &body);
         if !req.callbacks.skip_after {
@@ -630,7 +633,7 @@ impl Engine {
         let since = unix_secs() - settings.history_max_age_secs as i64;
         let mut records = self
             .store
-            .history(app, group, since, None, settings.history_count)
+            .history(app, group, since, None, settings.history_count, false)
             .await
             .map_err(|e| {
                 tracing::error!(group = %group, error = %e, "history read failed");
@@ -660,20 +663,22 @@ impl Engine {
         Ok(frames)
     }
 
-    /// `group_msg_get_simple`: history newest first, up to `limit`, at or below `max_seq`.
+    /// `group_msg_get_simple`: history newest first, up to `limit`, at or below `max_seq`;
+    /// recalled messages (as placeholders) only `with_recalled`.
     pub async fn group_history(
         &self,
         app: AppId,
         group: &GroupId,
         max_seq: Option<u64>,
         limit: u32,
+        with_recalled: bool,
     ) -> Result<(GroupRecord, Vec<HistoryRecord>), Error> {
         let room = self.room(app, group).await?;
         let settings = self.apps.get(app)?.settings();
         let since = unix_secs() - settings.history_max_age_secs as i64;
         let records = self
             .store
-            .history(app, group, since, max_seq, limit)
+            .history(app, group, since, max_seq, limit, with_recalled)
             .await
             .map_err(|_| Error::Internal)?;
         Ok((room.profile(), records))

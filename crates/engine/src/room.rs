@@ -100,6 +100,8 @@ pub struct Room {
     pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
     /// Audience statistics not yet written. Locked after `members` when both are.
     pub(crate) stats: Mutex<crate::stats::RoomTally>,
+    /// The latest delivered messages, for recall.
+    pub(crate) recallable: Mutex<crate::recall::Recallable>,
 }
 
 /// The in-memory short history of a room (the store keeps the same for restarts and REST).
@@ -192,6 +194,7 @@ impl Room {
             draw: Mutex::new(None),
             like_budgets: Mutex::default(),
             stats: Mutex::new(crate::stats::RoomTally::new(session)),
+            recallable: Mutex::default(),
         }
     }
 
@@ -251,6 +254,11 @@ impl Room {
             crate::metrics::queue_drops(out.dropped as u64);
         }
         out
+    }
+
+    /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
+    pub(crate) fn retain_history(&self, mut keep: impl FnMut(&Frame) -> bool) {
+        self.recent.lock().frames.retain(|(_, f)| keep(f));
     }
 
     /// Adds a session. The ban and the room's own state are checked under the member lock,

@@ -672,6 +672,10 @@ async fn dispatch(
             let stats = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
             Ok(crate::rest::extension::room_stats_json(&group, &stats))
         }
+        Op::Recall { group_id, msg_seq } => {
+            engine.recall_as(session, &group_id, msg_seq).await?;
+            Ok(json!({}))
+        }
         Op::SetAdmin {
             group_id,
             members,

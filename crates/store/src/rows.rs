@@ -251,7 +251,7 @@ impl RestrictionRow {
 
 /// The columns of [`HistoryRow`], in the order [`HistoryParams`] binds them.
 pub(crate) const HISTORY_COLUMNS: &str = "app, group_id, msg_seq, msg_time, random, priority, \
-    from_account, nick, face_url, body, cloud_custom_data, sender_level";
+    from_account, nick, face_url, body, cloud_custom_data, sender_level, recalled";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct HistoryRow {
@@ -267,6 +267,7 @@ pub(crate) struct HistoryRow {
     body: String,
     cloud_custom_data: String,
     sender_level: i64,
+    recalled: i64,
 }
 
 impl HistoryRow {
@@ -284,6 +285,7 @@ impl HistoryRow {
             body: self.body,
             cloud_custom_data: self.cloud_custom_data,
             sender_level: u32::try_from(self.sender_level).unwrap_or(0),
+            recalled: self.recalled != 0,
         })
     }
 }
@@ -302,6 +304,7 @@ pub(crate) struct HistoryParams<'a> {
     pub body: &'a str,
     pub cloud_custom_data: &'a str,
     pub sender_level: i64,
+    pub recalled: i64,
 }
 
 impl<'a> HistoryParams<'a> {
@@ -319,6 +322,7 @@ impl<'a> HistoryParams<'a> {
             body: &r.body,
             cloud_custom_data: &r.cloud_custom_data,
             sender_level: i64::from(r.sender_level),
+            recalled: i64::from(r.recalled),
         })
     }
 }

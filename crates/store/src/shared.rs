@@ -607,7 +607,7 @@ macro_rules! impl_store {
                     }
                     let insert = format!(
                         "INSERT INTO group_history ({HISTORY_COLUMNS}) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 \
                          WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
                          ON CONFLICT (app, group_id, msg_seq) DO NOTHING"
                     );
@@ -630,6 +630,7 @@ macro_rules! impl_store {
                             .bind(h.body)
                             .bind(h.cloud_custom_data)
                             .bind(h.sender_level)
+                            .bind(h.recalled)
                             .execute(&mut *tx)
                             .await
                             .map_err(backend)?;
@@ -661,12 +662,13 @@ macro_rules! impl_store {
                     since: i64,
                     max_seq: Option<u64>,
                     limit: u32,
+                    with_recalled: bool,
                 ) -> StoreResult<Vec<HistoryRecord>> {
                     let max_seq = max_seq.map(|s| to_db(s, "max_seq")).transpose()?;
                     let sql = format!(
                         "SELECT {HISTORY_COLUMNS} FROM group_history \
                          WHERE app = $1 AND group_id = $2 AND msg_time >= $3 \
-                         AND ($4 IS NULL OR msg_seq <= $4) \
+                         AND ($4 IS NULL OR msg_seq <= $4) AND recalled <= $6 \
                          ORDER BY msg_seq DESC LIMIT $5"
                     );
                     sqlx::query_as::<_, HistoryRow>(&sql)
@@ -675,12 +677,46 @@ macro_rules! impl_store {
                         .bind(since)
                         .bind(max_seq)
                         .bind(i64::from(limit))
+                        .bind(i64::from(with_recalled))
                         .fetch_all(&self.pool)
                         .await
                         .map_err(backend)?
                         .into_iter()
                         .map(HistoryRow::into_record)
                         .collect()
+                }
+
+                async fn recall_history(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    msg_seqs: &[u64],
+                ) -> StoreResult<Vec<u64>> {
+                    let wanted: BTreeSet<u64> = msg_seqs.iter().copied().collect();
+                    let mut marked = Vec::new();
+                    if wanted.is_empty() {
+                        return Ok(marked);
+                    }
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    for seq in wanted {
+                        let done = sqlx::query(
+                            "UPDATE group_history \
+                             SET recalled = 1, body = '[]', cloud_custom_data = '' \
+                             WHERE app = $1 AND group_id = $2 AND msg_seq = $3 AND recalled = 0",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(to_db(seq, "msg_seq")?)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        if done.rows_affected() > 0 {
+                            marked.push(seq);
+                        }
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(marked)
                 }
 
                 async fn prune_history(&self, before: i64) -> StoreResult<u64> {

@@ -72,6 +72,7 @@ macro_rules! store_test_suite {
             history_keeps_newest_per_group,
             history_skips_deleted_groups,
             history_prune,
+            history_recall_marks_once,
             delete_group_cascades,
         );
     };
@@ -435,6 +436,7 @@ fn history(group: &str, msg_seq: u64, msg_time: i64) -> HistoryRecord {
         body: format!(r#"[{{"MsgType":"TIMTextElem","MsgContent":{{"Text":"m{msg_seq}"}}}}]"#),
         cloud_custom_data: "ccd".into(),
         sender_level: (msg_seq % 7) as u32,
+        recalled: false,
     }
 }
 
@@ -1189,7 +1191,7 @@ pub async fn history_round_trip_and_filters(store: Arc<dyn Store>) {
 
     // Newest first, every field intact.
     let all = store
-        .history(APP, &gid("room"), 0, None, 100)
+        .history(APP, &gid("room"), 0, None, 100, false)
         .await
         .expect("all");
     let mut expected: Vec<HistoryRecord> = batch[..6].to_vec();
@@ -1201,48 +1203,48 @@ pub async fn history_round_trip_and_filters(store: Arc<dyn Store>) {
     dup.body = "duplicate".into();
     store.append_history(&[dup], 100).await.expect("dup");
     let again = store
-        .history(APP, &gid("room"), 0, None, 100)
+        .history(APP, &gid("room"), 0, None, 100, false)
         .await
         .expect("again");
     assert_eq!(again, expected);
 
     // limit keeps the newest.
     let newest = store
-        .history(APP, &gid("room"), 0, None, 2)
+        .history(APP, &gid("room"), 0, None, 2, false)
         .await
         .expect("limit");
     assert_eq!(seqs(&newest), [6, 5]);
     // since is inclusive (msg_time >= since).
     let recent = store
-        .history(APP, &gid("room"), 104, None, 100)
+        .history(APP, &gid("room"), 104, None, 100, false)
         .await
         .expect("since");
     assert_eq!(seqs(&recent), [6, 5, 4]);
     // max_seq is inclusive.
     let older = store
-        .history(APP, &gid("room"), 0, Some(4), 2)
+        .history(APP, &gid("room"), 0, Some(4), 2, false)
         .await
         .expect("max_seq");
     assert_eq!(seqs(&older), [4, 3]);
     let both = store
-        .history(APP, &gid("room"), 103, Some(5), 100)
+        .history(APP, &gid("room"), 103, Some(5), 100, false)
         .await
         .expect("both");
     assert_eq!(seqs(&both), [5, 4, 3]);
     assert!(store
-        .history(APP, &gid("room"), 0, Some(0), 100)
+        .history(APP, &gid("room"), 0, Some(0), 100, false)
         .await
         .expect("none")
         .is_empty());
     assert_eq!(
         store
-            .history(APP, &gid("other"), 0, None, 100)
+            .history(APP, &gid("other"), 0, None, 100, false)
             .await
             .expect("other"),
         vec![history("other", 1, 50)]
     );
     assert!(store
-        .history(OTHER_APP, &gid("room"), 0, None, 100)
+        .history(OTHER_APP, &gid("room"), 0, None, 100, false)
         .await
         .expect("other app")
         .is_empty());
@@ -1262,12 +1264,12 @@ pub async fn history_keeps_newest_per_group(store: Arc<dyn Store>) {
         .collect();
     store.append_history(&batch, 3).await.expect("append");
     let room = store
-        .history(APP, &gid("room"), 0, None, 100)
+        .history(APP, &gid("room"), 0, None, 100, false)
         .await
         .expect("room");
     assert_eq!(seqs(&room), [5, 4, 3]);
     let busy = store
-        .history(APP, &gid("busy"), 0, None, 100)
+        .history(APP, &gid("busy"), 0, None, 100, false)
         .await
         .expect("busy");
     assert_eq!(seqs(&busy), [2, 1]);
@@ -1275,13 +1277,13 @@ pub async fn history_keeps_newest_per_group(store: Arc<dyn Store>) {
     let more: Vec<HistoryRecord> = (6..=7).map(|s| history("room", s, 11)).collect();
     store.append_history(&more, 3).await.expect("more");
     let room = store
-        .history(APP, &gid("room"), 0, None, 100)
+        .history(APP, &gid("room"), 0, None, 100, false)
         .await
         .expect("room");
     assert_eq!(seqs(&room), [7, 6, 5]);
     // Groups not in the batch are not trimmed.
     let quiet = store
-        .history(APP, &gid("quiet"), 0, None, 100)
+        .history(APP, &gid("quiet"), 0, None, 100, false)
         .await
         .expect("quiet");
     assert_eq!(quiet.len(), 5);
@@ -1291,7 +1293,7 @@ pub async fn history_keeps_newest_per_group(store: Arc<dyn Store>) {
         .await
         .expect("keep none");
     assert!(store
-        .history(APP, &gid("busy"), 0, None, 100)
+        .history(APP, &gid("busy"), 0, None, 100, false)
         .await
         .expect("busy")
         .is_empty());
@@ -1304,14 +1306,14 @@ pub async fn history_skips_deleted_groups(store: Arc<dyn Store>) {
     assert_eq!(
         seqs(
             &store
-                .history(APP, &gid("room"), 0, None, 10)
+                .history(APP, &gid("room"), 0, None, 10, false)
                 .await
                 .expect("room")
         ),
         [1]
     );
     assert!(store
-        .history(APP, &gid("gone"), 0, None, 10)
+        .history(APP, &gid("gone"), 0, None, 10, false)
         .await
         .expect("gone")
         .is_empty());
@@ -1321,10 +1323,73 @@ pub async fn history_skips_deleted_groups(store: Arc<dyn Store>) {
         .await
         .expect("create gone");
     assert!(store
-        .history(APP, &gid("gone"), 0, None, 10)
+        .history(APP, &gid("gone"), 0, None, 10, false)
         .await
         .expect("gone")
         .is_empty());
+}
+
+pub async fn history_recall_marks_once(store: Arc<dyn Store>) {
+    create_rooms(&store, &["room", "other"]).await;
+    let batch: Vec<HistoryRecord> = (1..=5)
+        .map(|s| history("room", s, 100 + s as i64))
+        .chain([history("other", 2, 100)])
+        .collect();
+    store.append_history(&batch, 10).await.expect("append");
+
+    // Unknown and repeated numbers are skipped; the answer is ascending.
+    let marked = store
+        .recall_history(APP, &gid("room"), &[4, 9, 2, 4])
+        .await
+        .expect("recall");
+    assert_eq!(marked, [2, 4]);
+    assert!(store
+        .recall_history(APP, &gid("room"), &[2])
+        .await
+        .expect("again")
+        .is_empty());
+    assert!(store
+        .recall_history(APP, &gid("room"), &[])
+        .await
+        .expect("empty")
+        .is_empty());
+    assert!(store
+        .recall_history(APP, &gid("missing"), &[1])
+        .await
+        .expect("missing group")
+        .is_empty());
+    assert!(store
+        .recall_history(OTHER_APP, &gid("room"), &[1])
+        .await
+        .expect("other app")
+        .is_empty());
+
+    // Left out by default, limit counted over what is returned.
+    let visible = store
+        .history(APP, &gid("room"), 0, None, 3, false)
+        .await
+        .expect("visible");
+    assert_eq!(seqs(&visible), [5, 3, 1]);
+    // With recalled ones: placeholders with their body and custom data cleared.
+    let all = store
+        .history(APP, &gid("room"), 0, None, 10, true)
+        .await
+        .expect("all");
+    assert_eq!(seqs(&all), [5, 4, 3, 2, 1]);
+    let mut placeholder = history("room", 4, 104);
+    placeholder.body = "[]".into();
+    placeholder.cloud_custom_data = String::new();
+    placeholder.recalled = true;
+    assert_eq!(all[1], placeholder);
+    assert_eq!(all[0], batch[4], "the others are untouched");
+    // Another group with the same number is untouched.
+    assert_eq!(
+        store
+            .history(APP, &gid("other"), 0, None, 10, false)
+            .await
+            .expect("other"),
+        vec![history("other", 2, 100)]
+    );
 }
 
 pub async fn history_prune(store: Arc<dyn Store>) {
@@ -1339,14 +1404,14 @@ pub async fn history_prune(store: Arc<dyn Store>) {
     assert_eq!(
         seqs(
             &store
-                .history(APP, &gid("room"), 0, None, 10)
+                .history(APP, &gid("room"), 0, None, 10, false)
                 .await
                 .expect("room")
         ),
         [4, 3]
     );
     assert!(store
-        .history(APP, &gid("other"), 0, None, 10)
+        .history(APP, &gid("other"), 0, None, 10, false)
         .await
         .expect("other")
         .is_empty());
@@ -1396,7 +1461,7 @@ pub async fn delete_group_cascades(store: Arc<dyn Store>) {
         .expect("bans")
         .is_empty());
     assert!(store
-        .history(APP, &room, 0, None, 10)
+        .history(APP, &room, 0, None, 10, false)
         .await
         .expect("history")
         .is_empty());
@@ -1418,7 +1483,7 @@ pub async fn delete_group_cascades(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store
-            .history(APP, &keeper.id, 0, None, 10)
+            .history(APP, &keeper.id, 0, None, 10, false)
             .await
             .expect("h")
             .len(),
@@ -1441,7 +1506,7 @@ pub async fn delete_group_cascades(store: Arc<dyn Store>) {
         .expect("bans")
         .is_empty());
     assert!(store
-        .history(APP, &room, 0, None, 10)
+        .history(APP, &room, 0, None, 10, false)
         .await
         .expect("history")
         .is_empty());

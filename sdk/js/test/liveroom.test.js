@@ -293,6 +293,34 @@ test('moderation: mutes, mute-all and admins drive MUTED', async () => {
   await rejectsWith(bob.mute(g, 'host', 10), 10007);
 });
 
+test('recall: the owner takes a comment back from every member and the history', async () => {
+  const g = await room('recall');
+  const host = await member('host', g);
+  const alice = await member('alice', g);
+  const bob = await member('bob', g);
+  const recalled = nextEvent(bob, EVENT.MESSAGE_RECALLED);
+  const rude = await alice.sendMessage(alice.createTextMessage({ to: g, payload: { text: 'rude' } }));
+  await alice.sendMessage(alice.createTextMessage({ to: g, payload: { text: 'kind' } }));
+  const sequence = rude.data.message.sequence;
+
+  await rejectsWith(alice.recallMessage(g, sequence), 10007);
+  const ok = await host.recallMessage(g, sequence);
+  assert.equal(ok.code, 0);
+  assert.deepEqual(await recalled, { groupID: g, sequence, operatorID: 'host' });
+  await rejectsWith(host.recallMessage(g, sequence), 10030);
+  await rejectsWith(host.recallMessage(g, sequence + 100), 10030);
+  await assert.rejects(host.recallMessage(g, 0), (/** @type {any} */ err) => err.code === ERROR_CODE.INVALID_ARGUMENT);
+
+  // A late joiner's history no longer holds it.
+  const carol = await server.login('carol');
+  const inbox = record(carol, EVENT.MESSAGE_RECEIVED);
+  await carol.joinGroup({ groupID: g });
+  await host.sendMessage(host.createTextMessage({ to: g, payload: { text: 'live now' } }));
+  await waitFor(inbox, (m) => m.payload.text === 'live now');
+  const texts = inbox.filter((m) => m.type === TYPES.MSG_TEXT).map((m) => m.payload.text);
+  assert.deepEqual(texts, ['kind', 'live now']);
+});
+
 test('a timed mute ends by itself', async () => {
   const g = await room('short-mute');
   const host = await member('host', g);

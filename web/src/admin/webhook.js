@@ -9,7 +9,8 @@ const BEFORE = ['Group.CallbackBeforeSendMsg', 'Group.CallbackBeforeApplyJoinGro
 const AFTER = [
   'Group.CallbackAfterSendMsg', 'Group.CallbackSendMsgException', 'Group.CallbackAfterNewMemberJoin',
   'Group.CallbackAfterMemberExit', 'Group.CallbackOnMemberStateChange', 'Group.CallbackAfterCreateGroup',
-  'Group.CallbackAfterGroupDestroyed', 'Group.CallbackAfterGroupInfoChanged', 'State.StateChange',
+  'Group.CallbackAfterGroupDestroyed', 'Group.CallbackAfterGroupInfoChanged', 'Group.CallbackAfterRecallMsg',
+  'State.StateChange',
 ];
 
 /** Numeric settings: key, label, hint. */

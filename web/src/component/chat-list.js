@@ -1,7 +1,8 @@
 // The scrolling chat list: messages, gift lines, tips and notices. New entries are added in
 // one batch per animation frame; the list keeps at most `maxItems` nodes (the oldest go);
 // it follows new entries unless the user scrolled up, when a "new messages" button appears
-// instead. Clicking a message shows the message actions (if the page configured any).
+// instead. Clicking a message shows the message actions (if the page configured any). A
+// recalled message's entry is removed.
 import { h, icon } from './dom.js';
 
 const STICK_SLACK = 48; // px from the bottom that still counts as "at the bottom"
@@ -219,6 +220,21 @@ export function createChatList(deps) {
       const li = h('li', { class: `lr-tip lr-tip-${kind}` }, text([name], 1));
       lastTip = { li, names: [name], seen: new Set([name]), count: 1, at: now, kind };
       return add(li);
+    },
+    /**
+     * Removes the entries whose message `match` accepts (a recalled message), shown or
+     * still waiting for the next frame.
+     * @param {(item: any) => boolean} match
+     */
+    remove(match) {
+      const gone = (/** @type {HTMLElement} */ li) => data.has(li) && match(data.get(li));
+      pending = pending.filter((li) => !gone(li));
+      for (const li of Array.from(list.children)) {
+        if (!gone(/** @type {HTMLElement} */ (li))) continue;
+        if (openActions && li.contains(openActions)) openActions = null;
+        if (lastTip && lastTip.li === li) lastTip = null;
+        li.remove();
+      }
     },
     /** @param {number} n */
     setMax(n) {

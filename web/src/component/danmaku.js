@@ -24,8 +24,10 @@ export function createDanmaku(options) {
   const live = new Map();
   /** @type {number[]} per lane: the time (ms) when it can take its next item */
   let lanes = [];
-  /** @type {{text: string, self: boolean, at: number}[]} */
+  /** @type {{text: string, self: boolean, at: number, key?: unknown}[]} */
   const queue = [];
+  /** @type {WeakMap<Element, unknown>} the key an item on screen was added with */
+  const keys = new WeakMap();
   let drainTimer = 0;
   let dropped = 0;
 
@@ -61,13 +63,14 @@ export function createDanmaku(options) {
   }
 
   /**
-   * @param {{text: string, self: boolean}} entry
+   * @param {{text: string, self: boolean, key?: unknown}} entry
    * @param {number} lane
    * @param {number} now
    */
   function launch(entry, lane, now) {
     const width = layer.clientWidth;
     const node = h('div', { class: entry.self ? 'lr-danmaku-item lr-self' : 'lr-danmaku-item' }, entry.text);
+    if (entry.key !== undefined) keys.set(node, entry.key);
     node.style.top = `${lane * laneHeight()}px`;
     // Measured before it moves: with no animation yet (a 0 s one would end at once).
     node.style.visibility = 'hidden';
@@ -125,13 +128,14 @@ export function createDanmaku(options) {
      * than the screen can show). The user's own comments always get on screen.
      * @param {string} text
      * @param {boolean} [self]
+     * @param {unknown} [key] identifies the comment for `remove` (the message's sequence number)
      */
-    add(text, self = false) {
+    add(text, self = false, key = undefined) {
       const clean = String(text || '').replace(/\s+/g, ' ').trim().slice(0, 120);
       if (!enabled || !clean || layer.clientWidth === 0) return;
       if (typeof document !== 'undefined' && document.hidden) return; // nobody is looking
       const now = performance.now();
-      const entry = { text: clean, self, at: now };
+      const entry = { text: clean, self, at: now, key };
       if (self) {
         // Own comment: the least busy lane, even over the cap.
         laneCount();
@@ -153,6 +157,20 @@ export function createDanmaku(options) {
       }
       queue.push(entry);
       schedule();
+    },
+    /**
+     * Takes the comments added with `key` off the screen and out of the queue (a recalled
+     * message still flying).
+     * @param {unknown} key
+     */
+    remove(key) {
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i].key === key) queue.splice(i, 1);
+      for (const [node, timer] of live) {
+        if (keys.get(node) !== key) continue;
+        clearTimeout(timer);
+        live.delete(node);
+        node.remove();
+      }
     },
     /** @param {boolean} on */
     setEnabled(on) {

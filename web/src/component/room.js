@@ -531,6 +531,7 @@ export class LiveRoomView {
       this.line(names.length ? `Lucky draw winners: ${names.join(', ')}` : 'The lucky draw ended without entrants.', 'lr-sys');
     });
     on(EVENT.GROUP_PROFILE_UPDATED, (d) => mine(d) && this.onProfile(d.changes));
+    on(EVENT.MESSAGE_RECALLED, (d) => mine(d) && this.onRecalled(d.sequence));
     on(EVENT.MUTED, (d) => {
       if (!mine(d)) return;
       this.muteAll = d.muteAll;
@@ -581,7 +582,7 @@ export class LiveRoomView {
       switch (m.type) {
         case TYPES.MSG_TEXT:
           this.chatList.add(this.messageNode(m), m);
-          if (!m.isHistory && this.show.danmaku) this.danmaku.add(m.payload.text, false);
+          if (!m.isHistory && this.show.danmaku) this.danmaku.add(m.payload.text, false, m.sequence);
           break;
         case TYPES.MSG_CUSTOM:
           this.onCustom(m);
@@ -600,6 +601,15 @@ export class LiveRoomView {
       }
       if (m.type !== TYPES.MSG_GRP_TIP && m.type !== TYPES.MSG_GRP_SYS_NOTICE) this.call('onMessage', m);
     }
+  }
+
+  /**
+   * A recalled message leaves the chat list and, if still flying, the danmaku.
+   * @param {number} sequence
+   */
+  onRecalled(sequence) {
+    this.chatList.remove((m) => Boolean(m) && m.to === this.roomID && m.sequence === sequence);
+    this.danmaku.remove(sequence);
   }
 
   /** @param {CustomMessage} m */
@@ -919,7 +929,7 @@ export class LiveRoomView {
         if (levelChanged) li.replaceChildren(...Array.from(this.messageNode(sent).childNodes));
       }
       // Only a comment the server took flies over the video (not a muted or filtered one).
-      if (isText && this.show.danmaku && !this.destroyed) this.danmaku.add(message.payload.text, true);
+      if (isText && this.show.danmaku && !this.destroyed) this.danmaku.add(message.payload.text, true, sent.sequence);
       if (isText) this.draw.noteSent(message.payload.text);
       this.call('onMessage', res.data.message);
       return res;

@@ -177,7 +177,13 @@ struct GetSimple {
     req_msg_seq: Option<u64>,
     #[serde(rename = "ReqMsgNumber")]
     req_msg_number: u32,
+    /// 1: recalled messages are listed too, as placeholders (`IsPlaceMsg` 2).
+    #[serde(rename = "WithRecalledMsg", default)]
+    with_recalled_msg: u8,
 }
+
+/// `IsPlaceMsg` of a recalled message's placeholder.
+const PLACE_MSG_RECALLED: u8 = 2;
 
 /// Most messages one history call returns.
 const HISTORY_PAGE_MAX: u32 = 20;
@@ -194,7 +200,13 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> 
     }
     let (_, records) = cx
         .engine
-        .group_history(cx.app_id(), &group, req.req_msg_seq, req.req_msg_number)
+        .group_history(
+            cx.app_id(),
+            &group,
+            req.req_msg_seq,
+            req.req_msg_number,
+            req.with_recalled_msg == 1,
+        )
         .await?;
     let finished = records.len() < req.req_msg_number as usize;
     let list: Vec<Value> = records
@@ -203,7 +215,7 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> 
             let body: Value = serde_json::from_str(&r.body).unwrap_or(Value::Array(Vec::new()));
             json!({
                 "From_Account": r.from_account.as_str(),
-                "IsPlaceMsg": 0,
+                "IsPlaceMsg": if r.recalled { PLACE_MSG_RECALLED } else { 0 },
                 "IsSystemMsg": 0,
                 "MsgBody": body,
                 "MsgPriority": r.priority.history_number(),
@@ -217,4 +229,57 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> 
     Ok(
         json!({"GroupId": group.as_str(), "IsFinished": if finished { 1 } else { 0 }, "RspMsgList": list}),
     )
+}
+
+#[derive(Deserialize)]
+struct MsgSeqItem {
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+}
+
+#[derive(Deserialize)]
+struct Recall {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeqList")]
+    msg_seq_list: Vec<MsgSeqItem>,
+    #[serde(rename = "Reason", default)]
+    reason: String,
+}
+
+/// Longest `Reason` of a recall, bytes.
+const RECALL_REASON_MAX: usize = 100;
+
+/// POST /v4/group_open_http_svc/group_msg_recall
+pub async fn group_msg_recall(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: Recall = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    if req.reason.len() > RECALL_REASON_MAX {
+        return Err(Error::InvalidParameter(format!(
+            "Reason is {} bytes; the limit is {RECALL_REASON_MAX}",
+            req.reason.len()
+        )));
+    }
+    let seqs: Vec<u64> = req.msg_seq_list.iter().map(|i| i.msg_seq).collect();
+    let outcomes = cx
+        .engine
+        .recall(
+            cx.app_id(),
+            &group,
+            &cx.identifier,
+            &seqs,
+            Some(cx.origin.clone()),
+        )
+        .await?;
+    let list: Vec<Value> = outcomes
+        .into_iter()
+        .map(|(seq, result)| {
+            let code = match result {
+                Ok(()) => 0,
+                Err(e) => e.code(liveroom_core::Service::Group),
+            };
+            json!({"MsgSeq": seq, "RetCode": code})
+        })
+        .collect();
+    Ok(json!({ "RecallRetList": list }))
 }

@@ -230,6 +230,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "send_group_system_notification",
             "send_broadcast_msg",
             "group_msg_get_simple",
+            "group_msg_recall",
             "forbid_send_msg",
             "get_group_muted_account",
             "get_group_shutted_uin",
@@ -323,6 +324,7 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         ("group_open_http_svc", "group_msg_get_simple") => {
             messages::group_msg_get_simple(cx, body).await
         }
+        ("group_open_http_svc", "group_msg_recall") => messages::group_msg_recall(cx, body).await,
         ("group_open_http_svc", "forbid_send_msg") => moderation::forbid_send_msg(cx, body).await,
         ("group_open_http_svc", "get_group_muted_account" | "get_group_shutted_uin") => {
             moderation::get_group_muted_account(cx, body).await

@@ -15,6 +15,7 @@ mod messaging;
 mod moderation;
 mod pages;
 mod proxies;
+mod recall;
 mod rest;
 mod rest_fuzz;
 mod restart;

@@ -105,6 +105,12 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["GroupId", "ReqMsgNumber"],
         ),
         (
+            // A number the room never gave out: even a body that turned valid recalls nothing.
+            "group_open_http_svc/group_msg_recall",
+            json!({"GroupId": ROOM, "MsgSeqList": [{"MsgSeq": 999}], "Reason": "r"}),
+            &["GroupId", "MsgSeqList"],
+        ),
+        (
             "group_open_http_svc/forbid_send_msg",
             json!({"GroupId": ROOM, "Members_Account": ["bob"], "MuteTime": 60}),
             &["GroupId", "Members_Account", "MuteTime"],

@@ -25,6 +25,7 @@ chat.on(EVENT.ITEM_PINNED, ({ data }) => console.log(data.item ? data.item.Title
 chat.on(EVENT.MUTED, ({ data }) => console.log(data.muted, data.muteRemaining));
 chat.on(EVENT.NET_STATE_CHANGE, ({ data }) => console.log(data.state));
 chat.on(EVENT.KICKED_OUT, ({ data }) => console.log(data.type));
+chat.on(EVENT.MESSAGE_RECALLED, ({ data }) => console.log(data.groupID, data.sequence.toFixed(0), data.operatorID));
 // @ts-expect-error the likes total is a number
 chat.on(EVENT.LIKES_UPDATED, ({ data }) => data.total.toUpperCase());
 // @ts-expect-error unknown event names are refused

@@ -1,5 +1,6 @@
 // Moderation: mute, ban, unban (chat.mute / chat.ban / chat.unban), from the chat list's
-// message actions or by account id. The durations chosen here apply to both.
+// message actions or by account id. The durations chosen here apply to both. A message's
+// actions also delete it (chat.recallMessage): it leaves every viewer's screen.
 import LiveRoom from '../../../../sdk/js/liveroom.js';
 import { busy, h } from '../../shared/dom.js';
 import { attempt, toast } from '../feedback.js';
@@ -64,14 +65,27 @@ export function moderationPanel({ chat, groupID }) {
   };
   const span = (/** @type {HTMLSelectElement} */ s) => (choiceText(s) === 'for good' ? 'for good' : choiceText(s));
 
-  /** Actions for the live room's chat list (buttons data-action="mute|ban|unban"); the labels follow the chosen durations. */
+  /** A room message the server numbered (not a gift's stand-in, a tip or an unsent one). @param {any} m */
+  const numbered = (m) => Boolean(m) && m.to === groupID && Number.isInteger(m.sequence) && m.sequence > 0;
+
+  /** @param {any} m */
+  async function remove(m) {
+    const from = sender(m);
+    await attempt(`Deleting ${from ? `${from}'s` : 'the'} message`, async () => {
+      await chat.recallMessage(groupID, m.sequence);
+      toast('Message deleted for everyone');
+    });
+  }
+
+  /** Actions for the live room's chat list (buttons data-action="delete|mute|ban|unban"); the labels follow the chosen durations. */
   const messageActions = [
+    { id: 'delete', label: 'Delete', when: numbered, onClick: remove },
     { id: 'mute', get label() { return `Mute ${span(muteFor)}`; }, when: other, onClick: (/** @type {any} */ m) => act('mute', sender(m)) },
     { id: 'ban', get label() { return `Ban ${span(banFor)}`; }, when: other, onClick: (/** @type {any} */ m) => act('ban', sender(m)) },
     { id: 'unban', label: 'Unban', when: other, onClick: (/** @type {any} */ m) => act('unban', sender(m)) },
   ];
 
-  const element = card('Moderation', { id: 'moderation', subtitle: 'Click a message in the chat to mute, ban or unban its sender, or name an account here.' },
+  const element = card('Moderation', { id: 'moderation', subtitle: 'Click a message in the chat to delete it or to mute, ban or unban its sender, or name an account here.' },
     h('div', { class: 'hp-grid-2' }, label('Mute for', muteFor), label('Ban for', banFor)),
     label('Account', user),
     h('div', { class: 'hp-row' },
