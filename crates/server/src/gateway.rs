@@ -415,26 +415,17 @@ async fn handle_text(conn: &Conn, text: &str) {
     if let Op::Send { .. } = req.op {
         // Everything a send may do is decided now, in request order; the send itself may
         // then wait at the room's gate beside the reader, so later requests are not held up.
-        let group = match &req.op {
-            Op::Send { group_id, .. } => group_id.clone(),
-            _ => String::new(),
-        };
         let (app, mut send) = match prepare_send(session, req.op) {
             Ok(prepared) => prepared,
-            Err(e) => {
+            Err(SendRefusal::NotJoined(app, group)) => {
                 // Not in the room: if the room is gone, say that instead.
-                let gone = match (&e, session.app(), liveroom_core::GroupId::parse(&group)) {
-                    (Error::PermissionDenied(_), Some(app), Ok(g)) => {
-                        matches!(
-                            Box::pin(conn.engine.room(app, &g)).await,
-                            Err(Error::GroupNotFound(_))
-                        )
-                    }
-                    _ => false,
+                let e = match Box::pin(conn.engine.room(app, &group)).await {
+                    Err(Error::GroupNotFound(_)) => Error::GroupNotFound(group.to_string()),
+                    _ => Error::PermissionDenied(format!("join {group} before sending to it")),
                 };
-                let e = if gone { Error::GroupNotFound(group) } else { e };
                 return reply_err(session, id, &e);
             }
+            Err(SendRefusal::Invalid(e)) => return reply_err(session, id, &e),
         };
         let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
             return;
@@ -481,11 +472,26 @@ async fn handle_text(conn: &Conn, text: &str) {
     answer(session, id, result);
 }
 
-/// Validates a `send` and fixes its sender while the session is as the client left it.
+/// Why a `send` was refused before it started.
+enum SendRefusal {
+    /// The sender has not joined the group (which may not exist).
+    NotJoined(liveroom_core::AppId, liveroom_core::GroupId),
+    Invalid(Error),
+}
+
+impl From<Error> for SendRefusal {
+    fn from(e: Error) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+/// Validates a `send` and fixes its sender while the session is as the client left it, in
+/// the documented order: logged in, `GroupId`, `MsgBody`, `MsgPriority`, then joined (the
+/// caller tells a group that does not exist from one not joined).
 fn prepare_send(
     session: &SessionRef,
     op: Op,
-) -> Result<(liveroom_core::AppId, SendRequest), Error> {
+) -> Result<(liveroom_core::AppId, SendRequest), SendRefusal> {
     let Op::Send {
         group_id,
         msg_body,
@@ -494,22 +500,22 @@ fn prepare_send(
         random,
     } = op
     else {
-        return Err(Error::Internal);
+        return Err(Error::Internal.into());
     };
+    let me = session.require_user()?;
     let group = liveroom_core::GroupId::parse(&group_id)?;
-    let sender = Sender::for_session(session, &group)?;
-    let app = match &sender {
-        Sender::Session { me, .. } => me.app,
-        Sender::Admin { .. } => return Err(Error::Internal),
-    };
     let body = MsgBody::parse(&msg_body)?;
     let priority = priority
         .as_deref()
         .map(Priority::parse)
         .transpose()?
         .unwrap_or_default();
+    if !session.in_room(&group) {
+        return Err(SendRefusal::NotJoined(me.app, group));
+    }
+    let sender = Sender::for_session(session, &group)?;
     Ok((
-        app,
+        me.app,
         SendRequest {
             group,
             sender,

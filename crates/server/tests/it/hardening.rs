@@ -463,3 +463,54 @@ async fn at_twice_the_rate_high_is_kept_and_lower_priorities_go_first() {
     assert_eq!(got.len(), delivered + 1, "delivered is what the acks said");
     assert!(delivered < results.len(), "the room stayed at its rate");
 }
+
+/// A `send`'s checks run in the documented order: logged in, `GroupId`, `MsgBody`,
+/// `MsgPriority`, the group exists, joined.
+#[tokio::test]
+async fn send_checks_run_in_the_documented_order() {
+    let s = TestServer::spawn().await;
+    s.create_room("exists", None).await;
+    let guest = s.client().await;
+    guest.guest(APP).await.expect("guest");
+    let code = |r: Result<liveroom_client::Reply, liveroom_client::ClientError>| {
+        r.expect_err("refused").code()
+    };
+    assert_eq!(
+        code(guest.send_text("nowhere", "x", Priority::Normal).await),
+        Some(10007),
+        "a guest may not send, whatever the group"
+    );
+    let user = s.user("u").await;
+    let bad_body = json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": 5}}]);
+    assert_eq!(
+        code(
+            user.send("nowhere", bad_body, Priority::Normal, None, None)
+                .await
+        ),
+        Some(10004),
+        "a bad body before an unknown group"
+    );
+    let bad_priority = user
+        .request(liveroom_core::protocol::Op::Send {
+            group_id: "nowhere".into(),
+            msg_body: text_body("x"),
+            priority: Some("Urgent".into()),
+            cloud_custom_data: None,
+            random: None,
+        })
+        .await;
+    assert_eq!(
+        code(bad_priority),
+        Some(10004),
+        "a bad priority before an unknown group"
+    );
+    assert_eq!(
+        code(user.send_text("nowhere", "x", Priority::Normal).await),
+        Some(10010)
+    );
+    assert_eq!(
+        code(user.send_text("exists", "x", Priority::Normal).await),
+        Some(10007),
+        "not joined"
+    );
+}
