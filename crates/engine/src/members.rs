@@ -291,17 +291,20 @@ impl Engine {
     fn leave_room(&self, room: &RoomRef, session: &SessionRef, exit: Exit) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
+            if let (Some(user), true) = (&user, last) {
+                if self.member_tips_wanted(room) {
+                    room.broadcast_with_count(|online| {
+                        tips::quit(&room.id, unix_secs(), user, online)
+                    });
+                }
+            }
+            // After the tip, which told everyone a count too.
             if last {
                 self.online_changed(room);
             }
             let (Some(user), true) = (user, last) else {
                 return;
             };
-            if self.member_tips_wanted(room) {
-                room.broadcast_with_count(|online| {
-                    tips::quit(&room.id, unix_secs(), &user, online)
-                });
-            }
             self.member_left(room, &user, user.as_str(), exit, Some(session.origin()));
         }
     }
@@ -453,9 +456,6 @@ impl Engine {
             };
             metrics::room_members_changed(1.0);
             session.add_room(&group);
-            // Every admission: a second session of a user changes no count, but its reply
-            // told it one, which may differ from what the others were pushed.
-            self.online_changed(&room);
             if let (Some(u), true) = (&user, first_of_user) {
                 if self.member_tips_wanted(&room) {
                     let nick = match session.identity() {
@@ -464,6 +464,11 @@ impl Engine {
                     };
                     room.broadcast_with_count(|online| tips::joined(&group, now, u, &nick, online));
                 }
+            }
+            // After every admission and its tip: a second session of a user changes no count,
+            // but its reply told it one, which may differ from what the others were pushed.
+            self.online_changed(&room);
+            if let (Some(u), true) = (&user, first_of_user) {
                 let group_type = record.group_type.as_str();
                 self.after_hook_now(
                     app,

@@ -5,7 +5,7 @@
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,23 +62,35 @@ impl GuestSource {
     }
 }
 
-/// What the members were last told of the online count.
+/// What the members were last told of the online count. Written only under the member
+/// lock (written, or read together with the hand-out lock), so the count told is the count
+/// of that moment; atomics so that the check after a join waits for no fan-out.
 #[derive(Default)]
 struct CountTold {
     /// The count of the last `online` push, which every member in the room then received.
-    pushed: usize,
+    pushed: AtomicUsize,
     /// Since that push some member was told another count (a join reply, a join or quit
     /// tip), so a push is due even if the count is back at `pushed`.
-    other: bool,
+    other: AtomicBool,
 }
 
 impl CountTold {
-    fn told(&mut self, count: usize) {
-        self.other |= count != self.pushed;
+    fn told(&self, count: usize) {
+        if count != self.pushed.load(Ordering::Acquire) {
+            self.other.store(true, Ordering::Release);
+        }
     }
 
+    fn pushed(&self, count: usize) {
+        self.pushed.store(count, Ordering::Release);
+        self.other.store(false, Ordering::Release);
+    }
+
+    /// Every member holds `count`. A reader racing a writer may see "not settled" when it
+    /// is (a push that finds nothing to do follows), never the other way: a change or a tell
+    /// is followed by its own check.
     fn settled_at(&self, count: usize) -> bool {
-        count == self.pushed && !self.other
+        !self.other.load(Ordering::Acquire) && count == self.pushed.load(Ordering::Acquire)
     }
 }
 
@@ -137,9 +149,10 @@ pub struct Room {
     /// never both.
     recent: Mutex<RecentHistory>,
     /// Every hand-out to the members' queues happens under this lock, so all members see
-    /// one order; it also keeps what they were told of the online count (see
-    /// [`Room::push_online_count`]).
-    hand_out: Mutex<CountTold>,
+    /// one order.
+    hand_out: Mutex<()>,
+    /// What the members were told of the online count (see [`Room::push_online_count`]).
+    count_told: CountTold,
     /// When the online count was last pushed to the members, and at what value.
     pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
     /// The room's like total (saved in its profile every few seconds while it changes).
@@ -237,7 +250,8 @@ impl Room {
             last_msg_time: AtomicI64::new(0),
             last_active: AtomicI64::new(liveroom_core::time::unix_secs()),
             recent: Mutex::new(recent),
-            hand_out: Mutex::default(),
+            hand_out: Mutex::new(()),
+            count_told: CountTold::default(),
             online_push: Mutex::default(),
             likes: AtomicU64::new(likes),
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
@@ -278,7 +292,7 @@ impl Room {
     pub(crate) fn online_unsettled(&self) -> Option<usize> {
         let m = self.members.read();
         let count = m.online();
-        (!self.hand_out.lock().settled_at(count)).then_some(count)
+        (!self.count_told.settled_at(count)).then_some(count)
     }
 
     /// Pushes the online count of this moment to every member with the frame `make` builds,
@@ -291,13 +305,12 @@ impl Room {
     ) -> Option<usize> {
         let members = self.members.read();
         let count = members.online();
-        let mut told = self.hand_out.lock();
-        if told.settled_at(count) {
+        let _order = self.hand_out.lock();
+        if self.count_told.settled_at(count) {
             return None;
         }
         let frame = make(count)?;
-        told.pushed = count;
-        told.other = false;
+        self.count_told.pushed(count);
         fan_out(&members, &frame, None);
         Some(count)
     }
@@ -307,8 +320,8 @@ impl Room {
     pub(crate) fn broadcast_with_count(&self, make: impl FnOnce(usize) -> Frame) -> FanOut {
         let members = self.members.read();
         let count = members.online();
-        let mut told = self.hand_out.lock();
-        told.told(count);
+        let _order = self.hand_out.lock();
+        self.count_told.told(count);
         fan_out(&members, &make(count), None)
     }
 
@@ -317,8 +330,8 @@ impl Room {
     pub(crate) fn tell_count(&self, session: &SessionRef, make: impl FnOnce(usize) -> Frame) {
         let members = self.members.read();
         let count = members.online();
-        let mut told = self.hand_out.lock();
-        told.told(count);
+        let _order = self.hand_out.lock();
+        self.count_told.told(count);
         session.push(&make(count));
     }
 
@@ -407,7 +420,7 @@ impl Room {
                 join_time: now,
             },
         );
-        self.hand_out.lock().told(online);
+        self.count_told.told(online);
         session.push(&reply(&self.profile(), online));
         let recent = self.recent.lock();
         for (time, frame) in &recent.frames {
