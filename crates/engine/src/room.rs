@@ -62,9 +62,10 @@ impl GuestSource {
     }
 }
 
-/// What the members were last told of the online count. Written only under the member
-/// lock (written, or read together with the hand-out lock), so the count told is the count
-/// of that moment; atomics so that the check after a join waits for no fan-out.
+/// What the members were last told of the online count. Changed only under the member
+/// lock: its write lock (a join's reply) or its read lock with the hand-out lock (pushes and
+/// tips), so changes are serialized and each records the count of its moment. Atomics, so
+/// the check after a join reads them without waiting for a fan-out.
 #[derive(Default)]
 struct CountTold {
     /// The count of the last `online` push, which every member in the room then received.
