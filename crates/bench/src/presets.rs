@@ -67,9 +67,12 @@ pub fn preset(name: &str) -> Option<Plan> {
     })
 }
 
-/// App settings Liveroom gets for a run: senders of `many-rooms` sit in many rooms.
+/// App settings Liveroom gets for a run: senders of `many-rooms` sit in many rooms, and
+/// the guest viewers, thousands from each loopback source address, are not capped per
+/// address.
 pub fn liveroom_settings(plan: &Plan) -> serde_json::Value {
     serde_json::json!({
         "single_room_per_connection": plan.rooms <= plan.senders.max(1),
+        "guests_per_ip_per_room": 0,
     })
 }

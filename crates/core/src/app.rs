@@ -61,6 +61,9 @@ pub struct AppSettings {
     pub online_push_percent: u32,
     /// Longest a changed online count waits before it is pushed; 0 turns pushes off.
     pub online_push_secs: u32,
+    /// Guest connections one client address (an IPv6 client's /64) may have in one room;
+    /// a join beyond it is refused. 0: no cap.
+    pub guests_per_ip_per_room: u32,
     /// How often a room's like total is pushed to its members (and saved in its profile)
     /// while it changes, in seconds; 0 keeps counting but pushes nothing.
     pub like_push_secs: u32,
@@ -102,6 +105,7 @@ impl Default for AppSettings {
             fanout_window_ms: None,
             online_push_percent: 5,
             online_push_secs: 5,
+            guests_per_ip_per_room: 20,
             like_push_secs: 3,
             gift_combo_ms: 1000,
             gift_combo_batch: 20,

@@ -69,6 +69,13 @@ pub enum Error {
     MutedAll,
     #[error("you are banned from this group for {remaining_secs} more seconds")]
     Banned { remaining_secs: u64 },
+    /// A guest join over the app's `guests_per_ip_per_room`: the room is full for guests
+    /// from this client address.
+    #[error(
+        "this room already has {limit} guest connections from your address, the most allowed; \
+         log in, or leave with another guest connection first"
+    )]
+    GuestsPerAddressFull { limit: u32 },
     #[error("{0}")]
     TooManyAccounts(String),
     #[error("{0}")]
@@ -142,6 +149,7 @@ impl Error {
             Self::OwnerCannotQuit(_) => 10009,
             Self::Muted { .. } | Self::MutedAll => 10017,
             Self::Banned { .. } => 10007,
+            Self::GuestsPerAddressFull { .. } => 10014,
             Self::TooManyAccounts(_) => match service {
                 Service::Account => 70206,
                 Service::Profile => 40001,

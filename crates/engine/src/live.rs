@@ -323,9 +323,9 @@ impl Engine {
         for g in groups {
             let key = (app, g.clone());
             if let Some(room) = self.rooms.get(&key).map(|r| r.clone()) {
-                let online = room.online_count();
-                let mut state = summary(&room.profile(), online);
-                state.popularity = room.stats.lock().popularity(online, &stats);
+                let mut state = summary(&room.profile(), room.online_count());
+                let viewers = room.viewer_count();
+                state.popularity = room.stats.lock().popularity(viewers, &stats);
                 out.push(Ok(state));
                 continue;
             }
@@ -347,7 +347,10 @@ impl Engine {
     }
 }
 
-/// The room's side of online-count pushes.
+/// The room's side of online-count pushes: when the last went out and with what count,
+/// for pacing them. Whether one is due at all is the room's to say
+/// ([`crate::room::Room::online_unsettled`]): the count changed since the last push, or some
+/// member was told another count since.
 #[derive(Default)]
 pub(crate) struct OnlineCountPush {
     last_count: usize,
@@ -359,11 +362,12 @@ pub(crate) struct OnlineCountPush {
 const ONLINE_PUSH_MIN_GAP: Duration = Duration::from_secs(1);
 
 impl Engine {
-    /// Called after the room's membership changed: pushes the online count now when it
-    /// moved by more than `online_push_percent` since the last push (and the last push is
-    /// at least a second old); otherwise makes sure a push is scheduled for when
-    /// `online_push_secs` have passed since the last one, which sends the count then if it
-    /// still differs. Nothing is sent while the count stays where it was last pushed.
+    /// Called after the room's membership changed or a member was told the count: when
+    /// some member's count may differ from the room's, pushes the count now if it moved by
+    /// more than `online_push_percent` since the last push (and the last push is at least a
+    /// second old); otherwise makes sure a push is scheduled for when `online_push_secs` have
+    /// passed since the last one, which sends the count of that moment unless every member
+    /// holds it by then.
     pub(crate) fn online_changed(&self, room: &RoomRef) {
         let Ok(app) = self.apps.get(room.app) else {
             return;
@@ -372,14 +376,14 @@ impl Engine {
         if settings.online_push_secs == 0 || room.is_destroyed() {
             return;
         }
+        // Read after the change that called us: a change after this calls again.
+        let Some(count) = room.online_unsettled() else {
+            return;
+        };
         let interval = Duration::from_secs(settings.online_push_secs as u64);
         let percent = settings.online_push_percent as usize;
-        let count = room.online_count();
         let now = Instant::now();
         let mut st = room.online_push.lock();
-        if count == st.last_count {
-            return;
-        }
         let moved = count.abs_diff(st.last_count);
         let big = moved * 100 > percent * st.last_count.max(1);
         let since = st.last_at.map(|at| now.duration_since(at));
@@ -387,9 +391,13 @@ impl Engine {
             st.last_count = count;
             st.last_at = Some(now);
             drop(st);
-            push_online(room, count);
+            if let Some(pushed) = push_online(room) {
+                room.online_push.lock().last_count = pushed;
+            }
             return;
         }
+        // A scheduled push has not looked at the room yet (it clears `scheduled` first), so
+        // it sees this change.
         if st.scheduled {
             return;
         }
@@ -406,28 +414,29 @@ impl Engine {
         let room = room.clone();
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
-            let mut st = room.online_push.lock();
-            let count = room.online_count();
-            st.scheduled = false;
-            if count == st.last_count || room.is_destroyed() {
+            room.online_push.lock().scheduled = false;
+            if room.is_destroyed() {
                 return;
             }
-            st.last_count = count;
-            st.last_at = Some(Instant::now());
-            drop(st);
-            push_online(&room, count);
+            if let Some(pushed) = push_online(&room) {
+                let mut st = room.online_push.lock();
+                st.last_count = pushed;
+                st.last_at = Some(Instant::now());
+            }
         });
     }
 }
 
-fn push_online(room: &RoomRef, count: usize) {
-    let push = liveroom_core::protocol::Push::Online(liveroom_core::protocol::OnlinePush {
-        group_id: room.id.to_string(),
-        member_num: count,
-    });
-    if let Some(frame) = tips::push_frame(&push, liveroom_core::group::Priority::Low) {
-        room.broadcast(&frame, None);
-    }
+/// Pushes the room's online count to every member unless each already holds it; returns
+/// the count pushed.
+fn push_online(room: &RoomRef) -> Option<usize> {
+    room.push_online_count(|count| {
+        let push = liveroom_core::protocol::Push::Online(liveroom_core::protocol::OnlinePush {
+            group_id: room.id.to_string(),
+            member_num: count,
+        });
+        tips::push_frame(&push, liveroom_core::group::Priority::Low)
+    })
 }
 
 /// The like total a room's profile holds.

@@ -291,16 +291,20 @@ impl Engine {
     fn leave_room(&self, room: &RoomRef, session: &SessionRef, exit: Exit) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
+            if let (Some(user), true) = (&user, last) {
+                if self.member_tips_wanted(room) {
+                    room.broadcast_with_count(|online| {
+                        tips::quit(&room.id, unix_secs(), user, online)
+                    });
+                }
+            }
+            // After the tip, which told everyone a count too.
             if last {
                 self.online_changed(room);
             }
             let (Some(user), true) = (user, last) else {
                 return;
             };
-            if self.member_tips_wanted(room) {
-                let frame = tips::quit(&room.id, unix_secs(), &user, room.online_count());
-                room.broadcast(&frame, None);
-            }
             self.member_left(room, &user, user.as_str(), exit, Some(session.origin()));
         }
     }
@@ -393,15 +397,23 @@ impl Engine {
                 }
             }
             if session.in_room(&group) && room.contains(session.id) {
-                let view = JoinView {
-                    group: &record,
-                    member_num: room.online_count(),
-                    mute_remaining,
-                    left: &[],
-                    role,
-                };
-                session.push(&reply(&view));
+                room.tell_count(session, |member_num| {
+                    reply(&JoinView {
+                        group: &record,
+                        member_num,
+                        mute_remaining,
+                        left: &[],
+                        role,
+                    })
+                });
+                self.online_changed(&room);
                 return Ok(());
+            }
+            let guests_per_source = self.apps.get(app)?.settings().guests_per_ip_per_room;
+            if user.is_none() && room.guests_full_for(session, guests_per_source) {
+                return Err(Error::GuestsPerAddressFull {
+                    limit: guests_per_source,
+                });
             }
             let mut left = Vec::new();
             if self.apps.get(app)?.settings().single_room_per_connection {
@@ -425,13 +437,18 @@ impl Engine {
                     role,
                 })
             };
-            let first_of_user = match room.add_member(session, user.clone(), now, &admit_reply) {
+            let admission =
+                room.add_member(session, user.clone(), now, guests_per_source, &admit_reply);
+            let first_of_user = match admission {
                 Admission::Added { first_of_user } => first_of_user,
                 Admission::Already => {
-                    session.push(&admit_reply(&room.profile(), room.online_count()));
+                    room.tell_count(session, |online| admit_reply(&room.profile(), online));
                     false
                 }
                 Admission::Banned(remaining_secs) => return Err(Error::Banned { remaining_secs }),
+                Admission::GuestsPerAddressFull(limit) => {
+                    return Err(Error::GuestsPerAddressFull { limit })
+                }
                 Admission::Gone { destroyed: true } => {
                     return Err(Error::GroupNotFound(group.to_string()))
                 }
@@ -439,18 +456,19 @@ impl Engine {
             };
             metrics::room_members_changed(1.0);
             session.add_room(&group);
-            if first_of_user {
-                self.online_changed(&room);
-            }
             if let (Some(u), true) = (&user, first_of_user) {
                 if self.member_tips_wanted(&room) {
                     let nick = match session.identity() {
                         Identity::User(l) => l.nick,
                         _ => String::new(),
                     };
-                    let frame = tips::joined(&group, now, u, &nick, room.online_count());
-                    room.broadcast(&frame, None);
+                    room.broadcast_with_count(|online| tips::joined(&group, now, u, &nick, online));
                 }
+            }
+            // After every admission and its tip: a second session of a user changes no count,
+            // but its reply told it one, which may differ from what the others were pushed.
+            self.online_changed(&room);
+            if let (Some(u), true) = (&user, first_of_user) {
                 let group_type = record.group_type.as_str();
                 self.after_hook_now(
                     app,

@@ -4,7 +4,8 @@
 
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,68 @@ pub(crate) struct Members {
     /// Sessions per logged-in user, so a user on two devices counts once.
     pub users: HashMap<UserId, u32>,
     pub guests: u32,
+    /// Guest sessions per client, for the per-address cap and for popularity (where the
+    /// guests of one address are one viewer).
+    pub guests_by_source: HashMap<GuestSource, u32>,
+}
+
+impl Members {
+    /// The online count: distinct logged-in users plus guest sessions.
+    fn online(&self) -> usize {
+        self.users.len() + self.guests as usize
+    }
+}
+
+/// Where a guest connects from, as far as counting guests per client goes: its IPv4
+/// address, or the /64 network of its IPv6 address (one subscriber's network; a single host
+/// may use any address in it). A session with no known address (none opened by a
+/// transport) is a source of its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct GuestSource(Option<IpAddr>);
+
+impl GuestSource {
+    pub(crate) fn of(session: &SessionRef) -> Self {
+        Self(session.client_ip.map(|ip| match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let network = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(network.into())
+            }
+            v4 => v4,
+        }))
+    }
+}
+
+/// What the members were last told of the online count. Changed only under the member
+/// lock: its write lock (a join's reply) or its read lock with the hand-out lock (pushes and
+/// tips), so changes are serialized and each records the count of its moment. Atomics, so
+/// the check after a join reads them without waiting for a fan-out.
+#[derive(Default)]
+struct CountTold {
+    /// The count of the last `online` push, which every member in the room then received.
+    pushed: AtomicUsize,
+    /// Since that push some member was told another count (a join reply, a join or quit
+    /// tip), so a push is due even if the count is back at `pushed`.
+    other: AtomicBool,
+}
+
+impl CountTold {
+    fn told(&self, count: usize) {
+        if count != self.pushed.load(Ordering::Acquire) {
+            self.other.store(true, Ordering::Release);
+        }
+    }
+
+    fn pushed(&self, count: usize) {
+        self.pushed.store(count, Ordering::Release);
+        self.other.store(false, Ordering::Release);
+    }
+
+    /// Every member holds `count`. A reader racing a writer may see "not settled" when it
+    /// is (a push that finds nothing to do follows), never the other way: a change or a tell
+    /// is followed by its own check.
+    fn settled_at(&self, count: usize) -> bool {
+        !self.other.load(Ordering::Acquire) && count == self.pushed.load(Ordering::Acquire)
+    }
 }
 
 /// The outcome of adding a session to a room.
@@ -40,6 +103,8 @@ pub(crate) enum Admission {
     },
     Already,
     Banned(u64),
+    /// A guest over the app's per-address cap (the cap).
+    GuestsPerAddressFull(u32),
     /// Destroyed, or retired (unloaded): the caller loads the room again.
     Gone {
         destroyed: bool,
@@ -87,6 +152,8 @@ pub struct Room {
     /// Every hand-out to the members' queues happens under this lock, so all members see
     /// one order.
     hand_out: Mutex<()>,
+    /// What the members were told of the online count (see [`Room::push_online_count`]).
+    count_told: CountTold,
     /// When the online count was last pushed to the members, and at what value.
     pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
     /// The room's like total (saved in its profile every few seconds while it changes).
@@ -187,6 +254,7 @@ impl Room {
             last_active: AtomicI64::new(liveroom_core::time::unix_secs()),
             recent: Mutex::new(recent),
             hand_out: Mutex::new(()),
+            count_told: CountTold::default(),
             online_push: Mutex::default(),
             likes: AtomicU64::new(likes),
             likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
@@ -212,8 +280,63 @@ impl Room {
 
     /// Online members: distinct logged-in users plus guest sessions.
     pub fn online_count(&self) -> usize {
+        self.members.read().online()
+    }
+
+    /// Distinct viewers, as popularity counts them: logged-in users plus guest sources (all
+    /// guests of one client address are one viewer).
+    pub fn viewer_count(&self) -> usize {
         let m = self.members.read();
-        m.users.len() + m.guests as usize
+        m.users.len() + m.guests_by_source.len()
+    }
+
+    /// The online count when some member may hold another one (it changed since the last
+    /// push, or a member was told a different count since); `None` when every member's
+    /// count is the room's.
+    pub(crate) fn online_unsettled(&self) -> Option<usize> {
+        let m = self.members.read();
+        let count = m.online();
+        (!self.count_told.settled_at(count)).then_some(count)
+    }
+
+    /// Pushes the online count of this moment to every member with the frame `make` builds,
+    /// unless every member's count is already the room's; returns the count pushed. The
+    /// count is read and handed out under the member lock, so it is exactly what every
+    /// member holds after it.
+    pub(crate) fn push_online_count(
+        &self,
+        make: impl FnOnce(usize) -> Option<Frame>,
+    ) -> Option<usize> {
+        let members = self.members.read();
+        let count = members.online();
+        let _order = self.hand_out.lock();
+        if self.count_told.settled_at(count) {
+            return None;
+        }
+        let frame = make(count)?;
+        self.count_told.pushed(count);
+        fan_out(&members, &frame, None);
+        Some(count)
+    }
+
+    /// Queues to every member the frame `make` builds with the online count of this moment
+    /// (a join or quit tip), and notes that they were told that count.
+    pub(crate) fn broadcast_with_count(&self, make: impl FnOnce(usize) -> Frame) -> FanOut {
+        let members = self.members.read();
+        let count = members.online();
+        let _order = self.hand_out.lock();
+        self.count_told.told(count);
+        fan_out(&members, &make(count), None)
+    }
+
+    /// Queues to `session` alone the frame `make` builds with the online count of this
+    /// moment (a repeated join's reply), and notes that it was told that count.
+    pub(crate) fn tell_count(&self, session: &SessionRef, make: impl FnOnce(usize) -> Frame) {
+        let members = self.members.read();
+        let count = members.online();
+        let _order = self.hand_out.lock();
+        self.count_told.told(count);
+        session.push(&make(count));
     }
 
     /// Queues one shared frame to every member except `exclude`.
@@ -234,26 +357,7 @@ impl Room {
         if let Some((time, h)) = history {
             self.recent.lock().push(time, h);
         }
-        let now = Instant::now();
-        let mut out = FanOut::default();
-        for (id, m) in members.by_session.iter() {
-            if exclude == Some(*id) {
-                continue;
-            }
-            match m.session.queue.push_at(frame, now) {
-                Pushed::Queued => out.queued += 1,
-                Pushed::QueuedEvicting(_) => {
-                    out.queued += 1;
-                    out.dropped += 1;
-                }
-                Pushed::Dropped | Pushed::Closed => out.dropped += 1,
-            }
-        }
-        crate::metrics::delivered(out.queued as u64);
-        if out.dropped > 0 {
-            crate::metrics::queue_drops(out.dropped as u64);
-        }
-        out
+        fan_out(&members, frame, exclude)
     }
 
     /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
@@ -263,14 +367,16 @@ impl Room {
 
     /// Adds a session. The ban and the room's own state are checked under the member lock,
     /// so a ban, destroy or unload that runs at the same time cannot miss the newcomer.
-    /// Once admitted, and still under the lock, the session is queued `reply` (given the
-    /// profile and the online count) and then the short history, so both come before any
-    /// live message.
+    /// A guest is refused when its source already has `guests_per_source` guest sessions
+    /// here (0: no cap). Once admitted, and still under the lock, the session is queued
+    /// `reply` (given the profile and the online count) and then the short history, so both
+    /// come before any live message.
     pub(crate) fn add_member(
         &self,
         session: &SessionRef,
         user: Option<UserId>,
         now: i64,
+        guests_per_source: u32,
         reply: &dyn Fn(&GroupRecord, usize) -> Frame,
     ) -> Admission {
         let mut m = self.members.write();
@@ -293,11 +399,19 @@ impl Room {
                 *n == 1
             }
             None => {
+                let n = m
+                    .guests_by_source
+                    .entry(GuestSource::of(session))
+                    .or_default();
+                if guests_per_source > 0 && *n >= guests_per_source {
+                    return Admission::GuestsPerAddressFull(guests_per_source);
+                }
+                *n += 1;
                 m.guests += 1;
                 true
             }
         };
-        let online = m.users.len() + m.guests as usize;
+        let online = m.online();
         if first_of_user {
             let now_ms = liveroom_core::time::unix_millis();
             let mut stats = self.stats.lock();
@@ -315,6 +429,7 @@ impl Room {
                 join_time: now,
             },
         );
+        self.count_told.told(online);
         session.push(&reply(&self.profile(), online));
         let recent = self.recent.lock();
         for (time, frame) in &recent.frames {
@@ -324,6 +439,19 @@ impl Room {
         }
         drop(recent);
         Admission::Added { first_of_user }
+    }
+
+    /// Whether a guest from `session`'s source would be refused now (`add_member` decides;
+    /// this lets a join refuse before it leaves the connection's other room).
+    pub(crate) fn guests_full_for(&self, session: &SessionRef, guests_per_source: u32) -> bool {
+        if guests_per_source == 0 {
+            return false;
+        }
+        let m = self.members.read();
+        !m.by_session.contains_key(&session.id)
+            && m.guests_by_source
+                .get(&GuestSource::of(session))
+                .is_some_and(|n| *n >= guests_per_source)
     }
 
     /// Takes the room out of service if nobody is in it and nothing waits at its gate;
@@ -358,6 +486,7 @@ impl Room {
         let mut m = self.members.write();
         m.users.clear();
         m.guests = 0;
+        m.guests_by_source.clear();
         // A dismissed room's statistics go with it.
         *self.stats.lock() = crate::stats::RoomTally::new(0);
         m.by_session.drain().map(|(_, mem)| mem.session).collect()
@@ -396,6 +525,13 @@ impl Room {
             },
             None => {
                 m.guests = m.guests.saturating_sub(1);
+                let source = GuestSource::of(&member.session);
+                if let Some(n) = m.guests_by_source.get_mut(&source) {
+                    *n -= 1;
+                    if *n == 0 {
+                        m.guests_by_source.remove(&source);
+                    }
+                }
                 self.stats
                     .lock()
                     .guest_left(liveroom_core::time::unix_millis());
@@ -518,6 +654,30 @@ impl Room {
     }
 }
 
+/// Queues `frame` to every member except `exclude`; the caller holds the hand-out lock.
+fn fan_out(members: &Members, frame: &Frame, exclude: Option<u64>) -> FanOut {
+    let now = Instant::now();
+    let mut out = FanOut::default();
+    for (id, m) in members.by_session.iter() {
+        if exclude == Some(*id) {
+            continue;
+        }
+        match m.session.queue.push_at(frame, now) {
+            Pushed::Queued => out.queued += 1,
+            Pushed::QueuedEvicting(_) => {
+                out.queued += 1;
+                out.dropped += 1;
+            }
+            Pushed::Dropped | Pushed::Closed => out.dropped += 1,
+        }
+    }
+    crate::metrics::delivered(out.queued as u64);
+    if out.dropped > 0 {
+        crate::metrics::queue_drops(out.dropped as u64);
+    }
+    out
+}
+
 pub type RoomRef = Arc<Room>;
 
 #[cfg(test)]
@@ -572,30 +732,36 @@ mod tests {
         let r = room();
         let alice = Some(UserId::from_trusted("alice"));
         assert_eq!(
-            r.add_member(&session(1), alice.clone(), 1, &reply),
+            r.add_member(&session(1), alice.clone(), 1, 0, &reply),
             Admission::Added {
                 first_of_user: true
             }
         );
         assert_eq!(
-            r.add_member(&session(2), alice.clone(), 1, &reply),
+            r.add_member(&session(2), alice.clone(), 1, 0, &reply),
             Admission::Added {
                 first_of_user: false
             }
         );
         assert_eq!(
-            r.add_member(&session(1), alice.clone(), 1, &reply),
+            r.add_member(&session(1), alice.clone(), 1, 0, &reply),
             Admission::Already
         );
         assert_eq!(
-            r.add_member(&session(3), None, 1, &reply),
+            r.add_member(&session(3), None, 1, 0, &reply),
             Admission::Added {
                 first_of_user: true
             }
         );
         assert_eq!(r.online_count(), 2, "alice once, one guest");
         assert!(matches!(
-            r.add_member(&session(4), Some(UserId::from_trusted("banned")), 1, &reply),
+            r.add_member(
+                &session(4),
+                Some(UserId::from_trusted("banned")),
+                1,
+                0,
+                &reply
+            ),
             Admission::Banned(4_294_967_295)
         ));
         assert!(!r.retire_if_idle(), "occupied rooms stay");
@@ -603,16 +769,110 @@ mod tests {
         assert_eq!(gone.len(), 3);
         assert_eq!(r.online_count(), 0);
         assert_eq!(
-            r.add_member(&session(5), None, 1, &reply),
+            r.add_member(&session(5), None, 1, 0, &reply),
             Admission::Gone { destroyed: true }
         );
 
         let idle = room();
         assert!(idle.retire_if_idle());
         assert_eq!(
-            idle.add_member(&session(6), None, 1, &reply),
+            idle.add_member(&session(6), None, 1, 0, &reply),
             Admission::Gone { destroyed: false }
         );
+    }
+
+    fn guest_from(id: u64, ip: &str) -> SessionRef {
+        let ip = ip.parse().expect("an address");
+        Arc::new(Session::new(id, QueueLimits::default()).with_client_ip(Some(ip)))
+    }
+
+    #[test]
+    fn guests_are_capped_per_source_and_are_one_viewer_each() {
+        let r = room();
+        let added = Admission::Added {
+            first_of_user: true,
+        };
+        assert_eq!(
+            r.add_member(&guest_from(1, "198.51.100.7"), None, 1, 2, &reply),
+            added
+        );
+        assert_eq!(
+            r.add_member(&guest_from(2, "198.51.100.7"), None, 1, 2, &reply),
+            added
+        );
+        for (id, ip) in [(3, "198.51.100.7"), (4, "::ffff:198.51.100.7")] {
+            assert_eq!(
+                r.add_member(&guest_from(id, ip), None, 1, 2, &reply),
+                Admission::GuestsPerAddressFull(2),
+                "{ip}"
+            );
+        }
+        assert!(r.guests_full_for(&guest_from(3, "198.51.100.7"), 2));
+        assert!(
+            !r.guests_full_for(&guest_from(1, "198.51.100.7"), 2),
+            "a member"
+        );
+        // One IPv6 /64 is one source.
+        assert_eq!(
+            r.add_member(&guest_from(5, "2001:db8::1"), None, 1, 2, &reply),
+            added
+        );
+        assert_eq!(
+            r.add_member(&guest_from(6, "2001:db8::ff:1"), None, 1, 2, &reply),
+            added
+        );
+        assert_eq!(
+            r.add_member(&guest_from(7, "2001:db8::2"), None, 1, 2, &reply),
+            Admission::GuestsPerAddressFull(2)
+        );
+        assert_eq!(
+            r.add_member(&guest_from(8, "2001:db8:0:1::1"), None, 1, 2, &reply),
+            added
+        );
+        let alice = Some(UserId::from_trusted("alice"));
+        assert_eq!(
+            r.add_member(&guest_from(9, "198.51.100.7"), alice, 1, 2, &reply),
+            added
+        );
+        assert_eq!(r.online_count(), 6, "every guest connection and alice");
+        assert_eq!(r.viewer_count(), 4, "alice and three guest sources");
+        // A guest leaving frees its seat; the last one takes its source away.
+        r.remove_member(1);
+        assert_eq!(
+            r.add_member(&guest_from(3, "198.51.100.7"), None, 1, 2, &reply),
+            added
+        );
+        r.remove_member(8);
+        assert_eq!(r.viewer_count(), 3);
+        // 0: no cap.
+        assert_eq!(
+            r.add_member(&guest_from(10, "198.51.100.7"), None, 1, 0, &reply),
+            added
+        );
+    }
+
+    #[test]
+    fn the_count_is_unsettled_while_any_member_was_told_another() {
+        let r = room();
+        let online = |c: usize| Some(Frame::control(c.to_string()));
+        let (a, b, c) = (session(1), session(2), session(3));
+        r.add_member(&a, None, 1, 0, &reply);
+        r.add_member(&b, None, 1, 0, &reply);
+        assert_eq!(r.online_unsettled(), Some(2));
+        assert_eq!(r.push_online_count(online), Some(2));
+        assert_eq!(r.online_unsettled(), None);
+        assert_eq!(r.push_online_count(online), None, "nothing to tell");
+        // c is told 3; then a leaves: the count is back at the one pushed, but c holds 3.
+        r.add_member(&c, None, 1, 0, &reply);
+        r.remove_member(1);
+        assert_eq!(r.online_unsettled(), Some(2));
+        assert_eq!(r.push_online_count(online), Some(2));
+        assert_eq!(r.online_unsettled(), None);
+        // A tip tells everyone a count but is not the push: a later change back still is.
+        r.add_member(&a, None, 1, 0, &reply);
+        r.broadcast_with_count(|n| Frame::control(n.to_string()));
+        r.remove_member(1);
+        assert_eq!(r.online_unsettled(), Some(2));
     }
 
     /// Everything queued for `session` right now.
@@ -634,8 +894,8 @@ mod tests {
         use liveroom_core::group::Priority::{High, Low, Normal};
         let r = Arc::new(room());
         let (a, b) = (session(1), session(2));
-        r.add_member(&a, None, 1, &reply);
-        r.add_member(&b, None, 1, &reply);
+        r.add_member(&a, None, 1, 0, &reply);
+        r.add_member(&b, None, 1, 0, &reply);
         r.broadcast(&msg(Normal, "1"), None);
         r.broadcast(&msg(Low, "2"), Some(2));
         r.broadcast(&msg(High, "3"), None);

@@ -186,9 +186,9 @@ impl RoomTally {
         self.dirty = true;
     }
 
-    /// The room's popularity with `online` members.
-    pub fn popularity(&self, online: usize, s: &StatsSettings) -> u64 {
-        self.heat.popularity(online, s, unix_millis())
+    /// The room's popularity with `viewers` distinct viewers (see `Room::viewer_count`).
+    pub fn popularity(&self, viewers: usize, s: &StatsSettings) -> u64 {
+        self.heat.popularity(viewers, s, unix_millis())
     }
 
     /// A new broadcast session began: what is counted so far belongs to the old one.
@@ -722,9 +722,10 @@ impl Engine {
         let now_ms = unix_millis();
         // The member lock is never taken under the stats lock (joins take them the other way).
         let online = room.online_count();
+        let viewers = room.viewer_count();
         let (current, popularity) = {
             let t = room.stats.lock();
-            (t.session, t.popularity(online, &settings.stats))
+            (t.session, t.popularity(viewers, &settings.stats))
         };
         let session = session.unwrap_or(current);
         // Memory, unwritten rows and the store, read as one: no flush moves rows meanwhile.

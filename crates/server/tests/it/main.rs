@@ -4,6 +4,7 @@
 mod harness;
 mod receiver;
 
+mod audience;
 mod auth;
 mod deploy;
 mod example_receiver;
