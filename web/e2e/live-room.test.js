@@ -8,14 +8,20 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  assertEnabled,
+  comment,
   CONSOLE_PASSWORD,
   DESKTOP,
+  hostSel,
+  lr,
+  newPage,
   PHONE,
   recordHlsStream,
   screenshot,
   serveFiles,
   startBrowser,
   startServer,
+  viewerPage,
 } from './support.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -33,50 +39,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** @param {string} name @returns {string} a `data-lr` selector */
-const lr = (name) => `[data-lr="${name}"]`;
-/** @param {string} name @returns {string} a `data-host` selector */
-const hostSel = (name) => `[data-host="${name}"]`;
-
-/**
- * A page in its own browser context (its own cookies and storage: another person).
- * @param {{width: number, height: number}} viewport
- */
-async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  return page;
-}
-
-/**
- * The viewer page of the demo room, logged in as `name`, or a guest when `name` is empty.
- * @param {string} name
- * @param {{width: number, height: number}} [viewport]
- */
-async function viewer(name, viewport = DESKTOP) {
-  const page = await newPage(viewport);
-  await page.goto(`${server.base}/room/demo`);
-  await page.locator(lr('state-banner')).waitFor();
-  if (name) {
-    await page.locator(lr('login-name')).fill(name);
-    await page.locator(lr('login-submit')).click();
-    await page.locator(lr('login')).waitFor({ state: 'hidden' });
-    await assertEnabled(page.locator(lr('input')));
-  }
-  return page;
-}
-
-/** @param {import('playwright-core').Locator} locator */
-async function assertEnabled(locator) {
-  await locator.waitFor();
-  const deadline = Date.now() + 10_000;
-  while (!(await locator.isEnabled())) {
-    if (Date.now() > deadline) assert.fail('the input stays disabled');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /**
  * Waits until `locator`'s `attribute` is `value`.
  * @param {import('playwright-core').Locator} locator
@@ -93,19 +55,9 @@ async function waitForAttribute(locator, attribute, value) {
   }
 }
 
-/**
- * Sends a comment from a viewer page.
- * @param {import('playwright-core').Page} page
- * @param {string} text
- */
-async function comment(page, text) {
-  await page.locator(lr('input')).fill(text);
-  await page.locator(lr('send')).click();
-}
-
 /** The host page of the demo room, logged in as its owner. */
 async function hostPage() {
-  const page = await newPage(DESKTOP);
+  const page = await newPage(browser, DESKTOP);
   await page.goto(`${server.base}/host/demo`);
   await page.locator(hostSel('login-submit')).click();
   await page.locator(hostSel('state-Live')).waitFor();
@@ -114,8 +66,8 @@ async function hostPage() {
 
 test('a host and two viewers (one a guest) share the live room', async () => {
   const host = await hostPage();
-  const alice = await viewer('alice');
-  const guest = await viewer('');
+  const alice = await viewerPage(browser, server.base, 'alice');
+  const guest = await viewerPage(browser, server.base, '');
 
   // The guest watches but cannot type, and is told why.
   await assert.doesNotReject(guest.locator(lr('input-reason')).waitFor());
@@ -176,7 +128,7 @@ test('a host and two viewers (one a guest) share the live room', async () => {
   await host.locator(hostSel('item-price')).fill('12.50');
   await host.locator(hostSel('item-pin')).click();
   await alice.locator(lr('item'), { hasText: 'Ceramic mug' }).waitFor();
-  const late = await viewer('carol', PHONE);
+  const late = await viewerPage(browser, server.base, 'carol', PHONE);
   await late.locator(lr('item'), { hasText: 'Ceramic mug' }).waitFor();
   await waitForAttribute(late.locator(lr('item')), 'data-item-id', 'sku-42');
 
@@ -297,7 +249,7 @@ test("a room made with the banner's command is hosted with a UserSig; the statis
   const roomID = JSON.parse(body).GroupId;
 
   // The host page takes a UserID and a UserSig (here minted by the development login).
-  const host = await newPage({ width: 1440, height: 900 });
+  const host = await newPage(browser, { width: 1440, height: 900 });
   await host.goto(`${server.base}/host/${roomID}`);
   await host.locator(hostSel('login-userid')).fill('host');
   await host.locator(hostSel('login-usersig')).fill(await devUserSig('host'));
@@ -308,7 +260,7 @@ test("a room made with the banner's command is hosted with a UserSig; the statis
   await waitForAttribute(host.locator(hostSel('state')), 'data-state', 'Live');
 
   // A viewer whose nickname is not their id comments.
-  const fan = await newPage(DESKTOP);
+  const fan = await newPage(browser, DESKTOP);
   await fan.goto(`${server.base}/room/${roomID}#userID=fan_9&userSig=${encodeURIComponent(await devUserSig('fan_9', 'Fan Nine'))}`);
   await assertEnabled(fan.locator(lr('input')));
   await comment(fan, 'hello host');
@@ -332,7 +284,7 @@ test("the README's embedding example works as pasted: the room lies over the pag
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>Embed</title></head><body>${snippet.replaceAll('http://127.0.0.1:8080', server.base)}</body></html>`;
   const embed = await serveFiles(new Map([['index.html', Buffer.from(html)]]));
   try {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(browser, DESKTOP);
     await page.goto(`${embed.base}/`);
     // In the room (its notice, which the demo room always has, arrives with the join), over
     // the player's box, with no video of its own, while the page's video plays under it.
@@ -398,7 +350,7 @@ test('the component mounts on a bare page of another origin with its options, co
 </script></body></html>`;
   const embed = await serveFiles(new Map([['index.html', Buffer.from(page)]]));
   try {
-    const bare = await newPage(DESKTOP);
+    const bare = await newPage(browser, DESKTOP);
     await bare.goto(`${embed.base}/`);
     await bare.locator(lr('chat-list')).waitFor();
     await bare.evaluate(() => /** @type {any} */ (window).room.ready);
@@ -409,7 +361,7 @@ test('the component mounts on a bare page of another origin with its options, co
     await bare.locator(lr('anchor'), { hasText: 'Anchor Ann' }).waitFor();
 
     // A viewer joins and comments: the callbacks hear it, the custom renderer draws it.
-    const alice = await viewer('alice2');
+    const alice = await viewerPage(browser, server.base, 'alice2');
     await comment(alice, 'rendered my way');
     await bare.locator('.custom-msg', { hasText: '★ rendered my way' }).waitFor();
     await bare.locator('.custom-online', { hasText: 'watching' }).waitFor();
@@ -468,7 +420,7 @@ test('the component mounts on a bare page of another origin with its options, co
 test("the viewer plays the room's HLS stream: the built-in demo stream, then the host's", async () => {
   const stream = await serveFiles(await recordHlsStream(browser));
   try {
-    const guest = await viewer('');
+    const guest = await viewerPage(browser, server.base, '');
     // hls.js feeds the <video> through Media Source Extensions: a blob: source that plays.
     /** @param {number} width */
     const playing = (width) =>
@@ -491,7 +443,7 @@ test("the viewer plays the room's HLS stream: the built-in demo stream, then the
     // A new broadcast over the stream: comments fly over the picture, a gift arrives.
     await host.locator(hostSel('new-session')).click();
     await waitForAttribute(guest.locator(lr('state-banner')), 'data-state', 'Live');
-    const fan = await viewer('mia');
+    const fan = await viewerPage(browser, server.base, 'mia');
     for (const text of ['what a view!', 'hello from the beach', 'first time here', 'love this song']) {
       await comment(fan, text);
     }
@@ -507,7 +459,7 @@ test("the viewer plays the room's HLS stream: the built-in demo stream, then the
 });
 
 test('the admin console asks for a login, then shows apps, rooms and broadcasts', async () => {
-  const page = await newPage(DESKTOP);
+  const page = await newPage(browser, DESKTOP);
   await page.goto(`${server.base}/admin`);
   await page.locator('[data-admin="password"]').fill('wrong password');
   await page.locator('[data-admin="login"]').click();
@@ -517,7 +469,7 @@ test('the admin console asks for a login, then shows apps, rooms and broadcasts'
   await page.locator('[data-admin="apps"]', { hasText: String(server.sdkAppID) }).waitFor();
   await page.locator('[data-admin="rooms"] [data-room-id="demo"]').waitFor();
   await page.locator('[data-admin="broadcast-text"]').fill('Maintenance at midnight');
-  const listener = await viewer('');
+  const listener = await viewerPage(browser, server.base, '');
   await page.locator('[data-admin="broadcast-send"]').click();
   await page.locator('[data-admin="broadcast-result"]').filter({ hasText: /\d/ }).waitFor();
   await listener.locator(lr('chat-list'), { hasText: 'Maintenance at midnight' }).waitFor();
@@ -527,7 +479,7 @@ test('the admin console asks for a login, then shows apps, rooms and broadcasts'
   await page.locator('[data-admin="words"]').fill('spoiler alert');
   await page.locator('[data-admin="words-save"]').click();
   await page.locator('[data-admin="words-count"]').filter({ hasText: /1/ }).first().waitFor();
-  const speaker = await viewer('zoe');
+  const speaker = await viewerPage(browser, server.base, 'zoe');
   await comment(speaker, 'no spoiler alert please');
   await speaker.locator(`${lr('chat-list')} .lr-msg.lr-failed`, { hasText: 'no spoiler alert please' }).waitFor();
   await comment(speaker, 'a clean comment');

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DESKTOP, PHONE, screenshot, startBrowser, startServer } from './support.js';
+import { comment, DESKTOP, hostSel, lr, newPage, PHONE, screenshot, startBrowser, startServer, viewerPage } from './support.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
@@ -21,54 +21,16 @@ after(async () => {
   await server?.stop();
 });
 
-/** @param {string} name @returns {string} a `data-lr` selector */
-const lr = (name) => `[data-lr="${name}"]`;
-/** @param {string} name @returns {string} a `data-host` selector */
-const hostSel = (name) => `[data-host="${name}"]`;
-
-/** @param {{width: number, height: number}} viewport */
-async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  return page;
-}
-
-/**
- * The viewer page of the demo room, logged in as `name`.
- * @param {string} name
- * @param {{width: number, height: number}} [viewport]
- */
-async function viewer(name, viewport = DESKTOP) {
-  const page = await newPage(viewport);
-  await page.goto(`${server.base}/room/demo`);
-  await page.locator(lr('state-banner')).waitFor();
-  await page.locator(lr('login-name')).fill(name);
-  await page.locator(lr('login-submit')).click();
-  await page.locator(lr('login')).waitFor({ state: 'hidden' });
-  await page.locator(`${lr('input')}:enabled`).waitFor();
-  return page;
-}
-
-/**
- * @param {import('playwright-core').Page} page
- * @param {string} text
- */
-async function comment(page, text) {
-  await page.locator(lr('input')).fill(text);
-  await page.locator(lr('send')).click();
-}
-
 /** @param {import('playwright-core').Page} page @param {string} text */
 const line = (page, text) => page.locator(`${lr('chat-list')} .lr-msg`, { hasText: text });
 
 test('the host deletes a comment: it leaves every list and the danmaku, and late joiners never get it', async () => {
-  const host = await newPage(DESKTOP);
+  const host = await newPage(browser, DESKTOP);
   await host.goto(`${server.base}/host/demo`);
   await host.locator(hostSel('login-submit')).click();
   await host.locator(hostSel('state-Live')).click();
-  const alice = await viewer('alice');
-  const bob = await viewer('bob');
+  const alice = await viewerPage(browser, server.base, 'alice');
+  const bob = await viewerPage(browser, server.base, 'bob');
 
   await comment(alice, 'a fine comment');
   await line(bob, 'a fine comment').waitFor();
@@ -98,7 +60,7 @@ test('the host deletes a comment: it leaves every list and the danmaku, and late
   assert.equal(await line(bob, 'a fine comment').count(), 1, 'the other comment stays');
 
   // A late joiner's history has the fine comment only; a live comment after it marks the end.
-  const late = await viewer('carol', PHONE);
+  const late = await viewerPage(browser, server.base, 'carol', PHONE);
   await line(late, 'a fine comment').waitFor();
   await comment(alice, 'after the deletion');
   await line(late, 'after the deletion').waitFor();

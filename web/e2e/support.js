@@ -1,11 +1,13 @@
 // Browser-test support: runs the real server binary on a free loopback port with a fresh data
 // directory (so it creates its development app and demo room), drives Debian's chromium with
-// playwright-core, and saves screenshots under the test-output folder.
+// playwright-core, saves screenshots under the test-output folder, and has the page helpers the
+// tests share (selectors, pages in their own browser contexts, viewers, comments).
 //
 // LIVEROOM_BIN names the binary (default: target/debug/liveroom of this repository);
 // CHROMIUM the browser (default /usr/bin/chromium); LIVEROOM_TEST_OUTPUT the output folder
 // (default target/test-output/browser).
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -132,6 +134,67 @@ export async function screenshot(page, name) {
   await page.screenshot({ path });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+/** @param {string} name @returns {string} a `data-lr` selector */
+export const lr = (name) => `[data-lr="${name}"]`;
+/** @param {string} name @returns {string} a `data-host` selector */
+export const hostSel = (name) => `[data-host="${name}"]`;
+
+/**
+ * A page in its own browser context (its own cookies and storage: another person).
+ * @param {import('playwright-core').Browser} browser
+ * @param {{width: number, height: number}} [viewport]
+ */
+export async function newPage(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  return page;
+}
+
+/**
+ * The viewer page of the demo room on the server at `base`, logged in as `name`, or a guest
+ * when `name` is empty.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} base
+ * @param {string} name
+ * @param {{width: number, height: number}} [viewport]
+ */
+export async function viewerPage(browser, base, name, viewport = DESKTOP) {
+  const page = await newPage(browser, viewport);
+  await page.goto(`${base}/room/demo`);
+  await page.locator(lr('state-banner')).waitFor();
+  if (name) {
+    await page.locator(lr('login-name')).fill(name);
+    await page.locator(lr('login-submit')).click();
+    await page.locator(lr('login')).waitFor({ state: 'hidden' });
+    await assertEnabled(page.locator(lr('input')));
+  }
+  return page;
+}
+
+/**
+ * Waits until `locator` is there and enabled (fails after 10 s).
+ * @param {import('playwright-core').Locator} locator
+ */
+export async function assertEnabled(locator) {
+  await locator.waitFor();
+  const deadline = Date.now() + 10_000;
+  while (!(await locator.isEnabled())) {
+    if (Date.now() > deadline) assert.fail('the input stays disabled');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Sends a comment from a viewer page.
+ * @param {import('playwright-core').Page} page
+ * @param {string} text
+ */
+export async function comment(page, text) {
+  await page.locator(lr('input')).fill(text);
+  await page.locator(lr('send')).click();
 }
 
 /**
