@@ -550,7 +550,7 @@ impl Engine {
                 self.recorder.record(crate::recorder::Job {
                     room: room.clone(),
                     pending: p,
-                    record,
+                    record: Some(record),
                     keep,
                 });
                 None

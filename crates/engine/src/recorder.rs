@@ -28,7 +28,8 @@ const BATCH_MAX: usize = 1024;
 pub(crate) struct Job {
     pub room: RoomRef,
     pub pending: Pending,
-    pub record: HistoryRecord,
+    /// Taken (not copied) when the batch is written.
+    pub record: Option<HistoryRecord>,
     /// The app's `history_count` when the message was sent.
     pub keep: u32,
 }
@@ -60,7 +61,7 @@ impl HistoryRecorder {
 async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(64);
     while rx.recv_many(&mut batch, BATCH_MAX).await > 0 {
-        let failed = write(store.as_ref(), &batch).await;
+        let failed = write(store.as_ref(), &mut batch).await;
         for job in batch.drain(..) {
             if failed.contains(&job.keep) {
                 job.pending.fail(Error::Internal);
@@ -78,13 +79,12 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Job>) {
 
 /// Writes a batch, one transaction per history length among its apps (usually one);
 /// returns the lengths whose transaction failed.
-async fn write(store: &dyn Store, batch: &[Job]) -> BTreeSet<u32> {
+async fn write(store: &dyn Store, batch: &mut [Job]) -> BTreeSet<u32> {
     let mut by_keep: BTreeMap<u32, Vec<HistoryRecord>> = BTreeMap::new();
-    for job in batch.iter().filter(|j| !j.room.is_destroyed()) {
-        by_keep
-            .entry(job.keep)
-            .or_default()
-            .push(job.record.clone());
+    for job in batch.iter_mut().filter(|j| !j.room.is_destroyed()) {
+        if let Some(record) = job.record.take() {
+            by_keep.entry(job.keep).or_default().push(record);
+        }
     }
     let mut failed = BTreeSet::new();
     for (keep, records) in by_keep {
