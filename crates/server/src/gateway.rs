@@ -186,7 +186,14 @@ async fn connection(state: AppState, socket: WebSocket, client_ip: std::net::IpA
             }
         }
         match msg {
-            Message::Text(text) => handle_text(&conn, text.as_str()).await,
+            Message::Text(text) => {
+                // While a request holds the reader (sends in flight are full, a join waits
+                // for its webhook) the client's frames queue unread; they are counted as if
+                // read when they came, not as a burst afterwards.
+                let started = Instant::now();
+                handle_text(&conn, text.as_str()).await;
+                limiter.credit(started, Instant::now());
+            }
             Message::Binary(_) => reply_err(
                 &session,
                 None,
@@ -301,9 +308,7 @@ impl RequestLimiter {
             self.second_started = now;
             self.refused_this_second = 0;
         }
-        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate)
-            .min(self.rate * 2.0);
-        self.last = now;
+        self.refill(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
             return Verdict::Allowed;
@@ -314,6 +319,24 @@ impl RequestLimiter {
         } else {
             Verdict::Refused
         }
+    }
+}
+
+impl RequestLimiter {
+    /// Credits the time from `from` to `to`, when the server did not read the connection,
+    /// in full, even beyond the bucket's size: frames sent meanwhile at the allowed rate are
+    /// not refused when they are read together afterwards.
+    fn credit(&mut self, from: Instant, to: Instant) {
+        self.refill(from);
+        self.tokens += to.saturating_duration_since(from).as_secs_f64() * self.rate;
+        self.last = self.last.max(to);
+    }
+
+    fn refill(&mut self, now: Instant) {
+        let earned = now.saturating_duration_since(self.last).as_secs_f64() * self.rate;
+        // A credit may hold the bucket above its size until it is used.
+        self.tokens = self.tokens.max((self.tokens + earned).min(self.rate * 2.0));
+        self.last = self.last.max(now);
     }
 }
 
@@ -786,6 +809,19 @@ mod tests {
             over > Duration::from_secs(2) && over < Duration::from_secs(4),
             "{over:?}"
         );
+
+        // Frames that queued while the server was busy elsewhere are read together and
+        // allowed: 200 frames sent at the rate during 4 s the reader was held.
+        let mut l = RequestLimiter::new(50);
+        let held = t0 + Duration::from_secs(4);
+        l.credit(t0, held);
+        for i in 0..200u64 {
+            assert_eq!(
+                l.allow(held + Duration::from_micros(i)),
+                Verdict::Allowed,
+                "{i}"
+            );
+        }
 
         // At the rate, after a burst that empties the bucket, nothing is ever a flood.
         let mut l = RequestLimiter::new(50);

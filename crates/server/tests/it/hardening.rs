@@ -514,3 +514,49 @@ async fn send_checks_run_in_the_documented_order() {
         "not joined"
     );
 }
+
+/// Frames a client sends at its allowed rate while the server holds its reader (its 32 sends
+/// in flight wait for the backend) are not refused when the server reads them together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frames_sent_at_the_rate_while_the_reader_was_held_are_not_refused() {
+    let r = Receiver::start().await;
+    let s = TestServer::spawn().await;
+    s.create_room("held", None).await;
+    s.ok(
+        "liveroom_ext/set_webhook",
+        json!({"Webhook": {"url": r.url(), "commands": [BEFORE_SEND_MSG], "timeout_ms": 30000}}),
+    )
+    .await;
+    let (release, held) = tokio::sync::watch::channel(false);
+    r.script(move |_| {
+        Reply::Held(
+            held.clone(),
+            json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0}),
+        )
+    });
+    let sender = std::sync::Arc::new(s.member("sender", "held").await);
+    let mut tasks = tokio::task::JoinSet::new();
+    // 33 sends: 32 in flight, and the 33rd holds the reader.
+    for i in 0..33 {
+        let c = sender.clone();
+        tasks.spawn(async move {
+            c.send_text("held", &format!("s{i}"), Priority::Normal)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.code())
+        });
+    }
+    r.wait_arrived(BEFORE_SEND_MSG, 32).await;
+    // Then pings at 40 a second (under the 50/s limit) for 4 s, unread by the server.
+    let mut tick = tokio::time::interval(Duration::from_millis(25));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    for _ in 0..160 {
+        tick.tick().await;
+        let c = sender.clone();
+        tasks.spawn(async move { c.ping().await.map(|_| ()).map_err(|e| e.code()) });
+    }
+    let _ = release.send(true);
+    let results = tasks.join_all().await;
+    let refused: Vec<_> = results.iter().filter(|r| r.is_err()).collect();
+    assert!(refused.is_empty(), "refused: {refused:?}");
+}
