@@ -12,6 +12,49 @@
 /// Rows per `IN (...)` list: well under both backends' bind-parameter limits.
 pub(crate) const IN_LIST_CHUNK: usize = 500;
 
+/// Most history rows written by one statement (13 parameters each, within every backend's
+/// limit).
+pub(crate) const HISTORY_ROWS_PER_STATEMENT: usize = 128;
+
+/// Splits `n` rows into statement sizes that are powers of two (largest first), so a few
+/// prepared statements serve every batch size.
+pub(crate) fn history_chunks(n: usize) -> impl Iterator<Item = usize> {
+    let mut left = n;
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let size = if left >= HISTORY_ROWS_PER_STATEMENT {
+            HISTORY_ROWS_PER_STATEMENT
+        } else {
+            1 << left.ilog2()
+        };
+        left -= size;
+        Some(size)
+    })
+}
+
+/// `INSERT` of `rows` history rows from one `VALUES` list, skipping rows whose group is gone
+/// and sequence numbers already stored. A `VALUES` list's columns are `column1`, `column2`,
+/// ... in SQLite and PostgreSQL alike.
+pub(crate) fn history_insert(rows: usize) -> String {
+    const COLUMNS: usize = 13;
+    let values = (0..rows)
+        .map(|r| format!("({})", crate::rows::placeholders(r * COLUMNS + 1, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let picked = (1..=COLUMNS)
+        .map(|c| format!("v.column{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO group_history ({}) SELECT {picked} FROM (VALUES {values}) AS v \
+         WHERE EXISTS (SELECT 1 FROM groups g WHERE g.app = v.column1 AND g.group_id = v.column2) \
+         ON CONFLICT (app, group_id, msg_seq) DO NOTHING",
+        crate::rows::HISTORY_COLUMNS
+    )
+}
+
 /// Implements `Store` for `$store` (which has a `pool: sqlx::Pool<$db>` field).
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
@@ -34,7 +77,7 @@ macro_rules! impl_store {
                 HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
                 HISTORY_COLUMNS,
             };
-            use $crate::shared::IN_LIST_CHUNK;
+            use $crate::shared::{history_chunks, history_insert, IN_LIST_CHUNK};
 
             type Conn = <$db as sqlx::Database>::Connection;
 
@@ -605,36 +648,39 @@ macro_rules! impl_store {
                     if records.is_empty() {
                         return Ok(());
                     }
-                    let insert = format!(
-                        "INSERT INTO group_history ({HISTORY_COLUMNS}) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 \
-                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
-                         ON CONFLICT (app, group_id, msg_seq) DO NOTHING"
-                    );
+                    let params = records
+                        .iter()
+                        .map(HistoryParams::new)
+                        .collect::<StoreResult<Vec<_>>>()?;
                     let mut touched = BTreeSet::new();
                     let mut tx = self.pool.begin().await.map_err(backend)?;
-                    for record in records {
-                        // A group deleted while its messages waited to be written has no
-                        // history to keep: its records are skipped, not an error.
-                        let h = HistoryParams::new(record)?;
-                        sqlx::query(&insert)
-                            .bind(h.app)
-                            .bind(h.group)
-                            .bind(h.msg_seq)
-                            .bind(h.msg_time)
-                            .bind(h.random)
-                            .bind(h.priority)
-                            .bind(h.from_account)
-                            .bind(h.nick)
-                            .bind(h.face_url)
-                            .bind(h.body)
-                            .bind(h.cloud_custom_data)
-                            .bind(h.sender_level)
-                            .bind(h.recalled)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                        touched.insert((h.app, h.group));
+                    // Many rows a statement: one round trip per chunk, not per message. A group
+                    // deleted while its messages waited to be written has no history to keep:
+                    // its rows are skipped, not an error.
+                    let mut rest = &params[..];
+                    for size in history_chunks(params.len()) {
+                        let (chunk, later) = rest.split_at(size);
+                        rest = later;
+                        let insert = history_insert(chunk.len());
+                        let mut query = sqlx::query(&insert);
+                        for h in chunk {
+                            query = query
+                                .bind(h.app)
+                                .bind(h.group)
+                                .bind(h.msg_seq)
+                                .bind(h.msg_time)
+                                .bind(h.random)
+                                .bind(h.priority)
+                                .bind(h.from_account)
+                                .bind(h.nick)
+                                .bind(h.face_url)
+                                .bind(h.body)
+                                .bind(h.cloud_custom_data)
+                                .bind(h.sender_level)
+                                .bind(h.recalled);
+                            touched.insert((h.app, h.group));
+                        }
+                        query.execute(&mut *tx).await.map_err(backend)?;
                     }
                     for (app, group) in touched {
                         // Everything at or below the (keep+1)-th newest sequence number goes;
