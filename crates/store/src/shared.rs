@@ -1059,3 +1059,24 @@ macro_rules! impl_store {
 }
 
 pub(crate) use impl_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_batches_split_into_a_few_statement_sizes() {
+        for n in 0..1000 {
+            let sizes: Vec<usize> = history_chunks(n).collect();
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes
+                .iter()
+                .all(|s| s.is_power_of_two() && *s <= HISTORY_ROWS_PER_STATEMENT));
+            assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+        }
+        assert_eq!(
+            history_chunks(300).collect::<Vec<_>>(),
+            [128, 128, 32, 8, 4]
+        );
+    }
+}
