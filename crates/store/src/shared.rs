@@ -16,22 +16,38 @@ pub(crate) const IN_LIST_CHUNK: usize = 500;
 /// limit).
 pub(crate) const HISTORY_ROWS_PER_STATEMENT: usize = 128;
 
-/// Splits `n` rows into statement sizes that are powers of two (largest first), so a few
-/// prepared statements serve every batch size.
-pub(crate) fn history_chunks(n: usize) -> impl Iterator<Item = usize> {
+/// Most groups one trimming statement covers (2 parameters each).
+pub(crate) const TRIMMED_GROUPS_PER_STATEMENT: usize = 128;
+
+/// Splits `n` rows into statement sizes of at most `max` (a power of two) that are powers of
+/// two, largest first, so a few prepared statements serve every batch size.
+pub(crate) fn statement_sizes(n: usize, max: usize) -> impl Iterator<Item = usize> {
     let mut left = n;
     std::iter::from_fn(move || {
         if left == 0 {
             return None;
         }
-        let size = if left >= HISTORY_ROWS_PER_STATEMENT {
-            HISTORY_ROWS_PER_STATEMENT
-        } else {
-            1 << left.ilog2()
-        };
+        let size = if left >= max { max } else { 1 << left.ilog2() };
         left -= size;
         Some(size)
     })
+}
+
+/// `DELETE` of all but the newest `$1` history rows of each of `groups` groups (`$2, $3` the
+/// first group's app and id, and so on).
+pub(crate) fn history_trim(groups: usize) -> String {
+    let list = (0..groups)
+        .map(|g| format!("(${}, ${})", 2 * g + 2, 2 * g + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "DELETE FROM group_history WHERE (app, group_id, msg_seq) IN (\
+         SELECT app, group_id, msg_seq FROM (\
+         SELECT app, group_id, msg_seq, ROW_NUMBER() OVER \
+         (PARTITION BY app, group_id ORDER BY msg_seq DESC) AS newer \
+         FROM group_history WHERE (app, group_id) IN (VALUES {list})) ranked \
+         WHERE newer > $1)"
+    )
 }
 
 /// `INSERT` of `rows` history rows from one `VALUES` list, skipping rows whose group is gone
@@ -77,7 +93,10 @@ macro_rules! impl_store {
                 HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
                 HISTORY_COLUMNS,
             };
-            use $crate::shared::{history_chunks, history_insert, IN_LIST_CHUNK};
+            use $crate::shared::{
+                history_insert, history_trim, statement_sizes, HISTORY_ROWS_PER_STATEMENT,
+                IN_LIST_CHUNK, TRIMMED_GROUPS_PER_STATEMENT,
+            };
 
             type Conn = <$db as sqlx::Database>::Connection;
 
@@ -658,7 +677,7 @@ macro_rules! impl_store {
                     // deleted while its messages waited to be written has no history to keep:
                     // its rows are skipped, not an error.
                     let mut rest = &params[..];
-                    for size in history_chunks(params.len()) {
+                    for size in statement_sizes(params.len(), HISTORY_ROWS_PER_STATEMENT) {
                         let (chunk, later) = rest.split_at(size);
                         rest = later;
                         let insert = history_insert(chunk.len());
@@ -682,21 +701,19 @@ macro_rules! impl_store {
                         }
                         query.execute(&mut *tx).await.map_err(backend)?;
                     }
-                    for (app, group) in touched {
-                        // Everything at or below the (keep+1)-th newest sequence number goes;
-                        // with fewer rows the subquery is NULL and nothing does.
-                        sqlx::query(
-                            "DELETE FROM group_history WHERE app = $1 AND group_id = $2 \
-                             AND msg_seq <= (SELECT msg_seq FROM group_history \
-                             WHERE app = $1 AND group_id = $2 \
-                             ORDER BY msg_seq DESC LIMIT 1 OFFSET $3)",
-                        )
-                        .bind(app)
-                        .bind(group)
-                        .bind(i64::from(keep_per_group))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    // Every touched group keeps its newest `keep_per_group`: a few statements
+                    // per batch, not one per group.
+                    let touched: Vec<(i64, &str)> = touched.into_iter().collect();
+                    let mut rest = &touched[..];
+                    for size in statement_sizes(touched.len(), TRIMMED_GROUPS_PER_STATEMENT) {
+                        let (chunk, later) = rest.split_at(size);
+                        rest = later;
+                        let trim = history_trim(size);
+                        let mut query = sqlx::query(&trim).bind(i64::from(keep_per_group));
+                        for (app, group) in chunk {
+                            query = query.bind(*app).bind(*group);
+                        }
+                        query.execute(&mut *tx).await.map_err(backend)?;
                     }
                     tx.commit().await.map_err(backend)
                 }
@@ -1067,7 +1084,7 @@ mod tests {
     #[test]
     fn history_batches_split_into_a_few_statement_sizes() {
         for n in 0..1000 {
-            let sizes: Vec<usize> = history_chunks(n).collect();
+            let sizes: Vec<usize> = statement_sizes(n, HISTORY_ROWS_PER_STATEMENT).collect();
             assert_eq!(sizes.iter().sum::<usize>(), n);
             assert!(sizes
                 .iter()
@@ -1075,7 +1092,7 @@ mod tests {
             assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
         }
         assert_eq!(
-            history_chunks(300).collect::<Vec<_>>(),
+            statement_sizes(300, 128).collect::<Vec<_>>(),
             [128, 128, 32, 8, 4]
         );
     }
