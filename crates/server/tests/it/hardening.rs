@@ -102,13 +102,12 @@ async fn a_send_that_cannot_be_stored_reaches_nobody_and_its_retry_arrives_once(
     assert_eq!(seqs, [retry.data["MsgSeq"].as_u64().expect("seq")]);
 }
 
-/// Before-send webhooks of one connection's sends wait side by side (the protocol allows 32
-/// sends in flight), and the messages still go out in the order they were sent.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn before_send_webhooks_of_one_connection_wait_together_and_keep_the_order() {
+/// A server with room `room` whose backend answers before-send callbacks only once the test
+/// sends `true` on the returned sender.
+async fn held_before_send(room: &str) -> (TestServer, Receiver, tokio::sync::watch::Sender<bool>) {
     let r = Receiver::start().await;
     let s = TestServer::spawn().await;
-    s.create_room("hooked", None).await;
+    s.create_room(room, None).await;
     s.ok(
         "liveroom_ext/set_webhook",
         json!({"Webhook": {"url": r.url(), "commands": [BEFORE_SEND_MSG], "timeout_ms": 30000}}),
@@ -121,6 +120,14 @@ async fn before_send_webhooks_of_one_connection_wait_together_and_keep_the_order
             json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0}),
         )
     });
+    (s, r, release)
+}
+
+/// Before-send webhooks of one connection's sends wait side by side (the protocol allows 32
+/// sends in flight), and the messages still go out in the order they were sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_send_webhooks_of_one_connection_wait_together_and_keep_the_order() {
+    let (s, r, release) = held_before_send("hooked").await;
     let mut viewer = s.member("viewer", "hooked").await;
     let sender = s.member("sender", "hooked").await;
 
@@ -519,21 +526,7 @@ async fn send_checks_run_in_the_documented_order() {
 /// in flight wait for the backend) are not refused when the server reads them together.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frames_sent_at_the_rate_while_the_reader_was_held_are_not_refused() {
-    let r = Receiver::start().await;
-    let s = TestServer::spawn().await;
-    s.create_room("held", None).await;
-    s.ok(
-        "liveroom_ext/set_webhook",
-        json!({"Webhook": {"url": r.url(), "commands": [BEFORE_SEND_MSG], "timeout_ms": 30000}}),
-    )
-    .await;
-    let (release, held) = tokio::sync::watch::channel(false);
-    r.script(move |_| {
-        Reply::Held(
-            held.clone(),
-            json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0}),
-        )
-    });
+    let (s, r, release) = held_before_send("held").await;
     let sender = std::sync::Arc::new(s.member("sender", "held").await);
     let mut tasks = tokio::task::JoinSet::new();
     // 33 sends: 32 in flight, and the 33rd holds the reader.
