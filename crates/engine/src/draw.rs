@@ -22,7 +22,7 @@ use liveroom_core::message::MsgBody;
 use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::room::RoomRef;
+use crate::loaded::RoomRef;
 use crate::session::SessionRef;
 use crate::Engine;
 

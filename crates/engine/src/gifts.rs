@@ -15,7 +15,7 @@ use liveroom_core::stats::GIFT_VALUE_MAX;
 use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::room::RoomRef;
+use crate::loaded::RoomRef;
 use crate::{metrics, store_err, CallbackControl, Engine, SendRequest, Sender};
 
 /// A gift the backend asks to send.

@@ -15,8 +15,8 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::hooks::{member_list, Origin, Verdict};
+use crate::loaded::RoomRef;
 use crate::messages::Outgoing;
-use crate::room::RoomRef;
 use crate::{metrics, store_err, tips, Engine};
 
 pub struct NewGroup {
@@ -263,7 +263,7 @@ impl Engine {
         group: &GroupId,
     ) -> Result<(GroupRecord, usize, u64), Error> {
         let room = self.room(app, group).await?;
-        let next_seq = room.seq.lock().await.next;
+        let next_seq = room.sending.upcoming_seq().await;
         Ok((room.profile(), room.online_count(), next_seq))
     }
 

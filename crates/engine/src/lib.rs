@@ -19,6 +19,7 @@ pub mod apps;
 pub mod filter;
 pub mod gate;
 pub mod hooks;
+pub mod loaded;
 pub mod metrics;
 pub mod outbound;
 pub mod room;
@@ -61,8 +62,8 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use apps::{App, AppRegistry};
+use loaded::{LoadedRoom, RoomRef};
 use outbound::QueueLimits;
-use room::{Room, RoomRef};
 use session::{Session, SessionRef};
 
 /// A room with nobody in it for this long is unloaded from memory.
@@ -302,7 +303,9 @@ impl Engine {
             .into_iter()
             .collect();
         let history = self.load_history(app, id, &settings).await?;
-        let room = Arc::new(Room::new(record, &settings, mutes, bans, admins, history));
+        let room = Arc::new(LoadedRoom::new(
+            record, &settings, mutes, bans, admins, history,
+        ));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
         // A destroy may have deleted the group while this load read the store; then the
@@ -343,7 +346,7 @@ impl Engine {
         let mut retired = Vec::new();
         for entry in self.rooms.iter() {
             let room = entry.value();
-            room.dedup.lock().expire(now);
+            room.sending.expire_dedup(now);
             if now - room.last_active() > ROOM_IDLE_SECS && room.retire_if_idle() {
                 retired.push((entry.key().clone(), room.clone()));
             }

@@ -3,8 +3,10 @@
 //! holds back) and the cheap many-room state read for listing pages.
 
 use dashmap::DashMap;
+use parking_lot::Mutex;
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
@@ -18,7 +20,7 @@ use liveroom_core::store::PinnedItem;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::room::RoomRef;
+use crate::loaded::RoomRef;
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
 
@@ -347,12 +349,42 @@ impl Engine {
     }
 }
 
+/// A room's live counters: the pacing of its online-count pushes, its like total and the
+/// like budgets of its users.
+pub(crate) struct Counters {
+    /// When the online count was last pushed to the members, and at what value.
+    online_push: Mutex<OnlineCountPush>,
+    /// The room's like total (saved in its profile every few seconds while it changes).
+    likes: AtomicU64,
+    likes_flush: Mutex<LikeFlush>,
+    /// Like budgets of logged-in users here: tokens left and when last topped up.
+    like_budgets: Mutex<HashMap<UserId, (f64, Option<Instant>)>>,
+}
+
+impl Counters {
+    /// Counters starting from the like total the profile's `custom` fields hold.
+    pub(crate) fn new(custom: &[(String, String)]) -> Self {
+        let likes = stored_likes(custom);
+        Self {
+            online_push: Mutex::default(),
+            likes: AtomicU64::new(likes),
+            likes_flush: Mutex::new(LikeFlush::saved(likes)),
+            like_budgets: Mutex::default(),
+        }
+    }
+
+    /// A changed like total waits to be saved.
+    pub(crate) fn likes_unsaved(&self) -> bool {
+        self.likes_flush.lock().scheduled
+    }
+}
+
 /// The room's side of online-count pushes: when the last went out and with what count,
 /// for pacing them. Whether one is due at all is the room's to say
 /// ([`crate::room::Room::online_unsettled`]): the count changed since the last push, or some
 /// member was told another count since.
 #[derive(Default)]
-pub(crate) struct OnlineCountPush {
+struct OnlineCountPush {
     last_count: usize,
     last_at: Option<Instant>,
     scheduled: bool,
@@ -383,7 +415,7 @@ impl Engine {
         let interval = Duration::from_secs(settings.online_push_secs as u64);
         let percent = settings.online_push_percent as usize;
         let now = Instant::now();
-        let mut st = room.online_push.lock();
+        let mut st = room.live.online_push.lock();
         let moved = count.abs_diff(st.last_count);
         let big = moved * 100 > percent * st.last_count.max(1);
         let since = st.last_at.map(|at| now.duration_since(at));
@@ -392,7 +424,7 @@ impl Engine {
             st.last_at = Some(now);
             drop(st);
             if let Some(pushed) = push_online(room) {
-                room.online_push.lock().last_count = pushed;
+                room.live.online_push.lock().last_count = pushed;
             }
             return;
         }
@@ -414,12 +446,12 @@ impl Engine {
         let room = room.clone();
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
-            room.online_push.lock().scheduled = false;
+            room.live.online_push.lock().scheduled = false;
             if room.is_destroyed() {
                 return;
             }
             if let Some(pushed) = push_online(&room) {
-                let mut st = room.online_push.lock();
+                let mut st = room.live.online_push.lock();
                 st.last_count = pushed;
                 st.last_at = Some(Instant::now());
             }
@@ -440,7 +472,7 @@ fn push_online(room: &RoomRef) -> Option<usize> {
 }
 
 /// The like total a room's profile holds.
-pub(crate) fn stored_likes(custom: &[(String, String)]) -> u64 {
+fn stored_likes(custom: &[(String, String)]) -> u64 {
     custom
         .iter()
         .find(|(k, _)| k == LIKES_KEY)
@@ -449,17 +481,13 @@ pub(crate) fn stored_likes(custom: &[(String, String)]) -> u64 {
 }
 
 /// The room's side of like aggregation: the total last saved and pushed.
-pub(crate) struct LikeFlush {
+struct LikeFlush {
     saved: u64,
     scheduled: bool,
 }
 
 impl LikeFlush {
-    pub(crate) fn is_scheduled(&self) -> bool {
-        self.scheduled
-    }
-
-    pub(crate) fn saved(total: u64) -> Self {
+    fn saved(total: u64) -> Self {
         Self {
             saved: total,
             scheduled: false,
@@ -497,7 +525,7 @@ impl Engine {
         // Per user in the room (all their connections share it); per connection for guests.
         let added = match user.clone() {
             Some(user) => {
-                let mut budgets = room.like_budgets.lock();
+                let mut budgets = room.live.like_budgets.lock();
                 if budgets.len() > 100_000 {
                     budgets.retain(|_, (_, at)| {
                         at.is_some_and(|t| t.elapsed() < Duration::from_secs(10))
@@ -515,7 +543,7 @@ impl Engine {
         if added == 0 {
             return Ok(0);
         }
-        room.likes.fetch_add(added as u64, Ordering::Relaxed);
+        room.live.likes.fetch_add(added as u64, Ordering::Relaxed);
         self.count_likes(
             &app_state,
             &room,
@@ -523,7 +551,7 @@ impl Engine {
             added as u64,
             &settings.stats,
         );
-        let mut flush = room.likes_flush.lock();
+        let mut flush = room.live.likes_flush.lock();
         if flush.scheduled {
             return Ok(added);
         }
@@ -542,9 +570,9 @@ impl Engine {
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
             let total = {
-                let mut flush = room.likes_flush.lock();
+                let mut flush = room.live.likes_flush.lock();
                 flush.scheduled = false;
-                let total = room.likes.load(Ordering::Relaxed);
+                let total = room.live.likes.load(Ordering::Relaxed);
                 if total == flush.saved {
                     return;
                 }

@@ -15,8 +15,9 @@ use serde_json::json;
 use liveroom_core::callback;
 
 use crate::hooks::{member_list, Origin, Verdict};
+use crate::loaded::RoomRef;
 use crate::outbound::Frame;
-use crate::room::{Admission, RoomRef};
+use crate::room::Admission;
 use crate::session::{Identity, LoggedIn, SessionRef};
 use crate::{metrics, store_err, tips, Engine};
 

@@ -2,12 +2,15 @@
 //! fan-out and the short history. A message is serialized once; every recipient gets the
 //! same bytes.
 
+use parking_lot::Mutex;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 
+use liveroom_core::app::AppSettings;
 use liveroom_core::callback;
 use liveroom_core::group::{Priority, Role};
 use liveroom_core::message::MsgBody;
@@ -16,12 +19,13 @@ use liveroom_core::store::{GroupRecord, HistoryRecord};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::dedup::{self, Receipt, Seen};
+use crate::dedup::{self, Dedup, Receipt, Seen};
 use crate::filter::Outcome;
-use crate::gate::Offer;
+use crate::gate::{FrequencyGate, Offer};
 use crate::hooks::{Origin, Verdict};
+use crate::loaded::RoomRef;
 use crate::outbound::{Frame, FrameClass};
-use crate::room::RoomRef;
+use crate::room::Room;
 use crate::session::{LoggedIn, SessionRef};
 use crate::{metrics, Engine};
 
@@ -97,6 +101,62 @@ pub struct SendReceipt {
     pub level: u32,
 }
 
+/// A room's side of the send path: its frequency gate, its block of MsgSeq numbers and its
+/// memory of recent `Random` values.
+pub(crate) struct Sending {
+    gate: Mutex<FrequencyGate<Pending>>,
+    /// A task polls the gate for waiting messages.
+    gate_polling: AtomicBool,
+    seq: tokio::sync::Mutex<SeqBlock>,
+    dedup: Arc<Mutex<Dedup>>,
+}
+
+struct SeqBlock {
+    next: u64,
+    ceiling: u64,
+}
+
+impl Sending {
+    /// Numbering resumes above `ceiling`, the stored MsgSeq ceiling: numbers below it may
+    /// have been used before a restart.
+    pub(crate) fn new(ceiling: u64, settings: &AppSettings) -> Self {
+        Self {
+            gate: Mutex::new(FrequencyGate::new(
+                settings.room_msgs_per_sec,
+                Duration::from_millis(settings.frequency_max_wait_ms as u64),
+            )),
+            gate_polling: AtomicBool::new(false),
+            seq: tokio::sync::Mutex::new(SeqBlock {
+                next: ceiling + 1,
+                ceiling,
+            }),
+            dedup: Arc::default(),
+        }
+    }
+
+    pub(crate) fn reconfigure(&self, settings: &AppSettings) {
+        self.gate.lock().reconfigure(
+            settings.room_msgs_per_sec,
+            Duration::from_millis(settings.frequency_max_wait_ms as u64),
+        );
+    }
+
+    /// Messages wait at the gate, or its poller still runs.
+    pub(crate) fn gate_busy(&self) -> bool {
+        self.gate_polling.load(Ordering::Acquire) || self.gate.lock().waiting_len() > 0
+    }
+
+    /// The MsgSeq the next message will get.
+    pub(crate) async fn upcoming_seq(&self) -> u64 {
+        self.seq.lock().await.next
+    }
+
+    /// Forgets `Random` values older than the de-duplication window.
+    pub(crate) fn expire_dedup(&self, now: i64) {
+        self.dedup.lock().expire(now);
+    }
+}
+
 /// A message waiting at the frequency gate.
 pub(crate) struct Pending {
     frame: Frame,
@@ -120,7 +180,7 @@ pub(crate) enum Delivery {
 impl Pending {
     /// Hands the message to the members (and its history form to the short history) and
     /// tells the sender.
-    pub(crate) fn deliver(self, room: &RoomRef) {
+    pub(crate) fn deliver(self, room: &Room) {
         let Pending {
             frame,
             exclude,
@@ -299,7 +359,7 @@ impl Engine {
 
         let registration = match req.random {
             None => None,
-            Some(_) => match dedup::register(&room.dedup, &from, random, now) {
+            Some(_) => match dedup::register(&room.sending.dedup, &from, random, now) {
                 Seen::New(registration) => Some(registration),
                 Seen::Repeat(earlier) => {
                     metrics::duplicate();
@@ -518,7 +578,7 @@ impl Engine {
         let pending = pending(done);
         let direct = {
             let now = tokio::time::Instant::now().into_std();
-            let mut gate = room.gate.lock();
+            let mut gate = room.sending.gate.lock();
             match gate.offer(now, priority, pending) {
                 Offer::Admitted(p) => self.release(room, p),
                 Offer::Dropped(p) => {
@@ -560,7 +620,7 @@ impl Engine {
     }
 
     fn start_gate_poller(self: &Arc<Self>, room: &RoomRef) {
-        if room.gate_polling.swap(true, Ordering::AcqRel) {
+        if room.sending.gate_polling.swap(true, Ordering::AcqRel) {
             return;
         }
         let room = room.clone();
@@ -569,7 +629,7 @@ impl Engine {
             loop {
                 let (direct, polled) = {
                     let now = tokio::time::Instant::now().into_std();
-                    let mut gate = room.gate.lock();
+                    let mut gate = room.sending.gate.lock();
                     let mut polled = gate.poll(now);
                     let direct: Vec<Pending> = polled
                         .admitted
@@ -587,11 +647,11 @@ impl Engine {
                 match polled.next_wake {
                     Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
                     None => {
-                        room.gate_polling.store(false, Ordering::Release);
+                        room.sending.gate_polling.store(false, Ordering::Release);
                         // A message may have started waiting after the poll; keep going if so
                         // and nobody else took over.
-                        let waiting = room.gate.lock().waiting_len();
-                        if waiting == 0 || room.gate_polling.swap(true, Ordering::AcqRel) {
+                        let waiting = room.sending.gate.lock().waiting_len();
+                        if waiting == 0 || room.sending.gate_polling.swap(true, Ordering::AcqRel) {
                             return;
                         }
                     }
@@ -601,7 +661,7 @@ impl Engine {
     }
 
     async fn next_seq(&self, room: &RoomRef) -> Result<u64, Error> {
-        let mut block = room.seq.lock().await;
+        let mut block = room.sending.seq.lock().await;
         if block.next > block.ceiling {
             let ceiling = self
                 .store

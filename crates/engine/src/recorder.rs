@@ -18,8 +18,8 @@ use tokio::sync::mpsc;
 use liveroom_core::store::{HistoryRecord, Store};
 use liveroom_core::Error;
 
+use crate::loaded::RoomRef;
 use crate::messages::Pending;
-use crate::room::RoomRef;
 
 /// Most messages written in one transaction.
 const BATCH_MAX: usize = 1024;

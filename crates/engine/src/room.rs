@@ -1,21 +1,21 @@
-//! `Room`: the in-memory state of one AVChatRoom on this node. Membership and online
-//! counts live only here (ephemeral by design); the profile, mutes and bans are cached
-//! copies of what the store holds.
+//! `Room`: the fan-out core of one AVChatRoom on this node: its members and online count
+//! (ephemeral by design), the ordered hand-out to their queues, the short history newcomers
+//! receive, and cached copies of what the store holds (profile, mutes, bans, admins). What
+//! a feature keeps per room lives in that feature's module, beside the core in
+//! [`crate::loaded::LoadedRoom`].
 
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use liveroom_core::app::AppSettings;
 use liveroom_core::group::MUTE_FOREVER_SECS;
 use liveroom_core::store::GroupRecord;
 use liveroom_core::{AppId, GroupId, UserId};
 
-use crate::gate::FrequencyGate;
-use crate::messages::Pending;
 use crate::outbound::{Frame, Pushed};
 use crate::session::SessionRef;
 
@@ -118,9 +118,17 @@ pub struct FanOut {
     pub dropped: usize,
 }
 
-pub(crate) struct SeqBlock {
-    pub next: u64,
-    pub ceiling: u64,
+/// Told of arrivals and departures while the member lock is held, so what it counts (the
+/// audience statistics) follows the membership exactly.
+pub(crate) trait Attendance: Send + Sync {
+    /// A user's first session here; `online` is the count after it.
+    fn user_arrived(&self, user: &UserId, now_ms: i64, online: usize);
+    /// A user's last session left (or the user was removed).
+    fn user_left(&self, user: &UserId, now_ms: i64);
+    fn guest_arrived(&self, now_ms: i64, online: usize);
+    fn guest_left(&self, now_ms: i64);
+    /// The room was destroyed with everyone in it.
+    fn dismissed(&self);
 }
 
 pub struct Room {
@@ -132,10 +140,6 @@ pub struct Room {
     pub(crate) bans: Mutex<HashMap<UserId, i64>>,
     /// Group admins (the owner is in the profile).
     pub(crate) admins: RwLock<std::collections::HashSet<UserId>>,
-    pub(crate) gate: Mutex<FrequencyGate<Pending>>,
-    pub(crate) gate_polling: AtomicBool,
-    pub(crate) seq: tokio::sync::Mutex<SeqBlock>,
-    pub(crate) dedup: Arc<Mutex<crate::dedup::Dedup>>,
     /// Serializes profile writes so store and cache stay in step.
     pub(crate) write_lock: tokio::sync::Mutex<()>,
     pub(crate) destroyed: AtomicBool,
@@ -154,21 +158,8 @@ pub struct Room {
     hand_out: Mutex<()>,
     /// What the members were told of the online count (see [`Room::push_online_count`]).
     count_told: CountTold,
-    /// When the online count was last pushed to the members, and at what value.
-    pub(crate) online_push: Mutex<crate::live::OnlineCountPush>,
-    /// The room's like total (saved in its profile every few seconds while it changes).
-    pub(crate) likes: AtomicU64,
-    pub(crate) likes_flush: Mutex<crate::live::LikeFlush>,
-    /// Gift combos in progress, by sender and gift.
-    pub(crate) combos: Mutex<crate::gifts::Combos>,
-    /// Like budgets of logged-in users here: tokens left and when last topped up.
-    pub(crate) like_budgets: Mutex<HashMap<UserId, (f64, Option<Instant>)>>,
-    /// The lucky draw running now, if any.
-    pub(crate) draw: Mutex<Option<crate::draw::OpenDraw>>,
-    /// Audience statistics not yet written. Locked after `members` when both are.
-    pub(crate) stats: Mutex<crate::stats::RoomTally>,
-    /// The latest delivered messages, for recall.
-    pub(crate) recallable: Mutex<crate::recall::Recallable>,
+    /// Told of arrivals and departures under the member lock (locked after it).
+    attendance: Arc<dyn Attendance>,
 }
 
 /// The in-memory short history of a room (the store keeps the same for restarts and REST).
@@ -220,10 +211,8 @@ impl Room {
         bans: HashMap<UserId, i64>,
         admins: std::collections::HashSet<UserId>,
         history: Vec<(i64, Frame)>,
+        attendance: Arc<dyn Attendance>,
     ) -> Self {
-        let ceiling = record.msg_seq_ceiling;
-        let likes = crate::live::stored_likes(&record.custom);
-        let session = liveroom_core::live::LiveInfo::from_custom(&record.custom).session;
         let mut recent = RecentHistory::new(settings);
         for (time, frame) in history {
             recent.push(time, frame);
@@ -236,17 +225,6 @@ impl Room {
             mutes: Mutex::new(mutes),
             bans: Mutex::new(bans),
             admins: RwLock::new(admins),
-            gate: Mutex::new(FrequencyGate::new(
-                settings.room_msgs_per_sec,
-                Duration::from_millis(settings.frequency_max_wait_ms as u64),
-            )),
-            gate_polling: AtomicBool::new(false),
-            // Numbers below the stored ceiling may have been used before a restart.
-            seq: tokio::sync::Mutex::new(SeqBlock {
-                next: ceiling + 1,
-                ceiling,
-            }),
-            dedup: Arc::default(),
             write_lock: tokio::sync::Mutex::new(()),
             destroyed: AtomicBool::new(false),
             retired: AtomicBool::new(false),
@@ -255,14 +233,7 @@ impl Room {
             recent: Mutex::new(recent),
             hand_out: Mutex::new(()),
             count_told: CountTold::default(),
-            online_push: Mutex::default(),
-            likes: AtomicU64::new(likes),
-            likes_flush: Mutex::new(crate::live::LikeFlush::saved(likes)),
-            combos: Mutex::default(),
-            draw: Mutex::new(None),
-            like_budgets: Mutex::default(),
-            stats: Mutex::new(crate::stats::RoomTally::new(session)),
-            recallable: Mutex::default(),
+            attendance,
         }
     }
 
@@ -414,10 +385,9 @@ impl Room {
         let online = m.online();
         if first_of_user {
             let now_ms = liveroom_core::time::unix_millis();
-            let mut stats = self.stats.lock();
             match &user {
-                Some(u) => stats.user_arrived(u, now_ms, online),
-                None => stats.guest_arrived(now_ms, online),
+                Some(u) => self.attendance.user_arrived(u, now_ms, online),
+                None => self.attendance.guest_arrived(now_ms, online),
             }
         }
         self.last_active.store(now, Ordering::Relaxed);
@@ -454,30 +424,17 @@ impl Room {
                 .is_some_and(|n| *n >= guests_per_source)
     }
 
-    /// Takes the room out of service if nobody is in it and nothing waits at its gate;
-    /// returns whether it did. A retired room refuses newcomers, who load a fresh one.
-    pub(crate) fn retire_if_idle(&self) -> bool {
+    /// Takes the room out of service if nobody is in it and `busy` (asked under the member
+    /// lock) says no work is in progress; returns whether it did. A retired room refuses
+    /// newcomers, who load a fresh one.
+    pub(crate) fn retire_if_empty(&self, busy: impl FnOnce() -> bool) -> bool {
         let m = self.members.write();
-        if !m.by_session.is_empty()
-            || self.gate_polling.load(Ordering::Acquire)
-            || self.gate.lock().waiting_len() > 0
-            || self.has_work_in_progress()
-        {
+        if !m.by_session.is_empty() || busy() {
             return false;
         }
         self.retired.store(true, Ordering::Release);
         drop(m);
         true
-    }
-
-    /// A draw, a gift combo, a like total or statistics not yet finished or written: the
-    /// room stays loaded until they are, so nothing acknowledged is dropped with an
-    /// unloaded copy.
-    fn has_work_in_progress(&self) -> bool {
-        self.draw.lock().is_some()
-            || self.likes_flush.lock().is_scheduled()
-            || self.combos.lock().values().any(|c| c.in_progress())
-            || !self.stats.lock().is_clean()
     }
 
     /// Marks the room destroyed and removes every member; returns their sessions.
@@ -487,8 +444,7 @@ impl Room {
         m.users.clear();
         m.guests = 0;
         m.guests_by_source.clear();
-        // A dismissed room's statistics go with it.
-        *self.stats.lock() = crate::stats::RoomTally::new(0);
+        self.attendance.dismissed();
         m.by_session.drain().map(|(_, mem)| mem.session).collect()
     }
 
@@ -517,8 +473,7 @@ impl Room {
                 }
                 _ => {
                     m.users.remove(u);
-                    self.stats
-                        .lock()
+                    self.attendance
                         .user_left(u, liveroom_core::time::unix_millis());
                     true
                 }
@@ -532,8 +487,7 @@ impl Room {
                         m.guests_by_source.remove(&source);
                     }
                 }
-                self.stats
-                    .lock()
+                self.attendance
                     .guest_left(liveroom_core::time::unix_millis());
                 true
             }
@@ -551,8 +505,7 @@ impl Room {
             .map(|(id, _)| *id)
             .collect();
         if m.users.remove(user).is_some() {
-            self.stats
-                .lock()
+            self.attendance
                 .user_left(user, liveroom_core::time::unix_millis());
         }
         ids.into_iter()
@@ -645,12 +598,9 @@ impl Room {
         }
     }
 
-    pub(crate) fn reconfigure(&self, settings: &AppSettings) {
+    /// Applies the app's new history settings to the short history.
+    pub(crate) fn reconfigure_history(&self, settings: &AppSettings) {
         self.recent.lock().reconfigure(settings);
-        self.gate.lock().reconfigure(
-            settings.room_msgs_per_sec,
-            Duration::from_millis(settings.frequency_max_wait_ms as u64),
-        );
     }
 }
 
@@ -678,14 +628,24 @@ fn fan_out(members: &Members, frame: &Frame, exclude: Option<u64>) -> FanOut {
     out
 }
 
-pub type RoomRef = Arc<Room>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outbound::QueueLimits;
     use crate::session::Session;
     use liveroom_core::group::{ApplyJoinOption, GroupType};
+    use std::time::Duration;
+
+    /// Attendance nobody counts.
+    struct Uncounted;
+
+    impl Attendance for Uncounted {
+        fn user_arrived(&self, _: &UserId, _: i64, _: usize) {}
+        fn user_left(&self, _: &UserId, _: i64) {}
+        fn guest_arrived(&self, _: i64, _: usize) {}
+        fn guest_left(&self, _: i64) {}
+        fn dismissed(&self) {}
+    }
 
     fn room() -> Room {
         let record = GroupRecord {
@@ -716,6 +676,7 @@ mod tests {
             bans,
             Default::default(),
             Vec::new(),
+            Arc::new(Uncounted),
         )
     }
 
@@ -764,7 +725,7 @@ mod tests {
             ),
             Admission::Banned(4_294_967_295)
         ));
-        assert!(!r.retire_if_idle(), "occupied rooms stay");
+        assert!(!r.retire_if_empty(|| false), "occupied rooms stay");
         let gone = r.close_for_good();
         assert_eq!(gone.len(), 3);
         assert_eq!(r.online_count(), 0);
@@ -773,8 +734,10 @@ mod tests {
             Admission::Gone { destroyed: true }
         );
 
+        let busy = room();
+        assert!(!busy.retire_if_empty(|| true), "work in progress keeps it");
         let idle = room();
-        assert!(idle.retire_if_idle());
+        assert!(idle.retire_if_empty(|| false));
         assert_eq!(
             idle.add_member(&session(6), None, 1, 0, &reply),
             Admission::Gone { destroyed: false }

@@ -20,7 +20,8 @@ use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::apps::App;
-use crate::room::RoomRef;
+use crate::loaded::RoomRef;
+use crate::room::Attendance;
 use crate::{store_err, Engine};
 
 /// How often statistics are written to the store.
@@ -57,6 +58,30 @@ struct Taken {
     peak: u64,
     users: Vec<(UserId, Counts)>,
     at: i64,
+}
+
+/// The room's members feed the tally under the member lock.
+impl Attendance for Mutex<RoomTally> {
+    fn user_arrived(&self, user: &UserId, now_ms: i64, online: usize) {
+        self.lock().user_arrived(user, now_ms, online);
+    }
+
+    fn user_left(&self, user: &UserId, now_ms: i64) {
+        self.lock().user_left(user, now_ms);
+    }
+
+    fn guest_arrived(&self, now_ms: i64, online: usize) {
+        self.lock().guest_arrived(now_ms, online);
+    }
+
+    fn guest_left(&self, now_ms: i64) {
+        self.lock().guest_left(now_ms);
+    }
+
+    /// A dismissed room's statistics go with it.
+    fn dismissed(&self) {
+        *self.lock() = RoomTally::new(0);
+    }
 }
 
 /// What happened in a room since the last flush, for its current broadcast session.
