@@ -64,6 +64,7 @@ use liveroom_core::{AppId, Error, GroupId, UserId};
 use apps::{App, AppRegistry};
 use loaded::{LoadedRoom, RoomRef};
 use outbound::QueueLimits;
+use room::StoredRoom;
 use session::{Session, SessionRef};
 
 /// A room with nobody in it for this long is unloaded from memory.
@@ -303,9 +304,14 @@ impl Engine {
             .into_iter()
             .collect();
         let history = self.load_history(app, id, &settings).await?;
-        let room = Arc::new(LoadedRoom::new(
-            record, &settings, mutes, bans, admins, history,
-        ));
+        let stored = StoredRoom {
+            record,
+            mutes,
+            bans,
+            admins,
+            history,
+        };
+        let room = Arc::new(LoadedRoom::new(stored, &settings));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
         // A destroy may have deleted the group while this load read the store; then the

@@ -1,20 +1,16 @@
 //! `LoadedRoom`: a room as the engine keeps it loaded: the fan-out core ([`Room`]) and,
 //! beside it, one field per feature holding that feature's state for the room. The core
 //! knows none of them; the statistics hear of arrivals and departures through
-//! [`Attendance`].
+//! `Attendance` (room.rs).
 
 use parking_lot::Mutex;
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use liveroom_core::app::AppSettings;
 use liveroom_core::live::LiveInfo;
-use liveroom_core::store::GroupRecord;
-use liveroom_core::UserId;
 
-use crate::outbound::Frame;
-use crate::room::{Attendance, Room};
+use crate::room::{Attendance, Room, StoredRoom};
 use crate::{draw, gifts, live, messages, recall, stats};
 
 pub struct LoadedRoom {
@@ -44,21 +40,15 @@ impl Deref for LoadedRoom {
 }
 
 impl LoadedRoom {
-    pub(crate) fn new(
-        record: GroupRecord,
-        settings: &AppSettings,
-        mutes: HashMap<UserId, i64>,
-        bans: HashMap<UserId, i64>,
-        admins: std::collections::HashSet<UserId>,
-        history: Vec<(i64, Frame)>,
-    ) -> Self {
+    pub(crate) fn new(stored: StoredRoom, settings: &AppSettings) -> Self {
+        let record = &stored.record;
         let sending = messages::Sending::new(record.msg_seq_ceiling, settings);
         let live = live::Counters::new(&record.custom);
         let session = LiveInfo::from_custom(&record.custom).session;
         let stats = Arc::new(Mutex::new(stats::RoomTally::new(session)));
         let attendance: Arc<dyn Attendance> = stats.clone();
         Self {
-            core: Room::new(record, settings, mutes, bans, admins, history, attendance),
+            core: Room::new(stored, settings, attendance),
             sending,
             live,
             combos: Mutex::default(),

@@ -1,6 +1,8 @@
-//! Group messages: validation, de-duplication, sequence numbers, frequency control,
-//! fan-out and the short history. A message is serialized once; every recipient gets the
-//! same bytes.
+//! Group messages. `send_group_msg` runs a message ([`Draft`]) through named steps:
+//! authorize, validate, deduplicate, filter, before_hook; then, in the connection's order,
+//! sequence, record, admit (the frequency gate), fan out, after_hook. A room's side of it
+//! (gate, MsgSeq block, de-duplication) is [`Sending`]. A message is serialized once; every
+//! recipient gets the same bytes.
 
 use parking_lot::Mutex;
 use serde_json::value::RawValue;
@@ -19,8 +21,9 @@ use liveroom_core::store::{GroupRecord, HistoryRecord};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+use crate::apps::App;
 use crate::dedup::{self, Dedup, Receipt, Seen};
-use crate::filter::Outcome;
+use crate::filter::{Outcome, WordFilter};
 use crate::gate::{FrequencyGate, Offer};
 use crate::hooks::{Origin, Verdict};
 use crate::loaded::RoomRef;
@@ -234,13 +237,266 @@ impl Outgoing<'_> {
     }
 }
 
+/// Why a send ends before it reaches the room.
+#[derive(Debug)]
+enum Stop {
+    /// Refused: the sender gets the error, and the backend hears of it
+    /// (`Group.CallbackSendMsgException`).
+    Refused(Error),
+    /// Refused by the backend's own before-send webhook: only the sender hears of it.
+    Rejected(Error),
+    /// Accepted but delivered to nobody: the sender is told it succeeded, with a number of
+    /// its own (a gap in the room's sequence). The backend hears of `reported` first.
+    Dropped {
+        reason: &'static str,
+        reported: Option<Error>,
+    },
+}
+
+/// A message on its way through the send path: who sends what, as the steps change it.
+struct Draft {
+    app: AppId,
+    group: GroupId,
+    group_type: &'static str,
+    from: UserId,
+    nick: String,
+    avatar: String,
+    /// The sending session, which does not get its own message back.
+    session: Option<u64>,
+    origin: Origin,
+    /// Sent by a client connection (not by the backend over REST).
+    by_client: bool,
+    is_app_admin: bool,
+    role: Role,
+    level: u32,
+    priority: Priority,
+    body: MsgBody,
+    /// `body` serialized: once, and again only when a step replaces the body.
+    body_json: String,
+    cloud_custom_data: String,
+    random: u32,
+    /// The caller chose `random`: a repeat of it is answered as the first send was.
+    random_given: bool,
+    /// When it is sent, Unix seconds.
+    time: i64,
+}
+
+/// What a send asks beyond its message.
+struct Controls {
+    callbacks: CallbackControl,
+    turn: Option<crate::session::Turn>,
+    counted: bool,
+}
+
+/// What de-duplication makes of a send.
+enum Deduplicated {
+    /// Not seen before: it goes ahead, and settles its registration (if any) with its outcome.
+    Fresh(Option<dedup::Registration>),
+    /// A repeat, answered as its first send was.
+    Repeat(Result<SendReceipt, Error>),
+}
+
+impl Draft {
+    /// Authorize: the sender may speak here now. A mute does not hold an App admin,
+    /// mute-all does not hold the room's admins, and a client may not imitate a gift
+    /// message (those come from `send_gift`, after billing).
+    fn authorize(&self, room: &Room) -> Result<(), Stop> {
+        if !self.is_app_admin {
+            if let Some(remaining_secs) = room.mute_remaining(&self.from, self.time) {
+                return Err(Stop::Refused(Error::Muted { remaining_secs }));
+            }
+        }
+        if self.role < Role::Admin && room.profile.read().mute_all {
+            return Err(Stop::Refused(Error::MutedAll));
+        }
+        if self.by_client && self.body.claims_gift() {
+            return Err(Stop::Refused(Error::PermissionDenied(
+                "custom messages of type \"gift\" are sent by the server (liveroom_ext/send_gift)"
+                    .into(),
+            )));
+        }
+        Ok(())
+    }
+
+    /// Validate: the body and CloudCustomData fit in `limit` bytes together.
+    fn validate(&self, limit: usize) -> Result<(), Stop> {
+        let size = self.body_json.len() + self.cloud_custom_data.len();
+        if size > limit {
+            return Err(Stop::Refused(Error::MessageTooLarge { size, limit }));
+        }
+        Ok(())
+    }
+
+    /// Filter: the app's word list passes the body, masks it, drops the message silently or
+    /// refuses it.
+    fn filter(&mut self, filter: Option<&WordFilter>) -> Result<(), Stop> {
+        let Some(filter) = filter else {
+            return Ok(());
+        };
+        match filter.check(&self.body) {
+            Outcome::Clean => Ok(()),
+            Outcome::Masked(masked) => {
+                metrics::filtered("mask");
+                self.replace_body(masked);
+                Ok(())
+            }
+            Outcome::Drop => {
+                metrics::filtered("drop");
+                Err(Stop::Dropped {
+                    reason: metrics::DROP_FILTER,
+                    reported: Some(Error::Filtered),
+                })
+            }
+            Outcome::Reject => {
+                metrics::filtered("reject");
+                Err(Stop::Refused(Error::Filtered))
+            }
+        }
+    }
+
+    /// The before-send webhook's verdict taken: its replacement MsgBody (when valid) and
+    /// CloudCustomData, checked for size again.
+    fn apply_verdict(&mut self, verdict: Verdict, limit: usize) -> Result<(), Stop> {
+        match verdict {
+            Verdict::Allow(fields) => {
+                if let Some(replacement) = fields.get("MsgBody") {
+                    match MsgBody::parse(replacement) {
+                        Ok(body) => self.replace_body(body),
+                        Err(e) => tracing::warn!(
+                            group = %self.group,
+                            error = %e,
+                            "the backend's replacement MsgBody is not valid; the original is sent"
+                        ),
+                    }
+                }
+                if let Some(Value::String(ccd)) = fields.get("CloudCustomData") {
+                    self.cloud_custom_data = ccd.clone();
+                }
+                self.validate(limit)
+            }
+            Verdict::Reject { code, info } => Err(Stop::Rejected(Error::Rejected { code, info })),
+            Verdict::Drop => Err(Stop::Dropped {
+                reason: metrics::DROP_WEBHOOK,
+                reported: None,
+            }),
+        }
+    }
+
+    fn replace_body(&mut self, body: MsgBody) {
+        self.body_json = body.to_json();
+        self.body = body;
+    }
+
+    /// Record: the message numbered `seq` as the members get it and, when the app keeps a
+    /// short history, as newcomers will see it and as the store keeps it (the recorder
+    /// writes it before delivery). The serialized body moves into them.
+    fn record(
+        &mut self,
+        seq: u64,
+        settings: &AppSettings,
+    ) -> Result<impl FnOnce(oneshot::Sender<Delivery>) -> Pending, Error> {
+        let body = std::mem::take(&mut self.body_json);
+        let raw = RawValue::from_string(body).map_err(|_| Error::Internal)?;
+        let outgoing = Outgoing {
+            group: self.group.as_str(),
+            from: self.from.as_str(),
+            nick: &self.nick,
+            avatar: &self.avatar,
+            level: self.level,
+            seq,
+            time: self.time,
+            random: self.random,
+            priority: self.priority,
+            body: &raw,
+            cloud_custom_data: &self.cloud_custom_data,
+        };
+        let frame = outgoing.frame(false)?;
+        let keeps_history = settings.history_enabled && settings.history_count > 0;
+        let (history, record) = if keeps_history {
+            let record = HistoryRecord {
+                app: self.app,
+                group: self.group.clone(),
+                msg_seq: seq,
+                msg_time: self.time,
+                random: self.random,
+                priority: self.priority,
+                from_account: self.from.clone(),
+                nick: self.nick.clone(),
+                face_url: self.avatar.clone(),
+                body: raw.get().to_string(),
+                cloud_custom_data: self.cloud_custom_data.clone(),
+                sender_level: self.level,
+                recalled: false,
+            };
+            (
+                Some((self.time, outgoing.frame(true)?)),
+                Some((record, settings.history_count)),
+            )
+        } else {
+            (None, None)
+        };
+        let exclude = self.session;
+        Ok(move |done| Pending {
+            frame,
+            exclude,
+            history,
+            record,
+            done,
+        })
+    }
+
+    /// The keys every message callback carries, plus `extra`.
+    fn callback_fields(&self, extra: Value) -> Value {
+        let mut v = json!({
+            "GroupId": self.group.as_str(),
+            "Type": self.group_type,
+            "From_Account": self.from.as_str(),
+            "Operator_Account": self.from.as_str(),
+            "Random": self.random,
+            "OnlineOnlyFlag": 0,
+            "MsgBody": &self.body,
+            "CloudCustomData": &self.cloud_custom_data,
+            "TopicId": "",
+        });
+        if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
+            m.extend(x);
+        }
+        v
+    }
+}
+
+impl Sending {
+    /// Deduplicate: a send whose caller chose its `Random` registers it; a repeat is
+    /// answered as its first send was, once that is decided.
+    async fn deduplicate(&self, msg: &Draft) -> Deduplicated {
+        if !msg.random_given {
+            return Deduplicated::Fresh(None);
+        }
+        match dedup::register(&self.dedup, &msg.from, msg.random, msg.time) {
+            Seen::New(registration) => Deduplicated::Fresh(Some(registration)),
+            Seen::Repeat(earlier) => {
+                metrics::duplicate();
+                Deduplicated::Repeat(Ok(receipt_of(earlier)))
+            }
+            Seen::InFlight(original) => {
+                metrics::duplicate();
+                // The original failed or was cancelled when there is no outcome: this
+                // repeat is refused too, and the next one is a new send.
+                let answer = dedup::outcome(original).await;
+                Deduplicated::Repeat(answer.map(receipt_of).ok_or(Error::Internal))
+            }
+        }
+    }
+}
+
 impl Engine {
     /// Sends a group message for a client session or a REST caller of app `app`.
     ///
-    /// In order: mute and size checks, de-duplication, the word filter, the
-    /// before-callback, frequency control, fan-out and history, the after-callback. A
-    /// refusal at any step fires `Group.CallbackSendMsgException` (except the backend's own
-    /// refusal); a frequency drop fires it too, never the after-callback.
+    /// The steps, in order: authorize, validate, deduplicate, filter, before_hook; then, in
+    /// the connection's order: sequence, record, admit (the frequency gate), fan out (after
+    /// the recorder stored it), after_hook. A refusal at any step fires
+    /// `Group.CallbackSendMsgException` (except the backend's own refusal); a frequency
+    /// drop fires it too, never the after-callback.
     pub async fn send_group_msg(
         self: &Arc<Self>,
         app: AppId,
@@ -249,9 +505,99 @@ impl Engine {
         let room = self.room(app, &req.group).await?;
         let app = self.apps.get(app)?;
         let settings = app.settings();
-        let now = unix_secs();
+        let limit = settings.max_message_bytes as usize;
+        let (mut msg, controls) = self.draft(&app, &settings, &room, req).await;
 
-        let (from, nick, avatar, exclude, origin) = match &req.sender {
+        if let Err(stop) = msg.authorize(&room).and_then(|()| msg.validate(limit)) {
+            return self.stopped(&room, &settings, &msg, None, stop).await;
+        }
+        let registration = match room.sending.deduplicate(&msg).await {
+            Deduplicated::Fresh(registration) => registration,
+            Deduplicated::Repeat(answer) => return answer,
+        };
+        let mut screened = msg.filter(app.filter().as_deref());
+        if screened.is_ok() && !controls.callbacks.skip_before {
+            let verdict = self.before_send_hook(&settings, &msg).await;
+            screened = msg.apply_verdict(verdict, limit);
+        }
+        if let Err(stop) = screened {
+            return self
+                .stopped(&room, &settings, &msg, registration, stop)
+                .await;
+        }
+
+        // Admit, first the connection's turn: everything above may wait (a before-send
+        // webhook above all) beside the connection's other sends; from here on they go one
+        // at a time, in request order.
+        if let Some(turn) = &controls.turn {
+            turn.wait().await;
+        }
+        // Sequence: numbered only now, in the connection's order, right before the gate:
+        // numbers follow the order messages reach the room. A repeat of a dropped `Random`
+        // leaves no gap.
+        let msg_seq = self.next_seq(&room).await?;
+        let receipt = SendReceipt {
+            msg_seq,
+            msg_time: msg.time,
+            drop_reason: "",
+            level: msg.level,
+        };
+        let pending = msg.record(msg_seq, &settings)?;
+        // Then the frequency gate; an admitted message is stored and fanned out.
+        match self
+            .pass_gate(&room, msg.priority, pending, controls.turn)
+            .await
+        {
+            Delivery::Delivered => {}
+            Delivery::Dropped => {
+                metrics::dropped(metrics::DROP_FREQUENCY);
+                settle(registration, msg_seq, msg.time, true);
+                self.send_exception(&settings, &msg, &Error::Frequency);
+                return Ok(SendReceipt {
+                    drop_reason: DROP_REASON_FREQUENCY,
+                    ..receipt
+                });
+            }
+            // Not stored, so delivered to nobody: the sender may retry with the same
+            // `Random` (its registration is dropped unsettled).
+            Delivery::Failed(e) => return Err(e),
+        }
+
+        metrics::accepted();
+        room.touch(msg.time);
+        if controls.counted {
+            self.count_message(&app, &room, &msg.from, &settings.stats);
+        }
+        if room.is_destroyed() {
+            // Dismissed while this message was on its way.
+            return Err(Error::GroupNotFound(msg.group.to_string()));
+        }
+        // Recallable once in the stored history too, so a recall cannot miss it there.
+        room.recallable.lock().record(msg_seq);
+        settle(registration, msg_seq, msg.time, false);
+        self.draw_entry(&room, &msg.from, &msg.body);
+        if !controls.callbacks.skip_after {
+            self.after_hook(
+                app.id,
+                &settings,
+                callback::AFTER_SEND_MSG,
+                Some(msg.origin.clone()),
+                || msg.callback_fields(json!({"MsgSeq": msg_seq, "MsgTime": msg.time})),
+            );
+        }
+        Ok(receipt)
+    }
+
+    /// The message `req` asks to send, with what the steps need to know of its sender.
+    async fn draft(
+        &self,
+        app: &App,
+        settings: &AppSettings,
+        room: &Room,
+        req: SendRequest,
+    ) -> (Draft, Controls) {
+        let time = unix_secs();
+        let (from, nick, avatar, session, origin) = match &req.sender {
             Sender::Session { session, me } => {
                 let me = me.clone();
                 let origin = Origin {
@@ -279,290 +625,98 @@ impl Engine {
             Sender::Session { .. } => app.is_admin(&from),
         };
         let role = room.role_of(&from, is_app_admin);
-        let level = self.ensure_level(&app, &settings.stats, &from).await;
+        let level = self.ensure_level(app, &settings.stats, &from).await;
         let group_type = room.profile.read().group_type.as_str();
-        let mut body = req.body;
-        let mut cloud_custom_data = req.cloud_custom_data;
-
-        // The keys every message callback carries, plus `extra`.
-        let fields = |random: u32, body: &MsgBody, ccd: &str, extra: Value| {
-            let mut v = json!({
-                "GroupId": req.group.as_str(),
-                "Type": group_type,
-                "From_Account": from.as_str(),
-                "Operator_Account": from.as_str(),
-                "Random": random,
-                "OnlineOnlyFlag": 0,
-                "MsgBody": body,
-                "CloudCustomData": ccd,
-                "TopicId": "",
-            });
-            if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
-                m.extend(x);
-            }
-            v
+        let msg = Draft {
+            app: app.id,
+            group: req.group,
+            group_type,
+            from,
+            nick,
+            avatar,
+            session,
+            origin,
+            by_client: matches!(req.sender, Sender::Session { .. }),
+            is_app_admin,
+            role,
+            level,
+            priority: req.priority,
+            body_json: req.body.to_json(),
+            body: req.body,
+            cloud_custom_data: req.cloud_custom_data,
+            random: req.random.unwrap_or_else(rand::random),
+            random_given: req.random.is_some(),
+            time,
         };
-        // Tells the backend about a message that will not be delivered.
-        let exception = |body: &MsgBody, ccd: &str, random: u32, e: &Error| {
-            self.after_hook(
-                app.id,
-                &settings,
-                callback::SEND_MSG_EXCEPTION,
-                Some(origin.clone()),
-                || {
-                    let code = e.code(liveroom_core::Service::Group);
-                    fields(
-                        random,
-                        body,
-                        ccd,
-                        json!({"ErrorCode": code, "ErrorInfo": e.to_string()}),
-                    )
-                },
-            );
+        let controls = Controls {
+            callbacks: req.callbacks,
+            turn: req.turn,
+            counted: req.counted,
         };
-        let random = req.random.unwrap_or_else(rand::random);
-        let refuse = |body: &MsgBody, ccd: &str, e: Error| {
-            exception(body, ccd, random, &e);
-            Err(e)
-        };
+        (msg, controls)
+    }
 
-        if !is_app_admin {
-            if let Some(remaining_secs) = room.mute_remaining(&from, now) {
-                return refuse(&body, &cloud_custom_data, Error::Muted { remaining_secs });
-            }
-        }
-        if role < Role::Admin && room.profile.read().mute_all {
-            return refuse(&body, &cloud_custom_data, Error::MutedAll);
-        }
-        // Gift messages come from `send_gift` (after billing); a client may not imitate one.
-        if matches!(req.sender, Sender::Session { .. }) && body.claims_gift() {
-            return refuse(
-                &body,
-                &cloud_custom_data,
-                Error::PermissionDenied(
-                    "custom messages of type \"gift\" are sent by the server (liveroom_ext/send_gift)"
-                        .into(),
-                ),
-            );
-        }
-        // Serialized once; again only when the filter or the backend changes the body.
-        let mut body_json = body.to_json();
-        let limit = settings.max_message_bytes as usize;
-        let size = body_json.len() + cloud_custom_data.len();
-        if size > limit {
-            return refuse(
-                &body,
-                &cloud_custom_data,
-                Error::MessageTooLarge { size, limit },
-            );
-        }
-
-        let registration = match req.random {
-            None => None,
-            Some(_) => match dedup::register(&room.sending.dedup, &from, random, now) {
-                Seen::New(registration) => Some(registration),
-                Seen::Repeat(earlier) => {
-                    metrics::duplicate();
-                    return Ok(receipt_of(earlier));
-                }
-                Seen::InFlight(original) => {
-                    metrics::duplicate();
-                    // The original failed or was cancelled when there is no outcome: this
-                    // repeat is refused too, and the next one is a new send.
-                    return dedup::outcome(original)
-                        .await
-                        .map(receipt_of)
-                        .ok_or(Error::Internal);
-                }
+    /// Before_hook: `Group.CallbackBeforeSendMsg`, which may let the message through (with a
+    /// replacement), reject it or drop it.
+    async fn before_send_hook(&self, settings: &AppSettings, msg: &Draft) -> Verdict {
+        self.before_hook(
+            msg.app,
+            settings,
+            callback::BEFORE_SEND_MSG,
+            Some(msg.origin.clone()),
+            true,
+            || {
+                let id = format!("{}-{}", msg.from, msg.random);
+                msg.callback_fields(json!({"MsgId": id}))
             },
-        };
-        // Accepted but delivered to nobody: the sender is told it succeeded, with a number
-        // of its own (a gap in the room's sequence).
-        let silently_dropped = |registration: Option<dedup::Registration>, reason| {
-            let room = room.clone();
-            async move {
+        )
+        .await
+    }
+
+    /// Tells the backend about a message that will not be delivered.
+    fn send_exception(&self, settings: &Arc<AppSettings>, msg: &Draft, e: &Error) {
+        self.after_hook(
+            msg.app,
+            settings,
+            callback::SEND_MSG_EXCEPTION,
+            Some(msg.origin.clone()),
+            || {
+                let code = e.code(liveroom_core::Service::Group);
+                msg.callback_fields(json!({"ErrorCode": code, "ErrorInfo": e.to_string()}))
+            },
+        );
+    }
+
+    /// Answers a send that a step stopped before it reached the room.
+    async fn stopped(
+        &self,
+        room: &RoomRef,
+        settings: &Arc<AppSettings>,
+        msg: &Draft,
+        registration: Option<dedup::Registration>,
+        stop: Stop,
+    ) -> Result<SendReceipt, Error> {
+        match stop {
+            Stop::Refused(e) => {
+                self.send_exception(settings, msg, &e);
+                Err(e)
+            }
+            Stop::Rejected(e) => Err(e),
+            Stop::Dropped { reason, reported } => {
+                if let Some(e) = &reported {
+                    self.send_exception(settings, msg, e);
+                }
                 metrics::dropped(reason);
-                let msg_seq = self.next_seq(&room).await?;
-                settle(registration, msg_seq, now, false);
+                let msg_seq = self.next_seq(room).await?;
+                settle(registration, msg_seq, msg.time, false);
                 Ok(SendReceipt {
                     msg_seq,
-                    msg_time: now,
+                    msg_time: msg.time,
                     drop_reason: "",
-                    level,
+                    level: msg.level,
                 })
             }
-        };
-
-        if let Some(filter) = app.filter() {
-            match filter.check(&body) {
-                Outcome::Clean => {}
-                Outcome::Masked(masked) => {
-                    metrics::filtered("mask");
-                    body = masked;
-                    body_json = body.to_json();
-                }
-                Outcome::Drop => {
-                    metrics::filtered("drop");
-                    exception(&body, &cloud_custom_data, random, &Error::Filtered);
-                    return silently_dropped(registration, metrics::DROP_FILTER).await;
-                }
-                Outcome::Reject => {
-                    metrics::filtered("reject");
-                    return refuse(&body, &cloud_custom_data, Error::Filtered);
-                }
-            }
         }
-
-        if !req.callbacks.skip_before {
-            let verdict = self
-                .before_hook(
-                    app.id,
-                    &settings,
-                    callback::BEFORE_SEND_MSG,
-                    Some(origin.clone()),
-                    true,
-                    || {
-                        let id = format!("{from}-{random}");
-                        fields(random, &body, &cloud_custom_data, json!({"MsgId": id}))
-                    },
-                )
-                .await;
-            match verdict {
-                Verdict::Allow(fields) => {
-                    if let Some(replacement) = fields.get("MsgBody") {
-                        match MsgBody::parse(replacement) {
-                            Ok(b) => {
-                                body = b;
-                                body_json = body.to_json();
-                            }
-                            Err(e) => tracing::warn!(
-                                group = %req.group,
-                                error = %e,
-                                "the backend's replacement MsgBody is not valid; the original is sent"
-                            ),
-                        }
-                    }
-                    if let Some(Value::String(ccd)) = fields.get("CloudCustomData") {
-                        cloud_custom_data = ccd.clone();
-                    }
-                    let size = body_json.len() + cloud_custom_data.len();
-                    if size > limit {
-                        return refuse(
-                            &body,
-                            &cloud_custom_data,
-                            Error::MessageTooLarge { size, limit },
-                        );
-                    }
-                }
-                Verdict::Reject { code, info } => return Err(Error::Rejected { code, info }),
-                Verdict::Drop => {
-                    return silently_dropped(registration, metrics::DROP_WEBHOOK).await
-                }
-            }
-        }
-
-        // Everything above may wait (a before-send webhook above all) beside the
-        // connection's other sends; from here on they go one at a time, in request order.
-        if let Some(turn) = &req.turn {
-            turn.wait().await;
-        }
-        // Numbered only now, in the connection's order, right before the gate: numbers follow
-        // the order messages reach the room. A repeat of a dropped `Random` leaves no gap.
-        let msg_seq = self.next_seq(&room).await?;
-        let receipt = SendReceipt {
-            msg_seq,
-            msg_time: now,
-            drop_reason: "",
-            level,
-        };
-        let raw = RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
-        let outgoing = Outgoing {
-            group: req.group.as_str(),
-            from: from.as_str(),
-            nick: &nick,
-            avatar: &avatar,
-            level,
-            seq: msg_seq,
-            time: now,
-            random,
-            priority: req.priority,
-            body: &raw,
-            cloud_custom_data: &cloud_custom_data,
-        };
-        let frame = outgoing.frame(false)?;
-        let keeps_history = settings.history_enabled && settings.history_count > 0;
-        let (history, record) = if keeps_history {
-            let record = HistoryRecord {
-                app: room.app,
-                group: req.group.clone(),
-                msg_seq,
-                msg_time: now,
-                random,
-                priority: req.priority,
-                from_account: from.clone(),
-                nick: nick.clone(),
-                face_url: avatar.clone(),
-                body: raw.get().to_string(),
-                cloud_custom_data: cloud_custom_data.clone(),
-                sender_level: level,
-                recalled: false,
-            };
-            (
-                Some((now, outgoing.frame(true)?)),
-                Some((record, settings.history_count)),
-            )
-        } else {
-            (None, None)
-        };
-
-        let pending = |done| Pending {
-            frame,
-            exclude,
-            history,
-            record,
-            done,
-        };
-        match self.pass_gate(&room, req.priority, pending, req.turn).await {
-            Delivery::Delivered => {}
-            Delivery::Dropped => {
-                metrics::dropped(metrics::DROP_FREQUENCY);
-                settle(registration, msg_seq, now, true);
-                exception(&body, &cloud_custom_data, random, &Error::Frequency);
-                return Ok(SendReceipt {
-                    drop_reason: DROP_REASON_FREQUENCY,
-                    ..receipt
-                });
-            }
-            // Not stored, so delivered to nobody: the sender may retry with the same
-            // `Random` (its registration is dropped unsettled).
-            Delivery::Failed(e) => return Err(e),
-        }
-        metrics::accepted();
-        room.touch(now);
-        if req.counted {
-            self.count_message(&app, &room, &from, &settings.stats);
-        }
-        if room.is_destroyed() {
-            // Dismissed while this message was on its way.
-            return Err(Error::GroupNotFound(req.group.to_string()));
-        }
-        // Recallable once in the stored history too, so a recall cannot miss it there.
-        room.recallable.lock().record(msg_seq);
-        settle(registration, msg_seq, now, false);
-        self.draw_entry(&room, &from, &body);
-        if !req.callbacks.skip_after {
-            self.after_hook(
-                app.id,
-                &settings,
-                callback::AFTER_SEND_MSG,
-                Some(origin),
-                || {
-                    let at = json!({"MsgSeq": msg_seq, "MsgTime": now});
-                    fields(random, &body, &cloud_custom_data, at)
-                },
-            );
-        }
-        Ok(receipt)
     }
 
     /// Offers a message to the room's gate; resolves once it is delivered, dropped or
@@ -758,5 +912,226 @@ fn receipt_of(r: Receipt) -> SendReceipt {
         msg_time: r.time,
         drop_reason: if r.dropped { DROP_REASON_FREQUENCY } else { "" },
         level: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loaded::LoadedRoom;
+    use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
+    use liveroom_core::message::MsgElement;
+    use serde_json::Map;
+
+    fn room() -> LoadedRoom {
+        let stored = crate::room::StoredRoom::new(crate::room::test_record("r"));
+        LoadedRoom::new(stored, &AppSettings::default())
+    }
+
+    fn text(t: &str) -> MsgBody {
+        MsgBody(vec![MsgElement::text(t)])
+    }
+
+    fn draft(body: MsgBody) -> Draft {
+        Draft {
+            app: AppId(1),
+            group: GroupId::from_trusted("r"),
+            group_type: "AVChatRoom",
+            from: UserId::from_trusted("alice"),
+            nick: "Alice".into(),
+            avatar: String::new(),
+            session: Some(7),
+            origin: Origin::rest("127.0.0.1"),
+            by_client: true,
+            is_app_admin: false,
+            role: Role::Member,
+            level: 3,
+            priority: Priority::Normal,
+            body_json: body.to_json(),
+            body,
+            cloud_custom_data: String::new(),
+            random: 42,
+            random_given: true,
+            time: 1_000,
+        }
+    }
+
+    fn refused(step: Result<(), Stop>) -> Option<Error> {
+        match step {
+            Err(Stop::Refused(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn authorize_holds_mutes_mute_all_and_imitated_gifts() {
+        let room = room();
+        let mut msg = draft(text("hi"));
+        assert!(msg.authorize(&room).is_ok());
+        room.mutes.lock().insert(msg.from.clone(), msg.time + 60);
+        assert!(matches!(
+            refused(msg.authorize(&room)),
+            Some(Error::Muted { remaining_secs: 60 })
+        ));
+        msg.is_app_admin = true;
+        assert!(
+            msg.authorize(&room).is_ok(),
+            "a mute does not hold App admins"
+        );
+        msg.is_app_admin = false;
+        room.mutes.lock().clear();
+        room.profile.write().mute_all = true;
+        assert!(matches!(
+            refused(msg.authorize(&room)),
+            Some(Error::MutedAll)
+        ));
+        msg.role = Role::Admin;
+        assert!(
+            msg.authorize(&room).is_ok(),
+            "mute-all does not hold admins"
+        );
+
+        let mut gift = draft(MsgBody(vec![MsgElement::custom(r#"{"type":"gift"}"#)]));
+        gift.role = Role::Admin;
+        assert!(matches!(
+            refused(gift.authorize(&room)),
+            Some(Error::PermissionDenied(_))
+        ));
+        gift.by_client = false;
+        assert!(gift.authorize(&room).is_ok(), "the server's gift messages");
+    }
+
+    #[test]
+    fn validate_counts_the_body_and_cloud_custom_data() {
+        let mut msg = draft(text("hi"));
+        msg.cloud_custom_data = "data".into();
+        let size = msg.body_json.len() + 4;
+        assert!(msg.validate(size).is_ok());
+        assert!(matches!(
+            refused(msg.validate(size - 1)),
+            Some(Error::MessageTooLarge { size: s, limit }) if s == size && limit == size - 1
+        ));
+    }
+
+    fn word_filter(action: FilterAction) -> WordFilter {
+        let settings = FilterSettings {
+            custom_fields: Vec::new(),
+            lists: vec![WordList {
+                action,
+                case_fold: true,
+                words: vec!["darn".into()],
+            }],
+        };
+        WordFilter::build(&settings)
+            .expect("compiles")
+            .expect("words")
+    }
+
+    #[test]
+    fn filter_masks_drops_with_a_report_or_refuses() {
+        let mut msg = draft(text("oh darn"));
+        assert!(msg.filter(None).is_ok());
+        assert!(msg.filter(Some(&word_filter(FilterAction::Mask))).is_ok());
+        assert_eq!(msg.body, text("oh ****"));
+        assert_eq!(msg.body_json, text("oh ****").to_json(), "serialized again");
+
+        let mut msg = draft(text("oh darn"));
+        assert!(matches!(
+            msg.filter(Some(&word_filter(FilterAction::Drop))),
+            Err(Stop::Dropped {
+                reason: metrics::DROP_FILTER,
+                reported: Some(Error::Filtered)
+            })
+        ));
+        assert!(matches!(
+            refused(msg.filter(Some(&word_filter(FilterAction::Reject)))),
+            Some(Error::Filtered)
+        ));
+    }
+
+    #[test]
+    fn the_before_hook_verdict_replaces_then_the_size_is_checked_again() {
+        let mut msg = draft(text("hi"));
+        let hello: Value = serde_json::from_str(&text("hello").to_json()).expect("JSON");
+        let mut fields = Map::new();
+        fields.insert("MsgBody".into(), hello);
+        fields.insert("CloudCustomData".into(), json!("ccd"));
+        assert!(msg
+            .apply_verdict(Verdict::Allow(fields.clone()), 1000)
+            .is_ok());
+        assert_eq!(msg.body, text("hello"));
+        assert_eq!(msg.body_json, text("hello").to_json());
+        assert_eq!(msg.cloud_custom_data, "ccd");
+        assert!(matches!(
+            refused(msg.apply_verdict(Verdict::Allow(fields), 10)),
+            Some(Error::MessageTooLarge { .. })
+        ));
+
+        let mut invalid = Map::new();
+        invalid.insert("MsgBody".into(), json!("not a body"));
+        assert!(msg.apply_verdict(Verdict::Allow(invalid), 1000).is_ok());
+        assert_eq!(msg.body, text("hello"), "an invalid replacement is ignored");
+
+        let reject = Verdict::Reject {
+            code: 10016,
+            info: "no".into(),
+        };
+        assert!(matches!(
+            msg.apply_verdict(reject, 1000),
+            Err(Stop::Rejected(Error::Rejected { code: 10016, .. }))
+        ));
+        assert!(matches!(
+            msg.apply_verdict(Verdict::Drop, 1000),
+            Err(Stop::Dropped {
+                reason: metrics::DROP_WEBHOOK,
+                reported: None
+            })
+        ));
+    }
+
+    #[tokio::test]
+    async fn deduplicate_answers_a_repeat_as_its_first_send() {
+        let sending = Sending::new(0, &AppSettings::default());
+        let mut msg = draft(text("hi"));
+        msg.random_given = false;
+        assert!(matches!(
+            sending.deduplicate(&msg).await,
+            Deduplicated::Fresh(None)
+        ));
+        msg.random_given = true;
+        let Deduplicated::Fresh(first) = sending.deduplicate(&msg).await else {
+            panic!("a first send")
+        };
+        settle(first, 5, msg.time, false);
+        match sending.deduplicate(&msg).await {
+            Deduplicated::Repeat(Ok(r)) => assert_eq!((r.msg_seq, r.drop_reason), (5, "")),
+            _ => panic!("a repeat"),
+        }
+    }
+
+    #[test]
+    fn record_keeps_a_history_form_only_when_the_app_keeps_history() {
+        let mut settings = AppSettings {
+            history_enabled: false,
+            ..AppSettings::default()
+        };
+        let (done, _rx) = oneshot::channel();
+        let pending = draft(text("hi")).record(9, &settings).expect("frames")(done);
+        assert!(pending.history.is_none() && pending.record.is_none());
+        assert_eq!(pending.exclude, Some(7), "not back to its sender");
+        let live: Value = serde_json::from_slice(&pending.frame.text).expect("JSON");
+        assert_eq!(live["MsgSeq"], 9);
+
+        settings.history_enabled = true;
+        settings.history_count = 20;
+        let (done, _rx) = oneshot::channel();
+        let pending = draft(text("hi")).record(9, &settings).expect("frames")(done);
+        let (record, keep) = pending.record.expect("stored before delivery");
+        assert_eq!(
+            (record.msg_seq, record.random, record.sender_level, keep),
+            (9, 42, 3, 20)
+        );
+        assert_eq!(record.body, text("hi").to_json());
+        assert!(pending.history.is_some());
     }
 }

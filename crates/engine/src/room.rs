@@ -203,16 +203,43 @@ impl RecentHistory {
     }
 }
 
+/// What a room is loaded from: the store's profile, mutes, bans and admins, and the short
+/// history as frames, oldest first.
+pub(crate) struct StoredRoom {
+    pub record: GroupRecord,
+    pub mutes: HashMap<UserId, i64>,
+    pub bans: HashMap<UserId, i64>,
+    pub admins: std::collections::HashSet<UserId>,
+    pub history: Vec<(i64, Frame)>,
+}
+
+#[cfg(test)]
+impl StoredRoom {
+    /// A room with nobody muted, banned or made admin, and no history.
+    pub(crate) fn new(record: GroupRecord) -> Self {
+        Self {
+            record,
+            mutes: HashMap::new(),
+            bans: HashMap::new(),
+            admins: Default::default(),
+            history: Vec::new(),
+        }
+    }
+}
+
 impl Room {
     pub(crate) fn new(
-        record: GroupRecord,
+        stored: StoredRoom,
         settings: &AppSettings,
-        mutes: HashMap<UserId, i64>,
-        bans: HashMap<UserId, i64>,
-        admins: std::collections::HashSet<UserId>,
-        history: Vec<(i64, Frame)>,
         attendance: Arc<dyn Attendance>,
     ) -> Self {
+        let StoredRoom {
+            record,
+            mutes,
+            bans,
+            admins,
+            history,
+        } = stored;
         let mut recent = RecentHistory::new(settings);
         for (time, frame) in history {
             recent.push(time, frame);
@@ -628,12 +655,36 @@ fn fan_out(members: &Members, frame: &Frame, exclude: Option<u64>) -> FanOut {
     out
 }
 
+/// A free-access AVChatRoom's profile, for tests.
+#[cfg(test)]
+pub(crate) fn test_record(id: &str) -> GroupRecord {
+    use liveroom_core::group::{ApplyJoinOption, GroupType};
+    GroupRecord {
+        app: AppId(1),
+        id: GroupId::from_trusted(id),
+        group_type: GroupType::AVChatRoom,
+        name: id.into(),
+        owner: None,
+        introduction: String::new(),
+        notification: String::new(),
+        face_url: String::new(),
+        max_member_num: 0,
+        apply_join_option: ApplyJoinOption::FreeAccess,
+        mute_all: false,
+        create_time: 0,
+        info_seq: 0,
+        last_info_time: 0,
+        last_msg_time: 0,
+        msg_seq_ceiling: 0,
+        custom: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outbound::QueueLimits;
     use crate::session::Session;
-    use liveroom_core::group::{ApplyJoinOption, GroupType};
     use std::time::Duration;
 
     /// Attendance nobody counts.
@@ -648,36 +699,10 @@ mod tests {
     }
 
     fn room() -> Room {
-        let record = GroupRecord {
-            app: AppId(1),
-            id: GroupId::from_trusted("r"),
-            group_type: GroupType::AVChatRoom,
-            name: "r".into(),
-            owner: None,
-            introduction: String::new(),
-            notification: String::new(),
-            face_url: String::new(),
-            max_member_num: 0,
-            apply_join_option: ApplyJoinOption::FreeAccess,
-            mute_all: false,
-            create_time: 0,
-            info_seq: 0,
-            last_info_time: 0,
-            last_msg_time: 0,
-            msg_seq_ceiling: 0,
-            custom: Vec::new(),
-        };
-        let mut bans = HashMap::new();
-        bans.insert(UserId::from_trusted("banned"), i64::MAX);
-        Room::new(
-            record,
-            &AppSettings::default(),
-            HashMap::new(),
-            bans,
-            Default::default(),
-            Vec::new(),
-            Arc::new(Uncounted),
-        )
+        let record = test_record("r");
+        let mut stored = StoredRoom::new(record);
+        stored.bans.insert(UserId::from_trusted("banned"), i64::MAX);
+        Room::new(stored, &AppSettings::default(), Arc::new(Uncounted))
     }
 
     fn reply(_: &GroupRecord, _: usize) -> Frame {
