@@ -1,6 +1,6 @@
 //! Liveroom engine: the domain operations both doors (WebSocket gateway, REST admin API)
 //! call. It never sees a socket, an HTTP type or SQL: connections are [`Session`]s with an
-//! [`OutboundQueue`], storage is `liveroom_core::store::Store`.
+//! [`OutboundQueue`](outbound::OutboundQueue), storage is `liveroom_core::store::Store`.
 //!
 //! Layout:
 //! - [`apps`]: app keys, admins, settings; UserSig checks.
@@ -8,9 +8,16 @@
 //! - [`outbound`]: the bounded priority queue in front of each connection.
 //! - [`gate`]: per-room frequency control with priority dropping.
 //! - `recorder`: the durable step of the message path (group commit before delivery).
-//! - [`room`]: live-room membership, counts, fan-out, cached mutes and bans.
+//! - [`room`]: a room's fan-out core: membership, counts, the ordered hand-out, the short
+//!   history, cached profile, mutes, bans and admins. It imports no feature.
+//! - [`loaded`]: the room the engine keeps loaded: the core plus one field per feature
+//!   holding that feature's per-room state.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`, `recall`: the operations,
-//!   one file per resource, as `impl Engine` blocks.
+//!   one file per resource, as `impl Engine` blocks. `messages` runs the send path as named
+//!   steps and owns a room's sending state (gate, MsgSeq block, de-duplication).
+//! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
+//!   draws, each with its per-room state.
+//! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
 //! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush.
 //! - [`tips`]: group tips and system notifications.
 //! - [`metrics`]: Prometheus metric names.

@@ -493,8 +493,8 @@ impl Engine {
     /// Sends a group message for a client session or a REST caller of app `app`.
     ///
     /// The steps, in order: authorize, validate, deduplicate, filter, before_hook; then, in
-    /// the connection's order: sequence, record, admit (the frequency gate), fan out (after
-    /// the recorder stored it), after_hook. A refusal at any step fires
+    /// the connection's order: sequence, record, admit (the frequency gate), fan out (once
+    /// stored, when the app keeps history), after_hook. A refusal at any step fires
     /// `Group.CallbackSendMsgException` (except the backend's own refusal); a frequency
     /// drop fires it too, never the after-callback.
     pub async fn send_group_msg(
