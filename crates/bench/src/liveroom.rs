@@ -1,5 +1,6 @@
 //! Driving Liveroom: guests or logged-in viewers over `/ws`, senders posting `send`
-//! requests, the REST API for set-up and `send_broadcast_msg`.
+//! requests, the REST API for set-up and `send_broadcast_msg`. A run may use several
+//! addresses: the nodes of a cluster, or several addresses of one node.
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -7,21 +8,48 @@ use std::cell::RefCell;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
+use crate::cluster::ScratchDatabase;
 use crate::process::ServerProc;
 use crate::stats::{Stats, PRIORITIES};
 use crate::ws::{self, Endpoint, WsReader, WsWriter, OP_TEXT};
 
 pub const ADMIN: &str = "administrator";
 
-pub struct Liveroom {
+/// The `ErrorCode` of a `create_group` whose group id is in use.
+const GROUP_ID_TAKEN: i64 = 10021;
+
+/// One address of the server.
+pub struct Node {
+    pub addr: SocketAddr,
     pub ws: Endpoint,
     pub http: String,
+}
+
+impl Node {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            ws: Endpoint {
+                addr,
+                path: "/ws".into(),
+                protocol: None,
+            },
+            http: format!("http://{addr}"),
+        }
+    }
+}
+
+pub struct Liveroom {
+    pub nodes: Vec<Node>,
     pub app: u64,
     pub key: String,
     pub login_viewers: bool,
-    pub proc: Option<ServerProc>,
-    /// The process id of a server the tool did not start, for /proc sampling.
-    pub external_pid: Option<u32>,
+    /// Servers the tool started (stopped with the run).
+    pub procs: Vec<ServerProc>,
+    /// The process ids of servers the tool did not start, for /proc sampling.
+    pub external_pids: Vec<u32>,
+    /// A local cluster's database, dropped when the run stops.
+    pub database: RefCell<Option<ScratchDatabase>>,
     http_client: reqwest::Client,
 }
 
@@ -47,24 +75,39 @@ impl Liveroom {
         ];
         let mut proc = ServerProc::start("liveroom", cpu, bin, &["serve".to_string()], &envs, dir)?;
         proc.wait_listening(addr).await?;
-        Ok(Self::new(addr, app, key, Some(proc)))
+        let mut l = Self::new(vec![addr], app, key);
+        l.procs.push(proc);
+        Ok(l)
     }
 
-    pub fn new(addr: SocketAddr, app: u64, key: String, proc: Option<ServerProc>) -> Self {
+    pub fn new(addrs: Vec<SocketAddr>, app: u64, key: String) -> Self {
         Self {
-            ws: Endpoint {
-                addr,
-                path: "/ws".into(),
-                protocol: None,
-            },
-            http: format!("http://{addr}"),
+            nodes: addrs.into_iter().map(Node::new).collect(),
             app,
             key,
             login_viewers: false,
-            proc,
-            external_pid: None,
+            procs: Vec::new(),
+            external_pids: Vec::new(),
+            database: RefCell::new(None),
             http_client: reqwest::Client::new(),
         }
+    }
+
+    pub fn pids(&self) -> Vec<u32> {
+        let started = self.procs.iter().map(|p| p.pid);
+        started.chain(self.external_pids.iter().copied()).collect()
+    }
+
+    fn node(&self, i: usize) -> &Node {
+        &self.nodes[i % self.nodes.len().max(1)]
+    }
+
+    /// Stops the servers the tool started, then drops a local cluster's database.
+    pub async fn stop(&self) {
+        for p in &self.procs {
+            p.terminate().await;
+        }
+        drop(self.database.borrow_mut().take());
     }
 
     fn sig(&self, user: &str) -> String {
@@ -77,11 +120,25 @@ impl Liveroom {
         )
     }
 
-    /// One REST call as the administrator; fails on a non-zero `ErrorCode`.
+    /// One REST call as the administrator to the first address; fails on a non-zero
+    /// `ErrorCode`.
     pub async fn rest(&self, path: &str, body: Value) -> Result<Value> {
+        self.rest_at(0, path, body).await
+    }
+
+    pub async fn rest_at(&self, node: usize, path: &str, body: Value) -> Result<Value> {
+        let v = self.rest_answer(node, path, body).await?;
+        if v["ErrorCode"] != 0 {
+            bail!("{path}: {v}");
+        }
+        Ok(v)
+    }
+
+    /// The answer of one REST call, whatever its `ErrorCode`.
+    async fn rest_answer(&self, node: usize, path: &str, body: Value) -> Result<Value> {
         let url = format!(
             "{}/v4/{path}?sdkappid={}&identifier={ADMIN}&usersig={}&random={}&contenttype=json",
-            self.http,
+            self.node(node).http,
             self.app,
             self.sig(ADMIN),
             rand::random::<u32>()
@@ -94,38 +151,65 @@ impl Liveroom {
             .await?
             .json()
             .await?;
-        if v["ErrorCode"] != 0 {
-            bail!("{path}: {v}");
-        }
         Ok(v)
     }
 
-    /// App settings for the run, then the rooms.
+    /// App settings for the run, then the rooms, through every address: independent
+    /// nodes each need them. A room that exists already (created by another part of the
+    /// run, or through another address of the same state) is fine; an address where the
+    /// last room exists has them all (they are created in order) and is skipped.
     pub async fn setup(&self, rooms: &[String], settings: Value) -> Result<()> {
-        self.rest(
-            "liveroom_ext/set_app_settings",
-            json!({ "Settings": settings }),
-        )
-        .await?;
-        for room in rooms {
-            self.rest(
-                "group_open_http_svc/create_group",
-                json!({"Type": "AVChatRoom", "GroupId": room, "Name": room}),
+        for node in 0..self.nodes.len() {
+            self.rest_at(
+                node,
+                "liveroom_ext/set_app_settings",
+                json!({ "Settings": settings.clone() }),
             )
-            .await
-            .with_context(|| format!("creating {room}"))?;
+            .await?;
+            if node > 0 && self.has_group(node, rooms.last()).await? {
+                continue;
+            }
+            for room in rooms {
+                let v = self
+                    .rest_answer(
+                        node,
+                        "group_open_http_svc/create_group",
+                        json!({"Type": "AVChatRoom", "GroupId": room, "Name": room}),
+                    )
+                    .await
+                    .with_context(|| format!("creating {room}"))?;
+                match v["ErrorCode"].as_i64() {
+                    Some(0 | GROUP_ID_TAKEN) => {}
+                    _ => bail!("creating {room}: {v}"),
+                }
+            }
         }
         Ok(())
+    }
+
+    async fn has_group(&self, node: usize, room: Option<&String>) -> Result<bool> {
+        let Some(room) = room else {
+            return Ok(true);
+        };
+        let v = self
+            .rest_at(
+                node,
+                "group_open_http_svc/get_group_info",
+                json!({ "GroupIdList": [room] }),
+            )
+            .await?;
+        Ok(v["GroupInfo"][0]["ErrorCode"] == 0)
     }
 
     /// Connects, logs in (or enters as a guest) and joins `room`.
     pub async fn viewer(
         &self,
         n: usize,
+        node: usize,
         source: Ipv4Addr,
         room: &str,
     ) -> Result<(WsReader, WsWriter)> {
-        let (mut r, mut w) = ws::connect(source, &self.ws).await?;
+        let (mut r, mut w) = ws::connect(source, &self.node(node).ws).await?;
         let hello = if self.login_viewers {
             let user = format!("viewer-{n}");
             json!({"op": "login", "id": 1, "SDKAppID": self.app, "UserID": user, "UserSig": self.sig(&user)})
@@ -150,11 +234,12 @@ impl Liveroom {
     pub async fn sender(
         &self,
         n: usize,
+        node: usize,
         source: Ipv4Addr,
         rooms: &[String],
         stats: Rc<RefCell<Stats>>,
     ) -> Result<WsWriter> {
-        let (mut r, mut w) = ws::connect(source, &self.ws).await?;
+        let (mut r, mut w) = ws::connect(source, &self.node(node).ws).await?;
         let user = format!("sender-{n}");
         w.text(
             &json!({"op": "login", "id": 1, "SDKAppID": self.app, "UserID": user, "UserSig": self.sig(&user), "Platform": "Linux"})
@@ -203,11 +288,22 @@ impl Liveroom {
     }
 
     /// Counters from `/metrics` that explain the clients' view (frequency drops, queue
-    /// drops, slow consumers).
+    /// drops, slow consumers); with several addresses, one set per address.
     pub async fn server_counters(&self) -> Value {
+        if let [only] = self.nodes.as_slice() {
+            return self.counters_of(only).await;
+        }
+        let mut out = serde_json::Map::new();
+        for node in &self.nodes {
+            out.insert(node.addr.to_string(), self.counters_of(node).await);
+        }
+        Value::Object(out)
+    }
+
+    async fn counters_of(&self, node: &Node) -> Value {
         let Ok(resp) = self
             .http_client
-            .get(format!("{}/metrics", self.http))
+            .get(format!("{}/metrics", node.http))
             .send()
             .await
         else {

@@ -1,9 +1,17 @@
 //! `liveroom-bench`: the load tool. `run` measures one scenario against Liveroom (or a
-//! peer), `compare` runs the same danmaku load against Liveroom and each peer in turn,
-//! `smoke` runs every scenario briefly (part of the test suite, so the tool never rots).
-//! docs/benchmarks.md explains the figures.
+//! peer), over one address or several (a cluster), in one process or as one part of
+//! several; `merge` combines parts into one report; `compare` runs the same danmaku load
+//! against Liveroom and each peer in turn; `smoke` runs every scenario briefly (part of
+//! the test suite, so the tool never rots). docs/benchmarks.md explains the figures.
+//!
+//! Layout: `run.rs` (one run: ramp, hold, drain), `part.rs` (parts and their merge),
+//! `stats.rs` (what clients observe), `report.rs` (JSON, SVG, summaries), `target.rs`
+//! with `liveroom.rs` and `peers.rs` (the servers driven), `cluster.rs` (a local
+//! cluster), `process.rs` (started processes and /proc), `ws.rs` (the WebSocket client).
 
+mod cluster;
 mod liveroom;
+mod part;
 mod peers;
 mod presets;
 mod process;
@@ -16,10 +24,12 @@ mod ws;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::cluster::ClusterSpec;
+use crate::part::{Part, PartResult};
 use crate::peers::{Kind, Peer};
-use crate::run::{Outcome, Plan};
+use crate::run::{Outcome, Plan, RunOptions};
 use crate::target::Target;
 
 #[derive(Parser)]
@@ -43,6 +53,18 @@ enum Command {
         shape: Shape,
         #[command(flatten)]
         servers: Servers,
+        #[command(flatten)]
+        split: Split,
+    },
+    /// Combines the parts of a run (`run --part K/N`) into the report one process would
+    /// have written: printed, and as JSON and SVG in --out.
+    Merge {
+        /// Directories holding `*.part-K-of-N.json` files, or those files.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Where the report goes (default: the first directory given).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// The danmaku load against Liveroom and each peer, one after the other, same shape;
     /// writes compare.md and compare.json beside each run's own files.
@@ -111,22 +133,52 @@ fn parse_setting(s: &str) -> Result<(String, serde_json::Value), String> {
     Ok((k.to_string(), v))
 }
 
+/// One process's share of a run split over several tool processes.
+#[derive(Args, Clone, Default)]
+struct Split {
+    /// Run only part K of N (K from 0) of the viewers and senders, and write this part's
+    /// results for `merge` (needs --start-at). Part 0 measures the servers and broadcasts.
+    #[arg(long, value_parser = Part::parse, requires = "start_at")]
+    part: Option<Part>,
+    /// Unix time in milliseconds at which every part starts sending, after ramping its
+    /// viewers up, e.g. $(( $(date +%s%3N) + 30000 )).
+    #[arg(long)]
+    start_at: Option<u64>,
+}
+
 #[derive(Args, Clone)]
 struct Servers {
     /// The Liveroom binary to start (the tool starts and stops it).
     #[arg(long, default_value = "target/release/liveroom")]
     server_bin: String,
-    /// Use an already running Liveroom at this address instead (host:port).
-    #[arg(long)]
-    url: Option<SocketAddr>,
+    /// Use an already running Liveroom at these addresses instead (host:port, comma
+    /// separated: the nodes of a cluster, or several addresses of one node). Viewers and
+    /// senders are spread over them round-robin.
+    #[arg(long, value_delimiter = ',')]
+    url: Vec<SocketAddr>,
     /// SDKAppID and key of the running server's app (with --url).
     #[arg(long, requires = "url")]
     sdkappid: Option<u64>,
     #[arg(long, requires = "url")]
     key: Option<String>,
-    /// Its process id, for RSS and CPU (with --url).
-    #[arg(long, requires = "url")]
-    server_pid: Option<u32>,
+    /// The running servers' process ids (comma separated), for RSS and CPU, summed and
+    /// each on its own (with --url).
+    #[arg(long, requires = "url", value_delimiter = ',')]
+    server_pid: Vec<u32>,
+    /// Other processes of the system under test (e.g. nats-server), comma separated:
+    /// their CPU is reported on its own and in the system's total.
+    #[arg(long, value_delimiter = ',')]
+    extra_pid: Vec<u32>,
+    /// Start a local cluster of N nodes of --server-bin for the run instead: a fresh
+    /// database under --database-url-base and a fresh subject prefix, dropped after.
+    #[arg(long, conflicts_with = "url")]
+    cluster: Option<usize>,
+    /// The NATS server the cluster's nodes share.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    nats_url: String,
+    /// PostgreSQL server (no database) under which the cluster's database is made.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    database_url_base: String,
     /// CPU list the started server is pinned to (taskset); empty for none.
     #[arg(long, default_value = "0")]
     server_cpu: String,
@@ -201,22 +253,25 @@ fn cpu(list: &str) -> Option<&str> {
 
 async fn start_target(name: &str, servers: &Servers, shape: &Shape) -> Result<Target> {
     if name == "liveroom" {
-        let mut l = match servers.url {
-            Some(addr) => {
-                let mut l = liveroom::Liveroom::new(
-                    addr,
-                    servers
-                        .sdkappid
-                        .context("--sdkappid is needed with --url")?,
-                    servers.key.clone().context("--key is needed with --url")?,
-                    None,
-                );
-                l.external_pid = servers.server_pid;
-                l
-            }
-            None => {
-                liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu)).await?
-            }
+        let mut l = if !servers.url.is_empty() {
+            let mut l = liveroom::Liveroom::new(
+                servers.url.clone(),
+                servers
+                    .sdkappid
+                    .context("--sdkappid is needed with --url")?,
+                servers.key.clone().context("--key is needed with --url")?,
+            );
+            l.external_pids = servers.server_pid.clone();
+            l
+        } else if let Some(nodes) = servers.cluster {
+            let spec = ClusterSpec {
+                nodes,
+                nats_url: servers.nats_url.clone(),
+                database_url_base: servers.database_url_base.clone(),
+            };
+            cluster::start(&spec, &servers.server_bin, cpu(&servers.server_cpu)).await?
+        } else {
+            liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu)).await?
         };
         l.login_viewers = shape.login_viewers;
         return Ok(Target::Liveroom(l));
@@ -233,20 +288,154 @@ async fn start_target(name: &str, servers: &Servers, shape: &Shape) -> Result<Ta
     ))
 }
 
-async fn run_one(target: &str, plan: Plan, servers: &Servers, shape: &Shape) -> Result<Outcome> {
+/// Runs `plan` (all of it, or one part) and reports it; a part's report is only its
+/// results file, so the outcome is None.
+async fn run_one(
+    target: &str,
+    plan: Plan,
+    servers: &Servers,
+    shape: &Shape,
+    split: &Split,
+) -> Result<Option<Outcome>> {
+    let part = split.part.unwrap_or(Part::WHOLE);
+    if part.count > 1 && servers.cluster.is_some() {
+        bail!("--cluster starts nodes the other parts cannot see: start them once and give every part --url");
+    }
     let t = start_target(target, servers, shape).await?;
     let mut settings = presets::liveroom_settings(&plan);
     for (k, v) in &shape.settings {
         settings[k] = v.clone();
     }
-    let outcome = run::run(t, plan, settings).await?;
-    let stem = report::write(&servers.out, &outcome)?;
-    println!("{}", report::summary(&outcome));
-    println!(
-        "  results: {}",
-        servers.out.join(format!("{stem}.json")).display()
-    );
-    Ok(outcome)
+    let opts = RunOptions {
+        part,
+        start_at_ms: split.start_at,
+        extra_pids: servers.extra_pid.clone(),
+    };
+    let result = run::run(t, plan, settings, opts).await?;
+    if part.count > 1 {
+        let path = result.write(&servers.out)?;
+        println!(
+            "part {part}: {} connected ({} errors), {} deliveries, {} sent{}",
+            result.connected,
+            result.connect_errors,
+            result.deliveries,
+            result.sent.iter().sum::<u64>(),
+            if result.late_ms > 0 {
+                format!(", started sending {} ms late", result.late_ms)
+            } else {
+                String::new()
+            }
+        );
+        println!("  part results: {} (combine with `merge`)", path.display());
+        return Ok(None);
+    }
+    let outcome = part::merge(vec![result])?;
+    report_outcome(&servers.out, &outcome)?;
+    Ok(Some(outcome))
+}
+
+fn report_outcome(out: &Path, outcome: &Outcome) -> Result<()> {
+    let stem = report::write(out, outcome)?;
+    println!("{}", report::summary(outcome));
+    println!("  results: {}", out.join(format!("{stem}.json")).display());
+    Ok(())
+}
+
+/// What a smoke run must show of every scenario.
+fn smoke_failures(name: &str, o: &Outcome) -> Vec<String> {
+    let mut failures = Vec::new();
+    if o.connect_errors > 0 || o.disconnects > 0 {
+        failures.push(format!(
+            "{name}: {} connect errors, {} disconnects ({:?})",
+            o.connect_errors, o.disconnects, o.first_error
+        ));
+    }
+    if o.plan.scenario != "idle" && o.deliveries == 0 {
+        failures.push(format!("{name}: nothing delivered"));
+    }
+    if o.send_errors > 0 {
+        failures.push(format!("{name}: {} send errors", o.send_errors));
+    }
+    failures
+}
+
+/// A small danmaku run as two tool processes (this binary, run twice) against one
+/// started server reached through two addresses (the same one twice), then merged:
+/// exercises parts, the shared start, merging and the same-node/other-node split.
+async fn smoke_two_parts(servers: &Servers) -> Result<Vec<String>> {
+    let l = liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu)).await?;
+    let addr = l.nodes[0].addr.to_string();
+    let pids = l.pids();
+    let dir = servers.out.join("two-parts");
+    // Stale parts of an earlier smoke run would not merge with these.
+    let _ = std::fs::remove_dir_all(&dir);
+    let exe = std::env::current_exe()?;
+    // Long enough for a debug build to start, set up and ramp 20 viewers; a late part
+    // still runs (its window shifts), so this bounds nothing but the run's length.
+    let start_at = stats::now_micros() / 1000 + 6000;
+    let mut children = Vec::new();
+    for k in 0..2 {
+        let mut c = tokio::process::Command::new(&exe);
+        c.args([
+            "run",
+            "--scenario",
+            "danmaku",
+            "--viewers",
+            "40",
+            "--rooms",
+            "2",
+        ])
+        .args(["--senders", "4", "--rate", "40", "--hold", "2"])
+        .arg("--url")
+        .arg(format!("{addr},{addr}"))
+        .arg("--sdkappid")
+        .arg(l.app.to_string())
+        .arg("--key")
+        .arg(&l.key)
+        .arg("--server-pid")
+        .arg(
+            pids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .arg("--part")
+        .arg(format!("{k}/2"))
+        .arg("--start-at")
+        .arg(start_at.to_string())
+        .arg("--tool-cpu")
+        .arg(&servers.tool_cpu)
+        .arg("--out")
+        .arg(&dir)
+        .kill_on_drop(true);
+        children.push(c.spawn().context("starting a part")?);
+    }
+    let mut failures = Vec::new();
+    for (k, mut c) in children.into_iter().enumerate() {
+        let status = c.wait().await?;
+        if !status.success() {
+            failures.push(format!("two parts: part {k} exited with {status}"));
+        }
+    }
+    l.stop().await;
+    if !failures.is_empty() {
+        return Ok(failures);
+    }
+    let o = part::merge(PartResult::read_all(std::slice::from_ref(&dir))?)?;
+    report_outcome(&dir, &o)?;
+    failures.extend(smoke_failures("two parts", &o));
+    let samples = |l: &Option<run::Latency>| l.as_ref().map_or(0, |l| l.samples);
+    if samples(&o.latency_same_node) == 0 || samples(&o.latency_other_node) == 0 {
+        failures.push("two parts: no deliveries on the same or on the other address".into());
+    }
+    if o.connected != 40 || o.servers.len() != 1 {
+        failures.push(format!(
+            "two parts: {} viewers connected (40 planned), {} servers measured (1)",
+            o.connected,
+            o.servers.len()
+        ));
+    }
+    Ok(failures)
 }
 
 async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
@@ -256,10 +445,33 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
             target,
             shape,
             servers,
+            split,
         } => {
             let mut plan = plan_for(&scenario, &shape)?;
-            fit_to_limits(&mut plan, nofile);
-            run_one(&target, plan, &servers, &shape).await?;
+            if split.part.is_none_or(|p| p.count == 1) {
+                fit_to_limits(&mut plan, nofile);
+            } else if let Some(p) = split.part {
+                // Every part must run the same plan; only this part's share must fit.
+                let mut mine = plan.clone();
+                mine.viewers = p.share(plan.viewers).len();
+                fit_to_limits(&mut mine, nofile);
+                if mine.viewers < p.share(plan.viewers).len() {
+                    bail!("part {p}'s viewers do not fit this process's open-file limit ({nofile}): use more parts");
+                }
+            }
+            run_one(&target, plan, &servers, &shape, &split).await?;
+        }
+        Command::Merge { parts, out } => {
+            let out = match out {
+                Some(o) => o,
+                None => match parts.first() {
+                    Some(p) if p.is_dir() => p.clone(),
+                    Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    None => PathBuf::from("."),
+                },
+            };
+            let outcome = part::merge(PartResult::read_all(&parts)?)?;
+            report_outcome(&out, &outcome)?;
         }
         Command::Compare {
             peers,
@@ -270,8 +482,8 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
             fit_to_limits(&mut plan, nofile);
             let mut rows = Vec::new();
             for target in std::iter::once("liveroom".to_string()).chain(peers) {
-                match run_one(&target, plan.clone(), &servers, &shape).await {
-                    Ok(o) => rows.push(o),
+                match run_one(&target, plan.clone(), &servers, &shape, &Split::default()).await {
+                    Ok(o) => rows.extend(o),
                     Err(e) => eprintln!("{target}: {e:#}"),
                 }
             }
@@ -316,20 +528,12 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
                 if plan.churn.is_some() {
                     plan.churn = Some((0.3, 1.0));
                 }
-                let o = run_one("liveroom", plan, &servers, &shape).await?;
-                if o.connect_errors > 0 || o.disconnects > 0 {
-                    failures.push(format!(
-                        "{scenario}: {} connect errors, {} disconnects ({:?})",
-                        o.connect_errors, o.disconnects, o.first_error
-                    ));
-                }
-                if scenario != "idle" && o.deliveries == 0 {
-                    failures.push(format!("{scenario}: nothing delivered"));
-                }
-                if o.send_errors > 0 {
-                    failures.push(format!("{scenario}: {} send errors", o.send_errors));
+                let o = run_one("liveroom", plan, &servers, &shape, &Split::default()).await?;
+                if let Some(o) = o {
+                    failures.extend(smoke_failures(scenario, &o));
                 }
             }
+            failures.extend(smoke_two_parts(&servers).await?);
             if !failures.is_empty() {
                 bail!("smoke run failed:\n{}", failures.join("\n"));
             }
@@ -344,6 +548,7 @@ fn main() -> Result<()> {
         Command::Run { servers, .. }
         | Command::Compare { servers, .. }
         | Command::Smoke { servers } => servers.tool_cpu.clone(),
+        Command::Merge { .. } => String::new(),
     };
     if !tool_cpu.is_empty() {
         // Before the runtime exists, so every thread it starts inherits the mask.

@@ -221,6 +221,10 @@ impl Peer {
         }
     }
 
+    pub fn address(&self) -> String {
+        self.ws.addr.to_string()
+    }
+
     /// A viewer connected and subscribed to `room`.
     pub async fn viewer(
         &self,

@@ -1,6 +1,7 @@
 //! Servers the tool starts itself (pinned with `taskset`), and what /proc says about them.
 
 use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -113,6 +114,34 @@ impl ServerProc {
 pub struct ProcSample {
     pub cpu_secs: f64,
     pub rss_bytes: u64,
+}
+
+/// What a run measured of one process (and its children): memory before the viewers,
+/// with them, at its peak, and CPU over the measured window.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProcFigures {
+    pub pid: u32,
+    pub rss_idle_bytes: u64,
+    pub rss_loaded_bytes: u64,
+    pub rss_peak_bytes: u64,
+    pub cpu_secs: f64,
+}
+
+/// Samples of several processes at once; a process that is gone reads as zero.
+pub fn sample_each(pids: &[u32]) -> Vec<ProcSample> {
+    pids.iter()
+        .map(|p| sample_tree(&p.to_string()).unwrap_or_default())
+        .collect()
+}
+
+/// The sum of `samples`.
+pub fn total(samples: &[ProcSample]) -> ProcSample {
+    samples
+        .iter()
+        .fold(ProcSample::default(), |t, s| ProcSample {
+            cpu_secs: t.cpu_secs + s.cpu_secs,
+            rss_bytes: t.rss_bytes + s.rss_bytes,
+        })
 }
 
 /// The process and all its descendants (nginx serves from a worker it forks), summed.

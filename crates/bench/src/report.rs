@@ -115,6 +115,13 @@ pub fn summary(o: &Outcome) -> String {
         o.send_errors,
         o.disconnects
     );
+    if let (Some(same), Some(other)) = (&o.latency_same_node, &o.latency_other_node) {
+        let _ = writeln!(
+            s,
+            "  by node: same node p50 {:.1} ms p99 {:.1} ms ({} deliveries), other node p50 {:.1} ms p99 {:.1} ms ({} deliveries)",
+            same.p50_ms, same.p99_ms, same.samples, other.p50_ms, other.p99_ms, other.samples
+        );
+    }
     for p in o.by_priority.iter().filter(|p| p.sent > 0) {
         let _ = writeln!(
             s,
@@ -139,6 +146,43 @@ pub fn summary(o: &Outcome) -> String {
         o.load_tool_cpu_secs,
         o.measured_secs
     );
+    if o.servers.len() > 1 {
+        let each: Vec<String> = o
+            .servers
+            .iter()
+            .map(|p| {
+                format!(
+                    "pid {} RSS loaded {:.1} MB, CPU {:.2} s",
+                    p.pid,
+                    p.rss_loaded_bytes as f64 / 1e6,
+                    p.cpu_secs
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "  per server: {}", each.join("; "));
+    }
+    if !o.extra.is_empty() {
+        let each: Vec<String> = o
+            .extra
+            .iter()
+            .map(|p| format!("pid {} CPU {:.2} s", p.pid, p.cpu_secs))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  extra: {}; system (servers + extra) CPU {:.2} s = {:.3} CPU-s per million deliveries",
+            each.join("; "),
+            o.system_cpu_secs,
+            o.system_cpu_secs_per_million
+        );
+    }
+    if o.parts > 1 || o.addresses.len() > 1 {
+        let _ = writeln!(
+            s,
+            "  {} tool process(es), addresses {}",
+            o.parts,
+            o.addresses.join(",")
+        );
+    }
     if o.churn_joins_per_sec > 0.0 {
         let _ = writeln!(s, "  churn: {:.0} joins/s", o.churn_joins_per_sec);
     }

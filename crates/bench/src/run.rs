@@ -1,22 +1,25 @@
 //! One run of one scenario against one target: ramp the viewers up, hold with the
 //! senders posting, drain, stop — all within a bounded time — while sampling the
-//! clients' counters and the server's /proc every second.
+//! clients' counters and the servers' /proc every second. A run may be one part of
+//! several tool processes (`Part`); what it measured comes back as a `PartResult`, which
+//! `part::merge` turns into the report, for one part or many alike.
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use crate::process::{sample, sample_tree, ProcSample};
-use crate::stats::{now_micros, parse_marker, payload, Stats, MARKER, PRIORITIES};
+use crate::part::{Part, PartPoint, PartResult};
+use crate::process::{sample, sample_each, total, ProcFigures, ProcSample};
+use crate::stats::{now_micros, parse_marker, payload, Buckets, Stats, MARKER};
 use crate::target::Target;
 use crate::ws::{OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT};
 
 /// Everything that shapes a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Plan {
     pub scenario: String,
     pub viewers: usize,
@@ -41,13 +44,15 @@ pub struct Plan {
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     pub t: f64,
-    pub phase: &'static str,
+    pub phase: String,
     pub connections: u64,
     pub deliveries_per_sec: u64,
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub server_rss_mb: f64,
     pub server_cpu: f64,
+    /// CPU of the `--extra-pid` processes (e.g. nats-server) in the same second.
+    pub extra_cpu: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +77,10 @@ pub struct PriorityRow {
 pub struct Outcome {
     pub target: String,
     pub plan: Plan,
+    /// The addresses viewers and senders were spread over (empty: the one started server).
+    pub addresses: Vec<String>,
+    /// How many tool processes ran the viewers and senders.
+    pub parts: usize,
     pub connected: u64,
     pub connect_errors: u64,
     pub first_error: Option<String>,
@@ -81,22 +90,34 @@ pub struct Outcome {
     pub deliveries: u64,
     pub deliveries_per_sec: f64,
     pub latency: Latency,
+    /// With several addresses: latency to viewers on the address the message was sent
+    /// to, and to viewers on the others.
+    pub latency_same_node: Option<Latency>,
+    pub latency_other_node: Option<Latency>,
     pub by_priority: Vec<PriorityRow>,
     pub send_errors: u64,
     pub churn_joins_per_sec: f64,
+    /// Sums over the server processes (each also in `servers`).
     pub server_rss_idle_bytes: u64,
     pub server_rss_loaded_bytes: u64,
     pub server_rss_peak_bytes: u64,
     pub server_bytes_per_connection: f64,
     pub server_cpu_secs: f64,
     pub server_cpu_secs_per_million: f64,
+    pub servers: Vec<ProcFigures>,
+    /// Other processes of the system under test (`--extra-pid`, e.g. nats-server).
+    pub extra: Vec<ProcFigures>,
+    pub extra_cpu_secs: f64,
+    /// Servers and extra processes together.
+    pub system_cpu_secs: f64,
+    pub system_cpu_secs_per_million: f64,
     pub load_tool_cpu_secs: f64,
     pub measured_secs: f64,
     pub server_counters: serde_json::Value,
     pub series: Vec<Point>,
 }
 
-fn latency_of(h: &hdrhistogram::Histogram<u64>) -> Latency {
+pub fn latency_of(h: &hdrhistogram::Histogram<u64>) -> Latency {
     let ms = |us: u64| us as f64 / 1000.0;
     Latency {
         p50_ms: ms(h.value_at_quantile(0.5)),
@@ -107,11 +128,33 @@ fn latency_of(h: &hdrhistogram::Histogram<u64>) -> Latency {
     }
 }
 
+/// How this process takes part in a run beyond the plan.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub part: Part,
+    /// Sending starts at this Unix time in milliseconds (every part waits for it).
+    pub start_at_ms: Option<u64>,
+    /// Processes whose CPU counts as the system's besides the servers (e.g. nats-server).
+    pub extra_pids: Vec<u32>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            part: Part::WHOLE,
+            start_at_ms: None,
+            extra_pids: Vec::new(),
+        }
+    }
+}
+
 /// Shared by every task of the run.
 struct Ctx {
     target: Target,
     plan: Plan,
     rooms: Vec<String>,
+    /// How many addresses the target has (viewers and senders are spread over them).
+    addresses: usize,
     stats: Rc<RefCell<Stats>>,
     stop: Rc<tokio::sync::Notify>,
     stopping: Cell<bool>,
@@ -129,74 +172,141 @@ fn source_of(plan: &Plan, n: usize) -> Ipv4Addr {
     Ipv4Addr::from(0x7f00_0000 | host)
 }
 
-/// Runs `plan` against `target` (already started and reachable) and stops it.
-pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Result<Outcome> {
+/// The address viewer `n` connects to: the m-th viewer of room r goes to address
+/// (r + m) mod A, so every room spans every address (when it has A viewers or more) and
+/// the addresses get equal shares, whatever the number of rooms.
+pub fn address_of_viewer(n: usize, rooms: usize, addresses: usize) -> usize {
+    let rooms = rooms.max(1);
+    (n % rooms + n / rooms) % addresses.max(1)
+}
+
+/// The address sender `k` connects to (round-robin).
+pub fn address_of_sender(k: usize, addresses: usize) -> usize {
+    k % addresses.max(1)
+}
+
+fn unix_ms() -> u64 {
+    now_micros() / 1000
+}
+
+/// Runs this process's part of `plan` against `target` (already started and reachable)
+/// and stops it.
+pub async fn run(
+    target: Target,
+    plan: Plan,
+    settings: serde_json::Value,
+    opts: RunOptions,
+) -> Result<PartResult> {
+    let part = opts.part;
+    let started_ms = unix_ms();
     let rooms: Vec<String> = (0..plan.rooms.max(1))
         .map(|i| format!("bench_{i}"))
         .collect();
     target.setup(&rooms, settings).await?;
+    let addresses = target.addresses().len().max(1);
     let stats = Rc::new(RefCell::new(Stats::new(rooms.len())));
     let cx = Rc::new(Ctx {
         target,
         plan: plan.clone(),
         rooms,
+        addresses,
         stats: stats.clone(),
         stop: Rc::new(tokio::sync::Notify::new()),
         stopping: Cell::new(false),
         sending: Cell::new(false),
         started: Instant::now(),
     });
-    let pid = cx.target.pid().map(|p| p.to_string());
-    let server = || pid.as_deref().and_then(sample_tree).unwrap_or_default();
+    // One part measures the servers for the whole run; the others would only repeat it.
+    let (server_pids, extra_pids) = if part.measures_servers() {
+        (cx.target.pids(), opts.extra_pids.clone())
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let servers = {
+        let pids = server_pids.clone();
+        move || sample_each(&pids)
+    };
+    let extras = {
+        let pids = extra_pids.clone();
+        move || sample_each(&pids)
+    };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle = server();
+    let idle = servers();
 
-    // Sampling, once a second, for the whole run.
-    let series = Rc::new(RefCell::new(Vec::<Point>::new()));
+    // Sampling, once a second, for the whole run; with a start time, on the same
+    // instants in every part, so their seconds line up when merged.
+    let series = Rc::new(RefCell::new(Vec::<PartPoint>::new()));
     let phase = Rc::new(Cell::new("ramp"));
-    let peak_rss = Rc::new(Cell::new(idle.rss_bytes));
-    let bar = ProgressBar::new(plan.viewers as u64);
+    let peaks = Rc::new(RefCell::new(
+        idle.iter().map(|s| s.rss_bytes).collect::<Vec<_>>(),
+    ));
+    let peak_total = Rc::new(Cell::new(total(&idle).rss_bytes));
+    let my_viewers = part.share(plan.viewers);
+    let my_senders = part.share(plan.senders);
+    let bar = ProgressBar::new(my_viewers.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_prefix(cx.target.name());
     {
-        let (cx, series, phase, peak, bar, pid) = (
+        let (cx, series, phase, peaks, peak_total, bar) = (
             cx.clone(),
             series.clone(),
             phase.clone(),
-            peak_rss.clone(),
+            peaks.clone(),
+            peak_total.clone(),
             bar.clone(),
-            pid.clone(),
         );
+        let (servers, extras) = (servers.clone(), extras.clone());
+        let first = match opts.start_at_ms {
+            Some(at) => {
+                let phase_ms = (unix_ms() as i128 - at as i128).rem_euclid(1000) as u64;
+                Duration::from_millis(1000 - phase_ms)
+            }
+            None => Duration::from_secs(1),
+        };
         tokio::task::spawn_local(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
-            tick.tick().await;
-            let mut last: Option<ProcSample> = None;
+            let mut tick = tokio::time::interval_at(
+                tokio::time::Instant::now() + first,
+                Duration::from_secs(1),
+            );
+            let mut last: Option<(f64, f64)> = None;
             loop {
                 tick.tick().await;
-                let s = pid.as_deref().and_then(sample_tree).unwrap_or_default();
-                peak.set(peak.get().max(s.rss_bytes));
-                let cpu = last.map(|l| s.cpu_secs - l.cpu_secs).unwrap_or(0.0);
-                last = Some(s);
+                let s = servers();
+                let x = total(&extras());
+                let sum = total(&s);
+                for (peak, s) in peaks.borrow_mut().iter_mut().zip(&s) {
+                    *peak = (*peak).max(s.rss_bytes);
+                }
+                peak_total.set(peak_total.get().max(sum.rss_bytes));
+                let (cpu, extra_cpu) = last
+                    .map(|(c, e)| (sum.cpu_secs - c, x.cpu_secs - e))
+                    .unwrap_or((0.0, 0.0));
+                last = Some((sum.cpu_secs, x.cpu_secs));
                 let mut st = cx.stats.borrow_mut();
-                let p = Point {
+                let p = PartPoint {
+                    at_ms: unix_ms(),
                     t: cx.started.elapsed().as_secs_f64(),
-                    phase: phase.get(),
+                    phase: phase.get().to_string(),
                     connections: st.in_room.iter().sum(),
-                    deliveries_per_sec: st.window_deliveries,
-                    p50_ms: st.window_latency.value_at_quantile(0.5) as f64 / 1000.0,
-                    p99_ms: st.window_latency.value_at_quantile(0.99) as f64 / 1000.0,
-                    server_rss_mb: s.rss_bytes as f64 / 1e6,
+                    deliveries: st.window_deliveries,
+                    latency: Buckets::of(&st.window_latency),
+                    server_rss_bytes: sum.rss_bytes,
                     server_cpu: cpu,
+                    extra_cpu,
                 };
+                let p99_ms = st.window_latency.value_at_quantile(0.99) as f64 / 1000.0;
                 st.window_deliveries = 0;
                 st.window_latency.reset();
                 drop(st);
                 bar.set_message(format!(
-                    "{} | {} deliveries/s, p99 {:.1} ms, server {:.0} MB, cpu {:.2}",
-                    p.phase, p.deliveries_per_sec, p.p99_ms, p.server_rss_mb, p.server_cpu
+                    "{} | {} deliveries/s, p99 {p99_ms:.1} ms, server {:.0} MB, cpu {:.2}",
+                    p.phase,
+                    p.deliveries,
+                    p.server_rss_bytes as f64 / 1e6,
+                    p.server_cpu
                 ));
                 series.borrow_mut().push(p);
                 if cx.stopping.get() {
@@ -206,14 +316,15 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
         });
     }
 
-    // Ramp: viewers at `ramp_rate`, at most 256 handshakes in flight.
+    // Ramp: this part's viewers at `ramp_rate`, at most 256 handshakes in flight.
+    let ramp_started_ms = unix_ms();
     let ramp_started = Instant::now();
     let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(256));
     let ramped = Rc::new(tokio::sync::Semaphore::new(0));
     let gap = Duration::from_secs_f64(1.0 / plan.ramp_rate.max(1.0));
     let mut pace = tokio::time::interval(gap);
     pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    for n in 0..plan.viewers {
+    for n in my_viewers.clone() {
         pace.tick().await;
         let Ok(permit) = in_flight.clone().acquire_owned().await else {
             break;
@@ -226,7 +337,7 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
     // Every viewer has either joined or failed once.
     let _ = tokio::time::timeout(
         Duration::from_secs(60),
-        ramped.acquire_many(plan.viewers as u32),
+        ramped.acquire_many(my_viewers.len() as u32),
     )
     .await;
     let ramp_secs = ramp_started.elapsed().as_secs_f64();
@@ -239,7 +350,7 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
     // Senders connect before the hold starts.
     let mut publishers = Vec::new();
     if !plan.broadcast {
-        for k in 0..plan.senders {
+        for k in my_senders.clone() {
             // Room indices: sender k posts into rooms k, k + K, k + 2K, ...
             let mut mine: Vec<usize> = (k..cx.rooms.len()).step_by(plan.senders).collect();
             if mine.is_empty() {
@@ -247,9 +358,10 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
             }
             let my_rooms: Vec<String> = mine.iter().map(|&i| cx.rooms[i].clone()).collect();
             let src = source_of(&plan, plan.viewers + k);
-            let sender = cx.target.sender(k, src, &my_rooms, stats.clone());
+            let node = address_of_sender(k, cx.addresses);
+            let sender = cx.target.sender(k, node, src, &my_rooms, stats.clone());
             match tokio::time::timeout(JOIN_TIMEOUT, sender).await {
-                Ok(Ok(p)) => publishers.push((p, mine)),
+                Ok(Ok(p)) => publishers.push((k, node, p, mine)),
                 Ok(Err(e)) => stats.borrow_mut().connect_failed(&e),
                 Err(_) => stats
                     .borrow_mut()
@@ -258,29 +370,48 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
         }
     }
 
+    // Every part starts sending at the same instant.
+    let mut late_ms = 0;
+    if let Some(at) = opts.start_at_ms {
+        let now = unix_ms();
+        if now < at {
+            tokio::time::sleep(Duration::from_millis(at - now)).await;
+        } else {
+            late_ms = now - at;
+            eprintln!(
+                "warning: part {part} was ready {late_ms} ms after --start-at; \
+                 it sends and counts from now, so its window is shifted"
+            );
+        }
+    }
+
     // Hold.
     phase.set("hold");
-    let loaded = server();
+    let loaded = servers();
     let connections_loaded: u64 = stats.borrow().in_room.iter().sum();
     let tool0 = sample("self").unwrap_or_default();
-    stats.borrow_mut().counting = true;
+    let extra0 = extras();
+    stats.borrow_mut().start_counting(now_micros());
     cx.sending.set(true);
     let hold_started = Instant::now();
     let mut sender_tasks = Vec::new();
-    if plan.broadcast && plan.rate > 0.0 {
+    // One part broadcasts, at the whole rate.
+    if plan.broadcast && plan.rate > 0.0 && part.measures_servers() {
         let cx2 = cx.clone();
         sender_tasks.push(tokio::task::spawn_local(async move {
             broadcaster(cx2).await;
         }));
     }
-    let per_sender = plan.rate / publishers.len().max(1) as f64;
-    for (k, (publisher, my_rooms)) in publishers.into_iter().enumerate() {
+    // This part's share of the rate, over those of its senders that connected.
+    let my_rate = plan.rate * my_senders.len() as f64 / plan.senders.max(1) as f64;
+    let per_sender = my_rate / publishers.len().max(1) as f64;
+    for (k, node, publisher, my_rooms) in publishers {
         if per_sender <= 0.0 {
             break;
         }
         let cx2 = cx.clone();
         sender_tasks.push(tokio::task::spawn_local(async move {
-            sender(cx2, k, publisher, my_rooms, per_sender).await;
+            sender(cx2, k, node, publisher, my_rooms, per_sender).await;
         }));
     }
     tokio::time::sleep(Duration::from_secs(plan.hold_secs)).await;
@@ -292,11 +423,16 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
     // In-flight messages still count; then the books close.
     phase.set("drain");
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stats.borrow_mut().counting = false;
+    stats.borrow_mut().stop_counting(now_micros());
     let measured = hold_started.elapsed().as_secs_f64();
-    let end = server();
+    let end = servers();
+    let extra1 = extras();
     let tool1 = sample("self").unwrap_or_default();
-    let counters = cx.target.counters().await;
+    let counters = if part.measures_servers() {
+        cx.target.counters().await
+    } else {
+        serde_json::Value::Null
+    };
 
     cx.stopping.set(true);
     cx.stop.notify_waiters();
@@ -304,59 +440,74 @@ pub async fn run(target: Target, plan: Plan, settings: serde_json::Value) -> Res
     tokio::time::sleep(Duration::from_millis(1200)).await;
 
     cx.target.stop().await;
+    let figures = |pids: &[u32],
+                   idle: &[ProcSample],
+                   loaded: &[ProcSample],
+                   end: &[ProcSample],
+                   peaks: &[u64]| {
+        pids.iter()
+            .enumerate()
+            .map(|(i, &pid)| {
+                let at = |v: &[ProcSample]| v.get(i).copied().unwrap_or_default();
+                ProcFigures {
+                    pid,
+                    rss_idle_bytes: at(idle).rss_bytes,
+                    rss_loaded_bytes: at(loaded).rss_bytes,
+                    rss_peak_bytes: peaks.get(i).copied().unwrap_or_default(),
+                    cpu_secs: at(end).cpu_secs - at(loaded).cpu_secs,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let server_figures = figures(&server_pids, &idle, &loaded, &end, &peaks.borrow());
+    let extra_peaks: Vec<u64> = extra1.iter().map(|s| s.rss_bytes).collect();
+    let extra_figures = figures(&extra_pids, &extra0, &extra0, &extra1, &extra_peaks);
     let st = stats.borrow();
-    let connected = st.connect_ok;
-    let cpu = end.cpu_secs - loaded.cpu_secs;
-    let deliveries = st.deliveries;
-    let by_priority = PRIORITIES
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| PriorityRow {
-            priority: name,
-            sent: st.sent[i],
-            expected: st.expected[i],
-            received: st.received[i],
-            dropped: st.expected[i].saturating_sub(st.received[i]),
-        })
-        .collect();
-    let viewers_now = connections_loaded.max(1);
-    let outcome = Outcome {
+    let result = PartResult {
         target: cx.target.name(),
         plan: plan.clone(),
-        connected,
+        part,
+        addresses: cx.target.addresses(),
+        start_at_ms: opts.start_at_ms,
+        late_ms,
+        started_ms,
+        ramp_started_ms,
+        ramp_secs,
+        send_secs,
+        measured_secs: measured,
+        connected: st.connect_ok,
         connect_errors: st.connect_errors,
         first_error: st.first_error.clone(),
-        connect_rate_per_sec: if plan.churn.is_some() {
-            0.0
-        } else {
-            connected as f64 / ramp_secs.max(1e-3)
-        },
-        join_latency: latency_of(&st.join_latency),
         disconnects: st.disconnects,
-        deliveries,
-        deliveries_per_sec: deliveries as f64 / send_secs.max(1e-3),
-        latency: latency_of(&st.latency),
-        by_priority,
+        connections_loaded,
+        deliveries: st.deliveries,
         send_errors: st.send_errors,
-        churn_joins_per_sec: st.joins_in_hold as f64 / measured.max(1e-3),
-        server_rss_idle_bytes: idle.rss_bytes,
-        server_rss_loaded_bytes: loaded.rss_bytes,
-        server_rss_peak_bytes: peak_rss.get(),
-        server_bytes_per_connection: loaded.rss_bytes.saturating_sub(idle.rss_bytes) as f64
-            / viewers_now as f64,
-        server_cpu_secs: cpu,
-        server_cpu_secs_per_million: if deliveries > 0 {
-            cpu / deliveries as f64 * 1e6
-        } else {
-            0.0
-        },
+        joins_in_hold: st.joins_in_hold,
+        sent: st.sent,
+        received: st.received,
+        expected_here: st.expected,
+        sent_by_room: st
+            .sent_by_room
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.iter().any(|&n| n > 0))
+            .map(|(r, s)| (r, *s))
+            .collect(),
+        broadcasts: st.broadcasts,
+        mean_in_room: st.mean_in_room.clone(),
+        latency: Buckets::of(&st.latency),
+        latency_same_node: Buckets::of(&st.latency_same_node),
+        latency_other_node: Buckets::of(&st.latency_other_node),
+        join_latency: Buckets::of(&st.join_latency),
         load_tool_cpu_secs: tool1.cpu_secs - tool0.cpu_secs,
-        measured_secs: measured,
+        servers: server_figures,
+        servers_peak_rss_bytes: peak_total.get(),
+        extra: extra_figures,
         server_counters: counters,
         series: series.borrow().clone(),
     };
     drop(st);
-    Ok(outcome)
+    Ok(result)
 }
 
 /// One viewer: join, read until the run stops; under churn, leave and come back.
@@ -370,6 +521,8 @@ async fn viewer(
     let room_idx = n % cx.rooms.len();
     let room = cx.rooms[room_idx].clone();
     let src = source_of(&cx.plan, n);
+    let node = address_of_viewer(n, cx.rooms.len(), cx.addresses);
+    let several = cx.addresses > 1;
     let finder = memchr::memmem::Finder::new(MARKER);
     let history = memchr::memmem::Finder::new(br#""History":true"#);
     let heartbeat = cx.target.heartbeat();
@@ -377,11 +530,11 @@ async fn viewer(
     let mut first = true;
     loop {
         let t0 = now_micros();
-        let joined = match tokio::time::timeout(JOIN_TIMEOUT, cx.target.viewer(n, src, &room)).await
-        {
-            Ok(r) => r,
-            Err(_) => Err(anyhow::anyhow!("no join within {JOIN_TIMEOUT:?}")),
-        };
+        let joined =
+            match tokio::time::timeout(JOIN_TIMEOUT, cx.target.viewer(n, node, src, &room)).await {
+                Ok(r) => r,
+                Err(_) => Err(anyhow::anyhow!("no join within {JOIN_TIMEOUT:?}")),
+            };
         drop(permit.take());
         let (mut r, mut w) = match joined {
             Ok(c) => c,
@@ -396,12 +549,10 @@ async fn viewer(
         };
         {
             let mut st = cx.stats.borrow_mut();
+            let now = now_micros();
             st.connect_ok += u64::from(first);
-            let _ = st.join_latency.record((now_micros() - t0).max(1));
-            st.in_room[room_idx] += 1;
-            if st.counting {
-                st.joins_in_hold += 1;
-            }
+            let _ = st.join_latency.record(now.saturating_sub(t0).max(1));
+            st.entered(room_idx, now);
         }
         if first {
             ramped.add_permits(1);
@@ -440,12 +591,13 @@ async fn viewer(
                             let mut rest = f.payload;
                             let mut any = false;
                             let mut live = None;
-                            while let Some((sent, prio, next)) = parse_marker(&finder, rest) {
+                            while let Some(m) = parse_marker(&finder, rest) {
                                 any = true;
                                 if *live.get_or_insert_with(|| history.find(f.payload).is_none()) {
-                                    cx.stats.borrow_mut().delivered(sent, prio, now_micros());
+                                    let same = several.then_some(m.node == node);
+                                    cx.stats.borrow_mut().delivered(m.sent_at, m.priority, now_micros(), same);
                                 }
-                                rest = &rest[next..];
+                                rest = &rest[m.next..];
                             }
                             if !any {
                                 if let Some(answer) = cx.target.keepalive_reply(f.payload) {
@@ -472,7 +624,7 @@ async fn viewer(
                 }
             }
         };
-        cx.stats.borrow_mut().in_room[room_idx] -= 1;
+        cx.stats.borrow_mut().left(room_idx, now_micros());
         if lost {
             cx.stats.borrow_mut().disconnects += 1;
             return;
@@ -527,6 +679,7 @@ impl Mix {
 async fn sender(
     cx: Rc<Ctx>,
     k: usize,
+    node: usize,
     mut publisher: crate::target::Publisher,
     rooms: Vec<usize>,
     rate: f64,
@@ -544,7 +697,7 @@ async fn sender(
         let prio = mix.next();
         let room = rooms[i % rooms.len()];
         i += 1;
-        let text = payload(prio, cx.plan.payload_bytes);
+        let text = payload(prio, node, cx.plan.payload_bytes);
         match cx
             .target
             .publish(&mut publisher, &cx.rooms[room], prio, &text)
@@ -560,16 +713,10 @@ async fn broadcaster(cx: Rc<Ctx>) {
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / cx.plan.rate));
     while cx.sending.get() {
         tick.tick().await;
-        let text = payload(0, cx.plan.payload_bytes);
+        // Broadcasts go through the first address's REST API.
+        let text = payload(0, 0, cx.plan.payload_bytes);
         match cx.target.broadcast(&text).await {
-            Ok(()) => {
-                let mut st = cx.stats.borrow_mut();
-                if st.counting {
-                    let all: u64 = st.in_room.iter().sum();
-                    st.sent[0] += 1;
-                    st.expected[0] += all;
-                }
-            }
+            Ok(()) => cx.stats.borrow_mut().broadcast_sent(0),
             Err(_) => cx.stats.borrow_mut().send_errors += 1,
         }
     }
@@ -600,5 +747,32 @@ mod tests {
         assert_eq!(source_of(&plan, 1), Ipv4Addr::new(127, 0, 0, 2));
         assert_eq!(source_of(&plan, 2), Ipv4Addr::new(127, 0, 0, 3));
         assert_eq!(source_of(&plan, 600), Ipv4Addr::new(127, 0, 1, 46));
+    }
+
+    #[test]
+    fn every_room_spans_every_address_in_equal_shares() {
+        for (viewers, rooms, addresses) in [(12, 1, 3), (40, 4, 2), (60, 6, 3), (1000, 10, 4)] {
+            let mut per_address = vec![0; addresses];
+            let mut per_room = vec![vec![0; addresses]; rooms];
+            for n in 0..viewers {
+                let a = address_of_viewer(n, rooms, addresses);
+                per_address[a] += 1;
+                per_room[n % rooms][a] += 1;
+            }
+            let even = viewers / addresses;
+            assert!(per_address.iter().all(|&c| c == even), "{per_address:?}");
+            // Rooms a multiple of the addresses would sit on one address each with n % A.
+            for (r, counts) in per_room.iter().enumerate() {
+                let (lo, hi) = (counts.iter().min(), counts.iter().max());
+                assert!(
+                    hi.zip(lo).is_some_and(|(h, l)| h - l <= 1),
+                    "room {r}: {counts:?}"
+                );
+            }
+        }
+        assert_eq!(address_of_viewer(5, 3, 1), 0);
+        assert_eq!(address_of_viewer(5, 0, 0), 0);
+        let senders: Vec<usize> = (0..5).map(|k| address_of_sender(k, 2)).collect();
+        assert_eq!(senders, [0, 1, 0, 1, 0]);
     }
 }

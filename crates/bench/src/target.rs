@@ -36,10 +36,19 @@ impl Target {
         }
     }
 
-    pub fn pid(&self) -> Option<u32> {
+    /// The server processes, for /proc sampling.
+    pub fn pids(&self) -> Vec<u32> {
         match self {
-            Self::Liveroom(l) => l.proc.as_ref().map(|p| p.pid).or(l.external_pid),
-            Self::Peer(p) => Some(p.proc.pid),
+            Self::Liveroom(l) => l.pids(),
+            Self::Peer(p) => vec![p.proc.pid],
+        }
+    }
+
+    /// The addresses viewers and senders are spread over (one for a peer).
+    pub fn addresses(&self) -> Vec<String> {
+        match self {
+            Self::Liveroom(l) => l.nodes.iter().map(|n| n.addr.to_string()).collect(),
+            Self::Peer(p) => vec![p.address()],
         }
     }
 
@@ -51,15 +60,16 @@ impl Target {
         }
     }
 
-    /// A viewer connected and subscribed to `room`.
+    /// A viewer connected (to address `node`) and subscribed to `room`.
     pub async fn viewer(
         &self,
         n: usize,
+        node: usize,
         source: Ipv4Addr,
         room: &str,
     ) -> Result<(WsReader, WsWriter)> {
         match self {
-            Self::Liveroom(l) => l.viewer(n, source, room).await,
+            Self::Liveroom(l) => l.viewer(n, node, source, room).await,
             Self::Peer(p) => p.viewer(n, source, room).await,
         }
     }
@@ -80,16 +90,18 @@ impl Target {
         }
     }
 
+    /// A sender (on address `node`) in `rooms`.
     pub async fn sender(
         &self,
         n: usize,
+        node: usize,
         source: Ipv4Addr,
         rooms: &[String],
         stats: Rc<RefCell<Stats>>,
     ) -> Result<Publisher> {
         match self {
             Self::Liveroom(l) => Ok(Publisher::Ws {
-                writer: l.sender(n, source, rooms, stats).await?,
+                writer: l.sender(n, node, source, rooms, stats).await?,
                 next_id: 100,
             }),
             Self::Peer(p) => p.sender(n, source, rooms, stats).await,
@@ -132,11 +144,7 @@ impl Target {
 
     pub async fn stop(&self) {
         match self {
-            Self::Liveroom(l) => {
-                if let Some(p) = &l.proc {
-                    p.terminate().await;
-                }
-            }
+            Self::Liveroom(l) => l.stop().await,
             Self::Peer(p) => p.proc.terminate().await,
         }
     }
