@@ -10,6 +10,9 @@
 #   - PostgreSQL running and reachable at LIVEROOM_TEST_PG_URL (default
 #     postgres://postgres@127.0.0.1:5432/test): a database `test` the user logs into without a
 #     password (trust auth); the store tests make and drop their own schemas in it;
+#   - NATS with JetStream reachable at LIVEROOM_TEST_NATS_URL (default
+#     nats://127.0.0.1:4222; Debian's nats-server 2.9 with `-js` is enough): the cluster tests
+#     use their own subject prefix and make and drop their own PostgreSQL databases;
 #   - Python 3 with venv (Debian: python3-venv);
 #   - Node.js 20.19+ and npm;
 #   - the network for crates.io, PyPI and the npm registry (or warm caches).

@@ -19,7 +19,9 @@ pub enum Service {
     Extension,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Serializable, so an error made on the node that decides for a room reaches the node the
+/// request came through unchanged (cluster mode).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Error {
     #[error("request body is not valid JSON: {0}")]
     BodyNotJson(String),
@@ -105,6 +107,10 @@ pub enum Error {
     /// remembered, or recalled already).
     #[error("MsgSeq {0} is not a message of this group that can be recalled (unknown, too old, or recalled already)")]
     RecallNotFound(u64),
+    /// Cluster mode: what the request needs (the room's deciding node, the bus) cannot be
+    /// reached now; the request changed nothing and may be retried.
+    #[error("{0}; retry")]
+    Unavailable(String),
     #[error("internal error; retry")]
     Internal,
 }
@@ -167,7 +173,7 @@ impl Error {
             // "invalid parameter" family, as the request is well formed but not acceptable.
             Self::InvalidTransition(_) => 10004,
             Self::RecallNotFound(_) => 10030,
-            Self::Internal => match service {
+            Self::Internal | Self::Unavailable(_) => match service {
                 Service::Account => 70500,
                 Service::Profile => 40006,
                 Service::Group | Service::Extension => 10002,

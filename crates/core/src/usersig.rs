@@ -22,7 +22,9 @@ pub const DEFAULT_EXPIRE_SECS: u64 = 180 * 24 * 3600;
 const MAX_TICKET_BYTES: usize = 4096;
 
 /// Why a ticket was refused, each with its reference code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
 pub enum SigError {
     #[error("UserSig is empty")]
     Empty,

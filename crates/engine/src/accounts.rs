@@ -76,6 +76,14 @@ impl Engine {
         for s in self.user_sessions(app, user) {
             s.kick(KickReason::AccountKicked, "the account was deleted");
         }
+        self.announce(
+            app,
+            crate::broker::AppEvent::KickUser {
+                user: user.clone(),
+                reason: KickReason::AccountKicked,
+                info: "the account was deleted".into(),
+            },
+        );
         Ok(existed)
     }
 

@@ -131,6 +131,11 @@ impl App {
         self.filter.read().clone()
     }
 
+    /// Replaces the App admins (another node changed them).
+    pub(crate) fn replace_admins(&self, admins: Vec<UserId>) {
+        *self.admins.write() = admins.into_iter().collect();
+    }
+
     pub fn is_admin(&self, user: &UserId) -> bool {
         self.admins.read().contains(user)
     }

@@ -253,6 +253,23 @@ fn mask(text: &str, mut spans: Vec<(usize, usize)>) -> String {
     out
 }
 
+/// The word filter of `next` when its word lists differ from `current`'s, compiled off
+/// the async workers (`Some(None)`: no words any more); `None` when they are the same.
+pub(crate) async fn rebuilt(
+    current: &liveroom_core::app::AppSettings,
+    next: &liveroom_core::app::AppSettings,
+) -> Result<Option<Option<std::sync::Arc<WordFilter>>>, liveroom_core::Error> {
+    if next.filter == current.filter {
+        return Ok(None);
+    }
+    let lists = next.filter.clone();
+    let built = tokio::task::spawn_blocking(move || WordFilter::build(&lists))
+        .await
+        .map_err(|_| liveroom_core::Error::Internal)?
+        .map_err(liveroom_core::Error::InvalidParameter)?;
+    Ok(Some(built.map(std::sync::Arc::new)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

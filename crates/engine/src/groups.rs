@@ -15,8 +15,6 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::hooks::{member_list, Origin, Verdict};
-use crate::loaded::RoomRef;
-use crate::messages::Outgoing;
 use crate::{metrics, store_err, tips, Engine};
 
 pub struct NewGroup {
@@ -246,7 +244,15 @@ impl Engine {
                 })
             },
         );
-        room.broadcast(&tips::dismissed(group, unix_secs(), operator), None);
+        let tip = tips::dismissed(group, unix_secs(), operator);
+        room.broadcast(&tip, None);
+        self.announce(
+            app,
+            crate::broker::AppEvent::RoomDismissed {
+                group: group.clone(),
+                tip: crate::broker::WireFrame::of(&tip),
+            },
+        );
         let sessions = room.close_for_good();
         metrics::room_members_changed(-(sessions.len() as f64));
         for s in sessions {
@@ -364,8 +370,10 @@ impl Engine {
         next.last_info_time = now;
         self.store.update_group(&next).await.map_err(store_err)?;
         *room.profile.write() = next;
+        self.room_changed(&room);
         if !tip.is_empty() {
-            room.broadcast(&tips::profile_changed(group, now, operator, tip), None);
+            self.tell_room(&room, tips::profile_changed(group, now, operator, tip))
+                .await;
         }
         if !changed.is_empty() {
             let group_type = room.profile.read().group_type.as_str();
@@ -402,7 +410,7 @@ impl Engine {
         let room = self.room(app, group).await?;
         let frame = tips::custom_notice(group, unix_secs(), operator, content);
         if to.is_empty() {
-            room.broadcast(&frame, None);
+            self.tell_room(&room, frame).await;
         } else {
             let to: std::collections::HashSet<&UserId> = to.iter().collect();
             for s in room.all_sessions() {
@@ -464,28 +472,20 @@ impl Engine {
             };
             dedup.remember(from, random, receipt, now);
         }
-        let raw =
-            serde_json::value::RawValue::from_string(body_json).map_err(|_| Error::Internal)?;
-        let rooms: Vec<RoomRef> = self.loaded_rooms(app);
-        let mut delivered = 0;
-        for room in rooms.into_iter().filter(|r| r.online_count() > 0) {
-            let frame = Outgoing {
-                group: room.id.as_str(),
-                from: from.as_str(),
-                nick: &nick,
-                avatar: &avatar,
-                level: app_state.levels.level(from),
-                seq,
-                time: now,
-                random,
-                priority: liveroom_core::group::Priority::High,
-                body: &raw,
-                cloud_custom_data,
-            }
-            .frame(false)?;
-            let fanout = room.broadcast(&frame, None);
-            delivered += fanout.queued;
-        }
+        let message = crate::broker::BroadcastMessage {
+            from: from.clone(),
+            nick,
+            avatar,
+            level: app_state.levels.level(from),
+            seq,
+            time: now,
+            random,
+            body: body_json,
+            cloud_custom_data: cloud_custom_data.to_string(),
+        };
+        let delivered = self.broadcast_here(app, &message);
+        // The rooms' members on the other nodes get it from their node.
+        self.announce(app, crate::broker::AppEvent::Broadcast(message));
         Ok((seq, now, delivered))
     }
 }

@@ -23,6 +23,7 @@
 //! - [`metrics`]: Prometheus metric names.
 
 pub mod apps;
+pub mod broker;
 pub mod filter;
 pub mod gate;
 pub mod hooks;
@@ -35,6 +36,7 @@ pub mod stats;
 pub mod tips;
 
 mod accounts;
+mod cluster;
 mod dedup;
 mod draw;
 mod gifts;
@@ -88,7 +90,7 @@ pub struct Engine {
     pub store: Arc<dyn Store>,
     pub apps: AppRegistry,
     config: EngineConfig,
-    rooms: DashMap<(AppId, GroupId), RoomRef>,
+    rooms: Arc<DashMap<(AppId, GroupId), RoomRef>>,
     /// Online sessions of each logged-in user.
     users: DashMap<(AppId, UserId), Vec<SessionRef>>,
     sessions: DashMap<u64, SessionRef>,
@@ -113,6 +115,8 @@ pub struct Engine {
     pub(crate) stats_gate: tokio::sync::RwLock<()>,
     /// The message path's durable step (group commit of the short history).
     pub(crate) recorder: recorder::HistoryRecorder,
+    /// Cluster mode's bus (none: a single node; see [`broker`]).
+    pub(crate) broker: std::sync::OnceLock<Arc<dyn broker::Broker>>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -129,7 +133,7 @@ impl Engine {
             store,
             apps: AppRegistry::default(),
             config,
-            rooms: DashMap::new(),
+            rooms: Arc::new(DashMap::new()),
             users: DashMap::new(),
             sessions: DashMap::new(),
             next_session: AtomicU64::new(1),
@@ -140,6 +144,7 @@ impl Engine {
             stats_gate: tokio::sync::RwLock::new(()),
             stats_flush: tokio::sync::Mutex::new(()),
             gift_keys: Default::default(),
+            broker: std::sync::OnceLock::new(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
             let admins = engine
@@ -200,6 +205,7 @@ impl Engine {
         for room in self.rooms.iter().filter(|r| r.key().0 == id) {
             room.reconfigure(&record.settings);
         }
+        self.announce(id, broker::AppEvent::AppChanged);
         Ok((record, created))
     }
 
@@ -226,16 +232,7 @@ impl Engine {
         let mut settings = (*app.settings()).clone();
         change(&mut settings)?;
         settings.validate().map_err(Error::InvalidParameter)?;
-        let filter = if settings.filter != app.settings().filter {
-            let lists = settings.filter.clone();
-            let built = tokio::task::spawn_blocking(move || filter::WordFilter::build(&lists))
-                .await
-                .map_err(|_| Error::Internal)?
-                .map_err(Error::InvalidParameter)?;
-            Some(built.map(Arc::new))
-        } else {
-            None
-        };
+        let filter = filter::rebuilt(&app.settings(), &settings).await?;
         let mut record = self
             .store
             .get_app(id)
@@ -248,6 +245,7 @@ impl Engine {
         for room in self.rooms.iter().filter(|r| r.key().0 == id) {
             room.reconfigure(&settings);
         }
+        self.announce(id, broker::AppEvent::AppChanged);
         Ok(())
     }
 
@@ -310,6 +308,11 @@ impl Engine {
             .map_err(store_err)?
             .into_iter()
             .collect();
+        // In cluster mode the room's events are subscribed to before its history is read,
+        // so a message is in the history read or arrives after it.
+        self.broker()
+            .interest(&broker::RoomKey::new(app, id), true)
+            .await;
         let history = self.load_history(app, id, &settings).await?;
         let stored = StoredRoom {
             record,
@@ -321,6 +324,9 @@ impl Engine {
         let room = Arc::new(LoadedRoom::new(stored, &settings));
         let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
         metrics::rooms(self.rooms.len());
+        // Settings changed while this load read the store reach the room now (a change
+        // after this finds it in the map).
+        room.reconfigure(&self.apps.get(app)?.settings());
         // A destroy may have deleted the group while this load read the store; then the
         // copy just put in the map must not outlive it.
         if self
@@ -341,7 +347,24 @@ impl Engine {
     pub(crate) fn forget_room(&self, app: AppId, id: &GroupId) -> Option<RoomRef> {
         let r = self.rooms.remove(&(app, id.clone())).map(|(_, r)| r);
         metrics::rooms(self.rooms.len());
+        if r.is_some() {
+            self.lose_interest(broker::RoomKey::new(app, id));
+        }
         r
+    }
+
+    /// Cluster mode: this node no longer serves the room (unless it was loaded again).
+    fn lose_interest(&self, key: broker::RoomKey) {
+        let Some(bus) = self.bus() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let rooms = self.rooms.clone();
+        runtime.spawn(async move {
+            if !rooms.contains_key(&(key.app, key.group.clone())) {
+                bus.interest(&key, false).await;
+            }
+        });
     }
 
     /// Rooms of `app` loaded on this node.
@@ -365,7 +388,13 @@ impl Engine {
             }
         }
         for (key, room) in retired {
-            self.rooms.remove_if(&key, |_, r| Arc::ptr_eq(r, &room));
+            if self
+                .rooms
+                .remove_if(&key, |_, r| Arc::ptr_eq(r, &room))
+                .is_some()
+            {
+                self.lose_interest(broker::RoomKey::new(key.0, &key.1));
+            }
         }
         for id in self.apps.ids() {
             if let Ok(app) = self.apps.get(id) {

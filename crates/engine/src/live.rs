@@ -21,6 +21,7 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::loaded::RoomRef;
+use crate::outbound::Frame;
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
 
@@ -47,7 +48,7 @@ pub struct RoomState {
 /// [`STATE_CACHE_TTL`].
 #[derive(Default)]
 pub(crate) struct StateCache {
-    entries: DashMap<(AppId, GroupId), (Instant, Option<GroupRecord>)>,
+    pub(crate) entries: DashMap<(AppId, GroupId), (Instant, Option<GroupRecord>)>,
 }
 
 impl StateCache {
@@ -122,9 +123,10 @@ impl Engine {
         next.last_info_time = now;
         self.store.update_group(&next).await.map_err(store_err)?;
         *room.profile.write() = next;
+        self.room_changed(&room);
         let change = reserved_change(key, text.as_deref(), parsed);
         let tip = tips::profile_changed(group, now, operator, vec![change]);
-        room.broadcast(&tip, None);
+        self.tell_room(&room, tip).await;
         self.state_cache.entries.remove(&(app, group.clone()));
         Ok(out)
     }
@@ -401,6 +403,16 @@ impl Engine {
     /// passed since the last one, which sends the count of that moment unless every member
     /// holds it by then.
     pub(crate) fn online_changed(&self, room: &RoomRef) {
+        self.report_audience(room);
+        self.online_push_due(room);
+    }
+
+    /// As [`Engine::online_changed`] for a change of the count elsewhere (cluster mode): only
+    /// the node that decides for the room pushes the count, to every node's members.
+    pub(crate) fn online_push_due(&self, room: &RoomRef) {
+        if !self.broker().decides(&room.key()) {
+            return;
+        }
         let Ok(app) = self.apps.get(room.app) else {
             return;
         };
@@ -423,7 +435,7 @@ impl Engine {
             st.last_count = count;
             st.last_at = Some(now);
             drop(st);
-            if let Some(pushed) = push_online(room) {
+            if let Some(pushed) = push_online(room, self.relay(room)) {
                 room.live.online_push.lock().last_count = pushed;
             }
             return;
@@ -443,6 +455,7 @@ impl Engine {
             None => interval,
         };
         drop(st);
+        let relay = self.relay(room);
         let room = room.clone();
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
@@ -450,7 +463,7 @@ impl Engine {
             if room.is_destroyed() {
                 return;
             }
-            if let Some(pushed) = push_online(&room) {
+            if let Some(pushed) = push_online(&room, relay) {
                 let mut st = room.live.online_push.lock();
                 st.last_count = pushed;
                 st.last_at = Some(Instant::now());
@@ -459,16 +472,19 @@ impl Engine {
     }
 }
 
-/// Pushes the room's online count to every member unless each already holds it; returns
-/// the count pushed.
-fn push_online(room: &RoomRef) -> Option<usize> {
-    room.push_online_count(|count| {
-        let push = liveroom_core::protocol::Push::Online(liveroom_core::protocol::OnlinePush {
-            group_id: room.id.to_string(),
-            member_num: count,
-        });
-        tips::push_frame(&push, liveroom_core::group::Priority::Low)
-    })
+/// Pushes the room's online count to every member (through `relay`, on every node) unless
+/// each already holds it; returns the count pushed.
+fn push_online(room: &RoomRef, relay: impl FnOnce(&Frame)) -> Option<usize> {
+    room.push_online_count(
+        |count| {
+            let push = liveroom_core::protocol::Push::Online(liveroom_core::protocol::OnlinePush {
+                group_id: room.id.to_string(),
+                member_num: count,
+            });
+            tips::push_frame(&push, liveroom_core::group::Priority::Low)
+        },
+        relay,
+    )
 }
 
 /// The like total a room's profile holds.

@@ -171,14 +171,7 @@ impl Engine {
         let mut kicked = 0;
         let mut kicked_platforms = Vec::new();
         for other in self.user_sessions(app.id, &user) {
-            let same_platform =
-                matches!(other.identity(), Identity::User(l) if l.platform == platform);
-            let kick = match policy {
-                LoginPolicy::Multi => false,
-                LoginPolicy::Single => true,
-                LoginPolicy::OnePerPlatform => same_platform,
-            };
-            if kick && other.id != session.id {
+            if other.id != session.id && replaced_by_login(policy, &other, platform) {
                 other.kick(KickReason::MultiLogin, "logged in on another device");
                 kicked += 1;
                 if let Identity::User(l) = other.identity() {
@@ -186,6 +179,15 @@ impl Engine {
                 }
             }
         }
+        // Sessions of the user on other nodes follow the same policy.
+        self.announce(
+            app.id,
+            crate::broker::AppEvent::LoggedIn {
+                user: user.clone(),
+                platform: platform.to_string(),
+                at: self.addr_of(session),
+            },
+        );
         session.set_identity(Identity::User(LoggedIn {
             app: app.id,
             user: user.clone(),
@@ -278,6 +280,12 @@ impl Engine {
         }
     }
 
+    /// A join or quit tip with the online count of this moment, to the room's members here
+    /// and (cluster mode) on every other node.
+    fn member_tip(&self, room: &RoomRef, make: impl FnOnce(usize) -> crate::outbound::Frame) {
+        room.broadcast_with_count(make, self.relay(room));
+    }
+
     /// Join and quit tips go to every member, so they cost O(members) each and O(members²)
     /// for a crowd arriving; above the app's threshold the room stays quiet about them.
     fn member_tips_wanted(&self, room: &RoomRef) -> bool {
@@ -294,7 +302,7 @@ impl Engine {
             metrics::room_members_changed(-1.0);
             if let (Some(user), true) = (&user, last) {
                 if self.member_tips_wanted(room) {
-                    room.broadcast_with_count(|online| {
+                    self.member_tip(room, |online| {
                         tips::quit(&room.id, unix_secs(), user, online)
                     });
                 }
@@ -463,7 +471,7 @@ impl Engine {
                         Identity::User(l) => l.nick,
                         _ => String::new(),
                     };
-                    room.broadcast_with_count(|online| tips::joined(&group, now, u, &nick, online));
+                    self.member_tip(&room, |online| tips::joined(&group, now, u, &nick, online));
                 }
             }
             // After every admission and its tip: a second session of a user changes no count,
@@ -515,12 +523,14 @@ impl Engine {
         Ok(())
     }
 
-    /// `get_online_member_num`.
+    /// `get_online_member_num` (in cluster mode, of every node).
     pub async fn online_member_num(&self, app: AppId, group: &GroupId) -> Result<usize, Error> {
-        Ok(self.room(app, group).await?.online_count())
+        let room = self.room(app, group).await?;
+        Ok(self.cluster_audience(&room, 0).await?.0)
     }
 
-    /// `get_members`: the most recent members (30 by default, up to 1000 when configured).
+    /// `get_members`: the most recent members (30 by default, up to 1000 when configured;
+    /// in cluster mode, of every node).
     pub async fn recent_members(
         &self,
         app: AppId,
@@ -528,15 +538,27 @@ impl Engine {
     ) -> Result<Vec<MemberInfo>, Error> {
         let room = self.room(app, group).await?;
         let limit = self.apps.get(app)?.settings().recent_members as usize;
-        Ok(room
-            .recent_members(limit)
+        let (_, members) = self.cluster_audience(&room, limit).await?;
+        Ok(members
             .into_iter()
-            .map(|(user, join_time, nick, avatar)| MemberInfo {
-                user,
-                join_time,
-                nick,
-                avatar,
+            .map(|m| MemberInfo {
+                user: m.user,
+                join_time: m.join_time,
+                nick: m.nick,
+                avatar: m.avatar,
             })
             .collect())
+    }
+}
+
+/// Whether a login of the same user on `platform` replaces the session `other` under
+/// `policy`.
+pub(crate) fn replaced_by_login(policy: LoginPolicy, other: &SessionRef, platform: &str) -> bool {
+    match policy {
+        LoginPolicy::Multi => false,
+        LoginPolicy::Single => true,
+        LoginPolicy::OnePerPlatform => {
+            matches!(other.identity(), Identity::User(l) if l.platform == platform)
+        }
     }
 }

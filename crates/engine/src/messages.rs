@@ -22,6 +22,9 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::apps::App;
+use crate::broker::{
+    Broker, OwnerAnswer, OwnerCall, RemoteSend, RemoteSender, RoomEvent, Route, SessionAddr,
+};
 use crate::dedup::{self, Dedup, Receipt, Seen};
 use crate::filter::{Outcome, WordFilter};
 use crate::gate::{FrequencyGate, Offer};
@@ -53,6 +56,9 @@ pub enum Sender {
         /// The caller's address, for webhooks' `ClientIP`.
         ip: String,
     },
+    /// A client or REST caller of another node (cluster mode), whose message that node
+    /// passed to this one, the room's owner.
+    Remote(Box<RemoteSender>),
 }
 
 impl Sender {
@@ -67,6 +73,67 @@ impl Sender {
         Ok(Self::Session {
             session: session.clone(),
             me,
+        })
+    }
+}
+
+impl SendRequest {
+    /// A message another node passed to this one, the room's owner.
+    pub(crate) fn from_remote(group: &GroupId, r: RemoteSend) -> Result<Self, Error> {
+        Ok(Self {
+            group: group.clone(),
+            body: MsgBody::parse(&r.body)?,
+            priority: r.priority,
+            cloud_custom_data: r.cloud_custom_data,
+            random: r.random,
+            callbacks: CallbackControl {
+                skip_before: r.skip_before,
+                skip_after: r.skip_after,
+            },
+            turn: None,
+            counted: r.counted,
+            sender: Sender::Remote(Box::new(r.sender)),
+        })
+    }
+
+    /// This request as the room's owner on another node takes it.
+    fn to_remote(&self, engine: &Engine) -> Result<RemoteSend, Error> {
+        let sender = match &self.sender {
+            Sender::Session { session, me } => RemoteSender {
+                from: me.user.clone(),
+                nick: me.nick.clone(),
+                avatar: me.avatar.clone(),
+                platform: me.platform.clone(),
+                ip: session.client_ip_text(),
+                connection: Some(engine.addr_of(session)),
+                is_app_admin: false,
+            },
+            Sender::Admin {
+                from,
+                nick,
+                avatar,
+                is_app_admin,
+                ip,
+            } => RemoteSender {
+                from: from.clone(),
+                nick: nick.clone(),
+                avatar: avatar.clone(),
+                platform: Origin::rest(ip).platform,
+                ip: ip.clone(),
+                connection: None,
+                is_app_admin: *is_app_admin,
+            },
+            Sender::Remote(r) => (**r).clone(),
+        };
+        Ok(RemoteSend {
+            sender,
+            body: serde_json::from_str(&self.body.to_json()).map_err(|_| Error::Internal)?,
+            priority: self.priority,
+            cloud_custom_data: self.cloud_custom_data.clone(),
+            random: self.random,
+            skip_before: self.callbacks.skip_before,
+            skip_after: self.callbacks.skip_after,
+            counted: self.counted,
         })
     }
 }
@@ -111,6 +178,9 @@ pub(crate) struct Sending {
     /// A task polls the gate for waiting messages.
     gate_polling: AtomicBool,
     seq: tokio::sync::Mutex<SeqBlock>,
+    /// Cluster mode: another node may have numbered messages since this block was taken,
+    /// so the next number comes from a fresh block.
+    seq_stale: AtomicBool,
     dedup: Arc<Mutex<Dedup>>,
 }
 
@@ -133,6 +203,7 @@ impl Sending {
                 next: ceiling + 1,
                 ceiling,
             }),
+            seq_stale: AtomicBool::new(false),
             dedup: Arc::default(),
         }
     }
@@ -154,6 +225,11 @@ impl Sending {
         self.seq.lock().await.next
     }
 
+    /// The numbers held may have been used elsewhere: the next message takes a fresh block.
+    pub(crate) fn forget_seq_block(&self) {
+        self.seq_stale.store(true, Ordering::Release);
+    }
+
     /// Forgets `Random` values older than the de-duplication window.
     pub(crate) fn expire_dedup(&self, now: i64) {
         self.dedup.lock().expire(now);
@@ -163,7 +239,10 @@ impl Sending {
 /// A message waiting at the frequency gate.
 pub(crate) struct Pending {
     frame: Frame,
-    exclude: Option<u64>,
+    /// The sender's connection (which does not get its own message back).
+    exclude: Option<SessionAddr>,
+    /// Cluster mode: the bus the message goes on to the room's other nodes.
+    relay: Option<Arc<dyn Broker>>,
     /// The message as newcomers will see it, when the room keeps a short history.
     history: Option<(i64, Frame)>,
     /// What the store keeps, and the app's history length: written before delivery.
@@ -187,11 +266,28 @@ impl Pending {
         let Pending {
             frame,
             exclude,
+            relay,
             history,
             record: _,
             done,
         } = self;
-        room.broadcast_recorded(&frame, exclude, history);
+        match relay {
+            None => {
+                let local = exclude.map(|a| a.session);
+                room.broadcast_recorded(&frame, local, history);
+            }
+            Some(bus) => {
+                let node = bus.node();
+                let local = exclude.filter(|a| a.node == node).map(|a| a.session);
+                let event = RoomEvent {
+                    frame: frame.clone(),
+                    exclude,
+                    history: history.clone(),
+                };
+                let key = room.key();
+                room.broadcast_relayed(&frame, local, history, || bus.publish(&key, &event));
+            }
+        }
         let _ = done.send(Delivery::Delivered);
     }
 
@@ -261,8 +357,8 @@ struct Draft {
     from: UserId,
     nick: String,
     avatar: String,
-    /// The sending session, which does not get its own message back.
-    session: Option<u64>,
+    /// The sending connection, which does not get its own message back.
+    session: Option<SessionAddr>,
     origin: Origin,
     /// Sent by a client connection (not by the backend over REST).
     by_client: bool,
@@ -394,6 +490,7 @@ impl Draft {
         &mut self,
         seq: u64,
         settings: &AppSettings,
+        relay: Option<Arc<dyn Broker>>,
     ) -> Result<impl FnOnce(oneshot::Sender<Delivery>) -> Pending, Error> {
         let body = std::mem::take(&mut self.body_json);
         let raw = RawValue::from_string(body).map_err(|_| Error::Internal)?;
@@ -439,6 +536,7 @@ impl Draft {
         Ok(move |done| Pending {
             frame,
             exclude,
+            relay,
             history,
             record,
             done,
@@ -503,6 +601,9 @@ impl Engine {
         req: SendRequest,
     ) -> Result<SendReceipt, Error> {
         let room = self.room(app, &req.group).await?;
+        if let Some(receipt) = self.send_through_owner(&room, &req).await? {
+            return Ok(receipt);
+        }
         let app = self.apps.get(app)?;
         let settings = app.settings();
         let limit = settings.max_message_bytes as usize;
@@ -542,7 +643,7 @@ impl Engine {
             drop_reason: "",
             level: msg.level,
         };
-        let pending = msg.record(msg_seq, &settings)?;
+        let pending = msg.record(msg_seq, &settings, self.bus())?;
         // Then the frequency gate; an admitted message is stored and fanned out.
         match self
             .pass_gate(&room, msg.priority, pending, controls.turn)
@@ -588,6 +689,47 @@ impl Engine {
         Ok(receipt)
     }
 
+    /// Cluster mode: a message for a room another node decides for goes there, in this
+    /// connection's order (its turn is held until the owner answered); `None` when this
+    /// node decides (on a single node, always).
+    async fn send_through_owner(
+        &self,
+        room: &RoomRef,
+        req: &SendRequest,
+    ) -> Result<Option<SendReceipt>, Error> {
+        let broker = self.broker();
+        if !broker.clustered() || broker.route(&room.key()).await? == Route::Here {
+            return Ok(None);
+        }
+        if let Some(turn) = &req.turn {
+            turn.wait().await;
+        }
+        let call = OwnerCall::Send(req.to_remote(self)?);
+        match broker.call(&room.key(), call).await? {
+            None => Ok(None),
+            Some(OwnerAnswer::Sent {
+                msg_seq,
+                msg_time,
+                dropped,
+                level,
+            }) => {
+                if !dropped {
+                    room.touch(msg_time);
+                }
+                Ok(Some(SendReceipt {
+                    msg_seq,
+                    msg_time,
+                    drop_reason: if dropped { DROP_REASON_FREQUENCY } else { "" },
+                    level,
+                }))
+            }
+            Some(other) => {
+                tracing::error!(answer = ?other, "a send was answered with something else");
+                Err(Error::Internal)
+            }
+        }
+    }
+
     /// The message `req` asks to send, with what the steps need to know of its sender.
     async fn draft(
         &self,
@@ -604,7 +746,21 @@ impl Engine {
                     ip: session.client_ip_text(),
                     platform: me.platform.clone(),
                 };
-                (me.user, me.nick, me.avatar, Some(session.id), origin)
+                (
+                    me.user,
+                    me.nick,
+                    me.avatar,
+                    Some(self.addr_of(session)),
+                    origin,
+                )
+            }
+            Sender::Remote(r) => {
+                let origin = Origin {
+                    ip: r.ip.clone(),
+                    platform: r.platform.clone(),
+                };
+                let (from, nick, avatar) = (r.from.clone(), r.nick.clone(), r.avatar.clone());
+                (from, nick, avatar, r.connection, origin)
             }
             Sender::Admin {
                 from,
@@ -622,6 +778,7 @@ impl Engine {
         };
         let is_app_admin = match &req.sender {
             Sender::Admin { is_app_admin, .. } => *is_app_admin || app.is_admin(&from),
+            Sender::Remote(r) => r.is_app_admin || app.is_admin(&from),
             Sender::Session { .. } => app.is_admin(&from),
         };
         let role = room.role_of(&from, is_app_admin);
@@ -636,7 +793,11 @@ impl Engine {
             avatar,
             session,
             origin,
-            by_client: matches!(req.sender, Sender::Session { .. }),
+            by_client: match &req.sender {
+                Sender::Session { .. } => true,
+                Sender::Remote(r) => r.connection.is_some(),
+                Sender::Admin { .. } => false,
+            },
             is_app_admin,
             role,
             level,
@@ -816,6 +977,10 @@ impl Engine {
 
     async fn next_seq(&self, room: &RoomRef) -> Result<u64, Error> {
         let mut block = room.sending.seq.lock().await;
+        if room.sending.seq_stale.swap(false, Ordering::AcqRel) {
+            block.next = 1;
+            block.ceiling = 0;
+        }
         if block.next > block.ceiling {
             let ceiling = self
                 .store
@@ -940,7 +1105,10 @@ mod tests {
             from: UserId::from_trusted("alice"),
             nick: "Alice".into(),
             avatar: String::new(),
-            session: Some(7),
+            session: Some(SessionAddr {
+                node: 0,
+                session: 7,
+            }),
             origin: Origin::rest("127.0.0.1"),
             by_client: true,
             is_app_admin: false,
@@ -1116,16 +1284,24 @@ mod tests {
             ..AppSettings::default()
         };
         let (done, _rx) = oneshot::channel();
-        let pending = draft(text("hi")).record(9, &settings).expect("frames")(done);
+        let pending = draft(text("hi"))
+            .record(9, &settings, None)
+            .expect("frames")(done);
         assert!(pending.history.is_none() && pending.record.is_none());
-        assert_eq!(pending.exclude, Some(7), "not back to its sender");
+        assert_eq!(
+            pending.exclude.map(|a| a.session),
+            Some(7),
+            "not back to its sender"
+        );
         let live: Value = serde_json::from_slice(&pending.frame.text).expect("JSON");
         assert_eq!(live["MsgSeq"], 9);
 
         settings.history_enabled = true;
         settings.history_count = 20;
         let (done, _rx) = oneshot::channel();
-        let pending = draft(text("hi")).record(9, &settings).expect("frames")(done);
+        let pending = draft(text("hi"))
+            .record(9, &settings, None)
+            .expect("frames")(done);
         let (record, keep) = pending.record.expect("stored before delivery");
         assert_eq!(
             (record.msg_seq, record.random, record.sender_level, keep),

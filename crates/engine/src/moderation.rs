@@ -7,7 +7,7 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::session::SessionRef;
-use crate::{metrics, store_err, tips, Engine};
+use crate::{store_err, tips, Engine};
 
 /// Most accounts in one mute call (reference 3.5.3).
 pub const MUTE_BATCH_MAX: usize = 500;
@@ -70,7 +70,9 @@ impl Engine {
                 room.mutes.lock().insert(u.clone(), end);
             }
         }
-        room.broadcast(&tips::muted(group, now, operator, users, secs), None);
+        self.room_changed(&room);
+        self.tell_room(&room, tips::muted(group, now, operator, users, secs))
+            .await;
         Ok(())
     }
 
@@ -130,21 +132,23 @@ impl Engine {
                 .map_err(store_err)?;
             room.bans.lock().insert(u.clone(), end);
         }
+        self.room_changed(&room);
+        let notice = tips::kicked_out(group, now, operator, secs, description);
         for u in users {
-            let notice = tips::kicked_out(group, now, operator, secs, description);
-            let removed = room.remove_user(u);
-            metrics::room_members_changed(-(removed.len() as f64));
-            let origin = removed.first().map(|s| s.origin());
-            for s in &removed {
-                s.remove_room(group);
-                s.push(&notice);
-            }
-            if !removed.is_empty() {
-                self.member_left(&room, u, operator, crate::members::Exit::Banned, origin);
-                self.online_changed(&room);
-            }
+            self.remove_user_here(&room, u, &notice, operator);
         }
-        room.broadcast(&tips::kicked(group, now, operator, users, secs), None);
+        // The banned users' connections on other nodes go too.
+        self.announce(
+            app,
+            crate::broker::AppEvent::RemoveFromRoom {
+                group: group.clone(),
+                users: users.to_vec(),
+                tip: crate::broker::WireFrame::of(&notice),
+                operator: operator.to_string(),
+            },
+        );
+        self.tell_room(&room, tips::kicked(group, now, operator, users, secs))
+            .await;
         Ok(())
     }
 
@@ -158,6 +162,7 @@ impl Engine {
                 .map_err(store_err)?;
             room.bans.lock().remove(u);
         }
+        self.room_changed(&room);
         Ok(())
     }
 
@@ -347,8 +352,9 @@ impl Engine {
             }
         }
         if !changed.is_empty() {
+            self.room_changed(&room);
             let tip = tips::role_changed(group, unix_secs(), operator, &changed, admin);
-            room.broadcast(&tip, None);
+            self.tell_room(&room, tip).await;
         }
         Ok(())
     }

@@ -160,6 +160,9 @@ pub struct Room {
     count_told: CountTold,
     /// Told of arrivals and departures under the member lock (locked after it).
     attendance: Arc<dyn Attendance>,
+    /// Cluster mode: the room's online members on other nodes, as they last reported them
+    /// (always 0 on a single node). Part of every count this room tells.
+    online_elsewhere: AtomicUsize,
 }
 
 /// The in-memory short history of a room (the store keeps the same for restarts and REST).
@@ -261,7 +264,33 @@ impl Room {
             hand_out: Mutex::new(()),
             count_told: CountTold::default(),
             attendance,
+            online_elsewhere: AtomicUsize::new(0),
         }
+    }
+
+    /// The room across the cluster.
+    pub fn key(&self) -> crate::broker::RoomKey {
+        crate::broker::RoomKey::new(self.app, &self.id)
+    }
+
+    /// The count this room tells its members: its members here plus those elsewhere.
+    fn online_of(&self, members: &Members) -> usize {
+        members.online() + self.online_elsewhere.load(Ordering::Acquire)
+    }
+
+    /// Online members on this node only.
+    pub(crate) fn local_online(&self) -> usize {
+        self.members.read().online()
+    }
+
+    /// Other nodes' online members of the room; returns whether the number changed.
+    pub(crate) fn set_online_elsewhere(&self, n: usize) -> bool {
+        self.online_elsewhere.swap(n, Ordering::AcqRel) != n
+    }
+
+    /// Replaces the cached profile (another node changed it in the store).
+    pub(crate) fn replace_profile(&self, record: GroupRecord) {
+        *self.profile.write() = record;
     }
 
     pub fn profile(&self) -> GroupRecord {
@@ -276,9 +305,10 @@ impl Room {
         self.destroyed.load(Ordering::Acquire)
     }
 
-    /// Online members: distinct logged-in users plus guest sessions.
+    /// Online members: distinct logged-in users plus guest sessions (in cluster mode, on
+    /// every node).
     pub fn online_count(&self) -> usize {
-        self.members.read().online()
+        self.online_of(&self.members.read())
     }
 
     /// Distinct viewers, as popularity counts them: logged-in users plus guest sources (all
@@ -293,7 +323,7 @@ impl Room {
     /// count is the room's.
     pub(crate) fn online_unsettled(&self) -> Option<usize> {
         let m = self.members.read();
-        let count = m.online();
+        let count = self.online_of(&m);
         (!self.count_told.settled_at(count)).then_some(count)
     }
 
@@ -301,12 +331,14 @@ impl Room {
     /// unless every member's count is already the room's; returns the count pushed. The
     /// count is read and handed out under the member lock, so it is exactly what every
     /// member holds after it.
+    /// `relay` hands the frame on to the other nodes, in the same critical section.
     pub(crate) fn push_online_count(
         &self,
         make: impl FnOnce(usize) -> Option<Frame>,
+        relay: impl FnOnce(&Frame),
     ) -> Option<usize> {
         let members = self.members.read();
-        let count = members.online();
+        let count = self.online_of(&members);
         let _order = self.hand_out.lock();
         if self.count_told.settled_at(count) {
             return None;
@@ -314,24 +346,33 @@ impl Room {
         let frame = make(count)?;
         self.count_told.pushed(count);
         fan_out(&members, &frame, None);
+        relay(&frame);
         Some(count)
     }
 
     /// Queues to every member the frame `make` builds with the online count of this moment
     /// (a join or quit tip), and notes that they were told that count.
-    pub(crate) fn broadcast_with_count(&self, make: impl FnOnce(usize) -> Frame) -> FanOut {
+    /// `relay` hands the frame on to the other nodes in the same critical section.
+    pub(crate) fn broadcast_with_count(
+        &self,
+        make: impl FnOnce(usize) -> Frame,
+        relay: impl FnOnce(&Frame),
+    ) -> FanOut {
         let members = self.members.read();
-        let count = members.online();
+        let count = self.online_of(&members);
         let _order = self.hand_out.lock();
         self.count_told.told(count);
-        fan_out(&members, &make(count), None)
+        let frame = make(count);
+        let out = fan_out(&members, &frame, None);
+        relay(&frame);
+        out
     }
 
     /// Queues to `session` alone the frame `make` builds with the online count of this
     /// moment (a repeated join's reply), and notes that it was told that count.
     pub(crate) fn tell_count(&self, session: &SessionRef, make: impl FnOnce(usize) -> Frame) {
         let members = self.members.read();
-        let count = members.online();
+        let count = self.online_of(&members);
         let _order = self.hand_out.lock();
         self.count_told.told(count);
         session.push(&make(count));
@@ -356,6 +397,26 @@ impl Room {
             self.recent.lock().push(time, h);
         }
         fan_out(&members, frame, exclude)
+    }
+
+    /// As [`Room::broadcast_recorded`], and `relay` hands the event on to the other nodes in
+    /// the same critical section, so they get this room's events in the order its members
+    /// here do.
+    pub(crate) fn broadcast_relayed(
+        &self,
+        frame: &Frame,
+        exclude: Option<u64>,
+        history: Option<(i64, Frame)>,
+        relay: impl FnOnce(),
+    ) -> FanOut {
+        let members = self.members.read();
+        let _order = self.hand_out.lock();
+        if let Some((time, h)) = history {
+            self.recent.lock().push(time, h);
+        }
+        let out = fan_out(&members, frame, exclude);
+        relay();
+        out
     }
 
     /// Keeps only the short-history frames `keep` accepts (a recall takes its messages out).
@@ -409,7 +470,7 @@ impl Room {
                 true
             }
         };
-        let online = m.online();
+        let online = self.online_of(&m);
         if first_of_user {
             let now_ms = liveroom_core::time::unix_millis();
             match &user {
@@ -847,18 +908,18 @@ mod tests {
         r.add_member(&a, None, 1, 0, &reply);
         r.add_member(&b, None, 1, 0, &reply);
         assert_eq!(r.online_unsettled(), Some(2));
-        assert_eq!(r.push_online_count(online), Some(2));
+        assert_eq!(r.push_online_count(online, |_| {}), Some(2));
         assert_eq!(r.online_unsettled(), None);
-        assert_eq!(r.push_online_count(online), None, "nothing to tell");
+        assert_eq!(r.push_online_count(online, |_| {}), None, "nothing to tell");
         // c is told 3; then a leaves: the count is back at the one pushed, but c holds 3.
         r.add_member(&c, None, 1, 0, &reply);
         r.remove_member(1);
         assert_eq!(r.online_unsettled(), Some(2));
-        assert_eq!(r.push_online_count(online), Some(2));
+        assert_eq!(r.push_online_count(online, |_| {}), Some(2));
         assert_eq!(r.online_unsettled(), None);
         // A tip tells everyone a count but is not the push: a later change back still is.
         r.add_member(&a, None, 1, 0, &reply);
-        r.broadcast_with_count(|n| Frame::control(n.to_string()));
+        r.broadcast_with_count(|n| Frame::control(n.to_string()), |_| {});
         r.remove_member(1);
         assert_eq!(r.online_unsettled(), Some(2));
     }

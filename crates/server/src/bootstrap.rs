@@ -33,6 +33,12 @@ pub async fn start(config: &Config) -> Result<Started, String> {
     let engine = Engine::new(store, engine_config)
         .await
         .map_err(|e| format!("cannot start the engine: {e}"))?;
+    if let Some(cluster) = config.cluster_config() {
+        let bus = liveroom_cluster::Cluster::connect(&cluster).await?;
+        engine.set_broker(Arc::new(bus.clone()));
+        bus.attach(&engine).await?;
+        tracing::info!(node = %cluster.node_name, nats = %cluster.nats_url, prefix = %cluster.prefix, "cluster mode");
+    }
     for app in &config.apps {
         // A new app starts from `app_defaults`; an existing one keeps its stored settings
         // (changed live through the REST extension) except what its own table names.

@@ -34,6 +34,22 @@ pub struct Config {
     pub web: WebConfig,
     /// The admin console at `/admin`.
     pub console: ConsoleConfig,
+    /// Cluster mode: many nodes serving one app and one room (docs/cluster.md).
+    pub cluster: ClusterSection,
+}
+
+/// Cluster mode is on when `nats_url` is set; it needs PostgreSQL (`database_url`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterSection {
+    /// NATS with JetStream (`nats://host:4222`); also `LIVEROOM_NATS_URL`.
+    pub nats_url: Option<String>,
+    /// This node's name in logs, metrics and `/healthz` (`LIVEROOM_NODE_NAME`); unset: the
+    /// host name and the HTTP port.
+    pub node_name: Option<String>,
+    /// Prefix of the cluster's NATS subjects and KV bucket (`LIVEROOM_CLUSTER_PREFIX`), so
+    /// several clusters can share one NATS; unset: `liveroom`.
+    pub prefix: Option<String>,
 }
 
 /// The web pages' development helpers: `/v1/web/dev-login` hands out UserSigs and
@@ -119,6 +135,7 @@ impl Default for Config {
             trusted_proxies: vec!["127.0.0.0/8".into(), "::1/128".into()],
             web: WebConfig::default(),
             console: ConsoleConfig::default(),
+            cluster: ClusterSection::default(),
         }
     }
 }
@@ -144,6 +161,9 @@ pub const ENV_VARS: &[&str] = &[
     "LIVEROOM_LOG",
     "LIVEROOM_CONSOLE_PASSWORD",
     "LIVEROOM_TRUSTED_PROXIES",
+    "LIVEROOM_NATS_URL",
+    "LIVEROOM_NODE_NAME",
+    "LIVEROOM_CLUSTER_PREFIX",
 ];
 
 impl Config {
@@ -183,6 +203,16 @@ impl Config {
                 .map(String::from)
                 .collect();
         }
+        if let Some(v) = env("LIVEROOM_NATS_URL") {
+            config.cluster.nats_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = env("LIVEROOM_NODE_NAME") {
+            config.cluster.node_name = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = env("LIVEROOM_CLUSTER_PREFIX") {
+            config.cluster.prefix = Some(v).filter(|v| !v.is_empty());
+        }
+        config.check_cluster()?;
         crate::proxy::TrustedProxies::new(&config.trusted_proxies)
             .map_err(|e| format!("trusted_proxies: {e}"))?;
         if let Some(p) = config.console.password.as_deref() {
@@ -223,6 +253,56 @@ impl Config {
             config.settings_for(app)?;
         }
         Ok(config)
+    }
+
+    /// Cluster mode shares one store between nodes: it needs PostgreSQL.
+    fn check_cluster(&self) -> Result<(), String> {
+        if self.cluster.nats_url.is_none() {
+            return Ok(());
+        }
+        let postgres = self
+            .database_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+        if !postgres {
+            return Err("cluster mode (LIVEROOM_NATS_URL) needs PostgreSQL shared by every node: set LIVEROOM_DATABASE_URL to a postgres:// URL (the embedded SQLite database belongs to one node)".into());
+        }
+        if let Some(p) = &self.cluster.prefix {
+            let ok = !p.is_empty()
+                && p.split('.').all(|t| {
+                    !t.is_empty()
+                        && t.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                });
+            if !ok {
+                return Err(format!(
+                    "cluster.prefix {p:?}: letters, digits, '-' and '_' (dot-separated)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The cluster settings to join with, when cluster mode is on.
+    pub fn cluster_config(&self) -> Option<liveroom_cluster::ClusterConfig> {
+        let nats_url = self.cluster.nats_url.clone()?;
+        let node_name = self.cluster.node_name.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "node".into());
+            format!("{host}:{}", self.http_addr.port())
+        });
+        Some(liveroom_cluster::ClusterConfig {
+            nats_url,
+            node_name,
+            prefix: self
+                .cluster
+                .prefix
+                .clone()
+                .unwrap_or_else(|| "liveroom".into()),
+        })
     }
 
     /// The settings of a configured app for a new app: `app_defaults` overlaid with the

@@ -98,7 +98,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/console/apps", get(console::apps))
         .route("/v1/console/usersig", post(console::user_sig))
         .route("/metrics", get(render_metrics))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .fallback(not_found)
         .with_state(state)
 }
@@ -134,7 +134,29 @@ pub(crate) fn metrics_refused(limit: &'static str) {
 /// `GET /metrics`
 async fn render_metrics(axum::extract::State(state): axum::extract::State<AppState>) -> String {
     liveroom_engine::metrics::sessions(state.engine.session_count());
+    if let Some(bus) = state.engine.bus_status() {
+        metrics::gauge!("liveroom_cluster_connected").set(if bus.connected { 1.0 } else { 0.0 });
+        metrics::gauge!("liveroom_cluster_owned_rooms").set(bus.owned_rooms as f64);
+    }
     state.metrics.render()
+}
+
+/// `GET /healthz`: `ok` on a single node; in cluster mode the node and its bus, as JSON
+/// (200 either way: a node whose bus is down still serves its own connections).
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.engine.bus_status() {
+        None => "ok".into_response(),
+        Some(bus) => axum::Json(serde_json::json!({
+            "status": "ok",
+            "node": bus.node,
+            "bus": if bus.connected { "connected" } else { "disconnected" },
+            "owned_rooms": bus.owned_rooms,
+        }))
+        .into_response(),
+    }
 }
 
 /// Serves on an already-bound listener until `shutdown` resolves, then closes every
@@ -205,6 +227,8 @@ pub async fn run(
     {
         tracing::warn!("connections still open after the shutdown grace period");
     }
+    // The rooms this node decided for go to the other nodes at once.
+    engine.leave_cluster().await;
     // What the departures counted, and the time of anyone still connected, is written.
     engine.flush_stats(true).await;
     // Callbacks queued by the last departures get a short chance to go out.

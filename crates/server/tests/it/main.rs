@@ -6,6 +6,8 @@ mod receiver;
 
 mod audience;
 mod auth;
+mod cluster;
+mod cluster_failover;
 mod deploy;
 mod example_receiver;
 mod filter;

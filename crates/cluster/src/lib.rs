@@ -1,0 +1,856 @@
+//! Cluster mode: the engine's broker port on NATS.
+//!
+//! - Every node subscribes to the rooms it serves members of (`<prefix>.room.<app>.<group>`)
+//!   and hands what arrives to its own members.
+//! - Each room has one owner node, which holds the room's key in the KV bucket
+//!   `<prefix>-owners` (created only if absent, renewed by compare-and-swap every second,
+//!   gone three seconds after its holder stops renewing). The owner takes the room's calls
+//!   on `<prefix>.own.<app>.<group>`, decides (numbers, admits, stores) and publishes.
+//! - Nodes report their part of each room's audience on `<prefix>.pres.<app>.<group>`;
+//!   the owner sums the parts.
+//! - Cluster-wide events (moderation, logins, broadcasts, settings) go on
+//!   `<prefix>.app.<app>` to every node.
+//! - Nodes announce themselves every second on `<prefix>.alive`; a room whose owner went
+//!   quiet is taken over by a node serving it as soon as the old lease is gone.
+//!
+//! docs/cluster.md has the whole design and its failure behaviour.
+
+mod wire;
+
+use async_nats::jetstream::kv;
+use async_trait::async_trait;
+use bytes::Bytes;
+use dashmap::DashMap;
+use futures_util::StreamExt;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use liveroom_core::{AppId, Error};
+use liveroom_engine::broker::{
+    AppEvent, Broker, BusStatus, OwnerAnswer, OwnerCall, Presence, RoomEvent, RoomKey, Route,
+};
+use liveroom_engine::Engine;
+
+pub use wire::{group_token, Names};
+
+/// A lease not renewed for this long is gone, and its room can be taken over.
+pub const LEASE_TTL: Duration = Duration::from_secs(3);
+/// How often owners renew their leases and nodes announce themselves.
+const TICK: Duration = Duration::from_secs(1);
+/// A node not heard from for this long is taken for gone.
+const NODE_SILENT: Duration = Duration::from_millis(2500);
+/// How long a call waits for a room's owner (a failover included) before it is refused.
+const CALL_PATIENCE: Duration = Duration::from_secs(8);
+/// Reports of other nodes' audiences older than this are ignored (their node went away).
+const PRESENCE_STALE: Duration = Duration::from_secs(6);
+/// How often a node's changed audiences are reported, and (unchanged) re-reported.
+const PRESENCE_EVERY: Duration = Duration::from_millis(250);
+const PRESENCE_REFRESH: Duration = Duration::from_secs(2);
+
+/// What a node needs to join a cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    pub nats_url: String,
+    /// Shown in logs, metrics and `/healthz`; unique per node.
+    pub node_name: String,
+    /// Subject and bucket prefix: clusters sharing one NATS use different ones.
+    pub prefix: String,
+}
+
+/// The owner's reply to a call.
+#[derive(Serialize, Deserialize)]
+enum Reply {
+    Answer(OwnerAnswer),
+    Failed(Error),
+    /// The node does not own the room (any more): ask again.
+    NotOwner,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AppMessage {
+    origin: u64,
+    event: AppEvent,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PresenceReport {
+    node: u64,
+    presence: Presence,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Alive {
+    node: u64,
+    name: String,
+    /// `false`: the node is shutting down (its rooms are free now).
+    up: bool,
+}
+
+/// A room this node owns.
+struct Lease {
+    revision: u64,
+    renewed: Instant,
+    /// The owner's subscription to the room's calls.
+    calls: JoinHandle<()>,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.calls.abort();
+    }
+}
+
+/// Other nodes' audiences of a room, by node, with when each was reported.
+type Reports = Arc<Mutex<HashMap<u64, (Presence, Instant)>>>;
+
+/// What this node knows of a room.
+#[derive(Default)]
+struct Link {
+    /// The subscriptions to the room's events and audience reports, while this node
+    /// serves members of it.
+    events: Option<JoinHandle<()>>,
+    reports: Option<JoinHandle<()>>,
+    others: Reports,
+    lease: Option<Lease>,
+    /// The owner last seen in the bucket, and when.
+    owner: Option<(u64, Instant)>,
+}
+
+struct Inner {
+    node: u64,
+    name: String,
+    names: Names,
+    client: async_nats::Client,
+    /// The owners bucket (opened again when NATS lost it, e.g. a new server).
+    owners: Mutex<kv::Store>,
+    engine: OnceLock<Weak<Engine>>,
+    /// Publications, in order (one task writes them, so one room's events keep their order).
+    out: mpsc::UnboundedSender<(String, Bytes)>,
+    rooms: DashMap<RoomKey, Link>,
+    /// Nodes heard from, and when.
+    alive: DashMap<u64, Instant>,
+    /// This node's audiences to report: the latest, and whether it changed since.
+    presence: DashMap<RoomKey, (Presence, bool)>,
+    /// One takeover at a time.
+    takeover: tokio::sync::Mutex<()>,
+}
+
+/// The NATS broker. Cheap to clone.
+#[derive(Clone)]
+pub struct Cluster {
+    inner: Arc<Inner>,
+}
+
+fn unavailable(what: impl std::fmt::Display) -> Error {
+    Error::Unavailable(format!("the cluster bus is unavailable ({what})"))
+}
+
+fn micros_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+impl Cluster {
+    /// Connects to NATS (waiting for it if it is not up yet), makes the owners bucket if it
+    /// is missing and starts the node's background tasks.
+    pub async fn connect(config: &ClusterConfig) -> Result<Self, String> {
+        let name = config.node_name.clone();
+        let client = async_nats::ConnectOptions::new()
+            .name(format!("liveroom {name}"))
+            .retry_on_initial_connect()
+            .request_timeout(Some(Duration::from_secs(5)))
+            .event_callback(move |event| async move {
+                match event {
+                    async_nats::Event::Connected => tracing::info!("cluster bus connected"),
+                    async_nats::Event::Disconnected => {
+                        tracing::warn!("cluster bus disconnected; reconnecting")
+                    }
+                    other => tracing::info!(event = %other, "cluster bus"),
+                }
+            })
+            .connect(config.nats_url.as_str())
+            .await
+            .map_err(|e| format!("cannot connect to NATS at {}: {e}", config.nats_url))?;
+        let names = Names::new(&config.prefix);
+        let owners = open_bucket(&client, &names).await?;
+        let (out, rx) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            node: loop {
+                let n: u64 = rand::random();
+                if n != 0 {
+                    break n;
+                }
+            },
+            name,
+            names,
+            client,
+            owners: Mutex::new(owners),
+            engine: OnceLock::new(),
+            out,
+            rooms: DashMap::new(),
+            alive: DashMap::new(),
+            presence: DashMap::new(),
+            takeover: tokio::sync::Mutex::new(()),
+        });
+        tokio::spawn(publisher(inner.client.clone(), rx));
+        Ok(Self { inner })
+    }
+
+    /// Starts serving `engine`: its app events, the lease and presence loops.
+    pub async fn attach(&self, engine: &Arc<Engine>) -> Result<(), String> {
+        let _ = self.inner.engine.set(Arc::downgrade(engine));
+        let apps = self
+            .inner
+            .client
+            .subscribe(self.inner.names.all_apps())
+            .await
+            .map_err(|e| format!("cannot subscribe to the cluster's app events: {e}"))?;
+        let alive = self
+            .inner
+            .client
+            .subscribe(self.inner.names.alive())
+            .await
+            .map_err(|e| format!("cannot subscribe to the cluster's node announcements: {e}"))?;
+        let _ = self.inner.client.flush().await;
+        tokio::spawn(app_events(Arc::downgrade(&self.inner), apps));
+        tokio::spawn(node_announcements(Arc::downgrade(&self.inner), alive));
+        tokio::spawn(ticker(Arc::downgrade(&self.inner)));
+        tokio::spawn(presence_reporter(Arc::downgrade(&self.inner)));
+        Ok(())
+    }
+
+    pub fn node_name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Whether the bus connection is up.
+    pub fn connected(&self) -> bool {
+        matches!(
+            self.inner.client.connection_state(),
+            async_nats::connection::State::Connected
+        )
+    }
+
+    /// Rooms this node owns now.
+    pub fn owned_rooms(&self) -> usize {
+        self.inner
+            .rooms
+            .iter()
+            .filter(|l| l.lease.is_some())
+            .count()
+    }
+
+    /// Gives up every lease (shutdown), so other nodes take the rooms over at once.
+    pub async fn give_up_rooms(&self) {
+        let owned: Vec<(RoomKey, u64)> = self
+            .inner
+            .rooms
+            .iter()
+            .filter_map(|l| l.lease.as_ref().map(|s| (l.key().clone(), s.revision)))
+            .collect();
+        for (key, revision) in owned {
+            self.inner.release(&key, revision).await;
+        }
+        self.inner.announce(false);
+        let _ = self.inner.client.flush().await;
+    }
+}
+
+/// Opens the owners bucket, making it when it is missing. The bucket's stream is made with
+/// a plain JetStream API request (the configuration every KV client gives a bucket), which
+/// every server with JetStream understands the same way.
+async fn open_bucket(client: &async_nats::Client, names: &Names) -> Result<kv::Store, String> {
+    let js = async_nats::jetstream::new(client.clone());
+    let bucket = names.owners_bucket();
+    if let Ok(kv) = js.get_key_value(&bucket).await {
+        return Ok(kv);
+    }
+    let config = serde_json::json!({
+        "name": format!("KV_{bucket}"),
+        "description": "Liveroom room owners",
+        "subjects": [format!("$KV.{bucket}.>")],
+        "retention": "limits",
+        "max_msgs_per_subject": 1,
+        "max_age": LEASE_TTL.as_nanos() as u64,
+        "duplicate_window": LEASE_TTL.as_nanos() as u64,
+        "discard": "new",
+        "storage": "file",
+        "num_replicas": 1,
+        "allow_rollup_hdrs": true,
+        "deny_delete": true,
+        "allow_direct": true,
+        "max_consumers": -1,
+        "max_msgs": -1,
+        "max_bytes": -1,
+        "max_msg_size": -1,
+    });
+    let answer = client
+        .request(
+            format!("$JS.API.STREAM.CREATE.KV_{bucket}"),
+            config.to_string().into(),
+        )
+        .await
+        .map_err(|e| {
+            format!("cannot make the NATS KV bucket {bucket}: {e} (is JetStream enabled?)")
+        })?;
+    let answer: serde_json::Value = serde_json::from_slice(&answer.payload).unwrap_or_default();
+    if let Some(err) = answer.get("error") {
+        // Made by another node at the same moment: fine.
+        if err["err_code"].as_u64() != Some(10058) {
+            return Err(format!("cannot make the NATS KV bucket {bucket}: {err}"));
+        }
+    }
+    js.get_key_value(&bucket)
+        .await
+        .map_err(|e| format!("cannot open the NATS KV bucket {bucket}: {e}"))
+}
+
+impl Inner {
+    fn kv(&self) -> kv::Store {
+        self.owners.lock().clone()
+    }
+
+    /// After a bucket operation failed for another reason than a lost race: the bucket may
+    /// be gone (a NATS server without the old one's state), so it is opened (made) again.
+    async fn reopen_bucket(&self) {
+        match open_bucket(&self.client, &self.names).await {
+            Ok(kv) => *self.owners.lock() = kv,
+            Err(e) => tracing::warn!(error = %e, "owners bucket"),
+        }
+    }
+
+    fn engine(&self) -> Option<Arc<Engine>> {
+        self.engine.get().and_then(Weak::upgrade)
+    }
+
+    fn send(&self, subject: String, payload: Bytes) {
+        metrics::counter!("liveroom_cluster_publishes_total").increment(1);
+        let _ = self.out.send((subject, payload));
+    }
+
+    fn announce(&self, up: bool) {
+        let alive = Alive {
+            node: self.node,
+            name: self.name.clone(),
+            up,
+        };
+        if let Ok(json) = serde_json::to_vec(&alive) {
+            self.send(self.names.alive(), json.into());
+        }
+    }
+
+    fn owns(&self, room: &RoomKey) -> bool {
+        self.rooms.get(room).is_some_and(|l| {
+            l.lease
+                .as_ref()
+                .is_some_and(|s| s.renewed.elapsed() < LEASE_TTL)
+        })
+    }
+
+    /// The owner last seen for `room`, if it is still heard from.
+    fn known_owner(&self, room: &RoomKey) -> Option<u64> {
+        let link = self.rooms.get(room)?;
+        let (node, _) = link.owner?;
+        let heard = self.alive.get(&node).map(|t| *t)?;
+        (heard.elapsed() < NODE_SILENT).then_some(node)
+    }
+
+    /// Reads the room's owner from the bucket and takes the room when nobody holds it.
+    async fn settle_owner(self: &Arc<Self>, room: &RoomKey) -> Result<Route, Error> {
+        let _one = self.takeover.lock().await;
+        if self.owns(room) {
+            return Ok(Route::Here);
+        }
+        let key = Names::owner_key(room);
+        let entry = self.kv().entry(key.clone()).await.map_err(unavailable)?;
+        if let Some(e) = entry.filter(|e| e.operation == kv::Operation::Put) {
+            let node = std::str::from_utf8(&e.value)
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0);
+            if node == self.node {
+                // Ours from before a lost renewal: take it back with this revision.
+                return self.become_owner(room, e.revision).await;
+            }
+            self.rooms.entry(room.clone()).or_default().owner = Some((node, Instant::now()));
+            return Ok(Route::Elsewhere);
+        }
+        match self.kv().create(key, self.node.to_string().into()).await {
+            Ok(revision) => self.become_owner(room, revision).await,
+            Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => Ok(Route::Elsewhere),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn become_owner(self: &Arc<Self>, room: &RoomKey, revision: u64) -> Result<Route, Error> {
+        let calls = self
+            .client
+            .subscribe(self.names.owner(room))
+            .await
+            .map_err(unavailable)?;
+        self.client.flush().await.map_err(unavailable)?;
+        let lease = Lease {
+            revision,
+            renewed: Instant::now(),
+            calls: tokio::spawn(owner_calls(Arc::downgrade(self), room.clone(), calls)),
+        };
+        {
+            let mut link = self.rooms.entry(room.clone()).or_default();
+            link.lease = Some(lease);
+            link.owner = Some((self.node, Instant::now()));
+        }
+        tracing::info!(app = room.app.0, group = %room.group, node = %self.name, "this node now decides for the room");
+        if let Some(engine) = self.engine() {
+            engine.ownership_changed(room, true);
+        }
+        Ok(Route::Here)
+    }
+
+    fn drop_lease(&self, room: &RoomKey) {
+        let lease = self.rooms.get_mut(room).and_then(|mut l| l.lease.take());
+        if lease.is_some() {
+            tracing::info!(app = room.app.0, group = %room.group, "this node no longer decides for the room");
+            if let Some(engine) = self.engine() {
+                engine.ownership_changed(room, false);
+            }
+        }
+    }
+
+    async fn release(&self, room: &RoomKey, revision: u64) {
+        self.drop_lease(room);
+        let _ = self
+            .kv()
+            .delete_expect_revision(Names::owner_key(room), Some(revision))
+            .await;
+    }
+
+    /// Renews the leases held, gives up those lost, and takes over served rooms whose owner
+    /// went quiet.
+    async fn tick(self: &Arc<Self>) {
+        self.announce(true);
+        let mut renew = Vec::new();
+        let mut orphaned = Vec::new();
+        for link in self.rooms.iter() {
+            match &link.lease {
+                Some(lease) => renew.push((link.key().clone(), lease.revision)),
+                None if link.events.is_some() && self.known_owner(link.key()).is_none() => {
+                    orphaned.push(link.key().clone());
+                }
+                None => {}
+            }
+        }
+        for (room, revision) in renew {
+            let key = Names::owner_key(&room);
+            match self
+                .kv()
+                .update(key, self.node.to_string().into(), revision)
+                .await
+            {
+                Ok(next) => {
+                    if let Some(mut link) = self.rooms.get_mut(&room) {
+                        if let Some(lease) = link.lease.as_mut() {
+                            lease.revision = next;
+                            lease.renewed = Instant::now();
+                        }
+                    }
+                }
+                Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => {
+                    tracing::warn!(group = %room.group, "lease lost to another node");
+                    self.drop_lease(&room);
+                }
+                Err(e) => {
+                    self.reopen_bucket().await;
+                    let expired = self
+                        .rooms
+                        .get(&room)
+                        .and_then(|l| l.lease.as_ref().map(|s| s.renewed.elapsed()))
+                        .is_some_and(|age| age >= LEASE_TTL);
+                    tracing::warn!(group = %room.group, error = %e, "lease not renewed");
+                    if expired {
+                        self.drop_lease(&room);
+                    }
+                }
+            }
+        }
+        for room in orphaned {
+            if let Err(e) = self.settle_owner(&room).await {
+                tracing::debug!(group = %room.group, error = %e, "room owner not settled");
+                self.reopen_bucket().await;
+                break;
+            }
+        }
+        // Reports of nodes that went away go stale.
+        let mut changed = Vec::new();
+        for link in self.rooms.iter() {
+            let mut others = link.others.lock();
+            let before = others.len();
+            others.retain(|_, (_, at)| at.elapsed() < PRESENCE_STALE);
+            if others.len() != before {
+                changed.push(link.key().clone());
+            }
+        }
+        if let Some(engine) = self.engine() {
+            for room in changed {
+                engine.audience_elsewhere_changed(&room);
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Broker for Cluster {
+    fn node(&self) -> u64 {
+        self.inner.node
+    }
+
+    fn clustered(&self) -> bool {
+        true
+    }
+
+    async fn route(&self, room: &RoomKey) -> Result<Route, Error> {
+        if self.inner.owns(room) {
+            return Ok(Route::Here);
+        }
+        if self.inner.known_owner(room).is_some() {
+            return Ok(Route::Elsewhere);
+        }
+        self.inner.settle_owner(room).await
+    }
+
+    fn decides(&self, room: &RoomKey) -> bool {
+        self.inner.owns(room)
+    }
+
+    async fn call(&self, room: &RoomKey, call: OwnerCall) -> Result<Option<OwnerAnswer>, Error> {
+        let payload: Bytes = serde_json::to_vec(&call)
+            .map_err(|_| Error::Internal)?
+            .into();
+        let subject = self.inner.names.owner(room);
+        let deadline = Instant::now() + CALL_PATIENCE;
+        loop {
+            if self.route(room).await? == Route::Here {
+                return Ok(None);
+            }
+            match self
+                .inner
+                .client
+                .request(subject.clone(), payload.clone())
+                .await
+            {
+                Ok(msg) => match serde_json::from_slice::<Reply>(&msg.payload) {
+                    Ok(Reply::Answer(a)) => {
+                        metrics::counter!("liveroom_cluster_calls_total").increment(1);
+                        return Ok(Some(a));
+                    }
+                    Ok(Reply::Failed(e)) => return Err(e),
+                    Ok(Reply::NotOwner) => self.inner.forget_owner(room),
+                    Err(_) => return Err(Error::Internal),
+                },
+                Err(e) if e.kind() == async_nats::RequestErrorKind::NoResponders => {
+                    // The owner is gone (or not listening yet): ask the bucket again.
+                    self.inner.forget_owner(room);
+                }
+                Err(e) => {
+                    return Err(Error::Unavailable(format!(
+                        "the node deciding for this room did not answer ({e})"
+                    )))
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Unavailable(
+                    "no node decides for this room now".into(),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn publish(&self, room: &RoomKey, event: &RoomEvent) {
+        let payload = wire::encode(self.inner.node, micros_now(), event);
+        self.inner.send(self.inner.names.room(room), payload);
+    }
+
+    fn publish_app(&self, app: AppId, event: AppEvent) {
+        let msg = AppMessage {
+            origin: self.inner.node,
+            event,
+        };
+        if let Ok(json) = serde_json::to_vec(&msg) {
+            self.inner.send(self.inner.names.app(app), json.into());
+        }
+    }
+
+    async fn interest(&self, room: &RoomKey, on: bool) {
+        let inner = &self.inner;
+        if !on {
+            let revision = match inner.rooms.remove(room) {
+                Some((_, mut link)) => {
+                    for t in [link.events.take(), link.reports.take()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        t.abort();
+                    }
+                    link.lease.as_ref().map(|l| l.revision)
+                }
+                None => None,
+            };
+            inner.presence.remove(room);
+            if let Some(revision) = revision {
+                let _ = inner
+                    .kv()
+                    .delete_expect_revision(Names::owner_key(room), Some(revision))
+                    .await;
+            }
+            return;
+        }
+        if inner.rooms.get(room).is_some_and(|l| l.events.is_some()) {
+            return;
+        }
+        let subscribed = async {
+            let events = inner.client.subscribe(inner.names.room(room)).await?;
+            let reports = inner.client.subscribe(inner.names.presence(room)).await?;
+            Ok::<_, async_nats::SubscribeError>((events, reports))
+        };
+        match subscribed.await {
+            Ok((events, reports)) => {
+                // Registered with the server before the caller reads the room's history, so
+                // nothing published after that read is missed.
+                let _ = inner.client.flush().await;
+                let mut link = inner.rooms.entry(room.clone()).or_default();
+                let others = link.others.clone();
+                let tasks = [
+                    link.events.replace(tokio::spawn(room_events(
+                        Arc::downgrade(inner),
+                        room.clone(),
+                        events,
+                    ))),
+                    link.reports.replace(tokio::spawn(audience_reports(
+                        Arc::downgrade(inner),
+                        room.clone(),
+                        others,
+                        reports,
+                    ))),
+                ];
+                for old in tasks.into_iter().flatten() {
+                    old.abort();
+                }
+                drop(link);
+                // Ask the others to report at once rather than at their next refresh.
+                inner.send(inner.names.presence(room), Bytes::from_static(b"?"));
+            }
+            Err(e) => {
+                tracing::error!(group = %room.group, error = %e, "cannot subscribe to the room's events")
+            }
+        }
+    }
+
+    fn presence(&self, room: &RoomKey, presence: Presence) {
+        self.inner.presence.insert(room.clone(), (presence, true));
+    }
+
+    fn others(&self, room: &RoomKey) -> Presence {
+        let Some(link) = self.inner.rooms.get(room) else {
+            return Presence::default();
+        };
+        let others = link.others.lock();
+        let mut sum = Presence::default();
+        for (p, at) in others.values() {
+            if at.elapsed() < PRESENCE_STALE {
+                sum.online += p.online;
+                sum.members.extend(p.members.iter().cloned());
+            }
+        }
+        sum
+    }
+
+    fn status(&self) -> Option<BusStatus> {
+        Some(BusStatus {
+            node: self.inner.name.clone(),
+            connected: self.connected(),
+            owned_rooms: self.owned_rooms(),
+        })
+    }
+
+    async fn leave(&self) {
+        self.give_up_rooms().await;
+    }
+}
+
+impl Inner {
+    fn forget_owner(&self, room: &RoomKey) {
+        if let Some(mut link) = self.rooms.get_mut(room) {
+            link.owner = None;
+        }
+    }
+}
+
+/// Writes publications in the order they were made.
+async fn publisher(client: async_nats::Client, mut rx: mpsc::UnboundedReceiver<(String, Bytes)>) {
+    while let Some((subject, payload)) = rx.recv().await {
+        if let Err(e) = client.publish(subject, payload).await {
+            tracing::warn!(error = %e, "cluster publish failed");
+        }
+    }
+}
+
+async fn room_events(inner: Weak<Inner>, room: RoomKey, mut sub: async_nats::Subscriber) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let Some(env) = wire::decode(msg.payload) else {
+            tracing::warn!(group = %room.group, "undecodable room event");
+            continue;
+        };
+        if env.origin == inner.node {
+            continue;
+        }
+        let lag = micros_now().saturating_sub(env.sent_micros);
+        metrics::histogram!("liveroom_cluster_lag_seconds").record(lag as f64 / 1e6);
+        if let Some(engine) = inner.engine() {
+            let delivered = engine.on_room_event(&room, env.event, inner.node);
+            metrics::counter!("liveroom_cluster_remote_deliveries_total")
+                .increment(delivered as u64);
+        }
+    }
+}
+
+async fn owner_calls(inner: Weak<Inner>, room: RoomKey, mut sub: async_nats::Subscriber) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let room = room.clone();
+        tokio::spawn(async move {
+            let reply = match serde_json::from_slice::<OwnerCall>(&msg.payload) {
+                Err(_) => Reply::Failed(Error::Internal),
+                Ok(_) if !inner.owns(&room) => Reply::NotOwner,
+                Ok(call) => match inner.engine() {
+                    None => Reply::NotOwner,
+                    Some(engine) => match engine.on_owner_call(&room, call).await {
+                        Ok(Some(answer)) => Reply::Answer(answer),
+                        Ok(None) => Reply::NotOwner,
+                        Err(e) => Reply::Failed(e),
+                    },
+                },
+            };
+            if let (Some(to), Ok(json)) = (msg.reply, serde_json::to_vec(&reply)) {
+                if let Err(e) = inner.client.publish(to, json.into()).await {
+                    tracing::warn!(error = %e, "cannot answer a call");
+                }
+            }
+        });
+    }
+}
+
+async fn audience_reports(
+    inner: Weak<Inner>,
+    room: RoomKey,
+    others: Reports,
+    mut sub: async_nats::Subscriber,
+) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        if msg.payload.as_ref() == b"?" {
+            // A node started serving the room: report at once.
+            if let Some(mut p) = inner.presence.get_mut(&room) {
+                p.1 = true;
+            }
+            continue;
+        }
+        let Ok(report) = serde_json::from_slice::<PresenceReport>(&msg.payload) else {
+            continue;
+        };
+        if report.node == inner.node {
+            continue;
+        }
+        others
+            .lock()
+            .insert(report.node, (report.presence, Instant::now()));
+        if let Some(engine) = inner.engine() {
+            engine.audience_elsewhere_changed(&room);
+        }
+    }
+}
+
+async fn app_events(inner: Weak<Inner>, mut sub: async_nats::Subscriber) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let app = msg
+            .subject
+            .rsplit('.')
+            .next()
+            .and_then(|s| s.parse::<u64>().ok());
+        let (Some(app), Ok(m)) = (app, serde_json::from_slice::<AppMessage>(&msg.payload)) else {
+            tracing::warn!(subject = %msg.subject, "undecodable cluster event");
+            continue;
+        };
+        if m.origin == inner.node {
+            continue;
+        }
+        if let Some(engine) = inner.engine() {
+            engine.on_app_event(AppId(app), m.event, inner.node).await;
+        }
+    }
+}
+
+async fn node_announcements(inner: Weak<Inner>, mut sub: async_nats::Subscriber) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let Ok(alive) = serde_json::from_slice::<Alive>(&msg.payload) else {
+            continue;
+        };
+        if alive.up {
+            inner.alive.insert(alive.node, Instant::now());
+        } else {
+            inner.alive.remove(&alive.node);
+        }
+    }
+}
+
+async fn ticker(inner: Weak<Inner>) {
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(inner) = inner.upgrade() else { return };
+        inner.tick().await;
+    }
+}
+
+/// Reports this node's changed audiences every `PRESENCE_EVERY`, all of them every
+/// `PRESENCE_REFRESH` (so an owner that took a room over learns them).
+async fn presence_reporter(inner: Weak<Inner>) {
+    let mut tick = tokio::time::interval(PRESENCE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_refresh = Instant::now();
+    loop {
+        tick.tick().await;
+        let Some(inner) = inner.upgrade() else { return };
+        let refresh = last_refresh.elapsed() >= PRESENCE_REFRESH;
+        if refresh {
+            last_refresh = Instant::now();
+        }
+        let mut due = Vec::new();
+        for mut entry in inner.presence.iter_mut() {
+            let key = entry.key().clone();
+            let (p, changed) = entry.value_mut();
+            if *changed || (refresh && (p.online > 0 || !p.members.is_empty())) {
+                *changed = false;
+                due.push((key, p.clone()));
+            }
+        }
+        for (room, presence) in due {
+            let report = PresenceReport {
+                node: inner.node,
+                presence,
+            };
+            if let Ok(json) = serde_json::to_vec(&report) {
+                inner.send(inner.names.presence(&room), json.into());
+            }
+        }
+    }
+}
