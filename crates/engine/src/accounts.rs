@@ -87,6 +87,21 @@ impl Engine {
         Ok(existed)
     }
 
+    /// `kick`: closes every session of `user`, on every node.
+    pub fn kick_user(&self, app: AppId, user: &UserId, info: &str) {
+        for s in self.user_sessions(app, user) {
+            s.kick(KickReason::AccountKicked, info);
+        }
+        self.announce(
+            app,
+            crate::broker::AppEvent::KickUser {
+                user: user.clone(),
+                reason: KickReason::AccountKicked,
+                info: info.to_string(),
+            },
+        );
+    }
+
     /// `portrait_set` of nick and/or avatar. False if the account does not exist.
     pub async fn set_profile(
         &self,

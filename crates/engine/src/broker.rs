@@ -118,6 +118,23 @@ pub enum OwnerCall {
     Publish(WireFrame),
     /// The room's cluster-wide online count and its latest joiners.
     Audience { members: u32 },
+    /// Likes a member of another node gave (its budget already taken there).
+    Like { user: Option<UserId>, count: u32 },
+    /// A gift to send into the room (combos are merged by the owner).
+    Gift(crate::Gift),
+    /// A lucky draw to start (the owner enters the messages and picks the winners).
+    StartDraw {
+        operator: String,
+        keyword: String,
+        secs: u32,
+        winners: u32,
+    },
+    /// Messages to recall (the owner remembers what it delivered).
+    Recall {
+        operator: UserId,
+        msg_seqs: Vec<u64>,
+        origin: Option<crate::hooks::Origin>,
+    },
 }
 
 /// The owner's answer to an [`OwnerCall`].
@@ -135,6 +152,11 @@ pub enum OwnerAnswer {
         online: usize,
         members: Vec<Member>,
     },
+    Liked,
+    Gift(crate::GiftReceipt),
+    DrawStarted(String),
+    /// Per listed number: `None` recalled, or why not.
+    Recalled(Vec<(u64, Option<Error>)>),
 }
 
 /// A logged-in member as audience reports carry it.
@@ -187,6 +209,8 @@ pub enum AppEvent {
     Broadcast(BroadcastMessage),
     /// The app's settings, keys or admins changed: reload the app.
     AppChanged,
+    /// Messages of a room were recalled: they leave every node's short history.
+    Recalled { group: GroupId, msg_seqs: Vec<u64> },
 }
 
 /// A broadcast as every node builds its rooms' frames from it.

@@ -194,7 +194,73 @@ impl Engine {
                 let (online, members) = self.audience(&room, members as usize);
                 Ok(Some(OwnerAnswer::Audience { online, members }))
             }
+            OwnerCall::Like { user, count } => {
+                let room = self.room(key.app, &key.group).await?;
+                self.add_likes(&room, user.as_ref(), count)?;
+                Ok(Some(OwnerAnswer::Liked))
+            }
+            OwnerCall::Gift(gift) => {
+                let receipt = self.send_gift(key.app, &key.group, gift).await?;
+                Ok(Some(OwnerAnswer::Gift(receipt)))
+            }
+            OwnerCall::StartDraw {
+                operator,
+                keyword,
+                secs,
+                winners,
+            } => {
+                let id = self
+                    .start_draw(key.app, &key.group, &operator, &keyword, secs, winners)
+                    .await?;
+                Ok(Some(OwnerAnswer::DrawStarted(id)))
+            }
+            OwnerCall::Recall {
+                operator,
+                msg_seqs,
+                origin,
+            } => {
+                let outcomes = self
+                    .recall(key.app, &key.group, &operator, &msg_seqs, origin)
+                    .await?;
+                let outcomes = outcomes
+                    .into_iter()
+                    .map(|(seq, r)| (seq, r.err()))
+                    .collect();
+                Ok(Some(OwnerAnswer::Recalled(outcomes)))
+            }
         }
+    }
+
+    /// Cluster mode: the answer of the room's owner when another node owns it; `None` when
+    /// this node decides (always on a single node) and runs the call itself.
+    pub(crate) async fn at_owner(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        call: impl FnOnce() -> OwnerCall,
+    ) -> Result<Option<OwnerAnswer>, Error> {
+        let broker = self.broker();
+        if !broker.clustered() {
+            return Ok(None);
+        }
+        let key = RoomKey::new(app, group);
+        if broker.route(&key).await? == Route::Here {
+            return Ok(None);
+        }
+        broker.call(&key, call()).await
+    }
+
+    /// Hands a tip or push to a room's members here and on the other nodes (the caller
+    /// decides for the room).
+    pub(crate) fn tell_here(&self, room: &RoomRef, frame: Frame) -> FanOut {
+        self.hand_out(
+            room,
+            RoomEvent {
+                frame,
+                exclude: None,
+                history: None,
+            },
+        )
     }
 
     /// The room's audience across the cluster as this node knows it: its own members plus
@@ -267,14 +333,25 @@ impl Engine {
     }
 
     /// This node starts or stops deciding for a room.
-    pub fn ownership_changed(&self, key: &RoomKey, owned: bool) {
-        if let Some(room) = self.loaded_room(key.app, &key.group) {
-            // Whatever this node numbered before, another node may have numbered since.
-            room.sending.forget_seq_block();
-            if owned {
-                self.online_changed(&room);
-            }
+    pub fn ownership_changed(self: &Arc<Self>, key: &RoomKey, owned: bool) {
+        let Some(room) = self.loaded_room(key.app, &key.group) else {
+            return;
+        };
+        // Whatever this node numbered before, another node may have numbered since.
+        room.sending.forget_seq_block();
+        if !owned {
+            return;
         }
+        // What the previous owner kept in the store (the like total above all) is the
+        // room's now.
+        let engine = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = engine.reload_room(&room).await {
+                tracing::warn!(group = %room.id, error = %e, "the room was not read again on takeover");
+            }
+            room.live.reset_likes(&room.profile.read().custom);
+            engine.online_push_due(&room);
+        });
     }
 
     /// A change another node made that this node applies to what it holds.
@@ -332,6 +409,11 @@ impl Engine {
             }
             AppEvent::Broadcast(b) => {
                 self.broadcast_here(app, &b);
+            }
+            AppEvent::Recalled { group, msg_seqs } => {
+                if let Some(room) = self.loaded_room(app, &group) {
+                    crate::recall::forget_in_history(&room, &msg_seqs);
+                }
             }
             AppEvent::AppChanged => {
                 if let Err(e) = self.reload_app(app).await {

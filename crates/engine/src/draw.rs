@@ -148,6 +148,17 @@ impl Engine {
                 "Winners must be 1 to {DRAW_WINNERS_MAX}"
             )));
         }
+        let call = || crate::broker::OwnerCall::StartDraw {
+            operator: operator.to_string(),
+            keyword: keyword.to_string(),
+            secs,
+            winners,
+        };
+        match self.at_owner(app, group, call).await? {
+            Some(crate::broker::OwnerAnswer::DrawStarted(id)) => return Ok(id),
+            Some(_) => return Err(Error::Internal),
+            None => {}
+        }
         let room = self.room(app, group).await?;
         let now_ms = unix_millis();
         let now = now_ms / 1000;
@@ -170,9 +181,9 @@ impl Engine {
         }
         let started =
             json!({"DrawId": id, "Keyword": keyword, "Duration": secs, "Winners": winners});
-        room.broadcast(
-            &crate::tips::draw_notice(group, now, operator, "DrawStarted", started),
-            None,
+        self.tell_here(
+            &room,
+            crate::tips::draw_notice(group, now, operator, "DrawStarted", started),
         );
         let engine = self.clone();
         let operator = operator.to_string();
@@ -246,9 +257,9 @@ impl Engine {
         self.write_reserved(app, &room.id, operator, LUCKY_DRAW_KEY, compute, record)
             .await?;
         let ended = serde_json::to_value(&result).map_err(|_| Error::Internal)?;
-        room.broadcast(
-            &crate::tips::draw_notice(&room.id, unix_secs(), operator, "DrawEnded", ended),
-            None,
+        self.tell_here(
+            room,
+            crate::tips::draw_notice(&room.id, unix_secs(), operator, "DrawEnded", ended),
         );
         Ok(())
     }

@@ -19,7 +19,7 @@ use crate::loaded::RoomRef;
 use crate::{metrics, store_err, CallbackControl, Engine, SendRequest, Sender};
 
 /// A gift the backend asks to send.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Gift {
     pub from: UserId,
     pub gift_id: String,
@@ -44,7 +44,7 @@ const GIFT_KEYS_MAX: usize = 1_000_000;
 pub(crate) type GiftKeys = DashMap<(AppId, UserId, String), (GiftReceipt, i64)>;
 
 /// Where a gift went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GiftReceipt {
     pub combo_id: String,
     pub combo_count: u64,
@@ -151,6 +151,14 @@ impl Engine {
         gift: Gift,
     ) -> Result<GiftReceipt, Error> {
         gift.check()?;
+        match self
+            .at_owner(app, group, || crate::broker::OwnerCall::Gift(gift.clone()))
+            .await?
+        {
+            Some(crate::broker::OwnerAnswer::Gift(receipt)) => return Ok(receipt),
+            Some(_) => return Err(Error::Internal),
+            None => {}
+        }
         let known = self
             .store
             .get_users(app, std::slice::from_ref(&gift.from))

@@ -12,7 +12,7 @@ use liveroom_core::time::unix_millis;
 use liveroom_core::AppId;
 
 /// Where an operation came from, for the `ClientIP` and `OptPlatform` query parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     pub ip: String,
     /// `RESTAPI`, `Web`, `Android`, `iOS`, ... (reference 6.1).

@@ -375,6 +375,17 @@ impl Counters {
         }
     }
 
+    /// Starts again from the like total the profile holds (cluster mode: this node takes
+    /// the room over, and the total another node counted is in the store).
+    pub(crate) fn reset_likes(&self, custom: &[(String, String)]) {
+        let likes = stored_likes(custom);
+        let mut flush = self.likes_flush.lock();
+        if !flush.scheduled {
+            self.likes.store(likes, Ordering::Relaxed);
+            flush.saved = likes;
+        }
+    }
+
     /// A changed like total waits to be saved.
     pub(crate) fn likes_unsaved(&self) -> bool {
         self.likes_flush.lock().scheduled
@@ -559,20 +570,35 @@ impl Engine {
         if added == 0 {
             return Ok(0);
         }
+        // The total is the room's: counted where the room is decided.
+        let call = || crate::broker::OwnerCall::Like {
+            user: user.clone(),
+            count: added,
+        };
+        if self.at_owner(app, &group, call).await?.is_none() {
+            self.add_likes(&room, user.as_ref(), added)?;
+        }
+        Ok(added)
+    }
+
+    /// Adds likes (already within their giver's budget) to the room's total and schedules
+    /// the push and save of the new total.
+    pub(crate) fn add_likes(
+        &self,
+        room: &RoomRef,
+        user: Option<&UserId>,
+        added: u32,
+    ) -> Result<(), Error> {
+        let app_state = self.apps.get(room.app)?;
+        let settings = app_state.settings();
         room.live.likes.fetch_add(added as u64, Ordering::Relaxed);
-        self.count_likes(
-            &app_state,
-            &room,
-            user.as_ref(),
-            added as u64,
-            &settings.stats,
-        );
+        self.count_likes(&app_state, room, user, added as u64, &settings.stats);
         let mut flush = room.live.likes_flush.lock();
         if flush.scheduled {
-            return Ok(added);
+            return Ok(());
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return Ok(added);
+            return Ok(());
         };
         flush.scheduled = true;
         drop(flush);
@@ -583,6 +609,8 @@ impl Engine {
             LIKE_SAVE_SECS
         });
         let store = self.store.clone();
+        let relay = self.relay(room);
+        let room = room.clone();
         runtime.spawn(async move {
             tokio::time::sleep(wait).await;
             let total = {
@@ -602,7 +630,7 @@ impl Engine {
                         total,
                     });
                 if let Some(frame) = tips::push_frame(&likes, liveroom_core::group::Priority::Low) {
-                    room.broadcast(&frame, None);
+                    room.broadcast_relayed(&frame, None, None, || relay(&frame));
                 }
             }
             // Saved without a tip and without moving InfoSeq: a count, not a profile edit.
@@ -619,6 +647,6 @@ impl Engine {
             }
             *room.profile.write() = next;
         });
-        Ok(added)
+        Ok(())
     }
 }

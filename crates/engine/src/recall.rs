@@ -92,6 +92,21 @@ impl Engine {
                 msg_seqs.len()
             )));
         }
+        let call = || crate::broker::OwnerCall::Recall {
+            operator: operator.clone(),
+            msg_seqs: msg_seqs.to_vec(),
+            origin: origin.clone(),
+        };
+        match self.at_owner(app, group, call).await? {
+            Some(crate::broker::OwnerAnswer::Recalled(outcomes)) => {
+                return Ok(outcomes
+                    .into_iter()
+                    .map(|(seq, e)| (seq, e.map_or(Ok(()), Err)))
+                    .collect())
+            }
+            Some(_) => return Err(Error::Internal),
+            None => {}
+        }
         let room = self.room(app, group).await?;
         let settings = self.apps.get(app)?.settings();
         // The store first: if it fails, nothing has changed.
@@ -126,11 +141,14 @@ impl Engine {
             return Ok(outcomes);
         }
 
-        room.retain_history(|frame| {
-            serde_json::from_slice::<SeqOf>(&frame.text)
-                .map(|m| !recalled.contains(&m.msg_seq))
-                .unwrap_or(true)
-        });
+        forget_in_history(&room, &recalled);
+        self.announce(
+            app,
+            crate::broker::AppEvent::Recalled {
+                group: group.clone(),
+                msg_seqs: recalled.clone(),
+            },
+        );
         for &seq in &recalled {
             let push = Push::Recalled(RecalledPush {
                 group_id: group.to_string(),
@@ -140,7 +158,7 @@ impl Engine {
             // High: goes out at once, after whatever the fan-out window still holds (the
             // recalled message itself included), and outlasts lesser frames in a full queue.
             if let Some(frame) = tips::push_frame(&push, Priority::High) {
-                room.broadcast(&frame, None);
+                self.tell_here(&room, frame);
             }
         }
         let group_type = room.profile.read().group_type.as_str();
@@ -183,6 +201,15 @@ impl Engine {
             None => Err(Error::Internal),
         }
     }
+}
+
+/// Takes recalled messages out of the room's short history on this node.
+pub(crate) fn forget_in_history(room: &crate::loaded::RoomRef, recalled: &[u64]) {
+    room.retain_history(|frame| {
+        serde_json::from_slice::<SeqOf>(&frame.text)
+            .map(|m| !recalled.contains(&m.msg_seq))
+            .unwrap_or(true)
+    });
 }
 
 #[cfg(test)]

@@ -191,11 +191,7 @@ struct Kick {
 pub async fn kick(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: Kick = parse(body)?;
     let user = UserId::parse(&req.user_id)?;
-    for s in cx.engine.user_sessions(cx.app_id(), &user) {
-        s.kick(
-            liveroom_core::protocol::KickReason::AccountKicked,
-            "logged out by an admin",
-        );
-    }
+    cx.engine
+        .kick_user(cx.app_id(), &user, "logged out by an admin");
     Ok(json!({}))
 }

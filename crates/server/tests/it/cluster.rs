@@ -424,3 +424,123 @@ async fn audience_moderation_logins_and_broadcasts_reach_every_node() {
     drop((again, on_b, _also_c));
     cluster.stop().await;
 }
+
+/// The next system notice `c` gets whose `Event` is `event`, skipping everything else.
+async fn notice(c: &mut Client, event: &str) -> serde_json::Value {
+    loop {
+        match c.next_event_within(Duration::from_secs(10)).await {
+            Some(Event::System(n)) if n.msg_body[0]["MsgContent"]["Event"] == event => {
+                return n.msg_body[0]["MsgContent"].clone();
+            }
+            Some(Event::Closed) | None => panic!("no {event} notice"),
+            Some(_) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn likes_gifts_draws_recalls_and_kicks_are_the_rooms_across_nodes() {
+    let cluster = TestCluster::start(2).await;
+    let [a, b] = [&cluster.nodes[0], &cluster.nodes[1]];
+    a.settings(json!({"like_push_secs": 1, "likes_per_sec": 100, "gift_combo_ms": 200}))
+        .await;
+    a.import("fan", "Fan").await;
+    a.create_room("lf", None).await;
+    let mut watcher = a.member("watcher", "lf").await;
+    let liker_a = a.member("la", "lf").await;
+    let liker_b = b.member("lb", "lf").await;
+    let mut far = b.member("fan", "lf").await;
+
+    // Likes given on both nodes add up to one total, pushed to both.
+    let like = |n: u32| liveroom_core::protocol::Op::Like {
+        group_id: "lf".into(),
+        count: n,
+    };
+    liker_a.request(like(5)).await.expect("like");
+    liker_b.request(like(7)).await.expect("like");
+    for c in [&mut watcher, &mut far] {
+        loop {
+            match c.next_event_within(Duration::from_secs(10)).await {
+                Some(Event::Likes(l)) if l.total == 12 => break,
+                Some(Event::Likes(l)) => assert!(l.total < 12, "{}", l.total),
+                Some(Event::Closed) | None => panic!("no like total of 12"),
+                Some(_) => {}
+            }
+        }
+    }
+
+    // A gift sent through node B reaches a viewer on node A, once.
+    let sent = b
+        .ok(
+            "liveroom_ext/send_gift",
+            json!({"GroupId": "lf", "From_Account": "fan", "GiftId": "rose", "GiftName": "Rose",
+                   "GiftType": 0, "Value": 10}),
+        )
+        .await;
+    assert_eq!(sent["ComboCount"], 1);
+    let gift = watcher
+        .next_message_within(Duration::from_secs(10))
+        .await
+        .expect("gift message");
+    assert!(gift.msg_body[0]["MsgContent"]["Data"]
+        .as_str()
+        .is_some_and(|d| d.contains("rose")));
+
+    // A draw started through node B takes entries from both nodes.
+    b.ok(
+        "liveroom_ext/start_draw",
+        json!({"GroupId": "lf", "Keyword": "lucky", "Duration": 2, "Winners": 2}),
+    )
+    .await;
+    notice(&mut watcher, "DrawStarted").await;
+    liker_a
+        .send_text("lf", "lucky me", Priority::Normal)
+        .await
+        .expect("send");
+    liker_b
+        .send_text("lf", "lucky too", Priority::Normal)
+        .await
+        .expect("send");
+    let ended = notice(&mut watcher, "DrawEnded").await;
+    assert_eq!(ended["Draw"]["Entrants"], 2, "{ended}");
+
+    // A message recalled through node B leaves viewers and the history on node A.
+    let sent = liker_a
+        .send_text("lf", "oops", Priority::Normal)
+        .await
+        .expect("send");
+    let seq = sent.data["MsgSeq"].as_u64().expect("seq");
+    let answer = b
+        .ok(
+            "group_open_http_svc/group_msg_recall",
+            json!({"GroupId": "lf", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .await;
+    assert_eq!(answer["RecallRetList"][0]["RetCode"], 0, "{answer}");
+    loop {
+        match watcher.next_event_within(Duration::from_secs(10)).await {
+            Some(Event::Recalled(r)) if r.msg_seq == seq => break,
+            Some(Event::Closed) | None => panic!("no recall"),
+            Some(_) => {}
+        }
+    }
+    let mut late = a.member("late", "lf").await;
+    for e in late.drain_for(Duration::from_millis(300)).await {
+        if let Event::Message(m) = e {
+            assert_ne!(m.msg_seq, seq, "a recalled message is not in the history");
+        }
+    }
+
+    // An admin's kick through node A closes the user's session on node B.
+    a.ok("im_open_login_svc/kick", json!({"UserID": "fan"}))
+        .await;
+    loop {
+        match far.next_event_within(Duration::from_secs(5)).await {
+            Some(Event::Kicked(_)) | Some(Event::Closed) => break,
+            None => panic!("not kicked on the other node"),
+            Some(_) => {}
+        }
+    }
+    drop((liker_a, liker_b));
+    cluster.stop().await;
+}
