@@ -275,3 +275,161 @@ async fn the_room_outlives_its_owner_killed_under_traffic() {
     drop(nodes);
     db.drop_now().await;
 }
+
+/// A NATS server of the test's own (JetStream on, state in a temporary directory), so it can
+/// be killed and started again.
+struct OwnNats {
+    port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl OwnNats {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut nats = Self {
+            port,
+            dir: tempfile::tempdir().expect("tempdir"),
+            child: None,
+        };
+        nats.run();
+        nats
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    fn run(&mut self) {
+        let bin = std::env::var("LIVEROOM_TEST_NATS_SERVER").unwrap_or_else(|_| "nats-server".into());
+        let child = Command::new(bin)
+            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .arg(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server starts (Debian: apt-get install nats-server)");
+        self.child = Some(child);
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    async fn wait_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "nats-server did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for OwnNats {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn bus_state(node: &crate::harness::TestServer) -> String {
+    let url = format!("http://{}/healthz", node.addr);
+    match reqwest::get(url).await {
+        Ok(r) => r
+            .json::<Value>()
+            .await
+            .ok()
+            .and_then(|v| v["bus"].as_str().map(str::to_string))
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+#[tokio::test]
+async fn nodes_heal_when_nats_comes_back() {
+    let mut nats = OwnNats::start();
+    nats.wait_up().await;
+    let db = TestDb::create().await;
+    let prefix = format!("lrt{:012x}", rand::random::<u64>() >> 16);
+    let mut nodes = Vec::new();
+    for i in 0..2 {
+        let (db, url, prefix) = (db.url.clone(), nats.url(), prefix.clone());
+        nodes.push(
+            crate::harness::TestServer::spawn_with(move |c| {
+                c.database_url = Some(db);
+                c.cluster.nats_url = Some(url);
+                c.cluster.prefix = Some(prefix);
+                c.cluster.node_name = Some(format!("node-{i}"));
+            })
+            .await,
+        );
+    }
+    let (a, b) = (&nodes[0], &nodes[1]);
+    a.create_room("heal", None).await;
+    let sender = a.member("sender", "heal").await;
+    let mut viewer = b.member("viewer", "heal").await;
+    sender
+        .send_text("heal", "before", Priority::Normal)
+        .await
+        .expect("send");
+    let m = viewer
+        .next_message_within(Duration::from_secs(10))
+        .await
+        .expect("delivered across nodes");
+    assert_eq!(liveroom_client::message_text(&m), Some("before"));
+
+    nats.kill();
+    for node in [a, b] {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while bus_state(node).await != "disconnected" {
+            assert!(Instant::now() < deadline, "the bus is not reported down");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    // Meanwhile every connection stays, and what needs the bus is refused with a code or
+    // done on this node alone.
+    match sender.send_text("heal", "during", Priority::Normal).await {
+        Ok(_) => {}
+        Err(e) => assert_eq!(e.code(), Some(10002), "{e}"),
+    }
+
+    nats.run();
+    nats.wait_up().await;
+    for node in [a, b] {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while bus_state(node).await != "connected" {
+            assert!(Instant::now() < deadline, "the node did not reconnect to NATS");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    // Messages flow between the nodes again, without a restart.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    'healed: loop {
+        assert!(Instant::now() < deadline, "messages do not cross nodes again");
+        if sender
+            .send_text("heal", "after", Priority::Normal)
+            .await
+            .is_ok()
+        {
+            while let Some(m) = viewer.next_message_within(Duration::from_millis(500)).await {
+                if liveroom_client::message_text(&m) == Some("after") {
+                    break 'healed;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop((sender, viewer));
+    for n in nodes {
+        n.shutdown().await;
+    }
+    db.drop_now().await;
+}
