@@ -138,7 +138,7 @@ export const LOG_LEVEL: Readonly<{
 /**
  * @typedef {Object} CreateOptions
  * @property {number} SDKAppID the app
- * @property {string} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`)
+ * @property {string|readonly string[]} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
  * @property {WebSocketConstructor} [WebSocket] WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
  * @property {number} [logLevel] 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
  * @property {number} [requestTimeout] ms a request waits for its reply, or for the connection to come back; default 10000
@@ -431,6 +431,8 @@ export class Chat {
     private _reconnectTimer;
     /** @private */
     private _reconnectAttempt;
+    /** @private which of `_o.urls` the next socket opens; a random start spreads the clients of a cluster */
+    private _urlIndex;
     /** @private @type {Credentials | null} what to log in with again after a drop; null when logged out */
     private _credentials;
     /** @private whether the server accepted `_credentials` (only then does a drop reconnect) */
@@ -601,6 +603,18 @@ export class Chat {
      * @private
      */
     private _socketGone;
+    /**
+     * Moves on to the next address of `url` (round-robin; one address stays as it is).
+     * @private
+     */
+    private _nextUrl;
+    /**
+     * Opens a socket for a login, trying each address of `url` once while they cannot be
+     * opened.
+     * @private
+     * @param {number} epoch
+     */
+    private _openAny;
     /** @private */
     private _scheduleReconnect;
     /**
@@ -1010,9 +1024,9 @@ export type CreateOptions = {
      */
     SDKAppID: number;
     /**
-     * the server's WebSocket URL, `ws://host:port/ws` (or `wss://`)
+     * the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
      */
-    url: string;
+    url: string | readonly string[];
     /**
      * WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
      */

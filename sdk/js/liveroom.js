@@ -203,7 +203,7 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 /**
  * @typedef {Object} CreateOptions
  * @property {number} SDKAppID the app
- * @property {string} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`)
+ * @property {string|readonly string[]} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
  * @property {WebSocketConstructor} [WebSocket] WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
  * @property {number} [logLevel] 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
  * @property {number} [requestTimeout] ms a request waits for its reply, or for the connection to come back; default 10000
@@ -1279,6 +1279,8 @@ export class Chat {
     this._reconnectTimer = null;
     /** @private */
     this._reconnectAttempt = 0;
+    /** @private which of `_o.urls` the next socket opens; a random start spreads the clients of a cluster */
+    this._urlIndex = Math.floor(Math.random() * this._o.urls.length) % this._o.urls.length;
 
     // Session
     /** @private @type {Credentials | null} what to log in with again after a drop; null when logged out */
@@ -1512,7 +1514,7 @@ export class Chat {
     const epoch = this._resetSession(ERROR_CODE.NOT_LOGGED_IN, 'replaced by a new login');
     this._credentials = credentials;
     try {
-      await this._openSocket();
+      await this._openAny(epoch);
       this._checkEpoch(epoch);
       await this._authenticate(credentials);
       this._checkEpoch(epoch);
@@ -1631,13 +1633,16 @@ export class Chat {
     if (this._opening !== null) return this._opening.promise;
     this._setNetState('connecting');
     const gen = ++this._socketGen;
+    const url = this._o.urls[this._urlIndex];
+    this._log.info(`connecting to ${url}`);
     /** @type {WebSocketLike} */
     let socket;
     try {
-      socket = new this._o.WebSocket(this._o.url);
+      socket = new this._o.WebSocket(url);
     } catch (err) {
+      this._nextUrl();
       this._setNetState('disconnected');
-      return Promise.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot open ${this._o.url}: ${String(err)}`));
+      return Promise.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot open ${url}: ${String(err)}`));
     }
     this._socket = socket;
     this._open = false;
@@ -1709,6 +1714,9 @@ export class Chat {
    * @private
    */
   _socketGone() {
+    const url = this._o.urls[this._urlIndex];
+    // Whatever ended this connection, the next one tries the next address: the node may be gone.
+    this._nextUrl();
     this._socket = null;
     this._open = false;
     this._ready = false;
@@ -1717,7 +1725,7 @@ export class Chat {
     this._opening = null;
     if (opening !== null) {
       clearTimeout(opening.timer);
-      opening.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot connect to ${this._o.url}`));
+      opening.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot connect to ${url}`));
     }
     const reconnecting = this._established && this._o.reconnect && !this._destroyed;
     /** @type {Call[]} */
@@ -1740,6 +1748,33 @@ export class Chat {
       this._setNetState('disconnected');
     } else {
       this._setNetState('disconnected');
+    }
+  }
+
+  /**
+   * Moves on to the next address of `url` (round-robin; one address stays as it is).
+   * @private
+   */
+  _nextUrl() {
+    this._urlIndex = (this._urlIndex + 1) % this._o.urls.length;
+  }
+
+  /**
+   * Opens a socket for a login, trying each address of `url` once while they cannot be
+   * opened.
+   * @private
+   * @param {number} epoch
+   */
+  async _openAny(epoch) {
+    for (let tried = 1; ; tried += 1) {
+      try {
+        await this._openSocket();
+        return;
+      } catch (err) {
+        const e = /** @type {LiveRoomError} */ (err);
+        if (e.code !== ERROR_CODE.CONNECT_FAILED || tried >= this._o.urls.length || epoch !== this._epoch) throw e;
+        this._log.info(`${e.message}; trying the next address`);
+      }
     }
   }
 
@@ -2984,13 +3019,21 @@ function diffProfiles(before, after) {
 /**
  * Checks the options of `create` and fills in the defaults.
  * @param {CreateOptions} options
- * @returns {Required<Omit<CreateOptions, 'WebSocket'>> & {WebSocket: WebSocketConstructor}}
+ * @returns {Required<Omit<CreateOptions, 'WebSocket' | 'url'>> & {WebSocket: WebSocketConstructor, urls: readonly string[]}}
  */
 function normalizeOptions(options) {
   if (!isObject(options)) throw invalid('create needs {SDKAppID, url}');
   const { SDKAppID, url } = options;
   if (!isCount(SDKAppID) || SDKAppID === 0) throw invalid('SDKAppID must be a positive integer');
-  if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw invalid('url must be a ws:// or wss:// URL');
+  const urls = Array.isArray(url) ? url.slice() : [url];
+  if (urls.length === 0) throw invalid('url must be a ws:// or wss:// URL, or a non-empty list of them');
+  for (const u of urls) {
+    if (typeof u !== 'string' || !/^wss?:\/\//.test(u)) {
+      throw invalid(
+        Array.isArray(url) ? `url lists ${String(u)}: each must be a ws:// or wss:// URL` : 'url must be a ws:// or wss:// URL',
+      );
+    }
+  }
   const WebSocketImpl = options.WebSocket || /** @type {WebSocketConstructor | undefined} */ (globalThis.WebSocket);
   if (typeof WebSocketImpl !== 'function') {
     throw invalid('no WebSocket here: pass options.WebSocket (in Node.js, the ws package)');
@@ -3010,7 +3053,7 @@ function normalizeOptions(options) {
     throw invalid('reconnect must be a boolean');
   return {
     SDKAppID,
-    url,
+    urls: Object.freeze(urls),
     WebSocket: WebSocketImpl,
     logLevel: Math.min(LOG_LEVEL.NONE, Math.floor(number('logLevel'))),
     requestTimeout: Math.max(1, number('requestTimeout')),

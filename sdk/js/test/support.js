@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,11 +190,15 @@ export class TestServer {
     this.stderr = '';
   }
 
-  /** Starts the server process and waits until it answers. */
-  async spawn() {
-    const child = spawn(BIN, ['serve', '--config', this.config], {
+  /**
+   * Starts the server process and waits until it answers.
+   * @param {string[]} [args] default: `serve` with this server's configuration file
+   * @param {Record<string, string>} [env] more environment variables
+   */
+  async spawn(args = ['serve', '--config', this.config], env = {}) {
+    const child = spawn(BIN, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LIVEROOM_LOG: 'warn' },
+      env: { ...process.env, LIVEROOM_LOG: 'warn', ...env },
     });
     this.child = child;
     child.stderr?.on('data', (chunk) => {
@@ -216,6 +220,21 @@ export class TestServer {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+  }
+
+  /** Kills the server process at once (SIGKILL), as a crash would. */
+  async crash() {
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** @returns {Promise<any>} the `/healthz` answer */
+  async health() {
+    const res = await fetch(`${this.http}/healthz`);
+    return res.json();
   }
 
   /** @param {string} userID */
@@ -355,4 +374,197 @@ async function waitHealthy(server, timeout) {
     await sleep(25);
   }
   throw new Error(`the server did not answer /healthz within ${timeout} ms: ${server.stderr}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Clusters: several nodes on one fresh PostgreSQL database and one NATS prefix
+// ---------------------------------------------------------------------------------------
+
+const PG_URL = process.env.LIVEROOM_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const NATS_URL = process.env.LIVEROOM_TEST_NATS_URL || 'nats://127.0.0.1:4222';
+
+/**
+ * Whether a TCP connection to `url`'s host and port opens within a second.
+ * @param {string} url
+ * @param {number} defaultPort
+ * @returns {Promise<string | null>} why not, or null
+ */
+function unreachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
+  const where = `${hostname}:${port || defaultPort}`;
+  return new Promise((resolveProbe) => {
+    const socket = connect({ host: hostname, port: Number(port || defaultPort) });
+    const done = (/** @type {string | null} */ why) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolveProbe(why);
+    };
+    const timer = setTimeout(() => done(`${where} did not answer within 1 s`), 1000);
+    socket.once('connect', () => done(null));
+    socket.once('error', (err) => done(`${where}: ${err.message}`));
+  });
+}
+
+/**
+ * Why a cluster cannot be started here (PostgreSQL or NATS not reachable), or null.
+ * @returns {Promise<string | null>}
+ */
+export async function clusterUnavailable() {
+  const pg = await unreachable(PG_URL, 5432);
+  if (pg !== null) return `PostgreSQL (LIVEROOM_TEST_PG_URL=${PG_URL}) is not reachable: ${pg}`;
+  const nats = await unreachable(NATS_URL, 4222);
+  if (nats !== null) return `NATS (LIVEROOM_TEST_NATS_URL=${NATS_URL}) is not reachable: ${nats}`;
+  return null;
+}
+
+/**
+ * Runs one statement on PostgreSQL as `PG_URL`'s user, with trust authentication (as the
+ * test setup documents), over the wire protocol's simple query: no client library needed.
+ * @param {string} sql
+ * @returns {Promise<void>}
+ */
+function pgExecute(sql) {
+  const url = new URL(PG_URL);
+  const user = decodeURIComponent(url.username || 'postgres');
+  const database = decodeURIComponent(url.pathname.slice(1) || user);
+  return new Promise((resolveQuery, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || 5432) });
+    let buffer = Buffer.alloc(0);
+    /** @type {string | null} */
+    let failure = null;
+    const fail = (/** @type {string} */ why) => {
+      socket.destroy();
+      reject(new Error(`PostgreSQL: ${why} (${sql})`));
+    };
+    /**
+     * @param {string} type
+     * @param {Buffer} body
+     */
+    const message = (type, body) => {
+      const out = Buffer.alloc(5 + body.length);
+      out.write(type, 0, 'latin1');
+      out.writeInt32BE(4 + body.length, 1);
+      body.copy(out, 5);
+      return out;
+    };
+    socket.once('connect', () => {
+      const params = Buffer.from(`user\0${user}\0database\0${database}\0\0`, 'utf8');
+      const startup = Buffer.alloc(8 + params.length);
+      startup.writeInt32BE(8 + params.length, 0);
+      startup.writeInt32BE(196608, 4); // protocol 3.0
+      params.copy(startup, 8);
+      socket.write(startup);
+    });
+    socket.on('error', (err) => fail(err.message));
+    let queried = false;
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (buffer.length >= 5) {
+        const length = buffer.readInt32BE(1);
+        if (buffer.length < 1 + length) return;
+        const type = String.fromCharCode(buffer[0]);
+        const body = buffer.subarray(5, 1 + length);
+        buffer = buffer.subarray(1 + length);
+        if (type === 'R' && body.readInt32BE(0) !== 0) {
+          fail(`${user} needs a password here; the tests expect trust authentication`);
+          return;
+        }
+        if (type === 'E') {
+          // Fields: a type byte and a NUL-terminated string each; 'M' is the message.
+          const fields = body.toString('utf8').split('\0');
+          failure = (fields.find((f) => f.startsWith('M')) || 'Munknown error').slice(1);
+        }
+        if (type === 'Z') {
+          if (!queried && failure === null) {
+            queried = true;
+            socket.write(message('Q', Buffer.from(`${sql}\0`, 'utf8')));
+          } else {
+            socket.end(message('X', Buffer.alloc(0)));
+            if (failure !== null) reject(new Error(`PostgreSQL: ${failure} (${sql})`));
+            else resolveQuery();
+            return;
+          }
+        }
+      }
+    });
+  });
+}
+
+/** Nodes of one cluster, each a `TestServer`, on a database of their own. */
+export class TestCluster {
+  /**
+   * @param {string} database
+   * @param {TestServer[]} nodes
+   */
+  constructor(database, nodes) {
+    this.database = database;
+    this.nodes = nodes;
+  }
+
+  /**
+   * The index of the node that owns the test's one room, once exactly one does.
+   * @returns {Promise<number>}
+   */
+  async owner(timeout = 10000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const owners = [];
+      for (const [i, node] of this.nodes.entries()) {
+        if (node.child === null || node.child.exitCode !== null || node.child.signalCode !== null) continue;
+        const health = await node.health();
+        if (health.owned_rooms === 1) owners.push(i);
+      }
+      if (owners.length === 1) return owners[0];
+      if (Date.now() > deadline) throw new Error(`no single owner of the room: ${JSON.stringify(owners)}`);
+      await sleep(50);
+    }
+  }
+
+  /** Destroys the nodes' SDK instances, stops the nodes and drops the database. */
+  async stop() {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    await pgExecute(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+  }
+}
+
+/**
+ * Starts `count` nodes of a cluster (the app of `startServer`, one secret key) on a fresh
+ * PostgreSQL database and a fresh NATS prefix, and waits until each is healthy. Check
+ * `clusterUnavailable` first.
+ * @param {number} count
+ */
+export async function startCluster(count) {
+  if (!existsSync(BIN)) throw new Error(`no Liveroom binary at ${BIN}: build it or set LIVEROOM_BIN`);
+  const tag = randomBytes(6).toString('hex');
+  const database = `lr_sdk_${tag}`;
+  await pgExecute(`CREATE DATABASE ${database}`);
+  const dbURL = new URL(PG_URL);
+  dbURL.pathname = `/${database}`;
+  const key = randomBytes(32).toString('hex');
+  /** @type {TestServer[]} */
+  const nodes = [];
+  const cluster = new TestCluster(database, nodes);
+  /** @param {number} i */
+  const start = async (i) => {
+    const dir = mkdtempSync(join(tmpdir(), 'liveroom-sdk-node-'));
+    const node = new TestServer(dir, await freePort(), key);
+    nodes[i] = node;
+    await node.spawn(['serve', '--http-addr', `127.0.0.1:${node.port}`, '--data-dir', dir], {
+      LIVEROOM_DATABASE_URL: dbURL.toString(),
+      LIVEROOM_NATS_URL: NATS_URL,
+      LIVEROOM_CLUSTER_PREFIX: `lrsdk${tag}`,
+      LIVEROOM_NODE_NAME: `node-${i}`,
+      LIVEROOM_SDKAPPID: String(SDK_APP_ID),
+      LIVEROOM_SECRET_KEY: key,
+    });
+  };
+  try {
+    // The first node sets the database up; the others then start together.
+    await start(0);
+    await Promise.all(Array.from({ length: count - 1 }, (_, i) => start(i + 1)));
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return cluster;
 }

@@ -4,6 +4,11 @@
 import LiveRoom, { EVENT, TYPES, type Chat, type LiveRoomError, type Message } from 'liveroom-sdk';
 
 const chat: Chat = LiveRoom.create({ SDKAppID: 1400000001, url: 'ws://127.0.0.1:8080/ws', WebSocket });
+// A cluster's nodes: a list, also a read-only one.
+const nodes = ['ws://10.0.0.1:8080/ws', 'ws://10.0.0.2:8080/ws'] as const;
+const clustered: Chat = LiveRoom.create({ SDKAppID: 1400000001, url: nodes, WebSocket });
+// @ts-expect-error addresses are strings
+LiveRoom.create({ SDKAppID: 1400000001, url: [8080], WebSocket });
 
 chat.on(EVENT.MESSAGE_RECEIVED, (event) => {
   const messages: Message[] = event.data;
@@ -58,3 +63,4 @@ async function main(): Promise<void> {
 }
 
 void main;
+void clustered;
