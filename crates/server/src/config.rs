@@ -492,6 +492,63 @@ mod tests {
     }
 
     #[test]
+    fn cluster_mode_needs_postgresql_and_is_printed() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let err = Config::load(None, env(&[("LIVEROOM_NATS_URL", "nats://127.0.0.1:4222")]))
+            .expect_err("SQLite is one node's");
+        assert!(err.contains("PostgreSQL"), "{err}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("LIVEROOM_NATS_URL", "nats://127.0.0.1:4222"),
+                ("LIVEROOM_DATABASE_URL", "postgres://db/liveroom"),
+                ("LIVEROOM_NODE_NAME", "edge-7"),
+            ]),
+        )
+        .expect("loads");
+        let cluster = c.cluster_config().expect("cluster mode");
+        assert_eq!(
+            (cluster.node_name.as_str(), cluster.prefix.as_str()),
+            ("edge-7", "liveroom")
+        );
+        let printed = c.to_toml();
+        assert!(
+            printed.contains("[cluster]") && printed.contains("edge-7"),
+            "{printed}"
+        );
+        let unnamed = Config::load(
+            None,
+            env(&[
+                ("LIVEROOM_NATS_URL", "nats://127.0.0.1:4222"),
+                ("LIVEROOM_DATABASE_URL", "postgresql://db/liveroom"),
+            ]),
+        )
+        .expect("loads");
+        let name = unnamed.cluster_config().expect("cluster mode").node_name;
+        assert!(name.ends_with(":8080"), "host name and port: {name}");
+        let bad = Config::load(
+            None,
+            env(&[
+                ("LIVEROOM_NATS_URL", "nats://127.0.0.1:4222"),
+                ("LIVEROOM_DATABASE_URL", "postgres://db/liveroom"),
+                ("LIVEROOM_CLUSTER_PREFIX", "a.*"),
+            ]),
+        );
+        assert!(bad.is_err());
+        assert!(
+            Config::default().cluster_config().is_none(),
+            "one node by default"
+        );
+    }
+
+    #[test]
     fn bad_values_are_reported() {
         assert!(Config::load(None, |k| (k == "LIVEROOM_HTTP_ADDR")
             .then(|| "nope".to_string()))

@@ -495,10 +495,12 @@ export class TestCluster {
   /**
    * @param {string} database
    * @param {TestServer[]} nodes
+   * @param {string} prefix the cluster's NATS prefix
    */
-  constructor(database, nodes) {
+  constructor(database, nodes, prefix) {
     this.database = database;
     this.nodes = nodes;
+    this.prefix = prefix;
   }
 
   /**
@@ -524,7 +526,38 @@ export class TestCluster {
   async stop() {
     await Promise.all(this.nodes.map((n) => n.stop()));
     await pgExecute(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await natsRequest(`$JS.API.STREAM.DELETE.KV_${this.prefix}-owners`);
   }
+}
+
+/**
+ * One request to NATS over its text protocol, answered or not within a second (used to
+ * delete the owners bucket a test's cluster made: its entries expire, the bucket stays).
+ * @param {string} subject
+ * @returns {Promise<void>}
+ */
+function natsRequest(subject) {
+  const url = new URL(NATS_URL);
+  return new Promise((resolvePromise) => {
+    const socket = connect(Number(url.port || 4222), url.hostname);
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolvePromise();
+    };
+    const timer = setTimeout(done, 1000);
+    let seen = '';
+    socket.on('error', done);
+    socket.on('data', (chunk) => {
+      seen += chunk.toString();
+      if (seen.startsWith('INFO') && !seen.includes('SUB_SENT')) {
+        seen += 'SUB_SENT';
+        socket.write(`CONNECT {"verbose":false}\r\nSUB _INBOX.lrtest 1\r\nPUB ${subject} _INBOX.lrtest 0\r\n\r\n`);
+      } else if (seen.includes('MSG _INBOX.lrtest')) {
+        done();
+      }
+    });
+  });
 }
 
 /**
@@ -543,7 +576,7 @@ export async function startCluster(count) {
   const key = randomBytes(32).toString('hex');
   /** @type {TestServer[]} */
   const nodes = [];
-  const cluster = new TestCluster(database, nodes);
+  const cluster = new TestCluster(database, nodes, `lrsdk${tag}`);
   /** @param {number} i */
   const start = async (i) => {
     const dir = mkdtempSync(join(tmpdir(), 'liveroom-sdk-node-'));

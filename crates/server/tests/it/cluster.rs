@@ -69,6 +69,21 @@ impl TestDb {
 pub struct TestCluster {
     pub nodes: Vec<TestServer>,
     pub db: TestDb,
+    prefix: String,
+}
+
+/// A fresh subject prefix for one test's cluster.
+pub fn fresh_prefix() -> String {
+    format!("lrt{:012x}", rand::random::<u64>() >> 16)
+}
+
+/// Deletes the owners bucket a test's cluster made on `nats` (its entries expire by
+/// themselves; the empty bucket would stay).
+pub async fn drop_bucket(nats: &str, prefix: &str) {
+    if let Ok(client) = async_nats::connect(nats).await {
+        let subject = format!("$JS.API.STREAM.DELETE.KV_{prefix}-owners");
+        let _ = client.request(subject, "".into()).await;
+    }
 }
 
 impl TestCluster {
@@ -78,7 +93,7 @@ impl TestCluster {
 
     pub async fn start_with(n: usize, tweak: impl Fn(&mut liveroom_server::Config)) -> Self {
         let db = TestDb::create().await;
-        let prefix = format!("lrt{:012x}", rand::random::<u64>() >> 16);
+        let prefix = fresh_prefix();
         let mut nodes = Vec::new();
         for i in 0..n {
             let node = TestServer::spawn_with(|c| {
@@ -91,7 +106,7 @@ impl TestCluster {
             .await;
             nodes.push(node);
         }
-        Self { nodes, db }
+        Self { nodes, db, prefix }
     }
 
     pub async fn stop(self) {
@@ -99,6 +114,7 @@ impl TestCluster {
             n.shutdown().await;
         }
         self.db.drop_now().await;
+        drop_bucket(&nats_url(), &self.prefix).await;
     }
 }
 

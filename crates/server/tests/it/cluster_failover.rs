@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use liveroom_client::{Client, Event};
 use liveroom_core::group::Priority;
 
-use crate::cluster::{nats_url, TestDb};
+use crate::cluster::{drop_bucket, fresh_prefix, nats_url, TestDb};
 use crate::harness::{sig, APP, KEY};
 
 pub struct Node {
@@ -126,7 +126,7 @@ async fn owner_of(nodes: &[Node]) -> usize {
 #[tokio::test]
 async fn the_room_outlives_its_owner_killed_under_traffic() {
     let db = TestDb::create().await;
-    let prefix = format!("lrt{:012x}", rand::random::<u64>() >> 16);
+    let prefix = fresh_prefix();
     let mut nodes = Vec::new();
     for i in 0..3 {
         nodes.push(Node::start(&db.url, &nats_url(), &prefix, &format!("node-{i}")).await);
@@ -274,6 +274,7 @@ async fn the_room_outlives_its_owner_killed_under_traffic() {
     }
     drop(nodes);
     db.drop_now().await;
+    drop_bucket(&nats_url(), &prefix).await;
 }
 
 /// A NATS server of the test's own (JetStream on, state in a temporary directory), so it can
@@ -304,9 +305,17 @@ impl OwnNats {
     }
 
     fn run(&mut self) {
-        let bin = std::env::var("LIVEROOM_TEST_NATS_SERVER").unwrap_or_else(|_| "nats-server".into());
+        let bin =
+            std::env::var("LIVEROOM_TEST_NATS_SERVER").unwrap_or_else(|_| "nats-server".into());
         let child = Command::new(bin)
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-sd",
+            ])
             .arg(self.dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -358,7 +367,7 @@ async fn nodes_heal_when_nats_comes_back() {
     let mut nats = OwnNats::start();
     nats.wait_up().await;
     let db = TestDb::create().await;
-    let prefix = format!("lrt{:012x}", rand::random::<u64>() >> 16);
+    let prefix = fresh_prefix();
     let mut nodes = Vec::new();
     for i in 0..2 {
         let (db, url, prefix) = (db.url.clone(), nats.url(), prefix.clone());
@@ -406,14 +415,20 @@ async fn nodes_heal_when_nats_comes_back() {
     for node in [a, b] {
         let deadline = Instant::now() + Duration::from_secs(20);
         while bus_state(node).await != "connected" {
-            assert!(Instant::now() < deadline, "the node did not reconnect to NATS");
+            assert!(
+                Instant::now() < deadline,
+                "the node did not reconnect to NATS"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
     // Messages flow between the nodes again, without a restart.
     let deadline = Instant::now() + Duration::from_secs(20);
     'healed: loop {
-        assert!(Instant::now() < deadline, "messages do not cross nodes again");
+        assert!(
+            Instant::now() < deadline,
+            "messages do not cross nodes again"
+        );
         if sender
             .send_text("heal", "after", Priority::Normal)
             .await
