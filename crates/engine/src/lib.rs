@@ -117,6 +117,8 @@ pub struct Engine {
     pub(crate) recorder: recorder::HistoryRecorder,
     /// Cluster mode's bus (none: a single node; see [`broker`]).
     pub(crate) broker: std::sync::OnceLock<Arc<dyn broker::Broker>>,
+    /// Cluster mode: a room's load and an unload's unsubscribing do not interleave.
+    interest_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -145,6 +147,7 @@ impl Engine {
             stats_flush: tokio::sync::Mutex::new(()),
             gift_keys: Default::default(),
             broker: std::sync::OnceLock::new(),
+            interest_lock: Arc::default(),
         });
         for record in engine.store.list_apps().await.map_err(store_err)? {
             let admins = engine
@@ -322,7 +325,17 @@ impl Engine {
             history,
         };
         let room = Arc::new(LoadedRoom::new(stored, &settings));
-        let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
+        let room = match self.bus() {
+            None => self.rooms.entry((app, id.clone())).or_insert(room).clone(),
+            Some(bus) => {
+                // An unload of an earlier copy may have unsubscribed since the subscription
+                // above: in the map, and subscribed, under one lock with unloads.
+                let _one = self.interest_lock.lock().await;
+                let room = self.rooms.entry((app, id.clone())).or_insert(room).clone();
+                bus.interest(&broker::RoomKey::new(app, id), true).await;
+                room
+            }
+        };
         metrics::rooms(self.rooms.len());
         // Settings changed while this load read the store reach the room now (a change
         // after this finds it in the map).
@@ -360,7 +373,9 @@ impl Engine {
             return;
         };
         let rooms = self.rooms.clone();
+        let lock = self.interest_lock.clone();
         runtime.spawn(async move {
+            let _one = lock.lock().await;
             if !rooms.contains_key(&(key.app, key.group.clone())) {
                 bus.interest(&key, false).await;
             }
