@@ -448,3 +448,170 @@ async fn nodes_heal_when_nats_comes_back() {
     }
     db.drop_now().await;
 }
+
+/// A PostgreSQL server of the test's own (the system's `initdb` and `pg_ctl`, run as the
+/// `postgres` account when the tests run as root), so it can be stopped and started again.
+struct OwnPg {
+    dir: tempfile::TempDir,
+    port: u16,
+    bin: std::path::PathBuf,
+}
+
+impl OwnPg {
+    /// `None` (the test is skipped, saying why) without PostgreSQL's server programs.
+    fn start() -> Option<Self> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .find(|b| b.join("pg_ctl").exists())?;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let pg = Self { dir, port, bin };
+        if Self::root() {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(pg.dir.path())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "chown of the test's PostgreSQL directory");
+        }
+        let data = pg.dir.path().join("data");
+        let ok = pg
+            .command("initdb")
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "initdb");
+        pg.ctl("start");
+        Some(pg)
+    }
+
+    fn root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if Self::root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    fn ctl(&self, action: &str) {
+        let data = self.dir.path().join("data");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let mut c = self.command("pg_ctl");
+        c.arg("-D")
+            .arg(&data)
+            .args(["-w", "-m", "immediate", "-o", &options]);
+        c.arg("-l").arg(self.dir.path().join("log")).arg(action);
+        let ok = c
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "pg_ctl {action}");
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPg {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(data)
+            .args(["-m", "immediate", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn nodes_heal_when_postgresql_comes_back() {
+    let Some(pg) = OwnPg::start() else {
+        eprintln!("SKIPPED: PostgreSQL's server programs (initdb, pg_ctl) are not installed");
+        return;
+    };
+    let prefix = fresh_prefix();
+    let mut nodes = Vec::new();
+    for i in 0..2 {
+        let (db, url, prefix) = (pg.url(), nats_url(), prefix.clone());
+        nodes.push(
+            crate::harness::TestServer::spawn_with(move |c| {
+                c.database_url = Some(db);
+                c.cluster.nats_url = Some(url);
+                c.cluster.prefix = Some(prefix);
+                c.cluster.node_name = Some(format!("node-{i}"));
+            })
+            .await,
+        );
+    }
+    let (a, b) = (&nodes[0], &nodes[1]);
+    a.create_room("pgheal", None).await;
+    let sender = a.member("sender", "pgheal").await;
+    let mut viewer = b.member("viewer", "pgheal").await;
+    sender
+        .send_text("pgheal", "before", Priority::Normal)
+        .await
+        .expect("send");
+    assert!(viewer
+        .next_message_within(Duration::from_secs(10))
+        .await
+        .is_some());
+
+    pg.ctl("stop");
+    // Nothing is acknowledged that was not stored: a send is refused with a code, and the
+    // connections stay.
+    let refused = sender
+        .send_text("pgheal", "during", Priority::Normal)
+        .await
+        .expect_err("not stored, not acknowledged");
+    assert_eq!(refused.code(), Some(10002), "{refused}");
+
+    pg.ctl("start");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    'healed: loop {
+        assert!(Instant::now() < deadline, "sends do not succeed again");
+        if sender
+            .send_text("pgheal", "after", Priority::Normal)
+            .await
+            .is_ok()
+        {
+            while let Some(m) = viewer.next_message_within(Duration::from_secs(2)).await {
+                assert_ne!(liveroom_client::message_text(&m), Some("during"));
+                if liveroom_client::message_text(&m) == Some("after") {
+                    break 'healed;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop((sender, viewer));
+    for n in nodes {
+        n.shutdown().await;
+    }
+    drop_bucket(&nats_url(), &prefix).await;
+}
