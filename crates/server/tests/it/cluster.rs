@@ -437,6 +437,28 @@ async fn audience_moderation_logins_and_broadcasts_reach_every_node() {
         }
     }
     assert!(per_seq.values().all(|n| *n == 1), "{per_seq:?}");
+    // Each node shows its part in the cluster.
+    let mut owned = 0;
+    for node in [a, b, c] {
+        let metrics = node.metrics().await;
+        for name in [
+            "liveroom_cluster_connected 1",
+            "liveroom_cluster_owned_rooms",
+            "liveroom_cluster_publishes_total",
+            "liveroom_cluster_lag_seconds",
+        ] {
+            assert!(metrics.contains(name), "{name} in /metrics");
+        }
+        let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", node.addr))
+            .await
+            .expect("healthz")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(health["bus"], "connected", "{health}");
+        owned += health["owned_rooms"].as_u64().unwrap_or(0);
+    }
+    assert_eq!(owned, 1, "one node decides for the room");
     drop((again, on_b, _also_c));
     cluster.stop().await;
 }
