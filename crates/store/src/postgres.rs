@@ -5,6 +5,7 @@ use std::time::Duration;
 use liveroom_core::store::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor};
+use tokio::sync::MutexGuard;
 
 use crate::rows::backend;
 
@@ -74,6 +75,12 @@ impl PgStore {
     /// Closes every pooled connection (waiting for those in use).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// History batches need no turn: PostgreSQL runs their transactions side by side (the
+    /// recorder never writes one group from two batches at once).
+    async fn history_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        None
     }
 }
 

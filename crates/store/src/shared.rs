@@ -672,6 +672,7 @@ macro_rules! impl_store {
                         .map(HistoryParams::new)
                         .collect::<StoreResult<Vec<_>>>()?;
                     let mut touched = BTreeSet::new();
+                    let _turn = self.history_turn().await;
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     // Many rows a statement: one round trip per chunk, not per message. A group
                     // deleted while its messages waited to be written has no history to keep:

@@ -8,6 +8,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use tokio::sync::{Mutex, MutexGuard};
+
 use crate::rows::backend;
 
 /// Connections in the pool: WAL lets readers run beside the one writer.
@@ -18,6 +20,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A [`Store`](liveroom_core::store::Store) in one SQLite file.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Taken for each history batch: SQLite writes one transaction at a time, and batches
+    /// written concurrently would otherwise wait in its busy handler, which polls with
+    /// growing sleeps, instead of starting the moment the previous one commits.
+    history_writer: Mutex<()>,
 }
 
 impl SqliteStore {
@@ -41,7 +47,15 @@ impl SqliteStore {
             .await
             .map_err(backend)?;
         tracing::info!(path = %path.display(), "opened SQLite store");
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            history_writer: Mutex::new(()),
+        })
+    }
+
+    /// Waits for the turn to write a history batch.
+    async fn history_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        Some(self.history_writer.lock().await)
     }
 
     /// Closes every pooled connection (waiting for those in use), checkpointing the WAL.

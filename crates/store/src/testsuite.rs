@@ -71,6 +71,8 @@ macro_rules! store_test_suite {
             history_round_trip_and_filters,
             history_keeps_newest_per_group,
             history_skips_deleted_groups,
+            history_large_batch,
+            history_concurrent_batches,
             history_prune,
             history_recall_marks_once,
             delete_group_cascades,
@@ -1297,6 +1299,69 @@ pub async fn history_keeps_newest_per_group(store: Arc<dyn Store>) {
         .await
         .expect("busy")
         .is_empty());
+}
+
+/// More rows and more groups in one batch than any one statement of a backend may carry.
+pub async fn history_large_batch(store: Arc<dyn Store>) {
+    let ids: Vec<String> = (0..200).map(|g| format!("room{g:03}")).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    create_rooms(&store, &id_refs).await;
+    // 300 messages to "room000", and two to each of the other 199 rooms.
+    let batch: Vec<HistoryRecord> = (1..=300)
+        .map(|s| history("room000", s, 10))
+        .chain(
+            ids[1..]
+                .iter()
+                .flat_map(|id| (1..=2).map(|s| history(id, s, 10))),
+        )
+        .collect();
+    store.append_history(&batch, 150).await.expect("append");
+    let busy = store
+        .history(APP, &gid("room000"), 0, None, 1000, false)
+        .await
+        .expect("busy");
+    assert_eq!(seqs(&busy), (151..=300).rev().collect::<Vec<u64>>());
+
+    store
+        .append_history(&batch[300..], 1)
+        .await
+        .expect("append");
+    for id in &ids[1..] {
+        let kept = store
+            .history(APP, &gid(id), 0, None, 1000, false)
+            .await
+            .expect("room");
+        assert_eq!(seqs(&kept), [2], "{id}");
+    }
+}
+
+/// Batches of disjoint groups written at the same time (as writers per shard of rooms do)
+/// are each stored and trimmed whole.
+pub async fn history_concurrent_batches(store: Arc<dyn Store>) {
+    let ids: Vec<String> = (0..8).map(|g| format!("room{g}")).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    create_rooms(&store, &id_refs).await;
+    let writers = ids.iter().map(|id| {
+        let store = store.clone();
+        let id = id.clone();
+        tokio::spawn(async move {
+            for round in 0..5_u64 {
+                let batch: Vec<HistoryRecord> =
+                    (1..=4).map(|s| history(&id, round * 4 + s, 10)).collect();
+                store.append_history(&batch, 6).await.expect("append");
+            }
+        })
+    });
+    for writer in writers.collect::<Vec<_>>() {
+        writer.await.expect("writer");
+    }
+    for id in &ids {
+        let kept = store
+            .history(APP, &gid(id), 0, None, 100, false)
+            .await
+            .expect("room");
+        assert_eq!(seqs(&kept), [20, 19, 18, 17, 16, 15], "{id}");
+    }
 }
 
 pub async fn history_skips_deleted_groups(store: Arc<dyn Store>) {
