@@ -631,6 +631,8 @@ async fn viewer(
         }
         rec.in_room_at_end = false;
         rec.lost_at.get_or_insert_with(now_micros);
+        // The dead socket goes now, not when the next one replaces it.
+        drop((r, w));
         let mut attempt = 0;
         (r, w) = loop {
             // Whatever ended the connection, the next one tries the next address.
