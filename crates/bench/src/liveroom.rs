@@ -224,6 +224,40 @@ impl Liveroom {
         Ok((r, w))
     }
 
+    /// Connects, logs `user` in and joins `room`.
+    pub async fn member(
+        &self,
+        user: &str,
+        node: usize,
+        source: Ipv4Addr,
+        room: &str,
+    ) -> Result<(WsReader, WsWriter)> {
+        let (mut r, mut w) = ws::connect(source, &self.node(node).ws).await?;
+        w.text(
+            &json!({"op": "login", "id": 1, "SDKAppID": self.app, "UserID": user, "UserSig": self.sig(user), "Platform": "Linux"})
+                .to_string(),
+        )
+        .await?;
+        await_reply(&mut r, 1).await?;
+        w.text(&json!({"op": "join", "id": 2, "GroupId": room}).to_string())
+            .await?;
+        await_reply(&mut r, 2).await?;
+        Ok((r, w))
+    }
+
+    /// `GET /healthz` of address `node`: in cluster mode `{"node", "bus", "owned_rooms"}`.
+    pub async fn health(&self, node: usize) -> Result<Value> {
+        let v = self
+            .http_client
+            .get(format!("{}/healthz", self.node(node).http))
+            .send()
+            .await?
+            .json()
+            .await
+            .context("/healthz is not JSON (is the node in cluster mode?)")?;
+        Ok(v)
+    }
+
     /// The heartbeat a viewer sends to stay within the server's idle timeout.
     pub fn heartbeat(&self) -> &'static str {
         r#"{"op":"ping"}"#
@@ -326,7 +360,7 @@ impl Liveroom {
 }
 
 /// Reads until the reply with `id`; fails if it carries an error.
-async fn await_reply(r: &mut WsReader, id: u64) -> Result<()> {
+pub async fn await_reply(r: &mut WsReader, id: u64) -> Result<()> {
     let prefix = format!(r#"{{"op":"reply","id":{id},"#);
     loop {
         let f = r.next().await?;

@@ -2,14 +2,17 @@
 //! peer), over one address or several (a cluster), in one process or as one part of
 //! several; `merge` combines parts into one report; `compare` runs the same danmaku load
 //! against Liveroom and each peer in turn; `smoke` runs every scenario briefly (part of
-//! the test suite, so the tool never rots). docs/benchmarks.md explains the figures.
+//! the test suite, so the tool never rots); `failover` kills the owner of a cluster's room
+//! under traffic. docs/benchmarks.md explains the figures.
 //!
-//! Layout: `run.rs` (one run: ramp, hold, drain), `part.rs` (parts and their merge),
+//! Layout: `run.rs` (one run: ramp, hold, drain), `failover.rs` (the failover run),
+//! `part.rs` (parts and their merge),
 //! `stats.rs` (what clients observe), `report.rs` (JSON, SVG, summaries), `target.rs`
 //! with `liveroom.rs` and `peers.rs` (the servers driven), `cluster.rs` (a local
 //! cluster), `process.rs` (started processes and /proc), `ws.rs` (the WebSocket client).
 
 mod cluster;
+mod failover;
 mod liveroom;
 mod part;
 mod peers;
@@ -81,6 +84,15 @@ enum Command {
         #[command(flatten)]
         servers: Servers,
     },
+    /// One room over a cluster (--cluster N, default 3, or --url with --server-pid in the
+    /// same order): kills the room's owner with SIGKILL while a sender on another node
+    /// posts, and measures the failover from the clients' side.
+    Failover {
+        #[command(flatten)]
+        shape: FailoverShape,
+        #[command(flatten)]
+        servers: Servers,
+    },
     /// Every scenario with a handful of viewers for a second or two; fails if any of
     /// them loses a connection or delivers nothing.
     Smoke {
@@ -123,6 +135,86 @@ struct Shape {
     /// history_enabled=false or room_msgs_per_sec=50 (repeatable).
     #[arg(long = "setting", value_parser = parse_setting)]
     settings: Vec<(String, serde_json::Value)>,
+}
+
+/// The shape of a failover run.
+#[derive(Args, Clone)]
+struct FailoverShape {
+    #[arg(long, default_value_t = 10_000)]
+    viewers: usize,
+    /// Messages per second from the sender.
+    #[arg(long, default_value_t = 10.0)]
+    rate: f64,
+    /// Seconds of sending before the kill.
+    #[arg(long, default_value_t = 5.0)]
+    warmup: f64,
+    /// Seconds of sending after the dead node's viewers are back and the sender is
+    /// acknowledged again.
+    #[arg(long, default_value_t = 5.0)]
+    tail: f64,
+    /// Seconds after the kill within which the dead node's viewers must be back.
+    #[arg(long, default_value_t = 30.0)]
+    rejoin_limit: f64,
+    /// The room's short history (`history_count`, at most 50).
+    #[arg(long, default_value_t = 50)]
+    history: usize,
+    #[arg(long, default_value_t = 100)]
+    payload: usize,
+    #[arg(long, default_value_t = 4000.0)]
+    ramp_rate: f64,
+    #[arg(long, default_value_t = 10_000)]
+    per_source: usize,
+    /// Log viewers in with UserSigs instead of entering as guests.
+    #[arg(long)]
+    login_viewers: bool,
+    /// Liveroom app setting for the run, as key=value with a JSON value (repeatable).
+    #[arg(long = "setting", value_parser = parse_setting)]
+    settings: Vec<(String, serde_json::Value)>,
+}
+
+/// Starts (or reaches) the cluster, runs the failover, reports it.
+async fn failover(shape: FailoverShape, servers: &Servers, nofile: u64) -> Result<()> {
+    let mut plan = failover::FailoverPlan {
+        viewers: shape.viewers,
+        rate: shape.rate,
+        warmup_secs: shape.warmup,
+        tail_secs: shape.tail,
+        rejoin_limit_secs: shape.rejoin_limit,
+        history_count: shape.history,
+        payload_bytes: shape.payload.max(48),
+        ramp_rate: shape.ramp_rate,
+        per_source: shape.per_source.max(1),
+        login_viewers: shape.login_viewers,
+    };
+    let room = (nofile as usize).saturating_sub(200);
+    if plan.viewers > room {
+        eprintln!(
+            "note: {} viewers do not fit this process's open-file limit ({nofile}); running {room}",
+            plan.viewers
+        );
+        plan.viewers = room;
+    }
+    let mut servers = servers.clone();
+    if servers.url.is_empty() && servers.cluster.is_none() {
+        servers.cluster = Some(3);
+    }
+    let Target::Liveroom(mut live) = start_target("liveroom", &servers, &Shape::default()).await?
+    else {
+        bail!("the failover runs against Liveroom");
+    };
+    live.login_viewers = plan.login_viewers;
+    let mut settings = serde_json::json!({
+        "guests_per_ip_per_room": 0,
+        "history_count": plan.history_count,
+    });
+    for (k, v) in &shape.settings {
+        settings[k] = v.clone();
+    }
+    let outcome = failover::run(live, plan, settings).await?;
+    let path = failover::write(&servers.out, &outcome)?;
+    println!("{}", failover::summary(&outcome));
+    println!("  results: {}", path.display());
+    Ok(())
 }
 
 fn parse_setting(s: &str) -> Result<(String, serde_json::Value), String> {
@@ -512,6 +604,7 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
             )?;
             println!("{table}");
         }
+        Command::Failover { shape, servers } => failover(shape, &servers, nofile).await?,
         Command::Smoke { servers } => {
             let shape = Shape {
                 viewers: Some(40),
@@ -547,6 +640,7 @@ fn main() -> Result<()> {
     let tool_cpu = match &cli.command {
         Command::Run { servers, .. }
         | Command::Compare { servers, .. }
+        | Command::Failover { servers, .. }
         | Command::Smoke { servers } => servers.tool_cpu.clone(),
         Command::Merge { .. } => String::new(),
     };

@@ -163,10 +163,15 @@ struct Ctx {
 }
 
 /// Longest a viewer or sender may take to connect and subscribe; keeps every run bounded.
-const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
+pub const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn source_of(plan: &Plan, n: usize) -> Ipv4Addr {
-    let k = (n / plan.per_source.max(1)) as u32;
+    source_address(n, plan.per_source)
+}
+
+/// The loopback source address of connection `n` when each address opens `per_source`.
+pub fn source_address(n: usize, per_source: usize) -> Ipv4Addr {
+    let k = (n / per_source.max(1)) as u32;
     // 127.0.0.2 upwards, wrapping inside 127.0.0.0/8.
     let host = 2 + k % (1 << 23);
     Ipv4Addr::from(0x7f00_0000 | host)

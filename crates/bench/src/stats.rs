@@ -71,7 +71,7 @@ pub fn parse_marker(finder: &memchr::memmem::Finder<'_>, data: &[u8]) -> Option<
 }
 
 /// The decimal number at `from` and the index after it; None without a digit.
-fn digits(data: &[u8], from: usize) -> Option<(u64, usize)> {
+pub fn digits(data: &[u8], from: usize) -> Option<(u64, usize)> {
     let mut n: u64 = 0;
     let mut i = from;
     while i < data.len() && data[i].is_ascii_digit() {
