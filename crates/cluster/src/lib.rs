@@ -537,13 +537,21 @@ impl Broker for Cluster {
             if self.route(room).await? == Route::Here {
                 return Ok(None);
             }
-            match self
-                .inner
-                .client
-                .request(subject.clone(), payload.clone())
-                .await
-            {
-                Ok(msg) => match serde_json::from_slice::<Reply>(&msg.payload) {
+            // The owner may die with the call in flight (it then never answers): the call
+            // goes to the next owner as soon as this one is known gone, instead of waiting
+            // out the request's timeout.
+            let owner = self.inner.known_owner(room);
+            let request = self.inner.client.request(subject.clone(), payload.clone());
+            let answer = tokio::select! {
+                answer = request => Some(answer),
+                () = self.inner.gone(owner) => None,
+            };
+            match answer {
+                None => {
+                    tracing::warn!(group = %room.group, "the room's owner went away during a call; asking the next one");
+                    self.inner.forget_owner(room);
+                }
+                Some(Ok(msg)) => match serde_json::from_slice::<Reply>(&msg.payload) {
                     Ok(Reply::Answer(a)) => {
                         metrics::counter!("liveroom_cluster_calls_total").increment(1);
                         return Ok(Some(a));
@@ -552,11 +560,11 @@ impl Broker for Cluster {
                     Ok(Reply::NotOwner) => self.inner.forget_owner(room),
                     Err(_) => return Err(Error::Internal),
                 },
-                Err(e) if e.kind() == async_nats::RequestErrorKind::NoResponders => {
+                Some(Err(e)) if e.kind() == async_nats::RequestErrorKind::NoResponders => {
                     // The owner is gone (or not listening yet): ask the bucket again.
                     self.inner.forget_owner(room);
                 }
-                Err(e) => {
+                Some(Err(e)) => {
                     return Err(Error::Unavailable(format!(
                         "the node deciding for this room did not answer ({e})"
                     )))
@@ -684,6 +692,20 @@ impl Broker for Cluster {
 }
 
 impl Inner {
+    /// Resolves once `node` has not been heard from for `NODE_SILENT` (never for `None`).
+    async fn gone(&self, node: Option<u64>) {
+        let Some(node) = node else {
+            return std::future::pending().await;
+        };
+        loop {
+            let heard = self.alive.get(&node).map(|t| *t);
+            if heard.is_none_or(|t| t.elapsed() >= NODE_SILENT) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     fn forget_owner(&self, room: &RoomKey) {
         if let Some(mut link) = self.rooms.get_mut(room) {
             link.owner = None;
