@@ -86,26 +86,27 @@ pub async fn drop_bucket(nats: &str, prefix: &str) {
     }
 }
 
+/// `n` in-process nodes of one cluster on database `db`, NATS `nats` and subject `prefix`.
+pub async fn spawn_nodes(n: usize, db: &str, nats: &str, prefix: &str) -> Vec<TestServer> {
+    let mut nodes = Vec::new();
+    for i in 0..n {
+        let node = TestServer::spawn_with(|c| {
+            c.database_url = Some(db.to_string());
+            c.cluster.nats_url = Some(nats.to_string());
+            c.cluster.prefix = Some(prefix.to_string());
+            c.cluster.node_name = Some(format!("node-{i}"));
+        })
+        .await;
+        nodes.push(node);
+    }
+    nodes
+}
+
 impl TestCluster {
     pub async fn start(n: usize) -> Self {
-        Self::start_with(n, |_| {}).await
-    }
-
-    pub async fn start_with(n: usize, tweak: impl Fn(&mut liveroom_server::Config)) -> Self {
         let db = TestDb::create().await;
         let prefix = fresh_prefix();
-        let mut nodes = Vec::new();
-        for i in 0..n {
-            let node = TestServer::spawn_with(|c| {
-                c.database_url = Some(db.url.clone());
-                c.cluster.nats_url = Some(nats_url());
-                c.cluster.prefix = Some(prefix.clone());
-                c.cluster.node_name = Some(format!("node-{i}"));
-                tweak(c);
-            })
-            .await;
-            nodes.push(node);
-        }
+        let nodes = spawn_nodes(n, &db.url, &nats_url(), &prefix).await;
         Self { nodes, db, prefix }
     }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use liveroom_client::{Client, Event};
 use liveroom_core::group::Priority;
 
-use crate::cluster::{drop_bucket, fresh_prefix, nats_url, TestDb};
+use crate::cluster::{drop_bucket, fresh_prefix, nats_url, spawn_nodes, TestDb};
 use crate::harness::{sig, APP, KEY};
 
 pub struct Node {
@@ -368,19 +368,7 @@ async fn nodes_heal_when_nats_comes_back() {
     nats.wait_up().await;
     let db = TestDb::create().await;
     let prefix = fresh_prefix();
-    let mut nodes = Vec::new();
-    for i in 0..2 {
-        let (db, url, prefix) = (db.url.clone(), nats.url(), prefix.clone());
-        nodes.push(
-            crate::harness::TestServer::spawn_with(move |c| {
-                c.database_url = Some(db);
-                c.cluster.nats_url = Some(url);
-                c.cluster.prefix = Some(prefix);
-                c.cluster.node_name = Some(format!("node-{i}"));
-            })
-            .await,
-        );
-    }
+    let nodes = spawn_nodes(2, &db.url, &nats.url(), &prefix).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     a.create_room("heal", None).await;
     let sender = a.member("sender", "heal").await;
@@ -556,19 +544,7 @@ async fn nodes_heal_when_postgresql_comes_back() {
         return;
     };
     let prefix = fresh_prefix();
-    let mut nodes = Vec::new();
-    for i in 0..2 {
-        let (db, url, prefix) = (pg.url(), nats_url(), prefix.clone());
-        nodes.push(
-            crate::harness::TestServer::spawn_with(move |c| {
-                c.database_url = Some(db);
-                c.cluster.nats_url = Some(url);
-                c.cluster.prefix = Some(prefix);
-                c.cluster.node_name = Some(format!("node-{i}"));
-            })
-            .await,
-        );
-    }
+    let nodes = spawn_nodes(2, &pg.url(), &nats_url(), &prefix).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     a.create_room("pgheal", None).await;
     let sender = a.member("sender", "pgheal").await;
