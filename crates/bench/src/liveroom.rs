@@ -54,8 +54,13 @@ pub struct Liveroom {
 }
 
 impl Liveroom {
-    /// Starts the server binary with a fresh data directory and a known app.
-    pub async fn start(bin: &str, cpu: Option<&str>) -> Result<Self> {
+    /// Starts the server binary with a fresh data directory and a known app; with
+    /// `database`, its store is that PostgreSQL database instead of the embedded SQLite.
+    pub async fn start(
+        bin: &str,
+        cpu: Option<&str>,
+        database: Option<ScratchDatabase>,
+    ) -> Result<Self> {
         let port = crate::process::free_port()?;
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let app = 1_400_000_001u64;
@@ -63,7 +68,7 @@ impl Liveroom {
         let dir = tempfile::Builder::new()
             .prefix("liveroom-bench-")
             .tempdir()?;
-        let envs = vec![
+        let mut envs = vec![
             ("LIVEROOM_HTTP_ADDR".to_string(), addr.to_string()),
             (
                 "LIVEROOM_DATA_DIR".to_string(),
@@ -73,10 +78,14 @@ impl Liveroom {
             ("LIVEROOM_SECRET_KEY".to_string(), key.clone()),
             ("LIVEROOM_LOG".to_string(), "warn".to_string()),
         ];
+        if let Some(db) = &database {
+            envs.push(("LIVEROOM_DATABASE_URL".to_string(), db.url()));
+        }
         let mut proc = ServerProc::start("liveroom", cpu, bin, &["serve".to_string()], &envs, dir)?;
         proc.wait_listening(addr).await?;
         let mut l = Self::new(vec![addr], app, key);
         l.procs.push(proc);
+        *l.database.borrow_mut() = database;
         Ok(l)
     }
 

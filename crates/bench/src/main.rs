@@ -258,17 +258,24 @@ struct Servers {
     #[arg(long, requires = "url", value_delimiter = ',')]
     server_pid: Vec<u32>,
     /// Other processes of the system under test (e.g. nats-server), comma separated:
-    /// their CPU is reported on its own and in the system's total.
+    /// their CPU is reported on its own and in the system's total. With --postgres or
+    /// --cluster the local PostgreSQL (and NATS) servers are added by themselves.
     #[arg(long, value_delimiter = ',')]
     extra_pid: Vec<u32>,
     /// Start a local cluster of N nodes of --server-bin for the run instead: a fresh
     /// database under --database-url-base and a fresh subject prefix, dropped after.
     #[arg(long, conflicts_with = "url")]
     cluster: Option<usize>,
+    /// Start the one server on a fresh PostgreSQL database under --database-url-base
+    /// (dropped after) instead of its embedded SQLite; PostgreSQL's processes are then
+    /// measured as the system's other processes.
+    #[arg(long, conflicts_with_all = ["url", "cluster"])]
+    postgres: bool,
     /// The NATS server the cluster's nodes share.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     nats_url: String,
-    /// PostgreSQL server (no database) under which the cluster's database is made.
+    /// PostgreSQL server (no database) under which a cluster's (or --postgres) database
+    /// is made.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
     database_url_base: String,
     /// CPU list the started server is pinned to (taskset); empty for none.
@@ -363,7 +370,12 @@ async fn start_target(name: &str, servers: &Servers, shape: &Shape) -> Result<Ta
             };
             cluster::start(&spec, &servers.server_bin, cpu(&servers.server_cpu)).await?
         } else {
-            liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu)).await?
+            let database = servers
+                .postgres
+                .then(|| cluster::ScratchDatabase::create(&servers.database_url_base))
+                .transpose()?;
+            liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu), database)
+                .await?
         };
         l.login_viewers = shape.login_viewers;
         return Ok(Target::Liveroom(l));
@@ -398,10 +410,21 @@ async fn run_one(
     for (k, v) in &shape.settings {
         settings[k] = v.clone();
     }
+    let mut extra_pids = servers.extra_pid.clone();
+    if servers.postgres || servers.cluster.is_some() {
+        // The shared services the tool's servers use (each PostgreSQL server's backends,
+        // even those opened later, are its children).
+        extra_pids.extend(process::roots_named("postgres"));
+        if servers.cluster.is_some() {
+            extra_pids.extend(process::roots_named("nats-server"));
+        }
+        extra_pids.sort_unstable();
+        extra_pids.dedup();
+    }
     let opts = RunOptions {
         part,
         start_at_ms: split.start_at,
-        extra_pids: servers.extra_pid.clone(),
+        extra_pids,
     };
     let result = run::run(t, plan, settings, opts).await?;
     if part.count > 1 {
@@ -455,7 +478,7 @@ fn smoke_failures(name: &str, o: &Outcome) -> Vec<String> {
 /// started server reached through two addresses (the same one twice), then merged:
 /// exercises parts, the shared start, merging and the same-node/other-node split.
 async fn smoke_two_parts(servers: &Servers) -> Result<Vec<String>> {
-    let l = liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu)).await?;
+    let l = liveroom::Liveroom::start(&servers.server_bin, cpu(&servers.server_cpu), None).await?;
     let addr = l.nodes[0].addr.to_string();
     let pids = l.pids();
     let dir = servers.out.join("two-parts");

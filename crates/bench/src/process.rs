@@ -144,6 +144,32 @@ pub fn total(samples: &[ProcSample]) -> ProcSample {
         })
 }
 
+/// The processes named `name` whose parent has another name (a PostgreSQL server's
+/// postmaster, not its backends): measured with [`sample_tree`], each counts its children.
+pub fn roots_named(name: &str) -> Vec<u32> {
+    let comm = |pid: &str| std::fs::read_to_string(format!("/proc/{pid}/comm")).ok();
+    let parent = |pid: &str| -> Option<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        Some(
+            stat[stat.rfind(')')? + 2..]
+                .split_whitespace()
+                .nth(1)?
+                .to_string(),
+        )
+    };
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| {
+        let pid = e.ok()?.file_name().into_string().ok()?;
+        let number = pid.parse::<u32>().ok()?;
+        let named = comm(&pid)?.trim() == name;
+        let parent_named = comm(&parent(&pid)?).is_some_and(|c| c.trim() == name);
+        (named && !parent_named).then_some(number)
+    })
+    .collect()
+}
+
 /// The process and all its descendants (nginx serves from a worker it forks), summed.
 pub fn sample_tree(pid: &str) -> Option<ProcSample> {
     let mut total = sample(pid)?;

@@ -342,6 +342,7 @@ impl Engine {
         if !owned {
             return;
         }
+        crate::messages::ready_seq_block(self.store.clone(), room.clone());
         // What the previous owner kept in the store (the like total above all) is the
         // room's now.
         let engine = self.clone();

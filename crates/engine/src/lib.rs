@@ -354,6 +354,9 @@ impl Engine {
             room.close_for_good();
             return Err(Error::GroupNotFound(id.to_string()));
         }
+        if self.broker().decides(&broker::RoomKey::new(app, id)) {
+            messages::ready_seq_block(self.store.clone(), room.clone());
+        }
         Ok(room)
     }
 

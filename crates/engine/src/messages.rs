@@ -17,7 +17,7 @@ use liveroom_core::callback;
 use liveroom_core::group::{Priority, Role};
 use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::MessageFrame;
-use liveroom_core::store::{GroupRecord, HistoryRecord};
+use liveroom_core::store::{GroupRecord, HistoryRecord, Store};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
@@ -977,22 +977,7 @@ impl Engine {
 
     async fn next_seq(&self, room: &RoomRef) -> Result<u64, Error> {
         let mut block = room.sending.seq.lock().await;
-        if room.sending.seq_stale.swap(false, Ordering::AcqRel) {
-            block.next = 1;
-            block.ceiling = 0;
-        }
-        if block.next > block.ceiling {
-            let ceiling = self
-                .store
-                .raise_msg_seq_ceiling(room.app, &room.id, SEQ_BLOCK)
-                .await
-                .map_err(|e| {
-                    tracing::error!(group = %room.id, error = %e, "raising the MsgSeq ceiling failed");
-                    Error::Internal
-                })?;
-            block.ceiling = ceiling;
-            block.next = block.next.max(ceiling + 1 - SEQ_BLOCK);
-        }
+        fill_seq_block(self.store.as_ref(), room, &mut block).await?;
         let seq = block.next;
         block.next += 1;
         Ok(seq)
@@ -1078,6 +1063,44 @@ fn receipt_of(r: Receipt) -> SendReceipt {
         drop_reason: if r.dropped { DROP_REASON_FREQUENCY } else { "" },
         level: 0,
     }
+}
+
+/// Takes a block of MsgSeq numbers for `room` in the background if it holds none, so that
+/// its first message does not wait for the store's write (when a room is loaded, or taken
+/// over by this node). A message sent meanwhile waits for this block, not for another.
+pub(crate) fn ready_seq_block(store: Arc<dyn Store>, room: RoomRef) {
+    tokio::spawn(async move {
+        let mut block = room.sending.seq.lock().await;
+        if let Err(e) = fill_seq_block(store.as_ref(), &room, &mut block).await {
+            // The first message tries again.
+            tracing::debug!(group = %room.id, error = ?e, "no MsgSeq block taken ahead");
+        }
+    });
+}
+
+/// Makes sure `block` has a number to give: a fresh block from the store when the held one
+/// is used up (or may have been used elsewhere).
+async fn fill_seq_block(
+    store: &dyn Store,
+    room: &RoomRef,
+    block: &mut SeqBlock,
+) -> Result<(), Error> {
+    if room.sending.seq_stale.swap(false, Ordering::AcqRel) {
+        block.next = 1;
+        block.ceiling = 0;
+    }
+    if block.next > block.ceiling {
+        let ceiling = store
+            .raise_msg_seq_ceiling(room.app, &room.id, SEQ_BLOCK)
+            .await
+            .map_err(|e| {
+                tracing::error!(group = %room.id, error = %e, "raising the MsgSeq ceiling failed");
+                Error::Internal
+            })?;
+        block.ceiling = ceiling;
+        block.next = block.next.max(ceiling + 1 - SEQ_BLOCK);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,8 +6,16 @@
 //! (a struct with a `pool` field) and sqlx database. The differences between the backends
 //! (connection settings, column types, collation) live in their modules and migrations.
 //!
+//! One write differs: a history batch ([`newest_per_group`] picks its rows), which each
+//! backend writes its own fastest way (`write_history`: SQLite in a few multi-row statements
+//! under its one writer, PostgreSQL in one statement, one round trip).
+//!
 //! Deleting a group removes its custom fields, mutes, bans, admins and history through
 //! `ON DELETE CASCADE` foreign keys (SQLite connections enable `foreign_keys`).
+
+use std::collections::BTreeMap;
+
+use crate::rows::HistoryParams;
 
 /// Rows per `IN (...)` list: well under both backends' bind-parameter limits.
 pub(crate) const IN_LIST_CHUNK: usize = 500;
@@ -71,6 +79,38 @@ pub(crate) fn history_insert(rows: usize) -> String {
     )
 }
 
+/// The rows of a history batch worth writing, and the groups it touches (each to be trimmed
+/// to its newest `keep`): of each group, only its newest `keep` messages by `MsgSeq` (older
+/// ones would be trimmed by the same write), in the batch's order.
+pub(crate) fn newest_per_group(
+    rows: Vec<HistoryParams<'_>>,
+    keep: u32,
+) -> (Vec<HistoryParams<'_>>, Vec<(i64, &str)>) {
+    let mut seqs: BTreeMap<(i64, &str), Vec<i64>> = BTreeMap::new();
+    for r in &rows {
+        seqs.entry((r.app, r.group)).or_default().push(r.msg_seq);
+    }
+    let keep = usize::try_from(keep).unwrap_or(usize::MAX);
+    // The lowest sequence number each group keeps from this batch.
+    let floor: BTreeMap<(i64, &str), Option<i64>> = seqs
+        .into_iter()
+        .map(|(group, mut s)| {
+            s.sort_unstable_by(|a, b| b.cmp(a));
+            (
+                group,
+                keep.checked_sub(1)
+                    .and_then(|i| s.get(i).or(s.last()).copied()),
+            )
+        })
+        .collect();
+    let touched = floor.keys().copied().collect();
+    let rows = rows
+        .into_iter()
+        .filter(|r| matches!(floor.get(&(r.app, r.group)), Some(Some(f)) if r.msg_seq >= *f))
+        .collect();
+    (rows, touched)
+}
+
 /// Implements `Store` for `$store` (which has a `pool: sqlx::Pool<$db>` field).
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
@@ -93,10 +133,7 @@ macro_rules! impl_store {
                 HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
                 HISTORY_COLUMNS,
             };
-            use $crate::shared::{
-                history_insert, history_trim, statement_sizes, HISTORY_ROWS_PER_STATEMENT,
-                IN_LIST_CHUNK, TRIMMED_GROUPS_PER_STATEMENT,
-            };
+            use $crate::shared::{newest_per_group, IN_LIST_CHUNK};
 
             type Conn = <$db as sqlx::Database>::Connection;
 
@@ -116,6 +153,17 @@ macro_rules! impl_store {
                     .await
                     .map_err(backend)?;
                 }
+                Ok(())
+            }
+
+            /// Deletes a group's history (see `delete_group`).
+            async fn delete_history(conn: &mut Conn, app: i64, group: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM group_history WHERE app = $1 AND group_id = $2")
+                    .bind(app)
+                    .bind(group)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
                 Ok(())
             }
 
@@ -357,6 +405,8 @@ macro_rules! impl_store {
                     .await
                     .map_err(insert_error)?;
                     insert_custom(&mut tx, &g).await?;
+                    // History a write left behind for an earlier group of this id.
+                    delete_history(&mut tx, g.app, g.id).await?;
                     tx.commit().await.map_err(backend)
                 }
 
@@ -437,13 +487,18 @@ macro_rules! impl_store {
                 }
 
                 async fn delete_group(&self, app: AppId, id: &GroupId) -> StoreResult<bool> {
-                    // Custom fields, mutes, bans and history go by ON DELETE CASCADE.
+                    // Custom fields, mutes, bans and the rest go by ON DELETE CASCADE; the
+                    // history (whose writes do not lock the group's row) by itself.
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    delete_history(&mut tx, app, id.as_str()).await?;
                     let done = sqlx::query("DELETE FROM groups WHERE app = $1 AND group_id = $2")
-                        .bind(app_key(app)?)
+                        .bind(app)
                         .bind(id.as_str())
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
                     Ok(done.rows_affected() > 0)
                 }
 
@@ -659,6 +714,10 @@ macro_rules! impl_store {
                     Ok(rows.into_iter().map(|(u,)| UserId::from_trusted(&u)).collect())
                 }
 
+                async fn history_writer(&self) -> StoreResult<Option<std::sync::Arc<dyn Store>>> {
+                    self.writer_store().await
+                }
+
                 async fn append_history(
                     &self,
                     records: &[HistoryRecord],
@@ -671,52 +730,8 @@ macro_rules! impl_store {
                         .iter()
                         .map(HistoryParams::new)
                         .collect::<StoreResult<Vec<_>>>()?;
-                    let mut touched = BTreeSet::new();
-                    let _turn = self.history_turn().await;
-                    let mut tx = self.pool.begin().await.map_err(backend)?;
-                    // Many rows a statement: one round trip per chunk, not per message. A group
-                    // deleted while its messages waited to be written has no history to keep:
-                    // its rows are skipped, not an error.
-                    let mut rest = &params[..];
-                    for size in statement_sizes(params.len(), HISTORY_ROWS_PER_STATEMENT) {
-                        let (chunk, later) = rest.split_at(size);
-                        rest = later;
-                        let insert = history_insert(chunk.len());
-                        let mut query = sqlx::query(&insert);
-                        for h in chunk {
-                            query = query
-                                .bind(h.app)
-                                .bind(h.group)
-                                .bind(h.msg_seq)
-                                .bind(h.msg_time)
-                                .bind(h.random)
-                                .bind(h.priority)
-                                .bind(h.from_account)
-                                .bind(h.nick)
-                                .bind(h.face_url)
-                                .bind(h.body)
-                                .bind(h.cloud_custom_data)
-                                .bind(h.sender_level)
-                                .bind(h.recalled);
-                            touched.insert((h.app, h.group));
-                        }
-                        query.execute(&mut *tx).await.map_err(backend)?;
-                    }
-                    // Every touched group keeps its newest `keep_per_group`: a few statements
-                    // per batch, not one per group.
-                    let touched: Vec<(i64, &str)> = touched.into_iter().collect();
-                    let mut rest = &touched[..];
-                    for size in statement_sizes(touched.len(), TRIMMED_GROUPS_PER_STATEMENT) {
-                        let (chunk, later) = rest.split_at(size);
-                        rest = later;
-                        let trim = history_trim(size);
-                        let mut query = sqlx::query(&trim).bind(i64::from(keep_per_group));
-                        for (app, group) in chunk {
-                            query = query.bind(*app).bind(*group);
-                        }
-                        query.execute(&mut *tx).await.map_err(backend)?;
-                    }
-                    tx.commit().await.map_err(backend)
+                    let (rows, touched) = newest_per_group(params, keep_per_group);
+                    self.write_history(&rows, &touched, keep_per_group).await
                 }
 
                 async fn history(

@@ -8,9 +8,16 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use tokio::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 
-use crate::rows::backend;
+use liveroom_core::store::{Store, StoreResult};
+use tokio::sync::Mutex;
+
+use crate::rows::{backend, HistoryParams};
+use crate::shared::{
+    history_insert, history_trim, statement_sizes, HISTORY_ROWS_PER_STATEMENT,
+    TRIMMED_GROUPS_PER_STATEMENT,
+};
 
 /// Connections in the pool: WAL lets readers run beside the one writer.
 const MAX_CONNECTIONS: u32 = 4;
@@ -53,9 +60,64 @@ impl SqliteStore {
         })
     }
 
-    /// Waits for the turn to write a history batch.
-    async fn history_turn(&self) -> Option<MutexGuard<'_, ()>> {
-        Some(self.history_writer.lock().await)
+    /// Writes a history batch ([`newest_per_group`](crate::shared::newest_per_group)'s
+    /// rows, trimming `touched` to `keep` each) in one transaction of a few multi-row
+    /// statements, taking the writer's turn first.
+    pub(crate) async fn write_history(
+        &self,
+        rows: &[HistoryParams<'_>],
+        touched: &[(i64, &str)],
+        keep: u32,
+    ) -> StoreResult<()> {
+        let _turn = self.history_writer.lock().await;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Many rows a statement: one step per chunk, not per message. A group deleted while
+        // its messages waited to be written has no history to keep: its rows are skipped,
+        // not an error.
+        let mut rest = rows;
+        for size in statement_sizes(rows.len(), HISTORY_ROWS_PER_STATEMENT) {
+            let (chunk, later) = rest.split_at(size);
+            rest = later;
+            let insert = history_insert(chunk.len());
+            let mut query = sqlx::query(&insert);
+            for h in chunk {
+                query = query
+                    .bind(h.app)
+                    .bind(h.group)
+                    .bind(h.msg_seq)
+                    .bind(h.msg_time)
+                    .bind(h.random)
+                    .bind(h.priority)
+                    .bind(h.from_account)
+                    .bind(h.nick)
+                    .bind(h.face_url)
+                    .bind(h.body)
+                    .bind(h.cloud_custom_data)
+                    .bind(h.sender_level)
+                    .bind(h.recalled);
+            }
+            query.execute(&mut *tx).await.map_err(backend)?;
+        }
+        // Every touched group keeps its newest `keep`: a few statements per batch, not one
+        // per group.
+        let mut rest = touched;
+        for size in statement_sizes(touched.len(), TRIMMED_GROUPS_PER_STATEMENT) {
+            let (chunk, later) = rest.split_at(size);
+            rest = later;
+            let trim = history_trim(size);
+            let mut query = sqlx::query(&trim).bind(i64::from(keep));
+            for (app, group) in chunk {
+                query = query.bind(*app).bind(*group);
+            }
+            query.execute(&mut *tx).await.map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    /// SQLite's connections run on threads of their own: any runtime writes through this
+    /// store as well.
+    pub(crate) async fn writer_store(&self) -> StoreResult<Option<Arc<dyn Store>>> {
+        Ok(None)
     }
 
     /// Closes every pooled connection (waiting for those in use), checkpointing the WAL.
