@@ -296,11 +296,10 @@ pub trait Store: Send + Sync + 'static {
     /// The group's admins, ordered by id.
     async fn list_group_admins(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<UserId>>;
 
-    /// The store to write history batches through from a runtime of their own (the history
-    /// recorder's thread), opened from that runtime: a PostgreSQL pool's connections are
-    /// driven by the runtime that opened them, and the recorder's must not wait for a busy
-    /// one. `None` where this store serves any runtime alike (SQLite's connections run on
-    /// threads of their own).
+    /// A store for the history recorder to write through from a thread and runtime of its
+    /// own: a PostgreSQL pool whose connections (opened when first used) belong to the
+    /// runtime that uses them, so the recorder's never wait for a busy one. `None` where
+    /// the store gains nothing from it (SQLite's connections run on threads of their own).
     async fn history_writer(&self) -> StoreResult<Option<std::sync::Arc<dyn Store>>>;
     /// Appends messages to the short history in one transaction, then keeps only the newest
     /// `keep_per_group` messages of each group it touched.

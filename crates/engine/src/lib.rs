@@ -129,7 +129,7 @@ pub(crate) fn store_err(e: StoreError) -> Error {
 impl Engine {
     /// Creates the engine and loads every app from the store.
     pub async fn new(store: Arc<dyn Store>, config: EngineConfig) -> Result<Arc<Self>, Error> {
-        let recorder = recorder::HistoryRecorder::start(store.clone());
+        let recorder = recorder::HistoryRecorder::start(store.clone()).await;
         let engine = Arc::new(Self {
             recorder,
             store,

@@ -53,42 +53,36 @@ pub(crate) struct HistoryRecorder {
 }
 
 impl HistoryRecorder {
-    /// Starts the writer tasks on a thread and runtime of their own: a batch's write and
-    /// hand-out never wait behind the connections' work on a busy runtime (on one core, a
-    /// PostgreSQL answer otherwise waits its turn among thousands of connections' tasks).
-    /// Called on the engine's runtime, where the hand-out's own tasks (webhooks, bus
-    /// publishes) still run. The thread ends once the recorder is dropped and its queues
-    /// are drained.
-    pub(crate) fn start(store: Arc<dyn Store>) -> Self {
-        let engine_runtime = tokio::runtime::Handle::current();
+    /// Starts the writers (called on the engine's runtime). Where the store has a history
+    /// writer of its own (PostgreSQL: a pool whose connections belong to the runtime that
+    /// first uses them), the writers run on a thread and runtime of their own, so that a
+    /// batch's statement never waits behind the connections' work on a busy runtime (on one
+    /// core, every answer otherwise waits its turn among thousands of connections' tasks);
+    /// their hand-outs still run in the engine runtime's context, where anything they start
+    /// belongs. That thread ends once the recorder is dropped and its queues are drained.
+    pub(crate) async fn start(store: Arc<dyn Store>) -> Self {
+        let engine = tokio::runtime::Handle::current();
         let (shards, queues): (Vec<_>, Vec<_>) =
             (0..WRITERS).map(|_| mpsc::unbounded_channel()).unzip();
-        let thread_store = store.clone();
-        let thread_runtime = engine_runtime.clone();
-        let started = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .and_then(|runtime| {
-                std::thread::Builder::new()
-                    .name("liveroom-history".into())
-                    .spawn(move || {
-                        runtime.block_on(run_all(thread_store, queues, thread_runtime));
-                    })
-            });
-        match started {
-            Ok(_) => Self {
-                shards: shards.into(),
-            },
+        let apart = match store.history_writer().await {
+            Ok(apart) => apart,
             Err(e) => {
-                // No thread to spare: the writers share the engine's runtime.
-                tracing::warn!(error = %e, "history writers run on the engine's runtime");
-                let (shards, queues): (Vec<_>, Vec<_>) =
-                    (0..WRITERS).map(|_| mpsc::unbounded_channel()).unzip();
-                engine_runtime.spawn(run_all(store, queues, engine_runtime.clone()));
-                Self {
-                    shards: shards.into(),
-                }
+                tracing::warn!(error = %e, "no history writer of its own; writing through the shared store");
+                None
             }
+        };
+        let writing = Writing {
+            store: apart.clone().unwrap_or(store),
+            queues,
+            engine: engine.clone(),
+        };
+        if apart.is_none() {
+            tokio::spawn(writing.run());
+        } else if let Err(writing) = writing.start_thread() {
+            tokio::spawn(writing.run());
+        }
+        Self {
+            shards: shards.into(),
         }
     }
 
@@ -112,40 +106,70 @@ fn shard_of(app: AppId, group: &GroupId, shards: usize) -> usize {
     (hash % shards as u64) as usize
 }
 
-/// Runs every writer on the calling runtime until their queues close. Writes go through
-/// the store's history writer opened here (see [`Store::history_writer`]); hand-outs run in
-/// the engine's runtime's context, where anything they start belongs.
-async fn run_all(
+/// The writers of every shard, before they start.
+struct Writing {
     store: Arc<dyn Store>,
     queues: Vec<mpsc::UnboundedReceiver<Job>>,
-    engine_runtime: tokio::runtime::Handle,
-) {
-    let store = match store.history_writer().await {
-        Ok(Some(writer)) => writer,
-        Ok(None) => store,
-        Err(e) => {
-            tracing::warn!(error = %e, "no history writer of its own; writing through the shared store");
-            store
+    /// The engine's runtime, whose context hand-outs run in.
+    engine: tokio::runtime::Handle,
+}
+
+impl Writing {
+    /// Runs the writers on a new thread; gives them back if there is none to have.
+    fn start_thread(self) -> Result<(), Self> {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                tracing::warn!(error = %e, "history writers run on the engine's runtime");
+                return Err(self);
+            }
+        };
+        // The thread takes the writers through a slot, so they come back if it cannot
+        // start.
+        let slot = Arc::new(parking_lot::Mutex::new(Some(self)));
+        let theirs = slot.clone();
+        let spawned = std::thread::Builder::new()
+            .name("liveroom-history".into())
+            .spawn(move || {
+                if let Some(writing) = theirs.lock().take() {
+                    runtime.block_on(writing.run());
+                }
+            });
+        match spawned {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "history writers run on the engine's runtime");
+                slot.lock().take().map_or(Ok(()), Err)
+            }
         }
-    };
-    let writers: Vec<_> = queues
-        .into_iter()
-        .map(|rx| tokio::spawn(run(store.clone(), rx, engine_runtime.clone())))
-        .collect();
-    for w in writers {
-        let _ = w.await;
+    }
+
+    /// Runs every writer on the calling runtime until their queues close.
+    async fn run(self) {
+        let tasks: Vec<_> = self
+            .queues
+            .into_iter()
+            .map(|jobs| tokio::spawn(run(self.store.clone(), jobs, self.engine.clone())))
+            .collect();
+        for t in tasks {
+            let _ = t.await;
+        }
     }
 }
 
+/// A writer: takes everything queued, writes it, hands it out, and again.
 async fn run(
     store: Arc<dyn Store>,
-    mut rx: mpsc::UnboundedReceiver<Job>,
-    engine_runtime: tokio::runtime::Handle,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    engine: tokio::runtime::Handle,
 ) {
     let mut batch: Vec<Job> = Vec::with_capacity(64);
-    while rx.recv_many(&mut batch, BATCH_MAX).await > 0 {
+    while jobs.recv_many(&mut batch, BATCH_MAX).await > 0 {
         let failed = write(store.as_ref(), &mut batch).await;
-        let _engine = engine_runtime.enter();
+        let _engine = engine.enter();
         for job in batch.drain(..) {
             if failed.contains(&job.keep) {
                 job.pending.fail(Error::Internal);
