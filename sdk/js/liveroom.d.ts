@@ -1,1176 +1,3 @@
-/**
- * Creates a chat instance.
- * @param {CreateOptions} options
- * @returns {Chat}
- */
-export function create(options: CreateOptions): Chat;
-/**
- * Liveroom client SDK.
- *
- * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
- * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
- * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
- * constructor such as the `ws` package's.
- *
- * @module liveroom-sdk
- */
-export const VERSION: "0.1.0";
-/** Constants for messages, tips, live states, network states and kick reasons. */
-export const TYPES: Readonly<{
-    MSG_PRIORITY_HIGH: "High";
-    MSG_PRIORITY_NORMAL: "Normal";
-    MSG_PRIORITY_LOW: "Low";
-    MSG_PRIORITY_LOWEST: "Lowest";
-    MSG_TEXT: "TIMTextElem";
-    MSG_CUSTOM: "TIMCustomElem";
-    MSG_FACE: "TIMFaceElem";
-    MSG_LOCATION: "TIMLocationElem";
-    MSG_IMAGE: "TIMImageElem";
-    MSG_AUDIO: "TIMSoundElem";
-    MSG_FILE: "TIMFileElem";
-    MSG_VIDEO: "TIMVideoFileElem";
-    MSG_MERGER: "TIMRelayElem";
-    MSG_GRP_TIP: "TIMGroupTipElem";
-    MSG_GRP_SYS_NOTICE: "TIMGroupSystemNoticeElem";
-    /** `payload.operationType` of a group tip. */
-    GRP_TIP_MBR_JOIN: 1;
-    GRP_TIP_MBR_QUIT: 3;
-    GRP_TIP_MBR_KICKED_OUT: 4;
-    GRP_TIP_MBR_SET_ADMIN: 5;
-    GRP_TIP_MBR_CANCELED_ADMIN: 6;
-    GRP_TIP_GRP_PROFILE_UPDATED: 7;
-    GRP_TIP_MBR_PROFILE_UPDATED: 8;
-    /** `payload.operationType` of a group system notice. */
-    GRP_SYS_KICKED_OUT: 4;
-    GRP_SYS_DISMISSED: 5;
-    GRP_SYS_CUSTOM: 255;
-    LIVE_STATE_UPCOMING: "Upcoming";
-    LIVE_STATE_LIVE: "Live";
-    LIVE_STATE_PAUSED: "Paused";
-    LIVE_STATE_ENDED: "Ended";
-    LIVE_STATE_REPLAY: "Replay";
-    NET_STATE_CONNECTED: "connected";
-    NET_STATE_CONNECTING: "connecting";
-    NET_STATE_DISCONNECTED: "disconnected";
-    /** `type` of a KICKED_OUT event. */
-    KICKED_OUT_MULTI_LOGIN: "multi_login";
-    KICKED_OUT_ACCOUNT: "account_kicked";
-    KICKED_OUT_REQUEST_FLOOD: "request_flood";
-    KICKED_OUT_USERSIG_EXPIRED: "usersig_expired";
-    KICKED_OUT_LOGIN_FAILED: "login_failed";
-    GIFT_PLAIN: 0;
-    GIFT_BANNER: 1;
-    GIFT_EFFECT: 2;
-    /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
-    MUTE_PERMANENT: 4294967295;
-}>;
-/** Event names for `chat.on` / `chat.off`. */
-export const EVENT: Readonly<{
-    SDK_READY: "sdkReady";
-    SDK_NOT_READY: "sdkNotReady";
-    MESSAGE_RECEIVED: "messageReceived";
-    KICKED_OUT: "kickedOut";
-    NET_STATE_CHANGE: "netStateChange";
-    ERROR: "error";
-    LIVE_STATE_CHANGED: "liveStateChanged";
-    ITEM_PINNED: "itemPinned";
-    GIFT_RECEIVED: "giftReceived";
-    LIKES_UPDATED: "likesUpdated";
-    ONLINE_COUNT_UPDATED: "onlineCountUpdated";
-    DRAW_STARTED: "drawStarted";
-    DRAW_RESULT: "drawResult";
-    GROUP_PROFILE_UPDATED: "groupProfileUpdated";
-    MUTED: "muted";
-    REMOVED_FROM_GROUP: "removedFromGroup";
-    MESSAGE_RECALLED: "messageRecalled";
-}>;
-/**
- * Codes of errors raised by the SDK itself. They are negative so they never collide with
- * the server's codes (docs/protocol.md, Error codes), which a `LiveRoomError` carries as is.
- */
-export const ERROR_CODE: Readonly<{
-    /** The request was sent but no reply came within `requestTimeout`. */
-    TIMEOUT: -1001;
-    /** No connection: it was lost with the request in flight, or not restored within `requestTimeout`. */
-    NOT_CONNECTED: -1002;
-    /** Needs `login` or `loginAsGuest` first (or the session ended before the reply). */
-    NOT_LOGGED_IN: -1003;
-    /** A bad argument; nothing was sent. */
-    INVALID_ARGUMENT: -1004;
-    /** The instance was destroyed. */
-    DESTROYED: -1005;
-    /** The WebSocket could not be opened. */
-    CONNECT_FAILED: -1006;
-    /** The server ended the session (see the KICKED_OUT event). */
-    KICKED_OUT: -1007;
-    /** The server sent a frame the SDK cannot read; it was ignored. */
-    MALFORMED_FRAME: -1008;
-    /** The request is larger than the 16 KiB the server accepts (the server's own code for it). */
-    FRAME_TOO_LARGE: 93000;
-}>;
-/** Log levels for the `logLevel` option and `setLogLevel`. */
-export const LOG_LEVEL: Readonly<{
-    DEBUG: 0;
-    INFO: 1;
-    WARN: 2;
-    ERROR: 3;
-    NONE: 4;
-}>;
-/**
- * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
- * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
- * @typedef {'connected'|'connecting'|'disconnected'} NetState
- * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
- * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
- */
-/**
- * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
- * @typedef {Object} WebSocketLike
- * @property {(data: string) => void} send
- * @property {(code?: number, reason?: string) => void} close
- * @property {((event: any) => void) | null} onopen
- * @property {((event: any) => void) | null} onmessage
- * @property {((event: any) => void) | null} onclose
- * @property {((event: any) => void) | null} onerror
- */
-/** @typedef {new (url: string) => WebSocketLike} WebSocketConstructor */
-/**
- * @typedef {Object} CreateOptions
- * @property {number} SDKAppID the app
- * @property {string|readonly string[]} url the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
- * @property {WebSocketConstructor} [WebSocket] WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
- * @property {number} [logLevel] 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
- * @property {number} [requestTimeout] ms a request waits for its reply, or for the connection to come back; default 10000
- * @property {number} [heartbeatInterval] ms between pings (the server closes connections silent for 60 s); default 25000, 0 turns them off
- * @property {number} [likeMergeWindow] ms within which `like` taps are merged into one request; default 1000
- * @property {boolean} [reconnect] reconnect after the connection drops; default true
- * @property {number} [reconnectBaseDelay] ms before the first reconnection attempt (with jitter), doubling each time; default 500
- * @property {number} [reconnectMaxDelay] ms the delay between attempts grows to at most; default 30000
- * @property {number} [dedupWindow] sequence numbers remembered per room to drop repeated messages; default 1000
- */
-/**
- * What every successful call resolves with.
- * @template T
- * @typedef {{code: 0, data: T}} Response
- */
-/**
- * @typedef {Object} LoginOptions
- * @property {string} userID 1–32 bytes of printable ASCII
- * @property {string} userSig a UserSig for `userID`, signed with the app's key
- * @property {Platform} [platform] default `Web`
- */
-/**
- * @typedef {Object} LoginData
- * @property {string} userID empty for a guest
- * @property {string} nick
- * @property {string} avatar
- * @property {number} level the user's level in the app's audience statistics (0 when off or a guest)
- * @property {boolean} isGuest
- */
-/**
- * A room's live state.
- * @typedef {Object} LiveState
- * @property {LiveStateName} state
- * @property {number} session the broadcast's number, 1 for the first
- * @property {number} since Unix seconds the state was entered
- */
-/**
- * A live-shopping item, with the protocol's keys; other members are kept as given.
- * @typedef {{ItemId: string, Title: string, Price?: number|string, ImageUrl?: string, Link?: string, [key: string]: unknown}} PinnedItem
- */
-/**
- * @typedef {Object} GroupProfile
- * @property {string} groupID
- * @property {string} type `AVChatRoom`
- * @property {string} name
- * @property {string} introduction
- * @property {string} notification
- * @property {string} avatar the room's face URL
- * @property {string} ownerID empty when the room has no owner
- * @property {boolean} muteAllMembers
- * @property {Record<string, string>} customFields the room's `AppDefinedData`
- */
-/**
- * The reply of `joinGroup`.
- * @typedef {Object} JoinResult
- * @property {string} groupID
- * @property {GroupProfile} group
- * @property {number} memberCount members online now, this connection included
- * @property {LiveState|null} liveState
- * @property {PinnedItem|null} pinnedItem
- * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
- * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
- * @property {string[]} left rooms this connection left because the app allows one room per connection
- */
-/**
- * @typedef {Object} MessageElement
- * @property {string} type the protocol's `MsgType`
- * @property {Record<string, unknown>} content the protocol's `MsgContent`
- */
-/**
- * @typedef {Object} TextPayload
- * @property {string} text
- */
-/**
- * @typedef {Object} CustomPayload
- * @property {string} data
- * @property {string} description
- * @property {string} extension
- */
-/**
- * @typedef {Object} FacePayload
- * @property {number} index
- * @property {string} data
- */
-/**
- * @typedef {Object} TipMember
- * @property {string} userID
- * @property {string} [nick] join tips
- * @property {number} [muteTime] mute tips: seconds, 0 unmuted, 4294967295 permanent
- * @property {number} [banTime] ban tips: seconds
- */
-/**
- * @typedef {Object} GroupInfoChange
- * @property {number} type 1 name, 2 introduction, 3 notification, 4 face URL, 6 custom field, 8 mute-all
- * @property {string} field
- * @property {string} value
- * @property {string} [key] the custom field's key (type 6)
- */
-/**
- * @typedef {Object} TipPayload
- * @property {number} operationType one of the `TYPES.GRP_TIP_*` values
- * @property {string} operatorID
- * @property {string[]} userIDList the accounts in `memberList`
- * @property {TipMember[]} memberList
- * @property {number} [memberCount] online members after a join or quit
- * @property {GroupInfoChange[]} groupInfoChanges profile changes (operationType 7)
- */
-/**
- * @typedef {Object} SystemNoticePayload
- * @property {number} operationType one of the `TYPES.GRP_SYS_*` values
- * @property {string} operatorID
- * @property {string} content the notice's text (a ban's description for operationType 4)
- * @property {number} [banTime] seconds of the ban (operationType 4)
- * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
- * @property {Record<string, unknown>} [draw] the draw, as sent
- */
-/**
- * Fields every message has.
- * @typedef {Object} MessageBase
- * @property {string} ID `<from>-<random>`: the same message has the same ID on every device
- * @property {string} to the room
- * @property {string} from the sender's UserID (for tips and notices: the operator)
- * @property {string} nick the sender's nickname when it was sent
- * @property {string} avatar the sender's avatar when it was sent
- * @property {number} level the sender's level when it was sent (0 when statistics are off)
- * @property {number} sequence the room's sequence number (0 for tips, notices and unsent messages)
- * @property {number} time Unix seconds
- * @property {number} random the sender's de-duplication key
- * @property {Priority} priority
- * @property {string} cloudCustomData
- * @property {boolean} isHistory part of the short history a joiner receives
- * @property {'in'|'out'} flow
- * @property {MessageStatus} status
- * @property {string} dropReason `MsgFreqCtrl` when the room's frequency control dropped an acknowledged message
- * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
- */
-/** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
-/** @typedef {MessageBase & {type: 'TIMCustomElem', payload: CustomPayload}} CustomMessage */
-/** @typedef {MessageBase & {type: 'TIMFaceElem', payload: FacePayload}} FaceMessage */
-/** @typedef {MessageBase & {type: 'TIMGroupTipElem', payload: TipPayload}} GroupTipMessage */
-/** @typedef {MessageBase & {type: 'TIMGroupSystemNoticeElem', payload: SystemNoticePayload}} GroupSystemNoticeMessage */
-/**
- * Messages whose payload is the element's `MsgContent` as sent.
- * @typedef {MessageBase & {type: 'TIMLocationElem'|'TIMImageElem'|'TIMSoundElem'|'TIMFileElem'|'TIMVideoFileElem'|'TIMRelayElem', payload: Record<string, unknown>}} OtherMessage
- */
-/** @typedef {TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage} Message */
-/**
- * @typedef {Object} TextMessageOptions
- * @property {string} to the room
- * @property {{text: string}} payload
- * @property {Priority} [priority] default `Normal`
- * @property {string} [cloudCustomData]
- */
-/**
- * @typedef {Object} CustomMessageOptions
- * @property {string} to the room
- * @property {{data: string, description?: string, extension?: string}} payload
- * @property {Priority} [priority] default `Normal`
- * @property {string} [cloudCustomData]
- */
-/**
- * A gift: from the `gift` push to the sender's own connections, or from the room's combo
- * message. The sender sees both; `echo` marks the room's message repeating gifts the sender
- * was already shown by pushes, compared by `comboID` and `comboCount`.
- * @typedef {Object} Gift
- * @property {string} groupID
- * @property {string} from the sender's UserID
- * @property {string} nick
- * @property {string} avatar
- * @property {number} level
- * @property {string} giftID
- * @property {string} giftName
- * @property {number} giftType 0 plain, 1 banner, 2 banner with an effect
- * @property {number} count gifts in this push or message
- * @property {number} comboCount gifts of the combo so far, these included
- * @property {string} comboID
- * @property {string} effectURL
- * @property {number} value the value of one gift, in the app's unit
- * @property {'push'|'message'} source
- * @property {boolean} isSelf sent by the logged-in user
- * @property {boolean} echo a combo message whose gifts this client already showed from pushes
- * @property {Message|null} message the combo message (source `message`)
- */
-/**
- * @typedef {Object} DrawInfo
- * @property {string} drawID
- * @property {string} keyword
- * @property {number} duration seconds
- * @property {number} winners how many will be drawn
- */
-/**
- * @typedef {Object} DrawResult
- * @property {string} drawID
- * @property {string} keyword
- * @property {string} startedBy
- * @property {number} startTime
- * @property {number} endTime
- * @property {number} entrants
- * @property {string} seed the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
- * @property {string} entrantsHash SHA-256 (hex) of the sorted entrants joined by newlines
- * @property {string[]} winners
- */
-/**
- * Changed fields of a room's profile; absent fields did not change.
- * @typedef {Object} GroupProfileChanges
- * @property {string} [name]
- * @property {string} [introduction]
- * @property {string} [notification]
- * @property {string} [avatar]
- * @property {boolean} [muteAllMembers]
- * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
- */
-/**
- * This user's ability to send in a room.
- * @typedef {Object} MuteState
- * @property {string} groupID
- * @property {boolean} muted whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
- * @property {number} muteRemaining seconds left of the user's own mute: 0 none, 4294967295 permanent
- * @property {boolean} muteAll the room's mute-all switch
- */
-/**
- * Payloads of the events, by event name.
- * @typedef {Object} EventMap
- * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
- * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
- * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
- * @property {{state: NetState}} netStateChange
- * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
- * @property {{groupID: string, liveState: LiveState, operatorID: string}} liveStateChanged
- * @property {{groupID: string, item: PinnedItem|null, operatorID: string}} itemPinned the item pinned now, or null when taken down
- * @property {Gift} giftReceived
- * @property {{groupID: string, total: number}} likesUpdated the room's like total
- * @property {{groupID: string, memberCount: number}} onlineCountUpdated
- * @property {{groupID: string, operatorID: string, draw: DrawInfo}} drawStarted
- * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
- * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
- * @property {MuteState} muted this user's mute state in a room changed
- * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
- * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
- */
-/** @typedef {keyof EventMap} EventName */
-/**
- * @template {EventName} K
- * @typedef {{name: K, data: EventMap[K]}} LiveRoomEvent
- */
-/**
- * @template {EventName} K
- * @typedef {(event: LiveRoomEvent<K>) => void} EventHandler
- */
-/** A failed call: `code` is the server's error code, or one of `ERROR_CODE` for the SDK's own. */
-export class LiveRoomError extends Error {
-    /**
-     * @param {number} code
-     * @param {string} message
-     * @param {Record<string, unknown>} [data] details: `op` of the request, `muteRemaining` of a 10017, `message` of a failed send
-     */
-    constructor(code: number, message: string, data?: Record<string, unknown>);
-    /** @type {number} */
-    code: number;
-    /** @type {Record<string, unknown>} */
-    data: Record<string, unknown>;
-}
-/**
- * One client connection: a user (or guest) session with its rooms. Create it with
- * `LiveRoom.create`.
- */
-export class Chat {
-    /** @param {CreateOptions} options */
-    constructor(options: CreateOptions);
-    /** @private @readonly */
-    private readonly _o;
-    /** @private */
-    private _log;
-    /** @private @type {Map<string, Array<{handler: Function, context: unknown}>>} */
-    private _listeners;
-    /** @private @type {WebSocketLike | null} */
-    private _socket;
-    /** @private whether `_socket` is open */
-    private _open;
-    /** @private bumped for every socket, so a replaced socket's late events are ignored */
-    private _socketGen;
-    /** @private @type {{promise: Promise<void>, resolve: () => void, reject: (e: LiveRoomError) => void, timer: ReturnType<typeof setTimeout>} | null} */
-    private _opening;
-    /** @private @type {NetState} */
-    private _netState;
-    /** @private @type {ReturnType<typeof setInterval> | null} */
-    private _heartbeat;
-    /** @private @type {ReturnType<typeof setTimeout> | null} */
-    private _reconnectTimer;
-    /** @private */
-    private _reconnectAttempt;
-    /** @private which of `_o.urls` the next socket opens; a random start spreads the clients of a cluster */
-    private _urlIndex;
-    /** @private @type {Credentials | null} what to log in with again after a drop; null when logged out */
-    private _credentials;
-    /** @private whether the server accepted `_credentials` (only then does a drop reconnect) */
-    private _established;
-    /** @private logged in with rooms restored: requests go out at once */
-    private _ready;
-    /** @private bumped whenever a session begins or ends, so work of an older one stops */
-    private _epoch;
-    /** @private @type {LoginData | null} */
-    private _me;
-    /** @private */
-    private _destroyed;
-    /** @private */
-    private _nextId;
-    /** @private @type {Map<number, Call>} sent, awaiting the reply */
-    private _pending;
-    /** @private @type {Call[]} waiting for the session to be ready */
-    private _waiting;
-    /** @private @type {Map<string, Room>} */
-    private _rooms;
-    /** @private @type {Map<string, SeqWindow>} */
-    private _seen;
-    /** @private @type {Map<string, Message>} sends awaiting their reply, by room and Random */
-    private _outgoing;
-    /** @private @type {Message[]} */
-    private _inbox;
-    /** @private @type {ReturnType<typeof setTimeout> | null} */
-    private _inboxTimer;
-    /** @private @type {Array<() => void>} room events waiting for the messages that came before them */
-    private _afterInbox;
-    /** @private */
-    private _pushSerial;
-    /** @private @type {Map<string, LikeBatch>} */
-    private _likes;
-    /** @private @type {Map<string, number>} when the last like request of a room went out (ms) */
-    private _lastLikeAt;
-    /**
-     * Listens to an event; the handler receives `{name, data}`.
-     * @template {EventName} K
-     * @param {K} event one of `EVENT`
-     * @param {EventHandler<K>} handler
-     * @param {unknown} [context] `this` of the handler
-     */
-    on<K extends EventName>(event: K, handler: EventHandler<K>, context?: unknown): void;
-    /**
-     * Stops listening; without a handler, removes every handler of the event.
-     * @template {EventName} K
-     * @param {K} event
-     * @param {EventHandler<K>} [handler]
-     * @param {unknown} [context]
-     */
-    off<K extends EventName>(event: K, handler?: EventHandler<K>, context?: unknown): void;
-    /**
-     * @private
-     * @template {EventName} K
-     * @param {K} name
-     * @param {EventMap[K]} data
-     */
-    private _emit;
-    /**
-     * Emits a room event after the messages received before it, keeping the server's order.
-     * @private
-     * @template {EventName} K
-     * @param {K} name
-     * @param {EventMap[K]} data
-     */
-    private _emitInOrder;
-    /**
-     * @private
-     * @param {number} code
-     * @param {string} message
-     * @param {string} [groupID]
-     */
-    private _emitError;
-    /**
-     * @private
-     * @param {NetState} state
-     */
-    private _setNetState;
-    /**
-     * Logs in with a UserSig. The connection is opened as needed; logging in as someone
-     * else on a logged-in instance leaves the previous user's rooms.
-     * @param {LoginOptions} options
-     * @returns {Promise<Response<LoginData>>}
-     */
-    login(options: LoginOptions): Promise<Response<LoginData>>;
-    /**
-     * Enters the app as a guest: may join rooms and receive everything, may not send.
-     * @returns {Promise<Response<LoginData>>}
-     */
-    loginAsGuest(): Promise<Response<LoginData>>;
-    /**
-     * Leaves every room and closes the connection. Resolves even when the server could not be
-     * told (closing the connection leaves the rooms all the same).
-     * @returns {Promise<Response<{}>>}
-     */
-    logout(): Promise<Response<{}>>;
-    /**
-     * Ends everything: closes the connection, rejects what is pending, drops every handler.
-     * The instance cannot be used afterwards.
-     * @returns {Promise<void>}
-     */
-    destroy(): Promise<void>;
-    /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
-    getLoginUser(): string;
-    /** @returns {boolean} whether requests go out at once (logged in, connected, rooms restored) */
-    isReady(): boolean;
-    /** @returns {NetState} */
-    getNetState(): NetState;
-    /**
-     * @param {number} level one of `LOG_LEVEL`
-     */
-    setLogLevel(level: number): void;
-    /** @private */
-    private _assertAlive;
-    /**
-     * @private
-     * @param {Credentials} credentials
-     * @returns {Promise<Response<LoginData>>}
-     */
-    private _startSession;
-    /**
-     * @private
-     * @param {number} epoch
-     */
-    private _checkEpoch;
-    /**
-     * Forgets the current session's rooms and requests; returns the new epoch.
-     * @private
-     * @param {number} code
-     * @param {string} why
-     */
-    private _resetSession;
-    /**
-     * Ends the session for good (logout, kick, destroy, a login that cannot succeed).
-     * @private
-     * @param {EventMap['sdkNotReady']['reason']} reason
-     * @param {number} code what pending requests are rejected with
-     * @param {string} why
-     */
-    private _endSession;
-    /**
-     * Logs in (or enters as a guest) on the open socket.
-     * @private
-     * @param {Credentials} credentials
-     */
-    private _authenticate;
-    /**
-     * The session is usable: requests that waited go out.
-     * @private
-     */
-    private _becomeReady;
-    /**
-     * Opens a socket unless one is open or opening; resolves once it is open.
-     * @private
-     * @returns {Promise<void>}
-     */
-    private _openSocket;
-    /**
-     * Closes the current socket at once, without waiting for its close event.
-     * @private
-     * @param {string} why
-     */
-    private _closeSocket;
-    /**
-     * The socket is gone: settle what depended on it, then reconnect if the session should
-     * survive.
-     * @private
-     */
-    private _socketGone;
-    /**
-     * Moves on to the next address of `url` (round-robin; one address stays as it is).
-     * @private
-     */
-    private _nextUrl;
-    /**
-     * Opens a socket for a login, trying each address of `url` once while they cannot be
-     * opened.
-     * @private
-     * @param {number} epoch
-     */
-    private _openAny;
-    /** @private */
-    private _scheduleReconnect;
-    /**
-     * Reconnects, logs in again and rejoins the rooms; requests that waited go out after.
-     * @private
-     * @param {number} epoch
-     */
-    private _restore;
-    /**
-     * @private
-     * @param {LiveRoomError} err
-     */
-    private _restoreFailed;
-    /**
-     * Joins every room again after a reconnect. The server replays the short history; the
-     * sequence windows drop what was delivered before.
-     * @private
-     * @param {number} epoch
-     */
-    private _rejoinRooms;
-    /** @private */
-    private _startHeartbeat;
-    /** @private */
-    private _stopHeartbeat;
-    /**
-     * Pings the server: it keeps the idle timeout away, and a missing pong reveals a dead
-     * connection that the socket has not noticed.
-     * @private
-     */
-    private _beat;
-    /**
-     * Sends a request of the session. While the connection is being restored it waits (up to
-     * `requestTimeout`, then NOT_CONNECTED); without a session it fails with NOT_LOGGED_IN.
-     * @private
-     * @param {Record<string, unknown>} frame
-     * @returns {Promise<Fields>} the reply
-     */
-    private _request;
-    /**
-     * Sends a request on the current socket now, whatever the session's state (login, rejoin,
-     * ping).
-     * @private
-     * @param {Record<string, unknown>} frame
-     * @returns {Promise<Fields>}
-     */
-    private _direct;
-    /**
-     * @private
-     * @param {Call} call
-     */
-    private _arm;
-    /**
-     * @private
-     * @param {Call} call
-     */
-    private _transmit;
-    /**
-     * @private
-     * @param {number} code
-     * @param {string} why
-     */
-    private _failWaiting;
-    /**
-     * Runs a decoder on a successful reply; a reply that cannot be read fails the call.
-     * @private
-     * @template T
-     * @param {() => T} decode
-     * @returns {T}
-     */
-    private _decodeOrThrow;
-    /**
-     * @private
-     * @param {unknown} data
-     */
-    private _onFrame;
-    /**
-     * @private
-     * @param {string} op
-     * @param {Fields} f
-     */
-    private _dispatch;
-    /**
-     * @private
-     * @param {ReturnType<typeof decodeReply>} reply
-     */
-    private _onReply;
-    /**
-     * @private
-     * @param {Message} message
-     */
-    private _onMessage;
-    /**
-     * @private
-     * @param {string} groupID
-     */
-    private _window;
-    /**
-     * Queues a message for MESSAGE_RECEIVED; frames that arrive together (a join's history)
-     * are handed over as one array, and the room events they imply follow it.
-     * @private
-     * @param {Message} message
-     */
-    private _deliver;
-    /**
-     * @private
-     * @param {Fields} f
-     */
-    private _onTip;
-    /**
-     * A GROUP_INFO_CHANGE tip: live state, pinned item, mute-all and plain profile fields.
-     * @private
-     * @param {string} groupID
-     * @param {string} operatorID
-     * @param {Fields} content
-     */
-    private _onProfileTip;
-    /**
-     * @private
-     * @param {string} groupID
-     * @param {string} operatorID
-     * @param {Fields} ch one `GroupInfoChange` entry of type 6
-     * @param {GroupProfileChanges} changes collects plain custom fields
-     */
-    private _onCustomFieldChange;
-    /**
-     * @private
-     * @param {Fields} f
-     */
-    private _onSystem;
-    /**
-     * @private
-     * @param {string} reason
-     * @param {string} info
-     */
-    private _onKicked;
-    /**
-     * A gift this user just sent (the server pushes it to the sender's own connections).
-     * @private
-     * @param {Fields} f
-     */
-    private _onGiftPush;
-    /**
-     * A combo message's gift; the sender's echo of gifts it was pushed is marked `echo`.
-     * @private
-     * @param {Message} message
-     */
-    private _giftFromMessage;
-    /**
-     * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
-     * `isHistory`. After a reconnect the SDK joins it again by itself.
-     * @param {{groupID: string}} options
-     * @returns {Promise<Response<JoinResult>>}
-     */
-    joinGroup(options: {
-        groupID: string;
-    }): Promise<Response<JoinResult>>;
-    /**
-     * Leaves a room; it is not rejoined after a reconnect.
-     * @param {string} groupID
-     * @returns {Promise<Response<{groupID: string}>>}
-     */
-    quitGroup(groupID: string): Promise<Response<{
-        groupID: string;
-    }>>;
-    /**
-     * Records a joined room; on a rejoin, announces what changed while the client was away.
-     * @private
-     * @param {JoinResult} joined
-     * @param {boolean} rejoin
-     */
-    private _enterRoom;
-    /**
-     * @private
-     * @param {Room} room
-     * @param {JoinResult} joined
-     */
-    private _announceRejoin;
-    /**
-     * Forgets a room: no rejoin, no sequence window, no mute timer.
-     * @private
-     * @param {string} groupID
-     */
-    private _forgetRoom;
-    /**
-     * Applies a change to this user's mute state in a room and emits MUTED when the state
-     * (muted or not, mute-all, or the remaining time) changed.
-     * @private
-     * @param {string} groupID
-     * @param {(room: Room) => void} change
-     * @param {{quietUnlessMuted?: boolean}} [options] quietUnlessMuted: a first join announces a mute, not its absence
-     */
-    private _updateMute;
-    /**
-     * Announces the end of a timed mute when it comes.
-     * @private
-     * @param {string} groupID
-     * @param {Room} room
-     */
-    private _armMuteTimer;
-    /**
-     * Creates a text message for `sendMessage`.
-     * @param {TextMessageOptions} options
-     * @returns {TextMessage}
-     */
-    createTextMessage(options: TextMessageOptions): TextMessage;
-    /**
-     * Creates a custom message (`TIMCustomElem`) for `sendMessage`.
-     * @param {CustomMessageOptions} options
-     * @returns {CustomMessage}
-     */
-    createCustomMessage(options: CustomMessageOptions): CustomMessage;
-    /**
-     * @private
-     * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
-     * @param {MessageElement} element
-     * @param {TextPayload|CustomPayload} payload
-     * @returns {Message}
-     */
-    private _outgoingMessage;
-    /**
-     * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
-     * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
-     * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
-     * connection is repeated after the reconnect; the server de-duplicates it.
-     * @param {Message} message
-     * @returns {Promise<Response<{message: Message}>>}
-     */
-    sendMessage(message: Message): Promise<Response<{
-        message: Message;
-    }>>;
-    /**
-     * @private
-     * @param {Message} message
-     * @param {Fields} reply
-     */
-    private _acknowledge;
-    /**
-     * A send refused with 10017: the user's own mute (with MuteRemaining), or mute-all.
-     * @private
-     * @param {string} groupID
-     * @param {unknown} muteRemaining
-     */
-    private _refusedAsMuted;
-    /**
-     * Moves the room to a live state (owner, admins, App admins).
-     * @param {string} groupID
-     * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
-     * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
-     * @returns {Promise<Response<{liveState: LiveState}>>}
-     */
-    setLiveState(groupID: string, state: LiveStateName, options?: {
-        newSession?: boolean;
-    }): Promise<Response<{
-        liveState: LiveState;
-    }>>;
-    /**
-     * Pins a live-shopping item for every viewer (owner, admins, App admins).
-     * @param {string} groupID
-     * @param {PinnedItem} item at least `ItemId` and `Title`
-     * @returns {Promise<Response<{}>>}
-     */
-    pinItem(groupID: string, item: PinnedItem): Promise<Response<{}>>;
-    /**
-     * Takes the pinned item down.
-     * @param {string} groupID
-     * @returns {Promise<Response<{}>>}
-     */
-    unpinItem(groupID: string): Promise<Response<{}>>;
-    /**
-     * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
-     * 100, the protocol's limit); every merged call resolves with that request's reply.
-     * `added` is what the server counted (it caps each user's likes per second).
-     * @param {string} groupID
-     * @param {number} [count] 1 to 100
-     * @returns {Promise<Response<{added: number, count: number}>>}
-     */
-    like(groupID: string, count?: number): Promise<Response<{
-        added: number;
-        count: number;
-    }>>;
-    /**
-     * @private
-     * @param {string} groupID
-     */
-    private _flushLikes;
-    /**
-     * @private
-     * @param {number} code
-     * @param {string} why
-     */
-    private _failLikes;
-    /**
-     * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
-     * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
-     * @param {string} groupID
-     * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
-     * @returns {Promise<Response<{drawID: string}>>}
-     */
-    startDraw(groupID: string, options: {
-        keyword: string;
-        duration: number;
-        winners?: number;
-    }): Promise<Response<{
-        drawID: string;
-    }>>;
-    /**
-     * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
-     * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-     * deletes a key). Members get GROUP_PROFILE_UPDATED.
-     * @param {string} groupID
-     * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
-     * @returns {Promise<Response<{}>>}
-     */
-    modifyGroup(groupID: string, changes: {
-        name?: string;
-        introduction?: string;
-        notification?: string;
-        faceURL?: string;
-        custom?: Record<string, string>;
-    }): Promise<Response<{}>>;
-    /**
-     * The room's audience statistics for its current broadcast session, or `session` (owner,
-     * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
-     * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
-     * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
-     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
-     * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
-     * @param {string} groupID
-     * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
-     * @returns {Promise<Response<Record<string, any>>>}
-     */
-    getRoomStats(groupID: string, options?: {
-        session?: number;
-        orderBy?: "GiftValue" | "Gifts" | "Messages" | "Likes" | "OnlineTime";
-        top?: number;
-    }): Promise<Response<Record<string, any>>>;
-    /**
-     * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–500 accounts
-     * @param {number} seconds
-     * @returns {Promise<Response<{}>>}
-     */
-    mute(groupID: string, userID: string | string[], seconds: number): Promise<Response<{}>>;
-    /**
-     * Switches mute-all on or off: only the owner and admins may send while it is on.
-     * @param {string} groupID
-     * @param {boolean} on
-     * @returns {Promise<Response<{}>>}
-     */
-    muteAll(groupID: string, on: boolean): Promise<Response<{}>>;
-    /**
-     * Bans members: they leave the room at once and cannot join for `seconds`.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–20 accounts
-     * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
-     * @param {string} [reason] shown to the banned users (at most 1000 bytes)
-     * @returns {Promise<Response<{}>>}
-     */
-    ban(groupID: string, userID: string | string[], seconds: number, reason?: string): Promise<Response<{}>>;
-    /**
-     * Lifts bans.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–20 accounts
-     * @returns {Promise<Response<{}>>}
-     */
-    unban(groupID: string, userID: string | string[]): Promise<Response<{}>>;
-    /**
-     * Recalls a message of the room (owner, admins, App admins): every member gets
-     * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-     * recall it (unknown, recalled already, or too old).
-     * @param {string} groupID
-     * @param {number} sequence the message's `sequence`
-     * @returns {Promise<Response<{}>>}
-     */
-    recallMessage(groupID: string, sequence: number): Promise<Response<{}>>;
-    /**
-     * Makes members admins of the room, or ordinary members again (owner, App admins).
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–5 accounts
-     * @param {boolean} on
-     * @returns {Promise<Response<{}>>}
-     */
-    setAdmin(groupID: string, userID: string | string[], on: boolean): Promise<Response<{}>>;
-}
-export default LiveRoom;
-export type Priority = "High" | "Normal" | "Low" | "Lowest";
-export type LiveStateName = "Upcoming" | "Live" | "Paused" | "Ended" | "Replay";
-export type NetState = "connected" | "connecting" | "disconnected";
-export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Linux" | "Unknown";
-export type MessageStatus = "unSend" | "sending" | "success" | "fail";
-/**
- * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
- */
-export type WebSocketLike = {
-    send: (data: string) => void;
-    close: (code?: number, reason?: string) => void;
-    onopen: ((event: any) => void) | null;
-    onmessage: ((event: any) => void) | null;
-    onclose: ((event: any) => void) | null;
-    onerror: ((event: any) => void) | null;
-};
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
-export type CreateOptions = {
-    /**
-     * the app
-     */
-    SDKAppID: number;
-    /**
-     * the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
-     */
-    url: string | readonly string[];
-    /**
-     * WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
-     */
-    WebSocket?: WebSocketConstructor | undefined;
-    /**
-     * 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
-     */
-    logLevel?: number | undefined;
-    /**
-     * ms a request waits for its reply, or for the connection to come back; default 10000
-     */
-    requestTimeout?: number | undefined;
-    /**
-     * ms between pings (the server closes connections silent for 60 s); default 25000, 0 turns them off
-     */
-    heartbeatInterval?: number | undefined;
-    /**
-     * ms within which `like` taps are merged into one request; default 1000
-     */
-    likeMergeWindow?: number | undefined;
-    /**
-     * reconnect after the connection drops; default true
-     */
-    reconnect?: boolean | undefined;
-    /**
-     * ms before the first reconnection attempt (with jitter), doubling each time; default 500
-     */
-    reconnectBaseDelay?: number | undefined;
-    /**
-     * ms the delay between attempts grows to at most; default 30000
-     */
-    reconnectMaxDelay?: number | undefined;
-    /**
-     * sequence numbers remembered per room to drop repeated messages; default 1000
-     */
-    dedupWindow?: number | undefined;
-};
-/**
- * What every successful call resolves with.
- */
-export type Response<T> = {
-    code: 0;
-    data: T;
-};
-export type LoginOptions = {
-    /**
-     * 1–32 bytes of printable ASCII
-     */
-    userID: string;
-    /**
-     * a UserSig for `userID`, signed with the app's key
-     */
-    userSig: string;
-    /**
-     * default `Web`
-     */
-    platform?: Platform | undefined;
-};
-export type LoginData = {
-    /**
-     * empty for a guest
-     */
-    userID: string;
-    nick: string;
-    avatar: string;
-    /**
-     * the user's level in the app's audience statistics (0 when off or a guest)
-     */
-    level: number;
-    isGuest: boolean;
-};
-/**
- * A room's live state.
- */
-export type LiveState = {
-    state: LiveStateName;
-    /**
-     * the broadcast's number, 1 for the first
-     */
-    session: number;
-    /**
-     * Unix seconds the state was entered
-     */
-    since: number;
-};
-/**
- * A live-shopping item, with the protocol's keys; other members are kept as given.
- */
-export type PinnedItem = {
-    ItemId: string;
-    Title: string;
-    Price?: number | string;
-    ImageUrl?: string;
-    Link?: string;
-    [key: string]: unknown;
-};
-export type GroupProfile = {
-    groupID: string;
-    /**
-     * `AVChatRoom`
-     */
-    type: string;
-    name: string;
-    introduction: string;
-    notification: string;
-    /**
-     * the room's face URL
-     */
-    avatar: string;
-    /**
-     * empty when the room has no owner
-     */
-    ownerID: string;
-    muteAllMembers: boolean;
-    /**
-     * the room's `AppDefinedData`
-     */
-    customFields: Record<string, string>;
-};
-/**
- * The reply of `joinGroup`.
- */
-export type JoinResult = {
-    groupID: string;
-    group: GroupProfile;
-    /**
-     * members online now, this connection included
-     */
-    memberCount: number;
-    liveState: LiveState | null;
-    pinnedItem: PinnedItem | null;
-    /**
-     * seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
-     */
-    muteRemaining: number;
-    /**
-     * this user's role in the room when it joined (App admins read as Owner)
-     */
-    role: "Owner" | "Admin" | "Member" | "Guest";
-    /**
-     * rooms this connection left because the app allows one room per connection
-     */
-    left: string[];
-};
 export type MessageElement = {
     /**
      * the protocol's `MsgType`
@@ -1348,35 +175,34 @@ export type OtherMessage = MessageBase & {
     payload: Record<string, unknown>;
 };
 export type Message = TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage;
-export type TextMessageOptions = {
+export type DrawInfo = {
+    drawID: string;
+    keyword: string;
     /**
-     * the room
+     * seconds
      */
-    to: string;
-    payload: {
-        text: string;
-    };
+    duration: number;
     /**
-     * default `Normal`
+     * how many will be drawn
      */
-    priority?: Priority | undefined;
-    cloudCustomData?: string | undefined;
+    winners: number;
 };
-export type CustomMessageOptions = {
+export type DrawResult = {
+    drawID: string;
+    keyword: string;
+    startedBy: string;
+    startTime: number;
+    endTime: number;
+    entrants: number;
     /**
-     * the room
+     * the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
      */
-    to: string;
-    payload: {
-        data: string;
-        description?: string;
-        extension?: string;
-    };
+    seed: string;
     /**
-     * default `Normal`
+     * SHA-256 (hex) of the sorted entrants joined by newlines
      */
-    priority?: Priority | undefined;
-    cloudCustomData?: string | undefined;
+    entrantsHash: string;
+    winners: string[];
 };
 /**
  * A gift: from the `gift` push to the sender's own connections, or from the room's combo
@@ -1426,66 +252,68 @@ export type Gift = {
      */
     message: Message | null;
 };
-export type DrawInfo = {
-    drawID: string;
-    keyword: string;
-    /**
-     * seconds
-     */
-    duration: number;
-    /**
-     * how many will be drawn
-     */
-    winners: number;
-};
-export type DrawResult = {
-    drawID: string;
-    keyword: string;
-    startedBy: string;
-    startTime: number;
-    endTime: number;
-    entrants: number;
-    /**
-     * the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
-     */
-    seed: string;
-    /**
-     * SHA-256 (hex) of the sorted entrants joined by newlines
-     */
-    entrantsHash: string;
-    winners: string[];
-};
+export type Priority = "High" | "Normal" | "Low" | "Lowest";
+export type LiveStateName = "Upcoming" | "Live" | "Paused" | "Ended" | "Replay";
+export type NetState = "connected" | "connecting" | "disconnected";
+export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Linux" | "Unknown";
+export type MessageStatus = "unSend" | "sending" | "success" | "fail";
 /**
- * Changed fields of a room's profile; absent fields did not change.
+ * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
  */
-export type GroupProfileChanges = {
-    name?: string | undefined;
-    introduction?: string | undefined;
-    notification?: string | undefined;
-    avatar?: string | undefined;
-    muteAllMembers?: boolean | undefined;
-    /**
-     * new values; `""` means the field was deleted
-     */
-    customFields?: Record<string, string> | undefined;
+export type WebSocketLike = {
+    send: (data: string) => void;
+    close: (code?: number, reason?: string) => void;
+    onopen: ((event: any) => void) | null;
+    onmessage: ((event: any) => void) | null;
+    onclose: ((event: any) => void) | null;
+    onerror: ((event: any) => void) | null;
 };
-/**
- * This user's ability to send in a room.
- */
-export type MuteState = {
-    groupID: string;
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type CreateOptions = {
     /**
-     * whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
+     * the app
      */
-    muted: boolean;
+    SDKAppID: number;
     /**
-     * seconds left of the user's own mute: 0 none, 4294967295 permanent
+     * the server's WebSocket URL, `ws://host:port/ws` (or `wss://`); or the URLs of a cluster's nodes: the SDK starts at a random one and, when a connection is lost or cannot be opened, tries the next one (round-robin)
      */
-    muteRemaining: number;
+    url: string | readonly string[];
     /**
-     * the room's mute-all switch
+     * WebSocket constructor; default `globalThis.WebSocket` (Node.js: pass `ws`)
      */
-    muteAll: boolean;
+    WebSocket?: WebSocketConstructor | undefined;
+    /**
+     * 0 debug, 1 info, 2 warnings (default), 3 errors, 4 nothing
+     */
+    logLevel?: number | undefined;
+    /**
+     * ms a request waits for its reply, or for the connection to come back; default 10000
+     */
+    requestTimeout?: number | undefined;
+    /**
+     * ms between pings (the server closes connections silent for 60 s); default 25000, 0 turns them off
+     */
+    heartbeatInterval?: number | undefined;
+    /**
+     * ms within which `like` taps are merged into one request; default 1000
+     */
+    likeMergeWindow?: number | undefined;
+    /**
+     * reconnect after the connection drops; default true
+     */
+    reconnect?: boolean | undefined;
+    /**
+     * ms before the first reconnection attempt (with jitter), doubling each time; default 500
+     */
+    reconnectBaseDelay?: number | undefined;
+    /**
+     * ms the delay between attempts grows to at most; default 30000
+     */
+    reconnectMaxDelay?: number | undefined;
+    /**
+     * sequence numbers remembered per room to drop repeated messages; default 1000
+     */
+    dedupWindow?: number | undefined;
 };
 /**
  * Payloads of the events, by event name.
@@ -1593,6 +421,546 @@ export type LiveRoomEvent<K extends EventName> = {
     data: EventMap[K];
 };
 export type EventHandler<K extends EventName> = (event: LiveRoomEvent<K>) => void;
+/**
+ * What every successful call resolves with.
+ */
+export type Response<T> = {
+    code: 0;
+    data: T;
+};
+export type LoginOptions = {
+    /**
+     * 1–32 bytes of printable ASCII
+     */
+    userID: string;
+    /**
+     * a UserSig for `userID`, signed with the app's key
+     */
+    userSig: string;
+    /**
+     * default `Web`
+     */
+    platform?: Platform | undefined;
+};
+export type LoginData = {
+    /**
+     * empty for a guest
+     */
+    userID: string;
+    nick: string;
+    avatar: string;
+    /**
+     * the user's level in the app's audience statistics (0 when off or a guest)
+     */
+    level: number;
+    isGuest: boolean;
+};
+/**
+ * A room's live state.
+ */
+export type LiveState = {
+    state: LiveStateName;
+    /**
+     * the broadcast's number, 1 for the first
+     */
+    session: number;
+    /**
+     * Unix seconds the state was entered
+     */
+    since: number;
+};
+/**
+ * A live-shopping item, with the protocol's keys; other members are kept as given.
+ */
+export type PinnedItem = {
+    ItemId: string;
+    Title: string;
+    Price?: number | string;
+    ImageUrl?: string;
+    Link?: string;
+    [key: string]: unknown;
+};
+export type GroupProfile = {
+    groupID: string;
+    /**
+     * `AVChatRoom`
+     */
+    type: string;
+    name: string;
+    introduction: string;
+    notification: string;
+    /**
+     * the room's face URL
+     */
+    avatar: string;
+    /**
+     * empty when the room has no owner
+     */
+    ownerID: string;
+    muteAllMembers: boolean;
+    /**
+     * the room's `AppDefinedData`
+     */
+    customFields: Record<string, string>;
+};
+/**
+ * The reply of `joinGroup`.
+ */
+export type JoinResult = {
+    groupID: string;
+    group: GroupProfile;
+    /**
+     * members online now, this connection included
+     */
+    memberCount: number;
+    liveState: LiveState | null;
+    pinnedItem: PinnedItem | null;
+    /**
+     * seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
+     */
+    muteRemaining: number;
+    /**
+     * this user's role in the room when it joined (App admins read as Owner)
+     */
+    role: "Owner" | "Admin" | "Member" | "Guest";
+    /**
+     * rooms this connection left because the app allows one room per connection
+     */
+    left: string[];
+};
+/**
+ * Changed fields of a room's profile; absent fields did not change.
+ */
+export type GroupProfileChanges = {
+    name?: string | undefined;
+    introduction?: string | undefined;
+    notification?: string | undefined;
+    avatar?: string | undefined;
+    muteAllMembers?: boolean | undefined;
+    /**
+     * new values; `""` means the field was deleted
+     */
+    customFields?: Record<string, string> | undefined;
+};
+/**
+ * This user's ability to send in a room.
+ */
+export type MuteState = {
+    groupID: string;
+    /**
+     * whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
+     */
+    muted: boolean;
+    /**
+     * seconds left of the user's own mute: 0 none, 4294967295 permanent
+     */
+    muteRemaining: number;
+    /**
+     * the room's mute-all switch
+     */
+    muteAll: boolean;
+};
+export type TextMessageOptions = {
+    /**
+     * the room
+     */
+    to: string;
+    payload: {
+        text: string;
+    };
+    /**
+     * default `Normal`
+     */
+    priority?: Priority | undefined;
+    cloudCustomData?: string | undefined;
+};
+export type CustomMessageOptions = {
+    /**
+     * the room
+     */
+    to: string;
+    payload: {
+        data: string;
+        description?: string;
+        extension?: string;
+    };
+    /**
+     * default `Normal`
+     */
+    priority?: Priority | undefined;
+    cloudCustomData?: string | undefined;
+};
+/**
+ * One client connection: a user (or guest) session with its rooms. Create it with
+ * `LiveRoom.create`.
+ */
+export class Chat {
+    /** @param {CreateOptions} options */
+    constructor(options: CreateOptions);
+    /** @private @readonly */
+    private readonly _c;
+    /**
+     * Listens to an event; the handler receives `{name, data}`.
+     * @template {EventName} K
+     * @param {K} event one of `EVENT`
+     * @param {EventHandler<K>} handler
+     * @param {unknown} [context] `this` of the handler
+     */
+    on<K extends EventName>(event: K, handler: EventHandler<K>, context?: unknown): void;
+    /**
+     * Stops listening; without a handler, removes every handler of the event.
+     * @template {EventName} K
+     * @param {K} event
+     * @param {EventHandler<K>} [handler]
+     * @param {unknown} [context]
+     */
+    off<K extends EventName>(event: K, handler?: EventHandler<K>, context?: unknown): void;
+    /**
+     * Logs in with a UserSig. The connection is opened as needed; logging in as someone
+     * else on a logged-in instance leaves the previous user's rooms.
+     * @param {LoginOptions} options
+     * @returns {Promise<Response<LoginData>>}
+     */
+    login(options: LoginOptions): Promise<Response<LoginData>>;
+    /**
+     * Enters the app as a guest: may join rooms and receive everything, may not send.
+     * @returns {Promise<Response<LoginData>>}
+     */
+    loginAsGuest(): Promise<Response<LoginData>>;
+    /**
+     * Leaves every room and closes the connection. Resolves even when the server could not be
+     * told (closing the connection leaves the rooms all the same).
+     * @returns {Promise<Response<{}>>}
+     */
+    logout(): Promise<Response<{}>>;
+    /**
+     * Ends everything: closes the connection, rejects what is pending, drops every handler.
+     * The instance cannot be used afterwards.
+     * @returns {Promise<void>}
+     */
+    destroy(): Promise<void>;
+    /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
+    getLoginUser(): string;
+    /** @returns {boolean} whether requests go out at once (logged in, connected, rooms restored) */
+    isReady(): boolean;
+    /** @returns {NetState} */
+    getNetState(): NetState;
+    /**
+     * @param {number} level one of `LOG_LEVEL`
+     */
+    setLogLevel(level: number): void;
+    /**
+     * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
+     * `isHistory`. After a reconnect the SDK joins it again by itself.
+     * @param {{groupID: string}} options
+     * @returns {Promise<Response<JoinResult>>}
+     */
+    joinGroup(options: {
+        groupID: string;
+    }): Promise<Response<JoinResult>>;
+    /**
+     * Leaves a room; it is not rejoined after a reconnect.
+     * @param {string} groupID
+     * @returns {Promise<Response<{groupID: string}>>}
+     */
+    quitGroup(groupID: string): Promise<Response<{
+        groupID: string;
+    }>>;
+    /**
+     * Creates a text message for `sendMessage`.
+     * @param {TextMessageOptions} options
+     * @returns {TextMessage}
+     */
+    createTextMessage(options: TextMessageOptions): TextMessage;
+    /**
+     * Creates a custom message (`TIMCustomElem`) for `sendMessage`.
+     * @param {CustomMessageOptions} options
+     * @returns {CustomMessage}
+     */
+    createCustomMessage(options: CustomMessageOptions): CustomMessage;
+    /**
+     * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
+     * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
+     * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
+     * connection is repeated after the reconnect; the server de-duplicates it.
+     * @param {Message} message
+     * @returns {Promise<Response<{message: Message}>>}
+     */
+    sendMessage(message: Message): Promise<Response<{
+        message: Message;
+    }>>;
+    /**
+     * Moves the room to a live state (owner, admins, App admins).
+     * @param {string} groupID
+     * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
+     * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
+     * @returns {Promise<Response<{liveState: LiveState}>>}
+     */
+    setLiveState(groupID: string, state: LiveStateName, options?: {
+        newSession?: boolean;
+    }): Promise<Response<{
+        liveState: LiveState;
+    }>>;
+    /**
+     * Pins a live-shopping item for every viewer (owner, admins, App admins).
+     * @param {string} groupID
+     * @param {PinnedItem} item at least `ItemId` and `Title`
+     * @returns {Promise<Response<{}>>}
+     */
+    pinItem(groupID: string, item: PinnedItem): Promise<Response<{}>>;
+    /**
+     * Takes the pinned item down.
+     * @param {string} groupID
+     * @returns {Promise<Response<{}>>}
+     */
+    unpinItem(groupID: string): Promise<Response<{}>>;
+    /**
+     * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
+     * 100, the protocol's limit); every merged call resolves with that request's reply.
+     * `added` is what the server counted (it caps each user's likes per second).
+     * @param {string} groupID
+     * @param {number} [count] 1 to 100
+     * @returns {Promise<Response<{added: number, count: number}>>}
+     */
+    like(groupID: string, count?: number): Promise<Response<{
+        added: number;
+        count: number;
+    }>>;
+    /**
+     * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
+     * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
+     * @param {string} groupID
+     * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
+     * @returns {Promise<Response<{drawID: string}>>}
+     */
+    startDraw(groupID: string, options: {
+        keyword: string;
+        duration: number;
+        winners?: number;
+    }): Promise<Response<{
+        drawID: string;
+    }>>;
+    /**
+     * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+     * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+     * deletes a key). Members get GROUP_PROFILE_UPDATED.
+     * @param {string} groupID
+     * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+     * @returns {Promise<Response<{}>>}
+     */
+    modifyGroup(groupID: string, changes: {
+        name?: string;
+        introduction?: string;
+        notification?: string;
+        faceURL?: string;
+        custom?: Record<string, string>;
+    }): Promise<Response<{}>>;
+    /**
+     * The room's audience statistics for its current broadcast session, or `session` (owner,
+     * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+     * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+     * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
+     * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+     * @param {string} groupID
+     * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+     * @returns {Promise<Response<Record<string, any>>>}
+     */
+    getRoomStats(groupID: string, options?: {
+        session?: number;
+        orderBy?: "GiftValue" | "Gifts" | "Messages" | "Likes" | "OnlineTime";
+        top?: number;
+    }): Promise<Response<Record<string, any>>>;
+    /**
+     * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–500 accounts
+     * @param {number} seconds
+     * @returns {Promise<Response<{}>>}
+     */
+    mute(groupID: string, userID: string | string[], seconds: number): Promise<Response<{}>>;
+    /**
+     * Switches mute-all on or off: only the owner and admins may send while it is on.
+     * @param {string} groupID
+     * @param {boolean} on
+     * @returns {Promise<Response<{}>>}
+     */
+    muteAll(groupID: string, on: boolean): Promise<Response<{}>>;
+    /**
+     * Bans members: they leave the room at once and cannot join for `seconds`.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–20 accounts
+     * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
+     * @param {string} [reason] shown to the banned users (at most 1000 bytes)
+     * @returns {Promise<Response<{}>>}
+     */
+    ban(groupID: string, userID: string | string[], seconds: number, reason?: string): Promise<Response<{}>>;
+    /**
+     * Lifts bans.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–20 accounts
+     * @returns {Promise<Response<{}>>}
+     */
+    unban(groupID: string, userID: string | string[]): Promise<Response<{}>>;
+    /**
+     * Recalls a message of the room (owner, admins, App admins): every member gets
+     * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+     * recall it (unknown, recalled already, or too old).
+     * @param {string} groupID
+     * @param {number} sequence the message's `sequence`
+     * @returns {Promise<Response<{}>>}
+     */
+    recallMessage(groupID: string, sequence: number): Promise<Response<{}>>;
+    /**
+     * Makes members admins of the room, or ordinary members again (owner, App admins).
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–5 accounts
+     * @param {boolean} on
+     * @returns {Promise<Response<{}>>}
+     */
+    setAdmin(groupID: string, userID: string | string[], on: boolean): Promise<Response<{}>>;
+}
+/**
+ * Codes of errors raised by the SDK itself. They are negative so they never collide with
+ * the server's codes (docs/protocol.md, Error codes), which a `LiveRoomError` carries as is.
+ */
+export const ERROR_CODE: Readonly<{
+    /** The request was sent but no reply came within `requestTimeout`. */
+    TIMEOUT: -1001;
+    /** No connection: it was lost with the request in flight, or not restored within `requestTimeout`. */
+    NOT_CONNECTED: -1002;
+    /** Needs `login` or `loginAsGuest` first (or the session ended before the reply). */
+    NOT_LOGGED_IN: -1003;
+    /** A bad argument; nothing was sent. */
+    INVALID_ARGUMENT: -1004;
+    /** The instance was destroyed. */
+    DESTROYED: -1005;
+    /** The WebSocket could not be opened. */
+    CONNECT_FAILED: -1006;
+    /** The server ended the session (see the KICKED_OUT event). */
+    KICKED_OUT: -1007;
+    /** The server sent a frame the SDK cannot read; it was ignored. */
+    MALFORMED_FRAME: -1008;
+    /** The request is larger than the 16 KiB the server accepts (the server's own code for it). */
+    FRAME_TOO_LARGE: 93000;
+}>;
+/** Event names for `chat.on` / `chat.off`. */
+export const EVENT: Readonly<{
+    SDK_READY: "sdkReady";
+    SDK_NOT_READY: "sdkNotReady";
+    MESSAGE_RECEIVED: "messageReceived";
+    KICKED_OUT: "kickedOut";
+    NET_STATE_CHANGE: "netStateChange";
+    ERROR: "error";
+    LIVE_STATE_CHANGED: "liveStateChanged";
+    ITEM_PINNED: "itemPinned";
+    GIFT_RECEIVED: "giftReceived";
+    LIKES_UPDATED: "likesUpdated";
+    ONLINE_COUNT_UPDATED: "onlineCountUpdated";
+    DRAW_STARTED: "drawStarted";
+    DRAW_RESULT: "drawResult";
+    GROUP_PROFILE_UPDATED: "groupProfileUpdated";
+    MUTED: "muted";
+    REMOVED_FROM_GROUP: "removedFromGroup";
+    MESSAGE_RECALLED: "messageRecalled";
+}>;
+/** Log levels for the `logLevel` option and `setLogLevel`. */
+export const LOG_LEVEL: Readonly<{
+    DEBUG: 0;
+    INFO: 1;
+    WARN: 2;
+    ERROR: 3;
+    NONE: 4;
+}>;
+/** A failed call: `code` is the server's error code, or one of `ERROR_CODE` for the SDK's own. */
+export class LiveRoomError extends Error {
+    /**
+     * @param {number} code
+     * @param {string} message
+     * @param {Record<string, unknown>} [data] details: `op` of the request, `muteRemaining` of a 10017, `message` of a failed send
+     */
+    constructor(code: number, message: string, data?: Record<string, unknown>);
+    /** @type {number} */
+    code: number;
+    /** @type {Record<string, unknown>} */
+    data: Record<string, unknown>;
+}
+/** Constants for messages, tips, live states, network states and kick reasons. */
+export const TYPES: Readonly<{
+    MSG_PRIORITY_HIGH: "High";
+    MSG_PRIORITY_NORMAL: "Normal";
+    MSG_PRIORITY_LOW: "Low";
+    MSG_PRIORITY_LOWEST: "Lowest";
+    MSG_TEXT: "TIMTextElem";
+    MSG_CUSTOM: "TIMCustomElem";
+    MSG_FACE: "TIMFaceElem";
+    MSG_LOCATION: "TIMLocationElem";
+    MSG_IMAGE: "TIMImageElem";
+    MSG_AUDIO: "TIMSoundElem";
+    MSG_FILE: "TIMFileElem";
+    MSG_VIDEO: "TIMVideoFileElem";
+    MSG_MERGER: "TIMRelayElem";
+    MSG_GRP_TIP: "TIMGroupTipElem";
+    MSG_GRP_SYS_NOTICE: "TIMGroupSystemNoticeElem";
+    /** `payload.operationType` of a group tip. */
+    GRP_TIP_MBR_JOIN: 1;
+    GRP_TIP_MBR_QUIT: 3;
+    GRP_TIP_MBR_KICKED_OUT: 4;
+    GRP_TIP_MBR_SET_ADMIN: 5;
+    GRP_TIP_MBR_CANCELED_ADMIN: 6;
+    GRP_TIP_GRP_PROFILE_UPDATED: 7;
+    GRP_TIP_MBR_PROFILE_UPDATED: 8;
+    /** `payload.operationType` of a group system notice. */
+    GRP_SYS_KICKED_OUT: 4;
+    GRP_SYS_DISMISSED: 5;
+    GRP_SYS_CUSTOM: 255;
+    LIVE_STATE_UPCOMING: "Upcoming";
+    LIVE_STATE_LIVE: "Live";
+    LIVE_STATE_PAUSED: "Paused";
+    LIVE_STATE_ENDED: "Ended";
+    LIVE_STATE_REPLAY: "Replay";
+    NET_STATE_CONNECTED: "connected";
+    NET_STATE_CONNECTING: "connecting";
+    NET_STATE_DISCONNECTED: "disconnected";
+    /** `type` of a KICKED_OUT event. */
+    KICKED_OUT_MULTI_LOGIN: "multi_login";
+    KICKED_OUT_ACCOUNT: "account_kicked";
+    KICKED_OUT_REQUEST_FLOOD: "request_flood";
+    KICKED_OUT_USERSIG_EXPIRED: "usersig_expired";
+    KICKED_OUT_LOGIN_FAILED: "login_failed";
+    GIFT_PLAIN: 0;
+    GIFT_BANNER: 1;
+    GIFT_EFFECT: 2;
+    /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
+    MUTE_PERMANENT: 4294967295;
+}>;
+/**
+ * Liveroom client SDK.
+ *
+ * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
+ * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
+ * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
+ * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
+ * constructor such as the `ws` package's.
+ *
+ * Made from src/ by `npm run build`: edit the sources, not this file.
+ *
+ * @module liveroom-sdk
+ */
+/**
+ * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
+ * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
+ * @typedef {'connected'|'connecting'|'disconnected'} NetState
+ * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
+ * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ */
+export const VERSION: "0.1.0";
+/**
+ * Creates a chat instance.
+ * @param {CreateOptions} options
+ * @returns {Chat}
+ */
+export function create(options: CreateOptions): Chat;
 /** The SDK as one object: `LiveRoom.create(...)`, `LiveRoom.EVENT`, `LiveRoom.TYPES`, ... */
 declare const LiveRoom: Readonly<{
     create: typeof create;
@@ -1693,3 +1061,4 @@ declare const LiveRoom: Readonly<{
     LiveRoomError: typeof LiveRoomError;
     VERSION: "0.1.0";
 }>;
+export { LiveRoom as default };

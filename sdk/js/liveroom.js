@@ -7,37 +7,33 @@
  * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
+ * Made from src/ by `npm run build`: edit the sources, not this file.
+ *
  * @module liveroom-sdk
  */
 
-export const VERSION = '0.1.0';
+// src/constants.js
+// The SDK's public constants (`VERSION`, `TYPES`, `EVENT`, `ERROR_CODE`, `LOG_LEVEL`) and the
+// value sets of the protocol that more than one part checks against.
 
-// ---------------------------------------------------------------------------------------
-// Constants
-// ---------------------------------------------------------------------------------------
+/**
+ * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
+ * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
+ * @typedef {'connected'|'connecting'|'disconnected'} NetState
+ * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
+ * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ */
 
-/** The largest client frame the server processes, in UTF-8 bytes. */
-const MAX_FRAME_BYTES = 16384;
-/** The largest `Count` of one `like` request. */
-const MAX_LIKE_COUNT = 100;
+const VERSION = '0.1.0';
+
 /** `MuteTime` and `MuteRemaining` of a permanent mute. */
 const PERMANENT_SECS = 4294967295;
-/** The longest delay `setTimeout` honours (about 24.8 days). */
-const MAX_TIMER_MS = 2147483647;
 
-const DEFAULTS = Object.freeze({
-  logLevel: 2,
-  requestTimeout: 10000,
-  heartbeatInterval: 25000,
-  likeMergeWindow: 1000,
-  reconnect: true,
-  reconnectBaseDelay: 500,
-  reconnectMaxDelay: 30000,
-  dedupWindow: 1000,
-});
+const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
+const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 
 /** Constants for messages, tips, live states, network states and kick reasons. */
-export const TYPES = Object.freeze({
+const TYPES = Object.freeze({
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
   MSG_PRIORITY_LOW: 'Low',
@@ -95,7 +91,7 @@ export const TYPES = Object.freeze({
 });
 
 /** Event names for `chat.on` / `chat.off`. */
-export const EVENT = Object.freeze({
+const EVENT = Object.freeze({
   SDK_READY: 'sdkReady',
   SDK_NOT_READY: 'sdkNotReady',
   MESSAGE_RECEIVED: 'messageReceived',
@@ -119,7 +115,7 @@ export const EVENT = Object.freeze({
  * Codes of errors raised by the SDK itself. They are negative so they never collide with
  * the server's codes (docs/protocol.md, Error codes), which a `LiveRoomError` carries as is.
  */
-export const ERROR_CODE = Object.freeze({
+const ERROR_CODE = Object.freeze({
   /** The request was sent but no reply came within `requestTimeout`. */
   TIMEOUT: -1001,
   /** No connection: it was lost with the request in flight, or not restored within `requestTimeout`. */
@@ -141,51 +137,141 @@ export const ERROR_CODE = Object.freeze({
 });
 
 /** Log levels for the `logLevel` option and `setLogLevel`. */
-export const LOG_LEVEL = Object.freeze({ DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, NONE: 4 });
+const LOG_LEVEL = Object.freeze({ DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, NONE: 4 });
 
-/** Requests that may be sent again after a reconnect: repeating them changes nothing. */
-const RETRYABLE_OPS = new Set([
-  'send', // the server de-duplicates a repeated `Random` for 5 minutes
-  'join',
-  'quit',
-  'pin_item',
-  'unpin_item',
-  'mute',
-  'mute_all',
-  'ban',
-  'unban',
-  'set_admin',
-  // Not `recall`: a repeat of one that went through is refused (10030).
-]);
+// src/errors.js
+// The errors calls fail with (`LiveRoomError`), and the one a server frame the SDK cannot read
+// raises inside it.
 
-/** Kick reasons after which the client comes back on its own: the connection, not the user, was at fault. */
-const RECOVERABLE_KICKS = new Set(['shutdown', 'idle_timeout', 'slow_consumer']);
 
-/** Login errors that a retry cannot fix: the session ends instead of reconnecting. */
-const FATAL_LOGIN_CODES = new Set([10004, 70001, 70002, 70003, 70009, 70013, 70014, 70020]);
+/** A failed call: `code` is the server's error code, or one of `ERROR_CODE` for the SDK's own. */
+class LiveRoomError extends Error {
+  /**
+   * @param {number} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data] details: `op` of the request, `muteRemaining` of a 10017, `message` of a failed send
+   */
+  constructor(code, message, data = {}) {
+    super(message);
+    this.name = 'LiveRoomError';
+    /** @type {number} */
+    this.code = code;
+    /** @type {Record<string, unknown>} */
+    this.data = data;
+  }
+}
 
-/** Server errors of a rejoin that are worth retrying with the whole reconnection. */
-const TRANSIENT_SERVER_CODES = new Set([10002, 60018]);
+/** A server frame the SDK cannot read. */
+class FrameError extends Error {}
 
-/** Reserved room custom fields that have events of their own. */
-const LIVE_STATE_KEY = 'LiveState';
-const PINNED_ITEM_KEY = 'PinnedItem';
-const RESERVED_KEYS = new Set([LIVE_STATE_KEY, PINNED_ITEM_KEY, 'Likes', 'LuckyDraw']);
+/** @param {string} message */
+function invalid(message) {
+  return new LiveRoomError(ERROR_CODE.INVALID_ARGUMENT, message);
+}
 
-const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
-const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
+// src/checks.js
+// Checks of what callers pass: a bad argument throws INVALID_ARGUMENT before anything is sent.
 
-// ---------------------------------------------------------------------------------------
-// Types
-// ---------------------------------------------------------------------------------------
 
 /**
- * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
- * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
- * @typedef {'connected'|'connecting'|'disconnected'} NetState
- * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
- * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
  */
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+function isCount(value) {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {string}
+ */
+function requireID(value, what) {
+  if (typeof value !== 'string' || value === '') throw invalid(`${what} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * One account or a list of accounts, as a non-empty list.
+ * @param {string|string[]} value
+ * @returns {string[]}
+ */
+function requireAccounts(value) {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw invalid('userID must name at least one account');
+  list.forEach((id) => requireID(id, 'userID'));
+  return list.slice();
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what
+ * @returns {number}
+ */
+function requireCount(value, what) {
+  if (!isCount(value)) throw invalid(`${what} must be a non-negative integer`);
+  return value;
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} what names the argument in the error
+ * @returns {string} `value`, or `""` when absent
+ */
+function optionalString(value, what) {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw invalid(`${what} must be a string`);
+  return value;
+}
+
+// src/log.js
+// The SDK's console output, filtered by `logLevel`.
+
+
+class Logger {
+  /** @param {number} level */
+  constructor(level) {
+    this.level = level;
+  }
+
+  /** @param {unknown} level one of `LOG_LEVEL` */
+  setLevel(level) {
+    if (!isCount(level) || level > LOG_LEVEL.NONE) throw invalid('level must be 0 to 4');
+    this.level = level;
+  }
+
+  /** @param {...unknown} args */
+  debug(...args) {
+    if (this.level <= LOG_LEVEL.DEBUG) console.debug('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  info(...args) {
+    if (this.level <= LOG_LEVEL.INFO) console.info('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  warn(...args) {
+    if (this.level <= LOG_LEVEL.WARN) console.warn('[liveroom]', ...args);
+  }
+
+  /** @param {...unknown} args */
+  error(...args) {
+    if (this.level <= LOG_LEVEL.ERROR) console.error('[liveroom]', ...args);
+  }
+}
+
+// src/options.js
+// The options of `create`: what they are, their defaults, and their checks.
+
 
 /**
  * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
@@ -215,6 +301,774 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @property {number} [dedupWindow] sequence numbers remembered per room to drop repeated messages; default 1000
  */
 
+const DEFAULTS = Object.freeze({
+  logLevel: 2,
+  requestTimeout: 10000,
+  heartbeatInterval: 25000,
+  likeMergeWindow: 1000,
+  reconnect: true,
+  reconnectBaseDelay: 500,
+  reconnectMaxDelay: 30000,
+  dedupWindow: 1000,
+});
+
+/**
+ * Checks the options of `create` and fills in the defaults.
+ * @param {CreateOptions} options
+ * @returns {Required<Omit<CreateOptions, 'WebSocket' | 'url'>> & {WebSocket: WebSocketConstructor, urls: readonly string[]}}
+ */
+function normalizeOptions(options) {
+  if (!isObject(options)) throw invalid('create needs {SDKAppID, url}');
+  const { SDKAppID, url } = options;
+  if (!isCount(SDKAppID) || SDKAppID === 0) throw invalid('SDKAppID must be a positive integer');
+  const urls = Array.isArray(url) ? url.slice() : [url];
+  if (urls.length === 0) throw invalid('url must be a ws:// or wss:// URL, or a non-empty list of them');
+  for (const u of urls) {
+    if (typeof u !== 'string' || !/^wss?:\/\//.test(u)) {
+      throw invalid(
+        Array.isArray(url) ? `url lists ${String(u)}: each must be a ws:// or wss:// URL` : 'url must be a ws:// or wss:// URL',
+      );
+    }
+  }
+  const WebSocketImpl = options.WebSocket || /** @type {WebSocketConstructor | undefined} */ (globalThis.WebSocket);
+  if (typeof WebSocketImpl !== 'function') {
+    throw invalid('no WebSocket here: pass options.WebSocket (in Node.js, the ws package)');
+  }
+  /**
+   * @param {keyof typeof DEFAULTS} key
+   * @returns {number}
+   */
+  const number = (key) => {
+    const value = options[key];
+    if (value === undefined) return /** @type {number} */ (DEFAULTS[key]);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw invalid(`${key} must be a non-negative number`);
+    return value;
+  };
+  if (options.reconnect !== undefined && typeof options.reconnect !== 'boolean')
+    throw invalid('reconnect must be a boolean');
+  return {
+    SDKAppID,
+    urls: Object.freeze(urls),
+    WebSocket: WebSocketImpl,
+    logLevel: Math.min(LOG_LEVEL.NONE, Math.floor(number('logLevel'))),
+    requestTimeout: Math.max(1, number('requestTimeout')),
+    heartbeatInterval: number('heartbeatInterval'),
+    likeMergeWindow: number('likeMergeWindow'),
+    reconnect: options.reconnect === undefined ? DEFAULTS.reconnect : options.reconnect,
+    reconnectBaseDelay: Math.max(1, number('reconnectBaseDelay')),
+    reconnectMaxDelay: Math.max(1, number('reconnectMaxDelay')),
+    dedupWindow: Math.max(1, Math.floor(number('dedupWindow'))),
+  };
+}
+
+// src/fields.js
+// Reading server frames: typed access to their JSON, where a missing or mistyped field throws
+// a FrameError; a reply's envelope; a draw's 64-bit seed; JSON inside a string field.
+
+
+/** Typed access to a JSON object from the server; a missing or mistyped field throws a FrameError. */
+class Fields {
+  /**
+   * @param {unknown} value
+   * @param {string} where names the object in error texts
+   */
+  constructor(value, where) {
+    if (!isObject(value)) throw new FrameError(`${where} is not an object`);
+    this.o = value;
+    this.where = where;
+  }
+
+  /**
+   * @param {string} key
+   * @param {string} expected
+   */
+  bad(key, expected) {
+    return new FrameError(`${this.where}.${key} is not ${expected}`);
+  }
+
+  /** @param {string} key */
+  has(key) {
+    return this.o[key] !== undefined && this.o[key] !== null;
+  }
+
+  /** @param {string} key @returns {string} */
+  str(key) {
+    const v = this.o[key];
+    if (typeof v !== 'string') throw this.bad(key, 'a string');
+    return v;
+  }
+
+  /** @param {string} key @returns {string} */
+  optStr(key, fallback = '') {
+    return this.has(key) ? this.str(key) : fallback;
+  }
+
+  /** @param {string} key @returns {number} */
+  num(key) {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.bad(key, 'a number');
+    return v;
+  }
+
+  /** @param {string} key @returns {number} */
+  optNum(key, fallback = 0) {
+    return this.has(key) ? this.num(key) : fallback;
+  }
+
+  /** @param {string} key @returns {number|undefined} */
+  maybeNum(key) {
+    return this.has(key) ? this.num(key) : undefined;
+  }
+
+  /** @param {string} key @returns {boolean} */
+  optBool(key) {
+    if (!this.has(key)) return false;
+    const v = this.o[key];
+    if (typeof v !== 'boolean') throw this.bad(key, 'a boolean');
+    return v;
+  }
+
+  /** @param {string} key @returns {unknown[]} */
+  arr(key) {
+    const v = this.o[key];
+    if (!Array.isArray(v)) throw this.bad(key, 'an array');
+    return v;
+  }
+
+  /** @param {string} key @returns {unknown[]} */
+  optArr(key) {
+    return this.has(key) ? this.arr(key) : [];
+  }
+
+  /** @param {string} key @returns {Fields} */
+  obj(key) {
+    return new Fields(this.o[key], `${this.where}.${key}`);
+  }
+}
+
+/**
+ * The `Seed` of a lucky draw is a 64-bit integer that JSON.parse would round; quote it first.
+ * The pattern cannot match inside a JSON string, where the quotes are escaped.
+ * @param {string} text
+ */
+function quoteBigSeeds(text) {
+  return text.indexOf('"Seed"') < 0 ? text : text.replace(/"Seed"\s*:\s*(\d+)/g, '"Seed":"$1"');
+}
+
+/**
+ * @param {Fields} f
+ * @returns {{id: number|undefined, code: number, info: string, fields: Fields}} `fields` is the whole reply
+ */
+function decodeReply(f) {
+  const id = f.has('id') ? f.num('id') : undefined;
+  return { id, code: f.num('ErrorCode'), info: f.optStr('ErrorInfo'), fields: f };
+}
+
+/**
+ * @param {string} text
+ * @param {Fields} where
+ * @returns {unknown}
+ */
+function parseJSON(text, where) {
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    throw new FrameError(`${where.where}.Value is not JSON`);
+  }
+}
+
+// src/events.js
+// Events: what each one carries, the handlers listening to them, and the inbox that hands
+// received messages over in batches with the room events they imply after them.
+
+
+/**
+ * Payloads of the events, by event name.
+ * @typedef {Object} EventMap
+ * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
+ * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
+ * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
+ * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
+ * @property {{state: NetState}} netStateChange
+ * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
+ * @property {{groupID: string, liveState: LiveState, operatorID: string}} liveStateChanged
+ * @property {{groupID: string, item: PinnedItem|null, operatorID: string}} itemPinned the item pinned now, or null when taken down
+ * @property {Gift} giftReceived
+ * @property {{groupID: string, total: number}} likesUpdated the room's like total
+ * @property {{groupID: string, memberCount: number}} onlineCountUpdated
+ * @property {{groupID: string, operatorID: string, draw: DrawInfo}} drawStarted
+ * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
+ * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
+ * @property {MuteState} muted this user's mute state in a room changed
+ * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
+ */
+
+/** @typedef {keyof EventMap} EventName */
+
+/**
+ * @template {EventName} K
+ * @typedef {{name: K, data: EventMap[K]}} LiveRoomEvent
+ */
+
+/**
+ * @template {EventName} K
+ * @typedef {(event: LiveRoomEvent<K>) => void} EventHandler
+ */
+
+/** The handlers of an instance's events. */
+class Events {
+  /** @param {Logger} log */
+  constructor(log) {
+    this.log = log;
+    /** @type {Map<string, Array<{handler: Function, context: unknown}>>} */
+    this.listeners = new Map();
+  }
+
+  /**
+   * @template {EventName} K
+   * @param {K} event
+   * @param {EventHandler<K>} handler
+   * @param {unknown} [context]
+   */
+  on(event, handler, context) {
+    if (typeof event !== 'string') throw invalid('event must be one of EVENT');
+    if (typeof handler !== 'function') throw invalid('handler must be a function');
+    const list = this.listeners.get(event) || [];
+    list.push({ handler, context });
+    this.listeners.set(event, list);
+  }
+
+  /**
+   * @template {EventName} K
+   * @param {K} event
+   * @param {EventHandler<K>} [handler]
+   * @param {unknown} [context]
+   */
+  off(event, handler, context) {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    const keep = handler ? list.filter((l) => l.handler !== handler || l.context !== context) : [];
+    if (keep.length > 0) this.listeners.set(event, keep);
+    else this.listeners.delete(event);
+  }
+
+  /**
+   * @template {EventName} K
+   * @param {K} name
+   * @param {EventMap[K]} data
+   */
+  emit(name, data) {
+    const list = this.listeners.get(name);
+    if (!list) return;
+    for (const { handler, context } of list.slice()) {
+      try {
+        handler.call(context, { name, data });
+      } catch (err) {
+        // A failing handler must not break the SDK or the other handlers.
+        this.log.error(`a handler of ${name} threw`, err);
+      }
+    }
+  }
+
+  /** Drops every handler. */
+  clear() {
+    this.listeners.clear();
+  }
+
+  /**
+   * Emits ERROR: something went wrong outside any call.
+   * @param {number} code
+   * @param {string} message
+   * @param {string} [groupID]
+   */
+  error(code, message, groupID) {
+    this.log.warn(`error ${code}: ${message}`);
+    this.emit(EVENT.ERROR, groupID === undefined ? { code, message } : { code, message, groupID });
+  }
+}
+
+/**
+ * Received messages on their way to MESSAGE_RECEIVED: frames that arrive together (a join's
+ * history) are handed over as one array, and the room events that came after them follow it.
+ */
+class Inbox {
+  /** @param {Events} events */
+  constructor(events) {
+    this.events = events;
+    /** @type {Message[]} */
+    this.messages = [];
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+    /** @type {Array<() => void>} room events waiting for the messages that came before them */
+    this.after = [];
+  }
+
+  /**
+   * Queues a message for MESSAGE_RECEIVED.
+   * @param {Message} message
+   */
+  deliver(message) {
+    this.messages.push(message);
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const batch = this.messages.splice(0);
+      const after = this.after.splice(0);
+      if (batch.length > 0) this.events.emit(EVENT.MESSAGE_RECEIVED, batch);
+      for (const emit of after) emit();
+    }, 0);
+  }
+
+  /**
+   * Emits a room event after the messages received before it, keeping the server's order.
+   * @template {EventName} K
+   * @param {K} name
+   * @param {EventMap[K]} data
+   */
+  emitInOrder(name, data) {
+    if (this.timer === null) this.events.emit(name, data);
+    else this.after.push(() => this.events.emit(name, data));
+  }
+
+  /** Drops what waits, for good. */
+  clear() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.messages = [];
+    this.after = [];
+  }
+}
+
+// src/connection.js
+// The WebSocket: opening and closing it, the addresses of a cluster taken in turn, the
+// heartbeat, and the network state the application sees. What a lost socket means for the
+// session is the session's to decide (`Session#connectionLost`).
+
+
+class Connection {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @type {WebSocketLike | null} */
+    this.socket = null;
+    /** whether `socket` is open */
+    this.isOpen = false;
+    /** bumped for every socket, so a replaced socket's late events are ignored */
+    this.gen = 0;
+    /** @type {{promise: Promise<void>, resolve: () => void, reject: (e: LiveRoomError) => void, timer: ReturnType<typeof setTimeout>} | null} */
+    this.opening = null;
+    /** @type {NetState} */
+    this.netState = 'disconnected';
+    /** @type {ReturnType<typeof setInterval> | null} */
+    this.heartbeat = null;
+    const urls = client.o.urls;
+    /** which of `urls` the next socket opens; a random start spreads the clients of a cluster */
+    this.urlIndex = Math.floor(Math.random() * urls.length) % urls.length;
+  }
+
+  /** @param {NetState} state */
+  setNetState(state) {
+    if (this.netState === state) return;
+    this.netState = state;
+    this.client.log.info(`network ${state}`);
+    this.client.events.emit(EVENT.NET_STATE_CHANGE, { state });
+  }
+
+  /**
+   * Opens a socket unless one is open or opening; resolves once it is open.
+   * @returns {Promise<void>}
+   */
+  open() {
+    if (this.socket !== null && this.isOpen) return Promise.resolve();
+    if (this.opening !== null) return this.opening.promise;
+    const { o, log } = this.client;
+    this.setNetState('connecting');
+    const gen = ++this.gen;
+    const url = o.urls[this.urlIndex];
+    log.info(`connecting to ${url}`);
+    /** @type {WebSocketLike} */
+    let socket;
+    try {
+      socket = new o.WebSocket(url);
+    } catch (err) {
+      this.nextUrl();
+      this.setNetState('disconnected');
+      return Promise.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot open ${url}: ${String(err)}`));
+    }
+    this.socket = socket;
+    this.isOpen = false;
+    /** @type {(() => void) | undefined} */
+    let resolveOpen;
+    /** @type {((e: LiveRoomError) => void) | undefined} */
+    let rejectOpen;
+    /** @type {Promise<void>} */
+    const promise = new Promise((resolve, reject) => {
+      resolveOpen = () => resolve();
+      rejectOpen = reject;
+    });
+    // A connection attempt that hangs (a dropped SYN) must not hang the session with it.
+    const timer = setTimeout(() => this.close('connection attempt timed out'), o.requestTimeout);
+    this.opening = {
+      promise,
+      resolve: /** @type {() => void} */ (resolveOpen),
+      reject: /** @type {(e: LiveRoomError) => void} */ (rejectOpen),
+      timer,
+    };
+    socket.onopen = () => {
+      if (gen !== this.gen) return;
+      this.isOpen = true;
+      const opening = this.opening;
+      this.opening = null;
+      if (opening !== null) {
+        clearTimeout(opening.timer);
+        opening.resolve();
+      }
+      this.startHeartbeat();
+    };
+    socket.onmessage = (event) => {
+      if (gen === this.gen) this.client.receive(event && event.data);
+    };
+    // Errors are followed by a close event, which does the work.
+    socket.onerror = (event) => {
+      if (gen === this.gen) log.debug('socket error', event && event.message);
+    };
+    socket.onclose = (event) => {
+      if (gen !== this.gen) return;
+      log.info(`socket closed (${event && event.code} ${(event && event.reason) || ''})`);
+      this.gone();
+    };
+    return this.opening.promise;
+  }
+
+  /**
+   * Closes the current socket at once, without waiting for its close event.
+   * @param {string} why
+   */
+  close(why) {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.gen += 1; // its later events are ignored
+    this.client.log.info(`closing the connection: ${why}`);
+    try {
+      // No reason text: a close reason over 123 bytes would throw and leave the socket open.
+      socket.close(1000);
+    } catch (err) {
+      this.client.log.debug('closing the socket failed', err);
+    }
+    this.gone();
+  }
+
+  /**
+   * The socket is gone: settle the attempt to open it, then let the session decide what
+   * follows.
+   * @private
+   */
+  gone() {
+    const url = this.client.o.urls[this.urlIndex];
+    // Whatever ended this connection, the next one tries the next address: the node may be gone.
+    this.nextUrl();
+    this.socket = null;
+    this.isOpen = false;
+    this.stopHeartbeat();
+    const opening = this.opening;
+    this.opening = null;
+    if (opening !== null) {
+      clearTimeout(opening.timer);
+      opening.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot connect to ${url}`));
+    }
+    this.client.session.connectionLost();
+  }
+
+  /** Moves on to the next address of `url` (round-robin; one address stays as it is). */
+  nextUrl() {
+    this.urlIndex = (this.urlIndex + 1) % this.client.o.urls.length;
+  }
+
+  /** @private */
+  startHeartbeat() {
+    this.stopHeartbeat();
+    if (this.client.o.heartbeatInterval <= 0) return;
+    this.heartbeat = setInterval(() => this.beat(), this.client.o.heartbeatInterval);
+  }
+
+  /** @private */
+  stopHeartbeat() {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  /**
+   * Pings the server: it keeps the idle timeout away, and a missing pong reveals a dead
+   * connection that the socket has not noticed.
+   * @private
+   */
+  beat() {
+    const gen = this.gen;
+    this.client.requests.direct({ op: 'ping' }).catch((err) => {
+      if (err.code === ERROR_CODE.TIMEOUT && gen === this.gen) {
+        this.client.log.warn('no pong: dropping the connection');
+        this.close('heartbeat timeout');
+      }
+    });
+  }
+}
+
+// src/requests.js
+// Requests and their replies: each request gets an id and waits for the reply with that id,
+// or for the connection to come back when it may be sent again.
+
+
+/** The largest client frame the server processes, in UTF-8 bytes. */
+const MAX_FRAME_BYTES = 16384;
+
+/** Requests that may be sent again after a reconnect: repeating them changes nothing. */
+const RETRYABLE_OPS = new Set([
+  'send', // the server de-duplicates a repeated `Random` for 5 minutes
+  'join',
+  'quit',
+  'pin_item',
+  'unpin_item',
+  'mute',
+  'mute_all',
+  'ban',
+  'unban',
+  'set_admin',
+  // Not `recall`: a repeat of one that went through is refused (10030).
+]);
+
+const encoder = new TextEncoder();
+
+/**
+ * Whether `text` is over `limit` UTF-8 bytes, encoding it only when it might be (a UTF-16
+ * unit is at most 3 UTF-8 bytes).
+ * @param {string} text
+ * @param {number} limit
+ */
+function overBytes(text, limit) {
+  return text.length * 3 > limit && encoder.encode(text).length > limit;
+}
+
+/**
+ * Runs a decoder on a successful reply; a reply that cannot be read fails the call.
+ * @template T
+ * @param {() => T} decode
+ * @returns {T}
+ */
+function decodeOrThrow(decode) {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof FrameError) throw new LiveRoomError(ERROR_CODE.MALFORMED_FRAME, err.message);
+    throw err;
+  }
+}
+
+/** A request waiting for its reply (or for the connection). */
+class Call {
+  /**
+   * @param {Record<string, unknown>} frame the request without its `id`
+   * @param {boolean} retry whether a lost connection sends it again after the reconnect
+   * @param {(reply: Fields) => void} resolve
+   * @param {(error: LiveRoomError) => void} reject
+   */
+  constructor(frame, retry, resolve, reject) {
+    this.frame = frame;
+    this.op = String(frame.op);
+    this.retry = retry;
+    this.id = 0;
+    this.sent = false;
+    this.settled = false;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+    this.resolveFn = resolve;
+    this.rejectFn = reject;
+  }
+
+  /** @param {Fields} reply */
+  resolve(reply) {
+    if (this.settle()) this.resolveFn(reply);
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data]
+   */
+  fail(code, message, data = {}) {
+    if (this.settle()) this.rejectFn(new LiveRoomError(code, message, { op: this.op, ...data }));
+  }
+
+  /** @private */
+  settle() {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    return true;
+  }
+}
+
+/** The requests of an instance: those sent and awaiting their reply, and those waiting to go. */
+class Requests {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.nextId = 1;
+    /** @private @type {Map<number, Call>} sent, awaiting the reply */
+    this.pending = new Map();
+    /** @private @type {Call[]} waiting for the session to be ready */
+    this.waiting = [];
+  }
+
+  /**
+   * Sends a request of the session. While the connection is being restored it waits (up to
+   * `requestTimeout`, then NOT_CONNECTED); without a session it fails with NOT_LOGGED_IN.
+   * @param {Record<string, unknown>} frame
+   * @returns {Promise<Fields>} the reply
+   */
+  request(frame) {
+    const session = this.client.session;
+    if (session.destroyed) return Promise.reject(new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed'));
+    if (session.credentials === null) {
+      return Promise.reject(new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'log in first', { op: frame.op }));
+    }
+    return new Promise((resolve, reject) => {
+      const call = this.arm(new Call(frame, RETRYABLE_OPS.has(String(frame.op)), resolve, reject));
+      if (session.ready) this.transmit(call);
+      else this.waiting.push(call);
+    });
+  }
+
+  /**
+   * Sends a request on the current socket now, whatever the session's state (login, rejoin,
+   * ping).
+   * @param {Record<string, unknown>} frame
+   * @returns {Promise<Fields>}
+   */
+  direct(frame) {
+    return new Promise((resolve, reject) => {
+      // Never repeated: the flow that sent it (login, rejoin, ping) starts over instead.
+      this.transmit(this.arm(new Call(frame, false, resolve, reject)));
+    });
+  }
+
+  /**
+   * @private
+   * @param {Call} call
+   */
+  arm(call) {
+    const timeout = this.client.o.requestTimeout;
+    call.timer = setTimeout(() => {
+      this.pending.delete(call.id);
+      const at = this.waiting.indexOf(call);
+      if (at >= 0) this.waiting.splice(at, 1);
+      if (call.sent) call.fail(ERROR_CODE.TIMEOUT, `no reply to ${call.op} within ${timeout} ms`);
+      else call.fail(ERROR_CODE.NOT_CONNECTED, `not connected within ${timeout} ms`);
+    }, timeout);
+    return call;
+  }
+
+  /**
+   * @private
+   * @param {Call} call
+   */
+  transmit(call) {
+    const { socket, isOpen } = this.client.connection;
+    if (socket === null || !isOpen) {
+      call.fail(ERROR_CODE.NOT_CONNECTED, 'not connected');
+      return;
+    }
+    call.id = this.nextId++;
+    const text = JSON.stringify({ ...call.frame, id: call.id });
+    // The server closes the connection over 64 KiB and refuses over 16 KiB: never send it.
+    if (overBytes(text, MAX_FRAME_BYTES)) {
+      call.fail(ERROR_CODE.FRAME_TOO_LARGE, `the request is larger than ${MAX_FRAME_BYTES} bytes`);
+      return;
+    }
+    this.pending.set(call.id, call);
+    call.sent = true;
+    try {
+      socket.send(text);
+    } catch (err) {
+      this.pending.delete(call.id);
+      call.fail(ERROR_CODE.NOT_CONNECTED, `sending failed: ${String(err)}`);
+    }
+  }
+
+  /** The session is ready: the requests that waited go out, in order. */
+  sendWaiting() {
+    for (const call of this.waiting.splice(0)) this.transmit(call);
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} why
+   */
+  failWaiting(code, why) {
+    for (const call of this.waiting.splice(0)) call.fail(code, why);
+  }
+
+  /**
+   * Fails every request, sent or waiting: the session they belong to is over.
+   * @param {number} code
+   * @param {string} why
+   */
+  failAll(code, why) {
+    for (const call of this.pending.values()) call.fail(code, why);
+    this.pending.clear();
+    this.failWaiting(code, why);
+  }
+
+  /**
+   * The socket is gone with requests in flight: those that may be repeated wait for the
+   * reconnect, before the requests already waiting; the others fail.
+   * @param {boolean} reconnecting
+   */
+  connectionLost(reconnecting) {
+    /** @type {Call[]} */
+    const retry = [];
+    for (const call of this.pending.values()) {
+      if (reconnecting && call.retry) {
+        call.sent = false;
+        retry.push(call);
+      } else {
+        call.fail(ERROR_CODE.NOT_CONNECTED, 'the connection was lost before the reply');
+      }
+    }
+    this.pending.clear();
+    if (reconnecting) this.waiting = retry.concat(this.waiting);
+  }
+
+  /** @param {{id: number|undefined, code: number, info: string, fields: Fields}} reply */
+  onReply(reply) {
+    const call = reply.id === undefined ? undefined : this.pending.get(reply.id);
+    if (call === undefined) {
+      // Replies to frames the server could not read carry no id; late replies find no call.
+      if (reply.code !== 0) this.client.events.error(reply.code, reply.info);
+      return;
+    }
+    this.pending.delete(call.id);
+    if (reply.code === 0) {
+      call.resolve(reply.fields);
+      return;
+    }
+    /** @type {Record<string, unknown>} */
+    const data = {};
+    if (reply.fields.has('MuteRemaining')) data.muteRemaining = reply.fields.optNum('MuteRemaining');
+    call.fail(reply.code, reply.info || `error ${reply.code}`, data);
+  }
+}
+
+// src/session.js
+// The session: logging in (or entering as a guest) and out, the end of a session for good,
+// and its survival of a lost connection (reconnect with backoff, log in again, rejoin the
+// rooms, then send what waited).
+
+
 /**
  * What every successful call resolves with.
  * @template T
@@ -236,6 +1090,351 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @property {number} level the user's level in the app's audience statistics (0 when off or a guest)
  * @property {boolean} isGuest
  */
+
+/** Kick reasons after which the client comes back on its own: the connection, not the user, was at fault. */
+const RECOVERABLE_KICKS = new Set(['shutdown', 'idle_timeout', 'slow_consumer']);
+
+/** Login errors that a retry cannot fix: the session ends instead of reconnecting. */
+const FATAL_LOGIN_CODES = new Set([10004, 70001, 70002, 70003, 70009, 70013, 70014, 70020]);
+
+/**
+ * A reconnection delay: exponential growth with "equal jitter" (half fixed, half random),
+ * so clients dropped together spread out without ever retrying at once.
+ * @param {number} attempt 0 for the first retry
+ * @param {number} base
+ * @param {number} max
+ */
+function backoffDelay(attempt, base, max) {
+  const ceiling = Math.min(max, base * Math.pow(2, Math.min(attempt, 30)));
+  return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+/** Who the session logs in as, again after every reconnect. */
+class Credentials {
+  /**
+   * @param {string|null} userID null for a guest
+   * @param {string} userSig
+   * @param {string|undefined} platform
+   */
+  constructor(userID, userSig, platform) {
+    this.userID = userID;
+    this.userSig = userSig;
+    this.platform = platform;
+  }
+}
+
+class Session {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this.reconnectTimer = null;
+    /** @private */
+    this.reconnectAttempt = 0;
+    /** @type {Credentials | null} what to log in with again after a drop; null when logged out */
+    this.credentials = null;
+    /** whether the server accepted `credentials` (only then does a drop reconnect) */
+    this.established = false;
+    /** logged in with rooms restored: requests go out at once */
+    this.ready = false;
+    /** bumped whenever a session begins or ends, so work of an older one stops */
+    this.epoch = 0;
+    /** @type {LoginData | null} */
+    this.me = null;
+    this.destroyed = false;
+  }
+
+  /**
+   * `Chat#login`
+   * @param {LoginOptions} options
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async login(options) {
+    if (!isObject(options)) throw invalid('login needs {userID, userSig}');
+    const userID = requireID(options.userID, 'userID');
+    const userSig = requireID(options.userSig, 'userSig');
+    const platform = options.platform === undefined ? undefined : requireID(options.platform, 'platform');
+    return this.start(new Credentials(userID, userSig, platform));
+  }
+
+  /**
+   * `Chat#loginAsGuest`
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async loginAsGuest() {
+    return this.start(new Credentials(null, '', undefined));
+  }
+
+  /**
+   * `Chat#logout`
+   * @returns {Promise<Response<{}>>}
+   */
+  async logout() {
+    this.assertAlive();
+    if (this.credentials === null) return { code: 0, data: {} };
+    if (this.ready) {
+      try {
+        await this.client.requests.direct({ op: 'logout' });
+      } catch (err) {
+        this.client.log.debug('logout request failed; closing anyway', err);
+      }
+    }
+    this.end('logout', ERROR_CODE.NOT_LOGGED_IN, 'logged out');
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#destroy`
+   * @returns {Promise<void>}
+   */
+  async destroy() {
+    if (this.destroyed) return;
+    this.end('destroyed', ERROR_CODE.DESTROYED, 'the instance was destroyed');
+    this.destroyed = true;
+    this.client.inbox.clear();
+    this.client.events.clear();
+  }
+
+  /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
+  userID() {
+    return this.me ? this.me.userID : '';
+  }
+
+  assertAlive() {
+    if (this.destroyed) throw new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed');
+  }
+
+  /**
+   * @private
+   * @param {Credentials} credentials
+   * @returns {Promise<Response<LoginData>>}
+   */
+  async start(credentials) {
+    this.assertAlive();
+    const { connection, events, requests } = this.client;
+    const wasEstablished = this.established;
+    const epoch = this.reset(ERROR_CODE.NOT_LOGGED_IN, 'replaced by a new login');
+    this.credentials = credentials;
+    try {
+      await this.openAny(epoch);
+      this.checkEpoch(epoch);
+      await this.authenticate(credentials);
+      this.checkEpoch(epoch);
+    } catch (err) {
+      if (epoch === this.epoch) {
+        this.credentials = null;
+        requests.failWaiting(ERROR_CODE.NOT_LOGGED_IN, 'login failed');
+        connection.close('login failed');
+        if (wasEstablished) events.emit(EVENT.SDK_NOT_READY, { reason: 'login_failed' });
+      }
+      throw err;
+    }
+    this.established = true;
+    this.reconnectAttempt = 0;
+    this.becomeReady();
+    const me = /** @type {LoginData} */ (this.me);
+    events.emit(EVENT.SDK_READY, { ...me });
+    return { code: 0, data: { ...me } };
+  }
+
+  /**
+   * @private
+   * @param {number} epoch
+   */
+  checkEpoch(epoch) {
+    if (epoch !== this.epoch) {
+      throw new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'the session ended while logging in');
+    }
+  }
+
+  /**
+   * Forgets the current session's rooms and requests; returns the new epoch.
+   * @private
+   * @param {number} code
+   * @param {string} why
+   */
+  reset(code, why) {
+    this.epoch += 1;
+    this.ready = false;
+    this.established = false;
+    this.me = null;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const { requests, likes, rooms, messages } = this.client;
+    requests.failAll(code, why);
+    likes.reset(code, why);
+    rooms.forgetAll();
+    messages.reset();
+    return this.epoch;
+  }
+
+  /**
+   * Ends the session for good (logout, kick, destroy, a login that cannot succeed).
+   * @private
+   * @param {EventMap['sdkNotReady']['reason']} reason
+   * @param {number} code what pending requests are rejected with
+   * @param {string} why
+   */
+  end(reason, code, why) {
+    const wasActive = this.credentials !== null && (this.established || this.ready);
+    this.reset(code, why);
+    this.credentials = null;
+    this.client.connection.close(why);
+    if (wasActive) this.client.events.emit(EVENT.SDK_NOT_READY, { reason });
+  }
+
+  /**
+   * Logs in (or enters as a guest) on the open socket.
+   * @private
+   * @param {Credentials} credentials
+   */
+  async authenticate(credentials) {
+    const sdkAppID = this.client.o.SDKAppID;
+    const requests = this.client.requests;
+    if (credentials.userID === null) {
+      await requests.direct({ op: 'guest', SDKAppID: sdkAppID });
+      this.me = { userID: '', nick: '', avatar: '', level: 0, isGuest: true };
+      return;
+    }
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'login', SDKAppID: sdkAppID, UserID: credentials.userID, UserSig: credentials.userSig };
+    if (credentials.platform !== undefined) frame.Platform = credentials.platform;
+    const reply = await requests.direct(frame);
+    this.me = {
+      userID: reply.optStr('UserID', credentials.userID),
+      nick: reply.optStr('NickName'),
+      avatar: reply.optStr('Avatar'),
+      level: reply.optNum('Level'),
+      isGuest: false,
+    };
+  }
+
+  /**
+   * The session is usable: requests that waited go out.
+   * @private
+   */
+  becomeReady() {
+    this.ready = true;
+    this.client.connection.setNetState('connected');
+    this.client.requests.sendWaiting();
+  }
+
+  /**
+   * Opens a socket for a login, trying each address of `url` once while they cannot be
+   * opened.
+   * @private
+   * @param {number} epoch
+   */
+  async openAny(epoch) {
+    for (let tried = 1; ; tried += 1) {
+      try {
+        await this.client.connection.open();
+        return;
+      } catch (err) {
+        const e = /** @type {LiveRoomError} */ (err);
+        if (e.code !== ERROR_CODE.CONNECT_FAILED || tried >= this.client.o.urls.length || epoch !== this.epoch) throw e;
+        this.client.log.info(`${e.message}; trying the next address`);
+      }
+    }
+  }
+
+  /**
+   * The socket is gone: settle what depended on it, then reconnect if the session should
+   * survive.
+   */
+  connectionLost() {
+    this.ready = false;
+    const reconnecting = this.established && this.client.o.reconnect && !this.destroyed;
+    this.client.requests.connectionLost(reconnecting);
+    if (reconnecting) {
+      this.scheduleReconnect();
+    } else if (this.established) {
+      this.end('connection_lost', ERROR_CODE.NOT_CONNECTED, 'the connection was lost');
+      this.client.connection.setNetState('disconnected');
+    } else {
+      this.client.connection.setNetState('disconnected');
+    }
+  }
+
+  /** @private */
+  scheduleReconnect() {
+    if (this.reconnectTimer !== null) return;
+    const { o, log } = this.client;
+    this.client.connection.setNetState('connecting');
+    const delay = backoffDelay(this.reconnectAttempt, o.reconnectBaseDelay, o.reconnectMaxDelay);
+    this.reconnectAttempt += 1;
+    log.info(`reconnecting in ${Math.round(delay)} ms`);
+    const epoch = this.epoch;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.restore(epoch);
+    }, delay);
+  }
+
+  /**
+   * Reconnects, logs in again and rejoins the rooms; requests that waited go out after.
+   * @private
+   * @param {number} epoch
+   */
+  async restore(epoch) {
+    try {
+      await this.client.connection.open();
+      if (epoch !== this.epoch) return;
+      await this.authenticate(/** @type {Credentials} */ (this.credentials));
+      if (epoch !== this.epoch) return;
+      await this.client.rooms.rejoinAll(epoch);
+      if (epoch !== this.epoch) return;
+    } catch (err) {
+      if (epoch !== this.epoch || this.destroyed) return;
+      this.restoreFailed(/** @type {LiveRoomError} */ (err));
+      return;
+    }
+    this.reconnectAttempt = 0;
+    this.client.log.info('session restored');
+    this.becomeReady();
+  }
+
+  /**
+   * @private
+   * @param {LiveRoomError} err
+   */
+  restoreFailed(err) {
+    const { connection, log } = this.client;
+    if (FATAL_LOGIN_CODES.has(err.code)) {
+      const type = err.code === 70001 ? TYPES.KICKED_OUT_USERSIG_EXPIRED : TYPES.KICKED_OUT_LOGIN_FAILED;
+      log.warn(`logging in again failed for good (${err.code} ${err.message})`);
+      this.client.events.emit(EVENT.KICKED_OUT, { type, message: err.message });
+      this.end('login_failed', ERROR_CODE.KICKED_OUT, err.message);
+      return;
+    }
+    log.warn(`reconnection failed (${err.code} ${err.message}); retrying`);
+    // Closing a still-open socket schedules the next attempt; a closed one already did.
+    if (connection.socket !== null) connection.close('reconnection failed');
+    else this.scheduleReconnect();
+  }
+
+  /**
+   * A `kicked` push: the server is closing the connection.
+   * @param {string} reason
+   * @param {string} info
+   */
+  onKicked(reason, info) {
+    if (RECOVERABLE_KICKS.has(reason)) {
+      // The close that follows reconnects.
+      this.client.log.warn(`the server is closing the connection (${reason}); will reconnect`);
+      return;
+    }
+    this.client.log.warn(`kicked out (${reason}): ${info}`);
+    this.client.events.emit(EVENT.KICKED_OUT, { type: reason, message: info });
+    this.end('kicked', ERROR_CODE.KICKED_OUT, `kicked out: ${reason}`);
+  }
+}
+
+// src/room.js
+// A room as this client knows it: its profile, live state and pinned item from the join
+// reply and the tips since, and this user's role and mute in it; how a join reply reads.
+
 
 /**
  * A room's live state.
@@ -275,6 +1474,233 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
  * @property {string[]} left rooms this connection left because the app allows one room per connection
  */
+
+/**
+ * Changed fields of a room's profile; absent fields did not change.
+ * @typedef {Object} GroupProfileChanges
+ * @property {string} [name]
+ * @property {string} [introduction]
+ * @property {string} [notification]
+ * @property {string} [avatar]
+ * @property {boolean} [muteAllMembers]
+ * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
+ */
+
+/**
+ * This user's ability to send in a room.
+ * @typedef {Object} MuteState
+ * @property {string} groupID
+ * @property {boolean} muted whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
+ * @property {number} muteRemaining seconds left of the user's own mute: 0 none, 4294967295 permanent
+ * @property {boolean} muteAll the room's mute-all switch
+ */
+
+/** Reserved room custom fields that have events of their own. */
+const LIVE_STATE_KEY = 'LiveState';
+const PINNED_ITEM_KEY = 'PinnedItem';
+const RESERVED_KEYS = new Set([LIVE_STATE_KEY, PINNED_ITEM_KEY, 'Likes', 'LuckyDraw']);
+
+/** What the client knows about a room it is in. */
+class Room {
+  /** @param {JoinResult} joined */
+  constructor(joined) {
+    this.profile = joined.group;
+    this.liveState = joined.liveState;
+    this.pinnedItem = joined.pinnedItem;
+    /** Whether this user runs the room (owner, admin, App admin): from the join reply, then tips. */
+    this.isAdmin = joined.role === 'Owner' || joined.role === 'Admin';
+    /** When this user's own mute ends (ms since the epoch); 0 when not muted, Infinity when permanent. */
+    this.mutedUntil = 0;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.muteTimer = null;
+    /** The mute state last announced, to tell a change from the clock running down. */
+    this.announced = { muted: false, muteAll: false, until: 0 };
+    /** @type {Map<string, number>} the highest ComboCount the sender's pushes showed, by ComboId */
+    this.ownCombos = new Map();
+  }
+
+  /** @param {number} secs `MuteTime` or `MuteRemaining` */
+  setMute(secs) {
+    this.mutedUntil = secs <= 0 ? 0 : secs >= PERMANENT_SECS ? Infinity : Date.now() + secs * 1000;
+  }
+
+  muteRemaining() {
+    if (this.mutedUntil === Infinity) return PERMANENT_SECS;
+    return Math.max(0, Math.ceil((this.mutedUntil - Date.now()) / 1000));
+  }
+
+  /**
+   * @param {string} groupID
+   * @param {string} me
+   * @returns {MuteState}
+   */
+  muteState(groupID, me) {
+    const muteRemaining = this.muteRemaining();
+    const muteAll = this.profile.muteAllMembers;
+    const privileged = this.isAdmin || (me !== '' && this.profile.ownerID === me);
+    return { groupID, muted: muteRemaining > 0 || (muteAll && !privileged), muteRemaining, muteAll };
+  }
+
+  /**
+   * Records `state` as announced; true when it differs from the state announced before
+   * (muted or not, mute-all, or when the mute ends).
+   * @param {MuteState} state
+   */
+  noteMuteState(state) {
+    const last = this.announced;
+    const sameEnd =
+      last.until === this.mutedUntil ||
+      (Number.isFinite(last.until) &&
+        Number.isFinite(this.mutedUntil) &&
+        Math.abs(last.until - this.mutedUntil) <= 1500);
+    this.announced = { muted: state.muted, muteAll: state.muteAll, until: this.mutedUntil };
+    return state.muted !== last.muted || state.muteAll !== last.muteAll || !sameEnd;
+  }
+
+  /**
+   * Remembers a combo the sender was shown by a push.
+   * @param {string} comboID
+   * @param {number} comboCount
+   */
+  sawOwnGift(comboID, comboCount) {
+    this.ownCombos.set(comboID, Math.max(comboCount, this.ownCombos.get(comboID) || 0));
+    // Combos are short-lived; keep the newest few hundred.
+    if (this.ownCombos.size > 256) {
+      for (const oldest of this.ownCombos.keys()) {
+        this.ownCombos.delete(oldest);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} where
+ * @returns {LiveState}
+ */
+function decodeLiveState(value, where) {
+  const f = new Fields(value, where);
+  const state = f.str('State');
+  if (!LIVE_STATES.has(state)) throw f.bad('State', 'a live state');
+  return { state: /** @type {LiveStateName} */ (state), session: f.num('Session'), since: f.num('Since') };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} where
+ * @returns {PinnedItem|null}
+ */
+function decodePinnedItem(value, where) {
+  if (value === null || value === undefined) return null;
+  const f = new Fields(value, where);
+  f.str('ItemId');
+  return /** @type {PinnedItem} */ ({ ...f.o });
+}
+
+/**
+ * @param {unknown[]} list `AppDefinedData`
+ * @returns {Record<string, string>}
+ */
+function decodeCustomFields(list) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  list.forEach((entry, i) => {
+    const f = new Fields(entry, `AppDefinedData[${i}]`);
+    out[f.str('Key')] = f.optStr('Value');
+  });
+  return out;
+}
+
+/**
+ * @param {Fields} f a successful `join` reply
+ * @returns {JoinResult}
+ */
+function decodeJoin(f) {
+  const groupID = f.str('GroupId');
+  return {
+    groupID,
+    group: {
+      groupID,
+      type: f.optStr('Type', 'AVChatRoom'),
+      name: f.optStr('Name'),
+      introduction: f.optStr('Introduction'),
+      notification: f.optStr('Notification'),
+      avatar: f.optStr('FaceUrl'),
+      ownerID: f.optStr('Owner_Account'),
+      muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
+      customFields: decodeCustomFields(f.optArr('AppDefinedData')),
+    },
+    memberCount: f.optNum('MemberNum'),
+    liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
+    pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),
+    muteRemaining: f.optNum('MuteRemaining'),
+    role: decodeRole(f.optStr('Role', 'Member')),
+    left: f.optArr('Left').map((g, i) => {
+      if (typeof g !== 'string') throw new FrameError(`reply.Left[${i}] is not a string`);
+      return g;
+    }),
+  };
+}
+
+/**
+ * @param {string} role the join reply's `Role`
+ * @returns {'Owner'|'Admin'|'Member'|'Guest'}
+ */
+function decodeRole(role) {
+  return role === 'Owner' || role === 'Admin' || role === 'Guest' ? role : 'Member';
+}
+
+/**
+ * @param {GroupProfile} profile
+ * @param {GroupProfileChanges} changes
+ * @returns {GroupProfile}
+ */
+function applyProfileChanges(profile, changes) {
+  const { customFields, ...plain } = changes;
+  const next = { ...profile, ...plain };
+  if (customFields) {
+    const merged = { ...profile.customFields };
+    for (const [key, value] of Object.entries(customFields)) {
+      if (value === '') delete merged[key];
+      else merged[key] = value;
+    }
+    next.customFields = merged;
+  }
+  return next;
+}
+
+/**
+ * What changed between two profiles of a room, reserved custom fields left out (they have
+ * their own events).
+ * @param {GroupProfile} before
+ * @param {GroupProfile} after
+ * @returns {GroupProfileChanges}
+ */
+function diffProfiles(before, after) {
+  /** @type {GroupProfileChanges} */
+  const changes = {};
+  if (before.name !== after.name) changes.name = after.name;
+  if (before.introduction !== after.introduction) changes.introduction = after.introduction;
+  if (before.notification !== after.notification) changes.notification = after.notification;
+  if (before.avatar !== after.avatar) changes.avatar = after.avatar;
+  if (before.muteAllMembers !== after.muteAllMembers) changes.muteAllMembers = after.muteAllMembers;
+  /** @type {Record<string, string>} */
+  const custom = {};
+  const keys = new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)]);
+  for (const key of keys) {
+    if (RESERVED_KEYS.has(key)) continue;
+    const value = after.customFields[key] || '';
+    if ((before.customFields[key] || '') !== value) custom[key] = value;
+  }
+  if (Object.keys(custom).length > 0) changes.customFields = custom;
+  return changes;
+}
+
+// src/message.js
+// What a message is — messages, tips and system notices alike — and how pushed frames
+// become one.
+
 
 /**
  * @typedef {Object} MessageElement
@@ -367,494 +1793,6 @@ const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
  * @typedef {MessageBase & {type: 'TIMLocationElem'|'TIMImageElem'|'TIMSoundElem'|'TIMFileElem'|'TIMVideoFileElem'|'TIMRelayElem', payload: Record<string, unknown>}} OtherMessage
  */
 /** @typedef {TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage} Message */
-
-/**
- * @typedef {Object} TextMessageOptions
- * @property {string} to the room
- * @property {{text: string}} payload
- * @property {Priority} [priority] default `Normal`
- * @property {string} [cloudCustomData]
- */
-
-/**
- * @typedef {Object} CustomMessageOptions
- * @property {string} to the room
- * @property {{data: string, description?: string, extension?: string}} payload
- * @property {Priority} [priority] default `Normal`
- * @property {string} [cloudCustomData]
- */
-
-/**
- * A gift: from the `gift` push to the sender's own connections, or from the room's combo
- * message. The sender sees both; `echo` marks the room's message repeating gifts the sender
- * was already shown by pushes, compared by `comboID` and `comboCount`.
- * @typedef {Object} Gift
- * @property {string} groupID
- * @property {string} from the sender's UserID
- * @property {string} nick
- * @property {string} avatar
- * @property {number} level
- * @property {string} giftID
- * @property {string} giftName
- * @property {number} giftType 0 plain, 1 banner, 2 banner with an effect
- * @property {number} count gifts in this push or message
- * @property {number} comboCount gifts of the combo so far, these included
- * @property {string} comboID
- * @property {string} effectURL
- * @property {number} value the value of one gift, in the app's unit
- * @property {'push'|'message'} source
- * @property {boolean} isSelf sent by the logged-in user
- * @property {boolean} echo a combo message whose gifts this client already showed from pushes
- * @property {Message|null} message the combo message (source `message`)
- */
-
-/**
- * @typedef {Object} DrawInfo
- * @property {string} drawID
- * @property {string} keyword
- * @property {number} duration seconds
- * @property {number} winners how many will be drawn
- */
-
-/**
- * @typedef {Object} DrawResult
- * @property {string} drawID
- * @property {string} keyword
- * @property {string} startedBy
- * @property {number} startTime
- * @property {number} endTime
- * @property {number} entrants
- * @property {string} seed the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
- * @property {string} entrantsHash SHA-256 (hex) of the sorted entrants joined by newlines
- * @property {string[]} winners
- */
-
-/**
- * Changed fields of a room's profile; absent fields did not change.
- * @typedef {Object} GroupProfileChanges
- * @property {string} [name]
- * @property {string} [introduction]
- * @property {string} [notification]
- * @property {string} [avatar]
- * @property {boolean} [muteAllMembers]
- * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
- */
-
-/**
- * This user's ability to send in a room.
- * @typedef {Object} MuteState
- * @property {string} groupID
- * @property {boolean} muted whether a message would be refused now (own mute, or mute-all for a member who is not the owner or a known admin)
- * @property {number} muteRemaining seconds left of the user's own mute: 0 none, 4294967295 permanent
- * @property {boolean} muteAll the room's mute-all switch
- */
-
-/**
- * Payloads of the events, by event name.
- * @typedef {Object} EventMap
- * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
- * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
- * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
- * @property {{state: NetState}} netStateChange
- * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
- * @property {{groupID: string, liveState: LiveState, operatorID: string}} liveStateChanged
- * @property {{groupID: string, item: PinnedItem|null, operatorID: string}} itemPinned the item pinned now, or null when taken down
- * @property {Gift} giftReceived
- * @property {{groupID: string, total: number}} likesUpdated the room's like total
- * @property {{groupID: string, memberCount: number}} onlineCountUpdated
- * @property {{groupID: string, operatorID: string, draw: DrawInfo}} drawStarted
- * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
- * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
- * @property {MuteState} muted this user's mute state in a room changed
- * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
- * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
- */
-
-/** @typedef {keyof EventMap} EventName */
-
-/**
- * @template {EventName} K
- * @typedef {{name: K, data: EventMap[K]}} LiveRoomEvent
- */
-
-/**
- * @template {EventName} K
- * @typedef {(event: LiveRoomEvent<K>) => void} EventHandler
- */
-
-// ---------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------
-
-/** A failed call: `code` is the server's error code, or one of `ERROR_CODE` for the SDK's own. */
-export class LiveRoomError extends Error {
-  /**
-   * @param {number} code
-   * @param {string} message
-   * @param {Record<string, unknown>} [data] details: `op` of the request, `muteRemaining` of a 10017, `message` of a failed send
-   */
-  constructor(code, message, data = {}) {
-    super(message);
-    this.name = 'LiveRoomError';
-    /** @type {number} */
-    this.code = code;
-    /** @type {Record<string, unknown>} */
-    this.data = data;
-  }
-}
-
-/** A server frame the SDK cannot read. */
-class FrameError extends Error {}
-
-/** @param {string} message */
-function invalid(message) {
-  return new LiveRoomError(ERROR_CODE.INVALID_ARGUMENT, message);
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-// ---------------------------------------------------------------------------------------
-
-/**
- * @param {unknown} value
- * @returns {value is Record<string, unknown>}
- */
-function isObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * @param {unknown} value
- * @returns {value is number}
- */
-function isCount(value) {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-/** @returns {number} a random unsigned 32-bit integer */
-function randomUint32() {
-  const crypto = globalThis.crypto;
-  if (crypto && typeof crypto.getRandomValues === 'function') {
-    return crypto.getRandomValues(new Uint32Array(1))[0];
-  }
-  return Math.floor(Math.random() * 0x100000000);
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Whether `text` is over `limit` UTF-8 bytes, encoding it only when it might be (a UTF-16
- * unit is at most 3 UTF-8 bytes).
- * @param {string} text
- * @param {number} limit
- */
-function overBytes(text, limit) {
-  return text.length * 3 > limit && encoder.encode(text).length > limit;
-}
-
-/**
- * A reconnection delay: exponential growth with "equal jitter" (half fixed, half random),
- * so clients dropped together spread out without ever retrying at once.
- * @param {number} attempt 0 for the first retry
- * @param {number} base
- * @param {number} max
- */
-function backoffDelay(attempt, base, max) {
-  const ceiling = Math.min(max, base * Math.pow(2, Math.min(attempt, 30)));
-  return ceiling / 2 + (Math.random() * ceiling) / 2;
-}
-
-/**
- * The `Seed` of a lucky draw is a 64-bit integer that JSON.parse would round; quote it first.
- * The pattern cannot match inside a JSON string, where the quotes are escaped.
- * @param {string} text
- */
-function quoteBigSeeds(text) {
-  return text.indexOf('"Seed"') < 0 ? text : text.replace(/"Seed"\s*:\s*(\d+)/g, '"Seed":"$1"');
-}
-
-/**
- * @param {unknown} value
- * @param {string} what
- * @returns {string}
- */
-function requireID(value, what) {
-  if (typeof value !== 'string' || value === '') throw invalid(`${what} must be a non-empty string`);
-  return value;
-}
-
-/**
- * One account or a list of accounts, as a non-empty list.
- * @param {string|string[]} value
- * @returns {string[]}
- */
-function requireAccounts(value) {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw invalid('userID must name at least one account');
-  list.forEach((id) => requireID(id, 'userID'));
-  return list.slice();
-}
-
-/**
- * @param {unknown} value
- * @param {string} what
- * @returns {number}
- */
-function requireCount(value, what) {
-  if (!isCount(value)) throw invalid(`${what} must be a non-negative integer`);
-  return value;
-}
-
-/**
- * @param {unknown} value
- * @returns {Priority}
- */
-function requirePriority(value) {
-  if (value === undefined) return 'Normal';
-  if (typeof value !== 'string' || !PRIORITIES.has(value)) {
-    throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
-  }
-  return /** @type {Priority} */ (value);
-}
-
-/**
- * @param {unknown} value
- * @param {string} what names the argument in the error
- * @returns {string} `value`, or `""` when absent
- */
-function optionalString(value, what) {
-  if (value === undefined) return '';
-  if (typeof value !== 'string') throw invalid(`${what} must be a string`);
-  return value;
-}
-
-class Logger {
-  /** @param {number} level */
-  constructor(level) {
-    this.level = level;
-  }
-
-  /** @param {...unknown} args */
-  debug(...args) {
-    if (this.level <= LOG_LEVEL.DEBUG) console.debug('[liveroom]', ...args);
-  }
-
-  /** @param {...unknown} args */
-  info(...args) {
-    if (this.level <= LOG_LEVEL.INFO) console.info('[liveroom]', ...args);
-  }
-
-  /** @param {...unknown} args */
-  warn(...args) {
-    if (this.level <= LOG_LEVEL.WARN) console.warn('[liveroom]', ...args);
-  }
-
-  /** @param {...unknown} args */
-  error(...args) {
-    if (this.level <= LOG_LEVEL.ERROR) console.error('[liveroom]', ...args);
-  }
-}
-
-/**
- * A bounded set of a room's delivered sequence numbers. It is a set, not a high-water mark:
- * broadcasts carry time-based numbers far above the room's own.
- */
-class SeqWindow {
-  /** @param {number} limit */
-  constructor(limit) {
-    this.limit = limit;
-    /** @type {Set<number>} */
-    this.seen = new Set();
-  }
-
-  /**
-   * Records `seq`; false when it was recorded before.
-   * @param {number} seq
-   */
-  add(seq) {
-    if (this.seen.has(seq)) return false;
-    this.seen.add(seq);
-    if (this.seen.size > this.limit) {
-      // Sets iterate in insertion order: the first entry is the oldest.
-      for (const oldest of this.seen) {
-        this.seen.delete(oldest);
-        break;
-      }
-    }
-    return true;
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Reading server frames
-// ---------------------------------------------------------------------------------------
-
-/** Typed access to a JSON object from the server; a missing or mistyped field throws a FrameError. */
-class Fields {
-  /**
-   * @param {unknown} value
-   * @param {string} where names the object in error texts
-   */
-  constructor(value, where) {
-    if (!isObject(value)) throw new FrameError(`${where} is not an object`);
-    this.o = value;
-    this.where = where;
-  }
-
-  /**
-   * @param {string} key
-   * @param {string} expected
-   */
-  bad(key, expected) {
-    return new FrameError(`${this.where}.${key} is not ${expected}`);
-  }
-
-  /** @param {string} key */
-  has(key) {
-    return this.o[key] !== undefined && this.o[key] !== null;
-  }
-
-  /** @param {string} key @returns {string} */
-  str(key) {
-    const v = this.o[key];
-    if (typeof v !== 'string') throw this.bad(key, 'a string');
-    return v;
-  }
-
-  /** @param {string} key @returns {string} */
-  optStr(key, fallback = '') {
-    return this.has(key) ? this.str(key) : fallback;
-  }
-
-  /** @param {string} key @returns {number} */
-  num(key) {
-    const v = this.o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.bad(key, 'a number');
-    return v;
-  }
-
-  /** @param {string} key @returns {number} */
-  optNum(key, fallback = 0) {
-    return this.has(key) ? this.num(key) : fallback;
-  }
-
-  /** @param {string} key @returns {number|undefined} */
-  maybeNum(key) {
-    return this.has(key) ? this.num(key) : undefined;
-  }
-
-  /** @param {string} key @returns {boolean} */
-  optBool(key) {
-    if (!this.has(key)) return false;
-    const v = this.o[key];
-    if (typeof v !== 'boolean') throw this.bad(key, 'a boolean');
-    return v;
-  }
-
-  /** @param {string} key @returns {unknown[]} */
-  arr(key) {
-    const v = this.o[key];
-    if (!Array.isArray(v)) throw this.bad(key, 'an array');
-    return v;
-  }
-
-  /** @param {string} key @returns {unknown[]} */
-  optArr(key) {
-    return this.has(key) ? this.arr(key) : [];
-  }
-
-  /** @param {string} key @returns {Fields} */
-  obj(key) {
-    return new Fields(this.o[key], `${this.where}.${key}`);
-  }
-}
-
-/**
- * @param {Fields} f
- * @returns {{id: number|undefined, code: number, info: string, fields: Fields}} `fields` is the whole reply
- */
-function decodeReply(f) {
-  const id = f.has('id') ? f.num('id') : undefined;
-  return { id, code: f.num('ErrorCode'), info: f.optStr('ErrorInfo'), fields: f };
-}
-
-/**
- * @param {unknown} value
- * @param {string} where
- * @returns {LiveState}
- */
-function decodeLiveState(value, where) {
-  const f = new Fields(value, where);
-  const state = f.str('State');
-  if (!LIVE_STATES.has(state)) throw f.bad('State', 'a live state');
-  return { state: /** @type {LiveStateName} */ (state), session: f.num('Session'), since: f.num('Since') };
-}
-
-/**
- * @param {unknown} value
- * @param {string} where
- * @returns {PinnedItem|null}
- */
-function decodePinnedItem(value, where) {
-  if (value === null || value === undefined) return null;
-  const f = new Fields(value, where);
-  f.str('ItemId');
-  return /** @type {PinnedItem} */ ({ ...f.o });
-}
-
-/**
- * @param {unknown[]} list `AppDefinedData`
- * @returns {Record<string, string>}
- */
-function decodeCustomFields(list) {
-  /** @type {Record<string, string>} */
-  const out = {};
-  list.forEach((entry, i) => {
-    const f = new Fields(entry, `AppDefinedData[${i}]`);
-    out[f.str('Key')] = f.optStr('Value');
-  });
-  return out;
-}
-
-/**
- * @param {Fields} f a successful `join` reply
- * @returns {JoinResult}
- */
-function decodeJoin(f) {
-  const groupID = f.str('GroupId');
-  return {
-    groupID,
-    group: {
-      groupID,
-      type: f.optStr('Type', 'AVChatRoom'),
-      name: f.optStr('Name'),
-      introduction: f.optStr('Introduction'),
-      notification: f.optStr('Notification'),
-      avatar: f.optStr('FaceUrl'),
-      ownerID: f.optStr('Owner_Account'),
-      muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
-      customFields: decodeCustomFields(f.optArr('AppDefinedData')),
-    },
-    memberCount: f.optNum('MemberNum'),
-    liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
-    pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),
-    muteRemaining: f.optNum('MuteRemaining'),
-    role: decodeRole(f.optStr('Role', 'Member')),
-    left: f.optArr('Left').map((g, i) => {
-      if (typeof g !== 'string') throw new FrameError(`reply.Left[${i}] is not a string`);
-      return g;
-    }),
-  };
-}
-
-/**
- * @param {string} role the join reply's `Role`
- * @returns {'Owner'|'Admin'|'Member'|'Guest'}
- */
-function decodeRole(role) {
-  return role === 'Owner' || role === 'Admin' || role === 'Guest' ? role : 'Member';
-}
 
 /**
  * @param {unknown[]} body `MsgBody`
@@ -1017,6 +1955,842 @@ function decodeElemPush(f, type, serial) {
   return { message, content };
 }
 
+// src/live.js
+// A live room's own requests (owner, admins, App admins): its live state, the pinned item,
+// lucky draws, the room's profile and its audience statistics; how a draw reads.
+
+
+/**
+ * @typedef {Object} DrawInfo
+ * @property {string} drawID
+ * @property {string} keyword
+ * @property {number} duration seconds
+ * @property {number} winners how many will be drawn
+ */
+
+/**
+ * @typedef {Object} DrawResult
+ * @property {string} drawID
+ * @property {string} keyword
+ * @property {string} startedBy
+ * @property {number} startTime
+ * @property {number} endTime
+ * @property {number} entrants
+ * @property {string} seed the shuffle's seed as decimal text (it exceeds JavaScript's safe integers)
+ * @property {string} entrantsHash SHA-256 (hex) of the sorted entrants joined by newlines
+ * @property {string[]} winners
+ */
+
+/**
+ * @param {Fields} f a lucky draw's `Draw` when it starts
+ * @returns {DrawInfo}
+ */
+function decodeDrawInfo(f) {
+  return {
+    drawID: f.str('DrawId'),
+    keyword: f.str('Keyword'),
+    duration: f.num('Duration'),
+    winners: f.optNum('Winners', 1),
+  };
+}
+
+/**
+ * @param {Fields} f a lucky draw's `Draw` when it ends
+ * @returns {DrawResult}
+ */
+function decodeDrawResult(f) {
+  const seed = f.o.Seed;
+  if (typeof seed !== 'string' && typeof seed !== 'number') throw f.bad('Seed', 'a number');
+  return {
+    drawID: f.str('DrawId'),
+    keyword: f.str('Keyword'),
+    startedBy: f.optStr('StartedBy'),
+    startTime: f.num('StartTime'),
+    endTime: f.num('EndTime'),
+    entrants: f.num('Entrants'),
+    seed: String(seed),
+    entrantsHash: f.optStr('EntrantsHash'),
+    winners: f.arr('Winners').map((w, i) => {
+      if (typeof w !== 'string') throw new FrameError(`${f.where}.Winners[${i}] is not a string`);
+      return w;
+    }),
+  };
+}
+
+class Live {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+  }
+
+  /**
+   * `Chat#setLiveState`
+   * @param {string} groupID
+   * @param {LiveStateName} state
+   * @param {{newSession?: boolean}} options
+   * @returns {Promise<Response<{liveState: LiveState}>>}
+   */
+  async setLiveState(groupID, state, options) {
+    requireID(groupID, 'groupID');
+    if (typeof state !== 'string' || !LIVE_STATES.has(state)) throw invalid('state must be one of TYPES.LIVE_STATE_*');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'set_live_state', GroupId: groupID, State: state };
+    if (isObject(options) && options.newSession === true) frame.NewSession = true;
+    const reply = await this.client.requests.request(frame);
+    const liveState = decodeOrThrow(() => decodeLiveState(reply.o.LiveState, 'reply.LiveState'));
+    return { code: 0, data: { liveState } };
+  }
+
+  /**
+   * `Chat#pinItem`
+   * @param {string} groupID
+   * @param {PinnedItem} item
+   * @returns {Promise<Response<{}>>}
+   */
+  async pinItem(groupID, item) {
+    requireID(groupID, 'groupID');
+    if (!isObject(item)) throw invalid('item must be an object with ItemId and Title');
+    await this.client.requests.request({ op: 'pin_item', GroupId: groupID, Item: item });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#unpinItem`
+   * @param {string} groupID
+   * @returns {Promise<Response<{}>>}
+   */
+  async unpinItem(groupID) {
+    requireID(groupID, 'groupID');
+    await this.client.requests.request({ op: 'unpin_item', GroupId: groupID });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#startDraw`
+   * @param {string} groupID
+   * @param {{keyword: string, duration: number, winners?: number}} options
+   * @returns {Promise<Response<{drawID: string}>>}
+   */
+  async startDraw(groupID, options) {
+    requireID(groupID, 'groupID');
+    if (!isObject(options)) throw invalid('startDraw needs {keyword, duration}');
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'start_draw',
+      GroupId: groupID,
+      Keyword: requireID(options.keyword, 'keyword'),
+      Duration: requireCount(options.duration, 'duration'),
+    };
+    if (options.winners !== undefined) frame.Winners = requireCount(options.winners, 'winners');
+    const reply = await this.client.requests.request(frame);
+    return { code: 0, data: { drawID: decodeOrThrow(() => reply.str('DrawId')) } };
+  }
+
+  /**
+   * `Chat#modifyGroup`
+   * @param {string} groupID
+   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+   * @returns {Promise<Response<{}>>}
+   */
+  async modifyGroup(groupID, changes) {
+    requireID(groupID, 'groupID');
+    if (!isObject(changes)) throw invalid('modifyGroup needs an object of changes');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'modify_group', GroupId: groupID };
+    /** @type {Array<[string, string | undefined, string]>} */
+    const fields = [
+      ['name', changes.name, 'Name'],
+      ['introduction', changes.introduction, 'Introduction'],
+      ['notification', changes.notification, 'Notification'],
+      ['faceURL', changes.faceURL, 'FaceUrl'],
+    ];
+    for (const [key, v, wire] of fields) {
+      if (v === undefined) continue;
+      if (typeof v !== 'string') throw invalid(`${key} must be a string`);
+      frame[wire] = v;
+    }
+    if (changes.custom !== undefined) {
+      if (!isObject(changes.custom)) throw invalid('custom must be an object of strings');
+      const items = [];
+      for (const [Key, Value] of Object.entries(changes.custom)) {
+        if (typeof Value !== 'string') throw invalid(`custom.${Key} must be a string`);
+        items.push({ Key, Value });
+      }
+      frame.AppDefinedData = items;
+    }
+    await this.client.requests.request(frame);
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#getRoomStats`
+   * @param {string} groupID
+   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} options
+   * @returns {Promise<Response<Record<string, any>>>}
+   */
+  async getRoomStats(groupID, options) {
+    requireID(groupID, 'groupID');
+    if (!isObject(options)) throw invalid('options must be an object');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'room_stats', GroupId: groupID };
+    if (options.session !== undefined) frame.Session = requireCount(options.session, 'session');
+    if (options.top !== undefined) {
+      if (!isCount(options.top) || options.top > 100) throw invalid('top must be 0 to 100');
+      frame.Top = options.top;
+    }
+    if (options.orderBy !== undefined) frame.OrderBy = requireID(options.orderBy, 'orderBy');
+    const reply = await this.client.requests.request(frame);
+    /** @type {Record<string, any>} */
+    const data = {};
+    for (const [k, v] of Object.entries(reply.o)) {
+      if (k !== 'op' && k !== 'id' && k !== 'ErrorCode' && k !== 'ErrorInfo') data[k] = v;
+    }
+    return { code: 0, data };
+  }
+}
+
+// src/rooms.js
+// The rooms this session is in: joining, quitting and rejoining after a reconnect, the tips
+// and system notices that change a room (profile, live state, pinned item, admins, mutes,
+// bans), and this user's mute state in each (the MUTED event).
+
+
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+const MAX_TIMER_MS = 2147483647;
+
+/** Server errors of a rejoin that are worth retrying with the whole reconnection. */
+const TRANSIENT_SERVER_CODES = new Set([10002, 60018]);
+
+class Rooms {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, Room>} */
+    this.rooms = new Map();
+    /** @private distinguishes the IDs of tips and notices of the same second */
+    this.pushSerial = 0;
+  }
+
+  /** @param {string} groupID */
+  get(groupID) {
+    return this.rooms.get(groupID);
+  }
+
+  /**
+   * `Chat#joinGroup`
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<JoinResult>>}
+   */
+  async join(options) {
+    const groupID = requireID(isObject(options) ? options.groupID : undefined, 'groupID');
+    const session = this.client.session;
+    const epoch = session.epoch;
+    const reply = await this.client.requests.request({ op: 'join', GroupId: groupID });
+    const joined = decodeOrThrow(() => decodeJoin(reply));
+    if (epoch === session.epoch) this.enter(joined, false);
+    return { code: 0, data: joined };
+  }
+
+  /**
+   * `Chat#quitGroup`
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  async quit(groupID) {
+    requireID(groupID, 'groupID');
+    this.forget(groupID);
+    await this.client.requests.request({ op: 'quit', GroupId: groupID });
+    return { code: 0, data: { groupID } };
+  }
+
+  /**
+   * Joins every room again after a reconnect. The server replays the short history; the
+   * sequence windows drop what was delivered before.
+   * @param {number} epoch
+   */
+  async rejoinAll(epoch) {
+    const { requests, session, inbox } = this.client;
+    for (const groupID of Array.from(this.rooms.keys())) {
+      let reply;
+      try {
+        reply = await requests.direct({ op: 'join', GroupId: groupID });
+      } catch (err) {
+        const e = /** @type {LiveRoomError} */ (err);
+        if (e.code < 0 || TRANSIENT_SERVER_CODES.has(e.code) || epoch !== session.epoch) throw e;
+        // The room is gone, or the user may no longer enter it: stop trying.
+        this.forget(groupID);
+        inbox.emitInOrder(EVENT.REMOVED_FROM_GROUP, {
+          groupID,
+          reason: 'rejoin_failed',
+          operatorID: '',
+          code: e.code,
+          description: e.message,
+        });
+        continue;
+      }
+      if (epoch !== session.epoch) return;
+      if (!this.rooms.has(groupID)) continue; // quit meanwhile
+      this.enter(
+        decodeOrThrow(() => decodeJoin(reply)),
+        true,
+      );
+    }
+  }
+
+  /**
+   * Records a joined room; on a rejoin, announces what changed while the client was away.
+   * @private
+   * @param {JoinResult} joined
+   * @param {boolean} rejoin
+   */
+  enter(joined, rejoin) {
+    // One room per connection: the server left these rooms for us.
+    for (const left of joined.left) {
+      if (left !== joined.groupID) this.forget(left);
+    }
+    const groupID = joined.groupID;
+    const before = this.rooms.get(groupID);
+    if (before && rejoin) {
+      this.announceRejoin(before, joined);
+      return;
+    }
+    const room = before || new Room(joined);
+    if (before) {
+      room.profile = joined.group;
+      room.liveState = joined.liveState;
+      room.pinnedItem = joined.pinnedItem;
+    }
+    this.rooms.set(groupID, room);
+    this.updateMute(groupID, (r) => r.setMute(joined.muteRemaining), { quietUnlessMuted: !before });
+  }
+
+  /**
+   * @private
+   * @param {Room} room
+   * @param {JoinResult} joined
+   */
+  announceRejoin(room, joined) {
+    const inbox = this.client.inbox;
+    const groupID = joined.groupID;
+    const changes = diffProfiles(room.profile, joined.group);
+    room.profile = joined.group;
+    if (Object.keys(changes).length > 0)
+      inbox.emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID: '', changes });
+    if (joined.liveState && JSON.stringify(joined.liveState) !== JSON.stringify(room.liveState)) {
+      room.liveState = joined.liveState;
+      inbox.emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState: joined.liveState, operatorID: '' });
+    }
+    if (JSON.stringify(joined.pinnedItem) !== JSON.stringify(room.pinnedItem)) {
+      room.pinnedItem = joined.pinnedItem;
+      inbox.emitInOrder(EVENT.ITEM_PINNED, { groupID, item: joined.pinnedItem, operatorID: '' });
+    }
+    inbox.emitInOrder(EVENT.ONLINE_COUNT_UPDATED, { groupID, memberCount: joined.memberCount });
+    this.updateMute(groupID, (r) => r.setMute(joined.muteRemaining));
+  }
+
+  /**
+   * Forgets a room: no rejoin, no sequence window, no mute timer.
+   * @param {string} groupID
+   */
+  forget(groupID) {
+    const room = this.rooms.get(groupID);
+    if (room && room.muteTimer !== null) clearTimeout(room.muteTimer);
+    this.rooms.delete(groupID);
+    this.client.messages.forgetRoom(groupID);
+    this.client.likes.forgetRoom(groupID);
+  }
+
+  /** Forgets every room: the session is over. */
+  forgetAll() {
+    for (const groupID of Array.from(this.rooms.keys())) this.forget(groupID);
+  }
+
+  /**
+   * Applies a change to this user's mute state in a room and emits MUTED when the state
+   * (muted or not, mute-all, or the remaining time) changed.
+   * @private
+   * @param {string} groupID
+   * @param {(room: Room) => void} change
+   * @param {{quietUnlessMuted?: boolean}} [options] quietUnlessMuted: a first join announces a mute, not its absence
+   */
+  updateMute(groupID, change, options = {}) {
+    const room = this.rooms.get(groupID);
+    if (!room) return;
+    change(room);
+    this.armMuteTimer(groupID, room);
+    const state = room.muteState(groupID, this.client.session.userID());
+    const changed = room.noteMuteState(state);
+    if (options.quietUnlessMuted ? state.muted : changed) this.client.inbox.emitInOrder(EVENT.MUTED, state);
+  }
+
+  /**
+   * Announces the end of a timed mute when it comes.
+   * @private
+   * @param {string} groupID
+   * @param {Room} room
+   */
+  armMuteTimer(groupID, room) {
+    if (room.muteTimer !== null) clearTimeout(room.muteTimer);
+    room.muteTimer = null;
+    if (room.mutedUntil === 0 || room.mutedUntil === Infinity) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, room.mutedUntil - Date.now()));
+    room.muteTimer = setTimeout(() => {
+      room.muteTimer = null;
+      if (this.rooms.get(groupID) !== room) return;
+      if (Date.now() < room.mutedUntil) this.armMuteTimer(groupID, room);
+      else this.updateMute(groupID, (r) => r.setMute(0));
+    }, wait);
+  }
+
+  /**
+   * A send refused with 10017: the user's own mute (with MuteRemaining), or mute-all.
+   * @param {string} groupID
+   * @param {unknown} muteRemaining
+   */
+  refusedAsMuted(groupID, muteRemaining) {
+    this.updateMute(groupID, (room) => {
+      if (typeof muteRemaining === 'number') room.setMute(muteRemaining);
+      else room.profile = { ...room.profile, muteAllMembers: true };
+    });
+  }
+
+  /**
+   * A `tip` push.
+   * @param {Fields} f
+   */
+  onTip(f) {
+    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_TIP, ++this.pushSerial);
+    const payload = /** @type {TipPayload} */ (message.payload);
+    const groupID = message.to;
+    this.client.inbox.deliver(message);
+    const me = this.client.session.userID();
+    const aboutMe = me !== '' && payload.userIDList.indexOf(me) >= 0;
+    switch (payload.operationType) {
+      case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
+        this.onProfileTip(groupID, payload.operatorID, content);
+        break;
+      case TYPES.GRP_TIP_MBR_PROFILE_UPDATED: {
+        const mine = payload.memberList.find((m) => m.userID === me);
+        if (mine && mine.muteTime !== undefined)
+          this.updateMute(groupID, (room) => room.setMute(/** @type {number} */ (mine.muteTime)));
+        break;
+      }
+      case TYPES.GRP_TIP_MBR_SET_ADMIN:
+      case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
+        if (aboutMe) {
+          const admin = payload.operationType === TYPES.GRP_TIP_MBR_SET_ADMIN;
+          this.updateMute(groupID, (room) => {
+            room.isAdmin = admin;
+          });
+        }
+        break;
+    }
+  }
+
+  /**
+   * A GROUP_INFO_CHANGE tip: live state, pinned item, mute-all and plain profile fields.
+   * @private
+   * @param {string} groupID
+   * @param {string} operatorID
+   * @param {Fields} content
+   */
+  onProfileTip(groupID, operatorID, content) {
+    const room = this.rooms.get(groupID);
+    /** @type {GroupProfileChanges} */
+    const changes = {};
+    content.optArr('GroupInfoChange').forEach((raw, i) => {
+      const ch = new Fields(raw, `${content.where}.GroupInfoChange[${i}]`);
+      const value = ch.optStr('Value');
+      switch (ch.num('Type')) {
+        case 1:
+          changes.name = value;
+          break;
+        case 2:
+          changes.introduction = value;
+          break;
+        case 3:
+          changes.notification = value;
+          break;
+        case 4:
+          changes.avatar = value;
+          break;
+        case 8:
+          changes.muteAllMembers = value === 'On';
+          break;
+        case 6:
+          this.onCustomFieldChange(groupID, operatorID, ch, changes);
+          break;
+      }
+    });
+    if (room) room.profile = applyProfileChanges(room.profile, changes);
+    if (changes.muteAllMembers !== undefined) this.updateMute(groupID, () => {});
+    if (Object.keys(changes).length > 0)
+      this.client.inbox.emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID, changes });
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   * @param {string} operatorID
+   * @param {Fields} ch one `GroupInfoChange` entry of type 6
+   * @param {GroupProfileChanges} changes collects plain custom fields
+   */
+  onCustomFieldChange(groupID, operatorID, ch, changes) {
+    const key = ch.str('Key');
+    const value = ch.optStr('Value');
+    const room = this.rooms.get(groupID);
+    if (key === LIVE_STATE_KEY) {
+      // The tip carries the parsed object beside the reference's string value.
+      const liveState = decodeLiveState(
+        ch.has(LIVE_STATE_KEY) ? ch.o[LIVE_STATE_KEY] : parseJSON(value, ch),
+        `${ch.where}.LiveState`,
+      );
+      if (room) room.liveState = liveState;
+      this.client.inbox.emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState, operatorID });
+    } else if (key === PINNED_ITEM_KEY) {
+      const raw = ch.has(PINNED_ITEM_KEY) || value === '' ? ch.o[PINNED_ITEM_KEY] : parseJSON(value, ch);
+      const item = decodePinnedItem(raw, `${ch.where}.PinnedItem`);
+      if (room) room.pinnedItem = item;
+      this.client.inbox.emitInOrder(EVENT.ITEM_PINNED, { groupID, item, operatorID });
+    } else if (!RESERVED_KEYS.has(key)) {
+      changes.customFields = { ...changes.customFields, [key]: value };
+    }
+  }
+
+  /**
+   * A `system` push.
+   * @param {Fields} f
+   */
+  onSystem(f) {
+    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_SYS_NOTICE, ++this.pushSerial);
+    const payload = /** @type {SystemNoticePayload} */ (message.payload);
+    const groupID = message.to;
+    const inbox = this.client.inbox;
+    inbox.deliver(message);
+    const operatorID = payload.operatorID;
+    if (payload.operationType === TYPES.GRP_SYS_KICKED_OUT) {
+      this.forget(groupID);
+      inbox.emitInOrder(EVENT.REMOVED_FROM_GROUP, {
+        groupID,
+        reason: 'banned',
+        operatorID,
+        banTime: payload.banTime || 0,
+        description: payload.content,
+      });
+    } else if (payload.operationType === TYPES.GRP_SYS_DISMISSED) {
+      this.forget(groupID);
+      inbox.emitInOrder(EVENT.REMOVED_FROM_GROUP, { groupID, reason: 'dismissed', operatorID });
+    } else if (payload.event === 'DrawStarted') {
+      inbox.emitInOrder(EVENT.DRAW_STARTED, { groupID, operatorID, draw: decodeDrawInfo(content.obj('Draw')) });
+    } else if (payload.event === 'DrawEnded') {
+      inbox.emitInOrder(EVENT.DRAW_RESULT, { groupID, operatorID, result: decodeDrawResult(content.obj('Draw')) });
+    }
+  }
+}
+
+// src/messages.js
+// Sending and receiving messages: creating them, sending with acknowledgement (and again
+// after a reconnect), and dropping repeats of messages already delivered.
+
+
+/**
+ * @typedef {Object} TextMessageOptions
+ * @property {string} to the room
+ * @property {{text: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * @typedef {Object} CustomMessageOptions
+ * @property {string} to the room
+ * @property {{data: string, description?: string, extension?: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * A bounded set of a room's delivered sequence numbers. It is a set, not a high-water mark:
+ * broadcasts carry time-based numbers far above the room's own.
+ */
+class SeqWindow {
+  /** @param {number} limit */
+  constructor(limit) {
+    this.limit = limit;
+    /** @type {Set<number>} */
+    this.seen = new Set();
+  }
+
+  /**
+   * Records `seq`; false when it was recorded before.
+   * @param {number} seq
+   */
+  add(seq) {
+    if (this.seen.has(seq)) return false;
+    this.seen.add(seq);
+    if (this.seen.size > this.limit) {
+      // Sets iterate in insertion order: the first entry is the oldest.
+      for (const oldest of this.seen) {
+        this.seen.delete(oldest);
+        break;
+      }
+    }
+    return true;
+  }
+}
+
+/** @returns {number} a random unsigned 32-bit integer */
+function randomUint32() {
+  const crypto = globalThis.crypto;
+  if (crypto && typeof crypto.getRandomValues === 'function') {
+    return crypto.getRandomValues(new Uint32Array(1))[0];
+  }
+  return Math.floor(Math.random() * 0x100000000);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Priority}
+ */
+function requirePriority(value) {
+  if (value === undefined) return 'Normal';
+  if (typeof value !== 'string' || !PRIORITIES.has(value)) {
+    throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
+  }
+  return /** @type {Priority} */ (value);
+}
+
+/**
+ * @param {string} groupID
+ * @param {number} random
+ */
+function outgoingKey(groupID, random) {
+  return `${groupID}\n${random}`;
+}
+
+class Messages {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, SeqWindow>} */
+    this.seen = new Map();
+    /** @private @type {Map<string, Message>} sends awaiting their reply, by room and Random */
+    this.outgoing = new Map();
+  }
+
+  /**
+   * `Chat#createTextMessage`
+   * @param {TextMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createText(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createTextMessage needs {to, payload: {text}}');
+    const text = options.payload.text;
+    if (typeof text !== 'string') throw invalid('payload.text must be a string');
+    const element = { type: TYPES.MSG_TEXT, content: { Text: text } };
+    return /** @type {TextMessage} */ (this.outgoingMessage(options, element, { text }));
+  }
+
+  /**
+   * `Chat#createCustomMessage`
+   * @param {CustomMessageOptions} options
+   * @returns {CustomMessage}
+   */
+  createCustom(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createCustomMessage needs {to, payload: {data}}');
+    const p = options.payload;
+    const data = optionalString(p.data, 'payload.data');
+    const description = optionalString(p.description, 'payload.description');
+    const extension = optionalString(p.extension, 'payload.extension');
+    /** @type {Record<string, unknown>} */
+    const content = { Data: data };
+    if (description !== '') content.Desc = description;
+    if (extension !== '') content.Ext = extension;
+    const element = { type: TYPES.MSG_CUSTOM, content };
+    return /** @type {CustomMessage} */ (this.outgoingMessage(options, element, { data, description, extension }));
+  }
+
+  /**
+   * @private
+   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
+   * @param {MessageElement} element
+   * @param {TextPayload|CustomPayload} payload
+   * @returns {Message}
+   */
+  outgoingMessage(options, element, payload) {
+    const to = requireID(options.to, 'to');
+    const priority = requirePriority(options.priority);
+    const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
+    const random = randomUint32();
+    const from = this.client.session.userID();
+    const me = this.client.session.me;
+    return /** @type {Message} */ ({
+      ID: `${from}-${random}`,
+      type: element.type,
+      payload,
+      elements: [element],
+      to,
+      from,
+      nick: me ? me.nick : '',
+      avatar: me ? me.avatar : '',
+      level: me ? me.level : 0,
+      sequence: 0,
+      time: 0,
+      random,
+      priority,
+      cloudCustomData,
+      isHistory: false,
+      flow: 'out',
+      status: 'unSend',
+      dropReason: '',
+    });
+  }
+
+  /**
+   * `Chat#sendMessage`
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async send(message) {
+    if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
+      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
+    }
+    if (message.status === 'sending' || message.status === 'success')
+      throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
+    const key = outgoingKey(message.to, message.random);
+    message.status = 'sending';
+    this.outgoing.set(key, message);
+    try {
+      const reply = await this.client.requests.request({
+        op: 'send',
+        GroupId: message.to,
+        MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+        MsgPriority: message.priority,
+        CloudCustomData: message.cloudCustomData,
+        Random: message.random,
+      });
+      this.acknowledge(message, reply);
+      return { code: 0, data: { message } };
+    } catch (err) {
+      message.status = 'fail';
+      const e = /** @type {LiveRoomError} */ (err);
+      if (e.code === 10017) this.client.rooms.refusedAsMuted(message.to, e.data.muteRemaining);
+      e.data = { ...e.data, message };
+      throw e;
+    } finally {
+      this.outgoing.delete(key);
+    }
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   * @param {Fields} reply
+   */
+  acknowledge(message, reply) {
+    const ack = decodeOrThrow(() => ({
+      sequence: reply.num('MsgSeq'),
+      time: reply.num('MsgTime'),
+      dropReason: reply.optStr('MsgDropReason'),
+    }));
+    const session = this.client.session;
+    message.from = session.userID();
+    message.ID = `${message.from}-${message.random}`;
+    message.sequence = ack.sequence;
+    message.time = ack.time;
+    message.dropReason = ack.dropReason;
+    message.status = 'success';
+    // The level the message went out with: the sender's current one (it grows as they take
+    // part), for showing it beside their own message.
+    const level = reply.optNum('Level', 0);
+    if (level > 0) {
+      message.level = level;
+      if (session.me && !session.me.isGuest) session.me.level = level;
+    }
+    // The short history holds delivered sends: a rejoin must not hand this one back.
+    if (ack.dropReason === '') this.window(message.to).add(ack.sequence);
+  }
+
+  /**
+   * A `message` push.
+   * @param {Message} message
+   */
+  onMessage(message) {
+    const groupID = message.to;
+    // Our own send replayed in a rejoin's history before its reply: the reply reports it.
+    if (message.from === this.client.session.userID() && this.outgoing.has(outgoingKey(groupID, message.random)))
+      return;
+    if (!this.window(groupID).add(message.sequence)) {
+      this.client.log.debug(`dropped a repeated message ${groupID}#${message.sequence}`);
+      return;
+    }
+    this.client.inbox.deliver(message);
+    // Old gifts are history to read, not animations to play.
+    if (!message.isHistory) this.client.gifts.fromMessage(message);
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   */
+  window(groupID) {
+    let window = this.seen.get(groupID);
+    if (window === undefined) {
+      window = new SeqWindow(this.client.o.dedupWindow);
+      this.seen.set(groupID, window);
+    }
+    return window;
+  }
+
+  /**
+   * The room was left: its repeats need not be recognised any more.
+   * @param {string} groupID
+   */
+  forgetRoom(groupID) {
+    this.seen.delete(groupID);
+  }
+
+  /** The session is over. */
+  reset() {
+    this.seen.clear();
+    this.outgoing.clear();
+  }
+}
+
+// src/gifts.js
+// Gifts: the `gift` push to the sender's own connections and the room's combo messages, as
+// GIFT_RECEIVED; the sender's echo of gifts it was already shown is marked.
+
+
+/**
+ * A gift: from the `gift` push to the sender's own connections, or from the room's combo
+ * message. The sender sees both; `echo` marks the room's message repeating gifts the sender
+ * was already shown by pushes, compared by `comboID` and `comboCount`.
+ * @typedef {Object} Gift
+ * @property {string} groupID
+ * @property {string} from the sender's UserID
+ * @property {string} nick
+ * @property {string} avatar
+ * @property {number} level
+ * @property {string} giftID
+ * @property {string} giftName
+ * @property {number} giftType 0 plain, 1 banner, 2 banner with an effect
+ * @property {number} count gifts in this push or message
+ * @property {number} comboCount gifts of the combo so far, these included
+ * @property {string} comboID
+ * @property {string} effectURL
+ * @property {number} value the value of one gift, in the app's unit
+ * @property {'push'|'message'} source
+ * @property {boolean} isSelf sent by the logged-in user
+ * @property {boolean} echo a combo message whose gifts this client already showed from pushes
+ * @property {Message|null} message the combo message (source `message`)
+ */
+
 /**
  * @param {Fields} f a `gift` push or the `Data` of a combo message
  * @param {{nick: string, avatar: string, level: number, isSelf: boolean, source: 'push'|'message', message: Message|null}} extra
@@ -1061,133 +2835,68 @@ function giftData(message) {
   return isObject(data) && data.type === 'gift' ? new Fields(data, 'gift') : null;
 }
 
-/**
- * @param {Fields} f a lucky draw's `Draw` when it starts
- * @returns {DrawInfo}
- */
-function decodeDrawInfo(f) {
-  return {
-    drawID: f.str('DrawId'),
-    keyword: f.str('Keyword'),
-    duration: f.num('Duration'),
-    winners: f.optNum('Winners', 1),
-  };
-}
-
-/**
- * @param {Fields} f a lucky draw's `Draw` when it ends
- * @returns {DrawResult}
- */
-function decodeDrawResult(f) {
-  const seed = f.o.Seed;
-  if (typeof seed !== 'string' && typeof seed !== 'number') throw f.bad('Seed', 'a number');
-  return {
-    drawID: f.str('DrawId'),
-    keyword: f.str('Keyword'),
-    startedBy: f.optStr('StartedBy'),
-    startTime: f.num('StartTime'),
-    endTime: f.num('EndTime'),
-    entrants: f.num('Entrants'),
-    seed: String(seed),
-    entrantsHash: f.optStr('EntrantsHash'),
-    winners: f.arr('Winners').map((w, i) => {
-      if (typeof w !== 'string') throw new FrameError(`${f.where}.Winners[${i}] is not a string`);
-      return w;
-    }),
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Per-room and per-request state
-// ---------------------------------------------------------------------------------------
-
-/** What the client knows about a room it is in. */
-class Room {
-  /** @param {JoinResult} joined */
-  constructor(joined) {
-    this.profile = joined.group;
-    this.liveState = joined.liveState;
-    this.pinnedItem = joined.pinnedItem;
-    /** Whether this user runs the room (owner, admin, App admin): from the join reply, then tips. */
-    this.isAdmin = joined.role === 'Owner' || joined.role === 'Admin';
-    /** When this user's own mute ends (ms since the epoch); 0 when not muted, Infinity when permanent. */
-    this.mutedUntil = 0;
-    /** @type {ReturnType<typeof setTimeout> | null} */
-    this.muteTimer = null;
-    /** The mute state last announced, to tell a change from the clock running down. */
-    this.announced = { muted: false, muteAll: false, until: 0 };
-    /** @type {Map<string, number>} the highest ComboCount the sender's pushes showed, by ComboId */
-    this.ownCombos = new Map();
-  }
-
-  /** @param {number} secs `MuteTime` or `MuteRemaining` */
-  setMute(secs) {
-    this.mutedUntil = secs <= 0 ? 0 : secs >= PERMANENT_SECS ? Infinity : Date.now() + secs * 1000;
-  }
-
-  muteRemaining() {
-    if (this.mutedUntil === Infinity) return PERMANENT_SECS;
-    return Math.max(0, Math.ceil((this.mutedUntil - Date.now()) / 1000));
+class Gifts {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
   }
 
   /**
-   * @param {string} groupID
-   * @param {string} me
-   * @returns {MuteState}
+   * A gift this user just sent (the server pushes it to the sender's own connections).
+   * @param {Fields} f
    */
-  muteState(groupID, me) {
-    const muteRemaining = this.muteRemaining();
-    const muteAll = this.profile.muteAllMembers;
-    const privileged = this.isAdmin || (me !== '' && this.profile.ownerID === me);
-    return { groupID, muted: muteRemaining > 0 || (muteAll && !privileged), muteRemaining, muteAll };
+  onPush(f) {
+    const me = this.client.session.me || { nick: '', avatar: '', level: 0 };
+    const gift = decodeGift(f, {
+      nick: me.nick,
+      avatar: me.avatar,
+      level: me.level,
+      isSelf: true,
+      source: 'push',
+      message: null,
+    });
+    const room = this.client.rooms.get(gift.groupID);
+    if (room) room.sawOwnGift(gift.comboID, gift.comboCount);
+    this.client.inbox.emitInOrder(EVENT.GIFT_RECEIVED, gift);
   }
 
   /**
-   * Records `state` as announced; true when it differs from the state announced before
-   * (muted or not, mute-all, or when the mute ends).
-   * @param {MuteState} state
+   * A combo message's gift; the sender's echo of gifts it was pushed is marked `echo`.
+   * @param {Message} message
    */
-  noteMuteState(state) {
-    const last = this.announced;
-    const sameEnd =
-      last.until === this.mutedUntil ||
-      (Number.isFinite(last.until) &&
-        Number.isFinite(this.mutedUntil) &&
-        Math.abs(last.until - this.mutedUntil) <= 1500);
-    this.announced = { muted: state.muted, muteAll: state.muteAll, until: this.mutedUntil };
-    return state.muted !== last.muted || state.muteAll !== last.muteAll || !sameEnd;
-  }
-
-  /**
-   * Remembers a combo the sender was shown by a push.
-   * @param {string} comboID
-   * @param {number} comboCount
-   */
-  sawOwnGift(comboID, comboCount) {
-    this.ownCombos.set(comboID, Math.max(comboCount, this.ownCombos.get(comboID) || 0));
-    // Combos are short-lived; keep the newest few hundred.
-    if (this.ownCombos.size > 256) {
-      for (const oldest of this.ownCombos.keys()) {
-        this.ownCombos.delete(oldest);
-        break;
-      }
+  fromMessage(message) {
+    const data = giftData(message);
+    if (data === null) return;
+    let gift;
+    try {
+      const isSelf = message.from === this.client.session.userID();
+      gift = decodeGift(data, {
+        nick: message.nick,
+        avatar: message.avatar,
+        level: message.level,
+        isSelf,
+        source: 'message',
+        message,
+      });
+    } catch (err) {
+      // Custom data that merely looks like a gift: the message was delivered; no gift event.
+      this.client.log.debug('a gift-like custom message could not be read', err);
+      return;
     }
+    const room = this.client.rooms.get(message.to);
+    const shown = room ? room.ownCombos.get(gift.comboID) || 0 : 0;
+    gift.echo = gift.isSelf && shown >= gift.comboCount;
+    this.client.inbox.emitInOrder(EVENT.GIFT_RECEIVED, gift);
   }
 }
 
-/** Who the session logs in as, again after every reconnect. */
-class Credentials {
-  /**
-   * @param {string|null} userID null for a guest
-   * @param {string} userSig
-   * @param {string|undefined} platform
-   */
-  constructor(userID, userSig, platform) {
-    this.userID = userID;
-    this.userSig = userSig;
-    this.platform = platform;
-  }
-}
+// src/likes.js
+// Likes: taps within `likeMergeWindow` merged into one request of at most 100.
+
+
+/** The largest `Count` of one `like` request. */
+const MAX_LIKE_COUNT = 100;
 
 /** Likes waiting to go out as one request. */
 class LikeBatch {
@@ -1200,131 +2909,325 @@ class LikeBatch {
   }
 }
 
-/** A request waiting for its reply (or for the connection). */
-class Call {
+class Likes {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, LikeBatch>} */
+    this.batches = new Map();
+    /** @private @type {Map<string, number>} when the last like request of a room went out (ms) */
+    this.lastLikeAt = new Map();
+  }
+
   /**
-   * @param {Record<string, unknown>} frame the request without its `id`
-   * @param {boolean} retry whether a lost connection sends it again after the reconnect
-   * @param {(reply: Fields) => void} resolve
-   * @param {(error: LiveRoomError) => void} reject
+   * `Chat#like`
+   * @param {string} groupID
+   * @param {number} count
+   * @returns {Promise<Response<{added: number, count: number}>>}
    */
-  constructor(frame, retry, resolve, reject) {
-    this.frame = frame;
-    this.op = String(frame.op);
-    this.retry = retry;
-    this.id = 0;
-    this.sent = false;
-    this.settled = false;
-    /** @type {ReturnType<typeof setTimeout> | null} */
-    this.timer = null;
-    this.resolveFn = resolve;
-    this.rejectFn = reject;
-  }
-
-  /** @param {Fields} reply */
-  resolve(reply) {
-    if (this.settle()) this.resolveFn(reply);
+  like(groupID, count) {
+    try {
+      this.client.session.assertAlive();
+      requireID(groupID, 'groupID');
+      if (!isCount(count) || count < 1 || count > MAX_LIKE_COUNT) throw invalid(`count must be 1 to ${MAX_LIKE_COUNT}`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(groupID);
+      if (batch && batch.count + count > MAX_LIKE_COUNT) {
+        this.flush(groupID);
+        batch = undefined;
+      }
+      if (batch === undefined) {
+        batch = new LikeBatch();
+        this.batches.set(groupID, batch);
+      }
+      batch.count += count;
+      batch.waiters.push({ resolve, reject });
+      if (batch.count === MAX_LIKE_COUNT) {
+        this.flush(groupID);
+      } else if (batch.timer === null) {
+        // The first tap after a quiet window goes at once; later ones wait for the window's end.
+        const wait = (this.lastLikeAt.get(groupID) || 0) + this.client.o.likeMergeWindow - Date.now();
+        if (wait <= 0) this.flush(groupID);
+        else batch.timer = setTimeout(() => this.flush(groupID), wait);
+      }
+    });
   }
 
   /**
+   * @private
+   * @param {string} groupID
+   */
+  flush(groupID) {
+    const batch = this.batches.get(groupID);
+    if (batch === undefined) return;
+    this.batches.delete(groupID);
+    if (batch.timer !== null) clearTimeout(batch.timer);
+    this.lastLikeAt.set(groupID, Date.now());
+    const count = batch.count;
+    this.client.requests.request({ op: 'like', GroupId: groupID, Count: count }).then(
+      (reply) => {
+        /** @type {Response<{added: number, count: number}>} */
+        const response = { code: 0, data: { added: reply.optNum('Added'), count } };
+        for (const w of batch.waiters) w.resolve(response);
+      },
+      (err) => {
+        for (const w of batch.waiters) w.reject(err);
+      },
+    );
+  }
+
+  /**
+   * The room was left: its next tap goes at once.
+   * @param {string} groupID
+   */
+  forgetRoom(groupID) {
+    this.lastLikeAt.delete(groupID);
+  }
+
+  /**
+   * The session is over: taps not sent yet fail.
    * @param {number} code
-   * @param {string} message
-   * @param {Record<string, unknown>} [data]
+   * @param {string} why
    */
-  fail(code, message, data = {}) {
-    if (this.settle()) this.rejectFn(new LiveRoomError(code, message, { op: this.op, ...data }));
-  }
-
-  /** @private */
-  settle() {
-    if (this.settled) return false;
-    this.settled = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    return true;
+  reset(code, why) {
+    for (const batch of this.batches.values()) {
+      if (batch.timer !== null) clearTimeout(batch.timer);
+      for (const w of batch.waiters) w.reject(new LiveRoomError(code, why, { op: 'like' }));
+    }
+    this.batches.clear();
+    this.lastLikeAt.clear();
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// The chat instance
-// ---------------------------------------------------------------------------------------
+// src/moderation.js
+// Moderation by the owner and admins of a room (and App admins): mutes, mute-all, bans,
+// recalls and admins.
+
+
+class Moderation {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+  }
+
+  /**
+   * `Chat#mute`
+   * @param {string} groupID
+   * @param {string|string[]} userID
+   * @param {number} seconds
+   * @returns {Promise<Response<{}>>}
+   */
+  async mute(groupID, userID, seconds) {
+    await this.client.requests.request({
+      op: 'mute',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      MuteTime: requireCount(seconds, 'seconds'),
+    });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#muteAll`
+   * @param {string} groupID
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  async muteAll(groupID, on) {
+    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
+    await this.client.requests.request({
+      op: 'mute_all',
+      GroupId: requireID(groupID, 'groupID'),
+      MuteAllMember: on ? 'On' : 'Off',
+    });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#ban`
+   * @param {string} groupID
+   * @param {string|string[]} userID
+   * @param {number} seconds
+   * @param {string} [reason]
+   * @returns {Promise<Response<{}>>}
+   */
+  async ban(groupID, userID, seconds, reason) {
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'ban',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      Duration: requireCount(seconds, 'seconds'),
+    };
+    if (reason !== undefined) frame.Description = optionalString(reason, 'reason');
+    await this.client.requests.request(frame);
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#unban`
+   * @param {string} groupID
+   * @param {string|string[]} userID
+   * @returns {Promise<Response<{}>>}
+   */
+  async unban(groupID, userID) {
+    await this.client.requests.request({
+      op: 'unban',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+    });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#recallMessage`
+   * @param {string} groupID
+   * @param {number} sequence
+   * @returns {Promise<Response<{}>>}
+   */
+  async recallMessage(groupID, sequence) {
+    if (!isCount(sequence) || sequence === 0) throw invalid('sequence must be a positive integer');
+    await this.client.requests.request({ op: 'recall', GroupId: requireID(groupID, 'groupID'), MsgSeq: sequence });
+    return { code: 0, data: {} };
+  }
+
+  /**
+   * `Chat#setAdmin`
+   * @param {string} groupID
+   * @param {string|string[]} userID
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  async setAdmin(groupID, userID, on) {
+    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
+    await this.client.requests.request({
+      op: 'set_admin',
+      GroupId: requireID(groupID, 'groupID'),
+      Members_Account: requireAccounts(userID),
+      Admin: on,
+    });
+    return { code: 0, data: {} };
+  }
+}
+
+// src/client.js
+// The parts of one `Chat`, side by side: each part owns its state and reaches the others
+// through the client. Frames from the server come in here and go to the part they concern.
+//
+// Adding a feature: a module with a class that takes the client, a field for it here, its
+// pushes in `dispatch`, its calls on `Chat`.
+
+
+class Client {
+  /** @param {CreateOptions} options */
+  constructor(options) {
+    /** @readonly */
+    this.o = normalizeOptions(options);
+    this.log = new Logger(this.o.logLevel);
+    this.events = new Events(this.log);
+    this.inbox = new Inbox(this.events);
+    this.connection = new Connection(this);
+    this.requests = new Requests(this);
+    this.session = new Session(this);
+    this.rooms = new Rooms(this);
+    this.messages = new Messages(this);
+    this.gifts = new Gifts(this);
+    this.likes = new Likes(this);
+    this.live = new Live(this);
+    this.moderation = new Moderation(this);
+  }
+
+  /**
+   * A frame from the server. Whatever it holds, it must not take the connection (or the
+   * process) down: a frame that cannot be read is reported as ERROR and ignored.
+   * @param {unknown} data
+   */
+  receive(data) {
+    if (typeof data !== 'string') {
+      this.events.error(ERROR_CODE.MALFORMED_FRAME, 'ignored a non-text frame');
+      return;
+    }
+    let frame;
+    try {
+      frame = JSON.parse(quoteBigSeeds(data));
+    } catch (_) {
+      this.events.error(ERROR_CODE.MALFORMED_FRAME, `ignored a frame that is not JSON: ${data.slice(0, 200)}`);
+      return;
+    }
+    if (!isObject(frame) || typeof frame.op !== 'string') {
+      this.events.error(ERROR_CODE.MALFORMED_FRAME, `ignored a frame without an op: ${data.slice(0, 200)}`);
+      return;
+    }
+    try {
+      this.dispatch(frame.op, new Fields(frame, frame.op));
+    } catch (err) {
+      if (!(err instanceof FrameError)) this.log.error(`handling a ${frame.op} frame failed`, err);
+      this.events.error(
+        ERROR_CODE.MALFORMED_FRAME,
+        `ignored a malformed ${frame.op} frame: ${String(err && /** @type {Error} */ (err).message)}`,
+      );
+    }
+  }
+
+  /**
+   * @private
+   * @param {string} op
+   * @param {Fields} f
+   */
+  dispatch(op, f) {
+    switch (op) {
+      case 'reply':
+        return this.requests.onReply(decodeReply(f));
+      case 'message':
+        return this.messages.onMessage(decodeMessage(f));
+      case 'tip':
+        return this.rooms.onTip(f);
+      case 'system':
+        return this.rooms.onSystem(f);
+      case 'kicked':
+        return this.session.onKicked(f.str('Reason'), f.optStr('ErrorInfo'));
+      case 'online':
+        return this.inbox.emitInOrder(EVENT.ONLINE_COUNT_UPDATED, {
+          groupID: f.str('GroupId'),
+          memberCount: f.num('MemberNum'),
+        });
+      case 'likes':
+        return this.inbox.emitInOrder(EVENT.LIKES_UPDATED, { groupID: f.str('GroupId'), total: f.num('Total') });
+      case 'gift':
+        return this.gifts.onPush(f);
+      case 'recalled':
+        // After the message it names, even when that one still waits in the inbox.
+        return this.inbox.emitInOrder(EVENT.MESSAGE_RECALLED, {
+          groupID: f.str('GroupId'),
+          sequence: f.num('MsgSeq'),
+          operatorID: f.str('Operator_Account'),
+        });
+      default:
+        // A newer server may push more; that is not an error.
+        this.log.debug(`ignored a push with op ${op}`);
+    }
+  }
+}
+
+// src/chat.js
+// `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
+// client that does it (client.js).
+
 
 /**
  * One client connection: a user (or guest) session with its rooms. Create it with
  * `LiveRoom.create`.
  */
-export class Chat {
+class Chat {
   /** @param {CreateOptions} options */
   constructor(options) {
     /** @private @readonly */
-    this._o = normalizeOptions(options);
-    /** @private */
-    this._log = new Logger(this._o.logLevel);
-    /** @private @type {Map<string, Array<{handler: Function, context: unknown}>>} */
-    this._listeners = new Map();
-
-    // Connection
-    /** @private @type {WebSocketLike | null} */
-    this._socket = null;
-    /** @private whether `_socket` is open */
-    this._open = false;
-    /** @private bumped for every socket, so a replaced socket's late events are ignored */
-    this._socketGen = 0;
-    /** @private @type {{promise: Promise<void>, resolve: () => void, reject: (e: LiveRoomError) => void, timer: ReturnType<typeof setTimeout>} | null} */
-    this._opening = null;
-    /** @private @type {NetState} */
-    this._netState = 'disconnected';
-    /** @private @type {ReturnType<typeof setInterval> | null} */
-    this._heartbeat = null;
-    /** @private @type {ReturnType<typeof setTimeout> | null} */
-    this._reconnectTimer = null;
-    /** @private */
-    this._reconnectAttempt = 0;
-    /** @private which of `_o.urls` the next socket opens; a random start spreads the clients of a cluster */
-    this._urlIndex = Math.floor(Math.random() * this._o.urls.length) % this._o.urls.length;
-
-    // Session
-    /** @private @type {Credentials | null} what to log in with again after a drop; null when logged out */
-    this._credentials = null;
-    /** @private whether the server accepted `_credentials` (only then does a drop reconnect) */
-    this._established = false;
-    /** @private logged in with rooms restored: requests go out at once */
-    this._ready = false;
-    /** @private bumped whenever a session begins or ends, so work of an older one stops */
-    this._epoch = 0;
-    /** @private @type {LoginData | null} */
-    this._me = null;
-    /** @private */
-    this._destroyed = false;
-
-    // Requests
-    /** @private */
-    this._nextId = 1;
-    /** @private @type {Map<number, Call>} sent, awaiting the reply */
-    this._pending = new Map();
-    /** @private @type {Call[]} waiting for the session to be ready */
-    this._waiting = [];
-
-    // Rooms and delivery
-    /** @private @type {Map<string, Room>} */
-    this._rooms = new Map();
-    /** @private @type {Map<string, SeqWindow>} */
-    this._seen = new Map();
-    /** @private @type {Map<string, Message>} sends awaiting their reply, by room and Random */
-    this._outgoing = new Map();
-    /** @private @type {Message[]} */
-    this._inbox = [];
-    /** @private @type {ReturnType<typeof setTimeout> | null} */
-    this._inboxTimer = null;
-    /** @private @type {Array<() => void>} room events waiting for the messages that came before them */
-    this._afterInbox = [];
-    /** @private */
-    this._pushSerial = 0;
-
-    // Likes
-    /** @private @type {Map<string, LikeBatch>} */
-    this._likes = new Map();
-    /** @private @type {Map<string, number>} when the last like request of a room went out (ms) */
-    this._lastLikeAt = new Map();
+    this._c = new Client(options);
   }
 
   // -------------------------------------------------------------------------------------
@@ -1339,11 +3242,7 @@ export class Chat {
    * @param {unknown} [context] `this` of the handler
    */
   on(event, handler, context) {
-    if (typeof event !== 'string') throw invalid('event must be one of EVENT');
-    if (typeof handler !== 'function') throw invalid('handler must be a function');
-    const list = this._listeners.get(event) || [];
-    list.push({ handler, context });
-    this._listeners.set(event, list);
+    this._c.events.on(event, handler, context);
   }
 
   /**
@@ -1354,64 +3253,7 @@ export class Chat {
    * @param {unknown} [context]
    */
   off(event, handler, context) {
-    const list = this._listeners.get(event);
-    if (!list) return;
-    const keep = handler ? list.filter((l) => l.handler !== handler || l.context !== context) : [];
-    if (keep.length > 0) this._listeners.set(event, keep);
-    else this._listeners.delete(event);
-  }
-
-  /**
-   * @private
-   * @template {EventName} K
-   * @param {K} name
-   * @param {EventMap[K]} data
-   */
-  _emit(name, data) {
-    const list = this._listeners.get(name);
-    if (!list) return;
-    for (const { handler, context } of list.slice()) {
-      try {
-        handler.call(context, { name, data });
-      } catch (err) {
-        // A failing handler must not break the SDK or the other handlers.
-        this._log.error(`a handler of ${name} threw`, err);
-      }
-    }
-  }
-
-  /**
-   * Emits a room event after the messages received before it, keeping the server's order.
-   * @private
-   * @template {EventName} K
-   * @param {K} name
-   * @param {EventMap[K]} data
-   */
-  _emitInOrder(name, data) {
-    if (this._inboxTimer === null) this._emit(name, data);
-    else this._afterInbox.push(() => this._emit(name, data));
-  }
-
-  /**
-   * @private
-   * @param {number} code
-   * @param {string} message
-   * @param {string} [groupID]
-   */
-  _emitError(code, message, groupID) {
-    this._log.warn(`error ${code}: ${message}`);
-    this._emit(EVENT.ERROR, groupID === undefined ? { code, message } : { code, message, groupID });
-  }
-
-  /**
-   * @private
-   * @param {NetState} state
-   */
-  _setNetState(state) {
-    if (this._netState === state) return;
-    this._netState = state;
-    this._log.info(`network ${state}`);
-    this._emit(EVENT.NET_STATE_CHANGE, { state });
+    this._c.events.off(event, handler, context);
   }
 
   // -------------------------------------------------------------------------------------
@@ -1424,20 +3266,16 @@ export class Chat {
    * @param {LoginOptions} options
    * @returns {Promise<Response<LoginData>>}
    */
-  async login(options) {
-    if (!isObject(options)) throw invalid('login needs {userID, userSig}');
-    const userID = requireID(options.userID, 'userID');
-    const userSig = requireID(options.userSig, 'userSig');
-    const platform = options.platform === undefined ? undefined : requireID(options.platform, 'platform');
-    return this._startSession(new Credentials(userID, userSig, platform));
+  login(options) {
+    return this._c.session.login(options);
   }
 
   /**
    * Enters the app as a guest: may join rooms and receive everything, may not send.
    * @returns {Promise<Response<LoginData>>}
    */
-  async loginAsGuest() {
-    return this._startSession(new Credentials(null, '', undefined));
+  loginAsGuest() {
+    return this._c.session.loginAsGuest();
   }
 
   /**
@@ -1445,18 +3283,8 @@ export class Chat {
    * told (closing the connection leaves the rooms all the same).
    * @returns {Promise<Response<{}>>}
    */
-  async logout() {
-    this._assertAlive();
-    if (this._credentials === null) return { code: 0, data: {} };
-    if (this._ready) {
-      try {
-        await this._direct({ op: 'logout' });
-      } catch (err) {
-        this._log.debug('logout request failed; closing anyway', err);
-      }
-    }
-    this._endSession('logout', ERROR_CODE.NOT_LOGGED_IN, 'logged out');
-    return { code: 0, data: {} };
+  logout() {
+    return this._c.session.logout();
   }
 
   /**
@@ -1464,886 +3292,30 @@ export class Chat {
    * The instance cannot be used afterwards.
    * @returns {Promise<void>}
    */
-  async destroy() {
-    if (this._destroyed) return;
-    this._endSession('destroyed', ERROR_CODE.DESTROYED, 'the instance was destroyed');
-    this._destroyed = true;
-    if (this._inboxTimer !== null) clearTimeout(this._inboxTimer);
-    this._inboxTimer = null;
-    this._inbox = [];
-    this._afterInbox = [];
-    this._listeners.clear();
+  destroy() {
+    return this._c.session.destroy();
   }
 
   /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
   getLoginUser() {
-    return this._me ? this._me.userID : '';
+    return this._c.session.userID();
   }
 
   /** @returns {boolean} whether requests go out at once (logged in, connected, rooms restored) */
   isReady() {
-    return this._ready;
+    return this._c.session.ready;
   }
 
   /** @returns {NetState} */
   getNetState() {
-    return this._netState;
+    return this._c.connection.netState;
   }
 
   /**
    * @param {number} level one of `LOG_LEVEL`
    */
   setLogLevel(level) {
-    if (!isCount(level) || level > LOG_LEVEL.NONE) throw invalid('level must be 0 to 4');
-    this._log.level = level;
-  }
-
-  /** @private */
-  _assertAlive() {
-    if (this._destroyed) throw new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed');
-  }
-
-  /**
-   * @private
-   * @param {Credentials} credentials
-   * @returns {Promise<Response<LoginData>>}
-   */
-  async _startSession(credentials) {
-    this._assertAlive();
-    const wasEstablished = this._established;
-    const epoch = this._resetSession(ERROR_CODE.NOT_LOGGED_IN, 'replaced by a new login');
-    this._credentials = credentials;
-    try {
-      await this._openAny(epoch);
-      this._checkEpoch(epoch);
-      await this._authenticate(credentials);
-      this._checkEpoch(epoch);
-    } catch (err) {
-      if (epoch === this._epoch) {
-        this._credentials = null;
-        this._failWaiting(ERROR_CODE.NOT_LOGGED_IN, 'login failed');
-        this._closeSocket('login failed');
-        if (wasEstablished) this._emit(EVENT.SDK_NOT_READY, { reason: 'login_failed' });
-      }
-      throw err;
-    }
-    this._established = true;
-    this._reconnectAttempt = 0;
-    this._becomeReady();
-    const me = /** @type {LoginData} */ (this._me);
-    this._emit(EVENT.SDK_READY, { ...me });
-    return { code: 0, data: { ...me } };
-  }
-
-  /**
-   * @private
-   * @param {number} epoch
-   */
-  _checkEpoch(epoch) {
-    if (epoch !== this._epoch) {
-      throw new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'the session ended while logging in');
-    }
-  }
-
-  /**
-   * Forgets the current session's rooms and requests; returns the new epoch.
-   * @private
-   * @param {number} code
-   * @param {string} why
-   */
-  _resetSession(code, why) {
-    this._epoch += 1;
-    this._ready = false;
-    this._established = false;
-    this._me = null;
-    if (this._reconnectTimer !== null) clearTimeout(this._reconnectTimer);
-    this._reconnectTimer = null;
-    for (const call of this._pending.values()) call.fail(code, why);
-    this._pending.clear();
-    this._failWaiting(code, why);
-    this._failLikes(code, why);
-    for (const groupID of Array.from(this._rooms.keys())) this._forgetRoom(groupID);
-    this._seen.clear();
-    this._outgoing.clear();
-    this._lastLikeAt.clear();
-    return this._epoch;
-  }
-
-  /**
-   * Ends the session for good (logout, kick, destroy, a login that cannot succeed).
-   * @private
-   * @param {EventMap['sdkNotReady']['reason']} reason
-   * @param {number} code what pending requests are rejected with
-   * @param {string} why
-   */
-  _endSession(reason, code, why) {
-    const wasActive = this._credentials !== null && (this._established || this._ready);
-    this._resetSession(code, why);
-    this._credentials = null;
-    this._closeSocket(why);
-    if (wasActive) this._emit(EVENT.SDK_NOT_READY, { reason });
-  }
-
-  /**
-   * Logs in (or enters as a guest) on the open socket.
-   * @private
-   * @param {Credentials} credentials
-   */
-  async _authenticate(credentials) {
-    const sdkAppID = this._o.SDKAppID;
-    if (credentials.userID === null) {
-      await this._direct({ op: 'guest', SDKAppID: sdkAppID });
-      this._me = { userID: '', nick: '', avatar: '', level: 0, isGuest: true };
-      return;
-    }
-    /** @type {Record<string, unknown>} */
-    const frame = { op: 'login', SDKAppID: sdkAppID, UserID: credentials.userID, UserSig: credentials.userSig };
-    if (credentials.platform !== undefined) frame.Platform = credentials.platform;
-    const reply = await this._direct(frame);
-    this._me = {
-      userID: reply.optStr('UserID', credentials.userID),
-      nick: reply.optStr('NickName'),
-      avatar: reply.optStr('Avatar'),
-      level: reply.optNum('Level'),
-      isGuest: false,
-    };
-  }
-
-  /**
-   * The session is usable: requests that waited go out.
-   * @private
-   */
-  _becomeReady() {
-    this._ready = true;
-    this._setNetState('connected');
-    for (const call of this._waiting.splice(0)) this._transmit(call);
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Connection
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Opens a socket unless one is open or opening; resolves once it is open.
-   * @private
-   * @returns {Promise<void>}
-   */
-  _openSocket() {
-    if (this._socket !== null && this._open) return Promise.resolve();
-    if (this._opening !== null) return this._opening.promise;
-    this._setNetState('connecting');
-    const gen = ++this._socketGen;
-    const url = this._o.urls[this._urlIndex];
-    this._log.info(`connecting to ${url}`);
-    /** @type {WebSocketLike} */
-    let socket;
-    try {
-      socket = new this._o.WebSocket(url);
-    } catch (err) {
-      this._nextUrl();
-      this._setNetState('disconnected');
-      return Promise.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot open ${url}: ${String(err)}`));
-    }
-    this._socket = socket;
-    this._open = false;
-    /** @type {(() => void) | undefined} */
-    let resolveOpen;
-    /** @type {((e: LiveRoomError) => void) | undefined} */
-    let rejectOpen;
-    /** @type {Promise<void>} */
-    const promise = new Promise((resolve, reject) => {
-      resolveOpen = () => resolve();
-      rejectOpen = reject;
-    });
-    // A connection attempt that hangs (a dropped SYN) must not hang the session with it.
-    const timer = setTimeout(() => this._closeSocket('connection attempt timed out'), this._o.requestTimeout);
-    this._opening = {
-      promise,
-      resolve: /** @type {() => void} */ (resolveOpen),
-      reject: /** @type {(e: LiveRoomError) => void} */ (rejectOpen),
-      timer,
-    };
-    socket.onopen = () => {
-      if (gen !== this._socketGen) return;
-      this._open = true;
-      const opening = this._opening;
-      this._opening = null;
-      if (opening !== null) {
-        clearTimeout(opening.timer);
-        opening.resolve();
-      }
-      this._startHeartbeat();
-    };
-    socket.onmessage = (event) => {
-      if (gen === this._socketGen) this._onFrame(event && event.data);
-    };
-    // Errors are followed by a close event, which does the work.
-    socket.onerror = (event) => {
-      if (gen === this._socketGen) this._log.debug('socket error', event && event.message);
-    };
-    socket.onclose = (event) => {
-      if (gen !== this._socketGen) return;
-      this._log.info(`socket closed (${event && event.code} ${(event && event.reason) || ''})`);
-      this._socketGone();
-    };
-    return this._opening.promise;
-  }
-
-  /**
-   * Closes the current socket at once, without waiting for its close event.
-   * @private
-   * @param {string} why
-   */
-  _closeSocket(why) {
-    const socket = this._socket;
-    if (socket === null) return;
-    this._socketGen += 1; // its later events are ignored
-    this._log.info(`closing the connection: ${why}`);
-    try {
-      // No reason text: a close reason over 123 bytes would throw and leave the socket open.
-      socket.close(1000);
-    } catch (err) {
-      this._log.debug('closing the socket failed', err);
-    }
-    this._socketGone();
-  }
-
-  /**
-   * The socket is gone: settle what depended on it, then reconnect if the session should
-   * survive.
-   * @private
-   */
-  _socketGone() {
-    const url = this._o.urls[this._urlIndex];
-    // Whatever ended this connection, the next one tries the next address: the node may be gone.
-    this._nextUrl();
-    this._socket = null;
-    this._open = false;
-    this._ready = false;
-    this._stopHeartbeat();
-    const opening = this._opening;
-    this._opening = null;
-    if (opening !== null) {
-      clearTimeout(opening.timer);
-      opening.reject(new LiveRoomError(ERROR_CODE.CONNECT_FAILED, `cannot connect to ${url}`));
-    }
-    const reconnecting = this._established && this._o.reconnect && !this._destroyed;
-    /** @type {Call[]} */
-    const retry = [];
-    for (const call of this._pending.values()) {
-      if (reconnecting && call.retry) {
-        call.sent = false;
-        retry.push(call);
-      } else {
-        call.fail(ERROR_CODE.NOT_CONNECTED, 'the connection was lost before the reply');
-      }
-    }
-    this._pending.clear();
-    if (reconnecting) {
-      // Requests sent before those already waiting go first again.
-      this._waiting = retry.concat(this._waiting);
-      this._scheduleReconnect();
-    } else if (this._established) {
-      this._endSession('connection_lost', ERROR_CODE.NOT_CONNECTED, 'the connection was lost');
-      this._setNetState('disconnected');
-    } else {
-      this._setNetState('disconnected');
-    }
-  }
-
-  /**
-   * Moves on to the next address of `url` (round-robin; one address stays as it is).
-   * @private
-   */
-  _nextUrl() {
-    this._urlIndex = (this._urlIndex + 1) % this._o.urls.length;
-  }
-
-  /**
-   * Opens a socket for a login, trying each address of `url` once while they cannot be
-   * opened.
-   * @private
-   * @param {number} epoch
-   */
-  async _openAny(epoch) {
-    for (let tried = 1; ; tried += 1) {
-      try {
-        await this._openSocket();
-        return;
-      } catch (err) {
-        const e = /** @type {LiveRoomError} */ (err);
-        if (e.code !== ERROR_CODE.CONNECT_FAILED || tried >= this._o.urls.length || epoch !== this._epoch) throw e;
-        this._log.info(`${e.message}; trying the next address`);
-      }
-    }
-  }
-
-  /** @private */
-  _scheduleReconnect() {
-    if (this._reconnectTimer !== null) return;
-    this._setNetState('connecting');
-    const delay = backoffDelay(this._reconnectAttempt, this._o.reconnectBaseDelay, this._o.reconnectMaxDelay);
-    this._reconnectAttempt += 1;
-    this._log.info(`reconnecting in ${Math.round(delay)} ms`);
-    const epoch = this._epoch;
-    this._reconnectTimer = setTimeout(() => {
-      this._reconnectTimer = null;
-      this._restore(epoch);
-    }, delay);
-  }
-
-  /**
-   * Reconnects, logs in again and rejoins the rooms; requests that waited go out after.
-   * @private
-   * @param {number} epoch
-   */
-  async _restore(epoch) {
-    try {
-      await this._openSocket();
-      if (epoch !== this._epoch) return;
-      await this._authenticate(/** @type {Credentials} */ (this._credentials));
-      if (epoch !== this._epoch) return;
-      await this._rejoinRooms(epoch);
-      if (epoch !== this._epoch) return;
-    } catch (err) {
-      if (epoch !== this._epoch || this._destroyed) return;
-      this._restoreFailed(/** @type {LiveRoomError} */ (err));
-      return;
-    }
-    this._reconnectAttempt = 0;
-    this._log.info('session restored');
-    this._becomeReady();
-  }
-
-  /**
-   * @private
-   * @param {LiveRoomError} err
-   */
-  _restoreFailed(err) {
-    if (FATAL_LOGIN_CODES.has(err.code)) {
-      const type = err.code === 70001 ? TYPES.KICKED_OUT_USERSIG_EXPIRED : TYPES.KICKED_OUT_LOGIN_FAILED;
-      this._log.warn(`logging in again failed for good (${err.code} ${err.message})`);
-      this._emit(EVENT.KICKED_OUT, { type, message: err.message });
-      this._endSession('login_failed', ERROR_CODE.KICKED_OUT, err.message);
-      return;
-    }
-    this._log.warn(`reconnection failed (${err.code} ${err.message}); retrying`);
-    // Closing a still-open socket schedules the next attempt; a closed one already did.
-    if (this._socket !== null) this._closeSocket('reconnection failed');
-    else this._scheduleReconnect();
-  }
-
-  /**
-   * Joins every room again after a reconnect. The server replays the short history; the
-   * sequence windows drop what was delivered before.
-   * @private
-   * @param {number} epoch
-   */
-  async _rejoinRooms(epoch) {
-    for (const groupID of Array.from(this._rooms.keys())) {
-      let reply;
-      try {
-        reply = await this._direct({ op: 'join', GroupId: groupID });
-      } catch (err) {
-        const e = /** @type {LiveRoomError} */ (err);
-        if (e.code < 0 || TRANSIENT_SERVER_CODES.has(e.code) || epoch !== this._epoch) throw e;
-        // The room is gone, or the user may no longer enter it: stop trying.
-        this._forgetRoom(groupID);
-        this._emitInOrder(EVENT.REMOVED_FROM_GROUP, {
-          groupID,
-          reason: 'rejoin_failed',
-          operatorID: '',
-          code: e.code,
-          description: e.message,
-        });
-        continue;
-      }
-      if (epoch !== this._epoch) return;
-      if (!this._rooms.has(groupID)) continue; // quit meanwhile
-      this._enterRoom(
-        this._decodeOrThrow(() => decodeJoin(reply)),
-        true,
-      );
-    }
-  }
-
-  /** @private */
-  _startHeartbeat() {
-    this._stopHeartbeat();
-    if (this._o.heartbeatInterval <= 0) return;
-    this._heartbeat = setInterval(() => this._beat(), this._o.heartbeatInterval);
-  }
-
-  /** @private */
-  _stopHeartbeat() {
-    if (this._heartbeat !== null) clearInterval(this._heartbeat);
-    this._heartbeat = null;
-  }
-
-  /**
-   * Pings the server: it keeps the idle timeout away, and a missing pong reveals a dead
-   * connection that the socket has not noticed.
-   * @private
-   */
-  _beat() {
-    const gen = this._socketGen;
-    this._direct({ op: 'ping' }).catch((err) => {
-      if (err.code === ERROR_CODE.TIMEOUT && gen === this._socketGen) {
-        this._log.warn('no pong: dropping the connection');
-        this._closeSocket('heartbeat timeout');
-      }
-    });
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Requests
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Sends a request of the session. While the connection is being restored it waits (up to
-   * `requestTimeout`, then NOT_CONNECTED); without a session it fails with NOT_LOGGED_IN.
-   * @private
-   * @param {Record<string, unknown>} frame
-   * @returns {Promise<Fields>} the reply
-   */
-  _request(frame) {
-    if (this._destroyed) return Promise.reject(new LiveRoomError(ERROR_CODE.DESTROYED, 'the instance was destroyed'));
-    if (this._credentials === null) {
-      return Promise.reject(new LiveRoomError(ERROR_CODE.NOT_LOGGED_IN, 'log in first', { op: frame.op }));
-    }
-    return new Promise((resolve, reject) => {
-      const call = this._arm(new Call(frame, RETRYABLE_OPS.has(String(frame.op)), resolve, reject));
-      if (this._ready) this._transmit(call);
-      else this._waiting.push(call);
-    });
-  }
-
-  /**
-   * Sends a request on the current socket now, whatever the session's state (login, rejoin,
-   * ping).
-   * @private
-   * @param {Record<string, unknown>} frame
-   * @returns {Promise<Fields>}
-   */
-  _direct(frame) {
-    return new Promise((resolve, reject) => {
-      // Never repeated: the flow that sent it (login, rejoin, ping) starts over instead.
-      this._transmit(this._arm(new Call(frame, false, resolve, reject)));
-    });
-  }
-
-  /**
-   * @private
-   * @param {Call} call
-   */
-  _arm(call) {
-    call.timer = setTimeout(() => {
-      this._pending.delete(call.id);
-      const at = this._waiting.indexOf(call);
-      if (at >= 0) this._waiting.splice(at, 1);
-      if (call.sent) call.fail(ERROR_CODE.TIMEOUT, `no reply to ${call.op} within ${this._o.requestTimeout} ms`);
-      else call.fail(ERROR_CODE.NOT_CONNECTED, `not connected within ${this._o.requestTimeout} ms`);
-    }, this._o.requestTimeout);
-    return call;
-  }
-
-  /**
-   * @private
-   * @param {Call} call
-   */
-  _transmit(call) {
-    const socket = this._socket;
-    if (socket === null || !this._open) {
-      call.fail(ERROR_CODE.NOT_CONNECTED, 'not connected');
-      return;
-    }
-    call.id = this._nextId++;
-    const text = JSON.stringify({ ...call.frame, id: call.id });
-    // The server closes the connection over 64 KiB and refuses over 16 KiB: never send it.
-    if (overBytes(text, MAX_FRAME_BYTES)) {
-      call.fail(ERROR_CODE.FRAME_TOO_LARGE, `the request is larger than ${MAX_FRAME_BYTES} bytes`);
-      return;
-    }
-    this._pending.set(call.id, call);
-    call.sent = true;
-    try {
-      socket.send(text);
-    } catch (err) {
-      this._pending.delete(call.id);
-      call.fail(ERROR_CODE.NOT_CONNECTED, `sending failed: ${String(err)}`);
-    }
-  }
-
-  /**
-   * @private
-   * @param {number} code
-   * @param {string} why
-   */
-  _failWaiting(code, why) {
-    for (const call of this._waiting.splice(0)) call.fail(code, why);
-  }
-
-  /**
-   * Runs a decoder on a successful reply; a reply that cannot be read fails the call.
-   * @private
-   * @template T
-   * @param {() => T} decode
-   * @returns {T}
-   */
-  _decodeOrThrow(decode) {
-    try {
-      return decode();
-    } catch (err) {
-      if (err instanceof FrameError) throw new LiveRoomError(ERROR_CODE.MALFORMED_FRAME, err.message);
-      throw err;
-    }
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Incoming frames
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * @private
-   * @param {unknown} data
-   */
-  _onFrame(data) {
-    if (typeof data !== 'string') {
-      this._emitError(ERROR_CODE.MALFORMED_FRAME, 'ignored a non-text frame');
-      return;
-    }
-    let frame;
-    try {
-      frame = JSON.parse(quoteBigSeeds(data));
-    } catch (_) {
-      this._emitError(ERROR_CODE.MALFORMED_FRAME, `ignored a frame that is not JSON: ${data.slice(0, 200)}`);
-      return;
-    }
-    if (!isObject(frame) || typeof frame.op !== 'string') {
-      this._emitError(ERROR_CODE.MALFORMED_FRAME, `ignored a frame without an op: ${data.slice(0, 200)}`);
-      return;
-    }
-    try {
-      this._dispatch(frame.op, new Fields(frame, frame.op));
-    } catch (err) {
-      // Whatever a frame holds, it must not take the connection (or the process) down.
-      if (!(err instanceof FrameError)) this._log.error(`handling a ${frame.op} frame failed`, err);
-      this._emitError(
-        ERROR_CODE.MALFORMED_FRAME,
-        `ignored a malformed ${frame.op} frame: ${String(err && /** @type {Error} */ (err).message)}`,
-      );
-    }
-  }
-
-  /**
-   * @private
-   * @param {string} op
-   * @param {Fields} f
-   */
-  _dispatch(op, f) {
-    switch (op) {
-      case 'reply':
-        return this._onReply(decodeReply(f));
-      case 'message':
-        return this._onMessage(decodeMessage(f));
-      case 'tip':
-        return this._onTip(f);
-      case 'system':
-        return this._onSystem(f);
-      case 'kicked':
-        return this._onKicked(f.str('Reason'), f.optStr('ErrorInfo'));
-      case 'online':
-        return this._emitInOrder(EVENT.ONLINE_COUNT_UPDATED, {
-          groupID: f.str('GroupId'),
-          memberCount: f.num('MemberNum'),
-        });
-      case 'likes':
-        return this._emitInOrder(EVENT.LIKES_UPDATED, { groupID: f.str('GroupId'), total: f.num('Total') });
-      case 'gift':
-        return this._onGiftPush(f);
-      case 'recalled':
-        // After the message it names, even when that one still waits in the inbox.
-        return this._emitInOrder(EVENT.MESSAGE_RECALLED, {
-          groupID: f.str('GroupId'),
-          sequence: f.num('MsgSeq'),
-          operatorID: f.str('Operator_Account'),
-        });
-      default:
-        // A newer server may push more; that is not an error.
-        this._log.debug(`ignored a push with op ${op}`);
-    }
-  }
-
-  /**
-   * @private
-   * @param {ReturnType<typeof decodeReply>} reply
-   */
-  _onReply(reply) {
-    const call = reply.id === undefined ? undefined : this._pending.get(reply.id);
-    if (call === undefined) {
-      // Replies to frames the server could not read carry no id; late replies find no call.
-      if (reply.code !== 0) this._emitError(reply.code, reply.info);
-      return;
-    }
-    this._pending.delete(call.id);
-    if (reply.code === 0) {
-      call.resolve(reply.fields);
-      return;
-    }
-    /** @type {Record<string, unknown>} */
-    const data = {};
-    if (reply.fields.has('MuteRemaining')) data.muteRemaining = reply.fields.optNum('MuteRemaining');
-    call.fail(reply.code, reply.info || `error ${reply.code}`, data);
-  }
-
-  /**
-   * @private
-   * @param {Message} message
-   */
-  _onMessage(message) {
-    const groupID = message.to;
-    // Our own send replayed in a rejoin's history before its reply: the reply reports it.
-    if (message.from === this.getLoginUser() && this._outgoing.has(outgoingKey(groupID, message.random))) return;
-    if (!this._window(groupID).add(message.sequence)) {
-      this._log.debug(`dropped a repeated message ${groupID}#${message.sequence}`);
-      return;
-    }
-    this._deliver(message);
-    // Old gifts are history to read, not animations to play.
-    if (!message.isHistory) this._giftFromMessage(message);
-  }
-
-  /**
-   * @private
-   * @param {string} groupID
-   */
-  _window(groupID) {
-    let window = this._seen.get(groupID);
-    if (window === undefined) {
-      window = new SeqWindow(this._o.dedupWindow);
-      this._seen.set(groupID, window);
-    }
-    return window;
-  }
-
-  /**
-   * Queues a message for MESSAGE_RECEIVED; frames that arrive together (a join's history)
-   * are handed over as one array, and the room events they imply follow it.
-   * @private
-   * @param {Message} message
-   */
-  _deliver(message) {
-    this._inbox.push(message);
-    if (this._inboxTimer !== null) return;
-    this._inboxTimer = setTimeout(() => {
-      this._inboxTimer = null;
-      const batch = this._inbox.splice(0);
-      const after = this._afterInbox.splice(0);
-      if (batch.length > 0) this._emit(EVENT.MESSAGE_RECEIVED, batch);
-      for (const emit of after) emit();
-    }, 0);
-  }
-
-  /**
-   * @private
-   * @param {Fields} f
-   */
-  _onTip(f) {
-    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_TIP, ++this._pushSerial);
-    const payload = /** @type {TipPayload} */ (message.payload);
-    const groupID = message.to;
-    this._deliver(message);
-    const me = this.getLoginUser();
-    const aboutMe = me !== '' && payload.userIDList.indexOf(me) >= 0;
-    switch (payload.operationType) {
-      case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
-        this._onProfileTip(groupID, payload.operatorID, content);
-        break;
-      case TYPES.GRP_TIP_MBR_PROFILE_UPDATED: {
-        const mine = payload.memberList.find((m) => m.userID === me);
-        if (mine && mine.muteTime !== undefined)
-          this._updateMute(groupID, (room) => room.setMute(/** @type {number} */ (mine.muteTime)));
-        break;
-      }
-      case TYPES.GRP_TIP_MBR_SET_ADMIN:
-      case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
-        if (aboutMe) {
-          const admin = payload.operationType === TYPES.GRP_TIP_MBR_SET_ADMIN;
-          this._updateMute(groupID, (room) => {
-            room.isAdmin = admin;
-          });
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  /**
-   * A GROUP_INFO_CHANGE tip: live state, pinned item, mute-all and plain profile fields.
-   * @private
-   * @param {string} groupID
-   * @param {string} operatorID
-   * @param {Fields} content
-   */
-  _onProfileTip(groupID, operatorID, content) {
-    const room = this._rooms.get(groupID);
-    /** @type {GroupProfileChanges} */
-    const changes = {};
-    content.optArr('GroupInfoChange').forEach((raw, i) => {
-      const ch = new Fields(raw, `${content.where}.GroupInfoChange[${i}]`);
-      const value = ch.optStr('Value');
-      switch (ch.num('Type')) {
-        case 1:
-          changes.name = value;
-          break;
-        case 2:
-          changes.introduction = value;
-          break;
-        case 3:
-          changes.notification = value;
-          break;
-        case 4:
-          changes.avatar = value;
-          break;
-        case 8:
-          changes.muteAllMembers = value === 'On';
-          break;
-        case 6:
-          this._onCustomFieldChange(groupID, operatorID, ch, changes);
-          break;
-        default:
-          break;
-      }
-    });
-    if (room) room.profile = applyProfileChanges(room.profile, changes);
-    if (changes.muteAllMembers !== undefined) this._updateMute(groupID, () => {});
-    if (Object.keys(changes).length > 0)
-      this._emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID, changes });
-  }
-
-  /**
-   * @private
-   * @param {string} groupID
-   * @param {string} operatorID
-   * @param {Fields} ch one `GroupInfoChange` entry of type 6
-   * @param {GroupProfileChanges} changes collects plain custom fields
-   */
-  _onCustomFieldChange(groupID, operatorID, ch, changes) {
-    const key = ch.str('Key');
-    const value = ch.optStr('Value');
-    const room = this._rooms.get(groupID);
-    if (key === LIVE_STATE_KEY) {
-      // The tip carries the parsed object beside the reference's string value.
-      const liveState = decodeLiveState(
-        ch.has(LIVE_STATE_KEY) ? ch.o[LIVE_STATE_KEY] : parseJSON(value, ch),
-        `${ch.where}.LiveState`,
-      );
-      if (room) room.liveState = liveState;
-      this._emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState, operatorID });
-    } else if (key === PINNED_ITEM_KEY) {
-      const raw = ch.has(PINNED_ITEM_KEY) || value === '' ? ch.o[PINNED_ITEM_KEY] : parseJSON(value, ch);
-      const item = decodePinnedItem(raw, `${ch.where}.PinnedItem`);
-      if (room) room.pinnedItem = item;
-      this._emitInOrder(EVENT.ITEM_PINNED, { groupID, item, operatorID });
-    } else if (!RESERVED_KEYS.has(key)) {
-      changes.customFields = { ...changes.customFields, [key]: value };
-    }
-  }
-
-  /**
-   * @private
-   * @param {Fields} f
-   */
-  _onSystem(f) {
-    const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_SYS_NOTICE, ++this._pushSerial);
-    const payload = /** @type {SystemNoticePayload} */ (message.payload);
-    const groupID = message.to;
-    this._deliver(message);
-    const operatorID = payload.operatorID;
-    if (payload.operationType === TYPES.GRP_SYS_KICKED_OUT) {
-      this._forgetRoom(groupID);
-      this._emitInOrder(EVENT.REMOVED_FROM_GROUP, {
-        groupID,
-        reason: 'banned',
-        operatorID,
-        banTime: payload.banTime || 0,
-        description: payload.content,
-      });
-    } else if (payload.operationType === TYPES.GRP_SYS_DISMISSED) {
-      this._forgetRoom(groupID);
-      this._emitInOrder(EVENT.REMOVED_FROM_GROUP, { groupID, reason: 'dismissed', operatorID });
-    } else if (payload.event === 'DrawStarted') {
-      this._emitInOrder(EVENT.DRAW_STARTED, { groupID, operatorID, draw: decodeDrawInfo(content.obj('Draw')) });
-    } else if (payload.event === 'DrawEnded') {
-      this._emitInOrder(EVENT.DRAW_RESULT, { groupID, operatorID, result: decodeDrawResult(content.obj('Draw')) });
-    }
-  }
-
-  /**
-   * @private
-   * @param {string} reason
-   * @param {string} info
-   */
-  _onKicked(reason, info) {
-    if (RECOVERABLE_KICKS.has(reason)) {
-      // The close that follows reconnects.
-      this._log.warn(`the server is closing the connection (${reason}); will reconnect`);
-      return;
-    }
-    this._log.warn(`kicked out (${reason}): ${info}`);
-    this._emit(EVENT.KICKED_OUT, { type: reason, message: info });
-    this._endSession('kicked', ERROR_CODE.KICKED_OUT, `kicked out: ${reason}`);
-  }
-
-  /**
-   * A gift this user just sent (the server pushes it to the sender's own connections).
-   * @private
-   * @param {Fields} f
-   */
-  _onGiftPush(f) {
-    const me = this._me || { nick: '', avatar: '', level: 0 };
-    const gift = decodeGift(f, {
-      nick: me.nick,
-      avatar: me.avatar,
-      level: me.level,
-      isSelf: true,
-      source: 'push',
-      message: null,
-    });
-    const room = this._rooms.get(gift.groupID);
-    if (room) room.sawOwnGift(gift.comboID, gift.comboCount);
-    this._emitInOrder(EVENT.GIFT_RECEIVED, gift);
-  }
-
-  /**
-   * A combo message's gift; the sender's echo of gifts it was pushed is marked `echo`.
-   * @private
-   * @param {Message} message
-   */
-  _giftFromMessage(message) {
-    const data = giftData(message);
-    if (data === null) return;
-    let gift;
-    try {
-      const isSelf = message.from === this.getLoginUser();
-      gift = decodeGift(data, {
-        nick: message.nick,
-        avatar: message.avatar,
-        level: message.level,
-        isSelf,
-        source: 'message',
-        message,
-      });
-    } catch (err) {
-      // Custom data that merely looks like a gift: the message was delivered; no gift event.
-      this._log.debug('a gift-like custom message could not be read', err);
-      return;
-    }
-    const room = this._rooms.get(message.to);
-    const shown = room ? room.ownCombos.get(gift.comboID) || 0 : 0;
-    gift.echo = gift.isSelf && shown >= gift.comboCount;
-    this._emitInOrder(EVENT.GIFT_RECEIVED, gift);
+    this._c.log.setLevel(level);
   }
 
   // -------------------------------------------------------------------------------------
@@ -2356,13 +3328,8 @@ export class Chat {
    * @param {{groupID: string}} options
    * @returns {Promise<Response<JoinResult>>}
    */
-  async joinGroup(options) {
-    const groupID = requireID(isObject(options) ? options.groupID : undefined, 'groupID');
-    const epoch = this._epoch;
-    const reply = await this._request({ op: 'join', GroupId: groupID });
-    const joined = this._decodeOrThrow(() => decodeJoin(reply));
-    if (epoch === this._epoch) this._enterRoom(joined, false);
-    return { code: 0, data: joined };
+  joinGroup(options) {
+    return this._c.rooms.join(options);
   }
 
   /**
@@ -2370,111 +3337,8 @@ export class Chat {
    * @param {string} groupID
    * @returns {Promise<Response<{groupID: string}>>}
    */
-  async quitGroup(groupID) {
-    requireID(groupID, 'groupID');
-    this._forgetRoom(groupID);
-    await this._request({ op: 'quit', GroupId: groupID });
-    return { code: 0, data: { groupID } };
-  }
-
-  /**
-   * Records a joined room; on a rejoin, announces what changed while the client was away.
-   * @private
-   * @param {JoinResult} joined
-   * @param {boolean} rejoin
-   */
-  _enterRoom(joined, rejoin) {
-    // One room per connection: the server left these rooms for us.
-    for (const left of joined.left) {
-      if (left !== joined.groupID) this._forgetRoom(left);
-    }
-    const groupID = joined.groupID;
-    const before = this._rooms.get(groupID);
-    if (before && rejoin) {
-      this._announceRejoin(before, joined);
-      return;
-    }
-    const room = before || new Room(joined);
-    if (before) {
-      room.profile = joined.group;
-      room.liveState = joined.liveState;
-      room.pinnedItem = joined.pinnedItem;
-    }
-    this._rooms.set(groupID, room);
-    this._updateMute(groupID, (r) => r.setMute(joined.muteRemaining), { quietUnlessMuted: !before });
-  }
-
-  /**
-   * @private
-   * @param {Room} room
-   * @param {JoinResult} joined
-   */
-  _announceRejoin(room, joined) {
-    const groupID = joined.groupID;
-    const changes = diffProfiles(room.profile, joined.group);
-    room.profile = joined.group;
-    if (Object.keys(changes).length > 0)
-      this._emitInOrder(EVENT.GROUP_PROFILE_UPDATED, { groupID, operatorID: '', changes });
-    if (joined.liveState && JSON.stringify(joined.liveState) !== JSON.stringify(room.liveState)) {
-      room.liveState = joined.liveState;
-      this._emitInOrder(EVENT.LIVE_STATE_CHANGED, { groupID, liveState: joined.liveState, operatorID: '' });
-    }
-    if (JSON.stringify(joined.pinnedItem) !== JSON.stringify(room.pinnedItem)) {
-      room.pinnedItem = joined.pinnedItem;
-      this._emitInOrder(EVENT.ITEM_PINNED, { groupID, item: joined.pinnedItem, operatorID: '' });
-    }
-    this._emitInOrder(EVENT.ONLINE_COUNT_UPDATED, { groupID, memberCount: joined.memberCount });
-    this._updateMute(groupID, (r) => r.setMute(joined.muteRemaining));
-  }
-
-  /**
-   * Forgets a room: no rejoin, no sequence window, no mute timer.
-   * @private
-   * @param {string} groupID
-   */
-  _forgetRoom(groupID) {
-    const room = this._rooms.get(groupID);
-    if (room && room.muteTimer !== null) clearTimeout(room.muteTimer);
-    this._rooms.delete(groupID);
-    this._seen.delete(groupID);
-    this._lastLikeAt.delete(groupID);
-  }
-
-  /**
-   * Applies a change to this user's mute state in a room and emits MUTED when the state
-   * (muted or not, mute-all, or the remaining time) changed.
-   * @private
-   * @param {string} groupID
-   * @param {(room: Room) => void} change
-   * @param {{quietUnlessMuted?: boolean}} [options] quietUnlessMuted: a first join announces a mute, not its absence
-   */
-  _updateMute(groupID, change, options = {}) {
-    const room = this._rooms.get(groupID);
-    if (!room) return;
-    change(room);
-    this._armMuteTimer(groupID, room);
-    const state = room.muteState(groupID, this.getLoginUser());
-    const changed = room.noteMuteState(state);
-    if (options.quietUnlessMuted ? state.muted : changed) this._emitInOrder(EVENT.MUTED, state);
-  }
-
-  /**
-   * Announces the end of a timed mute when it comes.
-   * @private
-   * @param {string} groupID
-   * @param {Room} room
-   */
-  _armMuteTimer(groupID, room) {
-    if (room.muteTimer !== null) clearTimeout(room.muteTimer);
-    room.muteTimer = null;
-    if (room.mutedUntil === 0 || room.mutedUntil === Infinity) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, room.mutedUntil - Date.now()));
-    room.muteTimer = setTimeout(() => {
-      room.muteTimer = null;
-      if (this._rooms.get(groupID) !== room) return;
-      if (Date.now() < room.mutedUntil) this._armMuteTimer(groupID, room);
-      else this._updateMute(groupID, (r) => r.setMute(0));
-    }, wait);
+  quitGroup(groupID) {
+    return this._c.rooms.quit(groupID);
   }
 
   // -------------------------------------------------------------------------------------
@@ -2487,12 +3351,7 @@ export class Chat {
    * @returns {TextMessage}
    */
   createTextMessage(options) {
-    if (!isObject(options) || !isObject(options.payload))
-      throw invalid('createTextMessage needs {to, payload: {text}}');
-    const text = options.payload.text;
-    if (typeof text !== 'string') throw invalid('payload.text must be a string');
-    const element = { type: TYPES.MSG_TEXT, content: { Text: text } };
-    return /** @type {TextMessage} */ (this._outgoingMessage(options, element, { text }));
+    return this._c.messages.createText(options);
   }
 
   /**
@@ -2501,54 +3360,7 @@ export class Chat {
    * @returns {CustomMessage}
    */
   createCustomMessage(options) {
-    if (!isObject(options) || !isObject(options.payload))
-      throw invalid('createCustomMessage needs {to, payload: {data}}');
-    const p = options.payload;
-    const data = optionalString(p.data, 'payload.data');
-    const description = optionalString(p.description, 'payload.description');
-    const extension = optionalString(p.extension, 'payload.extension');
-    /** @type {Record<string, unknown>} */
-    const content = { Data: data };
-    if (description !== '') content.Desc = description;
-    if (extension !== '') content.Ext = extension;
-    const element = { type: TYPES.MSG_CUSTOM, content };
-    return /** @type {CustomMessage} */ (this._outgoingMessage(options, element, { data, description, extension }));
-  }
-
-  /**
-   * @private
-   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
-   * @param {MessageElement} element
-   * @param {TextPayload|CustomPayload} payload
-   * @returns {Message}
-   */
-  _outgoingMessage(options, element, payload) {
-    const to = requireID(options.to, 'to');
-    const priority = requirePriority(options.priority);
-    const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
-    const random = randomUint32();
-    const from = this.getLoginUser();
-    const me = this._me;
-    return /** @type {Message} */ ({
-      ID: `${from}-${random}`,
-      type: element.type,
-      payload,
-      elements: [element],
-      to,
-      from,
-      nick: me ? me.nick : '',
-      avatar: me ? me.avatar : '',
-      level: me ? me.level : 0,
-      sequence: 0,
-      time: 0,
-      random,
-      priority,
-      cloudCustomData,
-      isHistory: false,
-      flow: 'out',
-      status: 'unSend',
-      dropReason: '',
-    });
+    return this._c.messages.createCustom(options);
   }
 
   /**
@@ -2559,76 +3371,8 @@ export class Chat {
    * @param {Message} message
    * @returns {Promise<Response<{message: Message}>>}
    */
-  async sendMessage(message) {
-    if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
-      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
-    }
-    if (message.status === 'sending' || message.status === 'success')
-      throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
-    const key = outgoingKey(message.to, message.random);
-    message.status = 'sending';
-    this._outgoing.set(key, message);
-    try {
-      const reply = await this._request({
-        op: 'send',
-        GroupId: message.to,
-        MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
-        MsgPriority: message.priority,
-        CloudCustomData: message.cloudCustomData,
-        Random: message.random,
-      });
-      this._acknowledge(message, reply);
-      return { code: 0, data: { message } };
-    } catch (err) {
-      message.status = 'fail';
-      const e = /** @type {LiveRoomError} */ (err);
-      if (e.code === 10017) this._refusedAsMuted(message.to, e.data.muteRemaining);
-      e.data = { ...e.data, message };
-      throw e;
-    } finally {
-      this._outgoing.delete(key);
-    }
-  }
-
-  /**
-   * @private
-   * @param {Message} message
-   * @param {Fields} reply
-   */
-  _acknowledge(message, reply) {
-    const ack = this._decodeOrThrow(() => ({
-      sequence: reply.num('MsgSeq'),
-      time: reply.num('MsgTime'),
-      dropReason: reply.optStr('MsgDropReason'),
-    }));
-    message.from = this.getLoginUser();
-    message.ID = `${message.from}-${message.random}`;
-    message.sequence = ack.sequence;
-    message.time = ack.time;
-    message.dropReason = ack.dropReason;
-    message.status = 'success';
-    // The level the message went out with: the sender's current one (it grows as they take
-    // part), for showing it beside their own message.
-    const level = reply.optNum('Level', 0);
-    if (level > 0) {
-      message.level = level;
-      if (this._me && !this._me.isGuest) this._me.level = level;
-    }
-    // The short history holds delivered sends: a rejoin must not hand this one back.
-    if (ack.dropReason === '') this._window(message.to).add(ack.sequence);
-  }
-
-  /**
-   * A send refused with 10017: the user's own mute (with MuteRemaining), or mute-all.
-   * @private
-   * @param {string} groupID
-   * @param {unknown} muteRemaining
-   */
-  _refusedAsMuted(groupID, muteRemaining) {
-    this._updateMute(groupID, (room) => {
-      if (typeof muteRemaining === 'number') room.setMute(muteRemaining);
-      else room.profile = { ...room.profile, muteAllMembers: true };
-    });
+  sendMessage(message) {
+    return this._c.messages.send(message);
   }
 
   // -------------------------------------------------------------------------------------
@@ -2642,15 +3386,8 @@ export class Chat {
    * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
    * @returns {Promise<Response<{liveState: LiveState}>>}
    */
-  async setLiveState(groupID, state, options = {}) {
-    requireID(groupID, 'groupID');
-    if (typeof state !== 'string' || !LIVE_STATES.has(state)) throw invalid('state must be one of TYPES.LIVE_STATE_*');
-    /** @type {Record<string, unknown>} */
-    const frame = { op: 'set_live_state', GroupId: groupID, State: state };
-    if (isObject(options) && options.newSession === true) frame.NewSession = true;
-    const reply = await this._request(frame);
-    const liveState = this._decodeOrThrow(() => decodeLiveState(reply.o.LiveState, 'reply.LiveState'));
-    return { code: 0, data: { liveState } };
+  setLiveState(groupID, state, options = {}) {
+    return this._c.live.setLiveState(groupID, state, options);
   }
 
   /**
@@ -2659,11 +3396,8 @@ export class Chat {
    * @param {PinnedItem} item at least `ItemId` and `Title`
    * @returns {Promise<Response<{}>>}
    */
-  async pinItem(groupID, item) {
-    requireID(groupID, 'groupID');
-    if (!isObject(item)) throw invalid('item must be an object with ItemId and Title');
-    await this._request({ op: 'pin_item', GroupId: groupID, Item: item });
-    return { code: 0, data: {} };
+  pinItem(groupID, item) {
+    return this._c.live.pinItem(groupID, item);
   }
 
   /**
@@ -2671,10 +3405,8 @@ export class Chat {
    * @param {string} groupID
    * @returns {Promise<Response<{}>>}
    */
-  async unpinItem(groupID) {
-    requireID(groupID, 'groupID');
-    await this._request({ op: 'unpin_item', GroupId: groupID });
-    return { code: 0, data: {} };
+  unpinItem(groupID) {
+    return this._c.live.unpinItem(groupID);
   }
 
   /**
@@ -2686,70 +3418,7 @@ export class Chat {
    * @returns {Promise<Response<{added: number, count: number}>>}
    */
   like(groupID, count = 1) {
-    try {
-      this._assertAlive();
-      requireID(groupID, 'groupID');
-      if (!isCount(count) || count < 1 || count > MAX_LIKE_COUNT) throw invalid(`count must be 1 to ${MAX_LIKE_COUNT}`);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return new Promise((resolve, reject) => {
-      let batch = this._likes.get(groupID);
-      if (batch && batch.count + count > MAX_LIKE_COUNT) {
-        this._flushLikes(groupID);
-        batch = undefined;
-      }
-      if (batch === undefined) {
-        batch = new LikeBatch();
-        this._likes.set(groupID, batch);
-      }
-      batch.count += count;
-      batch.waiters.push({ resolve, reject });
-      if (batch.count === MAX_LIKE_COUNT) {
-        this._flushLikes(groupID);
-      } else if (batch.timer === null) {
-        // The first tap after a quiet window goes at once; later ones wait for the window's end.
-        const wait = (this._lastLikeAt.get(groupID) || 0) + this._o.likeMergeWindow - Date.now();
-        if (wait <= 0) this._flushLikes(groupID);
-        else batch.timer = setTimeout(() => this._flushLikes(groupID), wait);
-      }
-    });
-  }
-
-  /**
-   * @private
-   * @param {string} groupID
-   */
-  _flushLikes(groupID) {
-    const batch = this._likes.get(groupID);
-    if (batch === undefined) return;
-    this._likes.delete(groupID);
-    if (batch.timer !== null) clearTimeout(batch.timer);
-    this._lastLikeAt.set(groupID, Date.now());
-    const count = batch.count;
-    this._request({ op: 'like', GroupId: groupID, Count: count }).then(
-      (reply) => {
-        /** @type {Response<{added: number, count: number}>} */
-        const response = { code: 0, data: { added: reply.optNum('Added'), count } };
-        for (const w of batch.waiters) w.resolve(response);
-      },
-      (err) => {
-        for (const w of batch.waiters) w.reject(err);
-      },
-    );
-  }
-
-  /**
-   * @private
-   * @param {number} code
-   * @param {string} why
-   */
-  _failLikes(code, why) {
-    for (const batch of this._likes.values()) {
-      if (batch.timer !== null) clearTimeout(batch.timer);
-      for (const w of batch.waiters) w.reject(new LiveRoomError(code, why, { op: 'like' }));
-    }
-    this._likes.clear();
+    return this._c.likes.like(groupID, count);
   }
 
   /**
@@ -2759,19 +3428,8 @@ export class Chat {
    * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
    * @returns {Promise<Response<{drawID: string}>>}
    */
-  async startDraw(groupID, options) {
-    requireID(groupID, 'groupID');
-    if (!isObject(options)) throw invalid('startDraw needs {keyword, duration}');
-    /** @type {Record<string, unknown>} */
-    const frame = {
-      op: 'start_draw',
-      GroupId: groupID,
-      Keyword: requireID(options.keyword, 'keyword'),
-      Duration: requireCount(options.duration, 'duration'),
-    };
-    if (options.winners !== undefined) frame.Winners = requireCount(options.winners, 'winners');
-    const reply = await this._request(frame);
-    return { code: 0, data: { drawID: this._decodeOrThrow(() => reply.str('DrawId')) } };
+  startDraw(groupID, options) {
+    return this._c.live.startDraw(groupID, options);
   }
 
   /**
@@ -2782,34 +3440,8 @@ export class Chat {
    * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
    * @returns {Promise<Response<{}>>}
    */
-  async modifyGroup(groupID, changes) {
-    requireID(groupID, 'groupID');
-    if (!isObject(changes)) throw invalid('modifyGroup needs an object of changes');
-    /** @type {Record<string, unknown>} */
-    const frame = { op: 'modify_group', GroupId: groupID };
-    /** @type {Array<[string, string | undefined, string]>} */
-    const fields = [
-      ['name', changes.name, 'Name'],
-      ['introduction', changes.introduction, 'Introduction'],
-      ['notification', changes.notification, 'Notification'],
-      ['faceURL', changes.faceURL, 'FaceUrl'],
-    ];
-    for (const [key, v, wire] of fields) {
-      if (v === undefined) continue;
-      if (typeof v !== 'string') throw invalid(`${key} must be a string`);
-      frame[wire] = v;
-    }
-    if (changes.custom !== undefined) {
-      if (!isObject(changes.custom)) throw invalid('custom must be an object of strings');
-      const items = [];
-      for (const [Key, Value] of Object.entries(changes.custom)) {
-        if (typeof Value !== 'string') throw invalid(`custom.${Key} must be a string`);
-        items.push({ Key, Value });
-      }
-      frame.AppDefinedData = items;
-    }
-    await this._request(frame);
-    return { code: 0, data: {} };
+  modifyGroup(groupID, changes) {
+    return this._c.live.modifyGroup(groupID, changes);
   }
 
   /**
@@ -2823,24 +3455,8 @@ export class Chat {
    * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
    * @returns {Promise<Response<Record<string, any>>>}
    */
-  async getRoomStats(groupID, options = {}) {
-    requireID(groupID, 'groupID');
-    if (!isObject(options)) throw invalid('options must be an object');
-    /** @type {Record<string, unknown>} */
-    const frame = { op: 'room_stats', GroupId: groupID };
-    if (options.session !== undefined) frame.Session = requireCount(options.session, 'session');
-    if (options.top !== undefined) {
-      if (!isCount(options.top) || options.top > 100) throw invalid('top must be 0 to 100');
-      frame.Top = options.top;
-    }
-    if (options.orderBy !== undefined) frame.OrderBy = requireID(options.orderBy, 'orderBy');
-    const reply = await this._request(frame);
-    /** @type {Record<string, any>} */
-    const data = {};
-    for (const [k, v] of Object.entries(reply.o)) {
-      if (k !== 'op' && k !== 'id' && k !== 'ErrorCode' && k !== 'ErrorInfo') data[k] = v;
-    }
-    return { code: 0, data };
+  getRoomStats(groupID, options = {}) {
+    return this._c.live.getRoomStats(groupID, options);
   }
 
   // -------------------------------------------------------------------------------------
@@ -2854,14 +3470,8 @@ export class Chat {
    * @param {number} seconds
    * @returns {Promise<Response<{}>>}
    */
-  async mute(groupID, userID, seconds) {
-    await this._request({
-      op: 'mute',
-      GroupId: requireID(groupID, 'groupID'),
-      Members_Account: requireAccounts(userID),
-      MuteTime: requireCount(seconds, 'seconds'),
-    });
-    return { code: 0, data: {} };
+  mute(groupID, userID, seconds) {
+    return this._c.moderation.mute(groupID, userID, seconds);
   }
 
   /**
@@ -2870,10 +3480,8 @@ export class Chat {
    * @param {boolean} on
    * @returns {Promise<Response<{}>>}
    */
-  async muteAll(groupID, on) {
-    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
-    await this._request({ op: 'mute_all', GroupId: requireID(groupID, 'groupID'), MuteAllMember: on ? 'On' : 'Off' });
-    return { code: 0, data: {} };
+  muteAll(groupID, on) {
+    return this._c.moderation.muteAll(groupID, on);
   }
 
   /**
@@ -2884,17 +3492,8 @@ export class Chat {
    * @param {string} [reason] shown to the banned users (at most 1000 bytes)
    * @returns {Promise<Response<{}>>}
    */
-  async ban(groupID, userID, seconds, reason) {
-    /** @type {Record<string, unknown>} */
-    const frame = {
-      op: 'ban',
-      GroupId: requireID(groupID, 'groupID'),
-      Members_Account: requireAccounts(userID),
-      Duration: requireCount(seconds, 'seconds'),
-    };
-    if (reason !== undefined) frame.Description = optionalString(reason, 'reason');
-    await this._request(frame);
-    return { code: 0, data: {} };
+  ban(groupID, userID, seconds, reason) {
+    return this._c.moderation.ban(groupID, userID, seconds, reason);
   }
 
   /**
@@ -2903,13 +3502,8 @@ export class Chat {
    * @param {string|string[]} userID 1–20 accounts
    * @returns {Promise<Response<{}>>}
    */
-  async unban(groupID, userID) {
-    await this._request({
-      op: 'unban',
-      GroupId: requireID(groupID, 'groupID'),
-      Members_Account: requireAccounts(userID),
-    });
-    return { code: 0, data: {} };
+  unban(groupID, userID) {
+    return this._c.moderation.unban(groupID, userID);
   }
 
   /**
@@ -2920,10 +3514,8 @@ export class Chat {
    * @param {number} sequence the message's `sequence`
    * @returns {Promise<Response<{}>>}
    */
-  async recallMessage(groupID, sequence) {
-    if (!isCount(sequence) || sequence === 0) throw invalid('sequence must be a positive integer');
-    await this._request({ op: 'recall', GroupId: requireID(groupID, 'groupID'), MsgSeq: sequence });
-    return { code: 0, data: {} };
+  recallMessage(groupID, sequence) {
+    return this._c.moderation.recallMessage(groupID, sequence);
   }
 
   /**
@@ -2933,149 +3525,26 @@ export class Chat {
    * @param {boolean} on
    * @returns {Promise<Response<{}>>}
    */
-  async setAdmin(groupID, userID, on) {
-    if (typeof on !== 'boolean') throw invalid('on must be a boolean');
-    await this._request({
-      op: 'set_admin',
-      GroupId: requireID(groupID, 'groupID'),
-      Members_Account: requireAccounts(userID),
-      Admin: on,
-    });
-    return { code: 0, data: {} };
+  setAdmin(groupID, userID, on) {
+    return this._c.moderation.setAdmin(groupID, userID, on);
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Module-level helpers that need the types above
-// ---------------------------------------------------------------------------------------
+// src/index.js
+// The SDK's public surface: `create`, `Chat`, the constants and `LiveRoomError`, one by one
+// and as the default export `LiveRoom`.
 
-/**
- * @param {string} groupID
- * @param {number} random
- */
-function outgoingKey(groupID, random) {
-  return `${groupID}\n${random}`;
-}
-
-/**
- * @param {string} text
- * @param {Fields} where
- * @returns {unknown}
- */
-function parseJSON(text, where) {
-  try {
-    return JSON.parse(text);
-  } catch (_) {
-    throw new FrameError(`${where.where}.Value is not JSON`);
-  }
-}
-
-/**
- * @param {GroupProfile} profile
- * @param {GroupProfileChanges} changes
- * @returns {GroupProfile}
- */
-function applyProfileChanges(profile, changes) {
-  const { customFields, ...plain } = changes;
-  const next = { ...profile, ...plain };
-  if (customFields) {
-    const merged = { ...profile.customFields };
-    for (const [key, value] of Object.entries(customFields)) {
-      if (value === '') delete merged[key];
-      else merged[key] = value;
-    }
-    next.customFields = merged;
-  }
-  return next;
-}
-
-/**
- * What changed between two profiles of a room, reserved custom fields left out (they have
- * their own events).
- * @param {GroupProfile} before
- * @param {GroupProfile} after
- * @returns {GroupProfileChanges}
- */
-function diffProfiles(before, after) {
-  /** @type {GroupProfileChanges} */
-  const changes = {};
-  if (before.name !== after.name) changes.name = after.name;
-  if (before.introduction !== after.introduction) changes.introduction = after.introduction;
-  if (before.notification !== after.notification) changes.notification = after.notification;
-  if (before.avatar !== after.avatar) changes.avatar = after.avatar;
-  if (before.muteAllMembers !== after.muteAllMembers) changes.muteAllMembers = after.muteAllMembers;
-  /** @type {Record<string, string>} */
-  const custom = {};
-  const keys = new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)]);
-  for (const key of keys) {
-    if (RESERVED_KEYS.has(key)) continue;
-    const value = after.customFields[key] || '';
-    if ((before.customFields[key] || '') !== value) custom[key] = value;
-  }
-  if (Object.keys(custom).length > 0) changes.customFields = custom;
-  return changes;
-}
-
-/**
- * Checks the options of `create` and fills in the defaults.
- * @param {CreateOptions} options
- * @returns {Required<Omit<CreateOptions, 'WebSocket' | 'url'>> & {WebSocket: WebSocketConstructor, urls: readonly string[]}}
- */
-function normalizeOptions(options) {
-  if (!isObject(options)) throw invalid('create needs {SDKAppID, url}');
-  const { SDKAppID, url } = options;
-  if (!isCount(SDKAppID) || SDKAppID === 0) throw invalid('SDKAppID must be a positive integer');
-  const urls = Array.isArray(url) ? url.slice() : [url];
-  if (urls.length === 0) throw invalid('url must be a ws:// or wss:// URL, or a non-empty list of them');
-  for (const u of urls) {
-    if (typeof u !== 'string' || !/^wss?:\/\//.test(u)) {
-      throw invalid(
-        Array.isArray(url) ? `url lists ${String(u)}: each must be a ws:// or wss:// URL` : 'url must be a ws:// or wss:// URL',
-      );
-    }
-  }
-  const WebSocketImpl = options.WebSocket || /** @type {WebSocketConstructor | undefined} */ (globalThis.WebSocket);
-  if (typeof WebSocketImpl !== 'function') {
-    throw invalid('no WebSocket here: pass options.WebSocket (in Node.js, the ws package)');
-  }
-  /**
-   * @param {keyof typeof DEFAULTS} key
-   * @returns {number}
-   */
-  const number = (key) => {
-    const value = options[key];
-    if (value === undefined) return /** @type {number} */ (DEFAULTS[key]);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-      throw invalid(`${key} must be a non-negative number`);
-    return value;
-  };
-  if (options.reconnect !== undefined && typeof options.reconnect !== 'boolean')
-    throw invalid('reconnect must be a boolean');
-  return {
-    SDKAppID,
-    urls: Object.freeze(urls),
-    WebSocket: WebSocketImpl,
-    logLevel: Math.min(LOG_LEVEL.NONE, Math.floor(number('logLevel'))),
-    requestTimeout: Math.max(1, number('requestTimeout')),
-    heartbeatInterval: number('heartbeatInterval'),
-    likeMergeWindow: number('likeMergeWindow'),
-    reconnect: options.reconnect === undefined ? DEFAULTS.reconnect : options.reconnect,
-    reconnectBaseDelay: Math.max(1, number('reconnectBaseDelay')),
-    reconnectMaxDelay: Math.max(1, number('reconnectMaxDelay')),
-    dedupWindow: Math.max(1, Math.floor(number('dedupWindow'))),
-  };
-}
 
 /**
  * Creates a chat instance.
  * @param {CreateOptions} options
  * @returns {Chat}
  */
-export function create(options) {
+function create(options) {
   return new Chat(options);
 }
 
 /** The SDK as one object: `LiveRoom.create(...)`, `LiveRoom.EVENT`, `LiveRoom.TYPES`, ... */
 const LiveRoom = Object.freeze({ create, TYPES, EVENT, ERROR_CODE, LOG_LEVEL, LiveRoomError, VERSION });
 
-export default LiveRoom;
+export { Chat, ERROR_CODE, EVENT, LOG_LEVEL, LiveRoomError, TYPES, VERSION, create, LiveRoom as default };

@@ -55,7 +55,9 @@ pub async fn live_states(State(state): State<AppState>, RawQuery(query): RawQuer
 }
 
 /// The JavaScript SDK, built into the binary so a page can load it from the server it talks
-/// to (`<script type="module">import LiveRoom from "/sdk/liveroom.js"`), from any origin.
+/// to (`<script type="module">import LiveRoom from "/sdk/liveroom.js"`), from any origin. The
+/// file is the committed bundle of `sdk/js/src` (`npm run build` there), so embedding it needs
+/// no Node.
 const SDK_JS: &str = include_str!("../../../sdk/js/liveroom.js");
 /// Its TypeScript declarations.
 const SDK_TYPES: &str = include_str!("../../../sdk/js/liveroom.d.ts");

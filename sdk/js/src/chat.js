@@ -1,0 +1,322 @@
+// `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
+// client that does it (client.js).
+
+/** @import { CreateOptions } from './options.js' */
+/** @import { LiveStateName, NetState } from './constants.js' */
+/** @import { EventHandler, EventName } from './events.js' */
+/** @import { CustomMessage, Message, TextMessage } from './message.js' */
+/** @import { CustomMessageOptions, TextMessageOptions } from './messages.js' */
+/** @import { JoinResult, LiveState, PinnedItem } from './room.js' */
+/** @import { LoginData, LoginOptions, Response } from './session.js' */
+import { Client } from './client.js';
+
+/**
+ * One client connection: a user (or guest) session with its rooms. Create it with
+ * `LiveRoom.create`.
+ */
+export class Chat {
+  /** @param {CreateOptions} options */
+  constructor(options) {
+    /** @private @readonly */
+    this._c = new Client(options);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Events
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Listens to an event; the handler receives `{name, data}`.
+   * @template {EventName} K
+   * @param {K} event one of `EVENT`
+   * @param {EventHandler<K>} handler
+   * @param {unknown} [context] `this` of the handler
+   */
+  on(event, handler, context) {
+    this._c.events.on(event, handler, context);
+  }
+
+  /**
+   * Stops listening; without a handler, removes every handler of the event.
+   * @template {EventName} K
+   * @param {K} event
+   * @param {EventHandler<K>} [handler]
+   * @param {unknown} [context]
+   */
+  off(event, handler, context) {
+    this._c.events.off(event, handler, context);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Session
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Logs in with a UserSig. The connection is opened as needed; logging in as someone
+   * else on a logged-in instance leaves the previous user's rooms.
+   * @param {LoginOptions} options
+   * @returns {Promise<Response<LoginData>>}
+   */
+  login(options) {
+    return this._c.session.login(options);
+  }
+
+  /**
+   * Enters the app as a guest: may join rooms and receive everything, may not send.
+   * @returns {Promise<Response<LoginData>>}
+   */
+  loginAsGuest() {
+    return this._c.session.loginAsGuest();
+  }
+
+  /**
+   * Leaves every room and closes the connection. Resolves even when the server could not be
+   * told (closing the connection leaves the rooms all the same).
+   * @returns {Promise<Response<{}>>}
+   */
+  logout() {
+    return this._c.session.logout();
+  }
+
+  /**
+   * Ends everything: closes the connection, rejects what is pending, drops every handler.
+   * The instance cannot be used afterwards.
+   * @returns {Promise<void>}
+   */
+  destroy() {
+    return this._c.session.destroy();
+  }
+
+  /** @returns {string} the logged-in UserID; empty for a guest or when logged out */
+  getLoginUser() {
+    return this._c.session.userID();
+  }
+
+  /** @returns {boolean} whether requests go out at once (logged in, connected, rooms restored) */
+  isReady() {
+    return this._c.session.ready;
+  }
+
+  /** @returns {NetState} */
+  getNetState() {
+    return this._c.connection.netState;
+  }
+
+  /**
+   * @param {number} level one of `LOG_LEVEL`
+   */
+  setLogLevel(level) {
+    this._c.log.setLevel(level);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Rooms
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
+   * `isHistory`. After a reconnect the SDK joins it again by itself.
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<JoinResult>>}
+   */
+  joinGroup(options) {
+    return this._c.rooms.join(options);
+  }
+
+  /**
+   * Leaves a room; it is not rejoined after a reconnect.
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  quitGroup(groupID) {
+    return this._c.rooms.quit(groupID);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Messages
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Creates a text message for `sendMessage`.
+   * @param {TextMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createTextMessage(options) {
+    return this._c.messages.createText(options);
+  }
+
+  /**
+   * Creates a custom message (`TIMCustomElem`) for `sendMessage`.
+   * @param {CustomMessageOptions} options
+   * @returns {CustomMessage}
+   */
+  createCustomMessage(options) {
+    return this._c.messages.createCustom(options);
+  }
+
+  /**
+   * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
+   * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
+   * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
+   * connection is repeated after the reconnect; the server de-duplicates it.
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  sendMessage(message) {
+    return this._c.messages.send(message);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Live room
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Moves the room to a live state (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
+   * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
+   * @returns {Promise<Response<{liveState: LiveState}>>}
+   */
+  setLiveState(groupID, state, options = {}) {
+    return this._c.live.setLiveState(groupID, state, options);
+  }
+
+  /**
+   * Pins a live-shopping item for every viewer (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {PinnedItem} item at least `ItemId` and `Title`
+   * @returns {Promise<Response<{}>>}
+   */
+  pinItem(groupID, item) {
+    return this._c.live.pinItem(groupID, item);
+  }
+
+  /**
+   * Takes the pinned item down.
+   * @param {string} groupID
+   * @returns {Promise<Response<{}>>}
+   */
+  unpinItem(groupID) {
+    return this._c.live.unpinItem(groupID);
+  }
+
+  /**
+   * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
+   * 100, the protocol's limit); every merged call resolves with that request's reply.
+   * `added` is what the server counted (it caps each user's likes per second).
+   * @param {string} groupID
+   * @param {number} [count] 1 to 100
+   * @returns {Promise<Response<{added: number, count: number}>>}
+   */
+  like(groupID, count = 1) {
+    return this._c.likes.like(groupID, count);
+  }
+
+  /**
+   * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
+   * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
+   * @param {string} groupID
+   * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
+   * @returns {Promise<Response<{drawID: string}>>}
+   */
+  startDraw(groupID, options) {
+    return this._c.live.startDraw(groupID, options);
+  }
+
+  /**
+   * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+   * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+   * deletes a key). Members get GROUP_PROFILE_UPDATED.
+   * @param {string} groupID
+   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+   * @returns {Promise<Response<{}>>}
+   */
+  modifyGroup(groupID, changes) {
+    return this._c.live.modifyGroup(groupID, changes);
+  }
+
+  /**
+   * The room's audience statistics for its current broadcast session, or `session` (owner,
+   * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+   * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+   * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+   * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
+   * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+   * @param {string} groupID
+   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+   * @returns {Promise<Response<Record<string, any>>>}
+   */
+  getRoomStats(groupID, options = {}) {
+    return this._c.live.getRoomStats(groupID, options);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Moderation (owner and admins of the room, App admins)
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–500 accounts
+   * @param {number} seconds
+   * @returns {Promise<Response<{}>>}
+   */
+  mute(groupID, userID, seconds) {
+    return this._c.moderation.mute(groupID, userID, seconds);
+  }
+
+  /**
+   * Switches mute-all on or off: only the owner and admins may send while it is on.
+   * @param {string} groupID
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  muteAll(groupID, on) {
+    return this._c.moderation.muteAll(groupID, on);
+  }
+
+  /**
+   * Bans members: they leave the room at once and cannot join for `seconds`.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
+   * @param {string} [reason] shown to the banned users (at most 1000 bytes)
+   * @returns {Promise<Response<{}>>}
+   */
+  ban(groupID, userID, seconds, reason) {
+    return this._c.moderation.ban(groupID, userID, seconds, reason);
+  }
+
+  /**
+   * Lifts bans.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @returns {Promise<Response<{}>>}
+   */
+  unban(groupID, userID) {
+    return this._c.moderation.unban(groupID, userID);
+  }
+
+  /**
+   * Recalls a message of the room (owner, admins, App admins): every member gets
+   * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+   * recall it (unknown, recalled already, or too old).
+   * @param {string} groupID
+   * @param {number} sequence the message's `sequence`
+   * @returns {Promise<Response<{}>>}
+   */
+  recallMessage(groupID, sequence) {
+    return this._c.moderation.recallMessage(groupID, sequence);
+  }
+
+  /**
+   * Makes members admins of the room, or ordinary members again (owner, App admins).
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–5 accounts
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  setAdmin(groupID, userID, on) {
+    return this._c.moderation.setAdmin(groupID, userID, on);
+  }
+}

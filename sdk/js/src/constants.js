@@ -1,0 +1,125 @@
+// The SDK's public constants (`VERSION`, `TYPES`, `EVENT`, `ERROR_CODE`, `LOG_LEVEL`) and the
+// value sets of the protocol that more than one part checks against.
+
+/**
+ * @typedef {'High'|'Normal'|'Low'|'Lowest'} Priority
+ * @typedef {'Upcoming'|'Live'|'Paused'|'Ended'|'Replay'} LiveStateName
+ * @typedef {'connected'|'connecting'|'disconnected'} NetState
+ * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
+ * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ */
+
+export const VERSION = '0.1.0';
+
+/** `MuteTime` and `MuteRemaining` of a permanent mute. */
+export const PERMANENT_SECS = 4294967295;
+
+export const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
+export const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
+
+/** Constants for messages, tips, live states, network states and kick reasons. */
+export const TYPES = Object.freeze({
+  MSG_PRIORITY_HIGH: 'High',
+  MSG_PRIORITY_NORMAL: 'Normal',
+  MSG_PRIORITY_LOW: 'Low',
+  MSG_PRIORITY_LOWEST: 'Lowest',
+
+  MSG_TEXT: 'TIMTextElem',
+  MSG_CUSTOM: 'TIMCustomElem',
+  MSG_FACE: 'TIMFaceElem',
+  MSG_LOCATION: 'TIMLocationElem',
+  MSG_IMAGE: 'TIMImageElem',
+  MSG_AUDIO: 'TIMSoundElem',
+  MSG_FILE: 'TIMFileElem',
+  MSG_VIDEO: 'TIMVideoFileElem',
+  MSG_MERGER: 'TIMRelayElem',
+  MSG_GRP_TIP: 'TIMGroupTipElem',
+  MSG_GRP_SYS_NOTICE: 'TIMGroupSystemNoticeElem',
+
+  /** `payload.operationType` of a group tip. */
+  GRP_TIP_MBR_JOIN: 1,
+  GRP_TIP_MBR_QUIT: 3,
+  GRP_TIP_MBR_KICKED_OUT: 4,
+  GRP_TIP_MBR_SET_ADMIN: 5,
+  GRP_TIP_MBR_CANCELED_ADMIN: 6,
+  GRP_TIP_GRP_PROFILE_UPDATED: 7,
+  GRP_TIP_MBR_PROFILE_UPDATED: 8,
+
+  /** `payload.operationType` of a group system notice. */
+  GRP_SYS_KICKED_OUT: 4,
+  GRP_SYS_DISMISSED: 5,
+  GRP_SYS_CUSTOM: 255,
+
+  LIVE_STATE_UPCOMING: 'Upcoming',
+  LIVE_STATE_LIVE: 'Live',
+  LIVE_STATE_PAUSED: 'Paused',
+  LIVE_STATE_ENDED: 'Ended',
+  LIVE_STATE_REPLAY: 'Replay',
+
+  NET_STATE_CONNECTED: 'connected',
+  NET_STATE_CONNECTING: 'connecting',
+  NET_STATE_DISCONNECTED: 'disconnected',
+
+  /** `type` of a KICKED_OUT event. */
+  KICKED_OUT_MULTI_LOGIN: 'multi_login',
+  KICKED_OUT_ACCOUNT: 'account_kicked',
+  KICKED_OUT_REQUEST_FLOOD: 'request_flood',
+  KICKED_OUT_USERSIG_EXPIRED: 'usersig_expired',
+  KICKED_OUT_LOGIN_FAILED: 'login_failed',
+
+  GIFT_PLAIN: 0,
+  GIFT_BANNER: 1,
+  GIFT_EFFECT: 2,
+
+  /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
+  MUTE_PERMANENT: PERMANENT_SECS,
+});
+
+/** Event names for `chat.on` / `chat.off`. */
+export const EVENT = Object.freeze({
+  SDK_READY: 'sdkReady',
+  SDK_NOT_READY: 'sdkNotReady',
+  MESSAGE_RECEIVED: 'messageReceived',
+  KICKED_OUT: 'kickedOut',
+  NET_STATE_CHANGE: 'netStateChange',
+  ERROR: 'error',
+  LIVE_STATE_CHANGED: 'liveStateChanged',
+  ITEM_PINNED: 'itemPinned',
+  GIFT_RECEIVED: 'giftReceived',
+  LIKES_UPDATED: 'likesUpdated',
+  ONLINE_COUNT_UPDATED: 'onlineCountUpdated',
+  DRAW_STARTED: 'drawStarted',
+  DRAW_RESULT: 'drawResult',
+  GROUP_PROFILE_UPDATED: 'groupProfileUpdated',
+  MUTED: 'muted',
+  REMOVED_FROM_GROUP: 'removedFromGroup',
+  MESSAGE_RECALLED: 'messageRecalled',
+});
+
+/**
+ * Codes of errors raised by the SDK itself. They are negative so they never collide with
+ * the server's codes (docs/protocol.md, Error codes), which a `LiveRoomError` carries as is.
+ */
+export const ERROR_CODE = Object.freeze({
+  /** The request was sent but no reply came within `requestTimeout`. */
+  TIMEOUT: -1001,
+  /** No connection: it was lost with the request in flight, or not restored within `requestTimeout`. */
+  NOT_CONNECTED: -1002,
+  /** Needs `login` or `loginAsGuest` first (or the session ended before the reply). */
+  NOT_LOGGED_IN: -1003,
+  /** A bad argument; nothing was sent. */
+  INVALID_ARGUMENT: -1004,
+  /** The instance was destroyed. */
+  DESTROYED: -1005,
+  /** The WebSocket could not be opened. */
+  CONNECT_FAILED: -1006,
+  /** The server ended the session (see the KICKED_OUT event). */
+  KICKED_OUT: -1007,
+  /** The server sent a frame the SDK cannot read; it was ignored. */
+  MALFORMED_FRAME: -1008,
+  /** The request is larger than the 16 KiB the server accepts (the server's own code for it). */
+  FRAME_TOO_LARGE: 93000,
+});
+
+/** Log levels for the `logLevel` option and `setLogLevel`. */
+export const LOG_LEVEL = Object.freeze({ DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, NONE: 4 });

@@ -1,0 +1,280 @@
+// Sending and receiving messages: creating them, sending with acknowledgement (and again
+// after a reconnect), and dropping repeats of messages already delivered.
+
+/** @import { Client } from './client.js' */
+/** @import { Priority } from './constants.js' */
+/** @import { LiveRoomError } from './errors.js' */
+/** @import { Fields } from './fields.js' */
+/** @import { CustomMessage, CustomPayload, Message, MessageElement, TextMessage, TextPayload } from './message.js' */
+/** @import { Response } from './session.js' */
+import { isObject, optionalString, requireID } from './checks.js';
+import { PRIORITIES, TYPES } from './constants.js';
+import { invalid } from './errors.js';
+import { decodeOrThrow } from './requests.js';
+
+/**
+ * @typedef {Object} TextMessageOptions
+ * @property {string} to the room
+ * @property {{text: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * @typedef {Object} CustomMessageOptions
+ * @property {string} to the room
+ * @property {{data: string, description?: string, extension?: string}} payload
+ * @property {Priority} [priority] default `Normal`
+ * @property {string} [cloudCustomData]
+ */
+
+/**
+ * A bounded set of a room's delivered sequence numbers. It is a set, not a high-water mark:
+ * broadcasts carry time-based numbers far above the room's own.
+ */
+class SeqWindow {
+  /** @param {number} limit */
+  constructor(limit) {
+    this.limit = limit;
+    /** @type {Set<number>} */
+    this.seen = new Set();
+  }
+
+  /**
+   * Records `seq`; false when it was recorded before.
+   * @param {number} seq
+   */
+  add(seq) {
+    if (this.seen.has(seq)) return false;
+    this.seen.add(seq);
+    if (this.seen.size > this.limit) {
+      // Sets iterate in insertion order: the first entry is the oldest.
+      for (const oldest of this.seen) {
+        this.seen.delete(oldest);
+        break;
+      }
+    }
+    return true;
+  }
+}
+
+/** @returns {number} a random unsigned 32-bit integer */
+function randomUint32() {
+  const crypto = globalThis.crypto;
+  if (crypto && typeof crypto.getRandomValues === 'function') {
+    return crypto.getRandomValues(new Uint32Array(1))[0];
+  }
+  return Math.floor(Math.random() * 0x100000000);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {Priority}
+ */
+function requirePriority(value) {
+  if (value === undefined) return 'Normal';
+  if (typeof value !== 'string' || !PRIORITIES.has(value)) {
+    throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
+  }
+  return /** @type {Priority} */ (value);
+}
+
+/**
+ * @param {string} groupID
+ * @param {number} random
+ */
+function outgoingKey(groupID, random) {
+  return `${groupID}\n${random}`;
+}
+
+export class Messages {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, SeqWindow>} */
+    this.seen = new Map();
+    /** @private @type {Map<string, Message>} sends awaiting their reply, by room and Random */
+    this.outgoing = new Map();
+  }
+
+  /**
+   * `Chat#createTextMessage`
+   * @param {TextMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createText(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createTextMessage needs {to, payload: {text}}');
+    const text = options.payload.text;
+    if (typeof text !== 'string') throw invalid('payload.text must be a string');
+    const element = { type: TYPES.MSG_TEXT, content: { Text: text } };
+    return /** @type {TextMessage} */ (this.outgoingMessage(options, element, { text }));
+  }
+
+  /**
+   * `Chat#createCustomMessage`
+   * @param {CustomMessageOptions} options
+   * @returns {CustomMessage}
+   */
+  createCustom(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createCustomMessage needs {to, payload: {data}}');
+    const p = options.payload;
+    const data = optionalString(p.data, 'payload.data');
+    const description = optionalString(p.description, 'payload.description');
+    const extension = optionalString(p.extension, 'payload.extension');
+    /** @type {Record<string, unknown>} */
+    const content = { Data: data };
+    if (description !== '') content.Desc = description;
+    if (extension !== '') content.Ext = extension;
+    const element = { type: TYPES.MSG_CUSTOM, content };
+    return /** @type {CustomMessage} */ (this.outgoingMessage(options, element, { data, description, extension }));
+  }
+
+  /**
+   * @private
+   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
+   * @param {MessageElement} element
+   * @param {TextPayload|CustomPayload} payload
+   * @returns {Message}
+   */
+  outgoingMessage(options, element, payload) {
+    const to = requireID(options.to, 'to');
+    const priority = requirePriority(options.priority);
+    const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
+    const random = randomUint32();
+    const from = this.client.session.userID();
+    const me = this.client.session.me;
+    return /** @type {Message} */ ({
+      ID: `${from}-${random}`,
+      type: element.type,
+      payload,
+      elements: [element],
+      to,
+      from,
+      nick: me ? me.nick : '',
+      avatar: me ? me.avatar : '',
+      level: me ? me.level : 0,
+      sequence: 0,
+      time: 0,
+      random,
+      priority,
+      cloudCustomData,
+      isHistory: false,
+      flow: 'out',
+      status: 'unSend',
+      dropReason: '',
+    });
+  }
+
+  /**
+   * `Chat#sendMessage`
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async send(message) {
+    if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
+      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
+    }
+    if (message.status === 'sending' || message.status === 'success')
+      throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
+    const key = outgoingKey(message.to, message.random);
+    message.status = 'sending';
+    this.outgoing.set(key, message);
+    try {
+      const reply = await this.client.requests.request({
+        op: 'send',
+        GroupId: message.to,
+        MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+        MsgPriority: message.priority,
+        CloudCustomData: message.cloudCustomData,
+        Random: message.random,
+      });
+      this.acknowledge(message, reply);
+      return { code: 0, data: { message } };
+    } catch (err) {
+      message.status = 'fail';
+      const e = /** @type {LiveRoomError} */ (err);
+      if (e.code === 10017) this.client.rooms.refusedAsMuted(message.to, e.data.muteRemaining);
+      e.data = { ...e.data, message };
+      throw e;
+    } finally {
+      this.outgoing.delete(key);
+    }
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   * @param {Fields} reply
+   */
+  acknowledge(message, reply) {
+    const ack = decodeOrThrow(() => ({
+      sequence: reply.num('MsgSeq'),
+      time: reply.num('MsgTime'),
+      dropReason: reply.optStr('MsgDropReason'),
+    }));
+    const session = this.client.session;
+    message.from = session.userID();
+    message.ID = `${message.from}-${message.random}`;
+    message.sequence = ack.sequence;
+    message.time = ack.time;
+    message.dropReason = ack.dropReason;
+    message.status = 'success';
+    // The level the message went out with: the sender's current one (it grows as they take
+    // part), for showing it beside their own message.
+    const level = reply.optNum('Level', 0);
+    if (level > 0) {
+      message.level = level;
+      if (session.me && !session.me.isGuest) session.me.level = level;
+    }
+    // The short history holds delivered sends: a rejoin must not hand this one back.
+    if (ack.dropReason === '') this.window(message.to).add(ack.sequence);
+  }
+
+  /**
+   * A `message` push.
+   * @param {Message} message
+   */
+  onMessage(message) {
+    const groupID = message.to;
+    // Our own send replayed in a rejoin's history before its reply: the reply reports it.
+    if (message.from === this.client.session.userID() && this.outgoing.has(outgoingKey(groupID, message.random)))
+      return;
+    if (!this.window(groupID).add(message.sequence)) {
+      this.client.log.debug(`dropped a repeated message ${groupID}#${message.sequence}`);
+      return;
+    }
+    this.client.inbox.deliver(message);
+    // Old gifts are history to read, not animations to play.
+    if (!message.isHistory) this.client.gifts.fromMessage(message);
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   */
+  window(groupID) {
+    let window = this.seen.get(groupID);
+    if (window === undefined) {
+      window = new SeqWindow(this.client.o.dedupWindow);
+      this.seen.set(groupID, window);
+    }
+    return window;
+  }
+
+  /**
+   * The room was left: its repeats need not be recognised any more.
+   * @param {string} groupID
+   */
+  forgetRoom(groupID) {
+    this.seen.delete(groupID);
+  }
+
+  /** The session is over. */
+  reset() {
+    this.seen.clear();
+    this.outgoing.clear();
+  }
+}
