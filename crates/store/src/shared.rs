@@ -24,9 +24,6 @@ pub(crate) const IN_LIST_CHUNK: usize = 500;
 /// limit).
 pub(crate) const HISTORY_ROWS_PER_STATEMENT: usize = 128;
 
-/// Most groups one trimming statement covers (2 parameters each).
-pub(crate) const TRIMMED_GROUPS_PER_STATEMENT: usize = 128;
-
 /// Splits `n` rows into statement sizes of at most `max` (a power of two) that are powers of
 /// two, largest first, so a few prepared statements serve every batch size.
 pub(crate) fn statement_sizes(n: usize, max: usize) -> impl Iterator<Item = usize> {
@@ -39,23 +36,6 @@ pub(crate) fn statement_sizes(n: usize, max: usize) -> impl Iterator<Item = usiz
         left -= size;
         Some(size)
     })
-}
-
-/// `DELETE` of all but the newest `$1` history rows of each of `groups` groups (`$2, $3` the
-/// first group's app and id, and so on).
-pub(crate) fn history_trim(groups: usize) -> String {
-    let list = (0..groups)
-        .map(|g| format!("(${}, ${})", 2 * g + 2, 2 * g + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "DELETE FROM group_history WHERE (app, group_id, msg_seq) IN (\
-         SELECT app, group_id, msg_seq FROM (\
-         SELECT app, group_id, msg_seq, ROW_NUMBER() OVER \
-         (PARTITION BY app, group_id ORDER BY msg_seq DESC) AS newer \
-         FROM group_history WHERE (app, group_id) IN (VALUES {list})) ranked \
-         WHERE newer > $1)"
-    )
 }
 
 /// `INSERT` of `rows` history rows from one `VALUES` list, skipping rows whose group is gone

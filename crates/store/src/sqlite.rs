@@ -14,10 +14,7 @@ use liveroom_core::store::{Store, StoreResult};
 use tokio::sync::Mutex;
 
 use crate::rows::{backend, HistoryParams};
-use crate::shared::{
-    history_insert, history_trim, statement_sizes, HISTORY_ROWS_PER_STATEMENT,
-    TRIMMED_GROUPS_PER_STATEMENT,
-};
+use crate::shared::{history_insert, statement_sizes, HISTORY_ROWS_PER_STATEMENT};
 
 /// Connections in the pool: WAL lets readers run beside the one writer.
 const MAX_CONNECTIONS: u32 = 4;
@@ -98,18 +95,21 @@ impl SqliteStore {
             }
             query.execute(&mut *tx).await.map_err(backend)?;
         }
-        // Every touched group keeps its newest `keep`: a few statements per batch, not one
-        // per group.
-        let mut rest = touched;
-        for size in statement_sizes(touched.len(), TRIMMED_GROUPS_PER_STATEMENT) {
-            let (chunk, later) = rest.split_at(size);
-            rest = later;
-            let trim = history_trim(size);
-            let mut query = sqlx::query(&trim).bind(i64::from(keep));
-            for (app, group) in chunk {
-                query = query.bind(*app).bind(*group);
-            }
-            query.execute(&mut *tx).await.map_err(backend)?;
+        // Every touched group keeps its newest `keep`: one statement a group, each a search
+        // of the primary key (SQLite runs one covering several groups as a scan of the
+        // whole table, to compute its window in index order).
+        for (app, group) in touched {
+            sqlx::query(
+                "DELETE FROM group_history WHERE app = $1 AND group_id = $2 AND msg_seq <= \
+                 (SELECT msg_seq FROM group_history WHERE app = $1 AND group_id = $2 \
+                 ORDER BY msg_seq DESC LIMIT 1 OFFSET $3)",
+            )
+            .bind(*app)
+            .bind(*group)
+            .bind(i64::from(keep))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)
     }
