@@ -7,7 +7,13 @@ use liveroom_core::store::{Store, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor};
 
-use crate::rows::{backend, HistoryParams};
+use std::collections::BTreeMap;
+
+use liveroom_core::stats::Counts;
+use liveroom_core::store::StatsBatch;
+
+use crate::rows::{backend, clamp_db, counts_to_db, HistoryParams};
+use crate::shared::stats_upserts;
 
 const MAX_CONNECTIONS: u32 = 10;
 /// Connections of the history writer's pool (one per writer of the recorder, at most).
@@ -79,6 +85,111 @@ impl PgStore {
     /// Closes every pooled connection (waiting for those in use).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Adds a statistics batch in one transaction of three statements (one a table, the
+    /// rows as arrays), whatever its size: each node of a cluster flushes every room it
+    /// serves, and row by row the nodes' transactions held their rows' locks (and pooled
+    /// connections) through thousands of round trips while waiting on each other's. Rows
+    /// are merged by key first (an upsert may touch a row once) and written in key order,
+    /// so concurrent flushes lock rows in one order.
+    pub(crate) async fn write_stats(&self, app: i64, batch: &StatsBatch) -> StoreResult<()> {
+        let [user_sql, room_sql, room_user_sql] = &*STATS_UPSERTS;
+        let mut users: BTreeMap<&str, Counts> = BTreeMap::new();
+        for (user, counts) in &batch.users {
+            users.entry(user.as_str()).or_default().add(counts);
+        }
+        let mut rooms: BTreeMap<(&str, u32), RoomRow> = BTreeMap::new();
+        for r in &batch.rooms {
+            let row = rooms
+                .entry((r.group.as_str(), r.session))
+                .or_insert_with(|| RoomRow::at(r.at));
+            row.counts.add(&r.counts);
+            row.joins = row.joins.saturating_add(r.joins);
+            row.guest_joins = row.guest_joins.saturating_add(r.guest_joins);
+            row.peak = row.peak.max(r.peak_online);
+            row.seen(r.at);
+        }
+        let mut room_users: BTreeMap<(&str, u32, &str), RoomRow> = BTreeMap::new();
+        for r in &batch.room_users {
+            let row = room_users
+                .entry((r.group.as_str(), r.session, r.user.as_str()))
+                .or_insert_with(|| RoomRow::at(r.at));
+            row.counts.add(&r.counts);
+            row.seen(r.at);
+        }
+        let counts = |rows: &mut dyn Iterator<Item = &Counts>| {
+            let mut columns: [Vec<i64>; 5] = Default::default();
+            for c in rows {
+                for (column, value) in columns.iter_mut().zip(counts_to_db(c)) {
+                    column.push(value);
+                }
+            }
+            columns
+        };
+        let now = liveroom_core::time::unix_secs();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        if !users.is_empty() {
+            let [a, b, c, d, e] = counts(&mut users.values());
+            sqlx::query(user_sql)
+                .bind(app)
+                .bind(users.keys().copied().collect::<Vec<_>>())
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        if !rooms.is_empty() {
+            let [a, b, c, d, e] = counts(&mut rooms.values().map(|r| &r.counts));
+            let column = |f: fn(&RoomRow) -> i64| rooms.values().map(f).collect::<Vec<_>>();
+            sqlx::query(room_sql)
+                .bind(app)
+                .bind(rooms.keys().map(|k| k.0).collect::<Vec<_>>())
+                .bind(rooms.keys().map(|k| i64::from(k.1)).collect::<Vec<_>>())
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(column(|r| clamp_db(r.joins)))
+                .bind(column(|r| clamp_db(r.guest_joins)))
+                .bind(column(|r| clamp_db(r.peak)))
+                .bind(column(|r| r.first))
+                .bind(column(|r| r.last))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        if !room_users.is_empty() {
+            let [a, b, c, d, e] = counts(&mut room_users.values().map(|r| &r.counts));
+            let column = |f: fn(&RoomRow) -> i64| room_users.values().map(f).collect::<Vec<_>>();
+            sqlx::query(room_user_sql)
+                .bind(app)
+                .bind(room_users.keys().map(|k| k.0).collect::<Vec<_>>())
+                .bind(
+                    room_users
+                        .keys()
+                        .map(|k| i64::from(k.1))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(room_users.keys().map(|k| k.2).collect::<Vec<_>>())
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(column(|r| r.first))
+                .bind(column(|r| r.last))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
     }
 
     /// A store on a pool of its own, for the history recorder's runtime: its connections
@@ -206,6 +317,58 @@ pub fn validate_schema_name(schema: &str) -> Result<(), StoreError> {
 }
 
 crate::shared::impl_store!(PgStore, sqlx::Postgres);
+
+/// A room's (or a user's in a room) statistics rows of one batch, merged.
+struct RoomRow {
+    counts: Counts,
+    joins: u64,
+    guest_joins: u64,
+    peak: u64,
+    first: i64,
+    last: i64,
+}
+
+impl RoomRow {
+    fn at(at: i64) -> Self {
+        Self {
+            counts: Counts::default(),
+            joins: 0,
+            guest_joins: 0,
+            peak: 0,
+            first: at,
+            last: at,
+        }
+    }
+
+    fn seen(&mut self, at: i64) {
+        self.first = self.first.min(at);
+        self.last = self.last.max(at);
+    }
+}
+
+/// The statistics upserts, the rows as arrays (`$1` the app; `$N` for every column), in key
+/// order.
+static STATS_UPSERTS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new(|| {
+    stats_upserts([
+        "SELECT $1, r.u, r.a, r.b, r.c, r.d, r.e, $8 \
+         FROM UNNEST($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], \
+             $7::bigint[]) AS r(u, a, b, c, d, e) \
+         WHERE EXISTS (SELECT 1 FROM users WHERE app = $1 AND user_id = r.u) \
+         ORDER BY r.u",
+        "SELECT $1, r.g, r.s, r.a, r.b, r.c, r.d, r.e, r.j, r.gj, r.p, r.f, r.l \
+         FROM UNNEST($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], \
+             $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], \
+             $12::bigint[], $13::bigint[]) AS r(g, s, a, b, c, d, e, j, gj, p, f, l) \
+         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = r.g) \
+         ORDER BY r.g, r.s",
+        "SELECT $1, r.g, r.s, r.u, r.a, r.b, r.c, r.d, r.e, r.f, r.l \
+         FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], \
+             $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[]) \
+             AS r(g, s, u, a, b, c, d, e, f, l) \
+         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = r.g) \
+         ORDER BY r.g, r.s, r.u",
+    ])
+});
 
 #[cfg(test)]
 mod tests {

@@ -91,6 +91,55 @@ pub(crate) fn newest_per_group(
     (rows, touched)
 }
 
+/// The statistics upserts into `user_stats`, `room_stats` and `room_user_stats`, each
+/// `INSERT INTO ... {source} ON CONFLICT ...`, where a backend's `source` selects the rows
+/// (and skips those whose user or group is gone). Counters are added, stopping at the
+/// largest value a column holds instead of failing; peaks and last times are merged.
+pub(crate) fn stats_upserts(sources: [&str; 3]) -> [String; 3] {
+    let add = |t: &str| {
+        crate::rows::COUNT_COLUMNS
+            .split(", ")
+            .map(|c| {
+                format!(
+                    "{c} = CASE WHEN {t}.{c} > {max} - excluded.{c} THEN {max} \
+                     ELSE {t}.{c} + excluded.{c} END",
+                    max = i64::MAX
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let [users, rooms, room_users] = sources;
+    let counts = crate::rows::COUNT_COLUMNS;
+    [
+        format!(
+            "INSERT INTO user_stats (app, user_id, {counts}, updated_at) {users} \
+             ON CONFLICT (app, user_id) DO UPDATE SET {}, updated_at = excluded.updated_at",
+            add("user_stats")
+        ),
+        format!(
+            "INSERT INTO room_stats (app, group_id, session, {counts}, joins, guest_joins, \
+             peak_online, first_at, last_at) {rooms} \
+             ON CONFLICT (app, group_id, session) DO UPDATE SET {}, \
+             joins = room_stats.joins + excluded.joins, \
+             guest_joins = room_stats.guest_joins + excluded.guest_joins, \
+             peak_online = CASE WHEN excluded.peak_online > room_stats.peak_online \
+               THEN excluded.peak_online ELSE room_stats.peak_online END, \
+             last_at = CASE WHEN excluded.last_at > room_stats.last_at \
+               THEN excluded.last_at ELSE room_stats.last_at END",
+            add("room_stats")
+        ),
+        format!(
+            "INSERT INTO room_user_stats (app, group_id, session, user_id, {counts}, \
+             first_at, last_at) {room_users} \
+             ON CONFLICT (app, group_id, session, user_id) DO UPDATE SET {}, \
+             last_at = CASE WHEN excluded.last_at > room_user_stats.last_at \
+               THEN excluded.last_at ELSE room_user_stats.last_at END",
+            add("room_user_stats")
+        ),
+    ]
+}
+
 /// Implements `Store` for `$store` (which has a `pool: sqlx::Pool<$db>` field).
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
@@ -108,7 +157,7 @@ macro_rules! impl_store {
             use liveroom_core::stats::Counts;
 
             use $crate::rows::{
-                app_key, assemble_groups, backend, clamp_db, counts_from_db, counts_to_db, encode_settings,
+                app_key, assemble_groups, backend, counts_from_db, encode_settings,
                 from_db, insert_error, no_group, placeholders, to_db, COUNT_COLUMNS, AppRow, CustomRow, GroupParams, GroupRow,
                 HistoryParams, HistoryRow, RestrictionRow, UserRow, GROUP_COLUMNS,
                 HISTORY_COLUMNS,
@@ -817,107 +866,7 @@ macro_rules! impl_store {
                     if batch.is_empty() {
                         return Ok(());
                     }
-                    let app = app_key(app)?;
-                    // Counters are added; peaks and first/last times merged. A row whose
-                    // group or user is gone is skipped (the WHERE EXISTS).
-                    // Sums stop at the largest value a column holds instead of failing.
-                    let add = ["online_ms", "messages", "likes", "gifts", "gift_value"]
-                        .map(|c| {
-                            format!(
-                                "{c} = CASE WHEN {{t}}.{c} > {max} - excluded.{c} THEN {max} \
-                                 ELSE {{t}}.{c} + excluded.{c} END",
-                                max = i64::MAX
-                            )
-                        })
-                        .join(", ");
-                    let user_sql = format!(
-                        "INSERT INTO user_stats (app, user_id, {COUNT_COLUMNS}, updated_at) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
-                         WHERE EXISTS (SELECT 1 FROM users WHERE app = $1 AND user_id = $2) \
-                         ON CONFLICT (app, user_id) DO UPDATE SET {}, \
-                         updated_at = excluded.updated_at",
-                        add.replace("{t}", "user_stats")
-                    );
-                    let room_sql = format!(
-                        "INSERT INTO room_stats (app, group_id, session, {COUNT_COLUMNS}, \
-                         joins, guest_joins, peak_online, first_at, last_at) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12 \
-                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
-                         ON CONFLICT (app, group_id, session) DO UPDATE SET {}, \
-                         joins = room_stats.joins + excluded.joins, \
-                         guest_joins = room_stats.guest_joins + excluded.guest_joins, \
-                         peak_online = CASE WHEN excluded.peak_online > room_stats.peak_online \
-                           THEN excluded.peak_online ELSE room_stats.peak_online END, \
-                         last_at = CASE WHEN excluded.last_at > room_stats.last_at \
-                           THEN excluded.last_at ELSE room_stats.last_at END",
-                        add.replace("{t}", "room_stats")
-                    );
-                    let room_user_sql = format!(
-                        "INSERT INTO room_user_stats (app, group_id, session, user_id, \
-                         {COUNT_COLUMNS}, first_at, last_at) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
-                         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2) \
-                         ON CONFLICT (app, group_id, session, user_id) DO UPDATE SET {}, \
-                         last_at = CASE WHEN excluded.last_at > room_user_stats.last_at \
-                           THEN excluded.last_at ELSE room_user_stats.last_at END",
-                        add.replace("{t}", "room_user_stats")
-                    );
-                    let now = liveroom_core::time::unix_secs();
-                    let mut tx = self.pool.begin().await.map_err(backend)?;
-                    for (user, counts) in &batch.users {
-                        let [a, b, c, d, e] = counts_to_db(counts);
-                        sqlx::query(&user_sql)
-                            .bind(app)
-                            .bind(user.as_str())
-                            .bind(a)
-                            .bind(b)
-                            .bind(c)
-                            .bind(d)
-                            .bind(e)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                    }
-                    for r in &batch.rooms {
-                        let [a, b, c, d, e] = counts_to_db(&r.counts);
-                        let (joins, guests, peak) =
-                            (clamp_db(r.joins), clamp_db(r.guest_joins), clamp_db(r.peak_online));
-                        sqlx::query(&room_sql)
-                            .bind(app)
-                            .bind(r.group.as_str())
-                            .bind(i64::from(r.session))
-                            .bind(a)
-                            .bind(b)
-                            .bind(c)
-                            .bind(d)
-                            .bind(e)
-                            .bind(joins)
-                            .bind(guests)
-                            .bind(peak)
-                            .bind(r.at)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                    }
-                    for r in &batch.room_users {
-                        let [a, b, c, d, e] = counts_to_db(&r.counts);
-                        sqlx::query(&room_user_sql)
-                            .bind(app)
-                            .bind(r.group.as_str())
-                            .bind(i64::from(r.session))
-                            .bind(r.user.as_str())
-                            .bind(a)
-                            .bind(b)
-                            .bind(c)
-                            .bind(d)
-                            .bind(e)
-                            .bind(r.at)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
-                    }
-                    tx.commit().await.map_err(backend)
+                    self.write_stats(app_key(app)?, batch).await
                 }
 
                 async fn user_stats(

@@ -10,11 +10,25 @@ use sqlx::sqlite::{
 
 use std::sync::Arc;
 
-use liveroom_core::store::{Store, StoreResult};
+use liveroom_core::store::{StatsBatch, Store, StoreResult};
+
+use crate::rows::{clamp_db, counts_to_db};
 use tokio::sync::Mutex;
 
 use crate::rows::{backend, HistoryParams};
-use crate::shared::{history_insert, statement_sizes, HISTORY_ROWS_PER_STATEMENT};
+use crate::shared::{history_insert, statement_sizes, stats_upserts, HISTORY_ROWS_PER_STATEMENT};
+
+/// The statistics upserts, one row each: `$1` the app, then the row's columns.
+static STATS_UPSERTS: std::sync::LazyLock<[String; 3]> = std::sync::LazyLock::new(|| {
+    stats_upserts([
+        "SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+         WHERE EXISTS (SELECT 1 FROM users WHERE app = $1 AND user_id = $2)",
+        "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12 \
+         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2)",
+        "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
+         WHERE EXISTS (SELECT 1 FROM groups WHERE app = $1 AND group_id = $2)",
+    ])
+});
 
 /// Connections in the pool: WAL lets readers run beside the one writer.
 const MAX_CONNECTIONS: u32 = 4;
@@ -110,6 +124,70 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    /// Adds a statistics batch in one transaction, one upsert a row.
+    pub(crate) async fn write_stats(&self, app: i64, batch: &StatsBatch) -> StoreResult<()> {
+        let [user_sql, room_sql, room_user_sql] = &*STATS_UPSERTS;
+        let now = liveroom_core::time::unix_secs();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for (user, counts) in &batch.users {
+            let [a, b, c, d, e] = counts_to_db(counts);
+            sqlx::query(user_sql)
+                .bind(app)
+                .bind(user.as_str())
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        for r in &batch.rooms {
+            let [a, b, c, d, e] = counts_to_db(&r.counts);
+            let (joins, guests, peak) = (
+                clamp_db(r.joins),
+                clamp_db(r.guest_joins),
+                clamp_db(r.peak_online),
+            );
+            sqlx::query(room_sql)
+                .bind(app)
+                .bind(r.group.as_str())
+                .bind(i64::from(r.session))
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(joins)
+                .bind(guests)
+                .bind(peak)
+                .bind(r.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        for r in &batch.room_users {
+            let [a, b, c, d, e] = counts_to_db(&r.counts);
+            sqlx::query(room_user_sql)
+                .bind(app)
+                .bind(r.group.as_str())
+                .bind(i64::from(r.session))
+                .bind(r.user.as_str())
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .bind(d)
+                .bind(e)
+                .bind(r.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)
     }
