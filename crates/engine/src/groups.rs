@@ -45,6 +45,10 @@ pub struct GroupChanges {
     pub custom: Vec<(String, String)>,
 }
 
+/// The text of a system notification, within the app's limits
+/// ([`Engine::notification_text`]).
+pub struct NotificationText(String);
+
 static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Checks `AppDefinedData` items: declared keys, no key twice, values within limits. An
@@ -398,17 +402,37 @@ impl Engine {
         Ok(())
     }
 
+    /// The text of a system notification of `app`, checked: not empty, and no larger than
+    /// a message may be (`max_message_bytes`).
+    pub fn notification_text(
+        &self,
+        app: AppId,
+        content: String,
+    ) -> Result<NotificationText, Error> {
+        if content.is_empty() {
+            return Err(Error::InvalidParameter("Content is required".into()));
+        }
+        let limit = self.apps.get(app)?.settings().max_message_bytes as usize;
+        if content.len() > limit {
+            return Err(Error::MessageTooLarge {
+                size: content.len(),
+                limit,
+            });
+        }
+        Ok(NotificationText(content))
+    }
+
     /// `send_group_system_notification`: to every member, or only to `to` (online only).
     pub async fn system_notification(
         &self,
         app: AppId,
         group: &GroupId,
         operator: &str,
-        content: &str,
+        content: &NotificationText,
         to: &[UserId],
     ) -> Result<(), Error> {
         let room = self.room(app, group).await?;
-        let frame = tips::custom_notice(group, unix_secs(), operator, content);
+        let frame = tips::custom_notice(group, unix_secs(), operator, &content.0);
         if to.is_empty() {
             self.tell_room(&room, frame).await;
         } else {

@@ -349,6 +349,25 @@ impl Engine {
         }
         Ok(out)
     }
+
+    /// [`Engine::room_states`] for a reader without a login: a room guests may not watch
+    /// is answered as one that does not exist, so the read does not reveal which private
+    /// rooms exist.
+    pub async fn public_room_states(
+        &self,
+        app: AppId,
+        groups: &[GroupId],
+    ) -> Result<Vec<Result<RoomState, Error>>, Error> {
+        let states = self.room_states(app, groups).await?;
+        Ok(groups
+            .iter()
+            .zip(states)
+            .map(|(g, state)| match state {
+                Ok(s) if !s.public => Err(Error::GroupNotPublic(g.to_string())),
+                other => other,
+            })
+            .collect())
+    }
 }
 
 /// A room's live counters: the pacing of its online-count pushes, its like total and the

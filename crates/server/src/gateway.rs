@@ -11,15 +11,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::task::TaskTracker;
 
-use liveroom_core::group::Priority;
-use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::{
     KickReason, Kicked, Op, Push, Reply, Request, MAX_CLIENT_FRAME_BYTES,
 };
 use liveroom_core::{Error, Service};
 use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{Engine, JoinView, ModAction, SendRequest, Sender};
+use liveroom_engine::{ClientSend, Engine, JoinView, ModAction};
 
 use crate::proxy::ClientIp;
 use crate::AppState;
@@ -435,20 +433,26 @@ async fn handle_text(conn: &Conn, text: &str) {
         }
     };
     let id = req.id;
-    if let Op::Send { .. } = req.op {
+    if let Op::Send {
+        group_id,
+        msg_body,
+        priority,
+        cloud_custom_data,
+        random,
+    } = req.op
+    {
         // Everything a send may do is decided now, in request order; the send itself may
         // then wait at the room's gate beside the reader, so later requests are not held up.
-        let (app, mut send) = match prepare_send(session, req.op) {
+        let send = ClientSend {
+            group_id,
+            msg_body,
+            priority,
+            cloud_custom_data,
+            random,
+        };
+        let (app, mut send) = match Box::pin(conn.engine.prepare_client_send(session, send)).await {
             Ok(prepared) => prepared,
-            Err(SendRefusal::NotJoined(app, group)) => {
-                // Not in the room: if the room is gone, say that instead.
-                let e = match Box::pin(conn.engine.room(app, &group)).await {
-                    Err(Error::GroupNotFound(_)) => Error::GroupNotFound(group.to_string()),
-                    _ => Error::PermissionDenied(format!("join {group} before sending to it")),
-                };
-                return reply_err(session, id, &e);
-            }
-            Err(SendRefusal::Invalid(e)) => return reply_err(session, id, &e),
+            Err(e) => return reply_err(session, id, &e),
         };
         let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
             return;
@@ -493,64 +497,6 @@ async fn handle_text(conn: &Conn, text: &str) {
     }
     let result = Box::pin(dispatch(&conn.engine, session, id, req.op)).await;
     answer(session, id, result);
-}
-
-/// Why a `send` was refused before it started.
-enum SendRefusal {
-    /// The sender has not joined the group (which may not exist).
-    NotJoined(liveroom_core::AppId, liveroom_core::GroupId),
-    Invalid(Error),
-}
-
-impl From<Error> for SendRefusal {
-    fn from(e: Error) -> Self {
-        Self::Invalid(e)
-    }
-}
-
-/// Validates a `send` and fixes its sender while the session is as the client left it, in
-/// the documented order: logged in, `GroupId`, `MsgBody`, `MsgPriority`, then joined (the
-/// caller tells a group that does not exist from one not joined).
-fn prepare_send(
-    session: &SessionRef,
-    op: Op,
-) -> Result<(liveroom_core::AppId, SendRequest), SendRefusal> {
-    let Op::Send {
-        group_id,
-        msg_body,
-        priority,
-        cloud_custom_data,
-        random,
-    } = op
-    else {
-        return Err(Error::Internal.into());
-    };
-    let me = session.require_user()?;
-    let group = liveroom_core::GroupId::parse(&group_id)?;
-    let body = MsgBody::parse(&msg_body)?;
-    let priority = priority
-        .as_deref()
-        .map(Priority::parse)
-        .transpose()?
-        .unwrap_or_default();
-    if !session.in_room(&group) {
-        return Err(SendRefusal::NotJoined(me.app, group));
-    }
-    let sender = Sender::for_session(session, &group)?;
-    Ok((
-        me.app,
-        SendRequest {
-            group,
-            sender,
-            body,
-            priority,
-            cloud_custom_data: cloud_custom_data.unwrap_or_default(),
-            random,
-            callbacks: Default::default(),
-            turn: None,
-            counted: true,
-        },
-    ))
 }
 
 fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Value>, Error>) {
@@ -698,8 +644,8 @@ async fn dispatch(
             let (app, group) = engine
                 .room_operated_by(session, &req.group_id, "read its statistics")
                 .await?;
-            let stats = crate::rest::extension::room_stats_of(engine, app, &group, &req).await?;
-            Ok(crate::rest::extension::room_stats_json(&group, &stats))
+            let report = engine.room_stats_report(app, &group, &req).await?;
+            serde_json::to_value(report).map_err(|_| Error::Internal)
         }
         Op::Recall { group_id, msg_seq } => {
             engine.recall_as(session, &group_id, msg_seq).await?;

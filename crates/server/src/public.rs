@@ -32,11 +32,11 @@ pub async fn live_states(State(state): State<AppState>, RawQuery(query): RawQuer
             .filter(|(k, _)| k == "GroupId")
             .map(|(_, v)| GroupId::parse(v))
             .collect::<Result<Vec<_>, _>>()?;
-        let states = state.engine.room_states(AppId(app), &groups).await?;
+        let states = state.engine.public_room_states(AppId(app), &groups).await?;
         let rooms: Vec<Value> = groups
             .iter()
             .zip(states)
-            .map(|(g, r)| room_state_json(g.as_str(), r, true))
+            .map(|(g, r)| room_state_json(g.as_str(), r))
             .collect();
         Ok::<_, Error>(rooms)
     }

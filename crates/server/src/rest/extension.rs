@@ -10,7 +10,6 @@ use liveroom_core::app::AppSettings;
 use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
 use liveroom_core::live::LiveState;
 use liveroom_core::protocol::RoomStatsRequest;
-use liveroom_core::store::StatsOrder;
 use liveroom_core::{Error, Service};
 use liveroom_engine::RoomState;
 
@@ -290,10 +289,10 @@ struct GetLiveStates {
     groups: Vec<String>,
 }
 
-/// One room of a many-room state read; `public_only` hides rooms guests may not watch.
-pub fn room_state_json(group: &str, r: Result<RoomState, Error>, public_only: bool) -> Value {
+/// One room of a many-room state read.
+pub fn room_state_json(group: &str, r: Result<RoomState, Error>) -> Value {
     match r {
-        Ok(s) if s.public || !public_only => json!({
+        Ok(s) => json!({
             "GroupId": group,
             "ErrorCode": 0,
             "Name": s.name,
@@ -301,13 +300,6 @@ pub fn room_state_json(group: &str, r: Result<RoomState, Error>, public_only: bo
             "LiveState": s.live,
             "MemberNum": s.member_num,
             "Popularity": s.popularity,
-        }),
-        // Not told apart from a missing room, so the public read does not reveal which
-        // private rooms exist.
-        Ok(_) => json!({
-            "GroupId": group,
-            "ErrorCode": 10010,
-            "ErrorInfo": format!("group {group} does not exist or is not public"),
         }),
         Err(e) => {
             json!({"GroupId": group, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
@@ -329,7 +321,7 @@ pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Value, Error> {
     let rooms: Vec<Value> = groups
         .iter()
         .zip(states)
-        .map(|(g, r)| room_state_json(g.as_str(), r, false))
+        .map(|(g, r)| room_state_json(g.as_str(), r))
         .collect();
     Ok(json!({ "Rooms": rooms }))
 }
@@ -483,63 +475,6 @@ pub async fn get_draw(cx: &Cx, body: Value) -> Result<Value, Error> {
     Ok(json!({ "Draw": draw }))
 }
 
-fn stats_order(name: Option<&str>) -> Result<StatsOrder, Error> {
-    Ok(match name.unwrap_or("GiftValue") {
-        "GiftValue" => StatsOrder::GiftValue,
-        "Gifts" => StatsOrder::Gifts,
-        "Messages" => StatsOrder::Messages,
-        "Likes" => StatsOrder::Likes,
-        "OnlineTime" => StatsOrder::OnlineTime,
-        other => {
-            return Err(Error::InvalidParameter(format!(
-                "OrderBy {other:?} is not GiftValue, Gifts, Messages, Likes or OnlineTime"
-            )))
-        }
-    })
-}
-
-/// A user's counters as the REST answers show them, with the account's nickname (`""` when
-/// it has none or the account is gone).
-fn user_view(u: &liveroom_engine::UserStatsView, nicks: &Nicks) -> Value {
-    json!({
-        "User_Account": u.user.as_str(),
-        "NickName": nicks.get(&u.user).map(String::as_str).unwrap_or(""),
-        "Level": u.level,
-        "Score": (u.score * 100.0).round() / 100.0,
-        "OnlineSecs": u.counts.online_ms / 1000,
-        "Messages": u.counts.messages,
-        "Likes": u.counts.likes,
-        "Gifts": u.counts.gifts,
-        "GiftValue": u.counts.gift_value,
-    })
-}
-
-/// Nicknames by account, for the users a statistics answer lists.
-type Nicks = std::collections::HashMap<liveroom_core::UserId, String>;
-
-async fn nicks_of<'a>(
-    engine: &liveroom_engine::Engine,
-    app: liveroom_core::AppId,
-    users: impl Iterator<Item = &'a liveroom_engine::UserStatsView>,
-) -> Result<Nicks, Error> {
-    let ids: Vec<_> = users.map(|u| u.user.clone()).collect();
-    if ids.is_empty() {
-        return Ok(Nicks::new());
-    }
-    Ok(engine
-        .existing_accounts(app, &ids)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.nick))
-        .collect())
-}
-
-/// A room session's statistics with the nicknames of its top users.
-pub struct RoomStats {
-    view: liveroom_engine::RoomStatsView,
-    nicks: Nicks,
-}
-
 /// POST /v4/liveroom_ext/get_room_stats
 ///
 /// A room's audience statistics for a broadcast session (the current one by default) and
@@ -547,55 +482,11 @@ pub struct RoomStats {
 pub async fn get_room_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: RoomStatsRequest = parse(body)?;
     let group = super::group_id(&req.group_id)?;
-    let stats = room_stats_of(&cx.engine, cx.app_id(), &group, &req).await?;
-    Ok(room_stats_json(&group, &stats))
-}
-
-/// Checks a statistics read and makes it; shared with the `room_stats` WebSocket op.
-pub async fn room_stats_of(
-    engine: &liveroom_engine::Engine,
-    app: liveroom_core::AppId,
-    group: &liveroom_core::GroupId,
-    req: &RoomStatsRequest,
-) -> Result<RoomStats, Error> {
-    if req.top > liveroom_engine::TOP_MAX {
-        return Err(Error::InvalidParameter(format!(
-            "Top must be 0 to {}",
-            liveroom_engine::TOP_MAX
-        )));
-    }
-    let order = stats_order(req.order_by.as_deref())?;
-    let view = engine
-        .room_stats(app, group, req.session, order, req.top)
+    let report = cx
+        .engine
+        .room_stats_report(cx.app_id(), &group, &req)
         .await?;
-    let nicks = nicks_of(engine, app, view.top.iter()).await?;
-    Ok(RoomStats { view, nicks })
-}
-
-/// A room's statistics as `get_room_stats` and the `room_stats` op answer them.
-pub fn room_stats_json(group: &liveroom_core::GroupId, stats: &RoomStats) -> Value {
-    let v = &stats.view;
-    let r = &v.record;
-    let users = r.viewers + r.guest_joins;
-    json!({
-        "GroupId": group.as_str(),
-        "Session": r.session,
-        "OnlineNum": v.online,
-        "Popularity": v.popularity,
-        "PeakOnline": r.peak_online,
-        "Viewers": r.viewers,
-        "GuestJoins": r.guest_joins,
-        "Joins": r.joins,
-        "OnlineSecs": r.counts.online_ms / 1000,
-        "AvgOnlineSecs": (r.counts.online_ms / 1000).checked_div(users).unwrap_or(0),
-        "Messages": r.counts.messages,
-        "Likes": r.counts.likes,
-        "Gifts": r.counts.gifts,
-        "GiftValue": r.counts.gift_value,
-        "FirstAt": r.first_at,
-        "LastAt": r.last_at,
-        "TopUsers": v.top.iter().map(|u| user_view(u, &stats.nicks)).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(report).map_err(|_| Error::Internal)
 }
 
 #[derive(Deserialize)]
@@ -620,7 +511,6 @@ pub async fn get_user_stats(cx: &Cx, body: Value) -> Result<Value, Error> {
         .iter()
         .map(|u| liveroom_core::UserId::parse(u))
         .collect::<Result<Vec<_>, _>>()?;
-    let stats = cx.engine.user_stats(cx.app_id(), &users).await?;
-    let nicks = nicks_of(&cx.engine, cx.app_id(), stats.iter()).await?;
-    Ok(json!({"UserStats": stats.iter().map(|u| user_view(u, &nicks)).collect::<Vec<_>>()}))
+    let stats = cx.engine.user_stats_report(cx.app_id(), &users).await?;
+    Ok(json!({ "UserStats": stats }))
 }

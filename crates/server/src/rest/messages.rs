@@ -116,25 +116,10 @@ struct SystemNotification {
 pub async fn send_group_system_notification(cx: &Cx, body: Value) -> Result<Value, Error> {
     let req: SystemNotification = parse(body)?;
     let group = group_id(&req.group_id)?;
-    if req.content.is_empty() {
-        return Err(Error::InvalidParameter("Content is required".into()));
-    }
-    let limit = cx.app.settings().max_message_bytes as usize;
-    if req.content.len() > limit {
-        return Err(Error::MessageTooLarge {
-            size: req.content.len(),
-            limit,
-        });
-    }
+    let content = cx.engine.notification_text(cx.app_id(), req.content)?;
     let to = user_ids(&req.to_members)?;
     cx.engine
-        .system_notification(
-            cx.app_id(),
-            &group,
-            cx.identifier.as_str(),
-            &req.content,
-            &to,
-        )
+        .system_notification(cx.app_id(), &group, cx.identifier.as_str(), &content, &to)
         .await?;
     Ok(json!({}))
 }
