@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use liveroom_core::{AppId, Error, GroupId, Service};
 
-use crate::rest::extension::room_state_json;
+use crate::rest::live::room_state_json;
 use crate::AppState;
 
 /// `GET /v1/live/states`

@@ -9,13 +9,18 @@
 //! each handler's doc comment starts with its path.
 
 mod accounts;
+mod apps;
 pub mod body;
-pub(crate) mod extension;
+mod draw;
+mod filter;
+mod gifts;
 mod groups;
+pub(crate) mod live;
 mod members;
 mod messages;
 mod moderation;
 mod profile;
+mod stats;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::rejection::PathRejection;
@@ -65,12 +70,15 @@ pub fn user_ids(raw: &[String]) -> Result<Vec<UserId>, Error> {
     raw.iter().map(|u| UserId::parse(u)).collect()
 }
 
+/// Liveroom's own commands.
+const EXT: &str = "liveroom_ext";
+
 fn service_of(name: &str) -> Option<Service> {
     Some(match name {
         "im_open_login_svc" => Service::Account,
         "profile" => Service::Profile,
         "group_open_http_svc" | "group_open_avchatroom_http_svc" => Service::Group,
-        extension::SERVICE => Service::Extension,
+        EXT => Service::Extension,
         _ => return None,
     })
 }
@@ -251,7 +259,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        extension::SERVICE,
+        EXT,
         &[
             "get_group_custom_fields",
             "set_group_custom_fields",
@@ -336,32 +344,26 @@ async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value
         ("group_open_http_svc", "get_group_ban_member") => {
             moderation::get_group_ban_member(cx, body).await
         }
-        (extension::SERVICE, "get_group_custom_fields") => {
-            extension::get_group_custom_fields(cx, body).await
-        }
-        (extension::SERVICE, "set_group_custom_fields") => {
-            extension::set_group_custom_fields(cx, body).await
-        }
-        (extension::SERVICE, "get_app_settings") => extension::get_app_settings(cx, body).await,
-        (extension::SERVICE, "set_app_settings") => extension::set_app_settings(cx, body).await,
-        (extension::SERVICE, "get_webhook") => extension::get_webhook(cx, body).await,
-        (extension::SERVICE, "set_webhook") => extension::set_webhook(cx, body).await,
-        (extension::SERVICE, "get_word_filter") => extension::get_word_filter(cx, body).await,
-        (extension::SERVICE, "set_word_filter") => extension::set_word_filter(cx, body).await,
-        (extension::SERVICE, "add_filter_words") => extension::add_filter_words(cx, body).await,
-        (extension::SERVICE, "delete_filter_words") => {
-            extension::delete_filter_words(cx, body).await
-        }
-        (extension::SERVICE, "set_live_state") => extension::set_live_state(cx, body).await,
-        (extension::SERVICE, "get_live_states") => extension::get_live_states(cx, body).await,
-        (extension::SERVICE, "pin_item") => extension::pin_item(cx, body).await,
-        (extension::SERVICE, "unpin_item") => extension::unpin_item(cx, body).await,
-        (extension::SERVICE, "get_pinned_items") => extension::get_pinned_items(cx, body).await,
-        (extension::SERVICE, "send_gift") => extension::send_gift(cx, body).await,
-        (extension::SERVICE, "start_draw") => extension::start_draw(cx, body).await,
-        (extension::SERVICE, "get_draw") => extension::get_draw(cx, body).await,
-        (extension::SERVICE, "get_room_stats") => extension::get_room_stats(cx, body).await,
-        (extension::SERVICE, "get_user_stats") => extension::get_user_stats(cx, body).await,
+        (EXT, "get_group_custom_fields") => apps::get_group_custom_fields(cx, body).await,
+        (EXT, "set_group_custom_fields") => apps::set_group_custom_fields(cx, body).await,
+        (EXT, "get_app_settings") => apps::get_app_settings(cx, body).await,
+        (EXT, "set_app_settings") => apps::set_app_settings(cx, body).await,
+        (EXT, "get_webhook") => apps::get_webhook(cx, body).await,
+        (EXT, "set_webhook") => apps::set_webhook(cx, body).await,
+        (EXT, "get_word_filter") => filter::get_word_filter(cx, body).await,
+        (EXT, "set_word_filter") => filter::set_word_filter(cx, body).await,
+        (EXT, "add_filter_words") => filter::add_filter_words(cx, body).await,
+        (EXT, "delete_filter_words") => filter::delete_filter_words(cx, body).await,
+        (EXT, "set_live_state") => live::set_live_state(cx, body).await,
+        (EXT, "get_live_states") => live::get_live_states(cx, body).await,
+        (EXT, "pin_item") => live::pin_item(cx, body).await,
+        (EXT, "unpin_item") => live::unpin_item(cx, body).await,
+        (EXT, "get_pinned_items") => live::get_pinned_items(cx, body).await,
+        (EXT, "send_gift") => gifts::send_gift(cx, body).await,
+        (EXT, "start_draw") => draw::start_draw(cx, body).await,
+        (EXT, "get_draw") => draw::get_draw(cx, body).await,
+        (EXT, "get_room_stats") => stats::get_room_stats(cx, body).await,
+        (EXT, "get_user_stats") => stats::get_user_stats(cx, body).await,
         ("group_open_avchatroom_http_svc", "modify_admin") => {
             moderation::modify_admin(cx, body).await
         }
