@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use liveroom_core::Error;
 
 use super::groups::GroupOnly;
+use super::router::Names;
 use super::{group_id, parse, user_ids, Cx};
 
 #[derive(Deserialize)]
@@ -38,11 +39,11 @@ pub async fn forbid_send_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
 
 /// POST /v4/group_open_http_svc/get_group_muted_account
 /// (also answers the older `get_group_shutted_uin` with the older key names)
-pub async fn get_group_muted_account(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_group_muted_account(cx: &Cx, body: Value, names: Names) -> Result<Value, Error> {
     let req: GroupOnly = parse(body)?;
     let group = group_id(&req.group_id)?;
     let mutes = cx.engine.muted_accounts(cx.app_id(), &group).await?;
-    let legacy = cx.command == "get_group_shutted_uin";
+    let legacy = names == Names::Legacy;
     let until_key = if legacy { "ShuttedUntil" } else { "MutedUntil" };
     let list: Vec<Value> = mutes
         .iter()
