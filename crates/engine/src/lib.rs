@@ -50,10 +50,10 @@ mod recall;
 mod recorder;
 
 pub use accounts::ImportedAccount;
-pub use draw::{entrants_hash, pick_winners, DrawResult};
+pub use draw::{entrants_hash, pick_winners, DrawResult, DrawStarted};
 pub use gifts::{Gift, GiftReceipt, GIFT_KEY_TTL_SECS};
-pub use groups::{GroupChanges, NewGroup, NotificationText};
-pub use live::{RoomState, STATES_BATCH_MAX};
+pub use groups::{CustomField, GroupChanges, GroupHead, GroupProfile, NewGroup, NotificationText};
+pub use live::{LiveStateAnswer, RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{
     CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY,

@@ -25,6 +25,13 @@ use crate::outbound::Frame;
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
 
+/// A room's new live state as both doors answer a change of it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LiveStateAnswer {
+    pub live_state: LiveInfo,
+}
+
 /// Most rooms in one state read.
 pub const STATES_BATCH_MAX: usize = 100;
 /// How long a room that is not loaded is answered from the cache.

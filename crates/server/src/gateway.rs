@@ -6,18 +6,23 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::task::TaskTracker;
 
+use liveroom_core::live::{LiveInfo, LiveState, PINNED_ITEM_KEY};
 use liveroom_core::protocol::{
     KickReason, Kicked, Op, Push, Reply, Request, MAX_CLIENT_FRAME_BYTES,
 };
-use liveroom_core::{Error, Service};
+use liveroom_core::{Error, GroupId, Service, UserId};
 use liveroom_engine::outbound::Frame;
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{ClientSend, Engine, JoinView, ModAction};
+use liveroom_engine::{
+    ClientSend, DrawStarted, Engine, GroupProfile, JoinView, LiveStateAnswer, ModAction,
+    SendReceipt,
+};
 
 use crate::proxy::ClientIp;
 use crate::AppState;
@@ -356,38 +361,45 @@ fn id_in_prefix(text: &str) -> Option<u64> {
     })
 }
 
-fn push_reply(
-    session: &SessionRef,
-    id: Option<u64>,
-    code: i32,
-    info: String,
-    data: Map<String, Value>,
-) {
+/// A reply's result fields.
+type Data = Map<String, Value>;
+
+/// A reply's result fields from their typed view (`()`: none).
+fn data(view: impl Serialize) -> Result<Data, Error> {
+    match serde_json::to_value(view) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Ok(Data::new()),
+        Err(_) => Err(Error::Internal),
+    }
+}
+
+/// An empty reply.
+fn done() -> Result<Data, Error> {
+    Ok(Data::new())
+}
+
+fn reply_frame(id: Option<u64>, code: i32, info: String, data: Data) -> Option<Frame> {
     let reply = Push::Reply(Reply {
         id,
         error_code: code,
         error_info: info,
         data,
     });
-    if let Ok(text) = serde_json::to_string(&reply) {
-        session.push(&Frame::control(text));
-    }
+    serde_json::to_string(&reply).ok().map(Frame::control)
 }
 
-fn reply_ok(session: &SessionRef, id: Option<u64>, data: Value) {
-    let data = match data {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    push_reply(session, id, 0, String::new(), data);
+fn push_reply(session: &SessionRef, id: Option<u64>, code: i32, info: String, data: Data) {
+    if let Some(frame) = reply_frame(id, code, info, data) {
+        session.push(&frame);
+    }
 }
 
 /// An error reply; a mute refusal also says how long the mute lasts (`MuteRemaining`,
 /// seconds) so the client can disable its input box for that long.
 fn reply_err(session: &SessionRef, id: Option<u64>, e: &Error) {
-    let mut data = Map::new();
+    let mut data = Data::new();
     if let Error::Muted { remaining_secs } = e {
-        data.insert("MuteRemaining".into(), json!(remaining_secs));
+        data.insert("MuteRemaining".into(), Value::from(*remaining_secs));
     }
     push_reply(session, id, e.code(Service::Group), e.to_string(), data);
 }
@@ -461,17 +473,9 @@ async fn handle_text(conn: &Conn, text: &str) {
         send.turn = Some(session.take_turn());
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
-            let result = engine.send_group_msg(app, send).await.map(|receipt| {
-                let mut reply = json!({
-                    "MsgSeq": receipt.msg_seq,
-                    "MsgTime": receipt.msg_time,
-                    "MsgDropReason": receipt.drop_reason,
-                });
-                // The sender's level as the message carries it, for its own display.
-                if receipt.level > 0 {
-                    reply["Level"] = json!(receipt.level);
-                }
-                Some(reply)
+            let result = engine.send_group_msg(app, send).await.and_then(|receipt| {
+                let level = (receipt.level > 0).then_some(receipt.level);
+                data(Sent { receipt, level }).map(Some)
             });
             answer(&session, id, result);
             drop(permit);
@@ -499,12 +503,61 @@ async fn handle_text(conn: &Conn, text: &str) {
     answer(session, id, result);
 }
 
-fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Value>, Error>) {
+fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Data>, Error>) {
     match result {
-        Ok(Some(data)) => reply_ok(session, id, data),
+        Ok(Some(data)) => push_reply(session, id, 0, String::new(), data),
         Ok(None) => {}
         Err(e) => reply_err(session, id, &e),
     }
+}
+
+/// A send's reply: its receipt, and the level the message carries for the sender's own
+/// display (left out when 0).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Sent {
+    #[serde(flatten)]
+    receipt: SendReceipt,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LoggedIn {
+    #[serde(rename = "UserID")]
+    user_id: UserId,
+    nick_name: String,
+    avatar: String,
+    level: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Pong {
+    pong: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Liked {
+    /// Likes counted (beyond the user's budget they are not).
+    added: u32,
+}
+
+/// A join's reply: the room's profile and the joiner's own state in it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Joined<'a> {
+    #[serde(flatten)]
+    profile: GroupProfile<'a>,
+    member_num: usize,
+    mute_remaining: u64,
+    role: &'static str,
+    live_state: LiveInfo,
+    pinned_item: Option<Value>,
+    /// Rooms left because the app allows one room per connection.
+    left: &'a [GroupId],
 }
 
 /// Runs one request; returns the reply data, or `None` when the engine already replied.
@@ -513,8 +566,8 @@ async fn dispatch(
     session: &SessionRef,
     id: Option<u64>,
     op: Op,
-) -> Result<Option<Value>, Error> {
-    let data: Result<Value, Error> = match op {
+) -> Result<Option<Data>, Error> {
+    let reply = match op {
         Op::Login {
             sdk_app_id,
             user_id,
@@ -530,20 +583,20 @@ async fn dispatch(
                     platform.as_deref(),
                 )
                 .await?;
-            Ok(json!({
-                "UserID": info.user.as_str(),
-                "NickName": info.nick,
-                "Avatar": info.avatar,
-                "Level": info.level,
-            }))
+            data(LoggedIn {
+                user_id: info.user,
+                nick_name: info.nick,
+                avatar: info.avatar,
+                level: info.level,
+            })
         }
         Op::Guest { sdk_app_id } => {
             engine.guest(session, sdk_app_id).await?;
-            Ok(json!({}))
+            done()
         }
         Op::Logout => {
             engine.logout(session).await;
-            Ok(json!({}))
+            done()
         }
         Op::Join { group_id } => {
             // The engine queues the reply itself, ahead of the history and live messages.
@@ -553,11 +606,11 @@ async fn dispatch(
         }
         Op::Quit { group_id } => {
             engine.quit(session, &group_id).await?;
-            Ok(json!({}))
+            done()
         }
         // Sends are handled in `handle_text`, in request order.
         Op::Send { .. } => Err(Error::Internal),
-        Op::Ping => Ok(json!({"Pong": true})),
+        Op::Ping => data(Pong { pong: true }),
         Op::Mute {
             group_id,
             members,
@@ -569,7 +622,7 @@ async fn dispatch(
                 secs: mute_time,
             };
             engine.moderate_as(session, &group_id, action).await?;
-            Ok(json!({}))
+            done()
         }
         Op::MuteAll { group_id, mute_all } => {
             let on = match mute_all.as_str() {
@@ -584,7 +637,7 @@ async fn dispatch(
             engine
                 .moderate_as(session, &group_id, ModAction::MuteAll(on))
                 .await?;
-            Ok(json!({}))
+            done()
         }
         Op::Ban {
             group_id,
@@ -598,58 +651,57 @@ async fn dispatch(
                 description,
             };
             engine.moderate_as(session, &group_id, action).await?;
-            Ok(json!({}))
+            done()
         }
         Op::Unban { group_id, members } => {
             let action = ModAction::Unban {
                 users: accounts(&members)?,
             };
             engine.moderate_as(session, &group_id, action).await?;
-            Ok(json!({}))
+            done()
         }
         Op::SetLiveState {
             group_id,
             state,
             new_session,
         } => {
-            let to = liveroom_core::live::LiveState::parse(&state)?;
-            let info = engine
+            let to = LiveState::parse(&state)?;
+            let live_state = engine
                 .set_live_state_as(session, &group_id, to, new_session)
                 .await?;
-            Ok(json!({ "LiveState": info }))
+            data(LiveStateAnswer { live_state })
         }
         Op::StartDraw(d) => {
-            let id = engine
+            let draw_id = engine
                 .start_draw_as(session, &d.group_id, &d.keyword, d.duration, d.winners)
                 .await?;
-            Ok(json!({ "DrawId": id }))
+            data(DrawStarted { draw_id })
         }
         Op::Like { group_id, count } => {
             let added = engine.like(session, &group_id, count).await?;
-            Ok(json!({ "Added": added }))
+            data(Liked { added })
         }
         Op::PinItem { group_id, item } => {
             engine.pin_item_as(session, &group_id, Some(&item)).await?;
-            Ok(json!({}))
+            done()
         }
         Op::UnpinItem { group_id } => {
             engine.pin_item_as(session, &group_id, None).await?;
-            Ok(json!({}))
+            done()
         }
         Op::ModifyGroup(change) => {
             engine.modify_group_as(session, change).await?;
-            Ok(json!({}))
+            done()
         }
         Op::RoomStats(req) => {
             let (app, group) = engine
                 .room_operated_by(session, &req.group_id, "read its statistics")
                 .await?;
-            let report = engine.room_stats_report(app, &group, &req).await?;
-            serde_json::to_value(report).map_err(|_| Error::Internal)
+            data(engine.room_stats_report(app, &group, &req).await?)
         }
         Op::Recall { group_id, msg_seq } => {
             engine.recall_as(session, &group_id, msg_seq).await?;
-            Ok(json!({}))
+            done()
         }
         Op::SetAdmin {
             group_id,
@@ -661,57 +713,35 @@ async fn dispatch(
                 admin,
             };
             engine.moderate_as(session, &group_id, action).await?;
-            Ok(json!({}))
+            done()
         }
     };
-    Ok(Some(data?))
+    reply.map(Some)
 }
 
-fn accounts(raw: &[String]) -> Result<Vec<liveroom_core::UserId>, Error> {
-    raw.iter()
-        .map(|u| liveroom_core::UserId::parse(u))
-        .collect()
+fn accounts(raw: &[String]) -> Result<Vec<UserId>, Error> {
+    raw.iter().map(|u| UserId::parse(u)).collect()
 }
 
 fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
     let g = view.group;
-    let custom: Vec<Value> = g
-        .custom
-        .iter()
-        .map(|(k, v)| json!({"Key": k, "Value": v}))
-        .collect();
-    let data = json!({
-        "GroupId": g.id.as_str(),
-        "Type": g.group_type.as_str(),
-        "Name": g.name,
-        "Introduction": g.introduction,
-        "Notification": g.notification,
-        "FaceUrl": g.face_url,
-        "Owner_Account": g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-        "MemberNum": view.member_num,
-        "MuteAllMember": if g.mute_all { "On" } else { "Off" },
-        "AppDefinedData": custom,
-        "MuteRemaining": view.mute_remaining,
-        "Role": view.role,
-        "LiveState": liveroom_core::live::LiveInfo::from_custom(&g.custom),
-        "PinnedItem": g
+    let joined = Joined {
+        profile: GroupProfile::of(g),
+        member_num: view.member_num,
+        mute_remaining: view.mute_remaining,
+        role: view.role,
+        live_state: LiveInfo::from_custom(&g.custom),
+        pinned_item: g
             .custom
             .iter()
-            .find(|(k, _)| k == liveroom_core::live::PINNED_ITEM_KEY)
-            .and_then(|(_, v)| serde_json::from_str::<Value>(v).ok()),
-        "Left": view.left.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-    });
-    let data = match data {
-        Value::Object(m) => m,
-        _ => Map::new(),
+            .find(|(k, _)| k == PINNED_ITEM_KEY)
+            .and_then(|(_, v)| serde_json::from_str(v).ok()),
+        left: view.left,
     };
-    let reply = Push::Reply(Reply {
-        id,
-        error_code: 0,
-        error_info: String::new(),
-        data,
-    });
-    Frame::control(serde_json::to_string(&reply).unwrap_or_default())
+    data(joined)
+        .ok()
+        .and_then(|data| reply_frame(id, 0, String::new(), data))
+        .unwrap_or_else(|| Frame::control(String::new()))
 }
 
 #[cfg(test)]

@@ -1,17 +1,27 @@
 //! `liveroom_ext` app settings: the declared group custom fields, the settings as a whole
 //! and the webhook settings, each read and changed in part.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::Arc;
 
 use liveroom_core::app::AppSettings;
+use liveroom_core::callback::WebhookSettings;
 use liveroom_core::Error;
 
 use super::{parse, Cx};
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CustomFields {
+    fields: Vec<String>,
+}
+
 /// POST /v4/liveroom_ext/get_group_custom_fields
-pub async fn get_group_custom_fields(cx: &Cx, _body: Value) -> Result<Value, Error> {
-    Ok(json!({"Fields": cx.app.settings().group_custom_fields}))
+pub async fn get_group_custom_fields(cx: &Cx, _body: Value) -> Result<CustomFields, Error> {
+    Ok(CustomFields {
+        fields: cx.app.settings().group_custom_fields.clone(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -24,7 +34,7 @@ struct SetFields {
 ///
 /// Declares the group-level custom field keys (`AppDefinedData`) groups of the app may
 /// use, replacing the previous list.
-pub async fn set_group_custom_fields(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn set_group_custom_fields(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: SetFields = parse(body)?;
     // Keep the first of repeated names, in order.
     let mut fields: Vec<String> = Vec::with_capacity(req.fields.len());
@@ -37,13 +47,21 @@ pub async fn set_group_custom_fields(cx: &Cx, body: Value) -> Result<Value, Erro
         s.group_custom_fields = fields;
         Ok(())
     })
-    .await?;
-    Ok(json!({}))
+    .await
+}
+
+/// The app's settings, whole.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Settings {
+    settings: Arc<AppSettings>,
 }
 
 /// POST /v4/liveroom_ext/get_app_settings
-pub async fn get_app_settings(cx: &Cx, _body: Value) -> Result<Value, Error> {
-    Ok(json!({"Settings": *cx.app.settings()}))
+pub async fn get_app_settings(cx: &Cx, _body: Value) -> Result<Settings, Error> {
+    Ok(Settings {
+        settings: cx.app.settings(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -55,7 +73,7 @@ struct SetSettings {
 /// POST /v4/liveroom_ext/set_app_settings
 ///
 /// Changes some of the app's settings (a partial object); takes effect at once.
-pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Settings, Error> {
     let req: SetSettings = parse(body)?;
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&*s).map_err(|_| Error::Internal)?;
@@ -64,7 +82,9 @@ pub async fn set_app_settings(cx: &Cx, body: Value) -> Result<Value, Error> {
         Ok(())
     })
     .await?;
-    Ok(json!({"Settings": *cx.app.settings()}))
+    Ok(Settings {
+        settings: cx.app.settings(),
+    })
 }
 
 /// Applies `change` to the app's current settings and makes the result live (one change
@@ -76,9 +96,23 @@ pub(super) async fn update_settings(
     cx.engine.update_app_settings(cx.app_id(), change).await
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Webhook {
+    webhook: WebhookSettings,
+}
+
+impl Webhook {
+    fn of(cx: &Cx) -> Self {
+        Self {
+            webhook: cx.app.settings().webhook.clone(),
+        }
+    }
+}
+
 /// POST /v4/liveroom_ext/get_webhook
-pub async fn get_webhook(cx: &Cx, _body: Value) -> Result<Value, Error> {
-    Ok(json!({"Webhook": cx.app.settings().webhook}))
+pub async fn get_webhook(cx: &Cx, _body: Value) -> Result<Webhook, Error> {
+    Ok(Webhook::of(cx))
 }
 
 #[derive(Deserialize)]
@@ -91,7 +125,7 @@ struct SetWebhook {
 ///
 /// Changes some of the app's webhook settings (a partial object); takes effect for the
 /// next callback.
-pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Webhook, Error> {
     let req: SetWebhook = parse(body)?;
     update_settings(cx, |s| {
         let mut current = serde_json::to_value(&s.webhook).map_err(|_| Error::Internal)?;
@@ -100,7 +134,7 @@ pub async fn set_webhook(cx: &Cx, body: Value) -> Result<Value, Error> {
         Ok(())
     })
     .await?;
-    Ok(json!({"Webhook": cx.app.settings().webhook}))
+    Ok(Webhook::of(cx))
 }
 
 /// Reads settings after a patch was merged into them: strictly, so a key given with the

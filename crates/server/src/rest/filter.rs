@@ -1,8 +1,8 @@
 //! `liveroom_ext` word filter: the app's word lists, read and replaced whole, or words
 //! added and removed.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashSet;
 
 use liveroom_core::callback::{FilterAction, FilterSettings, WordList};
@@ -11,10 +11,35 @@ use liveroom_core::Error;
 use super::apps::update_settings;
 use super::{parse, Cx};
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Filter {
+    filter: FilterSettings,
+    word_count: usize,
+}
+
+/// How many words the app's lists hold, after a change.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WordCount {
+    word_count: usize,
+}
+
+impl WordCount {
+    fn of(cx: &Cx) -> Self {
+        Self {
+            word_count: cx.app.settings().filter.word_count(),
+        }
+    }
+}
+
 /// POST /v4/liveroom_ext/get_word_filter
-pub async fn get_word_filter(cx: &Cx, _body: Value) -> Result<Value, Error> {
-    let settings = cx.app.settings();
-    Ok(json!({"Filter": settings.filter, "WordCount": settings.filter.word_count()}))
+pub async fn get_word_filter(cx: &Cx, _body: Value) -> Result<Filter, Error> {
+    let filter = cx.app.settings().filter.clone();
+    Ok(Filter {
+        word_count: filter.word_count(),
+        filter,
+    })
 }
 
 #[derive(Deserialize)]
@@ -26,14 +51,14 @@ struct SetFilter {
 /// POST /v4/liveroom_ext/set_word_filter
 ///
 /// Replaces the whole filter: `{"Filter": {"custom_fields": [...], "lists": [...]}}`.
-pub async fn set_word_filter(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn set_word_filter(cx: &Cx, body: Value) -> Result<WordCount, Error> {
     let req: SetFilter = parse(body)?;
     update_settings(cx, |s| {
         s.filter = req.filter;
         Ok(())
     })
     .await?;
-    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+    Ok(WordCount::of(cx))
 }
 
 #[derive(Deserialize)]
@@ -54,7 +79,7 @@ fn yes() -> bool {
 ///
 /// Adds words to the list with this `Action` and `CaseFold` (created if absent); words
 /// already there are kept once.
-pub async fn add_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn add_filter_words(cx: &Cx, body: Value) -> Result<WordCount, Error> {
     let req: AddWords = parse(body)?;
     update_settings(cx, |s| {
         let lists = &mut s.filter.lists;
@@ -82,7 +107,7 @@ pub async fn add_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
         Ok(())
     })
     .await?;
-    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+    Ok(WordCount::of(cx))
 }
 
 #[derive(Deserialize)]
@@ -94,7 +119,7 @@ struct DeleteWords {
 /// POST /v4/liveroom_ext/delete_filter_words
 ///
 /// Removes the words from every list; empty lists go too.
-pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<WordCount, Error> {
     let req: DeleteWords = parse(body)?;
     let gone: HashSet<String> = req.words.into_iter().collect();
     update_settings(cx, |s| {
@@ -105,5 +130,5 @@ pub async fn delete_filter_words(cx: &Cx, body: Value) -> Result<Value, Error> {
         Ok(())
     })
     .await?;
-    Ok(json!({"WordCount": cx.app.settings().filter.word_count()}))
+    Ok(WordCount::of(cx))
 }

@@ -1,7 +1,7 @@
 //! `liveroom_ext` gifts, sent by the business backend once it billed them.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use liveroom_core::Error;
 
@@ -33,11 +33,20 @@ fn one() -> u32 {
     1
 }
 
+/// Where a gift went: the sender's combo, and whether the call was a repeat.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GiftSent {
+    combo_id: String,
+    combo_count: u64,
+    duplicate: bool,
+}
+
 /// POST /v4/liveroom_ext/send_gift
 ///
 /// Sends a gift (after the backend billed it): the sender's own connections see it at
 /// once, the room gets it merged into the sender's combo.
-pub async fn send_gift(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn send_gift(cx: &Cx, body: Value) -> Result<GiftSent, Error> {
     let req: SendGift = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     let gift = liveroom_engine::Gift {
@@ -51,9 +60,9 @@ pub async fn send_gift(cx: &Cx, body: Value) -> Result<Value, Error> {
         key: req.key,
     };
     let receipt = cx.engine.send_gift(cx.app_id(), &group, gift).await?;
-    Ok(json!({
-        "ComboId": receipt.combo_id,
-        "ComboCount": receipt.combo_count,
-        "Duplicate": receipt.duplicate,
-    }))
+    Ok(GiftSent {
+        combo_id: receipt.combo_id,
+        combo_count: receipt.combo_count,
+        duplicate: receipt.duplicate,
+    })
 }

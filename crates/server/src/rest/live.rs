@@ -1,13 +1,14 @@
 //! `liveroom_ext` live rooms: the live state (set, and read for many rooms at once) and the
 //! pinned live-shopping items.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use liveroom_core::live::LiveState;
-use liveroom_core::{Error, Service};
-use liveroom_engine::RoomState;
+use liveroom_core::live::{LiveInfo, LiveState};
+use liveroom_core::{Error, GroupId, UserId};
+use liveroom_engine::{LiveStateAnswer, RoomState};
 
+use super::groups::{GroupFailure, GroupOnly};
 use super::{parse, Cx};
 
 #[derive(Deserialize)]
@@ -23,11 +24,11 @@ struct SetLiveState {
 /// POST /v4/liveroom_ext/set_live_state
 ///
 /// Moves a room to a live state; pushed to its members at once.
-pub async fn set_live_state(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn set_live_state(cx: &Cx, body: Value) -> Result<LiveStateAnswer, Error> {
     let req: SetLiveState = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     let to = LiveState::parse(&req.state)?;
-    let info = cx
+    let live_state = cx
         .engine
         .set_live_state(
             cx.app_id(),
@@ -37,7 +38,7 @@ pub async fn set_live_state(cx: &Cx, body: Value) -> Result<Value, Error> {
             req.new_session,
         )
         .await?;
-    Ok(json!({ "LiveState": info }))
+    Ok(LiveStateAnswer { live_state })
 }
 
 #[derive(Deserialize)]
@@ -46,28 +47,60 @@ struct GetLiveStates {
     groups: Vec<String>,
 }
 
-/// One room of a many-room state read.
-pub fn room_state_json(group: &str, r: Result<RoomState, Error>) -> Value {
-    match r {
-        Ok(s) => json!({
-            "GroupId": group,
-            "ErrorCode": 0,
-            "Name": s.name,
-            "FaceUrl": s.face_url,
-            "LiveState": s.live,
-            "MemberNum": s.member_num,
-            "Popularity": s.popularity,
-        }),
-        Err(e) => {
-            json!({"GroupId": group, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
-        }
+/// Many rooms' states, in the order asked (`get_live_states`, and the public
+/// `/v1/live/states`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Rooms {
+    rooms: Vec<RoomStateItem>,
+}
+
+impl Rooms {
+    pub fn of(groups: &[GroupId], states: Vec<Result<RoomState, Error>>) -> Self {
+        let rooms = groups
+            .iter()
+            .zip(states)
+            .map(|(group, state)| match state {
+                Ok(s) => RoomStateItem::Found(FoundRoom {
+                    group_id: s.group,
+                    error_code: 0,
+                    name: s.name,
+                    face_url: s.face_url,
+                    live_state: s.live,
+                    member_num: s.member_num,
+                    popularity: s.popularity,
+                }),
+                Err(e) => RoomStateItem::Failed(GroupFailure::new(group.as_str(), &e)),
+            })
+            .collect();
+        Self { rooms }
     }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum RoomStateItem {
+    Found(FoundRoom),
+    Failed(GroupFailure),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FoundRoom {
+    group_id: GroupId,
+    error_code: i32,
+    name: String,
+    face_url: String,
+    live_state: LiveInfo,
+    /// Online now.
+    member_num: usize,
+    popularity: u64,
 }
 
 /// POST /v4/liveroom_ext/get_live_states
 ///
 /// The live state, name, cover and online count of up to 100 rooms at once.
-pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Rooms, Error> {
     let req: GetLiveStates = parse(body)?;
     let groups = req
         .groups
@@ -75,12 +108,7 @@ pub async fn get_live_states(cx: &Cx, body: Value) -> Result<Value, Error> {
         .map(|g| super::group_id(g))
         .collect::<Result<Vec<_>, _>>()?;
     let states = cx.engine.room_states(cx.app_id(), &groups).await?;
-    let rooms: Vec<Value> = groups
-        .iter()
-        .zip(states)
-        .map(|(g, r)| room_state_json(g.as_str(), r))
-        .collect();
-    Ok(json!({ "Rooms": rooms }))
+    Ok(Rooms::of(&groups, states))
 }
 
 #[derive(Deserialize)]
@@ -97,56 +125,73 @@ struct PinItem {
 /// POST /v4/liveroom_ext/pin_item
 ///
 /// Pins a live-shopping item for every viewer of the room.
-pub async fn pin_item(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn pin_item(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: PinItem = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     let operator = match req.from.as_deref() {
-        Some(f) if !f.is_empty() => liveroom_core::UserId::parse(f)?.to_string(),
+        Some(f) if !f.is_empty() => UserId::parse(f)?.to_string(),
         _ => cx.identifier.to_string(),
     };
     cx.engine
         .pin_item(cx.app_id(), &group, &operator, Some(&req.item))
-        .await?;
-    Ok(json!({}))
+        .await
 }
 
 /// POST /v4/liveroom_ext/unpin_item
-pub async fn unpin_item(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: super::groups::GroupOnly = parse(body)?;
+pub async fn unpin_item(cx: &Cx, body: Value) -> Result<(), Error> {
+    let req: GroupOnly = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     cx.engine
         .pin_item(cx.app_id(), &group, cx.identifier.as_str(), None)
-        .await?;
-    Ok(json!({}))
+        .await
 }
 
 #[derive(Deserialize)]
-struct PinnedItems {
+struct GetPinnedItems {
     #[serde(rename = "GroupId")]
     group_id: String,
     #[serde(rename = "Session")]
     session: Option<u32>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PinnedItems {
+    group_id: GroupId,
+    session: u32,
+    items: Vec<Pinned>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Pinned {
+    item: Value,
+    pinned_at: i64,
+    #[serde(rename = "Operator_Account")]
+    operator: String,
+}
+
 /// POST /v4/liveroom_ext/get_pinned_items
 ///
 /// The items pinned in a session of the room (the current one by default), in order.
-pub async fn get_pinned_items(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: PinnedItems = parse(body)?;
+pub async fn get_pinned_items(cx: &Cx, body: Value) -> Result<PinnedItems, Error> {
+    let req: GetPinnedItems = parse(body)?;
     let group = super::group_id(&req.group_id)?;
     let (session, items) = cx
         .engine
         .pinned_items(cx.app_id(), &group, req.session)
         .await?;
-    let items: Vec<Value> = items
-        .iter()
-        .map(|i| {
-            json!({
-                "Item": serde_json::from_str::<Value>(&i.item).unwrap_or(Value::Null),
-                "PinnedAt": i.pinned_at,
-                "Operator_Account": i.operator,
-            })
+    let items = items
+        .into_iter()
+        .map(|i| Pinned {
+            item: serde_json::from_str(&i.item).unwrap_or(Value::Null),
+            pinned_at: i.pinned_at,
+            operator: i.operator,
         })
         .collect();
-    Ok(json!({"GroupId": group.as_str(), "Session": session, "Items": items}))
+    Ok(PinnedItems {
+        group_id: group,
+        session,
+        items,
+    })
 }
