@@ -1,31 +1,32 @@
 //! The WebSocket gateway (`/ws`): one task reads requests and calls the engine, one task
 //! writes whatever the session's outbound queue holds, all of it per wake-up with a single
 //! flush. docs/protocol.md describes the frames.
+//!
+//! Layout: this file holds the connection (upgrade, reader, writer, closing);
+//! [`limiter`] a connection's request budget; [`ops`] what each request runs and the typed
+//! replies it answers with.
+
+mod limiter;
+mod ops;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::task::TaskTracker;
 
-use liveroom_core::live::{LiveInfo, LiveState, PINNED_ITEM_KEY};
-use liveroom_core::protocol::{
-    KickReason, Kicked, Op, Push, Reply, Request, MAX_CLIENT_FRAME_BYTES,
-};
-use liveroom_core::{Error, GroupId, Service, UserId};
-use liveroom_engine::outbound::Frame;
+use liveroom_core::protocol::{KickReason, Kicked, Op, Push, Request, MAX_CLIENT_FRAME_BYTES};
+use liveroom_core::Error;
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{
-    ClientSend, DrawStarted, Engine, GroupProfile, JoinView, LiveStateAnswer, ModAction,
-    SendReceipt,
-};
+use liveroom_engine::{ClientSend, Engine};
 
 use crate::proxy::ClientIp;
 use crate::AppState;
+use limiter::{RequestLimiter, Verdict};
+use ops::{answer, dispatch, reply_err, send_reply};
 
 /// Frames larger than this close the connection at the protocol level; frames between
 /// `MAX_CLIENT_FRAME_BYTES` and this get a coded error reply.
@@ -260,89 +261,6 @@ fn close_reason(reason: KickReason) -> &'static str {
     }
 }
 
-/// A connection's request budget: a token bucket of `requests_per_sec` holding twice that.
-/// Every frame takes a token. A second in which at least a quarter of the rate (at least 5)
-/// was refused is a second *over the limit*; a connection over its limit for more than two
-/// seconds in a row is a flood and is closed.
-struct RequestLimiter {
-    rate: f64,
-    tokens: f64,
-    last: Instant,
-    second_started: Instant,
-    refused_this_second: u32,
-    over_seconds: u32,
-    over_threshold: u32,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Verdict {
-    Allowed,
-    Refused,
-    Flood,
-}
-
-/// Seconds over the limit in a row before the connection is closed.
-const FLOOD_SECONDS: u32 = 2;
-
-impl RequestLimiter {
-    fn new(per_sec: u32) -> Self {
-        let rate = per_sec.max(1) as f64;
-        let now = Instant::now();
-        Self {
-            rate,
-            tokens: rate * 2.0,
-            last: now,
-            second_started: now,
-            refused_this_second: 0,
-            over_seconds: 0,
-            over_threshold: (per_sec / 4).max(5),
-        }
-    }
-
-    fn allow(&mut self, now: Instant) -> Verdict {
-        let since = now.duration_since(self.second_started);
-        if since >= Duration::from_secs(1) {
-            let over = self.refused_this_second >= self.over_threshold;
-            self.over_seconds = if over && since < Duration::from_secs(2) {
-                self.over_seconds + 1
-            } else {
-                0
-            };
-            self.second_started = now;
-            self.refused_this_second = 0;
-        }
-        self.refill(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return Verdict::Allowed;
-        }
-        self.refused_this_second += 1;
-        if self.over_seconds >= FLOOD_SECONDS && self.refused_this_second >= self.over_threshold {
-            Verdict::Flood
-        } else {
-            Verdict::Refused
-        }
-    }
-}
-
-impl RequestLimiter {
-    /// Credits the time from `from` to `to`, when the server did not read the connection,
-    /// in full, even beyond the bucket's size: frames sent meanwhile at the allowed rate are
-    /// not refused when they are read together afterwards.
-    fn credit(&mut self, from: Instant, to: Instant) {
-        self.refill(from);
-        self.tokens += to.saturating_duration_since(from).as_secs_f64() * self.rate;
-        self.last = self.last.max(to);
-    }
-
-    fn refill(&mut self, now: Instant) {
-        let earned = now.saturating_duration_since(self.last).as_secs_f64() * self.rate;
-        // A credit may hold the bucket above its size until it is used.
-        self.tokens = self.tokens.max((self.tokens + earned).min(self.rate * 2.0));
-        self.last = self.last.max(now);
-    }
-}
-
 /// The request id of a frame that is not parsed (refused or too large): the first `"id":`
 /// with a number within the frame's first 256 bytes.
 fn id_in_prefix(text: &str) -> Option<u64> {
@@ -359,49 +277,6 @@ fn id_in_prefix(text: &str) -> Option<u64> {
         let digits = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
         digits.parse().ok()
     })
-}
-
-/// A reply's result fields.
-type Data = Map<String, Value>;
-
-/// A reply's result fields from their typed view (`()`: none).
-fn data(view: impl Serialize) -> Result<Data, Error> {
-    match serde_json::to_value(view) {
-        Ok(Value::Object(fields)) => Ok(fields),
-        Ok(_) => Ok(Data::new()),
-        Err(_) => Err(Error::Internal),
-    }
-}
-
-/// An empty reply.
-fn done() -> Result<Data, Error> {
-    Ok(Data::new())
-}
-
-fn reply_frame(id: Option<u64>, code: i32, info: String, data: Data) -> Option<Frame> {
-    let reply = Push::Reply(Reply {
-        id,
-        error_code: code,
-        error_info: info,
-        data,
-    });
-    serde_json::to_string(&reply).ok().map(Frame::control)
-}
-
-fn push_reply(session: &SessionRef, id: Option<u64>, code: i32, info: String, data: Data) {
-    if let Some(frame) = reply_frame(id, code, info, data) {
-        session.push(&frame);
-    }
-}
-
-/// An error reply; a mute refusal also says how long the mute lasts (`MuteRemaining`,
-/// seconds) so the client can disable its input box for that long.
-fn reply_err(session: &SessionRef, id: Option<u64>, e: &Error) {
-    let mut data = Data::new();
-    if let Error::Muted { remaining_secs } = e {
-        data.insert("MuteRemaining".into(), Value::from(*remaining_secs));
-    }
-    push_reply(session, id, e.code(Service::Group), e.to_string(), data);
 }
 
 /// The request id, if the frame is JSON with a numeric `id`, so errors can be matched.
@@ -473,10 +348,7 @@ async fn handle_text(conn: &Conn, text: &str) {
         send.turn = Some(session.take_turn());
         let (engine, session) = (conn.engine.clone(), session.clone());
         conn.tasks.spawn(async move {
-            let result = engine.send_group_msg(app, send).await.and_then(|receipt| {
-                let level = (receipt.level > 0).then_some(receipt.level);
-                data(Sent { receipt, level }).map(Some)
-            });
+            let result = engine.send_group_msg(app, send).await.and_then(send_reply);
             answer(&session, id, result);
             drop(permit);
         });
@@ -503,247 +375,6 @@ async fn handle_text(conn: &Conn, text: &str) {
     answer(session, id, result);
 }
 
-fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Data>, Error>) {
-    match result {
-        Ok(Some(data)) => push_reply(session, id, 0, String::new(), data),
-        Ok(None) => {}
-        Err(e) => reply_err(session, id, &e),
-    }
-}
-
-/// A send's reply: its receipt, and the level the message carries for the sender's own
-/// display (left out when 0).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Sent {
-    #[serde(flatten)]
-    receipt: SendReceipt,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    level: Option<u32>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct LoggedIn {
-    #[serde(rename = "UserID")]
-    user_id: UserId,
-    nick_name: String,
-    avatar: String,
-    level: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Pong {
-    pong: bool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Liked {
-    /// Likes counted (beyond the user's budget they are not).
-    added: u32,
-}
-
-/// A join's reply: the room's profile and the joiner's own state in it.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Joined<'a> {
-    #[serde(flatten)]
-    profile: GroupProfile<'a>,
-    member_num: usize,
-    mute_remaining: u64,
-    role: &'static str,
-    live_state: LiveInfo,
-    pinned_item: Option<Value>,
-    /// Rooms left because the app allows one room per connection.
-    left: &'a [GroupId],
-}
-
-/// Runs one request; returns the reply data, or `None` when the engine already replied.
-async fn dispatch(
-    engine: &Arc<Engine>,
-    session: &SessionRef,
-    id: Option<u64>,
-    op: Op,
-) -> Result<Option<Data>, Error> {
-    let reply = match op {
-        Op::Login {
-            sdk_app_id,
-            user_id,
-            user_sig,
-            platform,
-        } => {
-            let info = engine
-                .login(
-                    session,
-                    sdk_app_id,
-                    &user_id,
-                    &user_sig,
-                    platform.as_deref(),
-                )
-                .await?;
-            data(LoggedIn {
-                user_id: info.user,
-                nick_name: info.nick,
-                avatar: info.avatar,
-                level: info.level,
-            })
-        }
-        Op::Guest { sdk_app_id } => {
-            engine.guest(session, sdk_app_id).await?;
-            done()
-        }
-        Op::Logout => {
-            engine.logout(session).await;
-            done()
-        }
-        Op::Join { group_id } => {
-            // The engine queues the reply itself, ahead of the history and live messages.
-            let reply = |view: &JoinView| join_reply(id, view);
-            engine.join(session, &group_id, &reply).await?;
-            return Ok(None);
-        }
-        Op::Quit { group_id } => {
-            engine.quit(session, &group_id).await?;
-            done()
-        }
-        // Sends are handled in `handle_text`, in request order.
-        Op::Send { .. } => Err(Error::Internal),
-        Op::Ping => data(Pong { pong: true }),
-        Op::Mute {
-            group_id,
-            members,
-            mute_time,
-        } => {
-            let users = accounts(&members)?;
-            let action = ModAction::Mute {
-                users,
-                secs: mute_time,
-            };
-            engine.moderate_as(session, &group_id, action).await?;
-            done()
-        }
-        Op::MuteAll { group_id, mute_all } => {
-            let on = match mute_all.as_str() {
-                "On" => true,
-                "Off" => false,
-                other => {
-                    return Err(Error::InvalidParameter(format!(
-                        "MuteAllMember {other:?} is not On or Off"
-                    )))
-                }
-            };
-            engine
-                .moderate_as(session, &group_id, ModAction::MuteAll(on))
-                .await?;
-            done()
-        }
-        Op::Ban {
-            group_id,
-            members,
-            duration,
-            description,
-        } => {
-            let action = ModAction::Ban {
-                users: accounts(&members)?,
-                secs: duration,
-                description,
-            };
-            engine.moderate_as(session, &group_id, action).await?;
-            done()
-        }
-        Op::Unban { group_id, members } => {
-            let action = ModAction::Unban {
-                users: accounts(&members)?,
-            };
-            engine.moderate_as(session, &group_id, action).await?;
-            done()
-        }
-        Op::SetLiveState {
-            group_id,
-            state,
-            new_session,
-        } => {
-            let to = LiveState::parse(&state)?;
-            let live_state = engine
-                .set_live_state_as(session, &group_id, to, new_session)
-                .await?;
-            data(LiveStateAnswer { live_state })
-        }
-        Op::StartDraw(d) => {
-            let draw_id = engine
-                .start_draw_as(session, &d.group_id, &d.keyword, d.duration, d.winners)
-                .await?;
-            data(DrawStarted { draw_id })
-        }
-        Op::Like { group_id, count } => {
-            let added = engine.like(session, &group_id, count).await?;
-            data(Liked { added })
-        }
-        Op::PinItem { group_id, item } => {
-            engine.pin_item_as(session, &group_id, Some(&item)).await?;
-            done()
-        }
-        Op::UnpinItem { group_id } => {
-            engine.pin_item_as(session, &group_id, None).await?;
-            done()
-        }
-        Op::ModifyGroup(change) => {
-            engine.modify_group_as(session, change).await?;
-            done()
-        }
-        Op::RoomStats(req) => {
-            let (app, group) = engine
-                .room_operated_by(session, &req.group_id, "read its statistics")
-                .await?;
-            data(engine.room_stats_report(app, &group, &req).await?)
-        }
-        Op::Recall { group_id, msg_seq } => {
-            engine.recall_as(session, &group_id, msg_seq).await?;
-            done()
-        }
-        Op::SetAdmin {
-            group_id,
-            members,
-            admin,
-        } => {
-            let action = ModAction::SetAdmin {
-                users: accounts(&members)?,
-                admin,
-            };
-            engine.moderate_as(session, &group_id, action).await?;
-            done()
-        }
-    };
-    reply.map(Some)
-}
-
-fn accounts(raw: &[String]) -> Result<Vec<UserId>, Error> {
-    raw.iter().map(|u| UserId::parse(u)).collect()
-}
-
-fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {
-    let g = view.group;
-    let joined = Joined {
-        profile: GroupProfile::of(g),
-        member_num: view.member_num,
-        mute_remaining: view.mute_remaining,
-        role: view.role,
-        live_state: LiveInfo::from_custom(&g.custom),
-        pinned_item: g
-            .custom
-            .iter()
-            .find(|(k, _)| k == PINNED_ITEM_KEY)
-            .and_then(|(_, v)| serde_json::from_str(v).ok()),
-        left: view.left,
-    };
-    data(joined)
-        .ok()
-        .and_then(|data| reply_frame(id, 0, String::new(), data))
-        .unwrap_or_else(|| Frame::control(String::new()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -756,57 +387,5 @@ mod tests {
         let late = format!(r#"{{"pad":"{}","id":3}}"#, "x".repeat(300));
         assert_eq!(id_in_prefix(&late), None);
         assert_eq!(id_in_prefix("é".repeat(200).as_str()), None);
-    }
-
-    #[test]
-    fn a_connection_over_its_limit_for_more_than_two_seconds_is_a_flood() {
-        let t0 = Instant::now();
-        let mut l = RequestLimiter::new(50);
-        // 100 frames a second: once the bucket is empty half are refused, and the third
-        // second over the limit ends it.
-        let (mut first_refusal, mut flood_at) = (None, None);
-        for i in 0..1000u64 {
-            let at = t0 + Duration::from_millis(10 * i);
-            match l.allow(at) {
-                Verdict::Allowed => {}
-                Verdict::Refused => {
-                    first_refusal.get_or_insert(at);
-                }
-                Verdict::Flood => {
-                    flood_at = Some(at);
-                    break;
-                }
-            }
-        }
-        let over = flood_at
-            .expect("a flood")
-            .duration_since(first_refusal.expect("refusals"));
-        assert!(
-            over > Duration::from_secs(2) && over < Duration::from_secs(4),
-            "{over:?}"
-        );
-
-        // Frames that queued while the server was busy elsewhere are read together and
-        // allowed: 200 frames sent at the rate during 4 s the reader was held.
-        let mut l = RequestLimiter::new(50);
-        let held = t0 + Duration::from_secs(4);
-        l.credit(t0, held);
-        for i in 0..200u64 {
-            assert_eq!(
-                l.allow(held + Duration::from_micros(i)),
-                Verdict::Allowed,
-                "{i}"
-            );
-        }
-
-        // At the rate, after a burst that empties the bucket, nothing is ever a flood.
-        let mut l = RequestLimiter::new(50);
-        for i in 0..150u64 {
-            let _ = l.allow(t0 + Duration::from_micros(100 * i));
-        }
-        for i in 0..1000u64 {
-            let at = t0 + Duration::from_millis(20 * i + 100);
-            assert_ne!(l.allow(at), Verdict::Flood);
-        }
     }
 }
