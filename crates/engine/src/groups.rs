@@ -1,7 +1,6 @@
 //! Group lifecycle and profile: create, destroy, read, list, modify, system notifications
 //! and broadcasts. Only AVChatRoom is supported; other types answer "not supported yet".
 
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,6 +16,11 @@ use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::hooks::{fields_of, member_list, Origin, Verdict};
 use crate::{metrics, store_err, tips, Engine};
+
+use profile::{custom_fields, GroupCallback};
+pub use profile::{CustomField, GroupHead, GroupProfile};
+
+mod profile;
 
 pub struct NewGroup {
     pub group_type: GroupType,
@@ -44,96 +48,6 @@ pub struct GroupChanges {
     pub apply_join_option: Option<ApplyJoinOption>,
     /// `AppDefinedData` items; an empty value deletes the key.
     pub custom: Vec<(String, String)>,
-}
-
-/// How answers and callbacks name a group: its id, type, name and owner.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GroupHead<'a> {
-    /// `None` for a group not created yet (a before-callback).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<&'a str>,
-    #[serde(rename = "Type")]
-    pub group_type: &'static str,
-    pub name: &'a str,
-    /// `""` for a group without an owner.
-    #[serde(rename = "Owner_Account")]
-    pub owner: &'a str,
-}
-
-impl<'a> GroupHead<'a> {
-    pub fn of(g: &'a GroupRecord) -> Self {
-        Self {
-            group_id: Some(g.id.as_str()),
-            group_type: g.group_type.as_str(),
-            name: &g.name,
-            owner: g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-        }
-    }
-}
-
-/// A group's profile as a joiner's reply and `get_group_info` show it.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GroupProfile<'a> {
-    #[serde(flatten)]
-    pub head: GroupHead<'a>,
-    pub introduction: &'a str,
-    pub notification: &'a str,
-    pub face_url: &'a str,
-    /// `On` or `Off`.
-    pub mute_all_member: &'static str,
-    pub app_defined_data: Vec<CustomField<'a>>,
-}
-
-impl<'a> GroupProfile<'a> {
-    pub fn of(g: &'a GroupRecord) -> Self {
-        Self {
-            head: GroupHead::of(g),
-            introduction: &g.introduction,
-            notification: &g.notification,
-            face_url: &g.face_url,
-            mute_all_member: if g.mute_all { "On" } else { "Off" },
-            app_defined_data: custom_fields(&g.custom),
-        }
-    }
-
-    /// The profile with only the custom fields `keep` accepts.
-    pub fn keeping_custom(mut self, keep: impl Fn(&str) -> bool) -> Self {
-        self.app_defined_data.retain(|f| keep(f.key));
-        self
-    }
-}
-
-/// One `AppDefinedData` item.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CustomField<'a> {
-    pub key: &'a str,
-    pub value: &'a str,
-}
-
-fn custom_fields(custom: &[(String, String)]) -> Vec<CustomField<'_>> {
-    custom
-        .iter()
-        .map(|(key, value)| CustomField { key, value })
-        .collect()
-}
-
-/// The body of a group's creation and dismissal callbacks.
-#[derive(Serialize)]
-struct GroupCallback<'a> {
-    #[serde(flatten)]
-    head: GroupHead<'a>,
-    #[serde(rename = "Operator_Account")]
-    operator: &'a str,
-    #[serde(rename = "MemberList")]
-    members: Value,
-    #[serde(
-        rename = "UserDefinedDataList",
-        skip_serializing_if = "Option::is_none"
-    )]
-    custom: Option<Vec<CustomField<'a>>>,
 }
 
 /// The text of a system notification, within the app's limits

@@ -14,7 +14,9 @@
 //!   holding that feature's per-room state.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`, `recall`: the operations,
 //!   one file per resource, as `impl Engine` blocks. `messages` runs the send path as named
-//!   steps and owns a room's sending state (gate, MsgSeq block, de-duplication).
+//!   steps and owns a room's sending state (gate, MsgSeq block, de-duplication); a client's
+//!   send is checked in `messages/client.rs`. `groups/profile.rs` is the one view of a
+//!   group's profile that answers and callbacks share.
 //! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
 //!   draws, each with its per-room state.
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
