@@ -57,6 +57,10 @@ pub enum Error {
     InvalidGroupId(String),
     #[error("group {0} does not exist or was dismissed")]
     GroupNotFound(String),
+    /// A room a reader without a login asked for that guests may not watch: told apart
+    /// from a missing room neither by code nor by text.
+    #[error("group {0} does not exist or is not public")]
+    GroupNotPublic(String),
     #[error("group id {0} is already in use")]
     GroupIdTaken(String),
     #[error("{0}")]
@@ -148,7 +152,7 @@ impl Error {
                 Service::Account | Service::Extension => 70107,
             },
             Self::InvalidGroupId(_) => 10015,
-            Self::GroupNotFound(_) => 10010,
+            Self::GroupNotFound(_) | Self::GroupNotPublic(_) => 10010,
             Self::GroupIdTaken(_) => 10021,
             Self::PermissionDenied(_) => 10007,
             Self::NotSupported(_) => 10007,

@@ -33,6 +33,13 @@ pub const DRAW_WINNERS_MAX: u32 = 100;
 /// Most entrants one draw keeps.
 pub const DRAW_ENTRANTS_MAX: usize = 1_000_000;
 
+/// A draw just started, as both doors answer it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DrawStarted {
+    pub draw_id: String,
+}
+
 /// A draw in progress in a room.
 pub(crate) struct OpenDraw {
     id: String,

@@ -14,8 +14,13 @@ use liveroom_core::store::{GroupRecord, StoreError};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
-use crate::hooks::{member_list, Origin, Verdict};
+use crate::hooks::{fields_of, member_list, Origin, Verdict};
 use crate::{metrics, store_err, tips, Engine};
+
+use profile::{custom_fields, GroupCallback};
+pub use profile::{CustomField, GroupHead, GroupProfile};
+
+mod profile;
 
 pub struct NewGroup {
     pub group_type: GroupType,
@@ -44,6 +49,10 @@ pub struct GroupChanges {
     /// `AppDefinedData` items; an empty value deletes the key.
     pub custom: Vec<(String, String)>,
 }
+
+/// The text of a system notification, within the app's limits
+/// ([`Engine::notification_text`]).
+pub struct NotificationText(String);
 
 static BROADCAST_SEQ: AtomicU64 = AtomicU64::new(0);
 
@@ -124,7 +133,6 @@ impl Engine {
             .as_deref()
             .map(GroupId::parse_custom)
             .transpose()?;
-        let owner = g.owner.as_ref().map(|o| o.as_str()).unwrap_or("");
         let verdict = self
             .before_hook(
                 app,
@@ -133,12 +141,16 @@ impl Engine {
                 Some(origin.clone()),
                 false,
                 || {
-                    json!({
-                        "Operator_Account": operator,
-                        "Owner_Account": owner,
-                        "Type": g.group_type.as_str(),
-                        "Name": g.name,
-                        "MemberList": [],
+                    fields_of(GroupCallback {
+                        head: GroupHead {
+                            group_id: None,
+                            group_type: g.group_type.as_str(),
+                            name: &g.name,
+                            owner: g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
+                        },
+                        operator,
+                        members: member_list([]),
+                        custom: None,
                     })
                 },
             )
@@ -173,22 +185,20 @@ impl Engine {
         for _ in 0..5 {
             match self.store.create_group(&record).await {
                 Ok(()) => {
-                    self.after_hook(app, &settings, callback::AFTER_CREATE_GROUP, Some(origin.clone()), || {
-                        let custom: Vec<Value> = record
-                            .custom
-                            .iter()
-                            .map(|(k, v)| json!({"Key": k, "Value": v}))
-                            .collect();
-                        json!({
-                            "GroupId": record.id.as_str(),
-                            "Operator_Account": operator,
-                            "Owner_Account": record.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-                            "Type": record.group_type.as_str(),
-                            "Name": record.name,
-                            "MemberList": [],
-                            "UserDefinedDataList": custom,
-                        })
-                    });
+                    self.after_hook(
+                        app,
+                        &settings,
+                        callback::AFTER_CREATE_GROUP,
+                        Some(origin.clone()),
+                        || {
+                            fields_of(GroupCallback {
+                                head: GroupHead::of(&record),
+                                operator,
+                                members: member_list([]),
+                                custom: Some(custom_fields(&record.custom)),
+                            })
+                        },
+                    );
                     return Ok(record.id);
                 }
                 Err(StoreError::Conflict) if custom_id.is_none() => {
@@ -234,13 +244,11 @@ impl Engine {
             Some(origin.clone()),
             || {
                 let p = room.profile.read();
-                json!({
-                    "GroupId": group.as_str(),
-                    "Type": p.group_type.as_str(),
-                    "Owner_Account": p.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-                    "Operator_Account": operator,
-                    "Name": p.name,
-                    "MemberList": member_list(members.iter().map(|u| u.as_str())),
+                fields_of(GroupCallback {
+                    head: GroupHead::of(&p),
+                    operator,
+                    members: member_list(members.iter().map(|u| u.as_str())),
+                    custom: None,
                 })
             },
         );
@@ -398,17 +406,37 @@ impl Engine {
         Ok(())
     }
 
+    /// The text of a system notification of `app`, checked: not empty, and no larger than
+    /// a message may be (`max_message_bytes`).
+    pub fn notification_text(
+        &self,
+        app: AppId,
+        content: String,
+    ) -> Result<NotificationText, Error> {
+        if content.is_empty() {
+            return Err(Error::InvalidParameter("Content is required".into()));
+        }
+        let limit = self.apps.get(app)?.settings().max_message_bytes as usize;
+        if content.len() > limit {
+            return Err(Error::MessageTooLarge {
+                size: content.len(),
+                limit,
+            });
+        }
+        Ok(NotificationText(content))
+    }
+
     /// `send_group_system_notification`: to every member, or only to `to` (online only).
     pub async fn system_notification(
         &self,
         app: AppId,
         group: &GroupId,
         operator: &str,
-        content: &str,
+        content: &NotificationText,
         to: &[UserId],
     ) -> Result<(), Error> {
         let room = self.room(app, group).await?;
-        let frame = tips::custom_notice(group, unix_secs(), operator, content);
+        let frame = tips::custom_notice(group, unix_secs(), operator, &content.0);
         if to.is_empty() {
             self.tell_room(&room, frame).await;
         } else {

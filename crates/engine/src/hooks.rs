@@ -144,6 +144,14 @@ pub fn body(command: &str, fields: Value) -> Value {
     Value::Object(out)
 }
 
+/// A callback's fields from their typed view.
+pub(crate) fn fields_of(view: impl serde::Serialize) -> Value {
+    serde_json::to_value(view).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "callback fields could not be written as JSON");
+        Value::Null
+    })
+}
+
 /// Members as `[{"Member_Account": ...}]`.
 pub fn member_list<'a>(users: impl IntoIterator<Item = &'a str>) -> Value {
     Value::Array(

@@ -14,11 +14,14 @@
 //!   holding that feature's per-room state.
 //! - `accounts`, `groups`, `members`, `messages`, `moderation`, `recall`: the operations,
 //!   one file per resource, as `impl Engine` blocks. `messages` runs the send path as named
-//!   steps and owns a room's sending state (gate, MsgSeq block, de-duplication).
+//!   steps and owns a room's sending state (gate, MsgSeq block, de-duplication); a client's
+//!   send is checked in `messages/client.rs`. `groups/profile.rs` is the one view of a
+//!   group's profile that answers and callbacks share.
 //! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
 //!   draws, each with its per-room state.
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
-//! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush.
+//! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush, and
+//!   what a statistics read answers (`stats/report.rs`).
 //! - [`tips`]: group tips and system notifications.
 //! - [`metrics`]: Prometheus metric names.
 
@@ -49,15 +52,19 @@ mod recall;
 mod recorder;
 
 pub use accounts::ImportedAccount;
-pub use draw::{entrants_hash, pick_winners, DrawResult};
+pub use draw::{entrants_hash, pick_winners, DrawResult, DrawStarted};
 pub use gifts::{Gift, GiftReceipt, GIFT_KEY_TTL_SECS};
-pub use groups::{GroupChanges, NewGroup};
-pub use live::{RoomState, STATES_BATCH_MAX};
+pub use groups::{CustomField, GroupChanges, GroupHead, GroupProfile, NewGroup, NotificationText};
+pub use live::{LiveStateAnswer, RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
-pub use messages::{CallbackControl, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY};
+pub use messages::{
+    CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY,
+};
 pub use moderation::{BanInfo, ModAction};
 pub use recall::{RecallOutcome, RECALLABLE_MAX, RECALL_BATCH_MAX};
-pub use stats::{RoomStatsView, UserStatsView, TOP_MAX, USERS_MAX};
+pub use stats::{
+    RoomStatsReport, RoomStatsView, UserStatsReport, UserStatsView, TOP_MAX, USERS_MAX,
+};
 
 use dashmap::DashMap;
 use std::collections::HashMap;

@@ -1,21 +1,19 @@
 //! Live-room interaction built on the group primitives: the room's live state (kept in the
 //! reserved custom field `LiveState`, pushed as a High tip that frequency control never
-//! holds back) and the cheap many-room state read for listing pages.
+//! holds back) and the cheap many-room state read for listing pages (`live/states.rs`).
 
-use dashmap::DashMap;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use liveroom_core::group::{ApplyJoinOption, GroupType, Role};
+use liveroom_core::group::Role;
 use liveroom_core::live::{
     check_item, LiveInfo, LiveState, LIKES_KEY, LIKES_PER_REQUEST_MAX, LIVE_STATE_KEY,
     PINNED_ITEM_KEY,
 };
 use liveroom_core::protocol::info_change;
-use liveroom_core::store::GroupRecord;
 use liveroom_core::store::PinnedItem;
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
@@ -25,61 +23,16 @@ use crate::outbound::Frame;
 use crate::session::SessionRef;
 use crate::{store_err, tips, Engine};
 
-/// Most rooms in one state read.
-pub const STATES_BATCH_MAX: usize = 100;
-/// How long a room that is not loaded is answered from the cache.
-const STATE_CACHE_TTL: Duration = Duration::from_secs(2);
+pub(crate) use states::StateCache;
+pub use states::{RoomState, STATES_BATCH_MAX};
 
-/// What a listing page shows of a room.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomState {
-    pub group: GroupId,
-    pub name: String,
-    pub face_url: String,
-    pub live: LiveInfo,
-    pub member_num: usize,
-    /// Guests may watch without asking (an AVChatRoom with `FreeAccess`).
-    pub public: bool,
-    /// The room's popularity score (0 for a room not loaded: nobody is in it).
-    pub popularity: u64,
-}
+mod states;
 
-/// Profiles of rooms not loaded on this node, read from the store at most every
-/// [`STATE_CACHE_TTL`].
-#[derive(Default)]
-pub(crate) struct StateCache {
-    pub(crate) entries: DashMap<(AppId, GroupId), (Instant, Option<GroupRecord>)>,
-}
-
-impl StateCache {
-    fn get(&self, key: &(AppId, GroupId)) -> Option<Option<GroupRecord>> {
-        let e = self.entries.get(key)?;
-        (e.0.elapsed() < STATE_CACHE_TTL).then(|| e.1.clone())
-    }
-
-    fn put(&self, key: (AppId, GroupId), record: Option<GroupRecord>) {
-        if self.entries.len() > 100_000 {
-            self.entries
-                .retain(|_, (at, _)| at.elapsed() < STATE_CACHE_TTL);
-            if self.entries.len() > 100_000 {
-                self.entries.clear();
-            }
-        }
-        self.entries.insert(key, (Instant::now(), record));
-    }
-}
-
-fn summary(record: &GroupRecord, member_num: usize) -> RoomState {
-    RoomState {
-        group: record.id.clone(),
-        name: record.name.clone(),
-        face_url: record.face_url.clone(),
-        live: LiveInfo::from_custom(&record.custom),
-        member_num,
-        public: record.group_type == GroupType::AVChatRoom
-            && record.apply_join_option == ApplyJoinOption::FreeAccess,
-        popularity: 0,
-    }
+/// A room's new live state as both doors answer a change of it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LiveStateAnswer {
+    pub live_state: LiveInfo,
 }
 
 /// A reserved custom field's change, as the tip every member gets: the reference's `Key` and
@@ -306,48 +259,6 @@ impl Engine {
             .await
             .map_err(store_err)?;
         Ok((session, items))
-    }
-
-    /// The state of many rooms at once, for listing pages: from memory for rooms loaded
-    /// here, from a short-lived cache of the store otherwise. `Err` per room that does not
-    /// exist.
-    pub async fn room_states(
-        &self,
-        app: AppId,
-        groups: &[GroupId],
-    ) -> Result<Vec<Result<RoomState, Error>>, Error> {
-        let stats = self.apps.get(app)?.settings().stats.clone();
-        if groups.is_empty() || groups.len() > STATES_BATCH_MAX {
-            return Err(Error::InvalidParameter(format!(
-                "{} rooms asked; ask for 1 to {STATES_BATCH_MAX}",
-                groups.len()
-            )));
-        }
-        let mut out = Vec::with_capacity(groups.len());
-        for g in groups {
-            let key = (app, g.clone());
-            if let Some(room) = self.rooms.get(&key).map(|r| r.clone()) {
-                let mut state = summary(&room.profile(), room.online_count());
-                let viewers = room.viewer_count();
-                state.popularity = room.stats.lock().popularity(viewers, &stats);
-                out.push(Ok(state));
-                continue;
-            }
-            let record = match self.state_cache.get(&key) {
-                Some(r) => r,
-                None => {
-                    let r = self.store.get_group(app, g).await.map_err(store_err)?;
-                    self.state_cache.put(key, r.clone());
-                    r
-                }
-            };
-            out.push(
-                record
-                    .map(|r| summary(&r, 0))
-                    .ok_or_else(|| Error::GroupNotFound(g.to_string())),
-            );
-        }
-        Ok(out)
     }
 }
 

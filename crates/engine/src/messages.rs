@@ -35,6 +35,10 @@ use crate::room::Room;
 use crate::session::{LoggedIn, SessionRef};
 use crate::{metrics, Engine};
 
+pub use client::ClientSend;
+
+mod client;
+
 /// Message sequence numbers reserved in the store at a time.
 const SEQ_BLOCK: u64 = 1000;
 
@@ -160,14 +164,19 @@ pub struct CallbackControl {
     pub skip_after: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A sent message's receipt; serialized as both doors answer a send (a client's reply adds
+/// the `Level`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct SendReceipt {
     pub msg_seq: u64,
     pub msg_time: i64,
     /// Empty unless frequency control dropped the message.
+    #[serde(rename = "MsgDropReason")]
     pub drop_reason: &'static str,
     /// The level the message carries (0 for the repeat of an earlier send, which carries
     /// the first one's).
+    #[serde(skip)]
     pub level: u32,
 }
 

@@ -19,6 +19,10 @@ use liveroom_core::store::{
 use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+pub use report::{RoomStatsReport, UserStatsReport};
+
+mod report;
+
 use crate::apps::App;
 use crate::loaded::RoomRef;
 use crate::room::Attendance;

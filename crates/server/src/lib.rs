@@ -9,7 +9,8 @@
 //! - [`console`]: the admin console's login and sessions (`/v1/console/...`).
 //! - [`proxy`]: the client's address behind trusted reverse proxies (`trusted_proxies`).
 //! - `rest`: the compatible REST admin API at `/v4/<service>/<command>`, one file per
-//!   resource (accounts, profile, groups, members, messages, moderation, extension).
+//!   resource (accounts, profile, groups, members, messages, moderation; and Liveroom's own
+//!   apps, filter, live, gifts, draw, stats).
 //! - [`listener`]: the TCP listener; over-long requests hyper refuses itself still get the
 //!   REST envelope.
 //! - [`webhooks`]: the HTTP side of webhooks (timeouts, in-flight bounds, retry queue).

@@ -5,13 +5,13 @@
 //! browsers and proxies for a second.
 
 use axum::extract::{RawQuery, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
 
 use liveroom_core::{AppId, Error, GroupId, Service};
 
-use crate::rest::extension::room_state_json;
+use crate::rest::envelope;
+use crate::rest::live::Rooms;
 use crate::AppState;
 
 /// `GET /v1/live/states`
@@ -32,26 +32,16 @@ pub async fn live_states(State(state): State<AppState>, RawQuery(query): RawQuer
             .filter(|(k, _)| k == "GroupId")
             .map(|(_, v)| GroupId::parse(v))
             .collect::<Result<Vec<_>, _>>()?;
-        let states = state.engine.room_states(AppId(app), &groups).await?;
-        let rooms: Vec<Value> = groups
-            .iter()
-            .zip(states)
-            .map(|(g, r)| room_state_json(g.as_str(), r, true))
-            .collect();
-        Ok::<_, Error>(rooms)
+        let states = state.engine.public_room_states(AppId(app), &groups).await?;
+        Ok::<_, Error>(Rooms::of(&groups, states))
     }
     .await;
-    let body = match result {
-        Ok(rooms) => json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "Rooms": rooms}),
-        Err(e) => {
-            json!({"ActionStatus": "FAIL", "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()})
-        }
-    };
-    (
-        [(header::CACHE_CONTROL, "public, max-age=1")],
-        axum::Json(body),
-    )
-        .into_response()
+    let mut response = envelope(result, Service::Group);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=1"),
+    );
+    response
 }
 
 /// The JavaScript SDK, built into the binary so a page can load it from the server it talks

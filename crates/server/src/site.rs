@@ -23,7 +23,7 @@ use liveroom_core::{usersig, AppId, Error, GroupId, Service, UserId};
 use liveroom_engine::Gift;
 
 use crate::config::Reach;
-use crate::rest::{envelope, parse};
+use crate::rest::{envelope, failure, parse};
 use crate::{bootstrap, AppState, Config};
 
 /// How long a development UserSig is valid.
@@ -216,7 +216,7 @@ pub fn answer(result: Result<Value, Fail>) -> Response {
     match result {
         Ok(v) => envelope(Ok(v), Service::Extension),
         Err(Fail { status, error }) => {
-            let mut response = envelope(Err(error), Service::Extension);
+            let mut response = failure(error, Service::Extension);
             *response.status_mut() = status;
             response
         }

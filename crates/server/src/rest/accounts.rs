@@ -1,7 +1,7 @@
 //! `im_open_login_svc`: account import, check, delete and kick.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use liveroom_core::{Error, UserId};
 use liveroom_engine::ImportedAccount;
@@ -23,7 +23,7 @@ struct AccountImport {
 }
 
 /// POST /v4/im_open_login_svc/account_import
-pub async fn account_import(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn account_import(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: AccountImport = parse(body)?;
     let user = UserId::parse(&req.user_id)?;
     cx.engine
@@ -36,7 +36,7 @@ pub async fn account_import(cx: &Cx, body: Value) -> Result<Value, Error> {
             },
         )
         .await?;
-    Ok(json!({}))
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -48,8 +48,15 @@ struct MultiImport {
     account_list: Option<Vec<AccountImport>>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Imported {
+    /// Ids that are malformed or whose values are too long.
+    fail_accounts: Vec<String>,
+}
+
 /// POST /v4/im_open_login_svc/multiaccount_import
-pub async fn multiaccount_import(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn multiaccount_import(cx: &Cx, body: Value) -> Result<Imported, Error> {
     let req: MultiImport = parse(body)?;
     let items: Vec<AccountImport> = match (req.account_list, req.accounts) {
         (Some(list), _) => list,
@@ -97,7 +104,9 @@ pub async fn multiaccount_import(cx: &Cx, body: Value) -> Result<Value, Error> {
             failed.push(item.user_id);
         }
     }
-    Ok(json!({"FailAccounts": failed}))
+    Ok(Imported {
+        fail_accounts: failed,
+    })
 }
 
 #[derive(Deserialize)]
@@ -122,8 +131,26 @@ struct AccountCheck {
     check_item: Vec<UserItem>,
 }
 
+/// Per-account answers of a batch.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResultItems<T> {
+    result_item: Vec<T>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Checked {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    result_code: i32,
+    result_info: &'static str,
+    /// `Imported` or `NotImported`.
+    account_status: &'static str,
+}
+
 /// POST /v4/im_open_login_svc/account_check
-pub async fn account_check(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn account_check(cx: &Cx, body: Value) -> Result<ResultItems<Checked>, Error> {
     let req: AccountCheck = parse(body)?;
     batch(&req.check_item, "CheckItem")?;
     let valid: Vec<UserId> = req
@@ -132,20 +159,20 @@ pub async fn account_check(cx: &Cx, body: Value) -> Result<Value, Error> {
         .filter_map(|i| UserId::parse(&i.user_id).ok())
         .collect();
     let found = cx.engine.existing_accounts(cx.app_id(), &valid).await?;
-    let items: Vec<Value> = req
+    let result_item = req
         .check_item
-        .iter()
+        .into_iter()
         .map(|i| {
             let imported = found.iter().any(|u| u.id.as_str() == i.user_id);
-            json!({
-                "UserID": i.user_id,
-                "ResultCode": 0,
-                "ResultInfo": "",
-                "AccountStatus": if imported { "Imported" } else { "NotImported" },
-            })
+            Checked {
+                user_id: i.user_id,
+                result_code: 0,
+                result_info: "",
+                account_status: if imported { "Imported" } else { "NotImported" },
+            }
         })
         .collect();
-    Ok(json!({"ResultItem": items}))
+    Ok(ResultItems { result_item })
 }
 
 #[derive(Deserialize)]
@@ -154,12 +181,21 @@ struct AccountDelete {
     delete_item: Vec<UserItem>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Deleted {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    result_code: i32,
+    result_info: String,
+}
+
 /// POST /v4/im_open_login_svc/account_delete
-pub async fn account_delete(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn account_delete(cx: &Cx, body: Value) -> Result<ResultItems<Deleted>, Error> {
     let req: AccountDelete = parse(body)?;
     batch(&req.delete_item, "DeleteItem")?;
-    let mut items = Vec::new();
-    for i in &req.delete_item {
+    let mut result_item = Vec::new();
+    for i in req.delete_item {
         let outcome = match UserId::parse(&i.user_id) {
             Err(e) => Err(e),
             Ok(u) if cx.app.is_admin(&u) => Err(Error::InvalidParameter(format!(
@@ -171,14 +207,18 @@ pub async fn account_delete(cx: &Cx, body: Value) -> Result<Value, Error> {
                 Err(e) => Err(e),
             },
         };
-        let (code, info) = match outcome {
+        let (result_code, result_info) = match outcome {
             Ok(()) => (0, String::new()),
             Err(Error::Internal) => return Err(Error::Internal),
             Err(e) => (e.code(liveroom_core::Service::Account), e.to_string()),
         };
-        items.push(json!({"UserID": i.user_id, "ResultCode": code, "ResultInfo": info}));
+        result_item.push(Deleted {
+            user_id: i.user_id,
+            result_code,
+            result_info,
+        });
     }
-    Ok(json!({"ResultItem": items}))
+    Ok(ResultItems { result_item })
 }
 
 #[derive(Deserialize)]
@@ -188,10 +228,10 @@ struct Kick {
 }
 
 /// POST /v4/im_open_login_svc/kick
-pub async fn kick(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn kick(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: Kick = parse(body)?;
     let user = UserId::parse(&req.user_id)?;
     cx.engine
         .kick_user(cx.app_id(), &user, "logged out by an admin");
-    Ok(json!({}))
+    Ok(())
 }

@@ -1,12 +1,12 @@
 //! Group lifecycle and profile: create, destroy, info, list, modify.
 
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use liveroom_core::group::{ApplyJoinOption, GroupType};
 use liveroom_core::store::GroupRecord;
-use liveroom_core::{Error, Service, UserId};
-use liveroom_engine::{GroupChanges, NewGroup};
+use liveroom_core::{Error, GroupId, Service, UserId};
+use liveroom_engine::{GroupChanges, GroupProfile, NewGroup};
 
 use super::{group_id, parse, Cx};
 
@@ -44,8 +44,15 @@ struct CreateGroup {
     member_list: Vec<Value>,
 }
 
+/// A group's id alone.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupIdOnly {
+    group_id: GroupId,
+}
+
 /// POST /v4/group_open_http_svc/create_group
-pub async fn create_group(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn create_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
     let req: CreateGroup = parse(body)?;
     let group_type = GroupType::parse(&req.group_type)?;
     let owner = req.owner.as_deref().map(UserId::parse).transpose()?;
@@ -78,7 +85,7 @@ pub async fn create_group(cx: &Cx, body: Value) -> Result<Value, Error> {
             &cx.origin,
         )
         .await?;
-    Ok(json!({"GroupId": id.as_str()}))
+    Ok(GroupIdOnly { group_id: id })
 }
 
 #[derive(Deserialize)]
@@ -88,13 +95,12 @@ pub(super) struct GroupOnly {
 }
 
 /// POST /v4/group_open_http_svc/destroy_group
-pub async fn destroy_group(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn destroy_group(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: GroupOnly = parse(body)?;
     let group = group_id(&req.group_id)?;
     cx.engine
         .destroy_group(cx.app_id(), &group, cx.identifier.as_str(), &cx.origin)
-        .await?;
-    Ok(json!({}))
+        .await
 }
 
 #[derive(Deserialize, Default)]
@@ -116,66 +122,115 @@ struct GetGroupInfo {
 /// Most groups in one `get_group_info`.
 const INFO_BATCH_MAX: usize = 50;
 
-fn info_json(
+/// Keys of a `get_group_info` item that `GroupBaseInfoFilter` does not leave out.
+const ALWAYS_LISTED: [&str; 5] = [
+    "GroupId",
+    "ErrorCode",
+    "ErrorInfo",
+    "AppDefinedData",
+    "MemberList",
+];
+
+/// A group as `get_group_info` lists it, before its `ResponseFilter`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GroupInfo<'a> {
+    error_code: i32,
+    error_info: &'static str,
+    #[serde(flatten)]
+    profile: GroupProfile<'a>,
+    appid: u64,
+    create_time: i64,
+    info_seq: u64,
+    last_info_time: i64,
+    last_msg_time: i64,
+    next_msg_seq: u64,
+    /// Online now.
+    member_num: usize,
+    /// 0: no cap.
+    max_member_num: u32,
+    apply_join_option: &'static str,
+    /// `MuteAllMember` under its older name.
+    shut_up_all_member: &'static str,
+    /// Always `[]`.
+    member_list: [(); 0],
+}
+
+/// A group of a batch answer that could not be read.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupFailure {
+    group_id: String,
+    error_code: i32,
+    error_info: String,
+}
+
+impl GroupFailure {
+    pub fn new(group: &str, e: &Error) -> Self {
+        Self {
+            group_id: group.to_string(),
+            error_code: e.code(Service::Group),
+            error_info: e.to_string(),
+        }
+    }
+}
+
+/// One group of `get_group_info`.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum GroupInfoItem {
+    /// The fields `ResponseFilter` keeps.
+    Found(Map<String, Value>),
+    Failed(GroupFailure),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupInfoList {
+    group_info: Vec<GroupInfoItem>,
+}
+
+fn info_item(
     cx: &Cx,
     g: &GroupRecord,
     member_num: usize,
     next_msg_seq: u64,
     filter: &ResponseFilter,
-) -> Value {
-    let mute_all = if g.mute_all { "On" } else { "Off" };
-    let custom: Vec<Value> = g
-        .custom
-        .iter()
-        .filter(|(k, _)| {
-            filter
-                .app_defined
-                .as_ref()
-                .is_none_or(|keys| keys.contains(k))
-        })
-        .map(|(k, v)| json!({"Key": k, "Value": v}))
-        .collect();
-    let fields = json!({
-        "Type": g.group_type.as_str(),
-        "Name": g.name,
-        "Appid": cx.app_id().0,
-        "Introduction": g.introduction,
-        "Notification": g.notification,
-        "FaceUrl": g.face_url,
-        "Owner_Account": g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
-        "CreateTime": g.create_time,
-        "InfoSeq": g.info_seq,
-        "LastInfoTime": g.last_info_time,
-        "LastMsgTime": g.last_msg_time,
-        "NextMsgSeq": next_msg_seq,
-        "MemberNum": member_num,
-        "MaxMemberNum": g.max_member_num,
-        "ApplyJoinOption": g.apply_join_option.as_str(),
-        "MuteAllMember": mute_all,
-        "ShutUpAllMember": mute_all,
+) -> Result<GroupInfoItem, Error> {
+    let profile = GroupProfile::of(g).keeping_custom(|k| {
+        filter
+            .app_defined
+            .as_ref()
+            .is_none_or(|keys| keys.iter().any(|key| key == k))
     });
-    let mut out = Map::new();
-    out.insert("GroupId".into(), json!(g.id.as_str()));
-    out.insert("ErrorCode".into(), json!(0));
-    out.insert("ErrorInfo".into(), json!(""));
-    if let Value::Object(fields) = fields {
-        for (k, v) in fields {
-            if filter
-                .base
-                .as_ref()
-                .is_none_or(|wanted| wanted.contains(&k))
-            {
-                out.insert(k, v);
-            }
-        }
-    }
-    out.insert("AppDefinedData".into(), Value::Array(custom));
-    out.insert("MemberList".into(), json!([]));
-    Value::Object(out)
+    let info = GroupInfo {
+        error_code: 0,
+        error_info: "",
+        shut_up_all_member: profile.mute_all_member,
+        profile,
+        appid: cx.app_id().0,
+        create_time: g.create_time,
+        info_seq: g.info_seq,
+        last_info_time: g.last_info_time,
+        last_msg_time: g.last_msg_time,
+        next_msg_seq,
+        member_num,
+        max_member_num: g.max_member_num,
+        apply_join_option: g.apply_join_option.as_str(),
+        member_list: [],
+    };
+    let Value::Object(mut fields) = serde_json::to_value(info).map_err(|_| Error::Internal)? else {
+        return Err(Error::Internal);
+    };
+    fields.retain(|k, _| {
+        ALWAYS_LISTED.contains(&k.as_str())
+            || filter.base.as_ref().is_none_or(|wanted| wanted.contains(k))
+    });
+    Ok(GroupInfoItem::Found(fields))
 }
 
 /// POST /v4/group_open_http_svc/get_group_info
-pub async fn get_group_info(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_group_info(cx: &Cx, body: Value) -> Result<GroupInfoList, Error> {
     let req: GetGroupInfo = parse(body)?;
     if req.group_id_list.is_empty() || req.group_id_list.len() > INFO_BATCH_MAX {
         return Err(Error::InvalidParameter(format!(
@@ -183,19 +238,19 @@ pub async fn get_group_info(cx: &Cx, body: Value) -> Result<Value, Error> {
             req.group_id_list.len()
         )));
     }
-    let mut list = Vec::new();
+    let mut group_info = Vec::new();
     for raw in &req.group_id_list {
         let info = match group_id(raw) {
             Ok(id) => cx.engine.group_info(cx.app_id(), &id).await,
             Err(e) => Err(e),
         };
-        list.push(match info {
-            Ok((g, n, next_seq)) => info_json(cx, &g, n, next_seq, &req.filter),
+        group_info.push(match info {
+            Ok((g, n, next_seq)) => info_item(cx, &g, n, next_seq, &req.filter)?,
             Err(Error::Internal) => return Err(Error::Internal),
-            Err(e) => json!({"GroupId": raw, "ErrorCode": e.code(Service::Group), "ErrorInfo": e.to_string()}),
+            Err(e) => GroupInfoItem::Failed(GroupFailure::new(raw, &e)),
         });
     }
-    Ok(json!({"GroupInfo": list}))
+    Ok(GroupInfoList { group_info })
 }
 
 #[derive(Deserialize)]
@@ -208,8 +263,17 @@ struct GroupList {
     group_type: Option<String>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupIdList {
+    total_count: u64,
+    group_id_list: Vec<GroupIdOnly>,
+    /// Ids returned so far; 0 when finished.
+    next: u64,
+}
+
 /// POST /v4/group_open_http_svc/get_appid_group_list
-pub async fn get_appid_group_list(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_appid_group_list(cx: &Cx, body: Value) -> Result<GroupIdList, Error> {
     let req: GroupList = parse(body)?;
     let limit = req.limit.unwrap_or(10_000).clamp(1, 10_000);
     let group_type = req
@@ -224,14 +288,17 @@ pub async fn get_appid_group_list(cx: &Cx, body: Value) -> Result<Value, Error> 
         .engine
         .list_groups(cx.app_id(), group_type, None, offset.saturating_add(limit))
         .await?;
-    let page: Vec<Value> = ids
-        .iter()
+    let page: Vec<GroupIdOnly> = ids
+        .into_iter()
         .skip(offset as usize)
-        .map(|g| json!({"GroupId": g.as_str()}))
+        .map(|group_id| GroupIdOnly { group_id })
         .collect();
     let returned = offset as u64 + page.len() as u64;
-    let next = if returned < total { returned } else { 0 };
-    Ok(json!({"TotalCount": total, "GroupIdList": page, "Next": next}))
+    Ok(GroupIdList {
+        total_count: total,
+        group_id_list: page,
+        next: if returned < total { returned } else { 0 },
+    })
 }
 
 #[derive(Deserialize)]
@@ -257,7 +324,7 @@ struct ModifyGroup {
 }
 
 /// POST /v4/group_open_http_svc/modify_group_base_info
-pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: ModifyGroup = parse(body)?;
     let group = group_id(&req.group_id)?;
     let mute_all = match req.mute_all.as_deref() {
@@ -293,6 +360,5 @@ pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<Value, Error
     };
     cx.engine
         .modify_group(cx.app_id(), &group, operator.as_str(), &cx.origin, changes)
-        .await?;
-    Ok(json!({}))
+        .await
 }

@@ -1,22 +1,30 @@
 //! Live-room membership seen from the REST side: counts, the recent member list, and the
 //! member operations an AVChatRoom refuses (members join through the client only).
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use liveroom_core::{Error, UserId};
 
 use super::groups::GroupOnly;
 use super::{group_id, parse, Cx};
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OnlineMemberNum {
+    online_member_num: usize,
+}
+
 /// POST /v4/group_open_http_svc/get_online_member_num
-pub async fn get_online_member_num(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_online_member_num(cx: &Cx, body: Value) -> Result<OnlineMemberNum, Error> {
     let req: GroupOnly = parse(body)?;
     let n = cx
         .engine
         .online_member_num(cx.app_id(), &group_id(&req.group_id)?)
         .await?;
-    Ok(json!({"OnlineMemberNum": n}))
+    Ok(OnlineMemberNum {
+        online_member_num: n,
+    })
 }
 
 #[derive(Deserialize)]
@@ -27,18 +35,44 @@ struct GetMembers {
     _timestamp: i64,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Members {
+    member_list: Vec<Member>,
+    /// Always 0: no paging.
+    next_timestamp: u8,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Member {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    join_time: i64,
+    nick_name: String,
+    avatar: String,
+}
+
 /// POST /v4/group_open_avchatroom_http_svc/get_members
-pub async fn get_members(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_members(cx: &Cx, body: Value) -> Result<Members, Error> {
     let req: GetMembers = parse(body)?;
     let members = cx
         .engine
         .recent_members(cx.app_id(), &group_id(&req.group_id)?)
         .await?;
-    let list: Vec<Value> = members
+    let member_list = members
         .into_iter()
-        .map(|m| json!({"Member_Account": m.user.as_str(), "JoinTime": m.join_time, "NickName": m.nick, "Avatar": m.avatar}))
+        .map(|m| Member {
+            member_account: m.user,
+            join_time: m.join_time,
+            nick_name: m.nick,
+            avatar: m.avatar,
+        })
         .collect();
-    Ok(json!({"MemberList": list, "NextTimestamp": 0}))
+    Ok(Members {
+        member_list,
+        next_timestamp: 0,
+    })
 }
 
 #[derive(Deserialize)]
@@ -49,8 +83,14 @@ struct CheckMembers {
     member_account: Vec<String>,
 }
 
+#[derive(Serialize)]
+pub struct Present {
+    #[serde(rename = "Member_Account")]
+    member_account: Vec<UserId>,
+}
+
 /// POST /v4/group_open_avchatroom_http_svc/check_members
-pub async fn check_members(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn check_members(cx: &Cx, body: Value) -> Result<Present, Error> {
     let req: CheckMembers = parse(body)?;
     let group = group_id(&req.group_id)?;
     let room = cx.engine.room(cx.app_id(), &group).await?;
@@ -59,21 +99,20 @@ pub async fn check_members(cx: &Cx, body: Value) -> Result<Value, Error> {
         .iter()
         .filter_map(|u| UserId::parse(u).ok())
         .collect();
-    let present: Vec<&str> = users
-        .iter()
+    let member_account = users
+        .into_iter()
         .filter(|u| {
             cx.engine
                 .user_sessions(cx.app_id(), u)
                 .iter()
                 .any(|s| s.in_room(&room.id))
         })
-        .map(|u| u.as_str())
         .collect();
-    Ok(json!({"Member_Account": present}))
+    Ok(Present { member_account })
 }
 
 /// POST /v4/group_open_http_svc/add_group_member
-pub async fn add_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn add_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: GroupOnly = parse(body)?;
     cx.engine
         .room(cx.app_id(), &group_id(&req.group_id)?)
@@ -85,7 +124,7 @@ pub async fn add_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
 }
 
 /// POST /v4/group_open_http_svc/delete_group_member
-pub async fn delete_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn delete_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: GroupOnly = parse(body)?;
     cx.engine
         .room(cx.app_id(), &group_id(&req.group_id)?)

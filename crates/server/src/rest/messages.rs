@@ -1,13 +1,13 @@
 //! Group messages from the business backend: send, system notifications, broadcasts and
 //! the short history.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use liveroom_core::group::Priority;
 use liveroom_core::message::MsgBody;
-use liveroom_core::{Error, UserId};
-use liveroom_engine::{CallbackControl, SendRequest, Sender};
+use liveroom_core::{Error, GroupId, UserId};
+use liveroom_engine::{CallbackControl, SendReceipt, SendRequest, Sender};
 
 use super::{group_id, parse, user_ids, Cx};
 
@@ -48,7 +48,7 @@ async fn sender(cx: &Cx, from: Option<&str>) -> Result<(UserId, String, String),
 }
 
 /// POST /v4/group_open_http_svc/send_group_msg
-pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> {
     let req: SendGroupMsg = parse(body)?;
     let group = group_id(&req.group_id)?;
     let body = MsgBody::parse(&req.msg_body)?;
@@ -72,8 +72,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
             }
         }
     }
-    let receipt = cx
-        .engine
+    cx.engine
         .send_group_msg(
             cx.app_id(),
             SendRequest {
@@ -94,12 +93,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
                 counted: true,
             },
         )
-        .await?;
-    Ok(json!({
-        "MsgTime": receipt.msg_time,
-        "MsgSeq": receipt.msg_seq,
-        "MsgDropReason": receipt.drop_reason,
-    }))
+        .await
 }
 
 #[derive(Deserialize)]
@@ -113,30 +107,14 @@ struct SystemNotification {
 }
 
 /// POST /v4/group_open_http_svc/send_group_system_notification
-pub async fn send_group_system_notification(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn send_group_system_notification(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: SystemNotification = parse(body)?;
     let group = group_id(&req.group_id)?;
-    if req.content.is_empty() {
-        return Err(Error::InvalidParameter("Content is required".into()));
-    }
-    let limit = cx.app.settings().max_message_bytes as usize;
-    if req.content.len() > limit {
-        return Err(Error::MessageTooLarge {
-            size: req.content.len(),
-            limit,
-        });
-    }
+    let content = cx.engine.notification_text(cx.app_id(), req.content)?;
     let to = user_ids(&req.to_members)?;
     cx.engine
-        .system_notification(
-            cx.app_id(),
-            &group,
-            cx.identifier.as_str(),
-            &req.content,
-            &to,
-        )
-        .await?;
-    Ok(json!({}))
+        .system_notification(cx.app_id(), &group, cx.identifier.as_str(), &content, &to)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -151,8 +129,15 @@ struct Broadcast {
     cloud_custom_data: String,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Broadcasted {
+    msg_seq: u64,
+    msg_time: i64,
+}
+
 /// POST /v4/group_open_http_svc/send_broadcast_msg
-pub async fn send_broadcast_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn send_broadcast_msg(cx: &Cx, body: Value) -> Result<Broadcasted, Error> {
     let req: Broadcast = parse(body)?;
     let body = MsgBody::parse(&req.msg_body)?;
     let (from, _, _) = sender(cx, req.from_account.as_deref()).await?;
@@ -166,7 +151,10 @@ pub async fn send_broadcast_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
             req.random.unwrap_or_else(rand::random),
         )
         .await?;
-    Ok(json!({"MsgSeq": seq, "MsgTime": time}))
+    Ok(Broadcasted {
+        msg_seq: seq,
+        msg_time: time,
+    })
 }
 
 #[derive(Deserialize)]
@@ -188,8 +176,32 @@ const PLACE_MSG_RECALLED: u8 = 2;
 /// Most messages one history call returns.
 const HISTORY_PAGE_MAX: u32 = 20;
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct History {
+    group_id: GroupId,
+    /// 1 when fewer messages than asked came back, else 0.
+    is_finished: u8,
+    rsp_msg_list: Vec<HistoryMsg>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HistoryMsg {
+    #[serde(rename = "From_Account")]
+    from_account: UserId,
+    is_place_msg: u8,
+    is_system_msg: u8,
+    msg_body: Value,
+    msg_priority: u8,
+    msg_random: u32,
+    msg_seq: u64,
+    msg_time_stamp: i64,
+    cloud_custom_data: String,
+}
+
 /// POST /v4/group_open_http_svc/group_msg_get_simple
-pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<History, Error> {
     let req: GetSimple = parse(body)?;
     let group = group_id(&req.group_id)?;
     if req.req_msg_number == 0 || req.req_msg_number > HISTORY_PAGE_MAX {
@@ -209,26 +221,25 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<Value, Error> 
         )
         .await?;
     let finished = records.len() < req.req_msg_number as usize;
-    let list: Vec<Value> = records
+    let rsp_msg_list = records
         .into_iter()
-        .map(|r| {
-            let body: Value = serde_json::from_str(&r.body).unwrap_or(Value::Array(Vec::new()));
-            json!({
-                "From_Account": r.from_account.as_str(),
-                "IsPlaceMsg": if r.recalled { PLACE_MSG_RECALLED } else { 0 },
-                "IsSystemMsg": 0,
-                "MsgBody": body,
-                "MsgPriority": r.priority.history_number(),
-                "MsgRandom": r.random,
-                "MsgSeq": r.msg_seq,
-                "MsgTimeStamp": r.msg_time,
-                "CloudCustomData": r.cloud_custom_data,
-            })
+        .map(|r| HistoryMsg {
+            msg_body: serde_json::from_str(&r.body).unwrap_or(Value::Array(Vec::new())),
+            from_account: r.from_account,
+            is_place_msg: if r.recalled { PLACE_MSG_RECALLED } else { 0 },
+            is_system_msg: 0,
+            msg_priority: r.priority.history_number(),
+            msg_random: r.random,
+            msg_seq: r.msg_seq,
+            msg_time_stamp: r.msg_time,
+            cloud_custom_data: r.cloud_custom_data,
         })
         .collect();
-    Ok(
-        json!({"GroupId": group.as_str(), "IsFinished": if finished { 1 } else { 0 }, "RspMsgList": list}),
-    )
+    Ok(History {
+        group_id: group,
+        is_finished: u8::from(finished),
+        rsp_msg_list,
+    })
 }
 
 #[derive(Deserialize)]
@@ -250,8 +261,22 @@ struct Recall {
 /// Longest `Reason` of a recall, bytes.
 const RECALL_REASON_MAX: usize = 100;
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Recalled {
+    recall_ret_list: Vec<RecallRet>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecallRet {
+    msg_seq: u64,
+    /// 0 recalled now, else why not.
+    ret_code: i32,
+}
+
 /// POST /v4/group_open_http_svc/group_msg_recall
-pub async fn group_msg_recall(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn group_msg_recall(cx: &Cx, body: Value) -> Result<Recalled, Error> {
     let req: Recall = parse(body)?;
     let group = group_id(&req.group_id)?;
     if req.reason.len() > RECALL_REASON_MAX {
@@ -271,15 +296,15 @@ pub async fn group_msg_recall(cx: &Cx, body: Value) -> Result<Value, Error> {
             Some(cx.origin.clone()),
         )
         .await?;
-    let list: Vec<Value> = outcomes
+    let recall_ret_list = outcomes
         .into_iter()
-        .map(|(seq, result)| {
-            let code = match result {
+        .map(|(msg_seq, result)| RecallRet {
+            msg_seq,
+            ret_code: match result {
                 Ok(()) => 0,
                 Err(e) => e.code(liveroom_core::Service::Group),
-            };
-            json!({"MsgSeq": seq, "RetCode": code})
+            },
         })
         .collect();
-    Ok(json!({ "RecallRetList": list }))
+    Ok(Recalled { recall_ret_list })
 }

@@ -5,24 +5,32 @@
 //! plus the command's fields, with HTTP 200 once the path names a service and command (a
 //! wrong method or a path of another shape keeps its 405 or 404). The caller must be an App
 //! admin with a valid UserSig. Bodies are read strictly ([`body`]): malformed JSON, wrong
-//! types and unknown commands get coded errors and change nothing. One file per resource;
-//! each handler's doc comment starts with its path.
+//! types and unknown commands get coded errors and change nothing. The commands served are
+//! listed once, in [`router`]'s table of endpoints, which also runs them. One file per
+//! resource; each handler's doc comment starts with its path and answers a typed view.
 
 mod accounts;
+mod apps;
 pub mod body;
-pub(crate) mod extension;
+mod draw;
+mod filter;
+mod gifts;
 mod groups;
+pub(crate) mod live;
 mod members;
 mod messages;
 mod moderation;
 mod profile;
+mod router;
+mod stats;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -43,19 +51,25 @@ pub struct Cx {
     pub app: Arc<App>,
     /// The admin identifier from the query string.
     pub identifier: UserId,
-    /// The legacy name the command was called by, when it has two.
-    pub command: String,
     /// The caller's address, as webhooks' `ClientIP` (with `OptPlatform` `RESTAPI`).
     pub origin: Origin,
+    /// The error table of the service the command was called under.
+    pub service: Service,
 }
 
 impl Cx {
     pub fn app_id(&self) -> AppId {
         self.app.id
     }
+
+    /// A command's result in the envelope.
+    pub fn answer<T: Serialize>(&self, result: Result<T, Error>) -> Response {
+        envelope(result, self.service)
+    }
 }
 
 pub use body::parse;
+pub use router::commands;
 
 pub fn group_id(raw: &str) -> Result<GroupId, Error> {
     GroupId::parse(raw)
@@ -65,34 +79,46 @@ pub fn user_ids(raw: &[String]) -> Result<Vec<UserId>, Error> {
     raw.iter().map(|u| UserId::parse(u)).collect()
 }
 
-fn service_of(name: &str) -> Option<Service> {
-    Some(match name {
-        "im_open_login_svc" => Service::Account,
-        "profile" => Service::Profile,
-        "group_open_http_svc" | "group_open_avchatroom_http_svc" => Service::Group,
-        extension::SERVICE => Service::Extension,
-        _ => return None,
-    })
+/// The reference envelope and, after it, the command's fields.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Envelope<'a, T> {
+    action_status: &'static str,
+    error_code: i32,
+    error_info: String,
+    #[serde(flatten)]
+    fields: Option<&'a T>,
 }
 
-pub(crate) fn envelope(result: Result<Value, Error>, service: Service) -> Response {
-    let mut out = Map::new();
-    match result {
-        Ok(v) => {
-            out.insert("ActionStatus".into(), json!("OK"));
-            out.insert("ErrorCode".into(), json!(0));
-            out.insert("ErrorInfo".into(), json!(""));
-            if let Value::Object(fields) = v {
-                out.extend(fields);
-            }
-        }
+/// An answer in the envelope (HTTP 200): the fields of a result, or an error's code in
+/// `service`'s table and its text.
+pub(crate) fn envelope<T: Serialize>(result: Result<T, Error>, service: Service) -> Response {
+    let body = match &result {
+        Ok(fields) => serde_json::to_vec(&Envelope {
+            action_status: "OK",
+            error_code: 0,
+            error_info: String::new(),
+            fields: Some(fields),
+        }),
+        Err(e) => serde_json::to_vec(&Envelope::<()> {
+            action_status: "FAIL",
+            error_code: e.code(service),
+            error_info: e.to_string(),
+            fields: None,
+        }),
+    };
+    match body {
+        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(e) => {
-            out.insert("ActionStatus".into(), json!("FAIL"));
-            out.insert("ErrorCode".into(), json!(e.code(service)));
-            out.insert("ErrorInfo".into(), json!(e.to_string()));
+            tracing::error!(error = %e, "an answer could not be written as JSON");
+            failure(Error::Internal, service)
         }
     }
-    (StatusCode::OK, axum::Json(Value::Object(out))).into_response()
+}
+
+/// An error in the envelope (HTTP 200).
+pub(crate) fn failure(error: Error, service: Service) -> Response {
+    envelope(Err::<(), _>(error), service)
 }
 
 fn query_map(raw: Option<&str>) -> HashMap<String, String> {
@@ -103,7 +129,7 @@ fn query_map(raw: Option<&str>) -> HashMap<String, String> {
 /// An answer refused before any command ran, with the HTTP status of a transport-level
 /// failure (405, 404, 414, ...) and the envelope in its body.
 pub(crate) fn refusal(status: StatusCode, error: Error, service: Service) -> Response {
-    let mut response = envelope(Err(error), service);
+    let mut response = failure(error, service);
     *response.status_mut() = status;
     response
 }
@@ -130,26 +156,16 @@ pub async fn dispatch(
         return r;
     }
     let Ok(Path((service_name, command))) = path else {
-        return envelope(
-            Err(Error::UnknownPath(
-                "the service and command in the URL are not valid UTF-8".into(),
-            )),
+        return failure(
+            Error::UnknownPath("the service and command in the URL are not valid UTF-8".into()),
             Service::Extension,
         );
     };
-    let Some(service) = service_of(&service_name) else {
-        return envelope(
-            Err(Error::UnknownCommand(format!("{service_name}/{command}"))),
-            Service::Extension,
-        );
+    let (endpoint, service) = match router::Endpoint::parse(&service_name, &command) {
+        Ok(route) => route,
+        Err((error, table)) => return failure(error, table),
     };
-    if !is_known(&service_name, &command) {
-        return envelope(
-            Err(Error::UnknownCommand(format!("{service_name}/{command}"))),
-            service,
-        );
-    }
-    let result = async {
+    let request = async {
         let q = query_map(query.as_deref());
         let sdkappid = q.get("sdkappid").ok_or(Error::MissingAppId)?;
         let sdkappid: u64 = sdkappid.parse().map_err(|_| {
@@ -183,13 +199,16 @@ pub async fn dispatch(
             engine: state.engine.clone(),
             app,
             identifier: UserId::parse(identifier)?,
-            command: command.clone(),
             origin: Origin::rest(&client_ip.to_string()),
+            service,
         };
-        run(&cx, &service_name, &command, body).await
+        Ok((cx, body))
     }
     .await;
-    envelope(result, service)
+    match request {
+        Ok((cx, body)) => endpoint.run(&cx, body).await,
+        Err(e) => failure(e, service),
+    }
 }
 
 /// Any other path under `/v4`: 404, in the envelope (60009).
@@ -202,184 +221,6 @@ pub async fn unknown_path(uri: Uri) -> Response {
         )),
         Service::Extension,
     )
-}
-
-const COMMANDS: &[(&str, &[&str])] = &[
-    (
-        "im_open_login_svc",
-        &[
-            "account_import",
-            "multiaccount_import",
-            "account_check",
-            "account_delete",
-            "kick",
-        ],
-    ),
-    ("profile", &["portrait_get", "portrait_set"]),
-    (
-        "group_open_http_svc",
-        &[
-            "create_group",
-            "destroy_group",
-            "get_group_info",
-            "get_appid_group_list",
-            "modify_group_base_info",
-            "add_group_member",
-            "delete_group_member",
-            "send_group_msg",
-            "send_group_system_notification",
-            "send_broadcast_msg",
-            "group_msg_get_simple",
-            "group_msg_recall",
-            "forbid_send_msg",
-            "get_group_muted_account",
-            "get_group_shutted_uin",
-            "ban_group_member",
-            "unban_group_member",
-            "get_group_ban_member",
-            "get_online_member_num",
-            "get_role_in_group",
-        ],
-    ),
-    (
-        "group_open_avchatroom_http_svc",
-        &[
-            "get_members",
-            "check_members",
-            "modify_admin",
-            "get_admin_list",
-        ],
-    ),
-    (
-        extension::SERVICE,
-        &[
-            "get_group_custom_fields",
-            "set_group_custom_fields",
-            "get_app_settings",
-            "set_app_settings",
-            "get_webhook",
-            "set_webhook",
-            "get_word_filter",
-            "set_word_filter",
-            "add_filter_words",
-            "delete_filter_words",
-            "set_live_state",
-            "get_live_states",
-            "pin_item",
-            "unpin_item",
-            "get_pinned_items",
-            "send_gift",
-            "start_draw",
-            "get_draw",
-            "get_room_stats",
-            "get_user_stats",
-        ],
-    ),
-];
-
-fn is_known(service: &str, command: &str) -> bool {
-    COMMANDS
-        .iter()
-        .any(|(s, cmds)| *s == service && cmds.contains(&command))
-}
-
-async fn run(cx: &Cx, service: &str, command: &str, body: Value) -> Result<Value, Error> {
-    match (service, command) {
-        ("im_open_login_svc", "account_import") => accounts::account_import(cx, body).await,
-        ("im_open_login_svc", "multiaccount_import") => {
-            accounts::multiaccount_import(cx, body).await
-        }
-        ("im_open_login_svc", "account_check") => accounts::account_check(cx, body).await,
-        ("im_open_login_svc", "account_delete") => accounts::account_delete(cx, body).await,
-        ("im_open_login_svc", "kick") => accounts::kick(cx, body).await,
-        ("profile", "portrait_get") => profile::portrait_get(cx, body).await,
-        ("profile", "portrait_set") => profile::portrait_set(cx, body).await,
-        ("group_open_http_svc", "create_group") => groups::create_group(cx, body).await,
-        ("group_open_http_svc", "destroy_group") => groups::destroy_group(cx, body).await,
-        ("group_open_http_svc", "get_group_info") => groups::get_group_info(cx, body).await,
-        ("group_open_http_svc", "get_appid_group_list") => {
-            groups::get_appid_group_list(cx, body).await
-        }
-        ("group_open_http_svc", "modify_group_base_info") => {
-            groups::modify_group_base_info(cx, body).await
-        }
-        ("group_open_http_svc", "add_group_member") => members::add_group_member(cx, body).await,
-        ("group_open_http_svc", "delete_group_member") => {
-            members::delete_group_member(cx, body).await
-        }
-        ("group_open_http_svc", "get_online_member_num") => {
-            members::get_online_member_num(cx, body).await
-        }
-        ("group_open_avchatroom_http_svc", "get_members") => members::get_members(cx, body).await,
-        ("group_open_avchatroom_http_svc", "check_members") => {
-            members::check_members(cx, body).await
-        }
-        ("group_open_http_svc", "send_group_msg") => messages::send_group_msg(cx, body).await,
-        ("group_open_http_svc", "send_group_system_notification") => {
-            messages::send_group_system_notification(cx, body).await
-        }
-        ("group_open_http_svc", "send_broadcast_msg") => {
-            messages::send_broadcast_msg(cx, body).await
-        }
-        ("group_open_http_svc", "group_msg_get_simple") => {
-            messages::group_msg_get_simple(cx, body).await
-        }
-        ("group_open_http_svc", "group_msg_recall") => messages::group_msg_recall(cx, body).await,
-        ("group_open_http_svc", "forbid_send_msg") => moderation::forbid_send_msg(cx, body).await,
-        ("group_open_http_svc", "get_group_muted_account" | "get_group_shutted_uin") => {
-            moderation::get_group_muted_account(cx, body).await
-        }
-        ("group_open_http_svc", "ban_group_member") => moderation::ban_group_member(cx, body).await,
-        ("group_open_http_svc", "unban_group_member") => {
-            moderation::unban_group_member(cx, body).await
-        }
-        ("group_open_http_svc", "get_group_ban_member") => {
-            moderation::get_group_ban_member(cx, body).await
-        }
-        (extension::SERVICE, "get_group_custom_fields") => {
-            extension::get_group_custom_fields(cx, body).await
-        }
-        (extension::SERVICE, "set_group_custom_fields") => {
-            extension::set_group_custom_fields(cx, body).await
-        }
-        (extension::SERVICE, "get_app_settings") => extension::get_app_settings(cx, body).await,
-        (extension::SERVICE, "set_app_settings") => extension::set_app_settings(cx, body).await,
-        (extension::SERVICE, "get_webhook") => extension::get_webhook(cx, body).await,
-        (extension::SERVICE, "set_webhook") => extension::set_webhook(cx, body).await,
-        (extension::SERVICE, "get_word_filter") => extension::get_word_filter(cx, body).await,
-        (extension::SERVICE, "set_word_filter") => extension::set_word_filter(cx, body).await,
-        (extension::SERVICE, "add_filter_words") => extension::add_filter_words(cx, body).await,
-        (extension::SERVICE, "delete_filter_words") => {
-            extension::delete_filter_words(cx, body).await
-        }
-        (extension::SERVICE, "set_live_state") => extension::set_live_state(cx, body).await,
-        (extension::SERVICE, "get_live_states") => extension::get_live_states(cx, body).await,
-        (extension::SERVICE, "pin_item") => extension::pin_item(cx, body).await,
-        (extension::SERVICE, "unpin_item") => extension::unpin_item(cx, body).await,
-        (extension::SERVICE, "get_pinned_items") => extension::get_pinned_items(cx, body).await,
-        (extension::SERVICE, "send_gift") => extension::send_gift(cx, body).await,
-        (extension::SERVICE, "start_draw") => extension::start_draw(cx, body).await,
-        (extension::SERVICE, "get_draw") => extension::get_draw(cx, body).await,
-        (extension::SERVICE, "get_room_stats") => extension::get_room_stats(cx, body).await,
-        (extension::SERVICE, "get_user_stats") => extension::get_user_stats(cx, body).await,
-        ("group_open_avchatroom_http_svc", "modify_admin") => {
-            moderation::modify_admin(cx, body).await
-        }
-        ("group_open_avchatroom_http_svc", "get_admin_list") => {
-            moderation::get_admin_list(cx, body).await
-        }
-        ("group_open_http_svc", "get_role_in_group") => {
-            moderation::get_role_in_group(cx, body).await
-        }
-        _ => Err(Error::UnknownCommand(format!("{service}/{command}"))),
-    }
-}
-
-/// Every `(service, command)` pair served, for docs and tests.
-pub fn commands() -> impl Iterator<Item = (&'static str, &'static str)> {
-    COMMANDS
-        .iter()
-        .flat_map(|(s, cmds)| cmds.iter().map(move |c| (*s, *c)))
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Muting and banning from the business backend.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use liveroom_core::Error;
+use liveroom_core::{Error, GroupId, UserId};
 
 use super::groups::GroupOnly;
+use super::router::Names;
 use super::{group_id, parse, user_ids, Cx};
 
 #[derive(Deserialize)]
@@ -20,7 +21,7 @@ struct ForbidSendMsg {
 }
 
 /// POST /v4/group_open_http_svc/forbid_send_msg
-pub async fn forbid_send_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn forbid_send_msg(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: ForbidSendMsg = parse(body)?;
     let group = group_id(&req.group_id)?;
     let users = user_ids(&req.members)?;
@@ -32,28 +33,77 @@ pub async fn forbid_send_msg(cx: &Cx, body: Value) -> Result<Value, Error> {
             &users,
             req.mute_time.min(u32::MAX as u64),
         )
-        .await?;
-    Ok(json!({}))
+        .await
+}
+
+/// A group's mutes in force, under the key names the command was called by.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum MutedAccounts {
+    Current {
+        #[serde(rename = "GroupId")]
+        group_id: GroupId,
+        #[serde(rename = "MutedAccountList")]
+        list: Vec<Muted>,
+    },
+    Legacy {
+        #[serde(rename = "GroupId")]
+        group_id: GroupId,
+        #[serde(rename = "ShuttedUinList")]
+        list: Vec<Shutted>,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Muted {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    /// Unix seconds; 4294967295 for a permanent mute.
+    muted_until: i64,
+}
+
+/// [`Muted`] under the older key names.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Shutted {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    shutted_until: i64,
 }
 
 /// POST /v4/group_open_http_svc/get_group_muted_account
 /// (also answers the older `get_group_shutted_uin` with the older key names)
-pub async fn get_group_muted_account(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_group_muted_account(
+    cx: &Cx,
+    body: Value,
+    names: Names,
+) -> Result<MutedAccounts, Error> {
     let req: GroupOnly = parse(body)?;
     let group = group_id(&req.group_id)?;
     let mutes = cx.engine.muted_accounts(cx.app_id(), &group).await?;
-    let legacy = cx.command == "get_group_shutted_uin";
-    let until_key = if legacy { "ShuttedUntil" } else { "MutedUntil" };
-    let list: Vec<Value> = mutes
-        .iter()
-        .map(
-            |m| json!({"Member_Account": m.user.as_str(), until_key: m.until.min(u32::MAX as i64)}),
-        )
-        .collect();
-    Ok(if legacy {
-        json!({"GroupId": group.as_str(), "ShuttedUinList": list})
-    } else {
-        json!({"GroupId": group.as_str(), "MutedAccountList": list})
+    let until = |until: i64| until.min(u32::MAX as i64);
+    Ok(match names {
+        Names::Current => MutedAccounts::Current {
+            group_id: group,
+            list: mutes
+                .into_iter()
+                .map(|m| Muted {
+                    member_account: m.user,
+                    muted_until: until(m.until),
+                })
+                .collect(),
+        },
+        Names::Legacy => MutedAccounts::Legacy {
+            group_id: group,
+            list: mutes
+                .into_iter()
+                .map(|m| Shutted {
+                    member_account: m.user,
+                    shutted_until: until(m.until),
+                })
+                .collect(),
+        },
     })
 }
 
@@ -70,7 +120,7 @@ struct BanMembers {
 }
 
 /// POST /v4/group_open_http_svc/ban_group_member
-pub async fn ban_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn ban_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: BanMembers = parse(body)?;
     let group = group_id(&req.group_id)?;
     let users = user_ids(&req.members)?;
@@ -83,8 +133,7 @@ pub async fn ban_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
             req.duration.min(u32::MAX as u64),
             &req.description,
         )
-        .await?;
-    Ok(json!({}))
+        .await
 }
 
 #[derive(Deserialize)]
@@ -96,13 +145,12 @@ struct UnbanMembers {
 }
 
 /// POST /v4/group_open_http_svc/unban_group_member
-pub async fn unban_group_member(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn unban_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: UnbanMembers = parse(body)?;
     let group = group_id(&req.group_id)?;
     cx.engine
         .unban(cx.app_id(), &group, &user_ids(&req.members)?)
-        .await?;
-    Ok(json!({}))
+        .await
 }
 
 #[derive(Deserialize)]
@@ -119,8 +167,25 @@ fn ban_page() -> u32 {
     100
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Banned {
+    banned_account_list: Vec<BannedAccount>,
+    /// 0 when there are no more.
+    next_offset: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BannedAccount {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    /// Unix seconds; 4294967295 for a permanent ban.
+    banned_until: i64,
+}
+
 /// POST /v4/group_open_http_svc/get_group_ban_member
-pub async fn get_group_ban_member(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_group_ban_member(cx: &Cx, body: Value) -> Result<Banned, Error> {
     let req: BanList = parse(body)?;
     let group = group_id(&req.group_id)?;
     if req.limit == 0 || req.limit > 100 {
@@ -130,15 +195,21 @@ pub async fn get_group_ban_member(cx: &Cx, body: Value) -> Result<Value, Error> 
         )));
     }
     let bans = cx.engine.bans(cx.app_id(), &group).await?;
-    let page: Vec<Value> = bans
-        .iter()
+    let total = bans.len();
+    let page: Vec<BannedAccount> = bans
+        .into_iter()
         .skip(req.offset as usize)
         .take(req.limit as usize)
-        .map(|b| json!({"Member_Account": b.user.as_str(), "BannedUntil": b.until.min(u32::MAX as i64)}))
+        .map(|b| BannedAccount {
+            member_account: b.user,
+            banned_until: b.until.min(u32::MAX as i64),
+        })
         .collect();
     let end = req.offset as usize + page.len();
-    let next = if end < bans.len() { end } else { 0 };
-    Ok(json!({"BannedAccountList": page, "NextOffset": next}))
+    Ok(Banned {
+        banned_account_list: page,
+        next_offset: if end < total { end } else { 0 },
+    })
 }
 
 #[derive(Deserialize)]
@@ -153,7 +224,7 @@ struct ModifyAdmin {
 }
 
 /// POST /v4/group_open_avchatroom_http_svc/modify_admin
-pub async fn modify_admin(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn modify_admin(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: ModifyAdmin = parse(body)?;
     let group = group_id(&req.group_id)?;
     let admin = match req.command_type {
@@ -173,28 +244,43 @@ pub async fn modify_admin(cx: &Cx, body: Value) -> Result<Value, Error> {
             &user_ids(&req.admins)?,
             admin,
         )
-        .await?;
-    Ok(json!({}))
+        .await
+}
+
+#[derive(Serialize)]
+pub struct Admins {
+    #[serde(rename = "Admin_List")]
+    admin_list: Vec<Admin>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Admin {
+    #[serde(rename = "Admin_Account")]
+    admin_account: UserId,
+    /// `""` when the account has none or no longer exists.
+    nick_name: String,
+    avatar: String,
 }
 
 /// POST /v4/group_open_avchatroom_http_svc/get_admin_list
-pub async fn get_admin_list(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_admin_list(cx: &Cx, body: Value) -> Result<Admins, Error> {
     let req: GroupOnly = parse(body)?;
     let group = group_id(&req.group_id)?;
     let admins = cx.engine.admins(cx.app_id(), &group).await?;
     let profiles = cx.engine.existing_accounts(cx.app_id(), &admins).await?;
-    let list: Vec<Value> = admins
-        .iter()
+    let admin_list = admins
+        .into_iter()
         .map(|a| {
-            let p = profiles.iter().find(|p| &p.id == a);
-            json!({
-                "Admin_Account": a.as_str(),
-                "NickName": p.map(|p| p.nick.as_str()).unwrap_or(""),
-                "Avatar": p.map(|p| p.face_url.as_str()).unwrap_or(""),
-            })
+            let p = profiles.iter().find(|p| p.id == a);
+            Admin {
+                nick_name: p.map(|p| p.nick.clone()).unwrap_or_default(),
+                avatar: p.map(|p| p.face_url.clone()).unwrap_or_default(),
+                admin_account: a,
+            }
         })
         .collect();
-    Ok(json!({"Admin_List": list}))
+    Ok(Admins { admin_list })
 }
 
 #[derive(Deserialize)]
@@ -205,8 +291,23 @@ struct RoleInGroup {
     users: Vec<String>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Roles {
+    user_id_list: Vec<MemberRole>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MemberRole {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    /// `Owner`, `Admin`, `Member` or `NotMember`.
+    role: &'static str,
+}
+
 /// POST /v4/group_open_http_svc/get_role_in_group
-pub async fn get_role_in_group(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn get_role_in_group(cx: &Cx, body: Value) -> Result<Roles, Error> {
     let req: RoleInGroup = parse(body)?;
     let group = group_id(&req.group_id)?;
     if req.users.is_empty() || req.users.len() > 500 {
@@ -219,9 +320,12 @@ pub async fn get_role_in_group(cx: &Cx, body: Value) -> Result<Value, Error> {
         .engine
         .roles(cx.app_id(), &group, &user_ids(&req.users)?)
         .await?;
-    let list: Vec<Value> = roles
-        .iter()
-        .map(|(u, r)| json!({"Member_Account": u.as_str(), "Role": r}))
+    let user_id_list = roles
+        .into_iter()
+        .map(|(member_account, role)| MemberRole {
+            member_account,
+            role,
+        })
         .collect();
-    Ok(json!({"UserIdList": list}))
+    Ok(Roles { user_id_list })
 }

@@ -1,7 +1,7 @@
 //! `profile`: nick and avatar (`Tag_Profile_IM_Nick`, `Tag_Profile_IM_Image`).
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use liveroom_core::store::ProfilePatch;
 use liveroom_core::{Error, UserId};
@@ -20,8 +20,35 @@ struct PortraitGet {
     tag_list: Vec<String>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Portraits {
+    user_profile_item: Vec<Portrait>,
+    #[serde(rename = "Fail_Account")]
+    fail_account: Vec<String>,
+    error_display: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Portrait {
+    #[serde(rename = "To_Account")]
+    to_account: String,
+    profile_item: Vec<Tagged>,
+    result_code: i32,
+    result_info: String,
+}
+
+/// A profile tag and its value.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tagged {
+    tag: &'static str,
+    value: String,
+}
+
 /// POST /v4/profile/portrait_get
-pub async fn portrait_get(cx: &Cx, body: Value) -> Result<Value, Error> {
+pub async fn portrait_get(cx: &Cx, body: Value) -> Result<Portraits, Error> {
     let req: PortraitGet = parse(body)?;
     if req.to_account.is_empty() || req.to_account.len() > BATCH_MAX {
         return Err(Error::TooManyAccounts(format!(
@@ -37,32 +64,47 @@ pub async fn portrait_get(cx: &Cx, body: Value) -> Result<Value, Error> {
     let found = cx.engine.existing_accounts(cx.app_id(), &valid).await?;
     let mut items = Vec::new();
     let mut failed = Vec::new();
-    for account in &req.to_account {
+    for account in req.to_account {
         match found.iter().find(|u| u.id.as_str() == account) {
             Some(u) => {
-                let profile: Vec<Value> = req
+                let profile = req
                     .tag_list
                     .iter()
                     .filter_map(|tag| match tag.as_str() {
-                        NICK => Some(json!({"Tag": NICK, "Value": u.nick})),
-                        IMAGE => Some(json!({"Tag": IMAGE, "Value": u.face_url})),
+                        NICK => Some(Tagged {
+                            tag: NICK,
+                            value: u.nick.clone(),
+                        }),
+                        IMAGE => Some(Tagged {
+                            tag: IMAGE,
+                            value: u.face_url.clone(),
+                        }),
                         _ => None,
                     })
                     .collect();
-                items.push(json!({"To_Account": account, "ProfileItem": profile, "ResultCode": 0, "ResultInfo": ""}));
+                items.push(Portrait {
+                    to_account: account,
+                    profile_item: profile,
+                    result_code: 0,
+                    result_info: String::new(),
+                });
             }
             None => {
                 failed.push(account.clone());
-                items.push(json!({
-                    "To_Account": account,
-                    "ProfileItem": [],
-                    "ResultCode": 40003,
-                    "ResultInfo": format!("account {account} does not exist"),
-                }));
+                items.push(Portrait {
+                    result_info: format!("account {account} does not exist"),
+                    to_account: account,
+                    profile_item: Vec::new(),
+                    result_code: 40003,
+                });
             }
         }
     }
-    Ok(json!({"UserProfileItem": items, "Fail_Account": failed, "ErrorDisplay": ""}))
+    Ok(Portraits {
+        user_profile_item: items,
+        fail_account: failed,
+        error_display: "",
+    })
 }
 
 #[derive(Deserialize)]
@@ -74,16 +116,22 @@ struct ProfileItem {
 }
 
 #[derive(Deserialize)]
-struct PortraitSet {
+struct SetPortrait {
     #[serde(rename = "From_Account")]
     from_account: String,
     #[serde(rename = "ProfileItem")]
     profile_item: Vec<ProfileItem>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PortraitSet {
+    error_display: &'static str,
+}
+
 /// POST /v4/profile/portrait_set
-pub async fn portrait_set(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: PortraitSet = parse(body)?;
+pub async fn portrait_set(cx: &Cx, body: Value) -> Result<PortraitSet, Error> {
+    let req: SetPortrait = parse(body)?;
     let user = UserId::parse(&req.from_account)?;
     let mut patch = ProfilePatch::default();
     for item in req.profile_item {
@@ -105,5 +153,5 @@ pub async fn portrait_set(cx: &Cx, body: Value) -> Result<Value, Error> {
     if !cx.engine.set_profile(cx.app_id(), &user, patch).await? {
         return Err(Error::AccountNotFound(user.to_string()));
     }
-    Ok(json!({"ErrorDisplay": ""}))
+    Ok(PortraitSet { error_display: "" })
 }
