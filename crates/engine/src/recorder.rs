@@ -74,12 +74,11 @@ impl HistoryRecorder {
         let writing = Writing {
             store: apart.clone().unwrap_or(store),
             queues,
-            engine: engine.clone(),
+            engine,
         };
-        if apart.is_none() {
-            tokio::spawn(writing.run());
-        } else if let Err(writing) = writing.start_thread() {
-            tokio::spawn(writing.run());
+        match apart {
+            Some(_) => writing.start_thread(),
+            None => drop(tokio::spawn(writing.run())),
         }
         Self {
             shards: shards.into(),
@@ -115,34 +114,30 @@ struct Writing {
 }
 
 impl Writing {
-    /// Runs the writers on a new thread; gives them back if there is none to have.
-    fn start_thread(self) -> Result<(), Self> {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
+    /// Runs the writers on a new thread, or on the engine's runtime if none can start.
+    fn start_thread(self) {
+        // The writers are handed over once the thread runs, so they stay here if it does
+        // not.
+        let (hand_over, taken) = std::sync::mpsc::channel::<Writing>();
+        let started = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-        {
-            Ok(runtime) => runtime,
-            Err(e) => {
-                tracing::warn!(error = %e, "history writers run on the engine's runtime");
-                return Err(self);
-            }
-        };
-        // The thread takes the writers through a slot, so they come back if it cannot
-        // start.
-        let slot = Arc::new(parking_lot::Mutex::new(Some(self)));
-        let theirs = slot.clone();
-        let spawned = std::thread::Builder::new()
-            .name("liveroom-history".into())
-            .spawn(move || {
-                if let Some(writing) = theirs.lock().take() {
-                    runtime.block_on(writing.run());
-                }
+            .and_then(|runtime| {
+                std::thread::Builder::new()
+                    .name("liveroom-history".into())
+                    .spawn(move || {
+                        if let Ok(writing) = taken.recv() {
+                            runtime.block_on(writing.run());
+                        }
+                    })
             });
-        match spawned {
-            Ok(_) => Ok(()),
+        match started {
+            // The thread waits for them; were it gone, the closed queues would refuse
+            // every message (nothing stored, nothing delivered).
+            Ok(_) => drop(hand_over.send(self)),
             Err(e) => {
                 tracing::warn!(error = %e, "history writers run on the engine's runtime");
-                slot.lock().take().map_or(Ok(()), Err)
+                tokio::spawn(self.run());
             }
         }
     }
