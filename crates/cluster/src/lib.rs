@@ -2,10 +2,13 @@
 //!
 //! - Every node subscribes to the rooms it serves members of (`<prefix>.room.<app>.<group>`)
 //!   and hands what arrives to its own members.
-//! - Each room has one owner node, which holds the room's key in the KV bucket
-//!   `<prefix>-owners` (created only if absent, renewed by compare-and-swap every second,
-//!   gone three seconds after its holder stops renewing). The owner takes the room's calls
-//!   on `<prefix>.own.<app>.<group>`, decides (numbers, admits, stores) and publishes.
+//! - Each node holds a lease in the KV bucket `<prefix>-nodes` (its key, whose value is the
+//!   lease's epoch, renewed by compare-and-swap every second and gone three seconds after
+//!   its holder stops renewing): one write a second per node, however many rooms it owns.
+//! - Each room has one owner node, named with its epoch in the room's key in the KV bucket
+//!   `<prefix>-rooms` (created only if absent, taken over by compare-and-swap once the
+//!   named lease is gone). The owner takes the room's calls on
+//!   `<prefix>.own.<app>.<group>`, decides (numbers, admits, stores) and publishes.
 //! - Nodes report their part of each room's audience on `<prefix>.pres.<app>.<group>`;
 //!   the owner sums the parts.
 //! - Cluster-wide events (moderation, logins, broadcasts, settings) go on
@@ -38,10 +41,17 @@ use liveroom_engine::Engine;
 
 pub use wire::{group_token, Names};
 
-/// A lease not renewed for this long is gone, and its room can be taken over.
+/// A node's lease not renewed for this long is gone, and the rooms it held can be taken
+/// over.
 pub const LEASE_TTL: Duration = Duration::from_secs(3);
-/// How often owners renew their leases and nodes announce themselves.
+/// Room keys not written for this long disappear (what rooms nobody serves any more leave
+/// behind); owners write theirs again every `ROOM_KEY_REFRESH`, long before that.
+const ROOM_KEY_AGE: Duration = Duration::from_secs(24 * 3600);
+const ROOM_KEY_REFRESH: Duration = Duration::from_secs(3600);
+/// How often nodes renew their lease and announce themselves.
 const TICK: Duration = Duration::from_secs(1);
+/// How many rooms whose owner went away a node takes over at once.
+const TAKEOVERS_AT_ONCE: usize = 32;
 /// A node not heard from for this long is taken for gone.
 const NODE_SILENT: Duration = Duration::from_millis(2500);
 /// How long a call waits for a room's owner (a failover included) before it is refused.
@@ -91,10 +101,23 @@ struct Alive {
     up: bool,
 }
 
+/// This node's lease in the nodes bucket. The rooms whose key names this node and `epoch`
+/// are this node's while the lease is fresh. A lapsed lease is never taken back: the next
+/// one has a new epoch, so the rooms held under the old one are stale everywhere at once.
+struct NodeLease {
+    epoch: u64,
+    revision: u64,
+    /// When the write that made or last renewed it was sent; it lasts `LEASE_TTL` from then.
+    written: Instant,
+}
+
 /// A room this node owns.
 struct Lease {
+    /// This node's epoch when it took the room (the room is its while that lease holds).
+    epoch: u64,
+    /// The room key's revision, and when this node wrote it.
     revision: u64,
-    renewed: Instant,
+    written: Instant,
     /// The owner's subscription to the room's calls.
     calls: JoinHandle<()>,
 }
@@ -119,6 +142,15 @@ struct Link {
     lease: Option<Lease>,
     /// The owner last seen in the bucket, and when.
     owner: Option<(u64, Instant)>,
+    /// One settling of the room's owner at a time.
+    settling: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The cluster's KV buckets (opened again when NATS lost them, e.g. a new server).
+#[derive(Clone)]
+struct Buckets {
+    nodes: kv::Store,
+    rooms: kv::Store,
 }
 
 struct Inner {
@@ -126,8 +158,11 @@ struct Inner {
     name: String,
     names: Names,
     client: async_nats::Client,
-    /// The owners bucket (opened again when NATS lost it, e.g. a new server).
-    owners: Mutex<kv::Store>,
+    buckets: Mutex<Buckets>,
+    /// This node's lease, while it holds one.
+    lease: Mutex<Option<NodeLease>>,
+    /// One taking or renewing of the lease at a time.
+    leasing: tokio::sync::Mutex<()>,
     engine: OnceLock<Weak<Engine>>,
     /// Publications, in order (one task writes them, so one room's events keep their order).
     out: mpsc::UnboundedSender<(String, Bytes)>,
@@ -136,8 +171,6 @@ struct Inner {
     alive: DashMap<u64, Instant>,
     /// This node's audiences to report: the latest, and whether it changed since.
     presence: DashMap<RoomKey, (Presence, bool)>,
-    /// One takeover at a time.
-    takeover: tokio::sync::Mutex<()>,
 }
 
 /// The NATS broker. Cheap to clone.
@@ -178,7 +211,7 @@ impl Cluster {
             .await
             .map_err(|e| format!("cannot connect to NATS at {}: {e}", config.nats_url))?;
         let names = Names::new(&config.prefix);
-        let owners = open_bucket(&client, &names).await?;
+        let buckets = open_buckets(&client, &names).await?;
         let (out, rx) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner {
             node: loop {
@@ -190,13 +223,14 @@ impl Cluster {
             name,
             names,
             client,
-            owners: Mutex::new(owners),
+            buckets: Mutex::new(buckets),
+            lease: Mutex::new(None),
+            leasing: tokio::sync::Mutex::new(()),
             engine: OnceLock::new(),
             out,
             rooms: DashMap::new(),
             alive: DashMap::new(),
             presence: DashMap::new(),
-            takeover: tokio::sync::Mutex::new(()),
         });
         tokio::spawn(publisher(inner.client.clone(), rx));
         Ok(Self { inner })
@@ -221,6 +255,7 @@ impl Cluster {
         tokio::spawn(app_events(Arc::downgrade(&self.inner), apps));
         tokio::spawn(node_announcements(Arc::downgrade(&self.inner), alive));
         tokio::spawn(ticker(Arc::downgrade(&self.inner)));
+        tokio::spawn(caretaker(Arc::downgrade(&self.inner)));
         tokio::spawn(presence_reporter(Arc::downgrade(&self.inner)));
         Ok(())
     }
@@ -239,46 +274,74 @@ impl Cluster {
 
     /// Rooms this node owns now.
     pub fn owned_rooms(&self) -> usize {
+        let Some(epoch) = self.inner.fresh_epoch() else {
+            return 0;
+        };
         self.inner
             .rooms
             .iter()
-            .filter(|l| l.lease.is_some())
+            .filter(|l| l.lease.as_ref().is_some_and(|s| s.epoch == epoch))
             .count()
     }
 
-    /// Gives up every lease (shutdown), so other nodes take the rooms over at once.
+    /// Gives up the node's lease and so every room it owns (shutdown): other nodes take
+    /// the rooms over at once.
     pub async fn give_up_rooms(&self) {
-        let owned: Vec<(RoomKey, u64)> = self
-            .inner
-            .rooms
-            .iter()
-            .filter_map(|l| l.lease.as_ref().map(|s| (l.key().clone(), s.revision)))
-            .collect();
-        for (key, revision) in owned {
-            self.inner.release(&key, revision).await;
+        let inner = &self.inner;
+        let _one = inner.leasing.lock().await;
+        inner.lose_rooms();
+        if inner.lease.lock().take().is_some() {
+            let nodes = inner.buckets().nodes;
+            let _ = nodes.delete(inner.node.to_string()).await;
         }
-        self.inner.announce(false);
-        let _ = self.inner.client.flush().await;
+        inner.announce(false);
+        let _ = inner.client.flush().await;
     }
 }
 
-/// Opens the owners bucket, making it when it is missing. The bucket's stream is made with
-/// a plain JetStream API request (the configuration every KV client gives a bucket), which
-/// every server with JetStream understands the same way.
-async fn open_bucket(client: &async_nats::Client, names: &Names) -> Result<kv::Store, String> {
+/// Opens the cluster's buckets, making them when they are missing.
+async fn open_buckets(client: &async_nats::Client, names: &Names) -> Result<Buckets, String> {
+    Ok(Buckets {
+        nodes: open_bucket(
+            client,
+            &names.nodes_bucket(),
+            LEASE_TTL,
+            "Liveroom node leases",
+        )
+        .await?,
+        rooms: open_bucket(
+            client,
+            &names.rooms_bucket(),
+            ROOM_KEY_AGE,
+            "Liveroom room owners",
+        )
+        .await?,
+    })
+}
+
+/// Opens a KV bucket whose entries live `max_age` after their last write, making it when it
+/// is missing. The bucket's stream is made with a plain JetStream API request (the
+/// configuration every KV client gives a bucket), which every server with JetStream
+/// understands the same way.
+async fn open_bucket(
+    client: &async_nats::Client,
+    bucket: &str,
+    max_age: Duration,
+    description: &str,
+) -> Result<kv::Store, String> {
     let js = async_nats::jetstream::new(client.clone());
-    let bucket = names.owners_bucket();
-    if let Ok(kv) = js.get_key_value(&bucket).await {
+    if let Ok(kv) = js.get_key_value(bucket).await {
         return Ok(kv);
     }
+    let window = max_age.min(Duration::from_secs(120));
     let config = serde_json::json!({
         "name": format!("KV_{bucket}"),
-        "description": "Liveroom room owners",
+        "description": description,
         "subjects": [format!("$KV.{bucket}.>")],
         "retention": "limits",
         "max_msgs_per_subject": 1,
-        "max_age": LEASE_TTL.as_nanos() as u64,
-        "duplicate_window": LEASE_TTL.as_nanos() as u64,
+        "max_age": max_age.as_nanos() as u64,
+        "duplicate_window": window.as_nanos() as u64,
         "discard": "new",
         "storage": "file",
         "num_replicas": 1,
@@ -306,22 +369,32 @@ async fn open_bucket(client: &async_nats::Client, names: &Names) -> Result<kv::S
             return Err(format!("cannot make the NATS KV bucket {bucket}: {err}"));
         }
     }
-    js.get_key_value(&bucket)
+    js.get_key_value(bucket)
         .await
         .map_err(|e| format!("cannot open the NATS KV bucket {bucket}: {e}"))
 }
 
+/// A room key's value: the owner node and the epoch of its lease.
+fn holder_value(node: u64, epoch: u64) -> Bytes {
+    format!("{node}:{epoch}").into()
+}
+
+fn parse_holder(value: &[u8]) -> Option<(u64, u64)> {
+    let (node, epoch) = std::str::from_utf8(value).ok()?.split_once(':')?;
+    Some((node.parse().ok()?, epoch.parse().ok()?))
+}
+
 impl Inner {
-    fn kv(&self) -> kv::Store {
-        self.owners.lock().clone()
+    fn buckets(&self) -> Buckets {
+        self.buckets.lock().clone()
     }
 
-    /// After a bucket operation failed for another reason than a lost race: the bucket may
-    /// be gone (a NATS server without the old one's state), so it is opened (made) again.
-    async fn reopen_bucket(&self) {
-        match open_bucket(&self.client, &self.names).await {
-            Ok(kv) => *self.owners.lock() = kv,
-            Err(e) => tracing::warn!(error = %e, "owners bucket"),
+    /// After a bucket operation failed for another reason than a lost race: the buckets may
+    /// be gone (a NATS server without the old one's state), so they are opened (made) again.
+    async fn reopen_buckets(&self) {
+        match open_buckets(&self.client, &self.names).await {
+            Ok(b) => *self.buckets.lock() = b,
+            Err(e) => tracing::warn!(error = %e, "cluster buckets"),
         }
     }
 
@@ -345,12 +418,22 @@ impl Inner {
         }
     }
 
+    /// The epoch of this node's lease, while it is fresh.
+    fn fresh_epoch(&self) -> Option<u64> {
+        self.lease
+            .lock()
+            .as_ref()
+            .filter(|l| l.written.elapsed() < LEASE_TTL)
+            .map(|l| l.epoch)
+    }
+
     fn owns(&self, room: &RoomKey) -> bool {
-        self.rooms.get(room).is_some_and(|l| {
-            l.lease
-                .as_ref()
-                .is_some_and(|s| s.renewed.elapsed() < LEASE_TTL)
-        })
+        let Some(epoch) = self.fresh_epoch() else {
+            return false;
+        };
+        self.rooms
+            .get(room)
+            .is_some_and(|l| l.lease.as_ref().is_some_and(|s| s.epoch == epoch))
     }
 
     /// The owner last seen for `room`, if it is still heard from.
@@ -361,34 +444,156 @@ impl Inner {
         (heard.elapsed() < NODE_SILENT).then_some(node)
     }
 
-    /// Reads the room's owner from the bucket and takes the room when nobody holds it.
-    async fn settle_owner(self: &Arc<Self>, room: &RoomKey) -> Result<Route, Error> {
-        let _one = self.takeover.lock().await;
-        if self.owns(room) {
-            return Ok(Route::Here);
+    /// The epoch of this node's lease, taking a new lease when it holds none that is fresh.
+    async fn node_epoch(&self) -> Result<u64, Error> {
+        if let Some(epoch) = self.fresh_epoch() {
+            return Ok(epoch);
         }
-        let key = Names::owner_key(room);
-        let entry = self.kv().entry(key.clone()).await.map_err(unavailable)?;
-        if let Some(e) = entry.filter(|e| e.operation == kv::Operation::Put) {
-            let node = std::str::from_utf8(&e.value)
-                .ok()
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0);
-            if node == self.node {
-                // Ours from before a lost renewal: take it back with this revision.
-                return self.become_owner(room, e.revision).await;
+        let _one = self.leasing.lock().await;
+        if let Some(epoch) = self.fresh_epoch() {
+            return Ok(epoch);
+        }
+        // Whatever was held under a lapsed lease is given up first.
+        self.lose_rooms();
+        let epoch = loop {
+            let n: u64 = rand::random();
+            if n != 0 {
+                break n;
             }
-            self.rooms.entry(room.clone()).or_default().owner = Some((node, Instant::now()));
-            return Ok(Route::Elsewhere);
-        }
-        match self.kv().create(key, self.node.to_string().into()).await {
-            Ok(revision) => self.become_owner(room, revision).await,
-            Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => Ok(Route::Elsewhere),
-            Err(e) => Err(unavailable(e)),
+        };
+        let nodes = self.buckets().nodes;
+        let key = self.node.to_string();
+        let value: Bytes = epoch.to_string().into();
+        let sent = Instant::now();
+        let revision = match nodes.create(&key, value.clone()).await {
+            Ok(revision) => revision,
+            Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {
+                // The lapsed lease is still there: it is replaced (with the new epoch).
+                let entry = nodes.entry(key.clone()).await.map_err(unavailable)?;
+                let last = entry.map_or(0, |e| e.revision);
+                nodes.update(&key, value, last).await.map_err(unavailable)?
+            }
+            Err(e) => {
+                self.reopen_buckets().await;
+                return Err(unavailable(e));
+            }
+        };
+        *self.lease.lock() = Some(NodeLease {
+            epoch,
+            revision,
+            written: sent,
+        });
+        tracing::info!(node = %self.name, "this node holds a lease");
+        Ok(epoch)
+    }
+
+    /// Renews this node's lease. A lease that cannot be renewed before it lapses is given
+    /// up with every room held under it.
+    async fn renew_lease(&self) {
+        let _one = self.leasing.lock().await;
+        let held = self
+            .lease
+            .lock()
+            .as_ref()
+            .map(|l| (l.epoch, l.revision, l.written));
+        // Without a lease there is nothing to renew: one is taken when a room needs it.
+        let Some((epoch, revision, written)) = held else {
+            return;
+        };
+        let nodes = self.buckets().nodes;
+        let sent = Instant::now();
+        match nodes
+            .update(self.node.to_string(), epoch.to_string().into(), revision)
+            .await
+        {
+            Ok(next) => {
+                if let Some(l) = self.lease.lock().as_mut().filter(|l| l.epoch == epoch) {
+                    l.revision = next;
+                    l.written = sent;
+                }
+            }
+            Err(e) => {
+                let taken = e.kind() == kv::UpdateErrorKind::WrongLastRevision;
+                if !taken {
+                    self.reopen_buckets().await;
+                }
+                if taken || written.elapsed() >= LEASE_TTL {
+                    tracing::warn!(node = %self.name, error = %e, "this node's lease lapsed; it gives up the rooms it owned");
+                    *self.lease.lock() = None;
+                    self.lose_rooms();
+                } else {
+                    tracing::warn!(node = %self.name, error = %e, "lease not renewed");
+                }
+            }
         }
     }
 
-    async fn become_owner(self: &Arc<Self>, room: &RoomKey, revision: u64) -> Result<Route, Error> {
+    /// Whether `node`'s lease with `epoch` is in the nodes bucket.
+    async fn lease_alive(&self, node: u64, epoch: u64) -> Result<bool, Error> {
+        let nodes = self.buckets().nodes;
+        let value = nodes.get(node.to_string()).await.map_err(unavailable)?;
+        Ok(value.is_some_and(|v| v.as_ref() == epoch.to_string().as_bytes()))
+    }
+
+    /// Reads the room's owner from the bucket and takes the room when nobody holds it, or
+    /// when the lease of the node that held it is gone.
+    async fn settle_owner(self: &Arc<Self>, room: &RoomKey) -> Result<Route, Error> {
+        let settling = self.rooms.entry(room.clone()).or_default().settling.clone();
+        let _one = settling.lock().await;
+        if self.owns(room) {
+            return Ok(Route::Here);
+        }
+        let rooms = self.buckets().rooms;
+        let key = Names::owner_key(room);
+        let entry = rooms.entry(key.clone()).await.map_err(unavailable)?;
+        let holder = entry
+            .as_ref()
+            .filter(|e| e.operation == kv::Operation::Put)
+            .and_then(|e| parse_holder(&e.value));
+        if let Some((node, epoch)) = holder.filter(|(node, _)| *node != self.node) {
+            if self.lease_alive(node, epoch).await? {
+                let now = Instant::now();
+                // Its lease was just read: the node is alive even if not heard from yet.
+                self.alive.entry(node).or_insert(now);
+                self.rooms.entry(room.clone()).or_default().owner = Some((node, now));
+                return Ok(Route::Elsewhere);
+            }
+        }
+        let epoch = self.node_epoch().await?;
+        let value = holder_value(self.node, epoch);
+        // A key that is deleted, stale (its lease is gone) or this node's own from before
+        // is taken with the revision read: of several nodes trying, one succeeds.
+        let taken = match &entry {
+            Some(e) => rooms.update(&key, value, e.revision).await.map_err(|e| {
+                (
+                    e.kind() == kv::UpdateErrorKind::WrongLastRevision,
+                    unavailable(e),
+                )
+            }),
+            None => rooms.create(&key, value).await.map_err(|e| {
+                (
+                    e.kind() == kv::CreateErrorKind::AlreadyExists,
+                    unavailable(e),
+                )
+            }),
+        };
+        match taken {
+            Ok(revision) => self.become_owner(room, epoch, revision).await,
+            // Another node was quicker.
+            Err((true, _)) => Ok(Route::Elsewhere),
+            Err((false, e)) => {
+                self.reopen_buckets().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn become_owner(
+        self: &Arc<Self>,
+        room: &RoomKey,
+        epoch: u64,
+        revision: u64,
+    ) -> Result<Route, Error> {
         let calls = self
             .client
             .subscribe(self.names.owner(room))
@@ -396,8 +601,9 @@ impl Inner {
             .map_err(unavailable)?;
         self.client.flush().await.map_err(unavailable)?;
         let lease = Lease {
+            epoch,
             revision,
-            renewed: Instant::now(),
+            written: Instant::now(),
             calls: tokio::spawn(owner_calls(Arc::downgrade(self), room.clone(), calls)),
         };
         {
@@ -405,7 +611,7 @@ impl Inner {
             link.lease = Some(lease);
             link.owner = Some((self.node, Instant::now()));
         }
-        tracing::info!(app = room.app.0, group = %room.group, node = %self.name, "this node now decides for the room");
+        tracing::debug!(app = room.app.0, group = %room.group, node = %self.name, "this node now decides for the room");
         if let Some(engine) = self.engine() {
             engine.ownership_changed(room, true);
         }
@@ -413,78 +619,98 @@ impl Inner {
     }
 
     fn drop_lease(&self, room: &RoomKey) {
-        let lease = self.rooms.get_mut(room).and_then(|mut l| l.lease.take());
+        let lease = self.rooms.get_mut(room).and_then(|mut l| {
+            if l.owner.is_some_and(|(node, _)| node == self.node) {
+                l.owner = None;
+            }
+            l.lease.take()
+        });
         if lease.is_some() {
-            tracing::info!(app = room.app.0, group = %room.group, "this node no longer decides for the room");
+            tracing::debug!(app = room.app.0, group = %room.group, "this node no longer decides for the room");
             if let Some(engine) = self.engine() {
                 engine.ownership_changed(room, false);
             }
         }
     }
 
-    async fn release(&self, room: &RoomKey, revision: u64) {
-        self.drop_lease(room);
-        let _ = self
-            .kv()
-            .delete_expect_revision(Names::owner_key(room), Some(revision))
-            .await;
+    /// Gives up every room held (the lease they were held under is gone).
+    fn lose_rooms(&self) {
+        let held: Vec<RoomKey> = self
+            .rooms
+            .iter()
+            .filter(|l| l.lease.is_some())
+            .map(|l| l.key().clone())
+            .collect();
+        for room in held {
+            self.drop_lease(&room);
+        }
     }
 
-    /// Renews the leases held, gives up those lost, and takes over served rooms whose owner
-    /// went quiet.
-    async fn tick(self: &Arc<Self>) {
-        self.announce(true);
-        let mut renew = Vec::new();
-        let mut orphaned = Vec::new();
-        for link in self.rooms.iter() {
-            match &link.lease {
-                Some(lease) => renew.push((link.key().clone(), lease.revision)),
-                None if link.events.is_some() && self.known_owner(link.key()).is_none() => {
-                    orphaned.push(link.key().clone());
-                }
-                None => {}
-            }
-        }
-        for (room, revision) in renew {
+    /// Writes again the keys of rooms owned for a long time, so they never age out while
+    /// held.
+    async fn refresh_room_keys(&self) {
+        let due: Vec<(RoomKey, u64, u64)> = self
+            .rooms
+            .iter()
+            .filter_map(|l| {
+                let s = l.lease.as_ref()?;
+                (s.written.elapsed() >= ROOM_KEY_REFRESH)
+                    .then(|| (l.key().clone(), s.epoch, s.revision))
+            })
+            .collect();
+        let rooms = self.buckets().rooms;
+        for (room, epoch, revision) in due {
             let key = Names::owner_key(&room);
-            match self
-                .kv()
-                .update(key, self.node.to_string().into(), revision)
+            match rooms
+                .update(key, holder_value(self.node, epoch), revision)
                 .await
             {
                 Ok(next) => {
                     if let Some(mut link) = self.rooms.get_mut(&room) {
-                        if let Some(lease) = link.lease.as_mut() {
-                            lease.revision = next;
-                            lease.renewed = Instant::now();
+                        if let Some(s) = link.lease.as_mut().filter(|s| s.revision == revision) {
+                            s.revision = next;
+                            s.written = Instant::now();
                         }
                     }
                 }
                 Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => {
-                    tracing::warn!(group = %room.group, "lease lost to another node");
+                    tracing::warn!(group = %room.group, "room key taken by another node");
                     self.drop_lease(&room);
                 }
                 Err(e) => {
-                    self.reopen_bucket().await;
-                    let expired = self
-                        .rooms
-                        .get(&room)
-                        .and_then(|l| l.lease.as_ref().map(|s| s.renewed.elapsed()))
-                        .is_some_and(|age| age >= LEASE_TTL);
-                    tracing::warn!(group = %room.group, error = %e, "lease not renewed");
-                    if expired {
-                        self.drop_lease(&room);
-                    }
+                    tracing::warn!(group = %room.group, error = %e, "room key not written again");
+                    return;
                 }
             }
         }
-        for room in orphaned {
-            if let Err(e) = self.settle_owner(&room).await {
-                tracing::debug!(group = %room.group, error = %e, "room owner not settled");
-                self.reopen_bucket().await;
-                break;
-            }
-        }
+    }
+
+    /// Takes over the served rooms whose owner went quiet, and lets the audience reports
+    /// of nodes that went away go stale.
+    async fn look_after_rooms(self: &Arc<Self>) {
+        self.refresh_room_keys().await;
+        let orphaned: Vec<RoomKey> = self
+            .rooms
+            .iter()
+            .filter(|l| l.lease.is_none() && l.events.is_some())
+            .map(|l| l.key().clone())
+            .filter(|room| self.known_owner(room).is_none())
+            .collect();
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        futures_util::stream::iter(orphaned)
+            .for_each_concurrent(TAKEOVERS_AT_ONCE, |room| {
+                let failed = &failed;
+                async move {
+                    if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    if let Err(e) = self.settle_owner(&room).await {
+                        tracing::debug!(group = %room.group, error = %e, "room owner not settled");
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            })
+            .await;
         // Reports of nodes that went away go stale.
         let mut changed = Vec::new();
         for link in self.rooms.iter() {
@@ -612,7 +838,8 @@ impl Broker for Cluster {
             inner.presence.remove(room);
             if let Some(revision) = revision {
                 let _ = inner
-                    .kv()
+                    .buckets()
+                    .rooms
                     .delete_expect_revision(Names::owner_key(room), Some(revision))
                     .await;
             }
@@ -833,13 +1060,27 @@ async fn node_announcements(inner: Weak<Inner>, mut sub: async_nats::Subscriber)
     }
 }
 
+/// Announces the node and renews its lease every `TICK` (a task of its own, so nothing
+/// else a node does delays the renewal).
 async fn ticker(inner: Weak<Inner>) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         let Some(inner) = inner.upgrade() else { return };
-        inner.tick().await;
+        inner.announce(true);
+        inner.renew_lease().await;
+    }
+}
+
+/// Takes over rooms whose owner went away, keeps owned rooms' keys from aging out.
+async fn caretaker(inner: Weak<Inner>) {
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(inner) = inner.upgrade() else { return };
+        inner.look_after_rooms().await;
     }
 }
 

@@ -76,8 +76,9 @@ impl Names {
         format!("{}.app.*", self.prefix)
     }
 
-    /// The KV bucket of room owners (bucket names take letters, digits, `-` and `_`).
-    pub fn owners_bucket(&self) -> String {
+    /// A KV bucket of this cluster: `<prefix>-<what>` (bucket names take letters, digits,
+    /// `-` and `_`).
+    fn bucket(&self, what: &str) -> String {
         let clean: String = self
             .prefix
             .chars()
@@ -89,10 +90,20 @@ impl Names {
                 }
             })
             .collect();
-        format!("{clean}-owners")
+        format!("{clean}-{what}")
     }
 
-    /// A room's key in the owners bucket.
+    /// The KV bucket of the nodes' leases (node → epoch, gone when not renewed).
+    pub fn nodes_bucket(&self) -> String {
+        self.bucket("nodes")
+    }
+
+    /// The KV bucket of room owners (room → node and epoch).
+    pub fn rooms_bucket(&self) -> String {
+        self.bucket("rooms")
+    }
+
+    /// A room's key in the rooms bucket.
     pub fn owner_key(room: &RoomKey) -> String {
         Self::room_part(room)
     }

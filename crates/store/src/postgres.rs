@@ -198,15 +198,17 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(WRITER_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            // Every batch's statement is planned for the tables as they are then. A plan
-            // cached while the history was small (PostgreSQL switches to one after five
-            // executions, and only statistics it may never gather replace it) reads the
-            // whole table to delete a few rows, and costs more with every row stored.
-            .connect_lazy_with(
-                self.options
-                    .clone()
-                    .options([("plan_cache_mode", "force_custom_plan")]),
-            );
+            // The writer's statements are planned once and the plan is kept (PostgreSQL
+            // switches to a cached plan after five executions; planning the history
+            // statement costs more than running it). A plan made while the history was
+            // small would read the whole table to trim a few rows, and only statistics
+            // PostgreSQL may never gather would replace it; with sequential scans ruled out
+            // for these connections, every plan reaches the rows by their indexes, whatever
+            // the table's size was when it was made.
+            .connect_lazy_with(self.options.clone().options([
+                ("plan_cache_mode", "force_generic_plan"),
+                ("enable_seqscan", "off"),
+            ]));
         Ok(Some(Arc::new(Self {
             pool,
             options: self.options.clone(),

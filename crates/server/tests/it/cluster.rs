@@ -77,12 +77,14 @@ pub fn fresh_prefix() -> String {
     format!("lrt{:012x}", rand::random::<u64>() >> 16)
 }
 
-/// Deletes the owners bucket a test's cluster made on `nats` (its entries expire by
-/// themselves; the empty bucket would stay).
-pub async fn drop_bucket(nats: &str, prefix: &str) {
+/// Deletes the KV buckets a test's cluster made on `nats` (their entries expire by
+/// themselves; the empty buckets would stay).
+pub async fn drop_buckets(nats: &str, prefix: &str) {
     if let Ok(client) = async_nats::connect(nats).await {
-        let subject = format!("$JS.API.STREAM.DELETE.KV_{prefix}-owners");
-        let _ = client.request(subject, "".into()).await;
+        for bucket in ["nodes", "rooms"] {
+            let subject = format!("$JS.API.STREAM.DELETE.KV_{prefix}-{bucket}");
+            let _ = client.request(subject, "".into()).await;
+        }
     }
 }
 
@@ -115,7 +117,7 @@ impl TestCluster {
             n.shutdown().await;
         }
         self.db.drop_now().await;
-        drop_bucket(&nats_url(), &self.prefix).await;
+        drop_buckets(&nats_url(), &self.prefix).await;
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use liveroom_client::{Client, Event};
 use liveroom_core::group::Priority;
 
-use crate::cluster::{drop_bucket, fresh_prefix, nats_url, spawn_nodes, TestDb};
+use crate::cluster::{drop_buckets, fresh_prefix, nats_url, spawn_nodes, TestDb};
 use crate::harness::{sig, APP, KEY};
 
 pub struct Node {
@@ -274,7 +274,7 @@ async fn the_room_outlives_its_owner_killed_under_traffic() {
     }
     drop(nodes);
     db.drop_now().await;
-    drop_bucket(&nats_url(), &prefix).await;
+    drop_buckets(&nats_url(), &prefix).await;
 }
 
 /// A NATS server of the test's own (JetStream on, state in a temporary directory), so it can
@@ -589,5 +589,5 @@ async fn nodes_heal_when_postgresql_comes_back() {
     for n in nodes {
         n.shutdown().await;
     }
-    drop_bucket(&nats_url(), &prefix).await;
+    drop_buckets(&nats_url(), &prefix).await;
 }
