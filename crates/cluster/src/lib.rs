@@ -196,6 +196,9 @@ impl Cluster {
         let name = config.node_name.clone();
         let client = async_nats::ConnectOptions::new()
             .name(format!("liveroom {name}"))
+            // A node never needs what it published itself (the owner of a room is also among
+            // the nodes serving it): NATS does not send it back.
+            .no_echo()
             .retry_on_initial_connect()
             .request_timeout(Some(Duration::from_secs(5)))
             .event_callback(move |event| async move {
@@ -1069,6 +1072,7 @@ async fn ticker(inner: Weak<Inner>) {
         tick.tick().await;
         let Some(inner) = inner.upgrade() else { return };
         inner.announce(true);
+        inner.alive.insert(inner.node, Instant::now());
         inner.renew_lease().await;
     }
 }
