@@ -69,7 +69,7 @@ impl TestDb {
 pub struct TestCluster {
     pub nodes: Vec<TestServer>,
     pub db: TestDb,
-    prefix: String,
+    pub prefix: String,
 }
 
 /// A fresh subject prefix for one test's cluster.
@@ -123,7 +123,7 @@ impl TestCluster {
 
 /// Waits until `check` holds, polling the servers (what it reads changes by itself, not by
 /// the test's doing); panics with `what` after `limit`.
-async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F)
+pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -139,7 +139,7 @@ where
 }
 
 /// Every message `c` receives until it has `n` (panics after `limit`): (MsgSeq, text).
-async fn collect(c: &mut Client, n: usize, limit: Duration) -> Vec<(u64, String)> {
+pub async fn collect(c: &mut Client, n: usize, limit: Duration) -> Vec<(u64, String)> {
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + limit;
     while out.len() < n {

@@ -8,6 +8,7 @@ mod audience;
 mod auth;
 mod cluster;
 mod cluster_failover;
+mod cluster_lease;
 mod deploy;
 mod example_receiver;
 mod filter;

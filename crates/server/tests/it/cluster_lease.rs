@@ -1,0 +1,123 @@
+//! Cluster mode: a node's lease in the nodes bucket is what makes its rooms its own. A
+//! lease that lapses (here: removed from the bucket, as NATS does once it is not renewed)
+//! takes every room held under it away from the node at once; the room is taken again
+//! under a new lease and numbers on without reusing a `MsgSeq`.
+
+use async_nats::jetstream;
+use std::time::Duration;
+
+use liveroom_core::group::Priority;
+
+use crate::cluster::{collect, eventually, nats_url, TestCluster};
+use crate::harness::{TestServer, APP};
+
+async fn owned_rooms(node: &TestServer) -> u64 {
+    let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", node.addr))
+        .await
+        .expect("healthz")
+        .json()
+        .await
+        .expect("json");
+    health["owned_rooms"].as_u64().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_lapsed_lease_gives_up_its_rooms_and_they_go_on_under_a_new_one() {
+    let cluster = TestCluster::start(2).await;
+    let [a, b] = [&cluster.nodes[0], &cluster.nodes[1]];
+    a.create_room("lease", None).await;
+    let mut on_a = a.member("va", "lease").await;
+    let mut on_b = b.member("vb", "lease").await;
+    let sender_a = a.member("sa", "lease").await;
+    let sender_b = b.member("sb", "lease").await;
+
+    // The first message, sent on A, makes A the room's owner.
+    let first = sender_a
+        .send_text("lease", "one", Priority::Normal)
+        .await
+        .expect("send")
+        .data["MsgSeq"]
+        .as_u64()
+        .expect("MsgSeq");
+    assert_eq!(owned_rooms(a).await, 1);
+    assert_eq!(owned_rooms(b).await, 0);
+    for v in [&mut on_a, &mut on_b] {
+        assert_eq!(collect(v, 1, Duration::from_secs(10)).await[0].0, first);
+    }
+
+    // The room's key names A and the epoch of A's lease; that lease disappears.
+    let nats = async_nats::connect(nats_url()).await.expect("NATS");
+    let js = jetstream::new(nats);
+    let rooms = js
+        .get_key_value(format!("{}-rooms", cluster.prefix))
+        .await
+        .expect("rooms bucket");
+    let nodes = js
+        .get_key_value(format!("{}-nodes", cluster.prefix))
+        .await
+        .expect("nodes bucket");
+    let holder = rooms
+        .get(format!("{APP}.lease"))
+        .await
+        .expect("read the room key")
+        .expect("the room has a key");
+    let holder = String::from_utf8(holder.to_vec()).expect("text");
+    let (node, epoch) = holder.split_once(':').expect("node:epoch");
+    let lease = nodes
+        .get(node)
+        .await
+        .expect("read the lease")
+        .expect("the owner holds a lease");
+    assert_eq!(lease.as_ref(), epoch.as_bytes());
+    nodes.purge(node).await.expect("remove the lease");
+
+    // A's next renewal finds its lease gone, and the room is taken under a new lease: by
+    // A again (its own room key, a new epoch) or by B, whichever settles it first. The
+    // old epoch is never valid again.
+    let key = format!("{APP}.lease");
+    eventually(
+        Duration::from_secs(10),
+        "the room is held under a new lease",
+        || async {
+            let now = rooms.get(key.as_str()).await.ok().flatten();
+            now.is_some_and(|v| v.as_ref() != holder.as_bytes())
+        },
+    )
+    .await;
+    eventually(
+        Duration::from_secs(10),
+        "one node decides for the room",
+        || async { owned_rooms(a).await + owned_rooms(b).await == 1 },
+    )
+    .await;
+    let held = rooms.get(key.as_str()).await.expect("read").expect("key");
+    let held = String::from_utf8(held.to_vec()).expect("text");
+    let (node, epoch) = held.split_once(':').expect("node:epoch");
+    let lease = nodes.get(node).await.expect("read").expect("a live lease");
+    assert_eq!(
+        lease.as_ref(),
+        epoch.as_bytes(),
+        "the key names a live lease"
+    );
+
+    // The room goes on: messages sent on either node are numbered after the first one,
+    // in one order, and reach the viewers on both nodes.
+    let mut acked = Vec::new();
+    for (sender, text) in [(&sender_b, "two"), (&sender_a, "three")] {
+        let seq = sender
+            .send_text("lease", text, Priority::Normal)
+            .await
+            .expect("send after the lapse")
+            .data["MsgSeq"]
+            .as_u64()
+            .expect("MsgSeq");
+        acked.push((seq, text.to_string()));
+    }
+    assert!(acked[0].0 > first, "MsgSeq {} after {first}", acked[0].0);
+    assert_eq!(acked[1].0, acked[0].0 + 1);
+    for v in [&mut on_a, &mut on_b] {
+        assert_eq!(collect(v, 2, Duration::from_secs(10)).await, acked);
+    }
+    drop((sender_a, sender_b));
+    cluster.stop().await;
+}
