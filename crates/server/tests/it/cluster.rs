@@ -138,6 +138,16 @@ where
     }
 }
 
+/// A node's `/healthz` answer.
+pub async fn health(node: &TestServer) -> serde_json::Value {
+    reqwest::get(format!("http://{}/healthz", node.addr))
+        .await
+        .expect("healthz")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// Every message `c` receives until it has `n` (panics after `limit`): (MsgSeq, text).
 pub async fn collect(c: &mut Client, n: usize, limit: Duration) -> Vec<(u64, String)> {
     let mut out = Vec::new();
@@ -452,12 +462,7 @@ async fn audience_moderation_logins_and_broadcasts_reach_every_node() {
         ] {
             assert!(metrics.contains(name), "{name} in /metrics");
         }
-        let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", node.addr))
-            .await
-            .expect("healthz")
-            .json()
-            .await
-            .expect("json");
+        let health = health(node).await;
         assert_eq!(health["bus"], "connected", "{health}");
         owned += health["owned_rooms"].as_u64().unwrap_or(0);
     }

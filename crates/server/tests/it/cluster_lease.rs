@@ -8,17 +8,11 @@ use std::time::Duration;
 
 use liveroom_core::group::Priority;
 
-use crate::cluster::{collect, eventually, nats_url, TestCluster};
+use crate::cluster::{collect, eventually, health, nats_url, TestCluster};
 use crate::harness::{TestServer, APP};
 
 async fn owned_rooms(node: &TestServer) -> u64 {
-    let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", node.addr))
-        .await
-        .expect("healthz")
-        .json()
-        .await
-        .expect("json");
-    health["owned_rooms"].as_u64().unwrap_or(0)
+    health(node).await["owned_rooms"].as_u64().unwrap_or(0)
 }
 
 #[tokio::test]
