@@ -1,6 +1,7 @@
 //! A local cluster for one run: a fresh PostgreSQL database and subject prefix, N
 //! `liveroom serve` nodes on free loopback ports sharing them and NATS, each pinned like a
-//! started server; stopped (and the database dropped) when the run stops.
+//! started server; stopped (and the database and the prefix's NATS buckets dropped) when the
+//! run stops.
 
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
@@ -18,10 +19,42 @@ pub struct ClusterSpec {
     pub database_url_base: String,
 }
 
-/// A database made for one run; dropped (with `psql`) when this is dropped.
+/// A database made for one run; dropped (with `psql`) when this is dropped, with the
+/// cluster's NATS buckets when a cluster used it.
 pub struct ScratchDatabase {
     base: String,
     pub name: String,
+    buckets: Option<ScratchBuckets>,
+}
+
+/// The KV buckets a local cluster's nodes make under their prefix on NATS.
+struct ScratchBuckets {
+    nats_url: String,
+    prefix: String,
+}
+
+impl Drop for ScratchBuckets {
+    fn drop(&mut self) {
+        let (url, prefix) = (self.nats_url.clone(), self.prefix.clone());
+        // On a thread of its own: this may be dropped on the tool's runtime.
+        let deleted = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let client = async_nats::connect(url.as_str()).await?;
+                for bucket in ["nodes", "rooms"] {
+                    let subject = format!("$JS.API.STREAM.DELETE.KV_{prefix}-{bucket}");
+                    client.request(subject, "".into()).await?;
+                }
+                Ok::<_, anyhow::Error>(())
+            })
+        })
+        .join();
+        if !matches!(deleted, Ok(Ok(()))) {
+            eprintln!("note: could not delete the NATS buckets of prefix {}", self.prefix);
+        }
+    }
 }
 
 impl ScratchDatabase {
@@ -30,7 +63,11 @@ impl ScratchDatabase {
         let name = format!("liveroom_bench_{:016x}", rand::random::<u64>());
         psql(&base, &format!("CREATE DATABASE {name}"))
             .with_context(|| format!("creating database {name} under {base}"))?;
-        Ok(Self { base, name })
+        Ok(Self {
+            base,
+            name,
+            buckets: None,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -90,8 +127,12 @@ pub async fn start(spec: &ClusterSpec, bin: &str, cpu: Option<&str>) -> Result<L
     }
     let app = 1_400_000_001u64;
     let key = format!("bench-{:032x}", rand::random::<u128>());
-    let database = ScratchDatabase::create(&spec.database_url_base)?;
+    let mut database = ScratchDatabase::create(&spec.database_url_base)?;
     let prefix = format!("bench{:012x}", rand::random::<u64>() >> 16);
+    database.buckets = Some(ScratchBuckets {
+        nats_url: spec.nats_url.clone(),
+        prefix: prefix.clone(),
+    });
     let mut procs = Vec::new();
     let mut addrs = Vec::new();
     for i in 0..spec.nodes {
