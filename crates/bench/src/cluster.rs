@@ -52,7 +52,10 @@ impl Drop for ScratchBuckets {
         })
         .join();
         if !matches!(deleted, Ok(Ok(()))) {
-            eprintln!("note: could not delete the NATS buckets of prefix {}", self.prefix);
+            eprintln!(
+                "note: could not delete the NATS buckets of prefix {}",
+                self.prefix
+            );
         }
     }
 }

@@ -56,11 +56,11 @@ const TAKEOVERS_AT_ONCE: usize = 32;
 const NODE_SILENT: Duration = Duration::from_millis(2500);
 /// How long a call waits for a room's owner (a failover included) before it is refused.
 const CALL_PATIENCE: Duration = Duration::from_secs(8);
-/// Reports of other nodes' audiences older than this are ignored (their node went away).
-const PRESENCE_STALE: Duration = Duration::from_secs(6);
-/// How often a node's changed audiences are reported, and (unchanged) re-reported.
+/// How often a node's changed audiences are reported, and (unchanged) re-reported: a
+/// report holds until its node reports again or goes silent, so unchanged audiences are
+/// re-reported only as a safety net (a report lost to a reconnection is also sent again).
 const PRESENCE_EVERY: Duration = Duration::from_millis(250);
-const PRESENCE_REFRESH: Duration = Duration::from_secs(2);
+const PRESENCE_REFRESH: Duration = Duration::from_secs(30);
 
 /// What a node needs to join a cluster.
 #[derive(Debug, Clone)]
@@ -128,8 +128,8 @@ impl Drop for Lease {
     }
 }
 
-/// Other nodes' audiences of a room, by node, with when each was reported.
-type Reports = Arc<Mutex<HashMap<u64, (Presence, Instant)>>>;
+/// Other nodes' audiences of a room, by node (the latest report of each).
+type Reports = Arc<Mutex<HashMap<u64, Presence>>>;
 
 /// What this node knows of a room.
 #[derive(Default)]
@@ -439,6 +439,13 @@ impl Inner {
             .is_some_and(|l| l.lease.as_ref().is_some_and(|s| s.epoch == epoch))
     }
 
+    /// Whether `node` has been heard from lately.
+    fn heard(&self, node: u64) -> bool {
+        self.alive
+            .get(&node)
+            .is_some_and(|t| t.elapsed() < NODE_SILENT)
+    }
+
     /// The owner last seen for `room`, if it is still heard from.
     fn known_owner(&self, room: &RoomKey) -> Option<u64> {
         let link = self.rooms.get(room)?;
@@ -615,6 +622,8 @@ impl Inner {
             link.owner = Some((self.node, Instant::now()));
         }
         tracing::debug!(app = room.app.0, group = %room.group, node = %self.name, "this node now decides for the room");
+        // The others report their audiences at once, whatever this node heard before.
+        self.send(self.names.presence(room), Bytes::from_static(b"?"));
         if let Some(engine) = self.engine() {
             engine.ownership_changed(room, true);
         }
@@ -714,12 +723,12 @@ impl Inner {
                 }
             })
             .await;
-        // Reports of nodes that went away go stale.
+        // Reports of nodes that went away go.
         let mut changed = Vec::new();
         for link in self.rooms.iter() {
             let mut others = link.others.lock();
             let before = others.len();
-            others.retain(|_, (_, at)| at.elapsed() < PRESENCE_STALE);
+            others.retain(|node, _| self.heard(*node));
             if others.len() != before {
                 changed.push(link.key().clone());
             }
@@ -899,8 +908,8 @@ impl Broker for Cluster {
         };
         let others = link.others.lock();
         let mut sum = Presence::default();
-        for (p, at) in others.values() {
-            if at.elapsed() < PRESENCE_STALE {
+        for (node, p) in others.iter() {
+            if self.inner.heard(*node) {
                 sum.online += p.online;
                 sum.members.extend(p.members.iter().cloned());
             }
@@ -1019,9 +1028,9 @@ async fn audience_reports(
         if report.node == inner.node {
             continue;
         }
-        others
-            .lock()
-            .insert(report.node, (report.presence, Instant::now()));
+        // A report is news of its node too.
+        inner.alive.insert(report.node, Instant::now());
+        others.lock().insert(report.node, report.presence);
         if let Some(engine) = inner.engine() {
             engine.audience_elsewhere_changed(&room);
         }
@@ -1089,17 +1098,32 @@ async fn caretaker(inner: Weak<Inner>) {
 }
 
 /// Reports this node's changed audiences every `PRESENCE_EVERY`, all of them every
-/// `PRESENCE_REFRESH` (so an owner that took a room over learns them).
+/// `PRESENCE_REFRESH` and as soon as the bus is back after a disconnection (what was sent
+/// meanwhile was lost).
 async fn presence_reporter(inner: Weak<Inner>) {
     let mut tick = tokio::time::interval(PRESENCE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_refresh = Instant::now();
+    let mut was_connected = true;
     loop {
         tick.tick().await;
         let Some(inner) = inner.upgrade() else { return };
-        let refresh = last_refresh.elapsed() >= PRESENCE_REFRESH;
+        let connected = matches!(
+            inner.client.connection_state(),
+            async_nats::connection::State::Connected
+        );
+        let back = connected && !was_connected;
+        was_connected = connected;
+        let refresh = back || last_refresh.elapsed() >= PRESENCE_REFRESH;
         if refresh {
             last_refresh = Instant::now();
+        }
+        if back {
+            // And the others report again what this node missed.
+            let served: Vec<RoomKey> = inner.rooms.iter().map(|l| l.key().clone()).collect();
+            for room in served {
+                inner.send(inner.names.presence(&room), Bytes::from_static(b"?"));
+            }
         }
         let mut due = Vec::new();
         for mut entry in inner.presence.iter_mut() {
