@@ -30,10 +30,11 @@ fn with_database(url: &str, db: &str) -> String {
     }
 }
 
-/// A database of its own for one test, dropped at the end.
+/// A database of its own for one test, dropped at the end (also when the test panics).
 pub struct TestDb {
     pub url: String,
     name: String,
+    dropped: bool,
 }
 
 impl TestDb {
@@ -50,19 +51,42 @@ impl TestDb {
         Self {
             url: with_database(&pg_url(), &name),
             name,
+            dropped: false,
         }
     }
 
-    pub async fn drop_now(self) {
-        use sqlx::Connection;
-        if let Ok(mut admin) = sqlx::PgConnection::connect(&pg_url()).await {
-            let _ = sqlx::query(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
+    pub async fn drop_now(mut self) {
+        drop_database(self.name.clone()).await;
+        self.dropped = true;
+    }
+}
+
+async fn drop_database(name: String) {
+    use sqlx::Connection;
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&pg_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut admin)
             .await;
+    }
+}
+
+impl Drop for TestDb {
+    /// A test that panicked never reached `drop_now`: its database goes here, from a thread
+    /// of its own (this may run on the test's runtime).
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
         }
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(drop_database(name));
+            }
+        })
+        .join();
     }
 }
 
