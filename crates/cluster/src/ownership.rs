@@ -282,6 +282,10 @@ impl Inner {
             .await
             .map_err(unavailable)?;
         self.client.flush().await.map_err(unavailable)?;
+        // Calls that arrive meanwhile are answered "not the owner" and come again.
+        if let Some(engine) = self.engine() {
+            engine.prepare_to_decide(room).await;
+        }
         let lease = Lease {
             epoch,
             revision,

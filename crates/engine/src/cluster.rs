@@ -332,6 +332,44 @@ impl Engine {
         }
     }
 
+    /// Before this node decides for a room: the sends stored in the last de-duplication
+    /// window (the store's short history of the room) are remembered, so a send repeated
+    /// after the room moved here (a sender retrying when its answer was lost with the old
+    /// owner) is answered as its first send was instead of being stored twice.
+    pub async fn prepare_to_decide(&self, key: &RoomKey) {
+        let Some(room) = self.loaded_room(key.app, &key.group) else {
+            return;
+        };
+        let Ok(app) = self.apps.get(key.app) else {
+            return;
+        };
+        let settings = app.settings();
+        if !settings.history_enabled || settings.history_count == 0 {
+            return;
+        }
+        let since = liveroom_core::time::unix_secs() - crate::dedup::DEDUP_WINDOW_SECS;
+        let read = self
+            .store
+            .history(
+                key.app,
+                &key.group,
+                since,
+                None,
+                settings.history_count,
+                true,
+            )
+            .await;
+        match read {
+            Ok(mut records) => {
+                records.reverse();
+                room.sending.remember_stored(&records);
+            }
+            Err(e) => {
+                tracing::warn!(group = %key.group, error = %e, "recent sends not read on takeover; repeats of them are not recognised");
+            }
+        }
+    }
+
     /// This node starts or stops deciding for a room.
     pub fn ownership_changed(self: &Arc<Self>, key: &RoomKey, owned: bool) {
         let Some(room) = self.loaded_room(key.app, &key.group) else {

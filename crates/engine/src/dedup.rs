@@ -83,6 +83,13 @@ impl Dedup {
         }
     }
 
+    /// Records a send another node decided and stored, unless this memory has it already.
+    pub fn remember_stored(&mut self, sender: &UserId, random: u32, receipt: Receipt, at: i64) {
+        if !self.seen.contains_key(&(sender.clone(), random)) {
+            self.insert(sender, random, at, Entry::Settled(receipt));
+        }
+    }
+
     /// Records a send that is decided at once (broadcasts).
     pub fn remember(&mut self, sender: &UserId, random: u32, receipt: Receipt, now: i64) {
         self.insert(sender, random, now, Entry::Settled(receipt));

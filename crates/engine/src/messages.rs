@@ -245,6 +245,20 @@ impl Sending {
         self.seq_stale.store(true, Ordering::Release);
     }
 
+    /// Remembers stored messages (oldest first) for de-duplication, so a repeat of one is
+    /// answered as its first send was, whichever node decided it.
+    pub(crate) fn remember_stored(&self, records: &[HistoryRecord]) {
+        let mut memory = self.dedup.lock();
+        for r in records {
+            let receipt = Receipt {
+                seq: r.msg_seq,
+                time: r.msg_time,
+                dropped: false,
+            };
+            memory.remember_stored(&r.from_account, r.random, receipt, r.msg_time);
+        }
+    }
+
     /// Forgets `Random` values older than the de-duplication window.
     pub(crate) fn expire_dedup(&self, now: i64) {
         self.dedup.lock().expire(now);

@@ -6,6 +6,7 @@
 use async_nats::jetstream;
 use std::time::Duration;
 
+use liveroom_client::{text_body, Client};
 use liveroom_core::group::Priority;
 
 use crate::cluster::{collect, eventually, health, nats_url, TestCluster};
@@ -13,6 +14,16 @@ use crate::harness::{TestServer, APP};
 
 async fn owned_rooms(node: &TestServer) -> u64 {
     health(node).await["owned_rooms"].as_u64().unwrap_or(0)
+}
+
+/// Sends `text` to the room `room` with `random` (or one the server picks); its `MsgSeq`.
+async fn send_seq(c: &Client, room: &str, text: &str, random: Option<u32>) -> u64 {
+    c.send(room, text_body(text), Priority::Normal, None, random)
+        .await
+        .expect("send")
+        .data["MsgSeq"]
+        .as_u64()
+        .expect("MsgSeq")
 }
 
 #[tokio::test]
@@ -26,13 +37,7 @@ async fn a_lapsed_lease_gives_up_its_rooms_and_they_go_on_under_a_new_one() {
     let sender_b = b.member("sb", "lease").await;
 
     // The first message, sent on A, makes A the room's owner.
-    let first = sender_a
-        .send_text("lease", "one", Priority::Normal)
-        .await
-        .expect("send")
-        .data["MsgSeq"]
-        .as_u64()
-        .expect("MsgSeq");
+    let first = send_seq(&sender_a, "lease", "one", None).await;
     assert_eq!(owned_rooms(a).await, 1);
     assert_eq!(owned_rooms(b).await, 0);
     for v in [&mut on_a, &mut on_b] {
@@ -98,13 +103,7 @@ async fn a_lapsed_lease_gives_up_its_rooms_and_they_go_on_under_a_new_one() {
     // in one order, and reach the viewers on both nodes.
     let mut acked = Vec::new();
     for (sender, text) in [(&sender_b, "two"), (&sender_a, "three")] {
-        let seq = sender
-            .send_text("lease", text, Priority::Normal)
-            .await
-            .expect("send after the lapse")
-            .data["MsgSeq"]
-            .as_u64()
-            .expect("MsgSeq");
+        let seq = send_seq(sender, "lease", text, None).await;
         acked.push((seq, text.to_string()));
     }
     assert!(acked[0].0 > first, "MsgSeq {} after {first}", acked[0].0);
@@ -113,5 +112,43 @@ async fn a_lapsed_lease_gives_up_its_rooms_and_they_go_on_under_a_new_one() {
         assert_eq!(collect(v, 2, Duration::from_secs(10)).await, acked);
     }
     drop((sender_a, sender_b));
+    cluster.stop().await;
+}
+
+/// A sender whose answer was lost with the room's owner sends again with the same `Random`:
+/// the node that decides for the room now answers it as its first send (the same `MsgSeq`),
+/// and nobody gets the message twice.
+#[tokio::test]
+async fn a_send_repeated_after_the_room_moved_is_answered_as_its_first() {
+    let mut cluster = TestCluster::start(2).await;
+    let a = cluster.nodes.remove(0);
+    let b = &cluster.nodes[0];
+    a.create_room("again", None).await;
+    a.settings(serde_json::json!({"history_enabled": true, "history_count": 50}))
+        .await;
+    let mut viewer = b.member("vb", "again").await;
+    let sender = a.member("sa", "again").await;
+    let first = send_seq(&sender, "again", "one", Some(777)).await;
+    assert_eq!(owned_rooms(&a).await, 1);
+    assert_eq!(
+        collect(&mut viewer, 1, Duration::from_secs(10)).await,
+        vec![(first, "one".to_string())]
+    );
+
+    // The owner goes away; the sender comes back through the other node and repeats.
+    drop(sender);
+    a.shutdown().await;
+    let sender = b.member("sa", "again").await;
+    let repeat = send_seq(&sender, "again", "one", Some(777)).await;
+    assert_eq!(repeat, first, "the repeat is answered as the first send");
+    assert_eq!(owned_rooms(b).await, 1);
+    let next = send_seq(&sender, "again", "two", Some(778)).await;
+    assert!(next > first);
+    // The viewer gets the next message, not the repeat.
+    assert_eq!(
+        collect(&mut viewer, 1, Duration::from_secs(10)).await,
+        vec![(next, "two".to_string())]
+    );
+    drop(sender);
     cluster.stop().await;
 }
