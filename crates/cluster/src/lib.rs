@@ -506,19 +506,16 @@ impl Broker for Cluster {
         self.inner.presence.insert(room.clone(), (presence, true));
     }
 
-    fn others(&self, room: &RoomKey) -> Presence {
+    fn others(&self, room: &RoomKey) -> Vec<Presence> {
         let Some(link) = self.inner.rooms.get(room) else {
-            return Presence::default();
+            return Vec::new();
         };
         let others = link.others.lock();
-        let mut sum = Presence::default();
-        for (node, p) in others.iter() {
-            if self.inner.heard(*node) {
-                sum.online += p.online;
-                sum.members.extend(p.members.iter().cloned());
-            }
-        }
-        sum
+        others
+            .iter()
+            .filter(|(node, _)| self.inner.heard(**node))
+            .map(|(_, p)| p.clone())
+            .collect()
     }
 
     fn status(&self) -> Option<BusStatus> {

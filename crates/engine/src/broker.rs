@@ -173,6 +173,10 @@ pub struct Member {
 pub struct Presence {
     /// Distinct logged-in users plus guest connections on that node.
     pub online: usize,
+    /// The distinct logged-in users among `online`; `members` lists every one of them when
+    /// it holds this many (then a user on several nodes is counted once).
+    #[serde(default)]
+    pub users: usize,
     /// Its latest logged-in joiners, newest first.
     pub members: Vec<Member>,
 }
@@ -271,9 +275,8 @@ pub trait Broker: Send + Sync + 'static {
     /// This node's audience of `room` changed (cluster mode reports it to the owner).
     fn presence(&self, room: &RoomKey, presence: Presence);
 
-    /// The audiences other nodes reported for a room this node owns (their sum; their
-    /// members in no particular order).
-    fn others(&self, room: &RoomKey) -> Presence;
+    /// The audiences other nodes (still heard from) reported for a room, one per node.
+    fn others(&self, room: &RoomKey) -> Vec<Presence>;
 
     /// The bus as `/healthz` and `/metrics` show it; `None` on a single node.
     fn status(&self) -> Option<BusStatus>;
@@ -323,8 +326,8 @@ impl Broker for LocalBroker {
 
     fn presence(&self, _: &RoomKey, _: Presence) {}
 
-    fn others(&self, _: &RoomKey) -> Presence {
-        Presence::default()
+    fn others(&self, _: &RoomKey) -> Vec<Presence> {
+        Vec::new()
     }
 
     fn status(&self) -> Option<BusStatus> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use liveroom_core::protocol::KickReason;
 use liveroom_core::time::unix_secs;
-use liveroom_core::{AppId, Error, GroupId};
+use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use crate::broker::{
     AppEvent, BroadcastMessage, Broker, BusStatus, LocalBroker, Member, OwnerAnswer, OwnerCall,
@@ -14,7 +14,7 @@ use crate::broker::{
 };
 use crate::loaded::RoomRef;
 use crate::outbound::Frame;
-use crate::room::FanOut;
+use crate::room::{FanOut, OnlineElsewhere};
 use crate::session::SessionRef;
 use crate::Engine;
 
@@ -267,8 +267,9 @@ impl Engine {
     /// what the other nodes reported.
     pub(crate) fn audience(&self, room: &RoomRef, limit: usize) -> (usize, Vec<Member>) {
         let others = self.broker().others(&room.key());
+        let online = room.online_with(&online_elsewhere(&others));
         let mut members = local_members(room, limit);
-        members.extend(others.members);
+        members.extend(others.into_iter().flat_map(|p| p.members));
         members.sort_by(|a, b| {
             a.user
                 .cmp(&b.user)
@@ -281,7 +282,7 @@ impl Engine {
                 .then_with(|| a.user.cmp(&b.user))
         });
         members.truncate(limit);
-        (room.local_online() + others.online, members)
+        (online, members)
     }
 
     /// Asks the room's owner for the cluster's audience (REST reads on any node answer
@@ -316,6 +317,7 @@ impl Engine {
             &room.key(),
             Presence {
                 online: room.local_online(),
+                users: room.local_users(),
                 members,
             },
         );
@@ -326,8 +328,8 @@ impl Engine {
         let Some(room) = self.loaded_room(key.app, &key.group) else {
             return;
         };
-        let online = self.broker().others(key).online;
-        if room.set_online_elsewhere(online) && self.broker().decides(key) {
+        let elsewhere = online_elsewhere(&self.broker().others(key));
+        if room.set_online_elsewhere(elsewhere) && self.broker().decides(key) {
             self.online_changed(&room);
         }
     }
@@ -588,6 +590,23 @@ impl Engine {
 }
 
 /// The room's latest logged-in joiners on this node, newest first.
+/// What other nodes' reports add to a room's online count: the users of a node that listed
+/// them all are told apart (a user on two nodes counts once); the rest is added up.
+fn online_elsewhere(reports: &[Presence]) -> OnlineElsewhere {
+    let mut sum = OnlineElsewhere::default();
+    for p in reports {
+        let listed: std::collections::HashSet<&UserId> =
+            p.members.iter().map(|m| &m.user).collect();
+        if listed.len() == p.users && p.online >= p.users {
+            sum.uncounted += p.online - p.users;
+            sum.users.extend(listed.into_iter().cloned());
+        } else {
+            sum.uncounted += p.online;
+        }
+    }
+    sum
+}
+
 fn local_members(room: &RoomRef, limit: usize) -> Vec<Member> {
     room.recent_members(limit)
         .into_iter()

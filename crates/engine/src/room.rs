@@ -6,7 +6,7 @@
 
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -65,6 +65,28 @@ pub(crate) trait Attendance: Send + Sync {
     fn dismissed(&self);
 }
 
+/// Other nodes' part of a room's online count, as it adds to this node's: the users their
+/// nodes listed in full (each counted once, on however many nodes, and not at all when also
+/// here), and what cannot be told apart (guests, and the users of a node with more of them
+/// than it lists).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct OnlineElsewhere {
+    pub users: std::collections::HashSet<UserId>,
+    pub uncounted: usize,
+}
+
+impl OnlineElsewhere {
+    /// How many this adds to `members`' own count.
+    fn adds_to(&self, members: &Members) -> usize {
+        let apart = self
+            .users
+            .iter()
+            .filter(|u| !members.users.contains_key(*u))
+            .count();
+        self.uncounted + apart
+    }
+}
+
 pub struct Room {
     pub app: AppId,
     pub id: GroupId,
@@ -95,8 +117,8 @@ pub struct Room {
     /// Told of arrivals and departures under the member lock (locked after it).
     attendance: Arc<dyn Attendance>,
     /// Cluster mode: the room's online members on other nodes, as they last reported them
-    /// (always 0 on a single node). Part of every count this room tells.
-    online_elsewhere: AtomicUsize,
+    /// (nobody on a single node). Part of every count this room tells.
+    elsewhere: Mutex<OnlineElsewhere>,
 }
 
 /// What a room is loaded from: the store's profile, mutes, bans and admins, and the short
@@ -157,7 +179,7 @@ impl Room {
             hand_out: Mutex::new(()),
             count_told: CountTold::default(),
             attendance,
-            online_elsewhere: AtomicUsize::new(0),
+            elsewhere: Mutex::new(OnlineElsewhere::default()),
         }
     }
 
@@ -168,7 +190,13 @@ impl Room {
 
     /// The count this room tells its members: its members here plus those elsewhere.
     fn online_of(&self, members: &Members) -> usize {
-        members.online() + self.online_elsewhere.load(Ordering::Acquire)
+        members.online() + self.elsewhere.lock().adds_to(members)
+    }
+
+    /// The online count with `elsewhere` for the other nodes' part (what they report now).
+    pub(crate) fn online_with(&self, elsewhere: &OnlineElsewhere) -> usize {
+        let members = self.members.read();
+        members.online() + elsewhere.adds_to(&members)
     }
 
     /// Online members on this node only.
@@ -176,9 +204,17 @@ impl Room {
         self.members.read().online()
     }
 
-    /// Other nodes' online members of the room; returns whether the number changed.
-    pub(crate) fn set_online_elsewhere(&self, n: usize) -> bool {
-        self.online_elsewhere.swap(n, Ordering::AcqRel) != n
+    /// Distinct logged-in users here.
+    pub(crate) fn local_users(&self) -> usize {
+        self.members.read().users.len()
+    }
+
+    /// Other nodes' online members of the room; returns whether they changed.
+    pub(crate) fn set_online_elsewhere(&self, elsewhere: OnlineElsewhere) -> bool {
+        let mut held = self.elsewhere.lock();
+        let changed = *held != elsewhere;
+        *held = elsewhere;
+        changed
     }
 
     /// Replaces the cached profile (another node changed it in the store).

@@ -332,7 +332,7 @@ async fn frequency_control_is_the_rooms_not_each_nodes() {
     cluster.stop().await;
 }
 
-async fn online_num(node: &TestServer, room: &str) -> u64 {
+pub async fn online_num(node: &TestServer, room: &str) -> u64 {
     let v = node
         .ok(
             "group_open_http_svc/get_online_member_num",

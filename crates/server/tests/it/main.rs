@@ -7,6 +7,7 @@ mod receiver;
 mod audience;
 mod auth;
 mod cluster;
+mod cluster_audience;
 mod cluster_failover;
 mod cluster_lease;
 mod deploy;
