@@ -8,18 +8,18 @@ use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use liveroom_core::app::AppSettings;
 use liveroom_core::group::MUTE_FOREVER_SECS;
 use liveroom_core::store::GroupRecord;
 use liveroom_core::{AppId, GroupId, UserId};
 
-use crate::outbound::{Frame, Pushed};
+use crate::outbound::Frame;
 use crate::session::SessionRef;
 
+use members::fan_out;
 use members::CountTold;
-pub(crate) use members::{GuestSource, Member, Members};
+pub(crate) use members::{GuestSource, Member, Members, OnlineElsewhere};
 pub(crate) use recent::RecentHistory;
 #[cfg(test)]
 pub(crate) use tests::test_record;
@@ -63,28 +63,6 @@ pub(crate) trait Attendance: Send + Sync {
     fn guest_left(&self, now_ms: i64);
     /// The room was destroyed with everyone in it.
     fn dismissed(&self);
-}
-
-/// Other nodes' part of a room's online count, as it adds to this node's: the users their
-/// nodes listed in full (each counted once, on however many nodes, and not at all when also
-/// here), and what cannot be told apart (guests, and the users of a node with more of them
-/// than it lists).
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct OnlineElsewhere {
-    pub users: std::collections::HashSet<UserId>,
-    pub uncounted: usize,
-}
-
-impl OnlineElsewhere {
-    /// How many this adds to `members`' own count.
-    fn adds_to(&self, members: &Members) -> usize {
-        let apart = self
-            .users
-            .iter()
-            .filter(|u| !members.users.contains_key(*u))
-            .count();
-        self.uncounted + apart
-    }
 }
 
 pub struct Room {
@@ -619,28 +597,4 @@ impl Room {
     pub(crate) fn reconfigure_history(&self, settings: &AppSettings) {
         self.recent.lock().reconfigure(settings);
     }
-}
-
-/// Queues `frame` to every member except `exclude`; the caller holds the hand-out lock.
-fn fan_out(members: &Members, frame: &Frame, exclude: Option<u64>) -> FanOut {
-    let now = Instant::now();
-    let mut out = FanOut::default();
-    for (id, m) in members.by_session.iter() {
-        if exclude == Some(*id) {
-            continue;
-        }
-        match m.session.queue.push_at(frame, now) {
-            Pushed::Queued => out.queued += 1,
-            Pushed::QueuedEvicting(_) => {
-                out.queued += 1;
-                out.dropped += 1;
-            }
-            Pushed::Dropped | Pushed::Closed => out.dropped += 1,
-        }
-    }
-    crate::metrics::delivered(out.queued as u64);
-    if out.dropped > 0 {
-        crate::metrics::queue_drops(out.dropped as u64);
-    }
-    out
 }

@@ -19,10 +19,12 @@ use liveroom_core::store::{
 use liveroom_core::time::{unix_millis, unix_secs};
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
+pub use levels::Levels;
 pub use report::{RoomStatsReport, UserStatsReport};
 pub use tally::RoomTally;
 use tally::Taken;
 
+mod levels;
 mod report;
 mod tally;
 #[cfg(test)]
@@ -49,57 +51,6 @@ const READ_GATE_WAIT: Duration = Duration::from_millis(500);
 pub const TOP_MAX: u32 = 100;
 /// Most users in one user-statistics read.
 pub const USERS_MAX: usize = 100;
-
-/// A user's app-wide counts as this node knows them, and the level they give.
-pub(crate) struct UserTally {
-    total: Mutex<Counts>,
-    level: AtomicU32,
-    seen: AtomicI64,
-}
-
-/// Levels of the users active on this node, per app.
-#[derive(Default)]
-pub struct Levels {
-    users: DashMap<UserId, Arc<UserTally>>,
-}
-
-impl Levels {
-    /// The user's level now (0 when unknown here).
-    pub fn level(&self, user: &UserId) -> u32 {
-        self.users
-            .get(user)
-            .map(|t| t.level.load(Ordering::Relaxed))
-            .unwrap_or(0)
-    }
-
-    /// Adds to a known user's counts and recomputes the level.
-    pub fn add(&self, user: &UserId, change: &Counts, s: &StatsSettings) {
-        if let Some(t) = self.users.get(user) {
-            let mut total = t.total.lock();
-            total.add(change);
-            t.level.store(s.level(&total), Ordering::Relaxed);
-            t.seen.store(unix_secs(), Ordering::Relaxed);
-        }
-    }
-
-    /// Starts tracking a user whose app-wide counts are `total` (no-op if tracked).
-    pub fn insert(&self, user: &UserId, total: Counts, s: &StatsSettings) -> u32 {
-        let level = s.level(&total);
-        self.users.entry(user.clone()).or_insert_with(|| {
-            Arc::new(UserTally {
-                total: Mutex::new(total),
-                level: AtomicU32::new(level),
-                seen: AtomicI64::new(unix_secs()),
-            })
-        });
-        level
-    }
-
-    fn forget_idle(&self, now: i64) {
-        self.users
-            .retain(|_, t| now - t.seen.load(Ordering::Relaxed) < LEVEL_IDLE_SECS);
-    }
-}
 
 /// A room's statistics for one session as the REST read answers them.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,9 +133,8 @@ impl Engine {
         if !s.enabled {
             return 0;
         }
-        if let Some(t) = app.levels.users.get(user) {
-            t.seen.store(unix_secs(), Ordering::Relaxed);
-            return t.level.load(Ordering::Relaxed);
+        if let Some(level) = app.levels.seen_now(user) {
+            return level;
         }
         let total = match self
             .store

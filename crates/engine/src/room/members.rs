@@ -1,5 +1,5 @@
-//! A room's members on this node: who is in (sessions, users, guests by source) and what
-//! they were last told of the online count.
+//! A room's members on this node: who is in (sessions, users, guests by source), what
+//! they were last told of the online count, and what other nodes add to it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -7,6 +7,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use liveroom_core::UserId;
 
+use std::time::Instant;
+
+use super::FanOut;
+use crate::outbound::{Frame, Pushed};
 use crate::session::SessionRef;
 
 pub(crate) struct Member {
@@ -83,4 +87,50 @@ impl CountTold {
     pub(super) fn settled_at(&self, count: usize) -> bool {
         !self.other.load(Ordering::Acquire) && count == self.pushed.load(Ordering::Acquire)
     }
+}
+
+/// Other nodes' part of a room's online count, as it adds to this node's: the users their
+/// nodes listed in full (each counted once, on however many nodes, and not at all when also
+/// here), and what cannot be told apart (guests, and the users of a node with more of them
+/// than it lists).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct OnlineElsewhere {
+    pub users: std::collections::HashSet<UserId>,
+    pub uncounted: usize,
+}
+
+impl OnlineElsewhere {
+    /// How many this adds to `members`' own count.
+    pub(super) fn adds_to(&self, members: &Members) -> usize {
+        let apart = self
+            .users
+            .iter()
+            .filter(|u| !members.users.contains_key(*u))
+            .count();
+        self.uncounted + apart
+    }
+}
+
+/// Queues `frame` to every member except `exclude`; the caller holds the hand-out lock.
+pub(super) fn fan_out(members: &Members, frame: &Frame, exclude: Option<u64>) -> FanOut {
+    let now = Instant::now();
+    let mut out = FanOut::default();
+    for (id, m) in members.by_session.iter() {
+        if exclude == Some(*id) {
+            continue;
+        }
+        match m.session.queue.push_at(frame, now) {
+            Pushed::Queued => out.queued += 1,
+            Pushed::QueuedEvicting(_) => {
+                out.queued += 1;
+                out.dropped += 1;
+            }
+            Pushed::Dropped | Pushed::Closed => out.dropped += 1,
+        }
+    }
+    crate::metrics::delivered(out.queued as u64);
+    if out.dropped > 0 {
+        crate::metrics::queue_drops(out.dropped as u64);
+    }
+    out
 }
