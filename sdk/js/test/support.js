@@ -526,13 +526,15 @@ export class TestCluster {
   async stop() {
     await Promise.all(this.nodes.map((n) => n.stop()));
     await pgExecute(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
-    await natsRequest(`$JS.API.STREAM.DELETE.KV_${this.prefix}-owners`);
+    for (const bucket of ['nodes', 'rooms']) {
+      await natsRequest(`$JS.API.STREAM.DELETE.KV_${this.prefix}-${bucket}`);
+    }
   }
 }
 
 /**
  * One request to NATS over its text protocol, answered or not within a second (used to
- * delete the owners bucket a test's cluster made: its entries expire, the bucket stays).
+ * delete the KV buckets a test's cluster made: their entries expire, the buckets stay).
  * @param {string} subject
  * @returns {Promise<void>}
  */
