@@ -191,6 +191,16 @@ fn unavailable(what: impl std::fmt::Display) -> Error {
     Error::Unavailable(format!("the cluster bus is unavailable ({what})"))
 }
 
+/// A random identifier (node ids, lease epochs); 0 is never one.
+fn nonzero_random() -> u64 {
+    loop {
+        let n: u64 = rand::random();
+        if n != 0 {
+            return n;
+        }
+    }
+}
+
 fn micros_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -225,12 +235,7 @@ impl Cluster {
         let buckets = open_buckets(&client, &names).await?;
         let (out, rx) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner {
-            node: loop {
-                let n: u64 = rand::random();
-                if n != 0 {
-                    break n;
-                }
-            },
+            node: nonzero_random(),
             name,
             names,
             client,
@@ -537,11 +542,7 @@ impl Inner {
         let Some(node) = node else {
             return std::future::pending().await;
         };
-        loop {
-            let heard = self.alive.get(&node).map(|t| *t);
-            if heard.is_none_or(|t| t.elapsed() >= NODE_SILENT) {
-                return;
-            }
+        while self.heard(node) {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -118,12 +118,15 @@ impl Inner {
             .is_some_and(|t| t.elapsed() < NODE_SILENT)
     }
 
-    /// The owner last seen for `room`, if it is still heard from.
+    /// Another node last seen owning `room`, if it is still heard from (this node never
+    /// calls itself: a room it owns no longer is settled again).
     pub(crate) fn known_owner(&self, room: &RoomKey) -> Option<u64> {
-        let link = self.rooms.get(room)?;
+        self.owner_heard(&*self.rooms.get(room)?)
+    }
+
+    fn owner_heard(&self, link: &Link) -> Option<u64> {
         let (node, _) = link.owner?;
-        let heard = self.alive.get(&node).map(|t| *t)?;
-        (heard.elapsed() < NODE_SILENT).then_some(node)
+        (node != self.node && self.heard(node)).then_some(node)
     }
 
     /// The epoch of this node's lease, taking a new lease when it holds none that is fresh.
@@ -137,12 +140,7 @@ impl Inner {
         }
         // Whatever was held under a lapsed lease is given up first.
         self.lose_rooms();
-        let epoch = loop {
-            let n: u64 = rand::random();
-            if n != 0 {
-                break n;
-            }
-        };
+        let epoch = nonzero_random();
         let nodes = self.buckets().nodes;
         let key = self.node.to_string();
         let value: Bytes = epoch.to_string().into();
@@ -380,9 +378,8 @@ impl Inner {
         let orphaned: Vec<RoomKey> = self
             .rooms
             .iter()
-            .filter(|l| l.lease.is_none() && l.events.is_some())
+            .filter(|l| l.lease.is_none() && l.events.is_some() && self.owner_heard(l).is_none())
             .map(|l| l.key().clone())
-            .filter(|room| self.known_owner(room).is_none())
             .collect();
         let failed = std::sync::atomic::AtomicBool::new(false);
         futures_util::stream::iter(orphaned)

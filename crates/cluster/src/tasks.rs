@@ -144,7 +144,6 @@ pub(crate) async fn ticker(inner: Weak<Inner>) {
         tick.tick().await;
         let Some(inner) = inner.upgrade() else { return };
         inner.announce(true);
-        inner.alive.insert(inner.node, Instant::now());
         inner.renew_lease().await;
     }
 }

@@ -105,8 +105,9 @@ pub fn fresh_prefix() -> String {
 /// themselves; the empty buckets would stay).
 pub async fn drop_buckets(nats: &str, prefix: &str) {
     if let Ok(client) = async_nats::connect(nats).await {
-        for bucket in ["nodes", "rooms"] {
-            let subject = format!("$JS.API.STREAM.DELETE.KV_{prefix}-{bucket}");
+        let names = liveroom_cluster::Names::new(prefix);
+        for bucket in [names.nodes_bucket(), names.rooms_bucket()] {
+            let subject = format!("$JS.API.STREAM.DELETE.KV_{bucket}");
             let _ = client.request(subject, "".into()).await;
         }
     }

@@ -5,6 +5,18 @@ use std::time::Duration;
 
 use crate::cluster::{eventually, online_num, TestCluster};
 
+/// Waits until every node answers `n` as the room's online count.
+async fn counted_everywhere(cluster: &TestCluster, n: u64) {
+    for node in &cluster.nodes {
+        eventually(
+            Duration::from_secs(10),
+            &format!("{n} online on every node"),
+            || async { online_num(node, "twin").await == n },
+        )
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn a_user_on_two_nodes_counts_once() {
     let cluster = TestCluster::start(2).await;
@@ -20,26 +32,12 @@ async fn a_user_on_two_nodes_counts_once() {
     guest.join("twin").await.expect("join");
 
     // twin, solo-a, solo-b and the guest: 4 on every node.
-    for node in [a, b] {
-        eventually(
-            Duration::from_secs(10),
-            "4 online on every node",
-            || async { online_num(node, "twin").await == 4 },
-        )
-        .await;
-    }
+    counted_everywhere(&cluster, 4).await;
     // The twin's device on A leaves (it stays online on B) and a new user joins on A:
     // 5, counted the same on both nodes.
     drop(_twin_a);
     let _late = a.member("late", "twin").await;
-    for node in [a, b] {
-        eventually(
-            Duration::from_secs(10),
-            "5 online on every node",
-            || async { online_num(node, "twin").await == 5 },
-        )
-        .await;
-    }
+    counted_everywhere(&cluster, 5).await;
     drop(guest);
     cluster.stop().await;
 }

@@ -7,6 +7,7 @@ use async_nats::jetstream;
 use std::time::Duration;
 
 use liveroom_client::{text_body, Client};
+use liveroom_cluster::Names;
 use liveroom_core::group::Priority;
 
 use crate::cluster::{collect, eventually, health, nats_url, TestCluster};
@@ -48,11 +49,11 @@ async fn a_lapsed_lease_gives_up_its_rooms_and_they_go_on_under_a_new_one() {
     let nats = async_nats::connect(nats_url()).await.expect("NATS");
     let js = jetstream::new(nats);
     let rooms = js
-        .get_key_value(format!("{}-rooms", cluster.prefix))
+        .get_key_value(Names::new(&cluster.prefix).rooms_bucket())
         .await
         .expect("rooms bucket");
     let nodes = js
-        .get_key_value(format!("{}-nodes", cluster.prefix))
+        .get_key_value(Names::new(&cluster.prefix).nodes_bucket())
         .await
         .expect("nodes bucket");
     let holder = rooms

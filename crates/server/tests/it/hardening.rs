@@ -392,9 +392,6 @@ async fn idle_sockets_and_one_address_cannot_take_the_node() {
 /// Sends `per_sec` messages a second for `secs` seconds from three connections, a fifth of
 /// them High and the rest Normal, Low and Lowest in turn; returns (priority, dropped) per
 /// send and the texts a viewer received.
-/// The rooms' default rate, messages a second.
-const ROOM_RATE: u64 = 40;
-
 async fn paced_mix(
     s: &TestServer,
     room: &'static str,
@@ -412,7 +409,8 @@ async fn paced_mix(
     // Over the rate, a late tick is made up at once, so a busy machine does not lower the
     // rate offered (and with it the drops the test is about); at or under it, a late tick
     // moves the schedule on, so a busy machine never offers more than the rate.
-    tick.set_missed_tick_behavior(if per_sec > ROOM_RATE {
+    let room_rate = u64::from(liveroom_core::app::AppSettings::default().room_msgs_per_sec);
+    tick.set_missed_tick_behavior(if per_sec > room_rate {
         tokio::time::MissedTickBehavior::Burst
     } else {
         tokio::time::MissedTickBehavior::Delay
