@@ -17,6 +17,11 @@ pub enum Service {
     Group,
     /// Liveroom's own extensions (`liveroom_ext`).
     Extension,
+    /// `openim`: one-to-one messages and presence (20xxx, 90xxx), also the client
+    /// protocol's one-to-one ops.
+    Openim,
+    /// `recentcontact`: conversations (50xxx).
+    Conversation,
 }
 
 /// Serializable, so an error made on the node that decides for a room reaches the node the
@@ -27,6 +32,21 @@ pub enum Error {
     BodyNotJson(String),
     #[error("{0}")]
     InvalidParameter(String),
+    /// A request field of the wrong type or value; one-to-one commands answer with the
+    /// field's own code (90003 `To_Account`, 90005 `MsgRandom`, ...).
+    #[error("{info}")]
+    BadField { field: String, info: String },
+    /// A `MsgKey` that names no message of the conversation.
+    #[error("MsgKey {0:?} names no message of this conversation")]
+    InvalidMsgKey(String),
+    /// A one-to-one message a client may no longer recall.
+    #[error(
+        "the message was sent more than {limit_secs} seconds ago; it can no longer be recalled"
+    )]
+    RecallWindowPassed { limit_secs: u64 },
+    /// A one-to-one message to a receiver who does not exist.
+    #[error("account {0} does not exist")]
+    ReceiverNotFound(String),
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
     /// A URL that names no service and command (`/v4/<service>/<command>`).
@@ -123,15 +143,48 @@ impl Error {
     /// The reference error code. This match is the one table: every variant has an arm.
     pub fn code(&self, service: Service) -> i32 {
         match self {
-            Self::BodyNotJson(_) => 60003,
-            Self::InvalidParameter(_) => match service {
-                Service::Account => 70402,
-                Service::Profile => 40001,
-                Service::Group | Service::Extension => 10004,
+            Self::BodyNotJson(_) => match service {
+                Service::Openim => 90001,
+                _ => 60003,
+            },
+            Self::InvalidParameter(_) => invalid_parameter(service),
+            Self::BadField { field, .. } => match service {
+                Service::Openim => match field.as_str() {
+                    "To_Account" => 90003,
+                    "MsgRandom" => 90005,
+                    "MsgTimeStamp" => 90006,
+                    "MsgBody" => 90007,
+                    "From_Account" => 90008,
+                    "SyncFromOldSystem" => 90030,
+                    "SyncOtherMachine" => 90031,
+                    "MsgLifeTime" => 90044,
+                    "MsgKey" => 90054,
+                    _ => 20001,
+                },
+                _ => invalid_parameter(service),
+            },
+            Self::InvalidMsgKey(_) => match service {
+                Service::Openim => 90054,
+                _ => invalid_parameter(service),
+            },
+            Self::RecallWindowPassed { .. } => match service {
+                Service::Openim => 20016,
+                _ => 10031,
+            },
+            Self::ReceiverNotFound(_) => match service {
+                Service::Openim => 90012,
+                Service::Conversation => 50001,
+                Service::Profile => 40003,
+                Service::Group => 10019,
+                Service::Account | Service::Extension => 70107,
             },
             Self::UnknownCommand(_) => match service {
                 Service::Group => 10003,
-                Service::Account | Service::Profile | Service::Extension => 60009,
+                Service::Account
+                | Service::Profile
+                | Service::Extension
+                | Service::Openim
+                | Service::Conversation => 60009,
             },
             Self::UnknownPath(_) => 60009,
             Self::MethodNotAllowed(_) => 60008,
@@ -142,19 +195,24 @@ impl Error {
             Self::UserSig(e) => e.code(),
             Self::SigLocked => 70050,
             Self::InvalidUserId(_) => match service {
-                Service::Account => 70402,
-                Service::Profile => 40001,
-                Service::Group | Service::Extension => 10004,
+                Service::Openim => 20003,
+                _ => invalid_parameter(service),
             },
             Self::AccountNotFound(_) => match service {
                 Service::Profile => 40003,
                 Service::Group => 10019,
+                Service::Openim => 90048,
+                Service::Conversation => 50001,
                 Service::Account | Service::Extension => 70107,
             },
             Self::InvalidGroupId(_) => 10015,
             Self::GroupNotFound(_) | Self::GroupNotPublic(_) => 10010,
             Self::GroupIdTaken(_) => 10021,
-            Self::PermissionDenied(_) => 10007,
+            Self::PermissionDenied(_) => match service {
+                Service::Openim => 90009,
+                Service::Conversation => 50003,
+                _ => 10007,
+            },
             Self::NotSupported(_) => 10007,
             Self::OwnerCannotQuit(_) => 10009,
             Self::Muted { .. } | Self::MutedAll => 10017,
@@ -163,10 +221,18 @@ impl Error {
             Self::TooManyAccounts(_) => match service {
                 Service::Account => 70206,
                 Service::Profile => 40001,
+                Service::Openim => 90011,
+                Service::Conversation => 50002,
                 Service::Group | Service::Extension => 10005,
             },
-            Self::InvalidMessage(_) => 10004,
-            Self::MessageTooLarge { .. } => 80002,
+            Self::InvalidMessage(_) => match service {
+                Service::Openim => 90010,
+                _ => 10004,
+            },
+            Self::MessageTooLarge { .. } => match service {
+                Service::Openim => 93000,
+                _ => 80002,
+            },
             Self::FrameTooLarge { .. } | Self::BodyTooLarge { .. } => 93000,
             Self::ProfileValueTooLong(_) => 40601,
             Self::RateLimited => 60018,
@@ -180,9 +246,22 @@ impl Error {
             Self::Internal | Self::Unavailable(_) => match service {
                 Service::Account => 70500,
                 Service::Profile => 40006,
+                Service::Openim => 20005,
+                Service::Conversation => 50004,
                 Service::Group | Service::Extension => 10002,
             },
         }
+    }
+}
+
+/// A well-formed request whose values are not acceptable, in each service's table.
+fn invalid_parameter(service: Service) -> i32 {
+    match service {
+        Service::Account => 70402,
+        Service::Profile => 40001,
+        Service::Openim => 20001,
+        Service::Conversation => 50002,
+        Service::Group | Service::Extension => 10004,
     }
 }
 

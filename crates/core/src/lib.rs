@@ -7,6 +7,7 @@
 //! - [`live`]: a room's live state (Upcoming, Live, Paused, Ended, Replay) and its transitions.
 //! - [`group`]: group types, priorities, join options, field limits.
 //! - [`app`]: per-app settings (frequency limit, history, login policy, declared fields).
+//! - [`chat`]: one-to-one conversations: pairs, sequence numbers, `MsgKey`, limits.
 //! - [`callback`]: webhook command names and the webhook / word-filter settings.
 //! - [`usersig`]: the UserSig v2 ticket: generation and constant-time verification.
 //! - [`stats`]: audience statistics: counters, user levels, room popularity.
@@ -16,6 +17,7 @@
 
 pub mod app;
 pub mod callback;
+pub mod chat;
 pub mod error;
 pub mod group;
 pub mod ids;

@@ -6,6 +6,9 @@
 
 use async_trait::async_trait;
 
+mod chat;
+pub use chat::{C2cAppend, C2cAppended, C2cPage, ChatStore, ConversationCursor};
+
 use crate::app::AppSettings;
 use crate::group::{ApplyJoinOption, GroupType, Priority};
 use crate::ids::{AppId, GroupId, UserId};
@@ -210,7 +213,7 @@ impl StatsOrder {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ChatStore {
     /// Inserts or replaces an app (key and settings).
     async fn put_app(&self, app: &AppRecord) -> StoreResult<()>;
     async fn get_app(&self, id: AppId) -> StoreResult<Option<AppRecord>>;

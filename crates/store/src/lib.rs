@@ -11,6 +11,8 @@
 //! - [`postgres`]: [`PgStore`], optionally confined to one schema.
 //! - `shared`: the one `Store` implementation, in SQL both backends accept, instantiated for
 //!   each backend by a macro.
+//! - `chat`: the one `ChatStore` implementation (one-to-one messages and conversations),
+//!   instantiated for each backend the same way.
 //! - `rows`: row shapes, checked integer conversions and error mapping used by `shared`.
 //! - [`testsuite`]: the backend-independent behaviour suite; `tests/sqlite.rs` and
 //!   `tests/postgres.rs` run it with [`store_test_suite!`].
@@ -22,6 +24,7 @@ use std::sync::Arc;
 
 use liveroom_core::store::{Store, StoreError};
 
+mod chat;
 pub mod postgres;
 mod rows;
 mod shared;

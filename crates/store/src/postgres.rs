@@ -319,6 +319,14 @@ pub fn validate_schema_name(schema: &str) -> Result<(), StoreError> {
 }
 
 crate::shared::impl_store!(PgStore, sqlx::Postgres);
+crate::chat::impl_chat_store!(PgStore, sqlx::Postgres);
+
+impl PgStore {
+    /// The writer's turn for a chat write (none: PostgreSQL takes writers at once).
+    pub(crate) async fn chat_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        None
+    }
+}
 
 /// A room's (or a user's in a room) statistics rows of one batch, merged.
 struct RoomRow {

@@ -205,3 +205,11 @@ impl SqliteStore {
 }
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
+crate::chat::impl_chat_store!(SqliteStore, sqlx::Sqlite);
+
+impl SqliteStore {
+    /// The writer's turn for a chat write (SQLite takes one writer at a time: see `history_writer`).
+    pub(crate) async fn chat_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        Some(self.history_writer.lock().await)
+    }
+}

@@ -16,6 +16,9 @@ use liveroom_core::store::{
     AppRecord, GroupRecord, HistoryRecord, ProfilePatch, Restriction, Store, StoreError, UserRecord,
 };
 
+mod chat;
+pub use chat::*;
+
 /// Makes a fresh, empty store for one case and disposes of it afterwards.
 #[async_trait]
 pub trait Harness: Sized + Send + 'static {
@@ -76,6 +79,13 @@ macro_rules! store_test_suite {
             history_prune,
             history_recall_marks_once,
             delete_group_cascades,
+            c2c_numbers_per_conversation,
+            c2c_concurrent_batches_never_share_a_number,
+            c2c_pages_and_sides,
+            c2c_reads_make_unread_exact,
+            c2c_recall_and_modify,
+            c2c_conversation_list_orders_and_pages,
+            c2c_imports_found_and_pruned,
         );
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {
