@@ -42,6 +42,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Likes(l) => println!("-- {} likes", l.total),
                 Event::Gift(g) => println!("-- you sent {} x{}", g.gift_name, g.count),
                 Event::Recalled(r) => println!("-- [{}] recalled by {}", r.msg_seq, r.operator),
+                Event::C2c(m) => println!("[{} from {}] {}", m.seq, m.from, m.msg_body),
+                Event::C2cRecalled(r) => println!("-- {}'s message {} recalled", r.from, r.seq),
+                Event::C2cModified(m) => println!("-- {}'s message {} edited: {}", m.from, m.seq, m.msg_body),
+                Event::C2cRead(r) => println!("-- {} read up to {}", r.reader, r.seq),
+                Event::Typing(t) => println!("-- {} is typing", t.from),
                 Event::Reply(_) => {}
             },
         }

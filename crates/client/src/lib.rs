@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 
 pub use liveroom_core::group::Priority;
+use liveroom_core::protocol::chat;
 pub use liveroom_core::protocol::{
     ElemPush, GiftPush, KickReason, Kicked, LikesPush, MessagePush, OnlinePush, Op, Push,
     RecalledPush, Reply, Request,
@@ -62,6 +63,16 @@ pub enum Event {
     Gift(GiftPush),
     /// A message of the room was recalled.
     Recalled(RecalledPush),
+    /// A one-to-one message (to this user, or from it on another device).
+    C2c(chat::C2cMessage),
+    /// A one-to-one message was recalled.
+    C2cRecalled(chat::C2cRecalledPush),
+    /// A one-to-one message was edited.
+    C2cModified(chat::C2cMessage),
+    /// A conversation was read (by this user elsewhere, or by the peer).
+    C2cRead(chat::C2cReadPush),
+    /// A user is typing to this one.
+    Typing(chat::TypingPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -135,6 +146,11 @@ impl Client {
                     Push::Likes(l) => Event::Likes(l),
                     Push::Gift(g) => Event::Gift(g),
                     Push::Recalled(r) => Event::Recalled(r),
+                    Push::C2c(m) => Event::C2c(m),
+                    Push::C2cRecalled(r) => Event::C2cRecalled(r),
+                    Push::C2cModified(m) => Event::C2cModified(m),
+                    Push::C2cRead(r) => Event::C2cRead(r),
+                    Push::Typing(t) => Event::Typing(t),
                 };
                 if events_tx.send(event).is_err() {
                     break;
@@ -270,6 +286,56 @@ impl Client {
             cloud_custom_data: cloud_custom_data.map(str::to_string),
             random,
         })
+        .await
+    }
+
+    /// Sends a one-to-one text message; the reply carries `Seq`, `MsgKey`, `MsgTime`.
+    pub async fn send_c2c_text(&self, to: &str, text: &str) -> Result<Reply, ClientError> {
+        self.request(Op::SendC2c(chat::SendC2c {
+            to: to.into(),
+            msg_body: text_body(text),
+            cloud_custom_data: None,
+            msg_seq: None,
+            msg_random: None,
+            online_only: false,
+            need_read_receipt: false,
+            no_unread: false,
+            offline_push_info: None,
+        }))
+        .await
+    }
+
+    /// A page of one conversation: after `after` (oldest first), or the newest `count`.
+    pub async fn c2c_messages(
+        &self,
+        peer: &str,
+        after: Option<u64>,
+        count: u32,
+    ) -> Result<Reply, ClientError> {
+        self.request(Op::GetC2cMessages(chat::GetC2cMessages {
+            peer: peer.into(),
+            after_seq: after,
+            before_seq: None,
+            count,
+        }))
+        .await
+    }
+
+    /// The conversation list's first `count` entries.
+    pub async fn conversations(&self, count: u32) -> Result<Reply, ClientError> {
+        self.request(Op::GetConversations(chat::GetConversations {
+            cursor: None,
+            count,
+        }))
+        .await
+    }
+
+    /// Marks a conversation read (up to `seq`, or everything).
+    pub async fn read_c2c(&self, peer: &str, seq: Option<u64>) -> Result<Reply, ClientError> {
+        self.request(Op::ReadC2c(chat::ReadC2c {
+            peer: peer.into(),
+            seq,
+        }))
         .await
     }
 

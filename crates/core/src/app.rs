@@ -81,6 +81,8 @@ pub struct AppSettings {
     pub filter: FilterSettings,
     /// Audience statistics, user levels and room popularity.
     pub stats: StatsSettings,
+    /// One-to-one chat: history retention, recall window, typing notices.
+    pub chat: crate::chat::ChatSettings,
     /// The development app the server generated on a first start with no app configured:
     /// only such an app gets the built-in pages' development helpers (logins by name, gifts
     /// without billing) and the demo room, and only on a loopback listener.
@@ -113,6 +115,7 @@ impl Default for AppSettings {
             webhook: WebhookSettings::default(),
             filter: FilterSettings::default(),
             stats: StatsSettings::default(),
+            chat: Default::default(),
             development: false,
         }
     }
@@ -165,6 +168,7 @@ impl AppSettings {
         self.webhook.validate()?;
         self.filter.validate()?;
         self.stats.validate()?;
+        self.chat.validate()?;
         let l = &self.limits;
         for (name, v) in [
             ("limits.name", l.name),

@@ -16,9 +16,18 @@ pub const AFTER_GROUP_INFO_CHANGED: &str = "Group.CallbackAfterGroupInfoChanged"
 pub const AFTER_RECALL_MSG: &str = "Group.CallbackAfterRecallMsg";
 pub const ON_MEMBER_STATE_CHANGE: &str = "Group.CallbackOnMemberStateChange";
 pub const STATE_CHANGE: &str = "State.StateChange";
+pub const C2C_BEFORE_SEND_MSG: &str = "C2C.CallbackBeforeSendMsg";
+pub const C2C_AFTER_SEND_MSG: &str = "C2C.CallbackAfterSendMsg";
+pub const C2C_AFTER_MSG_WITHDRAW: &str = "C2C.CallbackAfterMsgWithDraw";
+pub const C2C_AFTER_MSG_REPORT: &str = "C2C.CallbackAfterMsgReport";
 
 /// Commands whose answer decides whether the operation goes ahead.
-pub const BEFORE_COMMANDS: &[&str] = &[BEFORE_SEND_MSG, BEFORE_APPLY_JOIN, BEFORE_CREATE_GROUP];
+pub const BEFORE_COMMANDS: &[&str] = &[
+    BEFORE_SEND_MSG,
+    BEFORE_APPLY_JOIN,
+    BEFORE_CREATE_GROUP,
+    C2C_BEFORE_SEND_MSG,
+];
 
 /// Commands fired after the fact, through the retrying queue.
 pub const AFTER_COMMANDS: &[&str] = &[
@@ -32,6 +41,9 @@ pub const AFTER_COMMANDS: &[&str] = &[
     AFTER_RECALL_MSG,
     ON_MEMBER_STATE_CHANGE,
     STATE_CHANGE,
+    C2C_AFTER_SEND_MSG,
+    C2C_AFTER_MSG_WITHDRAW,
+    C2C_AFTER_MSG_REPORT,
 ];
 
 /// Commands whose query string carries only `SdkAppid`, `CallbackCommand` and

@@ -24,6 +24,45 @@ pub const CONVERSATION_PAGE_MAX: u32 = 1000;
 /// Most peers `get_c2c_unread_msg_num` takes.
 pub const UNREAD_PEERS_MAX: usize = 10;
 
+/// One-to-one chat settings of an app. Every field has a default, so a partial table works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChatSettings {
+    /// Days a one-to-one message is kept (the reference's free tier keeps 7); 0 keeps
+    /// messages for ever.
+    pub history_days: u32,
+    /// How long after sending a client may recall its own message, in seconds (App admins
+    /// over REST have no limit); 0: clients may not recall.
+    pub recall_secs: u32,
+    /// Typing notices one connection may send per second (the excess is not passed on).
+    pub typing_per_sec: u32,
+}
+
+impl Default for ChatSettings {
+    fn default() -> Self {
+        Self {
+            history_days: 7,
+            recall_secs: 120,
+            typing_per_sec: 2,
+        }
+    }
+}
+
+impl ChatSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.history_days > 36_500 {
+            return Err("chat.history_days must be 0 to 36500".into());
+        }
+        if self.recall_secs > 7 * 86_400 {
+            return Err("chat.recall_secs must be 0 to 604800".into());
+        }
+        if self.typing_per_sec == 0 || self.typing_per_sec > 100 {
+            return Err("chat.typing_per_sec must be 1 to 100".into());
+        }
+        Ok(())
+    }
+}
+
 /// The two users of a conversation in byte order: how it is keyed, whoever asks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pair {
@@ -57,6 +96,11 @@ pub mod flags {
     /// `IsNeedReadReceipt: 1`.
     pub const NEEDS_RECEIPT: i64 = 8;
     pub const EDITED: i64 = 16;
+}
+
+/// Whether stored flags mark a message recalled.
+pub fn is_recalled_flag(bits: i64) -> bool {
+    bits & flags::RECALLED != 0
 }
 
 /// A message's key (`MsgKey`): `<Seq>_<MsgRandom>_<MsgTime>`, the reference's shape, with

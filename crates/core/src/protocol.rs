@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+pub mod chat;
+
 /// Largest frame a client may send, in bytes (the reference's 12 KB packet limit plus
 /// room for the envelope).
 pub const MAX_CLIENT_FRAME_BYTES: usize = 16 * 1024;
@@ -159,6 +161,40 @@ pub enum Op {
         #[serde(rename = "Admin")]
         admin: bool,
     },
+    /// A one-to-one message.
+    SendC2c(chat::SendC2c),
+    /// A page of one conversation's messages.
+    GetC2cMessages(chat::GetC2cMessages),
+    /// The conversation list.
+    GetConversations(chat::GetConversations),
+    /// Read up to a message: clears the unread count on every device.
+    ReadC2c(chat::ReadC2c),
+    /// Recall one's own one-to-one message.
+    RecallC2c(chat::RecallC2c),
+    /// Edit one's own one-to-one message.
+    ModifyC2c(chat::ModifyC2c),
+    DeleteConversation(chat::DeleteConversation),
+    PinConversation(chat::PinConversation),
+    /// Tell a user's online devices this one is typing.
+    Typing(chat::Typing),
+}
+
+impl Op {
+    /// The one-to-one ops answer with the `openim` error table (20xxx, 90xxx).
+    pub fn is_chat(&self) -> bool {
+        matches!(
+            self,
+            Self::SendC2c(_)
+                | Self::GetC2cMessages(_)
+                | Self::GetConversations(_)
+                | Self::ReadC2c(_)
+                | Self::RecallC2c(_)
+                | Self::ModifyC2c(_)
+                | Self::DeleteConversation(_)
+                | Self::PinConversation(_)
+                | Self::Typing(_)
+        )
+    }
 }
 
 /// A lucky draw to start: the `start_draw` op, and the REST extension of the same name.
@@ -261,6 +297,16 @@ pub enum Push {
     Gift(GiftPush),
     /// A group message was recalled: clients take it off the screen.
     Recalled(RecalledPush),
+    /// A one-to-one message (to this user, or from it on another device).
+    C2c(chat::C2cMessage),
+    /// A one-to-one message was recalled.
+    C2cRecalled(chat::C2cRecalledPush),
+    /// A one-to-one message was edited (the whole message as it is now).
+    C2cModified(chat::C2cMessage),
+    /// A conversation was read (by this user on a device, or by the peer).
+    C2cRead(chat::C2cReadPush),
+    /// A user is typing to this one.
+    Typing(chat::TypingPush),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -73,6 +73,7 @@ impl Engine {
     pub async fn delete_account(&self, app: AppId, user: &UserId) -> Result<bool, Error> {
         self.apps.get(app)?;
         let existed = self.store.delete_user(app, user).await.map_err(store_err)?;
+        self.c2c_known.forget(app, user);
         for s in self.user_sessions(app, user) {
             s.kick(KickReason::AccountKicked, "the account was deleted");
         }

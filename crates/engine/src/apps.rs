@@ -38,6 +38,8 @@ pub struct App {
     failures: Mutex<FailureWindow>,
     /// `send_broadcast_msg` repeats within five minutes, by `(From_Account, Random)`.
     pub(crate) broadcast_dedup: Mutex<crate::dedup::Dedup>,
+    /// One-to-one sends of the last 120 s (reference 4.7).
+    pub(crate) c2c_dedup: crate::chat::C2cDedup,
     /// Levels of this app's users active on this node.
     pub(crate) levels: crate::stats::Levels,
 }
@@ -101,6 +103,7 @@ impl App {
                 by_source: Default::default(),
             }),
             broadcast_dedup: Mutex::new(crate::dedup::Dedup::default()),
+            c2c_dedup: crate::chat::new_dedup(),
             levels: Default::default(),
         })
     }

@@ -1,4 +1,5 @@
-//! De-duplication of sends by `(sender, Random)` for five minutes (reference 4.7).
+//! De-duplication of sends (reference 4.7): group sends by `(sender, Random)` for five
+//! minutes, one-to-one sends by their own key for two.
 //!
 //! A send registers itself before it is decided, as *pending*. A repeat that arrives while
 //! the original is pending waits for its outcome rather than guessing it. The original
@@ -8,6 +9,7 @@
 
 use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -35,45 +37,65 @@ enum Entry {
 }
 
 /// What a new send learns from the memory.
-pub enum Seen {
+pub enum Seen<K: Eq + Hash = (UserId, u32)> {
     /// Not seen: the send goes ahead and must settle `Registration`.
-    New(Registration),
+    New(Registration<K>),
     /// A repeat of a settled send.
     Repeat(Receipt),
     /// A repeat of a send still being decided; wait on it.
     InFlight(watch::Receiver<Option<Receipt>>),
 }
 
-#[derive(Default)]
-pub struct Dedup {
-    seen: HashMap<(UserId, u32), Entry>,
-    order: VecDeque<(i64, UserId, u32)>,
+/// Sends seen within the window, by key (group sends: `(sender, Random)`).
+pub struct Dedup<K = (UserId, u32)> {
+    seen: HashMap<K, Entry>,
+    order: VecDeque<(i64, K)>,
+    window: i64,
+}
+
+impl<K> Default for Dedup<K> {
+    fn default() -> Self {
+        Self::with_window(DEDUP_WINDOW_SECS)
+    }
+}
+
+impl<K> Dedup<K> {
+    /// A memory that forgets a send `window` seconds after it was seen.
+    pub fn with_window(window: i64) -> Self {
+        Self {
+            seen: HashMap::new(),
+            order: VecDeque::new(),
+            window,
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone> Dedup<K> {
+    /// Forgets entries older than the window.
+    pub fn expire(&mut self, now: i64) {
+        while let Some((t, _)) = self.order.front() {
+            if now - *t < self.window {
+                break;
+            }
+            if let Some((_, k)) = self.order.pop_front() {
+                self.seen.remove(&k);
+            }
+        }
+    }
+
+    fn insert(&mut self, key: K, now: i64, entry: Entry) {
+        if self.seen.insert(key.clone(), entry).is_none() {
+            self.order.push_back((now, key));
+        }
+        while self.order.len() > DEDUP_MAX_ENTRIES {
+            if let Some((_, k)) = self.order.pop_front() {
+                self.seen.remove(&k);
+            }
+        }
+    }
 }
 
 impl Dedup {
-    /// Forgets entries older than the window.
-    pub fn expire(&mut self, now: i64) {
-        while let Some((t, _, _)) = self.order.front() {
-            if now - *t < DEDUP_WINDOW_SECS {
-                break;
-            }
-            if let Some((_, u, r)) = self.order.pop_front() {
-                self.seen.remove(&(u, r));
-            }
-        }
-    }
-
-    fn insert(&mut self, sender: &UserId, random: u32, now: i64, entry: Entry) {
-        if self.seen.insert((sender.clone(), random), entry).is_none() {
-            self.order.push_back((now, sender.clone(), random));
-        }
-        while self.order.len() > DEDUP_MAX_ENTRIES {
-            if let Some((_, u, r)) = self.order.pop_front() {
-                self.seen.remove(&(u, r));
-            }
-        }
-    }
-
     /// A settled receipt, if `(sender, random)` was seen and settled.
     pub fn settled(&mut self, sender: &UserId, random: u32, now: i64) -> Option<Receipt> {
         self.expire(now);
@@ -86,29 +108,29 @@ impl Dedup {
     /// Records a send another node decided and stored, unless this memory has it already.
     pub fn remember_stored(&mut self, sender: &UserId, random: u32, receipt: Receipt, at: i64) {
         if !self.seen.contains_key(&(sender.clone(), random)) {
-            self.insert(sender, random, at, Entry::Settled(receipt));
+            self.insert((sender.clone(), random), at, Entry::Settled(receipt));
         }
     }
 
     /// Records a send that is decided at once (broadcasts).
     pub fn remember(&mut self, sender: &UserId, random: u32, receipt: Receipt, now: i64) {
-        self.insert(sender, random, now, Entry::Settled(receipt));
+        self.insert((sender.clone(), random), now, Entry::Settled(receipt));
     }
 }
 
-/// Looks `(sender, random)` up and, if new, registers it as pending.
-pub fn register(memory: &Arc<Mutex<Dedup>>, sender: &UserId, random: u32, now: i64) -> Seen {
+/// Looks `key` up and, if new, registers it as pending.
+pub fn register<K: Eq + Hash + Clone>(memory: &Arc<Mutex<Dedup<K>>>, key: K, now: i64) -> Seen<K> {
     let mut d = memory.lock();
     d.expire(now);
-    match d.seen.get(&(sender.clone(), random)).cloned() {
+    match d.seen.get(&key).cloned() {
         Some(Entry::Settled(r)) => Seen::Repeat(r),
         Some(Entry::Pending(rx)) => Seen::InFlight(rx),
         None => {
             let (tx, rx) = watch::channel(None);
-            d.insert(sender, random, now, Entry::Pending(rx));
+            d.insert(key.clone(), now, Entry::Pending(rx));
             Seen::New(Registration {
                 memory: memory.clone(),
-                key: Some((sender.clone(), random)),
+                key: Some(key),
                 tx,
             })
         }
@@ -117,13 +139,13 @@ pub fn register(memory: &Arc<Mutex<Dedup>>, sender: &UserId, random: u32, now: i
 
 /// A pending send's place in the memory. Settle it with the receipt; dropping it unsettled
 /// (failure, cancellation) removes the entry and wakes waiting repeats with no receipt.
-pub struct Registration {
-    memory: Arc<Mutex<Dedup>>,
-    key: Option<(UserId, u32)>,
+pub struct Registration<K: Eq + Hash = (UserId, u32)> {
+    memory: Arc<Mutex<Dedup<K>>>,
+    key: Option<K>,
     tx: watch::Sender<Option<Receipt>>,
 }
 
-impl Registration {
+impl<K: Eq + Hash> Registration<K> {
     pub fn settle(mut self, receipt: Receipt) {
         if let Some(key) = self.key.take() {
             if let Some(e) = self.memory.lock().seen.get_mut(&key) {
@@ -134,7 +156,7 @@ impl Registration {
     }
 }
 
-impl Drop for Registration {
+impl<K: Eq + Hash> Drop for Registration<K> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
             let mut d = self.memory.lock();
@@ -165,14 +187,17 @@ mod tests {
     async fn repeats_wait_for_the_original_and_failures_are_forgotten() {
         let memory = Arc::new(Mutex::new(Dedup::default()));
         let u = user("u");
-        let Seen::New(first) = register(&memory, &u, 7, 1000) else {
+        let Seen::New(first) = register(&memory, (u.clone(), 7), 1000) else {
             panic!("new")
         };
-        let Seen::InFlight(rx) = register(&memory, &u, 7, 1000) else {
+        let Seen::InFlight(rx) = register(&memory, (u.clone(), 7), 1000) else {
             panic!("in flight")
         };
         assert!(
-            matches!(register(&memory, &user("other"), 7, 1000), Seen::New(_)),
+            matches!(
+                register(&memory, (user("other").clone(), 7), 1000),
+                Seen::New(_)
+            ),
             "keyed by sender"
         );
         let waiter = tokio::spawn(outcome(rx));
@@ -190,19 +215,22 @@ mod tests {
             })
         );
         assert!(
-            matches!(register(&memory, &u, 7, 1001), Seen::Repeat(r) if r.seq == 3 && r.dropped)
+            matches!(register(&memory, (u.clone(), 7), 1001), Seen::Repeat(r) if r.seq == 3 && r.dropped)
         );
 
         // A failed original leaves nothing behind; its waiting repeat learns so.
-        let Seen::New(failing) = register(&memory, &u, 8, 1000) else {
+        let Seen::New(failing) = register(&memory, (u.clone(), 8), 1000) else {
             panic!("new")
         };
-        let Seen::InFlight(rx) = register(&memory, &u, 8, 1000) else {
+        let Seen::InFlight(rx) = register(&memory, (u.clone(), 8), 1000) else {
             panic!("in flight")
         };
         drop(failing);
         assert_eq!(outcome(rx).await, None);
-        assert!(matches!(register(&memory, &u, 8, 1000), Seen::New(_)));
+        assert!(matches!(
+            register(&memory, (u.clone(), 8), 1000),
+            Seen::New(_)
+        ));
     }
 
     #[test]

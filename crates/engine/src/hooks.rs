@@ -97,6 +97,27 @@ pub enum Verdict {
 /// 10016: rejected by the app backend through a webhook.
 pub const REJECTED_BY_WEBHOOK: i32 = 10016;
 
+/// How a before-callback's refusal is coded in the service it guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Codes {
+    /// A plain refusal (`ErrorCode` 1, or a code outside `custom`).
+    pub rejected: i32,
+    /// The app's own codes, passed on to the caller as they are.
+    pub custom: (i64, i64),
+}
+
+/// Group callbacks: 10016, and the app's codes 10100 to 10200.
+pub const GROUP_CODES: Codes = Codes {
+    rejected: REJECTED_BY_WEBHOOK,
+    custom: (*CUSTOM_REJECT_CODES.start(), *CUSTOM_REJECT_CODES.end()),
+};
+
+/// One-to-one callbacks: 20006, and the app's codes 120001 to 130000.
+pub const C2C_CODES: Codes = Codes {
+    rejected: 20006,
+    custom: (120_001, 130_000),
+};
+
 impl Verdict {
     /// Interprets an answer (or a failure) for `command` (reference 6.2): 0 allows, 1
     /// rejects with 10016, 2 drops silently when `can_drop`, a code in 10100..=10200
@@ -107,16 +128,26 @@ impl Verdict {
         can_drop: bool,
         deny_on_failure: bool,
     ) -> Self {
+        Self::from_answer_in(GROUP_CODES, result, can_drop, deny_on_failure)
+    }
+
+    /// [`Verdict::from_answer`] with the refusal codes of another service.
+    pub fn from_answer_in(
+        codes: Codes,
+        result: Result<Answer, Failure>,
+        can_drop: bool,
+        deny_on_failure: bool,
+    ) -> Self {
         match result {
             Ok(a) => match a.error_code {
                 0 => Self::Allow(a.fields),
                 2 if can_drop => Self::Drop,
-                c if CUSTOM_REJECT_CODES.contains(&c) => Self::Reject {
+                c if (codes.custom.0..=codes.custom.1).contains(&c) => Self::Reject {
                     code: c as i32,
                     info: a.error_info,
                 },
                 _ => Self::Reject {
-                    code: REJECTED_BY_WEBHOOK,
+                    code: codes.rejected,
                     info: if a.error_info.is_empty() {
                         "rejected by the app's backend".into()
                     } else {
@@ -125,7 +156,7 @@ impl Verdict {
                 },
             },
             Err(f) if deny_on_failure => Self::Reject {
-                code: REJECTED_BY_WEBHOOK,
+                code: codes.rejected,
                 info: format!("the app's backend did not answer ({f}); denied by policy"),
             },
             Err(_) => Self::Allow(Map::new()),
@@ -179,6 +210,30 @@ impl crate::Engine {
         can_drop: bool,
         fields: impl FnOnce() -> Value,
     ) -> Verdict {
+        self.before_hook_in(
+            GROUP_CODES,
+            app,
+            settings,
+            command,
+            origin,
+            can_drop,
+            fields,
+        )
+        .await
+    }
+
+    /// [`Engine::before_hook`](crate::Engine) for a service with other refusal codes.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn before_hook_in(
+        &self,
+        codes: Codes,
+        app: AppId,
+        settings: &AppSettings,
+        command: &'static str,
+        origin: Option<Origin>,
+        can_drop: bool,
+        fields: impl FnOnce() -> Value,
+    ) -> Verdict {
         let (Some(sink), true) = (self.webhooks.get(), settings.webhook.enabled(command)) else {
             return Verdict::Allow(Map::new());
         };
@@ -192,7 +247,8 @@ impl crate::Engine {
         if let Err(f) = &result {
             tracing::warn!(app = app.0, command, failure = %f, "before-callback failed");
         }
-        Verdict::from_answer(
+        Verdict::from_answer_in(
+            codes,
             result,
             can_drop,
             settings.webhook.denies_on_failure(command),
@@ -220,6 +276,11 @@ impl crate::Engine {
                 body: body(command, fields()),
             },
         );
+    }
+
+    /// Whether the app has `command` on (a callback whose fields cost a store read).
+    pub(crate) fn hook_enabled(&self, settings: &AppSettings, command: &str) -> bool {
+        self.webhooks.get().is_some() && settings.webhook.enabled(command)
     }
 
     /// `after_hook` with the app's current settings.

@@ -20,6 +20,8 @@
 //! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
 //!   draws, each with its per-room state.
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
+//! - [`chat`]: one-to-one chat: the send path with its group commit, conversation pages
+//!   and lists, read reports, recall and edit, typing.
 //! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush, and
 //!   what a statistics read answers (`stats/report.rs`).
 //! - [`tips`]: group tips and system notifications.
@@ -27,6 +29,7 @@
 
 pub mod apps;
 pub mod broker;
+pub mod chat;
 pub mod filter;
 pub mod gate;
 pub mod hooks;
@@ -126,6 +129,10 @@ pub struct Engine {
     pub(crate) broker: std::sync::OnceLock<Arc<dyn broker::Broker>>,
     /// Cluster mode: a room's load and an unload's unsubscribing do not interleave.
     interest_lock: Arc<tokio::sync::Mutex<()>>,
+    /// One-to-one messages' durable step (group commit before delivery).
+    pub(crate) c2c_writer: chat::writer::C2cWriter,
+    /// Accounts known to exist (one-to-one receivers).
+    pub(crate) c2c_known: chat::KnownAccounts,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -139,6 +146,8 @@ impl Engine {
         let recorder = recorder::HistoryRecorder::start(store.clone()).await;
         let engine = Arc::new(Self {
             recorder,
+            c2c_writer: chat::writer::C2cWriter::start(store.clone()),
+            c2c_known: Default::default(),
             store,
             apps: AppRegistry::default(),
             config,
@@ -424,6 +433,7 @@ impl Engine {
         for id in self.apps.ids() {
             if let Ok(app) = self.apps.get(id) {
                 app.broadcast_dedup.lock().expire(now);
+                app.c2c_dedup.lock().expire(now);
             }
         }
         self.gift_keys
@@ -438,12 +448,16 @@ impl Engine {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(SWEEP_EVERY);
             tick.tick().await;
+            let mut sweeps: u64 = 0;
             loop {
                 tick.tick().await;
-                match engine.upgrade() {
-                    Some(e) => e.sweep(unix_secs()),
-                    None => return,
+                let Some(e) = engine.upgrade() else { return };
+                e.sweep(unix_secs());
+                // One-to-one history past its retention goes every 10 minutes.
+                if sweeps.is_multiple_of(20) {
+                    e.prune_c2c(unix_secs()).await;
                 }
+                sweeps += 1;
             }
         });
     }

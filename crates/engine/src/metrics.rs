@@ -74,3 +74,9 @@ pub fn history_batch(messages: usize, took: std::time::Duration) {
 pub fn history_write_failed() {
     metrics::counter!("liveroom_history_write_failures_total").increment(1);
 }
+
+/// One group-commit transaction of one-to-one messages: how many it stored.
+pub fn c2c_batch(messages: usize) {
+    metrics::counter!("liveroom_c2c_batches_total").increment(1);
+    metrics::counter!("liveroom_c2c_messages_total").increment(messages as u64);
+}

@@ -117,6 +117,8 @@ struct SessionState {
     /// Like budget: tokens left and when they were last topped up.
     like_tokens: f64,
     like_refill: Option<std::time::Instant>,
+    /// Typing-notice budget, the same way.
+    typing: (f64, Option<std::time::Instant>),
 }
 
 impl Session {
@@ -132,6 +134,7 @@ impl Session {
                 rooms: Vec::new(),
                 like_tokens: 0.0,
                 like_refill: None,
+                typing: (0.0, None),
             }),
         }
     }
@@ -148,6 +151,11 @@ impl Session {
         let taken = take_tokens(&mut budget, n, per_sec);
         (st.like_tokens, st.like_refill) = budget;
         taken
+    }
+
+    /// Takes one typing notice from this connection's budget; see `take_tokens`.
+    pub(crate) fn take_typing(&self, per_sec: u32) -> u32 {
+        take_tokens(&mut self.state.lock().typing, 1, per_sec)
     }
 
     /// The next turn of this connection's sends; take them in request order.

@@ -241,7 +241,7 @@ impl Sending {
         if !msg.random_given {
             return Deduplicated::Fresh(None);
         }
-        match dedup::register(&self.dedup, &msg.from, msg.random, msg.time) {
+        match dedup::register(&self.dedup, (msg.from.clone(), msg.random), msg.time) {
             Seen::New(registration) => Deduplicated::Fresh(Some(registration)),
             Seen::Repeat(earlier) => {
                 metrics::duplicate();

@@ -6,6 +6,7 @@
 //! [`limiter`] a connection's request budget; [`ops`] what each request runs and the typed
 //! replies it answers with.
 
+mod chat;
 mod limiter;
 mod ops;
 
@@ -26,7 +27,8 @@ use liveroom_engine::{ClientSend, Engine};
 use crate::proxy::ClientIp;
 use crate::AppState;
 use limiter::{RequestLimiter, Verdict};
-use ops::{answer, dispatch, reply_err, send_reply};
+use liveroom_core::Service;
+use ops::{answer, answer_in, dispatch, reply_err, reply_err_in, send_reply};
 
 /// Frames larger than this close the connection at the protocol level; frames between
 /// `MAX_CLIENT_FRAME_BYTES` and this get a coded error reply.
@@ -353,6 +355,34 @@ async fn handle_text(conn: &Conn, text: &str) {
             drop(permit);
         });
         return;
+    }
+    if let Op::SendC2c(req) = req.op {
+        let mut send = match chat::client_send(session, req) {
+            Ok(send) => send,
+            Err(e) => return reply_err_in(session, id, &e, Service::Openim),
+        };
+        let Some(app) = session.app() else {
+            return;
+        };
+        let Ok(permit) = conn.in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        // Taken here, in request order, so the connection's messages keep their order.
+        send.turn = Some(session.take_turn());
+        let (engine, session) = (conn.engine.clone(), session.clone());
+        conn.tasks.spawn(async move {
+            let result = engine
+                .send_c2c(app, send)
+                .await
+                .and_then(|receipt| ops::data(receipt).map(Some));
+            answer_in(&session, id, result, Service::Openim);
+            drop(permit);
+        });
+        return;
+    }
+    if req.op.is_chat() {
+        let result = Box::pin(dispatch(&conn.engine, session, id, req.op)).await;
+        return answer_in(session, id, result, Service::Openim);
     }
     // Boxed: the request futures (joins with their callback, moderation with its store
     // writes) are large, and an inline one would make every idle connection's task that

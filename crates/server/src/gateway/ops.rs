@@ -17,7 +17,7 @@ use liveroom_engine::{
 pub(super) type Data = Map<String, Value>;
 
 /// A reply's result fields from their typed view (`()`: none).
-fn data(view: impl Serialize) -> Result<Data, Error> {
+pub(super) fn data(view: impl Serialize) -> Result<Data, Error> {
     match serde_json::to_value(view) {
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => Ok(Data::new()),
@@ -49,18 +49,32 @@ fn push_reply(session: &SessionRef, id: Option<u64>, code: i32, info: String, da
 /// An error reply; a mute refusal also says how long the mute lasts (`MuteRemaining`,
 /// seconds) so the client can disable its input box for that long.
 pub(super) fn reply_err(session: &SessionRef, id: Option<u64>, e: &Error) {
+    reply_err_in(session, id, e, Service::Group);
+}
+
+/// An error reply coded in `service`'s table (one-to-one ops: `openim`'s).
+pub(super) fn reply_err_in(session: &SessionRef, id: Option<u64>, e: &Error, service: Service) {
     let mut data = Data::new();
     if let Error::Muted { remaining_secs } = e {
         data.insert("MuteRemaining".into(), Value::from(*remaining_secs));
     }
-    push_reply(session, id, e.code(Service::Group), e.to_string(), data);
+    push_reply(session, id, e.code(service), e.to_string(), data);
 }
 
 pub(super) fn answer(session: &SessionRef, id: Option<u64>, result: Result<Option<Data>, Error>) {
+    answer_in(session, id, result, Service::Group);
+}
+
+pub(super) fn answer_in(
+    session: &SessionRef,
+    id: Option<u64>,
+    result: Result<Option<Data>, Error>,
+    service: Service,
+) {
     match result {
         Ok(Some(data)) => push_reply(session, id, 0, String::new(), data),
         Ok(None) => {}
-        Err(e) => reply_err(session, id, &e),
+        Err(e) => reply_err_in(session, id, &e, service),
     }
 }
 
@@ -274,6 +288,9 @@ pub(super) async fn dispatch(
             engine.moderate_as(session, &group_id, action).await?;
             done()
         }
+        // Sends are handled in `handle_text`, in request order.
+        Op::SendC2c(_) => Err(Error::Internal),
+        op => return super::chat::dispatch(engine, session, op).await,
     };
     reply.map(Some)
 }

@@ -31,7 +31,7 @@ struct SendGroupMsg {
 }
 
 /// The sender a REST call acts as: `From_Account` (which must exist) or the admin itself.
-async fn sender(cx: &Cx, from: Option<&str>) -> Result<(UserId, String, String), Error> {
+pub(super) async fn sender(cx: &Cx, from: Option<&str>) -> Result<(UserId, String, String), Error> {
     let user = match from {
         Some(f) if !f.is_empty() => UserId::parse(f)?,
         _ => cx.identifier.clone(),

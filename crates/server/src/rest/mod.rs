@@ -12,6 +12,8 @@
 mod accounts;
 mod apps;
 pub mod body;
+mod chat;
+mod conversations;
 mod draw;
 mod filter;
 mod gifts;

@@ -7,11 +7,13 @@ use serde_json::Value;
 
 use liveroom_core::{Error, Service};
 
-use super::{accounts, groups, members, messages, moderation, profile, Cx};
+use super::{accounts, chat, conversations, groups, members, messages, moderation, profile, Cx};
 use super::{apps, draw, filter, gifts, live, stats};
 
 const LOGIN: &str = "im_open_login_svc";
 const PROFILE: &str = "profile";
+const OPENIM: &str = "openim";
+const CONTACTS: &str = "recentcontact";
 const GROUP: &str = "group_open_http_svc";
 const AVCHATROOM: &str = "group_open_avchatroom_http_svc";
 /// Liveroom's own commands.
@@ -21,6 +23,8 @@ const EXT: &str = "liveroom_ext";
 const SERVICES: &[(&str, Service)] = &[
     (LOGIN, Service::Account),
     (PROFILE, Service::Profile),
+    (OPENIM, Service::Openim),
+    (CONTACTS, Service::Conversation),
     (GROUP, Service::Group),
     (AVCHATROOM, Service::Group),
     (EXT, Service::Extension),
@@ -61,6 +65,18 @@ endpoints! {
     AccountCheck { LOGIN / "account_check" }
     AccountDelete { LOGIN / "account_delete" }
     Kick { LOGIN / "kick" }
+
+    SendMsg { OPENIM / "sendmsg" }
+    BatchSendMsg { OPENIM / "batchsendmsg" }
+    ImportMsg { OPENIM / "importmsg" }
+    AdminGetRoamMsg { OPENIM / "admin_getroammsg" }
+    AdminMsgWithdraw { OPENIM / "admin_msgwithdraw" }
+    ModifyC2cMsg { OPENIM / "modify_c2c_msg" }
+    AdminSetMsgRead { OPENIM / "admin_set_msg_read" }
+    GetC2cUnreadMsgNum { OPENIM / "get_c2c_unread_msg_num" }
+
+    GetContactList { CONTACTS / "get_list" }
+    DeleteContact { CONTACTS / "delete" }
 
     PortraitGet { PROFILE / "portrait_get" }
     PortraitSet { PROFILE / "portrait_set" }
@@ -143,6 +159,16 @@ impl Endpoint {
             E::AccountCheck => cx.answer(accounts::account_check(cx, body).await),
             E::AccountDelete => cx.answer(accounts::account_delete(cx, body).await),
             E::Kick => cx.answer(accounts::kick(cx, body).await),
+            E::SendMsg => cx.answer(chat::sendmsg(cx, body).await),
+            E::BatchSendMsg => cx.answer(chat::batchsendmsg(cx, body).await),
+            E::ImportMsg => cx.answer(chat::importmsg(cx, body).await),
+            E::AdminGetRoamMsg => cx.answer(chat::admin_getroammsg(cx, body).await),
+            E::AdminMsgWithdraw => cx.answer(chat::admin_msgwithdraw(cx, body).await),
+            E::ModifyC2cMsg => cx.answer(chat::modify_c2c_msg(cx, body).await),
+            E::AdminSetMsgRead => cx.answer(chat::admin_set_msg_read(cx, body).await),
+            E::GetC2cUnreadMsgNum => cx.answer(chat::get_c2c_unread_msg_num(cx, body).await),
+            E::GetContactList => cx.answer(conversations::get_list(cx, body).await),
+            E::DeleteContact => cx.answer(conversations::delete(cx, body).await),
             E::PortraitGet => cx.answer(profile::portrait_get(cx, body).await),
             E::PortraitSet => cx.answer(profile::portrait_set(cx, body).await),
             E::CreateGroup => cx.answer(groups::create_group(cx, body).await),

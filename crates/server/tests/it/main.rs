@@ -6,6 +6,7 @@ mod receiver;
 
 mod audience;
 mod auth;
+mod chat;
 mod cluster;
 mod cluster_audience;
 mod cluster_failover;

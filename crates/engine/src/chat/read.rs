@@ -1,0 +1,385 @@
+//! Reads of the conversation store and read reports: pages of a conversation, the
+//! conversation list, unread counts, marking read.
+
+use serde::Serialize;
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use liveroom_core::callback::C2C_AFTER_MSG_REPORT;
+use liveroom_core::chat::{flags, ConversationRecord, CONVERSATION_PAGE_MAX, PAGE_MAX};
+use liveroom_core::protocol::chat::C2cReadPush;
+use liveroom_core::store::{C2cPage, ConversationCursor};
+use liveroom_core::{AppId, Error, UserId};
+
+use super::frames::{self, Extra};
+use super::store_err;
+use crate::hooks::Origin;
+use crate::Engine;
+
+/// A page of a conversation's messages, each as the `c2c` push shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MessagePage {
+    pub messages: Vec<Box<RawValue>>,
+    /// No more messages in this direction.
+    pub complete: bool,
+}
+
+/// One entry of a conversation list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConversationView {
+    #[serde(rename = "Peer_Account")]
+    pub peer: String,
+    /// The newest message's number on this side.
+    pub last_seq: u64,
+    pub last_time: i64,
+    pub unread: u64,
+    pub read_seq: u64,
+    /// How far the peer has read (read receipts).
+    pub peer_read_seq: u64,
+    pub pinned: bool,
+    pub marks: u64,
+    pub last_message: Option<Box<RawValue>>,
+}
+
+/// A page of the conversation list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationView>,
+    /// Continue from here (absent when complete).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    pub complete: bool,
+    pub total_unread: u64,
+}
+
+/// A page of history by time for `admin_getroammsg`: newest first.
+pub struct RoamPage {
+    pub messages: Vec<liveroom_core::chat::C2cRecord>,
+    pub complete: bool,
+    /// What the owner's peer has read, for `IsPeerRead`.
+    pub peer_read_seq: u64,
+}
+
+fn raw(json: Option<String>) -> Option<Box<RawValue>> {
+    json.and_then(|j| RawValue::from_string(j).ok())
+}
+
+fn page_extra() -> Extra<'static> {
+    Extra {
+        op: "",
+        nick: "",
+        avatar: "",
+        online_only: false,
+        unread: None,
+    }
+}
+
+impl ConversationView {
+    fn of(c: ConversationRecord) -> Self {
+        Self {
+            peer: c.peer.to_string(),
+            last_seq: c.last_seq,
+            last_time: c.last_time,
+            unread: c.unread,
+            read_seq: c.read_seq,
+            peer_read_seq: c.peer_read_seq,
+            pinned: c.pinned,
+            marks: c.marks,
+            last_message: c
+                .last
+                .as_ref()
+                .and_then(|m| raw(frames::message_json(m, &page_extra()))),
+        }
+    }
+}
+
+/// A list cursor as the client carries it: `pinned.last_time.peer`.
+fn encode_cursor(c: &ConversationRecord) -> String {
+    format!("{}.{}.{}", u8::from(c.pinned), c.last_time, c.peer)
+}
+
+fn decode_cursor(raw: &str) -> Result<ConversationCursor, Error> {
+    let bad = || Error::InvalidParameter(format!("Cursor {raw:?} is not one this server gave"));
+    let mut parts = raw.splitn(3, '.');
+    let (Some(pinned), Some(time), Some(peer)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    Ok(ConversationCursor {
+        pinned: pinned == "1",
+        last_time: time.parse().map_err(|_| bad())?,
+        peer: UserId::parse(peer).map_err(|_| bad())?,
+    })
+}
+
+fn check_count(count: u32, max: u32) -> Result<u32, Error> {
+    if count == 0 || count > max {
+        return Err(Error::InvalidParameter(format!(
+            "Count is {count}; it must be 1 to {max}"
+        )));
+    }
+    Ok(count)
+}
+
+impl Engine {
+    /// A page of `owner`'s conversation with `peer`: after `after` oldest first, or before
+    /// `before` (from the newest) newest first.
+    pub async fn c2c_page(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        after: Option<u64>,
+        before: Option<u64>,
+        count: u32,
+    ) -> Result<MessagePage, Error> {
+        let count = check_count(count, PAGE_MAX)?;
+        let page = match (after, before) {
+            (Some(a), _) => C2cPage::After(a),
+            (None, b) => C2cPage::Before(b.unwrap_or(u64::MAX)),
+        };
+        let mut found = self
+            .store
+            .c2c_messages(app, owner, peer, page, count + 1)
+            .await
+            .map_err(store_err)?;
+        let complete = found.len() <= count as usize;
+        found.truncate(count as usize);
+        Ok(MessagePage {
+            messages: found
+                .iter()
+                .filter_map(|m| raw(frames::message_json(m, &page_extra())))
+                .collect(),
+            complete,
+        })
+    }
+
+    /// `owner`'s messages with `peer` with times in `min..=max`, newest first, after a
+    /// continuation `(time, seq)`.
+    pub async fn c2c_roam(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        (min, max): (i64, i64),
+        before: Option<(i64, u64)>,
+        count: u32,
+    ) -> Result<RoamPage, Error> {
+        let mut found = self
+            .store
+            .c2c_messages(
+                app,
+                owner,
+                peer,
+                C2cPage::Time { min, max, before },
+                count + 1,
+            )
+            .await
+            .map_err(store_err)?;
+        let complete = found.len() <= count as usize;
+        found.truncate(count as usize);
+        let side = self
+            .store
+            .conversations_with(app, owner, std::slice::from_ref(peer))
+            .await
+            .map_err(store_err)?;
+        Ok(RoamPage {
+            messages: found,
+            complete,
+            peer_read_seq: side.first().map_or(0, |c| c.peer_read_seq),
+        })
+    }
+
+    /// A page of `owner`'s conversation list.
+    pub async fn conversation_page(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        cursor: Option<&str>,
+        count: u32,
+    ) -> Result<ConversationPage, Error> {
+        let count = check_count(count, CONVERSATION_PAGE_MAX)?;
+        let cursor = cursor.map(decode_cursor).transpose()?;
+        let mut found = self
+            .store
+            .conversations(app, owner, cursor.as_ref(), count + 1)
+            .await
+            .map_err(store_err)?;
+        let complete = found.len() <= count as usize;
+        found.truncate(count as usize);
+        let total_unread = self
+            .store
+            .total_unread(app, owner)
+            .await
+            .map_err(store_err)?;
+        Ok(ConversationPage {
+            next_cursor: (!complete)
+                .then(|| found.last().map(encode_cursor))
+                .flatten(),
+            conversations: found.into_iter().map(ConversationView::of).collect(),
+            complete,
+            total_unread,
+        })
+    }
+
+    /// `owner`'s sides of its conversations with `peers` (those it has).
+    pub async fn conversations_with(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peers: &[UserId],
+    ) -> Result<Vec<ConversationRecord>, Error> {
+        self.store
+            .conversations_with(app, owner, peers)
+            .await
+            .map_err(store_err)
+    }
+
+    pub async fn total_unread(&self, app: AppId, owner: &UserId) -> Result<u64, Error> {
+        self.store.total_unread(app, owner).await.map_err(store_err)
+    }
+
+    /// `owner` read its conversation with `peer` up to `up_to` (everything when `None`):
+    /// its devices learn the new count, the peer's devices how far it was read, the
+    /// backend `C2C.CallbackAfterMsgReport`. Returns the side afterwards (`None`: no such
+    /// conversation, nothing to read).
+    pub async fn read_c2c(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        up_to: Option<u64>,
+        origin: Origin,
+    ) -> Result<Option<ConversationRecord>, Error> {
+        let before = self
+            .store
+            .conversations_with(app, owner, std::slice::from_ref(peer))
+            .await
+            .map_err(store_err)?;
+        let Some(side) = self
+            .store
+            .read_c2c(app, owner, peer, up_to)
+            .await
+            .map_err(store_err)?
+        else {
+            return Ok(None);
+        };
+        if before.first().map(|b| (b.read_seq, b.unread)) == Some((side.read_seq, side.unread)) {
+            return Ok(Some(side));
+        }
+        let push = C2cReadPush {
+            reader: owner.to_string(),
+            peer: peer.to_string(),
+            seq: side.read_seq,
+            unread: Some(side.unread),
+        };
+        if let Some(frame) = frames::read(&push) {
+            self.push_to_user(app, owner, &frame, None);
+        }
+        let to_peer = C2cReadPush {
+            unread: None,
+            ..push
+        };
+        if owner != peer {
+            if let Some(frame) = frames::read(&to_peer) {
+                self.push_to_user(app, peer, &frame, None);
+            }
+        }
+        if let Ok(a) = self.apps.get(app) {
+            let settings = a.settings();
+            if self.hook_enabled(&settings, C2C_AFTER_MSG_REPORT) {
+                let total = self.store.total_unread(app, owner).await.unwrap_or(0);
+                let time = self
+                    .store
+                    .c2c_message(app, owner, peer, side.read_seq)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map_or(0, |m| m.time);
+                self.after_hook(app, &settings, C2C_AFTER_MSG_REPORT, Some(origin), || {
+                    json!({
+                        "Report_Account": owner.as_str(),
+                        "Peer_Account": peer.as_str(),
+                        "LastReadTime": time,
+                        "UnreadMsgNum": total,
+                    })
+                });
+            }
+        }
+        Ok(Some(side))
+    }
+
+    /// The number of `owner`'s newest message with `peer` sent at or before `time`.
+    pub async fn c2c_seq_at(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        time: i64,
+    ) -> Result<Option<u64>, Error> {
+        let found = self
+            .store
+            .c2c_messages(
+                app,
+                owner,
+                peer,
+                C2cPage::Time {
+                    min: 0,
+                    max: time,
+                    before: None,
+                },
+                1,
+            )
+            .await
+            .map_err(store_err)?;
+        Ok(found.first().map(|m| m.seq))
+    }
+
+    pub async fn delete_conversation(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        clear: bool,
+    ) -> Result<bool, Error> {
+        self.store
+            .delete_conversation(app, owner, peer, clear)
+            .await
+            .map_err(store_err)
+    }
+
+    pub async fn pin_conversation(
+        &self,
+        app: AppId,
+        owner: &UserId,
+        peer: &UserId,
+        pinned: bool,
+    ) -> Result<bool, Error> {
+        self.store
+            .set_conversation_flags(app, owner, peer, Some(pinned), None)
+            .await
+            .map_err(store_err)
+    }
+
+    /// Deletes each app's one-to-one messages older than its `chat.history_days`.
+    pub async fn prune_c2c(&self, now: i64) {
+        for id in self.apps.ids() {
+            let Ok(app) = self.apps.get(id) else { continue };
+            let days = app.settings().chat.history_days;
+            if days == 0 {
+                continue;
+            }
+            let before = now - i64::from(days) * 86_400;
+            if let Err(e) = self.store.prune_c2c(id, before).await {
+                tracing::warn!(app = id.0, error = %e, "pruning one-to-one history failed");
+            }
+        }
+    }
+}
+
+/// Whether a stored message was recalled (for history answers).
+pub fn is_recalled(m: &liveroom_core::chat::C2cRecord) -> bool {
+    m.has(flags::RECALLED)
+}

@@ -1,0 +1,84 @@
+//! Group commit of one-to-one messages: sends queue here, a writer task stores everything
+//! queued (up to `BATCH_MAX`) in one transaction, then runs each message's delivery in
+//! the queue's order and wakes its sender. While one batch commits the next gathers, so a
+//! message waits at most about one commit, and the store sees one transaction per batch.
+//!
+//! One writer: the batches of a node are committed in order, so a conversation's messages
+//! are numbered in the order they were queued and delivered in that order. A failed write
+//! fails each message of its batch (nothing delivered, every sender told).
+
+use tokio::sync::{mpsc, oneshot};
+
+use liveroom_core::store::{C2cAppend, C2cAppended, Store};
+use liveroom_core::Error;
+use std::sync::Arc;
+
+/// Most messages stored in one transaction.
+const BATCH_MAX: usize = 512;
+
+/// Runs once the message is stored (with its number), before its sender is answered.
+pub(crate) type Delivery = Box<dyn FnOnce(&C2cAppended) + Send>;
+
+struct Job {
+    append: C2cAppend,
+    deliver: Delivery,
+    done: oneshot::Sender<Result<C2cAppended, Error>>,
+}
+
+#[derive(Clone)]
+pub(crate) struct C2cWriter {
+    queue: mpsc::UnboundedSender<Job>,
+}
+
+impl C2cWriter {
+    pub(crate) fn start(store: Arc<dyn Store>) -> Self {
+        let (queue, rx) = mpsc::unbounded_channel();
+        tokio::spawn(write(store, rx));
+        Self { queue }
+    }
+
+    /// Queues `append` to be stored, then `deliver`ed; the answer says what the store
+    /// made of it.
+    pub(crate) fn queue(
+        &self,
+        append: C2cAppend,
+        deliver: Delivery,
+    ) -> Result<oneshot::Receiver<Result<C2cAppended, Error>>, Error> {
+        let (done, answer) = oneshot::channel();
+        self.queue
+            .send(Job {
+                append,
+                deliver,
+                done,
+            })
+            .map_err(|_| Error::Unavailable("the server is shutting down".into()))?;
+        Ok(answer)
+    }
+}
+
+async fn write(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(BATCH_MAX);
+    while rx.recv_many(&mut jobs, BATCH_MAX).await > 0 {
+        let batch: Vec<C2cAppend> = jobs.iter().map(|j| j.append.clone()).collect();
+        match store.append_c2c(&batch).await {
+            Ok(stored) if stored.len() == jobs.len() => {
+                crate::metrics::c2c_batch(jobs.len());
+                for (job, appended) in jobs.drain(..).zip(stored) {
+                    (job.deliver)(&appended);
+                    let _ = job.done.send(Ok(appended));
+                }
+            }
+            other => {
+                match other {
+                    Err(e) => {
+                        tracing::error!(error = %e, messages = jobs.len(), "storing one-to-one messages failed")
+                    }
+                    Ok(_) => tracing::error!("the store numbered a different count of messages"),
+                }
+                for job in jobs.drain(..) {
+                    let _ = job.done.send(Err(Error::Internal));
+                }
+            }
+        }
+    }
+}
