@@ -136,7 +136,43 @@ fn checked_send(body: &Value, batch: bool) -> Result<SendMsg, Error> {
     Ok(req)
 }
 
-async fn message_for(cx: &Cx, req: &SendMsg, to: UserId) -> Result<C2cSend, Error> {
+/// A message checked once, for one receiver or many.
+struct Prepared {
+    from: UserId,
+    nick: String,
+    avatar: String,
+    body: MsgBody,
+    callbacks: CallbackControl,
+    no_unread: bool,
+    no_last_msg: bool,
+    sync_other: SyncOther,
+}
+
+impl Prepared {
+    fn to(&self, cx: &Cx, req: &SendMsg, to: UserId) -> C2cSend {
+        C2cSend {
+            from: self.from.clone(),
+            nick: self.nick.clone(),
+            avatar: self.avatar.clone(),
+            to,
+            body: self.body.clone(),
+            cloud_custom_data: req.cloud_custom_data.clone(),
+            client_seq: req.msg_seq.map(u64::from),
+            random: Some(req.msg_random),
+            online_only: req.msg_life_time == Some(0) || req.online_only_flag == 1,
+            sync_other: self.sync_other,
+            no_unread: self.no_unread,
+            no_last_msg: self.no_last_msg,
+            needs_receipt: req.is_need_read_receipt == 1,
+            offline_push: req.offline_push_info.clone().map(Value::Object),
+            callbacks: self.callbacks,
+            by: C2cBy::Rest(cx.origin.clone()),
+            turn: None,
+        }
+    }
+}
+
+async fn prepare(cx: &Cx, req: &SendMsg) -> Result<Prepared, Error> {
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let body = MsgBody::parse(&req.msg_body)?;
     let mut callbacks = CallbackControl::default();
@@ -165,28 +201,19 @@ async fn message_for(cx: &Cx, req: &SendMsg, to: UserId) -> Result<C2cSend, Erro
             }
         }
     }
-    Ok(C2cSend {
+    Ok(Prepared {
         from,
         nick,
         avatar,
-        to,
         body,
-        cloud_custom_data: req.cloud_custom_data.clone(),
-        client_seq: req.msg_seq.map(u64::from),
-        random: Some(req.msg_random),
-        online_only: req.msg_life_time == Some(0) || req.online_only_flag == 1,
+        callbacks,
+        no_unread,
+        no_last_msg,
         sync_other: req
             .sync_other_machine
             .map(SyncOther::parse)
             .transpose()?
             .unwrap_or_default(),
-        no_unread,
-        no_last_msg,
-        needs_receipt: req.is_need_read_receipt == 1,
-        offline_push: req.offline_push_info.clone().map(Value::Object),
-        callbacks,
-        by: C2cBy::Rest(cx.origin.clone()),
-        turn: None,
     })
 }
 
@@ -194,7 +221,7 @@ async fn message_for(cx: &Cx, req: &SendMsg, to: UserId) -> Result<C2cSend, Erro
 pub async fn sendmsg(cx: &Cx, body: Value) -> Result<C2cReceipt, Error> {
     let req = checked_send(&body, false)?;
     let to = account(req.to_account.as_str().unwrap_or_default(), "To_Account")?;
-    let send = message_for(cx, &req, to).await?;
+    let send = prepare(cx, &req).await?.to(cx, &req, to);
     cx.engine.send_c2c(cx.app_id(), send).await
 }
 
@@ -218,21 +245,19 @@ pub struct AccountError {
 /// conversation (`MsgKey` is the first receiver's).
 pub async fn batchsendmsg(cx: &Cx, body: Value) -> Result<BatchSent, Error> {
     let req = checked_send(&body, true)?;
-    let receivers: Vec<String> = req
-        .to_account
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|v| v.as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let receivers: Vec<String> =
+        serde_json::from_value(req.to_account.clone()).map_err(|_| Error::BadField {
+            field: "To_Account".into(),
+            info: "To_Account must be an array of UserIDs".into(),
+        })?;
     if receivers.is_empty() || receivers.len() > BATCH_RECEIVERS_MAX {
         return Err(Error::TooManyAccounts(format!(
             "To_Account lists {} accounts; it must list 1 to {BATCH_RECEIVERS_MAX}",
             receivers.len()
         )));
     }
+    // Everything but the receivers is checked once: a bad message refuses the whole call.
+    let prepared = prepare(cx, &req).await?;
     let mut out = BatchSent {
         msg_key: String::new(),
         msg_id: String::new(),
@@ -241,7 +266,7 @@ pub async fn batchsendmsg(cx: &Cx, body: Value) -> Result<BatchSent, Error> {
     for raw in receivers {
         let result = async {
             let to = account(&raw, "To_Account")?;
-            let mut send = message_for(cx, &req, to).await?;
+            let mut send = prepared.to(cx, &req, to);
             send.callbacks = CallbackControl {
                 skip_before: true,
                 skip_after: true,
@@ -277,7 +302,7 @@ struct ImportMsg {
     #[serde(rename = "MsgRandom")]
     msg_random: u32,
     #[serde(rename = "MsgTimeStamp")]
-    msg_time_stamp: i64,
+    msg_time_stamp: u32,
     #[serde(rename = "MsgBody")]
     msg_body: Value,
     #[serde(rename = "CloudCustomData", default)]
@@ -314,7 +339,7 @@ pub async fn importmsg(cx: &Cx, body: Value) -> Result<(), Error> {
                 to,
                 client_seq: u64::from(req.msg_seq),
                 random: req.msg_random,
-                time: req.msg_time_stamp,
+                time: i64::from(req.msg_time_stamp),
                 body,
                 cloud_custom_data: req.cloud_custom_data,
                 live,
@@ -332,9 +357,9 @@ struct GetRoamMsg {
     #[serde(rename = "MaxCnt")]
     max_cnt: u32,
     #[serde(rename = "MinTime")]
-    min_time: i64,
+    min_time: u32,
     #[serde(rename = "MaxTime")]
-    max_time: i64,
+    max_time: u32,
     #[serde(rename = "LastMsgKey", default)]
     last_msg_key: String,
 }
@@ -399,7 +424,7 @@ pub async fn admin_getroammsg(cx: &Cx, body: Value) -> Result<Roam, Error> {
             cx.app_id(),
             &owner,
             &peer,
-            (req.min_time, req.max_time),
+            (i64::from(req.min_time), i64::from(req.max_time)),
             before,
             req.max_cnt.min(ROAM_MAX),
         )
@@ -499,7 +524,7 @@ struct SetMsgRead {
     #[serde(rename = "Peer_Account")]
     peer_account: String,
     #[serde(rename = "MsgReadTime")]
-    msg_read_time: Option<i64>,
+    msg_read_time: Option<u32>,
 }
 
 /// POST /v4/openim/admin_set_msg_read
@@ -509,7 +534,11 @@ pub async fn admin_set_msg_read(cx: &Cx, body: Value) -> Result<(), Error> {
     let peer = account(&req.peer_account, "Peer_Account")?;
     let up_to = match req.msg_read_time {
         None => None,
-        Some(t) => match cx.engine.c2c_seq_at(cx.app_id(), &owner, &peer, t).await? {
+        Some(t) => match cx
+            .engine
+            .c2c_seq_at(cx.app_id(), &owner, &peer, i64::from(t))
+            .await?
+        {
             Some(seq) => Some(seq),
             None => return Ok(()),
         },

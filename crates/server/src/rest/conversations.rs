@@ -12,12 +12,12 @@ struct GetList {
     #[serde(rename = "From_Account")]
     from_account: String,
     #[serde(rename = "TimeStamp", default)]
-    _time_stamp: i64,
+    _time_stamp: u32,
     /// Conversations already listed (the position to continue from).
     #[serde(rename = "StartIndex", default)]
     start_index: u32,
     #[serde(rename = "TopTimeStamp", default)]
-    _top_time_stamp: i64,
+    _top_time_stamp: u32,
     #[serde(rename = "TopStartIndex", default)]
     _top_start_index: u32,
     #[serde(rename = "AssistFlags", default)]

@@ -308,6 +308,11 @@ mod tests {
         assert_eq!(refused(AVCHATROOM, "get_group_info"), Err(10003));
         assert_eq!(refused(EXT, "no_such_command"), Err(60009));
         assert_eq!(refused(LOGIN, "portrait_get"), Err(60009));
-        assert_eq!(refused("openim", "sendmsg"), Err(60009));
+        assert_eq!(refused(OPENIM, "no_such_command"), Err(60009));
+        assert_eq!(refused("sns", "friend_add"), Err(60009));
+        assert_eq!(
+            Endpoint::parse(OPENIM, "sendmsg"),
+            Ok((Endpoint::SendMsg, Service::Openim))
+        );
     }
 }

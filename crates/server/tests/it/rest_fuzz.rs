@@ -254,6 +254,80 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             json!({"To_Account": ["alice"]}),
             &["To_Account"],
         ),
+        (
+            "openim/sendmsg",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgRandom": 1, "MsgSeq": 3,
+                   "MsgBody": text, "CloudCustomData": "c", "SyncOtherMachine": 1,
+                   "MsgLifeTime": 60, "OfflinePushInfo": {"Desc": "d"}, "IsNeedReadReceipt": 1,
+                   "SendMsgControl": ["NoUnread"],
+                   "ForbidCallbackControl": ["ForbidAfterSendMsgCallback"]}),
+            &["To_Account", "MsgRandom", "MsgBody"],
+        ),
+        (
+            "openim/batchsendmsg",
+            json!({"From_Account": "alice", "To_Account": ["bob"], "MsgRandom": 1,
+                   "MsgBody": text, "OnlineOnlyFlag": 0}),
+            &["To_Account", "MsgRandom", "MsgBody"],
+        ),
+        (
+            "openim/importmsg",
+            json!({"SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob",
+                   "MsgSeq": 1, "MsgRandom": 2, "MsgTimeStamp": 1_600_000_000,
+                   "MsgBody": text, "CloudCustomData": "c"}),
+            &[
+                "SyncFromOldSystem",
+                "From_Account",
+                "To_Account",
+                "MsgSeq",
+                "MsgRandom",
+                "MsgTimeStamp",
+                "MsgBody",
+            ],
+        ),
+        (
+            "openim/admin_getroammsg",
+            json!({"Operator_Account": "alice", "Peer_Account": "bob", "MaxCnt": 10,
+                   "MinTime": 0, "MaxTime": 4_000_000_000_u64, "LastMsgKey": "1_2_3"}),
+            &[
+                "Operator_Account",
+                "Peer_Account",
+                "MaxCnt",
+                "MinTime",
+                "MaxTime",
+            ],
+        ),
+        (
+            "openim/admin_msgwithdraw",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "1_2_3"}),
+            &["From_Account", "To_Account", "MsgKey"],
+        ),
+        (
+            "openim/modify_c2c_msg",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "1_2_3",
+                   "MsgBody": text, "CloudCustomData": "c"}),
+            &["From_Account", "To_Account", "MsgKey"],
+        ),
+        (
+            "openim/admin_set_msg_read",
+            json!({"Report_Account": "bob", "Peer_Account": "alice", "MsgReadTime": 1}),
+            &["Report_Account", "Peer_Account"],
+        ),
+        (
+            "openim/get_c2c_unread_msg_num",
+            json!({"To_Account": "bob", "Peer_Account": ["alice"]}),
+            &["To_Account"],
+        ),
+        (
+            "recentcontact/get_list",
+            json!({"From_Account": "bob", "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0,
+                   "TopStartIndex": 0, "AssistFlags": 0}),
+            &["From_Account"],
+        ),
+        (
+            "recentcontact/delete",
+            json!({"From_Account": "bob", "Type": 1, "To_Account": "alice", "ClearRamble": 1}),
+            &["From_Account", "Type", "To_Account"],
+        ),
     ]
 }
 
@@ -427,6 +501,16 @@ async fn state(s: &TestServer) -> Value {
             json!({"To_Account": ["alice"]}),
         ),
         ("liveroom_ext/get_draw", json!({"GroupId": ROOM})),
+        (
+            "openim/admin_getroammsg",
+            json!({"Operator_Account": "bob", "Peer_Account": "alice", "MaxCnt": 100,
+                   "MinTime": 0, "MaxTime": 4_000_000_000_u64}),
+        ),
+        (
+            "openim/get_c2c_unread_msg_num",
+            json!({"To_Account": "bob", "Peer_Account": ["alice"]}),
+        ),
+        ("recentcontact/get_list", json!({"From_Account": "bob"})),
     ] {
         out.insert(path.into(), steady(s.ok(path, body).await));
     }
@@ -483,6 +567,12 @@ async fn populated() -> TestServer {
     .await;
     s.settings(json!({"limits": {"notification": 400}, "room_msgs_per_sec": 50}))
         .await;
+    s.ok(
+        "openim/sendmsg",
+        json!({"From_Account": "alice", "To_Account": "bob", "MsgRandom": 9,
+               "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "kept"}}]}),
+    )
+    .await;
     s
 }
 
