@@ -11,6 +11,8 @@
 //!   `<prefix>.own.<app>.<group>`, decides (numbers, admits, stores) and publishes.
 //! - Nodes report their part of each room's audience on `<prefix>.pres.<app>.<group>`;
 //!   the owner sums the parts.
+//! - Pushes to a user's devices (one-to-one chat) go on `<prefix>.user.<app>.<user>`; a node
+//!   subscribes while it holds a device of the user.
 //! - Cluster-wide events (moderation, logins, broadcasts, settings) go on
 //!   `<prefix>.app.<app>` to every node.
 //! - Nodes announce themselves every second on `<prefix>.alive`; a room whose owner went
@@ -25,7 +27,7 @@ mod wire;
 use ownership::open_buckets;
 use tasks::{
     app_events, audience_reports, caretaker, node_announcements, owner_calls, presence_reporter,
-    publisher, room_events, ticker,
+    publisher, room_events, ticker, user_events,
 };
 
 use async_nats::jetstream::kv;
@@ -41,10 +43,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use liveroom_core::{AppId, Error};
+use liveroom_core::{AppId, Error, UserId};
 use liveroom_engine::broker::{
     AppEvent, Broker, BusStatus, OwnerAnswer, OwnerCall, Presence, RoomEvent, RoomKey, Route,
+    SessionAddr,
 };
+use liveroom_engine::outbound::Frame;
 use liveroom_engine::Engine;
 
 pub use wire::{group_token, Names};
@@ -179,6 +183,8 @@ struct Inner {
     alive: DashMap<u64, Instant>,
     /// This node's audiences to report: the latest, and whether it changed since.
     presence: DashMap<RoomKey, (Presence, bool)>,
+    /// The users this node holds devices of, each with the task reading its pushes.
+    users: DashMap<(AppId, UserId), JoinHandle<()>>,
 }
 
 /// The NATS broker. Cheap to clone.
@@ -247,6 +253,7 @@ impl Cluster {
             rooms: DashMap::new(),
             alive: DashMap::new(),
             presence: DashMap::new(),
+            users: DashMap::new(),
         });
         tokio::spawn(publisher(inner.client.clone(), rx));
         Ok(Self { inner })
@@ -505,6 +512,40 @@ impl Broker for Cluster {
                 tracing::error!(group = %room.group, error = %e, "cannot subscribe to the room's events")
             }
         }
+    }
+
+    async fn user_interest(&self, app: AppId, user: &UserId, on: bool) {
+        let inner = &self.inner;
+        let key = (app, user.clone());
+        if !on {
+            if let Some((_, task)) = inner.users.remove(&key) {
+                task.abort();
+            }
+            return;
+        }
+        if inner.users.contains_key(&key) {
+            return;
+        }
+        match inner.client.subscribe(inner.names.user(app, user)).await {
+            Ok(sub) => {
+                let _ = inner.client.flush().await;
+                let task = tokio::spawn(user_events(Arc::downgrade(inner), key.clone(), sub));
+                if let Some(old) = inner.users.insert(key, task) {
+                    old.abort();
+                }
+            }
+            Err(e) => tracing::error!(user = %user, error = %e, "cannot subscribe to the user's pushes"),
+        }
+    }
+
+    fn publish_user(&self, app: AppId, user: &UserId, frame: &Frame, except: Option<SessionAddr>) {
+        let event = RoomEvent {
+            frame: frame.clone(),
+            exclude: except,
+            history: None,
+        };
+        let payload = wire::encode(self.inner.node, micros_now(), &event);
+        self.inner.send(self.inner.names.user(app, user), payload);
     }
 
     fn presence(&self, room: &RoomKey, presence: Presence) {

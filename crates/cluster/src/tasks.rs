@@ -40,6 +40,27 @@ pub(crate) async fn room_events(
     }
 }
 
+/// Pushes another node published to a user this node holds devices of.
+pub(crate) async fn user_events(
+    inner: Weak<Inner>,
+    (app, user): (liveroom_core::AppId, liveroom_core::UserId),
+    mut sub: async_nats::Subscriber,
+) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let Some(env) = wire::decode(msg.payload) else {
+            tracing::warn!(user = %user, "undecodable user push");
+            continue;
+        };
+        if env.origin == inner.node {
+            continue;
+        }
+        if let Some(engine) = inner.engine() {
+            engine.on_user_event(app, &user, &env.event.frame, env.event.exclude);
+        }
+    }
+}
+
 pub(crate) async fn owner_calls(
     inner: Weak<Inner>,
     room: RoomKey,

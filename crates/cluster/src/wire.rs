@@ -7,7 +7,7 @@
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use liveroom_core::group::Priority;
-use liveroom_core::{AppId, GroupId};
+use liveroom_core::{AppId, GroupId, UserId};
 use liveroom_engine::broker::{RoomEvent, RoomKey, SessionAddr};
 use liveroom_engine::outbound::{Frame, FrameClass};
 
@@ -15,7 +15,11 @@ use liveroom_engine::outbound::{Frame, FrameClass};
 /// digits, `-` and `_` only, otherwise `=` and its bytes in hex (subjects may not hold `.`,
 /// `*`, `>` or spaces; KV keys allow even fewer characters).
 pub fn group_token(group: &GroupId) -> String {
-    let s = group.as_str();
+    token(group.as_str())
+}
+
+/// An id as one subject token (see [`group_token`]).
+fn token(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -60,6 +64,11 @@ impl Names {
     /// Where nodes report their part of a room's audience.
     pub fn presence(&self, room: &RoomKey) -> String {
         format!("{}.pres.{}", self.prefix, Self::room_part(room))
+    }
+
+    /// Where pushes to a user's devices go (one-to-one messages, read reports, typing).
+    pub fn user(&self, app: AppId, user: &UserId) -> String {
+        format!("{}.user.{}.{}", self.prefix, app.0, token(user.as_str()))
     }
 
     /// Cluster-wide events of an app.

@@ -9,7 +9,10 @@
 //! must get, and every node serving members of the room hands it out. Events that concern
 //! every node (moderation, logins, broadcasts, settings) go to all of them.
 //!
-//! Incoming events reach the engine through [`Engine::on_room_event`],
+//! One-to-one pushes are addressed to users: every node serving a user's devices hears
+//! what is published to that user ([`Broker::publish_user`]).
+//!
+//! Incoming events reach the engine through [`Engine::on_room_event`], `on_user_event`,
 //! [`Engine::on_owner_call`] and [`Engine::on_app_event`].
 
 use async_trait::async_trait;
@@ -272,6 +275,14 @@ pub trait Broker: Send + Sync + 'static {
     /// once the room's events published from now on will arrive.
     async fn interest(&self, room: &RoomKey, on: bool);
 
+    /// This node starts (`true`) or stops serving devices of a logged-in `user`. Starting
+    /// returns once pushes published to the user from now on will arrive.
+    async fn user_interest(&self, app: AppId, user: &UserId, on: bool);
+
+    /// Hands a frame for `user`'s devices to the other nodes serving them (the caller
+    /// pushes to its own); `except` does not get it.
+    fn publish_user(&self, app: AppId, user: &UserId, frame: &Frame, except: Option<SessionAddr>);
+
     /// This node's audience of `room` changed (cluster mode reports it to the owner).
     fn presence(&self, room: &RoomKey, presence: Presence);
 
@@ -323,6 +334,10 @@ impl Broker for LocalBroker {
     fn publish_app(&self, _: AppId, _: AppEvent) {}
 
     async fn interest(&self, _: &RoomKey, _: bool) {}
+
+    async fn user_interest(&self, _: AppId, _: &UserId, _: bool) {}
+
+    fn publish_user(&self, _: AppId, _: &UserId, _: &Frame, _: Option<SessionAddr>) {}
 
     fn presence(&self, _: &RoomKey, _: Presence) {}
 

@@ -102,7 +102,10 @@ pub struct Engine {
     config: EngineConfig,
     rooms: Arc<DashMap<(AppId, GroupId), RoomRef>>,
     /// Online sessions of each logged-in user.
-    users: DashMap<(AppId, UserId), Vec<SessionRef>>,
+    users: Arc<DashMap<(AppId, UserId), Vec<SessionRef>>>,
+    /// Cluster mode: a user's first login and its last logout's unsubscribing do not
+    /// interleave.
+    user_interest_lock: Arc<tokio::sync::Mutex<()>>,
     sessions: DashMap<u64, SessionRef>,
     next_session: AtomicU64,
     /// The HTTP side of webhooks, installed by the server.
@@ -152,7 +155,8 @@ impl Engine {
             apps: AppRegistry::default(),
             config,
             rooms: Arc::new(DashMap::new()),
-            users: DashMap::new(),
+            users: Arc::default(),
+            user_interest_lock: Arc::default(),
             sessions: DashMap::new(),
             next_session: AtomicU64::new(1),
             webhooks: std::sync::OnceLock::new(),
@@ -397,6 +401,22 @@ impl Engine {
             let _one = lock.lock().await;
             if !rooms.contains_key(&(key.app, key.group.clone())) {
                 bus.interest(&key, false).await;
+            }
+        });
+    }
+
+    /// Cluster mode: this node no longer serves devices of `user` (unless one logged in
+    /// again meanwhile).
+    fn lose_user_interest(&self, app: AppId, user: UserId) {
+        let Some(bus) = self.bus() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (users, lock) = (self.users.clone(), self.user_interest_lock.clone());
+        runtime.spawn(async move {
+            let _one = lock.lock().await;
+            if !users.contains_key(&(app, user.clone())) {
+                bus.user_interest(app, &user, false).await;
             }
         });
     }

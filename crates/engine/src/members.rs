@@ -195,7 +195,19 @@ impl Engine {
             nick: nick.clone(),
             avatar: avatar.clone(),
         }));
-        self.users.entry(key).or_default().push(session.clone());
+        let first = {
+            let mut sessions = self.users.entry(key).or_default();
+            sessions.push(session.clone());
+            sessions.len() == 1
+        };
+        // Cluster mode: this node hears pushes to the user before the login is answered, so
+        // a catch-up read after the answer misses nothing published meanwhile.
+        if first {
+            if let Some(bus) = self.bus() {
+                let _one = self.user_interest_lock.lock().await;
+                bus.user_interest(app.id, &user, true).await;
+            }
+        }
         self.after_hook_now(
             app.id,
             callback::STATE_CHANGE,
@@ -276,6 +288,7 @@ impl Engine {
             };
             if empty {
                 self.users.remove_if(&key, |_, v| v.is_empty());
+                self.lose_user_interest(key.0, key.1);
             }
         }
     }

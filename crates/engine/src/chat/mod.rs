@@ -76,7 +76,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Hands `frame` to every online device of `user` on this node but `except`.
+    /// Hands `frame` to every online device of `user` but `except` (a session of this
+    /// node): here, and through the bus on the other nodes.
     pub(crate) fn push_to_user(
         &self,
         app: AppId,
@@ -84,11 +85,34 @@ impl Engine {
         frame: &Frame,
         except: Option<u64>,
     ) {
+        self.push_here(app, user, frame, except);
+        if let Some(bus) = self.bus() {
+            let except = except.map(|session| crate::broker::SessionAddr {
+                node: bus.node(),
+                session,
+            });
+            bus.publish_user(app, user, frame, except);
+        }
+    }
+
+    fn push_here(&self, app: AppId, user: &UserId, frame: &Frame, except: Option<u64>) {
         let Some(sessions) = self.users.get(&(app, user.clone())) else {
             return;
         };
         for s in sessions.iter().filter(|s| Some(s.id) != except) {
             s.push(frame);
         }
+    }
+
+    /// Another node published a push to `user`: its devices here get it.
+    pub fn on_user_event(
+        &self,
+        app: AppId,
+        user: &UserId,
+        frame: &Frame,
+        except: Option<crate::broker::SessionAddr>,
+    ) {
+        let except = self.local_session(except);
+        self.push_here(app, user, frame, except);
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod chat;
 mod cluster;
 mod cluster_audience;
+mod cluster_chat;
 mod cluster_failover;
 mod cluster_lease;
 mod deploy;
