@@ -534,7 +534,9 @@ impl Broker for Cluster {
                     old.abort();
                 }
             }
-            Err(e) => tracing::error!(user = %user, error = %e, "cannot subscribe to the user's pushes"),
+            Err(e) => {
+                tracing::error!(user = %user, error = %e, "cannot subscribe to the user's pushes")
+            }
         }
     }
 

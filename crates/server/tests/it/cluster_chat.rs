@@ -31,13 +31,13 @@ async fn messages_reads_and_typing_cross_nodes() {
     let mut ann_there = b.user("ann").await;
     let mut bob = b.user("bob").await;
 
-    let sent = ann_here
-        .send_c2c_text("bob", "across")
-        .await
-        .expect("send");
+    let sent = ann_here.send_c2c_text("bob", "across").await.expect("send");
     let seq = sent.data["Seq"].as_u64().expect("Seq");
     let got = next_c2c(&mut bob).await;
-    assert_eq!((got.from.as_str(), got.seq, got.unread), ("ann", seq, Some(1)));
+    assert_eq!(
+        (got.from.as_str(), got.seq, got.unread),
+        ("ann", seq, Some(1))
+    );
     // The sender's device on the other node gets it too, once.
     let synced = next_c2c(&mut ann_there).await;
     assert_eq!(synced.seq, seq);
@@ -55,9 +55,11 @@ async fn messages_reads_and_typing_cross_nodes() {
     }
 
     // Typing from node 1 to Ann's device on node 0.
-    bob.request(Op::Typing(liveroom_core::protocol::chat::Typing { to: "ann".into() }))
-        .await
-        .expect("typing");
+    bob.request(Op::Typing(liveroom_core::protocol::chat::Typing {
+        to: "ann".into(),
+    }))
+    .await
+    .expect("typing");
     loop {
         if let Event::Typing(t) = ann_here.next_event_within(WAIT).await.expect("typing") {
             assert_eq!(t.from, "bob");

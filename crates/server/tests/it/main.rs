@@ -7,6 +7,7 @@ mod receiver;
 mod audience;
 mod auth;
 mod chat;
+mod chat_crash;
 mod cluster;
 mod cluster_audience;
 mod cluster_chat;
