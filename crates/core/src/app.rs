@@ -47,6 +47,9 @@ pub struct AppSettings {
     pub member_tips_max_online: u32,
     /// Group-level custom fields (`AppDefinedData` keys) that groups of this app may use.
     pub group_custom_fields: Vec<String>,
+    /// Custom profile fields users of this app may have (`Tag_Profile_Custom_<key>`; keys
+    /// of 1 to 8 letters, at most 20).
+    pub profile_custom_fields: Vec<String>,
     /// Byte limits of group profile fields.
     pub limits: FieldLimits,
     /// Largest message body (serialized `MsgBody` + `CloudCustomData`) in bytes.
@@ -102,6 +105,7 @@ impl Default for AppSettings {
             login_policy: LoginPolicy::Multi,
             member_tips_max_online: 1000,
             group_custom_fields: Vec::new(),
+            profile_custom_fields: Vec::new(),
             limits: FieldLimits::default(),
             max_message_bytes: 12 * 1024,
             fanout_window_ms: None,
@@ -169,6 +173,7 @@ impl AppSettings {
         self.filter.validate()?;
         self.stats.validate()?;
         self.chat.validate()?;
+        crate::profile::check_custom_keys(&self.profile_custom_fields)?;
         let l = &self.limits;
         for (name, v) in [
             ("limits.name", l.name),

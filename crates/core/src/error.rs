@@ -22,6 +22,8 @@ pub enum Service {
     Openim,
     /// `recentcontact`: conversations (50xxx).
     Conversation,
+    /// `sns`: friends, friend lists and blocklists (30xxx).
+    Sns,
 }
 
 /// Serializable, so an error made on the node that decides for a room reaches the node the
@@ -115,6 +117,24 @@ pub enum Error {
     BodyTooLarge { limit: usize },
     #[error("{0}")]
     ProfileValueTooLong(String),
+    /// A profile tag that is neither standard nor declared by the app.
+    #[error("{0}")]
+    ProfileTagUnknown(String),
+    /// A standard profile tag's value outside its choices.
+    #[error("{0}")]
+    ProfileValue(String),
+    /// A profile value of the wrong JSON type.
+    #[error("{0}")]
+    ProfileValueType(String),
+    /// A tag the user's own client may not set (`Level`, `Role`, `AdminForbidType`).
+    #[error("{0}")]
+    ProfileReadOnly(String),
+    /// One-to-one: the receiver has blocked the sender.
+    #[error("you are on {0}'s blocklist")]
+    BlockedByReceiver(String),
+    /// A relationship refused (the reference's 30xxx code and why).
+    #[error("{info}")]
+    Relation { code: i32, info: String },
     #[error("too many requests; retry later")]
     RateLimited,
     /// Refused by the app's backend through a before-callback: 10016, or the app's own
@@ -174,6 +194,7 @@ impl Error {
             Self::ReceiverNotFound(_) => match service {
                 Service::Openim => 90012,
                 Service::Conversation => 50001,
+                Service::Sns => 30003,
                 Service::Profile => 40003,
                 Service::Group => 10019,
                 Service::Account | Service::Extension => 70107,
@@ -184,7 +205,8 @@ impl Error {
                 | Service::Profile
                 | Service::Extension
                 | Service::Openim
-                | Service::Conversation => 60009,
+                | Service::Conversation
+                | Service::Sns => 60009,
             },
             Self::UnknownPath(_) => 60009,
             Self::MethodNotAllowed(_) => 60008,
@@ -203,6 +225,7 @@ impl Error {
                 Service::Group => 10019,
                 Service::Openim => 90048,
                 Service::Conversation => 50001,
+                Service::Sns => 30003,
                 Service::Account | Service::Extension => 70107,
             },
             Self::InvalidGroupId(_) => 10015,
@@ -210,6 +233,7 @@ impl Error {
             Self::GroupIdTaken(_) => 10021,
             Self::PermissionDenied(_) => match service {
                 Service::Openim => 90009,
+                Service::Sns => 30004,
                 Service::Conversation => 50003,
                 _ => 10007,
             },
@@ -223,6 +247,7 @@ impl Error {
                 Service::Profile => 40001,
                 Service::Openim => 90011,
                 Service::Conversation => 50002,
+                Service::Sns => 30001,
                 Service::Group | Service::Extension => 10005,
             },
             Self::InvalidMessage(_) => match service {
@@ -235,6 +260,21 @@ impl Error {
             },
             Self::FrameTooLarge { .. } | Self::BodyTooLarge { .. } => 93000,
             Self::ProfileValueTooLong(_) => 40601,
+            Self::ProfileTagUnknown(_) => match service {
+                Service::Profile => 40009,
+                _ => invalid_parameter(service),
+            },
+            Self::ProfileValue(_) => match service {
+                Service::Profile => 40605,
+                _ => invalid_parameter(service),
+            },
+            Self::ProfileValueType(_) => match service {
+                Service::Profile => 40610,
+                _ => invalid_parameter(service),
+            },
+            Self::ProfileReadOnly(_) => 40008,
+            Self::BlockedByReceiver(_) => 20007,
+            Self::Relation { code, .. } => *code,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,
             Self::Filtered => 80001,
@@ -248,6 +288,7 @@ impl Error {
                 Service::Profile => 40006,
                 Service::Openim => 20005,
                 Service::Conversation => 50004,
+                Service::Sns => 30006,
                 Service::Group | Service::Extension => 10002,
             },
         }
@@ -257,6 +298,7 @@ impl Error {
 /// A well-formed request whose values are not acceptable, in each service's table.
 fn invalid_parameter(service: Service) -> i32 {
     match service {
+        Service::Sns => 30001,
         Service::Account => 70402,
         Service::Profile => 40001,
         Service::Openim => 20001,

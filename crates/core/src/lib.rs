@@ -4,6 +4,7 @@
 //! - [`ids`]: newtypes for app, user and group identifiers and their validation rules.
 //! - [`error`]: the domain error enum and the ONE table mapping it to reference error codes.
 //! - [`message`]: the `MsgBody` element model (`TIMTextElem`, `TIMCustomElem`, ...), validation.
+//! - [`profile`]: user profile tags (standard and an app's custom ones) and their value rules.
 //! - [`live`]: a room's live state (Upcoming, Live, Paused, Ended, Replay) and its transitions.
 //! - [`group`]: group types, priorities, join options, field limits.
 //! - [`app`]: per-app settings (frequency limit, history, login policy, declared fields).
@@ -23,6 +24,7 @@ pub mod group;
 pub mod ids;
 pub mod live;
 pub mod message;
+pub mod profile;
 pub mod protocol;
 pub mod stats;
 pub mod store;

@@ -7,7 +7,9 @@
 use async_trait::async_trait;
 
 mod chat;
+mod social;
 pub use chat::{C2cAppend, C2cAppended, C2cPage, ChatStore, ConversationCursor};
+pub use social::{FriendRecord, FriendRequest, SocialStore};
 
 use crate::app::AppSettings;
 use crate::group::{ApplyJoinOption, GroupType, Priority};
@@ -213,7 +215,7 @@ impl StatsOrder {
 }
 
 #[async_trait]
-pub trait Store: ChatStore {
+pub trait Store: ChatStore + SocialStore {
     /// Inserts or replaces an app (key and settings).
     async fn put_app(&self, app: &AppRecord) -> StoreResult<()>;
     async fn get_app(&self, id: AppId) -> StoreResult<Option<AppRecord>>;

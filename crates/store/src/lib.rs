@@ -13,6 +13,8 @@
 //!   each backend by a macro.
 //! - `chat`: the one `ChatStore` implementation (one-to-one messages and conversations),
 //!   instantiated for each backend the same way.
+//! - `social`: the one `SocialStore` implementation (profile tags, friends, friend requests
+//!   and lists, blocklists), the same way.
 //! - `rows`: row shapes, checked integer conversions and error mapping used by `shared`.
 //! - [`testsuite`]: the backend-independent behaviour suite; `tests/sqlite.rs` and
 //!   `tests/postgres.rs` run it with [`store_test_suite!`].
@@ -28,6 +30,7 @@ mod chat;
 pub mod postgres;
 mod rows;
 mod shared;
+mod social;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testsuite;

@@ -17,7 +17,9 @@ use liveroom_core::store::{
 };
 
 mod chat;
+mod social;
 pub use chat::*;
+pub use social::*;
 
 /// Makes a fresh, empty store for one case and disposes of it afterwards.
 #[async_trait]
@@ -86,6 +88,8 @@ macro_rules! store_test_suite {
             c2c_recall_and_modify,
             c2c_conversation_list_orders_and_pages,
             c2c_imports_found_and_pruned,
+            profiles_update_in_one_transaction,
+            friends_requests_lists_and_blocks,
         );
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {
