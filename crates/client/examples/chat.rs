@@ -47,6 +47,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::C2cModified(m) => println!("-- {}'s message {} edited: {}", m.from, m.seq, m.msg_body),
                 Event::C2cRead(r) => println!("-- {} read up to {}", r.reader, r.seq),
                 Event::Typing(t) => println!("-- {} is typing", t.from),
+                Event::Profile(p) => println!("-- {}'s profile changed", p.user),
+                Event::Friend(f) => println!("-- {} {} {}", f.from, f.action, f.to),
                 Event::Reply(_) => {}
             },
         }

@@ -73,6 +73,10 @@ pub enum Event {
     C2cRead(chat::C2cReadPush),
     /// A user is typing to this one.
     Typing(chat::TypingPush),
+    /// A user's profile changed.
+    Profile(liveroom_core::protocol::ProfilePush),
+    /// A relationship changed.
+    Friend(liveroom_core::protocol::FriendPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -151,6 +155,8 @@ impl Client {
                     Push::C2cModified(m) => Event::C2cModified(m),
                     Push::C2cRead(r) => Event::C2cRead(r),
                     Push::Typing(t) => Event::Typing(t),
+                    Push::Profile(p) => Event::Profile(p),
+                    Push::Friend(f) => Event::Friend(f),
                 };
                 if events_tx.send(event).is_err() {
                     break;

@@ -20,6 +20,11 @@ pub const C2C_BEFORE_SEND_MSG: &str = "C2C.CallbackBeforeSendMsg";
 pub const C2C_AFTER_SEND_MSG: &str = "C2C.CallbackAfterSendMsg";
 pub const C2C_AFTER_MSG_WITHDRAW: &str = "C2C.CallbackAfterMsgWithDraw";
 pub const C2C_AFTER_MSG_REPORT: &str = "C2C.CallbackAfterMsgReport";
+pub const PORTRAIT_SET: &str = "Profile.CallbackPortraitSet";
+pub const FRIEND_ADD: &str = "Sns.CallbackFriendAdd";
+pub const FRIEND_DELETE: &str = "Sns.CallbackFriendDelete";
+pub const BLACKLIST_ADD: &str = "Sns.CallbackBlackListAdd";
+pub const BLACKLIST_DELETE: &str = "Sns.CallbackBlackListDelete";
 
 /// Commands whose answer decides whether the operation goes ahead.
 pub const BEFORE_COMMANDS: &[&str] = &[
@@ -44,6 +49,11 @@ pub const AFTER_COMMANDS: &[&str] = &[
     C2C_AFTER_SEND_MSG,
     C2C_AFTER_MSG_WITHDRAW,
     C2C_AFTER_MSG_REPORT,
+    PORTRAIT_SET,
+    FRIEND_ADD,
+    FRIEND_DELETE,
+    BLACKLIST_ADD,
+    BLACKLIST_DELETE,
 ];
 
 /// Commands whose query string carries only `SdkAppid`, `CallbackCommand` and

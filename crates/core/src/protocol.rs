@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 pub mod chat;
+pub mod social;
 
 /// Largest frame a client may send, in bytes (the reference's 12 KB packet limit plus
 /// room for the envelope).
@@ -177,23 +178,45 @@ pub enum Op {
     PinConversation(chat::PinConversation),
     /// Tell a user's online devices this one is typing.
     Typing(chat::Typing),
+    GetProfiles(social::GetProfiles),
+    SetProfile(social::SetProfile),
+    AddFriend(social::AddFriend),
+    AnswerFriendRequest(social::AnswerFriendRequest),
+    GetFriendRequests,
+    DeleteFriend(social::DeleteFriend),
+    GetFriends(social::GetFriends),
+    Block(social::BlockUsers),
+    Unblock(social::BlockUsers),
+    GetBlocklist,
 }
 
 impl Op {
-    /// The one-to-one ops answer with the `openim` error table (20xxx, 90xxx).
-    pub fn is_chat(&self) -> bool {
-        matches!(
-            self,
+    /// The error table an op answers with: one-to-one ops `openim`'s (20xxx, 90xxx),
+    /// profile ops `profile`'s (40xxx), relationship ops `sns`'s (30xxx), the others the
+    /// group service's.
+    pub fn service(&self) -> crate::Service {
+        use crate::Service;
+        match self {
             Self::SendC2c(_)
-                | Self::GetC2cMessages(_)
-                | Self::GetConversations(_)
-                | Self::ReadC2c(_)
-                | Self::RecallC2c(_)
-                | Self::ModifyC2c(_)
-                | Self::DeleteConversation(_)
-                | Self::PinConversation(_)
-                | Self::Typing(_)
-        )
+            | Self::GetC2cMessages(_)
+            | Self::GetConversations(_)
+            | Self::ReadC2c(_)
+            | Self::RecallC2c(_)
+            | Self::ModifyC2c(_)
+            | Self::DeleteConversation(_)
+            | Self::PinConversation(_)
+            | Self::Typing(_) => Service::Openim,
+            Self::GetProfiles(_) | Self::SetProfile(_) => Service::Profile,
+            Self::AddFriend(_)
+            | Self::AnswerFriendRequest(_)
+            | Self::GetFriendRequests
+            | Self::DeleteFriend(_)
+            | Self::GetFriends(_)
+            | Self::Block(_)
+            | Self::Unblock(_)
+            | Self::GetBlocklist => Service::Sns,
+            _ => Service::Group,
+        }
     }
 }
 
@@ -307,6 +330,31 @@ pub enum Push {
     C2cRead(chat::C2cReadPush),
     /// A user is typing to this one.
     Typing(chat::TypingPush),
+    /// A user's profile changed (this user's, a friend's or a conversation peer's).
+    Profile(ProfilePush),
+    /// A relationship changed: a friend added or deleted, a request, a block.
+    Friend(FriendPush),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfilePush {
+    #[serde(rename = "UserID")]
+    pub user: String,
+    #[serde(rename = "ProfileItem")]
+    pub items: Vec<social::ProfileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendPush {
+    /// `added`, `deleted`, `request`, `declined`, `blocked`, `unblocked`, `updated`.
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "From_Account")]
+    pub from: String,
+    #[serde(rename = "To_Account")]
+    pub to: String,
+    #[serde(rename = "AddWording", default)]
+    pub wording: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -102,32 +102,4 @@ impl Engine {
             },
         );
     }
-
-    /// `portrait_set` of nick and/or avatar. False if the account does not exist.
-    pub async fn set_profile(
-        &self,
-        app: AppId,
-        user: &UserId,
-        patch: ProfilePatch,
-    ) -> Result<bool, Error> {
-        self.apps.get(app)?;
-        if let Some(n) = &patch.nick {
-            check_profile_value("Tag_Profile_IM_Nick", n)?;
-        }
-        if let Some(f) = &patch.face_url {
-            check_profile_value("Tag_Profile_IM_Image", f)?;
-        }
-        if !self
-            .store
-            .patch_profile(app, user, &patch)
-            .await
-            .map_err(store_err)?
-        {
-            return Ok(false);
-        }
-        for s in self.user_sessions(app, user) {
-            s.update_profile(patch.nick.as_deref(), patch.face_url.as_deref());
-        }
-        Ok(true)
-    }
 }

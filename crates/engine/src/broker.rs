@@ -218,6 +218,8 @@ pub enum AppEvent {
     AppChanged,
     /// Messages of a room were recalled: they leave every node's short history.
     Recalled { group: GroupId, msg_seqs: Vec<u64> },
+    /// A user's blocklist changed: read it again when next needed.
+    BlocklistChanged { owner: UserId },
 }
 
 /// A broadcast as every node builds its rooms' frames from it.

@@ -444,10 +444,12 @@ impl Engine {
                 }
             }
             AppEvent::KickUser { user, reason, info } => {
+                self.c2c_known.forget(app, &user);
                 for s in self.user_sessions(app, &user) {
                     s.kick(reason, &info);
                 }
             }
+            AppEvent::BlocklistChanged { owner } => self.forget_blocklist(app, &owner),
             AppEvent::Broadcast(b) => {
                 self.broadcast_here(app, &b);
             }

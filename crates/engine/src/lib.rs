@@ -19,6 +19,8 @@
 //!   group's profile that answers and callbacks share.
 //! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
 //!   draws, each with its per-room state.
+//! - `profiles`, `friends`: user profiles (standard and custom tags) and relationships
+//!   (friends, requests, lists, blocklists).
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
 //! - [`chat`]: one-to-one chat: the send path with its group commit, conversation pages
 //!   and lists, read reports, recall and edit, typing.
@@ -45,17 +47,22 @@ mod accounts;
 mod cluster;
 mod dedup;
 mod draw;
+mod friends;
 mod gifts;
 mod groups;
 mod live;
 mod members;
 mod messages;
 mod moderation;
+mod profiles;
 mod recall;
 mod recorder;
 
 pub use accounts::ImportedAccount;
 pub use draw::{entrants_hash, pick_winners, DrawResult, DrawStarted};
+pub use friends::{
+    code as friend_codes, AddMode, FriendAdd, RelationResult, BLOCKLIST_MAX, FRIENDS_MAX,
+};
 pub use gifts::{Gift, GiftReceipt, GIFT_KEY_TTL_SECS};
 pub use groups::{CustomField, GroupChanges, GroupHead, GroupProfile, NewGroup, NotificationText};
 pub use live::{LiveStateAnswer, RoomState, STATES_BATCH_MAX};
@@ -64,6 +71,7 @@ pub use messages::{
     CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY,
 };
 pub use moderation::{BanInfo, ModAction};
+pub use profiles::{Profile, ProfileItem, Setter};
 pub use recall::{RecallOutcome, RECALLABLE_MAX, RECALL_BATCH_MAX};
 pub use stats::{
     RoomStatsReport, RoomStatsView, UserStatsReport, UserStatsView, TOP_MAX, USERS_MAX,
@@ -136,6 +144,8 @@ pub struct Engine {
     pub(crate) c2c_writer: chat::writer::C2cWriter,
     /// Accounts known to exist (one-to-one receivers).
     pub(crate) c2c_known: chat::KnownAccounts,
+    /// Blocklists read so far.
+    pub(crate) blocks: friends::BlockCache,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -151,6 +161,7 @@ impl Engine {
             recorder,
             c2c_writer: chat::writer::C2cWriter::start(store.clone()),
             c2c_known: Default::default(),
+            blocks: Default::default(),
             store,
             apps: AppRegistry::default(),
             config,

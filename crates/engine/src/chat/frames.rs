@@ -50,7 +50,8 @@ pub(crate) fn message(m: &C2cRecord, extra: &Extra<'_>) -> Option<Frame> {
     message_json(m, extra).map(Frame::control)
 }
 
-fn control<T: Serialize>(op: &'static str, view: &T) -> Option<Frame> {
+/// A control frame: `op` followed by `view`'s fields.
+pub(crate) fn control<T: Serialize>(op: &'static str, view: &T) -> Option<Frame> {
     #[derive(Serialize)]
     struct Tagged<'a, T> {
         op: &'static str,

@@ -12,7 +12,7 @@
 //! and edit), `typing`.
 
 mod edit;
-mod frames;
+pub(crate) mod frames;
 mod read;
 mod send;
 mod typing;

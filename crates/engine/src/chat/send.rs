@@ -118,6 +118,12 @@ impl Engine {
             Error::ReceiverNotFound(send.to.to_string())
         })
         .await?;
+        // A client's message to someone who blocked it is refused (the backend's are not).
+        if let C2cBy::Client(_) = send.by {
+            if self.blocked_by(app, &send.to).await?.contains(&send.from) {
+                return Err(Error::BlockedByReceiver(send.to.to_string()));
+            }
+        }
         let time = unix_secs();
         let mut body = send.body.to_json();
         let mut cloud_custom_data = send.cloud_custom_data;

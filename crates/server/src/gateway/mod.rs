@@ -9,6 +9,7 @@
 mod chat;
 mod limiter;
 mod ops;
+mod social;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -380,9 +381,10 @@ async fn handle_text(conn: &Conn, text: &str) {
         });
         return;
     }
-    if req.op.is_chat() {
+    let service = req.op.service();
+    if service != Service::Group {
         let result = Box::pin(dispatch(&conn.engine, session, id, req.op)).await;
-        return answer_in(session, id, result, Service::Openim);
+        return answer_in(session, id, result, service);
     }
     // Boxed: the request futures (joins with their callback, moderation with its store
     // writes) are large, and an inline one would make every idle connection's task that

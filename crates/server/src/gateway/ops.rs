@@ -290,7 +290,10 @@ pub(super) async fn dispatch(
         }
         // Sends are handled in `handle_text`, in request order.
         Op::SendC2c(_) => Err(Error::Internal),
-        op => return super::chat::dispatch(engine, session, op).await,
+        op if op.service() == Service::Openim => {
+            return super::chat::dispatch(engine, session, op).await
+        }
+        op => return super::social::dispatch(engine, session, op).await,
     };
     reply.map(Some)
 }

@@ -24,6 +24,7 @@ mod messages;
 mod moderation;
 mod profile;
 mod router;
+mod sns;
 mod stats;
 
 use axum::body::{to_bytes, Body};

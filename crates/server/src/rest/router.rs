@@ -7,13 +7,16 @@ use serde_json::Value;
 
 use liveroom_core::{Error, Service};
 
-use super::{accounts, chat, conversations, groups, members, messages, moderation, profile, Cx};
+use super::{
+    accounts, chat, conversations, groups, members, messages, moderation, profile, sns, Cx,
+};
 use super::{apps, draw, filter, gifts, live, stats};
 
 const LOGIN: &str = "im_open_login_svc";
 const PROFILE: &str = "profile";
 const OPENIM: &str = "openim";
 const CONTACTS: &str = "recentcontact";
+const SNS: &str = "sns";
 const GROUP: &str = "group_open_http_svc";
 const AVCHATROOM: &str = "group_open_avchatroom_http_svc";
 /// Liveroom's own commands.
@@ -25,6 +28,7 @@ const SERVICES: &[(&str, Service)] = &[
     (PROFILE, Service::Profile),
     (OPENIM, Service::Openim),
     (CONTACTS, Service::Conversation),
+    (SNS, Service::Sns),
     (GROUP, Service::Group),
     (AVCHATROOM, Service::Group),
     (EXT, Service::Extension),
@@ -77,6 +81,22 @@ endpoints! {
 
     GetContactList { CONTACTS / "get_list" }
     DeleteContact { CONTACTS / "delete" }
+
+    FriendAdd { SNS / "friend_add" }
+    FriendImport { SNS / "friend_import" }
+    FriendUpdate { SNS / "friend_update" }
+    FriendDelete { SNS / "friend_delete" }
+    FriendDeleteAll { SNS / "friend_delete_all" }
+    FriendCheck { SNS / "friend_check" }
+    FriendGet { SNS / "friend_get" }
+    FriendGetList { SNS / "friend_get_list" }
+    BlackListAdd { SNS / "black_list_add" }
+    BlackListDelete { SNS / "black_list_delete" }
+    BlackListGet { SNS / "black_list_get" }
+    BlackListCheck { SNS / "black_list_check" }
+    FriendListAdd { SNS / "group_add" }
+    FriendListDelete { SNS / "group_delete" }
+    FriendListGet { SNS / "group_get" }
 
     PortraitGet { PROFILE / "portrait_get" }
     PortraitSet { PROFILE / "portrait_set" }
@@ -169,6 +189,21 @@ impl Endpoint {
             E::GetC2cUnreadMsgNum => cx.answer(chat::get_c2c_unread_msg_num(cx, body).await),
             E::GetContactList => cx.answer(conversations::get_list(cx, body).await),
             E::DeleteContact => cx.answer(conversations::delete(cx, body).await),
+            E::FriendAdd => cx.answer(sns::friend_add(cx, body).await),
+            E::FriendImport => cx.answer(sns::friend_import(cx, body).await),
+            E::FriendUpdate => cx.answer(sns::friend_update(cx, body).await),
+            E::FriendDelete => cx.answer(sns::friend_delete(cx, body).await),
+            E::FriendDeleteAll => cx.answer(sns::friend_delete_all(cx, body).await),
+            E::FriendCheck => cx.answer(sns::friend_check(cx, body).await),
+            E::FriendGet => cx.answer(sns::friend_get(cx, body).await),
+            E::FriendGetList => cx.answer(sns::friend_get_list(cx, body).await),
+            E::BlackListAdd => cx.answer(sns::black_list_add(cx, body).await),
+            E::BlackListDelete => cx.answer(sns::black_list_delete(cx, body).await),
+            E::BlackListGet => cx.answer(sns::black_list_get(cx, body).await),
+            E::BlackListCheck => cx.answer(sns::black_list_check(cx, body).await),
+            E::FriendListAdd => cx.answer(sns::group_add(cx, body).await),
+            E::FriendListDelete => cx.answer(sns::group_delete(cx, body).await),
+            E::FriendListGet => cx.answer(sns::group_get(cx, body).await),
             E::PortraitGet => cx.answer(profile::portrait_get(cx, body).await),
             E::PortraitSet => cx.answer(profile::portrait_set(cx, body).await),
             E::CreateGroup => cx.answer(groups::create_group(cx, body).await),
@@ -309,7 +344,7 @@ mod tests {
         assert_eq!(refused(EXT, "no_such_command"), Err(60009));
         assert_eq!(refused(LOGIN, "portrait_get"), Err(60009));
         assert_eq!(refused(OPENIM, "no_such_command"), Err(60009));
-        assert_eq!(refused("sns", "friend_add"), Err(60009));
+        assert_eq!(refused(SNS, "no_such_command"), Err(60009));
         assert_eq!(
             Endpoint::parse(OPENIM, "sendmsg"),
             Ok((Endpoint::SendMsg, Service::Openim))

@@ -29,5 +29,6 @@ mod rest_fuzz;
 mod restart;
 mod sdk;
 mod sessions;
+mod social;
 mod stats;
 mod webhooks;

@@ -324,6 +324,83 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["From_Account"],
         ),
         (
+            "sns/friend_add",
+            json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob", "Remark": "r",
+                   "GroupName": "g", "AddSource": "AddSource_Type_Web", "AddWording": "w"}],
+                   "AddType": "Add_Type_Both", "ForceAddFlags": 1}),
+            &["From_Account", "AddFriendItem"],
+        ),
+        (
+            "sns/friend_import",
+            json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob"}]}),
+            &["From_Account", "AddFriendItem"],
+        ),
+        (
+            "sns/friend_update",
+            json!({"From_Account": "alice", "UpdateItem": [{"To_Account": "mod", "SnsItem": [{"Tag": "Tag_SNS_IM_Remark", "Value": "x"}]}]}),
+            &["From_Account", "UpdateItem"],
+        ),
+        (
+            "sns/friend_delete",
+            json!({"From_Account": "alice", "To_Account": ["mod"], "DeleteType": "Delete_Type_Both"}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/friend_delete_all",
+            json!({"From_Account": "alice", "DeleteType": "Delete_Type_Both"}),
+            &["From_Account"],
+        ),
+        (
+            "sns/friend_check",
+            json!({"From_Account": "alice", "To_Account": ["mod"], "CheckType": "CheckResult_Type_Both"}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/friend_get",
+            json!({"From_Account": "alice", "StartIndex": 0, "StandardSequence": 0, "CustomSequence": 0}),
+            &["From_Account"],
+        ),
+        (
+            "sns/friend_get_list",
+            json!({"From_Account": "alice", "To_Account": ["mod"], "TagList": ["Tag_SNS_IM_Remark"]}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/black_list_add",
+            json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/black_list_delete",
+            json!({"From_Account": "alice", "To_Account": ["troll"]}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/black_list_get",
+            json!({"From_Account": "alice", "StartIndex": 0, "MaxLimited": 10, "LastSequence": 0}),
+            &["From_Account"],
+        ),
+        (
+            "sns/black_list_check",
+            json!({"From_Account": "alice", "To_Account": ["troll"], "CheckType": "BlackCheckResult_Type_Both"}),
+            &["From_Account", "To_Account"],
+        ),
+        (
+            "sns/group_add",
+            json!({"From_Account": "alice", "GroupName": ["new"], "To_Account": ["mod"]}),
+            &["From_Account", "GroupName"],
+        ),
+        (
+            "sns/group_delete",
+            json!({"From_Account": "alice", "GroupName": ["close"]}),
+            &["From_Account", "GroupName"],
+        ),
+        (
+            "sns/group_get",
+            json!({"From_Account": "alice", "NeedFriend": "Need_Friend_Type_Yes", "GroupName": ["close"]}),
+            &["From_Account"],
+        ),
+        (
             "recentcontact/delete",
             json!({"From_Account": "bob", "Type": 1, "To_Account": "alice", "ClearRamble": 1}),
             &["From_Account", "Type", "To_Account"],
@@ -511,6 +588,12 @@ async fn state(s: &TestServer) -> Value {
             json!({"To_Account": "bob", "Peer_Account": ["alice"]}),
         ),
         ("recentcontact/get_list", json!({"From_Account": "bob"})),
+        ("sns/friend_get", json!({"From_Account": "alice"})),
+        ("sns/black_list_get", json!({"From_Account": "alice"})),
+        (
+            "sns/group_get",
+            json!({"From_Account": "alice", "NeedFriend": "Need_Friend_Type_Yes"}),
+        ),
     ] {
         out.insert(path.into(), steady(s.ok(path, body).await));
     }
@@ -571,6 +654,16 @@ async fn populated() -> TestServer {
         "openim/sendmsg",
         json!({"From_Account": "alice", "To_Account": "bob", "MsgRandom": 9,
                "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "kept"}}]}),
+    )
+    .await;
+    s.ok(
+        "sns/friend_add",
+        json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "mod", "GroupName": "close"}], "ForceAddFlags": 1}),
+    )
+    .await;
+    s.ok(
+        "sns/black_list_add",
+        json!({"From_Account": "alice", "To_Account": ["troll"]}),
     )
     .await;
     s
