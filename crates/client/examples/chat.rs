@@ -49,6 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Typing(t) => println!("-- {} is typing", t.from),
                 Event::Profile(p) => println!("-- {}'s profile changed", p.user),
                 Event::Friend(f) => println!("-- {} {} {}", f.from, f.action, f.to),
+                Event::UserStatus(u) => println!("-- {} is {}", u.user, u.status),
                 Event::Reply(_) => {}
             },
         }

@@ -77,6 +77,8 @@ pub enum Event {
     Profile(liveroom_core::protocol::ProfilePush),
     /// A relationship changed.
     Friend(liveroom_core::protocol::FriendPush),
+    /// A watched user's status changed.
+    UserStatus(chat::UserStatusPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -157,6 +159,7 @@ impl Client {
                     Push::Typing(t) => Event::Typing(t),
                     Push::Profile(p) => Event::Profile(p),
                     Push::Friend(f) => Event::Friend(f),
+                    Push::UserStatus(u) => Event::UserStatus(u),
                 };
                 if events_tx.send(event).is_err() {
                     break;

@@ -13,6 +13,8 @@
 //!   the owner sums the parts.
 //! - Pushes to a user's devices (one-to-one chat) go on `<prefix>.user.<app>.<user>`; a node
 //!   subscribes while it holds a device of the user.
+//! - A read of users' status asks every node on `<prefix>.whois.<app>` and gathers the
+//!   answers of the nodes heard from.
 //! - Cluster-wide events (moderation, logins, broadcasts, settings) go on
 //!   `<prefix>.app.<app>` to every node.
 //! - Nodes announce themselves every second on `<prefix>.alive`; a room whose owner went
@@ -27,7 +29,7 @@ mod wire;
 use ownership::open_buckets;
 use tasks::{
     app_events, audience_reports, caretaker, node_announcements, owner_calls, presence_reporter,
-    publisher, room_events, ticker, user_events,
+    publisher, room_events, ticker, user_events, whois_answers,
 };
 
 use async_nats::jetstream::kv;
@@ -45,8 +47,8 @@ use tokio::task::JoinHandle;
 
 use liveroom_core::{AppId, Error, UserId};
 use liveroom_engine::broker::{
-    AppEvent, Broker, BusStatus, OwnerAnswer, OwnerCall, Presence, RoomEvent, RoomKey, Route,
-    SessionAddr,
+    AppEvent, Broker, BusStatus, NodePresence, OwnerAnswer, OwnerCall, Presence, RoomEvent,
+    RoomKey, Route, SessionAddr,
 };
 use liveroom_engine::outbound::Frame;
 use liveroom_engine::Engine;
@@ -98,6 +100,21 @@ struct AppMessage {
     origin: u64,
     event: AppEvent,
 }
+
+#[derive(Serialize, Deserialize)]
+struct WhoisQuery {
+    app: AppId,
+    users: Vec<UserId>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WhoisAnswer {
+    node: u64,
+    found: Vec<(UserId, NodePresence)>,
+}
+
+/// How long a status read waits for the other nodes' answers.
+const WHOIS_PATIENCE: Duration = Duration::from_millis(500);
 
 #[derive(Serialize, Deserialize)]
 struct PresenceReport {
@@ -274,7 +291,14 @@ impl Cluster {
             .subscribe(self.inner.names.alive())
             .await
             .map_err(|e| format!("cannot subscribe to the cluster's node announcements: {e}"))?;
+        let whois = self
+            .inner
+            .client
+            .subscribe(self.inner.names.all_whois())
+            .await
+            .map_err(|e| format!("cannot subscribe to the cluster's status reads: {e}"))?;
         let _ = self.inner.client.flush().await;
+        tokio::spawn(whois_answers(Arc::downgrade(&self.inner), whois));
         tokio::spawn(app_events(Arc::downgrade(&self.inner), apps));
         tokio::spawn(node_announcements(Arc::downgrade(&self.inner), alive));
         tokio::spawn(ticker(Arc::downgrade(&self.inner)));
@@ -548,6 +572,51 @@ impl Broker for Cluster {
         };
         let payload = wire::encode(self.inner.node, micros_now(), &event);
         self.inner.send(self.inner.names.user(app, user), payload);
+    }
+
+    async fn whois(&self, app: AppId, users: &[UserId]) -> Vec<(UserId, u64, NodePresence)> {
+        let inner = &self.inner;
+        let expected = inner
+            .alive
+            .iter()
+            .filter(|e| e.value().elapsed() < NODE_SILENT)
+            .count();
+        if users.is_empty() || expected == 0 {
+            return Vec::new();
+        }
+        let Ok(payload) = serde_json::to_vec(&WhoisQuery {
+            app,
+            users: users.to_vec(),
+        }) else {
+            return Vec::new();
+        };
+        let inbox = inner.client.new_inbox();
+        let Ok(mut answers) = inner.client.subscribe(inbox.clone()).await else {
+            return Vec::new();
+        };
+        if inner
+            .client
+            .publish_with_reply(inner.names.whois(app), inbox, payload.into())
+            .await
+            .is_err()
+        {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut heard = 0;
+        let deadline = tokio::time::Instant::now() + WHOIS_PATIENCE;
+        while heard < expected {
+            match tokio::time::timeout_at(deadline, answers.next()).await {
+                Ok(Some(msg)) => {
+                    if let Ok(a) = serde_json::from_slice::<WhoisAnswer>(&msg.payload) {
+                        heard += 1;
+                        out.extend(a.found.into_iter().map(|(u, p)| (u, a.node, p)));
+                    }
+                }
+                _ => break,
+            }
+        }
+        out
     }
 
     fn presence(&self, room: &RoomKey, presence: Presence) {

@@ -40,6 +40,31 @@ pub(crate) async fn room_events(
     }
 }
 
+/// Another node's status read: this node answers with what it holds of the users (an empty
+/// answer too, so the asker knows every node answered).
+pub(crate) async fn whois_answers(inner: Weak<Inner>, mut sub: async_nats::Subscriber) {
+    while let Some(msg) = sub.next().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let (Some(reply), Ok(query)) = (
+            msg.reply,
+            serde_json::from_slice::<crate::WhoisQuery>(&msg.payload),
+        ) else {
+            continue;
+        };
+        let found = match inner.engine() {
+            Some(engine) => engine.local_presence(query.app, &query.users),
+            None => Vec::new(),
+        };
+        let answer = crate::WhoisAnswer {
+            node: inner.node,
+            found,
+        };
+        if let Ok(json) = serde_json::to_vec(&answer) {
+            let _ = inner.client.publish(reply, json.into()).await;
+        }
+    }
+}
+
 /// Pushes another node published to a user this node holds devices of.
 pub(crate) async fn user_events(
     inner: Weak<Inner>,

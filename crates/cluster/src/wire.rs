@@ -71,6 +71,15 @@ impl Names {
         format!("{}.user.{}.{}", self.prefix, app.0, token(user.as_str()))
     }
 
+    /// Where a node asks the others which of some users' devices they hold.
+    pub fn whois(&self, app: AppId) -> String {
+        format!("{}.whois.{}", self.prefix, app.0)
+    }
+
+    pub fn all_whois(&self) -> String {
+        format!("{}.whois.*", self.prefix)
+    }
+
     /// Cluster-wide events of an app.
     pub fn app(&self, app: AppId) -> String {
         format!("{}.app.{}", self.prefix, app.0)

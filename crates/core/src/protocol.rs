@@ -188,6 +188,10 @@ pub enum Op {
     Block(social::BlockUsers),
     Unblock(social::BlockUsers),
     GetBlocklist,
+    SubscribeStatus(chat::StatusUsers),
+    UnsubscribeStatus(chat::StatusUsers),
+    GetStatus(chat::StatusUsers),
+    SetStatus(chat::SetStatus),
 }
 
 impl Op {
@@ -205,7 +209,11 @@ impl Op {
             | Self::ModifyC2c(_)
             | Self::DeleteConversation(_)
             | Self::PinConversation(_)
-            | Self::Typing(_) => Service::Openim,
+            | Self::Typing(_)
+            | Self::SubscribeStatus(_)
+            | Self::UnsubscribeStatus(_)
+            | Self::GetStatus(_)
+            | Self::SetStatus(_) => Service::Openim,
             Self::GetProfiles(_) | Self::SetProfile(_) => Service::Profile,
             Self::AddFriend(_)
             | Self::AnswerFriendRequest(_)
@@ -334,6 +342,8 @@ pub enum Push {
     Profile(ProfilePush),
     /// A relationship changed: a friend added or deleted, a request, a block.
     Friend(FriendPush),
+    /// A watched user's status changed.
+    UserStatus(chat::UserStatusPush),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

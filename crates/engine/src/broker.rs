@@ -220,6 +220,20 @@ pub enum AppEvent {
     Recalled { group: GroupId, msg_seqs: Vec<u64> },
     /// A user's blocklist changed: read it again when next needed.
     BlocklistChanged { owner: UserId },
+    /// A user's devices on `node` changed (or its custom status): what that node holds now.
+    UserStatus {
+        user: UserId,
+        node: u64,
+        presence: NodePresence,
+    },
+}
+
+/// What one node holds of a user: its devices' platforms (none: not there) and the custom
+/// status set there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodePresence {
+    pub platforms: Vec<String>,
+    pub custom: String,
 }
 
 /// A broadcast as every node builds its rooms' frames from it.
@@ -285,6 +299,10 @@ pub trait Broker: Send + Sync + 'static {
     /// pushes to its own); `except` does not get it.
     fn publish_user(&self, app: AppId, user: &UserId, frame: &Frame, except: Option<SessionAddr>);
 
+    /// What the other nodes hold of `users`: `(user, node, presence)` for each user with a
+    /// device on that node.
+    async fn whois(&self, app: AppId, users: &[UserId]) -> Vec<(UserId, u64, NodePresence)>;
+
     /// This node's audience of `room` changed (cluster mode reports it to the owner).
     fn presence(&self, room: &RoomKey, presence: Presence);
 
@@ -340,6 +358,10 @@ impl Broker for LocalBroker {
     async fn user_interest(&self, _: AppId, _: &UserId, _: bool) {}
 
     fn publish_user(&self, _: AppId, _: &UserId, _: &Frame, _: Option<SessionAddr>) {}
+
+    async fn whois(&self, _: AppId, _: &[UserId]) -> Vec<(UserId, u64, NodePresence)> {
+        Vec::new()
+    }
 
     fn presence(&self, _: &RoomKey, _: Presence) {}
 

@@ -450,6 +450,11 @@ impl Engine {
                 }
             }
             AppEvent::BlocklistChanged { owner } => self.forget_blocklist(app, &owner),
+            AppEvent::UserStatus {
+                user,
+                node,
+                presence,
+            } => self.apply_status(app, &user, node, presence),
             AppEvent::Broadcast(b) => {
                 self.broadcast_here(app, &b);
             }

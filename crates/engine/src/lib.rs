@@ -19,6 +19,7 @@
 //!   group's profile that answers and callbacks share.
 //! - `live`, `gifts`, `draw`: live state, online-count pushes and likes; gift combos; lucky
 //!   draws, each with its per-room state.
+//! - `presence`: users' status across nodes, status watchers and custom statuses.
 //! - `profiles`, `friends`: user profiles (standard and custom tags) and relationships
 //!   (friends, requests, lists, blocklists).
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
@@ -54,6 +55,7 @@ mod live;
 mod members;
 mod messages;
 mod moderation;
+mod presence;
 mod profiles;
 mod recall;
 mod recorder;
@@ -71,6 +73,7 @@ pub use messages::{
     CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY,
 };
 pub use moderation::{BanInfo, ModAction};
+pub use presence::{UserStatus, CUSTOM_STATUS_MAX, WATCH_MAX};
 pub use profiles::{Profile, ProfileItem, Setter};
 pub use recall::{RecallOutcome, RECALLABLE_MAX, RECALL_BATCH_MAX};
 pub use stats::{
@@ -146,6 +149,8 @@ pub struct Engine {
     pub(crate) c2c_known: chat::KnownAccounts,
     /// Blocklists read so far.
     pub(crate) blocks: friends::BlockCache,
+    /// Status watchers and what they have seen.
+    pub(crate) watch: presence::Watch,
 }
 
 pub(crate) fn store_err(e: StoreError) -> Error {
@@ -162,6 +167,7 @@ impl Engine {
             c2c_writer: chat::writer::C2cWriter::start(store.clone()),
             c2c_known: Default::default(),
             blocks: Default::default(),
+            watch: Default::default(),
             store,
             apps: AppRegistry::default(),
             config,

@@ -208,6 +208,7 @@ impl Engine {
                 bus.user_interest(app.id, &user, true).await;
             }
         }
+        self.status_changed_here(app.id, &user);
         self.after_hook_now(
             app.id,
             callback::STATE_CHANGE,
@@ -250,6 +251,7 @@ impl Engine {
     pub async fn close_session(&self, session: &SessionRef) {
         let exit = Exit::Closed(session.queue.kick_reason());
         self.leave_everything(session, exit).await;
+        self.forget_watches(session);
         self.sessions.remove(&session.id);
         metrics::sessions(self.sessions.len());
     }
@@ -279,15 +281,20 @@ impl Engine {
                 || json!({"Info": {"Action": action, "To_Account": me.user.as_str(), "Reason": reason}}),
             );
             let key = (me.app, me.user);
-            let empty = match self.users.get_mut(&key) {
+            let (found, empty) = match self.users.get_mut(&key) {
                 Some(mut list) => {
                     list.retain(|s| s.id != session.id);
-                    list.is_empty()
+                    (true, list.is_empty())
                 }
-                None => false,
+                None => (false, false),
             };
             if empty {
                 self.users.remove_if(&key, |_, v| v.is_empty());
+            }
+            if found {
+                self.status_changed_here(key.0, &key.1);
+            }
+            if empty {
                 self.lose_user_interest(key.0, key.1);
             }
         }

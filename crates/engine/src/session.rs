@@ -119,6 +119,8 @@ struct SessionState {
     like_refill: Option<std::time::Instant>,
     /// Typing-notice budget, the same way.
     typing: (f64, Option<std::time::Instant>),
+    /// Users whose status this connection watches.
+    watching: Vec<UserId>,
 }
 
 impl Session {
@@ -135,6 +137,7 @@ impl Session {
                 like_tokens: 0.0,
                 like_refill: None,
                 typing: (0.0, None),
+                watching: Vec::new(),
             }),
         }
     }
@@ -151,6 +154,25 @@ impl Session {
         let taken = take_tokens(&mut budget, n, per_sec);
         (st.like_tokens, st.like_refill) = budget;
         taken
+    }
+
+    /// Adds `users` to those this connection watches, unless that makes more than `max`.
+    pub(crate) fn watch(&self, users: &[UserId], max: usize) -> bool {
+        let mut st = self.state.lock();
+        let new: Vec<&UserId> = users.iter().filter(|u| !st.watching.contains(u)).collect();
+        if st.watching.len() + new.len() > max {
+            return false;
+        }
+        st.watching.extend(new.into_iter().cloned());
+        true
+    }
+
+    pub(crate) fn unwatch(&self, users: &[UserId]) {
+        self.state.lock().watching.retain(|u| !users.contains(u));
+    }
+
+    pub(crate) fn watched(&self) -> Vec<UserId> {
+        self.state.lock().watching.clone()
     }
 
     /// Takes one typing notice from this connection's budget; see `take_tokens`.

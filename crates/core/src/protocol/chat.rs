@@ -258,3 +258,33 @@ pub struct TypingPush {
     #[serde(rename = "From_Account")]
     pub from: String,
 }
+
+/// `subscribe_status`, `unsubscribe_status`, `get_status`: users whose status to watch,
+/// stop watching, or read once (at most 200 watched per connection).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUsers {
+    #[serde(rename = "UserIDs")]
+    pub users: Vec<String>,
+}
+
+/// `set_status`: this user's custom status text (empty clears it; gone when its last device
+/// goes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetStatus {
+    #[serde(rename = "CustomStatus")]
+    pub custom_status: String,
+}
+
+/// `user_status`: a watched user's status changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserStatusPush {
+    #[serde(rename = "UserID")]
+    pub user: String,
+    /// `Online` or `Offline`.
+    #[serde(rename = "Status")]
+    pub status: String,
+    #[serde(rename = "Platforms", default)]
+    pub platforms: Vec<String>,
+    #[serde(rename = "CustomStatus", default)]
+    pub custom_status: String,
+}

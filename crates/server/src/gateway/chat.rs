@@ -59,6 +59,23 @@ struct Read {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
+struct Statuses {
+    statuses: Vec<liveroom_engine::UserStatus>,
+}
+
+fn status_users(raw: &[String]) -> Result<Vec<UserId>, Error> {
+    if raw.is_empty() || raw.len() > liveroom_engine::WATCH_MAX {
+        return Err(Error::TooManyAccounts(format!(
+            "UserIDs lists {} users; 1 to {} are allowed",
+            raw.len(),
+            liveroom_engine::WATCH_MAX
+        )));
+    }
+    raw.iter().map(|u| UserId::parse(u)).collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct Typed {
     /// Passed on (beyond the connection's rate it is not).
     sent: bool,
@@ -137,6 +154,22 @@ pub(super) async fn dispatch(
             engine
                 .pin_conversation(app, &user, &peer(&r.peer)?, r.pinned)
                 .await?;
+            data(())
+        }
+        Op::SubscribeStatus(r) => data(Statuses {
+            statuses: engine
+                .watch_status(session, &status_users(&r.users)?)
+                .await?,
+        }),
+        Op::UnsubscribeStatus(r) => {
+            engine.unwatch_status(session, &status_users(&r.users)?);
+            data(())
+        }
+        Op::GetStatus(r) => data(Statuses {
+            statuses: engine.user_statuses(app, &status_users(&r.users)?).await,
+        }),
+        Op::SetStatus(r) => {
+            engine.set_custom_status(session, r.custom_status)?;
             data(())
         }
         Op::Typing(r) => {

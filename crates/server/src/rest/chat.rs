@@ -621,3 +621,70 @@ pub async fn get_c2c_unread_msg_num(cx: &Cx, body: Value) -> Result<Unread, Erro
         error_list,
     })
 }
+
+/// Most accounts one status query names.
+const STATUS_QUERY_MAX: usize = 500;
+
+#[derive(Deserialize)]
+struct QueryStatus {
+    #[serde(rename = "To_Account")]
+    to_account: Vec<String>,
+    #[serde(rename = "IsNeedDetail", default)]
+    is_need_detail: u8,
+}
+
+/// The accounts of a status query that exist, and the error list of the others.
+async fn status_query(cx: &Cx, raw: &[String]) -> Result<(Vec<UserId>, Vec<Value>), Error> {
+    if raw.is_empty() || raw.len() > STATUS_QUERY_MAX {
+        return Err(Error::TooManyAccounts(format!(
+            "To_Account lists {} accounts; it must list 1 to {STATUS_QUERY_MAX}",
+            raw.len()
+        )));
+    }
+    let parsed: Vec<UserId> = raw.iter().filter_map(|u| UserId::parse(u).ok()).collect();
+    let found = cx.engine.existing_accounts(cx.app_id(), &parsed).await?;
+    let mut users = Vec::new();
+    let mut errors = Vec::new();
+    for u in raw {
+        match found.iter().find(|f| f.id.as_str() == u) {
+            Some(f) => users.push(f.id.clone()),
+            None => errors.push(serde_json::json!({"To_Account": u, "ErrorCode": 70107})),
+        }
+    }
+    Ok((users, errors))
+}
+
+/// POST /v4/openim/query_online_status
+pub async fn query_online_status(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: QueryStatus = parse(body)?;
+    let (users, errors) = status_query(cx, &req.to_account).await?;
+    let statuses = cx.engine.user_statuses(cx.app_id(), &users).await;
+    let results: Vec<Value> = statuses
+        .iter()
+        .map(|s| {
+            let mut item = serde_json::json!({"To_Account": s.user, "Status": s.status});
+            if req.is_need_detail == 1 {
+                item["Detail"] = Value::Array(
+                    s.platforms
+                        .iter()
+                        .map(|p| serde_json::json!({"Platform": p, "Status": "Online"}))
+                        .collect(),
+                );
+            }
+            item
+        })
+        .collect();
+    Ok(serde_json::json!({"QueryResult": results, "ErrorList": errors}))
+}
+
+/// POST /v4/openim/querystate (the older name: `State` instead of `Status`)
+pub async fn querystate(cx: &Cx, body: Value) -> Result<Value, Error> {
+    let req: QueryStatus = parse(body)?;
+    let (users, errors) = status_query(cx, &req.to_account).await?;
+    let statuses = cx.engine.user_statuses(cx.app_id(), &users).await;
+    let results: Vec<Value> = statuses
+        .iter()
+        .map(|s| serde_json::json!({"To_Account": s.user, "State": s.status}))
+        .collect();
+    Ok(serde_json::json!({"QueryResult": results, "ErrorList": errors}))
+}

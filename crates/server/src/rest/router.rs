@@ -78,6 +78,8 @@ endpoints! {
     ModifyC2cMsg { OPENIM / "modify_c2c_msg" }
     AdminSetMsgRead { OPENIM / "admin_set_msg_read" }
     GetC2cUnreadMsgNum { OPENIM / "get_c2c_unread_msg_num" }
+    QueryOnlineStatus { OPENIM / "query_online_status" }
+    QueryState { OPENIM / "querystate" }
 
     GetContactList { CONTACTS / "get_list" }
     DeleteContact { CONTACTS / "delete" }
@@ -187,6 +189,8 @@ impl Endpoint {
             E::ModifyC2cMsg => cx.answer(chat::modify_c2c_msg(cx, body).await),
             E::AdminSetMsgRead => cx.answer(chat::admin_set_msg_read(cx, body).await),
             E::GetC2cUnreadMsgNum => cx.answer(chat::get_c2c_unread_msg_num(cx, body).await),
+            E::QueryOnlineStatus => cx.answer(chat::query_online_status(cx, body).await),
+            E::QueryState => cx.answer(chat::querystate(cx, body).await),
             E::GetContactList => cx.answer(conversations::get_list(cx, body).await),
             E::DeleteContact => cx.answer(conversations::delete(cx, body).await),
             E::FriendAdd => cx.answer(sns::friend_add(cx, body).await),

@@ -22,6 +22,7 @@ mod live;
 mod messaging;
 mod moderation;
 mod pages;
+mod presence;
 mod proxies;
 mod recall;
 mod rest;

@@ -324,6 +324,16 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["From_Account"],
         ),
         (
+            "openim/query_online_status",
+            json!({"To_Account": ["alice"], "IsNeedDetail": 1}),
+            &["To_Account"],
+        ),
+        (
+            "openim/querystate",
+            json!({"To_Account": ["alice"], "IsNeedDetail": 0}),
+            &["To_Account"],
+        ),
+        (
             "sns/friend_add",
             json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob", "Remark": "r",
                    "GroupName": "g", "AddSource": "AddSource_Type_Web", "AddWording": "w"}],
