@@ -5,12 +5,16 @@
 //! the test suite, so the tool never rots); `failover` kills the owner of a cluster's room
 //! under traffic. docs/benchmarks.md explains the figures.
 //!
+//! `c2c` runs the one-to-one chat load and the offline catch-up.
+//!
 //! Layout: `run.rs` (one run: ramp, hold, drain), `failover.rs` (the failover run),
+//! `c2c.rs` (the one-to-one run),
 //! `part.rs` (parts and their merge),
 //! `stats.rs` (what clients observe), `report.rs` (JSON, SVG, summaries), `target.rs`
 //! with `liveroom.rs` and `peers.rs` (the servers driven), `cluster.rs` (a local
 //! cluster), `process.rs` (started processes and /proc), `ws.rs` (the WebSocket client).
 
+mod c2c;
 mod cluster;
 mod failover;
 mod liveroom;
@@ -93,12 +97,44 @@ enum Command {
         #[command(flatten)]
         servers: Servers,
     },
+    /// One-to-one chat: users in pairs, each sending its partner messages at a steady
+    /// rate; then a user with messages waiting in many conversations catches up.
+    C2c {
+        #[command(flatten)]
+        shape: C2cShape,
+        #[command(flatten)]
+        servers: Servers,
+    },
     /// Every scenario with a handful of viewers for a second or two; fails if any of
     /// them loses a connection or delivers nothing.
     Smoke {
         #[command(flatten)]
         servers: Servers,
     },
+}
+
+/// The shape of a `c2c` run.
+#[derive(Args, Clone)]
+struct C2cShape {
+    /// Users online (an even number: they chat in pairs).
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    /// Connections per user: the others get their user's own messages too.
+    #[arg(long, default_value_t = 1)]
+    devices: usize,
+    /// Messages per second each user sends.
+    #[arg(long, default_value_t = 1.0)]
+    rate: f64,
+    #[arg(long, default_value_t = 20)]
+    hold: u64,
+    #[arg(long, default_value_t = 2000.0)]
+    ramp_rate: f64,
+    /// Messages waiting for the user who catches up.
+    #[arg(long, default_value_t = 10_000)]
+    waiting: usize,
+    /// Conversations they wait in.
+    #[arg(long, default_value_t = 50)]
+    conversations: usize,
 }
 
 /// Overrides of a scenario's preset.
@@ -213,6 +249,60 @@ async fn failover(shape: FailoverShape, servers: &Servers, nofile: u64) -> Resul
     let outcome = failover::run(live, plan, settings).await?;
     let path = failover::write(&servers.out, &outcome)?;
     println!("{}", failover::summary(&outcome));
+    println!("  results: {}", path.display());
+    Ok(())
+}
+
+/// A small one-to-one run: everything sent arrives, and the catch-up reads all that waits.
+async fn smoke_c2c(servers: &Servers) -> Result<Vec<String>> {
+    let plan = c2c::C2cPlan {
+        users: 20,
+        devices: 2,
+        rate: 2.0,
+        hold_secs: 1,
+        ramp_rate: 200.0,
+        waiting: 100,
+        conversations: 5,
+    };
+    let Target::Liveroom(live) = start_target("liveroom", servers, &Shape::default()).await? else {
+        bail!("the c2c run is against Liveroom");
+    };
+    let o = c2c::run(live, plan.clone(), Vec::new()).await?;
+    let mut failures = Vec::new();
+    if o.errors > 0 || o.acknowledged_per_sec <= 0.0 || o.received_per_sec <= 0.0 {
+        failures.push(format!("c2c: {}", c2c::summary(&o)));
+    }
+    if o.catchup_messages != plan.waiting {
+        failures.push(format!(
+            "c2c: the catch-up read {} of {} waiting messages",
+            o.catchup_messages, plan.waiting
+        ));
+    }
+    Ok(failures)
+}
+
+async fn c2c_run(shape: C2cShape, servers: &Servers) -> Result<()> {
+    let plan = c2c::C2cPlan {
+        users: shape.users,
+        devices: shape.devices.max(1),
+        rate: shape.rate,
+        hold_secs: shape.hold,
+        ramp_rate: shape.ramp_rate,
+        waiting: shape.waiting,
+        conversations: shape.conversations.min(shape.users).max(1),
+    };
+    let Target::Liveroom(live) = start_target("liveroom", servers, &Shape::default()).await? else {
+        bail!("the c2c run is against Liveroom");
+    };
+    let mut extra_pids = servers.extra_pid.clone();
+    if servers.postgres || servers.cluster.is_some() {
+        extra_pids.extend(process::roots_named("postgres"));
+    }
+    let outcome = c2c::run(live, plan, extra_pids).await?;
+    std::fs::create_dir_all(&servers.out)?;
+    let path = servers.out.join("liveroom-c2c.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&outcome)?)?;
+    println!("{}", c2c::summary(&outcome));
     println!("  results: {}", path.display());
     Ok(())
 }
@@ -628,6 +718,7 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
             println!("{table}");
         }
         Command::Failover { shape, servers } => failover(shape, &servers, nofile).await?,
+        Command::C2c { shape, servers } => c2c_run(shape, &servers).await?,
         Command::Smoke { servers } => {
             let shape = Shape {
                 viewers: Some(40),
@@ -650,6 +741,7 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
                 }
             }
             failures.extend(smoke_two_parts(&servers).await?);
+            failures.extend(smoke_c2c(&servers).await?);
             if !failures.is_empty() {
                 bail!("smoke run failed:\n{}", failures.join("\n"));
             }
@@ -664,6 +756,7 @@ fn main() -> Result<()> {
         Command::Run { servers, .. }
         | Command::Compare { servers, .. }
         | Command::Failover { servers, .. }
+        | Command::C2c { servers, .. }
         | Command::Smoke { servers } => servers.tool_cpu.clone(),
         Command::Merge { .. } => String::new(),
     };
