@@ -161,14 +161,14 @@ pub async fn run(live: Liveroom, plan: C2cPlan, extra_pids: Vec<u32>) -> Result<
 }
 
 async fn measure(live: Rc<Liveroom>, plan: C2cPlan, extra_pids: Vec<u32>) -> Result<C2cOutcome> {
-    if plan.users < 2 || plan.users % 2 != 0 {
+    if plan.users < 2 || !plan.users.is_multiple_of(2) {
         bail!("--users must be an even number of at least 2");
     }
     let counts = Rc::new(Counts::default());
     let server_pids = live.pids();
-    let mut writers: Vec<Rc<RefCell<WsWriter>>> = Vec::new();
+    let mut writers: Vec<WsWriter> = Vec::new();
     // Other devices only receive; their writers send pings.
-    let mut quiet: Vec<Rc<RefCell<WsWriter>>> = Vec::new();
+    let mut quiet: Vec<WsWriter> = Vec::new();
     let ramp = Duration::from_secs_f64(1.0 / plan.ramp_rate.max(1.0));
     let mut n = 0;
     for u in 0..plan.users {
@@ -177,7 +177,6 @@ async fn measure(live: Rc<Liveroom>, plan: C2cPlan, extra_pids: Vec<u32>) -> Res
                 .await
                 .with_context(|| format!("logging in user {u}"))?;
             tokio::task::spawn_local(read(r, counts.clone()));
-            let w = Rc::new(RefCell::new(w));
             if writers.len() == u {
                 writers.push(w);
             } else {
@@ -191,22 +190,29 @@ async fn measure(live: Rc<Liveroom>, plan: C2cPlan, extra_pids: Vec<u32>) -> Res
     // Pings keep the connections within the idle timeout; each user's sender paces its
     // messages with a random phase.
     let stop = Rc::new(Cell::new(false));
-    for w in &quiet {
-        let (w, stop) = (w.clone(), stop.clone());
+    for mut w in quiet {
+        let stop = stop.clone();
         tokio::task::spawn_local(async move {
             while !stop.get() {
                 tokio::time::sleep(Duration::from_secs(15)).await;
-                if w.borrow_mut().text(r#"{"op":"ping"}"#).await.is_err() {
+                if w.text(r#"{"op":"ping"}"#).await.is_err() {
                     return;
                 }
             }
         });
     }
+    // Each user's task sends to its partner until `stop`, then (the first
+    // `conversations` users) the catch-up user's waiting messages once `catch_up` says so.
     let period = Duration::from_secs_f64(1.0 / plan.rate.max(0.001));
-    for (u, w) in writers.iter().enumerate() {
-        let (w, stop) = (w.clone(), stop.clone());
+    let target = "c2c-catchup";
+    let (catch_up, go) = tokio::sync::watch::channel(false);
+    let per = plan.waiting / plan.conversations.max(1);
+    let mut waiting_senders = Vec::new();
+    for (u, mut w) in writers.into_iter().enumerate() {
+        let (stop, mut go) = (stop.clone(), go.clone());
         let to = user(u ^ 1);
-        tokio::task::spawn_local(async move {
+        let sends_waiting = u < plan.conversations;
+        let task = tokio::task::spawn_local(async move {
             tokio::time::sleep(period.mul_f64(rand::random::<f64>())).await;
             let mut tick = tokio::time::interval(period);
             let mut id = 10u64;
@@ -214,11 +220,30 @@ async fn measure(live: Rc<Liveroom>, plan: C2cPlan, extra_pids: Vec<u32>) -> Res
                 tick.tick().await;
                 id += 1;
                 let frame = text_frame(id, &to, &format!("{:020}", now_micros()));
-                if w.borrow_mut().text(&frame).await.is_err() {
+                if w.text(&frame).await.is_err() {
                     return;
                 }
             }
+            if !sends_waiting {
+                return;
+            }
+            if go.wait_for(|go| *go).await.is_err() {
+                return;
+            }
+            for i in 0..per {
+                let frame = text_frame(1_000_000 + i as u64, target, &format!("waiting {u}-{i}"));
+                if w.text(&frame).await.is_err() {
+                    return;
+                }
+                // Paced so the waiting messages do not flood one connection's queue.
+                if i % 50 == 49 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
         });
+        if sends_waiting {
+            waiting_senders.push(task);
+        }
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     *counts.latency.borrow_mut() = Some(histogram());
@@ -244,30 +269,13 @@ async fn measure(live: Rc<Liveroom>, plan: C2cPlan, extra_pids: Vec<u32>) -> Res
 
     // Catch-up: messages wait in `conversations` conversations, then their receiver
     // logs in and reads them all.
-    let target = "c2c-catchup";
     live.rest(
         "im_open_login_svc/account_import",
         json!({"UserID": target}),
     )
     .await?;
-    let per = plan.waiting / plan.conversations.max(1);
-    let mut sending = Vec::new();
-    for (k, w) in writers.iter().take(plan.conversations).enumerate() {
-        let w = w.clone();
-        sending.push(tokio::task::spawn_local(async move {
-            for i in 0..per {
-                let frame = text_frame(1_000_000 + i as u64, target, &format!("waiting {k}-{i}"));
-                if w.borrow_mut().text(&frame).await.is_err() {
-                    return;
-                }
-                // Paced so the waiting messages do not flood one connection's queue.
-                if i % 50 == 49 {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-            }
-        }));
-    }
-    for s in sending {
+    let _ = catch_up.send(true);
+    for s in waiting_senders {
         let _ = s.await;
     }
     // Wait until the store has them all (the receiver's unread total says so).
