@@ -412,5 +412,27 @@ async fn bad_sends_get_the_reference_codes_and_change_nothing() {
         .await
         .expect_err("no account");
     assert_eq!(to_nobody.code(), Some(90012));
+
+    // The app's word filter holds for one-to-one messages too.
+    s.ok(
+        "liveroom_ext/set_word_filter",
+        json!({"Filter": {"lists": [{"action": "reject", "words": ["darn"]}, {"action": "mask", "words": ["heck"]}]}}),
+    )
+    .await;
+    let filtered = ann
+        .send_c2c_text("bob", "oh darn")
+        .await
+        .expect_err("filtered");
+    assert_eq!(filtered.code(), Some(80001));
+    let mut bob = bob;
+    send(&ann, "bob", "what the heck").await;
+    loop {
+        if let Event::C2c(m) = bob.next_event_within(WAIT).await.expect("masked message") {
+            if text_of(&m).starts_with("what") {
+                assert_eq!(text_of(&m), "what the ****");
+                break;
+            }
+        }
+    }
     s.shutdown().await;
 }
