@@ -413,6 +413,17 @@ async fn bad_sends_get_the_reference_codes_and_change_nothing() {
         .expect_err("no account");
     assert_eq!(to_nobody.code(), Some(90012));
 
+    // A client cannot speak for someone else: a From_Account it adds is not read.
+    let as_bob: Value = serde_json::from_str(
+        r#"{"op":"send_c2c","id":77,"From_Account":"bob","To_Account":"bob","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"who am I"}}]}"#,
+    )
+    .expect("json");
+    let op: liveroom_core::protocol::Request = serde_json::from_value(as_bob).expect("request");
+    let sent = ann.request(op.op).await.expect("sent as ann");
+    assert!(sent.data["Seq"].as_u64().is_some());
+    let page = Value::Object(bob.c2c_messages("ann", None, 1).await.expect("page").data);
+    assert_eq!(page["Messages"][0]["From_Account"], "ann");
+
     // The app's word filter holds for one-to-one messages too.
     s.ok(
         "liveroom_ext/set_word_filter",
