@@ -3435,8 +3435,6 @@ class Conversations {
     this.entries = new Map();
     /** @private counts local changes, so a list read does not undo newer ones */
     this.stamp = 0;
-    /** @private unread messages of conversations off the list (deleted without clearing) */
-    this.hiddenUnread = 0;
     /** @private @type {ReturnType<typeof setTimeout> | null} */
     this.emitTimer = null;
     /** @private the total last announced */
@@ -3455,7 +3453,6 @@ class Conversations {
     const since = this.stamp;
     /** @type {Conversation[]} */
     const found = [];
-    let total = 0;
     /** @type {string} */
     let cursor = '';
     for (;;) {
@@ -3469,35 +3466,32 @@ class Conversations {
           .map((c, i) => decodeConversation(new Fields(c, `get_conversations.Conversations[${i}]`), me)),
         next: reply.optStr('NextCursor'),
         complete: reply.optBool('Complete'),
-        total: reply.optNum('TotalUnread'),
       }));
       found.push(...page.list);
-      total = page.total;
       if (page.complete || page.next === '' || page.list.length === 0) break;
       cursor = page.next;
     }
-    if (session.epoch === epoch) this.merge(found, total, since);
+    if (session.epoch === epoch) this.merge(found, since);
     return found;
   }
 
   /**
-   * Takes in a list read from the server; entries changed here since the read began and
-   * newer than what it read keep their message and count.
+   * Takes in a list read from the server. An entry changed here since the read began, by a
+   * push that came before the answer, already has what the read saw (pushes and replies
+   * share one ordered stream): it keeps its message and counts unless the read found a newer
+   * message.
    * @private
    * @param {Conversation[]} found
-   * @param {number} total the server's unread total
    * @param {number} since the stamp when the read began
    */
-  merge(found, total, since) {
+  merge(found, since) {
     /** @type {Set<string>} */
     const listed = new Set();
-    let listedUnread = 0;
     for (const c of found) {
       if (listed.has(c.userID)) continue; // moved between two pages
       listed.add(c.userID);
-      listedUnread += c.unreadCount;
       const local = this.entries.get(c.userID);
-      if (local && local.stamp > since && local.c.lastSequence > c.lastSequence) {
+      if (local && local.stamp > since && local.c.lastSequence >= c.lastSequence) {
         local.c.isPinned = c.isPinned;
         local.c.marks = c.marks;
         local.c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
@@ -3509,7 +3503,6 @@ class Conversations {
     for (const [userID, e] of Array.from(this.entries)) {
       if (!listed.has(userID) && e.stamp <= since) this.entries.delete(userID);
     }
-    this.hiddenUnread = Math.max(0, total - listedUnread);
     this.changed();
   }
 
@@ -3522,9 +3515,14 @@ class Conversations {
     return { code: 0, data: { conversationList: this.sorted() } };
   }
 
-  /** @returns {number} `Chat#getTotalUnreadMessageCount` */
+  /**
+   * `Chat#getTotalUnreadMessageCount`: the list's unread counts added up (the server's
+   * `TotalUnread` also counts conversations deleted without clearing their history, and is
+   * read apart from the list it comes with).
+   * @returns {number}
+   */
   total() {
-    let sum = this.hiddenUnread;
+    let sum = 0;
     for (const { c } of this.entries.values()) sum += c.unreadCount;
     return sum;
   }
@@ -3576,10 +3574,7 @@ class Conversations {
     const userIDs = list.map((id) => peerOfConversation(id));
     for (const userID of userIDs) {
       await this.client.requests.request({ op: 'delete_conversation', Peer_Account: userID, ClearHistory: clear });
-      const e = this.entries.get(userID);
-      if (e) {
-        // Without clearing, the server still counts its unread messages in the total.
-        if (!clear) this.hiddenUnread += e.c.unreadCount;
+      if (this.entries.has(userID)) {
         this.entries.delete(userID);
         this.stamp += 1;
         this.changed();
@@ -3742,7 +3737,6 @@ class Conversations {
     if (this.emitTimer !== null) clearTimeout(this.emitTimer);
     this.emitTimer = null;
     this.entries.clear();
-    this.hiddenUnread = 0;
     this.announcedTotal = 0;
   }
 }
@@ -4269,7 +4263,8 @@ class C2CSync {
     const horizon = Math.floor(this.startedAt / 1000) + this.clockOffset - CLOCK_SLACK_SECS;
     /** @type {Set<string>} */
     const listed = new Set();
-    for (const c of found) {
+    // The least recent first: what they deliver comes in about the order it was sent.
+    for (const c of found.slice().reverse()) {
       listed.add(c.userID);
       const st = this.convs.get(c.userID) || new ConversationSync();
       this.convs.set(c.userID, st);

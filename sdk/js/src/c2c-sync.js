@@ -213,7 +213,8 @@ export class C2CSync {
     const horizon = Math.floor(this.startedAt / 1000) + this.clockOffset - CLOCK_SLACK_SECS;
     /** @type {Set<string>} */
     const listed = new Set();
-    for (const c of found) {
+    // The least recent first: what they deliver comes in about the order it was sent.
+    for (const c of found.slice().reverse()) {
       listed.add(c.userID);
       const st = this.convs.get(c.userID) || new ConversationSync();
       this.convs.set(c.userID, st);

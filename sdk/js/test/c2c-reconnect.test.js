@@ -23,8 +23,8 @@ before(async () => {
 
 after(() => server.stop());
 
-/** Options of every client in this file: fast pings, fast reconnects. */
-const FAST = { heartbeatInterval: 500, reconnectBaseDelay: 200 };
+/** Options of every client in this file: fast pings, fast reconnects (at most a second apart). */
+const FAST = { heartbeatInterval: 500, reconnectBaseDelay: 200, reconnectMaxDelay: 1000 };
 
 /**
  * @param {import('../liveroom.js').Chat} chat

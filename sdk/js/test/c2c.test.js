@@ -258,6 +258,7 @@ test('typing notices come and go', async () => {
 test('pinned conversations come first; a deleted one leaves the list until its next message', async () => {
   const alice = await server.login('alice');
   const lists = record(alice, EVENT.CONVERSATION_LIST_UPDATED);
+  await waitUntil(() => lists.length > 0, 'the list read at the start');
   const gina = await server.login('gina');
   const hank = await server.login('hank');
   await say(gina, 'alice', 'from gina');
