@@ -95,11 +95,19 @@ export type SystemNoticePayload = {
  */
 export type MessageBase = {
     /**
-     * `<from>-<random>`: the same message has the same ID on every device
+     * the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
      */
     ID: string;
     /**
-     * the room
+     * `GROUP` (a live room) or `C2C` (one to one)
+     */
+    conversationType: ConversationType;
+    /**
+     * `GROUP<groupID>` or `C2C<the other user's ID>`
+     */
+    conversationID: string;
+    /**
+     * the room, or the receiving user
      */
     to: string;
     /**
@@ -119,7 +127,7 @@ export type MessageBase = {
      */
     level: number;
     /**
-     * the room's sequence number (0 for tips, notices and unsent messages)
+     * the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
      */
     sequence: number;
     /**
@@ -146,6 +154,34 @@ export type MessageBase = {
      * every element of the message; `type`/`payload` describe the first
      */
     elements: MessageElement[];
+    /**
+     * one to one: the server's `MsgKey` (`<sequence>_<random>_<time>`); empty in rooms
+     */
+    messageKey: string;
+    /**
+     * one to one: the sender's own number for the message (`MsgSeq`); 0 in rooms
+     */
+    clientSequence: number;
+    /**
+     * one to one: recalled (a page of history keeps it with no elements and an empty text)
+     */
+    isRevoked: boolean;
+    /**
+     * one to one: edited since it was sent
+     */
+    isModified: boolean;
+    /**
+     * one to one: the receiver has read it (the sender's messages)
+     */
+    isPeerRead: boolean;
+    /**
+     * one to one: the sender asked for read receipts
+     */
+    needReadReceipt: boolean;
+    /**
+     * one to one: sent to who was online, never stored (`sequence` 0)
+     */
+    onlineOnly: boolean;
 };
 export type TextMessage = MessageBase & {
     type: "TIMTextElem";
@@ -252,11 +288,58 @@ export type Gift = {
      */
     message: Message | null;
 };
+/**
+ * One conversation of the logged-in user with another user.
+ */
+export type Conversation = {
+    /**
+     * `C2C<userID>`
+     */
+    conversationID: string;
+    type: "C2C";
+    /**
+     * the other user
+     */
+    userID: string;
+    /**
+     * the other user's messages this user has not read
+     */
+    unreadCount: number;
+    /**
+     * the newest message (null when its history was cleared)
+     */
+    lastMessage: Message | null;
+    /**
+     * the newest message's `sequence`
+     */
+    lastSequence: number;
+    /**
+     * the newest message's time (Unix seconds)
+     */
+    lastTime: number;
+    /**
+     * this user has read up to this `sequence`
+     */
+    readSequence: number;
+    /**
+     * the other user has read up to this `sequence` (read receipts)
+     */
+    peerReadSequence: number;
+    /**
+     * pinned conversations come first in the list
+     */
+    isPinned: boolean;
+    /**
+     * the conversation's marks (a bit set the application gives meaning to)
+     */
+    marks: number;
+};
 export type Priority = "High" | "Normal" | "Low" | "Lowest";
 export type LiveStateName = "Upcoming" | "Live" | "Paused" | "Ended" | "Replay";
 export type NetState = "connected" | "connecting" | "disconnected";
 export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Linux" | "Unknown";
 export type MessageStatus = "unSend" | "sending" | "success" | "fail";
+export type ConversationType = "GROUP" | "C2C";
 /**
  * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
  */
@@ -330,7 +413,7 @@ export type EventMap = {
         reason: "logout" | "kicked" | "destroyed" | "login_failed" | "connection_lost";
     };
     /**
-     * messages, tips and system notices, in arrival order
+     * messages (of rooms and one to one), tips and system notices, in arrival order
      */
     messageReceived: Message[];
     /**
@@ -413,6 +496,45 @@ export type EventMap = {
         groupID: string;
         sequence: number;
         operatorID: string;
+    };
+    /**
+     * the one-to-one conversation list, in order (pinned first, then the newest first)
+     */
+    conversationListUpdated: Conversation[];
+    /**
+     * unread one-to-one messages over every conversation
+     */
+    totalUnreadMessageCountUpdated: number;
+    /**
+     * one-to-one messages recalled by their sender: show them as recalled
+     */
+    messageRevoked: Array<{
+        conversationID: string;
+        sequence: number;
+        messageKey: string;
+        from: string;
+        to: string;
+        isRevoked: true;
+    }>;
+    /**
+     * one-to-one messages edited by their sender, as they are now
+     */
+    messageModified: Message[];
+    /**
+     * the other user has read this user's messages of the conversation up to `sequence`
+     */
+    messageReadByPeer: Array<{
+        conversationID: string;
+        userID: string;
+        sequence: number;
+    }>;
+    /**
+     * the other user is typing (false a few seconds after the last notice, or when their message arrives)
+     */
+    typingStatusUpdated: {
+        conversationID: string;
+        userID: string;
+        isTyping: boolean;
     };
 };
 export type EventName = keyof EventMap;
@@ -562,33 +684,87 @@ export type MuteState = {
 };
 export type TextMessageOptions = {
     /**
-     * the room
+     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
      */
     to: string;
+    /**
+     * `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
+     */
+    conversationType?: ConversationType | undefined;
     payload: {
         text: string;
     };
     /**
-     * default `Normal`
+     * rooms: default `Normal`
      */
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
+    /**
+     * one to one: the receiver's read report reaches the sender's devices
+     */
+    needReadReceipt?: boolean | undefined;
 };
 export type CustomMessageOptions = {
     /**
-     * the room
+     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
      */
     to: string;
+    /**
+     * `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
+     */
+    conversationType?: ConversationType | undefined;
     payload: {
         data: string;
         description?: string;
         extension?: string;
     };
     /**
-     * default `Normal`
+     * rooms: default `Normal`
      */
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
+    /**
+     * one to one: the receiver's read report reaches the sender's devices
+     */
+    needReadReceipt?: boolean | undefined;
+};
+export type FaceMessageOptions = {
+    /**
+     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
+     */
+    to: string;
+    /**
+     * `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
+     */
+    conversationType?: ConversationType | undefined;
+    payload: {
+        index: number;
+        data?: string;
+    };
+    /**
+     * rooms: default `Normal`
+     */
+    priority?: Priority | undefined;
+    cloudCustomData?: string | undefined;
+    /**
+     * one to one: the receiver's read report reaches the sender's devices
+     */
+    needReadReceipt?: boolean | undefined;
+};
+/**
+ * Options of `sendMessage` for a one-to-one message (the reference's names).
+ */
+export type SendOptions = {
+    /**
+     * deliver to the receiver's online devices only; never stored (`sequence` 0)
+     */
+    onlineUserOnly?: boolean | undefined;
+    /**
+     * excludedFromUnreadCount: the receiver's unread count does not grow
+     */
+    messageControlInfo?: {
+        excludedFromUnreadCount?: boolean;
+    } | undefined;
 };
 /**
  * One client connection: a user (or guest) session with its rooms. Create it with
@@ -667,7 +843,8 @@ export class Chat {
         groupID: string;
     }>>;
     /**
-     * Creates a text message for `sendMessage`.
+     * Creates a text message for `sendMessage`: to a room, or with
+     * `conversationType: TYPES.CONV_C2C` to a user.
      * @param {TextMessageOptions} options
      * @returns {TextMessage}
      */
@@ -679,16 +856,121 @@ export class Chat {
      */
     createCustomMessage(options: CustomMessageOptions): CustomMessage;
     /**
-     * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
-     * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
-     * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
-     * connection is repeated after the reconnect; the server de-duplicates it.
+     * Creates a face (emoji) message (`TIMFaceElem`) for `sendMessage`.
+     * @param {FaceMessageOptions} options
+     * @returns {FaceMessage}
+     */
+    createFaceMessage(options: FaceMessageOptions): FaceMessage;
+    /**
+     * Sends a message made by `createTextMessage`, `createCustomMessage` or
+     * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
+     * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
+     * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
+     * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
      * @param {Message} message
+     * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
      * @returns {Promise<Response<{message: Message}>>}
      */
-    sendMessage(message: Message): Promise<Response<{
+    sendMessage(message: Message, options?: SendOptions): Promise<Response<{
         message: Message;
     }>>;
+    /**
+     * The one-to-one conversation list, read from the server (every page), pinned first, then
+     * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+     * @returns {Promise<Response<{conversationList: Conversation[]}>>}
+     */
+    getConversationList(): Promise<Response<{
+        conversationList: Conversation[];
+    }>>;
+    /**
+     * A page of a conversation's history, oldest first: the newest messages, or those before
+     * the page that gave `nextReqMessageID`.
+     * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
+     * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+     */
+    getMessageList(options: {
+        conversationID: string;
+        nextReqMessageID?: string;
+        count?: number;
+    }): Promise<Response<{
+        messageList: Message[];
+        nextReqMessageID: string;
+        isCompleted: boolean;
+    }>>;
+    /**
+     * Marks every message of a conversation read: its unread count goes to 0 on every device
+     * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+     * @param {{conversationID: string}} options
+     * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
+     */
+    setMessageRead(options: {
+        conversationID: string;
+    }): Promise<Response<{
+        conversationID: string;
+        readSequence: number;
+        unreadCount: number;
+    }>>;
+    /**
+     * Recalls one's own one-to-one message (within the app's recall window, 120 s by
+     * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
+     * @param {Message} message a sent one-to-one message
+     * @returns {Promise<Response<{message: Message}>>}
+     */
+    revokeMessage(message: Message): Promise<Response<{
+        message: Message;
+    }>>;
+    /**
+     * Edits one's own one-to-one message: change its `payload` (text, custom and face
+     * messages) or `cloudCustomData`, then call this. Both users' devices get
+     * MESSAGE_MODIFIED.
+     * @param {Message} message a sent one-to-one message
+     * @returns {Promise<Response<{message: Message}>>}
+     */
+    modifyMessage(message: Message): Promise<Response<{
+        message: Message;
+    }>>;
+    /**
+     * Takes conversations off the list (until their next message). With
+     * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+     * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
+     * @returns {Promise<Response<{conversationIDList: string[]}>>}
+     */
+    deleteConversation(options: string | {
+        conversationIDList: string[];
+        clearHistoryMessage?: boolean;
+    }): Promise<Response<{
+        conversationIDList: string[];
+    }>>;
+    /**
+     * Pins a conversation to the top of the list, or unpins it.
+     * @param {{conversationID: string, isPinned: boolean}} options
+     * @returns {Promise<Response<{conversationID: string}>>}
+     */
+    pinConversation(options: {
+        conversationID: string;
+        isPinned: boolean;
+    }): Promise<Response<{
+        conversationID: string;
+    }>>;
+    /**
+     * Tells the other user of a conversation that this user is typing: their devices get
+     * TYPING_STATUS_UPDATED for a few seconds. Call it while the user types, at most every
+     * second or two: beyond the app's `typing_per_sec` (2) the server passes nothing on
+     * (`sent: false`).
+     * @param {{conversationID: string}} options
+     * @returns {Promise<Response<{sent: boolean}>>}
+     */
+    sendTypingStatus(options: {
+        conversationID: string;
+    }): Promise<Response<{
+        sent: boolean;
+    }>>;
+    /**
+     * Unread one-to-one messages over every conversation, as this client knows them (the
+     * conversation list read, and what happened since).
+     * @returns {number}
+     */
+    getTotalUnreadMessageCount(): number;
     /**
      * Moves the room to a live state (owner, admins, App admins).
      * @param {string} groupID
@@ -863,6 +1145,12 @@ export const EVENT: Readonly<{
     MUTED: "muted";
     REMOVED_FROM_GROUP: "removedFromGroup";
     MESSAGE_RECALLED: "messageRecalled";
+    CONVERSATION_LIST_UPDATED: "conversationListUpdated";
+    TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "totalUnreadMessageCountUpdated";
+    MESSAGE_REVOKED: "messageRevoked";
+    MESSAGE_MODIFIED: "messageModified";
+    MESSAGE_READ_BY_PEER: "messageReadByPeer";
+    TYPING_STATUS_UPDATED: "typingStatusUpdated";
 }>;
 /** Log levels for the `logLevel` option and `setLogLevel`. */
 export const LOG_LEVEL: Readonly<{
@@ -891,6 +1179,9 @@ export const TYPES: Readonly<{
     MSG_PRIORITY_NORMAL: "Normal";
     MSG_PRIORITY_LOW: "Low";
     MSG_PRIORITY_LOWEST: "Lowest";
+    /** `conversationType` of a message: a live room's, or one-to-one. */
+    CONV_GROUP: "GROUP";
+    CONV_C2C: "C2C";
     MSG_TEXT: "TIMTextElem";
     MSG_CUSTOM: "TIMCustomElem";
     MSG_FACE: "TIMFaceElem";
@@ -953,6 +1244,7 @@ export const TYPES: Readonly<{
  * @typedef {'connected'|'connecting'|'disconnected'} NetState
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ * @typedef {'GROUP'|'C2C'} ConversationType
  */
 export const VERSION: "0.1.0";
 /**
@@ -969,6 +1261,9 @@ declare const LiveRoom: Readonly<{
         MSG_PRIORITY_NORMAL: "Normal";
         MSG_PRIORITY_LOW: "Low";
         MSG_PRIORITY_LOWEST: "Lowest";
+        /** `conversationType` of a message: a live room's, or one-to-one. */
+        CONV_GROUP: "GROUP";
+        CONV_C2C: "C2C";
         MSG_TEXT: "TIMTextElem";
         MSG_CUSTOM: "TIMCustomElem";
         MSG_FACE: "TIMFaceElem";
@@ -1030,6 +1325,12 @@ declare const LiveRoom: Readonly<{
         MUTED: "muted";
         REMOVED_FROM_GROUP: "removedFromGroup";
         MESSAGE_RECALLED: "messageRecalled";
+        CONVERSATION_LIST_UPDATED: "conversationListUpdated";
+        TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "totalUnreadMessageCountUpdated";
+        MESSAGE_REVOKED: "messageRevoked";
+        MESSAGE_MODIFIED: "messageModified";
+        MESSAGE_READ_BY_PEER: "messageReadByPeer";
+        TYPING_STATUS_UPDATED: "typingStatusUpdated";
     }>;
     ERROR_CODE: Readonly<{
         /** The request was sent but no reply came within `requestTimeout`. */

@@ -22,6 +22,7 @@
  * @typedef {'connected'|'connecting'|'disconnected'} NetState
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ * @typedef {'GROUP'|'C2C'} ConversationType
  */
 
 const VERSION = '0.1.0';
@@ -38,6 +39,10 @@ const TYPES = Object.freeze({
   MSG_PRIORITY_NORMAL: 'Normal',
   MSG_PRIORITY_LOW: 'Low',
   MSG_PRIORITY_LOWEST: 'Lowest',
+
+  /** `conversationType` of a message: a live room's, or one-to-one. */
+  CONV_GROUP: 'GROUP',
+  CONV_C2C: 'C2C',
 
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
@@ -109,6 +114,12 @@ const EVENT = Object.freeze({
   MUTED: 'muted',
   REMOVED_FROM_GROUP: 'removedFromGroup',
   MESSAGE_RECALLED: 'messageRecalled',
+  CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
+  TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
+  MESSAGE_REVOKED: 'messageRevoked',
+  MESSAGE_MODIFIED: 'messageModified',
+  MESSAGE_READ_BY_PEER: 'messageReadByPeer',
+  TYPING_STATUS_UPDATED: 'typingStatusUpdated',
 });
 
 /**
@@ -488,7 +499,7 @@ function parseJSON(text, where) {
  * @typedef {Object} EventMap
  * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
  * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
+ * @property {Message[]} messageReceived messages (of rooms and one to one), tips and system notices, in arrival order
  * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
  * @property {{state: NetState}} netStateChange
  * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
@@ -503,6 +514,12 @@ function parseJSON(text, where) {
  * @property {MuteState} muted this user's mute state in a room changed
  * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
  * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
+ * @property {Conversation[]} conversationListUpdated the one-to-one conversation list, in order (pinned first, then the newest first)
+ * @property {number} totalUnreadMessageCountUpdated unread one-to-one messages over every conversation
+ * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true}>} messageRevoked one-to-one messages recalled by their sender: show them as recalled
+ * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
+ * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
+ * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
  */
 
 /** @typedef {keyof EventMap} EventName */
@@ -827,6 +844,7 @@ const MAX_FRAME_BYTES = 16384;
 /** Requests that may be sent again after a reconnect: repeating them changes nothing. */
 const RETRYABLE_OPS = new Set([
   'send', // the server de-duplicates a repeated `Random` for 5 minutes
+  'send_c2c', // and a repeated `MsgSeq` and `MsgRandom` with the same content for 120 s
   'join',
   'quit',
   'pin_item',
@@ -1233,6 +1251,7 @@ class Session {
     this.established = true;
     this.reconnectAttempt = 0;
     this.becomeReady();
+    this.client.c2cSync.sessionReady();
     const me = /** @type {LoginData} */ (this.me);
     events.emit(EVENT.SDK_READY, { ...me });
     return { code: 0, data: { ...me } };
@@ -1261,11 +1280,14 @@ class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages } = this.client;
+    const { requests, likes, rooms, messages, c2c, c2cSync, conversations } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
     messages.reset();
+    c2c.reset();
+    c2cSync.reset();
+    conversations.reset();
     return this.epoch;
   }
 
@@ -1345,6 +1367,7 @@ class Session {
    */
   connectionLost() {
     this.ready = false;
+    this.client.c2cSync.connectionLost();
     const reconnecting = this.established && this.client.o.reconnect && !this.destroyed;
     this.client.requests.connectionLost(reconnecting);
     if (reconnecting) {
@@ -1393,6 +1416,8 @@ class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
+    // One-to-one conversations catch up on what came while away.
+    this.client.c2cSync.sessionReady();
   }
 
   /**
@@ -1765,13 +1790,15 @@ function diffProfiles(before, after) {
 /**
  * Fields every message has.
  * @typedef {Object} MessageBase
- * @property {string} ID `<from>-<random>`: the same message has the same ID on every device
- * @property {string} to the room
+ * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
+ * @property {ConversationType} conversationType `GROUP` (a live room) or `C2C` (one to one)
+ * @property {string} conversationID `GROUP<groupID>` or `C2C<the other user's ID>`
+ * @property {string} to the room, or the receiving user
  * @property {string} from the sender's UserID (for tips and notices: the operator)
  * @property {string} nick the sender's nickname when it was sent
  * @property {string} avatar the sender's avatar when it was sent
  * @property {number} level the sender's level when it was sent (0 when statistics are off)
- * @property {number} sequence the room's sequence number (0 for tips, notices and unsent messages)
+ * @property {number} sequence the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
  * @property {number} time Unix seconds
  * @property {number} random the sender's de-duplication key
  * @property {Priority} priority
@@ -1781,6 +1808,13 @@ function diffProfiles(before, after) {
  * @property {MessageStatus} status
  * @property {string} dropReason `MsgFreqCtrl` when the room's frequency control dropped an acknowledged message
  * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
+ * @property {string} messageKey one to one: the server's `MsgKey` (`<sequence>_<random>_<time>`); empty in rooms
+ * @property {number} clientSequence one to one: the sender's own number for the message (`MsgSeq`); 0 in rooms
+ * @property {boolean} isRevoked one to one: recalled (a page of history keeps it with no elements and an empty text)
+ * @property {boolean} isModified one to one: edited since it was sent
+ * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
+ * @property {boolean} needReadReceipt one to one: the sender asked for read receipts
+ * @property {boolean} onlineOnly one to one: sent to who was online, never stored (`sequence` 0)
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -1793,6 +1827,25 @@ function diffProfiles(before, after) {
  * @typedef {MessageBase & {type: 'TIMLocationElem'|'TIMImageElem'|'TIMSoundElem'|'TIMFileElem'|'TIMVideoFileElem'|'TIMRelayElem', payload: Record<string, unknown>}} OtherMessage
  */
 /** @typedef {TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage} Message */
+
+/**
+ * The fields of a room's message that name its conversation and that only one-to-one
+ * messages use.
+ * @param {string} groupID
+ */
+function roomFields(groupID) {
+  return {
+    conversationType: /** @type {'GROUP'} */ (TYPES.CONV_GROUP),
+    conversationID: `${TYPES.CONV_GROUP}${groupID}`,
+    messageKey: '',
+    clientSequence: 0,
+    isRevoked: false,
+    isModified: false,
+    isPeerRead: false,
+    needReadReceipt: false,
+    onlineOnly: false,
+  };
+}
 
 /**
  * @param {unknown[]} body `MsgBody`
@@ -1861,6 +1914,7 @@ function decodeMessage(f) {
     flow: 'in',
     status: 'success',
     dropReason: '',
+    ...roomFields(f.str('GroupId')),
   });
 }
 
@@ -1951,6 +2005,7 @@ function decodeElemPush(f, type, serial) {
     flow: 'in',
     status: 'success',
     dropReason: '',
+    ...roomFields(groupID),
   });
   return { message, content };
 }
@@ -2497,18 +2552,32 @@ class Rooms {
 
 /**
  * @typedef {Object} TextMessageOptions
- * @property {string} to the room
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{text: string}} payload
- * @property {Priority} [priority] default `Normal`
+ * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
  */
 
 /**
  * @typedef {Object} CustomMessageOptions
- * @property {string} to the room
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{data: string, description?: string, extension?: string}} payload
- * @property {Priority} [priority] default `Normal`
+ * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ */
+
+/**
+ * @typedef {Object} FaceMessageOptions
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
+ * @property {{index: number, data?: string}} payload
+ * @property {Priority} [priority] rooms: default `Normal`
+ * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
  */
 
 /**
@@ -2560,6 +2629,16 @@ function requirePriority(value) {
     throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
   }
   return /** @type {Priority} */ (value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {ConversationType}
+ */
+function requireConversationType(value) {
+  if (value === undefined || value === TYPES.CONV_GROUP) return 'GROUP';
+  if (value === TYPES.CONV_C2C) return 'C2C';
+  throw invalid('conversationType must be TYPES.CONV_GROUP or TYPES.CONV_C2C');
 }
 
 /**
@@ -2616,21 +2695,43 @@ class Messages {
   }
 
   /**
+   * `Chat#createFaceMessage`
+   * @param {FaceMessageOptions} options
+   * @returns {FaceMessage}
+   */
+  createFace(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createFaceMessage needs {to, payload: {index}}');
+    const index = options.payload.index;
+    if (typeof index !== 'number' || !Number.isFinite(index)) throw invalid('payload.index must be a number');
+    const data = optionalString(options.payload.data, 'payload.data');
+    /** @type {Record<string, unknown>} */
+    const content = { Index: index };
+    if (data !== '') content.Data = data;
+    const element = { type: TYPES.MSG_FACE, content };
+    return /** @type {FaceMessage} */ (this.outgoingMessage(options, element, { index, data }));
+  }
+
+  /**
    * @private
-   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
+   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown}} options
    * @param {MessageElement} element
-   * @param {TextPayload|CustomPayload} payload
+   * @param {TextPayload|CustomPayload|FacePayload} payload
    * @returns {Message}
    */
   outgoingMessage(options, element, payload) {
     const to = requireID(options.to, 'to');
+    const c2c = requireConversationType(options.conversationType) === TYPES.CONV_C2C;
     const priority = requirePriority(options.priority);
     const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
+    if (options.needReadReceipt !== undefined && typeof options.needReadReceipt !== 'boolean')
+      throw invalid('needReadReceipt must be a boolean');
     const random = randomUint32();
+    const clientSequence = c2c ? randomUint32() : 0;
     const from = this.client.session.userID();
     const me = this.client.session.me;
     return /** @type {Message} */ ({
-      ID: `${from}-${random}`,
+      ID: c2c ? `${from}-${clientSequence}-${random}` : `${from}-${random}`,
       type: element.type,
       payload,
       elements: [element],
@@ -2648,20 +2749,31 @@ class Messages {
       flow: 'out',
       status: 'unSend',
       dropReason: '',
+      ...roomFields(to),
+      ...(c2c
+        ? {
+            conversationType: TYPES.CONV_C2C,
+            conversationID: `${TYPES.CONV_C2C}${to}`,
+            clientSequence,
+            needReadReceipt: options.needReadReceipt === true,
+          }
+        : {}),
     });
   }
 
   /**
    * `Chat#sendMessage`
    * @param {Message} message
+   * @param {SendOptions} [options] one to one only
    * @returns {Promise<Response<{message: Message}>>}
    */
-  async send(message) {
+  async send(message, options) {
     if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
-      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
+      throw invalid('sendMessage takes a message from createTextMessage, createCustomMessage or createFaceMessage');
     }
     if (message.status === 'sending' || message.status === 'success')
       throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
+    if (message.conversationType === TYPES.CONV_C2C) return this.client.c2c.send(message, options);
     const key = outgoingKey(message.to, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);
@@ -3115,6 +3227,1236 @@ class Moderation {
   }
 }
 
+// src/c2c-message.js
+// One-to-one messages on the wire (a `c2c` push, an entry of a history page, a
+// `c2c_modified` push) as a `Message`, and the conversation IDs that name the other user.
+
+
+/**
+ * @param {string} userID the other user
+ * @returns {string} `C2C<userID>`
+ */
+function c2cConversationID(userID) {
+  return `${TYPES.CONV_C2C}${userID}`;
+}
+
+/**
+ * The other user of a one-to-one conversation ID; a bad ID throws INVALID_ARGUMENT.
+ * @param {unknown} conversationID
+ * @returns {string}
+ */
+function peerOfConversation(conversationID) {
+  const prefix = TYPES.CONV_C2C;
+  if (typeof conversationID !== 'string' || !conversationID.startsWith(prefix) || conversationID.length === prefix.length)
+    throw invalid('conversationID must be C2C<userID>');
+  return conversationID.slice(prefix.length);
+}
+
+/**
+ * The other user of a one-to-one message, seen by `me`.
+ * @param {{from: string, to: string}} m
+ * @param {string} me
+ */
+function peerOfMessage(m, me) {
+  return m.from === me ? m.to : m.from;
+}
+
+/**
+ * The body elements a one-to-one message's payload stands for: what `modifyMessage` sends
+ * after the application changed `payload` (text, custom and face messages), else the
+ * elements as they are.
+ * @param {Message} m
+ * @returns {MessageElement[]}
+ */
+function elementsOfPayload(m) {
+  const rest = m.elements.slice(1);
+  switch (m.type) {
+    case TYPES.MSG_TEXT:
+      return [{ type: m.type, content: { Text: m.payload.text } }, ...rest];
+    case TYPES.MSG_CUSTOM: {
+      /** @type {Record<string, unknown>} */
+      const content = { Data: m.payload.data };
+      if (m.payload.description) content.Desc = m.payload.description;
+      if (m.payload.extension) content.Ext = m.payload.extension;
+      return [{ type: m.type, content }, ...rest];
+    }
+    case TYPES.MSG_FACE: {
+      /** @type {Record<string, unknown>} */
+      const content = { Index: m.payload.index };
+      if (m.payload.data) content.Data = m.payload.data;
+      return [{ type: m.type, content }, ...rest];
+    }
+    default:
+      return m.elements.slice();
+  }
+}
+
+/**
+ * @param {Fields} f a `c2c` or `c2c_modified` push, or an entry of `Messages`
+ * @param {string} me the logged-in user
+ * @returns {Message}
+ */
+function decodeC2CMessage(f, me) {
+  const from = f.str('From_Account');
+  const to = f.str('To_Account');
+  const isRevoked = f.optBool('Recalled');
+  const body = f.arr('MsgBody');
+  // The history keeps a recalled message as a placeholder with an empty body.
+  const elements = isRevoked && body.length === 0 ? [] : decodeBody(body, f.where);
+  const first = elements[0];
+  const clientSequence = f.optNum('MsgSeq');
+  const random = f.optNum('MsgRandom');
+  return /** @type {Message} */ ({
+    ID: `${from}-${clientSequence}-${random}`,
+    type: first ? first.type : TYPES.MSG_TEXT,
+    payload: first ? decodePayload(first, `${f.where}.MsgBody[0]`) : { text: '' },
+    elements,
+    to,
+    from,
+    nick: f.optStr('NickName'),
+    avatar: f.optStr('Avatar'),
+    level: 0,
+    sequence: f.num('Seq'),
+    time: f.num('MsgTime'),
+    random,
+    priority: 'Normal',
+    cloudCustomData: f.optStr('CloudCustomData'),
+    isHistory: false,
+    flow: from === me ? 'out' : 'in',
+    status: 'success',
+    dropReason: '',
+    conversationType: TYPES.CONV_C2C,
+    conversationID: c2cConversationID(peerOfMessage({ from, to }, me)),
+    messageKey: f.str('MsgKey'),
+    clientSequence,
+    isRevoked,
+    isModified: f.optBool('Edited'),
+    isPeerRead: false,
+    needReadReceipt: f.optBool('NeedReadReceipt'),
+    onlineOnly: f.optBool('OnlineOnly'),
+  });
+}
+
+// src/conversation.js
+// What a one-to-one conversation is as this client knows it, how a `get_conversations` entry
+// reads, and the order of the list.
+
+
+/**
+ * One conversation of the logged-in user with another user.
+ * @typedef {Object} Conversation
+ * @property {string} conversationID `C2C<userID>`
+ * @property {'C2C'} type
+ * @property {string} userID the other user
+ * @property {number} unreadCount the other user's messages this user has not read
+ * @property {Message|null} lastMessage the newest message (null when its history was cleared)
+ * @property {number} lastSequence the newest message's `sequence`
+ * @property {number} lastTime the newest message's time (Unix seconds)
+ * @property {number} readSequence this user has read up to this `sequence`
+ * @property {number} peerReadSequence the other user has read up to this `sequence` (read receipts)
+ * @property {boolean} isPinned pinned conversations come first in the list
+ * @property {number} marks the conversation's marks (a bit set the application gives meaning to)
+ */
+
+/**
+ * An entry of `get_conversations`.
+ * @param {Fields} f
+ * @param {string} me
+ * @returns {Conversation}
+ */
+function decodeConversation(f, me) {
+  const userID = f.str('Peer_Account');
+  const last = f.has('LastMessage') ? decodeC2CMessage(new Fields(f.o.LastMessage, `${f.where}.LastMessage`), me) : null;
+  const peerReadSequence = f.optNum('PeerReadSeq');
+  if (last && last.flow === 'out') last.isPeerRead = last.sequence <= peerReadSequence;
+  return {
+    conversationID: c2cConversationID(userID),
+    type: TYPES.CONV_C2C,
+    userID,
+    unreadCount: f.optNum('Unread'),
+    lastMessage: last,
+    lastSequence: f.optNum('LastSeq'),
+    lastTime: f.optNum('LastTime'),
+    readSequence: f.optNum('ReadSeq'),
+    peerReadSequence,
+    isPinned: f.optBool('Pinned'),
+    marks: f.optNum('Marks'),
+  };
+}
+
+/**
+ * The list's order, as the server's: pinned first, then the newest first (times are
+ * seconds: `tie` orders those of the same second, else the user IDs do).
+ * @param {Conversation} a
+ * @param {Conversation} b
+ * @param {number} [tie] negative when `a` goes first
+ */
+function compareConversations(a, b, tie = 0) {
+  if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
+  if (a.lastTime !== b.lastTime) return b.lastTime - a.lastTime;
+  if (tie !== 0) return tie;
+  return a.userID < b.userID ? -1 : a.userID > b.userID ? 1 : 0;
+}
+
+/**
+ * A copy for the application: changing it changes nothing in the SDK.
+ * @param {Conversation} c
+ * @returns {Conversation}
+ */
+function copyConversation(c) {
+  return { ...c, lastMessage: c.lastMessage ? { ...c.lastMessage } : null };
+}
+
+// src/conversations.js
+// The one-to-one conversation list: read from the server (every page of its cursor), kept
+// up to date by messages, read reports, recalls and edits, and by the calls that change it
+// (read, pin, delete). Announces CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED
+// and MESSAGE_READ_BY_PEER.
+
+
+/** Conversations per `get_conversations` page (the protocol's maximum is 1000). */
+const LIST_PAGE = 100;
+
+/**
+ * What a recalled message looks like afterwards (as the history keeps it).
+ * @param {Message} m
+ * @returns {Message}
+ */
+function revokedCopy(m) {
+  return /** @type {Message} */ ({ ...m, isRevoked: true, elements: [], type: TYPES.MSG_TEXT, payload: { text: '' } });
+}
+
+class Conversations {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, {c: Conversation, stamp: number}>} by the other user's ID */
+    this.entries = new Map();
+    /** @private counts local changes, so a list read does not undo newer ones */
+    this.stamp = 0;
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this.emitTimer = null;
+    /** @private the total last announced */
+    this.announcedTotal = 0;
+  }
+
+  /**
+   * Reads the whole list from the server (page after page) and takes it in. Resolves with
+   * the server's entries as read, for catching up.
+   * @returns {Promise<Conversation[]>}
+   */
+  async load() {
+    const { requests, session } = this.client;
+    const me = session.userID();
+    const epoch = session.epoch;
+    const since = this.stamp;
+    /** @type {Conversation[]} */
+    const found = [];
+    /** @type {string} */
+    let cursor = '';
+    for (;;) {
+      /** @type {Record<string, unknown>} */
+      const frame = { op: 'get_conversations', Count: LIST_PAGE };
+      if (cursor !== '') frame.Cursor = cursor;
+      const reply = await requests.request(frame);
+      const page = decodeOrThrow(() => ({
+        list: reply
+          .arr('Conversations')
+          .map((c, i) => decodeConversation(new Fields(c, `get_conversations.Conversations[${i}]`), me)),
+        next: reply.optStr('NextCursor'),
+        complete: reply.optBool('Complete'),
+      }));
+      found.push(...page.list);
+      if (page.complete || page.next === '' || page.list.length === 0) break;
+      cursor = page.next;
+    }
+    if (session.epoch === epoch) this.merge(found, since);
+    return found;
+  }
+
+  /**
+   * Takes in a list read from the server. An entry changed here since the read began, by a
+   * push that came before the answer, already has what the read saw (pushes and replies
+   * share one ordered stream): it keeps its message and counts unless the read found a newer
+   * message.
+   * @private
+   * @param {Conversation[]} found
+   * @param {number} since the stamp when the read began
+   */
+  merge(found, since) {
+    /** @type {Set<string>} */
+    const listed = new Set();
+    for (const c of found) {
+      if (listed.has(c.userID)) continue; // moved between two pages
+      listed.add(c.userID);
+      const local = this.entries.get(c.userID);
+      if (local && local.stamp > since && local.c.lastSequence >= c.lastSequence) {
+        local.c.isPinned = c.isPinned;
+        local.c.marks = c.marks;
+        local.c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
+        continue;
+      }
+      if (local) c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
+      this.entries.set(c.userID, { c, stamp: since });
+    }
+    for (const [userID, e] of Array.from(this.entries)) {
+      if (!listed.has(userID) && e.stamp <= since) this.entries.delete(userID);
+    }
+    this.changed();
+  }
+
+  /**
+   * `Chat#getConversationList`
+   * @returns {Promise<Response<{conversationList: Conversation[]}>>}
+   */
+  async getList() {
+    await this.load();
+    return { code: 0, data: { conversationList: this.sorted() } };
+  }
+
+  /**
+   * `Chat#getTotalUnreadMessageCount`: the list's unread counts added up (the server's
+   * `TotalUnread` also counts conversations deleted without clearing their history, and is
+   * read apart from the list it comes with).
+   * @returns {number}
+   */
+  total() {
+    let sum = 0;
+    for (const { c } of this.entries.values()) sum += c.unreadCount;
+    return sum;
+  }
+
+  /**
+   * `Chat#setMessageRead`
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
+   */
+  async setRead(options) {
+    const userID = peerOfConversation(isObject(options) ? options.conversationID : undefined);
+    const reply = await this.client.requests.request({ op: 'read_c2c', Peer_Account: userID });
+    const read = decodeOrThrow(() => ({ seq: reply.num('Seq'), unread: reply.num('Unread') }));
+    this.update(userID, false, (c) => {
+      c.readSequence = read.seq;
+      c.unreadCount = read.unread;
+    });
+    return { code: 0, data: { conversationID: c2cConversationID(userID), readSequence: read.seq, unreadCount: read.unread } };
+  }
+
+  /**
+   * `Chat#pinConversation`
+   * @param {{conversationID: string, isPinned: boolean}} options
+   * @returns {Promise<Response<{conversationID: string}>>}
+   */
+  async pin(options) {
+    if (!isObject(options) || typeof options.isPinned !== 'boolean')
+      throw invalid('pinConversation needs {conversationID, isPinned}');
+    const userID = peerOfConversation(options.conversationID);
+    const pinned = options.isPinned;
+    await this.client.requests.request({ op: 'pin_conversation', Peer_Account: userID, Pinned: pinned });
+    this.update(userID, false, (c) => {
+      c.isPinned = pinned;
+    });
+    return { code: 0, data: { conversationID: c2cConversationID(userID) } };
+  }
+
+  /**
+   * `Chat#deleteConversation`
+   * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options
+   * @returns {Promise<Response<{conversationIDList: string[]}>>}
+   */
+  async remove(options) {
+    const list = typeof options === 'string' ? [options] : isObject(options) ? options.conversationIDList : undefined;
+    if (!Array.isArray(list) || list.length === 0)
+      throw invalid('deleteConversation needs a conversationID or {conversationIDList}');
+    const clear = isObject(options) && options.clearHistoryMessage !== undefined ? options.clearHistoryMessage : true;
+    if (typeof clear !== 'boolean') throw invalid('clearHistoryMessage must be a boolean');
+    const userIDs = list.map((id) => peerOfConversation(id));
+    for (const userID of userIDs) {
+      await this.client.requests.request({ op: 'delete_conversation', Peer_Account: userID, ClearHistory: clear });
+      if (this.entries.has(userID)) {
+        this.entries.delete(userID);
+        this.stamp += 1;
+        this.changed();
+      }
+    }
+    return { code: 0, data: { conversationIDList: userIDs.map(c2cConversationID) } };
+  }
+
+  /**
+   * A delivered (or acknowledged) message: the newest one of its conversation, which comes
+   * back on the list if it was deleted.
+   * @param {Message} message
+   * @param {number} [unread] the conversation's unread count with it (pushes to the receiver)
+   */
+  noteMessage(message, unread) {
+    if (message.sequence === 0) return; // online only: never on the list
+    const userID = peerOfMessage(message, this.client.session.userID());
+    this.update(userID, true, (c) => {
+      if (message.sequence >= c.lastSequence) {
+        c.lastMessage = message;
+        c.lastSequence = message.sequence;
+        c.lastTime = message.time;
+      }
+      if (unread !== undefined) c.unreadCount = unread;
+    });
+  }
+
+  /**
+   * A message was recalled.
+   * @param {string} userID the other user
+   * @param {number} sequence
+   * @param {number|undefined} unread the count afterwards (the receiver's side)
+   */
+  noteRecalled(userID, sequence, unread) {
+    this.update(userID, false, (c) => {
+      if (c.lastMessage && c.lastMessage.sequence === sequence) c.lastMessage = revokedCopy(c.lastMessage);
+      if (unread !== undefined) c.unreadCount = unread;
+    });
+  }
+
+  /**
+   * A message was edited.
+   * @param {Message} message as it is now
+   */
+  noteModified(message) {
+    const userID = peerOfMessage(message, this.client.session.userID());
+    this.update(userID, false, (c) => {
+      if (c.lastMessage && c.lastMessage.sequence === message.sequence) {
+        message.isPeerRead = message.flow === 'out' && message.sequence <= c.peerReadSequence;
+        c.lastMessage = message;
+      }
+    });
+  }
+
+  /**
+   * Sets `isPeerRead` of a message of this user from what the other user has read.
+   * @param {Message} message
+   */
+  markPeerRead(message) {
+    if (message.flow !== 'out' || message.sequence === 0) return;
+    const e = this.entries.get(peerOfMessage(message, this.client.session.userID()));
+    message.isPeerRead = e !== undefined && message.sequence <= e.c.peerReadSequence;
+  }
+
+  /**
+   * A `c2c_read` push: this user read a conversation (on any device), or the other user
+   * read this user's messages (a read receipt).
+   * @param {Fields} f
+   */
+  onRead(f) {
+    const reader = f.str('Reader_Account');
+    const peer = f.str('Peer_Account');
+    const seq = f.num('Seq');
+    const me = this.client.session.userID();
+    if (reader === me) {
+      const unread = f.maybeNum('Unread');
+      this.update(peer, false, (c) => {
+        c.readSequence = seq;
+        if (unread !== undefined) c.unreadCount = unread;
+      });
+      if (peer !== me) return;
+    }
+    this.update(reader, false, (c) => {
+      c.peerReadSequence = Math.max(c.peerReadSequence, seq);
+      const last = c.lastMessage;
+      if (last && last.flow === 'out' && last.sequence <= seq && !last.isPeerRead) c.lastMessage = { ...last, isPeerRead: true };
+    });
+    this.client.inbox.emitInOrder(EVENT.MESSAGE_READ_BY_PEER, [
+      { conversationID: c2cConversationID(reader), userID: reader, sequence: seq },
+    ]);
+  }
+
+  /**
+   * Changes a conversation (creating it when `create`) and schedules the announcement.
+   * @private
+   * @param {string} userID
+   * @param {boolean} create
+   * @param {(c: Conversation) => void} change
+   */
+  update(userID, create, change) {
+    let e = this.entries.get(userID);
+    if (e === undefined) {
+      if (!create) return;
+      e = {
+        c: {
+          conversationID: c2cConversationID(userID),
+          type: TYPES.CONV_C2C,
+          userID,
+          unreadCount: 0,
+          lastMessage: null,
+          lastSequence: 0,
+          lastTime: 0,
+          readSequence: 0,
+          peerReadSequence: 0,
+          isPinned: false,
+          marks: 0,
+        },
+        stamp: 0,
+      };
+      this.entries.set(userID, e);
+    }
+    change(e.c);
+    e.stamp = ++this.stamp;
+    this.changed();
+  }
+
+  /**
+   * @private
+   * @returns {Conversation[]}
+   */
+  sorted() {
+    // Of two conversations whose last messages came in the same second, the one that
+    // changed last here comes first.
+    return Array.from(this.entries.values())
+      .sort((a, b) => compareConversations(a.c, b.c, b.stamp - a.stamp))
+      .map((e) => copyConversation(e.c));
+  }
+
+  /**
+   * Announces the list (and the total when it changed) once for the changes of this turn,
+   * after the messages delivered with them.
+   * @private
+   */
+  changed() {
+    if (this.emitTimer !== null) return;
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = null;
+      const { inbox } = this.client;
+      inbox.emitInOrder(EVENT.CONVERSATION_LIST_UPDATED, this.sorted());
+      const total = this.total();
+      if (total !== this.announcedTotal) {
+        this.announcedTotal = total;
+        inbox.emitInOrder(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, total);
+      }
+    }, 0);
+  }
+
+  /** The session is over. */
+  reset() {
+    if (this.emitTimer !== null) clearTimeout(this.emitTimer);
+    this.emitTimer = null;
+    this.entries.clear();
+    this.announcedTotal = 0;
+  }
+}
+
+// src/c2c.js
+// One-to-one messages: sending (acknowledged, and again after a reconnect), history pages,
+// recall, edit and typing notices, and the pushes about them (`c2c`, `c2c_recalled`,
+// `c2c_modified`, `typing`). Delivery order and catching up are c2c-sync.js's.
+
+
+/**
+ * Options of `sendMessage` for a one-to-one message (the reference's names).
+ * @typedef {Object} SendOptions
+ * @property {boolean} [onlineUserOnly] deliver to the receiver's online devices only; never stored (`sequence` 0)
+ * @property {{excludedFromUnreadCount?: boolean}} [messageControlInfo] excludedFromUnreadCount: the receiver's unread count does not grow
+ */
+
+/** Default and largest `count` of `getMessageList`. */
+const HISTORY_PAGE = 15;
+const HISTORY_PAGE_MAX = 100;
+
+/** How long a typing notice holds, ms, unless another one or a message follows. */
+const TYPING_HOLD_MS = 5000;
+
+/**
+ * @param {string} userID
+ * @param {number} clientSequence
+ * @param {number} random
+ */
+function sendKey(userID, clientSequence, random) {
+  return `${userID}\n${clientSequence}\n${random}`;
+}
+
+/**
+ * @param {unknown} message
+ * @param {string} what the call, for the error
+ * @returns {Message}
+ */
+function requireC2C(message, what) {
+  if (!isObject(message) || message.conversationType !== TYPES.CONV_C2C)
+    throw invalid(`${what} takes a one-to-one message (conversationType C2C)`);
+  const m = /** @type {Message} */ (/** @type {unknown} */ (message));
+  if (m.messageKey === '') throw invalid(`${what}: the message was not sent`);
+  return m;
+}
+
+class C2C {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, Message>} sends awaiting their reply */
+    this.outgoing = new Map();
+    /** @private @type {Map<string, ReturnType<typeof setTimeout>>} users typing now, by ID */
+    this.typing = new Map();
+  }
+
+  /**
+   * `Chat#sendMessage` of a one-to-one message.
+   * @param {Message} message
+   * @param {SendOptions} [options]
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async send(message, options = {}) {
+    if (!isObject(options)) throw invalid('the options of sendMessage must be an object');
+    const online = options.onlineUserOnly;
+    if (online !== undefined && typeof online !== 'boolean') throw invalid('onlineUserOnly must be a boolean');
+    const control = options.messageControlInfo;
+    if (control !== undefined && !isObject(control)) throw invalid('messageControlInfo must be an object');
+    const noUnread = control ? control.excludedFromUnreadCount : undefined;
+    if (noUnread !== undefined && typeof noUnread !== 'boolean')
+      throw invalid('messageControlInfo.excludedFromUnreadCount must be a boolean');
+    const { client } = this;
+    client.c2cSync.activate();
+    const key = sendKey(message.to, message.clientSequence, message.random);
+    message.status = 'sending';
+    this.outgoing.set(key, message);
+    const epoch = client.session.epoch;
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'send_c2c',
+      To_Account: message.to,
+      MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+      // With the content, these make a repeat after a reconnect the same message.
+      MsgSeq: message.clientSequence,
+      MsgRandom: message.random,
+    };
+    if (message.cloudCustomData !== '') frame.CloudCustomData = message.cloudCustomData;
+    if (message.needReadReceipt) frame.NeedReadReceipt = true;
+    if (online) frame.OnlineOnly = true;
+    if (noUnread) frame.NoUnread = true;
+    try {
+      const reply = await client.requests.request(frame);
+      const ack = decodeOrThrow(() => ({
+        sequence: reply.num('Seq'),
+        messageKey: reply.str('MsgKey'),
+        time: reply.num('MsgTime'),
+      }));
+      message.from = client.session.userID();
+      message.ID = `${message.from}-${message.clientSequence}-${message.random}`;
+      message.sequence = ack.sequence;
+      message.messageKey = ack.messageKey;
+      message.time = ack.time;
+      message.onlineOnly = online === true;
+      message.status = 'success';
+      if (epoch === client.session.epoch) client.c2cSync.acknowledged(message);
+      return { code: 0, data: { message } };
+    } catch (err) {
+      message.status = 'fail';
+      const e = /** @type {LiveRoomError} */ (err);
+      e.data = { ...e.data, message };
+      throw e;
+    } finally {
+      this.outgoing.delete(key);
+    }
+  }
+
+  /**
+   * Whether `m` is one of this client's sends still awaiting its reply (the reply reports it).
+   * @param {Message} m
+   */
+  isOutgoing(m) {
+    return m.from === this.client.session.userID() && this.outgoing.has(sendKey(m.to, m.clientSequence, m.random));
+  }
+
+  /**
+   * `Chat#getMessageList`
+   * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options
+   * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+   */
+  async history(options) {
+    if (!isObject(options)) throw invalid('getMessageList needs {conversationID}');
+    const userID = peerOfConversation(options.conversationID);
+    const count = options.count === undefined ? HISTORY_PAGE : options.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX)
+      throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX}`);
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'get_c2c_messages', Peer_Account: userID, Count: count };
+    const next = options.nextReqMessageID;
+    if (next !== undefined && next !== '') {
+      if (typeof next !== 'string' || !/^[1-9][0-9]*$/.test(next))
+        throw invalid('nextReqMessageID must be what a previous page returned');
+      frame.BeforeSeq = Number(next);
+    }
+    const { client } = this;
+    client.c2cSync.activate();
+    const me = client.session.userID();
+    const reply = await client.requests.request(frame);
+    const page = decodeOrThrow(() => ({
+      messages: reply
+        .arr('Messages')
+        .map((m, i) => decodeC2CMessage(new Fields(m, `get_c2c_messages.Messages[${i}]`), me)),
+      complete: reply.optBool('Complete'),
+    }));
+    // Newest first from the server; oldest first for the application.
+    const messageList = page.messages.reverse();
+    for (const m of messageList) client.conversations.markPeerRead(m);
+    const oldest = messageList[0];
+    const isCompleted = page.complete || oldest === undefined;
+    return {
+      code: 0,
+      data: { messageList, nextReqMessageID: isCompleted ? '' : String(oldest.sequence), isCompleted },
+    };
+  }
+
+  /**
+   * `Chat#revokeMessage`
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async revoke(message) {
+    const m = requireC2C(message, 'revokeMessage');
+    const userID = peerOfMessage(m, this.client.session.userID());
+    await this.client.requests.request({ op: 'recall_c2c', Peer_Account: userID, MsgKey: m.messageKey });
+    m.isRevoked = true;
+    return { code: 0, data: { message: m } };
+  }
+
+  /**
+   * `Chat#modifyMessage`
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async modify(message) {
+    const m = requireC2C(message, 'modifyMessage');
+    const elements = elementsOfPayload(m);
+    if (elements.length === 0) throw invalid('modifyMessage: the message has no content');
+    const userID = peerOfMessage(m, this.client.session.userID());
+    await this.client.requests.request({
+      op: 'modify_c2c',
+      Peer_Account: userID,
+      MsgKey: m.messageKey,
+      MsgBody: elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+      CloudCustomData: m.cloudCustomData,
+    });
+    m.elements = elements;
+    m.isModified = true;
+    return { code: 0, data: { message: m } };
+  }
+
+  /**
+   * `Chat#sendTypingStatus`
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{sent: boolean}>>}
+   */
+  async sendTyping(options) {
+    const userID = peerOfConversation(isObject(options) ? options.conversationID : undefined);
+    this.client.c2cSync.activate();
+    const reply = await this.client.requests.request({ op: 'typing', To_Account: userID });
+    return { code: 0, data: { sent: reply.optBool('Sent') } };
+  }
+
+  /**
+   * A `c2c` push.
+   * @param {Fields} f
+   */
+  onPush(f) {
+    const message = decodeC2CMessage(f, this.client.session.userID());
+    this.client.c2cSync.onPush(message, f.maybeNum('Unread'));
+  }
+
+  /**
+   * A `c2c_recalled` push.
+   * @param {Fields} f
+   */
+  onRecalled(f) {
+    const { client } = this;
+    client.c2cSync.activate();
+    const me = client.session.userID();
+    const from = f.str('From_Account');
+    const to = f.str('To_Account');
+    const sequence = f.num('Seq');
+    const messageKey = f.str('MsgKey');
+    const unread = f.maybeNum('Unread');
+    const userID = peerOfMessage({ from, to }, me);
+    const conversationID = c2cConversationID(userID);
+    client.c2cSync.whenDelivered(userID, sequence, () => {
+      client.conversations.noteRecalled(userID, sequence, unread);
+      client.inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
+        { conversationID, sequence, messageKey, from, to, isRevoked: true },
+      ]);
+    });
+  }
+
+  /**
+   * A `c2c_modified` push.
+   * @param {Fields} f
+   */
+  onModified(f) {
+    const { client } = this;
+    client.c2cSync.activate();
+    const message = decodeC2CMessage(f, client.session.userID());
+    const userID = peerOfMessage(message, client.session.userID());
+    client.c2cSync.whenDelivered(userID, message.sequence, () => {
+      client.conversations.noteModified(message);
+      client.inbox.emitInOrder(EVENT.MESSAGE_MODIFIED, [message]);
+    });
+  }
+
+  /**
+   * A `typing` push: the user is typing to this one, for a few seconds.
+   * @param {Fields} f
+   */
+  onTyping(f) {
+    const userID = f.str('From_Account');
+    const before = this.typing.get(userID);
+    if (before !== undefined) clearTimeout(before);
+    this.typing.set(
+      userID,
+      setTimeout(() => this.stopTyping(userID), TYPING_HOLD_MS),
+    );
+    if (before === undefined) this.announceTyping(userID, true);
+  }
+
+  /**
+   * A message was delivered: its sender is no longer typing.
+   * @param {Message} message
+   */
+  heard(message) {
+    if (message.flow === 'in') this.stopTyping(message.from);
+  }
+
+  /**
+   * @private
+   * @param {string} userID
+   */
+  stopTyping(userID) {
+    const timer = this.typing.get(userID);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.typing.delete(userID);
+    this.announceTyping(userID, false);
+  }
+
+  /**
+   * @private
+   * @param {string} userID
+   * @param {boolean} isTyping
+   */
+  announceTyping(userID, isTyping) {
+    this.client.inbox.emitInOrder(EVENT.TYPING_STATUS_UPDATED, {
+      conversationID: c2cConversationID(userID),
+      userID,
+      isTyping,
+    });
+  }
+
+  /** The session is over. */
+  reset() {
+    for (const timer of this.typing.values()) clearTimeout(timer);
+    this.typing.clear();
+    this.outgoing.clear();
+  }
+}
+
+// src/c2c-sync.js
+// One-to-one messages reach the application exactly once and in order, across reconnects.
+//
+// Per conversation the SDK keeps `seq`, the highest `sequence` handed to the application
+// (delivered, or the application's own acknowledged send). A push numbered `seq + 1` is
+// delivered at once; one that skips numbers waits (`ahead`) while the SDK asks for what it
+// lacks (`get_c2c_messages` after `seq`, page after page until `Complete`), then everything
+// is delivered in order, each number once. After a reconnect the SDK reads the conversation
+// list and catches up every conversation whose `LastSeq` is beyond its `seq`. Pushes that
+// arrive meanwhile join `ahead`, so none is delivered twice or out of order.
+//
+// A conversation's starting point: at the first list read of a session, its `LastSeq` (what
+// came before is history, for `getMessageList`), or just below the first push that came
+// first; one first heard of by a push while the list is known, just below that push; one
+// first seen in the list read after a reconnect, its last message from before the session
+// began (found by time), since everything after it was sent while the client was away.
+//
+// The SDK follows conversations from the first one-to-one call, push or event handler of
+// the instance on (`activate`), so a live-room-only client never reads the list.
+
+
+/** Messages per `get_c2c_messages` page (the protocol's maximum). */
+const CATCH_UP_PAGE = 100;
+
+/** `seq` before the conversation's starting point is known. */
+const UNKNOWN = -1;
+
+/** How long after a failed list read (on a live connection) it is tried again, ms. */
+const SYNC_RETRY_MS = 2000;
+
+/** Seconds of clock difference tolerated when telling messages from before the session. */
+const CLOCK_SLACK_SECS = 2;
+
+/** One conversation's delivery state. */
+class ConversationSync {
+  constructor() {
+    /** the highest `sequence` the application has (UNKNOWN: not decided yet) */
+    this.seq = UNKNOWN;
+    /** @type {Map<number, {message: Message, unread: number|undefined} | 'own'>} numbers above `seq` already here: pushes waiting for a gap to fill, or the application's own sends */
+    this.ahead = new Map();
+    /** a catch-up is running */
+    this.catching = false;
+    /** run the catch-up once more when it ends */
+    this.again = false;
+    /** Unix seconds: find the starting point by time first (a conversation new after a reconnect); 0 none */
+    this.horizon = 0;
+    /** @type {Array<{seq: number, run: () => void}>} events about messages not delivered yet */
+    this.after = [];
+  }
+
+  /** The lowest number waiting, or Infinity. */
+  lowestAhead() {
+    let low = Infinity;
+    for (const k of this.ahead.keys()) low = Math.min(low, k);
+    return low;
+  }
+}
+
+class C2CSync {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Map<string, ConversationSync>} by the other user's ID */
+    this.convs = new Map();
+    /** whether the instance follows one-to-one conversations (see the top of this file) */
+    this.active = false;
+    /** @private the list has not been read since the session began or the connection dropped */
+    this.syncing = true;
+    /** @private whether the list was read once in this session */
+    this.synced = false;
+    /** @private bumped by every list read and by `reset`, so an older one stops */
+    this.gen = 0;
+    /** @private when the session began (ms, local clock) */
+    this.startedAt = 0;
+    /** @private the server's clock less ours, seconds, from live pushes */
+    this.clockOffset = 0;
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this.retryTimer = null;
+  }
+
+  /** The application uses one-to-one chat: follow the conversations from now on. */
+  activate() {
+    if (this.active) return;
+    this.active = true;
+    if (this.client.session.ready) this.sessionReady();
+  }
+
+  /** The session is usable: logged in, or back after a reconnect. */
+  sessionReady() {
+    const me = this.client.session.me;
+    if (me === null || me.isGuest) return;
+    if (this.startedAt === 0) this.startedAt = Date.now();
+    if (this.active) this.sync();
+  }
+
+  /** The connection dropped: until the list is read again, new conversations wait. */
+  connectionLost() {
+    this.syncing = true;
+    this.gen += 1;
+    this.clearRetry();
+  }
+
+  /** The session is over. */
+  reset() {
+    this.gen += 1;
+    this.clearRetry();
+    this.convs.clear();
+    this.syncing = true;
+    this.synced = false;
+    this.startedAt = 0;
+  }
+
+  /**
+   * A `c2c` push.
+   * @param {Message} message
+   * @param {number|undefined} unread
+   */
+  onPush(message, unread) {
+    this.activate();
+    this.clockOffset = message.time - Math.floor(Date.now() / 1000);
+    if (message.sequence === 0) {
+      this.deliver(message, unread); // online only: not numbered
+      return;
+    }
+    this.arrived(peerOfMessage(message, this.client.session.userID()), message.sequence, { message, unread });
+  }
+
+  /**
+   * The application's own send was acknowledged: it has the message already.
+   * @param {Message} message
+   */
+  acknowledged(message) {
+    if (message.sequence === 0) return;
+    this.client.conversations.noteMessage(message);
+    this.arrived(message.to, message.sequence, 'own');
+  }
+
+  /**
+   * @private
+   * @param {string} userID
+   * @param {number} seq
+   * @param {{message: Message, unread: number|undefined} | 'own'} entry
+   */
+  arrived(userID, seq, entry) {
+    let st = this.convs.get(userID);
+    if (st === undefined) {
+      st = new ConversationSync();
+      this.convs.set(userID, st);
+      // Heard of first while the list is known: what came before is history.
+      if (!this.syncing) st.seq = seq - 1;
+    }
+    if (st.seq !== UNKNOWN && seq <= st.seq) {
+      this.client.log.debug(`dropped a repeated message ${userID}#${seq}`);
+      return;
+    }
+    st.ahead.set(seq, entry);
+    if (st.seq === UNKNOWN || st.catching) return;
+    this.drain(st, false);
+    if (st.ahead.size > 0) this.catchUp(userID, st);
+  }
+
+  /**
+   * Runs `run` (an event about message `seq`) once that message was delivered, so the event
+   * never comes before it.
+   * @param {string} userID
+   * @param {number} seq
+   * @param {() => void} run
+   */
+  whenDelivered(userID, seq, run) {
+    const st = this.convs.get(userID);
+    if (st === undefined || this.settled(st) || (st.seq !== UNKNOWN && seq <= st.seq)) run();
+    else st.after.push({ seq, run });
+  }
+
+  /**
+   * Whether nothing of the conversation waits: its events need not either.
+   * @private
+   * @param {ConversationSync} st
+   */
+  settled(st) {
+    return st.seq !== UNKNOWN && !st.catching && st.ahead.size === 0;
+  }
+
+  /**
+   * Reads the list and catches up every conversation that is behind it.
+   * @private
+   */
+  async sync() {
+    const gen = ++this.gen;
+    this.clearRetry();
+    this.syncing = true;
+    let found;
+    try {
+      found = await this.client.conversations.load();
+    } catch (err) {
+      if (gen !== this.gen) return;
+      this.client.log.warn('reading the conversation list failed; trying again', err);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (gen === this.gen && this.client.session.ready) this.sync();
+      }, SYNC_RETRY_MS);
+      return;
+    }
+    if (gen !== this.gen) return;
+    const first = !this.synced;
+    this.synced = true;
+    this.syncing = false;
+    const horizon = Math.floor(this.startedAt / 1000) + this.clockOffset - CLOCK_SLACK_SECS;
+    /** @type {Set<string>} */
+    const listed = new Set();
+    // The least recent first: what they deliver comes in about the order it was sent.
+    for (const c of found.slice().reverse()) {
+      listed.add(c.userID);
+      const st = this.convs.get(c.userID) || new ConversationSync();
+      this.convs.set(c.userID, st);
+      if (st.seq === UNKNOWN) {
+        if (first) st.seq = Math.min(c.lastSequence, st.lowestAhead() - 1);
+        else st.horizon = horizon;
+      }
+      if (st.seq === UNKNOWN || c.lastSequence > st.seq || st.ahead.size > 0) this.catchUp(c.userID, st);
+      else this.runAfter(st);
+    }
+    for (const [userID, st] of Array.from(this.convs)) {
+      if (listed.has(userID) || st.seq !== UNKNOWN) continue;
+      if (st.ahead.size === 0) {
+        // Only events waited here: the conversation is not known after all.
+        this.convs.delete(userID);
+        for (const a of st.after.splice(0)) a.run();
+        continue;
+      }
+      // Not on the list yet: it began after the read, with the first push.
+      st.seq = st.lowestAhead() - 1;
+      this.drain(st, false);
+      if (st.ahead.size > 0) this.catchUp(userID, st);
+    }
+  }
+
+  /**
+   * Asks for everything after `seq` and delivers it with what waits, in order.
+   * @private
+   * @param {string} userID
+   * @param {ConversationSync} st
+   */
+  async catchUp(userID, st) {
+    if (st.catching) {
+      st.again = true;
+      return;
+    }
+    st.catching = true;
+    const session = this.client.session;
+    const epoch = session.epoch;
+    try {
+      if (st.seq === UNKNOWN) st.seq = await this.lastBefore(userID, st.horizon);
+      st.horizon = 0;
+      do {
+        st.again = false;
+        for (;;) {
+          if (epoch !== session.epoch) return;
+          const page = await this.page(userID, { AfterSeq: st.seq });
+          if (epoch !== session.epoch) return;
+          for (const m of page.messages) this.accept(st, m);
+          if (page.complete || page.messages.length === 0) break;
+        }
+        this.drain(st, true);
+      } while (st.again);
+    } catch (err) {
+      // The connection dropped, or the server failed: the next reconnect (or gap) tries again.
+      if (epoch === session.epoch) this.client.log.warn(`catching up with ${userID} failed`, err);
+    } finally {
+      if (epoch === session.epoch) {
+        st.catching = false;
+        this.runAfter(st);
+      }
+    }
+  }
+
+  /**
+   * The number of the last message of a conversation sent before `horizon`, or 0.
+   * @private
+   * @param {string} userID
+   * @param {number} horizon Unix seconds
+   */
+  async lastBefore(userID, horizon) {
+    /** @type {Record<string, number>} */
+    let where = {};
+    for (;;) {
+      const page = await this.page(userID, where);
+      for (const m of page.messages) if (m.time < horizon) return m.sequence;
+      if (page.complete || page.messages.length === 0) return 0;
+      where = { BeforeSeq: page.messages[page.messages.length - 1].sequence };
+    }
+  }
+
+  /**
+   * @private
+   * @param {string} userID
+   * @param {Record<string, number>} where `AfterSeq` (oldest first) or `BeforeSeq` (newest first)
+   * @returns {Promise<{messages: Message[], complete: boolean}>}
+   */
+  async page(userID, where) {
+    const me = this.client.session.userID();
+    const reply = await this.client.requests.request({
+      op: 'get_c2c_messages',
+      Peer_Account: userID,
+      Count: CATCH_UP_PAGE,
+      ...where,
+    });
+    return decodeOrThrow(() => ({
+      messages: reply
+        .arr('Messages')
+        .map((m, i) => decodeC2CMessage(new Fields(m, `get_c2c_messages.Messages[${i}]`), me)),
+      complete: reply.optBool('Complete'),
+    }));
+  }
+
+  /**
+   * A message of a catch-up page.
+   * @private
+   * @param {ConversationSync} st
+   * @param {Message} m
+   */
+  accept(st, m) {
+    if (m.sequence <= st.seq) return;
+    // Pushed but not listed (its history was cleared meanwhile): it still goes first.
+    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
+      if (k >= m.sequence) break;
+      this.take(st, k);
+    }
+    const held = st.ahead.get(m.sequence);
+    st.ahead.delete(m.sequence);
+    st.seq = m.sequence;
+    if (held === 'own' || this.client.c2c.isOutgoing(m)) return; // the application has it
+    // The push carried the sender's profile and the unread count: prefer it.
+    if (held !== undefined) this.deliver(held.message, held.unread);
+    else this.deliver(m, undefined);
+  }
+
+  /**
+   * Delivers what waits in order: while the numbers follow on, or (`all`, after a complete
+   * catch-up) everything.
+   * @private
+   * @param {ConversationSync} st
+   * @param {boolean} all
+   */
+  drain(st, all) {
+    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
+      if (k <= st.seq) {
+        st.ahead.delete(k);
+        continue;
+      }
+      if (!all && k !== st.seq + 1) break;
+      this.take(st, k);
+    }
+    this.runAfter(st);
+  }
+
+  /**
+   * @private
+   * @param {ConversationSync} st
+   * @param {number} k
+   */
+  take(st, k) {
+    const entry = st.ahead.get(k);
+    st.ahead.delete(k);
+    st.seq = Math.max(st.seq, k);
+    if (entry !== undefined && entry !== 'own') this.deliver(entry.message, entry.unread);
+  }
+
+  /**
+   * Runs the events whose message was delivered (all of them once nothing waits).
+   * @private
+   * @param {ConversationSync} st
+   */
+  runAfter(st) {
+    if (st.after.length === 0) return;
+    const all = this.settled(st);
+    const keep = [];
+    for (const a of st.after.splice(0)) {
+      if (all || a.seq <= st.seq) a.run();
+      else keep.push(a);
+    }
+    st.after = keep;
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   * @param {number|undefined} unread
+   */
+  deliver(message, unread) {
+    const { conversations, inbox, c2c } = this.client;
+    conversations.markPeerRead(message);
+    inbox.deliver(message);
+    conversations.noteMessage(message, unread);
+    c2c.heard(message);
+  }
+
+  /** @private */
+  clearRetry() {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
 // src/client.js
 // The parts of one `Chat`, side by side: each part owns its state and reaches the others
 // through the client. Frames from the server come in here and go to the part they concern.
@@ -3140,6 +4482,9 @@ class Client {
     this.likes = new Likes(this);
     this.live = new Live(this);
     this.moderation = new Moderation(this);
+    this.conversations = new Conversations(this);
+    this.c2c = new C2C(this);
+    this.c2cSync = new C2CSync(this);
   }
 
   /**
@@ -3207,6 +4552,17 @@ class Client {
           sequence: f.num('MsgSeq'),
           operatorID: f.str('Operator_Account'),
         });
+      case 'c2c':
+        return this.c2c.onPush(f);
+      case 'c2c_recalled':
+        return this.c2c.onRecalled(f);
+      case 'c2c_modified':
+        return this.c2c.onModified(f);
+      case 'c2c_read':
+        this.c2cSync.activate();
+        return this.conversations.onRead(f);
+      case 'typing':
+        return this.c2c.onTyping(f);
       default:
         // A newer server may push more; that is not an error.
         this.log.debug(`ignored a push with op ${op}`);
@@ -3218,6 +4574,17 @@ class Client {
 // `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
 // client that does it (client.js).
 
+
+/** Events that only one-to-one chat raises: listening to one starts following the conversations. */
+/** @type {Set<string>} */
+const C2C_EVENTS = new Set([
+  EVENT.CONVERSATION_LIST_UPDATED,
+  EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
+  EVENT.MESSAGE_REVOKED,
+  EVENT.MESSAGE_MODIFIED,
+  EVENT.MESSAGE_READ_BY_PEER,
+  EVENT.TYPING_STATUS_UPDATED,
+]);
 
 /**
  * One client connection: a user (or guest) session with its rooms. Create it with
@@ -3243,6 +4610,7 @@ class Chat {
    */
   on(event, handler, context) {
     this._c.events.on(event, handler, context);
+    if (C2C_EVENTS.has(event)) this._c.c2cSync.activate();
   }
 
   /**
@@ -3346,7 +4714,8 @@ class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Creates a text message for `sendMessage`.
+   * Creates a text message for `sendMessage`: to a room, or with
+   * `conversationType: TYPES.CONV_C2C` to a user.
    * @param {TextMessageOptions} options
    * @returns {TextMessage}
    */
@@ -3364,15 +4733,127 @@ class Chat {
   }
 
   /**
-   * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
-   * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
-   * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
-   * connection is repeated after the reconnect; the server de-duplicates it.
+   * Creates a face (emoji) message (`TIMFaceElem`) for `sendMessage`.
+   * @param {FaceMessageOptions} options
+   * @returns {FaceMessage}
+   */
+  createFaceMessage(options) {
+    return this._c.messages.createFace(options);
+  }
+
+  /**
+   * Sends a message made by `createTextMessage`, `createCustomMessage` or
+   * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
+   * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
+   * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
+   * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
    * @param {Message} message
+   * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
    * @returns {Promise<Response<{message: Message}>>}
    */
-  sendMessage(message) {
-    return this._c.messages.send(message);
+  sendMessage(message, options) {
+    return this._c.messages.send(message, options);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // One-to-one chat
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * The one-to-one conversation list, read from the server (every page), pinned first, then
+   * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+   * @returns {Promise<Response<{conversationList: Conversation[]}>>}
+   */
+  getConversationList() {
+    this._c.c2cSync.activate();
+    return this._c.conversations.getList();
+  }
+
+  /**
+   * A page of a conversation's history, oldest first: the newest messages, or those before
+   * the page that gave `nextReqMessageID`.
+   * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
+   * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+   */
+  getMessageList(options) {
+    return this._c.c2c.history(options);
+  }
+
+  /**
+   * Marks every message of a conversation read: its unread count goes to 0 on every device
+   * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
+   */
+  setMessageRead(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.setRead(options);
+  }
+
+  /**
+   * Recalls one's own one-to-one message (within the app's recall window, 120 s by
+   * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
+   * @param {Message} message a sent one-to-one message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  revokeMessage(message) {
+    this._c.c2cSync.activate();
+    return this._c.c2c.revoke(message);
+  }
+
+  /**
+   * Edits one's own one-to-one message: change its `payload` (text, custom and face
+   * messages) or `cloudCustomData`, then call this. Both users' devices get
+   * MESSAGE_MODIFIED.
+   * @param {Message} message a sent one-to-one message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  modifyMessage(message) {
+    this._c.c2cSync.activate();
+    return this._c.c2c.modify(message);
+  }
+
+  /**
+   * Takes conversations off the list (until their next message). With
+   * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+   * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
+   * @returns {Promise<Response<{conversationIDList: string[]}>>}
+   */
+  deleteConversation(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.remove(options);
+  }
+
+  /**
+   * Pins a conversation to the top of the list, or unpins it.
+   * @param {{conversationID: string, isPinned: boolean}} options
+   * @returns {Promise<Response<{conversationID: string}>>}
+   */
+  pinConversation(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.pin(options);
+  }
+
+  /**
+   * Tells the other user of a conversation that this user is typing: their devices get
+   * TYPING_STATUS_UPDATED for a few seconds. Call it while the user types, at most every
+   * second or two: beyond the app's `typing_per_sec` (2) the server passes nothing on
+   * (`sent: false`).
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{sent: boolean}>>}
+   */
+  sendTypingStatus(options) {
+    return this._c.c2c.sendTyping(options);
+  }
+
+  /**
+   * Unread one-to-one messages over every conversation, as this client knows them (the
+   * conversation list read, and what happened since).
+   * @returns {number}
+   */
+  getTotalUnreadMessageCount() {
+    this._c.c2cSync.activate();
+    return this._c.conversations.total();
   }
 
   // -------------------------------------------------------------------------------------

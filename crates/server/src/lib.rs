@@ -87,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(web::viewer))
         .route("/room/{id}", get(web::viewer))
         .route("/host/{id}", get(web::host))
+        .route("/chat", get(web::chat))
         .route("/admin", get(web::admin))
         .route("/assets/{*path}", get(web::asset))
         .route("/static/{*path}", get(web::static_asset))

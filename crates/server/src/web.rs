@@ -1,8 +1,9 @@
 //! The web pages built from `web/` (see `build.rs`), embedded in the binary: the viewer at `/`
-//! and `/room/<id>`, the host page at `/host/<id>`, the admin console at `/admin` (only where
-//! the console is on), their hashed assets under `/assets/`, files under `/static/` (the
-//! demo gift catalog, images, effects) and the embeddable live chat room as one module at
-//! `/sdk/liveroom-room.js` (loadable from any origin).
+//! and `/room/<id>`, the host page at `/host/<id>`, the one-to-one messenger at `/chat`, the
+//! admin console at `/admin` (only where the console is on), their hashed assets under
+//! `/assets/`, files under `/static/` (the demo gift catalog, images, effects) and the
+//! embeddable live chat room as one module at `/sdk/liveroom-room.js` (loadable from any
+//! origin).
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -86,6 +87,11 @@ pub async fn viewer() -> Response {
 /// `GET /host/{id}`: the host page (it reads the room from the address).
 pub async fn host() -> Response {
     file("host.html", Cache::Revalidate)
+}
+
+/// `GET /chat`: the one-to-one messenger.
+pub async fn chat() -> Response {
+    file("chat.html", Cache::Revalidate)
 }
 
 /// `GET /admin`: the admin console, where it is on.

@@ -4,11 +4,25 @@
 /** @import { CreateOptions } from './options.js' */
 /** @import { LiveStateName, NetState } from './constants.js' */
 /** @import { EventHandler, EventName } from './events.js' */
-/** @import { CustomMessage, Message, TextMessage } from './message.js' */
-/** @import { CustomMessageOptions, TextMessageOptions } from './messages.js' */
+/** @import { CustomMessage, FaceMessage, Message, TextMessage } from './message.js' */
+/** @import { CustomMessageOptions, FaceMessageOptions, TextMessageOptions } from './messages.js' */
+/** @import { SendOptions } from './c2c.js' */
+/** @import { Conversation } from './conversation.js' */
 /** @import { JoinResult, LiveState, PinnedItem } from './room.js' */
 /** @import { LoginData, LoginOptions, Response } from './session.js' */
 import { Client } from './client.js';
+import { EVENT } from './constants.js';
+
+/** Events that only one-to-one chat raises: listening to one starts following the conversations. */
+/** @type {Set<string>} */
+const C2C_EVENTS = new Set([
+  EVENT.CONVERSATION_LIST_UPDATED,
+  EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
+  EVENT.MESSAGE_REVOKED,
+  EVENT.MESSAGE_MODIFIED,
+  EVENT.MESSAGE_READ_BY_PEER,
+  EVENT.TYPING_STATUS_UPDATED,
+]);
 
 /**
  * One client connection: a user (or guest) session with its rooms. Create it with
@@ -34,6 +48,7 @@ export class Chat {
    */
   on(event, handler, context) {
     this._c.events.on(event, handler, context);
+    if (C2C_EVENTS.has(event)) this._c.c2cSync.activate();
   }
 
   /**
@@ -137,7 +152,8 @@ export class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Creates a text message for `sendMessage`.
+   * Creates a text message for `sendMessage`: to a room, or with
+   * `conversationType: TYPES.CONV_C2C` to a user.
    * @param {TextMessageOptions} options
    * @returns {TextMessage}
    */
@@ -155,15 +171,127 @@ export class Chat {
   }
 
   /**
-   * Sends a message made by `createTextMessage` or `createCustomMessage`. Resolves when the
-   * server acknowledged it: the message then has its `sequence`, `time` and `dropReason`
-   * (`MsgFreqCtrl` when the room's frequency control dropped it). A send cut off by a lost
-   * connection is repeated after the reconnect; the server de-duplicates it.
+   * Creates a face (emoji) message (`TIMFaceElem`) for `sendMessage`.
+   * @param {FaceMessageOptions} options
+   * @returns {FaceMessage}
+   */
+  createFaceMessage(options) {
+    return this._c.messages.createFace(options);
+  }
+
+  /**
+   * Sends a message made by `createTextMessage`, `createCustomMessage` or
+   * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
+   * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
+   * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
+   * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
    * @param {Message} message
+   * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
    * @returns {Promise<Response<{message: Message}>>}
    */
-  sendMessage(message) {
-    return this._c.messages.send(message);
+  sendMessage(message, options) {
+    return this._c.messages.send(message, options);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // One-to-one chat
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * The one-to-one conversation list, read from the server (every page), pinned first, then
+   * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+   * @returns {Promise<Response<{conversationList: Conversation[]}>>}
+   */
+  getConversationList() {
+    this._c.c2cSync.activate();
+    return this._c.conversations.getList();
+  }
+
+  /**
+   * A page of a conversation's history, oldest first: the newest messages, or those before
+   * the page that gave `nextReqMessageID`.
+   * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
+   * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+   */
+  getMessageList(options) {
+    return this._c.c2c.history(options);
+  }
+
+  /**
+   * Marks every message of a conversation read: its unread count goes to 0 on every device
+   * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
+   */
+  setMessageRead(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.setRead(options);
+  }
+
+  /**
+   * Recalls one's own one-to-one message (within the app's recall window, 120 s by
+   * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
+   * @param {Message} message a sent one-to-one message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  revokeMessage(message) {
+    this._c.c2cSync.activate();
+    return this._c.c2c.revoke(message);
+  }
+
+  /**
+   * Edits one's own one-to-one message: change its `payload` (text, custom and face
+   * messages) or `cloudCustomData`, then call this. Both users' devices get
+   * MESSAGE_MODIFIED.
+   * @param {Message} message a sent one-to-one message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  modifyMessage(message) {
+    this._c.c2cSync.activate();
+    return this._c.c2c.modify(message);
+  }
+
+  /**
+   * Takes conversations off the list (until their next message). With
+   * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+   * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
+   * @returns {Promise<Response<{conversationIDList: string[]}>>}
+   */
+  deleteConversation(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.remove(options);
+  }
+
+  /**
+   * Pins a conversation to the top of the list, or unpins it.
+   * @param {{conversationID: string, isPinned: boolean}} options
+   * @returns {Promise<Response<{conversationID: string}>>}
+   */
+  pinConversation(options) {
+    this._c.c2cSync.activate();
+    return this._c.conversations.pin(options);
+  }
+
+  /**
+   * Tells the other user of a conversation that this user is typing: their devices get
+   * TYPING_STATUS_UPDATED for a few seconds. Call it while the user types, at most every
+   * second or two: beyond the app's `typing_per_sec` (2) the server passes nothing on
+   * (`sent: false`).
+   * @param {{conversationID: string}} options
+   * @returns {Promise<Response<{sent: boolean}>>}
+   */
+  sendTypingStatus(options) {
+    return this._c.c2c.sendTyping(options);
+  }
+
+  /**
+   * Unread one-to-one messages over every conversation, as this client knows them (the
+   * conversation list read, and what happened since).
+   * @returns {number}
+   */
+  getTotalUnreadMessageCount() {
+    this._c.c2cSync.activate();
+    return this._c.conversations.total();
   }
 
   // -------------------------------------------------------------------------------------

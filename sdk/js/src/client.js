@@ -22,6 +22,9 @@ import { Gifts } from './gifts.js';
 import { Likes } from './likes.js';
 import { Live } from './live.js';
 import { Moderation } from './moderation.js';
+import { Conversations } from './conversations.js';
+import { C2C } from './c2c.js';
+import { C2CSync } from './c2c-sync.js';
 
 export class Client {
   /** @param {CreateOptions} options */
@@ -40,6 +43,9 @@ export class Client {
     this.likes = new Likes(this);
     this.live = new Live(this);
     this.moderation = new Moderation(this);
+    this.conversations = new Conversations(this);
+    this.c2c = new C2C(this);
+    this.c2cSync = new C2CSync(this);
   }
 
   /**
@@ -107,6 +113,17 @@ export class Client {
           sequence: f.num('MsgSeq'),
           operatorID: f.str('Operator_Account'),
         });
+      case 'c2c':
+        return this.c2c.onPush(f);
+      case 'c2c_recalled':
+        return this.c2c.onRecalled(f);
+      case 'c2c_modified':
+        return this.c2c.onModified(f);
+      case 'c2c_read':
+        this.c2cSync.activate();
+        return this.conversations.onRead(f);
+      case 'typing':
+        return this.c2c.onTyping(f);
       default:
         // A newer server may push more; that is not an error.
         this.log.debug(`ignored a push with op ${op}`);

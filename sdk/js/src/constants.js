@@ -7,6 +7,7 @@
  * @typedef {'connected'|'connecting'|'disconnected'} NetState
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
+ * @typedef {'GROUP'|'C2C'} ConversationType
  */
 
 export const VERSION = '0.1.0';
@@ -23,6 +24,10 @@ export const TYPES = Object.freeze({
   MSG_PRIORITY_NORMAL: 'Normal',
   MSG_PRIORITY_LOW: 'Low',
   MSG_PRIORITY_LOWEST: 'Lowest',
+
+  /** `conversationType` of a message: a live room's, or one-to-one. */
+  CONV_GROUP: 'GROUP',
+  CONV_C2C: 'C2C',
 
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
@@ -94,6 +99,12 @@ export const EVENT = Object.freeze({
   MUTED: 'muted',
   REMOVED_FROM_GROUP: 'removedFromGroup',
   MESSAGE_RECALLED: 'messageRecalled',
+  CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
+  TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
+  MESSAGE_REVOKED: 'messageRevoked',
+  MESSAGE_MODIFIED: 'messageModified',
+  MESSAGE_READ_BY_PEER: 'messageReadByPeer',
+  TYPING_STATUS_UPDATED: 'typingStatusUpdated',
 });
 
 /**

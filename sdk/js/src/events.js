@@ -1,6 +1,7 @@
 // Events: what each one carries, the handlers listening to them, and the inbox that hands
 // received messages over in batches with the room events they imply after them.
 
+/** @import { Conversation } from './conversation.js' */
 /** @import { DrawInfo, DrawResult } from './live.js' */
 /** @import { Gift } from './gifts.js' */
 /** @import { Logger } from './log.js' */
@@ -16,7 +17,7 @@ import { invalid } from './errors.js';
  * @typedef {Object} EventMap
  * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
  * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages, tips and system notices, in arrival order
+ * @property {Message[]} messageReceived messages (of rooms and one to one), tips and system notices, in arrival order
  * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
  * @property {{state: NetState}} netStateChange
  * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
@@ -31,6 +32,12 @@ import { invalid } from './errors.js';
  * @property {MuteState} muted this user's mute state in a room changed
  * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
  * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
+ * @property {Conversation[]} conversationListUpdated the one-to-one conversation list, in order (pinned first, then the newest first)
+ * @property {number} totalUnreadMessageCountUpdated unread one-to-one messages over every conversation
+ * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true}>} messageRevoked one-to-one messages recalled by their sender: show them as recalled
+ * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
+ * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
+ * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
  */
 
 /** @typedef {keyof EventMap} EventName */

@@ -1,7 +1,7 @@
 // What a message is — messages, tips and system notices alike — and how pushed frames
 // become one.
 
-/** @import { MessageStatus, Priority } from './constants.js' */
+/** @import { ConversationType, MessageStatus, Priority } from './constants.js' */
 import { PRIORITIES, TYPES } from './constants.js';
 import { FrameError } from './errors.js';
 import { Fields } from './fields.js';
@@ -69,13 +69,15 @@ import { Fields } from './fields.js';
 /**
  * Fields every message has.
  * @typedef {Object} MessageBase
- * @property {string} ID `<from>-<random>`: the same message has the same ID on every device
- * @property {string} to the room
+ * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
+ * @property {ConversationType} conversationType `GROUP` (a live room) or `C2C` (one to one)
+ * @property {string} conversationID `GROUP<groupID>` or `C2C<the other user's ID>`
+ * @property {string} to the room, or the receiving user
  * @property {string} from the sender's UserID (for tips and notices: the operator)
  * @property {string} nick the sender's nickname when it was sent
  * @property {string} avatar the sender's avatar when it was sent
  * @property {number} level the sender's level when it was sent (0 when statistics are off)
- * @property {number} sequence the room's sequence number (0 for tips, notices and unsent messages)
+ * @property {number} sequence the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
  * @property {number} time Unix seconds
  * @property {number} random the sender's de-duplication key
  * @property {Priority} priority
@@ -85,6 +87,13 @@ import { Fields } from './fields.js';
  * @property {MessageStatus} status
  * @property {string} dropReason `MsgFreqCtrl` when the room's frequency control dropped an acknowledged message
  * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
+ * @property {string} messageKey one to one: the server's `MsgKey` (`<sequence>_<random>_<time>`); empty in rooms
+ * @property {number} clientSequence one to one: the sender's own number for the message (`MsgSeq`); 0 in rooms
+ * @property {boolean} isRevoked one to one: recalled (a page of history keeps it with no elements and an empty text)
+ * @property {boolean} isModified one to one: edited since it was sent
+ * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
+ * @property {boolean} needReadReceipt one to one: the sender asked for read receipts
+ * @property {boolean} onlineOnly one to one: sent to who was online, never stored (`sequence` 0)
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -99,11 +108,30 @@ import { Fields } from './fields.js';
 /** @typedef {TextMessage | CustomMessage | FaceMessage | GroupTipMessage | GroupSystemNoticeMessage | OtherMessage} Message */
 
 /**
+ * The fields of a room's message that name its conversation and that only one-to-one
+ * messages use.
+ * @param {string} groupID
+ */
+export function roomFields(groupID) {
+  return {
+    conversationType: /** @type {'GROUP'} */ (TYPES.CONV_GROUP),
+    conversationID: `${TYPES.CONV_GROUP}${groupID}`,
+    messageKey: '',
+    clientSequence: 0,
+    isRevoked: false,
+    isModified: false,
+    isPeerRead: false,
+    needReadReceipt: false,
+    onlineOnly: false,
+  };
+}
+
+/**
  * @param {unknown[]} body `MsgBody`
  * @param {string} where
  * @returns {MessageElement[]}
  */
-function decodeBody(body, where) {
+export function decodeBody(body, where) {
   if (body.length === 0) throw new FrameError(`${where}.MsgBody is empty`);
   return body.map((el, i) => {
     const f = new Fields(el, `${where}.MsgBody[${i}]`);
@@ -116,7 +144,7 @@ function decodeBody(body, where) {
  * @param {string} where
  * @returns {TextPayload|CustomPayload|FacePayload|Record<string, unknown>}
  */
-function decodePayload(el, where) {
+export function decodePayload(el, where) {
   const c = new Fields(el.content, `${where}.MsgContent`);
   switch (el.type) {
     case TYPES.MSG_TEXT:
@@ -165,6 +193,7 @@ export function decodeMessage(f) {
     flow: 'in',
     status: 'success',
     dropReason: '',
+    ...roomFields(f.str('GroupId')),
   });
 }
 
@@ -255,6 +284,7 @@ export function decodeElemPush(f, type, serial) {
     flow: 'in',
     status: 'success',
     dropReason: '',
+    ...roomFields(groupID),
   });
   return { message, content };
 }

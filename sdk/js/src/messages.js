@@ -2,30 +2,46 @@
 // after a reconnect), and dropping repeats of messages already delivered.
 
 /** @import { Client } from './client.js' */
-/** @import { Priority } from './constants.js' */
+/** @import { ConversationType, Priority } from './constants.js' */
 /** @import { LiveRoomError } from './errors.js' */
 /** @import { Fields } from './fields.js' */
-/** @import { CustomMessage, CustomPayload, Message, MessageElement, TextMessage, TextPayload } from './message.js' */
+/** @import { CustomMessage, CustomPayload, FaceMessage, FacePayload, Message, MessageElement, TextMessage, TextPayload } from './message.js' */
+/** @import { SendOptions } from './c2c.js' */
 /** @import { Response } from './session.js' */
 import { isObject, optionalString, requireID } from './checks.js';
 import { PRIORITIES, TYPES } from './constants.js';
 import { invalid } from './errors.js';
+import { roomFields } from './message.js';
 import { decodeOrThrow } from './requests.js';
 
 /**
  * @typedef {Object} TextMessageOptions
- * @property {string} to the room
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{text: string}} payload
- * @property {Priority} [priority] default `Normal`
+ * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
  */
 
 /**
  * @typedef {Object} CustomMessageOptions
- * @property {string} to the room
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{data: string, description?: string, extension?: string}} payload
- * @property {Priority} [priority] default `Normal`
+ * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ */
+
+/**
+ * @typedef {Object} FaceMessageOptions
+ * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
+ * @property {{index: number, data?: string}} payload
+ * @property {Priority} [priority] rooms: default `Normal`
+ * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
  */
 
 /**
@@ -59,7 +75,7 @@ class SeqWindow {
 }
 
 /** @returns {number} a random unsigned 32-bit integer */
-function randomUint32() {
+export function randomUint32() {
   const crypto = globalThis.crypto;
   if (crypto && typeof crypto.getRandomValues === 'function') {
     return crypto.getRandomValues(new Uint32Array(1))[0];
@@ -77,6 +93,16 @@ function requirePriority(value) {
     throw invalid('priority must be one of TYPES.MSG_PRIORITY_*');
   }
   return /** @type {Priority} */ (value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {ConversationType}
+ */
+function requireConversationType(value) {
+  if (value === undefined || value === TYPES.CONV_GROUP) return 'GROUP';
+  if (value === TYPES.CONV_C2C) return 'C2C';
+  throw invalid('conversationType must be TYPES.CONV_GROUP or TYPES.CONV_C2C');
 }
 
 /**
@@ -133,21 +159,43 @@ export class Messages {
   }
 
   /**
+   * `Chat#createFaceMessage`
+   * @param {FaceMessageOptions} options
+   * @returns {FaceMessage}
+   */
+  createFace(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createFaceMessage needs {to, payload: {index}}');
+    const index = options.payload.index;
+    if (typeof index !== 'number' || !Number.isFinite(index)) throw invalid('payload.index must be a number');
+    const data = optionalString(options.payload.data, 'payload.data');
+    /** @type {Record<string, unknown>} */
+    const content = { Index: index };
+    if (data !== '') content.Data = data;
+    const element = { type: TYPES.MSG_FACE, content };
+    return /** @type {FaceMessage} */ (this.outgoingMessage(options, element, { index, data }));
+  }
+
+  /**
    * @private
-   * @param {{to: unknown, priority?: unknown, cloudCustomData?: unknown}} options
+   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown}} options
    * @param {MessageElement} element
-   * @param {TextPayload|CustomPayload} payload
+   * @param {TextPayload|CustomPayload|FacePayload} payload
    * @returns {Message}
    */
   outgoingMessage(options, element, payload) {
     const to = requireID(options.to, 'to');
+    const c2c = requireConversationType(options.conversationType) === TYPES.CONV_C2C;
     const priority = requirePriority(options.priority);
     const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
+    if (options.needReadReceipt !== undefined && typeof options.needReadReceipt !== 'boolean')
+      throw invalid('needReadReceipt must be a boolean');
     const random = randomUint32();
+    const clientSequence = c2c ? randomUint32() : 0;
     const from = this.client.session.userID();
     const me = this.client.session.me;
     return /** @type {Message} */ ({
-      ID: `${from}-${random}`,
+      ID: c2c ? `${from}-${clientSequence}-${random}` : `${from}-${random}`,
       type: element.type,
       payload,
       elements: [element],
@@ -165,20 +213,31 @@ export class Messages {
       flow: 'out',
       status: 'unSend',
       dropReason: '',
+      ...roomFields(to),
+      ...(c2c
+        ? {
+            conversationType: TYPES.CONV_C2C,
+            conversationID: `${TYPES.CONV_C2C}${to}`,
+            clientSequence,
+            needReadReceipt: options.needReadReceipt === true,
+          }
+        : {}),
     });
   }
 
   /**
    * `Chat#sendMessage`
    * @param {Message} message
+   * @param {SendOptions} [options] one to one only
    * @returns {Promise<Response<{message: Message}>>}
    */
-  async send(message) {
+  async send(message, options) {
     if (!isObject(message) || message.flow !== 'out' || !Array.isArray(message.elements)) {
-      throw invalid('sendMessage takes a message from createTextMessage or createCustomMessage');
+      throw invalid('sendMessage takes a message from createTextMessage, createCustomMessage or createFaceMessage');
     }
     if (message.status === 'sending' || message.status === 'success')
       throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
+    if (message.conversationType === TYPES.CONV_C2C) return this.client.c2c.send(message, options);
     const key = outgoingKey(message.to, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);

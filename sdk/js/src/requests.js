@@ -12,6 +12,7 @@ const MAX_FRAME_BYTES = 16384;
 /** Requests that may be sent again after a reconnect: repeating them changes nothing. */
 const RETRYABLE_OPS = new Set([
   'send', // the server de-duplicates a repeated `Random` for 5 minutes
+  'send_c2c', // and a repeated `MsgSeq` and `MsgRandom` with the same content for 120 s
   'join',
   'quit',
   'pin_item',

@@ -173,6 +173,7 @@ export class Session {
     this.established = true;
     this.reconnectAttempt = 0;
     this.becomeReady();
+    this.client.c2cSync.sessionReady();
     const me = /** @type {LoginData} */ (this.me);
     events.emit(EVENT.SDK_READY, { ...me });
     return { code: 0, data: { ...me } };
@@ -201,11 +202,14 @@ export class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages } = this.client;
+    const { requests, likes, rooms, messages, c2c, c2cSync, conversations } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
     messages.reset();
+    c2c.reset();
+    c2cSync.reset();
+    conversations.reset();
     return this.epoch;
   }
 
@@ -285,6 +289,7 @@ export class Session {
    */
   connectionLost() {
     this.ready = false;
+    this.client.c2cSync.connectionLost();
     const reconnecting = this.established && this.client.o.reconnect && !this.destroyed;
     this.client.requests.connectionLost(reconnecting);
     if (reconnecting) {
@@ -333,6 +338,8 @@ export class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
+    // One-to-one conversations catch up on what came while away.
+    this.client.c2cSync.sessionReady();
   }
 
   /**

@@ -111,7 +111,9 @@ export function record(chat, name) {
 /**
  * A WebSocket class for the SDK that lets a test watch and disturb the connection: every
  * socket and every sent frame is recorded, frames of the ops in `swallow` never leave,
- * `offline` points new sockets at a closed port, `inject` fakes a frame from the server.
+ * `offline` points new sockets at a closed port, `inject` fakes a frame from the server,
+ * `drop` loses received frames it matches, and the replies to ops in `hold` wait until
+ * `release()`.
  */
 export function socketProbe(deadPort = 9) {
   const probe = {
@@ -120,6 +122,12 @@ export function socketProbe(deadPort = 9) {
     /** @type {any[]} frames received, with the socket's index */ received: [],
     swallow: new Set(),
     offline: false,
+    /** @type {((frame: any) => boolean) | null} received frames it matches never reach the SDK */
+    drop: null,
+    /** @type {Set<string>} ops whose replies wait for `release()` */
+    hold: new Set(),
+    /** @type {Set<number>} */ heldIds: new Set(),
+    /** @type {Array<() => void>} */ held: [],
     /** @type {any} */ WebSocket: null,
     current() {
       return this.sockets[this.sockets.length - 1];
@@ -128,26 +136,48 @@ export function socketProbe(deadPort = 9) {
     sentOps(op) {
       return this.sent.filter((f) => f.op === op);
     },
+    /** Stops holding replies and hands over those held, in order. */
+    release() {
+      this.hold.clear();
+      this.heldIds.clear();
+      for (const deliver of this.held.splice(0)) deliver();
+    },
   };
   class ProbeSocket extends WebSocket {
     /** @param {string} url */
     constructor(url) {
       super(probe.offline ? `ws://127.0.0.1:${deadPort}/ws` : url);
-      const index = probe.sockets.length;
+      this.index = probe.sockets.length;
       probe.sockets.push(this);
-      this.addEventListener('message', (event) => {
-        try {
-          probe.received.push({ socket: index, frame: JSON.parse(String(event.data)) });
-        } catch (_) {
-          // injected garbage
-        }
-      });
+    }
+
+    /**
+     * @param {string | symbol} event
+     * @param {...any} args
+     */
+    emit(event, ...args) {
+      if (event !== 'message') return super.emit(event, ...args);
+      /** @type {any} */
+      let frame = null;
+      try {
+        frame = JSON.parse(String(args[0]));
+        probe.received.push({ socket: this.index, frame });
+      } catch (_) {
+        // injected garbage
+      }
+      if (frame && probe.drop && probe.drop(frame)) return true;
+      if (frame && frame.op === 'reply' && probe.heldIds.has(frame.id)) {
+        probe.held.push(() => super.emit(event, ...args));
+        return true;
+      }
+      return super.emit(event, ...args);
     }
 
     /** @param {string} data */
     send(data) {
       const frame = JSON.parse(data);
       probe.sent.push(frame);
+      if (probe.hold.has(frame.op)) probe.heldIds.add(frame.id);
       if (!probe.swallow.has(frame.op)) super.send(data);
     }
 

@@ -1,7 +1,7 @@
 // Compiled (never run) by `npm run typecheck`: the published declarations, imported through
 // the package's own name and `exports`, must type an ordinary application.
 
-import LiveRoom, { EVENT, TYPES, type Chat, type LiveRoomError, type Message } from 'liveroom-sdk';
+import LiveRoom, { EVENT, TYPES, type Chat, type Conversation, type LiveRoomError, type Message } from 'liveroom-sdk';
 
 const chat: Chat = LiveRoom.create({ SDKAppID: 1400000001, url: 'ws://127.0.0.1:8080/ws', WebSocket });
 // A cluster's nodes: a list, also a read-only one.
@@ -62,5 +62,38 @@ async function main(): Promise<void> {
   await chat.destroy();
 }
 
+// One-to-one chat.
+chat.on(EVENT.CONVERSATION_LIST_UPDATED, ({ data }) => {
+  const list: Conversation[] = data;
+  for (const c of list) console.log(c.conversationID, c.unreadCount, c.isPinned, c.lastMessage ? c.lastMessage.sequence : 0);
+});
+chat.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, ({ data }) => console.log(data.toFixed(0)));
+chat.on(EVENT.MESSAGE_REVOKED, ({ data }) => data.forEach((r) => console.log(r.conversationID, r.sequence, r.messageKey)));
+chat.on(EVENT.MESSAGE_MODIFIED, ({ data }) => data.forEach((m) => console.log(m.conversationType === TYPES.CONV_C2C, m.isModified)));
+chat.on(EVENT.MESSAGE_READ_BY_PEER, ({ data }) => data.forEach((r) => console.log(r.userID, r.sequence)));
+chat.on(EVENT.TYPING_STATUS_UPDATED, ({ data }) => console.log(data.userID, data.isTyping));
+
+async function direct(): Promise<void> {
+  const message = chat.createTextMessage({ to: 'bob', conversationType: TYPES.CONV_C2C, payload: { text: 'hi' } });
+  const sent = await chat.sendMessage(message, { onlineUserOnly: false, messageControlInfo: { excludedFromUnreadCount: true } });
+  const key: string = sent.data.message.messageKey;
+  const { data } = await chat.getConversationList();
+  const unread: number = data.conversationList[0].unreadCount;
+  const page = await chat.getMessageList({ conversationID: 'C2Cbob', nextReqMessageID: '' });
+  const older = page.data.isCompleted ? null : await chat.getMessageList({ conversationID: 'C2Cbob', nextReqMessageID: page.data.nextReqMessageID });
+  await chat.setMessageRead({ conversationID: 'C2Cbob' });
+  if (sent.data.message.type === TYPES.MSG_TEXT) sent.data.message.payload.text = 'edited';
+  await chat.modifyMessage(sent.data.message);
+  await chat.revokeMessage(sent.data.message);
+  await chat.pinConversation({ conversationID: 'C2Cbob', isPinned: true });
+  await chat.deleteConversation({ conversationIDList: ['C2Cbob'], clearHistoryMessage: false });
+  const typed: boolean = (await chat.sendTypingStatus({ conversationID: 'C2Cbob' })).data.sent;
+  const total: number = chat.getTotalUnreadMessageCount();
+  // @ts-expect-error pinConversation needs isPinned
+  await chat.pinConversation({ conversationID: 'C2Cbob' });
+  console.log(key, unread, older, typed, total);
+}
+
 void main;
+void direct;
 void clustered;
