@@ -22,6 +22,7 @@ fn main() {
         "index.html",
         "host.html",
         "admin.html",
+        "chat.html",
         "public",
         "package.json",
         "package-lock.json",

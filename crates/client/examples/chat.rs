@@ -50,6 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Profile(p) => println!("-- {}'s profile changed", p.user),
                 Event::Friend(f) => println!("-- {} {} {}", f.from, f.action, f.to),
                 Event::UserStatus(u) => println!("-- {} is {}", u.user, u.status),
+                Event::C2cConversation(c) => println!("-- conversation with {} {}", c.peer, c.action),
                 Event::Reply(_) => {}
             },
         }

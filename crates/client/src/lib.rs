@@ -79,6 +79,8 @@ pub enum Event {
     Friend(liveroom_core::protocol::FriendPush),
     /// A watched user's status changed.
     UserStatus(chat::UserStatusPush),
+    /// This user pinned, unpinned or deleted a conversation on one of its devices.
+    C2cConversation(chat::ConversationPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -160,6 +162,7 @@ impl Client {
                     Push::Profile(p) => Event::Profile(p),
                     Push::Friend(f) => Event::Friend(f),
                     Push::UserStatus(u) => Event::UserStatus(u),
+                    Push::C2cConversation(c) => Event::C2cConversation(c),
                 };
                 if events_tx.send(event).is_err() {
                     break;

@@ -199,6 +199,9 @@ pub struct C2cRecord {
     pub cloud_custom_data: String,
     /// `OfflinePushInfo` as JSON text (empty when none).
     pub offline_push: String,
+    /// The sender's nick and avatar (as its profile says now, when read back).
+    pub nick: String,
+    pub avatar: String,
 }
 
 impl C2cRecord {

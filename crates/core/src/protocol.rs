@@ -344,6 +344,8 @@ pub enum Push {
     Friend(FriendPush),
     /// A watched user's status changed.
     UserStatus(chat::UserStatusPush),
+    /// This user changed a conversation on one of its devices.
+    C2cConversation(chat::ConversationPush),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -168,7 +168,7 @@ impl Engine {
         if let Ok((friends, _)) = self.store.friends(app, user, 0, TOLD_MAX, None).await {
             told.extend(friends.into_iter().map(|f| f.friend));
         }
-        if let Ok(list) = self.store.conversations(app, user, None, TOLD_MAX).await {
+        if let Ok((list, _)) = self.store.conversations(app, user, None, TOLD_MAX).await {
             told.extend(list.into_iter().map(|c| c.peer));
         }
         for u in &told {

@@ -26,6 +26,16 @@ pub(crate) const SIDES_PER_STATEMENT: usize = 128;
 pub(crate) const MESSAGE_COLUMNS: &str = "seq, sender, msg_time, client_seq, random, flags, \
      body, cloud_custom_data, offline_push";
 
+/// The message columns as read back, with the sender's nick and avatar now, from
+/// `c2c_messages`.
+pub(crate) const MESSAGE_SELECT: &str = "SELECT seq, sender, msg_time, client_seq, random, \
+     flags, body, cloud_custom_data, offline_push, \
+     COALESCE((SELECT u.nick FROM users u WHERE u.app = c2c_messages.app \
+       AND u.user_id = c2c_messages.sender), '') AS nick, \
+     COALESCE((SELECT u.face_url FROM users u WHERE u.app = c2c_messages.app \
+       AND u.user_id = c2c_messages.sender), '') AS face_url \
+     FROM c2c_messages";
+
 pub(crate) fn threads_upsert(rows: usize) -> String {
     let values = (0..rows)
         .map(|r| format!("({})", placeholders(r * 4 + 1, 4)))
@@ -125,6 +135,10 @@ pub(crate) struct MessageRow {
     pub body: String,
     pub cloud_custom_data: String,
     pub offline_push: String,
+    #[sqlx(default)]
+    pub nick: String,
+    #[sqlx(default)]
+    pub face_url: String,
 }
 
 impl MessageRow {
@@ -146,6 +160,8 @@ impl MessageRow {
             body: self.body,
             cloud_custom_data: self.cloud_custom_data,
             offline_push: self.offline_push,
+            nick: self.nick,
+            avatar: self.face_url,
         })
     }
 }
@@ -157,13 +173,15 @@ pub(crate) const CONVERSATION_SELECT: &str = "SELECT c.owner, c.peer, c.last_seq
      COALESCE(p.read_seq, 0) AS peer_read_seq, \
      m.seq AS m_seq, m.sender AS m_sender, m.msg_time AS m_time, m.client_seq AS m_client_seq, \
      m.random AS m_random, m.flags AS m_flags, m.body AS m_body, \
-     m.cloud_custom_data AS m_ccd, m.offline_push AS m_push \
+     m.cloud_custom_data AS m_ccd, m.offline_push AS m_push, \
+     COALESCE(u.nick, '') AS m_nick, COALESCE(u.face_url, '') AS m_face \
      FROM c2c_conversations c \
      LEFT JOIN c2c_conversations p ON p.app = c.app AND p.owner = c.peer AND p.peer = c.owner \
      LEFT JOIN c2c_messages m ON m.app = c.app \
        AND m.user_lo = CASE WHEN c.owner <= c.peer THEN c.owner ELSE c.peer END \
        AND m.user_hi = CASE WHEN c.owner <= c.peer THEN c.peer ELSE c.owner END \
-       AND m.seq = c.last_seq AND c.last_seq > c.cleared_seq";
+       AND m.seq = c.last_seq AND c.last_seq > c.cleared_seq \
+     LEFT JOIN users u ON u.app = m.app AND u.user_id = m.sender";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ConversationRow {
@@ -186,6 +204,11 @@ pub(crate) struct ConversationRow {
     pub m_body: Option<String>,
     pub m_ccd: Option<String>,
     pub m_push: Option<String>,
+    pub m_nick: Option<String>,
+    pub m_face: Option<String>,
+    /// The owner's unread total (list reads only).
+    #[sqlx(default)]
+    pub total_unread: Option<i64>,
 }
 
 impl ConversationRow {
@@ -204,6 +227,8 @@ impl ConversationRow {
                     body: self.m_body.unwrap_or_default(),
                     cloud_custom_data: self.m_ccd.unwrap_or_default(),
                     offline_push: self.m_push.unwrap_or_default(),
+                    nick: self.m_nick.unwrap_or_default(),
+                    face_url: self.m_face.unwrap_or_default(),
                 }
                 .into_record(&Pair::of(&owner, &peer))?,
             ),
@@ -242,7 +267,7 @@ macro_rules! impl_chat_store {
             use $crate::chat::{
                 messages_insert, side_moves, sides_upsert, thread_counts, threads_upsert,
                 ConversationRow, MessageRow, CONVERSATION_SELECT, MESSAGES_PER_STATEMENT,
-                MESSAGE_COLUMNS, SIDES_PER_STATEMENT, THREADS_PER_STATEMENT,
+                MESSAGE_SELECT, SIDES_PER_STATEMENT, THREADS_PER_STATEMENT,
             };
             use $crate::rows::{app_key, backend, from_db, to_db};
 
@@ -260,7 +285,7 @@ macro_rules! impl_chat_store {
                 seq: i64,
             ) -> StoreResult<Option<C2cRecord>> {
                 let sql = format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM c2c_messages \
+                    "{MESSAGE_SELECT} \
                      WHERE app = $1 AND user_lo = $2 AND user_hi = $3 AND seq = $4"
                 );
                 sqlx::query_as::<_, MessageRow>(&sql)
@@ -430,7 +455,7 @@ macro_rules! impl_chat_store {
                         ),
                     };
                     let sql = format!(
-                        "SELECT {MESSAGE_COLUMNS} FROM c2c_messages \
+                        "{MESSAGE_SELECT} \
                          WHERE app = $1 AND user_lo = $2 AND user_hi = $3 \
                          AND seq > COALESCE((SELECT cleared_seq FROM c2c_conversations \
                            WHERE app = $1 AND owner = $4 AND peer = $5), 0) \
@@ -485,7 +510,7 @@ macro_rules! impl_chat_store {
                 ) -> StoreResult<Option<C2cRecord>> {
                     let pair = pair_of(a, b);
                     let sql = format!(
-                        "SELECT {MESSAGE_COLUMNS} FROM c2c_messages \
+                        "{MESSAGE_SELECT} \
                          WHERE app = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time = $4 \
                          AND client_seq = $5 AND random = $6 LIMIT 1"
                     );
@@ -669,7 +694,7 @@ macro_rules! impl_chat_store {
                     owner: &UserId,
                     cursor: Option<&ConversationCursor>,
                     limit: u32,
-                ) -> StoreResult<Vec<ConversationRecord>> {
+                ) -> StoreResult<(Vec<ConversationRecord>, u64)> {
                     let after = match cursor {
                         None => "",
                         Some(_) => {
@@ -677,8 +702,15 @@ macro_rules! impl_chat_store {
                              OR (c.last_time = $4 AND c.peer > $5))))"
                         }
                     };
+                    let select = CONVERSATION_SELECT.replacen(
+                        "SELECT ",
+                        "SELECT (SELECT CAST(COALESCE(SUM(t.unread), 0) AS BIGINT) \
+                         FROM c2c_conversations t WHERE t.app = $1 AND t.owner = $2) \
+                         AS total_unread, ",
+                        1,
+                    );
                     let sql = format!(
-                        "{CONVERSATION_SELECT} WHERE c.app = $1 AND c.owner = $2 \
+                        "{select} WHERE c.app = $1 AND c.owner = $2 \
                          AND c.hidden = 0{after} \
                          ORDER BY c.pinned DESC, c.last_time DESC, c.peer ASC LIMIT {limit}"
                     );
@@ -692,12 +724,16 @@ macro_rules! impl_chat_store {
                             .bind(c.last_time)
                             .bind(c.peer.as_str()),
                     };
-                    q.fetch_all(&self.pool)
-                        .await
-                        .map_err(backend)?
+                    let rows = q.fetch_all(&self.pool).await.map_err(backend)?;
+                    let total = match rows.first() {
+                        Some(r) => from_db(r.total_unread.unwrap_or_default().max(0), "unread")?,
+                        None => self.total_unread(app, owner).await?,
+                    };
+                    let list = rows
                         .into_iter()
                         .map(ConversationRow::into_record)
-                        .collect()
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    Ok((list, total))
                 }
 
                 async fn total_unread(&self, app: AppId, owner: &UserId) -> StoreResult<u64> {
@@ -735,7 +771,10 @@ macro_rules! impl_chat_store {
                         )
                     } else {
                         sqlx::query(
-                            "UPDATE c2c_conversations SET hidden = 1 \
+                            "UPDATE c2c_conversations SET hidden = 1, unread = 0, \
+                             read_seq = COALESCE((SELECT t.last_seq FROM c2c_threads t \
+                               WHERE t.app = $1 AND t.user_lo = $4 AND t.user_hi = $5), \
+                               last_seq) \
                              WHERE app = $1 AND owner = $2 AND peer = $3",
                         )
                     };
@@ -743,11 +782,7 @@ macro_rules! impl_chat_store {
                         .bind(app_key(app)?)
                         .bind(owner.as_str())
                         .bind(peer.as_str());
-                    let q = if clear {
-                        q.bind(pair.lo.as_str()).bind(pair.hi.as_str())
-                    } else {
-                        q
-                    };
+                    let q = q.bind(pair.lo.as_str()).bind(pair.hi.as_str());
                     let done = q.execute(&self.pool).await.map_err(backend)?;
                     Ok(done.rows_affected() > 0)
                 }

@@ -288,3 +288,13 @@ pub struct UserStatusPush {
     #[serde(rename = "CustomStatus", default)]
     pub custom_status: String,
 }
+
+/// `c2c_conversation`: this user pinned, unpinned or deleted a conversation on a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationPush {
+    #[serde(rename = "Peer_Account")]
+    pub peer: String,
+    /// `pinned`, `unpinned`, `deleted`.
+    #[serde(rename = "Action")]
+    pub action: String,
+}

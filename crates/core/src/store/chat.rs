@@ -137,20 +137,21 @@ pub trait ChatStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<ConversationRecord>>;
 
     /// `owner`'s conversation list: pinned first, then by the time of the last message,
-    /// newest first; after `cursor`; at most `limit`.
+    /// newest first; after `cursor`; at most `limit`; and `owner`'s unread total, read in
+    /// the same statement (so it is the listed counts' sum when the list is whole).
     async fn conversations(
         &self,
         app: AppId,
         owner: &UserId,
         cursor: Option<&ConversationCursor>,
         limit: u32,
-    ) -> StoreResult<Vec<ConversationRecord>>;
+    ) -> StoreResult<(Vec<ConversationRecord>, u64)>;
 
     /// `owner`'s unread messages over every conversation.
     async fn total_unread(&self, app: AppId, owner: &UserId) -> StoreResult<u64>;
 
-    /// Takes a conversation off `owner`'s list (until its next message); with `clear`, its
-    /// messages so far also leave `owner`'s side. False if there was none.
+    /// Takes a conversation off `owner`'s list (until its next message), its messages so
+    /// far read; with `clear`, they also leave `owner`'s side. False if there was none.
     async fn delete_conversation(
         &self,
         app: AppId,

@@ -162,8 +162,6 @@ impl Engine {
         };
         let extra = Extra {
             op: "c2c_modified",
-            nick: "",
-            avatar: "",
             online_only: false,
             unread: None,
         };

@@ -9,10 +9,8 @@ use liveroom_core::protocol::chat::{C2cFrame, C2cReadPush, C2cRecalledPush, Typi
 use crate::outbound::Frame;
 
 /// What a frame of a message says beyond the stored record.
-pub(crate) struct Extra<'a> {
+pub(crate) struct Extra {
     pub op: &'static str,
-    pub nick: &'a str,
-    pub avatar: &'a str,
     pub online_only: bool,
     /// The receiving side's unread count (the receiver's frame only).
     pub unread: Option<u64>,
@@ -20,7 +18,7 @@ pub(crate) struct Extra<'a> {
 
 /// A stored message as a frame (`op` `c2c` or `c2c_modified`), or its JSON as a page item
 /// (`op` empty).
-pub(crate) fn message_json(m: &C2cRecord, extra: &Extra<'_>) -> Option<String> {
+pub(crate) fn message_json(m: &C2cRecord, extra: &Extra) -> Option<String> {
     let body = RawValue::from_string(m.body.clone()).ok()?;
     let frame = C2cFrame {
         op: (!extra.op.is_empty()).then_some(extra.op),
@@ -31,8 +29,8 @@ pub(crate) fn message_json(m: &C2cRecord, extra: &Extra<'_>) -> Option<String> {
         msg_seq: m.client_seq,
         msg_random: m.random,
         msg_time: m.time,
-        nick: extra.nick,
-        avatar: extra.avatar,
+        nick: &m.nick,
+        avatar: &m.avatar,
         msg_body: &body,
         cloud_custom_data: &m.cloud_custom_data,
         need_read_receipt: m.has(flags::NEEDS_RECEIPT),
@@ -46,7 +44,7 @@ pub(crate) fn message_json(m: &C2cRecord, extra: &Extra<'_>) -> Option<String> {
 
 /// Control class: a one-to-one message is never dropped for a faster one (a slow
 /// connection is closed instead, and catches up by number when it is back).
-pub(crate) fn message(m: &C2cRecord, extra: &Extra<'_>) -> Option<Frame> {
+pub(crate) fn message(m: &C2cRecord, extra: &Extra) -> Option<Frame> {
     message_json(m, extra).map(Frame::control)
 }
 

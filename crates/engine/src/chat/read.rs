@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use liveroom_core::callback::C2C_AFTER_MSG_REPORT;
 use liveroom_core::chat::{flags, ConversationRecord, CONVERSATION_PAGE_MAX, PAGE_MAX};
-use liveroom_core::protocol::chat::C2cReadPush;
+use liveroom_core::protocol::chat::{C2cReadPush, ConversationPush};
 use liveroom_core::store::{C2cPage, ConversationCursor};
 use liveroom_core::{AppId, Error, UserId};
 
@@ -67,11 +67,9 @@ fn raw(json: Option<String>) -> Option<Box<RawValue>> {
     json.and_then(|j| RawValue::from_string(j).ok())
 }
 
-fn page_extra() -> Extra<'static> {
+fn page_extra() -> Extra {
     Extra {
         op: "",
-        nick: "",
-        avatar: "",
         online_only: false,
         unread: None,
     }
@@ -202,18 +200,13 @@ impl Engine {
     ) -> Result<ConversationPage, Error> {
         let count = check_count(count, CONVERSATION_PAGE_MAX)?;
         let cursor = cursor.map(decode_cursor).transpose()?;
-        let mut found = self
+        let (mut found, total_unread) = self
             .store
             .conversations(app, owner, cursor.as_ref(), count + 1)
             .await
             .map_err(store_err)?;
         let complete = found.len() <= count as usize;
         found.truncate(count as usize);
-        let total_unread = self
-            .store
-            .total_unread(app, owner)
-            .await
-            .map_err(store_err)?;
         Ok(ConversationPage {
             next_cursor: (!complete)
                 .then(|| found.last().map(encode_cursor))
@@ -337,6 +330,8 @@ impl Engine {
         Ok(found.first().map(|m| m.seq))
     }
 
+    /// Takes a conversation off `owner`'s list (see the store); its devices are told.
+    /// False if there was none.
     pub async fn delete_conversation(
         &self,
         app: AppId,
@@ -344,10 +339,16 @@ impl Engine {
         peer: &UserId,
         clear: bool,
     ) -> Result<bool, Error> {
-        self.store
+        if !self
+            .store
             .delete_conversation(app, owner, peer, clear)
             .await
-            .map_err(store_err)
+            .map_err(store_err)?
+        {
+            return Ok(false);
+        }
+        self.tell_conversation(app, owner, peer, "deleted");
+        Ok(true)
     }
 
     pub async fn pin_conversation(
@@ -356,11 +357,27 @@ impl Engine {
         owner: &UserId,
         peer: &UserId,
         pinned: bool,
-    ) -> Result<bool, Error> {
-        self.store
+    ) -> Result<(), Error> {
+        if !self
+            .store
             .set_conversation_flags(app, owner, peer, Some(pinned), None)
             .await
-            .map_err(store_err)
+            .map_err(store_err)?
+        {
+            return Err(no_conversation(peer));
+        }
+        self.tell_conversation(app, owner, peer, if pinned { "pinned" } else { "unpinned" });
+        Ok(())
+    }
+
+    fn tell_conversation(&self, app: AppId, owner: &UserId, peer: &UserId, action: &str) {
+        let push = ConversationPush {
+            peer: peer.to_string(),
+            action: action.to_string(),
+        };
+        if let Some(frame) = frames::control("c2c_conversation", &push) {
+            self.push_to_user(app, owner, &frame, None);
+        }
     }
 
     /// Deletes each app's one-to-one messages older than its `chat.history_days`.
@@ -377,6 +394,10 @@ impl Engine {
             }
         }
     }
+}
+
+pub fn no_conversation(peer: &UserId) -> Error {
+    Error::InvalidParameter(format!("there is no conversation with {peer}"))
 }
 
 /// Whether a stored message was recalled (for history answers).

@@ -266,29 +266,18 @@ impl Engine {
             turn.wait().await;
         }
         let (seq, receiver_unread) = if send.online_only {
-            let record = record_of(&append, 0);
-            self.deliver_c2c(
-                app,
-                &record,
-                &nick,
-                &avatar,
-                None,
-                to_sender,
-                sending_session,
-                true,
-            );
+            let record = record_of(&append, 0, &nick, &avatar);
+            self.deliver_c2c(app, &record, None, to_sender, sending_session, true);
             drop(send.turn);
             (0, None)
         } else {
             let engine = self.clone();
             let template = append.clone();
             let deliver: super::writer::Delivery = Box::new(move |stored| {
-                let record = record_of(&template, stored.seq);
+                let record = record_of(&template, stored.seq, &nick, &avatar);
                 engine.deliver_c2c(
                     app,
                     &record,
-                    &nick,
-                    &avatar,
                     Some(stored.receiver_unread),
                     to_sender,
                     sending_session,
@@ -314,7 +303,7 @@ impl Engine {
                 Some(_) => self.store.total_unread(app, &append.to).await.ok(),
                 None => None,
             };
-            let record = record_of(&append, seq);
+            let record = record_of(&append, seq, "", "");
             self.after_hook(app, &settings, C2C_AFTER_SEND_MSG, Some(origin), || {
                 let mut fields = send_fields(&record, send.online_only);
                 fields["SendMsgResult"] = json!(0);
@@ -333,8 +322,6 @@ impl Engine {
         &self,
         app: AppId,
         m: &C2cRecord,
-        nick: &str,
-        avatar: &str,
         receiver_unread: Option<u64>,
         to_sender: bool,
         sending_session: Option<u64>,
@@ -342,8 +329,6 @@ impl Engine {
     ) {
         let extra = |unread| Extra {
             op: "c2c",
-            nick,
-            avatar,
             online_only,
             unread,
         };
@@ -360,7 +345,7 @@ impl Engine {
 }
 
 /// The record a stored (or online-only) message is read back as.
-fn record_of(a: &C2cAppend, seq: u64) -> C2cRecord {
+fn record_of(a: &C2cAppend, seq: u64, nick: &str, avatar: &str) -> C2cRecord {
     C2cRecord {
         seq,
         from: a.from.clone(),
@@ -372,6 +357,8 @@ fn record_of(a: &C2cAppend, seq: u64) -> C2cRecord {
         body: a.body.clone(),
         cloud_custom_data: a.cloud_custom_data.clone(),
         offline_push: a.offline_push.clone(),
+        nick: nick.to_string(),
+        avatar: avatar.to_string(),
     }
 }
 
@@ -444,12 +431,10 @@ impl Engine {
         let live = m.live;
         let deliver: super::writer::Delivery = Box::new(move |stored| {
             if live {
-                let record = record_of(&template, stored.seq);
+                let record = record_of(&template, stored.seq, "", "");
                 engine.deliver_c2c(
                     app,
                     &record,
-                    "",
-                    "",
                     Some(stored.receiver_unread),
                     true,
                     None,

@@ -11,8 +11,10 @@ use crate::Engine;
 impl Engine {
     /// `session`'s user is typing to `to`. Notices beyond the app's `chat.typing_per_sec`
     /// are not passed on; returns whether this one was.
-    pub fn typing(&self, session: &SessionRef, to: &UserId) -> Result<bool, Error> {
+    pub async fn typing(&self, session: &SessionRef, to: &UserId) -> Result<bool, Error> {
         let me = session.require_user()?;
+        self.require_account(me.app, to, || Error::ReceiverNotFound(to.to_string()))
+            .await?;
         let per_sec = self.apps.get(me.app)?.settings().chat.typing_per_sec;
         if session.take_typing(per_sec) == 0 {
             return Ok(false);

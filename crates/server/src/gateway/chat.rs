@@ -145,9 +145,13 @@ pub(super) async fn dispatch(
             data(())
         }
         Op::DeleteConversation(r) => {
-            engine
-                .delete_conversation(app, &user, &peer(&r.peer)?, r.clear_history)
-                .await?;
+            let peer = peer(&r.peer)?;
+            if !engine
+                .delete_conversation(app, &user, &peer, r.clear_history)
+                .await?
+            {
+                return Err(liveroom_engine::chat::no_conversation(&peer));
+            }
             data(())
         }
         Op::PinConversation(r) => {
@@ -173,9 +177,12 @@ pub(super) async fn dispatch(
             data(())
         }
         Op::Typing(r) => {
-            let to = UserId::parse(&r.to)?;
+            let to = UserId::parse(&r.to).map_err(|e| Error::BadField {
+                field: "To_Account".into(),
+                info: e.to_string(),
+            })?;
             data(Typed {
-                sent: engine.typing(session, &to)?,
+                sent: engine.typing(session, &to).await?,
             })
         }
         _ => Err(Error::Internal),

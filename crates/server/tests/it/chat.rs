@@ -10,6 +10,7 @@ use liveroom_core::callback::{
     C2C_AFTER_MSG_REPORT, C2C_AFTER_MSG_WITHDRAW, C2C_AFTER_SEND_MSG, C2C_BEFORE_SEND_MSG,
 };
 use liveroom_core::protocol::chat::C2cMessage;
+use liveroom_core::protocol::Op;
 
 use crate::harness::TestServer;
 use crate::receiver::{code, Receiver};
@@ -388,22 +389,18 @@ async fn bad_sends_get_the_reference_codes_and_change_nothing() {
     s.settings(json!({"chat": {"recall_secs": 0}})).await;
     let key = send(&ann, "bob", "too late").await["MsgKey"].clone();
     let late = ann
-        .request(liveroom_core::protocol::Op::RecallC2c(
-            liveroom_core::protocol::chat::RecallC2c {
-                peer: "bob".into(),
-                msg_key: key.as_str().unwrap_or_default().into(),
-            },
-        ))
+        .request(Op::RecallC2c(liveroom_core::protocol::chat::RecallC2c {
+            peer: "bob".into(),
+            msg_key: key.as_str().unwrap_or_default().into(),
+        }))
         .await
         .expect_err("window passed");
     assert_eq!(late.code(), Some(20016));
     let not_mine = bob
-        .request(liveroom_core::protocol::Op::RecallC2c(
-            liveroom_core::protocol::chat::RecallC2c {
-                peer: "ann".into(),
-                msg_key: key.as_str().unwrap_or_default().into(),
-            },
-        ))
+        .request(Op::RecallC2c(liveroom_core::protocol::chat::RecallC2c {
+            peer: "ann".into(),
+            msg_key: key.as_str().unwrap_or_default().into(),
+        }))
         .await
         .expect_err("not the sender");
     assert_eq!(not_mine.code(), Some(90009));
@@ -423,6 +420,30 @@ async fn bad_sends_get_the_reference_codes_and_change_nothing() {
     assert!(sent.data["Seq"].as_u64().is_some());
     let page = Value::Object(bob.c2c_messages("ann", None, 1).await.expect("page").data);
     assert_eq!(page["Messages"][0]["From_Account"], "ann");
+
+    // Conversations that do not exist, and typing to nobody, are refused.
+    use liveroom_core::protocol::chat::{DeleteConversation, PinConversation, Typing};
+    for op in [
+        Op::PinConversation(PinConversation {
+            peer: "nobody".into(),
+            pinned: true,
+        }),
+        Op::DeleteConversation(DeleteConversation {
+            peer: "nobody".into(),
+            clear_history: false,
+        }),
+    ] {
+        assert_eq!(ann.request(op).await.expect_err("none").code(), Some(20001));
+    }
+    for (to, code) in [("bad id", 90003), ("nobody", 90012)] {
+        let e = ann
+            .request(Op::Typing(Typing { to: to.into() }))
+            .await
+            .expect_err("refused");
+        assert_eq!(e.code(), Some(code), "{to}");
+    }
+    // History pages name the sender as its profile does.
+    assert_eq!(page["Messages"][0]["NickName"], "ann");
 
     // The app's word filter holds for one-to-one messages too.
     s.ok(

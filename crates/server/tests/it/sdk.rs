@@ -43,7 +43,7 @@ async fn the_sdk_and_its_types_are_served_from_any_origin() {
 #[tokio::test]
 async fn the_pages_and_their_assets_are_served_from_the_binary() {
     let s = TestServer::spawn().await;
-    for path in ["/", "/room/demo", "/host/demo", "/admin"] {
+    for path in ["/", "/room/demo", "/host/demo", "/admin", "/chat"] {
         let resp = reqwest::get(format!("http://{}{path}", s.addr))
             .await
             .expect("get");

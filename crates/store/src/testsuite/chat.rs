@@ -188,6 +188,7 @@ pub async fn c2c_pages_and_sides(store: Arc<dyn Store>) {
         .conversations(APP, &uid("ann"), None, 10)
         .await
         .expect("list")
+        .0
         .is_empty());
     store
         .append_c2c(&[msg("bob", "ann", 300, "back")])
@@ -197,11 +198,11 @@ pub async fn c2c_pages_and_sides(store: Arc<dyn Store>) {
         texts(&*store, "ann", "bob", C2cPage::After(0)).await,
         vec![12]
     );
-    let list = store
+    let (list, total) = store
         .conversations(APP, &uid("ann"), None, 10)
         .await
         .expect("list");
-    assert_eq!((list.len(), list[0].unread), (1, 1));
+    assert_eq!((list.len(), list[0].unread, total), (1, 1, 1));
     assert!(!store
         .delete_conversation(APP, &uid("ann"), &uid("nobody"), false)
         .await
@@ -320,10 +321,11 @@ pub async fn c2c_conversation_list_orders_and_pages(store: Arc<dyn Store>) {
         .set_conversation_flags(APP, &uid("me"), &uid("p1"), Some(true), Some(3))
         .await
         .expect("flags"));
-    let all = store
+    let (all, total) = store
         .conversations(APP, &uid("me"), None, 100)
         .await
         .expect("list");
+    assert_eq!(total, 5);
     let order: Vec<&str> = all.iter().map(|c| c.peer.as_str()).collect();
     assert_eq!(order, vec!["p1", "p2", "p4", "p5", "p3"]);
     assert!(all[0].pinned && all[0].marks == 3);
@@ -331,7 +333,7 @@ pub async fn c2c_conversation_list_orders_and_pages(store: Arc<dyn Store>) {
     let mut paged = Vec::new();
     let mut cursor: Option<ConversationCursor> = None;
     loop {
-        let page = store
+        let (page, _) = store
             .conversations(APP, &uid("me"), cursor.as_ref(), 2)
             .await
             .expect("page");
