@@ -536,6 +536,28 @@ export type EventMap = {
         userID: string;
         isTyping: boolean;
     };
+    /**
+     * profiles that changed (this user's, its friends', its conversation peers'), as they are now
+     */
+    profileUpdated: Profile[];
+    /**
+     * the friend list after a change (made on any device, or by the other user)
+     */
+    friendListUpdated: Friend[];
+    /**
+     * the friend requests waiting for an answer, to this user and by it, after a change
+     */
+    friendApplicationListUpdated: {
+        friendApplicationList: FriendApplication[];
+    };
+    /**
+     * the users on this user's blocklist after a change
+     */
+    blacklistUpdated: string[];
+    /**
+     * subscribed users whose status changed (or is first known)
+     */
+    userStatusUpdated: UserStatus[];
 };
 export type EventName = keyof EventMap;
 export type LiveRoomEvent<K extends EventName> = {
@@ -767,6 +789,196 @@ export type SendOptions = {
     } | undefined;
 };
 /**
+ * A user's profile (the reference's standard tags, and the app's declared custom ones).
+ */
+export type Profile = {
+    userID: string;
+    /**
+     * `Tag_Profile_IM_Nick`
+     */
+    nick: string;
+    /**
+     * `Tag_Profile_IM_Image`: the avatar's URL
+     */
+    avatar: string;
+    /**
+     * `Tag_Profile_IM_Gender`: one of `TYPES.GENDER_*`
+     */
+    gender: string;
+    /**
+     * `Tag_Profile_IM_BirthDay`, e.g. 19900101
+     */
+    birthday: number;
+    /**
+     * `Tag_Profile_IM_Location`
+     */
+    location: string;
+    /**
+     * `Tag_Profile_IM_SelfSignature`
+     */
+    selfSignature: string;
+    /**
+     * `Tag_Profile_IM_AllowType`: how friend requests to the user go, one of `TYPES.ALLOW_TYPE_*`
+     */
+    allowType: string;
+    /**
+     * `Tag_Profile_IM_Language`
+     */
+    language: number;
+    /**
+     * `Tag_Profile_IM_MsgSettings`
+     */
+    messageSettings: number;
+    /**
+     * `Tag_Profile_IM_AdminForbidType` (the app's backend sets it): one of `TYPES.FORBID_TYPE_*`
+     */
+    adminForbidType: string;
+    /**
+     * `Tag_Profile_IM_Level` (the app's backend sets it)
+     */
+    level: number;
+    /**
+     * `Tag_Profile_IM_Role` (the app's backend sets it)
+     */
+    role: number;
+    /**
+     * the app's declared custom tags, `key` as `Tag_Profile_Custom_<key>`
+     */
+    profileCustomField: Array<{
+        key: string;
+        value: string | number;
+    }>;
+};
+/**
+ * What `updateMyProfile` takes: any of the fields a user sets on its own profile.
+ */
+export type ProfileChanges = {
+    nick?: string | undefined;
+    /**
+     * the avatar's URL
+     */
+    avatar?: string | undefined;
+    /**
+     * one of `TYPES.GENDER_*`
+     */
+    gender?: string | undefined;
+    birthday?: number | undefined;
+    location?: string | undefined;
+    selfSignature?: string | undefined;
+    /**
+     * one of `TYPES.ALLOW_TYPE_*`
+     */
+    allowType?: string | undefined;
+    language?: number | undefined;
+    messageSettings?: number | undefined;
+    /**
+     * custom tags the app declared, `key` as `Tag_Profile_Custom_<key>` (or `<key>`)
+     */
+    profileCustomField?: {
+        key: string;
+        value: string | number;
+    }[] | undefined;
+};
+/**
+ * A friend of the logged-in user.
+ */
+export type Friend = {
+    userID: string;
+    /**
+     * what this user calls the friend
+     */
+    remark: string;
+    /**
+     * the friend lists the friend is in
+     */
+    groupList: string[];
+    /**
+     * when the friend was added (Unix seconds)
+     */
+    addTime: number;
+    /**
+     * the friend's profile
+     */
+    profile: Profile;
+};
+/**
+ * A friend request waiting for an answer, sent to this user or by it.
+ */
+export type FriendApplication = {
+    /**
+     * the other user: who asked, or who was asked
+     */
+    userID: string;
+    /**
+     * the other user's nick
+     */
+    nick: string;
+    /**
+     * the other user's avatar
+     */
+    avatar: string;
+    /**
+     * when it was sent (Unix seconds)
+     */
+    time: number;
+    /**
+     * the add source the sender gave
+     */
+    source: string;
+    /**
+     * the sender's words
+     */
+    wording: string;
+    /**
+     * `TYPES.SNS_APPLICATION_SENT_TO_ME` or `TYPES.SNS_APPLICATION_SENT_BY_ME`
+     */
+    type: string;
+};
+export type AddFriendOptions = {
+    /**
+     * the user to add
+     */
+    to: string;
+    /**
+     * where the request comes from (the reference's `AddSource_Type_<name>`)
+     */
+    source?: string | undefined;
+    /**
+     * words for the other user
+     */
+    wording?: string | undefined;
+    /**
+     * what this user will call the friend
+     */
+    remark?: string | undefined;
+    /**
+     * a friend list to put the friend in
+     */
+    groupName?: string | undefined;
+    /**
+     * `TYPES.SNS_ADD_TYPE_BOTH` (the default: each in the other's list) or `TYPES.SNS_ADD_TYPE_SINGLE`
+     */
+    type?: string | undefined;
+};
+/**
+ * A user's status.
+ */
+export type UserStatus = {
+    userID: string;
+    /**
+     * `TYPES.USER_STATUS_ONLINE` (a device is connected) or `TYPES.USER_STATUS_OFFLINE`
+     */
+    statusType: number;
+    /**
+     * what the user set with `setSelfStatus` ("" none; gone when its last device goes)
+     */
+    customStatus: string;
+    /**
+     * the platforms of its connected devices
+     */
+    platforms: string[];
+};
+/**
  * One client connection: a user (or guest) session with its rooms. Create it with
  * `LiveRoom.create`.
  */
@@ -930,8 +1142,9 @@ export class Chat {
         message: Message;
     }>>;
     /**
-     * Takes conversations off the list (until their next message). With
-     * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+     * Takes conversations off the list (until their next message; on every device of the
+     * user) and marks them read. With `clearHistoryMessage` (the default) their history so far
+     * goes too, for this user only.
      * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
      * @returns {Promise<Response<{conversationIDList: string[]}>>}
      */
@@ -942,7 +1155,7 @@ export class Chat {
         conversationIDList: string[];
     }>>;
     /**
-     * Pins a conversation to the top of the list, or unpins it.
+     * Pins a conversation to the top of the list, or unpins it (on every device of the user).
      * @param {{conversationID: string, isPinned: boolean}} options
      * @returns {Promise<Response<{conversationID: string}>>}
      */
@@ -971,6 +1184,173 @@ export class Chat {
      * @returns {number}
      */
     getTotalUnreadMessageCount(): number;
+    /**
+     * Users' profiles (at most 100 a request; the SDK sends as many as it takes). Accounts
+     * that do not exist are left out.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<Response<Profile[]>>}
+     */
+    getUserProfile(options: {
+        userIDList: string[];
+    }): Promise<Response<Profile[]>>;
+    /**
+     * Changes this user's profile: the fields given, all or none (the server checks each
+     * value: 40xxx codes). This user's devices, friends and recent conversation peers get
+     * PROFILE_UPDATED. Resolves with the profile as it is now.
+     * @param {ProfileChanges} changes
+     * @returns {Promise<Response<Profile>>}
+     */
+    updateMyProfile(changes: ProfileChanges): Promise<Response<Profile>>;
+    /**
+     * Adds a friend, or asks: when the other user confirms requests (its `allowType`, the
+     * default), it gets FRIEND_APPLICATION_LIST_UPDATED and `isPending` is true (`code`
+     * 30539). Refusals: 30515 on this user's blocklist, 30525 this user is on theirs, 30516 the
+     * other accepts no requests.
+     * @param {AddFriendOptions} options
+     * @returns {Promise<Response<{userID: string, code: number, message: string, isPending: boolean}>>}
+     */
+    addFriend(options: AddFriendOptions): Promise<Response<{
+        userID: string;
+        code: number;
+        message: string;
+        isPending: boolean;
+    }>>;
+    /**
+     * Accepts a friend request sent to this user: both become friends (30614 when there is no
+     * such request).
+     * @param {{userID: string, remark?: string}} options userID: who asked; remark: what this user will call them
+     * @returns {Promise<Response<{userID: string}>>}
+     */
+    acceptFriendApplication(options: {
+        userID: string;
+        remark?: string;
+    }): Promise<Response<{
+        userID: string;
+    }>>;
+    /**
+     * Declines a friend request sent to this user.
+     * @param {{userID: string}} options userID: who asked
+     * @returns {Promise<Response<{userID: string}>>}
+     */
+    refuseFriendApplication(options: {
+        userID: string;
+    }): Promise<Response<{
+        userID: string;
+    }>>;
+    /**
+     * The friend requests waiting for an answer: sent to this user
+     * (`TYPES.SNS_APPLICATION_SENT_TO_ME`) and by it (`TYPES.SNS_APPLICATION_SENT_BY_ME`).
+     * @returns {Promise<Response<{friendApplicationList: FriendApplication[]}>>}
+     */
+    getFriendApplicationList(): Promise<Response<{
+        friendApplicationList: FriendApplication[];
+    }>>;
+    /**
+     * Deletes friends: from both lists (the default), or with `TYPES.SNS_DELETE_TYPE_SINGLE`
+     * from this user's only. A user who is not a friend is in `failureUserIDList` (31704).
+     * @param {{userIDList: string[], type?: string}} options
+     * @returns {Promise<Response<{successUserIDList: Array<{userID: string}>, failureUserIDList: Array<{userID: string, code: number, message: string}>}>>}
+     */
+    deleteFriend(options: {
+        userIDList: string[];
+        type?: string;
+    }): Promise<Response<{
+        successUserIDList: Array<{
+            userID: string;
+        }>;
+        failureUserIDList: Array<{
+            userID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * The friend list (every page), each friend with its profile.
+     * @returns {Promise<Response<Friend[]>>}
+     */
+    getFriendList(): Promise<Response<Friend[]>>;
+    /**
+     * Blocks users: their messages to this user are refused (20007), friend requests either
+     * way too, and friendships with them end.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<Response<string[]>>} the users named
+     */
+    addToBlacklist(options: {
+        userIDList: string[];
+    }): Promise<Response<string[]>>;
+    /**
+     * Unblocks users.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<Response<string[]>>} the users named
+     */
+    removeFromBlacklist(options: {
+        userIDList: string[];
+    }): Promise<Response<string[]>>;
+    /**
+     * The users on this user's blocklist.
+     * @returns {Promise<Response<string[]>>}
+     */
+    getBlacklist(): Promise<Response<string[]>>;
+    /**
+     * Follows users' status (at most 200 on a connection: 90011). USER_STATUS_UPDATED
+     * follows at once with their status now, then whenever it changes. Subscriptions last
+     * for the session: after a reconnect the SDK subscribes again and announces what changed
+     * meanwhile.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+     */
+    subscribeUserStatus(options: {
+        userIDList: string[];
+    }): Promise<Response<{
+        failureUserList: Array<{
+            userID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Stops following users' status; without `userIDList`, everyone's.
+     * @param {{userIDList?: string[]}} [options]
+     * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+     */
+    unsubscribeUserStatus(options?: {
+        userIDList?: string[];
+    }): Promise<Response<{
+        failureUserList: Array<{
+            userID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Users' status now; without `userIDList`, this user's own.
+     * @param {{userIDList?: string[]}} [options]
+     * @returns {Promise<Response<{successUserList: UserStatus[], failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+     */
+    getUserStatus(options?: {
+        userIDList?: string[];
+    }): Promise<Response<{
+        successUserList: UserStatus[];
+        failureUserList: Array<{
+            userID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Sets this user's custom status ("" clears it; at most 100 bytes); those following the
+     * user get USER_STATUS_UPDATED. It lasts while the user has a device online; the SDK sets
+     * it again after a reconnect that lost it.
+     * @param {{customStatus: string}} options
+     * @returns {Promise<Response<{userID: string, statusType: number, customStatus: string}>>}
+     */
+    setSelfStatus(options: {
+        customStatus: string;
+    }): Promise<Response<{
+        userID: string;
+        statusType: number;
+        customStatus: string;
+    }>>;
     /**
      * Moves the room to a live state (owner, admins, App admins).
      * @param {string} groupID
@@ -1151,6 +1531,11 @@ export const EVENT: Readonly<{
     MESSAGE_MODIFIED: "messageModified";
     MESSAGE_READ_BY_PEER: "messageReadByPeer";
     TYPING_STATUS_UPDATED: "typingStatusUpdated";
+    PROFILE_UPDATED: "profileUpdated";
+    FRIEND_LIST_UPDATED: "friendListUpdated";
+    FRIEND_APPLICATION_LIST_UPDATED: "friendApplicationListUpdated";
+    BLACKLIST_UPDATED: "blacklistUpdated";
+    USER_STATUS_UPDATED: "userStatusUpdated";
 }>;
 /** Log levels for the `logLevel` option and `setLogLevel`. */
 export const LOG_LEVEL: Readonly<{
@@ -1173,7 +1558,7 @@ export class LiveRoomError extends Error {
     /** @type {Record<string, unknown>} */
     data: Record<string, unknown>;
 }
-/** Constants for messages, tips, live states, network states and kick reasons. */
+/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
 export const TYPES: Readonly<{
     MSG_PRIORITY_HIGH: "High";
     MSG_PRIORITY_NORMAL: "Normal";
@@ -1224,6 +1609,30 @@ export const TYPES: Readonly<{
     GIFT_EFFECT: 2;
     /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
     MUTE_PERMANENT: 4294967295;
+    /** `gender` of a profile. */
+    GENDER_UNKNOWN: "Gender_Type_Unknown";
+    GENDER_FEMALE: "Gender_Type_Female";
+    GENDER_MALE: "Gender_Type_Male";
+    /** `allowType` of a profile: how friend requests to the user go. */
+    ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
+    ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
+    ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";
+    /** `adminForbidType` of a profile (set by the app's backend). */
+    FORBID_TYPE_NONE: "AdminForbid_Type_None";
+    FORBID_TYPE_SEND_OUT: "AdminForbid_Type_SendOut";
+    /** `type` of `addFriend`: into both users' lists (the default), or the adder's only. */
+    SNS_ADD_TYPE_SINGLE: "Add_Type_Single";
+    SNS_ADD_TYPE_BOTH: "Add_Type_Both";
+    /** `type` of `deleteFriend`: from both users' lists (the default), or the caller's only. */
+    SNS_DELETE_TYPE_SINGLE: "Delete_Type_Single";
+    SNS_DELETE_TYPE_BOTH: "Delete_Type_Both";
+    /** `type` of a friend application: sent to this user, or by it. */
+    SNS_APPLICATION_SENT_TO_ME: "Pendency_Type_ComeIn";
+    SNS_APPLICATION_SENT_BY_ME: "Pendency_Type_SendOut";
+    /** `statusType` of a user's status. */
+    USER_STATUS_UNKNOWN: 0;
+    USER_STATUS_ONLINE: 1;
+    USER_STATUS_OFFLINE: 2;
 }>;
 /**
  * Liveroom client SDK.
@@ -1231,7 +1640,8 @@ export const TYPES: Readonly<{
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
+ * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
  * Made from src/ by `npm run build`: edit the sources, not this file.
@@ -1306,6 +1716,30 @@ declare const LiveRoom: Readonly<{
         GIFT_EFFECT: 2;
         /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
         MUTE_PERMANENT: 4294967295;
+        /** `gender` of a profile. */
+        GENDER_UNKNOWN: "Gender_Type_Unknown";
+        GENDER_FEMALE: "Gender_Type_Female";
+        GENDER_MALE: "Gender_Type_Male";
+        /** `allowType` of a profile: how friend requests to the user go. */
+        ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
+        ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
+        ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";
+        /** `adminForbidType` of a profile (set by the app's backend). */
+        FORBID_TYPE_NONE: "AdminForbid_Type_None";
+        FORBID_TYPE_SEND_OUT: "AdminForbid_Type_SendOut";
+        /** `type` of `addFriend`: into both users' lists (the default), or the adder's only. */
+        SNS_ADD_TYPE_SINGLE: "Add_Type_Single";
+        SNS_ADD_TYPE_BOTH: "Add_Type_Both";
+        /** `type` of `deleteFriend`: from both users' lists (the default), or the caller's only. */
+        SNS_DELETE_TYPE_SINGLE: "Delete_Type_Single";
+        SNS_DELETE_TYPE_BOTH: "Delete_Type_Both";
+        /** `type` of a friend application: sent to this user, or by it. */
+        SNS_APPLICATION_SENT_TO_ME: "Pendency_Type_ComeIn";
+        SNS_APPLICATION_SENT_BY_ME: "Pendency_Type_SendOut";
+        /** `statusType` of a user's status. */
+        USER_STATUS_UNKNOWN: 0;
+        USER_STATUS_ONLINE: 1;
+        USER_STATUS_OFFLINE: 2;
     }>;
     EVENT: Readonly<{
         SDK_READY: "sdkReady";
@@ -1331,6 +1765,11 @@ declare const LiveRoom: Readonly<{
         MESSAGE_MODIFIED: "messageModified";
         MESSAGE_READ_BY_PEER: "messageReadByPeer";
         TYPING_STATUS_UPDATED: "typingStatusUpdated";
+        PROFILE_UPDATED: "profileUpdated";
+        FRIEND_LIST_UPDATED: "friendListUpdated";
+        FRIEND_APPLICATION_LIST_UPDATED: "friendApplicationListUpdated";
+        BLACKLIST_UPDATED: "blacklistUpdated";
+        USER_STATUS_UPDATED: "userStatusUpdated";
     }>;
     ERROR_CODE: Readonly<{
         /** The request was sent but no reply came within `requestTimeout`. */

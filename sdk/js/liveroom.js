@@ -4,7 +4,8 @@
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation. Runs in browsers as is and in Node.js with a WebSocket
+ * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
  * Made from src/ by `npm run build`: edit the sources, not this file.
@@ -33,7 +34,7 @@ const PERMANENT_SECS = 4294967295;
 const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
 const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 
-/** Constants for messages, tips, live states, network states and kick reasons. */
+/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
 const TYPES = Object.freeze({
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
@@ -93,6 +94,37 @@ const TYPES = Object.freeze({
 
   /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
   MUTE_PERMANENT: PERMANENT_SECS,
+
+  /** `gender` of a profile. */
+  GENDER_UNKNOWN: 'Gender_Type_Unknown',
+  GENDER_FEMALE: 'Gender_Type_Female',
+  GENDER_MALE: 'Gender_Type_Male',
+
+  /** `allowType` of a profile: how friend requests to the user go. */
+  ALLOW_TYPE_ALLOW_ANY: 'AllowType_Type_AllowAny',
+  ALLOW_TYPE_NEED_CONFIRM: 'AllowType_Type_NeedConfirm',
+  ALLOW_TYPE_DENY_ANY: 'AllowType_Type_DenyAny',
+
+  /** `adminForbidType` of a profile (set by the app's backend). */
+  FORBID_TYPE_NONE: 'AdminForbid_Type_None',
+  FORBID_TYPE_SEND_OUT: 'AdminForbid_Type_SendOut',
+
+  /** `type` of `addFriend`: into both users' lists (the default), or the adder's only. */
+  SNS_ADD_TYPE_SINGLE: 'Add_Type_Single',
+  SNS_ADD_TYPE_BOTH: 'Add_Type_Both',
+
+  /** `type` of `deleteFriend`: from both users' lists (the default), or the caller's only. */
+  SNS_DELETE_TYPE_SINGLE: 'Delete_Type_Single',
+  SNS_DELETE_TYPE_BOTH: 'Delete_Type_Both',
+
+  /** `type` of a friend application: sent to this user, or by it. */
+  SNS_APPLICATION_SENT_TO_ME: 'Pendency_Type_ComeIn',
+  SNS_APPLICATION_SENT_BY_ME: 'Pendency_Type_SendOut',
+
+  /** `statusType` of a user's status. */
+  USER_STATUS_UNKNOWN: 0,
+  USER_STATUS_ONLINE: 1,
+  USER_STATUS_OFFLINE: 2,
 });
 
 /** Event names for `chat.on` / `chat.off`. */
@@ -120,6 +152,11 @@ const EVENT = Object.freeze({
   MESSAGE_MODIFIED: 'messageModified',
   MESSAGE_READ_BY_PEER: 'messageReadByPeer',
   TYPING_STATUS_UPDATED: 'typingStatusUpdated',
+  PROFILE_UPDATED: 'profileUpdated',
+  FRIEND_LIST_UPDATED: 'friendListUpdated',
+  FRIEND_APPLICATION_LIST_UPDATED: 'friendApplicationListUpdated',
+  BLACKLIST_UPDATED: 'blacklistUpdated',
+  USER_STATUS_UPDATED: 'userStatusUpdated',
 });
 
 /**
@@ -220,6 +257,18 @@ function requireAccounts(value) {
   if (list.length === 0) throw invalid('userID must name at least one account');
   list.forEach((id) => requireID(id, 'userID'));
   return list.slice();
+}
+
+/**
+ * A non-empty list of user IDs (repeats dropped).
+ * @param {unknown} value
+ * @param {string} what names the argument in the error
+ * @returns {string[]}
+ */
+function requireIDList(value, what) {
+  if (!Array.isArray(value) || value.length === 0) throw invalid(`${what} must be a non-empty array of user IDs`);
+  value.forEach((id) => requireID(id, `each of ${what}`));
+  return Array.from(new Set(/** @type {string[]} */ (value)));
 }
 
 /**
@@ -490,8 +539,9 @@ function parseJSON(text, where) {
 }
 
 // src/events.js
-// Events: what each one carries, the handlers listening to them, and the inbox that hands
-// received messages over in batches with the room events they imply after them.
+// Events: what each one carries, the handlers listening to them, the inbox that hands
+// received messages over in batches with the room events they imply after them, and the
+// lists the server keeps that are announced when they change.
 
 
 /**
@@ -520,6 +570,11 @@ function parseJSON(text, where) {
  * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
+ * @property {Profile[]} profileUpdated profiles that changed (this user's, its friends', its conversation peers'), as they are now
+ * @property {Friend[]} friendListUpdated the friend list after a change (made on any device, or by the other user)
+ * @property {{friendApplicationList: FriendApplication[]}} friendApplicationListUpdated the friend requests waiting for an answer, to this user and by it, after a change
+ * @property {string[]} blacklistUpdated the users on this user's blocklist after a change
+ * @property {UserStatus[]} userStatusUpdated subscribed users whose status changed (or is first known)
  */
 
 /** @typedef {keyof EventMap} EventName */
@@ -589,6 +644,14 @@ class Events {
     }
   }
 
+  /**
+   * Whether the application listens to an event (the SDK reads some lists only for it).
+   * @param {EventName} name
+   */
+  listening(name) {
+    return this.listeners.has(name);
+  }
+
   /** Drops every handler. */
   clear() {
     this.listeners.clear();
@@ -655,6 +718,78 @@ class Inbox {
     this.timer = null;
     this.messages = [];
     this.after = [];
+  }
+}
+
+/**
+ * A list the server keeps for the user (friends, friend applications, the blocklist) as the
+ * application last saw it: read again when a push says it changed, or after a reconnect, and
+ * announced when it is not what the application has. Only while the application listens to
+ * the list's event: otherwise nothing is read.
+ * @template {EventName} K
+ */
+class ListFeed {
+  /**
+   * @param {Client} client
+   * @param {K} event announces the list
+   * @param {() => Promise<EventMap[K]>} read reads the whole list from the server
+   */
+  constructor(client, event, read) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.event = event;
+    /** @private */
+    this.read = read;
+    /** @private @type {string|null} the list the application has, as JSON; null: none yet */
+    this.shown = null;
+    /** @private a read is running */
+    this.reading = false;
+    /** @private read once more when it ends */
+    this.again = false;
+  }
+
+  /**
+   * The application read the list itself: it has this one.
+   * @param {EventMap[K]} list
+   */
+  seen(list) {
+    this.shown = JSON.stringify(list);
+  }
+
+  /** The list may have changed: reads it again (once for changes close together). */
+  async changed() {
+    const { events, session, log, inbox } = this.client;
+    if (!events.listening(this.event)) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    const epoch = session.epoch;
+    try {
+      do {
+        this.again = false;
+        const list = await this.read();
+        if (epoch !== session.epoch) return;
+        const text = JSON.stringify(list);
+        if (text === this.shown) continue;
+        this.shown = text;
+        inbox.emitInOrder(this.event, list);
+      } while (this.again);
+    } catch (err) {
+      // The connection dropped (the reconnect reads it again) or the server failed.
+      if (epoch === session.epoch) log.warn(`reading the list for ${this.event} failed`, err);
+    } finally {
+      if (epoch === session.epoch) this.reading = false;
+    }
+  }
+
+  /** The session is over. */
+  reset() {
+    this.shown = null;
+    this.reading = false;
+    this.again = false;
   }
 }
 
@@ -854,6 +989,9 @@ const RETRYABLE_OPS = new Set([
   'ban',
   'unban',
   'set_admin',
+  'subscribe_status', // the server watches a user once however often it is asked
+  'unsubscribe_status',
+  'set_status',
   // Not `recall`: a repeat of one that went through is refused (10030).
 ]);
 
@@ -882,6 +1020,20 @@ function decodeOrThrow(decode) {
     if (err instanceof FrameError) throw new LiveRoomError(ERROR_CODE.MALFORMED_FRAME, err.message);
     throw err;
   }
+}
+
+/**
+ * A list in pieces of at most `size`, for requests that take that many at a time.
+ * @template T
+ * @param {T[]} list
+ * @param {number} size
+ * @returns {T[][]}
+ */
+function chunks(list, size) {
+  /** @type {T[][]} */
+  const out = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 /** A request waiting for its reply (or for the connection). */
@@ -1084,7 +1236,7 @@ class Requests {
 // src/session.js
 // The session: logging in (or entering as a guest) and out, the end of a session for good,
 // and its survival of a lost connection (reconnect with backoff, log in again, rejoin the
-// rooms, then send what waited).
+// rooms and subscribe to user status again, then send what waited).
 
 
 /**
@@ -1280,7 +1432,8 @@ class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages, c2c, c2cSync, conversations } = this.client;
+    const { requests, likes, rooms, messages, c2c, c2cSync, conversations, profiles, friends, blocklist, status } =
+      this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
@@ -1288,6 +1441,10 @@ class Session {
     c2c.reset();
     c2cSync.reset();
     conversations.reset();
+    profiles.reset();
+    friends.reset();
+    blocklist.reset();
+    status.reset();
     return this.epoch;
   }
 
@@ -1408,6 +1565,8 @@ class Session {
       if (epoch !== this.epoch) return;
       await this.client.rooms.rejoinAll(epoch);
       if (epoch !== this.epoch) return;
+      await this.client.status.restore(epoch);
+      if (epoch !== this.epoch) return;
     } catch (err) {
       if (epoch !== this.epoch || this.destroyed) return;
       this.restoreFailed(/** @type {LiveRoomError} */ (err));
@@ -1416,8 +1575,11 @@ class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
-    // One-to-one conversations catch up on what came while away.
+    // One-to-one conversations catch up on what came while away; the lists the application
+    // follows are read again.
     this.client.c2cSync.sessionReady();
+    this.client.friends.sessionRestored();
+    this.client.blocklist.sessionRestored();
   }
 
   /**
@@ -3409,9 +3571,9 @@ function copyConversation(c) {
 
 // src/conversations.js
 // The one-to-one conversation list: read from the server (every page of its cursor), kept
-// up to date by messages, read reports, recalls and edits, and by the calls that change it
-// (read, pin, delete). Announces CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED
-// and MESSAGE_READ_BY_PEER.
+// up to date by messages, read reports, recalls and edits, by the calls that change it
+// (read, pin, delete) and by the same changes made on the user's other devices. Announces
+// CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED and MESSAGE_READ_BY_PEER.
 
 
 /** Conversations per `get_conversations` page (the protocol's maximum is 1000). */
@@ -3574,11 +3736,7 @@ class Conversations {
     const userIDs = list.map((id) => peerOfConversation(id));
     for (const userID of userIDs) {
       await this.client.requests.request({ op: 'delete_conversation', Peer_Account: userID, ClearHistory: clear });
-      if (this.entries.has(userID)) {
-        this.entries.delete(userID);
-        this.stamp += 1;
-        this.changed();
-      }
+      this.drop(userID);
     }
     return { code: 0, data: { conversationIDList: userIDs.map(c2cConversationID) } };
   }
@@ -3665,6 +3823,37 @@ class Conversations {
     this.client.inbox.emitInOrder(EVENT.MESSAGE_READ_BY_PEER, [
       { conversationID: c2cConversationID(reader), userID: reader, sequence: seq },
     ]);
+  }
+
+  /**
+   * A `c2c_conversation` push: this user pinned, unpinned or deleted a conversation on one
+   * of its devices (this one included).
+   * @param {Fields} f
+   */
+  onChanged(f) {
+    const userID = f.str('Peer_Account');
+    const action = f.str('Action');
+    if (action === 'deleted') {
+      this.drop(userID);
+    } else if (action === 'pinned' || action === 'unpinned') {
+      const pinned = action === 'pinned';
+      const e = this.entries.get(userID);
+      if (e === undefined || e.c.isPinned === pinned) return; // this device's own change
+      this.update(userID, false, (c) => {
+        c.isPinned = pinned;
+      });
+    }
+  }
+
+  /**
+   * Takes a conversation off the list (until its next message).
+   * @private
+   * @param {string} userID
+   */
+  drop(userID) {
+    if (!this.entries.delete(userID)) return;
+    this.stamp += 1;
+    this.changed();
   }
 
   /**
@@ -4457,6 +4646,813 @@ class C2CSync {
   }
 }
 
+// src/profiles.js
+// User profiles: reading them (`get_profiles`), changing one's own (`set_profile`), and the
+// `profile` push, announced as PROFILE_UPDATED with the whole profile as it is now.
+
+
+/**
+ * A user's profile (the reference's standard tags, and the app's declared custom ones).
+ * @typedef {Object} Profile
+ * @property {string} userID
+ * @property {string} nick `Tag_Profile_IM_Nick`
+ * @property {string} avatar `Tag_Profile_IM_Image`: the avatar's URL
+ * @property {string} gender `Tag_Profile_IM_Gender`: one of `TYPES.GENDER_*`
+ * @property {number} birthday `Tag_Profile_IM_BirthDay`, e.g. 19900101
+ * @property {string} location `Tag_Profile_IM_Location`
+ * @property {string} selfSignature `Tag_Profile_IM_SelfSignature`
+ * @property {string} allowType `Tag_Profile_IM_AllowType`: how friend requests to the user go, one of `TYPES.ALLOW_TYPE_*`
+ * @property {number} language `Tag_Profile_IM_Language`
+ * @property {number} messageSettings `Tag_Profile_IM_MsgSettings`
+ * @property {string} adminForbidType `Tag_Profile_IM_AdminForbidType` (the app's backend sets it): one of `TYPES.FORBID_TYPE_*`
+ * @property {number} level `Tag_Profile_IM_Level` (the app's backend sets it)
+ * @property {number} role `Tag_Profile_IM_Role` (the app's backend sets it)
+ * @property {Array<{key: string, value: string|number}>} profileCustomField the app's declared custom tags, `key` as `Tag_Profile_Custom_<key>`
+ */
+
+/**
+ * What `updateMyProfile` takes: any of the fields a user sets on its own profile.
+ * @typedef {Object} ProfileChanges
+ * @property {string} [nick]
+ * @property {string} [avatar] the avatar's URL
+ * @property {string} [gender] one of `TYPES.GENDER_*`
+ * @property {number} [birthday]
+ * @property {string} [location]
+ * @property {string} [selfSignature]
+ * @property {string} [allowType] one of `TYPES.ALLOW_TYPE_*`
+ * @property {number} [language]
+ * @property {number} [messageSettings]
+ * @property {Array<{key: string, value: string|number}>} [profileCustomField] custom tags the app declared, `key` as `Tag_Profile_Custom_<key>` (or `<key>`)
+ */
+
+/** Profiles per `get_profiles` request (the protocol's maximum). */
+const PROFILES_PER_READ = 100;
+
+/** Prefix of a custom tag. */
+const CUSTOM_TAG = 'Tag_Profile_Custom_';
+
+/**
+ * The standard tags: the profile's field, the tag, whether its value is a number.
+ * @type {Array<[keyof Profile, string, boolean]>}
+ */
+const PROFILE_TAGS = [
+  ['nick', 'Tag_Profile_IM_Nick', false],
+  ['avatar', 'Tag_Profile_IM_Image', false],
+  ['gender', 'Tag_Profile_IM_Gender', false],
+  ['birthday', 'Tag_Profile_IM_BirthDay', true],
+  ['location', 'Tag_Profile_IM_Location', false],
+  ['selfSignature', 'Tag_Profile_IM_SelfSignature', false],
+  ['allowType', 'Tag_Profile_IM_AllowType', false],
+  ['language', 'Tag_Profile_IM_Language', true],
+  ['messageSettings', 'Tag_Profile_IM_MsgSettings', true],
+  ['adminForbidType', 'Tag_Profile_IM_AdminForbidType', false],
+  ['level', 'Tag_Profile_IM_Level', true],
+  ['role', 'Tag_Profile_IM_Role', true],
+];
+
+/** Fields of `updateMyProfile` (the others are the backend's). */
+const OWN_FIELDS = new Set(['nick', 'avatar', 'gender', 'birthday', 'location', 'selfSignature', 'allowType', 'language', 'messageSettings']);
+
+/**
+ * A profile whose tags are not set.
+ * @param {string} userID
+ * @returns {Profile}
+ */
+function emptyProfile(userID) {
+  return {
+    userID,
+    nick: '',
+    avatar: '',
+    gender: TYPES.GENDER_UNKNOWN,
+    birthday: 0,
+    location: '',
+    selfSignature: '',
+    allowType: TYPES.ALLOW_TYPE_NEED_CONFIRM,
+    language: 0,
+    messageSettings: 0,
+    adminForbidType: TYPES.FORBID_TYPE_NONE,
+    level: 0,
+    role: 0,
+    profileCustomField: [],
+  };
+}
+
+/**
+ * Sets the fields of `profile` that `ProfileItem` names (unknown tags are skipped).
+ * @param {Profile} profile
+ * @param {Fields} f an object with `ProfileItem: [{Tag, Value}]`
+ */
+function applyProfileItems(profile, f) {
+  const items = f.arr('ProfileItem');
+  items.forEach((raw, i) => {
+    const item = new Fields(raw, `${f.where}.ProfileItem[${i}]`);
+    const tag = item.str('Tag');
+    if (tag.startsWith(CUSTOM_TAG)) {
+      const value = item.o.Value;
+      if (typeof value !== 'string' && typeof value !== 'number') throw item.bad('Value', 'a string or a number');
+      profile.profileCustomField = profile.profileCustomField.filter((c) => c.key !== tag).concat([{ key: tag, value }]);
+      return;
+    }
+    const known = PROFILE_TAGS.find(([, t]) => t === tag);
+    if (known === undefined) return;
+    const [field, , numeric] = known;
+    /** @type {Record<string, unknown>} */ (profile)[field] = numeric ? item.num('Value') : item.str('Value');
+  });
+}
+
+/**
+ * A `get_profiles` entry.
+ * @param {Fields} f
+ * @returns {Profile}
+ */
+function decodeProfile(f) {
+  const profile = emptyProfile(f.str('UserID'));
+  applyProfileItems(profile, f);
+  return profile;
+}
+
+/**
+ * `updateMyProfile`'s fields as `ProfileItem`.
+ * @param {unknown} changes
+ * @returns {Array<{Tag: string, Value: string|number}>}
+ */
+function profileItems(changes) {
+  if (!isObject(changes)) throw invalid('updateMyProfile needs an object of profile fields');
+  /** @type {Array<{Tag: string, Value: string|number}>} */
+  const items = [];
+  for (const [field, tag, numeric] of PROFILE_TAGS) {
+    const value = changes[field];
+    if (value === undefined || !OWN_FIELDS.has(field)) continue;
+    if (numeric ? !isCount(value) : typeof value !== 'string')
+      throw invalid(`${field} must be ${numeric ? 'a non-negative integer' : 'a string'}`);
+    items.push({ Tag: tag, Value: /** @type {string|number} */ (value) });
+  }
+  const custom = changes.profileCustomField;
+  if (custom !== undefined) {
+    if (!Array.isArray(custom)) throw invalid('profileCustomField must be an array of {key, value}');
+    for (const c of custom) {
+      if (!isObject(c) || typeof c.key !== 'string' || c.key === '')
+        throw invalid('each of profileCustomField needs a key');
+      if (typeof c.value !== 'string' && !isCount(c.value))
+        throw invalid(`profileCustomField ${c.key}: the value must be a string or a non-negative integer`);
+      items.push({ Tag: c.key.startsWith(CUSTOM_TAG) ? c.key : `${CUSTOM_TAG}${c.key}`, Value: c.value });
+    }
+  }
+  if (items.length === 0) throw invalid('updateMyProfile names no profile field');
+  return items;
+}
+
+class Profiles {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Set<string>} users whose profile changed, to read and announce */
+    this.changedUsers = new Set();
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this.announceTimer = null;
+  }
+
+  /**
+   * Reads profiles (accounts that do not exist are left out).
+   * @param {string[]} userIDs
+   * @returns {Promise<Profile[]>}
+   */
+  async read(userIDs) {
+    /** @type {Profile[]} */
+    const found = [];
+    for (const part of chunks(userIDs, PROFILES_PER_READ)) {
+      const reply = await this.client.requests.request({ op: 'get_profiles', UserIDs: part });
+      found.push(
+        ...decodeOrThrow(() =>
+          reply.arr('Profiles').map((p, i) => decodeProfile(new Fields(p, `get_profiles.Profiles[${i}]`))),
+        ),
+      );
+    }
+    return found;
+  }
+
+  /**
+   * Reads profiles by user; a user without an account has an empty one.
+   * @param {string[]} userIDs
+   * @returns {Promise<Map<string, Profile>>}
+   */
+  async readMap(userIDs) {
+    const found = new Map((await this.read(userIDs)).map((p) => [p.userID, p]));
+    return new Map(userIDs.map((id) => [id, found.get(id) || emptyProfile(id)]));
+  }
+
+  /**
+   * `Chat#getUserProfile`
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<Profile[]>>}
+   */
+  async get(options) {
+    const userIDs = requireIDList(isObject(options) ? options.userIDList : undefined, 'userIDList');
+    return { code: 0, data: await this.read(userIDs) };
+  }
+
+  /**
+   * `Chat#updateMyProfile`
+   * @param {ProfileChanges} changes
+   * @returns {Promise<Response<Profile>>}
+   */
+  async updateMine(changes) {
+    const items = profileItems(changes);
+    const { requests, session } = this.client;
+    await requests.request({ op: 'set_profile', ProfileItem: items });
+    const me = session.userID();
+    const [profile] = await this.read([me]);
+    return { code: 0, data: profile || emptyProfile(me) };
+  }
+
+  /**
+   * A `profile` push: a user's profile changed (this user's, a friend's, a conversation
+   * peer's). PROFILE_UPDATED follows with the profile as it is now.
+   * @param {Fields} f
+   */
+  onPush(f) {
+    const { session, events } = this.client;
+    const userID = f.str('UserID');
+    const me = session.me;
+    if (me !== null && userID === me.userID) {
+      // What SDK_READY said of this user follows the change.
+      const mine = { ...emptyProfile(userID), nick: me.nick, avatar: me.avatar };
+      applyProfileItems(mine, f);
+      me.nick = mine.nick;
+      me.avatar = mine.avatar;
+    }
+    if (!events.listening(EVENT.PROFILE_UPDATED)) return;
+    this.changedUsers.add(userID);
+    if (this.announceTimer === null) this.announceTimer = setTimeout(() => this.announce(), 0);
+  }
+
+  /**
+   * Reads the changed profiles and announces them.
+   * @private
+   */
+  async announce() {
+    this.announceTimer = null;
+    const userIDs = Array.from(this.changedUsers);
+    this.changedUsers.clear();
+    const { session, inbox, log } = this.client;
+    const epoch = session.epoch;
+    try {
+      const profiles = await this.read(userIDs);
+      if (epoch === session.epoch && profiles.length > 0) inbox.emitInOrder(EVENT.PROFILE_UPDATED, profiles);
+    } catch (err) {
+      if (epoch === session.epoch) log.warn('reading changed profiles failed', err);
+    }
+  }
+
+  /** The session is over. */
+  reset() {
+    if (this.announceTimer !== null) clearTimeout(this.announceTimer);
+    this.announceTimer = null;
+    this.changedUsers.clear();
+  }
+}
+
+// src/friends.js
+// Friends: adding (or asking) one, answering requests, deleting, the friend list and the
+// friend applications; the `friend` push, which says a relationship changed, read again and
+// announced as FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED (and, for this user's
+// blocklist, BLACKLIST_UPDATED).
+
+
+/**
+ * A friend of the logged-in user.
+ * @typedef {Object} Friend
+ * @property {string} userID
+ * @property {string} remark what this user calls the friend
+ * @property {string[]} groupList the friend lists the friend is in
+ * @property {number} addTime when the friend was added (Unix seconds)
+ * @property {Profile} profile the friend's profile
+ */
+
+/**
+ * A friend request waiting for an answer, sent to this user or by it.
+ * @typedef {Object} FriendApplication
+ * @property {string} userID the other user: who asked, or who was asked
+ * @property {string} nick the other user's nick
+ * @property {string} avatar the other user's avatar
+ * @property {number} time when it was sent (Unix seconds)
+ * @property {string} source the add source the sender gave
+ * @property {string} wording the sender's words
+ * @property {string} type `TYPES.SNS_APPLICATION_SENT_TO_ME` or `TYPES.SNS_APPLICATION_SENT_BY_ME`
+ */
+
+/**
+ * @typedef {Object} AddFriendOptions
+ * @property {string} to the user to add
+ * @property {string} [source] where the request comes from (the reference's `AddSource_Type_<name>`)
+ * @property {string} [wording] words for the other user
+ * @property {string} [remark] what this user will call the friend
+ * @property {string} [groupName] a friend list to put the friend in
+ * @property {string} [type] `TYPES.SNS_ADD_TYPE_BOTH` (the default: each in the other's list) or `TYPES.SNS_ADD_TYPE_SINGLE`
+ */
+
+/** Friends per `get_friends` page (the protocol's maximum). */
+const FRIENDS_PAGE = 1000;
+
+/** The `AddResult` code of a request that waits for the other user (as the reference's). */
+const PENDING_CODE = 30539;
+
+class Friends {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.friendFeed = new ListFeed(client, EVENT.FRIEND_LIST_UPDATED, () => this.readFriends());
+    /** @private */
+    this.applicationFeed = new ListFeed(client, EVENT.FRIEND_APPLICATION_LIST_UPDATED, () => this.readApplications());
+  }
+
+  /**
+   * `Chat#addFriend`
+   * @param {AddFriendOptions} options
+   * @returns {Promise<Response<{userID: string, code: number, message: string, isPending: boolean}>>}
+   */
+  async add(options) {
+    if (!isObject(options)) throw invalid('addFriend needs {to}');
+    const to = requireID(options.to, 'to');
+    const type = options.type === undefined ? TYPES.SNS_ADD_TYPE_BOTH : options.type;
+    if (type !== TYPES.SNS_ADD_TYPE_BOTH && type !== TYPES.SNS_ADD_TYPE_SINGLE)
+      throw invalid('type must be TYPES.SNS_ADD_TYPE_BOTH or TYPES.SNS_ADD_TYPE_SINGLE');
+    /** @type {Record<string, unknown>} */
+    const frame = {
+      op: 'add_friend',
+      To_Account: to,
+      AddType: type,
+      AddSource: optionalString(options.source, 'source'),
+      AddWording: optionalString(options.wording, 'wording'),
+      Remark: optionalString(options.remark, 'remark'),
+    };
+    const group = optionalString(options.groupName, 'groupName');
+    if (group !== '') frame.GroupName = group;
+    const reply = await this.client.requests.request(frame);
+    const isPending = reply.optBool('Pending');
+    return {
+      code: 0,
+      data: {
+        userID: to,
+        code: isPending ? PENDING_CODE : 0,
+        message: isPending ? `waiting for ${to} to accept` : '',
+        isPending,
+      },
+    };
+  }
+
+  /**
+   * `Chat#acceptFriendApplication` and `Chat#refuseFriendApplication`
+   * @param {{userID: string, remark?: string}} options
+   * @param {boolean} accept
+   * @returns {Promise<Response<{userID: string}>>}
+   */
+  async answer(options, accept) {
+    if (!isObject(options)) throw invalid('a friend application is answered with {userID}');
+    const from = requireID(options.userID, 'userID');
+    const remark = optionalString(options.remark, 'remark');
+    await this.client.requests.request({ op: 'answer_friend_request', From_Account: from, Accept: accept, Remark: remark });
+    return { code: 0, data: { userID: from } };
+  }
+
+  /**
+   * `Chat#deleteFriend`
+   * @param {{userIDList: string[], type?: string}} options
+   * @returns {Promise<Response<{successUserIDList: Array<{userID: string}>, failureUserIDList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  async remove(options) {
+    if (!isObject(options)) throw invalid('deleteFriend needs {userIDList}');
+    const userIDs = requireIDList(options.userIDList, 'userIDList');
+    const type = options.type === undefined ? TYPES.SNS_DELETE_TYPE_BOTH : options.type;
+    if (type !== TYPES.SNS_DELETE_TYPE_BOTH && type !== TYPES.SNS_DELETE_TYPE_SINGLE)
+      throw invalid('type must be TYPES.SNS_DELETE_TYPE_BOTH or TYPES.SNS_DELETE_TYPE_SINGLE');
+    /** @type {Array<{userID: string}>} */
+    const successUserIDList = [];
+    /** @type {Array<{userID: string, code: number, message: string}>} */
+    const failureUserIDList = [];
+    for (const userID of userIDs) {
+      try {
+        await this.client.requests.request({
+          op: 'delete_friend',
+          To_Account: userID,
+          Both: type === TYPES.SNS_DELETE_TYPE_BOTH,
+        });
+        successUserIDList.push({ userID });
+      } catch (err) {
+        const e = /** @type {LiveRoomError} */ (err);
+        if (e.code < 0) throw e; // the SDK's own: no session, no connection
+        failureUserIDList.push({ userID, code: e.code, message: e.message });
+      }
+    }
+    return { code: 0, data: { successUserIDList, failureUserIDList } };
+  }
+
+  /**
+   * `Chat#getFriendList`
+   * @returns {Promise<Response<Friend[]>>}
+   */
+  async list() {
+    const friends = await this.readFriends();
+    this.friendFeed.seen(friends);
+    return { code: 0, data: friends };
+  }
+
+  /**
+   * `Chat#getFriendApplicationList`
+   * @returns {Promise<Response<{friendApplicationList: FriendApplication[]}>>}
+   */
+  async applications() {
+    const list = await this.readApplications();
+    this.applicationFeed.seen(list);
+    return { code: 0, data: list };
+  }
+
+  /**
+   * Every page of the friend list, with the friends' profiles.
+   * @private
+   * @returns {Promise<Friend[]>}
+   */
+  async readFriends() {
+    const { requests, profiles } = this.client;
+    /** @type {Array<Omit<Friend, 'profile'>>} */
+    const rows = [];
+    for (;;) {
+      const reply = await requests.request({ op: 'get_friends', Start: rows.length, Count: FRIENDS_PAGE });
+      const page = decodeOrThrow(() => ({
+        friends: reply.arr('Friends').map((raw, i) => {
+          const f = new Fields(raw, `get_friends.Friends[${i}]`);
+          return {
+            userID: f.str('UserID'),
+            remark: f.optStr('Remark'),
+            groupList: f.optArr('Groups').map((g) => String(g)),
+            addTime: f.optNum('AddTime'),
+          };
+        }),
+        total: reply.optNum('Total'),
+      }));
+      rows.push(...page.friends);
+      if (page.friends.length < FRIENDS_PAGE || rows.length >= page.total) break;
+    }
+    const found = await profiles.readMap(rows.map((r) => r.userID));
+    return rows.map((r) => ({ ...r, profile: /** @type {Profile} */ (found.get(r.userID)) }));
+  }
+
+  /**
+   * The requests sent to this user and by it, with the other users' nicks and avatars.
+   * @private
+   * @returns {Promise<{friendApplicationList: FriendApplication[]}>}
+   */
+  async readApplications() {
+    const { requests, profiles } = this.client;
+    const reply = await requests.request({ op: 'get_friend_requests' });
+    /**
+     * @param {string} key `Incoming` or `Outgoing`
+     * @param {string} type
+     */
+    const read = (key, type) =>
+      reply.optArr(key).map((raw, i) => {
+        const f = new Fields(raw, `get_friend_requests.${key}[${i}]`);
+        const incoming = type === TYPES.SNS_APPLICATION_SENT_TO_ME;
+        return {
+          userID: f.str(incoming ? 'From_Account' : 'To_Account'),
+          time: f.optNum('Time'),
+          source: f.optStr('AddSource'),
+          wording: f.optStr('AddWording'),
+          type,
+        };
+      });
+    const rows = decodeOrThrow(() => [
+      ...read('Incoming', TYPES.SNS_APPLICATION_SENT_TO_ME),
+      ...read('Outgoing', TYPES.SNS_APPLICATION_SENT_BY_ME),
+    ]);
+    const found = await profiles.readMap(Array.from(new Set(rows.map((r) => r.userID))));
+    return {
+      friendApplicationList: rows.map((r) => {
+        const p = /** @type {Profile} */ (found.get(r.userID));
+        return { ...r, nick: p.nick, avatar: p.avatar };
+      }),
+    };
+  }
+
+  /**
+   * A `friend` push: a relationship of this user changed (on any of its devices, or by the
+   * other user). The lists it concerns are read again.
+   * @param {Fields} f
+   */
+  onPush(f) {
+    const action = f.str('Action');
+    const mine = f.str('From_Account') === this.client.session.userID();
+    switch (action) {
+      case 'request':
+      case 'declined':
+        this.applicationFeed.changed();
+        break;
+      case 'added':
+        this.friendFeed.changed();
+        this.applicationFeed.changed();
+        break;
+      case 'blocked':
+        // Blocking ends the friendship and the requests both ways.
+        this.friendFeed.changed();
+        this.applicationFeed.changed();
+        if (mine) this.client.blocklist.changed();
+        break;
+      case 'unblocked':
+        if (mine) this.client.blocklist.changed();
+        break;
+      default:
+        // `deleted`, `updated` (remarks, lists), and what a newer server may add.
+        this.friendFeed.changed();
+    }
+  }
+
+  /** Back after a reconnect: what changed meanwhile is announced. */
+  sessionRestored() {
+    this.friendFeed.changed();
+    this.applicationFeed.changed();
+  }
+
+  /** The session is over. */
+  reset() {
+    this.friendFeed.reset();
+    this.applicationFeed.reset();
+  }
+}
+
+// src/blocklist.js
+// The user's blocklist: blocked users' messages to this user are refused (20007), and so are
+// friend requests either way. Changes made on any device are announced as BLACKLIST_UPDATED.
+
+
+/** The most users a blocklist holds (and one `block` request names). */
+const BLOCKLIST_MAX = 1000;
+
+class Blocklist {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.feed = new ListFeed(client, EVENT.BLACKLIST_UPDATED, () => this.read());
+  }
+
+  /**
+   * `Chat#addToBlacklist` and `Chat#removeFromBlacklist`
+   * @param {{userIDList: string[]}} options
+   * @param {boolean} block
+   * @returns {Promise<Response<string[]>>}
+   */
+  async change(options, block) {
+    const userIDs = requireIDList(isObject(options) ? options.userIDList : undefined, 'userIDList');
+    if (userIDs.length > BLOCKLIST_MAX) throw invalid(`userIDList names more than ${BLOCKLIST_MAX} users`);
+    await this.client.requests.request({ op: block ? 'block' : 'unblock', To_Account: userIDs });
+    return { code: 0, data: userIDs };
+  }
+
+  /**
+   * `Chat#getBlacklist`
+   * @returns {Promise<Response<string[]>>}
+   */
+  async get() {
+    const list = await this.read();
+    this.feed.seen(list);
+    return { code: 0, data: list };
+  }
+
+  /**
+   * @private
+   * @returns {Promise<string[]>}
+   */
+  async read() {
+    const reply = await this.client.requests.request({ op: 'get_blocklist' });
+    return decodeOrThrow(() =>
+      reply.arr('Blocked').map((b, i) => new Fields(b, `get_blocklist.Blocked[${i}]`).str('UserID')),
+    );
+  }
+
+  /** The blocklist changed (a `friend` push said so): it is read again. */
+  changed() {
+    this.feed.changed();
+  }
+
+  /** Back after a reconnect: what changed meanwhile is announced. */
+  sessionRestored() {
+    this.feed.changed();
+  }
+
+  /** The session is over. */
+  reset() {
+    this.feed.reset();
+  }
+}
+
+// src/status.js
+// User status (presence): whether users are online, on which platforms, with what custom
+// status; subscriptions to their changes (`subscribe_status`, the `user_status` push,
+// announced as USER_STATUS_UPDATED), which outlive a lost connection: after a reconnect the
+// SDK subscribes again and announces what changed meanwhile. This user's own custom status,
+// set here, is set again too when the server forgot it with the connection.
+
+
+/**
+ * A user's status.
+ * @typedef {Object} UserStatus
+ * @property {string} userID
+ * @property {number} statusType `TYPES.USER_STATUS_ONLINE` (a device is connected) or `TYPES.USER_STATUS_OFFLINE`
+ * @property {string} customStatus what the user set with `setSelfStatus` ("" none; gone when its last device goes)
+ * @property {string[]} platforms the platforms of its connected devices
+ */
+
+/** Users one request names, and one connection watches at most (the protocol's limit). */
+const STATUS_USERS_MAX = 200;
+
+/** Server codes a retry may get past: the restore fails and is tried again. */
+const RETRY_CODES = new Set([20005, 60018]);
+
+/**
+ * @param {Fields} f
+ * @returns {UserStatus}
+ */
+function decodeStatus(f) {
+  const status = f.str('Status');
+  return {
+    userID: f.str('UserID'),
+    statusType:
+      status === 'Online' ? TYPES.USER_STATUS_ONLINE : status === 'Offline' ? TYPES.USER_STATUS_OFFLINE : TYPES.USER_STATUS_UNKNOWN,
+    customStatus: f.optStr('CustomStatus'),
+    platforms: f.optArr('Platforms').map((p) => String(p)),
+  };
+}
+
+/**
+ * The `Statuses` of a reply.
+ * @param {Fields} reply
+ * @param {string} op
+ * @returns {UserStatus[]}
+ */
+function decodeStatuses(reply, op) {
+  return decodeOrThrow(() => reply.arr('Statuses').map((s, i) => decodeStatus(new Fields(s, `${op}.Statuses[${i}]`))));
+}
+
+/**
+ * @param {UserStatus} a
+ * @param {UserStatus} b
+ */
+function sameStatus(a, b) {
+  return a.statusType === b.statusType && a.customStatus === b.customStatus && a.platforms.join() === b.platforms.join();
+}
+
+class Status {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Set<string>} users the application subscribed to */
+    this.watched = new Set();
+    /** @private @type {Map<string, UserStatus>} the watched users' status as last announced */
+    this.known = new Map();
+    /** @private this user's custom status as set here */
+    this.customStatus = '';
+  }
+
+  /**
+   * `Chat#subscribeUserStatus`
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  async subscribe(options) {
+    const userIDs = requireIDList(isObject(options) ? options.userIDList : undefined, 'userIDList');
+    const added = userIDs.filter((id) => !this.watched.has(id));
+    for (const id of added) this.watched.add(id);
+    let reply;
+    try {
+      reply = await this.client.requests.request({ op: 'subscribe_status', UserIDs: userIDs });
+    } catch (err) {
+      for (const id of added) this.watched.delete(id);
+      throw err;
+    }
+    this.announce(decodeStatuses(reply, 'subscribe_status'));
+    return { code: 0, data: { failureUserList: [] } };
+  }
+
+  /**
+   * `Chat#unsubscribeUserStatus`
+   * @param {{userIDList?: string[]}} [options] without `userIDList`, every subscription
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  async unsubscribe(options = {}) {
+    if (!isObject(options)) throw invalid('unsubscribeUserStatus takes {userIDList}');
+    const userIDs =
+      options.userIDList === undefined ? Array.from(this.watched) : requireIDList(options.userIDList, 'userIDList');
+    for (const id of userIDs) {
+      this.watched.delete(id);
+      this.known.delete(id);
+    }
+    for (const part of chunks(userIDs, STATUS_USERS_MAX)) {
+      await this.client.requests.request({ op: 'unsubscribe_status', UserIDs: part });
+    }
+    return { code: 0, data: { failureUserList: [] } };
+  }
+
+  /**
+   * `Chat#getUserStatus`
+   * @param {{userIDList?: string[]}} [options] without `userIDList`, this user's own
+   * @returns {Promise<Response<{successUserList: UserStatus[], failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  async get(options = {}) {
+    if (!isObject(options)) throw invalid('getUserStatus takes {userIDList}');
+    const userIDs =
+      options.userIDList === undefined ? [this.client.session.userID()] : requireIDList(options.userIDList, 'userIDList');
+    /** @type {UserStatus[]} */
+    const successUserList = [];
+    for (const part of chunks(userIDs, STATUS_USERS_MAX)) {
+      const reply = await this.client.requests.request({ op: 'get_status', UserIDs: part });
+      successUserList.push(...decodeStatuses(reply, 'get_status'));
+    }
+    return { code: 0, data: { successUserList, failureUserList: [] } };
+  }
+
+  /**
+   * `Chat#setSelfStatus`
+   * @param {{customStatus: string}} options "" clears it; at most 100 bytes
+   * @returns {Promise<Response<{userID: string, statusType: number, customStatus: string}>>}
+   */
+  async setSelf(options) {
+    if (!isObject(options) || options.customStatus === undefined) throw invalid('setSelfStatus needs {customStatus}');
+    const customStatus = optionalString(options.customStatus, 'customStatus');
+    const { requests, session } = this.client;
+    await requests.request({ op: 'set_status', CustomStatus: customStatus });
+    this.customStatus = customStatus;
+    return { code: 0, data: { userID: session.userID(), statusType: TYPES.USER_STATUS_ONLINE, customStatus } };
+  }
+
+  /**
+   * A `user_status` push: a watched user's status changed.
+   * @param {Fields} f
+   */
+  onPush(f) {
+    const status = decodeStatus(f);
+    if (this.watched.has(status.userID)) this.announce([status]);
+  }
+
+  /**
+   * Logged in again after a reconnect (before the requests that waited go out): the server
+   * forgot this connection's subscriptions and, with this user's last device, its custom
+   * status. Subscribes again and announces what changed while away.
+   * @param {number} epoch
+   */
+  async restore(epoch) {
+    const { requests, session } = this.client;
+    try {
+      if (this.customStatus !== '') {
+        const reply = await requests.direct({ op: 'get_status', UserIDs: [session.userID()] });
+        const [mine] = decodeStatuses(reply, 'get_status');
+        // Another device of this user may have kept it, or set another one meanwhile.
+        if (epoch === session.epoch && mine && mine.customStatus === '')
+          await requests.direct({ op: 'set_status', CustomStatus: this.customStatus });
+      }
+      if (this.watched.size === 0 || epoch !== session.epoch) return;
+      const userIDs = Array.from(this.watched);
+      const reply = await requests.direct({ op: 'subscribe_status', UserIDs: userIDs.slice(0, STATUS_USERS_MAX) });
+      if (epoch === session.epoch) this.announce(decodeStatuses(reply, 'subscribe_status'));
+    } catch (err) {
+      const e = /** @type {LiveRoomError} */ (err);
+      if (e.code < 0 || RETRY_CODES.has(e.code) || epoch !== session.epoch) throw e;
+      this.client.log.warn(`subscribing to user status again failed (${e.code} ${e.message})`);
+    }
+  }
+
+  /**
+   * Announces the statuses that are not what the application was told.
+   * @private
+   * @param {UserStatus[]} statuses
+   */
+  announce(statuses) {
+    const changed = statuses.filter((s) => {
+      if (!this.watched.has(s.userID)) return false;
+      const before = this.known.get(s.userID);
+      this.known.set(s.userID, s);
+      return before === undefined || !sameStatus(before, s);
+    });
+    if (changed.length > 0) {
+      this.client.inbox.emitInOrder(
+        EVENT.USER_STATUS_UPDATED,
+        changed.map((s) => ({ ...s, platforms: s.platforms.slice() })),
+      );
+    }
+  }
+
+  /** The session is over: subscriptions end with it. */
+  reset() {
+    this.watched.clear();
+    this.known.clear();
+    this.customStatus = '';
+  }
+}
+
 // src/client.js
 // The parts of one `Chat`, side by side: each part owns its state and reaches the others
 // through the client. Frames from the server come in here and go to the part they concern.
@@ -4485,6 +5481,10 @@ class Client {
     this.conversations = new Conversations(this);
     this.c2c = new C2C(this);
     this.c2cSync = new C2CSync(this);
+    this.profiles = new Profiles(this);
+    this.friends = new Friends(this);
+    this.blocklist = new Blocklist(this);
+    this.status = new Status(this);
   }
 
   /**
@@ -4561,8 +5561,17 @@ class Client {
       case 'c2c_read':
         this.c2cSync.activate();
         return this.conversations.onRead(f);
+      case 'c2c_conversation':
+        this.c2cSync.activate();
+        return this.conversations.onChanged(f);
       case 'typing':
         return this.c2c.onTyping(f);
+      case 'profile':
+        return this.profiles.onPush(f);
+      case 'friend':
+        return this.friends.onPush(f);
+      case 'user_status':
+        return this.status.onPush(f);
       default:
         // A newer server may push more; that is not an error.
         this.log.debug(`ignored a push with op ${op}`);
@@ -4814,8 +5823,9 @@ class Chat {
   }
 
   /**
-   * Takes conversations off the list (until their next message). With
-   * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+   * Takes conversations off the list (until their next message; on every device of the
+   * user) and marks them read. With `clearHistoryMessage` (the default) their history so far
+   * goes too, for this user only.
    * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
    * @returns {Promise<Response<{conversationIDList: string[]}>>}
    */
@@ -4825,7 +5835,7 @@ class Chat {
   }
 
   /**
-   * Pins a conversation to the top of the list, or unpins it.
+   * Pins a conversation to the top of the list, or unpins it (on every device of the user).
    * @param {{conversationID: string, isPinned: boolean}} options
    * @returns {Promise<Response<{conversationID: string}>>}
    */
@@ -4854,6 +5864,165 @@ class Chat {
   getTotalUnreadMessageCount() {
     this._c.c2cSync.activate();
     return this._c.conversations.total();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Profiles
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Users' profiles (at most 100 a request; the SDK sends as many as it takes). Accounts
+   * that do not exist are left out.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<Profile[]>>}
+   */
+  getUserProfile(options) {
+    return this._c.profiles.get(options);
+  }
+
+  /**
+   * Changes this user's profile: the fields given, all or none (the server checks each
+   * value: 40xxx codes). This user's devices, friends and recent conversation peers get
+   * PROFILE_UPDATED. Resolves with the profile as it is now.
+   * @param {ProfileChanges} changes
+   * @returns {Promise<Response<Profile>>}
+   */
+  updateMyProfile(changes) {
+    return this._c.profiles.updateMine(changes);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Friends and the blocklist
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Adds a friend, or asks: when the other user confirms requests (its `allowType`, the
+   * default), it gets FRIEND_APPLICATION_LIST_UPDATED and `isPending` is true (`code`
+   * 30539). Refusals: 30515 on this user's blocklist, 30525 this user is on theirs, 30516 the
+   * other accepts no requests.
+   * @param {AddFriendOptions} options
+   * @returns {Promise<Response<{userID: string, code: number, message: string, isPending: boolean}>>}
+   */
+  addFriend(options) {
+    return this._c.friends.add(options);
+  }
+
+  /**
+   * Accepts a friend request sent to this user: both become friends (30614 when there is no
+   * such request).
+   * @param {{userID: string, remark?: string}} options userID: who asked; remark: what this user will call them
+   * @returns {Promise<Response<{userID: string}>>}
+   */
+  acceptFriendApplication(options) {
+    return this._c.friends.answer(options, true);
+  }
+
+  /**
+   * Declines a friend request sent to this user.
+   * @param {{userID: string}} options userID: who asked
+   * @returns {Promise<Response<{userID: string}>>}
+   */
+  refuseFriendApplication(options) {
+    return this._c.friends.answer(options, false);
+  }
+
+  /**
+   * The friend requests waiting for an answer: sent to this user
+   * (`TYPES.SNS_APPLICATION_SENT_TO_ME`) and by it (`TYPES.SNS_APPLICATION_SENT_BY_ME`).
+   * @returns {Promise<Response<{friendApplicationList: FriendApplication[]}>>}
+   */
+  getFriendApplicationList() {
+    return this._c.friends.applications();
+  }
+
+  /**
+   * Deletes friends: from both lists (the default), or with `TYPES.SNS_DELETE_TYPE_SINGLE`
+   * from this user's only. A user who is not a friend is in `failureUserIDList` (31704).
+   * @param {{userIDList: string[], type?: string}} options
+   * @returns {Promise<Response<{successUserIDList: Array<{userID: string}>, failureUserIDList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  deleteFriend(options) {
+    return this._c.friends.remove(options);
+  }
+
+  /**
+   * The friend list (every page), each friend with its profile.
+   * @returns {Promise<Response<Friend[]>>}
+   */
+  getFriendList() {
+    return this._c.friends.list();
+  }
+
+  /**
+   * Blocks users: their messages to this user are refused (20007), friend requests either
+   * way too, and friendships with them end.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<string[]>>} the users named
+   */
+  addToBlacklist(options) {
+    return this._c.blocklist.change(options, true);
+  }
+
+  /**
+   * Unblocks users.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<string[]>>} the users named
+   */
+  removeFromBlacklist(options) {
+    return this._c.blocklist.change(options, false);
+  }
+
+  /**
+   * The users on this user's blocklist.
+   * @returns {Promise<Response<string[]>>}
+   */
+  getBlacklist() {
+    return this._c.blocklist.get();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // User status
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Follows users' status (at most 200 on a connection: 90011). USER_STATUS_UPDATED
+   * follows at once with their status now, then whenever it changes. Subscriptions last
+   * for the session: after a reconnect the SDK subscribes again and announces what changed
+   * meanwhile.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  subscribeUserStatus(options) {
+    return this._c.status.subscribe(options);
+  }
+
+  /**
+   * Stops following users' status; without `userIDList`, everyone's.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  unsubscribeUserStatus(options) {
+    return this._c.status.unsubscribe(options);
+  }
+
+  /**
+   * Users' status now; without `userIDList`, this user's own.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<Response<{successUserList: UserStatus[], failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  getUserStatus(options) {
+    return this._c.status.get(options);
+  }
+
+  /**
+   * Sets this user's custom status ("" clears it; at most 100 bytes); those following the
+   * user get USER_STATUS_UPDATED. It lasts while the user has a device online; the SDK sets
+   * it again after a reconnect that lost it.
+   * @param {{customStatus: string}} options
+   * @returns {Promise<Response<{userID: string, statusType: number, customStatus: string}>>}
+   */
+  setSelfStatus(options) {
+    return this._c.status.setSelf(options);
   }
 
   // -------------------------------------------------------------------------------------

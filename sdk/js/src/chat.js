@@ -8,6 +8,9 @@
 /** @import { CustomMessageOptions, FaceMessageOptions, TextMessageOptions } from './messages.js' */
 /** @import { SendOptions } from './c2c.js' */
 /** @import { Conversation } from './conversation.js' */
+/** @import { AddFriendOptions, Friend, FriendApplication } from './friends.js' */
+/** @import { Profile, ProfileChanges } from './profiles.js' */
+/** @import { UserStatus } from './status.js' */
 /** @import { JoinResult, LiveState, PinnedItem } from './room.js' */
 /** @import { LoginData, LoginOptions, Response } from './session.js' */
 import { Client } from './client.js';
@@ -252,8 +255,9 @@ export class Chat {
   }
 
   /**
-   * Takes conversations off the list (until their next message). With
-   * `clearHistoryMessage` (the default) their history so far goes too, for this user only.
+   * Takes conversations off the list (until their next message; on every device of the
+   * user) and marks them read. With `clearHistoryMessage` (the default) their history so far
+   * goes too, for this user only.
    * @param {string | {conversationIDList: string[], clearHistoryMessage?: boolean}} options a conversationID, or a list
    * @returns {Promise<Response<{conversationIDList: string[]}>>}
    */
@@ -263,7 +267,7 @@ export class Chat {
   }
 
   /**
-   * Pins a conversation to the top of the list, or unpins it.
+   * Pins a conversation to the top of the list, or unpins it (on every device of the user).
    * @param {{conversationID: string, isPinned: boolean}} options
    * @returns {Promise<Response<{conversationID: string}>>}
    */
@@ -292,6 +296,165 @@ export class Chat {
   getTotalUnreadMessageCount() {
     this._c.c2cSync.activate();
     return this._c.conversations.total();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Profiles
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Users' profiles (at most 100 a request; the SDK sends as many as it takes). Accounts
+   * that do not exist are left out.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<Profile[]>>}
+   */
+  getUserProfile(options) {
+    return this._c.profiles.get(options);
+  }
+
+  /**
+   * Changes this user's profile: the fields given, all or none (the server checks each
+   * value: 40xxx codes). This user's devices, friends and recent conversation peers get
+   * PROFILE_UPDATED. Resolves with the profile as it is now.
+   * @param {ProfileChanges} changes
+   * @returns {Promise<Response<Profile>>}
+   */
+  updateMyProfile(changes) {
+    return this._c.profiles.updateMine(changes);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Friends and the blocklist
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Adds a friend, or asks: when the other user confirms requests (its `allowType`, the
+   * default), it gets FRIEND_APPLICATION_LIST_UPDATED and `isPending` is true (`code`
+   * 30539). Refusals: 30515 on this user's blocklist, 30525 this user is on theirs, 30516 the
+   * other accepts no requests.
+   * @param {AddFriendOptions} options
+   * @returns {Promise<Response<{userID: string, code: number, message: string, isPending: boolean}>>}
+   */
+  addFriend(options) {
+    return this._c.friends.add(options);
+  }
+
+  /**
+   * Accepts a friend request sent to this user: both become friends (30614 when there is no
+   * such request).
+   * @param {{userID: string, remark?: string}} options userID: who asked; remark: what this user will call them
+   * @returns {Promise<Response<{userID: string}>>}
+   */
+  acceptFriendApplication(options) {
+    return this._c.friends.answer(options, true);
+  }
+
+  /**
+   * Declines a friend request sent to this user.
+   * @param {{userID: string}} options userID: who asked
+   * @returns {Promise<Response<{userID: string}>>}
+   */
+  refuseFriendApplication(options) {
+    return this._c.friends.answer(options, false);
+  }
+
+  /**
+   * The friend requests waiting for an answer: sent to this user
+   * (`TYPES.SNS_APPLICATION_SENT_TO_ME`) and by it (`TYPES.SNS_APPLICATION_SENT_BY_ME`).
+   * @returns {Promise<Response<{friendApplicationList: FriendApplication[]}>>}
+   */
+  getFriendApplicationList() {
+    return this._c.friends.applications();
+  }
+
+  /**
+   * Deletes friends: from both lists (the default), or with `TYPES.SNS_DELETE_TYPE_SINGLE`
+   * from this user's only. A user who is not a friend is in `failureUserIDList` (31704).
+   * @param {{userIDList: string[], type?: string}} options
+   * @returns {Promise<Response<{successUserIDList: Array<{userID: string}>, failureUserIDList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  deleteFriend(options) {
+    return this._c.friends.remove(options);
+  }
+
+  /**
+   * The friend list (every page), each friend with its profile.
+   * @returns {Promise<Response<Friend[]>>}
+   */
+  getFriendList() {
+    return this._c.friends.list();
+  }
+
+  /**
+   * Blocks users: their messages to this user are refused (20007), friend requests either
+   * way too, and friendships with them end.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<string[]>>} the users named
+   */
+  addToBlacklist(options) {
+    return this._c.blocklist.change(options, true);
+  }
+
+  /**
+   * Unblocks users.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<string[]>>} the users named
+   */
+  removeFromBlacklist(options) {
+    return this._c.blocklist.change(options, false);
+  }
+
+  /**
+   * The users on this user's blocklist.
+   * @returns {Promise<Response<string[]>>}
+   */
+  getBlacklist() {
+    return this._c.blocklist.get();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // User status
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Follows users' status (at most 200 on a connection: 90011). USER_STATUS_UPDATED
+   * follows at once with their status now, then whenever it changes. Subscriptions last
+   * for the session: after a reconnect the SDK subscribes again and announces what changed
+   * meanwhile.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  subscribeUserStatus(options) {
+    return this._c.status.subscribe(options);
+  }
+
+  /**
+   * Stops following users' status; without `userIDList`, everyone's.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<Response<{failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  unsubscribeUserStatus(options) {
+    return this._c.status.unsubscribe(options);
+  }
+
+  /**
+   * Users' status now; without `userIDList`, this user's own.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<Response<{successUserList: UserStatus[], failureUserList: Array<{userID: string, code: number, message: string}>}>>}
+   */
+  getUserStatus(options) {
+    return this._c.status.get(options);
+  }
+
+  /**
+   * Sets this user's custom status ("" clears it; at most 100 bytes); those following the
+   * user get USER_STATUS_UPDATED. It lasts while the user has a device online; the SDK sets
+   * it again after a reconnect that lost it.
+   * @param {{customStatus: string}} options
+   * @returns {Promise<Response<{userID: string, statusType: number, customStatus: string}>>}
+   */
+  setSelfStatus(options) {
+    return this._c.status.setSelf(options);
   }
 
   // -------------------------------------------------------------------------------------

@@ -41,6 +41,18 @@ export function requireAccounts(value) {
 }
 
 /**
+ * A non-empty list of user IDs (repeats dropped).
+ * @param {unknown} value
+ * @param {string} what names the argument in the error
+ * @returns {string[]}
+ */
+export function requireIDList(value, what) {
+  if (!Array.isArray(value) || value.length === 0) throw invalid(`${what} must be a non-empty array of user IDs`);
+  value.forEach((id) => requireID(id, `each of ${what}`));
+  return Array.from(new Set(/** @type {string[]} */ (value)));
+}
+
+/**
  * @param {unknown} value
  * @param {string} what
  * @returns {number}

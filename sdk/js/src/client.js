@@ -25,6 +25,10 @@ import { Moderation } from './moderation.js';
 import { Conversations } from './conversations.js';
 import { C2C } from './c2c.js';
 import { C2CSync } from './c2c-sync.js';
+import { Profiles } from './profiles.js';
+import { Friends } from './friends.js';
+import { Blocklist } from './blocklist.js';
+import { Status } from './status.js';
 
 export class Client {
   /** @param {CreateOptions} options */
@@ -46,6 +50,10 @@ export class Client {
     this.conversations = new Conversations(this);
     this.c2c = new C2C(this);
     this.c2cSync = new C2CSync(this);
+    this.profiles = new Profiles(this);
+    this.friends = new Friends(this);
+    this.blocklist = new Blocklist(this);
+    this.status = new Status(this);
   }
 
   /**
@@ -122,8 +130,17 @@ export class Client {
       case 'c2c_read':
         this.c2cSync.activate();
         return this.conversations.onRead(f);
+      case 'c2c_conversation':
+        this.c2cSync.activate();
+        return this.conversations.onChanged(f);
       case 'typing':
         return this.c2c.onTyping(f);
+      case 'profile':
+        return this.profiles.onPush(f);
+      case 'friend':
+        return this.friends.onPush(f);
+      case 'user_status':
+        return this.status.onPush(f);
       default:
         // A newer server may push more; that is not an error.
         this.log.debug(`ignored a push with op ${op}`);

@@ -18,7 +18,7 @@ export const PERMANENT_SECS = 4294967295;
 export const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
 export const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 
-/** Constants for messages, tips, live states, network states and kick reasons. */
+/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
 export const TYPES = Object.freeze({
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
@@ -78,6 +78,37 @@ export const TYPES = Object.freeze({
 
   /** `muteRemaining` of a permanent mute; also accepted by `mute` and `ban`. */
   MUTE_PERMANENT: PERMANENT_SECS,
+
+  /** `gender` of a profile. */
+  GENDER_UNKNOWN: 'Gender_Type_Unknown',
+  GENDER_FEMALE: 'Gender_Type_Female',
+  GENDER_MALE: 'Gender_Type_Male',
+
+  /** `allowType` of a profile: how friend requests to the user go. */
+  ALLOW_TYPE_ALLOW_ANY: 'AllowType_Type_AllowAny',
+  ALLOW_TYPE_NEED_CONFIRM: 'AllowType_Type_NeedConfirm',
+  ALLOW_TYPE_DENY_ANY: 'AllowType_Type_DenyAny',
+
+  /** `adminForbidType` of a profile (set by the app's backend). */
+  FORBID_TYPE_NONE: 'AdminForbid_Type_None',
+  FORBID_TYPE_SEND_OUT: 'AdminForbid_Type_SendOut',
+
+  /** `type` of `addFriend`: into both users' lists (the default), or the adder's only. */
+  SNS_ADD_TYPE_SINGLE: 'Add_Type_Single',
+  SNS_ADD_TYPE_BOTH: 'Add_Type_Both',
+
+  /** `type` of `deleteFriend`: from both users' lists (the default), or the caller's only. */
+  SNS_DELETE_TYPE_SINGLE: 'Delete_Type_Single',
+  SNS_DELETE_TYPE_BOTH: 'Delete_Type_Both',
+
+  /** `type` of a friend application: sent to this user, or by it. */
+  SNS_APPLICATION_SENT_TO_ME: 'Pendency_Type_ComeIn',
+  SNS_APPLICATION_SENT_BY_ME: 'Pendency_Type_SendOut',
+
+  /** `statusType` of a user's status. */
+  USER_STATUS_UNKNOWN: 0,
+  USER_STATUS_ONLINE: 1,
+  USER_STATUS_OFFLINE: 2,
 });
 
 /** Event names for `chat.on` / `chat.off`. */
@@ -105,6 +136,11 @@ export const EVENT = Object.freeze({
   MESSAGE_MODIFIED: 'messageModified',
   MESSAGE_READ_BY_PEER: 'messageReadByPeer',
   TYPING_STATUS_UPDATED: 'typingStatusUpdated',
+  PROFILE_UPDATED: 'profileUpdated',
+  FRIEND_LIST_UPDATED: 'friendListUpdated',
+  FRIEND_APPLICATION_LIST_UPDATED: 'friendApplicationListUpdated',
+  BLACKLIST_UPDATED: 'blacklistUpdated',
+  USER_STATUS_UPDATED: 'userStatusUpdated',
 });
 
 /**

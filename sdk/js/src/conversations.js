@@ -1,7 +1,7 @@
 // The one-to-one conversation list: read from the server (every page of its cursor), kept
-// up to date by messages, read reports, recalls and edits, and by the calls that change it
-// (read, pin, delete). Announces CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED
-// and MESSAGE_READ_BY_PEER.
+// up to date by messages, read reports, recalls and edits, by the calls that change it
+// (read, pin, delete) and by the same changes made on the user's other devices. Announces
+// CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED and MESSAGE_READ_BY_PEER.
 
 /** @import { Client } from './client.js' */
 /** @import { Conversation } from './conversation.js' */
@@ -175,11 +175,7 @@ export class Conversations {
     const userIDs = list.map((id) => peerOfConversation(id));
     for (const userID of userIDs) {
       await this.client.requests.request({ op: 'delete_conversation', Peer_Account: userID, ClearHistory: clear });
-      if (this.entries.has(userID)) {
-        this.entries.delete(userID);
-        this.stamp += 1;
-        this.changed();
-      }
+      this.drop(userID);
     }
     return { code: 0, data: { conversationIDList: userIDs.map(c2cConversationID) } };
   }
@@ -266,6 +262,37 @@ export class Conversations {
     this.client.inbox.emitInOrder(EVENT.MESSAGE_READ_BY_PEER, [
       { conversationID: c2cConversationID(reader), userID: reader, sequence: seq },
     ]);
+  }
+
+  /**
+   * A `c2c_conversation` push: this user pinned, unpinned or deleted a conversation on one
+   * of its devices (this one included).
+   * @param {Fields} f
+   */
+  onChanged(f) {
+    const userID = f.str('Peer_Account');
+    const action = f.str('Action');
+    if (action === 'deleted') {
+      this.drop(userID);
+    } else if (action === 'pinned' || action === 'unpinned') {
+      const pinned = action === 'pinned';
+      const e = this.entries.get(userID);
+      if (e === undefined || e.c.isPinned === pinned) return; // this device's own change
+      this.update(userID, false, (c) => {
+        c.isPinned = pinned;
+      });
+    }
+  }
+
+  /**
+   * Takes a conversation off the list (until its next message).
+   * @private
+   * @param {string} userID
+   */
+  drop(userID) {
+    if (!this.entries.delete(userID)) return;
+    this.stamp += 1;
+    this.changed();
   }
 
   /**

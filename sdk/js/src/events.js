@@ -1,7 +1,12 @@
-// Events: what each one carries, the handlers listening to them, and the inbox that hands
-// received messages over in batches with the room events they imply after them.
+// Events: what each one carries, the handlers listening to them, the inbox that hands
+// received messages over in batches with the room events they imply after them, and the
+// lists the server keeps that are announced when they change.
 
+/** @import { Client } from './client.js' */
 /** @import { Conversation } from './conversation.js' */
+/** @import { Friend, FriendApplication } from './friends.js' */
+/** @import { Profile } from './profiles.js' */
+/** @import { UserStatus } from './status.js' */
 /** @import { DrawInfo, DrawResult } from './live.js' */
 /** @import { Gift } from './gifts.js' */
 /** @import { Logger } from './log.js' */
@@ -38,6 +43,11 @@ import { invalid } from './errors.js';
  * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
+ * @property {Profile[]} profileUpdated profiles that changed (this user's, its friends', its conversation peers'), as they are now
+ * @property {Friend[]} friendListUpdated the friend list after a change (made on any device, or by the other user)
+ * @property {{friendApplicationList: FriendApplication[]}} friendApplicationListUpdated the friend requests waiting for an answer, to this user and by it, after a change
+ * @property {string[]} blacklistUpdated the users on this user's blocklist after a change
+ * @property {UserStatus[]} userStatusUpdated subscribed users whose status changed (or is first known)
  */
 
 /** @typedef {keyof EventMap} EventName */
@@ -107,6 +117,14 @@ export class Events {
     }
   }
 
+  /**
+   * Whether the application listens to an event (the SDK reads some lists only for it).
+   * @param {EventName} name
+   */
+  listening(name) {
+    return this.listeners.has(name);
+  }
+
   /** Drops every handler. */
   clear() {
     this.listeners.clear();
@@ -173,5 +191,77 @@ export class Inbox {
     this.timer = null;
     this.messages = [];
     this.after = [];
+  }
+}
+
+/**
+ * A list the server keeps for the user (friends, friend applications, the blocklist) as the
+ * application last saw it: read again when a push says it changed, or after a reconnect, and
+ * announced when it is not what the application has. Only while the application listens to
+ * the list's event: otherwise nothing is read.
+ * @template {EventName} K
+ */
+export class ListFeed {
+  /**
+   * @param {Client} client
+   * @param {K} event announces the list
+   * @param {() => Promise<EventMap[K]>} read reads the whole list from the server
+   */
+  constructor(client, event, read) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.event = event;
+    /** @private */
+    this.read = read;
+    /** @private @type {string|null} the list the application has, as JSON; null: none yet */
+    this.shown = null;
+    /** @private a read is running */
+    this.reading = false;
+    /** @private read once more when it ends */
+    this.again = false;
+  }
+
+  /**
+   * The application read the list itself: it has this one.
+   * @param {EventMap[K]} list
+   */
+  seen(list) {
+    this.shown = JSON.stringify(list);
+  }
+
+  /** The list may have changed: reads it again (once for changes close together). */
+  async changed() {
+    const { events, session, log, inbox } = this.client;
+    if (!events.listening(this.event)) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    const epoch = session.epoch;
+    try {
+      do {
+        this.again = false;
+        const list = await this.read();
+        if (epoch !== session.epoch) return;
+        const text = JSON.stringify(list);
+        if (text === this.shown) continue;
+        this.shown = text;
+        inbox.emitInOrder(this.event, list);
+      } while (this.again);
+    } catch (err) {
+      // The connection dropped (the reconnect reads it again) or the server failed.
+      if (epoch === session.epoch) log.warn(`reading the list for ${this.event} failed`, err);
+    } finally {
+      if (epoch === session.epoch) this.reading = false;
+    }
+  }
+
+  /** The session is over. */
+  reset() {
+    this.shown = null;
+    this.reading = false;
+    this.again = false;
   }
 }

@@ -22,6 +22,9 @@ const RETRYABLE_OPS = new Set([
   'ban',
   'unban',
   'set_admin',
+  'subscribe_status', // the server watches a user once however often it is asked
+  'unsubscribe_status',
+  'set_status',
   // Not `recall`: a repeat of one that went through is refused (10030).
 ]);
 
@@ -50,6 +53,20 @@ export function decodeOrThrow(decode) {
     if (err instanceof FrameError) throw new LiveRoomError(ERROR_CODE.MALFORMED_FRAME, err.message);
     throw err;
   }
+}
+
+/**
+ * A list in pieces of at most `size`, for requests that take that many at a time.
+ * @template T
+ * @param {T[]} list
+ * @param {number} size
+ * @returns {T[][]}
+ */
+export function chunks(list, size) {
+  /** @type {T[][]} */
+  const out = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 /** A request waiting for its reply (or for the connection). */

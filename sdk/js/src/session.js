@@ -1,6 +1,6 @@
 // The session: logging in (or entering as a guest) and out, the end of a session for good,
 // and its survival of a lost connection (reconnect with backoff, log in again, rejoin the
-// rooms, then send what waited).
+// rooms and subscribe to user status again, then send what waited).
 
 /** @import { Client } from './client.js' */
 /** @import { EventMap } from './events.js' */
@@ -202,7 +202,8 @@ export class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages, c2c, c2cSync, conversations } = this.client;
+    const { requests, likes, rooms, messages, c2c, c2cSync, conversations, profiles, friends, blocklist, status } =
+      this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
@@ -210,6 +211,10 @@ export class Session {
     c2c.reset();
     c2cSync.reset();
     conversations.reset();
+    profiles.reset();
+    friends.reset();
+    blocklist.reset();
+    status.reset();
     return this.epoch;
   }
 
@@ -330,6 +335,8 @@ export class Session {
       if (epoch !== this.epoch) return;
       await this.client.rooms.rejoinAll(epoch);
       if (epoch !== this.epoch) return;
+      await this.client.status.restore(epoch);
+      if (epoch !== this.epoch) return;
     } catch (err) {
       if (epoch !== this.epoch || this.destroyed) return;
       this.restoreFailed(/** @type {LiveRoomError} */ (err));
@@ -338,8 +345,11 @@ export class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
-    // One-to-one conversations catch up on what came while away.
+    // One-to-one conversations catch up on what came while away; the lists the application
+    // follows are read again.
     this.client.c2cSync.sessionReady();
+    this.client.friends.sessionRestored();
+    this.client.blocklist.sessionRestored();
   }
 
   /**

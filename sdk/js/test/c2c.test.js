@@ -1,6 +1,6 @@
 // One-to-one chat against a real server: sending and receiving between users and devices,
 // history pages, the conversation list with unread counts and read marks, recall, edit,
-// typing, pin and delete.
+// typing, pin and delete (and their reaching the user's other devices).
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -12,7 +12,7 @@ let server;
 
 before(async () => {
   server = await startServer();
-  for (const id of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank']) {
+  for (const id of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy']) {
     await server.importUser(id, id[0].toUpperCase() + id.slice(1));
   }
 });
@@ -283,4 +283,41 @@ test('pinned conversations come first; a deleted one leaves the list until its n
   assert.equal((await hank.getMessageList({ conversationID: 'C2Calice' })).data.messageList.length, 1);
   await say(hank, 'alice', 'back again');
   await waitUntil(() => latest(lists, 'hank')?.lastMessage?.payload.text === 'back again', 'hank back on the list');
+});
+
+test('pin, unpin and delete made on one device reach the user\'s other devices; a deleted conversation is read', async () => {
+  const ivan = await server.login('ivan');
+  const phone = server.chat();
+  const started = nextEvent(phone, EVENT.CONVERSATION_LIST_UPDATED);
+  await phone.login({ userID: 'ivan', userSig: server.userSig('ivan') });
+  await started;
+  const judy = await server.login('judy');
+  const unread = nextEvent(phone, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (n) => n === 2);
+  await say(judy, 'ivan', 'one');
+  await say(judy, 'ivan', 'two');
+  await unread;
+  /** @param {any[]} list */
+  const judys = (list) => list.find((c) => c.userID === 'judy');
+
+  const pinned = nextEvent(phone, EVENT.CONVERSATION_LIST_UPDATED, (l) => judys(l)?.isPinned === true);
+  await ivan.pinConversation({ conversationID: 'C2Cjudy', isPinned: true });
+  await pinned;
+  const unpinned = nextEvent(phone, EVENT.CONVERSATION_LIST_UPDATED, (l) => judys(l)?.isPinned === false);
+  await ivan.pinConversation({ conversationID: 'C2Cjudy', isPinned: false });
+  await unpinned;
+
+  const gone = nextEvent(phone, EVENT.CONVERSATION_LIST_UPDATED, (l) => judys(l) === undefined);
+  const read = nextEvent(phone, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (n) => n === 0);
+  await ivan.deleteConversation({ conversationIDList: ['C2Cjudy'], clearHistoryMessage: false });
+  await gone;
+  await read;
+  assert.equal((await phone.getConversationList()).data.conversationList.some((c) => c.userID === 'judy'), false);
+
+  // Deleting marked it read: her next message counts one, not three.
+  const back = nextEvent(phone, EVENT.CONVERSATION_LIST_UPDATED, (l) => judys(l)?.lastSequence === 3);
+  await say(judy, 'ivan', 'three');
+  assert.equal(judys(await back).unreadCount, 1);
+  const listed = judys((await ivan.getConversationList()).data.conversationList);
+  assert.equal(listed.unreadCount, 1);
+  assert.equal(listed.lastMessage?.type === TYPES.MSG_TEXT && listed.lastMessage.payload.text, 'three');
 });

@@ -1,7 +1,17 @@
 // Compiled (never run) by `npm run typecheck`: the published declarations, imported through
 // the package's own name and `exports`, must type an ordinary application.
 
-import LiveRoom, { EVENT, TYPES, type Chat, type Conversation, type LiveRoomError, type Message } from 'liveroom-sdk';
+import LiveRoom, {
+  EVENT,
+  TYPES,
+  type Chat,
+  type Conversation,
+  type Friend,
+  type LiveRoomError,
+  type Message,
+  type Profile,
+  type UserStatus,
+} from 'liveroom-sdk';
 
 const chat: Chat = LiveRoom.create({ SDKAppID: 1400000001, url: 'ws://127.0.0.1:8080/ws', WebSocket });
 // A cluster's nodes: a list, also a read-only one.
@@ -94,6 +104,48 @@ async function direct(): Promise<void> {
   console.log(key, unread, older, typed, total);
 }
 
+// Profiles, friends and presence.
+chat.on(EVENT.PROFILE_UPDATED, ({ data }) => data.forEach((p: Profile) => console.log(p.userID, p.nick, p.profileCustomField)));
+chat.on(EVENT.FRIEND_LIST_UPDATED, ({ data }) => data.forEach((f: Friend) => console.log(f.userID, f.remark, f.profile.avatar)));
+chat.on(EVENT.FRIEND_APPLICATION_LIST_UPDATED, ({ data }) =>
+  data.friendApplicationList.forEach((a) => console.log(a.userID, a.type === TYPES.SNS_APPLICATION_SENT_TO_ME, a.wording)),
+);
+chat.on(EVENT.BLACKLIST_UPDATED, ({ data }) => console.log(data.join()));
+chat.on(EVENT.USER_STATUS_UPDATED, ({ data }) =>
+  data.forEach((s: UserStatus) => console.log(s.userID, s.statusType === TYPES.USER_STATUS_ONLINE, s.customStatus)),
+);
+
+async function social(): Promise<void> {
+  const { data: profiles } = await chat.getUserProfile({ userIDList: ['bob'] });
+  const mine: Profile = (
+    await chat.updateMyProfile({
+      nick: 'Alice',
+      gender: TYPES.GENDER_FEMALE,
+      allowType: TYPES.ALLOW_TYPE_NEED_CONFIRM,
+      birthday: 20000101,
+      profileCustomField: [{ key: 'Tag_Profile_Custom_Hobby', value: 'chess' }],
+    })
+  ).data;
+  // @ts-expect-error a birthday is a number
+  await chat.updateMyProfile({ birthday: '2000-01-01' });
+  const added = await chat.addFriend({ to: 'bob', wording: 'hi', type: TYPES.SNS_ADD_TYPE_BOTH });
+  const pending: boolean = added.data.isPending;
+  await chat.acceptFriendApplication({ userID: 'carol', remark: 'Carol' });
+  await chat.refuseFriendApplication({ userID: 'mallory' });
+  const { data: applications } = await chat.getFriendApplicationList();
+  const deleted = await chat.deleteFriend({ userIDList: ['bob'], type: TYPES.SNS_DELETE_TYPE_SINGLE });
+  const friends: Friend[] = (await chat.getFriendList()).data;
+  const blocked: string[] = (await chat.addToBlacklist({ userIDList: ['mallory'] })).data;
+  await chat.removeFromBlacklist({ userIDList: ['mallory'] });
+  const blocklist: string[] = (await chat.getBlacklist()).data;
+  await chat.subscribeUserStatus({ userIDList: ['bob'] });
+  await chat.unsubscribeUserStatus();
+  const statuses: UserStatus[] = (await chat.getUserStatus({ userIDList: ['bob'] })).data.successUserList;
+  await chat.setSelfStatus({ customStatus: 'busy' });
+  console.log(profiles, mine, pending, applications, deleted.data.failureUserIDList, friends, blocked, blocklist, statuses);
+}
+
 void main;
 void direct;
+void social;
 void clustered;
