@@ -2,7 +2,9 @@
 // browser context, exchange messages; the unread badges, read marks, typing notice, an edit
 // and a recall show on the other side. Then one user's WebSocket is cut (the page stays,
 // its connection does not), the other writes meanwhile, and when the connection is back the
-// first has exactly the messages it missed, once each, in order.
+// first has exactly the messages it missed, once each, in order. Two more users: one asks the
+// other to be friends and is accepted, edits its profile and the other sees the new nick, logs
+// out and back in and the other's online dot follows, and is blocked.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -177,4 +179,71 @@ test('two users chat: badges, read marks, typing, edit and recall; a cut connect
 
   await bob.page.context().close();
   await alice.page.context().close();
+});
+
+test('profiles, friends and presence: a friend request accepted, a new nick seen by the peer, the online dot off and on, a block', async () => {
+  const dave = await messenger('dave');
+  const carol = await messenger('carol');
+
+  // Carol writes to dave: each lists the other, and dave sees her online.
+  await carol.page.locator(ch('new-peer')).fill('dave');
+  await carol.page.locator(ch('new-start')).click();
+  await send(carol.page, 'Hello Dave');
+  await row(dave.page, 'carol').locator(`${ch('online')}[data-state="online"]`).waitFor();
+  await row(carol.page, 'dave').locator(`${ch('online')}[data-state="online"]`).waitFor();
+
+  // Carol asks dave to be friends; he accepts; each is in the other's friends.
+  await carol.page.locator(ch('tab-friends')).click();
+  await carol.page.locator(ch('friend-id')).fill('dave');
+  await carol.page.locator(ch('friend-add')).click();
+  await carol.page.locator(`${ch('request')}[data-peer="dave"][data-direction="out"]`).waitFor();
+  await dave.page.locator(ch('requests-badge')).filter({ hasText: '1' }).waitFor();
+  await dave.page.locator(ch('tab-friends')).click();
+  const request = dave.page.locator(`${ch('request')}[data-peer="carol"][data-direction="in"]`);
+  await screenshot(dave.page, 'chat-friend-request');
+  await request.locator(ch('request-accept')).click();
+  await dave.page.locator(`${ch('friend')}[data-peer="carol"]`).waitFor();
+  await carol.page.locator(`${ch('friend')}[data-peer="dave"]`).waitFor();
+  await request.waitFor({ state: 'detached' });
+  await carol.page.locator(`${ch('request')}[data-peer="dave"]`).waitFor({ state: 'detached' });
+  await dave.page.locator(ch('requests-badge')).waitFor({ state: 'hidden' });
+  await dave.page.locator(`${ch('friend')}[data-peer="carol"] ${ch('online')}[data-state="online"]`).waitFor();
+
+  // Carol edits her profile: dave sees her new nick in his friends, his list and the open
+  // conversation.
+  await carol.page.locator(ch('profile-open')).click();
+  await carol.page.locator(ch('profile-nick')).fill('Carol Danvers');
+  await carol.page.locator(ch('profile-signature')).fill('Higher, further, faster');
+  await carol.page.locator(ch('profile-save')).click();
+  await carol.page.locator(ch('me-nick')).filter({ hasText: 'Carol Danvers' }).waitFor();
+  await dave.page.locator(`${ch('friend')}[data-peer="carol"] ${ch('person-name')}`).filter({ hasText: 'Carol Danvers' }).waitFor();
+  await dave.page.locator(ch('tab-chats')).click();
+  await row(dave.page, 'carol').locator(ch('conv-name')).filter({ hasText: 'Carol Danvers' }).waitFor();
+  await row(dave.page, 'carol').click();
+  await dave.page.locator(ch('thread-peer')).filter({ hasText: 'Carol Danvers' }).waitFor();
+  await screenshot(carol.page, 'chat-profile');
+  await screenshot(dave.page, 'chat-peer-nick');
+
+  // Carol logs out: dave's dot for her turns off; she logs in again: on again.
+  await carol.page.locator(ch('logout')).click();
+  await row(dave.page, 'carol').locator(`${ch('online')}[data-state="offline"]`).waitFor();
+  await dave.page.locator(ch('thread-status')).filter({ hasText: 'offline' }).waitFor();
+  await carol.page.locator(ch('login-name')).fill('carol');
+  await carol.page.locator(ch('login-submit')).click();
+  await carol.page.locator(ch('messenger')).waitFor();
+  await row(dave.page, 'carol').locator(`${ch('online')}[data-state="online"]`).waitFor();
+  await dave.page.locator(ch('thread-status')).filter({ hasText: 'online' }).waitFor();
+
+  // Dave blocks carol: her next message is refused.
+  await dave.page.locator(ch('block')).click();
+  await dave.page.locator(ch('block')).filter({ hasText: 'Unblock' }).waitFor();
+  await row(carol.page, 'dave').click();
+  await carol.page.locator(ch('input')).fill('Still there?');
+  await carol.page.locator(ch('send')).click();
+  await message(carol.page, 'Still there?').locator(`${ch('msg-status')}[data-state="fail"]`).waitFor();
+  await carol.page.locator(ch('error')).filter({ hasText: '20007' }).waitFor();
+  assert.equal(await message(dave.page, 'Still there?').count(), 0);
+
+  await dave.page.context().close();
+  await carol.page.context().close();
 });

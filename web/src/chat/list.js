@@ -1,9 +1,11 @@
-// The conversation list: one row per conversation (the other user, the last message, its
-// time, the unread badge, a pin), the open one marked; and the box that starts a new one.
+// The conversation list: one row per conversation (the other user's nick, avatar and online
+// dot, the last message, its time, the unread badge, a pin), the open one marked; and the box
+// that starts a new one.
 import { h, replace } from '../shared/dom.js';
 import { preview, shortTime } from './text.js';
 
 /** @typedef {import('../../../sdk/js/liveroom.js').Conversation} Conversation */
+/** @typedef {import('./people.js').People} People */
 
 /**
  * @typedef {Object} ListView
@@ -12,10 +14,10 @@ import { preview, shortTime } from './text.js';
  */
 
 /**
- * @param {{me: string, onOpen: (userID: string) => void, onPin: (c: Conversation) => void}} options
+ * @param {{me: string, people: People, onOpen: (userID: string) => void, onPin: (c: Conversation) => void}} options
  * @returns {ListView}
  */
-export function conversationList({ me, onOpen, onPin }) {
+export function conversationList({ me, people, onOpen, onPin }) {
   const peer = h('input', { class: 'ch-input', 'data-chat': 'new-peer', placeholder: 'User ID', spellcheck: false, autocomplete: 'off', 'aria-label': 'Start a chat with a user ID' });
   const start = h('button', { type: 'submit', class: 'ch-btn ch-btn-small', 'data-chat': 'new-start', text: 'Chat' });
   const form = h('form', { class: 'ch-new' }, peer, start);
@@ -28,11 +30,7 @@ export function conversationList({ me, onOpen, onPin }) {
   });
   const rows = h('div', { class: 'ch-convs', 'data-chat': 'conv-list', role: 'list' });
   const empty = h('p', { class: 'ch-empty', text: 'No conversations yet. Start one with a user ID above.' });
-  const element = h('aside', { class: 'ch-side' },
-    h('div', { class: 'ch-side-head' }, h('span', { class: 'ch-label', text: 'Conversations' })),
-    form,
-    rows,
-  );
+  const element = h('div', { class: 'ch-side-pane', 'data-chat': 'chats-pane' }, form, rows);
 
   /**
    * @param {Conversation[]} list
@@ -69,9 +67,9 @@ export function conversationList({ me, onOpen, onPin }) {
           if (ev.key === 'Enter') onOpen(c.userID);
         },
       },
-      h('span', { class: 'ch-avatar', 'aria-hidden': 'true', text: c.userID.slice(0, 1).toUpperCase() }),
+      people.avatar(c.userID),
       h('span', { class: 'ch-conv-main' },
-        h('span', { class: 'ch-conv-name', text: c.userID }),
+        h('span', { class: 'ch-conv-name', 'data-chat': 'conv-name', title: c.userID, text: people.nick(c.userID) }),
         h('span', { class: 'ch-conv-last', 'data-chat': 'conv-last', text: last ? preview(last, me) : '' }),
       ),
       h('span', { class: 'ch-conv-side' },

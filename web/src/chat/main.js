@@ -1,14 +1,18 @@
 // Liveroom messenger (/chat): one-to-one conversations over the SDK. Log in (by name on a
-// development server), see the conversation list with unread badges, open a conversation
-// (or start one with a user ID), send, edit and recall messages, see when the other user
-// reads them and when they are typing. The SDK reconnects by itself and delivers what was
-// missed meanwhile, once and in order.
+// development server), see the conversation list with unread badges, the other users' nicks
+// and online dots, open a conversation (or start one with a user ID), send, edit and recall
+// messages, see when the other user reads them and when they are typing. Edit one's profile;
+// add friends and answer their requests; block users. The SDK reconnects by itself and
+// delivers what was missed meanwhile, once and in order.
 import './chat.css';
 import LiveRoom from '../../../sdk/js/liveroom.js';
 import { createFeedback } from '../shared/feedback.js';
 import { busy, h, replace } from '../shared/dom.js';
+import { friendsView } from './friends.js';
 import { conversationList } from './list.js';
 import { fetchConfig, forgetCredentials, knownCredentials, loginView, saveCredentials } from './login.js';
+import { createPeople } from './people.js';
+import { profilePanel } from './profile.js';
 import { threadView } from './thread.js';
 
 /** @typedef {import('./login.js').Credentials} Credentials */
@@ -25,11 +29,18 @@ const HINTS = /** @type {Record<number, string>} */ ({
   90009: 'Only your own messages can be edited or recalled.',
   20016: 'It is too late to recall this message.',
   80001: 'The text contains a word the app\'s filter refuses.',
+  20007: 'This user has blocked you: the message was not delivered.',
+  30515: 'This user is on your blocklist: unblock them first.',
+  30516: 'This user accepts no friend requests.',
+  30525: 'This user has blocked you.',
+  30614: 'That friend request is no longer waiting.',
+  31704: 'This user is not your friend.',
+  40601: 'A profile value is too long (at most 500 bytes).',
   70001: 'The UserSig expired: log in again.',
   [-1002]: 'The connection to the server was lost; it reconnects by itself.',
 });
 
-const { feedbackElements, showError, clearError, attempt } = createFeedback({
+const { feedbackElements, showError, clearError, attempt, toast } = createFeedback({
   prefix: 'ch',
   attribute: 'data-chat',
   toastsClass: 'ch-toasts',
@@ -126,21 +137,99 @@ function messenger(chat, me) {
     h('strong', { text: 'No conversation open' }),
     h('span', { class: 'ch-muted', text: 'Pick one on the left, or start one with a user ID.' }),
   );
+  const people = createPeople({ chat, me, onChange: () => repaintPeople(), showError });
   const list = conversationList({
     me,
+    people,
     onOpen: (userID) => open(userID),
     onPin: (c) => {
       chat.pinConversation({ conversationID: c.conversationID, isPinned: !c.isPinned })
         .catch((/** @type {unknown} */ err) => showError(err, 'Pinning the conversation'));
     },
   });
-  replace(content, h('div', { class: 'ch-layout', 'data-chat': 'messenger' }, list.element, main));
+  const friends = friendsView({
+    chat,
+    people,
+    onOpen: (userID) => open(userID),
+    onChange: () => {
+      renderRequests();
+      thread?.peerChanged();
+    },
+    showError,
+    toast,
+  });
+
+  const requestsBadge = h('span', { class: 'ch-badge', 'data-chat': 'requests-badge', hidden: true });
+  const chatsTab = h('button', { type: 'button', class: 'ch-tab is-on', role: 'tab', 'aria-selected': 'true', 'data-chat': 'tab-chats', text: 'Chats' });
+  const friendsTab = h('button', { type: 'button', class: 'ch-tab', role: 'tab', 'aria-selected': 'false', 'data-chat': 'tab-friends' }, 'Friends', requestsBadge);
+  /** @param {'chats'|'friends'} name */
+  function showTab(name) {
+    for (const [tab, pane, on] of /** @type {Array<[HTMLElement, HTMLElement, boolean]>} */ ([
+      [chatsTab, list.element, name === 'chats'],
+      [friendsTab, friends.element, name === 'friends'],
+    ])) {
+      tab.classList.toggle('is-on', on);
+      tab.setAttribute('aria-selected', String(on));
+      pane.hidden = !on;
+    }
+  }
+  chatsTab.addEventListener('click', () => showTab('chats'));
+  friendsTab.addEventListener('click', () => showTab('friends'));
+  const side = h('aside', { class: 'ch-side' }, h('div', { class: 'ch-tabs', role: 'tablist' }, chatsTab, friendsTab), list.element, friends.element);
+  replace(content, h('div', { class: 'ch-layout', 'data-chat': 'messenger' }, side, main));
   replace(main, placeholder);
 
   const net = h('span', { class: 'ch-net', 'data-chat': 'net', 'data-state': 'connected', title: 'Connection: connected' });
   const total = h('span', { class: 'ch-total', 'data-chat': 'total-unread', hidden: true });
+  const profileButton = h('button', { type: 'button', class: 'ch-me', 'data-chat': 'profile-open', title: 'Your profile' });
   const logout = h('button', { type: 'button', class: 'ch-btn ch-btn-ghost ch-btn-small', 'data-chat': 'logout', text: 'Log out' });
-  replace(topRight, total, h('span', { class: 'ch-user' }, net, h('span', { class: 'ch-mono', 'data-chat': 'me', text: me })), logout);
+  const meID = h('span', { class: 'ch-mono', 'data-chat': 'me', text: me });
+  replace(topRight, total, h('span', { class: 'ch-user' }, net, profileButton, meID), logout);
+  profileButton.addEventListener('click', () => openProfile());
+  people.show([me]);
+
+  function renderMe() {
+    const nick = people.nick(me);
+    replace(profileButton, people.avatar(me, 'small'), h('span', { class: 'ch-me-nick', 'data-chat': 'me-nick', text: nick }));
+    meID.hidden = nick === me;
+  }
+  renderMe();
+
+  function renderRequests() {
+    const n = friends.incoming();
+    requestsBadge.hidden = n === 0;
+    requestsBadge.textContent = String(n);
+  }
+
+  /** A profile or a status changed: everything that shows people repaints. */
+  function repaintPeople() {
+    list.render(conversations, openPeer);
+    friends.render();
+    thread?.peerChanged();
+    renderMe();
+  }
+
+  function openProfile() {
+    if (ended) return;
+    clearError();
+    thread?.destroy();
+    thread = null;
+    openPeer = '';
+    list.render(conversations, openPeer);
+    replace(main, profilePanel({
+      chat,
+      me,
+      people,
+      onSaved: (p) => {
+        people.known(p);
+        repaintPeople();
+      },
+      onClose: () => replace(main, placeholder),
+      showError,
+      toast,
+    }));
+    document.title = 'Profile — Chat — Liveroom';
+  }
 
   /** @param {string} userID */
   function open(userID) {
@@ -149,7 +238,8 @@ function messenger(chat, me) {
     if (userID === openPeer && thread) return;
     thread?.destroy();
     openPeer = userID;
-    thread = threadView({ chat, me, userID, showError });
+    people.show([userID]);
+    thread = threadView({ chat, me, userID, people, relation: friends, showError });
     replace(main, thread.element);
     list.render(conversations, openPeer);
     document.title = `${userID} — Chat — Liveroom`;
@@ -165,6 +255,7 @@ function messenger(chat, me) {
   const handlers = [
     [EVENT.CONVERSATION_LIST_UPDATED, (ev) => {
       conversations = ev.data;
+      people.show(conversations.map((c) => c.userID));
       list.render(conversations, openPeer);
     }],
     [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, () => renderTotal()],
@@ -209,6 +300,7 @@ function messenger(chat, me) {
     .then((res) => {
       if (ended) return;
       conversations = res.data.conversationList;
+      people.show(conversations.map((c) => c.userID));
       list.render(conversations, openPeer);
       renderTotal();
     })
@@ -227,6 +319,8 @@ function messenger(chat, me) {
     ended = true;
     thread?.destroy();
     thread = null;
+    people.destroy();
+    friends.destroy();
     for (const [name, fn] of handlers) chat.off(/** @type {any} */ (name), fn);
     document.removeEventListener('visibilitychange', onVisible);
   }

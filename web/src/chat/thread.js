@@ -1,12 +1,15 @@
 // The open conversation: its history and what arrives, in the conversation's order; read
-// marks on one's own messages; editing and recalling them; the other user's typing notice;
-// the composer (which sends typing notices while one types).
+// marks on one's own messages; editing and recalling them; the other user's nick, online
+// state and typing notice, with actions to add them as a friend or block them; the composer
+// (which sends typing notices while one types).
 import LiveRoom from '../../../sdk/js/liveroom.js';
-import { h, replace } from '../shared/dom.js';
+import { busy, h, replace } from '../shared/dom.js';
 import { messageText, shortTime } from './text.js';
 
 /** @typedef {import('../../../sdk/js/liveroom.js').Chat} Chat */
 /** @typedef {import('../../../sdk/js/liveroom.js').Message} Message */
+/** @typedef {import('./people.js').People} People */
+/** @typedef {Pick<import('./friends.js').FriendsView, 'isFriend'|'isBlocked'|'add'|'block'>} Relation */
 /** @typedef {{m: Message, el: HTMLElement, editing: boolean, order: number}} Item */
 
 const { TYPES } = LiveRoom;
@@ -24,15 +27,16 @@ const TYPING_EVERY_MS = 2000;
  * @property {(m: Message) => void} modified
  * @property {(sequence: number) => void} peerRead the other user read up to `sequence`
  * @property {(on: boolean) => void} typing
+ * @property {() => void} peerChanged the other user's profile, status or relation to this user changed
  * @property {() => void} visible the page became visible: mark what arrived read
  * @property {() => void} destroy
  */
 
 /**
- * @param {{chat: Chat, me: string, userID: string, showError: (err: unknown, what: string) => void}} options
+ * @param {{chat: Chat, me: string, userID: string, people: People, relation: Relation, showError: (err: unknown, what: string) => void}} options
  * @returns {ThreadView}
  */
-export function threadView({ chat, me, userID, showError }) {
+export function threadView({ chat, me, userID, people, relation, showError }) {
   const conversationID = `${TYPES.CONV_C2C}${userID}`;
   /** @type {Map<string, Item>} by message ID */
   const items = new Map();
@@ -47,14 +51,46 @@ export function threadView({ chat, me, userID, showError }) {
   const input = h('textarea', { class: 'ch-input ch-compose-input', 'data-chat': 'input', rows: 1, placeholder: `Message ${userID}`, 'aria-label': `Message ${userID}` });
   const send = h('button', { type: 'submit', class: 'ch-btn ch-btn-primary', 'data-chat': 'send', text: 'Send' });
   const composer = h('form', { class: 'ch-compose' }, input, send);
+  const avatarSlot = h('span', { class: 'ch-avatar-slot' });
+  const peerName = h('strong', { 'data-chat': 'thread-peer' });
+  const peerState = h('span', { class: 'ch-muted ch-thread-state', 'data-chat': 'thread-status' });
+  const tools = h('div', { class: 'ch-thread-tools' });
   const element = h('section', { class: 'ch-thread', 'data-chat': 'thread', 'data-peer': userID },
     h('header', { class: 'ch-thread-head' },
-      h('span', { class: 'ch-avatar', 'aria-hidden': 'true', text: userID.slice(0, 1).toUpperCase() }),
-      h('div', { class: 'ch-thread-title' }, h('strong', { 'data-chat': 'thread-peer', text: userID }), typingNote),
+      avatarSlot,
+      h('div', { class: 'ch-thread-title' }, peerName, peerState, typingNote),
+      tools,
     ),
     scroller,
     composer,
   );
+
+  /** The header: who the other user is, whether online, and what one may do about them. */
+  function paintHead() {
+    replace(avatarSlot, people.avatar(userID));
+    const nick = people.nick(userID);
+    peerName.textContent = nick;
+    const online = people.online(userID);
+    peerState.textContent = [nick !== userID ? userID : '', online === undefined ? '' : online ? 'online' : 'offline']
+      .filter(Boolean)
+      .join(' · ');
+    const blocked = relation.isBlocked(userID);
+    /**
+     * @param {string} kind
+     * @param {string} text
+     * @param {() => Promise<void>} act
+     */
+    const tool = (kind, text, act) => {
+      const button = h('button', { type: 'button', class: 'ch-btn ch-btn-small ch-btn-ghost', 'data-chat': kind, text });
+      button.addEventListener('click', () => busy(button, act));
+      return button;
+    };
+    replace(tools,
+      userID === me || relation.isFriend(userID) || blocked ? null : tool('thread-add-friend', 'Add friend', () => relation.add(userID)),
+      userID === me ? null : tool('block', blocked ? 'Unblock' : 'Block', () => relation.block(userID, !blocked)),
+    );
+  }
+  paintHead();
 
   // ---- messages -------------------------------------------------------------------------
 
@@ -317,6 +353,9 @@ export function threadView({ chat, me, userID, showError }) {
     },
     typing(on) {
       typingNote.hidden = !on;
+    },
+    peerChanged() {
+      paintHead();
     },
     visible() {
       markRead();
