@@ -16,12 +16,15 @@ use liveroom_core::store::{C2cAppend, StoreResult};
 
 use crate::rows::{from_db, placeholders, to_db};
 
-/// Conversations numbered per statement (4 parameters each).
-pub(crate) const THREADS_PER_STATEMENT: usize = 256;
+/// Conversations numbered per statement (4 parameters each). Statements stay under ~200
+/// parameters: SQLite's driver looks each parameter up by name, at a cost that grows with
+/// the statement's parameter count (a 768-parameter statement spent more time binding than
+/// running).
+pub(crate) const THREADS_PER_STATEMENT: usize = 32;
 /// Messages inserted per statement (12 parameters each).
-pub(crate) const MESSAGES_PER_STATEMENT: usize = 64;
+pub(crate) const MESSAGES_PER_STATEMENT: usize = 16;
 /// Conversation sides moved per statement (6 parameters each).
-pub(crate) const SIDES_PER_STATEMENT: usize = 128;
+pub(crate) const SIDES_PER_STATEMENT: usize = 32;
 
 pub(crate) const MESSAGE_COLUMNS: &str = "seq, sender, msg_time, client_seq, random, flags, \
      body, cloud_custom_data, offline_push";
@@ -72,6 +75,18 @@ pub(crate) fn sides_upsert(rows: usize) -> String {
          unread = c2c_conversations.unread + excluded.unread, hidden = 0 \
          RETURNING app, owner, peer, unread"
     )
+}
+
+/// `rows` in chunks of power-of-two sizes up to `max` (see `shared::statement_sizes`).
+pub(crate) fn power_chunks<T>(rows: &[T], max: usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let mut rest = rows;
+    for size in crate::shared::statement_sizes(rows.len(), max) {
+        let (chunk, later) = rest.split_at(size);
+        out.push(chunk);
+        rest = later;
+    }
+    out
 }
 
 /// A conversation's messages in a batch, by `(app, lo, hi)`: how many.
@@ -265,7 +280,8 @@ macro_rules! impl_chat_store {
             };
 
             use $crate::chat::{
-                messages_insert, side_moves, sides_upsert, thread_counts, threads_upsert,
+                messages_insert, power_chunks, side_moves, sides_upsert, thread_counts,
+                threads_upsert,
                 ConversationRow, MessageRow, CONVERSATION_SELECT, MESSAGES_PER_STATEMENT,
                 MESSAGE_SELECT, SIDES_PER_STATEMENT, THREADS_PER_STATEMENT,
             };
@@ -331,8 +347,10 @@ macro_rules! impl_chat_store {
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     // The last number of each conversation after this batch.
                     let mut last: HashMap<(i64, String, String), i64> = HashMap::new();
+                    // Statements of a few power-of-two sizes, so a handful of prepared
+                    // statements serve every batch (see `shared::statement_sizes`).
                     let threads: Vec<_> = counts.iter().collect();
-                    for chunk in threads.chunks(THREADS_PER_STATEMENT) {
+                    for chunk in power_chunks(&threads, THREADS_PER_STATEMENT) {
                         let sql = threads_upsert(chunk.len());
                         let mut q = sqlx::query_as::<_, (i64, String, String, i64)>(&sql);
                         for ((app, lo, hi), n) in chunk {
@@ -365,13 +383,11 @@ macro_rules! impl_chat_store {
                         seqs.push(from_db::<u64>(*n, "seq")?);
                         *n += 1;
                     }
-                    for (chunk, chunk_seqs) in batch
-                        .chunks(MESSAGES_PER_STATEMENT)
-                        .zip(seqs.chunks(MESSAGES_PER_STATEMENT))
-                    {
+                    let numbered: Vec<_> = batch.iter().zip(seqs.iter().copied()).collect();
+                    for chunk in power_chunks(&numbered, MESSAGES_PER_STATEMENT) {
                         let sql = messages_insert(chunk.len());
                         let mut q = sqlx::query(&sql);
-                        for (m, &seq) in chunk.iter().zip(chunk_seqs) {
+                        for &(m, seq) in chunk {
                             let pair = Pair::of(&m.from, &m.to);
                             q = q
                                 .bind(app_key(m.app)?)
@@ -391,7 +407,7 @@ macro_rules! impl_chat_store {
                     }
                     let sides: Vec<_> = side_moves(batch, &seqs)?.into_iter().collect();
                     let mut unread: HashMap<(i64, String, String), i64> = HashMap::new();
-                    for chunk in sides.chunks(SIDES_PER_STATEMENT) {
+                    for chunk in power_chunks(&sides, SIDES_PER_STATEMENT) {
                         let sql = sides_upsert(chunk.len());
                         let mut q = sqlx::query_as::<_, (i64, String, String, i64)>(&sql);
                         for ((app, owner, peer), side) in chunk {
