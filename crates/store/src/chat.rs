@@ -345,8 +345,9 @@ macro_rules! impl_chat_store {
                     let counts = thread_counts(batch)?;
                     let _turn = self.chat_turn().await;
                     let mut tx = self.pool.begin().await.map_err(backend)?;
-                    // The last number of each conversation after this batch.
-                    let mut last: HashMap<(i64, String, String), i64> = HashMap::new();
+                    // The last number of each conversation after this batch (keyed by the
+                    // pair's ids: clones of shared strings, not copies).
+                    let mut last: HashMap<(i64, UserId, UserId), i64> = HashMap::new();
                     // Statements of a few power-of-two sizes, so a handful of prepared
                     // statements serve every batch (see `shared::statement_sizes`).
                     let threads: Vec<_> = counts.iter().collect();
@@ -361,38 +362,43 @@ macro_rules! impl_chat_store {
                                 .bind(to_db(**n, "count")?);
                         }
                         for (app, lo, hi, seq) in q.fetch_all(&mut *tx).await.map_err(backend)? {
-                            last.insert((app, lo, hi), seq);
+                            last.insert(
+                                (app, UserId::from_trusted(&lo), UserId::from_trusted(&hi)),
+                                seq,
+                            );
                         }
                     }
                     // Each message's number: its conversation's first new one, in order.
-                    let mut next: HashMap<(i64, String, String), i64> = HashMap::new();
-                    for ((app, lo, hi), n) in &counts {
-                        let key = (*app, lo.to_string(), hi.to_string());
-                        let end = *last.get(&key).ok_or_else(|| {
+                    let mut next: HashMap<(i64, UserId, UserId), i64> = HashMap::new();
+                    for (key, n) in &counts {
+                        let end = *last.get(key).ok_or_else(|| {
                             backend("a conversation's number was not returned")
                         })?;
-                        next.insert(key, end - to_db(*n, "count")? + 1);
+                        next.insert(key.clone(), end - to_db(*n, "count")? + 1);
                     }
+                    let pairs: Vec<Pair> = batch.iter().map(|m| Pair::of(&m.from, &m.to)).collect();
                     let mut seqs = Vec::with_capacity(batch.len());
-                    for m in batch {
-                        let pair = Pair::of(&m.from, &m.to);
-                        let key = (app_key(m.app)?, pair.lo.to_string(), pair.hi.to_string());
+                    for (m, pair) in batch.iter().zip(&pairs) {
+                        let key = (app_key(m.app)?, pair.lo.clone(), pair.hi.clone());
                         let n = next
                             .get_mut(&key)
                             .ok_or_else(|| backend("a conversation was not numbered"))?;
                         seqs.push(from_db::<u64>(*n, "seq")?);
                         *n += 1;
                     }
-                    let numbered: Vec<_> = batch.iter().zip(seqs.iter().copied()).collect();
+                    let numbered: Vec<_> = batch
+                        .iter()
+                        .zip(&pairs)
+                        .zip(seqs.iter().copied())
+                        .collect();
                     for chunk in power_chunks(&numbered, MESSAGES_PER_STATEMENT) {
                         let sql = messages_insert(chunk.len());
                         let mut q = sqlx::query(&sql);
-                        for &(m, seq) in chunk {
-                            let pair = Pair::of(&m.from, &m.to);
+                        for &((m, pair), seq) in chunk {
                             q = q
                                 .bind(app_key(m.app)?)
-                                .bind(pair.lo.to_string())
-                                .bind(pair.hi.to_string())
+                                .bind(pair.lo.as_str())
+                                .bind(pair.hi.as_str())
                                 .bind(to_db(seq, "seq")?)
                                 .bind(m.from.as_str())
                                 .bind(m.time)
@@ -406,7 +412,7 @@ macro_rules! impl_chat_store {
                         q.execute(&mut *tx).await.map_err(backend)?;
                     }
                     let sides: Vec<_> = side_moves(batch, &seqs)?.into_iter().collect();
-                    let mut unread: HashMap<(i64, String, String), i64> = HashMap::new();
+                    let mut unread: HashMap<(i64, UserId, UserId), i64> = HashMap::new();
                     for chunk in power_chunks(&sides, SIDES_PER_STATEMENT) {
                         let sql = sides_upsert(chunk.len());
                         let mut q = sqlx::query_as::<_, (i64, String, String, i64)>(&sql);
@@ -420,7 +426,10 @@ macro_rules! impl_chat_store {
                                 .bind(side.unread);
                         }
                         for (app, owner, peer, n) in q.fetch_all(&mut *tx).await.map_err(backend)? {
-                            unread.insert((app, owner, peer), n);
+                            unread.insert(
+                                (app, UserId::from_trusted(&owner), UserId::from_trusted(&peer)),
+                                n,
+                            );
                         }
                     }
                     tx.commit().await.map_err(backend)?;
@@ -433,9 +442,9 @@ macro_rules! impl_chat_store {
                         };
                         batch.len()
                     ];
-                    let mut later: HashMap<(i64, String, String), i64> = HashMap::new();
+                    let mut later: HashMap<(i64, UserId, UserId), i64> = HashMap::new();
                     for (i, m) in batch.iter().enumerate().rev() {
-                        let key = (app_key(m.app)?, m.to.to_string(), m.from.to_string());
+                        let key = (app_key(m.app)?, m.to.clone(), m.from.clone());
                         let after = later.entry(key.clone()).or_default();
                         let total = unread.get(&key).copied().unwrap_or_default();
                         out[i] = C2cAppended {

@@ -265,6 +265,9 @@ impl Engine {
         if let Some(turn) = &send.turn {
             turn.wait().await;
         }
+        // The message itself goes to the writer; a copy stays only for the after-callback.
+        let after = !send.callbacks.skip_after && self.hook_enabled(&settings, C2C_AFTER_SEND_MSG);
+        let kept = after.then(|| append.clone());
         let (seq, receiver_unread) = if send.online_only {
             let record = record_of(&append, 0, &nick, &avatar);
             self.deliver_c2c(app, &record, None, to_sender, sending_session, true);
@@ -272,9 +275,8 @@ impl Engine {
             (0, None)
         } else {
             let engine = self.clone();
-            let template = append.clone();
-            let deliver: super::writer::Delivery = Box::new(move |stored| {
-                let record = record_of(&template, stored.seq, &nick, &avatar);
+            let deliver: super::writer::Delivery = Box::new(move |stored_append, stored| {
+                let record = record_of(stored_append, stored.seq, &nick, &avatar);
                 engine.deliver_c2c(
                     app,
                     &record,
@@ -284,7 +286,7 @@ impl Engine {
                     false,
                 );
             });
-            let queued = self.c2c_writer.queue(append.clone(), deliver);
+            let queued = self.c2c_writer.queue(append, deliver);
             // Queued in the connection's order: its next send may go ahead.
             drop(send.turn);
             let stored = queued?.await.unwrap_or(Err(Error::Internal))?;
@@ -298,7 +300,7 @@ impl Engine {
             });
         }
         metrics::accepted();
-        if !send.callbacks.skip_after && self.hook_enabled(&settings, C2C_AFTER_SEND_MSG) {
+        if let Some(append) = kept {
             let total = match receiver_unread {
                 Some(_) => self.store.total_unread(app, &append.to).await.ok(),
                 None => None,
@@ -427,11 +429,10 @@ impl Engine {
             update_last: true,
         };
         let engine = self.clone();
-        let template = append.clone();
         let live = m.live;
-        let deliver: super::writer::Delivery = Box::new(move |stored| {
+        let deliver: super::writer::Delivery = Box::new(move |stored_append, stored| {
             if live {
-                let record = record_of(&template, stored.seq, "", "");
+                let record = record_of(stored_append, stored.seq, "", "");
                 engine.deliver_c2c(
                     app,
                     &record,
