@@ -98,11 +98,6 @@ pub mod flags {
     pub const EDITED: i64 = 16;
 }
 
-/// Whether stored flags mark a message recalled.
-pub fn is_recalled_flag(bits: i64) -> bool {
-    bits & flags::RECALLED != 0
-}
-
 /// A message's key (`MsgKey`): `<Seq>_<MsgRandom>_<MsgTime>`, the reference's shape, with
 /// the conversation's number first. It names a message within its conversation, so a call
 /// that takes one also names the two users.

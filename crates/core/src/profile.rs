@@ -139,6 +139,15 @@ pub fn default_value(tag: &str, custom: &[String]) -> Option<Value> {
     }
 }
 
+/// Every standard tag, then the app's declared custom ones.
+pub fn all_tags(custom: &[String]) -> Vec<String> {
+    STANDARD
+        .iter()
+        .map(|(t, _, _)| t.to_string())
+        .chain(custom.iter().map(|k| format!("{CUSTOM_PREFIX}{k}")))
+        .collect()
+}
+
 /// Checks an app's declared custom keys.
 pub fn check_custom_keys(keys: &[String]) -> Result<(), String> {
     if keys.len() > CUSTOM_TAGS_MAX {

@@ -9,7 +9,7 @@ use liveroom_core::{AppId, Error, UserId};
 use crate::{store_err, Engine};
 
 /// Longest profile value in bytes (reference 40601).
-pub const PROFILE_VALUE_MAX: usize = 500;
+pub const PROFILE_VALUE_MAX: usize = liveroom_core::profile::VALUE_MAX;
 
 #[derive(Debug, Clone)]
 pub struct ImportedAccount {

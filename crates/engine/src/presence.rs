@@ -97,8 +97,12 @@ impl Engine {
             .collect()
     }
 
-    /// `users`' status across the cluster.
-    pub async fn user_statuses(&self, app: AppId, users: &[UserId]) -> Vec<UserStatus> {
+    /// What every node holds of `users` now: this node's part and the others' answers.
+    async fn gather(
+        &self,
+        app: AppId,
+        users: &[UserId],
+    ) -> HashMap<UserId, HashMap<u64, NodePresence>> {
         let mut parts: HashMap<UserId, HashMap<u64, NodePresence>> = HashMap::new();
         let me = self.broker().node();
         for (u, p) in self.local_presence(app, users) {
@@ -107,6 +111,12 @@ impl Engine {
         for (u, node, p) in self.broker().whois(app, users).await {
             parts.entry(u).or_default().insert(node, p);
         }
+        parts
+    }
+
+    /// `users`' status across the cluster.
+    pub async fn user_statuses(&self, app: AppId, users: &[UserId]) -> Vec<UserStatus> {
+        let mut parts = self.gather(app, users).await;
         users
             .iter()
             .map(|u| status_of(u, &parts.remove(u).unwrap_or_default()))
@@ -125,7 +135,6 @@ impl Engine {
                 "a connection watches at most {WATCH_MAX} users' status"
             )));
         }
-        let node = self.broker().node();
         for u in users {
             let key = (me.app, u.clone());
             let mut list = self.watch.watchers.entry(key.clone()).or_default();
@@ -139,20 +148,12 @@ impl Engine {
             drop(list);
             self.watch.seen.entry(key).or_default();
         }
+        let mut parts = self.gather(me.app, users).await;
         let mut out = Vec::new();
-        let local = self.local_presence(me.app, users);
-        let remote = self.broker().whois(me.app, users).await;
         for u in users {
-            let key = (me.app, u.clone());
-            let mut parts = HashMap::new();
-            if let Some((_, p)) = local.iter().find(|(x, _)| x == u) {
-                parts.insert(node, p.clone());
-            }
-            for (_, n, p) in remote.iter().filter(|(x, _, _)| x == u) {
-                parts.insert(*n, p.clone());
-            }
-            out.push(status_of(u, &parts));
-            self.watch.seen.insert(key, parts);
+            let seen = parts.remove(u).unwrap_or_default();
+            out.push(status_of(u, &seen));
+            self.watch.seen.insert((me.app, u.clone()), seen);
         }
         Ok(out)
     }

@@ -19,9 +19,7 @@ mod typing;
 pub(crate) mod writer;
 
 pub use edit::Editor;
-pub use read::{
-    is_recalled, no_conversation, ConversationPage, ConversationView, MessagePage, RoamPage,
-};
+pub use read::{no_conversation, ConversationPage, ConversationView, MessagePage, RoamPage};
 pub(crate) use send::{new_dedup, C2cDedup};
 pub use send::{C2cBy, C2cImport, C2cReceipt, C2cSend};
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use liveroom_core::callback::C2C_AFTER_MSG_REPORT;
-use liveroom_core::chat::{flags, ConversationRecord, CONVERSATION_PAGE_MAX, PAGE_MAX};
+use liveroom_core::chat::{ConversationRecord, CONVERSATION_PAGE_MAX, PAGE_MAX};
 use liveroom_core::protocol::chat::{C2cReadPush, ConversationPush};
 use liveroom_core::store::{C2cPage, ConversationCursor};
 use liveroom_core::{AppId, Error, UserId};
@@ -398,9 +398,4 @@ impl Engine {
 
 pub fn no_conversation(peer: &UserId) -> Error {
     Error::InvalidParameter(format!("there is no conversation with {peer}"))
-}
-
-/// Whether a stored message was recalled (for history answers).
-pub fn is_recalled(m: &liveroom_core::chat::C2cRecord) -> bool {
-    m.has(flags::RECALLED)
 }

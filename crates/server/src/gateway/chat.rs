@@ -64,14 +64,7 @@ struct Statuses {
 }
 
 fn status_users(raw: &[String]) -> Result<Vec<UserId>, Error> {
-    if raw.is_empty() || raw.len() > liveroom_engine::WATCH_MAX {
-        return Err(Error::TooManyAccounts(format!(
-            "UserIDs lists {} users; 1 to {} are allowed",
-            raw.len(),
-            liveroom_engine::WATCH_MAX
-        )));
-    }
-    raw.iter().map(|u| UserId::parse(u)).collect()
+    super::social::accounts(raw, liveroom_engine::WATCH_MAX)
 }
 
 #[derive(Serialize)]

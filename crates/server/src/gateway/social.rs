@@ -13,7 +13,8 @@ use liveroom_engine::{AddMode, Engine, FriendAdd, ProfileItem, Setter};
 
 use super::ops::{data, Data};
 
-fn accounts(raw: &[String], max: usize) -> Result<Vec<UserId>, Error> {
+/// 1 to `max` well-formed UserIDs.
+pub(super) fn accounts(raw: &[String], max: usize) -> Result<Vec<UserId>, Error> {
     if raw.is_empty() || raw.len() > max {
         return Err(Error::TooManyAccounts(format!(
             "{} accounts listed; 1 to {max} are allowed",
@@ -117,36 +118,6 @@ fn first_refusal(results: &[liveroom_engine::RelationResult]) -> Result<(), Erro
     }
 }
 
-/// Every standard tag and the app's declared custom ones.
-fn all_tags(engine: &Engine, app: liveroom_core::AppId) -> Result<Vec<String>, Error> {
-    use liveroom_core::profile::*;
-    let mut tags: Vec<String> = [
-        NICK,
-        IMAGE,
-        GENDER,
-        BIRTHDAY,
-        LOCATION,
-        SELF_SIGNATURE,
-        ALLOW_TYPE,
-        LANGUAGE,
-        MSG_SETTINGS,
-        ADMIN_FORBID_TYPE,
-        LEVEL,
-        ROLE,
-    ]
-    .iter()
-    .map(|t| t.to_string())
-    .collect();
-    let settings = engine.app(app)?.settings();
-    tags.extend(
-        settings
-            .profile_custom_fields
-            .iter()
-            .map(|k| format!("{CUSTOM_PREFIX}{k}")),
-    );
-    Ok(tags)
-}
-
 pub(super) async fn dispatch(
     engine: &Arc<Engine>,
     session: &SessionRef,
@@ -160,7 +131,9 @@ pub(super) async fn dispatch(
             let users = accounts(&r.users, READ_MAX)?;
             let tags = match r.tags {
                 Some(t) => t,
-                None => all_tags(engine, app)?,
+                None => liveroom_core::profile::all_tags(
+                    &engine.app(app)?.settings().profile_custom_fields,
+                ),
             };
             let found = engine.profiles(app, &users, &tags).await?;
             data(Profiles {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use liveroom_core::chat::{
-    is_recalled_flag, SyncOther, BATCH_RECEIVERS_MAX, LIFETIME_MAX_SECS, UNREAD_PEERS_MAX,
+    flags, SyncOther, BATCH_RECEIVERS_MAX, LIFETIME_MAX_SECS, UNREAD_PEERS_MAX,
 };
 use liveroom_core::message::MsgBody;
 use liveroom_core::{Error, UserId};
@@ -175,18 +175,7 @@ impl Prepared {
 async fn prepare(cx: &Cx, req: &SendMsg) -> Result<Prepared, Error> {
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let body = MsgBody::parse(&req.msg_body)?;
-    let mut callbacks = CallbackControl::default();
-    for c in &req.forbid_callback_control {
-        match c.as_str() {
-            "ForbidBeforeSendMsgCallback" => callbacks.skip_before = true,
-            "ForbidAfterSendMsgCallback" => callbacks.skip_after = true,
-            other => {
-                return Err(Error::InvalidParameter(format!(
-                    "ForbidCallbackControl {other:?} is not ForbidBeforeSendMsgCallback or ForbidAfterSendMsgCallback"
-                )))
-            }
-        }
-    }
+    let callbacks = super::messages::callback_control(&req.forbid_callback_control)?;
     let (mut no_unread, mut no_last_msg) = (false, false);
     for c in &req.send_msg_control {
         match c.as_str() {
@@ -444,7 +433,7 @@ pub async fn admin_getroammsg(cx: &Cx, body: Value) -> Result<Roam, Error> {
                 msg_seq: m.client_seq,
                 msg_random: m.random,
                 msg_time_stamp: m.time,
-                msg_flag_bits: if is_recalled_flag(m.flags) { 8 } else { 0 },
+                msg_flag_bits: if m.has(flags::RECALLED) { 8 } else { 0 },
                 is_peer_read: u8::from(m.from == owner && m.seq <= page.peer_read_seq),
                 msg_key: m.key().to_string(),
                 msg_body: serde_json::from_str(&m.body).unwrap_or(Value::Array(Vec::new())),
@@ -656,12 +645,24 @@ async fn status_query(cx: &Cx, raw: &[String]) -> Result<(Vec<UserId>, Vec<Value
 
 /// POST /v4/openim/query_online_status
 pub async fn query_online_status(cx: &Cx, body: Value) -> Result<Value, Error> {
+    statuses(cx, body, false).await
+}
+
+/// POST /v4/openim/querystate (the older name: `State` instead of `Status`, no detail)
+pub async fn querystate(cx: &Cx, body: Value) -> Result<Value, Error> {
+    statuses(cx, body, true).await
+}
+
+async fn statuses(cx: &Cx, body: Value, legacy: bool) -> Result<Value, Error> {
     let req: QueryStatus = parse(body)?;
     let (users, errors) = status_query(cx, &req.to_account).await?;
     let statuses = cx.engine.user_statuses(cx.app_id(), &users).await;
     let results: Vec<Value> = statuses
         .iter()
         .map(|s| {
+            if legacy {
+                return serde_json::json!({"To_Account": s.user, "State": s.status});
+            }
             let mut item = serde_json::json!({"To_Account": s.user, "Status": s.status});
             if req.is_need_detail == 1 {
                 item["Detail"] = Value::Array(
@@ -673,18 +674,6 @@ pub async fn query_online_status(cx: &Cx, body: Value) -> Result<Value, Error> {
             }
             item
         })
-        .collect();
-    Ok(serde_json::json!({"QueryResult": results, "ErrorList": errors}))
-}
-
-/// POST /v4/openim/querystate (the older name: `State` instead of `Status`)
-pub async fn querystate(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: QueryStatus = parse(body)?;
-    let (users, errors) = status_query(cx, &req.to_account).await?;
-    let statuses = cx.engine.user_statuses(cx.app_id(), &users).await;
-    let results: Vec<Value> = statuses
-        .iter()
-        .map(|s| serde_json::json!({"To_Account": s.user, "State": s.status}))
         .collect();
     Ok(serde_json::json!({"QueryResult": results, "ErrorList": errors}))
 }

@@ -47,6 +47,23 @@ pub(super) async fn sender(cx: &Cx, from: Option<&str>) -> Result<(UserId, Strin
     }
 }
 
+/// `ForbidCallbackControl` of a REST send: the callbacks it skips.
+pub(super) fn callback_control(list: &[String]) -> Result<CallbackControl, Error> {
+    let mut callbacks = CallbackControl::default();
+    for c in list {
+        match c.as_str() {
+            "ForbidBeforeSendMsgCallback" => callbacks.skip_before = true,
+            "ForbidAfterSendMsgCallback" => callbacks.skip_after = true,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "ForbidCallbackControl {other:?} is not ForbidBeforeSendMsgCallback or ForbidAfterSendMsgCallback"
+                )))
+            }
+        }
+    }
+    Ok(callbacks)
+}
+
 /// POST /v4/group_open_http_svc/send_group_msg
 pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> {
     let req: SendGroupMsg = parse(body)?;
@@ -60,18 +77,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> 
         .unwrap_or_default();
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let is_app_admin = cx.app.is_admin(&from);
-    let mut callbacks = CallbackControl::default();
-    for c in &req.forbid_callback_control {
-        match c.as_str() {
-            "ForbidBeforeSendMsgCallback" => callbacks.skip_before = true,
-            "ForbidAfterSendMsgCallback" => callbacks.skip_after = true,
-            other => {
-                return Err(Error::InvalidParameter(format!(
-                    "ForbidCallbackControl {other:?} is not ForbidBeforeSendMsgCallback or ForbidAfterSendMsgCallback"
-                )))
-            }
-        }
-    }
+    let callbacks = callback_control(&req.forbid_callback_control)?;
     cx.engine
         .send_group_msg(
             cx.app_id(),

@@ -304,95 +304,89 @@ pub struct CheckItem {
     result_info: &'static str,
 }
 
-/// The relation names of a check: `<prefix>BothWay`, `AWithB`, `BWithA`, and "none".
-fn relation(
+/// What a relation check reads and how it names what it finds.
+struct CheckKind {
+    /// `<prefix>_Type_Single` / `_Both` are the `CheckType` values.
     prefix: &'static str,
-    mine: bool,
-    theirs: bool,
-    both: bool,
-    none: &'static str,
-) -> &'static str {
-    let names: [&'static str; 3] = match prefix {
-        "Black" => [
-            "BlackCheckResult_Type_BothWay",
-            "BlackCheckResult_Type_AWithB",
-            "BlackCheckResult_Type_BWithA",
-        ],
-        _ => [
-            "CheckResult_Type_BothWay",
-            "CheckResult_Type_AWithB",
-            "CheckResult_Type_BWithA",
-        ],
-    };
-    match (mine, theirs && both) {
-        (true, true) => names[0],
-        (true, false) => names[1],
-        (false, true) => names[2],
-        (false, false) => none,
-    }
+    /// Both ways, only A with B, only B with A, neither.
+    names: [&'static str; 4],
+    /// The answer's list key.
+    list: &'static str,
 }
 
-fn check_both(raw: Option<&str>, prefix: &str) -> Result<bool, Error> {
-    let single = format!("{prefix}_Type_Single");
-    let both = format!("{prefix}_Type_Both");
-    match raw {
-        None => Ok(true),
-        Some(r) if r == both => Ok(true),
-        Some(r) if r == single => Ok(false),
-        Some(other) => Err(Error::InvalidParameter(format!(
-            "CheckType {other:?} is not {single} or {both}"
-        ))),
-    }
+const FRIEND_CHECK: CheckKind = CheckKind {
+    prefix: "CheckResult",
+    names: [
+        "CheckResult_Type_BothWay",
+        "CheckResult_Type_AWithB",
+        "CheckResult_Type_BWithA",
+        "CheckResult_Type_NoRelation",
+    ],
+    list: "InfoItem",
+};
+
+const BLOCK_CHECK: CheckKind = CheckKind {
+    prefix: "BlackCheckResult",
+    names: [
+        "BlackCheckResult_Type_BothWay",
+        "BlackCheckResult_Type_AWithB",
+        "BlackCheckResult_Type_BWithA",
+        "BlackCheckResult_Type_NO",
+    ],
+    list: "BlackListCheckItem",
+};
+
+/// A friend or blocklist check: which of `To_Account` are linked with `From_Account`, one
+/// way or both (a single check sees only the caller's own side).
+async fn check(cx: &Cx, body: Value, kind: &CheckKind) -> Result<Value, Error> {
+    let req: CheckReq = parse(body)?;
+    let owner = user(&req.from_account)?;
+    let others = users(&req.to_account)?;
+    let single = format!("{}_Type_Single", kind.prefix);
+    let both_name = format!("{}_Type_Both", kind.prefix);
+    let both = match req.check_type.as_deref() {
+        None => true,
+        Some(r) if r == both_name => true,
+        Some(r) if r == single => false,
+        Some(other) => {
+            return Err(Error::InvalidParameter(format!(
+                "CheckType {other:?} is not {single} or {both_name}"
+            )))
+        }
+    };
+    let (mine, theirs) = if kind.prefix == BLOCK_CHECK.prefix {
+        cx.engine.block_links(cx.app_id(), &owner, &others).await?
+    } else {
+        cx.engine.friend_links(cx.app_id(), &owner, &others).await?
+    };
+    let items: Vec<CheckItem> = others
+        .iter()
+        .map(|o| {
+            let relation = match (mine.contains(o), both && theirs.contains(o)) {
+                (true, true) => kind.names[0],
+                (true, false) => kind.names[1],
+                (false, true) => kind.names[2],
+                (false, false) => kind.names[3],
+            };
+            CheckItem {
+                to_account: o.to_string(),
+                relation,
+                result_code: 0,
+                result_info: "",
+            }
+        })
+        .collect();
+    Ok(json!({kind.list: items, "Fail_Account": [], "ErrorDisplay": ""}))
 }
 
 /// POST /v4/sns/friend_check
 pub async fn friend_check(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: CheckReq = parse(body)?;
-    let owner = user(&req.from_account)?;
-    let others = users(&req.to_account)?;
-    let both = check_both(req.check_type.as_deref(), "CheckResult")?;
-    let (mine, theirs) = cx.engine.friend_links(cx.app_id(), &owner, &others).await?;
-    let items: Vec<CheckItem> = others
-        .iter()
-        .map(|o| CheckItem {
-            to_account: o.to_string(),
-            relation: relation(
-                "",
-                mine.contains(o),
-                theirs.contains(o),
-                both,
-                "CheckResult_Type_NoRelation",
-            ),
-            result_code: 0,
-            result_info: "",
-        })
-        .collect();
-    Ok(json!({"InfoItem": items, "Fail_Account": [], "ErrorDisplay": ""}))
+    check(cx, body, &FRIEND_CHECK).await
 }
 
 /// POST /v4/sns/black_list_check
 pub async fn black_list_check(cx: &Cx, body: Value) -> Result<Value, Error> {
-    let req: CheckReq = parse(body)?;
-    let owner = user(&req.from_account)?;
-    let others = users(&req.to_account)?;
-    let both = check_both(req.check_type.as_deref(), "BlackCheckResult")?;
-    let (mine, theirs) = cx.engine.block_links(cx.app_id(), &owner, &others).await?;
-    let items: Vec<CheckItem> = others
-        .iter()
-        .map(|o| CheckItem {
-            to_account: o.to_string(),
-            relation: relation(
-                "Black",
-                mine.contains(o),
-                theirs.contains(o),
-                both,
-                "BlackCheckResult_Type_NO",
-            ),
-            result_code: 0,
-            result_info: "",
-        })
-        .collect();
-    Ok(json!({"BlackListCheckItem": items, "Fail_Account": [], "ErrorDisplay": ""}))
+    check(cx, body, &BLOCK_CHECK).await
 }
 
 fn friend_values(f: &liveroom_core::store::FriendRecord, tags: Option<&[String]>) -> Vec<Value> {
