@@ -93,6 +93,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             priority: Some(Priority::Normal.as_str().into()),
             cloud_custom_data: None,
             random: None,
+            online_only: false,
+            no_unread: false,
+            no_last_msg: false,
+            need_read_receipt: false,
+            at_info: None,
         })?;
     }
     let mut all: Vec<u32> = Vec::new();

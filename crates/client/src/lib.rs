@@ -81,6 +81,8 @@ pub enum Event {
     UserStatus(chat::UserStatusPush),
     /// This user pinned, unpinned or deleted a conversation on one of its devices.
     C2cConversation(chat::ConversationPush),
+    /// This user's read position in a group (that keeps its messages) moved.
+    GroupRead(liveroom_core::protocol::groups::GroupReadPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -163,6 +165,7 @@ impl Client {
                     Push::Friend(f) => Event::Friend(f),
                     Push::UserStatus(u) => Event::UserStatus(u),
                     Push::C2cConversation(c) => Event::C2cConversation(c),
+                    Push::GroupRead(r) => Event::GroupRead(r),
                 };
                 if events_tx.send(event).is_err() {
                     break;
@@ -297,6 +300,11 @@ impl Client {
             priority: Some(priority.as_str().into()),
             cloud_custom_data: cloud_custom_data.map(str::to_string),
             random,
+            online_only: false,
+            no_unread: false,
+            no_last_msg: false,
+            need_read_receipt: false,
+            at_info: None,
         })
         .await
     }

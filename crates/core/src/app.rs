@@ -182,14 +182,16 @@ impl AppSettings {
             ("limits.face_url", l.face_url),
             ("limits.custom_key", l.custom_key),
             ("limits.custom_value", l.custom_value),
+            ("limits.name_card", l.name_card),
+            ("limits.member_custom_value", l.member_custom_value),
         ] {
             if v > FIELD_BYTES_MAX {
                 return Err(format!("{name} must be at most {FIELD_BYTES_MAX}"));
             }
         }
-        if l.custom_fields > CUSTOM_FIELDS_MAX {
+        if l.custom_fields > CUSTOM_FIELDS_MAX || l.member_custom_fields > CUSTOM_FIELDS_MAX {
             return Err(format!(
-                "limits.custom_fields must be at most {CUSTOM_FIELDS_MAX}"
+                "limits.custom_fields and limits.member_custom_fields must be at most {CUSTOM_FIELDS_MAX}"
             ));
         }
         if self.recent_members == 0 || self.recent_members > RECENT_MEMBERS_MAX {

@@ -15,6 +15,10 @@ pub const AFTER_GROUP_DESTROYED: &str = "Group.CallbackAfterGroupDestroyed";
 pub const AFTER_GROUP_INFO_CHANGED: &str = "Group.CallbackAfterGroupInfoChanged";
 pub const AFTER_RECALL_MSG: &str = "Group.CallbackAfterRecallMsg";
 pub const ON_MEMBER_STATE_CHANGE: &str = "Group.CallbackOnMemberStateChange";
+pub const BEFORE_INVITE_JOIN: &str = "Group.CallbackBeforeInviteJoinGroup";
+pub const AFTER_GROUP_FULL: &str = "Group.CallbackAfterGroupFull";
+pub const AFTER_MEMBER_FIELD_CHANGED: &str = "Group.CallbackAfterMemberFieldChanged";
+pub const AFTER_CHANGE_GROUP_OWNER: &str = "Group.CallbackAfterChangeGroupOwner";
 pub const STATE_CHANGE: &str = "State.StateChange";
 pub const C2C_BEFORE_SEND_MSG: &str = "C2C.CallbackBeforeSendMsg";
 pub const C2C_AFTER_SEND_MSG: &str = "C2C.CallbackAfterSendMsg";
@@ -31,6 +35,7 @@ pub const BEFORE_COMMANDS: &[&str] = &[
     BEFORE_SEND_MSG,
     BEFORE_APPLY_JOIN,
     BEFORE_CREATE_GROUP,
+    BEFORE_INVITE_JOIN,
     C2C_BEFORE_SEND_MSG,
 ];
 
@@ -45,6 +50,9 @@ pub const AFTER_COMMANDS: &[&str] = &[
     AFTER_GROUP_INFO_CHANGED,
     AFTER_RECALL_MSG,
     ON_MEMBER_STATE_CHANGE,
+    AFTER_GROUP_FULL,
+    AFTER_MEMBER_FIELD_CHANGED,
+    AFTER_CHANGE_GROUP_OWNER,
     STATE_CHANGE,
     C2C_AFTER_SEND_MSG,
     C2C_AFTER_MSG_WITHDRAW,

@@ -135,6 +135,19 @@ pub enum Error {
     /// A relationship refused (the reference's 30xxx code and why).
     #[error("{info}")]
     Relation { code: i32, info: String },
+    /// Stored groups: the invitee or applicant is a member already.
+    #[error("{0} is already a member of this group")]
+    AlreadyMember(String),
+    /// Stored groups: the group holds its `MaxMemberNum` members.
+    #[error("the group is full ({0} members)")]
+    GroupFull(u32),
+    /// A join request to approve or decline that is not pending (handled already, or never
+    /// made).
+    #[error("{0} has no pending request to join this group (handled already, or never made)")]
+    RequestHandled(String),
+    /// Stored groups: the operator or sender must be a member.
+    #[error("{0} is not a member of this group")]
+    NotMember(String),
     #[error("too many requests; retry later")]
     RateLimited,
     /// Refused by the app's backend through a before-callback: 10016, or the app's own
@@ -275,6 +288,10 @@ impl Error {
             Self::ProfileReadOnly(_) => 40008,
             Self::BlockedByReceiver(_) => 20007,
             Self::Relation { code, .. } => *code,
+            Self::AlreadyMember(_) => 10013,
+            Self::GroupFull(_) => 10014,
+            Self::RequestHandled(_) => 10024,
+            Self::NotMember(_) => 10007,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,
             Self::Filtered => 80001,

@@ -147,6 +147,172 @@ impl ApplyJoinOption {
     }
 }
 
+/// `InviteJoinOption` of a group: whether members may bring others in, and whether their
+/// invitations wait for an owner's or admin's approval. Owners, admins and App admins
+/// always add members directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteJoinOption {
+    FreeAccess,
+    NeedPermission,
+    DisableInvite,
+}
+
+impl InviteJoinOption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FreeAccess => "FreeAccess",
+            Self::NeedPermission => "NeedPermission",
+            Self::DisableInvite => "DisableInvite",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        Ok(match raw {
+            "FreeAccess" => Self::FreeAccess,
+            "NeedPermission" => Self::NeedPermission,
+            "DisableInvite" => Self::DisableInvite,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "InviteJoinOption {other:?} is not FreeAccess, NeedPermission or DisableInvite"
+                )))
+            }
+        })
+    }
+}
+
+/// A member's `MsgFlag`: how it wants the group's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum MsgFlag {
+    #[default]
+    AcceptAndNotify,
+    AcceptNotNotify,
+    Discard,
+}
+
+impl MsgFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AcceptAndNotify => "AcceptAndNotify",
+            Self::AcceptNotNotify => "AcceptNotNotify",
+            Self::Discard => "Discard",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        Ok(match raw {
+            "AcceptAndNotify" => Self::AcceptAndNotify,
+            "AcceptNotNotify" => Self::AcceptNotNotify,
+            "Discard" => Self::Discard,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "MsgFlag {other:?} is not AcceptAndNotify, AcceptNotNotify or Discard"
+                )))
+            }
+        })
+    }
+
+    /// As stored: 0, 1, 2.
+    pub fn number(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_number(n: i64) -> Self {
+        match n {
+            1 => Self::AcceptNotNotify,
+            2 => Self::Discard,
+            _ => Self::AcceptAndNotify,
+        }
+    }
+}
+
+/// What a group type allows (reference 5.1), in one place for every rule that depends on
+/// the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeRules {
+    /// Members are stored (every type but AVChatRoom): they are added, stay members while
+    /// offline, and the group's messages are stored, numbered and counted as unread.
+    pub durable: bool,
+    /// `MaxMemberNum` when the creator names none.
+    pub default_max_members: u32,
+    /// The most `MaxMemberNum` may be (0: no cap).
+    pub max_members_cap: u32,
+    /// Whether users may ask to join at all (Work groups: only by invitation).
+    pub may_apply: bool,
+    /// `ApplyJoinOption` when the creator names none.
+    pub default_apply: ApplyJoinOption,
+    /// Whether ordinary members may invite others.
+    pub members_invite: bool,
+    /// Whether the owner may quit (Work groups: yes, the group stays ownerless).
+    pub owner_may_quit: bool,
+    /// Whether ordinary members may edit the group's profile (Work groups).
+    pub members_edit_profile: bool,
+    /// Whether owners and admins may mute members (not in Work groups).
+    pub mutes: bool,
+    /// Whether messages count as unread for members (not in Meeting groups).
+    pub unread: bool,
+    /// Whether a new member sees messages sent before it joined, unless the group says
+    /// otherwise (`HistoryMsgBeforeJoin`).
+    pub history_before_join: bool,
+    /// Whether join and quit tips are stored in the history (Meeting groups only deliver them).
+    pub store_member_tips: bool,
+}
+
+impl GroupType {
+    pub fn rules(self) -> TypeRules {
+        let base = TypeRules {
+            durable: true,
+            default_max_members: 2000,
+            max_members_cap: 6000,
+            may_apply: true,
+            default_apply: ApplyJoinOption::NeedPermission,
+            members_invite: true,
+            owner_may_quit: false,
+            members_edit_profile: false,
+            mutes: true,
+            unread: true,
+            history_before_join: false,
+            store_member_tips: true,
+        };
+        match self {
+            Self::Private => TypeRules {
+                default_max_members: 200,
+                may_apply: false,
+                default_apply: ApplyJoinOption::DisableApply,
+                owner_may_quit: true,
+                members_edit_profile: true,
+                mutes: false,
+                ..base
+            },
+            Self::Public => base,
+            Self::ChatRoom => TypeRules {
+                default_max_members: 6000,
+                default_apply: ApplyJoinOption::FreeAccess,
+                unread: false,
+                history_before_join: true,
+                store_member_tips: false,
+                ..base
+            },
+            Self::Community => TypeRules {
+                default_max_members: 100_000,
+                max_members_cap: 1_000_000,
+                default_apply: ApplyJoinOption::FreeAccess,
+                history_before_join: true,
+                ..base
+            },
+            Self::AVChatRoom => TypeRules {
+                durable: false,
+                default_max_members: 0,
+                max_members_cap: 0,
+                default_apply: ApplyJoinOption::FreeAccess,
+                members_invite: false,
+                unread: false,
+                store_member_tips: false,
+                ..base
+            },
+        }
+    }
+}
+
 /// Byte limits of group profile fields (reference 5.3); configurable per app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -165,6 +331,12 @@ pub struct FieldLimits {
     pub custom_key: usize,
     /// Bytes of one custom field value.
     pub custom_value: usize,
+    /// `NameCard` of a member, bytes.
+    pub name_card: usize,
+    /// Number of member-level custom fields (`AppMemberDefinedData`) one member may hold.
+    pub member_custom_fields: usize,
+    /// Bytes of one member-level custom field value.
+    pub member_custom_value: usize,
 }
 
 impl Default for FieldLimits {
@@ -177,6 +349,9 @@ impl Default for FieldLimits {
             custom_fields: 10,
             custom_key: 16,
             custom_value: 512,
+            name_card: 50,
+            member_custom_fields: 5,
+            member_custom_value: 64,
         }
     }
 }
@@ -209,6 +384,7 @@ pub fn check_custom_key(key: &str, limit: usize) -> Result<(), Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TipType {
     Join = 1,
+    Invite = 2,
     Quit = 3,
     Kicked = 4,
     SetAdmin = 5,
@@ -216,6 +392,12 @@ pub enum TipType {
     GroupInfoChange = 7,
     MemberInfoChange = 8,
 }
+
+/// Most users one membership request names (`MemberList`, `MemberToDel_Account`).
+pub const MEMBERS_PER_CALL_MAX: usize = 500;
+
+/// Most members listed at creation (`MemberList` of `create_group`).
+pub const CREATE_MEMBERS_MAX: usize = 100;
 
 /// A user's standing in a group, weakest first (reference 5.8). App admins have every
 /// owner right in every group.

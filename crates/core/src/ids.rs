@@ -98,12 +98,18 @@ impl GroupId {
 
     /// A fresh server-assigned id for an AVChatRoom: `@TGS#a` and 9 base-32 characters.
     pub fn generate_av() -> Self {
+        Self::generate("a")
+    }
+
+    /// A fresh server-assigned id: `@TGS#`, `kind` (`a` for AVChatRooms, `1` to `4` for the
+    /// stored types, `_` for communities with topics) and 9 base-32 characters.
+    pub fn generate(kind: &str) -> Self {
         use rand::Rng;
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         let mut rng = rand::thread_rng();
-        let mut id = String::with_capacity(15);
+        let mut id = String::with_capacity(15 + kind.len());
         id.push_str(SERVER_GROUP_ID_PREFIX);
-        id.push('a');
+        id.push_str(kind);
         for _ in 0..9 {
             id.push(ALPHABET[rng.gen_range(0..ALPHABET.len())] as char);
         }

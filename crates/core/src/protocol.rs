@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 pub mod chat;
+pub mod groups;
 pub mod social;
 
 /// Largest frame a client may send, in bytes (the reference's 12 KB packet limit plus
@@ -73,6 +74,41 @@ pub enum Op {
         /// De-duplication key: a repeat within 5 minutes is acknowledged, not sent again.
         #[serde(rename = "Random", default, skip_serializing_if = "Option::is_none")]
         random: Option<u32>,
+        /// Groups that keep their messages: pushed to who is online, never stored.
+        #[serde(
+            rename = "OnlineOnly",
+            default,
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        online_only: bool,
+        /// Groups that keep their messages: not counted as unread.
+        #[serde(
+            rename = "NoUnread",
+            default,
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        no_unread: bool,
+        /// Groups that keep their messages: does not move the members' conversations.
+        #[serde(
+            rename = "NoLastMsg",
+            default,
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        no_last_msg: bool,
+        /// Groups that keep their messages: members' read reports come back.
+        #[serde(
+            rename = "NeedReadReceipt",
+            default,
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        need_read_receipt: bool,
+        /// `GroupAtInfo`: `[{GroupAtAllFlag, GroupAt_Account}]`, one per mention.
+        #[serde(
+            rename = "GroupAtInfo",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        at_info: Option<Value>,
     },
     Ping,
     /// Owner / admin: mute members for `MuteTime` seconds (0 unmutes).
@@ -192,9 +228,47 @@ pub enum Op {
     UnsubscribeStatus(chat::StatusUsers),
     GetStatus(chat::StatusUsers),
     SetStatus(chat::SetStatus),
+    /// Create a group; the caller owns it.
+    CreateGroup(groups::CreateGroup),
+    /// Become a member of a group that keeps members (or ask to).
+    JoinGroup(groups::JoinGroup),
+    InviteToGroup(groups::GroupMembersOp),
+    KickFromGroup(groups::GroupMembersOp),
+    /// A group's pending join requests (owner, admins).
+    GetGroupRequests(groups::GroupRef),
+    AnswerGroupRequest(groups::AnswerGroupRequest),
+    /// The groups the user is a member of, with its unread counts.
+    GetJoinedGroups,
+    GetGroupMembers(groups::GetGroupMembers),
+    GetGroupMessages(groups::GetGroupMessages),
+    ReadGroup(groups::ReadGroup),
+    SetMemberInfo(groups::SetMemberInfo),
+    ChangeGroupOwner(groups::ChangeGroupOwner),
+    /// Dismiss a group (its owner).
+    DestroyGroup(groups::GroupRef),
 }
 
 impl Op {
+    /// An op of the groups that keep their members (docs/protocol.md, "Groups").
+    pub fn is_group_chat(&self) -> bool {
+        matches!(
+            self,
+            Self::CreateGroup(_)
+                | Self::JoinGroup(_)
+                | Self::InviteToGroup(_)
+                | Self::KickFromGroup(_)
+                | Self::GetGroupRequests(_)
+                | Self::AnswerGroupRequest(_)
+                | Self::GetJoinedGroups
+                | Self::GetGroupMembers(_)
+                | Self::GetGroupMessages(_)
+                | Self::ReadGroup(_)
+                | Self::SetMemberInfo(_)
+                | Self::ChangeGroupOwner(_)
+                | Self::DestroyGroup(_)
+        )
+    }
+
     /// The error table an op answers with: one-to-one ops `openim`'s (20xxx, 90xxx),
     /// profile ops `profile`'s (40xxx), relationship ops `sns`'s (30xxx), the others the
     /// group service's.
@@ -344,6 +418,9 @@ pub enum Push {
     Friend(FriendPush),
     /// A watched user's status changed.
     UserStatus(chat::UserStatusPush),
+    /// This user read a group that keeps its messages (on one of its devices), or its
+    /// unread count there was set.
+    GroupRead(groups::GroupReadPush),
     /// This user changed a conversation on one of its devices.
     C2cConversation(chat::ConversationPush),
 }
@@ -512,6 +589,9 @@ pub struct ElemPush {
     pub group_id: String,
     #[serde(rename = "MsgTime")]
     pub msg_time: i64,
+    /// A tip stored in a group's history: its number there.
+    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<u64>,
     #[serde(rename = "MsgBody")]
     pub msg_body: Value,
 }
@@ -544,6 +624,8 @@ pub enum KickReason {
 /// Tip kinds inside `TIMGroupTipElem.MsgContent.OpType` (client SDK numbering).
 pub mod tip {
     pub const JOIN: u8 = 1;
+    /// Members brought in by someone else (stored groups).
+    pub const INVITE: u8 = 2;
     pub const QUIT: u8 = 3;
     pub const KICKED: u8 = 4;
     pub const SET_ADMIN: u8 = 5;
@@ -565,6 +647,13 @@ pub mod info_change {
 
 /// System notification kinds inside `TIMGroupSystemNoticeElem.MsgContent.OpType`.
 pub mod system {
+    /// To a group's owner and admins: someone asks to join, or a member's invitation
+    /// waits for approval.
+    pub const JOIN_REQUEST: u8 = 1;
+    /// To the applicant (or invitee): its request was approved.
+    pub const REQUEST_ACCEPTED: u8 = 2;
+    /// To the applicant (or invitee): its request was declined.
+    pub const REQUEST_REFUSED: u8 = 3;
     /// The receiver was removed from the group (ban).
     pub const KICKED_OUT: u8 = 4;
     pub const DISMISSED: u8 = 5;

@@ -7,12 +7,18 @@
 use async_trait::async_trait;
 
 mod chat;
+mod group_chat;
 mod social;
 pub use chat::{C2cAppend, C2cAppended, C2cPage, ChatStore, ConversationCursor};
+pub use group_chat::{
+    group_flags, GroupAppend, GroupAppended, GroupChatStore, GroupConversation, GroupMsgRecord,
+    GroupPage, GroupRange, JoinRequest, MemberAdded, MemberPage, MemberPatch, MemberRecord,
+    NewMember, RequestKind, ThreadState,
+};
 pub use social::{FriendRecord, FriendRequest, SocialStore};
 
 use crate::app::AppSettings;
-use crate::group::{ApplyJoinOption, GroupType, Priority};
+use crate::group::{ApplyJoinOption, GroupType, InviteJoinOption, Priority};
 use crate::ids::{AppId, GroupId, UserId};
 use crate::stats::Counts;
 
@@ -75,6 +81,14 @@ pub struct GroupRecord {
     pub msg_seq_ceiling: u64,
     /// `AppDefinedData` as ordered `(Key, Value)` pairs.
     pub custom: Vec<(String, String)>,
+    pub invite_join_option: InviteJoinOption,
+    /// `HistoryMsgBeforeJoin`: new members see the messages sent before they joined.
+    pub history_before_join: bool,
+    /// A Community created with `SupportTopic`.
+    pub support_topic: bool,
+    /// Stored members (types with stored membership); kept by the store as members come
+    /// and go, and not written by `update_group`.
+    pub member_num: u32,
 }
 
 /// A mute or a ban of one user in one group, until a Unix second.
@@ -215,7 +229,7 @@ impl StatsOrder {
 }
 
 #[async_trait]
-pub trait Store: ChatStore + SocialStore {
+pub trait Store: ChatStore + SocialStore + GroupChatStore {
     /// Inserts or replaces an app (key and settings).
     async fn put_app(&self, app: &AppRecord) -> StoreResult<()>;
     async fn get_app(&self, id: AppId) -> StoreResult<Option<AppRecord>>;
@@ -241,12 +255,14 @@ pub trait Store: ChatStore + SocialStore {
         patch: &ProfilePatch,
     ) -> StoreResult<bool>;
 
-    /// Creates a group; `Conflict` if the id is taken in this app.
-    async fn create_group(&self, group: &GroupRecord) -> StoreResult<()>;
+    /// Creates a group with its first members (types with stored membership; the owner
+    /// among them), in one transaction; `Conflict` if the id is taken in this app.
+    async fn create_group(&self, group: &GroupRecord, members: &[NewMember]) -> StoreResult<()>;
     async fn get_group(&self, app: AppId, id: &GroupId) -> StoreResult<Option<GroupRecord>>;
     /// Replaces a group's profile and custom fields (not its id, type or creation time).
     async fn update_group(&self, group: &GroupRecord) -> StoreResult<()>;
-    /// Deletes a group with its mutes, bans, admins and history; true if it existed.
+    /// Deletes a group with its mutes, bans, admins, history, members, requests and stored
+    /// messages; true if it existed.
     async fn delete_group(&self, app: AppId, id: &GroupId) -> StoreResult<bool>;
     /// Group ids of an app ordered by id, after `after` (exclusive), at most `limit`,
     /// optionally of one type; plus the total count (of that type).

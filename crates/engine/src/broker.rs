@@ -218,6 +218,13 @@ pub enum AppEvent {
     AppChanged,
     /// Messages of a room were recalled: they leave every node's short history.
     Recalled { group: GroupId, msg_seqs: Vec<u64> },
+    /// Users became members of a stored group (`joined`) or stopped being members: their
+    /// devices attach to the group's room or leave it.
+    Membership {
+        group: GroupId,
+        users: Vec<UserId>,
+        joined: bool,
+    },
     /// A user's blocklist changed: read it again when next needed.
     BlocklistChanged { owner: UserId },
     /// A user's devices on `node` changed (or its custom status): what that node holds now.

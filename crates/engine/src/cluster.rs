@@ -450,6 +450,11 @@ impl Engine {
                 }
             }
             AppEvent::BlocklistChanged { owner } => self.forget_blocklist(app, &owner),
+            AppEvent::Membership {
+                group,
+                users,
+                joined,
+            } => self.membership_here(app, &group, &users, joined).await,
             AppEvent::UserStatus {
                 user,
                 node,

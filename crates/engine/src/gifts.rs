@@ -342,6 +342,7 @@ impl Engine {
             callbacks: CallbackControl::default(),
             turn: None,
             counted: false,
+            stored: Default::default(),
         };
         let n = push.count;
         match Box::pin(self.send_group_msg(app, req)).await {

@@ -1,5 +1,5 @@
 //! Group lifecycle and profile: create, destroy, read, list, modify, system notifications
-//! and broadcasts. Only AVChatRoom is supported; other types answer "not supported yet".
+//! and broadcasts, for every type (membership of the stored types is `group_chat`'s).
 
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use liveroom_core::app::AppSettings;
 use liveroom_core::callback;
-use liveroom_core::group::{check_custom_key, check_len, ApplyJoinOption, GroupType};
+use liveroom_core::group::{
+    check_custom_key, check_len, ApplyJoinOption, GroupType, InviteJoinOption, CREATE_MEMBERS_MAX,
+};
 use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::info_change;
-use liveroom_core::store::{GroupRecord, StoreError};
+use liveroom_core::store::{GroupRecord, NewMember, StoreError};
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
@@ -32,9 +34,13 @@ pub struct NewGroup {
     pub face_url: String,
     pub max_member_num: u32,
     pub apply_join_option: Option<ApplyJoinOption>,
+    pub invite_join_option: Option<InviteJoinOption>,
     pub custom: Vec<(String, String)>,
-    /// `MemberList` had entries (refused for AVChatRoom).
-    pub has_member_list: bool,
+    /// `MemberList`: the first members beside the owner, each `true` to be an admin
+    /// (refused for AVChatRoom).
+    pub members: Vec<(UserId, bool)>,
+    /// `SupportTopic` (Communities).
+    pub support_topic: bool,
 }
 
 /// A `modify_group_base_info`: `None` leaves a field unchanged.
@@ -46,6 +52,11 @@ pub struct GroupChanges {
     pub face_url: Option<String>,
     pub mute_all: Option<bool>,
     pub apply_join_option: Option<ApplyJoinOption>,
+    pub invite_join_option: Option<InviteJoinOption>,
+    /// `HistoryMsgBeforeJoin` (stored groups).
+    pub history_before_join: Option<bool>,
+    /// `MaxMemberNum` (stored groups).
+    pub max_member_num: Option<u32>,
     /// `AppDefinedData` items; an empty value deletes the key.
     pub custom: Vec<(String, String)>,
 }
@@ -97,17 +108,39 @@ impl Engine {
         operator: &str,
         origin: &Origin,
     ) -> Result<GroupId, Error> {
-        if g.group_type != GroupType::AVChatRoom {
-            return Err(Error::NotSupported(format!(
-                "{} groups are not supported yet; create an AVChatRoom",
-                g.group_type
-            )));
-        }
-        if g.has_member_list {
+        let rules = g.group_type.rules();
+        if !rules.durable && !g.members.is_empty() {
             return Err(Error::PermissionDenied(
                 "an AVChatRoom cannot be created with members; they join through the client".into(),
             ));
         }
+        if g.members.len() > CREATE_MEMBERS_MAX {
+            return Err(Error::TooManyAccounts(format!(
+                "MemberList names {} members; at most {CREATE_MEMBERS_MAX} at creation",
+                g.members.len()
+            )));
+        }
+        if g.support_topic && g.group_type != GroupType::Community {
+            return Err(Error::InvalidParameter(
+                "SupportTopic is for Community groups".into(),
+            ));
+        }
+        let max_member_num = match g.max_member_num {
+            _ if !rules.durable => 0,
+            0 => rules.default_max_members,
+            n if n > rules.max_members_cap => {
+                return Err(Error::InvalidParameter(format!(
+                    "MaxMemberCount {n} is over the {} cap of {}",
+                    g.group_type, rules.max_members_cap
+                )))
+            }
+            n => n,
+        };
+        let apply_join_option = if rules.may_apply {
+            g.apply_join_option.unwrap_or(rules.default_apply)
+        } else {
+            ApplyJoinOption::DisableApply
+        };
         let settings = self.apps.get(app)?.settings();
         let limits = &settings.limits;
         if g.name.is_empty() {
@@ -118,14 +151,37 @@ impl Engine {
         check_len("Notification", &g.notification, limits.notification)?;
         check_len("FaceUrl", &g.face_url, limits.face_url)?;
         check_custom(&settings, &g.custom)?;
-        if let Some(owner) = &g.owner {
-            let found = self
-                .store
-                .get_users(app, std::slice::from_ref(owner))
-                .await
-                .map_err(store_err)?;
-            if found.is_empty() {
-                return Err(Error::AccountNotFound(owner.to_string()));
+        let mut named: Vec<UserId> = g.owner.iter().cloned().collect();
+        named.extend(g.members.iter().map(|(u, _)| u.clone()));
+        if !named.is_empty() {
+            let found = self.store.get_users(app, &named).await.map_err(store_err)?;
+            if let Some(missing) = named.iter().find(|u| !found.iter().any(|f| &f.id == *u)) {
+                return Err(Error::AccountNotFound(missing.to_string()));
+            }
+        }
+        let now = unix_secs();
+        let mut first: Vec<NewMember> = Vec::new();
+        if rules.durable {
+            for u in &named {
+                if first.iter().any(|m| &m.user == u) {
+                    continue;
+                }
+                let admin = g.owner.as_ref() != Some(u)
+                    && g.members.iter().any(|(m, admin)| m == u && *admin);
+                if admin && !rules.mutes {
+                    return Err(Error::InvalidParameter(
+                        "Work groups have no admins; leave Role out".into(),
+                    ));
+                }
+                first.push(NewMember {
+                    user: u.clone(),
+                    join_time: now,
+                    admin,
+                    unread: 0,
+                });
+            }
+            if max_member_num > 0 && first.len() > max_member_num as usize {
+                return Err(Error::GroupFull(max_member_num));
             }
         }
         let custom_id = g
@@ -149,7 +205,7 @@ impl Engine {
                             owner: g.owner.as_ref().map(|o| o.as_str()).unwrap_or(""),
                         },
                         operator,
-                        members: member_list([]),
+                        members: member_list(first.iter().map(|m| m.user.as_str())),
                         custom: None,
                     })
                 },
@@ -158,18 +214,25 @@ impl Engine {
         if let Verdict::Reject { code, info } = verdict {
             return Err(Error::Rejected { code, info });
         }
-        let now = unix_secs();
+        let kind = match (g.group_type, g.support_topic) {
+            (GroupType::AVChatRoom, _) => "a",
+            (GroupType::Private, _) => "1",
+            (GroupType::Public, _) => "2",
+            (GroupType::ChatRoom, _) => "3",
+            (GroupType::Community, false) => "4",
+            (GroupType::Community, true) => "_",
+        };
         let mut record = GroupRecord {
             app,
-            id: custom_id.clone().unwrap_or_else(GroupId::generate_av),
+            id: custom_id.clone().unwrap_or_else(|| GroupId::generate(kind)),
             group_type: g.group_type,
             name: g.name,
             owner: g.owner,
             introduction: g.introduction,
             notification: g.notification,
             face_url: g.face_url,
-            max_member_num: 0,
-            apply_join_option: g.apply_join_option.unwrap_or(ApplyJoinOption::FreeAccess),
+            max_member_num,
+            apply_join_option,
             mute_all: false,
             create_time: now,
             info_seq: 0,
@@ -181,9 +244,13 @@ impl Engine {
                 .into_iter()
                 .filter(|(_, v)| !v.is_empty())
                 .collect(),
+            invite_join_option: g.invite_join_option.unwrap_or(InviteJoinOption::FreeAccess),
+            history_before_join: rules.history_before_join,
+            support_topic: g.support_topic,
+            member_num: first.len() as u32,
         };
         for _ in 0..5 {
-            match self.store.create_group(&record).await {
+            match self.store.create_group(&record, &first).await {
                 Ok(()) => {
                     self.after_hook(
                         app,
@@ -194,15 +261,17 @@ impl Engine {
                             fields_of(GroupCallback {
                                 head: GroupHead::of(&record),
                                 operator,
-                                members: member_list([]),
+                                members: member_list(first.iter().map(|m| m.user.as_str())),
                                 custom: Some(custom_fields(&record.custom)),
                             })
                         },
                     );
+                    let users: Vec<UserId> = first.into_iter().map(|m| m.user).collect();
+                    self.membership_changed(app, &record.id, &users, true).await;
                     return Ok(record.id);
                 }
                 Err(StoreError::Conflict) if custom_id.is_none() => {
-                    record.id = GroupId::generate_av()
+                    record.id = GroupId::generate(kind)
                 }
                 Err(StoreError::Conflict) => {
                     return Err(Error::GroupIdTaken(record.id.to_string()))
@@ -277,8 +346,18 @@ impl Engine {
         group: &GroupId,
     ) -> Result<(GroupRecord, usize, u64), Error> {
         let room = self.room(app, group).await?;
+        let record = room.profile();
+        if room.is_durable() {
+            let thread = self
+                .store
+                .thread_state(app, group, "")
+                .await
+                .map_err(store_err)?;
+            let members = record.member_num as usize;
+            return Ok((record, members, thread.last_seq + 1));
+        }
         let next_seq = room.sending.upcoming_seq().await;
-        Ok((room.profile(), room.online_count(), next_seq))
+        Ok((record, room.online_count(), next_seq))
     }
 
     pub async fn list_groups(
@@ -354,6 +433,28 @@ impl Engine {
         if let Some(opt) = changes.apply_join_option {
             next.apply_join_option = opt;
         }
+        let rules = next.group_type.rules();
+        if let Some(opt) = changes.invite_join_option {
+            next.invite_join_option = opt;
+        }
+        if let Some(on) = changes.history_before_join {
+            if !rules.durable {
+                return Err(Error::InvalidParameter(
+                    "HistoryMsgBeforeJoin is for groups that keep their messages".into(),
+                ));
+            }
+            next.history_before_join = on;
+        }
+        if let Some(n) = changes.max_member_num.filter(|_| rules.durable) {
+            if n == 0 || n > rules.max_members_cap || n < next.member_num {
+                return Err(Error::InvalidParameter(format!(
+                    "MaxMemberNum must be {} to {} (the members it holds to the type's cap)",
+                    next.member_num.max(1),
+                    rules.max_members_cap
+                )));
+            }
+            next.max_member_num = n;
+        }
         check_custom(&settings, &changes.custom)?;
         for (k, v) in changes.custom {
             next.custom.retain(|(key, _)| *key != k);
@@ -380,8 +481,18 @@ impl Engine {
         *room.profile.write() = next;
         self.room_changed(&room);
         if !tip.is_empty() {
-            self.tell_room(&room, tips::profile_changed(group, now, operator, tip))
-                .await;
+            if room.is_durable() {
+                let content = json!({
+                    "OpType": liveroom_core::protocol::tip::GROUP_INFO_CHANGE,
+                    "Operator_Account": operator,
+                    "GroupInfoChange": tip,
+                });
+                self.group_tip(&room, &UserId::from_trusted(operator), content, true)
+                    .await?;
+            } else {
+                self.tell_room(&room, tips::profile_changed(group, now, operator, tip))
+                    .await;
+            }
         }
         if !changed.is_empty() {
             let group_type = room.profile.read().group_type.as_str();

@@ -23,6 +23,9 @@
 //! - `profiles`, `friends`: user profiles (standard and custom tags) and relationships
 //!   (friends, requests, lists, blocklists).
 //! - [`filter`], [`hooks`], `dedup`: the word filter, the webhook port, `Random` memory.
+//! - [`group_chat`]: groups that keep members and messages (Work, Public, Meeting,
+//!   Community): membership, join requests, stored messages, reads and unread counts.
+//! - `commit`: the group commit of stored messages (one-to-one and stored groups).
 //! - [`chat`]: one-to-one chat: the send path with its group commit, conversation pages
 //!   and lists, read reports, recall and edit, typing.
 //! - [`stats`]: audience statistics: room tallies, user levels, the periodic flush, and
@@ -33,8 +36,10 @@
 pub mod apps;
 pub mod broker;
 pub mod chat;
+mod commit;
 pub mod filter;
 pub mod gate;
+pub mod group_chat;
 pub mod hooks;
 pub mod loaded;
 pub mod metrics;
@@ -70,7 +75,8 @@ pub use groups::{CustomField, GroupChanges, GroupHead, GroupProfile, NewGroup, N
 pub use live::{LiveStateAnswer, RoomState, STATES_BATCH_MAX};
 pub use members::{JoinView, LoginInfo, MemberInfo};
 pub use messages::{
-    CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, DROP_REASON_FREQUENCY,
+    CallbackControl, ClientSend, SendReceipt, SendRequest, Sender, StoredSend,
+    DROP_REASON_FREQUENCY,
 };
 pub use moderation::{BanInfo, ModAction};
 pub use presence::{UserStatus, CUSTOM_STATUS_MAX, WATCH_MAX};
@@ -145,6 +151,8 @@ pub struct Engine {
     interest_lock: Arc<tokio::sync::Mutex<()>>,
     /// One-to-one messages' durable step (group commit before delivery).
     pub(crate) c2c_writer: chat::writer::C2cWriter,
+    /// Stored groups' messages' durable step (group commit before delivery).
+    pub(crate) group_writer: group_chat::writer::GroupWriter,
     /// Accounts known to exist (one-to-one receivers).
     pub(crate) c2c_known: chat::KnownAccounts,
     /// Blocklists read so far.
@@ -165,6 +173,7 @@ impl Engine {
         let engine = Arc::new(Self {
             recorder,
             c2c_writer: chat::writer::C2cWriter::start(store.clone()),
+            group_writer: group_chat::writer::GroupWriter::start(store.clone()),
             c2c_known: Default::default(),
             blocks: Default::default(),
             watch: Default::default(),

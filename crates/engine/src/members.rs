@@ -208,6 +208,11 @@ impl Engine {
                 bus.user_interest(app.id, &user, true).await;
             }
         }
+        // The user's stored groups: after the session is listed as the user's, so a
+        // membership that changes meanwhile reaches it either way.
+        if let Err(e) = self.attach_joined(session, app.id, &user).await {
+            tracing::warn!(user = %user, error = %e, "a login's groups were not attached");
+        }
         self.status_changed_here(app.id, &user);
         self.after_hook_now(
             app.id,
@@ -320,6 +325,10 @@ impl Engine {
     fn leave_room(&self, room: &RoomRef, session: &SessionRef, exit: Exit) {
         if let Some((user, last)) = room.remove_member(session.id) {
             metrics::room_members_changed(-1.0);
+            // A stored group's member going offline stays a member: nothing to tell.
+            if room.is_durable() {
+                return;
+            }
             if let (Some(user), true) = (&user, last) {
                 if self.member_tips_wanted(room) {
                     self.member_tip(room, |online| {
@@ -388,7 +397,8 @@ impl Engine {
             let record = room.profile();
             if record.group_type != GroupType::AVChatRoom {
                 return Err(Error::NotSupported(format!(
-                    "{} is a {} group; only AVChatRoom is supported yet",
+                    "{} is a {} group: its members' devices receive it from login on; \
+                     use join_group to become a member",
                     group, record.group_type
                 )));
             }
@@ -451,6 +461,10 @@ impl Engine {
                         continue;
                     }
                     if let Some(r) = self.rooms.get(&(app, other.clone())).map(|r| r.clone()) {
+                        // Stored groups' rooms are not the room the app limits.
+                        if r.is_durable() {
+                            continue;
+                        }
                         self.leave_room(&r, session, Exit::SwitchRoom);
                     }
                     session.remove_room(&other);
@@ -533,6 +547,12 @@ impl Engine {
             .ok_or_else(|| Error::PermissionDenied("log in first".into()))?;
         let group = GroupId::parse(group)?;
         let room = self.room(app, &group).await?;
+        if room.is_durable() {
+            let me = session.require_user()?;
+            return self
+                .quit_group(app, &group, &me.user, &session.origin())
+                .await;
+        }
         if let Some(u) = session.user() {
             if room.profile.read().owner.as_ref() == Some(&u) {
                 return Err(Error::OwnerCannotQuit(u.to_string()));

@@ -7,7 +7,8 @@
 //! Here: the send path in order. Its parts: `draft` (the message and the steps that check
 //! and change it), `admit` (the frequency gate), `seq` (MsgSeq blocks), `pending` (a message
 //! between admission and delivery, and its frame), `history` (the short history read back),
-//! `client` (a client connection's send).
+//! `client` (a client connection's send), `stored` (the end of the path in groups that keep
+//! their messages: the group commit instead of the gate).
 
 use parking_lot::Mutex;
 use serde_json::value::RawValue;
@@ -52,6 +53,7 @@ mod draft;
 mod history;
 mod pending;
 mod seq;
+mod stored;
 
 /// `MsgDropReason` of a message dropped by frequency control.
 pub const DROP_REASON_FREQUENCY: &str = "MsgFreqCtrl";
@@ -108,6 +110,7 @@ impl SendRequest {
             turn: None,
             counted: r.counted,
             sender: Sender::Remote(Box::new(r.sender)),
+            stored: StoredSend::default(),
         })
     }
 
@@ -166,6 +169,25 @@ pub struct SendRequest {
     /// Counts as a message of the sender in the audience statistics (not for messages the
     /// server composes, such as gift combos, which are counted as gifts).
     pub counted: bool,
+    /// What a message to a group that keeps its messages may ask beyond the rest.
+    pub stored: StoredSend,
+}
+
+/// A message's options in groups that keep their messages (all but AVChatRoom).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredSend {
+    /// `OnlineOnlyFlag`: pushed to the members online, never stored (number 0).
+    pub online_only: bool,
+    /// `SendMsgControl: NoUnread`.
+    pub no_unread: bool,
+    /// `SendMsgControl: NoLastMsg`.
+    pub no_last_msg: bool,
+    /// `NeedReadReceipt`.
+    pub need_read_receipt: bool,
+    /// `GroupAtInfo` as JSON (`""`: none).
+    pub at_info: String,
+    /// `OfflinePushInfo` as JSON (`""`: none).
+    pub offline_push: String,
 }
 
 /// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.
@@ -278,10 +300,19 @@ impl Engine {
         app: AppId,
         req: SendRequest,
     ) -> Result<SendReceipt, Error> {
+        let mut req = req;
         let room = self.room(app, &req.group).await?;
-        if let Some(receipt) = self.send_through_owner(&room, &req).await? {
+        let durable = room.is_durable();
+        if durable {
+            if req.stored.online_only && (req.stored.no_unread || req.stored.no_last_msg) {
+                return Err(Error::InvalidParameter(
+                    "SendMsgControl does not go with OnlineOnlyFlag".into(),
+                ));
+            }
+        } else if let Some(receipt) = self.send_through_owner(&room, &req).await? {
             return Ok(receipt);
         }
+        let stored = std::mem::take(&mut req.stored);
         let app = self.apps.get(app)?;
         let settings = app.settings();
         let limit = settings.max_message_bytes as usize;
@@ -305,6 +336,11 @@ impl Engine {
                 .await;
         }
 
+        if durable {
+            return self
+                .send_stored(&room, &settings, msg, controls, registration, stored)
+                .await;
+        }
         // Admit, first the connection's turn: everything above may wait (a before-send
         // webhook above all) beside the connection's other sends; from here on they go one
         // at a time, in request order.
@@ -546,7 +582,12 @@ impl Engine {
                     self.send_exception(settings, msg, e);
                 }
                 metrics::dropped(reason);
-                let msg_seq = self.next_seq(room).await?;
+                // Stored groups number only stored messages.
+                let msg_seq = if room.is_durable() {
+                    0
+                } else {
+                    self.next_seq(room).await?
+                };
                 settle(registration, msg_seq, msg.time, false);
                 Ok(SendReceipt {
                     msg_seq,

@@ -75,8 +75,16 @@ pub fn history_write_failed() {
     metrics::counter!("liveroom_history_write_failures_total").increment(1);
 }
 
-/// One group-commit transaction of one-to-one messages: how many it stored.
-pub fn c2c_batch(messages: usize) {
-    metrics::counter!("liveroom_c2c_batches_total").increment(1);
-    metrics::counter!("liveroom_c2c_messages_total").increment(messages as u64);
+/// One group-commit transaction of stored messages (`kind` "c2c" or "group"): how many it
+/// stored.
+pub fn stored_batch(kind: &'static str, messages: usize) {
+    let (batches, stored) = match kind {
+        "c2c" => ("liveroom_c2c_batches_total", "liveroom_c2c_messages_total"),
+        _ => (
+            "liveroom_group_batches_total",
+            "liveroom_group_stored_messages_total",
+        ),
+    };
+    metrics::counter!(batches).increment(1);
+    metrics::counter!(stored).increment(messages as u64);
 }

@@ -53,6 +53,11 @@ impl Engine {
     ) -> Result<(), Error> {
         check_accounts(users, MUTE_BATCH_MAX)?;
         let room = self.room(app, group).await?;
+        if !room.profile.read().group_type.rules().mutes {
+            return Err(Error::NotSupported(
+                "Work groups do not mute members".into(),
+            ));
+        }
         let now = unix_secs();
         let end = until(now, secs);
         for u in users {
@@ -71,8 +76,22 @@ impl Engine {
             }
         }
         self.room_changed(&room);
-        self.tell_room(&room, tips::muted(group, now, operator, users, secs))
-            .await;
+        if room.is_durable() {
+            let list: Vec<_> = users
+                .iter()
+                .map(|u| serde_json::json!({"Member_Account": u.as_str(), "MuteTime": secs}))
+                .collect();
+            let content = serde_json::json!({
+                "OpType": liveroom_core::protocol::tip::MEMBER_INFO_CHANGE,
+                "Operator_Account": operator,
+                "MemberList": list,
+            });
+            self.group_tip(&room, &UserId::from_trusted(operator), content, true)
+                .await?;
+        } else {
+            self.tell_room(&room, tips::muted(group, now, operator, users, secs))
+                .await;
+        }
         Ok(())
     }
 
@@ -149,6 +168,24 @@ impl Engine {
         );
         self.tell_room(&room, tips::kicked(group, now, operator, users, secs))
             .await;
+        // A stored group's banned members stop being members.
+        if room.is_durable() {
+            let gone = self
+                .store
+                .remove_members(app, group, users)
+                .await
+                .map_err(store_err)?;
+            if !gone.is_empty() {
+                let actor = crate::group_chat::Actor {
+                    user: UserId::from_trusted(operator),
+                    app_admin: true,
+                    by_client: false,
+                    origin: crate::hooks::Origin::rest(""),
+                };
+                self.member_gone(&room, &gone, &actor, "Kicked", true, description)
+                    .await?;
+            }
+        }
         Ok(())
     }
 
@@ -367,7 +404,8 @@ impl Engine {
         Ok(v)
     }
 
-    /// `get_role_in_group`: `Owner`, `Admin`, `Member` (online in the room) or `NotMember`.
+    /// `get_role_in_group`: `Owner`, `Admin`, `Member` (online in an AVChatRoom, stored in
+    /// the other types) or `NotMember`.
     pub async fn roles(
         &self,
         app: AppId,
@@ -375,6 +413,9 @@ impl Engine {
         users: &[UserId],
     ) -> Result<Vec<(UserId, &'static str)>, Error> {
         let room = self.room(app, group).await?;
+        if room.is_durable() {
+            return self.stored_roles(&room, users).await;
+        }
         let online = room.online_users();
         Ok(users
             .iter()

@@ -92,6 +92,11 @@ impl Engine {
                 msg_seqs.len()
             )));
         }
+        let room = self.room(app, group).await?;
+        if room.is_durable() {
+            let actor = self.recall_actor(&room, operator, false);
+            return self.recall_stored(&room, &actor, msg_seqs, origin).await;
+        }
         let call = || crate::broker::OwnerCall::Recall {
             operator: operator.clone(),
             msg_seqs: msg_seqs.to_vec(),
@@ -182,6 +187,9 @@ impl Engine {
         group: &str,
         msg_seq: u64,
     ) -> Result<(), Error> {
+        if let Some(outcome) = self.recall_stored_as(session, group, msg_seq).await {
+            return outcome;
+        }
         let (app, group, me) = self
             .room_operator(session, group, "recall messages")
             .await?;
@@ -199,6 +207,39 @@ impl Engine {
         match outcomes.into_iter().next() {
             Some((_, result)) => result,
             None => Err(Error::Internal),
+        }
+    }
+}
+
+impl Engine {
+    /// A client's recall in a stored group (any member may try; `recall_stored` decides);
+    /// `None` for a live room.
+    async fn recall_stored_as(
+        &self,
+        session: &SessionRef,
+        group: &str,
+        msg_seq: u64,
+    ) -> Option<Result<(), Error>> {
+        let run = async {
+            let me = session.require_user()?;
+            let group = GroupId::parse(group)?;
+            let room = self.room(me.app, &group).await?;
+            if !room.is_durable() {
+                return Ok(None);
+            }
+            let actor = self.recall_actor(&room, &me.user, true);
+            let outcomes = self
+                .recall_stored(&room, &actor, &[msg_seq], Some(session.origin()))
+                .await?;
+            Ok(Some(match outcomes.into_iter().next() {
+                Some((_, result)) => result,
+                None => Err(Error::Internal),
+            }))
+        };
+        match run.await {
+            Ok(None) => None,
+            Ok(Some(r)) => Some(r),
+            Err(e) => Some(Err(e)),
         }
     }
 }

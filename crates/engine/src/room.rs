@@ -406,6 +406,40 @@ impl Room {
         Admission::Added { first_of_user }
     }
 
+    /// Adds a member's session to a group with stored membership (at login, or as the user
+    /// becomes a member): no reply, no history, no audience statistics. Checked under the
+    /// member lock as [`Room::add_member`] is.
+    pub(crate) fn attach(&self, session: &SessionRef, user: &UserId, now: i64) -> Admission {
+        let mut m = self.members.write();
+        if self.destroyed.load(Ordering::Acquire) {
+            return Admission::Gone { destroyed: true };
+        }
+        if self.retired.load(Ordering::Acquire) {
+            return Admission::Gone { destroyed: false };
+        }
+        if m.by_session.contains_key(&session.id) {
+            return Admission::Already;
+        }
+        let n = m.users.entry(user.clone()).or_default();
+        *n += 1;
+        let first_of_user = *n == 1;
+        self.last_active.store(now, Ordering::Relaxed);
+        m.by_session.insert(
+            session.id,
+            Member {
+                session: session.clone(),
+                user: Some(user.clone()),
+                join_time: now,
+            },
+        );
+        Admission::Added { first_of_user }
+    }
+
+    /// The group keeps its members and messages in the store (every type but AVChatRoom).
+    pub fn is_durable(&self) -> bool {
+        self.profile.read().group_type.rules().durable
+    }
+
     /// Whether a guest from `session`'s source would be refused now (`add_member` decides;
     /// this lets a join refuse before it leaves the connection's other room).
     pub(crate) fn guests_full_for(&self, session: &SessionRef, guests_per_source: u32) -> bool {

@@ -26,6 +26,17 @@ fn elem_frame(
     Frame::new(FrameClass::Message(priority), v.to_string())
 }
 
+/// A frame of one server element, as `op` (`tip`, `system`), High priority.
+pub(crate) fn push_frame_of(
+    op: &str,
+    group: &GroupId,
+    time: i64,
+    msg_type: &str,
+    content: Value,
+) -> Frame {
+    elem_frame(op, group, time, msg_type, content, Priority::High)
+}
+
 /// A server push (`online`, `likes`, `gift`, ...) as a frame of `priority`.
 pub fn push_frame(push: &liveroom_core::protocol::Push, priority: Priority) -> Option<Frame> {
     let text = serde_json::to_string(push).ok()?;

@@ -148,7 +148,9 @@ async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_co
         max_member_num: 0,
         apply_join_option: None,
         custom: vec![(STREAM_URL_FIELD.into(), DEMO_STREAM.into())],
-        has_member_list: false,
+        invite_join_option: None,
+        members: Vec::new(),
+        support_topic: false,
     };
     match engine
         .create_group(app, room, "administrator", &Origin::rest("127.0.0.1"))

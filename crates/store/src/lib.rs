@@ -13,6 +13,8 @@
 //!   each backend by a macro.
 //! - `chat`: the one `ChatStore` implementation (one-to-one messages and conversations),
 //!   instantiated for each backend the same way.
+//! - `group_chat`: the one `GroupChatStore` implementation (members of stored groups, join
+//!   requests, group messages and unread positions), the same way.
 //! - `social`: the one `SocialStore` implementation (profile tags, friends, friend requests
 //!   and lists, blocklists), the same way.
 //! - `rows`: row shapes, checked integer conversions and error mapping used by `shared`.
@@ -27,6 +29,7 @@ use std::sync::Arc;
 use liveroom_core::store::{Store, StoreError};
 
 mod chat;
+mod group_chat;
 pub mod postgres;
 mod rows;
 mod shared;

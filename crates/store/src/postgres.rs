@@ -321,6 +321,7 @@ pub fn validate_schema_name(schema: &str) -> Result<(), StoreError> {
 crate::shared::impl_store!(PgStore, sqlx::Postgres);
 crate::chat::impl_chat_store!(PgStore, sqlx::Postgres);
 crate::social::impl_social_store!(PgStore, sqlx::Postgres);
+crate::group_chat::impl_group_chat_store!(PgStore, sqlx::Postgres);
 
 impl PgStore {
     /// The writer's turn for a chat write (none: PostgreSQL takes writers at once).

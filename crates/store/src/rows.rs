@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use liveroom_core::app::AppSettings;
-use liveroom_core::group::{ApplyJoinOption, GroupType, Priority};
+use liveroom_core::group::{ApplyJoinOption, GroupType, InviteJoinOption, Priority};
 use liveroom_core::ids::{AppId, GroupId, UserId};
 use liveroom_core::stats::Counts;
 use liveroom_core::store::{
@@ -108,7 +108,8 @@ impl UserRow {
 /// The columns of [`GroupRow`], for `SELECT`s.
 pub(crate) const GROUP_COLUMNS: &str = "app, group_id, group_type, name, owner, introduction, \
     notification, face_url, max_member_num, apply_join_option, mute_all, create_time, \
-    info_seq, last_info_time, last_msg_time, msg_seq_ceiling";
+    info_seq, last_info_time, last_msg_time, msg_seq_ceiling, invite_join_option, \
+    history_before_join, support_topic, member_num";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct GroupRow {
@@ -128,6 +129,10 @@ pub(crate) struct GroupRow {
     last_info_time: i64,
     last_msg_time: i64,
     msg_seq_ceiling: i64,
+    invite_join_option: String,
+    history_before_join: bool,
+    support_topic: bool,
+    member_num: i64,
 }
 
 impl GroupRow {
@@ -150,6 +155,11 @@ impl GroupRow {
             last_msg_time: self.last_msg_time,
             msg_seq_ceiling: from_db(self.msg_seq_ceiling, "msg_seq_ceiling")?,
             custom,
+            invite_join_option: InviteJoinOption::parse(&self.invite_join_option)
+                .map_err(backend)?,
+            history_before_join: self.history_before_join,
+            support_topic: self.support_topic,
+            member_num: from_db(self.member_num.max(0), "member_num")?,
         })
     }
 }
@@ -205,6 +215,9 @@ pub(crate) struct GroupParams<'a> {
     pub last_msg_time: i64,
     pub msg_seq_ceiling: i64,
     pub custom: &'a [(String, String)],
+    pub invite_join_option: &'static str,
+    pub history_before_join: bool,
+    pub support_topic: bool,
 }
 
 impl<'a> GroupParams<'a> {
@@ -227,6 +240,9 @@ impl<'a> GroupParams<'a> {
             last_msg_time: g.last_msg_time,
             msg_seq_ceiling: to_db(g.msg_seq_ceiling, "msg_seq_ceiling")?,
             custom: &g.custom,
+            invite_join_option: g.invite_join_option.as_str(),
+            history_before_join: g.history_before_join,
+            support_topic: g.support_topic,
         })
     }
 }

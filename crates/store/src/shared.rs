@@ -150,7 +150,7 @@ macro_rules! impl_store {
             use liveroom_core::group::GroupType;
             use liveroom_core::ids::{AppId, GroupId, UserId};
             use liveroom_core::store::{
-                AppRecord, GroupRecord, HistoryRecord, PinnedItem, ProfilePatch, Restriction,
+                AppRecord, GroupRecord, HistoryRecord, NewMember, PinnedItem, ProfilePatch, Restriction,
                 RoomStatsRecord, RoomUserRecord, StatsBatch, StatsOrder, Store, StoreResult,
                 UserRecord,
             };
@@ -187,12 +187,14 @@ macro_rules! impl_store {
 
             /// Deletes a group's history (see `delete_group`).
             async fn delete_history(conn: &mut Conn, app: i64, group: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM group_history WHERE app = $1 AND group_id = $2")
-                    .bind(app)
-                    .bind(group)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend)?;
+                for table in ["group_history", "group_messages"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE app = $1 AND group_id = $2"))
+                        .bind(app)
+                        .bind(group)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
                 Ok(())
             }
 
@@ -403,16 +405,21 @@ macro_rules! impl_store {
                     Ok(done.rows_affected() > 0)
                 }
 
-                async fn create_group(&self, group: &GroupRecord) -> StoreResult<()> {
+                async fn create_group(
+                    &self,
+                    group: &GroupRecord,
+                    members: &[NewMember],
+                ) -> StoreResult<()> {
                     let g = GroupParams::new(group)?;
                     let mut tx = self.pool.begin().await.map_err(backend)?;
                     sqlx::query(
                         "INSERT INTO groups (app, group_id, group_type, name, owner, \
                          introduction, notification, face_url, max_member_num, \
                          apply_join_option, mute_all, create_time, info_seq, last_info_time, \
-                         last_msg_time, msg_seq_ceiling) \
+                         last_msg_time, msg_seq_ceiling, invite_join_option, \
+                         history_before_join, support_topic) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-                         $15, $16)",
+                         $15, $16, $17, $18, $19)",
                     )
                     .bind(g.app)
                     .bind(g.id)
@@ -430,12 +437,19 @@ macro_rules! impl_store {
                     .bind(g.last_info_time)
                     .bind(g.last_msg_time)
                     .bind(g.msg_seq_ceiling)
+                    .bind(g.invite_join_option)
+                    .bind(g.history_before_join)
+                    .bind(g.support_topic)
                     .execute(&mut *tx)
                     .await
                     .map_err(insert_error)?;
                     insert_custom(&mut tx, &g).await?;
-                    // History a write left behind for an earlier group of this id.
+                    // History and messages a write left behind for an earlier group of
+                    // this id.
                     delete_history(&mut tx, g.app, g.id).await?;
+                    if !members.is_empty() {
+                        <$store>::insert_members(&mut tx, g.app, group, members, 0).await?;
+                    }
                     tx.commit().await.map_err(backend)
                 }
 
@@ -482,7 +496,8 @@ macro_rules! impl_store {
                          apply_join_option = $9, mute_all = $10, info_seq = $11, \
                          last_info_time = $12, last_msg_time = $13, \
                          msg_seq_ceiling = CASE WHEN msg_seq_ceiling > $14 \
-                         THEN msg_seq_ceiling ELSE $14 END \
+                         THEN msg_seq_ceiling ELSE $14 END, invite_join_option = $15, \
+                         history_before_join = $16, support_topic = $17 \
                          WHERE app = $1 AND group_id = $2",
                     )
                     .bind(g.app)
@@ -499,6 +514,9 @@ macro_rules! impl_store {
                     .bind(g.last_info_time)
                     .bind(g.last_msg_time)
                     .bind(g.msg_seq_ceiling)
+                    .bind(g.invite_join_option)
+                    .bind(g.history_before_join)
+                    .bind(g.support_topic)
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;

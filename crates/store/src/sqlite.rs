@@ -210,6 +210,7 @@ impl SqliteStore {
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::chat::impl_chat_store!(SqliteStore, sqlx::Sqlite);
 crate::social::impl_social_store!(SqliteStore, sqlx::Sqlite);
+crate::group_chat::impl_group_chat_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// The writer's turn for a chat write (SQLite takes one writer at a time: see `history_writer`).

@@ -17,8 +17,10 @@ use liveroom_core::store::{
 };
 
 mod chat;
+mod group_chat;
 mod social;
 pub use chat::*;
+pub use group_chat::*;
 pub use social::*;
 
 /// Makes a fresh, empty store for one case and disposes of it afterwards.
@@ -90,6 +92,11 @@ macro_rules! store_test_suite {
             c2c_imports_found_and_pruned,
             profiles_update_in_one_transaction,
             friends_requests_lists_and_blocks,
+            group_members_added_capped_and_removed,
+            group_join_requests_pending_and_settled,
+            group_messages_numbered_counted_and_read,
+            group_message_pages_recall_and_edit,
+            group_concurrent_batches_never_share_a_number,
         );
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {
@@ -116,7 +123,7 @@ fn gid(s: &str) -> GroupId {
 pub async fn pinned_items_per_session_in_order(store: Arc<dyn Store>) {
     use liveroom_core::store::PinnedItem;
     let room = sample_group(APP, "shop", GroupType::AVChatRoom);
-    store.create_group(&room).await.expect("create");
+    store.create_group(&room, &[]).await.expect("create");
     let item = |session: u32, n: i64| PinnedItem {
         session,
         pinned_at: 100 + n,
@@ -143,7 +150,7 @@ pub async fn pinned_items_per_session_in_order(store: Arc<dyn Store>) {
         .expect("other app")
         .is_empty());
     assert!(store.delete_group(APP, &room.id).await.expect("delete"));
-    store.create_group(&room).await.expect("recreate");
+    store.create_group(&room, &[]).await.expect("recreate");
     assert!(store
         .pinned_items(APP, &room.id, 1)
         .await
@@ -155,7 +162,7 @@ pub async fn stats_add_up_rank_and_cascade(store: Arc<dyn Store>) {
     use liveroom_core::stats::Counts;
     use liveroom_core::store::{RoomStatsDelta, RoomUserDelta, StatsBatch, StatsOrder};
     let room = sample_group(APP, "stage", GroupType::AVChatRoom);
-    store.create_group(&room).await.expect("create");
+    store.create_group(&room, &[]).await.expect("create");
     for u in ["ann", "bob", "cid"] {
         store.ensure_user(APP, &uid(u), 1).await.expect("user");
     }
@@ -304,7 +311,7 @@ pub async fn stats_add_up_rank_and_cascade(store: Arc<dyn Store>) {
         .await
         .expect("delete"));
     store.add_stats(APP, &first).await.expect("late batch");
-    store.create_group(&room).await.expect("recreate");
+    store.create_group(&room, &[]).await.expect("recreate");
     assert!(store
         .room_stats(APP, &gid("stage"), None)
         .await
@@ -342,9 +349,9 @@ pub async fn stats_add_up_rank_and_cascade(store: Arc<dyn Store>) {
 
 pub async fn group_admins_set_and_cascade(store: Arc<dyn Store>) {
     let room = sample_group(APP, "room", GroupType::AVChatRoom);
-    store.create_group(&room).await.expect("create");
+    store.create_group(&room, &[]).await.expect("create");
     let other = sample_group(APP, "other", GroupType::AVChatRoom);
-    store.create_group(&other).await.expect("create other");
+    store.create_group(&other, &[]).await.expect("create other");
     for u in ["b", "a", "a"] {
         store
             .set_group_admin(APP, &room.id, &uid(u), true)
@@ -377,7 +384,7 @@ pub async fn group_admins_set_and_cascade(store: Arc<dyn Store>) {
         .expect("other app")
         .is_empty());
     assert!(store.delete_group(APP, &room.id).await.expect("delete"));
-    store.create_group(&room).await.expect("recreate");
+    store.create_group(&room, &[]).await.expect("recreate");
     assert!(
         store
             .list_group_admins(APP, &room.id)
@@ -415,6 +422,10 @@ pub fn sample_group(app: AppId, id: &str, group_type: GroupType) -> GroupRecord 
         last_msg_time: 0,
         msg_seq_ceiling: 100,
         custom: vec![("zeta".into(), "1".into()), ("alpha".into(), "2".into())],
+        invite_join_option: liveroom_core::group::InviteJoinOption::NeedPermission,
+        history_before_join: true,
+        support_topic: true,
+        member_num: 0,
     }
 }
 
@@ -460,7 +471,7 @@ fn history(group: &str, msg_seq: u64, msg_time: i64) -> HistoryRecord {
 async fn create_rooms(store: &Arc<dyn Store>, ids: &[&str]) {
     for id in ids {
         store
-            .create_group(&sample_group(APP, id, GroupType::AVChatRoom))
+            .create_group(&sample_group(APP, id, GroupType::AVChatRoom), &[])
             .await
             .expect("create room");
     }
@@ -729,7 +740,7 @@ pub async fn group_create_and_conflict(store: Arc<dyn Store>) {
     group.apply_join_option = ApplyJoinOption::NeedPermission;
     group.info_seq = u64::from(u32::MAX) + 7;
     group.msg_seq_ceiling = 1 << 40;
-    store.create_group(&group).await.expect("create");
+    store.create_group(&group, &[]).await.expect("create");
     assert_eq!(
         store.get_group(APP, &gid("room")).await.expect("get"),
         Some(group.clone())
@@ -737,7 +748,7 @@ pub async fn group_create_and_conflict(store: Arc<dyn Store>) {
 
     let again = sample_group(APP, "room", GroupType::Public);
     assert!(matches!(
-        store.create_group(&again).await,
+        store.create_group(&again, &[]).await,
         Err(StoreError::Conflict)
     ));
     // The failed create changed nothing.
@@ -747,7 +758,10 @@ pub async fn group_create_and_conflict(store: Arc<dyn Store>) {
     );
     // The same id is free in another app.
     let elsewhere = sample_group(OTHER_APP, "room", GroupType::Public);
-    store.create_group(&elsewhere).await.expect("other app");
+    store
+        .create_group(&elsewhere, &[])
+        .await
+        .expect("other app");
     assert_eq!(
         store.get_group(OTHER_APP, &gid("room")).await.expect("get"),
         Some(elsewhere)
@@ -755,7 +769,7 @@ pub async fn group_create_and_conflict(store: Arc<dyn Store>) {
     // A group without custom fields.
     let mut plain = sample_group(APP, "plain", GroupType::Private);
     plain.custom.clear();
-    store.create_group(&plain).await.expect("plain");
+    store.create_group(&plain, &[]).await.expect("plain");
     assert_eq!(
         store.get_group(APP, &gid("plain")).await.expect("get"),
         Some(plain)
@@ -764,7 +778,7 @@ pub async fn group_create_and_conflict(store: Arc<dyn Store>) {
 
 pub async fn group_update_replaces_profile_and_custom(store: Arc<dyn Store>) {
     let group = sample_group(APP, "room", GroupType::AVChatRoom);
-    store.create_group(&group).await.expect("create");
+    store.create_group(&group, &[]).await.expect("create");
     let changed = GroupRecord {
         name: "renamed".into(),
         owner: Some(uid("new_owner")),
@@ -827,7 +841,7 @@ pub async fn group_update_replaces_profile_and_custom(store: Arc<dyn Store>) {
 
 pub async fn group_update_keeps_higher_ceiling(store: Arc<dyn Store>) {
     let group = sample_group(APP, "room", GroupType::AVChatRoom);
-    store.create_group(&group).await.expect("create");
+    store.create_group(&group, &[]).await.expect("create");
     assert_eq!(
         store
             .raise_msg_seq_ceiling(APP, &gid("room"), 1_000)
@@ -867,7 +881,7 @@ pub async fn group_update_keeps_higher_ceiling(store: Arc<dyn Store>) {
 pub async fn group_ceiling_raise(store: Arc<dyn Store>) {
     create_rooms(&store, &["room"]).await;
     store
-        .create_group(&sample_group(OTHER_APP, "room", GroupType::AVChatRoom))
+        .create_group(&sample_group(OTHER_APP, "room", GroupType::AVChatRoom), &[])
         .await
         .expect("create other");
     let room = gid("room");
@@ -940,12 +954,12 @@ pub async fn list_groups_orders_and_pages(store: Arc<dyn Store>) {
     ];
     for (id, group_type) in groups {
         store
-            .create_group(&sample_group(APP, id, group_type))
+            .create_group(&sample_group(APP, id, group_type), &[])
             .await
             .expect("create");
     }
     store
-        .create_group(&sample_group(OTHER_APP, "g00", GroupType::AVChatRoom))
+        .create_group(&sample_group(OTHER_APP, "g00", GroupType::AVChatRoom), &[])
         .await
         .expect("create other");
 
@@ -1032,7 +1046,7 @@ pub async fn groups_of_type_across_apps(store: Arc<dyn Store>) {
     c.custom.clear();
     let work = sample_group(APP, "work", GroupType::Private);
     for g in [&b, &work, &c, &a] {
-        store.create_group(g).await.expect("create");
+        store.create_group(g, &[]).await.expect("create");
     }
     let mut got = store
         .groups_of_type(GroupType::AVChatRoom)
@@ -1398,7 +1412,7 @@ pub async fn history_skips_deleted_groups(store: Arc<dyn Store>) {
         .is_empty());
     // A group created later with that id does not inherit anything.
     store
-        .create_group(&sample_group(APP, "gone", GroupType::AVChatRoom))
+        .create_group(&sample_group(APP, "gone", GroupType::AVChatRoom), &[])
         .await
         .expect("create gone");
     assert!(store
@@ -1500,9 +1514,12 @@ pub async fn history_prune(store: Arc<dyn Store>) {
 pub async fn delete_group_cascades(store: Arc<dyn Store>) {
     let room = gid("room");
     let group = sample_group(APP, "room", GroupType::AVChatRoom);
-    store.create_group(&group).await.expect("create");
+    store.create_group(&group, &[]).await.expect("create");
     let keeper = sample_group(APP, "keeper", GroupType::AVChatRoom);
-    store.create_group(&keeper).await.expect("create keeper");
+    store
+        .create_group(&keeper, &[])
+        .await
+        .expect("create keeper");
     let ban = Restriction {
         user: uid("b"),
         until: i64::MAX,
@@ -1572,7 +1589,7 @@ pub async fn delete_group_cascades(store: Arc<dyn Store>) {
     // Recreating the id starts clean.
     let mut fresh = sample_group(APP, "room", GroupType::Public);
     fresh.custom = vec![("only".into(), "one".into())];
-    store.create_group(&fresh).await.expect("recreate");
+    store.create_group(&fresh, &[]).await.expect("recreate");
     assert_eq!(store.get_group(APP, &room).await.expect("get"), Some(fresh));
     assert!(store
         .list_mutes(APP, &room, 0)

@@ -73,7 +73,7 @@ async fn schemas_are_isolated_and_survive_reconnect() {
         .await
         .expect("b");
     store_a
-        .create_group(&sample_group(app, "room", GroupType::AVChatRoom))
+        .create_group(&sample_group(app, "room", GroupType::AVChatRoom), &[])
         .await
         .expect("create in a");
     assert_eq!(store_b.get_group(app, &room).await.expect("b"), None);

@@ -54,7 +54,7 @@ async fn fill(store: &dyn Store) {
         .await
         .expect("app");
     store
-        .create_group(&sample_group(APP, "room", GroupType::AVChatRoom))
+        .create_group(&sample_group(APP, "room", GroupType::AVChatRoom), &[])
         .await
         .expect("group");
     store
@@ -102,7 +102,7 @@ async fn data_survives_reopen() {
     assert_eq!(group.msg_seq_ceiling, ceiling);
     assert!(matches!(
         store
-            .create_group(&sample_group(APP, "room", GroupType::AVChatRoom))
+            .create_group(&sample_group(APP, "room", GroupType::AVChatRoom), &[])
             .await,
         Err(StoreError::Conflict)
     ));

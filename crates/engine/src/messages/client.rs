@@ -18,6 +18,8 @@ pub struct ClientSend {
     pub priority: Option<String>,
     pub cloud_custom_data: Option<String>,
     pub random: Option<u32>,
+    /// Options of groups that keep their messages.
+    pub stored: super::StoredSend,
 }
 
 impl Engine {
@@ -42,6 +44,7 @@ impl Engine {
         if !session.in_room(&group) {
             return Err(match self.room(me.app, &group).await {
                 Err(Error::GroupNotFound(_)) => Error::GroupNotFound(group.to_string()),
+                Ok(room) if room.is_durable() => Error::NotMember(me.user.to_string()),
                 _ => Error::PermissionDenied(format!("join {group} before sending to it")),
             });
         }
@@ -58,6 +61,7 @@ impl Engine {
                 callbacks: CallbackControl::default(),
                 turn: None,
                 counted: true,
+                stored: send.stored,
             },
         ))
     }

@@ -234,5 +234,9 @@ pub(crate) fn test_record(id: &str) -> GroupRecord {
         last_msg_time: 0,
         msg_seq_ceiling: 0,
         custom: Vec::new(),
+        invite_join_option: liveroom_core::group::InviteJoinOption::FreeAccess,
+        history_before_join: false,
+        support_topic: false,
+        member_num: 0,
     }
 }

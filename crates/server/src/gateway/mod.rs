@@ -7,6 +7,7 @@
 //! replies it answers with.
 
 mod chat;
+mod groups;
 mod limiter;
 mod ops;
 mod social;
@@ -329,6 +330,11 @@ async fn handle_text(conn: &Conn, text: &str) {
         priority,
         cloud_custom_data,
         random,
+        online_only,
+        no_unread,
+        no_last_msg,
+        need_read_receipt,
+        at_info,
     } = req.op
     {
         // Everything a send may do is decided now, in request order; the send itself may
@@ -339,6 +345,14 @@ async fn handle_text(conn: &Conn, text: &str) {
             priority,
             cloud_custom_data,
             random,
+            stored: liveroom_engine::StoredSend {
+                online_only,
+                no_unread,
+                no_last_msg,
+                need_read_receipt,
+                at_info: at_info.map(|v| v.to_string()).unwrap_or_default(),
+                offline_push: String::new(),
+            },
         };
         let (app, mut send) = match Box::pin(conn.engine.prepare_client_send(session, send)).await {
             Ok(prepared) => prepared,

@@ -293,6 +293,7 @@ pub(super) async fn dispatch(
         op if op.service() == Service::Openim => {
             return super::chat::dispatch(engine, session, op).await
         }
+        op if op.is_group_chat() => return super::groups::dispatch(engine, session, op).await,
         op => return super::social::dispatch(engine, session, op).await,
     };
     reply.map(Some)

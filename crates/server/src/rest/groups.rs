@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use liveroom_core::group::{ApplyJoinOption, GroupType};
+use liveroom_core::group::{ApplyJoinOption, GroupType, InviteJoinOption};
 use liveroom_core::store::GroupRecord;
 use liveroom_core::{Error, GroupId, Service, UserId};
 use liveroom_engine::{GroupChanges, GroupProfile, NewGroup};
@@ -38,10 +38,24 @@ struct CreateGroup {
     max_member_count: u32,
     #[serde(rename = "ApplyJoinOption")]
     apply_join_option: Option<String>,
+    #[serde(rename = "InviteJoinOption")]
+    invite_join_option: Option<String>,
     #[serde(rename = "AppDefinedData", default)]
     app_defined_data: Vec<KeyValue>,
     #[serde(rename = "MemberList", default)]
-    member_list: Vec<Value>,
+    member_list: Vec<NewMemberItem>,
+    /// 1: a Community with topics.
+    #[serde(rename = "SupportTopic", default)]
+    support_topic: u8,
+}
+
+#[derive(Deserialize)]
+struct NewMemberItem {
+    #[serde(rename = "Member_Account")]
+    member_account: String,
+    /// `Admin`, or `Member` / absent.
+    #[serde(rename = "Role")]
+    role: Option<String>,
 }
 
 /// A group's id alone.
@@ -56,6 +70,22 @@ pub async fn create_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
     let req: CreateGroup = parse(body)?;
     let group_type = GroupType::parse(&req.group_type)?;
     let owner = req.owner.as_deref().map(UserId::parse).transpose()?;
+    let members = req
+        .member_list
+        .iter()
+        .map(|m| {
+            let admin = match m.role.as_deref() {
+                None | Some("") | Some("Member") => false,
+                Some("Admin") => true,
+                Some(other) => {
+                    return Err(Error::InvalidParameter(format!(
+                        "MemberList Role {other:?} must be Admin or Member"
+                    )))
+                }
+            };
+            Ok((UserId::parse(&m.member_account)?, admin))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let id = cx
         .engine
         .create_group(
@@ -79,7 +109,13 @@ pub async fn create_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
                     .into_iter()
                     .map(|kv| (kv.key, kv.value))
                     .collect(),
-                has_member_list: !req.member_list.is_empty(),
+                invite_join_option: req
+                    .invite_join_option
+                    .as_deref()
+                    .map(InviteJoinOption::parse)
+                    .transpose()?,
+                members,
+                support_topic: req.support_topic == 1,
             },
             cx.identifier.as_str(),
             &cx.origin,
@@ -317,26 +353,35 @@ struct ModifyGroup {
     mute_all: Option<String>,
     #[serde(rename = "ApplyJoinOption")]
     apply_join_option: Option<String>,
+    #[serde(rename = "InviteJoinOption")]
+    invite_join_option: Option<String>,
+    #[serde(rename = "HistoryMsgBeforeJoin")]
+    history_before_join: Option<String>,
+    #[serde(rename = "MaxMemberNum")]
+    max_member_num: Option<u32>,
     #[serde(rename = "AppDefinedData", default)]
     app_defined_data: Vec<KeyValue>,
     #[serde(rename = "From_Account")]
     from_account: Option<String>,
 }
 
+/// `On` / `Off`.
+fn on_off(key: &str, raw: Option<&str>) -> Result<Option<bool>, Error> {
+    match raw {
+        None => Ok(None),
+        Some("On") => Ok(Some(true)),
+        Some("Off") => Ok(Some(false)),
+        Some(other) => Err(Error::InvalidParameter(format!(
+            "{key} {other:?} must be On or Off"
+        ))),
+    }
+}
+
 /// POST /v4/group_open_http_svc/modify_group_base_info
 pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: ModifyGroup = parse(body)?;
     let group = group_id(&req.group_id)?;
-    let mute_all = match req.mute_all.as_deref() {
-        None => None,
-        Some("On") => Some(true),
-        Some("Off") => Some(false),
-        Some(other) => {
-            return Err(Error::InvalidParameter(format!(
-                "MuteAllMember {other:?} must be On or Off"
-            )))
-        }
-    };
+    let mute_all = on_off("MuteAllMember", req.mute_all.as_deref())?;
     let operator = match &req.from_account {
         Some(f) => UserId::parse(f)?,
         None => cx.identifier.clone(),
@@ -352,6 +397,13 @@ pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<(), Error> {
             .as_deref()
             .map(ApplyJoinOption::parse)
             .transpose()?,
+        invite_join_option: req
+            .invite_join_option
+            .as_deref()
+            .map(InviteJoinOption::parse)
+            .transpose()?,
+        history_before_join: on_off("HistoryMsgBeforeJoin", req.history_before_join.as_deref())?,
+        max_member_num: req.max_member_num,
         custom: req
             .app_defined_data
             .into_iter()

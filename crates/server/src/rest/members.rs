@@ -110,26 +110,3 @@ pub async fn check_members(cx: &Cx, body: Value) -> Result<Present, Error> {
         .collect();
     Ok(Present { member_account })
 }
-
-/// POST /v4/group_open_http_svc/add_group_member
-pub async fn add_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
-    let req: GroupOnly = parse(body)?;
-    cx.engine
-        .room(cx.app_id(), &group_id(&req.group_id)?)
-        .await?;
-    Err(Error::NotSupported(
-        "members cannot be added to an AVChatRoom through REST; they join through the client"
-            .into(),
-    ))
-}
-
-/// POST /v4/group_open_http_svc/delete_group_member
-pub async fn delete_group_member(cx: &Cx, body: Value) -> Result<(), Error> {
-    let req: GroupOnly = parse(body)?;
-    cx.engine
-        .room(cx.app_id(), &group_id(&req.group_id)?)
-        .await?;
-    Err(Error::InvalidParameter(
-        "AVChatRoom members cannot be removed; mute them (forbid_send_msg) or ban them (ban_group_member)".into(),
-    ))
-}

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use liveroom_core::group::Priority;
 use liveroom_core::message::MsgBody;
+use liveroom_core::store::group_flags;
 use liveroom_core::{Error, GroupId, UserId};
-use liveroom_engine::{CallbackControl, SendReceipt, SendRequest, Sender};
+use liveroom_engine::{CallbackControl, SendReceipt, SendRequest, Sender, StoredSend};
 
 use super::{group_id, parse, user_ids, Cx};
 
@@ -28,6 +29,29 @@ struct SendGroupMsg {
     /// `ForbidBeforeSendMsgCallback`, `ForbidAfterSendMsgCallback`.
     #[serde(rename = "ForbidCallbackControl", default)]
     forbid_callback_control: Vec<String>,
+    /// 1: pushed to the members online, never stored (groups that keep messages).
+    #[serde(rename = "OnlineOnlyFlag", default)]
+    online_only: u8,
+    /// `NoUnread`, `NoLastMsg`.
+    #[serde(rename = "SendMsgControl", default)]
+    send_msg_control: Vec<String>,
+    #[serde(rename = "NeedReadReceipt", default)]
+    need_read_receipt: u8,
+    #[serde(rename = "GroupAtInfo")]
+    group_at_info: Option<Vec<AtItem>>,
+    #[serde(rename = "OfflinePushInfo")]
+    offline_push_info: Option<serde_json::Map<String, Value>>,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+/// One `GroupAtInfo` entry.
+#[derive(Deserialize, Serialize)]
+struct AtItem {
+    #[serde(rename = "GroupAtAllFlag", default)]
+    all: u8,
+    #[serde(rename = "GroupAt_Account", default)]
+    account: String,
 }
 
 /// The sender a REST call acts as: `From_Account` (which must exist) or the admin itself.
@@ -78,6 +102,38 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> 
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let is_app_admin = cx.app.is_admin(&from);
     let callbacks = callback_control(&req.forbid_callback_control)?;
+    if !req.topic_id.is_empty() {
+        return Err(Error::NotSupported(
+            "TopicId: topics are not served yet".into(),
+        ));
+    }
+    let mut stored = StoredSend {
+        online_only: req.online_only == 1,
+        need_read_receipt: req.need_read_receipt == 1,
+        ..Default::default()
+    };
+    for c in &req.send_msg_control {
+        match c.as_str() {
+            "NoUnread" => stored.no_unread = true,
+            "NoLastMsg" => stored.no_last_msg = true,
+            other => {
+                return Err(Error::InvalidParameter(format!(
+                    "SendMsgControl {other:?} is not NoUnread or NoLastMsg"
+                )))
+            }
+        }
+    }
+    if let Some(at) = &req.group_at_info {
+        for item in at {
+            if item.all == 0 {
+                UserId::parse(&item.account)?;
+            }
+        }
+        stored.at_info = serde_json::to_string(at).map_err(|_| Error::Internal)?;
+    }
+    if let Some(push) = &req.offline_push_info {
+        stored.offline_push = serde_json::to_string(push).map_err(|_| Error::Internal)?;
+    }
     cx.engine
         .send_group_msg(
             cx.app_id(),
@@ -97,6 +153,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> 
                 callbacks,
                 turn: None,
                 counted: true,
+                stored,
             },
         )
         .await
@@ -216,6 +273,10 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<History, Error
             req.req_msg_number
         )));
     }
+    let room = cx.engine.room(cx.app_id(), &group).await?;
+    if room.is_durable() {
+        return stored_history(cx, group, &req).await;
+    }
     let (_, records) = cx
         .engine
         .group_history(
@@ -244,6 +305,53 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<History, Error
     Ok(History {
         group_id: group,
         is_finished: u8::from(finished),
+        rsp_msg_list,
+    })
+}
+
+/// `group_msg_get_simple` of a group that keeps its messages: everything kept, newest
+/// first at or below `ReqMsgSeq`.
+async fn stored_history(cx: &Cx, group: GroupId, req: &GetSimple) -> Result<History, Error> {
+    let actor = liveroom_engine::group_chat::Actor {
+        user: cx.identifier.clone(),
+        app_admin: true,
+        by_client: false,
+        origin: cx.origin.clone(),
+    };
+    let page = cx
+        .engine
+        .stored_history(
+            cx.app_id(),
+            &group,
+            None,
+            req.req_msg_seq,
+            req.req_msg_number,
+            req.with_recalled_msg == 1,
+            &actor,
+        )
+        .await?;
+    let rsp_msg_list = page
+        .messages
+        .into_iter()
+        .map(|m| {
+            let recalled = m.has(group_flags::RECALLED);
+            let system = m.has(group_flags::SYSTEM);
+            HistoryMsg {
+                msg_body: serde_json::from_str(&m.body).unwrap_or(Value::Array(Vec::new())),
+                from_account: m.from,
+                is_place_msg: if recalled { PLACE_MSG_RECALLED } else { 0 },
+                is_system_msg: u8::from(system),
+                msg_priority: m.priority.history_number(),
+                msg_random: m.random,
+                msg_seq: m.seq,
+                msg_time_stamp: m.time,
+                cloud_custom_data: m.cloud_custom_data,
+            }
+        })
+        .collect();
+    Ok(History {
+        group_id: group,
+        is_finished: u8::from(page.complete),
         rsp_msg_list,
     })
 }

@@ -8,7 +8,8 @@ use serde_json::Value;
 use liveroom_core::{Error, Service};
 
 use super::{
-    accounts, chat, conversations, groups, members, messages, moderation, profile, sns, Cx,
+    accounts, chat, conversations, group_members, groups, members, messages, moderation, profile,
+    sns, Cx,
 };
 use super::{apps, draw, filter, gifts, live, stats};
 
@@ -110,6 +111,12 @@ endpoints! {
     ModifyGroupBaseInfo { GROUP / "modify_group_base_info" }
     AddGroupMember { GROUP / "add_group_member" }
     DeleteGroupMember { GROUP / "delete_group_member" }
+    GetGroupMemberInfo { GROUP / "get_group_member_info" }
+    GetSpecifiedGroupMemberInfo { GROUP / "get_specified_group_member_info" }
+    ModifyGroupMemberInfo { GROUP / "modify_group_member_info" }
+    GetJoinedGroupList { GROUP / "get_joined_group_list" }
+    ChangeGroupOwner { GROUP / "change_group_owner" }
+    SetUnreadMsgNum { GROUP / "set_unread_msg_num" }
     SendGroupMsg { GROUP / "send_group_msg" }
     SendGroupSystemNotification { GROUP / "send_group_system_notification" }
     SendBroadcastMsg { GROUP / "send_broadcast_msg" }
@@ -215,8 +222,22 @@ impl Endpoint {
             E::GetGroupInfo => cx.answer(groups::get_group_info(cx, body).await),
             E::GetAppidGroupList => cx.answer(groups::get_appid_group_list(cx, body).await),
             E::ModifyGroupBaseInfo => cx.answer(groups::modify_group_base_info(cx, body).await),
-            E::AddGroupMember => cx.answer(members::add_group_member(cx, body).await),
-            E::DeleteGroupMember => cx.answer(members::delete_group_member(cx, body).await),
+            E::AddGroupMember => cx.answer(group_members::add_group_member(cx, body).await),
+            E::DeleteGroupMember => cx.answer(group_members::delete_group_member(cx, body).await),
+            E::GetGroupMemberInfo => {
+                cx.answer(group_members::get_group_member_info(cx, body).await)
+            }
+            E::GetSpecifiedGroupMemberInfo => {
+                cx.answer(group_members::get_specified_group_member_info(cx, body).await)
+            }
+            E::ModifyGroupMemberInfo => {
+                cx.answer(group_members::modify_group_member_info(cx, body).await)
+            }
+            E::GetJoinedGroupList => {
+                cx.answer(group_members::get_joined_group_list(cx, body).await)
+            }
+            E::ChangeGroupOwner => cx.answer(group_members::change_group_owner(cx, body).await),
+            E::SetUnreadMsgNum => cx.answer(group_members::set_unread_msg_num(cx, body).await),
             E::GetOnlineMemberNum => cx.answer(members::get_online_member_num(cx, body).await),
             E::GetMembers => cx.answer(members::get_members(cx, body).await),
             E::CheckMembers => cx.answer(members::check_members(cx, body).await),

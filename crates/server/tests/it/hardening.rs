@@ -512,6 +512,11 @@ async fn send_checks_run_in_the_documented_order() {
             priority: Some("Urgent".into()),
             cloud_custom_data: None,
             random: None,
+            online_only: false,
+            no_unread: false,
+            no_last_msg: false,
+            need_read_receipt: false,
+            at_info: None,
         })
         .await;
     assert_eq!(

@@ -736,6 +736,11 @@ async fn a_broadcast_reaches_hundreds_of_rooms_within_a_second_while_one_is_floo
                 priority: Some("Low".into()),
                 cloud_custom_data: None,
                 random: None,
+                online_only: false,
+                no_unread: false,
+                no_last_msg: false,
+                need_read_receipt: false,
+                at_info: None,
             })
             .expect("queued");
     }

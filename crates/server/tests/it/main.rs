@@ -16,6 +16,7 @@ mod cluster_lease;
 mod deploy;
 mod example_receiver;
 mod filter;
+mod groups;
 mod hardening;
 mod history;
 mod live;

@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 use crate::harness::{sig, TestServer, APP};
 
 const ROOM: &str = "fuzz";
+/// A Public group (stored members and messages).
+const TEAM: &str = "team";
 
 /// A well-formed body for each command, and the keys it cannot do without.
 fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
@@ -83,6 +85,37 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             "group_open_http_svc/delete_group_member",
             json!({"GroupId": ROOM, "MemberToDel_Account": ["bob"]}),
             &["GroupId"],
+        ),
+        (
+            "group_open_http_svc/get_group_member_info",
+            json!({"GroupId": TEAM, "Limit": 10, "Offset": 0, "MemberInfoFilter": ["Role"], "MemberRoleFilter": ["Member"], "AppDefinedDataFilter_GroupMember": ["k"]}),
+            &["GroupId"],
+        ),
+        (
+            "group_open_http_svc/get_specified_group_member_info",
+            json!({"GroupId": TEAM, "Member_List_Account": ["bob"], "MemberInfoFilter": ["Role"]}),
+            &["GroupId", "Member_List_Account"],
+        ),
+        (
+            // Values the member has already: even a body that turned valid changes nothing.
+            "group_open_http_svc/modify_group_member_info",
+            json!({"GroupId": TEAM, "Member_Account": "bob", "Role": "Member", "MsgFlag": "AcceptAndNotify", "NameCard": "", "From_Account": "alice"}),
+            &["GroupId", "Member_Account"],
+        ),
+        (
+            "group_open_http_svc/get_joined_group_list",
+            json!({"Member_Account": "bob", "Limit": 10, "Offset": 0, "GroupType": "Public", "ResponseFilter": {"GroupBaseInfoFilter": ["Name"], "SelfInfoFilter": ["Role"]}}),
+            &["Member_Account"],
+        ),
+        (
+            "group_open_http_svc/change_group_owner",
+            json!({"GroupId": TEAM, "NewOwner_Account": "alice"}),
+            &["GroupId", "NewOwner_Account"],
+        ),
+        (
+            "group_open_http_svc/set_unread_msg_num",
+            json!({"GroupId": TEAM, "Member_Account": "bob", "UnreadMsgNum": 1}),
+            &["GroupId", "Member_Account", "UnreadMsgNum"],
         ),
         (
             "group_open_http_svc/send_group_msg",
@@ -598,6 +631,18 @@ async fn state(s: &TestServer) -> Value {
             json!({"To_Account": "bob", "Peer_Account": ["alice"]}),
         ),
         ("recentcontact/get_list", json!({"From_Account": "bob"})),
+        (
+            "group_open_http_svc/get_group_member_info",
+            json!({"GroupId": TEAM}),
+        ),
+        (
+            "group_open_http_svc/get_joined_group_list",
+            json!({"Member_Account": "bob"}),
+        ),
+        (
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": TEAM, "ReqMsgNumber": 20}),
+        ),
         ("sns/friend_get", json!({"From_Account": "alice"})),
         ("sns/black_list_get", json!({"From_Account": "alice"})),
         (
@@ -623,6 +668,18 @@ async fn populated() -> TestServer {
     )
     .await;
     s.create_room(ROOM, Some("alice")).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "GroupId": TEAM, "Name": "team", "Owner_Account": "alice",
+               "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    s.ok(
+        "group_open_http_svc/send_group_msg",
+        json!({"GroupId": TEAM, "From_Account": "alice",
+               "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "kept"}}]}),
+    )
+    .await;
     s.ok(
         "group_open_avchatroom_http_svc/modify_admin",
         json!({"GroupId": ROOM, "CommandType": 1, "Admin_Account": ["mod"]}),
@@ -879,7 +936,11 @@ async fn get_is_served_like_post() {
         json!({"Limit": 10}).to_string(),
     )
     .await;
-    assert_eq!(v["GroupIdList"], json!([{"GroupId": ROOM}]), "{v}");
+    assert_eq!(
+        v["GroupIdList"],
+        json!([{"GroupId": ROOM}, {"GroupId": TEAM}]),
+        "{v}"
+    );
     // Without a body, as `{}`.
     let (_, v) = call(
         &s,

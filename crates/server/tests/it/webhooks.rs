@@ -662,6 +662,11 @@ async fn a_connection_keeps_its_order_while_its_messages_wait_for_the_backend() 
                 priority: None,
                 cloud_custom_data: None,
                 random: None,
+                online_only: false,
+                no_unread: false,
+                no_last_msg: false,
+                need_read_receipt: false,
+                at_info: None,
             })
             .expect("queued");
     }

@@ -1,0 +1,186 @@
+//! The client protocol's ops for groups that keep their members and messages (Work,
+//! Public, Meeting, Community): docs/protocol.md, "Groups". Field names follow the
+//! reference where it has them.
+
+use serde::{Deserialize, Serialize};
+
+/// `create_group`: the caller becomes the owner (and first member).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateGroup {
+    /// `Private` (`Work`), `Public`, `ChatRoom` (`Meeting`), `Community`, `AVChatRoom`.
+    #[serde(rename = "Type")]
+    pub group_type: String,
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Introduction", default)]
+    pub introduction: String,
+    #[serde(rename = "Notification", default)]
+    pub notification: String,
+    #[serde(rename = "FaceUrl", default)]
+    pub face_url: String,
+    /// 0 or absent: the type's default.
+    #[serde(rename = "MaxMemberCount", default)]
+    pub max_member_count: u32,
+    #[serde(
+        rename = "ApplyJoinOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_join_option: Option<String>,
+    #[serde(
+        rename = "InviteJoinOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invite_join_option: Option<String>,
+    /// Members beside the caller (at most 100).
+    #[serde(rename = "MemberList", default)]
+    pub member_list: Vec<String>,
+    #[serde(rename = "SupportTopic", default)]
+    pub support_topic: bool,
+}
+
+/// A group named alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+}
+
+/// `join_group`: become a member at once, or ask (the group's `ApplyJoinOption`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroup {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "ApplyMessage", default)]
+    pub apply_message: String,
+}
+
+/// `invite_to_group` / `kick_from_group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMembersOp {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Members_Account")]
+    pub members: Vec<String>,
+    #[serde(rename = "Reason", default)]
+    pub reason: String,
+}
+
+/// `answer_group_request`: approve or decline a pending request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerGroupRequest {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Applicant_Account")]
+    pub applicant: String,
+    #[serde(rename = "Accept")]
+    pub accept: bool,
+    #[serde(rename = "Reason", default)]
+    pub reason: String,
+}
+
+/// `get_group_members`: a page in id order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupMembers {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// From the answer's `Next` (absent: from the start).
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// 1 to 1000 (default 100).
+    #[serde(rename = "Count", default = "hundred")]
+    pub count: u32,
+    /// Only admins.
+    #[serde(rename = "AdminsOnly", default)]
+    pub admins_only: bool,
+}
+
+fn hundred() -> u32 {
+    100
+}
+
+fn twenty() -> u32 {
+    20
+}
+
+/// `get_group_messages`: `AfterSeq` oldest first (catching up), else `BeforeSeq` (absent:
+/// from the newest) newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupMessages {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "AfterSeq", default, skip_serializing_if = "Option::is_none")]
+    pub after_seq: Option<u64>,
+    #[serde(rename = "BeforeSeq", default, skip_serializing_if = "Option::is_none")]
+    pub before_seq: Option<u64>,
+    /// 1 to 100 (default 20).
+    #[serde(rename = "Count", default = "twenty")]
+    pub count: u32,
+    /// Recalled messages as placeholders too.
+    #[serde(rename = "WithRecalled", default)]
+    pub with_recalled: bool,
+}
+
+/// `read_group`: read up to `Seq` (absent: everything).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadGroup {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Seq", default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+}
+
+/// One `AppMemberDefinedData` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyValue {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+}
+
+/// `set_member_info`: one's own fields, or (owners and admins) another member's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetMemberInfo {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// Absent: oneself.
+    #[serde(
+        rename = "Member_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub member: Option<String>,
+    #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
+    pub name_card: Option<String>,
+    #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
+    pub msg_flag: Option<String>,
+    #[serde(rename = "AppMemberDefinedData", default)]
+    pub custom: Vec<KeyValue>,
+    /// `Admin` or `Member` (the owner only).
+    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// `change_group_owner`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeGroupOwner {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "NewOwner_Account")]
+    pub new_owner: String,
+}
+
+/// `group_read`: this user's read position and unread count in a group now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupReadPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "Seq")]
+    pub seq: u64,
+    #[serde(rename = "Unread")]
+    pub unread: u64,
+}

@@ -1,0 +1,372 @@
+//! The stored-group part of the storage port: members of the group types that keep them
+//! (every type but AVChatRoom), join requests, and the groups' messages, numbered per
+//! thread (a group, or one topic of a community) and counted as unread per member.
+//!
+//! Unread counts cost no write per member per message: a thread keeps `counted`, the number
+//! of its messages that count as unread so far, and each message stores that number as it
+//! was right after it (`pos`). A member keeps the position it has read up to; its unread
+//! count is the thread's `counted` less that position. Reading up to a message takes the
+//! message's `pos`; a member's own message moves its read position to that message.
+
+use async_trait::async_trait;
+
+use super::StoreResult;
+use crate::group::{MsgFlag, Priority};
+use crate::ids::{AppId, GroupId, UserId};
+
+/// A member to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub user: UserId,
+    pub join_time: i64,
+    /// Made an admin as it is added (`Role: Admin` at creation or import).
+    pub admin: bool,
+    /// Unread messages it starts with (an import's `UnreadMsgNum`); 0 for a new member.
+    pub unread: u64,
+}
+
+/// What adding one member did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberAdded {
+    Added,
+    Already,
+    /// The group holds `max_member_num` members.
+    Full,
+}
+
+/// A stored member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub user: UserId,
+    pub join_time: i64,
+    pub admin: bool,
+    pub name_card: String,
+    pub msg_flag: MsgFlag,
+    /// `AppMemberDefinedData` as ordered `(Key, Value)` pairs.
+    pub custom: Vec<(String, String)>,
+    pub last_send_time: i64,
+    /// The thread's last number when it joined: earlier messages are hidden from it unless
+    /// the group shows history before joining.
+    pub join_seq: u64,
+    /// It has read the group's messages up to this number.
+    pub read_seq: u64,
+    pub unread: u64,
+    /// Its conversation with the group is pinned.
+    pub pinned: bool,
+}
+
+/// A change to a member's own fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberPatch {
+    pub name_card: Option<String>,
+    pub msg_flag: Option<MsgFlag>,
+    /// The whole `AppMemberDefinedData` after the change.
+    pub custom: Option<Vec<(String, String)>>,
+    pub pinned: Option<bool>,
+}
+
+/// Where a member list read continues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberPage {
+    /// Skip this many (by join time, then user id).
+    Offset(u64),
+    /// After this user id, in id order (large groups page this way).
+    After(Option<UserId>),
+}
+
+/// Why a user waits to enter a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// The user asked to join a group that needs approval.
+    Apply,
+    /// A member invited the user into a group whose invitations need approval.
+    Invite,
+}
+
+/// A pending join request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub user: UserId,
+    pub kind: RequestKind,
+    /// Who invited (invitations).
+    pub inviter: Option<UserId>,
+    /// What the applicant or inviter wrote.
+    pub wording: String,
+    pub time: i64,
+}
+
+/// A thread's counters: its last number, its last message's time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThreadState {
+    pub last_seq: u64,
+    pub last_time: i64,
+}
+
+/// A message to store in a group's thread; the store numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupAppend {
+    pub app: AppId,
+    pub group: GroupId,
+    /// `""`: the group itself; else a topic of a community.
+    pub topic: String,
+    pub from: UserId,
+    pub time: i64,
+    pub random: u32,
+    pub priority: Priority,
+    /// `group_flags` bits.
+    pub flags: i64,
+    pub body: String,
+    pub cloud_custom_data: String,
+    /// `GroupAtInfo` as JSON text (`""`: none).
+    pub at_info: String,
+    pub offline_push: String,
+    /// The sender is a member: its read position moves to this message and its
+    /// `LastSendMsgTime` to the message's time.
+    pub sender_is_member: bool,
+}
+
+/// Bits of a stored group message's `flags`.
+pub mod group_flags {
+    /// Recalled: body `[]`, custom data cleared.
+    pub const RECALLED: i64 = 1;
+    /// Edited after it was sent.
+    pub const EDITED: i64 = 2;
+    /// A tip the server wrote (member joins and quits, profile changes).
+    pub const SYSTEM: i64 = 4;
+    /// Not counted as unread (`NoUnread`, tips, imported history).
+    pub const NO_UNREAD: i64 = 8;
+    /// The sender asked for read receipts.
+    pub const READ_RECEIPT: i64 = 16;
+    /// Does not move the group's conversation (`NoLastMsg`).
+    pub const NO_LAST_MSG: i64 = 32;
+}
+
+/// What storing one message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupAppended {
+    pub seq: u64,
+}
+
+/// A stored group message as read back (the sender's nick and avatar as its profile says
+/// now).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMsgRecord {
+    pub group: GroupId,
+    pub topic: String,
+    pub seq: u64,
+    pub from: UserId,
+    pub time: i64,
+    pub random: u32,
+    pub priority: Priority,
+    pub flags: i64,
+    pub body: String,
+    pub cloud_custom_data: String,
+    pub at_info: String,
+    pub offline_push: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+impl GroupMsgRecord {
+    pub fn has(&self, flag: i64) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// Where a read of a thread's messages starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupPage {
+    /// Oldest first, above this number.
+    After(u64),
+    /// Newest first, at or below this number (`u64::MAX`: from the newest).
+    AtOrBefore(u64),
+}
+
+/// Which messages of a thread a page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupRange {
+    pub page: GroupPage,
+    /// Only messages numbered above this (what a member may see).
+    pub floor: u64,
+    pub limit: u32,
+    /// Recalled messages too (as placeholders).
+    pub with_recalled: bool,
+}
+
+/// A member's side of a group: the group's list entry in its conversation list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupConversation {
+    pub group: GroupId,
+    pub group_type: crate::group::GroupType,
+    pub name: String,
+    pub face_url: String,
+    pub member: MemberRecord,
+    pub thread: ThreadState,
+    /// The newest message it may see.
+    pub last: Option<GroupMsgRecord>,
+}
+
+#[async_trait]
+pub trait GroupChatStore: Send + Sync + 'static {
+    /// Adds members in one transaction, in the order given, while the group has fewer
+    /// than `cap` members (0: no cap); each starts having read everything so far (less
+    /// its `unread`). Pending requests of those added are settled.
+    async fn add_members(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        members: &[NewMember],
+        cap: u32,
+    ) -> StoreResult<Vec<MemberAdded>>;
+
+    /// Removes members (and their admin role); returns those that were members.
+    async fn remove_members(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        users: &[UserId],
+    ) -> StoreResult<Vec<UserId>>;
+
+    async fn group_member(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<MemberRecord>>;
+
+    /// The members among `users` (those that are members), in no particular order.
+    async fn group_members_of(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        users: &[UserId],
+    ) -> StoreResult<Vec<MemberRecord>>;
+
+    /// A page of a group's members, at most `limit`, only admins with `admins_only`.
+    async fn group_members(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        page: &MemberPage,
+        limit: u32,
+        admins_only: bool,
+    ) -> StoreResult<Vec<MemberRecord>>;
+
+    /// Applies a patch to a member's fields; false if it is not a member.
+    async fn patch_member(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        patch: &MemberPatch,
+    ) -> StoreResult<bool>;
+
+    /// The groups `user` is a member of, with its side of each, the group's counters and
+    /// the newest message it may see.
+    async fn joined_groups(&self, app: AppId, user: &UserId)
+        -> StoreResult<Vec<GroupConversation>>;
+
+    /// Records a join request (replacing an earlier one of the same user).
+    async fn put_join_request(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        request: &JoinRequest,
+    ) -> StoreResult<()>;
+
+    /// Removes and returns a user's pending request.
+    async fn take_join_request(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<JoinRequest>>;
+
+    /// A group's pending requests, oldest first.
+    async fn join_requests(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<JoinRequest>>;
+
+    /// Stores messages in one transaction, numbering each in its thread in the order
+    /// given.
+    async fn append_group(&self, batch: &[GroupAppend]) -> StoreResult<Vec<GroupAppended>>;
+
+    /// A thread's counters (zeros for a thread without messages).
+    async fn thread_state(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+    ) -> StoreResult<ThreadState>;
+
+    /// A page of a thread's messages.
+    async fn group_messages(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        range: &GroupRange,
+    ) -> StoreResult<Vec<GroupMsgRecord>>;
+
+    async fn group_message(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seq: u64,
+    ) -> StoreResult<Option<GroupMsgRecord>>;
+
+    /// Marks messages recalled (body `[]`, custom data cleared); returns the numbers it
+    /// marked now (stored and not recalled before), ascending.
+    async fn recall_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seqs: &[u64],
+    ) -> StoreResult<Vec<u64>>;
+
+    /// Replaces a message's body and/or custom data (marking it edited); the record
+    /// after, or `None` if there is no such message.
+    async fn modify_group_message(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seq: u64,
+        body: Option<&str>,
+        cloud_custom_data: Option<&str>,
+    ) -> StoreResult<Option<GroupMsgRecord>>;
+
+    /// `user` has read the group up to `up_to` (its newest when `None`; never backwards);
+    /// returns `(read_seq, unread)` after, or `None` if it is not a member.
+    async fn read_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        up_to: Option<u64>,
+    ) -> StoreResult<Option<(u64, u64)>>;
+
+    /// Sets a member's unread count (`set_unread_msg_num`): its read position goes back
+    /// or forward so that `unread` messages count (at most what the thread has counted);
+    /// false if it is not a member.
+    async fn set_group_unread(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        unread: u64,
+    ) -> StoreResult<bool>;
+
+    /// Deletes a group's messages sent by `sender`; returns how many went.
+    async fn delete_group_messages_by(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        sender: &UserId,
+    ) -> StoreResult<u64>;
+
+    /// Deletes the stored group messages of `app` older than `before`; returns how many
+    /// went.
+    async fn prune_group_messages(&self, app: AppId, before: i64) -> StoreResult<u64>;
+}

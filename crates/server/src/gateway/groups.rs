@@ -1,0 +1,457 @@
+//! The ops of groups that keep their members and messages (docs/protocol.md, "Groups"):
+//! what each runs against the engine, and the views it answers with. Errors use the group
+//! service's table (10xxx).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+use liveroom_core::group::{ApplyJoinOption, GroupType, InviteJoinOption, MsgFlag};
+use liveroom_core::protocol::Op;
+use liveroom_core::store::{group_flags, GroupMsgRecord, JoinRequest, MemberPage, RequestKind};
+use liveroom_core::{Error, GroupId, UserId};
+use liveroom_engine::group_chat::{Actor, AddResult, JoinOutcome, MemberChanges};
+use liveroom_engine::session::SessionRef;
+use liveroom_engine::{Engine, NewGroup};
+
+use super::ops::{data, Data};
+
+/// Most members one `get_group_members` page lists.
+const MEMBERS_PAGE_MAX: u32 = 1000;
+
+/// The session's user as the actor.
+fn me(engine: &Engine, session: &SessionRef) -> Result<(liveroom_core::AppId, Actor), Error> {
+    let me = session.require_user()?;
+    let app_admin = engine.apps.get(me.app)?.is_admin(&me.user);
+    Ok((
+        me.app,
+        Actor {
+            user: me.user,
+            app_admin,
+            by_client: true,
+            origin: session.origin(),
+        },
+    ))
+}
+
+fn accounts(raw: &[String]) -> Result<Vec<UserId>, Error> {
+    raw.iter().map(|u| UserId::parse(u)).collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Created {
+    group_id: GroupId,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JoinAnswer {
+    /// The request waits for an owner or admin.
+    pending: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InviteResults {
+    results: Vec<InviteResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InviteResult {
+    #[serde(rename = "Member_Account")]
+    member: UserId,
+    /// 0 not added, 1 added, 2 already a member, 3 waiting for approval.
+    result: u8,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Requests {
+    requests: Vec<RequestView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RequestView {
+    #[serde(rename = "Applicant_Account")]
+    applicant: UserId,
+    /// `Apply` or `Invite`.
+    kind: &'static str,
+    #[serde(rename = "Inviter_Account", skip_serializing_if = "Option::is_none")]
+    inviter: Option<UserId>,
+    apply_message: String,
+    time: i64,
+}
+
+impl RequestView {
+    fn of(r: JoinRequest) -> Self {
+        Self {
+            applicant: r.user,
+            kind: match r.kind {
+                RequestKind::Apply => "Apply",
+                RequestKind::Invite => "Invite",
+            },
+            inviter: r.inviter,
+            apply_message: r.wording,
+            time: r.time,
+        }
+    }
+}
+
+/// A stored group message as pages list it (the `message` push's fields, without `op`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct MessageView {
+    group_id: GroupId,
+    #[serde(rename = "From_Account")]
+    from: UserId,
+    nick_name: String,
+    avatar: String,
+    msg_seq: u64,
+    msg_time: i64,
+    msg_random: u32,
+    msg_priority: &'static str,
+    msg_body: Value,
+    cloud_custom_data: String,
+    /// A tip the server stored (`TIMGroupTipElem` body).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    system: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    recalled: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    edited: bool,
+    #[serde(rename = "GroupAtInfo", skip_serializing_if = "Option::is_none")]
+    at_info: Option<Value>,
+}
+
+impl MessageView {
+    pub(super) fn of(m: GroupMsgRecord) -> Self {
+        Self {
+            system: m.has(group_flags::SYSTEM),
+            recalled: m.has(group_flags::RECALLED),
+            edited: m.has(group_flags::EDITED),
+            at_info: (!m.at_info.is_empty())
+                .then(|| serde_json::from_str(&m.at_info).ok())
+                .flatten(),
+            msg_body: serde_json::from_str(&m.body).unwrap_or(Value::Array(Vec::new())),
+            group_id: m.group,
+            from: m.from,
+            nick_name: m.nick,
+            avatar: m.avatar,
+            msg_seq: m.seq,
+            msg_time: m.time,
+            msg_random: m.random,
+            msg_priority: m.priority.as_str(),
+            cloud_custom_data: m.cloud_custom_data,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Page {
+    messages: Vec<MessageView>,
+    complete: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Read {
+    seq: u64,
+    unread: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Groups {
+    groups: Vec<GroupView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GroupView {
+    group_id: GroupId,
+    #[serde(rename = "Type")]
+    group_type: &'static str,
+    name: String,
+    face_url: String,
+    role: &'static str,
+    msg_flag: &'static str,
+    unread: u64,
+    read_seq: u64,
+    last_seq: u64,
+    last_time: i64,
+    pinned: bool,
+    last_message: Option<MessageView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Members {
+    members: Vec<MemberView>,
+    member_num: u32,
+    /// The value to continue with; absent when the list is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<UserId>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MemberView {
+    #[serde(rename = "Member_Account")]
+    member: UserId,
+    role: &'static str,
+    join_time: i64,
+    name_card: String,
+    app_member_defined_data: Vec<liveroom_core::protocol::groups::KeyValue>,
+}
+
+/// Runs one group op for the session.
+pub(super) async fn dispatch(
+    engine: &Arc<Engine>,
+    session: &SessionRef,
+    op: Op,
+) -> Result<Option<Data>, Error> {
+    let (app, actor) = me(engine, session)?;
+    let origin = session.origin();
+    let reply = match op {
+        Op::CreateGroup(c) => {
+            let group_type = GroupType::parse(&c.group_type)?;
+            let members = accounts(&c.member_list)?
+                .into_iter()
+                .map(|u| (u, false))
+                .collect();
+            let new = NewGroup {
+                group_type,
+                group_id: c.group_id,
+                owner: Some(actor.user.clone()),
+                name: c.name,
+                introduction: c.introduction,
+                notification: c.notification,
+                face_url: c.face_url,
+                max_member_num: c.max_member_count,
+                apply_join_option: c
+                    .apply_join_option
+                    .as_deref()
+                    .map(ApplyJoinOption::parse)
+                    .transpose()?,
+                invite_join_option: c
+                    .invite_join_option
+                    .as_deref()
+                    .map(InviteJoinOption::parse)
+                    .transpose()?,
+                custom: Vec::new(),
+                members,
+                support_topic: c.support_topic,
+            };
+            let group_id = engine
+                .create_group(app, new, actor.user.as_str(), &origin)
+                .await?;
+            data(Created { group_id })
+        }
+        Op::JoinGroup(j) => {
+            let group = GroupId::parse(&j.group_id)?;
+            let outcome = engine
+                .apply_join(app, &group, &actor.user, &j.apply_message, &origin)
+                .await?;
+            data(JoinAnswer {
+                pending: outcome == JoinOutcome::Pending,
+            })
+        }
+        Op::InviteToGroup(m) => {
+            let group = GroupId::parse(&m.group_id)?;
+            let users = accounts(&m.members)?;
+            let results = engine
+                .add_group_members(app, &group, &users, &actor, false)
+                .await?;
+            data(InviteResults {
+                results: results
+                    .into_iter()
+                    .map(|(member, r)| InviteResult {
+                        member,
+                        result: match r {
+                            AddResult::Failed => 0,
+                            AddResult::Added => 1,
+                            AddResult::Already => 2,
+                            AddResult::Pending => 3,
+                        },
+                    })
+                    .collect(),
+            })
+        }
+        Op::KickFromGroup(m) => {
+            let group = GroupId::parse(&m.group_id)?;
+            let users = accounts(&m.members)?;
+            engine
+                .remove_group_members(app, &group, &users, &actor, false, &m.reason)
+                .await?;
+            data(())
+        }
+        Op::GetGroupRequests(g) => {
+            let group = GroupId::parse(&g.group_id)?;
+            let list = engine.group_requests(app, &group, &actor).await?;
+            data(Requests {
+                requests: list.into_iter().map(RequestView::of).collect(),
+            })
+        }
+        Op::AnswerGroupRequest(a) => {
+            let group = GroupId::parse(&a.group_id)?;
+            let applicant = UserId::parse(&a.applicant)?;
+            engine
+                .answer_group_request(app, &group, &applicant, a.accept, &a.reason, &actor)
+                .await?;
+            data(())
+        }
+        Op::GetJoinedGroups => {
+            let joined = engine.joined_groups(app, &actor.user).await?;
+            let mut groups = Vec::with_capacity(joined.len());
+            for g in joined {
+                let role = engine
+                    .roles(app, &g.group, std::slice::from_ref(&actor.user))
+                    .await?
+                    .pop()
+                    .map(|(_, r)| r)
+                    .unwrap_or("Member");
+                groups.push(GroupView {
+                    group_type: g.group_type.as_str(),
+                    name: g.name,
+                    face_url: g.face_url,
+                    role,
+                    msg_flag: g.member.msg_flag.as_str(),
+                    unread: g.member.unread,
+                    read_seq: g.member.read_seq,
+                    last_seq: g.thread.last_seq,
+                    last_time: g.thread.last_time,
+                    pinned: g.member.pinned,
+                    last_message: g.last.map(MessageView::of),
+                    group_id: g.group,
+                });
+            }
+            data(Groups { groups })
+        }
+        Op::GetGroupMembers(q) => {
+            let group = GroupId::parse(&q.group_id)?;
+            if q.count == 0 || q.count > MEMBERS_PAGE_MAX {
+                return Err(Error::InvalidParameter(format!(
+                    "Count must be 1 to {MEMBERS_PAGE_MAX}"
+                )));
+            }
+            let after = q.next.as_deref().map(UserId::parse).transpose()?;
+            let list = engine
+                .group_member_list(
+                    app,
+                    &group,
+                    MemberPage::After(after),
+                    q.count,
+                    q.admins_only,
+                    &actor,
+                )
+                .await?;
+            let owner = list.owner.clone();
+            data(Members {
+                member_num: list.member_num,
+                next: list.next,
+                members: list
+                    .members
+                    .into_iter()
+                    .map(|m| MemberView {
+                        role: if owner.as_ref() == Some(&m.user) {
+                            "Owner"
+                        } else if m.admin {
+                            "Admin"
+                        } else {
+                            "Member"
+                        },
+                        member: m.user,
+                        join_time: m.join_time,
+                        name_card: m.name_card,
+                        app_member_defined_data: m
+                            .custom
+                            .into_iter()
+                            .map(|(key, value)| liveroom_core::protocol::groups::KeyValue {
+                                key,
+                                value,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        }
+        Op::GetGroupMessages(q) => {
+            let group = GroupId::parse(&q.group_id)?;
+            let before = q.before_seq.map(|s| s.saturating_sub(1));
+            let page = engine
+                .stored_history(
+                    app,
+                    &group,
+                    q.after_seq,
+                    before,
+                    q.count,
+                    q.with_recalled,
+                    &actor,
+                )
+                .await?;
+            data(Page {
+                complete: page.complete,
+                messages: page.messages.into_iter().map(MessageView::of).collect(),
+            })
+        }
+        Op::ReadGroup(r) => {
+            let group = GroupId::parse(&r.group_id)?;
+            let (seq, unread) = engine.read_group(app, &group, &actor.user, r.seq).await?;
+            data(Read { seq, unread })
+        }
+        Op::SetMemberInfo(s) => {
+            let group = GroupId::parse(&s.group_id)?;
+            let user = match &s.member {
+                Some(m) => UserId::parse(m)?,
+                None => actor.user.clone(),
+            };
+            let admin = match s.role.as_deref() {
+                None => None,
+                Some("Admin") => Some(true),
+                Some("Member") => Some(false),
+                Some(other) => {
+                    return Err(Error::InvalidParameter(format!(
+                        "Role {other:?} must be Admin or Member"
+                    )))
+                }
+            };
+            let changes = MemberChanges {
+                admin,
+                msg_flag: s.msg_flag.as_deref().map(MsgFlag::parse).transpose()?,
+                name_card: s.name_card,
+                custom: s.custom.into_iter().map(|kv| (kv.key, kv.value)).collect(),
+            };
+            engine
+                .modify_group_member(app, &group, &user, changes, &actor)
+                .await?;
+            data(())
+        }
+        Op::ChangeGroupOwner(c) => {
+            let group = GroupId::parse(&c.group_id)?;
+            let new_owner = UserId::parse(&c.new_owner)?;
+            engine
+                .change_group_owner(app, &group, &new_owner, &actor)
+                .await?;
+            data(())
+        }
+        Op::DestroyGroup(g) => {
+            let group = GroupId::parse(&g.group_id)?;
+            let room = engine.room(app, &group).await?;
+            if room.role_of(&actor.user, actor.app_admin) < liveroom_core::group::Role::Owner {
+                return Err(Error::PermissionDenied(
+                    "only the owner dismisses the group".into(),
+                ));
+            }
+            engine
+                .destroy_group(app, &group, actor.user.as_str(), &origin)
+                .await?;
+            data(())
+        }
+        _ => Err(Error::Internal),
+    };
+    reply.map(Some)
+}

@@ -1,0 +1,722 @@
+//! Groups that keep their members and messages (Work, Public, Meeting, Community) over
+//! real sockets: members added by REST and by clients, join requests and their approval,
+//! stored messages numbered per group and delivered to the members online, catch-up and
+//! exact unread counts for those who were away, recall, owner transfer, member fields,
+//! and the coded refusals of the type rules.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+
+use liveroom_client::{Client, Event};
+use liveroom_core::protocol::groups::{
+    AnswerGroupRequest, CreateGroup, GetGroupMembers, GetGroupMessages, GroupMembersOp, GroupRef,
+    JoinGroup, ReadGroup,
+};
+use liveroom_core::protocol::{ElemPush, MessagePush, Op};
+
+use crate::harness::TestServer;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn call(c: &Client, op: Op) -> Value {
+    Value::Object(c.request(op).await.expect("request").data)
+}
+
+async fn refused(c: &Client, op: Op) -> i32 {
+    c.request(op)
+        .await
+        .expect_err("refused")
+        .code()
+        .expect("a coded error")
+}
+
+fn text(t: &str) -> Value {
+    json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}])
+}
+
+async fn say(c: &Client, group: &str, t: &str) -> u64 {
+    let r = c
+        .send(
+            group,
+            text(t),
+            liveroom_core::group::Priority::Normal,
+            None,
+            None,
+        )
+        .await
+        .expect("send");
+    r.data["MsgSeq"].as_u64().expect("MsgSeq")
+}
+
+/// The next group message a client gets (other pushes skipped).
+async fn next_message(c: &mut Client) -> MessagePush {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a message push") {
+            Event::Message(m) => return m,
+            _ => continue,
+        }
+    }
+}
+
+/// The next tip a client gets.
+async fn next_tip(c: &mut Client) -> ElemPush {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a tip") {
+            Event::Tip(t) => return t,
+            _ => continue,
+        }
+    }
+}
+
+/// The next system notice a client gets.
+async fn next_notice(c: &mut Client) -> ElemPush {
+    loop {
+        match c.next_event_within(WAIT).await.expect("a notice") {
+            Event::System(n) => return n,
+            _ => continue,
+        }
+    }
+}
+
+fn body_text(m: &MessagePush) -> &str {
+    m.msg_body[0]["MsgContent"]["Text"].as_str().unwrap_or("")
+}
+
+async fn people(s: &TestServer, names: &[&str]) {
+    for n in names {
+        s.import(n, &n.to_uppercase()).await;
+    }
+}
+
+fn create(group_type: &str, id: &str, members: &[&str]) -> Op {
+    Op::CreateGroup(CreateGroup {
+        group_type: group_type.into(),
+        group_id: Some(id.into()),
+        name: format!("group {id}"),
+        introduction: String::new(),
+        notification: String::new(),
+        face_url: String::new(),
+        max_member_count: 0,
+        apply_join_option: None,
+        invite_join_option: None,
+        member_list: members.iter().map(|m| m.to_string()).collect(),
+        support_topic: false,
+    })
+}
+
+#[tokio::test]
+async fn stored_messages_reach_members_online_and_wait_for_the_others() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    let v = s
+        .ok(
+            "group_open_http_svc/create_group",
+            json!({"Type": "Public", "GroupId": "fans", "Name": "Fans", "Owner_Account": "ann",
+                   "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat", "Role": "Admin"}]}),
+        )
+        .await;
+    assert_eq!(v["GroupId"], "fans");
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["fans"]}),
+        )
+        .await;
+    let g = &info["GroupInfo"][0];
+    assert_eq!(
+        (g["MemberNum"].as_u64(), g["MaxMemberNum"].as_u64()),
+        (Some(3), Some(2000))
+    );
+    assert_eq!(g["ApplyJoinOption"], "NeedPermission");
+    assert_eq!(g["NextMsgSeq"], 1);
+
+    // Members online are attached at login: no join needed.
+    let ann = s.user("ann").await;
+    let mut bob = s.user("bob").await;
+    assert_eq!(say(&ann, "fans", "one").await, 1);
+    let got = next_message(&mut bob).await;
+    assert_eq!(
+        (
+            got.group_id.as_str(),
+            got.msg_seq,
+            body_text(&got),
+            got.nick.as_str()
+        ),
+        ("fans", 1, "one", "ANN")
+    );
+    // REST sends are stored in the same sequence.
+    let sent = s
+        .ok(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": "fans", "From_Account": "bob", "MsgBody": text("two"), "Random": 7}),
+        )
+        .await;
+    assert_eq!(sent["MsgSeq"], 2);
+    assert_eq!(
+        next_message(&mut bob).await.msg_seq,
+        2,
+        "its sender's devices get it too"
+    );
+    // A repeat of the same Random answers the first and stores nothing.
+    let again = s
+        .ok(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": "fans", "From_Account": "bob", "MsgBody": text("two"), "Random": 7}),
+        )
+        .await;
+    assert_eq!(again["MsgSeq"], 2);
+    assert_eq!(say(&ann, "fans", "three").await, 3);
+
+    // Cat was away: the list shows the group with its unread count, the page the gap.
+    let cat = s.user("cat").await;
+    let list = call(&cat, Op::GetJoinedGroups).await;
+    let fans = &list["Groups"][0];
+    assert_eq!(fans["GroupId"], "fans");
+    assert_eq!(fans["Role"], "Admin");
+    assert_eq!(
+        (fans["Unread"].as_u64(), fans["LastSeq"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(
+        fans["LastMessage"]["MsgBody"][0]["MsgContent"]["Text"],
+        "three"
+    );
+    let page = call(
+        &cat,
+        Op::GetGroupMessages(GetGroupMessages {
+            group_id: "fans".into(),
+            after_seq: Some(0),
+            before_seq: None,
+            count: 2,
+            with_recalled: false,
+        }),
+    )
+    .await;
+    let seqs: Vec<u64> = page["Messages"]
+        .as_array()
+        .expect("Messages")
+        .iter()
+        .map(|m| m["MsgSeq"].as_u64().expect("MsgSeq"))
+        .collect();
+    assert_eq!(seqs, vec![1, 2]);
+    assert_eq!(page["Complete"], false);
+    // Reading clears the count on every device of the reader.
+    let mut cat2 = s.user("cat").await;
+    let read = call(
+        &cat,
+        Op::ReadGroup(ReadGroup {
+            group_id: "fans".into(),
+            seq: Some(2),
+        }),
+    )
+    .await;
+    assert_eq!(
+        (read["Seq"].as_u64(), read["Unread"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let pushed = loop {
+        if let Event::GroupRead(r) = cat2.next_event_within(WAIT).await.expect("group_read") {
+            break r;
+        }
+    };
+    assert_eq!((pushed.seq, pushed.unread), (2, 1));
+    // Own messages never count: Ann sent one and three, Bob two.
+    let joined = s
+        .ok(
+            "group_open_http_svc/get_joined_group_list",
+            json!({"Member_Account": "ann", "ResponseFilter": {"SelfInfoFilter": ["UnreadMsgNum", "Role"]}}),
+        )
+        .await;
+    assert_eq!(joined["TotalCount"], 1);
+    let own = &joined["GroupIdList"][0]["SelfInfo"];
+    assert_eq!(
+        (own["Role"].as_str(), own["UnreadMsgNum"].as_u64()),
+        (Some("Owner"), Some(0))
+    );
+    s.ok(
+        "group_open_http_svc/set_unread_msg_num",
+        json!({"GroupId": "fans", "Member_Account": "ann", "UnreadMsgNum": 1}),
+    )
+    .await;
+    let joined = s
+        .ok(
+            "group_open_http_svc/get_joined_group_list",
+            json!({"Member_Account": "ann"}),
+        )
+        .await;
+    assert_eq!(joined["GroupIdList"][0]["SelfInfo"]["UnreadMsgNum"], 1);
+
+    // REST history sees everything, newest first.
+    let history = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "fans", "ReqMsgNumber": 10}),
+        )
+        .await;
+    let seqs: Vec<u64> = history["RspMsgList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["MsgSeq"].as_u64().expect("MsgSeq"))
+        .collect();
+    assert_eq!(seqs, vec![3, 2, 1]);
+    assert_eq!(history["IsFinished"], 1);
+}
+
+#[tokio::test]
+async fn join_requests_wait_for_an_owner_or_admin_and_are_answered_once() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat", "dan"]).await;
+    let mut ann = s.user("ann").await;
+    let created = call(&ann, create("Public", "club", &["bob"])).await;
+    assert_eq!(created["GroupId"], "club");
+    let mut bob = s.user("bob").await;
+
+    // Public groups need approval by default: the request waits, the owner hears of it.
+    let cat = s.user("cat").await;
+    let asked = call(
+        &cat,
+        Op::JoinGroup(JoinGroup {
+            group_id: "club".into(),
+            apply_message: "let me in".into(),
+        }),
+    )
+    .await;
+    assert_eq!(asked["Pending"], true);
+    let notice = next_notice(&mut ann).await;
+    assert_eq!(notice.msg_body[0]["MsgContent"]["OpType"], 1);
+    assert_eq!(notice.msg_body[0]["MsgContent"]["Applicant_Account"], "cat");
+    // Not a member yet: it cannot send.
+    assert_eq!(
+        cat.send(
+            "club",
+            text("early"),
+            liveroom_core::group::Priority::Normal,
+            None,
+            None
+        )
+        .await
+        .expect_err("not a member")
+        .code(),
+        Some(10007)
+    );
+    // An ordinary member does not see or answer requests.
+    assert_eq!(
+        refused(
+            &bob,
+            Op::GetGroupRequests(GroupRef {
+                group_id: "club".into()
+            })
+        )
+        .await,
+        10007
+    );
+    let pending = call(
+        &ann,
+        Op::GetGroupRequests(GroupRef {
+            group_id: "club".into(),
+        }),
+    )
+    .await;
+    assert_eq!(pending["Requests"][0]["Applicant_Account"], "cat");
+    assert_eq!(pending["Requests"][0]["ApplyMessage"], "let me in");
+    let mut cat = cat;
+    let answer = |accept| {
+        Op::AnswerGroupRequest(AnswerGroupRequest {
+            group_id: "club".into(),
+            applicant: "cat".into(),
+            accept,
+            reason: String::new(),
+        })
+    };
+    call(&ann, answer(true)).await;
+    assert_eq!(
+        refused(&ann, answer(false)).await,
+        10024,
+        "answered already"
+    );
+    let result = next_notice(&mut cat).await;
+    assert_eq!(result.msg_body[0]["MsgContent"]["OpType"], 2);
+    // The join tip is stored in the group's sequence; members online get it.
+    let tip = next_tip(&mut bob).await;
+    assert_eq!(tip.msg_body[0]["MsgContent"]["OpType"], 1);
+    assert_eq!(tip.msg_seq, Some(1));
+    // Cat's device was attached when it became a member.
+    let seq = say(&cat, "club", "hello").await;
+    assert_eq!(seq, 2);
+    assert_eq!(next_message(&mut bob).await.from_account, "cat");
+    // A member asking again is told it is one.
+    assert_eq!(
+        refused(
+            &cat,
+            Op::JoinGroup(JoinGroup {
+                group_id: "club".into(),
+                apply_message: String::new(),
+            })
+        )
+        .await,
+        10013
+    );
+    // Declining: the applicant is told, and stays out.
+    let dan = s.user("dan").await;
+    call(
+        &dan,
+        Op::JoinGroup(JoinGroup {
+            group_id: "club".into(),
+            apply_message: String::new(),
+        }),
+    )
+    .await;
+    let decline = Op::AnswerGroupRequest(AnswerGroupRequest {
+        group_id: "club".into(),
+        applicant: "dan".into(),
+        accept: false,
+        reason: "full".into(),
+    });
+    call(&ann, decline).await;
+    let roles = s
+        .ok(
+            "group_open_http_svc/get_role_in_group",
+            json!({"GroupId": "club", "User_Account": ["ann", "bob", "cat", "dan"]}),
+        )
+        .await;
+    let roles: Vec<&str> = roles["UserIdList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["Role"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(roles, vec!["Owner", "Member", "Member", "NotMember"]);
+}
+
+#[tokio::test]
+async fn type_rules_caps_kicks_and_quits_are_enforced() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat", "dan", "eve"]).await;
+    // Meeting groups are free to join; a cap refuses the one too many.
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Meeting", "GroupId": "standup", "Name": "Standup", "Owner_Account": "ann",
+               "MaxMemberCount": 3, "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    let cat = s.user("cat").await;
+    let joined = call(
+        &cat,
+        Op::JoinGroup(JoinGroup {
+            group_id: "standup".into(),
+            apply_message: String::new(),
+        }),
+    )
+    .await;
+    assert_eq!(joined["Pending"], false);
+    let dan = s.user("dan").await;
+    assert_eq!(
+        refused(
+            &dan,
+            Op::JoinGroup(JoinGroup {
+                group_id: "standup".into(),
+                apply_message: String::new(),
+            })
+        )
+        .await,
+        10014
+    );
+    let added = s
+        .ok(
+            "group_open_http_svc/add_group_member",
+            json!({"GroupId": "standup", "MemberList": [{"Member_Account": "dan"}, {"Member_Account": "bob"}, {"Member_Account": "ghost"}]}),
+        )
+        .await;
+    let results: Vec<u64> = added["MemberList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["Result"].as_u64().expect("Result"))
+        .collect();
+    assert_eq!(
+        results,
+        vec![0, 2, 0],
+        "full, already a member, no such account"
+    );
+
+    // Work groups: nobody applies, members invite, only the owner kicks, the owner may
+    // quit (the group stays, ownerless).
+    let ann = s.user("ann").await;
+    call(&ann, create("Work", "team", &["bob", "cat"])).await;
+    assert_eq!(
+        refused(
+            &dan,
+            Op::JoinGroup(JoinGroup {
+                group_id: "team".into(),
+                apply_message: String::new(),
+            })
+        )
+        .await,
+        10007
+    );
+    let bob = s.user("bob").await;
+    let invited = call(
+        &bob,
+        Op::InviteToGroup(GroupMembersOp {
+            group_id: "team".into(),
+            members: vec!["dan".into()],
+            reason: String::new(),
+        }),
+    )
+    .await;
+    assert_eq!(invited["Results"][0]["Result"], 1);
+    let kick = |who: &str| {
+        Op::KickFromGroup(GroupMembersOp {
+            group_id: "team".into(),
+            members: vec![who.into()],
+            reason: "bye".into(),
+        })
+    };
+    assert_eq!(refused(&bob, kick("cat")).await, 10007);
+    let mut dan = dan;
+    let tip = next_tip(&mut dan).await;
+    assert_eq!(tip.msg_body[0]["MsgContent"]["OpType"], 2, "invited");
+    call(&ann, kick("dan")).await;
+    let tip = next_tip(&mut dan).await;
+    assert_eq!(
+        tip.msg_body[0]["MsgContent"]["OpType"], 4,
+        "the kicked member is told"
+    );
+    assert_eq!(tip.msg_body[0]["MsgContent"]["Reason"], "bye");
+    assert_eq!(
+        dan.send(
+            "team",
+            text("still here?"),
+            liveroom_core::group::Priority::Normal,
+            None,
+            None
+        )
+        .await
+        .expect_err("gone")
+        .code(),
+        Some(10007)
+    );
+    call(
+        &ann,
+        Op::Quit {
+            group_id: "team".into(),
+        },
+    )
+    .await;
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["team"]}),
+        )
+        .await;
+    assert_eq!(info["GroupInfo"][0]["Owner_Account"], "");
+    assert_eq!(info["GroupInfo"][0]["MemberNum"], 2);
+
+    // Public groups: the owner may not quit; admins kick ordinary members only.
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "GroupId": "pub", "Name": "Pub", "Owner_Account": "ann",
+               "MemberList": [{"Member_Account": "bob", "Role": "Admin"}, {"Member_Account": "cat", "Role": "Admin"}, {"Member_Account": "eve"}]}),
+    )
+    .await;
+    assert_eq!(
+        refused(
+            &ann,
+            Op::Quit {
+                group_id: "pub".into()
+            }
+        )
+        .await,
+        10009
+    );
+    let kick_pub = |who: &str| {
+        Op::KickFromGroup(GroupMembersOp {
+            group_id: "pub".into(),
+            members: vec![who.into()],
+            reason: String::new(),
+        })
+    };
+    assert_eq!(refused(&bob, kick_pub("cat")).await, 10007, "an admin");
+    assert_eq!(refused(&bob, kick_pub("ann")).await, 10007, "the owner");
+    call(&bob, kick_pub("eve")).await;
+    // AVChatRooms keep the live-room rules.
+    s.create_room("live", Some("ann")).await;
+    let v = s
+        .rest(
+            "group_open_http_svc/add_group_member",
+            json!({"GroupId": "live", "MemberList": [{"Member_Account": "bob"}]}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10007);
+    let v = s
+        .rest(
+            "group_open_http_svc/delete_group_member",
+            json!({"GroupId": "live", "MemberToDel_Account": ["bob"]}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10004);
+}
+
+#[tokio::test]
+async fn members_are_listed_changed_and_the_owner_handed_on() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Community", "GroupId": "guild", "Name": "Guild", "Owner_Account": "ann",
+               "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat"}]}),
+    )
+    .await;
+    let page = s
+        .ok(
+            "group_open_http_svc/get_group_member_info",
+            json!({"GroupId": "guild", "Next": "", "Limit": 2}),
+        )
+        .await;
+    assert_eq!(page["MemberNum"], 3);
+    let ids: Vec<&str> = page["MemberList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["Member_Account"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, vec!["ann", "bob"]);
+    assert_eq!(page["MemberList"][0]["Role"], "Owner");
+    let rest = s
+        .ok(
+            "group_open_http_svc/get_group_member_info",
+            json!({"GroupId": "guild", "Next": page["Next"], "Limit": 2}),
+        )
+        .await;
+    assert_eq!(rest["MemberList"][0]["Member_Account"], "cat");
+    assert_eq!(rest["Next"], "");
+
+    s.ok(
+        "group_open_http_svc/modify_group_member_info",
+        json!({"GroupId": "guild", "Member_Account": "bob", "Role": "Admin", "NameCard": "Bobby",
+               "AppMemberDefinedData": [{"Key": "rank", "Value": "3"}]}),
+    )
+    .await;
+    let bob = s
+        .ok(
+            "group_open_http_svc/get_specified_group_member_info",
+            json!({"GroupId": "guild", "Member_List_Account": ["bob", "zed"]}),
+        )
+        .await;
+    let entry = &bob["MemberList"][0];
+    assert_eq!(
+        (entry["Role"].as_str(), entry["NameCard"].as_str()),
+        (Some("Admin"), Some("Bobby"))
+    );
+    assert_eq!(entry["AppMemberDefinedData"][0]["Value"], "3");
+    assert_eq!(bob["MemberList"].as_array().map(Vec::len), Some(1));
+    // A member changes its own fields, not another's.
+    let cat = s.user("cat").await;
+    let set = |member: Option<&str>| {
+        Op::SetMemberInfo(liveroom_core::protocol::groups::SetMemberInfo {
+            group_id: "guild".into(),
+            member: member.map(str::to_string),
+            name_card: Some("Kitty".into()),
+            msg_flag: Some("AcceptNotNotify".into()),
+            custom: Vec::new(),
+            role: None,
+        })
+    };
+    call(&cat, set(None)).await;
+    assert_eq!(refused(&cat, set(Some("bob"))).await, 10007);
+    let members = call(
+        &cat,
+        Op::GetGroupMembers(GetGroupMembers {
+            group_id: "guild".into(),
+            next: None,
+            count: 10,
+            admins_only: false,
+        }),
+    )
+    .await;
+    assert_eq!(members["Members"][2]["NameCard"], "Kitty");
+
+    // The owner hands the group on; the new owner is no longer an admin.
+    let v = s
+        .rest(
+            "group_open_http_svc/change_group_owner",
+            json!({"GroupId": "guild", "NewOwner_Account": "zed"}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10007, "not a member");
+    s.ok(
+        "group_open_http_svc/change_group_owner",
+        json!({"GroupId": "guild", "NewOwner_Account": "bob"}),
+    )
+    .await;
+    let roles = s
+        .ok(
+            "group_open_http_svc/get_role_in_group",
+            json!({"GroupId": "guild", "User_Account": ["ann", "bob"]}),
+        )
+        .await;
+    assert_eq!(roles["UserIdList"][0]["Role"], "Member");
+    assert_eq!(roles["UserIdList"][1]["Role"], "Owner");
+    let history = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "guild", "ReqMsgNumber": 5}),
+        )
+        .await;
+    let newest = &history["RspMsgList"][0];
+    assert_eq!(newest["IsSystemMsg"], 1, "the owner change is a stored tip");
+    assert_eq!(newest["MsgBody"][0]["MsgContent"]["OpType"], 7);
+}
+
+#[tokio::test]
+async fn members_recall_their_own_messages_and_admins_any() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "GroupId": "g", "Name": "G", "Owner_Account": "ann",
+               "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat"}]}),
+    )
+    .await;
+    let bob = s.user("bob").await;
+    let mut cat = s.user("cat").await;
+    let mine = say(&bob, "g", "oops").await;
+    let theirs = say(&cat, "g", "fine").await;
+    next_message(&mut cat).await;
+    assert_eq!(
+        bob.recall("g", theirs).await.expect_err("not own").code(),
+        Some(10007)
+    );
+    bob.recall("g", mine).await.expect("own");
+    let gone = loop {
+        if let Event::Recalled(r) = cat.next_event_within(WAIT).await.expect("recalled") {
+            break r;
+        }
+    };
+    assert_eq!(gone.msg_seq, mine);
+    let ann = s.user("ann").await;
+    ann.recall("g", theirs)
+        .await
+        .expect("the owner recalls any");
+    let page = call(
+        &ann,
+        Op::GetGroupMessages(GetGroupMessages {
+            group_id: "g".into(),
+            after_seq: None,
+            before_seq: None,
+            count: 10,
+            with_recalled: true,
+        }),
+    )
+    .await;
+    assert_eq!(page["Messages"][0]["Recalled"], true);
+    assert_eq!(page["Messages"][0]["MsgBody"], json!([]));
+    let visible = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "g", "ReqMsgNumber": 10}),
+        )
+        .await;
+    assert_eq!(visible["RspMsgList"].as_array().map(Vec::len), Some(0));
+}
