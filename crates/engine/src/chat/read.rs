@@ -9,7 +9,7 @@ use liveroom_core::callback::C2C_AFTER_MSG_REPORT;
 use liveroom_core::chat::{ConversationRecord, CONVERSATION_PAGE_MAX, PAGE_MAX};
 use liveroom_core::protocol::chat::{C2cReadPush, ConversationPush};
 use liveroom_core::store::{C2cPage, ConversationCursor};
-use liveroom_core::{AppId, Error, UserId};
+use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use super::frames::{self, Extra};
 use super::store_err;
@@ -25,12 +25,17 @@ pub struct MessagePage {
     pub complete: bool,
 }
 
-/// One entry of a conversation list.
+/// One entry of a conversation list: a one-to-one conversation (`Type` `C2C`, with
+/// `Peer_Account`) or a group that keeps its messages (`Type` `GROUP`, with `GroupId`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConversationView {
-    #[serde(rename = "Peer_Account")]
+    #[serde(rename = "Type")]
+    pub kind: &'static str,
+    #[serde(rename = "Peer_Account", skip_serializing_if = "String::is_empty")]
     pub peer: String,
+    #[serde(rename = "GroupId", skip_serializing_if = "String::is_empty")]
+    pub group: String,
     /// The newest message's number on this side.
     pub last_seq: u64,
     pub last_time: i64,
@@ -78,7 +83,9 @@ fn page_extra() -> Extra {
 impl ConversationView {
     fn of(c: ConversationRecord) -> Self {
         Self {
+            kind: "C2C",
             peer: c.peer.to_string(),
+            group: String::new(),
             last_seq: c.last_seq,
             last_time: c.last_time,
             unread: c.unread,
@@ -94,22 +101,117 @@ impl ConversationView {
     }
 }
 
-/// A list cursor as the client carries it: `pinned.last_time.peer`.
-fn encode_cursor(c: &ConversationRecord) -> String {
-    format!("{}.{}.{}", u8::from(c.pinned), c.last_time, c.peer)
+/// A conversation list's place: entries are ordered pinned first, then by the time of
+/// their last message, newest first, then one-to-one before groups, then by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListPlace {
+    pinned: bool,
+    last_time: i64,
+    key: ListKey,
 }
 
-fn decode_cursor(raw: &str) -> Result<ConversationCursor, Error> {
-    let bad = || Error::InvalidParameter(format!("Cursor {raw:?} is not one this server gave"));
-    let mut parts = raw.splitn(3, '.');
-    let (Some(pinned), Some(time), Some(peer)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
-    Ok(ConversationCursor {
-        pinned: pinned == "1",
-        last_time: time.parse().map_err(|_| bad())?,
-        peer: UserId::parse(peer).map_err(|_| bad())?,
-    })
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum ListKey {
+    C2c(UserId),
+    Group(GroupId),
+}
+
+impl ListPlace {
+    /// Order in the list (smaller first).
+    fn order(&self) -> (bool, std::cmp::Reverse<i64>, &ListKey) {
+        (!self.pinned, std::cmp::Reverse(self.last_time), &self.key)
+    }
+
+    /// As the client carries it: `pinned.last_time.c:peer` or `pinned.last_time.g:group`.
+    fn encode(&self) -> String {
+        let key = match &self.key {
+            ListKey::C2c(p) => format!("c:{p}"),
+            ListKey::Group(g) => format!("g:{g}"),
+        };
+        format!("{}.{}.{key}", u8::from(self.pinned), self.last_time)
+    }
+
+    fn decode(raw: &str) -> Result<Self, Error> {
+        let bad = || Error::InvalidParameter(format!("Cursor {raw:?} is not one this server gave"));
+        let mut parts = raw.splitn(3, '.');
+        let (Some(pinned), Some(time), Some(key)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let key = if let Some(g) = key.strip_prefix("g:") {
+            ListKey::Group(GroupId::parse(g).map_err(|_| bad())?)
+        } else {
+            // `c:peer`, or a bare peer (cursors given before groups were listed).
+            let peer = key.strip_prefix("c:").unwrap_or(key);
+            ListKey::C2c(UserId::parse(peer).map_err(|_| bad())?)
+        };
+        Ok(Self {
+            pinned: pinned == "1",
+            last_time: time.parse().map_err(|_| bad())?,
+            key,
+        })
+    }
+
+    /// Where the one-to-one store read continues: after a group entry, past every
+    /// conversation of the same pin and time (they come first).
+    fn c2c_cursor(&self) -> ConversationCursor {
+        ConversationCursor {
+            pinned: self.pinned,
+            last_time: self.last_time,
+            peer: match &self.key {
+                ListKey::C2c(p) => p.clone(),
+                ListKey::Group(_) => UserId::from_trusted("\u{7f}"),
+            },
+        }
+    }
+}
+
+fn place_of(c: &ConversationView) -> ListPlace {
+    ListPlace {
+        pinned: c.pinned,
+        last_time: c.last_time,
+        key: if c.group.is_empty() {
+            ListKey::C2c(UserId::from_trusted(&c.peer))
+        } else {
+            ListKey::Group(GroupId::from_trusted(&c.group))
+        },
+    }
+}
+
+/// A group's entry in its member's conversation list.
+fn group_view(g: liveroom_core::store::GroupConversation) -> ConversationView {
+    let counts = g.group_type.rules().unread;
+    let last_message = g.last.as_ref().and_then(|m| {
+        let body: serde_json::Value =
+            serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Array(Vec::new()));
+        let v = json!({
+            "GroupId": m.group.as_str(),
+            "From_Account": m.from.as_str(),
+            "NickName": m.nick,
+            "Avatar": m.avatar,
+            "MsgSeq": m.seq,
+            "MsgTime": m.time,
+            "MsgRandom": m.random,
+            "MsgPriority": m.priority.as_str(),
+            "MsgBody": body,
+            "CloudCustomData": m.cloud_custom_data,
+        });
+        RawValue::from_string(v.to_string()).ok()
+    });
+    ConversationView {
+        kind: "GROUP",
+        peer: String::new(),
+        group: g.group.to_string(),
+        last_seq: g.thread.last_seq,
+        // A group without messages yet sits where its member joined it.
+        last_time: g.thread.last_time.max(g.member.join_time),
+        unread: if counts { g.member.unread } else { 0 },
+        read_seq: g.member.read_seq,
+        peer_read_seq: 0,
+        pinned: g.member.pinned,
+        marks: 0,
+        last_message,
+    }
 }
 
 fn check_count(count: u32, max: u32) -> Result<u32, Error> {
@@ -190,7 +292,8 @@ impl Engine {
         })
     }
 
-    /// A page of `owner`'s conversation list.
+    /// A page of `owner`'s conversation list: its one-to-one conversations and the groups
+    /// it is a member of (those that keep their messages), in one order.
     pub async fn conversation_page(
         &self,
         app: AppId,
@@ -199,19 +302,38 @@ impl Engine {
         count: u32,
     ) -> Result<ConversationPage, Error> {
         let count = check_count(count, CONVERSATION_PAGE_MAX)?;
-        let cursor = cursor.map(decode_cursor).transpose()?;
-        let (mut found, total_unread) = self
+        let cursor = cursor.map(ListPlace::decode).transpose()?;
+        let c2c_cursor = cursor.as_ref().map(ListPlace::c2c_cursor);
+        let (c2c, c2c_unread) = self
             .store
-            .conversations(app, owner, cursor.as_ref(), count + 1)
+            .conversations(app, owner, c2c_cursor.as_ref(), count + 1)
             .await
             .map_err(store_err)?;
+        let groups = self
+            .store
+            .joined_groups(app, owner)
+            .await
+            .map_err(store_err)?;
+        let mut total_unread = c2c_unread;
+        let mut found: Vec<ConversationView> = c2c.into_iter().map(ConversationView::of).collect();
+        for g in groups {
+            let view = group_view(g);
+            total_unread += view.unread;
+            let after = cursor
+                .as_ref()
+                .is_none_or(|c| place_of(&view).order() > c.order());
+            if after {
+                found.push(view);
+            }
+        }
+        found.sort_by(|a, b| place_of(a).order().cmp(&place_of(b).order()));
         let complete = found.len() <= count as usize;
         found.truncate(count as usize);
         Ok(ConversationPage {
             next_cursor: (!complete)
-                .then(|| found.last().map(encode_cursor))
+                .then(|| found.last().map(|c| place_of(c).encode()))
                 .flatten(),
-            conversations: found.into_iter().map(ConversationView::of).collect(),
+            conversations: found,
             complete,
             total_unread,
         })

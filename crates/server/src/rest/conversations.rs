@@ -38,11 +38,13 @@ pub struct ContactList {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SessionItem {
-    /// 1: one-to-one.
+    /// 1: one-to-one, 2: a group.
     #[serde(rename = "Type")]
     kind: u8,
-    #[serde(rename = "To_Account")]
+    #[serde(rename = "To_Account", skip_serializing_if = "String::is_empty")]
     to_account: String,
+    #[serde(rename = "GroupId", skip_serializing_if = "String::is_empty")]
+    group_id: String,
     msg_time: i64,
     top_flag: u8,
     unread_msg_num: u64,
@@ -83,8 +85,9 @@ pub async fn get_list(cx: &Cx, body: Value) -> Result<ContactList, Error> {
         .skip(req.start_index as usize)
         .take(PAGE as usize)
         .map(|c| SessionItem {
-            kind: 1,
+            kind: if c.group.is_empty() { 1 } else { 2 },
             to_account: c.peer,
+            group_id: c.group,
             msg_time: c.last_time,
             top_flag: u8::from(c.pinned),
             unread_msg_num: c.unread,

@@ -200,6 +200,70 @@ async fn stored_messages_reach_members_online_and_wait_for_the_others() {
         .collect();
     assert_eq!(seqs, vec![1, 2]);
     assert_eq!(page["Complete"], false);
+    // The group is in the same conversation list as one-to-one chats, newest first.
+    s.ok(
+        "openim/sendmsg",
+        json!({"From_Account": "bob", "To_Account": "cat", "MsgRandom": 1, "MsgBody": text("psst")}),
+    )
+    .await;
+    let list = Value::Object(cat.conversations(100).await.expect("list").data);
+    let kinds: Vec<(&str, &str)> = list["Conversations"]
+        .as_array()
+        .expect("Conversations")
+        .iter()
+        .map(|c| {
+            (
+                c["Type"].as_str().unwrap_or(""),
+                c["Peer_Account"]
+                    .as_str()
+                    .or(c["GroupId"].as_str())
+                    .unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&("C2C", "bob")) && kinds.contains(&("GROUP", "fans")));
+    assert_eq!(list["TotalUnread"], 4, "three in the group, one from Bob");
+    let one = Value::Object(cat.conversations(1).await.expect("page").data);
+    let next = one["NextCursor"].as_str().expect("a cursor").to_string();
+    let rest = Value::Object(
+        cat.request(Op::GetConversations(
+            liveroom_core::protocol::chat::GetConversations {
+                cursor: Some(next),
+                count: 10,
+            },
+        ))
+        .await
+        .expect("page")
+        .data,
+    );
+    assert_eq!(rest["Complete"], true);
+    assert_eq!(
+        rest["Conversations"].as_array().map(Vec::len),
+        Some(1),
+        "the second page holds the other entry"
+    );
+    assert_ne!(
+        rest["Conversations"][0]["Type"],
+        one["Conversations"][0]["Type"]
+    );
+    let contacts = s
+        .ok("recentcontact/get_list", json!({"From_Account": "cat"}))
+        .await;
+    let group_item = contacts["SessionItem"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["Type"] == 2)
+        .expect("a group item");
+    assert_eq!(
+        (
+            group_item["GroupId"].as_str(),
+            group_item["UnreadMsgNum"].as_u64()
+        ),
+        (Some("fans"), Some(3))
+    );
+
     // Reading clears the count on every device of the reader.
     let mut cat2 = s.user("cat").await;
     let read = call(
