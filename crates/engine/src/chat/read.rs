@@ -502,7 +502,8 @@ impl Engine {
         }
     }
 
-    /// Deletes each app's one-to-one messages older than its `chat.history_days`.
+    /// Deletes each app's one-to-one and stored group messages older than its
+    /// `chat.history_days`.
     pub async fn prune_c2c(&self, now: i64) {
         for id in self.apps.ids() {
             let Ok(app) = self.apps.get(id) else { continue };
@@ -513,6 +514,9 @@ impl Engine {
             let before = now - i64::from(days) * 86_400;
             if let Err(e) = self.store.prune_c2c(id, before).await {
                 tracing::warn!(app = id.0, error = %e, "pruning one-to-one history failed");
+            }
+            if let Err(e) = self.store.prune_group_messages(id, before).await {
+                tracing::warn!(app = id.0, error = %e, "pruning group history failed");
             }
         }
     }
