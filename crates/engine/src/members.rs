@@ -396,9 +396,9 @@ impl Engine {
             let room = self.room(app, &group).await?;
             let record = room.profile();
             if record.group_type != GroupType::AVChatRoom {
+                // The gateway answers these with `join_stored`.
                 return Err(Error::NotSupported(format!(
-                    "{} is a {} group: its members' devices receive it from login on; \
-                     use join_group to become a member",
+                    "{} is a {} group: use join_group",
                     group, record.group_type
                 )));
             }

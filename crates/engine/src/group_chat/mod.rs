@@ -27,6 +27,7 @@ pub(crate) mod writer;
 
 pub use members::{AddResult, JoinOutcome, JoinedGroup, MemberChanges, MemberList};
 pub use read::GroupPageView;
+pub use requests::StoredJoin;
 
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};

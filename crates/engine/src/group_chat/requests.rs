@@ -219,3 +219,51 @@ pub(crate) fn request_json(group: &GroupId, r: &JoinRequest) -> Value {
     }
     v
 }
+
+/// What `join` answers for a group that keeps its members.
+#[derive(Debug, Clone)]
+pub struct StoredJoin {
+    pub group: liveroom_core::store::GroupRecord,
+    /// `None` while the request waits for approval.
+    pub role: Option<&'static str>,
+    pub mute_remaining: u64,
+}
+
+impl Engine {
+    /// A client's `join` of a group that keeps its members: a member is answered at once
+    /// (its devices receive the group from login on); anyone else asks to join as with
+    /// `join_group`. `None` for a live room (the caller joins it as one).
+    pub async fn join_stored(
+        &self,
+        session: &crate::session::SessionRef,
+        group: &str,
+    ) -> Result<Option<StoredJoin>, Error> {
+        let Some(app) = session.app() else {
+            return Ok(None);
+        };
+        let group = GroupId::parse(group)?;
+        let room = self.room(app, &group).await?;
+        if !room.is_durable() {
+            return Ok(None);
+        }
+        let me = session.require_user()?;
+        let is_member = self
+            .store
+            .group_member(app, &group, &me.user)
+            .await
+            .map_err(store_err)?
+            .is_some();
+        let pending = !is_member
+            && self
+                .apply_join(app, &group, &me.user, "", &session.origin())
+                .await?
+                == JoinOutcome::Pending;
+        let now = unix_secs();
+        let app_admin = self.apps.get(app)?.is_admin(&me.user);
+        Ok(Some(StoredJoin {
+            group: room.profile(),
+            role: (!pending).then(|| room.role_of(&me.user, app_admin).as_str()),
+            mute_remaining: room.mute_remaining(&me.user, now).unwrap_or(0),
+        }))
+    }
+}

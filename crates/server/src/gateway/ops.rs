@@ -172,6 +172,9 @@ pub(super) async fn dispatch(
             done()
         }
         Op::Join { group_id } => {
+            if let Some(stored) = engine.join_stored(session, &group_id).await? {
+                return stored_join_reply(stored).map(Some);
+            }
             // The engine queues the reply itself, ahead of the history and live messages.
             let reply = |view: &JoinView| join_reply(id, view);
             engine.join(session, &group_id, &reply).await?;
@@ -301,6 +304,32 @@ pub(super) async fn dispatch(
 
 fn accounts(raw: &[String]) -> Result<Vec<UserId>, Error> {
     raw.iter().map(|u| UserId::parse(u)).collect()
+}
+
+/// A `join` of a group that keeps its members: its profile and the caller's place in it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredJoined<'a> {
+    #[serde(flatten)]
+    profile: GroupProfile<'a>,
+    /// Stored members.
+    member_num: u32,
+    mute_remaining: u64,
+    /// Absent while the request waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'static str>,
+    /// The request to join waits for an owner or admin.
+    pending: bool,
+}
+
+fn stored_join_reply(j: liveroom_engine::group_chat::StoredJoin) -> Result<Data, Error> {
+    data(StoredJoined {
+        profile: GroupProfile::of(&j.group),
+        member_num: j.group.member_num,
+        mute_remaining: j.mute_remaining,
+        role: j.role,
+        pending: j.role.is_none(),
+    })
 }
 
 fn join_reply(id: Option<u64>, view: &JoinView) -> Frame {

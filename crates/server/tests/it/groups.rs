@@ -422,15 +422,20 @@ async fn join_requests_wait_for_an_owner_or_admin_and_are_answered_once() {
         10013
     );
     // Declining: the applicant is told, and stays out.
+    // `join` of a stored group asks the same way, and a member's `join` answers at once.
     let dan = s.user("dan").await;
-    call(
-        &dan,
-        Op::JoinGroup(JoinGroup {
-            group_id: "club".into(),
-            apply_message: String::new(),
-        }),
-    )
-    .await;
+    let asked = dan.join("club").await.expect("join asks");
+    assert_eq!(asked.data["Pending"], true);
+    assert!(asked.data.get("Role").is_none());
+    let member = cat.join("club").await.expect("a member's join");
+    assert_eq!(
+        (
+            member.data["Pending"].as_bool(),
+            member.data["Role"].as_str()
+        ),
+        (Some(false), Some("Member"))
+    );
+    assert_eq!(member.data["MemberNum"], 3);
     let decline = Op::AnswerGroupRequest(AnswerGroupRequest {
         group_id: "club".into(),
         applicant: "dan".into(),
