@@ -317,6 +317,21 @@ impl Engine {
         let settings = app.settings();
         let limit = settings.max_message_bytes as usize;
         let (mut msg, controls) = self.draft(&app, &settings, &room, req).await;
+        // A client's message to a stored group: its sender must be a member now (the
+        // store says; its devices may not have heard yet of a removal on another node).
+        if durable && msg.by_client && !msg.is_app_admin {
+            let member = self
+                .store
+                .group_member(app.id, &msg.group, &msg.from)
+                .await
+                .map_err(crate::store_err)?;
+            if member.is_none() {
+                let e = Error::NotMember(msg.from.to_string());
+                return self
+                    .stopped(&room, &settings, &msg, None, Stop::Refused(e))
+                    .await;
+            }
+        }
 
         if let Err(stop) = msg.authorize(&room).and_then(|()| msg.validate(limit)) {
             return self.stopped(&room, &settings, &msg, None, stop).await;

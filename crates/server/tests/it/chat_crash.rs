@@ -1,6 +1,7 @@
-//! kill -9 under one-to-one traffic, on SQLite and on PostgreSQL: every message
-//! acknowledged before the kill is stored, with the number it was acknowledged with, and
-//! reaches its receiver when it catches up after the restart.
+//! kill -9 under one-to-one and stored-group traffic, on SQLite and on PostgreSQL: every
+//! message acknowledged before the kill is stored, with the number it was acknowledged
+//! with, and reaches its receiver (a member who was away) when it catches up after the
+//! restart.
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -60,14 +61,19 @@ impl Server {
     }
 
     async fn import(&self, user: &str) {
+        self.rest("im_open_login_svc/account_import", json!({"UserID": user}))
+            .await;
+    }
+
+    async fn rest(&self, path: &str, body: Value) {
         let url = format!(
-            "http://{}/v4/im_open_login_svc/account_import?sdkappid={APP}&identifier=administrator&usersig={}&random=1&contenttype=json",
+            "http://{}/v4/{path}?sdkappid={APP}&identifier=administrator&usersig={}&random=1&contenttype=json",
             self.addr,
             sig("administrator"),
         );
         let answer: Value = reqwest::Client::new()
             .post(url)
-            .body(json!({"UserID": user}).to_string())
+            .body(body.to_string())
             .send()
             .await
             .expect("http")
@@ -89,11 +95,87 @@ impl Drop for Server {
     }
 }
 
-async fn acknowledged_messages_survive_kill(db: Option<&str>) {
+/// Where the messages go: to Bob one to one, or to a Public group Ann and Bob are in.
+#[derive(Clone, Copy)]
+enum To {
+    Bob,
+    Group,
+}
+
+const GROUP: &str = "crew";
+
+async fn send(c: &Client, to: To, text: &str) -> Option<u64> {
+    let reply = match to {
+        To::Bob => c.send_c2c_text("bob", text).await.ok()?,
+        To::Group => c
+            .send(
+                GROUP,
+                liveroom_client::text_body(text),
+                liveroom_core::group::Priority::Normal,
+                None,
+                None,
+            )
+            .await
+            .ok()?,
+    };
+    let key = match to {
+        To::Bob => "Seq",
+        To::Group => "MsgSeq",
+    };
+    Some(reply.data[key].as_u64().expect("a number"))
+}
+
+/// A page of what Bob reads after `after`: `(number, text)` and whether it is the last.
+async fn page(bob: &Client, to: To, after: u64) -> (Vec<(u64, String)>, bool) {
+    let data = match to {
+        To::Bob => bob.c2c_messages("ann", Some(after), 100).await,
+        To::Group => {
+            bob.request(liveroom_core::protocol::Op::GetGroupMessages(
+                liveroom_core::protocol::groups::GetGroupMessages {
+                    group_id: GROUP.into(),
+                    after_seq: Some(after),
+                    before_seq: None,
+                    count: 100,
+                    with_recalled: false,
+                },
+            ))
+            .await
+        }
+    }
+    .expect("page")
+    .data;
+    let key = match to {
+        To::Bob => "Seq",
+        To::Group => "MsgSeq",
+    };
+    let list = data["Messages"]
+        .as_array()
+        .expect("Messages")
+        .iter()
+        .map(|m| {
+            let text = m["MsgBody"][0]["MsgContent"]["Text"]
+                .as_str()
+                .expect("text");
+            (m[key].as_u64().expect("a number"), text.to_string())
+        })
+        .collect();
+    (list, data["Complete"] == true)
+}
+
+async fn acknowledged_messages_survive_kill(db: Option<&str>, to: To) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut server = Server::start(dir.path(), db).await;
     for u in ["ann", "bob"] {
         server.import(u).await;
+    }
+    if let To::Group = to {
+        server
+            .rest(
+                "group_open_http_svc/create_group",
+                json!({"Type": "Public", "GroupId": GROUP, "Name": "crew", "Owner_Account": "ann",
+                       "MemberList": [{"Member_Account": "bob"}]}),
+            )
+            .await;
     }
     // Four connections of Ann send at once; what each got acknowledged, by text.
     let acked: Arc<Mutex<BTreeMap<String, u64>>> = Arc::default();
@@ -105,10 +187,9 @@ async fn acknowledged_messages_survive_kill(db: Option<&str>) {
         senders.push(tokio::spawn(async move {
             for i in 0.. {
                 let text = format!("s{s}-{i}");
-                let Ok(reply) = c.send_c2c_text("bob", &text).await else {
+                let Some(seq) = send(&c, to, &text).await else {
                     return;
                 };
-                let seq = reply.data["Seq"].as_u64().expect("Seq");
                 let mut a = acked.lock().expect("acked");
                 a.insert(text, seq);
                 if a.len() == 300 {
@@ -130,36 +211,44 @@ async fn acknowledged_messages_survive_kill(db: Option<&str>) {
     let mut stored: BTreeMap<String, u64> = BTreeMap::new();
     let mut after = 0;
     loop {
-        let page = bob
-            .c2c_messages("ann", Some(after), 100)
-            .await
-            .expect("page");
-        for m in page.data["Messages"].as_array().expect("Messages") {
-            let seq = m["Seq"].as_u64().expect("Seq");
+        let (list, complete) = page(&bob, to, after).await;
+        for (seq, text) in list {
             assert_eq!(seq, after + 1, "numbers have no gaps and no repeats");
             after = seq;
-            let text = m["MsgBody"][0]["MsgContent"]["Text"]
-                .as_str()
-                .expect("text");
-            stored.insert(text.to_string(), seq);
+            stored.insert(text, seq);
         }
-        if page.data["Complete"] == true {
+        if complete {
             break;
         }
     }
     for (text, seq) in &acked {
         assert_eq!(stored.get(text), Some(seq), "acknowledged {text} as {seq}");
     }
+    // Bob's unread count is every stored message: he sent none.
+    let list = bob.conversations(10).await.expect("list");
+    assert_eq!(list.data["TotalUnread"].as_u64(), Some(stored.len() as u64));
 }
 
 #[tokio::test]
 async fn acknowledged_c2c_messages_survive_kill_on_sqlite() {
-    acknowledged_messages_survive_kill(None).await;
+    acknowledged_messages_survive_kill(None, To::Bob).await;
 }
 
 #[tokio::test]
 async fn acknowledged_c2c_messages_survive_kill_on_postgres() {
     let db = TestDb::create().await;
-    acknowledged_messages_survive_kill(Some(&db.url)).await;
+    acknowledged_messages_survive_kill(Some(&db.url), To::Bob).await;
+    db.drop_now().await;
+}
+
+#[tokio::test]
+async fn acknowledged_group_messages_survive_kill_on_sqlite() {
+    acknowledged_messages_survive_kill(None, To::Group).await;
+}
+
+#[tokio::test]
+async fn acknowledged_group_messages_survive_kill_on_postgres() {
+    let db = TestDb::create().await;
+    acknowledged_messages_survive_kill(Some(&db.url), To::Group).await;
     db.drop_now().await;
 }

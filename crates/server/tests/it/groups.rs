@@ -789,3 +789,143 @@ async fn members_recall_their_own_messages_and_admins_any() {
         .await;
     assert_eq!(visible["RspMsgList"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn membership_webhooks_fire_and_the_backend_may_refuse() {
+    use crate::receiver::{code, ok, Receiver};
+    use liveroom_core::callback::{
+        AFTER_CHANGE_GROUP_OWNER, AFTER_GROUP_FULL, AFTER_MEMBER_EXIT, AFTER_MEMBER_FIELD_CHANGED,
+        AFTER_NEW_MEMBER_JOIN, AFTER_RECALL_MSG, AFTER_SEND_MSG, BEFORE_APPLY_JOIN,
+        BEFORE_INVITE_JOIN,
+    };
+    let s = TestServer::spawn().await;
+    let r = Receiver::start().await;
+    people(&s, &["ann", "bob", "cat", "dan", "eve"]).await;
+    s.ok(
+        "liveroom_ext/set_webhook",
+        json!({"Webhook": {"url": r.url(), "commands": [
+            BEFORE_APPLY_JOIN, BEFORE_INVITE_JOIN, AFTER_NEW_MEMBER_JOIN, AFTER_MEMBER_EXIT,
+            AFTER_GROUP_FULL, AFTER_MEMBER_FIELD_CHANGED, AFTER_CHANGE_GROUP_OWNER,
+            AFTER_RECALL_MSG, AFTER_SEND_MSG
+        ]}}),
+    )
+    .await;
+    // The backend refuses Eve's application with its own code, and Dan as an invitee.
+    r.script(|h| match h.command() {
+        c if c == BEFORE_APPLY_JOIN && h.body["Requestor_Account"] == "eve" => {
+            code(10150, "not today")
+        }
+        c if c == BEFORE_INVITE_JOIN => crate::receiver::Reply::Json(
+            json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
+                   "RefusedMembers_Account": ["dan"]}),
+            Duration::ZERO,
+        ),
+        _ => ok(),
+    });
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Meeting", "GroupId": "m", "Name": "M", "Owner_Account": "ann",
+               "MaxMemberCount": 4, "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    let eve = s.user("eve").await;
+    let refused = eve
+        .request(Op::JoinGroup(JoinGroup {
+            group_id: "m".into(),
+            apply_message: String::new(),
+        }))
+        .await
+        .expect_err("refused by the backend");
+    assert_eq!(refused.code(), Some(10150));
+    let bob = s.user("bob").await;
+    let invited = call(
+        &bob,
+        Op::InviteToGroup(GroupMembersOp {
+            group_id: "m".into(),
+            members: vec!["cat".into(), "dan".into()],
+            reason: String::new(),
+        }),
+    )
+    .await;
+    assert_eq!(invited["Results"][0]["Result"], 1);
+    assert_eq!(invited["Results"][1]["Result"], 0, "refused by the backend");
+    let asked = r.wait_for(BEFORE_INVITE_JOIN, |h| !h.is_empty()).await;
+    assert_eq!(asked[0].body["Operator_Account"], "bob");
+    assert_eq!(
+        asked[0].body["DestinationMembers"][1]["Member_Account"],
+        "dan"
+    );
+    let joined = r.wait_for(AFTER_NEW_MEMBER_JOIN, |h| !h.is_empty()).await;
+    assert_eq!(joined[0].body["JoinType"], "Invited");
+    assert_eq!(joined[0].body["Type"], "ChatRoom");
+    assert_eq!(
+        joined[0].body["NewMemberList"],
+        json!([{"Member_Account": "cat"}])
+    );
+    // The fourth member fills the group.
+    let dan = s.user("dan").await;
+    call(
+        &dan,
+        Op::JoinGroup(JoinGroup {
+            group_id: "m".into(),
+            apply_message: String::new(),
+        }),
+    )
+    .await;
+    let full = r.wait_for(AFTER_GROUP_FULL, |h| !h.is_empty()).await;
+    assert_eq!(full[0].body["GroupId"], "m");
+    let applied = r.wait_for(AFTER_NEW_MEMBER_JOIN, |h| h.len() >= 2).await;
+    assert_eq!(applied[1].body["JoinType"], "Apply");
+
+    s.ok(
+        "group_open_http_svc/modify_group_member_info",
+        json!({"GroupId": "m", "Member_Account": "bob", "Role": "Admin", "NameCard": "B"}),
+    )
+    .await;
+    let changed = r
+        .wait_for(AFTER_MEMBER_FIELD_CHANGED, |h| !h.is_empty())
+        .await;
+    assert_eq!(
+        (
+            changed[0].body["Modified_Account"].as_str(),
+            changed[0].body["Role"].as_str()
+        ),
+        (Some("bob"), Some("Admin"))
+    );
+    s.ok(
+        "group_open_http_svc/change_group_owner",
+        json!({"GroupId": "m", "NewOwner_Account": "cat"}),
+    )
+    .await;
+    let owner = r
+        .wait_for(AFTER_CHANGE_GROUP_OWNER, |h| !h.is_empty())
+        .await;
+    assert_eq!(
+        (
+            owner[0].body["OldOwner_Account"].as_str(),
+            owner[0].body["NewOwner_Account"].as_str()
+        ),
+        (Some("ann"), Some("cat"))
+    );
+    let seq = say(&dan, "m", "bye").await;
+    let sent = r.wait_for(AFTER_SEND_MSG, |h| !h.is_empty()).await;
+    assert_eq!(sent[0].body["MsgSeq"].as_u64(), Some(seq));
+    dan.recall("m", seq).await.expect("recall");
+    let recalled = r.wait_for(AFTER_RECALL_MSG, |h| !h.is_empty()).await;
+    assert_eq!(recalled[0].body["MsgSeqList"], json!([{"MsgSeq": seq}]));
+    call(
+        &dan,
+        Op::Quit {
+            group_id: "m".into(),
+        },
+    )
+    .await;
+    let exit = r.wait_for(AFTER_MEMBER_EXIT, |h| !h.is_empty()).await;
+    assert_eq!(
+        (
+            exit[0].body["ExitType"].as_str(),
+            exit[0].body["ExitMemberList"][0]["Member_Account"].as_str()
+        ),
+        (Some("Quit"), Some("dan"))
+    );
+}

@@ -12,6 +12,7 @@ mod cluster;
 mod cluster_audience;
 mod cluster_chat;
 mod cluster_failover;
+mod cluster_groups;
 mod cluster_lease;
 mod deploy;
 mod example_receiver;
