@@ -51,6 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::Friend(f) => println!("-- {} {} {}", f.from, f.action, f.to),
                 Event::UserStatus(u) => println!("-- {} is {}", u.user, u.status),
                 Event::C2cConversation(c) => println!("-- conversation with {} {}", c.peer, c.action),
+                Event::Topic(t) => println!("-- topic {} of {} {}", t.topic_id, t.group_id, t.action),
                 Event::GroupRead(r) => println!("-- read {} up to {} ({} unread)", r.group_id, r.seq, r.unread),
                 Event::Reply(_) => {}
             },

@@ -98,6 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             no_last_msg: false,
             need_read_receipt: false,
             at_info: None,
+            topic_id: None,
         })?;
     }
     let mut all: Vec<u32> = Vec::new();

@@ -83,6 +83,8 @@ pub enum Event {
     C2cConversation(chat::ConversationPush),
     /// This user's read position in a group (that keeps its messages) moved.
     GroupRead(liveroom_core::protocol::groups::GroupReadPush),
+    /// A community's topic was created, changed or destroyed.
+    Topic(liveroom_core::protocol::groups::TopicPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -166,6 +168,7 @@ impl Client {
                     Push::UserStatus(u) => Event::UserStatus(u),
                     Push::C2cConversation(c) => Event::C2cConversation(c),
                     Push::GroupRead(r) => Event::GroupRead(r),
+                    Push::Topic(t) => Event::Topic(t),
                 };
                 if events_tx.send(event).is_err() {
                     break;
@@ -270,6 +273,7 @@ impl Client {
         self.request(Op::Recall {
             group_id: group.into(),
             msg_seq,
+            topic_id: None,
         })
         .await
     }
@@ -305,6 +309,7 @@ impl Client {
             no_last_msg: false,
             need_read_receipt: false,
             at_info: None,
+            topic_id: None,
         })
         .await
     }

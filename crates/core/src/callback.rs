@@ -19,6 +19,10 @@ pub const BEFORE_INVITE_JOIN: &str = "Group.CallbackBeforeInviteJoinGroup";
 pub const AFTER_GROUP_FULL: &str = "Group.CallbackAfterGroupFull";
 pub const AFTER_MEMBER_FIELD_CHANGED: &str = "Group.CallbackAfterMemberFieldChanged";
 pub const AFTER_CHANGE_GROUP_OWNER: &str = "Group.CallbackAfterChangeGroupOwner";
+pub const BEFORE_CREATE_TOPIC: &str = "Group.CallbackBeforeCreateTopic";
+pub const AFTER_CREATE_TOPIC: &str = "Group.CallbackAfterCreateTopic";
+pub const AFTER_TOPIC_DESTROYED: &str = "Group.CallbackAfterTopicDestroyed";
+pub const AFTER_TOPIC_INFO_CHANGED: &str = "Group.CallbackAfterTopicInfoChanged";
 pub const STATE_CHANGE: &str = "State.StateChange";
 pub const C2C_BEFORE_SEND_MSG: &str = "C2C.CallbackBeforeSendMsg";
 pub const C2C_AFTER_SEND_MSG: &str = "C2C.CallbackAfterSendMsg";
@@ -36,6 +40,7 @@ pub const BEFORE_COMMANDS: &[&str] = &[
     BEFORE_APPLY_JOIN,
     BEFORE_CREATE_GROUP,
     BEFORE_INVITE_JOIN,
+    BEFORE_CREATE_TOPIC,
     C2C_BEFORE_SEND_MSG,
 ];
 
@@ -53,6 +58,9 @@ pub const AFTER_COMMANDS: &[&str] = &[
     AFTER_GROUP_FULL,
     AFTER_MEMBER_FIELD_CHANGED,
     AFTER_CHANGE_GROUP_OWNER,
+    AFTER_CREATE_TOPIC,
+    AFTER_TOPIC_DESTROYED,
+    AFTER_TOPIC_INFO_CHANGED,
     STATE_CHANGE,
     C2C_AFTER_SEND_MSG,
     C2C_AFTER_MSG_WITHDRAW,

@@ -393,6 +393,29 @@ pub enum TipType {
     MemberInfoChange = 8,
 }
 
+/// Byte limits of a topic's fields (reference 3.7).
+pub const TOPIC_NAME_MAX: usize = 30;
+pub const TOPIC_CUSTOM_STRING_MAX: usize = 3000;
+/// The infix of topic ids: `<GroupId>@TOPIC#_<suffix>`.
+pub const TOPIC_ID_INFIX: &str = "@TOPIC#_";
+/// Most bytes of a topic id.
+pub const TOPIC_ID_MAX: usize = 128;
+
+/// Checks a topic id named by a caller: `<group>@TOPIC#_<suffix>`, printable ASCII.
+pub fn check_topic_id(group: &str, topic: &str) -> Result<(), Error> {
+    let suffix = topic
+        .strip_prefix(group)
+        .and_then(|rest| rest.strip_prefix(TOPIC_ID_INFIX));
+    let printable = topic.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    match suffix {
+        Some(s) if !s.is_empty() && printable && topic.len() <= TOPIC_ID_MAX => Ok(()),
+        _ => Err(Error::InvalidParameter(format!(
+            "TopicId {topic:?} must be {group}{TOPIC_ID_INFIX} and a suffix of printable \
+             characters, at most {TOPIC_ID_MAX} bytes"
+        ))),
+    }
+}
+
 /// Most users one membership request names (`MemberList`, `MemberToDel_Account`).
 pub const MEMBERS_PER_CALL_MAX: usize = 500;
 

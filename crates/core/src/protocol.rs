@@ -109,6 +109,9 @@ pub enum Op {
             skip_serializing_if = "Option::is_none"
         )]
         at_info: Option<Value>,
+        /// A topic of a community.
+        #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+        topic_id: Option<String>,
     },
     Ping,
     /// Owner / admin: mute members for `MuteTime` seconds (0 unmutes).
@@ -188,6 +191,9 @@ pub enum Op {
         group_id: String,
         #[serde(rename = "MsgSeq")]
         msg_seq: u64,
+        /// A topic of a community.
+        #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+        topic_id: Option<String>,
     },
     /// Owner: make members admins (`Admin: true`) or ordinary members again.
     SetAdmin {
@@ -246,6 +252,12 @@ pub enum Op {
     ChangeGroupOwner(groups::ChangeGroupOwner),
     /// Dismiss a group (its owner).
     DestroyGroup(groups::GroupRef),
+    /// A community's owner or admin adds a topic.
+    CreateTopic(groups::CreateTopic),
+    /// A community's topics, with this user's unread count in each.
+    GetTopics(groups::GetTopics),
+    ModifyTopic(groups::ModifyTopic),
+    DestroyTopics(groups::DestroyTopics),
 }
 
 impl Op {
@@ -266,6 +278,10 @@ impl Op {
                 | Self::SetMemberInfo(_)
                 | Self::ChangeGroupOwner(_)
                 | Self::DestroyGroup(_)
+                | Self::CreateTopic(_)
+                | Self::GetTopics(_)
+                | Self::ModifyTopic(_)
+                | Self::DestroyTopics(_)
         )
     }
 
@@ -421,6 +437,8 @@ pub enum Push {
     /// This user read a group that keeps its messages (on one of its devices), or its
     /// unread count there was set.
     GroupRead(groups::GroupReadPush),
+    /// A community's topic was created, changed or destroyed.
+    Topic(groups::TopicPush),
     /// This user changed a conversation on one of its devices.
     C2cConversation(chat::ConversationPush),
 }
@@ -547,6 +565,9 @@ pub struct MessagePush {
         skip_serializing_if = "std::ops::Not::not"
     )]
     pub history: bool,
+    /// A topic of a community (empty: the group itself).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "String::is_empty")]
+    pub topic_id: String,
 }
 
 /// The serializing twin of [`MessagePush`] used on the hot path: it borrows everything and
@@ -580,6 +601,9 @@ pub struct MessageFrame<'a> {
     pub cloud_custom_data: &'a str,
     #[serde(rename = "History", skip_serializing_if = "std::ops::Not::not")]
     pub history: bool,
+    /// A topic of a community (empty: the group itself).
+    #[serde(rename = "TopicId", skip_serializing_if = "str::is_empty")]
+    pub topic_id: &'a str,
 }
 
 /// Tips and system notifications: a `MsgBody` with one server element.
@@ -697,6 +721,7 @@ mod tests {
             msg_body: &body,
             cloud_custom_data: "",
             history: false,
+            topic_id: "",
         };
         let text = serde_json::to_string(&m).expect("ser");
         assert!(text.starts_with(r#"{"op":"message","GroupId":"g""#));
@@ -708,7 +733,7 @@ mod tests {
     fn recall_shapes() {
         let r: Request = serde_json::from_str(r#"{"op":"recall","id":3,"GroupId":"g","MsgSeq":5}"#)
             .expect("parses");
-        assert!(matches!(r.op, Op::Recall { ref group_id, msg_seq: 5 } if group_id == "g"));
+        assert!(matches!(r.op, Op::Recall { ref group_id, msg_seq: 5, .. } if group_id == "g"));
         assert!(
             serde_json::from_str::<Request>(r#"{"op":"recall","GroupId":"g","MsgSeq":-1}"#)
                 .is_err()

@@ -13,7 +13,7 @@ pub use chat::{C2cAppend, C2cAppended, C2cPage, ChatStore, ConversationCursor};
 pub use group_chat::{
     group_flags, GroupAppend, GroupAppended, GroupChatStore, GroupConversation, GroupMsgRecord,
     GroupPage, GroupRange, JoinRequest, MemberAdded, MemberPage, MemberPatch, MemberRecord,
-    NewMember, RequestKind, ThreadState,
+    NewMember, RequestKind, ThreadState, TopicRecord, TopicSide,
 };
 pub use social::{FriendRecord, FriendRequest, SocialStore};
 

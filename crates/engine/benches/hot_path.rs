@@ -39,6 +39,7 @@ fn message_validation_and_serialization(c: &mut Criterion) {
                 msg_body: &raw,
                 cloud_custom_data: "{\"level\":12}",
                 history: false,
+                topic_id: "",
             })
             .expect("serialize");
             black_box(Frame::new(FrameClass::Message(Priority::Normal), text))

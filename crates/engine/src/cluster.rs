@@ -220,7 +220,7 @@ impl Engine {
                 origin,
             } => {
                 let outcomes = self
-                    .recall(key.app, &key.group, &operator, &msg_seqs, origin)
+                    .recall(key.app, &key.group, "", &operator, &msg_seqs, origin)
                     .await?;
                 let outcomes = outcomes
                     .into_iter()
@@ -591,6 +591,7 @@ impl Engine {
                 priority: liveroom_core::group::Priority::High,
                 body: &raw,
                 cloud_custom_data: &b.cloud_custom_data,
+                topic: "",
             }
             .frame(false);
             if let Ok(frame) = frame {

@@ -188,6 +188,8 @@ pub struct StoredSend {
     pub at_info: String,
     /// `OfflinePushInfo` as JSON (`""`: none).
     pub offline_push: String,
+    /// `TopicId`: a topic of a community (`""`: the group itself).
+    pub topic: String,
 }
 
 /// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.
@@ -309,6 +311,11 @@ impl Engine {
                     "SendMsgControl does not go with OnlineOnlyFlag".into(),
                 ));
             }
+        } else if !req.stored.topic.is_empty() {
+            return Err(Error::NotSupported(format!(
+                "{} is an AVChatRoom: it has no topics",
+                req.group
+            )));
         } else if let Some(receipt) = self.send_through_owner(&room, &req).await? {
             return Ok(receipt);
         }
@@ -329,6 +336,15 @@ impl Engine {
                 let e = Error::NotMember(msg.from.to_string());
                 return self
                     .stopped(&room, &settings, &msg, None, Stop::Refused(e))
+                    .await;
+            }
+        }
+        // A topic's message: the topic must exist, and its mute-all holds ordinary members.
+        if !stored.topic.is_empty() {
+            let topic = self.topic_of(&room, &stored.topic).await?;
+            if topic.mute_all && msg.role < Role::Admin {
+                return self
+                    .stopped(&room, &settings, &msg, None, Stop::Refused(Error::MutedAll))
                     .await;
             }
         }

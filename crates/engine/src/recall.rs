@@ -82,6 +82,7 @@ impl Engine {
         &self,
         app: AppId,
         group: &GroupId,
+        topic: &str,
         operator: &UserId,
         msg_seqs: &[u64],
         origin: Option<Origin>,
@@ -95,7 +96,14 @@ impl Engine {
         let room = self.room(app, group).await?;
         if room.is_durable() {
             let actor = self.recall_actor(&room, operator, false);
-            return self.recall_stored(&room, &actor, msg_seqs, origin).await;
+            return self
+                .recall_stored(&room, topic, &actor, msg_seqs, origin)
+                .await;
+        }
+        if !topic.is_empty() {
+            return Err(Error::NotSupported(format!(
+                "{group} is an AVChatRoom: it has no topics"
+            )));
         }
         let call = || crate::broker::OwnerCall::Recall {
             operator: operator.clone(),
@@ -185,9 +193,10 @@ impl Engine {
         self: &Arc<Self>,
         session: &SessionRef,
         group: &str,
+        topic: &str,
         msg_seq: u64,
     ) -> Result<(), Error> {
-        if let Some(outcome) = self.recall_stored_as(session, group, msg_seq).await {
+        if let Some(outcome) = self.recall_stored_as(session, group, topic, msg_seq).await {
             return outcome;
         }
         let (app, group, me) = self
@@ -202,7 +211,7 @@ impl Engine {
             ));
         }
         let outcomes = self
-            .recall(app, &group, &me, &[msg_seq], Some(session.origin()))
+            .recall(app, &group, "", &me, &[msg_seq], Some(session.origin()))
             .await?;
         match outcomes.into_iter().next() {
             Some((_, result)) => result,
@@ -218,6 +227,7 @@ impl Engine {
         &self,
         session: &SessionRef,
         group: &str,
+        topic: &str,
         msg_seq: u64,
     ) -> Option<Result<(), Error>> {
         let run = async {
@@ -229,7 +239,7 @@ impl Engine {
             }
             let actor = self.recall_actor(&room, &me.user, true);
             let outcomes = self
-                .recall_stored(&room, &actor, &[msg_seq], Some(session.origin()))
+                .recall_stored(&room, topic, &actor, &[msg_seq], Some(session.origin()))
                 .await?;
             Ok(Some(match outcomes.into_iter().next() {
                 Some((_, result)) => result,

@@ -277,6 +277,87 @@ impl RequestRow {
     }
 }
 
+/// A topic's columns with its thread's counters (`t` the topic, `th` the thread).
+pub(crate) const TOPIC_SELECT: &str = "SELECT t.topic_id, t.name, t.face_url, t.introduction, \
+     t.notification, t.custom_string, t.mute_all, t.create_time, t.creator, \
+     COALESCE(th.last_seq, 0) AS last_seq, COALESCE(th.last_time, 0) AS last_time \
+     FROM group_topics t LEFT JOIN group_threads th ON th.app = t.app \
+       AND th.group_id = t.group_id AND th.topic = t.topic_id";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TopicRow {
+    pub topic_id: String,
+    pub name: String,
+    pub face_url: String,
+    pub introduction: String,
+    pub notification: String,
+    pub custom_string: String,
+    pub mute_all: bool,
+    pub create_time: i64,
+    pub creator: String,
+    pub last_seq: i64,
+    pub last_time: i64,
+}
+
+impl TopicRow {
+    pub(crate) fn into_record(self) -> StoreResult<liveroom_core::store::TopicRecord> {
+        Ok(liveroom_core::store::TopicRecord {
+            id: self.topic_id,
+            name: self.name,
+            face_url: self.face_url,
+            introduction: self.introduction,
+            notification: self.notification,
+            custom_string: self.custom_string,
+            mute_all: self.mute_all,
+            create_time: self.create_time,
+            creator: self.creator,
+            thread: liveroom_core::store::ThreadState {
+                last_seq: from_db(self.last_seq, "seq")?,
+                last_time: self.last_time,
+            },
+        })
+    }
+}
+
+/// A member's side of every topic (`$1` app, `$2` group, `$3` the member's join time,
+/// `$4` the member): its read row, or else where the topic stood when it joined.
+pub(crate) const TOPIC_SIDES: &str = "SELECT t.topic_id, \
+     COALESCE(th.counted, 0) AS counted, r.read_seq, r.read_pos, \
+     COALESCE((SELECT m.seq FROM group_messages m WHERE m.app = t.app \
+       AND m.group_id = t.group_id AND m.topic = t.topic_id AND m.msg_time < $3 \
+       ORDER BY m.msg_time DESC, m.seq DESC LIMIT 1), 0) AS join_seq, \
+     COALESCE((SELECT m.pos FROM group_messages m WHERE m.app = t.app \
+       AND m.group_id = t.group_id AND m.topic = t.topic_id AND m.msg_time < $3 \
+       ORDER BY m.msg_time DESC, m.seq DESC LIMIT 1), 0) AS join_pos \
+     FROM group_topics t \
+     LEFT JOIN group_threads th ON th.app = t.app AND th.group_id = t.group_id \
+       AND th.topic = t.topic_id \
+     LEFT JOIN group_topic_reads r ON r.app = t.app AND r.group_id = t.group_id \
+       AND r.topic_id = t.topic_id AND r.user_id = $4 \
+     WHERE t.app = $1 AND t.group_id = $2 ORDER BY t.create_time, t.topic_id";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TopicSideRow {
+    pub topic_id: String,
+    pub counted: i64,
+    pub read_seq: Option<i64>,
+    pub read_pos: Option<i64>,
+    pub join_seq: i64,
+    pub join_pos: i64,
+}
+
+impl TopicSideRow {
+    pub(crate) fn into_side(self) -> StoreResult<liveroom_core::store::TopicSide> {
+        let read_pos = self.read_pos.unwrap_or(self.join_pos);
+        Ok(liveroom_core::store::TopicSide {
+            topic: self.topic_id,
+            read_seq: from_db(self.read_seq.unwrap_or(self.join_seq), "seq")?,
+            unread: from_db((self.counted - read_pos).max(0), "unread")?,
+            join_seq: from_db(self.join_seq, "seq")?,
+        })
+    }
+}
+
 pub(crate) fn kind_number(kind: RequestKind) -> i64 {
     match kind {
         RequestKind::Apply => 1,
@@ -293,14 +374,15 @@ macro_rules! impl_group_chat_store {
             use liveroom_core::store::{
                 GroupAppend, GroupAppended, GroupChatStore, GroupConversation, GroupMsgRecord,
                 GroupPage, GroupRange, GroupRecord, JoinRequest, MemberAdded, MemberPage, MemberPatch,
-                MemberRecord, NewMember, StoreResult, ThreadState,
+                MemberRecord, NewMember, StoreResult, ThreadState, TopicRecord, TopicSide,
             };
 
             use $crate::chat::power_chunks;
             use $crate::group_chat::{
                 counts, encode_custom, group_messages_insert, kind_number, thread_batches,
-                threads_upsert, GroupMessageRow, JoinedRow, MemberRow, RequestRow,
-                GROUP_MESSAGES_PER_STATEMENT, GROUP_MESSAGE_SELECT, JOINED_SELECT, MEMBER_SELECT,
+                threads_upsert, GroupMessageRow, JoinedRow, MemberRow, RequestRow, TopicRow,
+                TopicSideRow, GROUP_MESSAGES_PER_STATEMENT, GROUP_MESSAGE_SELECT, JOINED_SELECT,
+                MEMBER_SELECT, TOPIC_SELECT, TOPIC_SIDES,
             };
             use $crate::rows::{app_key, backend, from_db, no_group, to_db};
 
@@ -487,16 +569,18 @@ macro_rules! impl_group_chat_store {
                         if done.rows_affected() == 0 || gone.contains(u) {
                             continue;
                         }
-                        sqlx::query(
-                            "DELETE FROM group_admins \
-                             WHERE app = $1 AND group_id = $2 AND user_id = $3",
-                        )
-                        .bind(app)
-                        .bind(group.as_str())
-                        .bind(u.as_str())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                        for table in ["group_admins", "group_topic_reads"] {
+                            sqlx::query(&format!(
+                                "DELETE FROM {table} \
+                                 WHERE app = $1 AND group_id = $2 AND user_id = $3"
+                            ))
+                            .bind(app)
+                            .bind(group.as_str())
+                            .bind(u.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        }
                         gone.push(u.clone());
                     }
                     if !gone.is_empty() {
@@ -779,7 +863,28 @@ macro_rules! impl_group_chat_store {
                     }
                     // A sending member has read up to its own message.
                     for (m, (seq, pos)) in &rows {
-                        if !m.sender_is_member || !m.topic.is_empty() {
+                        if !m.sender_is_member {
+                            continue;
+                        }
+                        if !m.topic.is_empty() {
+                            sqlx::query(
+                                "INSERT INTO group_topic_reads (app, group_id, user_id, \
+                                 topic_id, read_seq, read_pos) VALUES ($1, $2, $3, $4, $5, $6) \
+                                 ON CONFLICT (app, group_id, user_id, topic_id) DO UPDATE SET \
+                                 read_seq = CASE WHEN group_topic_reads.read_seq > excluded.read_seq \
+                                   THEN group_topic_reads.read_seq ELSE excluded.read_seq END, \
+                                 read_pos = CASE WHEN group_topic_reads.read_pos > excluded.read_pos \
+                                   THEN group_topic_reads.read_pos ELSE excluded.read_pos END",
+                            )
+                            .bind(app_key(m.app)?)
+                            .bind(m.group.as_str())
+                            .bind(m.from.as_str())
+                            .bind(m.topic.as_str())
+                            .bind(*seq)
+                            .bind(*pos)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
                             continue;
                         }
                         sqlx::query(
@@ -1043,6 +1148,223 @@ macro_rules! impl_group_chat_store {
                     .await
                     .map_err(backend)?;
                     Ok(done.rows_affected() > 0)
+                }
+
+                async fn create_topic(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    t: &TopicRecord,
+                ) -> StoreResult<()> {
+                    let done = sqlx::query(
+                        "INSERT INTO group_topics (app, group_id, topic_id, name, face_url, \
+                         introduction, notification, custom_string, mute_all, create_time, \
+                         creator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                         ON CONFLICT (app, group_id, topic_id) DO NOTHING",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(t.id.as_str())
+                    .bind(t.name.as_str())
+                    .bind(t.face_url.as_str())
+                    .bind(t.introduction.as_str())
+                    .bind(t.notification.as_str())
+                    .bind(t.custom_string.as_str())
+                    .bind(t.mute_all)
+                    .bind(t.create_time)
+                    .bind(t.creator.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    if done.rows_affected() == 0 {
+                        return Err(liveroom_core::store::StoreError::Conflict);
+                    }
+                    Ok(())
+                }
+
+                async fn topics(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    ids: Option<&[String]>,
+                ) -> StoreResult<Vec<TopicRecord>> {
+                    let sql = format!(
+                        "{TOPIC_SELECT} WHERE t.app = $1 AND t.group_id = $2 \
+                         ORDER BY t.create_time, t.topic_id"
+                    );
+                    let mut all: Vec<TopicRecord> = sqlx::query_as::<_, TopicRow>(&sql)
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?
+                        .into_iter()
+                        .map(TopicRow::into_record)
+                        .collect::<StoreResult<_>>()?;
+                    if let Some(ids) = ids {
+                        all.retain(|t| ids.contains(&t.id));
+                    }
+                    Ok(all)
+                }
+
+                async fn update_topic(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    t: &TopicRecord,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE group_topics SET name = $4, face_url = $5, introduction = $6, \
+                         notification = $7, custom_string = $8, mute_all = $9 \
+                         WHERE app = $1 AND group_id = $2 AND topic_id = $3",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(t.id.as_str())
+                    .bind(t.name.as_str())
+                    .bind(t.face_url.as_str())
+                    .bind(t.introduction.as_str())
+                    .bind(t.notification.as_str())
+                    .bind(t.custom_string.as_str())
+                    .bind(t.mute_all)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_topics(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    ids: &[String],
+                ) -> StoreResult<Vec<String>> {
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let mut gone = Vec::new();
+                    for id in ids {
+                        let done = sqlx::query(
+                            "DELETE FROM group_topics \
+                             WHERE app = $1 AND group_id = $2 AND topic_id = $3",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(id.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        if done.rows_affected() == 0 || gone.contains(id) {
+                            continue;
+                        }
+                        for sql in [
+                            "DELETE FROM group_topic_reads \
+                             WHERE app = $1 AND group_id = $2 AND topic_id = $3",
+                            "DELETE FROM group_messages WHERE app = $1 AND group_id = $2 AND topic = $3",
+                            "DELETE FROM group_threads WHERE app = $1 AND group_id = $2 AND topic = $3",
+                        ] {
+                            sqlx::query(sql)
+                                .bind(app)
+                                .bind(group.as_str())
+                                .bind(id.as_str())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(backend)?;
+                        }
+                        gone.push(id.clone());
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(gone)
+                }
+
+                async fn topic_sides(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    user: &UserId,
+                ) -> StoreResult<Option<Vec<TopicSide>>> {
+                    let app = app_key(app)?;
+                    let mut conn = self.pool.acquire().await.map_err(backend)?;
+                    let Some(me) = one_member(&mut conn, app, group.as_str(), user.as_str()).await?
+                    else {
+                        return Ok(None);
+                    };
+                    sqlx::query_as::<_, TopicSideRow>(TOPIC_SIDES)
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(me.join_time)
+                        .bind(user.as_str())
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(backend)?
+                        .into_iter()
+                        .map(TopicSideRow::into_side)
+                        .collect::<StoreResult<Vec<_>>>()
+                        .map(Some)
+                }
+
+                async fn read_topic(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    user: &UserId,
+                    up_to: Option<u64>,
+                ) -> StoreResult<Option<(u64, u64)>> {
+                    let Some(sides) = self.topic_sides(app, group, user).await? else {
+                        return Ok(None);
+                    };
+                    let Some(side) = sides.into_iter().find(|s| s.topic == topic) else {
+                        return Ok(None);
+                    };
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let (last_seq, counted) = thread_counts(&mut tx, app, group.as_str(), topic).await?;
+                    let read_seq = to_db(side.read_seq, "seq")?;
+                    let target = match up_to {
+                        Some(s) => to_db(s.min(i64::MAX as u64), "seq")?.min(last_seq),
+                        None => last_seq,
+                    };
+                    if target <= read_seq {
+                        tx.commit().await.map_err(backend)?;
+                        return Ok(Some((side.read_seq, side.unread)));
+                    }
+                    let pos = if target == last_seq {
+                        Some(counted)
+                    } else {
+                        sqlx::query_scalar::<_, i64>(
+                            "SELECT pos FROM group_messages WHERE app = $1 AND group_id = $2 \
+                             AND topic = $3 AND seq <= $4 ORDER BY seq DESC LIMIT 1",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(target)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                    };
+                    let old_pos = counted - to_db(side.unread, "unread")?;
+                    let read_pos = pos.unwrap_or(old_pos).max(old_pos);
+                    sqlx::query(
+                        "INSERT INTO group_topic_reads (app, group_id, user_id, topic_id, \
+                         read_seq, read_pos) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (app, group_id, user_id, topic_id) DO UPDATE SET \
+                         read_seq = excluded.read_seq, read_pos = excluded.read_pos",
+                    )
+                    .bind(app)
+                    .bind(group.as_str())
+                    .bind(user.as_str())
+                    .bind(topic)
+                    .bind(target)
+                    .bind(read_pos)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(Some((
+                        from_db(target, "seq")?,
+                        from_db((counted - read_pos).max(0), "unread")?,
+                    )))
                 }
 
                 async fn delete_group_messages_by(

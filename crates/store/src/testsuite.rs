@@ -97,6 +97,7 @@ macro_rules! store_test_suite {
             group_messages_numbered_counted_and_read,
             group_message_pages_recall_and_edit,
             group_concurrent_batches_never_share_a_number,
+            group_topics_keep_their_own_numbers_and_reads,
         );
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {

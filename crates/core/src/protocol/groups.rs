@@ -112,6 +112,9 @@ fn twenty() -> u32 {
 pub struct GetGroupMessages {
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// A topic of a community.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
     #[serde(rename = "AfterSeq", default, skip_serializing_if = "Option::is_none")]
     pub after_seq: Option<u64>,
     #[serde(rename = "BeforeSeq", default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +132,9 @@ pub struct GetGroupMessages {
 pub struct ReadGroup {
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// A topic of a community.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
     #[serde(rename = "Seq", default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
 }
@@ -179,8 +185,122 @@ pub struct ChangeGroupOwner {
 pub struct GroupReadPush {
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
     #[serde(rename = "Seq")]
     pub seq: u64,
     #[serde(rename = "Unread")]
     pub unread: u64,
+}
+
+/// `create_topic`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTopic {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicName")]
+    pub topic_name: String,
+    /// A custom id: `<GroupId>@TOPIC#_<suffix>`.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    #[serde(
+        rename = "Introduction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub introduction: Option<String>,
+    #[serde(
+        rename = "Notification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification: Option<String>,
+    #[serde(
+        rename = "CustomString",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_string: Option<String>,
+}
+
+/// `get_topics`: those named, or all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetTopics {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(
+        rename = "TopicIdList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub topic_ids: Option<Vec<String>>,
+}
+
+/// `modify_topic`: the fields named change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifyTopic {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    #[serde(
+        rename = "Introduction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub introduction: Option<String>,
+    #[serde(
+        rename = "Notification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification: Option<String>,
+    #[serde(
+        rename = "CustomString",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_string: Option<String>,
+    /// `On` or `Off`.
+    #[serde(
+        rename = "MuteAllMember",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mute_all: Option<String>,
+}
+
+/// `destroy_topics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestroyTopics {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicIdList")]
+    pub topic_ids: Vec<String>,
+}
+
+/// `topic`: a community's topic was created, changed or destroyed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    /// `created`, `changed`, `destroyed`.
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(
+        rename = "MuteAllMember",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mute_all: Option<String>,
 }

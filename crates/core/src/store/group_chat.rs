@@ -120,8 +120,8 @@ pub struct GroupAppend {
     /// `GroupAtInfo` as JSON text (`""`: none).
     pub at_info: String,
     pub offline_push: String,
-    /// The sender is a member: its read position moves to this message and its
-    /// `LastSendMsgTime` to the message's time.
+    /// The sender is a member: its read position (in the group, or in the topic) moves to
+    /// this message and its `LastSendMsgTime` to the message's time.
     pub sender_is_member: bool,
 }
 
@@ -180,6 +180,35 @@ pub enum GroupPage {
     After(u64),
     /// Newest first, at or below this number (`u64::MAX`: from the newest).
     AtOrBefore(u64),
+}
+
+/// A topic of a community.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicRecord {
+    /// `<GroupId>@TOPIC#_<suffix>`.
+    pub id: String,
+    pub name: String,
+    pub face_url: String,
+    pub introduction: String,
+    pub notification: String,
+    pub custom_string: String,
+    pub mute_all: bool,
+    pub create_time: i64,
+    pub creator: String,
+    /// Its thread's counters (read back; not written).
+    pub thread: ThreadState,
+}
+
+/// A member's side of a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSide {
+    pub topic: String,
+    /// Read up to here.
+    pub read_seq: u64,
+    pub unread: u64,
+    /// The topic's last number when the member joined the community: earlier messages are
+    /// hidden from it unless the community shows history before joining.
+    pub join_seq: u64,
 }
 
 /// Which messages of a thread a page reads.
@@ -356,6 +385,57 @@ pub trait GroupChatStore: Send + Sync + 'static {
         user: &UserId,
         unread: u64,
     ) -> StoreResult<bool>;
+
+    /// Creates a topic; `Conflict` if the id is taken.
+    async fn create_topic(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &TopicRecord,
+    ) -> StoreResult<()>;
+
+    /// A group's topics (those named, or all), ordered by creation, then id.
+    async fn topics(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        ids: Option<&[String]>,
+    ) -> StoreResult<Vec<TopicRecord>>;
+
+    /// Replaces a topic's profile (not its id or creation); false if there is none.
+    async fn update_topic(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &TopicRecord,
+    ) -> StoreResult<bool>;
+
+    /// Deletes topics with their messages and read places; returns those that existed.
+    async fn delete_topics(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        ids: &[String],
+    ) -> StoreResult<Vec<String>>;
+
+    /// A member's side of each topic of a group (`None` if it is not a member).
+    async fn topic_sides(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<Option<Vec<TopicSide>>>;
+
+    /// `user` has read a topic up to `up_to` (its newest when `None`; never backwards);
+    /// `(read_seq, unread)` after, or `None` if it is not a member.
+    async fn read_topic(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+        up_to: Option<u64>,
+    ) -> StoreResult<Option<(u64, u64)>>;
 
     /// Deletes a group's messages sent by `sender`; returns how many went.
     async fn delete_group_messages_by(

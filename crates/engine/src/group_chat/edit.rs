@@ -24,11 +24,15 @@ impl Engine {
     pub(crate) async fn recall_stored(
         &self,
         room: &RoomRef,
+        topic: &str,
         actor: &Actor,
         msg_seqs: &[u64],
         origin: Option<Origin>,
     ) -> Result<Vec<RecallOutcome>, Error> {
         let (app, group) = (room.app, room.id.clone());
+        if !topic.is_empty() {
+            self.topic_of(room, topic).await?;
+        }
         let settings = self.apps.get(app)?.settings();
         let role = room.role_of(&actor.user, actor.app_admin);
         let mut allowed = Vec::new();
@@ -37,7 +41,7 @@ impl Engine {
             if role < Role::Admin {
                 let own = self
                     .store
-                    .group_message(app, &group, "", seq)
+                    .group_message(app, &group, topic, seq)
                     .await
                     .map_err(store_err)?;
                 match own {
@@ -73,7 +77,7 @@ impl Engine {
             Vec::new()
         } else {
             self.store
-                .recall_group(app, &group, "", &allowed)
+                .recall_group(app, &group, topic, &allowed)
                 .await
                 .map_err(store_err)?
         };
@@ -114,7 +118,7 @@ impl Engine {
                     "Type": group_type,
                     "GroupId": group.as_str(),
                     "MsgSeqList": list,
-                    "TopicId": "",
+                    "TopicId": topic,
                 })
             });
         }

@@ -23,11 +23,13 @@ mod read;
 mod requests;
 mod roster;
 pub(crate) mod tips;
+mod topics;
 pub(crate) mod writer;
 
 pub use members::{AddResult, JoinOutcome, JoinedGroup, MemberChanges, MemberList};
 pub use read::GroupPageView;
 pub use requests::StoredJoin;
+pub use topics::{TopicSpec, TopicView};
 
 use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};

@@ -30,6 +30,7 @@ impl Engine {
         &self,
         app: AppId,
         group: &GroupId,
+        topic: &str,
         after: Option<u64>,
         at_or_before: Option<u64>,
         limit: u32,
@@ -42,6 +43,9 @@ impl Engine {
             )));
         }
         let room = self.stored_room(app, group).await?;
+        if !topic.is_empty() {
+            self.topic_of(&room, topic).await?;
+        }
         let floor = if actor.app_admin {
             0
         } else {
@@ -53,8 +57,17 @@ impl Engine {
                 .ok_or_else(|| Error::NotMember(actor.user.to_string()))?;
             if room.profile.read().history_before_join {
                 0
-            } else {
+            } else if topic.is_empty() {
                 me.join_seq
+            } else {
+                self.store
+                    .topic_sides(app, group, &actor.user)
+                    .await
+                    .map_err(store_err)?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|s| s.topic == topic)
+                    .map_or(0, |s| s.join_seq)
             }
         };
         let page = match after {
@@ -70,7 +83,7 @@ impl Engine {
         };
         let mut messages = self
             .store
-            .group_messages(app, group, "", &range)
+            .group_messages(app, group, topic, &range)
             .await
             .map_err(store_err)?;
         let complete = messages.len() <= limit as usize;
@@ -84,17 +97,21 @@ impl Engine {
         &self,
         app: AppId,
         group: &GroupId,
+        topic: &str,
         user: &UserId,
         up_to: Option<u64>,
     ) -> Result<(u64, u64), Error> {
-        self.stored_room(app, group).await?;
-        let (seq, unread) = self
-            .store
-            .read_group(app, group, user, up_to)
-            .await
+        let room = self.stored_room(app, group).await?;
+        let read = if topic.is_empty() {
+            self.store.read_group(app, group, user, up_to).await
+        } else {
+            self.topic_of(&room, topic).await?;
+            self.store.read_topic(app, group, topic, user, up_to).await
+        };
+        let (seq, unread) = read
             .map_err(store_err)?
             .ok_or_else(|| Error::NotMember(user.to_string()))?;
-        self.tell_read(app, group, user, seq, unread);
+        self.tell_read(app, group, topic, user, seq, unread);
         Ok((seq, unread))
     }
 
@@ -121,13 +138,24 @@ impl Engine {
             .await
             .map_err(store_err)?
             .ok_or_else(|| Error::NotMember(user.to_string()))?;
-        self.tell_read(app, group, user, me.read_seq, me.unread);
+        self.tell_read(app, group, "", user, me.read_seq, me.unread);
         Ok(())
     }
 
-    fn tell_read(&self, app: AppId, group: &GroupId, user: &UserId, seq: u64, unread: u64) {
-        let v =
+    fn tell_read(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+        seq: u64,
+        unread: u64,
+    ) {
+        let mut v =
             json!({"op": "group_read", "GroupId": group.as_str(), "Seq": seq, "Unread": unread});
+        if !topic.is_empty() {
+            v["TopicId"] = json!(topic);
+        }
         let frame = Frame::new(FrameClass::Control, v.to_string());
         self.push_to_user(app, user, &frame, None);
     }

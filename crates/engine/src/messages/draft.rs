@@ -177,6 +177,7 @@ impl Draft {
             priority: self.priority,
             body: &raw,
             cloud_custom_data: &self.cloud_custom_data,
+            topic: "",
         };
         let frame = outgoing.frame(false)?;
         let keeps_history = settings.history_enabled && settings.history_count > 0;

@@ -41,6 +41,7 @@ impl Engine {
                 priority: r.priority,
                 body: &body,
                 cloud_custom_data: &r.cloud_custom_data,
+                topic: "",
             };
             frames.push((r.msg_time, outgoing.frame(true)?));
         }

@@ -76,6 +76,8 @@ pub(crate) struct Outgoing<'a> {
     pub priority: Priority,
     pub body: &'a RawValue,
     pub cloud_custom_data: &'a str,
+    /// A topic of a community (empty: the group itself).
+    pub topic: &'a str,
 }
 
 impl Outgoing<'_> {
@@ -94,6 +96,7 @@ impl Outgoing<'_> {
             msg_body: self.body,
             cloud_custom_data: self.cloud_custom_data,
             history,
+            topic_id: self.topic,
         })
         .map_err(|_| Error::Internal)?;
         Ok(Frame::new(FrameClass::Message(self.priority), text))

@@ -35,6 +35,7 @@ impl Engine {
             msg.priority,
         );
         let group = msg.group.to_string();
+        let topic = options.topic.clone();
         let frame = move |body: &str, ccd: &str, seq: u64, time: i64| {
             let body: &RawValue = serde_json::from_str(body).ok()?;
             Outgoing {
@@ -49,6 +50,7 @@ impl Engine {
                 priority,
                 body,
                 cloud_custom_data: ccd,
+                topic: &topic,
             }
             .frame(false)
             .ok()
@@ -83,7 +85,7 @@ impl Engine {
         let append = GroupAppend {
             app: msg.app,
             group: msg.group.clone(),
-            topic: String::new(),
+            topic: options.topic,
             from: msg.from.clone(),
             time: msg.time,
             random: msg.random,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use liveroom_core::group::{ApplyJoinOption, GroupType, InviteJoinOption, MsgFlag};
 use liveroom_core::protocol::Op;
 use liveroom_core::store::{group_flags, GroupMsgRecord, JoinRequest, MemberPage, RequestKind};
-use liveroom_core::{Error, GroupId, UserId};
-use liveroom_engine::group_chat::{Actor, AddResult, JoinOutcome, MemberChanges};
+use liveroom_core::{Error, GroupId, Service, UserId};
+use liveroom_engine::group_chat::{Actor, AddResult, JoinOutcome, MemberChanges, TopicSpec};
 use liveroom_engine::session::SessionRef;
 use liveroom_engine::{Engine, NewGroup};
 
@@ -208,6 +208,70 @@ struct MemberView {
     app_member_defined_data: Vec<liveroom_core::protocol::groups::KeyValue>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TopicCreated {
+    topic_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Topics {
+    topics: Vec<TopicView>,
+}
+
+/// A topic as `get_topics` lists it, with the reader's side.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct TopicView {
+    topic_id: String,
+    topic_name: String,
+    face_url: String,
+    introduction: String,
+    notification: String,
+    custom_string: String,
+    mute_all_member: &'static str,
+    create_time: i64,
+    last_seq: u64,
+    last_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unread: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_seq: Option<u64>,
+}
+
+impl TopicView {
+    pub(super) fn of((t, side): liveroom_engine::group_chat::TopicView) -> Self {
+        Self {
+            topic_id: t.id,
+            topic_name: t.name,
+            face_url: t.face_url,
+            introduction: t.introduction,
+            notification: t.notification,
+            custom_string: t.custom_string,
+            mute_all_member: if t.mute_all { "On" } else { "Off" },
+            create_time: t.create_time,
+            last_seq: t.thread.last_seq,
+            last_time: t.thread.last_time,
+            unread: side.as_ref().map(|s| s.unread),
+            read_seq: side.as_ref().map(|s| s.read_seq),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Destroyed {
+    results: Vec<TopicResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TopicResult {
+    topic_id: String,
+    error_code: i32,
+}
+
 /// Runs one group op for the session.
 pub(super) async fn dispatch(
     engine: &Arc<Engine>,
@@ -386,6 +450,7 @@ pub(super) async fn dispatch(
                 .stored_history(
                     app,
                     &group,
+                    q.topic_id.as_deref().unwrap_or(""),
                     q.after_seq,
                     before,
                     q.count,
@@ -400,7 +465,10 @@ pub(super) async fn dispatch(
         }
         Op::ReadGroup(r) => {
             let group = GroupId::parse(&r.group_id)?;
-            let (seq, unread) = engine.read_group(app, &group, &actor.user, r.seq).await?;
+            let topic = r.topic_id.as_deref().unwrap_or("");
+            let (seq, unread) = engine
+                .read_group(app, &group, topic, &actor.user, r.seq)
+                .await?;
             data(Read { seq, unread })
         }
         Op::SetMemberInfo(s) => {
@@ -450,6 +518,76 @@ pub(super) async fn dispatch(
                 .destroy_group(app, &group, actor.user.as_str(), &origin)
                 .await?;
             data(())
+        }
+        Op::CreateTopic(c) => {
+            let group = GroupId::parse(&c.group_id)?;
+            let spec = TopicSpec {
+                id: c.topic_id,
+                name: Some(c.topic_name),
+                face_url: c.face_url,
+                introduction: c.introduction,
+                notification: c.notification,
+                custom_string: c.custom_string,
+                mute_all: None,
+            };
+            let topic_id = engine.create_topic(app, &group, spec, &actor).await?;
+            data(TopicCreated { topic_id })
+        }
+        Op::GetTopics(q) => {
+            let group = GroupId::parse(&q.group_id)?;
+            let topics = engine
+                .topics(
+                    app,
+                    &group,
+                    q.topic_ids.as_deref(),
+                    &actor,
+                    Some(&actor.user),
+                )
+                .await?;
+            data(Topics {
+                topics: topics.into_iter().map(TopicView::of).collect(),
+            })
+        }
+        Op::ModifyTopic(m) => {
+            let group = GroupId::parse(&m.group_id)?;
+            let mute_all = match m.mute_all.as_deref() {
+                None => None,
+                Some("On") => Some(true),
+                Some("Off") => Some(false),
+                Some(other) => {
+                    return Err(Error::InvalidParameter(format!(
+                        "MuteAllMember {other:?} must be On or Off"
+                    )))
+                }
+            };
+            let spec = TopicSpec {
+                id: None,
+                name: m.topic_name,
+                face_url: m.face_url,
+                introduction: m.introduction,
+                notification: m.notification,
+                custom_string: m.custom_string,
+                mute_all,
+            };
+            engine
+                .modify_topic(app, &group, &m.topic_id, spec, &actor)
+                .await?;
+            data(())
+        }
+        Op::DestroyTopics(d) => {
+            let group = GroupId::parse(&d.group_id)?;
+            let outcomes = engine
+                .destroy_topics(app, &group, &d.topic_ids, &actor)
+                .await?;
+            data(Destroyed {
+                results: outcomes
+                    .into_iter()
+                    .map(|(topic_id, r)| TopicResult {
+                        topic_id,
+                        error_code: r.as_ref().err().map_or(0, |e| e.code(Service::Group)),
+                    })
+                    .collect(),
+            })
         }
         _ => Err(Error::Internal),
     };

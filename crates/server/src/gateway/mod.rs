@@ -335,6 +335,7 @@ async fn handle_text(conn: &Conn, text: &str) {
         no_last_msg,
         need_read_receipt,
         at_info,
+        topic_id,
     } = req.op
     {
         // Everything a send may do is decided now, in request order; the send itself may
@@ -352,6 +353,7 @@ async fn handle_text(conn: &Conn, text: &str) {
                 need_read_receipt,
                 at_info: at_info.map(|v| v.to_string()).unwrap_or_default(),
                 offline_push: String::new(),
+                topic: topic_id.unwrap_or_default(),
             },
         };
         let (app, mut send) = match Box::pin(conn.engine.prepare_client_send(session, send)).await {

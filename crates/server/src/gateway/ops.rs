@@ -275,8 +275,15 @@ pub(super) async fn dispatch(
                 .await?;
             data(engine.room_stats_report(app, &group, &req).await?)
         }
-        Op::Recall { group_id, msg_seq } => {
-            engine.recall_as(session, &group_id, msg_seq).await?;
+        Op::Recall {
+            group_id,
+            msg_seq,
+            topic_id,
+        } => {
+            let topic = topic_id.unwrap_or_default();
+            engine
+                .recall_as(session, &group_id, &topic, msg_seq)
+                .await?;
             done()
         }
         Op::SetAdmin {

@@ -102,14 +102,10 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> 
     let (from, nick, avatar) = sender(cx, req.from_account.as_deref()).await?;
     let is_app_admin = cx.app.is_admin(&from);
     let callbacks = callback_control(&req.forbid_callback_control)?;
-    if !req.topic_id.is_empty() {
-        return Err(Error::NotSupported(
-            "TopicId: topics are not served yet".into(),
-        ));
-    }
     let mut stored = StoredSend {
         online_only: req.online_only == 1,
         need_read_receipt: req.need_read_receipt == 1,
+        topic: req.topic_id.clone(),
         ..Default::default()
     };
     for c in &req.send_msg_control {
@@ -231,6 +227,8 @@ struct GetSimple {
     /// 1: recalled messages are listed too, as placeholders (`IsPlaceMsg` 2).
     #[serde(rename = "WithRecalledMsg", default)]
     with_recalled_msg: u8,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
 }
 
 /// `IsPlaceMsg` of a recalled message's placeholder.
@@ -276,6 +274,11 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<History, Error
     let room = cx.engine.room(cx.app_id(), &group).await?;
     if room.is_durable() {
         return stored_history(cx, group, &req).await;
+    }
+    if !req.topic_id.is_empty() {
+        return Err(Error::NotSupported(format!(
+            "{group} is an AVChatRoom: it has no topics"
+        )));
     }
     let (_, records) = cx
         .engine
@@ -323,6 +326,7 @@ async fn stored_history(cx: &Cx, group: GroupId, req: &GetSimple) -> Result<Hist
         .stored_history(
             cx.app_id(),
             &group,
+            &req.topic_id,
             None,
             req.req_msg_seq,
             req.req_msg_number,
@@ -370,6 +374,8 @@ struct Recall {
     msg_seq_list: Vec<MsgSeqItem>,
     #[serde(rename = "Reason", default)]
     reason: String,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
 }
 
 /// Longest `Reason` of a recall, bytes.
@@ -405,6 +411,7 @@ pub async fn group_msg_recall(cx: &Cx, body: Value) -> Result<Recalled, Error> {
         .recall(
             cx.app_id(),
             &group,
+            &req.topic_id,
             &cx.identifier,
             &seqs,
             Some(cx.origin.clone()),

@@ -27,6 +27,7 @@ mod profile;
 mod router;
 mod sns;
 mod stats;
+mod topics;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::rejection::PathRejection;

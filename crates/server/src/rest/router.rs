@@ -11,7 +11,7 @@ use super::{
     accounts, chat, conversations, group_members, groups, members, messages, moderation, profile,
     sns, Cx,
 };
-use super::{apps, draw, filter, gifts, live, stats};
+use super::{apps, draw, filter, gifts, live, stats, topics};
 
 const LOGIN: &str = "im_open_login_svc";
 const PROFILE: &str = "profile";
@@ -20,6 +20,7 @@ const CONTACTS: &str = "recentcontact";
 const SNS: &str = "sns";
 const GROUP: &str = "group_open_http_svc";
 const AVCHATROOM: &str = "group_open_avchatroom_http_svc";
+const TOPICS: &str = "million_group_open_http_svc";
 /// Liveroom's own commands.
 const EXT: &str = "liveroom_ext";
 
@@ -32,6 +33,7 @@ const SERVICES: &[(&str, Service)] = &[
     (SNS, Service::Sns),
     (GROUP, Service::Group),
     (AVCHATROOM, Service::Group),
+    (TOPICS, Service::Group),
     (EXT, Service::Extension),
 ];
 
@@ -132,6 +134,11 @@ endpoints! {
     GetGroupBanMember { GROUP / "get_group_ban_member" }
     GetOnlineMemberNum { GROUP / "get_online_member_num" }
     GetRoleInGroup { GROUP / "get_role_in_group" }
+
+    CreateTopic { TOPICS / "create_topic" }
+    GetTopic { TOPICS / "get_topic" }
+    ModifyTopic { TOPICS / "modify_topic" }
+    DestroyTopic { TOPICS / "destroy_topic" }
 
     GetMembers { AVCHATROOM / "get_members" }
     CheckMembers { AVCHATROOM / "check_members" }
@@ -240,6 +247,10 @@ impl Endpoint {
             E::SetUnreadMsgNum => cx.answer(group_members::set_unread_msg_num(cx, body).await),
             E::GetOnlineMemberNum => cx.answer(members::get_online_member_num(cx, body).await),
             E::GetMembers => cx.answer(members::get_members(cx, body).await),
+            E::CreateTopic => cx.answer(topics::create_topic(cx, body).await),
+            E::GetTopic => cx.answer(topics::get_topic(cx, body).await),
+            E::ModifyTopic => cx.answer(topics::modify_topic(cx, body).await),
+            E::DestroyTopic => cx.answer(topics::destroy_topic(cx, body).await),
             E::CheckMembers => cx.answer(members::check_members(cx, body).await),
             E::SendGroupMsg => cx.answer(messages::send_group_msg(cx, body).await),
             E::SendGroupSystemNotification => {

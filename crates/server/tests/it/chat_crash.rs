@@ -133,6 +133,7 @@ async fn page(bob: &Client, to: To, after: u64) -> (Vec<(u64, String)>, bool) {
             bob.request(liveroom_core::protocol::Op::GetGroupMessages(
                 liveroom_core::protocol::groups::GetGroupMessages {
                     group_id: GROUP.into(),
+                    topic_id: None,
                     after_seq: Some(after),
                     before_seq: None,
                     count: 100,

@@ -91,6 +91,7 @@ async fn members_on_three_nodes_share_one_group() {
     assert_eq!(list["TotalUnread"], 3);
     dan.request(Op::ReadGroup(liveroom_core::protocol::groups::ReadGroup {
         group_id: "guild".into(),
+        topic_id: None,
         seq: None,
     }))
     .await

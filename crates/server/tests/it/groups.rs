@@ -185,6 +185,7 @@ async fn stored_messages_reach_members_online_and_wait_for_the_others() {
         &cat,
         Op::GetGroupMessages(GetGroupMessages {
             group_id: "fans".into(),
+            topic_id: None,
             after_seq: Some(0),
             before_seq: None,
             count: 2,
@@ -270,6 +271,7 @@ async fn stored_messages_reach_members_online_and_wait_for_the_others() {
         &cat,
         Op::ReadGroup(ReadGroup {
             group_id: "fans".into(),
+            topic_id: None,
             seq: Some(2),
         }),
     )
@@ -772,6 +774,7 @@ async fn members_recall_their_own_messages_and_admins_any() {
         &ann,
         Op::GetGroupMessages(GetGroupMessages {
             group_id: "g".into(),
+            topic_id: None,
             after_seq: None,
             before_seq: None,
             count: 10,
@@ -928,4 +931,236 @@ async fn membership_webhooks_fire_and_the_backend_may_refuse() {
         ),
         (Some("Quit"), Some("dan"))
     );
+}
+
+#[tokio::test]
+async fn community_topics_number_read_and_mute_on_their_own() {
+    use liveroom_core::protocol::groups::{CreateTopic, DestroyTopics, GetTopics, ModifyTopic};
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Community", "GroupId": "hub", "Name": "Hub", "Owner_Account": "ann",
+               "SupportTopic": 1, "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    // Topics are for communities with SupportTopic only.
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "GroupId": "plain", "Name": "Plain", "Owner_Account": "ann"}),
+    )
+    .await;
+    let v = s
+        .rest(
+            "million_group_open_http_svc/create_topic",
+            json!({"GroupId": "plain", "TopicName": "x"}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10007);
+    let v = s
+        .rest(
+            "million_group_open_http_svc/create_topic",
+            json!({"GroupId": "hub", "TopicName": "x", "TopicId": "elsewhere@TOPIC#_x"}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10004, "{v}");
+    let general = s
+        .ok(
+            "million_group_open_http_svc/create_topic",
+            json!({"GroupId": "hub", "TopicName": "general", "TopicId": "hub@TOPIC#_general"}),
+        )
+        .await;
+    assert_eq!(general["TopicId"], "hub@TOPIC#_general");
+    let ann = s.user("ann").await;
+    let mut bob = s.user("bob").await;
+    let created = call(
+        &ann,
+        Op::CreateTopic(CreateTopic {
+            group_id: "hub".into(),
+            topic_name: "news".into(),
+            topic_id: None,
+            face_url: None,
+            introduction: Some("announcements".into()),
+            notification: None,
+            custom_string: None,
+        }),
+    )
+    .await;
+    let news = created["TopicId"].as_str().expect("TopicId").to_string();
+    assert!(news.starts_with("hub@TOPIC#_"));
+    // Members hear of the new topic.
+    let heard = loop {
+        if let Event::Topic(t) = bob.next_event_within(WAIT).await.expect("a topic push") {
+            break t;
+        }
+    };
+    assert_eq!(
+        (heard.topic_id.as_str(), heard.action.as_str()),
+        (news.as_str(), "created")
+    );
+    // An ordinary member does not create topics.
+    assert_eq!(
+        refused(
+            &bob,
+            Op::CreateTopic(CreateTopic {
+                group_id: "hub".into(),
+                topic_name: "mine".into(),
+                topic_id: None,
+                face_url: None,
+                introduction: None,
+                notification: None,
+                custom_string: None,
+            })
+        )
+        .await,
+        10007
+    );
+
+    // Each topic numbers its own messages; pushes name the topic.
+    let send_to = |topic: &str, t: &str| Op::Send {
+        group_id: "hub".into(),
+        msg_body: text(t),
+        priority: None,
+        cloud_custom_data: None,
+        random: None,
+        online_only: false,
+        no_unread: false,
+        no_last_msg: false,
+        need_read_receipt: false,
+        at_info: None,
+        topic_id: Some(topic.into()),
+    };
+    let first = call(&ann, send_to("hub@TOPIC#_general", "hello")).await;
+    assert_eq!(first["MsgSeq"], 1);
+    let got = next_message(&mut bob).await;
+    assert_eq!(
+        (got.topic_id.as_str(), got.msg_seq),
+        ("hub@TOPIC#_general", 1)
+    );
+    assert_eq!(call(&ann, send_to(&news, "big news")).await["MsgSeq"], 1);
+    assert_eq!(call(&ann, send_to(&news, "more news")).await["MsgSeq"], 2);
+    assert_eq!(say(&ann, "hub", "in the community itself").await, 1);
+    let v = s
+        .rest(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": "hub", "TopicId": "hub@TOPIC#_nope", "MsgBody": text("x")}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10004, "no such topic");
+
+    // Bob's unread counts, per topic.
+    let topics = call(
+        &bob,
+        Op::GetTopics(GetTopics {
+            group_id: "hub".into(),
+            topic_ids: None,
+        }),
+    )
+    .await;
+    let unread: Vec<(String, u64)> = topics["Topics"]
+        .as_array()
+        .expect("Topics")
+        .iter()
+        .map(|t| {
+            (
+                t["TopicId"].as_str().unwrap_or("").to_string(),
+                t["Unread"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    let mut unread = unread;
+    unread.sort();
+    let mut want = vec![("hub@TOPIC#_general".to_string(), 1), (news.clone(), 2)];
+    want.sort();
+    assert_eq!(unread, want, "created in the same second: ordered by id");
+    let read = call(
+        &bob,
+        Op::ReadGroup(ReadGroup {
+            group_id: "hub".into(),
+            topic_id: Some(news.clone()),
+            seq: Some(1),
+        }),
+    )
+    .await;
+    assert_eq!(
+        (read["Seq"].as_u64(), read["Unread"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let page = call(
+        &bob,
+        Op::GetGroupMessages(GetGroupMessages {
+            group_id: "hub".into(),
+            topic_id: Some(news.clone()),
+            after_seq: Some(0),
+            before_seq: None,
+            count: 10,
+            with_recalled: false,
+        }),
+    )
+    .await;
+    assert_eq!(page["Messages"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        page["Messages"][0]["MsgBody"][0]["MsgContent"]["Text"],
+        "big news"
+    );
+    let rest_page = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "hub", "TopicId": "hub@TOPIC#_general", "ReqMsgNumber": 5}),
+        )
+        .await;
+    assert_eq!(rest_page["RspMsgList"].as_array().map(Vec::len), Some(1));
+    let info = s
+        .ok(
+            "million_group_open_http_svc/get_topic",
+            json!({"GroupId": "hub", "TopicIdList": [news, "hub@TOPIC#_zzz"], "From_Account": "bob"}),
+        )
+        .await;
+    let items = info["TopicAndSelfInfo"].as_array().expect("items");
+    assert_eq!(items[0]["TopicInfo"]["NextMsgSeq"], 3);
+    assert_eq!(items[0]["SelfInfo"]["UnreadMsgNum"], 1);
+    assert_eq!(items[1]["ErrorCode"], 10004);
+
+    // A topic's mute-all holds ordinary members, not the owner.
+    call(
+        &ann,
+        Op::ModifyTopic(ModifyTopic {
+            group_id: "hub".into(),
+            topic_id: news.clone(),
+            topic_name: Some("headlines".into()),
+            face_url: None,
+            introduction: None,
+            notification: None,
+            custom_string: None,
+            mute_all: Some("On".into()),
+        }),
+    )
+    .await;
+    assert_eq!(refused(&bob, send_to(&news, "may I?")).await, 10017);
+    call(&ann, send_to(&news, "owners may")).await;
+    assert!(call(&bob, send_to("hub@TOPIC#_general", "here I may")).await["MsgSeq"] == 2);
+
+    // Destroying a topic takes its messages; the other topics keep theirs.
+    let destroyed = call(
+        &ann,
+        Op::DestroyTopics(DestroyTopics {
+            group_id: "hub".into(),
+            topic_ids: vec![news.clone(), "hub@TOPIC#_zzz".into()],
+        }),
+    )
+    .await;
+    assert_eq!(destroyed["Results"][0]["ErrorCode"], 0);
+    assert_eq!(destroyed["Results"][1]["ErrorCode"], 10004);
+    assert_eq!(
+        refused(&bob, send_to(&news, "gone?")).await,
+        10004,
+        "the topic is gone"
+    );
+    let left = s
+        .ok(
+            "million_group_open_http_svc/get_topic",
+            json!({"GroupId": "hub"}),
+        )
+        .await;
+    assert_eq!(left["TopicAndSelfInfo"].as_array().map(Vec::len), Some(1));
 }

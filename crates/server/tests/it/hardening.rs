@@ -517,6 +517,7 @@ async fn send_checks_run_in_the_documented_order() {
             no_last_msg: false,
             need_read_receipt: false,
             at_info: None,
+            topic_id: None,
         })
         .await;
     assert_eq!(

@@ -741,6 +741,7 @@ async fn a_broadcast_reaches_hundreds_of_rooms_within_a_second_while_one_is_floo
                 no_last_msg: false,
                 need_read_receipt: false,
                 at_info: None,
+                topic_id: None,
             })
             .expect("queued");
     }

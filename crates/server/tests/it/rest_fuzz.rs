@@ -11,6 +11,9 @@ use crate::harness::{sig, TestServer, APP};
 const ROOM: &str = "fuzz";
 /// A Public group (stored members and messages).
 const TEAM: &str = "team";
+/// A community with a topic.
+const HUB: &str = "hub";
+const TOPIC: &str = "hub@TOPIC#_general";
 
 /// A well-formed body for each command, and the keys it cannot do without.
 fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
@@ -116,6 +119,28 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             "group_open_http_svc/set_unread_msg_num",
             json!({"GroupId": TEAM, "Member_Account": "bob", "UnreadMsgNum": 1}),
             &["GroupId", "Member_Account", "UnreadMsgNum"],
+        ),
+        (
+            "million_group_open_http_svc/create_topic",
+            json!({"GroupId": HUB, "TopicName": "t", "TopicId": "hub@TOPIC#_fuzz", "From_Account": "alice", "CustomString": "c", "FaceUrl": "f", "Notification": "n", "Introduction": "i"}),
+            &["GroupId", "TopicName"],
+        ),
+        (
+            "million_group_open_http_svc/get_topic",
+            json!({"GroupId": HUB, "TopicIdList": [TOPIC], "From_Account": "bob"}),
+            &["GroupId"],
+        ),
+        (
+            // The values the topic has already.
+            "million_group_open_http_svc/modify_topic",
+            json!({"GroupId": HUB, "TopicId": TOPIC, "TopicName": "general", "From_Account": "alice", "CustomString": "", "FaceUrl": "", "Notification": "", "Introduction": "", "MuteAllMember": "Off"}),
+            &["GroupId", "TopicId"],
+        ),
+        (
+            // A topic that does not exist: even a body that turned valid destroys nothing.
+            "million_group_open_http_svc/destroy_topic",
+            json!({"GroupId": HUB, "TopicIdList": ["hub@TOPIC#_none"]}),
+            &["GroupId", "TopicIdList"],
         ),
         (
             "group_open_http_svc/send_group_msg",
@@ -640,6 +665,10 @@ async fn state(s: &TestServer) -> Value {
             json!({"Member_Account": "bob"}),
         ),
         (
+            "million_group_open_http_svc/get_topic",
+            json!({"GroupId": HUB, "From_Account": "bob"}),
+        ),
+        (
             "group_open_http_svc/group_msg_get_simple",
             json!({"GroupId": TEAM, "ReqMsgNumber": 20}),
         ),
@@ -672,6 +701,17 @@ async fn populated() -> TestServer {
         "group_open_http_svc/create_group",
         json!({"Type": "Public", "GroupId": TEAM, "Name": "team", "Owner_Account": "alice",
                "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Community", "GroupId": HUB, "Name": "hub", "Owner_Account": "alice",
+               "SupportTopic": 1, "MemberList": [{"Member_Account": "bob"}]}),
+    )
+    .await;
+    s.ok(
+        "million_group_open_http_svc/create_topic",
+        json!({"GroupId": HUB, "TopicName": "general", "TopicId": TOPIC}),
     )
     .await;
     s.ok(
@@ -938,7 +978,7 @@ async fn get_is_served_like_post() {
     .await;
     assert_eq!(
         v["GroupIdList"],
-        json!([{"GroupId": ROOM}, {"GroupId": TEAM}]),
+        json!([{"GroupId": ROOM}, {"GroupId": HUB}, {"GroupId": TEAM}]),
         "{v}"
     );
     // Without a body, as `{}`.

@@ -487,3 +487,138 @@ pub async fn group_concurrent_batches_never_share_a_number(store: Arc<dyn Store>
     assert_eq!(unread(&*store, "busy", "owner_1").await, 120);
     assert_eq!(unread(&*store, "busy", "ann").await, 0);
 }
+
+fn topic(id: &str, time: i64) -> liveroom_core::store::TopicRecord {
+    liveroom_core::store::TopicRecord {
+        id: id.into(),
+        name: format!("name {id}"),
+        face_url: String::new(),
+        introduction: "intro".into(),
+        notification: String::new(),
+        custom_string: "cs".into(),
+        mute_all: false,
+        create_time: time,
+        creator: "owner_1".into(),
+        thread: Default::default(),
+    }
+}
+
+pub async fn group_topics_keep_their_own_numbers_and_reads(store: Arc<dyn Store>) {
+    let mut g = sample_group(APP, "town", GroupType::Community);
+    g.owner = Some(uid("ann"));
+    store
+        .create_group(&g, &[member("ann", 100), member("bob", 100)])
+        .await
+        .expect("create");
+    store
+        .create_topic(APP, &gid("town"), &topic("town@TOPIC#_b", 20))
+        .await
+        .expect("topic");
+    store
+        .create_topic(APP, &gid("town"), &topic("town@TOPIC#_a", 10))
+        .await
+        .expect("topic");
+    assert!(matches!(
+        store
+            .create_topic(APP, &gid("town"), &topic("town@TOPIC#_a", 30))
+            .await,
+        Err(liveroom_core::store::StoreError::Conflict)
+    ));
+    let in_topic = |t: &str, from: &str, time: i64| GroupAppend {
+        topic: t.into(),
+        ..msg("town", from, time, "x")
+    };
+    // One message before Bob joined, three after (one of them Bob's own), one in the group.
+    let out = store
+        .append_group(&[
+            in_topic("town@TOPIC#_a", "ann", 50),
+            in_topic("town@TOPIC#_a", "ann", 200),
+            in_topic("town@TOPIC#_b", "ann", 201),
+            in_topic("town@TOPIC#_a", "bob", 202),
+            in_topic("town@TOPIC#_a", "ann", 203),
+            msg("town", "ann", 204, "main"),
+        ])
+        .await
+        .expect("append");
+    let seqs: Vec<u64> = out.iter().map(|a| a.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 1, 3, 4, 1], "numbered per topic");
+    let topics = store.topics(APP, &gid("town"), None).await.expect("topics");
+    let ids: Vec<&str> = topics.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, vec!["town@TOPIC#_a", "town@TOPIC#_b"], "by creation");
+    assert_eq!(topics[0].thread.last_seq, 4);
+    let sides = store
+        .topic_sides(APP, &gid("town"), &uid("bob"))
+        .await
+        .expect("sides")
+        .expect("a member");
+    let a = sides
+        .iter()
+        .find(|s| s.topic == "town@TOPIC#_a")
+        .expect("a");
+    assert_eq!((a.read_seq, a.unread, a.join_seq), (3, 1, 1));
+    let b = sides
+        .iter()
+        .find(|s| s.topic == "town@TOPIC#_b")
+        .expect("b");
+    assert_eq!((b.read_seq, b.unread), (0, 1));
+    assert_eq!(
+        unread(&*store, "town", "bob").await,
+        1,
+        "the group's own thread"
+    );
+    assert_eq!(
+        store
+            .read_topic(APP, &gid("town"), "town@TOPIC#_b", &uid("bob"), None)
+            .await
+            .expect("read"),
+        Some((1, 0))
+    );
+    assert_eq!(
+        store
+            .read_topic(APP, &gid("town"), "town@TOPIC#_a", &uid("zed"), None)
+            .await
+            .expect("read"),
+        None
+    );
+    let mut changed = topics[1].clone();
+    changed.name = "renamed".into();
+    changed.mute_all = true;
+    assert!(store
+        .update_topic(APP, &gid("town"), &changed)
+        .await
+        .expect("update"));
+    let only = store
+        .topics(APP, &gid("town"), Some(&["town@TOPIC#_b".to_string()]))
+        .await
+        .expect("one");
+    assert_eq!((only[0].name.as_str(), only[0].mute_all), ("renamed", true));
+    let gone = store
+        .delete_topics(
+            APP,
+            &gid("town"),
+            &["town@TOPIC#_a".into(), "town@TOPIC#_zzz".into()],
+        )
+        .await
+        .expect("delete");
+    assert_eq!(gone, vec!["town@TOPIC#_a".to_string()]);
+    let range = GroupRange {
+        page: GroupPage::After(0),
+        floor: 0,
+        limit: 10,
+        with_recalled: true,
+    };
+    assert!(store
+        .group_messages(APP, &gid("town"), "town@TOPIC#_a", &range)
+        .await
+        .expect("page")
+        .is_empty());
+    assert_eq!(
+        store
+            .group_messages(APP, &gid("town"), "", &range)
+            .await
+            .expect("page")
+            .len(),
+        1,
+        "the group's own messages stay"
+    );
+}
