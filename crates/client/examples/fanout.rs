@@ -99,6 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             need_read_receipt: false,
             at_info: None,
             topic_id: None,
+            extensible: false,
         })?;
     }
     let mut all: Vec<u32> = Vec::new();

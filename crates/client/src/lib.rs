@@ -85,6 +85,12 @@ pub enum Event {
     GroupRead(liveroom_core::protocol::groups::GroupReadPush),
     /// A community's topic was created, changed or destroyed.
     Topic(liveroom_core::protocol::groups::TopicPush),
+    /// A stored group's message was edited.
+    MessageModified(MessagePush),
+    /// A reaction to a stored group's message was added or removed.
+    Reaction(liveroom_core::protocol::groups::ReactionPush),
+    /// Extensions of a stored group's message were set.
+    MessageExtension(liveroom_core::protocol::groups::ExtensionPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -169,6 +175,9 @@ impl Client {
                     Push::C2cConversation(c) => Event::C2cConversation(c),
                     Push::GroupRead(r) => Event::GroupRead(r),
                     Push::Topic(t) => Event::Topic(t),
+                    Push::MessageModified(m) => Event::MessageModified(m),
+                    Push::Reaction(r) => Event::Reaction(r),
+                    Push::MessageExtension(e) => Event::MessageExtension(e),
                 };
                 if events_tx.send(event).is_err() {
                     break;
@@ -310,6 +319,7 @@ impl Client {
             need_read_receipt: false,
             at_info: None,
             topic_id: None,
+            extensible: false,
         })
         .await
     }

@@ -148,6 +148,16 @@ pub enum Error {
     /// Stored groups: the operator or sender must be a member.
     #[error("{0} is not a member of this group")]
     NotMember(String),
+    /// A message that takes no extensions (sent without `SupportMessageExtension`), or
+    /// none with this number.
+    #[error("message {0} does not exist or takes no extensions")]
+    ExtensionNotFound(u64),
+    /// An extension written with a version that is no longer the stored one.
+    #[error("the extension changed since it was read; read it again")]
+    ExtensionConflict,
+    /// Deleting stored messages of a group that stores none (an AVChatRoom).
+    #[error("{0} is an AVChatRoom: it stores no messages to delete")]
+    NoMessageStore(String),
     #[error("too many requests; retry later")]
     RateLimited,
     /// Refused by the app's backend through a before-callback: 10016, or the app's own
@@ -292,6 +302,9 @@ impl Error {
             Self::GroupFull(_) => 10014,
             Self::RequestHandled(_) => 10024,
             Self::NotMember(_) => 10007,
+            Self::ExtensionNotFound(_) => 23004,
+            Self::ExtensionConflict => 23001,
+            Self::NoMessageStore(_) => 10035,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,
             Self::Filtered => 80001,

@@ -112,6 +112,13 @@ pub enum Op {
         /// A topic of a community.
         #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
         topic_id: Option<String>,
+        /// Groups that keep their messages: the message takes extensions.
+        #[serde(
+            rename = "SupportMessageExtension",
+            default,
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        extensible: bool,
     },
     Ping,
     /// Owner / admin: mute members for `MuteTime` seconds (0 unmutes).
@@ -258,6 +265,14 @@ pub enum Op {
     GetTopics(groups::GetTopics),
     ModifyTopic(groups::ModifyTopic),
     DestroyTopics(groups::DestroyTopics),
+    /// Edit one's own message of a stored group.
+    ModifyGroupMessage(groups::ModifyGroupMessage),
+    AddReaction(groups::Reaction),
+    RemoveReaction(groups::Reaction),
+    GetReactions(groups::MessageList),
+    SetMessageExtensions(groups::SetExtensions),
+    GetMessageExtensions(groups::MessageRef),
+    GetReadReceipts(groups::MessageList),
 }
 
 impl Op {
@@ -282,6 +297,13 @@ impl Op {
                 | Self::GetTopics(_)
                 | Self::ModifyTopic(_)
                 | Self::DestroyTopics(_)
+                | Self::ModifyGroupMessage(_)
+                | Self::AddReaction(_)
+                | Self::RemoveReaction(_)
+                | Self::GetReactions(_)
+                | Self::SetMessageExtensions(_)
+                | Self::GetMessageExtensions(_)
+                | Self::GetReadReceipts(_)
         )
     }
 
@@ -439,6 +461,12 @@ pub enum Push {
     GroupRead(groups::GroupReadPush),
     /// A community's topic was created, changed or destroyed.
     Topic(groups::TopicPush),
+    /// A stored group's message was edited (the whole message as it is now).
+    MessageModified(MessagePush),
+    /// A reaction to a stored group's message was added or removed.
+    Reaction(groups::ReactionPush),
+    /// Extensions of a stored group's message were set.
+    MessageExtension(groups::ExtensionPush),
     /// This user changed a conversation on one of its devices.
     C2cConversation(chat::ConversationPush),
 }
@@ -568,6 +596,13 @@ pub struct MessagePush {
     /// A topic of a community (empty: the group itself).
     #[serde(rename = "TopicId", default, skip_serializing_if = "String::is_empty")]
     pub topic_id: String,
+    /// Mentions (stored groups): `[{GroupAtAllFlag, GroupAt_Account}]`.
+    #[serde(
+        rename = "GroupAtInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub at_info: Option<Value>,
 }
 
 /// The serializing twin of [`MessagePush`] used on the hot path: it borrows everything and
@@ -604,6 +639,9 @@ pub struct MessageFrame<'a> {
     /// A topic of a community (empty: the group itself).
     #[serde(rename = "TopicId", skip_serializing_if = "str::is_empty")]
     pub topic_id: &'a str,
+    /// Mentions (stored groups).
+    #[serde(rename = "GroupAtInfo", skip_serializing_if = "Option::is_none")]
+    pub at_info: Option<&'a RawValue>,
 }
 
 /// Tips and system notifications: a `MsgBody` with one server element.
@@ -722,6 +760,7 @@ mod tests {
             cloud_custom_data: "",
             history: false,
             topic_id: "",
+            at_info: None,
         };
         let text = serde_json::to_string(&m).expect("ser");
         assert!(text.starts_with(r#"{"op":"message","GroupId":"g""#));

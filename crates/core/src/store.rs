@@ -11,9 +11,10 @@ mod group_chat;
 mod social;
 pub use chat::{C2cAppend, C2cAppended, C2cPage, ChatStore, ConversationCursor};
 pub use group_chat::{
-    group_flags, GroupAppend, GroupAppended, GroupChatStore, GroupConversation, GroupMsgRecord,
-    GroupPage, GroupRange, JoinRequest, MemberAdded, MemberPage, MemberPatch, MemberRecord,
-    NewMember, RequestKind, ThreadState, TopicRecord, TopicSide,
+    group_flags, ExtEntry, ExtOutcome, ExtWrite, GroupAppend, GroupAppended, GroupChatStore,
+    GroupConversation, GroupMsgRecord, GroupPage, GroupRange, JoinRequest, MemberAdded, MemberPage,
+    MemberPatch, MemberRecord, NewMember, ReactOutcome, ReactionSummary, RequestKind, ThreadState,
+    TopicRecord, TopicSide, MENTIONS_MAX,
 };
 pub use social::{FriendRecord, FriendRequest, SocialStore};
 

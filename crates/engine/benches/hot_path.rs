@@ -40,6 +40,7 @@ fn message_validation_and_serialization(c: &mut Criterion) {
                 cloud_custom_data: "{\"level\":12}",
                 history: false,
                 topic_id: "",
+                at_info: None,
             })
             .expect("serialize");
             black_box(Frame::new(FrameClass::Message(Priority::Normal), text))

@@ -592,6 +592,7 @@ impl Engine {
                 body: &raw,
                 cloud_custom_data: &b.cloud_custom_data,
                 topic: "",
+                at_info: None,
             }
             .frame(false);
             if let Ok(frame) = frame {

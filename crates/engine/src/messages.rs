@@ -190,6 +190,8 @@ pub struct StoredSend {
     pub offline_push: String,
     /// `TopicId`: a topic of a community (`""`: the group itself).
     pub topic: String,
+    /// `SupportMessageExtension`: the message takes extensions.
+    pub extensible: bool,
 }
 
 /// `ForbidCallbackControl` of a REST send: callbacks this message does not fire.

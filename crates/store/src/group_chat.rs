@@ -46,6 +46,12 @@ pub(crate) const JOINED_SELECT: &str = "SELECT g.group_id AS g_id, g.group_type,
        AND a.user_id = m.user_id) AS admin, \
      COALESCE(t.counted, 0) AS counted, COALESCE(t.last_seq, 0) AS last_seq, \
      COALESCE(t.last_time, 0) AS last_time, \
+     (SELECT MIN(x.seq) FROM group_mentions x WHERE x.app = m.app \
+       AND x.group_id = m.group_id AND x.topic = '' AND x.user_id = m.user_id \
+       AND x.seq > m.read_seq) AS at_me, \
+     (SELECT MIN(a.seq) FROM group_messages a WHERE a.app = m.app \
+       AND a.group_id = m.group_id AND a.topic = '' AND a.seq > m.read_seq \
+       AND (a.flags & 128) <> 0 AND (a.flags & 1) = 0 AND a.sender <> m.user_id) AS at_all, \
      msg.group_id, msg.topic, msg.seq, msg.sender, msg.msg_time, msg.random, msg.priority, \
      msg.flags, msg.body, msg.cloud_custom_data, msg.at_info, msg.offline_push, \
      COALESCE(u.nick, '') AS nick, COALESCE(u.face_url, '') AS face_url \
@@ -188,6 +194,8 @@ pub(crate) struct JoinedRow {
     pub member: MemberRow,
     pub last_seq: i64,
     pub last_time: i64,
+    pub at_me: Option<i64>,
+    pub at_all: Option<i64>,
     pub group_id: Option<String>,
     pub topic: Option<String>,
     pub seq: Option<i64>,
@@ -240,6 +248,8 @@ impl JoinedRow {
                 last_time: self.last_time,
             },
             last,
+            at_me: self.at_me.map(|s| from_db(s, "seq")).transpose()?,
+            at_all: self.at_all.map(|s| from_db(s, "seq")).transpose()?,
         })
     }
 }
@@ -375,6 +385,7 @@ macro_rules! impl_group_chat_store {
                 GroupAppend, GroupAppended, GroupChatStore, GroupConversation, GroupMsgRecord,
                 GroupPage, GroupRange, GroupRecord, JoinRequest, MemberAdded, MemberPage, MemberPatch,
                 MemberRecord, NewMember, StoreResult, ThreadState, TopicRecord, TopicSide,
+                ExtEntry, ExtOutcome, ExtWrite, ReactOutcome, ReactionSummary,
             };
 
             use $crate::chat::power_chunks;
@@ -861,6 +872,22 @@ macro_rules! impl_group_chat_store {
                         }
                         q.execute(&mut *tx).await.map_err(backend)?;
                     }
+                    for (m, (seq, _)) in &rows {
+                        for user in &m.mentions {
+                            sqlx::query(
+                                "INSERT INTO group_mentions (app, group_id, topic, user_id, seq) \
+                                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                            )
+                            .bind(app_key(m.app)?)
+                            .bind(m.group.as_str())
+                            .bind(m.topic.as_str())
+                            .bind(user.as_str())
+                            .bind(*seq)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        }
+                    }
                     // A sending member has read up to its own message.
                     for (m, (seq, pos)) in &rows {
                         if !m.sender_is_member {
@@ -1261,6 +1288,9 @@ macro_rules! impl_group_chat_store {
                              WHERE app = $1 AND group_id = $2 AND topic_id = $3",
                             "DELETE FROM group_messages WHERE app = $1 AND group_id = $2 AND topic = $3",
                             "DELETE FROM group_threads WHERE app = $1 AND group_id = $2 AND topic = $3",
+                            "DELETE FROM group_mentions WHERE app = $1 AND group_id = $2 AND topic = $3",
+                            "DELETE FROM group_reactions WHERE app = $1 AND group_id = $2 AND topic = $3",
+                            "DELETE FROM group_msg_ext WHERE app = $1 AND group_id = $2 AND topic = $3",
                         ] {
                             sqlx::query(sql)
                                 .bind(app)
@@ -1365,6 +1395,347 @@ macro_rules! impl_group_chat_store {
                         from_db(target, "seq")?,
                         from_db((counted - read_pos).max(0), "unread")?,
                     )))
+                }
+
+                async fn set_group_msg_ext(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    seq: u64,
+                    writes: &[ExtWrite],
+                    max_keys: usize,
+                ) -> StoreResult<Option<Vec<ExtOutcome>>> {
+                    let app = app_key(app)?;
+                    let seq = to_db(seq, "seq")?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    // Locks the message's row: concurrent writes to it take turns.
+                    let flags: Option<i64> = sqlx::query_scalar(
+                        "UPDATE group_messages SET flags = flags WHERE app = $1 AND group_id = $2 \
+                         AND topic = $3 AND seq = $4 RETURNING flags",
+                    )
+                    .bind(app)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(seq)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    match flags {
+                        Some(f) if f & liveroom_core::store::group_flags::EXTENSIBLE != 0 => {}
+                        _ => return Ok(None),
+                    }
+                    let mut keys: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM group_msg_ext WHERE app = $1 AND group_id = $2 \
+                         AND topic = $3 AND seq = $4",
+                    )
+                    .bind(app)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(seq)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let mut out = Vec::with_capacity(writes.len());
+                    for w in writes {
+                        let current: Option<(String, i64)> = sqlx::query_as(
+                            "SELECT value, version FROM group_msg_ext WHERE app = $1 \
+                             AND group_id = $2 AND topic = $3 AND seq = $4 AND key = $5",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(seq)
+                        .bind(w.key.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        let version = current.as_ref().map_or(0, |(_, v)| *v);
+                        if let Some(expected) = w.expected {
+                            if to_db(expected, "version")? != version {
+                                out.push(ExtOutcome::Conflict(ExtEntry {
+                                    key: w.key.clone(),
+                                    value: current.map(|(v, _)| v).unwrap_or_default(),
+                                    version: from_db(version, "version")?,
+                                }));
+                                continue;
+                            }
+                        }
+                        if current.is_none() && keys >= max_keys as i64 {
+                            out.push(ExtOutcome::Full(w.key.clone()));
+                            continue;
+                        }
+                        sqlx::query(
+                            "INSERT INTO group_msg_ext (app, group_id, topic, seq, key, value, \
+                             version) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (app, group_id, topic, seq, key) DO UPDATE SET \
+                             value = excluded.value, version = excluded.version",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(seq)
+                        .bind(w.key.as_str())
+                        .bind(w.value.as_str())
+                        .bind(version + 1)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        if current.is_none() {
+                            keys += 1;
+                        }
+                        out.push(ExtOutcome::Set(ExtEntry {
+                            key: w.key.clone(),
+                            value: w.value.clone(),
+                            version: from_db(version + 1, "version")?,
+                        }));
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(Some(out))
+                }
+
+                async fn group_msg_ext(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    seq: u64,
+                ) -> StoreResult<Option<Vec<ExtEntry>>> {
+                    let Some(m) = self.group_message(app, group, topic, seq).await? else {
+                        return Ok(None);
+                    };
+                    if !m.has(liveroom_core::store::group_flags::EXTENSIBLE) {
+                        return Ok(None);
+                    }
+                    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                        "SELECT key, value, version FROM group_msg_ext WHERE app = $1 \
+                         AND group_id = $2 AND topic = $3 AND seq = $4 ORDER BY key",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(to_db(seq, "seq")?)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    rows.into_iter()
+                        .map(|(key, value, version)| {
+                            Ok(ExtEntry {
+                                key,
+                                value,
+                                version: from_db(version, "version")?,
+                            })
+                        })
+                        .collect::<StoreResult<Vec<_>>>()
+                        .map(Some)
+                }
+
+                async fn react_group(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    seq: u64,
+                    reaction: &str,
+                    user: &UserId,
+                    add: bool,
+                    time: i64,
+                    max_kinds: usize,
+                ) -> StoreResult<ReactOutcome> {
+                    let app = app_key(app)?;
+                    let seq = to_db(seq, "seq")?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let exists: Option<i64> = sqlx::query_scalar(
+                        "UPDATE group_messages SET flags = flags WHERE app = $1 AND group_id = $2 \
+                         AND topic = $3 AND seq = $4 AND (flags & 1) = 0 RETURNING seq",
+                    )
+                    .bind(app)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(seq)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    if exists.is_none() {
+                        return Ok(ReactOutcome::NoMessage);
+                    }
+                    let changed = if add {
+                        let kinds: Vec<String> = sqlx::query_scalar(
+                            "SELECT DISTINCT reaction FROM group_reactions WHERE app = $1 \
+                             AND group_id = $2 AND topic = $3 AND seq = $4",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(seq)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        if !kinds.iter().any(|k| k == reaction) && kinds.len() >= max_kinds {
+                            return Ok(ReactOutcome::TooMany);
+                        }
+                        sqlx::query(
+                            "INSERT INTO group_reactions (app, group_id, topic, seq, reaction, \
+                             user_id, time) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(seq)
+                        .bind(reaction)
+                        .bind(user.as_str())
+                        .bind(time)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected()
+                            > 0
+                    } else {
+                        sqlx::query(
+                            "DELETE FROM group_reactions WHERE app = $1 AND group_id = $2 \
+                             AND topic = $3 AND seq = $4 AND reaction = $5 AND user_id = $6",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(seq)
+                        .bind(reaction)
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected()
+                            > 0
+                    };
+                    let count: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM group_reactions WHERE app = $1 AND group_id = $2 \
+                         AND topic = $3 AND seq = $4 AND reaction = $5",
+                    )
+                    .bind(app)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(seq)
+                    .bind(reaction)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(ReactOutcome::Done {
+                        count: from_db(count, "count")?,
+                        changed,
+                    })
+                }
+
+                async fn group_reactions(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    seqs: &[u64],
+                    viewer: &UserId,
+                    users_max: u32,
+                ) -> StoreResult<Vec<(u64, Vec<ReactionSummary>)>> {
+                    let app = app_key(app)?;
+                    let mut out = Vec::new();
+                    for &seq in seqs {
+                        let rows: Vec<(String, String)> = sqlx::query_as(
+                            "SELECT reaction, user_id FROM group_reactions WHERE app = $1 \
+                             AND group_id = $2 AND topic = $3 AND seq = $4 \
+                             ORDER BY reaction, time, user_id",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(to_db(seq, "seq")?)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                        let mut kinds: Vec<ReactionSummary> = Vec::new();
+                        for (reaction, user) in rows {
+                            if kinds.last().is_none_or(|k| k.reaction != reaction) {
+                                kinds.push(ReactionSummary {
+                                    reaction,
+                                    count: 0,
+                                    users: Vec::new(),
+                                    mine: false,
+                                });
+                            }
+                            if let Some(k) = kinds.last_mut() {
+                                k.count += 1;
+                                k.mine |= user == viewer.as_str();
+                                if k.users.len() < users_max as usize {
+                                    k.users.push(UserId::from_trusted(&user));
+                                }
+                            }
+                        }
+                        if !kinds.is_empty() {
+                            out.push((seq, kinds));
+                        }
+                    }
+                    Ok(out)
+                }
+
+                async fn clear_group_messages(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    up_to: Option<u64>,
+                ) -> StoreResult<u64> {
+                    let app = app_key(app)?;
+                    let up_to = to_db(up_to.unwrap_or(i64::MAX as u64).min(i64::MAX as u64), "seq")?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    let mut gone = 0;
+                    for table in [
+                        "group_messages",
+                        "group_mentions",
+                        "group_reactions",
+                        "group_msg_ext",
+                    ] {
+                        let done = sqlx::query(&format!(
+                            "DELETE FROM {table} WHERE app = $1 AND group_id = $2 \
+                             AND topic = $3 AND seq <= $4"
+                        ))
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(up_to)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        if table == "group_messages" {
+                            gone = done.rows_affected();
+                        }
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(gone)
+                }
+
+                async fn group_read_counts(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    seqs: &[u64],
+                ) -> StoreResult<Vec<u64>> {
+                    let mut out = Vec::with_capacity(seqs.len());
+                    for &seq in seqs {
+                        let n: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM group_members m WHERE m.app = $1 \
+                             AND m.group_id = $2 AND m.read_seq >= $3 \
+                             AND m.user_id <> COALESCE((SELECT g.sender FROM group_messages g \
+                               WHERE g.app = $1 AND g.group_id = $2 AND g.topic = '' \
+                               AND g.seq = $3), '')",
+                        )
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(to_db(seq, "seq")?)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(backend)?;
+                        out.push(from_db(n, "count")?);
+                    }
+                    Ok(out)
                 }
 
                 async fn delete_group_messages_by(

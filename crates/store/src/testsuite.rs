@@ -98,6 +98,7 @@ macro_rules! store_test_suite {
             group_message_pages_recall_and_edit,
             group_concurrent_batches_never_share_a_number,
             group_topics_keep_their_own_numbers_and_reads,
+            group_mentions_reactions_and_extensions,
         );
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {

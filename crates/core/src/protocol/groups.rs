@@ -304,3 +304,115 @@ pub struct TopicPush {
     )]
     pub mute_all: Option<String>,
 }
+
+/// `modify_group_message`: the body and/or custom data of one's own message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModifyGroupMessage {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
+    pub msg_body: Option<serde_json::Value>,
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_custom_data: Option<String>,
+}
+
+/// `add_reaction` / `remove_reaction`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// An emoji or short code, 1 to 64 bytes.
+    #[serde(rename = "Reaction")]
+    pub reaction: String,
+}
+
+/// Messages of a group or topic named by number (`get_reactions`, `get_read_receipts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageList {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeqList")]
+    pub msg_seqs: Vec<u64>,
+}
+
+/// One message of a group or topic (`get_message_extensions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRef {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+}
+
+/// One extension to set: `Seq` is the version last read (0: none yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionItem {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+    #[serde(rename = "Seq", default)]
+    pub seq: u64,
+}
+
+/// `set_message_extensions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetExtensions {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "ExtensionList")]
+    pub extensions: Vec<ExtensionItem>,
+}
+
+/// `reaction`: a reaction was added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "Reaction")]
+    pub reaction: String,
+    #[serde(rename = "From_Account")]
+    pub from: String,
+    /// `added` or `removed`.
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Count")]
+    pub count: u64,
+}
+
+/// `message_extension`: extensions of a message were set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    #[serde(rename = "ExtensionList")]
+    pub extensions: Vec<ExtensionItem>,
+}

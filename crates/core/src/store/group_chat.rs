@@ -120,6 +120,8 @@ pub struct GroupAppend {
     /// `GroupAtInfo` as JSON text (`""`: none).
     pub at_info: String,
     pub offline_push: String,
+    /// Members named in `GroupAtInfo` (at most `MENTIONS_MAX`).
+    pub mentions: Vec<UserId>,
     /// The sender is a member: its read position (in the group, or in the topic) moves to
     /// this message and its `LastSendMsgTime` to the message's time.
     pub sender_is_member: bool,
@@ -139,6 +141,10 @@ pub mod group_flags {
     pub const READ_RECEIPT: i64 = 16;
     /// Does not move the group's conversation (`NoLastMsg`).
     pub const NO_LAST_MSG: i64 = 32;
+    /// Takes extensions (`SupportMessageExtension`).
+    pub const EXTENSIBLE: i64 = 64;
+    /// Mentions everyone (`GroupAtAllFlag`).
+    pub const AT_ALL: i64 = 128;
 }
 
 /// What storing one message did.
@@ -233,6 +239,61 @@ pub struct GroupConversation {
     pub thread: ThreadState,
     /// The newest message it may see.
     pub last: Option<GroupMsgRecord>,
+    /// The oldest unread message naming the member, and the oldest unread one to everyone.
+    pub at_me: Option<u64>,
+    pub at_all: Option<u64>,
+}
+
+/// Most members one message names.
+pub const MENTIONS_MAX: usize = 50;
+
+/// One extension to set on a message: its key, value and, from clients, the version the
+/// writer last saw (`None`: not checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtWrite {
+    pub key: String,
+    pub value: String,
+    pub expected: Option<u64>,
+}
+
+/// A message's extension as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtEntry {
+    pub key: String,
+    pub value: String,
+    pub version: u64,
+}
+
+/// What setting one extension did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtOutcome {
+    Set(ExtEntry),
+    /// The writer's version was not the stored one: the stored entry (version 0: none).
+    Conflict(ExtEntry),
+    /// The message would hold more extensions than allowed (this key is not set).
+    Full(String),
+}
+
+/// A message's reactions of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionSummary {
+    pub reaction: String,
+    pub count: u64,
+    /// The first reactors, oldest first (at most the read's `users_max`).
+    pub users: Vec<UserId>,
+    /// The reader reacted so.
+    pub mine: bool,
+}
+
+/// What adding or removing a reaction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReactOutcome {
+    /// No such message.
+    NoMessage,
+    /// The message has as many kinds of reaction as allowed.
+    TooMany,
+    /// The count of that reaction now, and whether anything changed.
+    Done { count: u64, changed: bool },
 }
 
 #[async_trait]
@@ -436,6 +497,74 @@ pub trait GroupChatStore: Send + Sync + 'static {
         user: &UserId,
         up_to: Option<u64>,
     ) -> StoreResult<Option<(u64, u64)>>;
+
+    /// Sets extensions of a message that takes them, in one transaction, at most
+    /// `max_keys` per message; `None` when there is no such message or it takes none.
+    async fn set_group_msg_ext(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seq: u64,
+        writes: &[ExtWrite],
+        max_keys: usize,
+    ) -> StoreResult<Option<Vec<ExtOutcome>>>;
+
+    /// A message's extensions; `None` when there is no such message or it takes none.
+    async fn group_msg_ext(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seq: u64,
+    ) -> StoreResult<Option<Vec<ExtEntry>>>;
+
+    /// Adds (`add`) or removes `user`'s `reaction` to a message, allowing at most
+    /// `max_kinds` kinds of reaction per message.
+    #[allow(clippy::too_many_arguments)]
+    async fn react_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seq: u64,
+        reaction: &str,
+        user: &UserId,
+        add: bool,
+        time: i64,
+        max_kinds: usize,
+    ) -> StoreResult<ReactOutcome>;
+
+    /// The reactions of messages, each kind with its count, its first `users_max`
+    /// reactors and whether `viewer` is one of them; messages without any are left out.
+    async fn group_reactions(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        seqs: &[u64],
+        viewer: &UserId,
+        users_max: u32,
+    ) -> StoreResult<Vec<(u64, Vec<ReactionSummary>)>>;
+
+    /// Deletes a thread's messages up to `up_to` (all when `None`), with their reactions,
+    /// extensions and mentions; returns how many messages went.
+    async fn clear_group_messages(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        up_to: Option<u64>,
+    ) -> StoreResult<u64>;
+
+    /// For each of `seqs` (of the group's own thread), how many members other than its
+    /// sender have read it.
+    async fn group_read_counts(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        seqs: &[u64],
+    ) -> StoreResult<Vec<u64>>;
 
     /// Deletes a group's messages sent by `sender`; returns how many went.
     async fn delete_group_messages_by(

@@ -46,6 +46,12 @@ pub struct ConversationView {
     pub pinned: bool,
     pub marks: u64,
     pub last_message: Option<Box<RawValue>>,
+    /// Groups: the oldest unread message naming this user, and the oldest unread one to
+    /// everyone (`GroupAtInfo`).
+    #[serde(rename = "AtMeSeq", skip_serializing_if = "Option::is_none")]
+    pub at_me: Option<u64>,
+    #[serde(rename = "AtAllSeq", skip_serializing_if = "Option::is_none")]
+    pub at_all: Option<u64>,
 }
 
 /// A page of the conversation list.
@@ -93,6 +99,8 @@ impl ConversationView {
             peer_read_seq: c.peer_read_seq,
             pinned: c.pinned,
             marks: c.marks,
+            at_me: None,
+            at_all: None,
             last_message: c
                 .last
                 .as_ref()
@@ -211,6 +219,8 @@ fn group_view(g: liveroom_core::store::GroupConversation) -> ConversationView {
         pinned: g.member.pinned,
         marks: 0,
         last_message,
+        at_me: g.at_me,
+        at_all: g.at_all,
     }
 }
 

@@ -18,6 +18,7 @@
 //! path's (`messages`), which stores a message of these types through the writer.
 
 mod edit;
+pub mod features;
 mod members;
 mod read;
 mod requests;

@@ -76,6 +76,7 @@ impl Engine {
             cloud_custom_data: String::new(),
             at_info: String::new(),
             offline_push: String::new(),
+            mentions: Vec::new(),
             sender_is_member: false,
         };
         let group = room.id.clone();

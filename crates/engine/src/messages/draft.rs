@@ -178,6 +178,7 @@ impl Draft {
             body: &raw,
             cloud_custom_data: &self.cloud_custom_data,
             topic: "",
+            at_info: None,
         };
         let frame = outgoing.frame(false)?;
         let keeps_history = settings.history_enabled && settings.history_count > 0;

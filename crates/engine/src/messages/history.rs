@@ -42,6 +42,7 @@ impl Engine {
                 body: &body,
                 cloud_custom_data: &r.cloud_custom_data,
                 topic: "",
+                at_info: None,
             };
             frames.push((r.msg_time, outgoing.frame(true)?));
         }

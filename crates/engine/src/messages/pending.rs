@@ -78,6 +78,8 @@ pub(crate) struct Outgoing<'a> {
     pub cloud_custom_data: &'a str,
     /// A topic of a community (empty: the group itself).
     pub topic: &'a str,
+    /// `GroupAtInfo` (stored groups).
+    pub at_info: Option<&'a RawValue>,
 }
 
 impl Outgoing<'_> {
@@ -97,6 +99,7 @@ impl Outgoing<'_> {
             cloud_custom_data: self.cloud_custom_data,
             history,
             topic_id: self.topic,
+            at_info: self.at_info,
         })
         .map_err(|_| Error::Internal)?;
         Ok(Frame::new(FrameClass::Message(self.priority), text))

@@ -34,10 +34,17 @@ impl Engine {
             msg.random,
             msg.priority,
         );
+        let (mentions, at_all) = mentions_of(&options.at_info)?;
         let group = msg.group.to_string();
         let topic = options.topic.clone();
+        let at_info = options.at_info.clone();
         let frame = move |body: &str, ccd: &str, seq: u64, time: i64| {
             let body: &RawValue = serde_json::from_str(body).ok()?;
+            let at: Option<&RawValue> = if at_info.is_empty() {
+                None
+            } else {
+                serde_json::from_str(&at_info).ok()
+            };
             Outgoing {
                 group: &group,
                 from: &from,
@@ -51,6 +58,7 @@ impl Engine {
                 body,
                 cloud_custom_data: ccd,
                 topic: &topic,
+                at_info: at,
             }
             .frame(false)
             .ok()
@@ -77,6 +85,8 @@ impl Engine {
             (options.no_unread, group_flags::NO_UNREAD),
             (options.no_last_msg, group_flags::NO_LAST_MSG),
             (options.need_read_receipt, group_flags::READ_RECEIPT),
+            (options.extensible, group_flags::EXTENSIBLE),
+            (at_all, group_flags::AT_ALL),
         ] {
             if on {
                 flags |= bit;
@@ -95,6 +105,7 @@ impl Engine {
             cloud_custom_data: msg.cloud_custom_data.clone(),
             at_info: options.at_info,
             offline_push: options.offline_push,
+            mentions,
             sender_is_member: true,
         };
         let stored = self
@@ -139,4 +150,43 @@ impl Engine {
             },
         );
     }
+}
+
+/// The members a message's `GroupAtInfo` names (each once, at most `MENTIONS_MAX`) and
+/// whether it mentions everyone.
+fn mentions_of(at_info: &str) -> Result<(Vec<UserId>, bool), Error> {
+    if at_info.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let bad = |why: &str| Error::InvalidParameter(format!("GroupAtInfo: {why}"));
+    let items: Vec<Value> =
+        serde_json::from_str(at_info).map_err(|_| bad("must be an array of objects"))?;
+    let mut users: Vec<UserId> = Vec::new();
+    let mut all = false;
+    for item in &items {
+        let flag = item
+            .get("GroupAtAllFlag")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        if flag == 1 {
+            all = true;
+            continue;
+        }
+        let account = item
+            .get("GroupAt_Account")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("each entry needs GroupAt_Account or GroupAtAllFlag 1"))?;
+        let user = UserId::parse(account)?;
+        if !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    if users.len() > liveroom_core::store::MENTIONS_MAX {
+        return Err(bad(&format!(
+            "names {} members; at most {}",
+            users.len(),
+            liveroom_core::store::MENTIONS_MAX
+        )));
+    }
+    Ok((users, all))
 }

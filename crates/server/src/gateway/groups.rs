@@ -7,8 +7,12 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use liveroom_core::group::{ApplyJoinOption, GroupType, InviteJoinOption, MsgFlag};
+use liveroom_core::message::MsgBody;
 use liveroom_core::protocol::Op;
-use liveroom_core::store::{group_flags, GroupMsgRecord, JoinRequest, MemberPage, RequestKind};
+use liveroom_core::store::{
+    group_flags, ExtEntry, ExtOutcome, ExtWrite, GroupMsgRecord, JoinRequest, MemberPage,
+    RequestKind,
+};
 use liveroom_core::{Error, GroupId, Service, UserId};
 use liveroom_engine::group_chat::{Actor, AddResult, JoinOutcome, MemberChanges, TopicSpec};
 use liveroom_engine::session::SessionRef;
@@ -185,6 +189,11 @@ struct GroupView {
     last_time: i64,
     pinned: bool,
     last_message: Option<MessageView>,
+    /// The oldest unread message naming this user, and the oldest unread one to everyone.
+    #[serde(rename = "AtMeSeq", skip_serializing_if = "Option::is_none")]
+    at_me: Option<u64>,
+    #[serde(rename = "AtAllSeq", skip_serializing_if = "Option::is_none")]
+    at_all: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -270,6 +279,105 @@ struct Destroyed {
 struct TopicResult {
     topic_id: String,
     error_code: i32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Reacted {
+    /// The reaction's count now.
+    count: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Reactions {
+    messages: Vec<MessageReactions>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MessageReactions {
+    msg_seq: u64,
+    reactions: Vec<ReactionView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReactionView {
+    reaction: String,
+    count: u64,
+    /// The first reactors (at most 10).
+    users: Vec<UserId>,
+    /// The reader reacted so.
+    mine: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ExtResults {
+    result_list: Vec<ExtResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ExtList {
+    extension_list: Vec<ExtResult>,
+}
+
+/// An extension as set or read: 23001 when the version was stale (the entry is the
+/// stored one), 23004 when the message holds as many as it may.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct ExtResult {
+    key: String,
+    value: String,
+    seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_code: Option<i32>,
+}
+
+impl ExtResult {
+    pub(super) fn entry(e: &ExtEntry) -> Self {
+        Self {
+            key: e.key.clone(),
+            value: e.value.clone(),
+            seq: e.version,
+            error_code: None,
+        }
+    }
+
+    pub(super) fn of(o: &ExtOutcome) -> Self {
+        match o {
+            ExtOutcome::Set(e) => Self {
+                error_code: Some(0),
+                ..Self::entry(e)
+            },
+            ExtOutcome::Conflict(e) => Self {
+                error_code: Some(Error::ExtensionConflict.code(Service::Group)),
+                ..Self::entry(e)
+            },
+            ExtOutcome::Full(key) => Self {
+                key: key.clone(),
+                value: String::new(),
+                seq: 0,
+                error_code: Some(Error::InvalidParameter(String::new()).code(Service::Group)),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Receipts {
+    receipts: Vec<Receipt>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Receipt {
+    msg_seq: u64,
+    read_count: u64,
+    unread_count: u64,
 }
 
 /// Runs one group op for the session.
@@ -390,6 +498,8 @@ pub(super) async fn dispatch(
                     last_time: g.thread.last_time,
                     pinned: g.member.pinned,
                     last_message: g.last.map(MessageView::of),
+                    at_me: g.at_me,
+                    at_all: g.at_all,
                     group_id: g.group,
                 });
             }
@@ -585,6 +695,126 @@ pub(super) async fn dispatch(
                     .map(|(topic_id, r)| TopicResult {
                         topic_id,
                         error_code: r.as_ref().err().map_or(0, |e| e.code(Service::Group)),
+                    })
+                    .collect(),
+            })
+        }
+        Op::ModifyGroupMessage(m) => {
+            let group = GroupId::parse(&m.group_id)?;
+            let body = m.msg_body.as_ref().map(MsgBody::parse).transpose()?;
+            engine
+                .modify_group_message(
+                    app,
+                    &group,
+                    m.topic_id.as_deref().unwrap_or(""),
+                    m.msg_seq,
+                    body,
+                    m.cloud_custom_data,
+                    &actor,
+                )
+                .await?;
+            data(())
+        }
+        op @ (Op::AddReaction(_) | Op::RemoveReaction(_)) => {
+            let add = matches!(op, Op::AddReaction(_));
+            let (Op::AddReaction(r) | Op::RemoveReaction(r)) = op else {
+                return Err(Error::Internal);
+            };
+            let group = GroupId::parse(&r.group_id)?;
+            let count = engine
+                .react(
+                    app,
+                    &group,
+                    r.topic_id.as_deref().unwrap_or(""),
+                    r.msg_seq,
+                    &r.reaction,
+                    add,
+                    &actor,
+                )
+                .await?;
+            data(Reacted { count })
+        }
+        Op::GetReactions(q) => {
+            let group = GroupId::parse(&q.group_id)?;
+            let found = engine
+                .reactions(
+                    app,
+                    &group,
+                    q.topic_id.as_deref().unwrap_or(""),
+                    &q.msg_seqs,
+                    &actor,
+                )
+                .await?;
+            data(Reactions {
+                messages: found
+                    .into_iter()
+                    .map(|(msg_seq, kinds)| MessageReactions {
+                        msg_seq,
+                        reactions: kinds
+                            .into_iter()
+                            .map(|k| ReactionView {
+                                reaction: k.reaction,
+                                count: k.count,
+                                users: k.users,
+                                mine: k.mine,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        }
+        Op::SetMessageExtensions(x) => {
+            let group = GroupId::parse(&x.group_id)?;
+            let writes = x
+                .extensions
+                .into_iter()
+                .map(|e| ExtWrite {
+                    key: e.key,
+                    value: e.value,
+                    expected: Some(e.seq),
+                })
+                .collect();
+            let outcomes = engine
+                .set_message_extensions(
+                    app,
+                    &group,
+                    x.topic_id.as_deref().unwrap_or(""),
+                    x.msg_seq,
+                    writes,
+                    &actor,
+                )
+                .await?;
+            data(ExtResults {
+                result_list: outcomes.iter().map(ExtResult::of).collect(),
+            })
+        }
+        Op::GetMessageExtensions(m) => {
+            let group = GroupId::parse(&m.group_id)?;
+            let list = engine
+                .message_extensions(
+                    app,
+                    &group,
+                    m.topic_id.as_deref().unwrap_or(""),
+                    m.msg_seq,
+                    &actor,
+                )
+                .await?;
+            data(ExtList {
+                extension_list: list.iter().map(ExtResult::entry).collect(),
+            })
+        }
+        Op::GetReadReceipts(q) => {
+            let group = GroupId::parse(&q.group_id)?;
+            let receipts = engine
+                .read_receipts(app, &group, &q.msg_seqs, &actor)
+                .await?;
+            data(Receipts {
+                receipts: receipts
+                    .into_iter()
+                    .map(|(msg_seq, read_count, unread_count)| Receipt {
+                        msg_seq,
+                        read_count,
+                        unread_count,
                     })
                     .collect(),
             })

@@ -336,6 +336,7 @@ async fn handle_text(conn: &Conn, text: &str) {
         need_read_receipt,
         at_info,
         topic_id,
+        extensible,
     } = req.op
     {
         // Everything a send may do is decided now, in request order; the send itself may
@@ -354,6 +355,7 @@ async fn handle_text(conn: &Conn, text: &str) {
                 at_info: at_info.map(|v| v.to_string()).unwrap_or_default(),
                 offline_push: String::new(),
                 topic: topic_id.unwrap_or_default(),
+                extensible,
             },
         };
         let (app, mut send) = match Box::pin(conn.engine.prepare_client_send(session, send)).await {

@@ -43,6 +43,8 @@ struct SendGroupMsg {
     offline_push_info: Option<serde_json::Map<String, Value>>,
     #[serde(rename = "TopicId", default)]
     topic_id: String,
+    #[serde(rename = "SupportMessageExtension", default)]
+    support_message_extension: u8,
 }
 
 /// One `GroupAtInfo` entry.
@@ -106,6 +108,7 @@ pub async fn send_group_msg(cx: &Cx, body: Value) -> Result<SendReceipt, Error> 
         online_only: req.online_only == 1,
         need_read_receipt: req.need_read_receipt == 1,
         topic: req.topic_id.clone(),
+        extensible: req.support_message_extension == 1,
         ..Default::default()
     };
     for c in &req.send_msg_control {

@@ -17,6 +17,7 @@ mod conversations;
 mod draw;
 mod filter;
 mod gifts;
+mod group_features;
 mod group_members;
 mod groups;
 pub(crate) mod live;

@@ -11,7 +11,7 @@ use super::{
     accounts, chat, conversations, group_members, groups, members, messages, moderation, profile,
     sns, Cx,
 };
-use super::{apps, draw, filter, gifts, live, stats, topics};
+use super::{apps, draw, filter, gifts, group_features, live, stats, topics};
 
 const LOGIN: &str = "im_open_login_svc";
 const PROFILE: &str = "profile";
@@ -21,6 +21,7 @@ const SNS: &str = "sns";
 const GROUP: &str = "group_open_http_svc";
 const AVCHATROOM: &str = "group_open_avchatroom_http_svc";
 const TOPICS: &str = "million_group_open_http_svc";
+const MSG_EXT: &str = "openim_msg_ext_http_svc";
 /// Liveroom's own commands.
 const EXT: &str = "liveroom_ext";
 
@@ -34,6 +35,7 @@ const SERVICES: &[(&str, Service)] = &[
     (GROUP, Service::Group),
     (AVCHATROOM, Service::Group),
     (TOPICS, Service::Group),
+    (MSG_EXT, Service::Group),
     (EXT, Service::Extension),
 ];
 
@@ -134,6 +136,12 @@ endpoints! {
     GetGroupBanMember { GROUP / "get_group_ban_member" }
     GetOnlineMemberNum { GROUP / "get_online_member_num" }
     GetRoleInGroup { GROUP / "get_role_in_group" }
+
+    ModifyGroupMsg { OPENIM / "modify_group_msg" }
+    GroupSetKeyValues { MSG_EXT / "group_set_key_values" }
+    GroupGetKeyValues { MSG_EXT / "group_get_key_values" }
+    DeleteGroupMsgBySender { GROUP / "delete_group_msg_by_sender" }
+    ClearGroupMsg { GROUP / "clear_group_msg" }
 
     CreateTopic { TOPICS / "create_topic" }
     GetTopic { TOPICS / "get_topic" }
@@ -247,6 +255,13 @@ impl Endpoint {
             E::SetUnreadMsgNum => cx.answer(group_members::set_unread_msg_num(cx, body).await),
             E::GetOnlineMemberNum => cx.answer(members::get_online_member_num(cx, body).await),
             E::GetMembers => cx.answer(members::get_members(cx, body).await),
+            E::ModifyGroupMsg => cx.answer(group_features::modify_group_msg(cx, body).await),
+            E::GroupSetKeyValues => cx.answer(group_features::group_set_key_values(cx, body).await),
+            E::GroupGetKeyValues => cx.answer(group_features::group_get_key_values(cx, body).await),
+            E::DeleteGroupMsgBySender => {
+                cx.answer(group_features::delete_group_msg_by_sender(cx, body).await)
+            }
+            E::ClearGroupMsg => cx.answer(group_features::clear_group_msg(cx, body).await),
             E::CreateTopic => cx.answer(topics::create_topic(cx, body).await),
             E::GetTopic => cx.answer(topics::get_topic(cx, body).await),
             E::ModifyTopic => cx.answer(topics::modify_topic(cx, body).await),

@@ -1029,6 +1029,7 @@ async fn community_topics_number_read_and_mute_on_their_own() {
         need_read_receipt: false,
         at_info: None,
         topic_id: Some(topic.into()),
+        extensible: false,
     };
     let first = call(&ann, send_to("hub@TOPIC#_general", "hello")).await;
     assert_eq!(first["MsgSeq"], 1);
@@ -1163,4 +1164,232 @@ async fn community_topics_number_read_and_mute_on_their_own() {
         )
         .await;
     assert_eq!(left["TopicAndSelfInfo"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn mentions_reactions_extensions_edits_and_receipts() {
+    use liveroom_core::protocol::groups::{
+        ExtensionItem, MessageList, MessageRef, ModifyGroupMessage, Reaction, SetExtensions,
+    };
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "GroupId": "g", "Name": "G", "Owner_Account": "ann",
+               "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat"}]}),
+    )
+    .await;
+    let ann = s.user("ann").await;
+    let mut bob = s.user("bob").await;
+    let send = |t: &str, at: Option<Value>, extensible: bool| Op::Send {
+        group_id: "g".into(),
+        msg_body: text(t),
+        priority: None,
+        cloud_custom_data: None,
+        random: None,
+        online_only: false,
+        no_unread: false,
+        no_last_msg: false,
+        need_read_receipt: true,
+        at_info: at,
+        topic_id: None,
+        extensible,
+    };
+    // Ann mentions Bob, then everyone; Bob's devices see the mentions, his list shows them.
+    call(
+        &ann,
+        send(
+            "hey bob",
+            Some(json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "bob"}])),
+            false,
+        ),
+    )
+    .await;
+    let got = next_message(&mut bob).await;
+    assert_eq!(
+        got.at_info,
+        Some(json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "bob"}]))
+    );
+    call(
+        &ann,
+        send("all hands", Some(json!([{"GroupAtAllFlag": 1}])), false),
+    )
+    .await;
+    let poll = call(&ann, send("poll: lunch?", None, true)).await["MsgSeq"]
+        .as_u64()
+        .expect("MsgSeq");
+    let list = call(&bob, Op::GetJoinedGroups).await;
+    assert_eq!(
+        (
+            list["Groups"][0]["AtMeSeq"].as_u64(),
+            list["Groups"][0]["AtAllSeq"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    let conversations = Value::Object(bob.conversations(10).await.expect("list").data);
+    assert_eq!(conversations["Conversations"][0]["AtMeSeq"], 1);
+    let bad = ann
+        .request(send("x", Some(json!([{"GroupAtAllFlag": 0}])), false))
+        .await
+        .expect_err("a mention without an account");
+    assert_eq!(bad.code(), Some(10004));
+
+    // Reactions: counted per kind, pushed to members, listed with who.
+    let react = |r: &str, add: bool| {
+        let op = Reaction {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seq: poll,
+            reaction: r.into(),
+        };
+        if add {
+            Op::AddReaction(op)
+        } else {
+            Op::RemoveReaction(op)
+        }
+    };
+    assert_eq!(call(&bob, react("👍", true)).await["Count"], 1);
+    let cat = s.user("cat").await;
+    assert_eq!(call(&cat, react("👍", true)).await["Count"], 2);
+    let pushed = loop {
+        if let Event::Reaction(r) = bob.next_event_within(WAIT).await.expect("reaction push") {
+            if r.from == "cat" {
+                break r;
+            }
+        }
+    };
+    assert_eq!((pushed.count, pushed.action.as_str()), (2, "added"));
+    assert_eq!(call(&cat, react("👍", false)).await["Count"], 1);
+    let seen = call(
+        &bob,
+        Op::GetReactions(MessageList {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seqs: vec![1, poll],
+        }),
+    )
+    .await;
+    assert_eq!(seen["Messages"].as_array().map(Vec::len), Some(1));
+    let kind = &seen["Messages"][0]["Reactions"][0];
+    assert_eq!(
+        (kind["Count"].as_u64(), kind["Mine"].as_bool()),
+        (Some(1), Some(true))
+    );
+    assert_eq!(kind["Users"], json!(["bob"]));
+
+    // Extensions: versioned; a stale version is refused with the stored entry.
+    let ext = |seq: u64, value: &str| {
+        Op::SetMessageExtensions(SetExtensions {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seq: poll,
+            extensions: vec![ExtensionItem {
+                key: "votes".into(),
+                value: value.into(),
+                seq,
+            }],
+        })
+    };
+    let first = call(&bob, ext(0, "bob")).await;
+    assert_eq!(first["ResultList"][0]["ErrorCode"], 0);
+    assert_eq!(first["ResultList"][0]["Seq"], 1);
+    let stale = call(&cat, ext(0, "cat")).await;
+    assert_eq!(stale["ResultList"][0]["ErrorCode"], 23001);
+    assert_eq!(stale["ResultList"][0]["Value"], "bob");
+    call(&cat, ext(1, "bob,cat")).await;
+    let read = call(
+        &ann,
+        Op::GetMessageExtensions(MessageRef {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seq: poll,
+        }),
+    )
+    .await;
+    assert_eq!(read["ExtensionList"][0]["Value"], "bob,cat");
+    assert_eq!(read["ExtensionList"][0]["Seq"], 2);
+    let refused_ext = bob
+        .request(Op::GetMessageExtensions(MessageRef {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seq: 1,
+        }))
+        .await
+        .expect_err("not extensible");
+    assert_eq!(refused_ext.code(), Some(23004));
+    let by_rest = s
+        .ok(
+            "openim_msg_ext_http_svc/group_get_key_values",
+            json!({"GroupId": "g", "MsgSeq": poll}),
+        )
+        .await;
+    assert_eq!(by_rest["ExtensionList"][0]["Key"], "votes");
+
+    // Edits: one's own message only; members get the whole message again.
+    let edit = |seq: u64, t: &str| {
+        Op::ModifyGroupMessage(ModifyGroupMessage {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seq: seq,
+            msg_body: Some(text(t)),
+            cloud_custom_data: None,
+        })
+    };
+    assert_eq!(refused(&bob, edit(1, "hijack")).await, 10007);
+    call(&ann, edit(1, "hey bob!")).await;
+    let edited = loop {
+        if let Event::MessageModified(m) = bob.next_event_within(WAIT).await.expect("edit push") {
+            break m;
+        }
+    };
+    assert_eq!((edited.msg_seq, body_text(&edited)), (1, "hey bob!"));
+
+    // Read receipts: who of the others read the poll.
+    call(
+        &bob,
+        Op::ReadGroup(ReadGroup {
+            group_id: "g".into(),
+            topic_id: None,
+            seq: None,
+        }),
+    )
+    .await;
+    let receipts = call(
+        &ann,
+        Op::GetReadReceipts(MessageList {
+            group_id: "g".into(),
+            topic_id: None,
+            msg_seqs: vec![poll],
+        }),
+    )
+    .await;
+    assert_eq!(
+        (
+            receipts["Receipts"][0]["ReadCount"].as_u64(),
+            receipts["Receipts"][0]["UnreadCount"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    // The backend deletes a sender's messages, and clears history.
+    s.ok(
+        "group_open_http_svc/delete_group_msg_by_sender",
+        json!({"GroupId": "g", "Sender_Account": "ann"}),
+    )
+    .await;
+    let left = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "g", "ReqMsgNumber": 20}),
+        )
+        .await;
+    assert_eq!(left["RspMsgList"].as_array().map(Vec::len), Some(0));
+    s.create_room("live", None).await;
+    let v = s
+        .rest(
+            "group_open_http_svc/clear_group_msg",
+            json!({"GroupId": "live"}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10035);
 }

@@ -518,6 +518,7 @@ async fn send_checks_run_in_the_documented_order() {
             need_read_receipt: false,
             at_info: None,
             topic_id: None,
+            extensible: false,
         })
         .await;
     assert_eq!(

@@ -742,6 +742,7 @@ async fn a_broadcast_reaches_hundreds_of_rooms_within_a_second_while_one_is_floo
                 need_read_receipt: false,
                 at_info: None,
                 topic_id: None,
+                extensible: false,
             })
             .expect("queued");
     }

@@ -121,6 +121,34 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["GroupId", "Member_Account", "UnreadMsgNum"],
         ),
         (
+            // A message number the group never gave: nothing to edit.
+            "openim/modify_group_msg",
+            json!({"GroupId": TEAM, "MsgSeq": 999, "MsgBody": text, "CloudCustomData": "c", "TopicId": ""}),
+            &["GroupId", "MsgSeq"],
+        ),
+        (
+            "openim_msg_ext_http_svc/group_set_key_values",
+            json!({"GroupId": TEAM, "MsgSeq": 999, "ExtensionList": [{"Key": "k", "Value": "v"}], "TopicId": ""}),
+            &["GroupId", "MsgSeq", "ExtensionList"],
+        ),
+        (
+            "openim_msg_ext_http_svc/group_get_key_values",
+            json!({"GroupId": TEAM, "MsgSeq": 1, "TopicId": ""}),
+            &["GroupId", "MsgSeq"],
+        ),
+        (
+            // A sender with no messages there.
+            "group_open_http_svc/delete_group_msg_by_sender",
+            json!({"GroupId": TEAM, "Sender_Account": "troll", "TopicId": ""}),
+            &["GroupId", "Sender_Account"],
+        ),
+        (
+            // The AVChatRoom stores nothing: even a body that turned valid clears nothing.
+            "group_open_http_svc/clear_group_msg",
+            json!({"GroupId": ROOM, "MsgSeq": 1}),
+            &["GroupId"],
+        ),
+        (
             "million_group_open_http_svc/create_topic",
             json!({"GroupId": HUB, "TopicName": "t", "TopicId": "hub@TOPIC#_fuzz", "From_Account": "alice", "CustomString": "c", "FaceUrl": "f", "Notification": "n", "Introduction": "i"}),
             &["GroupId", "TopicName"],

@@ -668,6 +668,7 @@ async fn a_connection_keeps_its_order_while_its_messages_wait_for_the_backend() 
                 need_read_receipt: false,
                 at_info: None,
                 topic_id: None,
+                extensible: false,
             })
             .expect("queued");
     }

@@ -45,6 +45,7 @@ fn msg(group: &str, from: &str, time: i64, text: &str) -> GroupAppend {
         cloud_custom_data: String::new(),
         at_info: String::new(),
         offline_push: String::new(),
+        mentions: Vec::new(),
         sender_is_member: true,
     }
 }
@@ -621,4 +622,158 @@ pub async fn group_topics_keep_their_own_numbers_and_reads(store: Arc<dyn Store>
         1,
         "the group's own messages stay"
     );
+}
+
+pub async fn group_mentions_reactions_and_extensions(store: Arc<dyn Store>) {
+    use liveroom_core::store::{ExtOutcome, ExtWrite, ReactOutcome};
+    work_group(&*store, "fx", &["owner_1", "ann", "bob"]).await;
+    let mut named = msg("fx", "ann", 10, "hey bob");
+    named.mentions = vec![uid("bob")];
+    let mut everyone = msg("fx", "ann", 11, "all hands");
+    everyone.flags = group_flags::AT_ALL;
+    let mut extensible = msg("fx", "ann", 12, "poll");
+    extensible.flags = group_flags::EXTENSIBLE;
+    store
+        .append_group(&[named, everyone, extensible])
+        .await
+        .expect("append");
+    let side = |user: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .joined_groups(APP, &uid(user))
+                .await
+                .expect("joined")
+                .into_iter()
+                .find(|g| g.group.as_str() == "fx")
+                .expect("fx")
+        }
+    };
+    let bob = side("bob").await;
+    assert_eq!((bob.at_me, bob.at_all), (Some(1), Some(2)));
+    let owner = side("owner_1").await;
+    assert_eq!((owner.at_me, owner.at_all), (None, Some(2)));
+    let ann = side("ann").await;
+    assert_eq!(ann.at_all, None, "not one's own");
+    store
+        .read_group(APP, &gid("fx"), &uid("bob"), Some(2))
+        .await
+        .expect("read");
+    let bob = side("bob").await;
+    assert_eq!(
+        (bob.at_me, bob.at_all),
+        (None, None),
+        "read mentions no longer show"
+    );
+
+    // Reactions: per kind, with who, bounded in kinds.
+    let react = |seq, r: &'static str, u: &'static str, add| {
+        let store = store.clone();
+        async move {
+            store
+                .react_group(APP, &gid("fx"), "", seq, r, &uid(u), add, 50, 2)
+                .await
+                .expect("react")
+        }
+    };
+    assert_eq!(
+        react(1, "👍", "bob", true).await,
+        ReactOutcome::Done {
+            count: 1,
+            changed: true
+        }
+    );
+    assert_eq!(
+        react(1, "👍", "bob", true).await,
+        ReactOutcome::Done {
+            count: 1,
+            changed: false
+        }
+    );
+    react(1, "👍", "owner_1", true).await;
+    react(1, "🎉", "ann", true).await;
+    assert_eq!(react(1, "😂", "ann", true).await, ReactOutcome::TooMany);
+    assert_eq!(react(99, "👍", "ann", true).await, ReactOutcome::NoMessage);
+    let listed = store
+        .group_reactions(APP, &gid("fx"), "", &[1, 2], &uid("bob"), 1)
+        .await
+        .expect("reactions");
+    assert_eq!(listed.len(), 1, "messages without reactions are left out");
+    let kinds = &listed[0].1;
+    let thumbs = kinds.iter().find(|k| k.reaction == "👍").expect("thumbs");
+    assert_eq!(
+        (thumbs.count, thumbs.users.len(), thumbs.mine),
+        (2, 1, true)
+    );
+    assert_eq!(
+        react(1, "👍", "bob", false).await,
+        ReactOutcome::Done {
+            count: 1,
+            changed: true
+        }
+    );
+
+    // Extensions: versioned per key, only on messages that take them.
+    let write = |key: &str, value: &str, expected| ExtWrite {
+        key: key.into(),
+        value: value.into(),
+        expected,
+    };
+    assert_eq!(
+        store
+            .set_group_msg_ext(APP, &gid("fx"), "", 1, &[write("k", "v", None)], 10)
+            .await
+            .expect("set"),
+        None,
+        "not extensible"
+    );
+    let set = store
+        .set_group_msg_ext(
+            APP,
+            &gid("fx"),
+            "",
+            3,
+            &[write("votes", "1", Some(0)), write("other", "x", None)],
+            2,
+        )
+        .await
+        .expect("set")
+        .expect("extensible");
+    assert!(matches!(&set[0], ExtOutcome::Set(e) if e.version == 1));
+    let again = store
+        .set_group_msg_ext(
+            APP,
+            &gid("fx"),
+            "",
+            3,
+            &[write("votes", "2", Some(0)), write("third", "x", None)],
+            2,
+        )
+        .await
+        .expect("set")
+        .expect("extensible");
+    assert!(matches!(&again[0], ExtOutcome::Conflict(e) if e.version == 1 && e.value == "1"));
+    assert_eq!(again[1], ExtOutcome::Full("third".into()));
+    let all = store
+        .group_msg_ext(APP, &gid("fx"), "", 3)
+        .await
+        .expect("read")
+        .expect("extensible");
+    let keys: Vec<&str> = all.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, vec!["other", "votes"]);
+
+    // Clearing takes messages with what hangs on them.
+    assert_eq!(
+        store
+            .clear_group_messages(APP, &gid("fx"), "", Some(2))
+            .await
+            .expect("clear"),
+        2
+    );
+    assert!(store
+        .group_reactions(APP, &gid("fx"), "", &[1], &uid("bob"), 5)
+        .await
+        .expect("reactions")
+        .is_empty());
+    assert_eq!(side("bob").await.at_me, None);
 }

@@ -1,0 +1,220 @@
+//! What the backend does with stored groups' messages beyond sending: edit
+//! (`openim/modify_group_msg`), extensions (`openim_msg_ext_http_svc`), deleting a sender's
+//! messages and clearing history.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use liveroom_core::message::MsgBody;
+use liveroom_core::store::{ExtOutcome, ExtWrite};
+use liveroom_core::{Error, Service, UserId};
+use liveroom_engine::group_chat::Actor;
+
+use super::{group_id, parse, Cx};
+
+/// The REST caller: the app's administrator.
+fn admin(cx: &Cx) -> Actor {
+    Actor {
+        user: cx.identifier.clone(),
+        app_admin: true,
+        by_client: false,
+        origin: cx.origin.clone(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ModifyGroupMsg {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+    #[serde(rename = "MsgBody")]
+    msg_body: Option<Value>,
+    #[serde(rename = "CloudCustomData")]
+    cloud_custom_data: Option<String>,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+/// POST /v4/openim/modify_group_msg
+pub async fn modify_group_msg(cx: &Cx, body: Value) -> Result<(), Error> {
+    let req: ModifyGroupMsg = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let body = req.msg_body.as_ref().map(MsgBody::parse).transpose()?;
+    cx.engine
+        .modify_group_message(
+            cx.app_id(),
+            &group,
+            &req.topic_id,
+            req.msg_seq,
+            body,
+            req.cloud_custom_data,
+            &admin(cx),
+        )
+        .await
+}
+
+#[derive(Deserialize)]
+struct KeyValue {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct SetKeyValues {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+    #[serde(rename = "ExtensionList")]
+    extensions: Vec<KeyValue>,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionResults {
+    result_list: Vec<ExtensionResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionResult {
+    error_code: i32,
+    extension: Extension,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Extension {
+    key: String,
+    value: String,
+    seq: u64,
+}
+
+/// POST /v4/openim_msg_ext_http_svc/group_set_key_values: not version-checked.
+pub async fn group_set_key_values(cx: &Cx, body: Value) -> Result<ExtensionResults, Error> {
+    let req: SetKeyValues = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let writes = req
+        .extensions
+        .into_iter()
+        .map(|kv| ExtWrite {
+            key: kv.key,
+            value: kv.value,
+            expected: None,
+        })
+        .collect();
+    let outcomes = cx
+        .engine
+        .set_message_extensions(
+            cx.app_id(),
+            &group,
+            &req.topic_id,
+            req.msg_seq,
+            writes,
+            &admin(cx),
+        )
+        .await?;
+    Ok(ExtensionResults {
+        result_list: outcomes
+            .into_iter()
+            .map(|o| match o {
+                ExtOutcome::Set(e) | ExtOutcome::Conflict(e) => ExtensionResult {
+                    error_code: 0,
+                    extension: Extension {
+                        key: e.key,
+                        value: e.value,
+                        seq: e.version,
+                    },
+                },
+                ExtOutcome::Full(key) => ExtensionResult {
+                    error_code: Error::InvalidParameter(String::new()).code(Service::Group),
+                    extension: Extension {
+                        key,
+                        value: String::new(),
+                        seq: 0,
+                    },
+                },
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct GetKeyValues {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExtensionList {
+    extension_list: Vec<Extension>,
+}
+
+/// POST /v4/openim_msg_ext_http_svc/group_get_key_values
+pub async fn group_get_key_values(cx: &Cx, body: Value) -> Result<ExtensionList, Error> {
+    let req: GetKeyValues = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let list = cx
+        .engine
+        .message_extensions(cx.app_id(), &group, &req.topic_id, req.msg_seq, &admin(cx))
+        .await?;
+    Ok(ExtensionList {
+        extension_list: list
+            .into_iter()
+            .map(|e| Extension {
+                key: e.key,
+                value: e.value,
+                seq: e.version,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct DeleteBySender {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Sender_Account")]
+    sender: String,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+/// POST /v4/group_open_http_svc/delete_group_msg_by_sender
+pub async fn delete_group_msg_by_sender(cx: &Cx, body: Value) -> Result<(), Error> {
+    let req: DeleteBySender = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let sender = UserId::parse(&req.sender)?;
+    cx.engine
+        .delete_messages_of(cx.app_id(), &group, &req.topic_id, &sender)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Deserialize)]
+struct ClearGroupMsg {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: Option<u64>,
+}
+
+/// POST /v4/group_open_http_svc/clear_group_msg
+pub async fn clear_group_msg(cx: &Cx, body: Value) -> Result<(), Error> {
+    let req: ClearGroupMsg = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    cx.engine
+        .clear_messages(cx.app_id(), &group, req.msg_seq)
+        .await
+        .map(|_| ())
+}
