@@ -897,51 +897,6 @@ export type SendOptions = {
     } | undefined;
 };
 /**
- * What differs between the kinds of threads.
- */
-export type ThreadKind<E> = {
-    /**
-     * for logs
-     */
-    name: string;
-    /**
-     * the history request of a thread (`get_c2c_messages`, `get_group_messages`), without its place and count
-     */
-    request: (key: string) => Record<string, unknown>;
-    /**
-     * an entry of its `Messages`
-     */
-    decode: (entry: Fields) => Message;
-    /**
-     * hands a push that waited over
-     */
-    deliver: (entry: E) => void;
-    /**
-     * hands a message of a page over
-     */
-    deliverFetched: (message: Message) => void;
-    /**
-     * one of this client's sends still awaiting its reply (the reply reports it)
-     */
-    isOwnPending: (message: Message) => boolean;
-};
-/**
- * What the SDK knows of one of the user's groups.
- */
-export type GroupInfo = {
-    type: GroupType;
-    name: string;
-    /**
-     * the group's face URL
-     */
-    avatar: string;
-    /**
-     * this user's role (`''` unknown)
-     */
-    role: MemberRole | "";
-    messageRemindType: MessageRemindType;
-};
-/**
  * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
  */
 export type Group = {
@@ -1864,7 +1819,8 @@ export const TYPES: Readonly<{
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * lucky draws and moderation; chat one to one and in groups that keep their members and
+ * messages; keep profiles, friends and a blocklist, and
  * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
@@ -2072,41 +2028,6 @@ declare const LiveRoom: Readonly<{
     LiveRoomError: typeof LiveRoomError;
     VERSION: "0.1.0";
 }>;
-/** Typed access to a JSON object from the server; a missing or mistyped field throws a FrameError. */
-declare class Fields {
-    /**
-     * @param {unknown} value
-     * @param {string} where names the object in error texts
-     */
-    constructor(value: unknown, where: string);
-    o: Record<string, unknown>;
-    where: string;
-    /**
-     * @param {string} key
-     * @param {string} expected
-     */
-    bad(key: string, expected: string): FrameError;
-    /** @param {string} key */
-    has(key: string): boolean;
-    /** @param {string} key @returns {string} */
-    str(key: string): string;
-    /** @param {string} key @returns {string} */
-    optStr(key: string, fallback?: string): string;
-    /** @param {string} key @returns {number} */
-    num(key: string): number;
-    /** @param {string} key @returns {number} */
-    optNum(key: string, fallback?: number): number;
-    /** @param {string} key @returns {number|undefined} */
-    maybeNum(key: string): number | undefined;
-    /** @param {string} key @returns {boolean} */
-    optBool(key: string): boolean;
-    /** @param {string} key @returns {unknown[]} */
-    arr(key: string): unknown[];
-    /** @param {string} key @returns {unknown[]} */
-    optArr(key: string): unknown[];
-    /** @param {string} key @returns {Fields} */
-    obj(key: string): Fields;
-}
 /** The group calls of `Chat`. */
 declare class GroupCalls extends LiveRoomCalls {
     /**
@@ -2316,9 +2237,6 @@ declare class GroupCalls extends LiveRoomCalls {
     }): Promise<Response<{
         conversationIDList: string[];
     }>>;
-}
-/** A server frame the SDK cannot read. */
-declare class FrameError extends Error {
 }
 /** The live-room and moderation calls of `Chat`. */
 declare class LiveRoomCalls extends ChatBase {

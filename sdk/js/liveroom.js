@@ -4,7 +4,8 @@
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * lucky draws and moderation; chat one to one and in groups that keep their members and
+ * messages; keep profiles, friends and a blocklist, and
  * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
@@ -4017,7 +4018,7 @@ class Conversations {
       if (page.complete || page.next === '' || page.list.length === 0) break;
       cursor = page.next;
     }
-    if (found.some((c) => c.type === TYPES.CONV_GROUP)) await groups.readJoined();
+    if (found.some((c) => c.type === TYPES.CONV_GROUP) || groups.any()) await groups.readJoined();
     for (const c of found) this.describe(c);
     if (session.epoch === epoch) this.merge(found, since);
     return found;
@@ -4772,18 +4773,6 @@ const UNKNOWN = -1;
 const PAGE = 100;
 
 /**
- * What differs between the kinds of threads.
- * @template E what a push leaves waiting
- * @typedef {Object} ThreadKind
- * @property {string} name for logs
- * @property {(key: string) => Record<string, unknown>} request the history request of a thread (`get_c2c_messages`, `get_group_messages`), without its place and count
- * @property {(entry: Fields) => Message} decode an entry of its `Messages`
- * @property {(entry: E) => void} deliver hands a push that waited over
- * @property {(message: Message) => void} deliverFetched hands a message of a page over
- * @property {(message: Message) => boolean} isOwnPending one of this client's sends still awaiting its reply (the reply reports it)
- */
-
-/**
  * One thread's delivery state.
  * @template E
  */
@@ -4811,12 +4800,20 @@ class Thread {
   }
 }
 
-/** @template E */
+/**
+ * The threads of one kind; `E` is what a push leaves waiting.
+ * @template E
+ */
 class ThreadSync {
   /**
+   * What differs between the kinds of threads (`kind`): `name` for logs; `request`, the
+   * history request of a thread (`get_c2c_messages`, `get_group_messages`) without its
+   * place and count, and `decode`, an entry of its `Messages`; `deliver` hands a push that
+   * waited over, `deliverFetched` a message of a page; `isOwnPending`, one of this client's
+   * sends still awaiting its reply (the reply reports it).
    * @param {Client} client
    * @param {{syncing: boolean}} list whether the conversation list is being read (a new thread's start waits for it)
-   * @param {ThreadKind<E>} kind
+   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
    */
   constructor(client, list, kind) {
     /** @private */
@@ -4910,16 +4907,16 @@ class ThreadSync {
 
   /**
    * After a list read: the threads it did not list. Those heard of only by pushes began
-   * after the read and start with their first push; `dropStale` forgets the others that
-   * have nothing waiting (a group the user is no longer in).
+   * after the read and start with their first push; of the others, those `gone` says are
+   * no more (a group the user left) are forgotten once nothing of them waits.
    * @param {Set<string>} listed
-   * @param {boolean} dropStale
+   * @param {(key: string) => boolean} gone
    */
-  unlisted(listed, dropStale) {
+  unlisted(listed, gone) {
     for (const [key, st] of Array.from(this.threads)) {
       if (listed.has(key)) continue;
       if (st.seq !== UNKNOWN) {
-        if (dropStale && this.settled(st)) this.forget(key);
+        if (this.settled(st) && gone(key)) this.forget(key);
         continue;
       }
       if (st.ahead.size === 0) {
@@ -5257,9 +5254,9 @@ class ChatSync {
         this.groups.listed(c.groupID, c.lastSequence, first, horizon);
       }
     }
-    this.c2c.unlisted(users, false);
-    // A group off the list is one the user left: what it knew of it goes.
-    this.groups.unlisted(groups, true);
+    this.c2c.unlisted(users, () => false);
+    // A group off the list and off the user's groups (read with it) is one the user left.
+    this.groups.unlisted(groups, (groupID) => this.client.groups.info(groupID) === undefined);
   }
 
   /**
@@ -5290,16 +5287,6 @@ class ChatSync {
 // tells their pushes from a live room's. Members and requests are group-members.js's,
 // messages group-chat.js's.
 
-
-/**
- * What the SDK knows of one of the user's groups.
- * @typedef {Object} GroupInfo
- * @property {GroupType} type
- * @property {string} name
- * @property {string} avatar the group's face URL
- * @property {MemberRole|''} role this user's role (`''` unknown)
- * @property {MessageRemindType} messageRemindType
- */
 
 /**
  * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
@@ -5395,10 +5382,17 @@ class Groups {
   constructor(client) {
     /** @private */
     this.client = client;
-    /** @private @type {Map<string, GroupInfo>} the user's groups, by ID */
+    /**
+     * What the SDK knows of the user's groups, by ID: type, name, face URL, this user's
+     * role (`''` unknown) and remind type.
+     * @private
+     * @type {Map<string, {type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}>}
+     */
     this.infos = new Map();
     /** @private a read of the user's groups is running (for groups first heard of by a push) */
     this.refreshing = false;
+    /** @private a group was first heard of during that read: read once more */
+    this.again = false;
     /** @private */
     this.feed = new ListFeed(client, EVENT.GROUP_LIST_UPDATED, () => this.readJoined());
   }
@@ -5409,6 +5403,11 @@ class Groups {
    */
   info(groupID) {
     return this.infos.get(groupID);
+  }
+
+  /** Whether the SDK knows the user to be in any group. */
+  any() {
+    return this.infos.size > 0;
   }
 
   /**
@@ -5458,29 +5457,39 @@ class Groups {
    * the user's groups to describe it.
    * @param {string} groupID
    */
-  learn(groupID) {
-    if (this.infos.has(groupID) || this.refreshing) return;
+  async learn(groupID) {
+    if (this.infos.has(groupID)) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
     this.refreshing = true;
-    const epoch = this.client.session.epoch;
-    this.readJoined()
-      .catch((err) => this.client.log.warn('reading the group list failed', err))
-      .finally(() => {
-        if (epoch === this.client.session.epoch) this.refreshing = false;
-      });
+    const { session, log } = this.client;
+    const epoch = session.epoch;
+    try {
+      do {
+        this.again = false;
+        await this.readJoined();
+      } while (this.again && epoch === session.epoch);
+    } catch (err) {
+      if (epoch === session.epoch) log.warn('reading the group list failed', err);
+    } finally {
+      if (epoch === session.epoch) this.refreshing = false;
+    }
   }
 
   /**
    * Remembers (or changes) what the SDK knows of a group; its conversation shows it.
    * @private
    * @param {string} groupID
-   * @param {Partial<GroupInfo>} change
+   * @param {{type?: GroupType, name?: string, avatar?: string, role?: MemberRole|'', messageRemindType?: MessageRemindType}} change
    */
   note(groupID, change) {
     const before = this.infos.get(groupID);
-    const base = before || { type: /** @type {GroupType} */ ('Public'), name: '', avatar: '', role: '', messageRemindType: 'AcceptAndNotify' };
-    const next = { ...base, ...change };
     if (before === undefined && change.type === undefined) return; // not enough to go on: `learn` reads it
-    this.infos.set(groupID, /** @type {GroupInfo} */ (next));
+    /** @type {{type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}} */
+    const base = before || { type: 'Public', name: '', avatar: '', role: '', messageRemindType: 'AcceptAndNotify' };
+    this.infos.set(groupID, { ...base, ...change });
     this.client.conversations.groupChanged(groupID);
   }
 
@@ -5768,7 +5777,7 @@ class Groups {
         this.feed.changed();
         return;
       case TYPES.GRP_TIP_GRP_PROFILE_UPDATED: {
-        /** @type {Partial<GroupInfo>} */
+        /** @type {{name?: string, avatar?: string, role?: MemberRole}} */
         const change = {};
         for (const ch of payload.groupInfoChanges) {
           if (ch.type === 1) change.name = ch.value;
@@ -5816,6 +5825,7 @@ class Groups {
   reset() {
     this.infos.clear();
     this.refreshing = false;
+    this.again = false;
     this.feed.reset();
   }
 }

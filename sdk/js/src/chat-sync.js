@@ -172,9 +172,9 @@ export class ChatSync {
         this.groups.listed(c.groupID, c.lastSequence, first, horizon);
       }
     }
-    this.c2c.unlisted(users, false);
-    // A group off the list is one the user left: what it knew of it goes.
-    this.groups.unlisted(groups, true);
+    this.c2c.unlisted(users, () => false);
+    // A group off the list and off the user's groups (read with it) is one the user left.
+    this.groups.unlisted(groups, (groupID) => this.client.groups.info(groupID) === undefined);
   }
 
   /**

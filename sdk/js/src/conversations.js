@@ -85,7 +85,7 @@ export class Conversations {
       if (page.complete || page.next === '' || page.list.length === 0) break;
       cursor = page.next;
     }
-    if (found.some((c) => c.type === TYPES.CONV_GROUP)) await groups.readJoined();
+    if (found.some((c) => c.type === TYPES.CONV_GROUP) || groups.any()) await groups.readJoined();
     for (const c of found) this.describe(c);
     if (session.epoch === epoch) this.merge(found, since);
     return found;

@@ -21,16 +21,6 @@ import { decodeJoin } from './room.js';
 import { decodeGroupRecord } from './group-message.js';
 
 /**
- * What the SDK knows of one of the user's groups.
- * @typedef {Object} GroupInfo
- * @property {GroupType} type
- * @property {string} name
- * @property {string} avatar the group's face URL
- * @property {MemberRole|''} role this user's role (`''` unknown)
- * @property {MessageRemindType} messageRemindType
- */
-
-/**
  * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
  * @typedef {Object} Group
  * @property {string} groupID
@@ -124,10 +114,17 @@ export class Groups {
   constructor(client) {
     /** @private */
     this.client = client;
-    /** @private @type {Map<string, GroupInfo>} the user's groups, by ID */
+    /**
+     * What the SDK knows of the user's groups, by ID: type, name, face URL, this user's
+     * role (`''` unknown) and remind type.
+     * @private
+     * @type {Map<string, {type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}>}
+     */
     this.infos = new Map();
     /** @private a read of the user's groups is running (for groups first heard of by a push) */
     this.refreshing = false;
+    /** @private a group was first heard of during that read: read once more */
+    this.again = false;
     /** @private */
     this.feed = new ListFeed(client, EVENT.GROUP_LIST_UPDATED, () => this.readJoined());
   }
@@ -138,6 +135,11 @@ export class Groups {
    */
   info(groupID) {
     return this.infos.get(groupID);
+  }
+
+  /** Whether the SDK knows the user to be in any group. */
+  any() {
+    return this.infos.size > 0;
   }
 
   /**
@@ -187,29 +189,39 @@ export class Groups {
    * the user's groups to describe it.
    * @param {string} groupID
    */
-  learn(groupID) {
-    if (this.infos.has(groupID) || this.refreshing) return;
+  async learn(groupID) {
+    if (this.infos.has(groupID)) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
     this.refreshing = true;
-    const epoch = this.client.session.epoch;
-    this.readJoined()
-      .catch((err) => this.client.log.warn('reading the group list failed', err))
-      .finally(() => {
-        if (epoch === this.client.session.epoch) this.refreshing = false;
-      });
+    const { session, log } = this.client;
+    const epoch = session.epoch;
+    try {
+      do {
+        this.again = false;
+        await this.readJoined();
+      } while (this.again && epoch === session.epoch);
+    } catch (err) {
+      if (epoch === session.epoch) log.warn('reading the group list failed', err);
+    } finally {
+      if (epoch === session.epoch) this.refreshing = false;
+    }
   }
 
   /**
    * Remembers (or changes) what the SDK knows of a group; its conversation shows it.
    * @private
    * @param {string} groupID
-   * @param {Partial<GroupInfo>} change
+   * @param {{type?: GroupType, name?: string, avatar?: string, role?: MemberRole|'', messageRemindType?: MessageRemindType}} change
    */
   note(groupID, change) {
     const before = this.infos.get(groupID);
-    const base = before || { type: /** @type {GroupType} */ ('Public'), name: '', avatar: '', role: '', messageRemindType: 'AcceptAndNotify' };
-    const next = { ...base, ...change };
     if (before === undefined && change.type === undefined) return; // not enough to go on: `learn` reads it
-    this.infos.set(groupID, /** @type {GroupInfo} */ (next));
+    /** @type {{type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}} */
+    const base = before || { type: 'Public', name: '', avatar: '', role: '', messageRemindType: 'AcceptAndNotify' };
+    this.infos.set(groupID, { ...base, ...change });
     this.client.conversations.groupChanged(groupID);
   }
 
@@ -497,7 +509,7 @@ export class Groups {
         this.feed.changed();
         return;
       case TYPES.GRP_TIP_GRP_PROFILE_UPDATED: {
-        /** @type {Partial<GroupInfo>} */
+        /** @type {{name?: string, avatar?: string, role?: MemberRole}} */
         const change = {};
         for (const ch of payload.groupInfoChanges) {
           if (ch.type === 1) change.name = ch.value;
@@ -547,6 +559,7 @@ export class Groups {
   reset() {
     this.infos.clear();
     this.refreshing = false;
+    this.again = false;
     this.feed.reset();
   }
 }

@@ -27,18 +27,6 @@ const UNKNOWN = -1;
 const PAGE = 100;
 
 /**
- * What differs between the kinds of threads.
- * @template E what a push leaves waiting
- * @typedef {Object} ThreadKind
- * @property {string} name for logs
- * @property {(key: string) => Record<string, unknown>} request the history request of a thread (`get_c2c_messages`, `get_group_messages`), without its place and count
- * @property {(entry: Fields) => Message} decode an entry of its `Messages`
- * @property {(entry: E) => void} deliver hands a push that waited over
- * @property {(message: Message) => void} deliverFetched hands a message of a page over
- * @property {(message: Message) => boolean} isOwnPending one of this client's sends still awaiting its reply (the reply reports it)
- */
-
-/**
  * One thread's delivery state.
  * @template E
  */
@@ -66,12 +54,20 @@ class Thread {
   }
 }
 
-/** @template E */
+/**
+ * The threads of one kind; `E` is what a push leaves waiting.
+ * @template E
+ */
 export class ThreadSync {
   /**
+   * What differs between the kinds of threads (`kind`): `name` for logs; `request`, the
+   * history request of a thread (`get_c2c_messages`, `get_group_messages`) without its
+   * place and count, and `decode`, an entry of its `Messages`; `deliver` hands a push that
+   * waited over, `deliverFetched` a message of a page; `isOwnPending`, one of this client's
+   * sends still awaiting its reply (the reply reports it).
    * @param {Client} client
    * @param {{syncing: boolean}} list whether the conversation list is being read (a new thread's start waits for it)
-   * @param {ThreadKind<E>} kind
+   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
    */
   constructor(client, list, kind) {
     /** @private */
@@ -165,16 +161,16 @@ export class ThreadSync {
 
   /**
    * After a list read: the threads it did not list. Those heard of only by pushes began
-   * after the read and start with their first push; `dropStale` forgets the others that
-   * have nothing waiting (a group the user is no longer in).
+   * after the read and start with their first push; of the others, those `gone` says are
+   * no more (a group the user left) are forgotten once nothing of them waits.
    * @param {Set<string>} listed
-   * @param {boolean} dropStale
+   * @param {(key: string) => boolean} gone
    */
-  unlisted(listed, dropStale) {
+  unlisted(listed, gone) {
     for (const [key, st] of Array.from(this.threads)) {
       if (listed.has(key)) continue;
       if (st.seq !== UNKNOWN) {
-        if (dropStale && this.settled(st)) this.forget(key);
+        if (this.settled(st) && gone(key)) this.forget(key);
         continue;
       }
       if (st.ahead.size === 0) {
