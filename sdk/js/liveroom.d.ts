@@ -2294,7 +2294,8 @@ declare class LiveRoomCalls extends ChatBase {
     /**
      * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
      * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-     * deletes a key). Members get GROUP_PROFILE_UPDATED.
+     * deletes a key). Members get GROUP_PROFILE_UPDATED. The same for a group that keeps its
+     * members, whose members' conversations show the new name and face.
      * @param {string} groupID
      * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
      * @returns {Promise<Response<{}>>}
@@ -2356,7 +2357,8 @@ declare class LiveRoomCalls extends ChatBase {
     /**
      * Recalls a message of the room (owner, admins, App admins): every member gets
      * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-     * recall it (unknown, recalled already, or too old).
+     * recall it (unknown, recalled already, or too old). In a group that keeps its messages
+     * (see `revokeMessage`), members get MESSAGE_REVOKED.
      * @param {string} groupID
      * @param {number} sequence the message's `sequence`
      * @returns {Promise<Response<{}>>}

@@ -3080,14 +3080,8 @@ class Messages {
       status: 'unSend',
       dropReason: '',
       ...roomFields(to),
-      ...(c2c
-        ? {
-            conversationType: TYPES.CONV_C2C,
-            conversationID: `${TYPES.CONV_C2C}${to}`,
-            clientSequence,
-            needReadReceipt: options.needReadReceipt === true,
-          }
-        : {}),
+      needReadReceipt: options.needReadReceipt === true,
+      ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }
 
@@ -5453,8 +5447,9 @@ class Groups {
   }
 
   /**
-   * A group first heard of (a push of a group the SDK did not know the user to be in): reads
-   * the user's groups to describe it.
+   * A group first heard of (a push of a group the SDK did not know the user to be in, such
+   * as one created with the user among its members): reads the user's groups to describe
+   * it; the group list changed.
    * @param {string} groupID
    */
   async learn(groupID) {
@@ -5471,6 +5466,7 @@ class Groups {
         this.again = false;
         await this.readJoined();
       } while (this.again && epoch === session.epoch);
+      if (epoch === session.epoch) this.feed.changed();
     } catch (err) {
       if (epoch === session.epoch) log.warn('reading the group list failed', err);
     } finally {
@@ -7362,7 +7358,8 @@ class LiveRoomCalls extends ChatBase {
   /**
    * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
    * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-   * deletes a key). Members get GROUP_PROFILE_UPDATED.
+   * deletes a key). Members get GROUP_PROFILE_UPDATED. The same for a group that keeps its
+   * members, whose members' conversations show the new name and face.
    * @param {string} groupID
    * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
    * @returns {Promise<Response<{}>>}
@@ -7436,7 +7433,8 @@ class LiveRoomCalls extends ChatBase {
   /**
    * Recalls a message of the room (owner, admins, App admins): every member gets
    * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-   * recall it (unknown, recalled already, or too old).
+   * recall it (unknown, recalled already, or too old). In a group that keeps its messages
+   * (see `revokeMessage`), members get MESSAGE_REVOKED.
    * @param {string} groupID
    * @param {number} sequence the message's `sequence`
    * @returns {Promise<Response<{}>>}

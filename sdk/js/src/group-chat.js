@@ -4,13 +4,12 @@
 // tips that concern the user and the group are applied as they are delivered.
 
 /** @import { Client } from './client.js' */
-/** @import { Fields } from './fields.js' */
 /** @import { Message } from './message.js' */
 /** @import { Response } from './session.js' */
 import { isObject } from './checks.js';
 import { ERROR_CODE, EVENT, TYPES } from './constants.js';
 import { invalid } from './errors.js';
-import { Fields as Reader } from './fields.js';
+import { Fields } from './fields.js';
 import { decodeOrThrow } from './requests.js';
 import {
   decodeGroupPush,
@@ -130,7 +129,7 @@ export class GroupChat {
     conversations.noteGroupMessage(message);
     if (message.type !== TYPES.MSG_GRP_TIP) return;
     try {
-      rooms.applyTip(message, new Reader(message.elements[0].content, 'tip.MsgContent'));
+      rooms.applyTip(message, new Fields(message.elements[0].content, 'tip.MsgContent'));
       groups.onTip(message);
     } catch (err) {
       events.error(ERROR_CODE.MALFORMED_FRAME, `ignored what a tip of ${message.to} says: ${String(err)}`, message.to);
@@ -182,7 +181,7 @@ export class GroupChat {
     const page = decodeOrThrow(() => ({
       messages: reply
         .arr('Messages')
-        .map((m, i) => decodeGroupRecord(new Reader(m, `get_group_messages.Messages[${i}]`), me)),
+        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me)),
       complete: reply.optBool('Complete'),
     }));
     // Newest first from the server; oldest first for the application.

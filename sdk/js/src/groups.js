@@ -185,8 +185,9 @@ export class Groups {
   }
 
   /**
-   * A group first heard of (a push of a group the SDK did not know the user to be in): reads
-   * the user's groups to describe it.
+   * A group first heard of (a push of a group the SDK did not know the user to be in, such
+   * as one created with the user among its members): reads the user's groups to describe
+   * it; the group list changed.
    * @param {string} groupID
    */
   async learn(groupID) {
@@ -203,6 +204,7 @@ export class Groups {
         this.again = false;
         await this.readJoined();
       } while (this.again && epoch === session.epoch);
+      if (epoch === session.epoch) this.feed.changed();
     } catch (err) {
       if (epoch === session.epoch) log.warn('reading the group list failed', err);
     } finally {

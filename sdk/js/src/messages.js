@@ -241,14 +241,8 @@ export class Messages {
       status: 'unSend',
       dropReason: '',
       ...roomFields(to),
-      ...(c2c
-        ? {
-            conversationType: TYPES.CONV_C2C,
-            conversationID: `${TYPES.CONV_C2C}${to}`,
-            clientSequence,
-            needReadReceipt: options.needReadReceipt === true,
-          }
-        : {}),
+      needReadReceipt: options.needReadReceipt === true,
+      ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }
 

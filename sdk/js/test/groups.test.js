@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EVENT, LiveRoomError, TYPES } from '../liveroom.js';
-import { nextEvent, record, startServer, waitUntil } from './support.js';
+import { nextEvent, record, socketProbe, startServer, waitUntil } from './support.js';
 
 /** @type {import('./support.js').TestServer} */
 let server;
@@ -27,9 +27,10 @@ after(() => server.stop());
  * A logged-in client that follows its conversations (the first list read done), recording
  * what it receives.
  * @param {string} userID
+ * @param {Partial<import('../liveroom.js').CreateOptions>} [options]
  */
-async function member(userID) {
-  const chat = server.chat();
+async function member(userID, options = {}) {
+  const chat = server.chat(options);
   const inbox = record(chat, EVENT.MESSAGE_RECEIVED);
   const lists = record(chat, EVENT.CONVERSATION_LIST_UPDATED);
   const listed = nextEvent(chat, EVENT.CONVERSATION_LIST_UPDATED);
@@ -475,6 +476,13 @@ test('member pages, roles, name cards, custom fields, remind type and owner tran
   const listed = (await lee.chat.getConversationList()).data.conversationList.find((c) => c.groupID === 'big');
   assert.equal(listed?.messageRemindType, 'AcceptNotNotify');
 
+  // The profile, changed as a live room's: members hear, the conversation shows it.
+  const renamed = nextEvent(lee.chat, EVENT.GROUP_PROFILE_UPDATED, (d) => d.groupID === 'big');
+  await ann.chat.modifyGroup('big', { name: 'Bigger', notification: 'welcome all' });
+  assert.deepEqual((await renamed).changes, { name: 'Bigger', notification: 'welcome all' });
+  const described = (await lee.chat.getConversationList()).data.conversationList.find((c) => c.groupID === 'big');
+  assert.equal(described?.groupProfile?.name, 'Bigger');
+
   // The owner of a Public group may not quit; after handing it on, it may.
   await refused(ann.chat.quitGroup('big'), 10009);
   await refused(lee.chat.changeGroupOwner({ groupID: 'big', newOwnerID: 'lee' }), 10007);
@@ -499,16 +507,31 @@ test('member pages, roles, name cards, custom fields, remind type and owner tran
   await refused(m00.chat.getGroupMemberList({ groupID: 'big' }), 10010);
 });
 
-test('mentions: createTextAtMessage sends them, history shows them', async () => {
-  const ann = await member('ann');
+test('mentions: createTextAtMessage sends them, history shows them; a member added at creation learns of the group', async () => {
+  const probe = socketProbe();
+  const ann = await member('ann', { WebSocket: probe.WebSocket });
   const bob = await member('bob');
+  const bobGroups = record(bob.chat, EVENT.GROUP_LIST_UPDATED);
   await ann.chat.createGroup({ type: TYPES.GRP_WORK, groupID: 'at', name: 'At', memberList: ['bob'] });
-  const message = ann.chat.createTextAtMessage({ to: 'at', payload: { text: '@bob @all look', atUserList: ['bob', TYPES.MSG_AT_ALL] } });
+  const message = ann.chat.createTextAtMessage({
+    to: 'at',
+    payload: { text: '@bob @all look', atUserList: ['bob', TYPES.MSG_AT_ALL] },
+    needReadReceipt: true,
+  });
   assert.deepEqual(message.atUserList, ['bob', TYPES.MSG_AT_ALL]);
-  await ann.chat.sendMessage(message);
+  await ann.chat.sendMessage(message, { messageControlInfo: { excludedFromUnreadCount: true, excludedFromLastMessage: true } });
+  const [frame] = probe.sentOps('send');
+  assert.deepEqual(frame.GroupAtInfo, [{ GroupAtAllFlag: 0, GroupAt_Account: 'bob' }, { GroupAtAllFlag: 1 }]);
+  assert.equal(frame.NeedReadReceipt, true);
+  assert.equal(frame.NoUnread, true);
+  assert.equal(frame.NoLastMsg, true);
+  assert.equal(frame.OnlineOnly, undefined);
   await waitUntil(() => thread(bob.inbox, 'at').length === 1, 'the message');
   const page = (await bob.chat.getMessageList({ conversationID: 'GROUPat' })).data.messageList;
   assert.deepEqual(page[page.length - 1].atUserList, ['bob', TYPES.MSG_AT_ALL]);
+  // Nothing was pushed at the creation; the first message told bob's client of the group.
+  await waitUntil(() => bobGroups.some((l) => l.some((/** @type {any} */ g) => g.groupID === 'at')), 'the group list');
+  await waitUntil(() => entry(bob.lists, 'at')?.groupProfile?.name === 'At', 'the group described on the list');
   assert.throws(() => ann.chat.createTextAtMessage({ to: 'at', payload: { text: 'x', atUserList: [] } }), /atUserList/);
 });
 
