@@ -59,19 +59,26 @@ export type TipPayload = {
     userIDList: string[];
     memberList: TipMember[];
     /**
-     * online members after a join or quit
+     * online members after a join or quit (live rooms); members after it (groups that keep their members)
      */
     memberCount?: number | undefined;
     /**
      * profile changes (operationType 7)
      */
     groupInfoChanges: GroupInfoChange[];
+    /**
+     * why members were removed, when the operator said (groups that keep their members)
+     */
+    reason?: string | undefined;
 };
 export type SystemNoticePayload = {
     /**
      * one of the `TYPES.GRP_SYS_*` values
      */
     operationType: number;
+    /**
+     * who acted: for a join request (operationType 1), the applicant (or the inviter)
+     */
     operatorID: string;
     /**
      * the notice's text (a ban's description for operationType 4)
@@ -81,6 +88,26 @@ export type SystemNoticePayload = {
      * seconds of the ban (operationType 4)
      */
     banTime?: number | undefined;
+    /**
+     * join requests and their answers (operationType 1, 2, 3): who asked to join, or was invited
+     */
+    applicant?: string | undefined;
+    /**
+     * join requests: `TYPES.GRP_APPLICATION_TYPE_JOIN` (asked) or `TYPES.GRP_APPLICATION_TYPE_INVITE` (invited by a member)
+     */
+    applicationType?: number | undefined;
+    /**
+     * join requests by invitation: the member who invited
+     */
+    inviterID?: string | undefined;
+    /**
+     * join requests: what the applicant wrote
+     */
+    messageForCheck?: string | undefined;
+    /**
+     * answers (operationType 2, 3): what the owner or admin wrote
+     */
+    handleMessage?: string | undefined;
     /**
      * `DrawStarted` or `DrawEnded` for lucky-draw notices
      */
@@ -95,11 +122,11 @@ export type SystemNoticePayload = {
  */
 export type MessageBase = {
     /**
-     * the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
+     * the same message has the same ID on every device: `<from>-<random>` in a group, `<from>-<clientSequence>-<random>` one to one, `tip-<groupID>-<sequence>` for a group's stored tip
      */
     ID: string;
     /**
-     * `GROUP` (a live room) or `C2C` (one to one)
+     * `GROUP` (a live room or another group) or `C2C` (one to one)
      */
     conversationType: ConversationType;
     /**
@@ -127,7 +154,7 @@ export type MessageBase = {
      */
     level: number;
     /**
-     * the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
+     * the group's sequence number, or the one-to-one conversation's (0 for live rooms' tips, notices, unsent and online-only messages)
      */
     sequence: number;
     /**
@@ -163,11 +190,11 @@ export type MessageBase = {
      */
     clientSequence: number;
     /**
-     * one to one: recalled (a page of history keeps it with no elements and an empty text)
+     * one to one and groups that keep their messages: recalled (a page of history keeps it with no elements and an empty text)
      */
     isRevoked: boolean;
     /**
-     * one to one: edited since it was sent
+     * one to one and groups that keep their messages: edited since it was sent
      */
     isModified: boolean;
     /**
@@ -175,13 +202,17 @@ export type MessageBase = {
      */
     isPeerRead: boolean;
     /**
-     * one to one: the sender asked for read receipts
+     * one to one and groups that keep their messages: the sender asked for read receipts
      */
     needReadReceipt: boolean;
     /**
-     * one to one: sent to who was online, never stored (`sequence` 0)
+     * sent to who was online, never stored (`sequence` 0)
      */
     onlineOnly: boolean;
+    /**
+     * groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
+     */
+    atUserList: string[];
 };
 export type TextMessage = MessageBase & {
     type: "TIMTextElem";
@@ -289,28 +320,59 @@ export type Gift = {
     message: Message | null;
 };
 /**
- * One conversation of the logged-in user with another user.
+ * A group as its conversation shows it.
+ */
+export type ConversationGroupProfile = {
+    groupID: string;
+    /**
+     * `''` until the SDK has read the user's groups
+     */
+    type: GroupType | "";
+    name: string;
+    /**
+     * the group's face URL
+     */
+    avatar: string;
+};
+/**
+ * One conversation of the logged-in user: with another user, or in a group that keeps its
+ * messages.
  */
 export type Conversation = {
     /**
-     * `C2C<userID>`
+     * `C2C<userID>` or `GROUP<groupID>`
      */
     conversationID: string;
-    type: "C2C";
     /**
-     * the other user
+     * `C2C` or `GROUP`
+     */
+    type: ConversationType;
+    /**
+     * one to one: the other user (`''` for a group)
      */
     userID: string;
     /**
-     * the other user's messages this user has not read
+     * a group's conversation: the group (`''` one to one)
+     */
+    groupID: string;
+    /**
+     * a group's conversation: the group (null one to one)
+     */
+    groupProfile: ConversationGroupProfile | null;
+    /**
+     * a group's conversation: how this user wants its messages (`''` one to one)
+     */
+    messageRemindType: MessageRemindType | "";
+    /**
+     * the messages of others this user has not read (Meeting groups count none)
      */
     unreadCount: number;
     /**
-     * the newest message (null when its history was cleared)
+     * the newest message (null when there is none, or its history was cleared)
      */
     lastMessage: Message | null;
     /**
-     * the newest message's `sequence`
+     * the newest message's `sequence` (a group's tips count)
      */
     lastSequence: number;
     /**
@@ -322,7 +384,7 @@ export type Conversation = {
      */
     readSequence: number;
     /**
-     * the other user has read up to this `sequence` (read receipts)
+     * one to one: the other user has read up to this `sequence` (read receipts)
      */
     peerReadSequence: number;
     /**
@@ -340,6 +402,9 @@ export type NetState = "connected" | "connecting" | "disconnected";
 export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Linux" | "Unknown";
 export type MessageStatus = "unSend" | "sending" | "success" | "fail";
 export type ConversationType = "GROUP" | "C2C";
+export type GroupType = "Private" | "Public" | "ChatRoom" | "Community" | "AVChatRoom";
+export type MemberRole = "Owner" | "Admin" | "Member";
+export type MessageRemindType = "AcceptAndNotify" | "AcceptNotNotify" | "Discard";
 /**
  * The part of a WebSocket the SDK uses; browsers' `WebSocket` and the `ws` package fit it.
  */
@@ -413,7 +478,7 @@ export type EventMap = {
         reason: "logout" | "kicked" | "destroyed" | "login_failed" | "connection_lost";
     };
     /**
-     * messages (of rooms and one to one), tips and system notices, in arrival order
+     * messages (of live rooms, groups and one to one), tips and system notices, in arrival order
      */
     messageReceived: Message[];
     /**
@@ -479,11 +544,11 @@ export type EventMap = {
      */
     muted: MuteState;
     /**
-     * the user is no longer in the room and will not rejoin it
+     * the user is no longer in the room (and will not rejoin it), or was removed from a group that keeps its members (`kicked`; `description` is the reason given)
      */
     removedFromGroup: {
         groupID: string;
-        reason: "banned" | "dismissed" | "rejoin_failed";
+        reason: "banned" | "dismissed" | "rejoin_failed" | "kicked";
         operatorID: string;
         banTime?: number;
         description?: string;
@@ -498,15 +563,15 @@ export type EventMap = {
         operatorID: string;
     };
     /**
-     * the one-to-one conversation list, in order (pinned first, then the newest first)
+     * the conversation list (one to one, and groups that keep their messages), in order (pinned first, then the newest first)
      */
     conversationListUpdated: Conversation[];
     /**
-     * unread one-to-one messages over every conversation
+     * unread messages over every conversation
      */
     totalUnreadMessageCountUpdated: number;
     /**
-     * one-to-one messages recalled by their sender: show them as recalled
+     * messages recalled (one to one by their sender; in a group that keeps its messages by `operatorID`, `from` known only when it was the conversation's last message): show them as recalled
      */
     messageRevoked: Array<{
         conversationID: string;
@@ -515,7 +580,19 @@ export type EventMap = {
         from: string;
         to: string;
         isRevoked: true;
+        operatorID?: string;
     }>;
+    /**
+     * the user's groups that keep their members, after a change (made on any device, or by others)
+     */
+    groupListUpdated: Group[];
+    /**
+     * a group system notice (also in MESSAGE_RECEIVED); `type` is its `payload.operationType`
+     */
+    groupSystemNoticeReceived: {
+        message: Message;
+        type: number;
+    };
     /**
      * one-to-one messages edited by their sender, as they are now
      */
@@ -627,7 +704,7 @@ export type PinnedItem = {
 export type GroupProfile = {
     groupID: string;
     /**
-     * `AVChatRoom`
+     * `AVChatRoom` for a live room; `Private`, `Public`, `ChatRoom` or `Community` for a group that keeps its members
      */
     type: string;
     name: string;
@@ -652,9 +729,16 @@ export type GroupProfile = {
  */
 export type JoinResult = {
     groupID: string;
+    /**
+     * `TYPES.JOIN_STATUS_SUCCESS`; for a group that keeps its members also `JOIN_STATUS_WAIT_APPROVAL` (the request waits for an owner or admin) or `JOIN_STATUS_ALREADY_IN_GROUP`
+     */
+    status: string;
+    /**
+     * (while a request waits: only what the SDK knows of the group)
+     */
     group: GroupProfile;
     /**
-     * members online now, this connection included
+     * members online now, this connection included; in a group that keeps its members, its members
      */
     memberCount: number;
     liveState: LiveState | null;
@@ -664,9 +748,9 @@ export type JoinResult = {
      */
     muteRemaining: number;
     /**
-     * this user's role in the room when it joined (App admins read as Owner)
+     * this user's role in the group when it joined (App admins read as Owner); `''` while the request waits
      */
-    role: "Owner" | "Admin" | "Member" | "Guest";
+    role: "Owner" | "Admin" | "Member" | "Guest" | "";
     /**
      * rooms this connection left because the app allows one room per connection
      */
@@ -681,6 +765,10 @@ export type GroupProfileChanges = {
     notification?: string | undefined;
     avatar?: string | undefined;
     muteAllMembers?: boolean | undefined;
+    /**
+     * the group was handed to this member
+     */
+    ownerID?: string | undefined;
     /**
      * new values; `""` means the field was deleted
      */
@@ -722,8 +810,28 @@ export type TextMessageOptions = {
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
     /**
-     * one to one: the receiver's read report reaches the sender's devices
+     * one to one and groups that keep their messages: the sender asks for read receipts
      */
+    needReadReceipt?: boolean | undefined;
+};
+export type TextAtMessageOptions = {
+    /**
+     * a group that keeps its messages
+     */
+    to: string;
+    /**
+     * `TYPES.CONV_GROUP`, the only one
+     */
+    conversationType?: "GROUP" | undefined;
+    /**
+     * atUserList: the users mentioned, `TYPES.MSG_AT_ALL` for everyone
+     */
+    payload: {
+        text: string;
+        atUserList: string[];
+    };
+    priority?: Priority | undefined;
+    cloudCustomData?: string | undefined;
     needReadReceipt?: boolean | undefined;
 };
 export type CustomMessageOptions = {
@@ -746,7 +854,7 @@ export type CustomMessageOptions = {
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
     /**
-     * one to one: the receiver's read report reaches the sender's devices
+     * one to one and groups that keep their messages: the sender asks for read receipts
      */
     needReadReceipt?: boolean | undefined;
 };
@@ -769,7 +877,7 @@ export type FaceMessageOptions = {
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
     /**
-     * one to one: the receiver's read report reaches the sender's devices
+     * one to one and groups that keep their messages: the sender asks for read receipts
      */
     needReadReceipt?: boolean | undefined;
 };
@@ -786,6 +894,153 @@ export type SendOptions = {
      */
     messageControlInfo?: {
         excludedFromUnreadCount?: boolean;
+    } | undefined;
+};
+/**
+ * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
+ */
+export type Group = {
+    groupID: string;
+    /**
+     * one of `TYPES.GRP_*`
+     */
+    type: GroupType;
+    name: string;
+    /**
+     * the group's face URL
+     */
+    avatar: string;
+    /**
+     * this user's place in it
+     */
+    selfInfo: {
+        role: MemberRole;
+        messageRemindType: MessageRemindType;
+    };
+    /**
+     * messages of others not read yet (Meeting groups count none)
+     */
+    unreadCount: number;
+    /**
+     * read up to this `sequence`
+     */
+    readSequence: number;
+    /**
+     * the newest message's (or stored tip's) `sequence`
+     */
+    lastSequence: number;
+    /**
+     * when the group was last active (Unix seconds)
+     */
+    lastTime: number;
+    /**
+     * its conversation is pinned
+     */
+    isPinned: boolean;
+    lastMessage: Message | null;
+};
+export type CreateGroupOptions = {
+    /**
+     * one of `TYPES.GRP_*`
+     */
+    type: GroupType | "Work" | "Meeting";
+    name: string;
+    /**
+     * the group's ID (the server picks one when absent)
+     */
+    groupID?: string | undefined;
+    introduction?: string | undefined;
+    notification?: string | undefined;
+    /**
+     * the group's face URL
+     */
+    avatar?: string | undefined;
+    /**
+     * 0 or absent: the type's default
+     */
+    maxMemberNum?: number | undefined;
+    /**
+     * `TYPES.JOIN_OPTIONS_*` (Public, Meeting and Community groups)
+     */
+    joinOption?: string | undefined;
+    /**
+     * `TYPES.INVITE_OPTIONS_*`
+     */
+    inviteOption?: string | undefined;
+    /**
+     * members besides this user (at most 100), as ordinary members
+     */
+    memberList?: (string | {
+        userID: string;
+        role?: string;
+    })[] | undefined;
+    /**
+     * Community groups
+     */
+    isSupportTopic?: boolean | undefined;
+};
+/**
+ * A member of a group.
+ */
+export type GroupMember = {
+    userID: string;
+    role: MemberRole;
+    /**
+     * Unix seconds
+     */
+    joinTime: number;
+    /**
+     * the member's name in the group
+     */
+    nameCard: string;
+    /**
+     * the app's member fields
+     */
+    memberCustomField: Array<{
+        key: string;
+        value: string;
+    }>;
+};
+/**
+ * A request to join a group that waits for an owner or admin.
+ */
+export type GroupApplication = {
+    groupID: string;
+    /**
+     * who asked to join, or was invited
+     */
+    applicant: string;
+    /**
+     * `TYPES.GRP_APPLICATION_TYPE_JOIN` (asked) or `TYPES.GRP_APPLICATION_TYPE_INVITE` (invited by a member)
+     */
+    applicationType: number;
+    /**
+     * the member who invited (`''` when the user asked)
+     */
+    inviterID: string;
+    /**
+     * what the applicant wrote
+     */
+    messageForCheck: string;
+    /**
+     * Unix seconds
+     */
+    time: number;
+};
+/**
+ * Options of `sendMessage` for a group that keeps its messages (the reference's names).
+ */
+export type GroupSendOptions = {
+    /**
+     * deliver to the members online only; never stored (`sequence` 0)
+     */
+    onlineUserOnly?: boolean | undefined;
+    /**
+     * excludedFromUnreadCount: not counted as unread; excludedFromLastMessage: the members' conversations do not move
+     */
+    messageControlInfo?: {
+        excludedFromUnreadCount?: boolean;
+        excludedFromLastMessage?: boolean;
     } | undefined;
 };
 /**
@@ -979,12 +1234,10 @@ export type UserStatus = {
     platforms: string[];
 };
 /**
- * One client connection: a user (or guest) session with its rooms. Create it with
- * `LiveRoom.create`.
+ * One client connection: a user (or guest) session with its rooms, groups and
+ * conversations. Create it with `LiveRoom.create`.
  */
-export class Chat {
-    /** @param {CreateOptions} options */
-    constructor(options: CreateOptions);
+export class Chat extends GroupCalls {
     /** @private @readonly */
     private readonly _c;
     /**
@@ -1038,16 +1291,24 @@ export class Chat {
      */
     setLogLevel(level: number): void;
     /**
-     * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
-     * `isHistory`. After a reconnect the SDK joins it again by itself.
-     * @param {{groupID: string}} options
+     * Joins a live room: the room's short history follows as MESSAGE_RECEIVED with
+     * `isHistory`, and after a reconnect the SDK joins it again by itself. Joins a group
+     * that keeps its members for good (`status` `TYPES.JOIN_STATUS_SUCCESS`), or asks to
+     * (`JOIN_STATUS_WAIT_APPROVAL`: an owner or admin answers, and this user gets a
+     * `GRP_SYS_JOIN_GROUP_ACCEPT` or `_REFUSE` notice); `JOIN_STATUS_ALREADY_IN_GROUP` for a
+     * member. Work groups take no requests (10007: members invite). `applyMessage` goes with
+     * a request; `type` says the kind of group when the SDK does not know it yet.
+     * @param {{groupID: string, type?: string, applyMessage?: string}} options
      * @returns {Promise<Response<JoinResult>>}
      */
     joinGroup(options: {
         groupID: string;
+        type?: string;
+        applyMessage?: string;
     }): Promise<Response<JoinResult>>;
     /**
-     * Leaves a room; it is not rejoined after a reconnect.
+     * Leaves a live room (it is not rejoined after a reconnect), or a group that keeps its
+     * members, for good (the owner of a Public, Meeting or Community group may not: 10009).
      * @param {string} groupID
      * @returns {Promise<Response<{groupID: string}>>}
      */
@@ -1055,7 +1316,7 @@ export class Chat {
         groupID: string;
     }>>;
     /**
-     * Creates a text message for `sendMessage`: to a room, or with
+     * Creates a text message for `sendMessage`: to a group (a live room or another), or with
      * `conversationType: TYPES.CONV_C2C` to a user.
      * @param {TextMessageOptions} options
      * @returns {TextMessage}
@@ -1074,21 +1335,23 @@ export class Chat {
      */
     createFaceMessage(options: FaceMessageOptions): FaceMessage;
     /**
-     * Sends a message made by `createTextMessage`, `createCustomMessage` or
-     * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
-     * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
-     * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
-     * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
+     * Sends a message made by `createTextMessage`, `createTextAtMessage`,
+     * `createCustomMessage` or `createFaceMessage`. Resolves when the server acknowledged it:
+     * the message then has its `sequence` and `time`; a live room's message also its
+     * `dropReason` (`MsgFreqCtrl` when the room's frequency control dropped it), a one-to-one
+     * message its `messageKey`. A send cut off by a lost connection is repeated after the
+     * reconnect; the server de-duplicates it.
      * @param {Message} message
-     * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
+     * @param {SendOptions & GroupSendOptions} [options] one-to-one messages and groups that keep their messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`; groups also `messageControlInfo.excludedFromLastMessage`
      * @returns {Promise<Response<{message: Message}>>}
      */
-    sendMessage(message: Message, options?: SendOptions): Promise<Response<{
+    sendMessage(message: Message, options?: SendOptions & GroupSendOptions): Promise<Response<{
         message: Message;
     }>>;
     /**
-     * The one-to-one conversation list, read from the server (every page), pinned first, then
-     * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+     * The conversation list (one to one, and the groups that keep their messages), read from
+     * the server (every page), pinned first, then the newest first. CONVERSATION_LIST_UPDATED
+     * follows it as it changes.
      * @returns {Promise<Response<{conversationList: Conversation[]}>>}
      */
     getConversationList(): Promise<Response<{
@@ -1111,7 +1374,7 @@ export class Chat {
     }>>;
     /**
      * Marks every message of a conversation read: its unread count goes to 0 on every device
-     * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+     * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
      * @param {{conversationID: string}} options
      * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
      */
@@ -1123,9 +1386,11 @@ export class Chat {
         unreadCount: number;
     }>>;
     /**
-     * Recalls one's own one-to-one message (within the app's recall window, 120 s by
-     * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
-     * @param {Message} message a sent one-to-one message
+     * Recalls a message: one's own one-to-one message (within the app's recall window, 120 s
+     * by default; 20016 after it), both users' devices get MESSAGE_REVOKED; a group's message,
+     * one's own within the window or (owners and admins) any, every member's devices get
+     * MESSAGE_REVOKED (a live room's: MESSAGE_RECALLED).
+     * @param {Message} message a sent or received message
      * @returns {Promise<Response<{message: Message}>>}
      */
     revokeMessage(message: Message): Promise<Response<{
@@ -1179,8 +1444,8 @@ export class Chat {
         sent: boolean;
     }>>;
     /**
-     * Unread one-to-one messages over every conversation, as this client knows them (the
-     * conversation list read, and what happened since).
+     * Unread messages over every conversation (one to one and groups), as this client knows
+     * them (the conversation list read, and what happened since).
      * @returns {number}
      */
     getTotalUnreadMessageCount(): number;
@@ -1351,136 +1616,6 @@ export class Chat {
         statusType: number;
         customStatus: string;
     }>>;
-    /**
-     * Moves the room to a live state (owner, admins, App admins).
-     * @param {string} groupID
-     * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
-     * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
-     * @returns {Promise<Response<{liveState: LiveState}>>}
-     */
-    setLiveState(groupID: string, state: LiveStateName, options?: {
-        newSession?: boolean;
-    }): Promise<Response<{
-        liveState: LiveState;
-    }>>;
-    /**
-     * Pins a live-shopping item for every viewer (owner, admins, App admins).
-     * @param {string} groupID
-     * @param {PinnedItem} item at least `ItemId` and `Title`
-     * @returns {Promise<Response<{}>>}
-     */
-    pinItem(groupID: string, item: PinnedItem): Promise<Response<{}>>;
-    /**
-     * Takes the pinned item down.
-     * @param {string} groupID
-     * @returns {Promise<Response<{}>>}
-     */
-    unpinItem(groupID: string): Promise<Response<{}>>;
-    /**
-     * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
-     * 100, the protocol's limit); every merged call resolves with that request's reply.
-     * `added` is what the server counted (it caps each user's likes per second).
-     * @param {string} groupID
-     * @param {number} [count] 1 to 100
-     * @returns {Promise<Response<{added: number, count: number}>>}
-     */
-    like(groupID: string, count?: number): Promise<Response<{
-        added: number;
-        count: number;
-    }>>;
-    /**
-     * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
-     * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
-     * @param {string} groupID
-     * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
-     * @returns {Promise<Response<{drawID: string}>>}
-     */
-    startDraw(groupID: string, options: {
-        keyword: string;
-        duration: number;
-        winners?: number;
-    }): Promise<Response<{
-        drawID: string;
-    }>>;
-    /**
-     * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
-     * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-     * deletes a key). Members get GROUP_PROFILE_UPDATED.
-     * @param {string} groupID
-     * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
-     * @returns {Promise<Response<{}>>}
-     */
-    modifyGroup(groupID: string, changes: {
-        name?: string;
-        introduction?: string;
-        notification?: string;
-        faceURL?: string;
-        custom?: Record<string, string>;
-    }): Promise<Response<{}>>;
-    /**
-     * The room's audience statistics for its current broadcast session, or `session` (owner,
-     * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
-     * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
-     * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
-     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
-     * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
-     * @param {string} groupID
-     * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
-     * @returns {Promise<Response<Record<string, any>>>}
-     */
-    getRoomStats(groupID: string, options?: {
-        session?: number;
-        orderBy?: "GiftValue" | "Gifts" | "Messages" | "Likes" | "OnlineTime";
-        top?: number;
-    }): Promise<Response<Record<string, any>>>;
-    /**
-     * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–500 accounts
-     * @param {number} seconds
-     * @returns {Promise<Response<{}>>}
-     */
-    mute(groupID: string, userID: string | string[], seconds: number): Promise<Response<{}>>;
-    /**
-     * Switches mute-all on or off: only the owner and admins may send while it is on.
-     * @param {string} groupID
-     * @param {boolean} on
-     * @returns {Promise<Response<{}>>}
-     */
-    muteAll(groupID: string, on: boolean): Promise<Response<{}>>;
-    /**
-     * Bans members: they leave the room at once and cannot join for `seconds`.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–20 accounts
-     * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
-     * @param {string} [reason] shown to the banned users (at most 1000 bytes)
-     * @returns {Promise<Response<{}>>}
-     */
-    ban(groupID: string, userID: string | string[], seconds: number, reason?: string): Promise<Response<{}>>;
-    /**
-     * Lifts bans.
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–20 accounts
-     * @returns {Promise<Response<{}>>}
-     */
-    unban(groupID: string, userID: string | string[]): Promise<Response<{}>>;
-    /**
-     * Recalls a message of the room (owner, admins, App admins): every member gets
-     * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-     * recall it (unknown, recalled already, or too old).
-     * @param {string} groupID
-     * @param {number} sequence the message's `sequence`
-     * @returns {Promise<Response<{}>>}
-     */
-    recallMessage(groupID: string, sequence: number): Promise<Response<{}>>;
-    /**
-     * Makes members admins of the room, or ordinary members again (owner, App admins).
-     * @param {string} groupID
-     * @param {string|string[]} userID 1–5 accounts
-     * @param {boolean} on
-     * @returns {Promise<Response<{}>>}
-     */
-    setAdmin(groupID: string, userID: string | string[], on: boolean): Promise<Response<{}>>;
 }
 /**
  * Codes of errors raised by the SDK itself. They are negative so they never collide with
@@ -1525,6 +1660,8 @@ export const EVENT: Readonly<{
     MUTED: "muted";
     REMOVED_FROM_GROUP: "removedFromGroup";
     MESSAGE_RECALLED: "messageRecalled";
+    GROUP_LIST_UPDATED: "groupListUpdated";
+    GROUP_SYSTEM_NOTICE_RECEIVED: "groupSystemNoticeReceived";
     CONVERSATION_LIST_UPDATED: "conversationListUpdated";
     TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "totalUnreadMessageCountUpdated";
     MESSAGE_REVOKED: "messageRevoked";
@@ -1558,15 +1695,53 @@ export class LiveRoomError extends Error {
     /** @type {Record<string, unknown>} */
     data: Record<string, unknown>;
 }
-/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
+/** Constants for messages, tips, groups, live states, network states, kick reasons, profiles, friends and user status. */
 export const TYPES: Readonly<{
     MSG_PRIORITY_HIGH: "High";
     MSG_PRIORITY_NORMAL: "Normal";
     MSG_PRIORITY_LOW: "Low";
     MSG_PRIORITY_LOWEST: "Lowest";
-    /** `conversationType` of a message: a live room's, or one-to-one. */
+    /** `conversationType` of a message and `type` of a conversation: a group's (live rooms included), or one-to-one. */
     CONV_GROUP: "GROUP";
     CONV_C2C: "C2C";
+    /** Group types (`createGroup`'s `type`, a group's `type`). Work and Meeting are the newer names of Private and ChatRoom. */
+    GRP_WORK: "Private";
+    GRP_PUBLIC: "Public";
+    GRP_MEETING: "ChatRoom";
+    GRP_COMMUNITY: "Community";
+    GRP_AVCHATROOM: "AVChatRoom";
+    /** How users join a group (`createGroup`'s `joinOption`). */
+    JOIN_OPTIONS_FREE_ACCESS: "FreeAccess";
+    JOIN_OPTIONS_NEED_PERMISSION: "NeedPermission";
+    JOIN_OPTIONS_DISABLE_APPLY: "DisableApply";
+    /** Whether ordinary members' invitations add at once, wait for approval, or are refused (`createGroup`'s `inviteOption`). */
+    INVITE_OPTIONS_FREE_ACCESS: "FreeAccess";
+    INVITE_OPTIONS_NEED_PERMISSION: "NeedPermission";
+    INVITE_OPTIONS_DISABLE_INVITE: "DisableInvite";
+    /** `status` of `joinGroup`. */
+    JOIN_STATUS_SUCCESS: "JoinedSuccess";
+    JOIN_STATUS_WAIT_APPROVAL: "WaitAdminApproval";
+    JOIN_STATUS_ALREADY_IN_GROUP: "AlreadyInGroup";
+    /** A member's role in a group. */
+    GRP_MBR_ROLE_OWNER: "Owner";
+    GRP_MBR_ROLE_ADMIN: "Admin";
+    GRP_MBR_ROLE_MEMBER: "Member";
+    /** How a member wants a group's messages (`setMessageRemindType`, a conversation's `messageRemindType`). */
+    MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";
+    MSG_REMIND_ACPT_NOT_NOTE: "AcceptNotNotify";
+    MSG_REMIND_DISCARD: "Discard";
+    /** `handleAction` of `handleGroupApplication`. */
+    GRP_APPLICATION_AGREE: "Agree";
+    GRP_APPLICATION_REJECT: "Reject";
+    /** `applicationType` of a group application: the user asked to join, or a member invited it. */
+    GRP_APPLICATION_TYPE_JOIN: 0;
+    GRP_APPLICATION_TYPE_INVITE: 2;
+    /** `scope` of `setAllMessageRead`. */
+    READ_ALL_C2C_MSG: "readAllC2CMessage";
+    READ_ALL_GROUP_MSG: "readAllGroupMessage";
+    READ_ALL_MSG: "readAllMsg";
+    /** In `atUserList` of `createTextAtMessage`: mention everyone. */
+    MSG_AT_ALL: "__kImSDK_MesssageAtALL__";
     MSG_TEXT: "TIMTextElem";
     MSG_CUSTOM: "TIMCustomElem";
     MSG_FACE: "TIMFaceElem";
@@ -1580,6 +1755,7 @@ export const TYPES: Readonly<{
     MSG_GRP_SYS_NOTICE: "TIMGroupSystemNoticeElem";
     /** `payload.operationType` of a group tip. */
     GRP_TIP_MBR_JOIN: 1;
+    GRP_TIP_MBR_INVITED: 2;
     GRP_TIP_MBR_QUIT: 3;
     GRP_TIP_MBR_KICKED_OUT: 4;
     GRP_TIP_MBR_SET_ADMIN: 5;
@@ -1587,6 +1763,9 @@ export const TYPES: Readonly<{
     GRP_TIP_GRP_PROFILE_UPDATED: 7;
     GRP_TIP_MBR_PROFILE_UPDATED: 8;
     /** `payload.operationType` of a group system notice. */
+    GRP_SYS_JOIN_GROUP_REQUEST: 1;
+    GRP_SYS_JOIN_GROUP_ACCEPT: 2;
+    GRP_SYS_JOIN_GROUP_REFUSE: 3;
     GRP_SYS_KICKED_OUT: 4;
     GRP_SYS_DISMISSED: 5;
     GRP_SYS_CUSTOM: 255;
@@ -1640,7 +1819,8 @@ export const TYPES: Readonly<{
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * lucky draws and moderation; chat one to one and in groups that keep their members and
+ * messages; keep profiles, friends and a blocklist, and
  * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
@@ -1655,6 +1835,9 @@ export const TYPES: Readonly<{
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
  * @typedef {'GROUP'|'C2C'} ConversationType
+ * @typedef {'Private'|'Public'|'ChatRoom'|'Community'|'AVChatRoom'} GroupType
+ * @typedef {'Owner'|'Admin'|'Member'} MemberRole
+ * @typedef {'AcceptAndNotify'|'AcceptNotNotify'|'Discard'} MessageRemindType
  */
 export const VERSION: "0.1.0";
 /**
@@ -1671,9 +1854,47 @@ declare const LiveRoom: Readonly<{
         MSG_PRIORITY_NORMAL: "Normal";
         MSG_PRIORITY_LOW: "Low";
         MSG_PRIORITY_LOWEST: "Lowest";
-        /** `conversationType` of a message: a live room's, or one-to-one. */
+        /** `conversationType` of a message and `type` of a conversation: a group's (live rooms included), or one-to-one. */
         CONV_GROUP: "GROUP";
         CONV_C2C: "C2C";
+        /** Group types (`createGroup`'s `type`, a group's `type`). Work and Meeting are the newer names of Private and ChatRoom. */
+        GRP_WORK: "Private";
+        GRP_PUBLIC: "Public";
+        GRP_MEETING: "ChatRoom";
+        GRP_COMMUNITY: "Community";
+        GRP_AVCHATROOM: "AVChatRoom";
+        /** How users join a group (`createGroup`'s `joinOption`). */
+        JOIN_OPTIONS_FREE_ACCESS: "FreeAccess";
+        JOIN_OPTIONS_NEED_PERMISSION: "NeedPermission";
+        JOIN_OPTIONS_DISABLE_APPLY: "DisableApply";
+        /** Whether ordinary members' invitations add at once, wait for approval, or are refused (`createGroup`'s `inviteOption`). */
+        INVITE_OPTIONS_FREE_ACCESS: "FreeAccess";
+        INVITE_OPTIONS_NEED_PERMISSION: "NeedPermission";
+        INVITE_OPTIONS_DISABLE_INVITE: "DisableInvite";
+        /** `status` of `joinGroup`. */
+        JOIN_STATUS_SUCCESS: "JoinedSuccess";
+        JOIN_STATUS_WAIT_APPROVAL: "WaitAdminApproval";
+        JOIN_STATUS_ALREADY_IN_GROUP: "AlreadyInGroup";
+        /** A member's role in a group. */
+        GRP_MBR_ROLE_OWNER: "Owner";
+        GRP_MBR_ROLE_ADMIN: "Admin";
+        GRP_MBR_ROLE_MEMBER: "Member";
+        /** How a member wants a group's messages (`setMessageRemindType`, a conversation's `messageRemindType`). */
+        MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";
+        MSG_REMIND_ACPT_NOT_NOTE: "AcceptNotNotify";
+        MSG_REMIND_DISCARD: "Discard";
+        /** `handleAction` of `handleGroupApplication`. */
+        GRP_APPLICATION_AGREE: "Agree";
+        GRP_APPLICATION_REJECT: "Reject";
+        /** `applicationType` of a group application: the user asked to join, or a member invited it. */
+        GRP_APPLICATION_TYPE_JOIN: 0;
+        GRP_APPLICATION_TYPE_INVITE: 2;
+        /** `scope` of `setAllMessageRead`. */
+        READ_ALL_C2C_MSG: "readAllC2CMessage";
+        READ_ALL_GROUP_MSG: "readAllGroupMessage";
+        READ_ALL_MSG: "readAllMsg";
+        /** In `atUserList` of `createTextAtMessage`: mention everyone. */
+        MSG_AT_ALL: "__kImSDK_MesssageAtALL__";
         MSG_TEXT: "TIMTextElem";
         MSG_CUSTOM: "TIMCustomElem";
         MSG_FACE: "TIMFaceElem";
@@ -1687,6 +1908,7 @@ declare const LiveRoom: Readonly<{
         MSG_GRP_SYS_NOTICE: "TIMGroupSystemNoticeElem";
         /** `payload.operationType` of a group tip. */
         GRP_TIP_MBR_JOIN: 1;
+        GRP_TIP_MBR_INVITED: 2;
         GRP_TIP_MBR_QUIT: 3;
         GRP_TIP_MBR_KICKED_OUT: 4;
         GRP_TIP_MBR_SET_ADMIN: 5;
@@ -1694,6 +1916,9 @@ declare const LiveRoom: Readonly<{
         GRP_TIP_GRP_PROFILE_UPDATED: 7;
         GRP_TIP_MBR_PROFILE_UPDATED: 8;
         /** `payload.operationType` of a group system notice. */
+        GRP_SYS_JOIN_GROUP_REQUEST: 1;
+        GRP_SYS_JOIN_GROUP_ACCEPT: 2;
+        GRP_SYS_JOIN_GROUP_REFUSE: 3;
         GRP_SYS_KICKED_OUT: 4;
         GRP_SYS_DISMISSED: 5;
         GRP_SYS_CUSTOM: 255;
@@ -1759,6 +1984,8 @@ declare const LiveRoom: Readonly<{
         MUTED: "muted";
         REMOVED_FROM_GROUP: "removedFromGroup";
         MESSAGE_RECALLED: "messageRecalled";
+        GROUP_LIST_UPDATED: "groupListUpdated";
+        GROUP_SYSTEM_NOTICE_RECEIVED: "groupSystemNoticeReceived";
         CONVERSATION_LIST_UPDATED: "conversationListUpdated";
         TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "totalUnreadMessageCountUpdated";
         MESSAGE_REVOKED: "messageRevoked";
@@ -1801,4 +2028,354 @@ declare const LiveRoom: Readonly<{
     LiveRoomError: typeof LiveRoomError;
     VERSION: "0.1.0";
 }>;
+/** The group calls of `Chat`. */
+declare class GroupCalls extends LiveRoomCalls {
+    /**
+     * Creates a group; this user owns it and is its first member, with `memberList` beside
+     * it. Work (`TYPES.GRP_WORK`), Public, Meeting and Community groups keep their members and
+     * messages; an AVChatRoom is a live room (join it with `joinGroup`).
+     * @param {CreateGroupOptions} options
+     * @returns {Promise<Response<{group: Group}>>}
+     */
+    createGroup(options: CreateGroupOptions): Promise<Response<{
+        group: Group;
+    }>>;
+    /**
+     * Dismisses a group (its owner): every member gets a `GRP_SYS_DISMISSED` notice and
+     * REMOVED_FROM_GROUP.
+     * @param {string} groupID
+     * @returns {Promise<Response<{groupID: string}>>}
+     */
+    dismissGroup(groupID: string): Promise<Response<{
+        groupID: string;
+    }>>;
+    /**
+     * The groups this user is in (those that keep their members), the most recently active
+     * first. GROUP_LIST_UPDATED follows the list as it changes.
+     * @returns {Promise<Response<{groupList: Group[]}>>}
+     */
+    getGroupList(): Promise<Response<{
+        groupList: Group[];
+    }>>;
+    /**
+     * A page of a group's members in user ID order (members only). Pass the page's `offset`
+     * for the next page; a number skips that many members from the start.
+     * @param {{groupID: string, count?: number, offset?: number|string}} options count 1–1000 (default 15)
+     * @returns {Promise<Response<{memberList: GroupMember[], offset: string, memberCount: number, isCompleted: boolean}>>}
+     */
+    getGroupMemberList(options: {
+        groupID: string;
+        count?: number;
+        offset?: number | string;
+    }): Promise<Response<{
+        memberList: GroupMember[];
+        offset: string;
+        memberCount: number;
+        isCompleted: boolean;
+    }>>;
+    /**
+     * Adds users to a group: at once (owners and admins, or a group whose members invite
+     * freely), or as invitations an owner or admin approves (`pendingUserIDList`). Users who
+     * could not be added (no such account, banned, full, refused by the app) are in
+     * `failureUserIDList`. 10007 when the group's members may not invite.
+     * @param {{groupID: string, userIDList: string[]}} options
+     * @returns {Promise<Response<{group: {groupID: string}, successUserIDList: string[], failureUserIDList: string[], existedUserIDList: string[], pendingUserIDList: string[]}>>}
+     */
+    addGroupMember(options: {
+        groupID: string;
+        userIDList: string[];
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        successUserIDList: string[];
+        failureUserIDList: string[];
+        existedUserIDList: string[];
+        pendingUserIDList: string[];
+    }>>;
+    /**
+     * Removes members (owners remove admins and members, admins members; in a Work group only
+     * the owner). They get REMOVED_FROM_GROUP (`kicked`).
+     * @param {{groupID: string, userIDList: string[], reason?: string}} options
+     * @returns {Promise<Response<{group: {groupID: string}, userIDList: string[]}>>}
+     */
+    deleteGroupMember(options: {
+        groupID: string;
+        userIDList: string[];
+        reason?: string;
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        userIDList: string[];
+    }>>;
+    /**
+     * The requests to join that wait for an answer: of one group, or of every group this user
+     * owns or administers.
+     * @param {{groupID?: string}} [options]
+     * @returns {Promise<Response<{applicationList: GroupApplication[]}>>}
+     */
+    getGroupApplicationList(options?: {
+        groupID?: string;
+    }): Promise<Response<{
+        applicationList: GroupApplication[];
+    }>>;
+    /**
+     * Answers a request to join (owners and admins): `Agree` makes the applicant a member,
+     * `Reject` declines; the applicant (and an inviter) gets a `GRP_SYS_JOIN_GROUP_ACCEPT` or
+     * `GRP_SYS_JOIN_GROUP_REFUSE` notice. 10024 when the request was answered already.
+     * @param {{handleAction: 'Agree'|'Reject', handleMessage?: string, application?: GroupApplication, message?: Message}} options the request: an application from `getGroupApplicationList`, or its `GRP_SYS_JOIN_GROUP_REQUEST` notice
+     * @returns {Promise<Response<{group: {groupID: string}, applicant: string, handleAction: string}>>}
+     */
+    handleGroupApplication(options: {
+        handleAction: "Agree" | "Reject";
+        handleMessage?: string;
+        application?: GroupApplication;
+        message?: Message;
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        applicant: string;
+        handleAction: string;
+    }>>;
+    /**
+     * Makes a member an admin, or an ordinary member again (the owner; Work groups have no
+     * admins). Members get a `GRP_TIP_MBR_SET_ADMIN` or `GRP_TIP_MBR_CANCELED_ADMIN` tip.
+     * @param {{groupID: string, userID: string, role: MemberRole}} options role: `TYPES.GRP_MBR_ROLE_ADMIN` or `TYPES.GRP_MBR_ROLE_MEMBER`
+     * @returns {Promise<Response<{group: {groupID: string}, userID: string, role: MemberRole}>>}
+     */
+    setGroupMemberRole(options: {
+        groupID: string;
+        userID: string;
+        role: MemberRole;
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        userID: string;
+        role: MemberRole;
+    }>>;
+    /**
+     * Sets a member's name card: this user's own (no `userID`), or (owners and admins) that of
+     * a member below them.
+     * @param {{groupID: string, userID?: string, nameCard: string}} options
+     * @returns {Promise<Response<{group: {groupID: string}, userID: string, nameCard: string}>>}
+     */
+    setGroupMemberNameCard(options: {
+        groupID: string;
+        userID?: string;
+        nameCard: string;
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        userID: string;
+        nameCard: string;
+    }>>;
+    /**
+     * Sets a member's custom fields (keys the app declared; an empty value deletes one): this
+     * user's own, or (owners and admins) those of a member below them.
+     * @param {{groupID: string, userID?: string, memberCustomField: Array<{key: string, value: string}>}} options
+     * @returns {Promise<Response<{group: {groupID: string}, userID: string}>>}
+     */
+    setGroupMemberCustomField(options: {
+        groupID: string;
+        userID?: string;
+        memberCustomField: Array<{
+            key: string;
+            value: string;
+        }>;
+    }): Promise<Response<{
+        group: {
+            groupID: string;
+        };
+        userID: string;
+    }>>;
+    /**
+     * How this user wants a group's messages (`TYPES.MSG_REMIND_*`); its conversation's
+     * `messageRemindType` follows.
+     * @param {{groupID: string, messageRemindType: MessageRemindType}} options
+     * @returns {Promise<Response<{groupID: string, messageRemindType: MessageRemindType}>>}
+     */
+    setMessageRemindType(options: {
+        groupID: string;
+        messageRemindType: MessageRemindType;
+    }): Promise<Response<{
+        groupID: string;
+        messageRemindType: MessageRemindType;
+    }>>;
+    /**
+     * Hands a group on to one of its members (its owner). Members get a
+     * `GRP_TIP_GRP_PROFILE_UPDATED` tip and GROUP_PROFILE_UPDATED with `changes.ownerID`.
+     * @param {{groupID: string, newOwnerID: string}} options
+     * @returns {Promise<Response<{groupID: string, newOwnerID: string}>>}
+     */
+    changeGroupOwner(options: {
+        groupID: string;
+        newOwnerID: string;
+    }): Promise<Response<{
+        groupID: string;
+        newOwnerID: string;
+    }>>;
+    /**
+     * Creates a text message that mentions members of a group (`atUserList`;
+     * `TYPES.MSG_AT_ALL` mentions everyone), for `sendMessage`.
+     * @param {TextAtMessageOptions} options
+     * @returns {TextMessage}
+     */
+    createTextAtMessage(options: TextAtMessageOptions): TextMessage;
+    /**
+     * Marks every conversation of `scope` read (`TYPES.READ_ALL_MSG`, the default;
+     * `READ_ALL_C2C_MSG`, `READ_ALL_GROUP_MSG`): the conversation list is read, then each
+     * conversation with unread messages.
+     * @param {{scope?: string}} [options]
+     * @returns {Promise<Response<{conversationIDList: string[]}>>}
+     */
+    setAllMessageRead(options?: {
+        scope?: string;
+    }): Promise<Response<{
+        conversationIDList: string[];
+    }>>;
+}
+/** The live-room and moderation calls of `Chat`. */
+declare class LiveRoomCalls extends ChatBase {
+    /**
+     * Moves the room to a live state (owner, admins, App admins).
+     * @param {string} groupID
+     * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
+     * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
+     * @returns {Promise<Response<{liveState: LiveState}>>}
+     */
+    setLiveState(groupID: string, state: LiveStateName, options?: {
+        newSession?: boolean;
+    }): Promise<Response<{
+        liveState: LiveState;
+    }>>;
+    /**
+     * Pins a live-shopping item for every viewer (owner, admins, App admins).
+     * @param {string} groupID
+     * @param {PinnedItem} item at least `ItemId` and `Title`
+     * @returns {Promise<Response<{}>>}
+     */
+    pinItem(groupID: string, item: PinnedItem): Promise<Response<{}>>;
+    /**
+     * Takes the pinned item down.
+     * @param {string} groupID
+     * @returns {Promise<Response<{}>>}
+     */
+    unpinItem(groupID: string): Promise<Response<{}>>;
+    /**
+     * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
+     * 100, the protocol's limit); every merged call resolves with that request's reply.
+     * `added` is what the server counted (it caps each user's likes per second).
+     * @param {string} groupID
+     * @param {number} [count] 1 to 100
+     * @returns {Promise<Response<{added: number, count: number}>>}
+     */
+    like(groupID: string, count?: number): Promise<Response<{
+        added: number;
+        count: number;
+    }>>;
+    /**
+     * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
+     * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
+     * @param {string} groupID
+     * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
+     * @returns {Promise<Response<{drawID: string}>>}
+     */
+    startDraw(groupID: string, options: {
+        keyword: string;
+        duration: number;
+        winners?: number;
+    }): Promise<Response<{
+        drawID: string;
+    }>>;
+    /**
+     * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+     * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+     * deletes a key). Members get GROUP_PROFILE_UPDATED. The same for a group that keeps its
+     * members, whose members' conversations show the new name and face.
+     * @param {string} groupID
+     * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+     * @returns {Promise<Response<{}>>}
+     */
+    modifyGroup(groupID: string, changes: {
+        name?: string;
+        introduction?: string;
+        notification?: string;
+        faceURL?: string;
+        custom?: Record<string, string>;
+    }): Promise<Response<{}>>;
+    /**
+     * The room's audience statistics for its current broadcast session, or `session` (owner,
+     * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+     * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+     * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+     * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
+     * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+     * @param {string} groupID
+     * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+     * @returns {Promise<Response<Record<string, any>>>}
+     */
+    getRoomStats(groupID: string, options?: {
+        session?: number;
+        orderBy?: "GiftValue" | "Gifts" | "Messages" | "Likes" | "OnlineTime";
+        top?: number;
+    }): Promise<Response<Record<string, any>>>;
+    /**
+     * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–500 accounts
+     * @param {number} seconds
+     * @returns {Promise<Response<{}>>}
+     */
+    mute(groupID: string, userID: string | string[], seconds: number): Promise<Response<{}>>;
+    /**
+     * Switches mute-all on or off: only the owner and admins may send while it is on.
+     * @param {string} groupID
+     * @param {boolean} on
+     * @returns {Promise<Response<{}>>}
+     */
+    muteAll(groupID: string, on: boolean): Promise<Response<{}>>;
+    /**
+     * Bans members: they leave the room at once and cannot join for `seconds`.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–20 accounts
+     * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
+     * @param {string} [reason] shown to the banned users (at most 1000 bytes)
+     * @returns {Promise<Response<{}>>}
+     */
+    ban(groupID: string, userID: string | string[], seconds: number, reason?: string): Promise<Response<{}>>;
+    /**
+     * Lifts bans.
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–20 accounts
+     * @returns {Promise<Response<{}>>}
+     */
+    unban(groupID: string, userID: string | string[]): Promise<Response<{}>>;
+    /**
+     * Recalls a message of the room (owner, admins, App admins): every member gets
+     * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+     * recall it (unknown, recalled already, or too old). In a group that keeps its messages
+     * (see `revokeMessage`), members get MESSAGE_REVOKED.
+     * @param {string} groupID
+     * @param {number} sequence the message's `sequence`
+     * @returns {Promise<Response<{}>>}
+     */
+    recallMessage(groupID: string, sequence: number): Promise<Response<{}>>;
+    /**
+     * Makes members admins of the room, or ordinary members again (owner, App admins).
+     * @param {string} groupID
+     * @param {string|string[]} userID 1–5 accounts
+     * @param {boolean} on
+     * @returns {Promise<Response<{}>>}
+     */
+    setAdmin(groupID: string, userID: string | string[], on: boolean): Promise<Response<{}>>;
+}
+/** What every `Chat` starts from: its client. */
+declare class ChatBase {
+    /** @param {CreateOptions} options */
+    constructor(options: CreateOptions);
+}
 export { LiveRoom as default };

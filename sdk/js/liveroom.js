@@ -4,7 +4,8 @@
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * lucky draws and moderation; chat one to one and in groups that keep their members and
+ * messages; keep profiles, friends and a blocklist, and
  * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the `ws` package's.
  *
@@ -24,6 +25,9 @@
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
  * @typedef {'GROUP'|'C2C'} ConversationType
+ * @typedef {'Private'|'Public'|'ChatRoom'|'Community'|'AVChatRoom'} GroupType
+ * @typedef {'Owner'|'Admin'|'Member'} MemberRole
+ * @typedef {'AcceptAndNotify'|'AcceptNotNotify'|'Discard'} MessageRemindType
  */
 
 const VERSION = '0.1.0';
@@ -34,16 +38,67 @@ const PERMANENT_SECS = 4294967295;
 const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
 const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 
-/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
+/** Group types: the names `createGroup` and the server use. */
+const GROUP_TYPES = new Set(['Private', 'Public', 'ChatRoom', 'Community', 'AVChatRoom']);
+
+/** Constants for messages, tips, groups, live states, network states, kick reasons, profiles, friends and user status. */
 const TYPES = Object.freeze({
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
   MSG_PRIORITY_LOW: 'Low',
   MSG_PRIORITY_LOWEST: 'Lowest',
 
-  /** `conversationType` of a message: a live room's, or one-to-one. */
+  /** `conversationType` of a message and `type` of a conversation: a group's (live rooms included), or one-to-one. */
   CONV_GROUP: 'GROUP',
   CONV_C2C: 'C2C',
+
+  /** Group types (`createGroup`'s `type`, a group's `type`). Work and Meeting are the newer names of Private and ChatRoom. */
+  GRP_WORK: 'Private',
+  GRP_PUBLIC: 'Public',
+  GRP_MEETING: 'ChatRoom',
+  GRP_COMMUNITY: 'Community',
+  GRP_AVCHATROOM: 'AVChatRoom',
+
+  /** How users join a group (`createGroup`'s `joinOption`). */
+  JOIN_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  JOIN_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  JOIN_OPTIONS_DISABLE_APPLY: 'DisableApply',
+
+  /** Whether ordinary members' invitations add at once, wait for approval, or are refused (`createGroup`'s `inviteOption`). */
+  INVITE_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  INVITE_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  INVITE_OPTIONS_DISABLE_INVITE: 'DisableInvite',
+
+  /** `status` of `joinGroup`. */
+  JOIN_STATUS_SUCCESS: 'JoinedSuccess',
+  JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval',
+  JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup',
+
+  /** A member's role in a group. */
+  GRP_MBR_ROLE_OWNER: 'Owner',
+  GRP_MBR_ROLE_ADMIN: 'Admin',
+  GRP_MBR_ROLE_MEMBER: 'Member',
+
+  /** How a member wants a group's messages (`setMessageRemindType`, a conversation's `messageRemindType`). */
+  MSG_REMIND_ACPT_AND_NOTE: 'AcceptAndNotify',
+  MSG_REMIND_ACPT_NOT_NOTE: 'AcceptNotNotify',
+  MSG_REMIND_DISCARD: 'Discard',
+
+  /** `handleAction` of `handleGroupApplication`. */
+  GRP_APPLICATION_AGREE: 'Agree',
+  GRP_APPLICATION_REJECT: 'Reject',
+
+  /** `applicationType` of a group application: the user asked to join, or a member invited it. */
+  GRP_APPLICATION_TYPE_JOIN: 0,
+  GRP_APPLICATION_TYPE_INVITE: 2,
+
+  /** `scope` of `setAllMessageRead`. */
+  READ_ALL_C2C_MSG: 'readAllC2CMessage',
+  READ_ALL_GROUP_MSG: 'readAllGroupMessage',
+  READ_ALL_MSG: 'readAllMsg',
+
+  /** In `atUserList` of `createTextAtMessage`: mention everyone. */
+  MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
 
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
@@ -59,6 +114,7 @@ const TYPES = Object.freeze({
 
   /** `payload.operationType` of a group tip. */
   GRP_TIP_MBR_JOIN: 1,
+  GRP_TIP_MBR_INVITED: 2,
   GRP_TIP_MBR_QUIT: 3,
   GRP_TIP_MBR_KICKED_OUT: 4,
   GRP_TIP_MBR_SET_ADMIN: 5,
@@ -67,6 +123,9 @@ const TYPES = Object.freeze({
   GRP_TIP_MBR_PROFILE_UPDATED: 8,
 
   /** `payload.operationType` of a group system notice. */
+  GRP_SYS_JOIN_GROUP_REQUEST: 1,
+  GRP_SYS_JOIN_GROUP_ACCEPT: 2,
+  GRP_SYS_JOIN_GROUP_REFUSE: 3,
   GRP_SYS_KICKED_OUT: 4,
   GRP_SYS_DISMISSED: 5,
   GRP_SYS_CUSTOM: 255,
@@ -146,6 +205,8 @@ const EVENT = Object.freeze({
   MUTED: 'muted',
   REMOVED_FROM_GROUP: 'removedFromGroup',
   MESSAGE_RECALLED: 'messageRecalled',
+  GROUP_LIST_UPDATED: 'groupListUpdated',
+  GROUP_SYSTEM_NOTICE_RECEIVED: 'groupSystemNoticeReceived',
   CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
   MESSAGE_REVOKED: 'messageRevoked',
@@ -549,7 +610,7 @@ function parseJSON(text, where) {
  * @typedef {Object} EventMap
  * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
  * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages (of rooms and one to one), tips and system notices, in arrival order
+ * @property {Message[]} messageReceived messages (of live rooms, groups and one to one), tips and system notices, in arrival order
  * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
  * @property {{state: NetState}} netStateChange
  * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
@@ -562,11 +623,13 @@ function parseJSON(text, where) {
  * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
  * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
  * @property {MuteState} muted this user's mute state in a room changed
- * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed'|'kicked', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room (and will not rejoin it), or was removed from a group that keeps its members (`kicked`; `description` is the reason given)
  * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
- * @property {Conversation[]} conversationListUpdated the one-to-one conversation list, in order (pinned first, then the newest first)
- * @property {number} totalUnreadMessageCountUpdated unread one-to-one messages over every conversation
- * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true}>} messageRevoked one-to-one messages recalled by their sender: show them as recalled
+ * @property {Conversation[]} conversationListUpdated the conversation list (one to one, and groups that keep their messages), in order (pinned first, then the newest first)
+ * @property {number} totalUnreadMessageCountUpdated unread messages over every conversation
+ * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true, operatorID?: string}>} messageRevoked messages recalled (one to one by their sender; in a group that keeps its messages by `operatorID`, `from` known only when it was the conversation's last message): show them as recalled
+ * @property {Group[]} groupListUpdated the user's groups that keep their members, after a change (made on any device, or by others)
+ * @property {{message: Message, type: number}} groupSystemNoticeReceived a group system notice (also in MESSAGE_RECEIVED); `type` is its `payload.operationType`
  * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
@@ -1403,7 +1466,7 @@ class Session {
     this.established = true;
     this.reconnectAttempt = 0;
     this.becomeReady();
-    this.client.c2cSync.sessionReady();
+    this.client.sync.sessionReady();
     const me = /** @type {LoginData} */ (this.me);
     events.emit(EVENT.SDK_READY, { ...me });
     return { code: 0, data: { ...me } };
@@ -1432,15 +1495,17 @@ class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages, c2c, c2cSync, conversations, profiles, friends, blocklist, status } =
-      this.client;
+    const { requests, likes, rooms, messages, c2c, sync, conversations, groups, groupChat } = this.client;
+    const { profiles, friends, blocklist, status } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
     messages.reset();
     c2c.reset();
-    c2cSync.reset();
+    sync.reset();
     conversations.reset();
+    groups.reset();
+    groupChat.reset();
     profiles.reset();
     friends.reset();
     blocklist.reset();
@@ -1524,7 +1589,7 @@ class Session {
    */
   connectionLost() {
     this.ready = false;
-    this.client.c2cSync.connectionLost();
+    this.client.sync.connectionLost();
     const reconnecting = this.established && this.client.o.reconnect && !this.destroyed;
     this.client.requests.connectionLost(reconnecting);
     if (reconnecting) {
@@ -1575,11 +1640,12 @@ class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
-    // One-to-one conversations catch up on what came while away; the lists the application
-    // follows are read again.
-    this.client.c2cSync.sessionReady();
+    // Conversations (one to one and groups) catch up on what came while away; the lists the
+    // application follows are read again.
+    this.client.sync.sessionReady();
     this.client.friends.sessionRestored();
     this.client.blocklist.sessionRestored();
+    this.client.groups.sessionRestored();
   }
 
   /**
@@ -1639,7 +1705,7 @@ class Session {
 /**
  * @typedef {Object} GroupProfile
  * @property {string} groupID
- * @property {string} type `AVChatRoom`
+ * @property {string} type `AVChatRoom` for a live room; `Private`, `Public`, `ChatRoom` or `Community` for a group that keeps its members
  * @property {string} name
  * @property {string} introduction
  * @property {string} notification
@@ -1653,12 +1719,13 @@ class Session {
  * The reply of `joinGroup`.
  * @typedef {Object} JoinResult
  * @property {string} groupID
- * @property {GroupProfile} group
- * @property {number} memberCount members online now, this connection included
+ * @property {string} status `TYPES.JOIN_STATUS_SUCCESS`; for a group that keeps its members also `JOIN_STATUS_WAIT_APPROVAL` (the request waits for an owner or admin) or `JOIN_STATUS_ALREADY_IN_GROUP`
+ * @property {GroupProfile} group (while a request waits: only what the SDK knows of the group)
+ * @property {number} memberCount members online now, this connection included; in a group that keeps its members, its members
  * @property {LiveState|null} liveState
  * @property {PinnedItem|null} pinnedItem
  * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
- * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
+ * @property {'Owner'|'Admin'|'Member'|'Guest'|''} role this user's role in the group when it joined (App admins read as Owner); `''` while the request waits
  * @property {string[]} left rooms this connection left because the app allows one room per connection
  */
 
@@ -1670,6 +1737,7 @@ class Session {
  * @property {string} [notification]
  * @property {string} [avatar]
  * @property {boolean} [muteAllMembers]
+ * @property {string} [ownerID] the group was handed to this member
  * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
  */
 
@@ -1818,6 +1886,7 @@ function decodeJoin(f) {
       muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
       customFields: decodeCustomFields(f.optArr('AppDefinedData')),
     },
+    status: 'JoinedSuccess',
     memberCount: f.optNum('MemberNum'),
     liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
     pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),
@@ -1935,16 +2004,22 @@ function diffProfiles(before, after) {
  * @property {string} operatorID
  * @property {string[]} userIDList the accounts in `memberList`
  * @property {TipMember[]} memberList
- * @property {number} [memberCount] online members after a join or quit
+ * @property {number} [memberCount] online members after a join or quit (live rooms); members after it (groups that keep their members)
  * @property {GroupInfoChange[]} groupInfoChanges profile changes (operationType 7)
+ * @property {string} [reason] why members were removed, when the operator said (groups that keep their members)
  */
 
 /**
  * @typedef {Object} SystemNoticePayload
  * @property {number} operationType one of the `TYPES.GRP_SYS_*` values
- * @property {string} operatorID
+ * @property {string} operatorID who acted: for a join request (operationType 1), the applicant (or the inviter)
  * @property {string} content the notice's text (a ban's description for operationType 4)
  * @property {number} [banTime] seconds of the ban (operationType 4)
+ * @property {string} [applicant] join requests and their answers (operationType 1, 2, 3): who asked to join, or was invited
+ * @property {number} [applicationType] join requests: `TYPES.GRP_APPLICATION_TYPE_JOIN` (asked) or `TYPES.GRP_APPLICATION_TYPE_INVITE` (invited by a member)
+ * @property {string} [inviterID] join requests by invitation: the member who invited
+ * @property {string} [messageForCheck] join requests: what the applicant wrote
+ * @property {string} [handleMessage] answers (operationType 2, 3): what the owner or admin wrote
  * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
  * @property {Record<string, unknown>} [draw] the draw, as sent
  */
@@ -1952,15 +2027,15 @@ function diffProfiles(before, after) {
 /**
  * Fields every message has.
  * @typedef {Object} MessageBase
- * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
- * @property {ConversationType} conversationType `GROUP` (a live room) or `C2C` (one to one)
+ * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a group, `<from>-<clientSequence>-<random>` one to one, `tip-<groupID>-<sequence>` for a group's stored tip
+ * @property {ConversationType} conversationType `GROUP` (a live room or another group) or `C2C` (one to one)
  * @property {string} conversationID `GROUP<groupID>` or `C2C<the other user's ID>`
  * @property {string} to the room, or the receiving user
  * @property {string} from the sender's UserID (for tips and notices: the operator)
  * @property {string} nick the sender's nickname when it was sent
  * @property {string} avatar the sender's avatar when it was sent
  * @property {number} level the sender's level when it was sent (0 when statistics are off)
- * @property {number} sequence the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
+ * @property {number} sequence the group's sequence number, or the one-to-one conversation's (0 for live rooms' tips, notices, unsent and online-only messages)
  * @property {number} time Unix seconds
  * @property {number} random the sender's de-duplication key
  * @property {Priority} priority
@@ -1972,11 +2047,12 @@ function diffProfiles(before, after) {
  * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
  * @property {string} messageKey one to one: the server's `MsgKey` (`<sequence>_<random>_<time>`); empty in rooms
  * @property {number} clientSequence one to one: the sender's own number for the message (`MsgSeq`); 0 in rooms
- * @property {boolean} isRevoked one to one: recalled (a page of history keeps it with no elements and an empty text)
- * @property {boolean} isModified one to one: edited since it was sent
+ * @property {boolean} isRevoked one to one and groups that keep their messages: recalled (a page of history keeps it with no elements and an empty text)
+ * @property {boolean} isModified one to one and groups that keep their messages: edited since it was sent
  * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
- * @property {boolean} needReadReceipt one to one: the sender asked for read receipts
- * @property {boolean} onlineOnly one to one: sent to who was online, never stored (`sequence` 0)
+ * @property {boolean} needReadReceipt one to one and groups that keep their messages: the sender asked for read receipts
+ * @property {boolean} onlineOnly sent to who was online, never stored (`sequence` 0)
+ * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -2006,6 +2082,8 @@ function roomFields(groupID) {
     isPeerRead: false,
     needReadReceipt: false,
     onlineOnly: false,
+    /** @type {string[]} */
+    atUserList: [],
   };
 }
 
@@ -2110,6 +2188,7 @@ function decodeTipPayload(c) {
   };
   const memberCount = c.maybeNum('MemberNum');
   if (memberCount !== undefined) payload.memberCount = memberCount;
+  if (c.has('Reason')) payload.reason = c.str('Reason');
   return payload;
 }
 
@@ -2118,14 +2197,23 @@ function decodeTipPayload(c) {
  * @returns {SystemNoticePayload}
  */
 function decodeSystemPayload(c) {
+  const applicant = c.optStr('Applicant_Account');
   /** @type {SystemNoticePayload} */
   const payload = {
     operationType: c.num('OpType'),
-    operatorID: c.optStr('Operator_Account'),
+    operatorID: c.optStr('Operator_Account') || c.optStr('Inviter_Account') || applicant,
     content: c.optStr('Content'),
   };
   const banTime = c.maybeNum('BanTime');
   if (banTime !== undefined) payload.banTime = banTime;
+  if (applicant !== '') payload.applicant = applicant;
+  if (c.has('Kind')) {
+    payload.applicationType =
+      c.str('Kind') === 'Invite' ? TYPES.GRP_APPLICATION_TYPE_INVITE : TYPES.GRP_APPLICATION_TYPE_JOIN;
+    payload.messageForCheck = c.optStr('ApplyMessage');
+  }
+  if (c.has('Inviter_Account')) payload.inviterID = c.str('Inviter_Account');
+  if (c.has('Reason')) payload.handleMessage = c.str('Reason');
   if (c.has('Event')) payload.event = c.str('Event');
   if (c.has('Draw')) payload.draw = c.obj('Draw').o;
   return payload;
@@ -2370,7 +2458,8 @@ class Live {
 // src/rooms.js
 // The rooms this session is in: joining, quitting and rejoining after a reconnect, the tips
 // and system notices that change a room (profile, live state, pinned item, admins, mutes,
-// bans), and this user's mute state in each (the MUTED event).
+// bans), and this user's mute state in each (the MUTED event). A `join` of a group that
+// keeps its members is answered here and handed to groups.js.
 
 
 /** The longest delay `setTimeout` honours (about 24.8 days). */
@@ -2378,6 +2467,9 @@ const MAX_TIMER_MS = 2147483647;
 
 /** Server errors of a rejoin that are worth retrying with the whole reconnection. */
 const TRANSIENT_SERVER_CODES = new Set([10002, 60018]);
+
+/** Rooms left lately that are remembered, so their late pushes are still a room's. */
+const LEFT_KEPT = 64;
 
 class Rooms {
   /** @param {Client} client */
@@ -2388,11 +2480,24 @@ class Rooms {
     this.rooms = new Map();
     /** @private distinguishes the IDs of tips and notices of the same second */
     this.pushSerial = 0;
+    /** @private @type {Map<string, number>} `join` requests in flight, by group */
+    this.joining = new Map();
+    /** @private @type {Set<string>} rooms left lately, oldest first */
+    this.left = new Set();
   }
 
   /** @param {string} groupID */
   get(groupID) {
     return this.rooms.get(groupID);
+  }
+
+  /**
+   * Whether `groupID` is a live room this connection is joining, or left lately: its
+   * pushes are a room's.
+   * @param {string} groupID
+   */
+  wasLive(groupID) {
+    return this.joining.has(groupID) || this.left.has(groupID);
   }
 
   /**
@@ -2404,8 +2509,21 @@ class Rooms {
     const groupID = requireID(isObject(options) ? options.groupID : undefined, 'groupID');
     const session = this.client.session;
     const epoch = session.epoch;
-    const reply = await this.client.requests.request({ op: 'join', GroupId: groupID });
+    this.joining.set(groupID, (this.joining.get(groupID) || 0) + 1);
+    let reply;
+    try {
+      reply = await this.client.requests.request({ op: 'join', GroupId: groupID });
+    } finally {
+      const n = (this.joining.get(groupID) || 1) - 1;
+      if (n > 0) this.joining.set(groupID, n);
+      else this.joining.delete(groupID);
+    }
     const joined = decodeOrThrow(() => decodeJoin(reply));
+    // A group that keeps its members: joined for good, or asked to join; never a room here.
+    if (joined.group.type !== 'AVChatRoom') {
+      const pending = reply.optBool('Pending');
+      return { code: 0, data: epoch === session.epoch ? this.client.groups.joined(joined, pending) : joined };
+    }
     if (epoch === session.epoch) this.enter(joined, false);
     return { code: 0, data: joined };
   }
@@ -2474,6 +2592,7 @@ class Rooms {
       return;
     }
     const room = before || new Room(joined);
+    this.left.delete(groupID);
     if (before) {
       room.profile = joined.group;
       room.liveState = joined.liveState;
@@ -2514,7 +2633,14 @@ class Rooms {
   forget(groupID) {
     const room = this.rooms.get(groupID);
     if (room && room.muteTimer !== null) clearTimeout(room.muteTimer);
-    this.rooms.delete(groupID);
+    if (this.rooms.delete(groupID)) {
+      this.left.delete(groupID);
+      this.left.add(groupID);
+      for (const oldest of this.left) {
+        if (this.left.size <= LEFT_KEPT) break;
+        this.left.delete(oldest);
+      }
+    }
     this.client.messages.forgetRoom(groupID);
     this.client.likes.forgetRoom(groupID);
   }
@@ -2522,6 +2648,8 @@ class Rooms {
   /** Forgets every room: the session is over. */
   forgetAll() {
     for (const groupID of Array.from(this.rooms.keys())) this.forget(groupID);
+    this.left.clear();
+    this.joining.clear();
   }
 
   /**
@@ -2579,9 +2707,19 @@ class Rooms {
    */
   onTip(f) {
     const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_TIP, ++this.pushSerial);
+    this.client.inbox.deliver(message);
+    this.applyTip(message, content);
+  }
+
+  /**
+   * What a delivered tip changes in its room (or group): profile, live state, pinned item,
+   * this user's mute and role.
+   * @param {Message} message
+   * @param {Fields} content the tip's `MsgContent`
+   */
+  applyTip(message, content) {
     const payload = /** @type {TipPayload} */ (message.payload);
     const groupID = message.to;
-    this.client.inbox.deliver(message);
     const me = this.client.session.userID();
     const aboutMe = me !== '' && payload.userIDList.indexOf(me) >= 0;
     switch (payload.operationType) {
@@ -2632,6 +2770,9 @@ class Rooms {
           break;
         case 4:
           changes.avatar = value;
+          break;
+        case 5:
+          changes.ownerID = value;
           break;
         case 8:
           changes.muteAllMembers = value === 'On';
@@ -2704,12 +2845,13 @@ class Rooms {
     } else if (payload.event === 'DrawEnded') {
       inbox.emitInOrder(EVENT.DRAW_RESULT, { groupID, operatorID, result: decodeDrawResult(content.obj('Draw')) });
     }
+    this.client.groups.onSystem(message);
   }
 }
 
 // src/messages.js
 // Sending and receiving messages: creating them, sending with acknowledgement (and again
-// after a reconnect), and dropping repeats of messages already delivered.
+// after a reconnect), and dropping repeats of live rooms' messages already delivered.
 
 
 /**
@@ -2719,7 +2861,17 @@ class Rooms {
  * @property {{text: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ */
+
+/**
+ * @typedef {Object} TextAtMessageOptions
+ * @property {string} to a group that keeps its messages
+ * @property {'GROUP'} [conversationType] `TYPES.CONV_GROUP`, the only one
+ * @property {{text: string, atUserList: string[]}} payload atUserList: the users mentioned, `TYPES.MSG_AT_ALL` for everyone
+ * @property {Priority} [priority]
+ * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt]
  */
 
 /**
@@ -2729,7 +2881,7 @@ class Rooms {
  * @property {{data: string, description?: string, extension?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
  */
 
 /**
@@ -2739,7 +2891,7 @@ class Rooms {
  * @property {{index: number, data?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
  */
 
 /**
@@ -2837,6 +2989,22 @@ class Messages {
   }
 
   /**
+   * `Chat#createTextAtMessage`
+   * @param {TextAtMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createTextAt(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createTextAtMessage needs {to, payload: {text, atUserList}}');
+    if (options.conversationType !== undefined && options.conversationType !== TYPES.CONV_GROUP)
+      throw invalid('createTextAtMessage makes group messages (conversationType TYPES.CONV_GROUP)');
+    const atUserList = requireIDList(options.payload.atUserList, 'payload.atUserList');
+    const message = this.createText({ ...options, payload: { text: /** @type {string} */ (options.payload.text) } });
+    message.atUserList = atUserList;
+    return message;
+  }
+
+  /**
    * `Chat#createCustomMessage`
    * @param {CustomMessageOptions} options
    * @returns {CustomMessage}
@@ -2912,21 +3080,15 @@ class Messages {
       status: 'unSend',
       dropReason: '',
       ...roomFields(to),
-      ...(c2c
-        ? {
-            conversationType: TYPES.CONV_C2C,
-            conversationID: `${TYPES.CONV_C2C}${to}`,
-            clientSequence,
-            needReadReceipt: options.needReadReceipt === true,
-          }
-        : {}),
+      needReadReceipt: options.needReadReceipt === true,
+      ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }
 
   /**
    * `Chat#sendMessage`
    * @param {Message} message
-   * @param {SendOptions} [options] one to one only
+   * @param {SendOptions & GroupSendOptions} [options] one to one and groups that keep their messages
    * @returns {Promise<Response<{message: Message}>>}
    */
   async send(message, options) {
@@ -2936,19 +3098,25 @@ class Messages {
     if (message.status === 'sending' || message.status === 'success')
       throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
     if (message.conversationType === TYPES.CONV_C2C) return this.client.c2c.send(message, options);
+    const { client } = this;
+    // A group that keeps its messages takes more options, and numbers the message in its thread.
+    const stored = client.groups.isStored(message.to) ? client.groupChat.sendFields(message, options) : null;
     const key = outgoingKey(message.to, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);
+    const epoch = client.session.epoch;
     try {
-      const reply = await this.client.requests.request({
+      const reply = await client.requests.request({
         op: 'send',
         GroupId: message.to,
         MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
         MsgPriority: message.priority,
         CloudCustomData: message.cloudCustomData,
         Random: message.random,
+        ...(stored ? stored.fields : {}),
       });
-      this.acknowledge(message, reply);
+      this.acknowledge(message, reply, stored === null);
+      if (stored && epoch === client.session.epoch) client.groupChat.acknowledged(message, stored.noLastMessage);
       return { code: 0, data: { message } };
     } catch (err) {
       message.status = 'fail';
@@ -2965,8 +3133,9 @@ class Messages {
    * @private
    * @param {Message} message
    * @param {Fields} reply
+   * @param {boolean} room a live room's message (its number is remembered against repeats)
    */
-  acknowledge(message, reply) {
+  acknowledge(message, reply, room) {
     const ack = decodeOrThrow(() => ({
       sequence: reply.num('MsgSeq'),
       time: reply.num('MsgTime'),
@@ -2987,7 +3156,16 @@ class Messages {
       if (session.me && !session.me.isGuest) session.me.level = level;
     }
     // The short history holds delivered sends: a rejoin must not hand this one back.
-    if (ack.dropReason === '') this.window(message.to).add(ack.sequence);
+    if (room && ack.dropReason === '') this.window(message.to).add(ack.sequence);
+  }
+
+  /**
+   * Whether `m` is one of this client's sends to a group still awaiting its reply (the
+   * reply reports it).
+   * @param {Message} m
+   */
+  isOutgoing(m) {
+    return m.from === this.client.session.userID() && this.outgoing.has(outgoingKey(m.to, m.random));
   }
 
   /**
@@ -3496,29 +3674,215 @@ function decodeC2CMessage(f, me) {
     isPeerRead: false,
     needReadReceipt: f.optBool('NeedReadReceipt'),
     onlineOnly: f.optBool('OnlineOnly'),
+    atUserList: [],
   });
 }
 
-// src/conversation.js
-// What a one-to-one conversation is as this client knows it, how a `get_conversations` entry
-// reads, and the order of the list.
+// src/group-message.js
+// Messages of the groups that keep their messages on the wire (a `message` or `tip` push, an
+// entry of a history page, a conversation's last message) as a `Message`, the mentions they
+// carry, and the conversation IDs that name a group.
 
 
 /**
- * One conversation of the logged-in user with another user.
+ * @param {string} groupID
+ * @returns {string} `GROUP<groupID>`
+ */
+function groupConversationID(groupID) {
+  return `${TYPES.CONV_GROUP}${groupID}`;
+}
+
+/**
+ * The group of a group conversation ID; a bad ID throws INVALID_ARGUMENT.
+ * @param {unknown} conversationID
+ * @returns {string}
+ */
+function groupOfConversation(conversationID) {
+  const prefix = TYPES.CONV_GROUP;
+  if (typeof conversationID !== 'string' || !conversationID.startsWith(prefix) || conversationID.length === prefix.length)
+    throw invalid('conversationID must be GROUP<groupID>');
+  return conversationID.slice(prefix.length);
+}
+
+/**
+ * Whether a conversation ID names a group (`GROUP<groupID>`).
+ * @param {unknown} conversationID
+ */
+function isGroupConversation(conversationID) {
+  return typeof conversationID === 'string' && conversationID.startsWith(TYPES.CONV_GROUP);
+}
+
+/**
+ * `GroupAtInfo` of a send: who the message mentions.
+ * @param {string[]} atUserList user IDs, `TYPES.MSG_AT_ALL` for everyone
+ * @returns {Array<Record<string, unknown>>}
+ */
+function encodeAtInfo(atUserList) {
+  return atUserList.map((u) =>
+    u === TYPES.MSG_AT_ALL ? { GroupAtAllFlag: 1 } : { GroupAtAllFlag: 0, GroupAt_Account: u },
+  );
+}
+
+/**
+ * The mentions of a stored message, as `atUserList`.
+ * @param {Fields} f
+ * @returns {string[]}
+ */
+function decodeAtInfo(f) {
+  return f.optArr('GroupAtInfo').map((raw, i) => {
+    const at = new Fields(raw, `${f.where}.GroupAtInfo[${i}]`);
+    return at.optNum('GroupAtAllFlag') === 1 ? TYPES.MSG_AT_ALL : at.str('GroupAt_Account');
+  });
+}
+
+/**
+ * A group message as the one who reads it sees it: its own, or someone else's.
+ * @param {Message} m
+ * @param {string} me
+ */
+function seenBy(m, me) {
+  m.flow = m.from === me && me !== '' ? 'out' : 'in';
+  return m;
+}
+
+/**
+ * A `message` push of a group that keeps its messages.
+ * @param {Fields} f
+ * @param {string} me the logged-in user
+ * @returns {Message}
+ */
+function decodeGroupPush(f, me) {
+  return seenBy(decodeMessage(f), me);
+}
+
+/**
+ * A stored tip as a message: a `tip` push with its `MsgSeq`, or an entry of a history page
+ * (`System`). Its ID is the same on every device and in every page.
+ * @param {Fields} f
+ * @param {number} serial distinguishes tips that are not stored
+ * @returns {{message: Message, content: Fields}}
+ */
+function decodeGroupTip(f, serial) {
+  const tip = decodeElemPush(f, TYPES.MSG_GRP_TIP, serial);
+  const seq = f.optNum('MsgSeq');
+  if (seq > 0) {
+    tip.message.sequence = seq;
+    tip.message.ID = `tip-${tip.message.to}-${seq}`;
+  }
+  return tip;
+}
+
+/**
+ * An entry of `get_group_messages` (or a conversation's last message): a message or a
+ * stored tip.
+ * @param {Fields} f
+ * @param {string} me the logged-in user
+ * @returns {Message}
+ */
+function decodeGroupRecord(f, me) {
+  const body = f.arr('MsgBody');
+  const first = body[0];
+  // A tip the server stored (`System`); a recalled one is a placeholder like any message.
+  if (first !== undefined && new Fields(first, `${f.where}.MsgBody[0]`).optStr('MsgType') === TYPES.MSG_GRP_TIP) {
+    return decodeGroupTip(f, 0).message;
+  }
+  const groupID = f.str('GroupId');
+  const from = f.str('From_Account');
+  const random = f.optNum('MsgRandom');
+  // The history keeps a recalled message as a placeholder with an empty body (a
+  // conversation's last message says so by its body alone: no message is sent empty).
+  const isRevoked = f.optBool('Recalled') || body.length === 0;
+  const elements = isRevoked && body.length === 0 ? [] : decodeBody(body, f.where);
+  const el = elements[0];
+  const priority = f.optStr('MsgPriority', 'Normal');
+  return seenBy(
+    /** @type {Message} */ ({
+      ID: `${from}-${random}`,
+      type: el ? el.type : TYPES.MSG_TEXT,
+      payload: el ? decodePayload(el, `${f.where}.MsgBody[0]`) : { text: '' },
+      elements,
+      to: groupID,
+      from,
+      nick: f.optStr('NickName'),
+      avatar: f.optStr('Avatar'),
+      level: f.optNum('Level'),
+      sequence: f.num('MsgSeq'),
+      time: f.num('MsgTime'),
+      random,
+      priority: priority === 'High' || priority === 'Low' || priority === 'Lowest' ? priority : 'Normal',
+      cloudCustomData: f.optStr('CloudCustomData'),
+      isHistory: false,
+      flow: 'in',
+      status: 'success',
+      dropReason: '',
+      ...roomFields(groupID),
+      isRevoked,
+      isModified: f.optBool('Edited'),
+      atUserList: decodeAtInfo(f),
+    }),
+    me,
+  );
+}
+
+// src/conversation.js
+// What a conversation is as this client knows it (one to one, or a group that keeps its
+// messages), how a `get_conversations` entry reads, and the order of the list.
+
+
+/**
+ * A group as its conversation shows it.
+ * @typedef {Object} ConversationGroupProfile
+ * @property {string} groupID
+ * @property {GroupType|''} type `''` until the SDK has read the user's groups
+ * @property {string} name
+ * @property {string} avatar the group's face URL
+ */
+
+/**
+ * One conversation of the logged-in user: with another user, or in a group that keeps its
+ * messages.
  * @typedef {Object} Conversation
- * @property {string} conversationID `C2C<userID>`
- * @property {'C2C'} type
- * @property {string} userID the other user
- * @property {number} unreadCount the other user's messages this user has not read
- * @property {Message|null} lastMessage the newest message (null when its history was cleared)
- * @property {number} lastSequence the newest message's `sequence`
+ * @property {string} conversationID `C2C<userID>` or `GROUP<groupID>`
+ * @property {ConversationType} type `C2C` or `GROUP`
+ * @property {string} userID one to one: the other user (`''` for a group)
+ * @property {string} groupID a group's conversation: the group (`''` one to one)
+ * @property {ConversationGroupProfile|null} groupProfile a group's conversation: the group (null one to one)
+ * @property {MessageRemindType|''} messageRemindType a group's conversation: how this user wants its messages (`''` one to one)
+ * @property {number} unreadCount the messages of others this user has not read (Meeting groups count none)
+ * @property {Message|null} lastMessage the newest message (null when there is none, or its history was cleared)
+ * @property {number} lastSequence the newest message's `sequence` (a group's tips count)
  * @property {number} lastTime the newest message's time (Unix seconds)
  * @property {number} readSequence this user has read up to this `sequence`
- * @property {number} peerReadSequence the other user has read up to this `sequence` (read receipts)
+ * @property {number} peerReadSequence one to one: the other user has read up to this `sequence` (read receipts)
  * @property {boolean} isPinned pinned conversations come first in the list
  * @property {number} marks the conversation's marks (a bit set the application gives meaning to)
  */
+
+/**
+ * A conversation with nothing in it yet.
+ * @param {ConversationType} type
+ * @param {string} id the other user, or the group
+ * @returns {Conversation}
+ */
+function emptyConversation(type, id) {
+  const group = type === TYPES.CONV_GROUP;
+  return {
+    conversationID: group ? groupConversationID(id) : c2cConversationID(id),
+    type,
+    userID: group ? '' : id,
+    groupID: group ? id : '',
+    groupProfile: group ? { groupID: id, type: '', name: '', avatar: '' } : null,
+    messageRemindType: group ? TYPES.MSG_REMIND_ACPT_AND_NOTE : '',
+    unreadCount: 0,
+    lastMessage: null,
+    lastSequence: 0,
+    lastTime: 0,
+    readSequence: 0,
+    peerReadSequence: 0,
+    isPinned: false,
+    marks: 0,
+  };
+}
 
 /**
  * An entry of `get_conversations`.
@@ -3527,28 +3891,27 @@ function decodeC2CMessage(f, me) {
  * @returns {Conversation}
  */
 function decodeConversation(f, me) {
-  const userID = f.str('Peer_Account');
-  const last = f.has('LastMessage') ? decodeC2CMessage(new Fields(f.o.LastMessage, `${f.where}.LastMessage`), me) : null;
-  const peerReadSequence = f.optNum('PeerReadSeq');
-  if (last && last.flow === 'out') last.isPeerRead = last.sequence <= peerReadSequence;
-  return {
-    conversationID: c2cConversationID(userID),
-    type: TYPES.CONV_C2C,
-    userID,
-    unreadCount: f.optNum('Unread'),
-    lastMessage: last,
-    lastSequence: f.optNum('LastSeq'),
-    lastTime: f.optNum('LastTime'),
-    readSequence: f.optNum('ReadSeq'),
-    peerReadSequence,
-    isPinned: f.optBool('Pinned'),
-    marks: f.optNum('Marks'),
-  };
+  const group = f.optStr('Type', TYPES.CONV_C2C) === TYPES.CONV_GROUP;
+  const c = emptyConversation(group ? TYPES.CONV_GROUP : TYPES.CONV_C2C, f.str(group ? 'GroupId' : 'Peer_Account'));
+  if (f.has('LastMessage')) {
+    const last = new Fields(f.o.LastMessage, `${f.where}.LastMessage`);
+    c.lastMessage = group ? decodeGroupRecord(last, me) : decodeC2CMessage(last, me);
+  }
+  c.peerReadSequence = f.optNum('PeerReadSeq');
+  const last = c.lastMessage;
+  if (!group && last && last.flow === 'out') last.isPeerRead = last.sequence <= c.peerReadSequence;
+  c.unreadCount = f.optNum('Unread');
+  c.lastSequence = f.optNum('LastSeq');
+  c.lastTime = f.optNum('LastTime');
+  c.readSequence = f.optNum('ReadSeq');
+  c.isPinned = f.optBool('Pinned');
+  c.marks = f.optNum('Marks');
+  return c;
 }
 
 /**
  * The list's order, as the server's: pinned first, then the newest first (times are
- * seconds: `tie` orders those of the same second, else the user IDs do).
+ * seconds: `tie` orders those of the same second, else the conversation IDs do).
  * @param {Conversation} a
  * @param {Conversation} b
  * @param {number} [tie] negative when `a` goes first
@@ -3557,7 +3920,7 @@ function compareConversations(a, b, tie = 0) {
   if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
   if (a.lastTime !== b.lastTime) return b.lastTime - a.lastTime;
   if (tie !== 0) return tie;
-  return a.userID < b.userID ? -1 : a.userID > b.userID ? 1 : 0;
+  return a.conversationID < b.conversationID ? -1 : a.conversationID > b.conversationID ? 1 : 0;
 }
 
 /**
@@ -3566,14 +3929,19 @@ function compareConversations(a, b, tie = 0) {
  * @returns {Conversation}
  */
 function copyConversation(c) {
-  return { ...c, lastMessage: c.lastMessage ? { ...c.lastMessage } : null };
+  return {
+    ...c,
+    groupProfile: c.groupProfile ? { ...c.groupProfile } : null,
+    lastMessage: c.lastMessage ? { ...c.lastMessage } : null,
+  };
 }
 
 // src/conversations.js
-// The one-to-one conversation list: read from the server (every page of its cursor), kept
-// up to date by messages, read reports, recalls and edits, by the calls that change it
-// (read, pin, delete) and by the same changes made on the user's other devices. Announces
-// CONVERSATION_LIST_UPDATED, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED and MESSAGE_READ_BY_PEER.
+// The conversation list, one to one and in groups that keep their messages: read from the
+// server (every page of its cursor), kept up to date by messages, read reports, recalls and
+// edits, by the calls that change it (read, pin, delete) and by the same changes made on
+// the user's other devices. Announces CONVERSATION_LIST_UPDATED,
+// TOTAL_UNREAD_MESSAGE_COUNT_UPDATED and MESSAGE_READ_BY_PEER.
 
 
 /** Conversations per `get_conversations` page (the protocol's maximum is 1000). */
@@ -3588,12 +3956,22 @@ function revokedCopy(m) {
   return /** @type {Message} */ ({ ...m, isRevoked: true, elements: [], type: TYPES.MSG_TEXT, payload: { text: '' } });
 }
 
+/**
+ * A one-to-one conversation ID's other user; a group's is refused with `why`.
+ * @param {unknown} conversationID
+ * @param {string} why
+ */
+function c2cOnly(conversationID, why) {
+  if (isGroupConversation(conversationID)) throw invalid(why);
+  return peerOfConversation(conversationID);
+}
+
 class Conversations {
   /** @param {Client} client */
   constructor(client) {
     /** @private */
     this.client = client;
-    /** @private @type {Map<string, {c: Conversation, stamp: number}>} by the other user's ID */
+    /** @private @type {Map<string, {c: Conversation, stamp: number}>} by conversation ID */
     this.entries = new Map();
     /** @private counts local changes, so a list read does not undo newer ones */
     this.stamp = 0;
@@ -3604,12 +3982,13 @@ class Conversations {
   }
 
   /**
-   * Reads the whole list from the server (page after page) and takes it in. Resolves with
-   * the server's entries as read, for catching up.
+   * Reads the whole list from the server (page after page) and takes it in; the groups on
+   * it are described from the user's group list. Resolves with the server's entries as
+   * read, for catching up.
    * @returns {Promise<Conversation[]>}
    */
   async load() {
-    const { requests, session } = this.client;
+    const { requests, session, groups } = this.client;
     const me = session.userID();
     const epoch = session.epoch;
     const since = this.stamp;
@@ -3633,6 +4012,8 @@ class Conversations {
       if (page.complete || page.next === '' || page.list.length === 0) break;
       cursor = page.next;
     }
+    if (found.some((c) => c.type === TYPES.CONV_GROUP) || groups.any()) await groups.readJoined();
+    for (const c of found) this.describe(c);
     if (session.epoch === epoch) this.merge(found, since);
     return found;
   }
@@ -3641,7 +4022,9 @@ class Conversations {
    * Takes in a list read from the server. An entry changed here since the read began, by a
    * push that came before the answer, already has what the read saw (pushes and replies
    * share one ordered stream): it keeps its message and counts unless the read found a newer
-   * message.
+   * message. A group's counts are counted here from pushes that do not say whether a message
+   * counts (`NoUnread`) or moves the list (`NoLastMsg`): when the read saw the same last
+   * message and no newer read, the server's entry is the exact one.
    * @private
    * @param {Conversation[]} found
    * @param {number} since the stamp when the read began
@@ -3650,20 +4033,28 @@ class Conversations {
     /** @type {Set<string>} */
     const listed = new Set();
     for (const c of found) {
-      if (listed.has(c.userID)) continue; // moved between two pages
-      listed.add(c.userID);
-      const local = this.entries.get(c.userID);
-      if (local && local.stamp > since && local.c.lastSequence >= c.lastSequence) {
+      const id = c.conversationID;
+      if (listed.has(id)) continue; // moved between two pages
+      listed.add(id);
+      const local = this.entries.get(id);
+      const exact =
+        c.type === TYPES.CONV_GROUP &&
+        local !== undefined &&
+        local.c.lastSequence === c.lastSequence &&
+        local.c.readSequence <= c.readSequence;
+      if (local && !exact && local.stamp > since && local.c.lastSequence >= c.lastSequence) {
         local.c.isPinned = c.isPinned;
         local.c.marks = c.marks;
         local.c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
+        local.c.groupProfile = c.groupProfile;
+        local.c.messageRemindType = c.messageRemindType;
         continue;
       }
       if (local) c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
-      this.entries.set(c.userID, { c, stamp: since });
+      this.entries.set(id, { c, stamp: since });
     }
-    for (const [userID, e] of Array.from(this.entries)) {
-      if (!listed.has(userID) && e.stamp <= since) this.entries.delete(userID);
+    for (const [id, e] of Array.from(this.entries)) {
+      if (!listed.has(id) && e.stamp <= since) this.entries.delete(id);
     }
     this.changed();
   }
@@ -3695,14 +4086,43 @@ class Conversations {
    * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
    */
   async setRead(options) {
-    const userID = peerOfConversation(isObject(options) ? options.conversationID : undefined);
-    const reply = await this.client.requests.request({ op: 'read_c2c', Peer_Account: userID });
+    const conversationID = isObject(options) ? options.conversationID : undefined;
+    const group = isGroupConversation(conversationID);
+    const id = group ? groupOfConversation(conversationID) : peerOfConversation(conversationID);
+    const reply = await this.client.requests.request(
+      group ? { op: 'read_group', GroupId: id } : { op: 'read_c2c', Peer_Account: id },
+    );
     const read = decodeOrThrow(() => ({ seq: reply.num('Seq'), unread: reply.num('Unread') }));
-    this.update(userID, false, (c) => {
+    const key = group ? groupConversationID(id) : c2cConversationID(id);
+    this.update(key, false, (c) => {
       c.readSequence = read.seq;
       c.unreadCount = read.unread;
     });
-    return { code: 0, data: { conversationID: c2cConversationID(userID), readSequence: read.seq, unreadCount: read.unread } };
+    return { code: 0, data: { conversationID: key, readSequence: read.seq, unreadCount: read.unread } };
+  }
+
+  /**
+   * `Chat#setAllMessageRead`: reads the list, then every conversation of the scope with
+   * unread messages.
+   * @param {{scope?: string}} [options]
+   * @returns {Promise<Response<{conversationIDList: string[]}>>}
+   */
+  async readAll(options = {}) {
+    if (!isObject(options)) throw invalid('setAllMessageRead takes {scope}');
+    const scope = options.scope === undefined ? TYPES.READ_ALL_MSG : options.scope;
+    if (scope !== TYPES.READ_ALL_MSG && scope !== TYPES.READ_ALL_C2C_MSG && scope !== TYPES.READ_ALL_GROUP_MSG)
+      throw invalid('scope must be one of TYPES.READ_ALL_*');
+    await this.load();
+    /** @type {string[]} */
+    const done = [];
+    for (const { c } of Array.from(this.entries.values())) {
+      if (c.unreadCount === 0) continue;
+      if (scope === TYPES.READ_ALL_C2C_MSG && c.type !== TYPES.CONV_C2C) continue;
+      if (scope === TYPES.READ_ALL_GROUP_MSG && c.type !== TYPES.CONV_GROUP) continue;
+      await this.setRead({ conversationID: c.conversationID });
+      done.push(c.conversationID);
+    }
+    return { code: 0, data: { conversationIDList: done } };
   }
 
   /**
@@ -3713,10 +4133,10 @@ class Conversations {
   async pin(options) {
     if (!isObject(options) || typeof options.isPinned !== 'boolean')
       throw invalid('pinConversation needs {conversationID, isPinned}');
-    const userID = peerOfConversation(options.conversationID);
+    const userID = c2cOnly(options.conversationID, 'a group conversation cannot be pinned from a client');
     const pinned = options.isPinned;
     await this.client.requests.request({ op: 'pin_conversation', Peer_Account: userID, Pinned: pinned });
-    this.update(userID, false, (c) => {
+    this.update(c2cConversationID(userID), false, (c) => {
       c.isPinned = pinned;
     });
     return { code: 0, data: { conversationID: c2cConversationID(userID) } };
@@ -3733,24 +4153,24 @@ class Conversations {
       throw invalid('deleteConversation needs a conversationID or {conversationIDList}');
     const clear = isObject(options) && options.clearHistoryMessage !== undefined ? options.clearHistoryMessage : true;
     if (typeof clear !== 'boolean') throw invalid('clearHistoryMessage must be a boolean');
-    const userIDs = list.map((id) => peerOfConversation(id));
+    const userIDs = list.map((id) => c2cOnly(id, 'a group conversation cannot be deleted from a client; quit the group'));
     for (const userID of userIDs) {
       await this.client.requests.request({ op: 'delete_conversation', Peer_Account: userID, ClearHistory: clear });
-      this.drop(userID);
+      this.drop(c2cConversationID(userID));
     }
     return { code: 0, data: { conversationIDList: userIDs.map(c2cConversationID) } };
   }
 
   /**
-   * A delivered (or acknowledged) message: the newest one of its conversation, which comes
-   * back on the list if it was deleted.
+   * A delivered (or acknowledged) one-to-one message: the newest one of its conversation,
+   * which comes back on the list if it was deleted.
    * @param {Message} message
    * @param {number} [unread] the conversation's unread count with it (pushes to the receiver)
    */
   noteMessage(message, unread) {
     if (message.sequence === 0) return; // online only: never on the list
     const userID = peerOfMessage(message, this.client.session.userID());
-    this.update(userID, true, (c) => {
+    this.update(c2cConversationID(userID), true, (c) => {
       if (message.sequence >= c.lastSequence) {
         c.lastMessage = message;
         c.lastSequence = message.sequence;
@@ -3761,25 +4181,66 @@ class Conversations {
   }
 
   /**
-   * A message was recalled.
-   * @param {string} userID the other user
-   * @param {number} sequence
-   * @param {number|undefined} unread the count afterwards (the receiver's side)
+   * A delivered (or acknowledged) message or stored tip of a group that keeps its
+   * messages. The list read counted everything up to the conversation's `lastSequence`;
+   * each newer message of someone else counts one more (Meeting groups count none), and the
+   * user's own message reads what came before it, as on the server.
+   * @param {Message} message
+   * @param {{noLastMessage?: boolean}} [own] the application's own send, with its options
    */
-  noteRecalled(userID, sequence, unread) {
-    this.update(userID, false, (c) => {
+  noteGroupMessage(message, own) {
+    if (message.sequence === 0) return; // online only, or a tip not kept: never on the list
+    const groupID = message.to;
+    const isTip = message.type === TYPES.MSG_GRP_TIP;
+    this.update(groupConversationID(groupID), true, (c) => {
+      this.describe(c);
+      if (message.sequence <= c.lastSequence) return;
+      c.lastSequence = message.sequence;
+      if (!(own && own.noLastMessage)) {
+        c.lastMessage = message;
+        c.lastTime = Math.max(c.lastTime, message.time);
+      }
+      if (isTip) return;
+      if (message.flow === 'out') {
+        c.unreadCount = 0;
+        c.readSequence = message.sequence;
+      } else if (c.groupProfile === null || c.groupProfile.type !== TYPES.GRP_MEETING) {
+        c.unreadCount += 1;
+      }
+    });
+  }
+
+  /**
+   * A message was recalled.
+   * @param {string} conversationID
+   * @param {number} sequence
+   * @param {number|undefined} unread the count afterwards (one to one, the receiver's side)
+   */
+  noteRecalled(conversationID, sequence, unread) {
+    this.update(conversationID, false, (c) => {
       if (c.lastMessage && c.lastMessage.sequence === sequence) c.lastMessage = revokedCopy(c.lastMessage);
       if (unread !== undefined) c.unreadCount = unread;
     });
   }
 
   /**
-   * A message was edited.
+   * The sender of a message of the list (its last one), when the list has it.
+   * @param {string} conversationID
+   * @param {number} sequence
+   */
+  senderOf(conversationID, sequence) {
+    const e = this.entries.get(conversationID);
+    const last = e ? e.c.lastMessage : null;
+    return last && last.sequence === sequence ? last.from : '';
+  }
+
+  /**
+   * A one-to-one message was edited.
    * @param {Message} message as it is now
    */
   noteModified(message) {
     const userID = peerOfMessage(message, this.client.session.userID());
-    this.update(userID, false, (c) => {
+    this.update(c2cConversationID(userID), false, (c) => {
       if (c.lastMessage && c.lastMessage.sequence === message.sequence) {
         message.isPeerRead = message.flow === 'out' && message.sequence <= c.peerReadSequence;
         c.lastMessage = message;
@@ -3788,12 +4249,12 @@ class Conversations {
   }
 
   /**
-   * Sets `isPeerRead` of a message of this user from what the other user has read.
+   * Sets `isPeerRead` of a one-to-one message of this user from what the other user has read.
    * @param {Message} message
    */
   markPeerRead(message) {
     if (message.flow !== 'out' || message.sequence === 0) return;
-    const e = this.entries.get(peerOfMessage(message, this.client.session.userID()));
+    const e = this.entries.get(c2cConversationID(peerOfMessage(message, this.client.session.userID())));
     message.isPeerRead = e !== undefined && message.sequence <= e.c.peerReadSequence;
   }
 
@@ -3809,13 +4270,13 @@ class Conversations {
     const me = this.client.session.userID();
     if (reader === me) {
       const unread = f.maybeNum('Unread');
-      this.update(peer, false, (c) => {
+      this.update(c2cConversationID(peer), false, (c) => {
         c.readSequence = seq;
         if (unread !== undefined) c.unreadCount = unread;
       });
       if (peer !== me) return;
     }
-    this.update(reader, false, (c) => {
+    this.update(c2cConversationID(reader), false, (c) => {
       c.peerReadSequence = Math.max(c.peerReadSequence, seq);
       const last = c.lastMessage;
       if (last && last.flow === 'out' && last.sequence <= seq && !last.isPeerRead) c.lastMessage = { ...last, isPeerRead: true };
@@ -3826,32 +4287,82 @@ class Conversations {
   }
 
   /**
+   * A `group_read` push: this user read a group on one of its devices, or its count was set.
+   * @param {Fields} f
+   */
+  onGroupRead(f) {
+    const seq = f.num('Seq');
+    const unread = f.num('Unread');
+    this.update(groupConversationID(f.str('GroupId')), false, (c) => {
+      c.readSequence = seq;
+      c.unreadCount = unread;
+    });
+  }
+
+  /**
    * A `c2c_conversation` push: this user pinned, unpinned or deleted a conversation on one
    * of its devices (this one included).
    * @param {Fields} f
    */
   onChanged(f) {
-    const userID = f.str('Peer_Account');
+    const id = c2cConversationID(f.str('Peer_Account'));
     const action = f.str('Action');
     if (action === 'deleted') {
-      this.drop(userID);
+      this.drop(id);
     } else if (action === 'pinned' || action === 'unpinned') {
       const pinned = action === 'pinned';
-      const e = this.entries.get(userID);
+      const e = this.entries.get(id);
       if (e === undefined || e.c.isPinned === pinned) return; // this device's own change
-      this.update(userID, false, (c) => {
+      this.update(id, false, (c) => {
         c.isPinned = pinned;
       });
     }
   }
 
   /**
+   * What the SDK knows of a group changed (its name, type, this user's remind type): its
+   * conversation shows it.
+   * @param {string} groupID
+   */
+  groupChanged(groupID) {
+    const e = this.entries.get(groupConversationID(groupID));
+    if (e === undefined) return;
+    const before = JSON.stringify([e.c.groupProfile, e.c.messageRemindType, e.c.unreadCount]);
+    this.describe(e.c);
+    if (JSON.stringify([e.c.groupProfile, e.c.messageRemindType, e.c.unreadCount]) === before) return;
+    e.stamp = ++this.stamp;
+    this.changed();
+  }
+
+  /**
+   * The user is no longer in a group: its conversation leaves the list (as the server's).
+   * @param {string} groupID
+   */
+  dropGroup(groupID) {
+    this.drop(groupConversationID(groupID));
+  }
+
+  /**
+   * Fills a group conversation from what the SDK knows of the group.
+   * @private
+   * @param {Conversation} c
+   */
+  describe(c) {
+    if (c.type !== TYPES.CONV_GROUP) return;
+    const info = this.client.groups.info(c.groupID);
+    if (info === undefined) return;
+    c.groupProfile = { groupID: c.groupID, type: info.type, name: info.name, avatar: info.avatar };
+    c.messageRemindType = info.messageRemindType;
+    if (info.type === TYPES.GRP_MEETING) c.unreadCount = 0;
+  }
+
+  /**
    * Takes a conversation off the list (until its next message).
    * @private
-   * @param {string} userID
+   * @param {string} conversationID
    */
-  drop(userID) {
-    if (!this.entries.delete(userID)) return;
+  drop(conversationID) {
+    if (!this.entries.delete(conversationID)) return;
     this.stamp += 1;
     this.changed();
   }
@@ -3859,31 +4370,20 @@ class Conversations {
   /**
    * Changes a conversation (creating it when `create`) and schedules the announcement.
    * @private
-   * @param {string} userID
+   * @param {string} conversationID
    * @param {boolean} create
    * @param {(c: Conversation) => void} change
    */
-  update(userID, create, change) {
-    let e = this.entries.get(userID);
+  update(conversationID, create, change) {
+    let e = this.entries.get(conversationID);
     if (e === undefined) {
       if (!create) return;
-      e = {
-        c: {
-          conversationID: c2cConversationID(userID),
-          type: TYPES.CONV_C2C,
-          userID,
-          unreadCount: 0,
-          lastMessage: null,
-          lastSequence: 0,
-          lastTime: 0,
-          readSequence: 0,
-          peerReadSequence: 0,
-          isPinned: false,
-          marks: 0,
-        },
-        stamp: 0,
-      };
-      this.entries.set(userID, e);
+      const group = isGroupConversation(conversationID);
+      const c = group
+        ? emptyConversation(TYPES.CONV_GROUP, groupOfConversation(conversationID))
+        : emptyConversation(TYPES.CONV_C2C, peerOfConversation(conversationID));
+      e = { c, stamp: 0 };
+      this.entries.set(conversationID, e);
     }
     change(e.c);
     e.stamp = ++this.stamp;
@@ -3933,7 +4433,7 @@ class Conversations {
 // src/c2c.js
 // One-to-one messages: sending (acknowledged, and again after a reconnect), history pages,
 // recall, edit and typing notices, and the pushes about them (`c2c`, `c2c_recalled`,
-// `c2c_modified`, `typing`). Delivery order and catching up are c2c-sync.js's.
+// `c2c_modified`, `typing`). Delivery order and catching up are chat-sync.js's.
 
 
 /**
@@ -3944,8 +4444,8 @@ class Conversations {
  */
 
 /** Default and largest `count` of `getMessageList`. */
-const HISTORY_PAGE = 15;
-const HISTORY_PAGE_MAX = 100;
+const HISTORY_PAGE$1 = 15;
+const HISTORY_PAGE_MAX$1 = 100;
 
 /** How long a typing notice holds, ms, unless another one or a message follows. */
 const TYPING_HOLD_MS = 5000;
@@ -3999,7 +4499,7 @@ class C2C {
     if (noUnread !== undefined && typeof noUnread !== 'boolean')
       throw invalid('messageControlInfo.excludedFromUnreadCount must be a boolean');
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const key = sendKey(message.to, message.clientSequence, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);
@@ -4031,7 +4531,7 @@ class C2C {
       message.time = ack.time;
       message.onlineOnly = online === true;
       message.status = 'success';
-      if (epoch === client.session.epoch) client.c2cSync.acknowledged(message);
+      if (epoch === client.session.epoch) client.sync.acknowledgedC2C(message);
       return { code: 0, data: { message } };
     } catch (err) {
       message.status = 'fail';
@@ -4059,9 +4559,9 @@ class C2C {
   async history(options) {
     if (!isObject(options)) throw invalid('getMessageList needs {conversationID}');
     const userID = peerOfConversation(options.conversationID);
-    const count = options.count === undefined ? HISTORY_PAGE : options.count;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX)
-      throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX}`);
+    const count = options.count === undefined ? HISTORY_PAGE$1 : options.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX$1)
+      throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX$1}`);
     /** @type {Record<string, unknown>} */
     const frame = { op: 'get_c2c_messages', Peer_Account: userID, Count: count };
     const next = options.nextReqMessageID;
@@ -4071,7 +4571,7 @@ class C2C {
       frame.BeforeSeq = Number(next);
     }
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const me = client.session.userID();
     const reply = await client.requests.request(frame);
     const page = decodeOrThrow(() => ({
@@ -4133,7 +4633,7 @@ class C2C {
    */
   async sendTyping(options) {
     const userID = peerOfConversation(isObject(options) ? options.conversationID : undefined);
-    this.client.c2cSync.activate();
+    this.client.sync.activate();
     const reply = await this.client.requests.request({ op: 'typing', To_Account: userID });
     return { code: 0, data: { sent: reply.optBool('Sent') } };
   }
@@ -4144,7 +4644,7 @@ class C2C {
    */
   onPush(f) {
     const message = decodeC2CMessage(f, this.client.session.userID());
-    this.client.c2cSync.onPush(message, f.maybeNum('Unread'));
+    this.client.sync.onC2C(message, f.maybeNum('Unread'));
   }
 
   /**
@@ -4153,7 +4653,7 @@ class C2C {
    */
   onRecalled(f) {
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const me = client.session.userID();
     const from = f.str('From_Account');
     const to = f.str('To_Account');
@@ -4162,8 +4662,8 @@ class C2C {
     const unread = f.maybeNum('Unread');
     const userID = peerOfMessage({ from, to }, me);
     const conversationID = c2cConversationID(userID);
-    client.c2cSync.whenDelivered(userID, sequence, () => {
-      client.conversations.noteRecalled(userID, sequence, unread);
+    client.sync.c2c.whenDelivered(userID, sequence, () => {
+      client.conversations.noteRecalled(conversationID, sequence, unread);
       client.inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
         { conversationID, sequence, messageKey, from, to, isRevoked: true },
       ]);
@@ -4176,10 +4676,10 @@ class C2C {
    */
   onModified(f) {
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const message = decodeC2CMessage(f, client.session.userID());
     const userID = peerOfMessage(message, client.session.userID());
-    client.c2cSync.whenDelivered(userID, message.sequence, () => {
+    client.sync.c2c.whenDelivered(userID, message.sequence, () => {
       client.conversations.noteModified(message);
       client.inbox.emitInOrder(EVENT.MESSAGE_MODIFIED, [message]);
     });
@@ -4241,51 +4741,46 @@ class C2C {
   }
 }
 
-// src/c2c-sync.js
-// One-to-one messages reach the application exactly once and in order, across reconnects.
+// src/thread-sync.js
+// Numbered threads reach the application exactly once and in order: a one-to-one
+// conversation, or a group that keeps its messages. One `ThreadSync` keeps the threads of
+// one kind; chat-sync.js reads the conversation list and tells it where each thread stands.
 //
-// Per conversation the SDK keeps `seq`, the highest `sequence` handed to the application
-// (delivered, or the application's own acknowledged send). A push numbered `seq + 1` is
-// delivered at once; one that skips numbers waits (`ahead`) while the SDK asks for what it
-// lacks (`get_c2c_messages` after `seq`, page after page until `Complete`), then everything
-// is delivered in order, each number once. After a reconnect the SDK reads the conversation
-// list and catches up every conversation whose `LastSeq` is beyond its `seq`. Pushes that
-// arrive meanwhile join `ahead`, so none is delivered twice or out of order.
+// Per thread the SDK keeps `seq`, the highest number handed to the application (delivered,
+// or the application's own acknowledged send). A push numbered `seq + 1` is delivered at
+// once; one that skips numbers waits (`ahead`) while the SDK asks for what it lacks (a page
+// after `seq`, page after page until complete), then everything is delivered in order, each
+// number once. Pushes that arrive meanwhile join `ahead`, so none is delivered twice or out
+// of order.
 //
-// A conversation's starting point: at the first list read of a session, its `LastSeq` (what
-// came before is history, for `getMessageList`), or just below the first push that came
-// first; one first heard of by a push while the list is known, just below that push; one
-// first seen in the list read after a reconnect, its last message from before the session
-// began (found by time), since everything after it was sent while the client was away.
-//
-// The SDK follows conversations from the first one-to-one call, push or event handler of
-// the instance on (`activate`), so a live-room-only client never reads the list.
+// A thread's starting point: at the first list read of a session, its last number (what
+// came before is history), or just below the first push that came first; one first heard of
+// by a push while the list is known, just below that push; one first seen in the list read
+// after a reconnect, its last message from before the session began (found by time), since
+// everything after it was sent while the client was away.
 
 
-/** Messages per `get_c2c_messages` page (the protocol's maximum). */
-const CATCH_UP_PAGE = 100;
-
-/** `seq` before the conversation's starting point is known. */
+/** `seq` before the thread's starting point is known. */
 const UNKNOWN = -1;
 
-/** How long after a failed list read (on a live connection) it is tried again, ms. */
-const SYNC_RETRY_MS = 2000;
+/** Messages per catch-up page (the protocol's maximum). */
+const PAGE = 100;
 
-/** Seconds of clock difference tolerated when telling messages from before the session. */
-const CLOCK_SLACK_SECS = 2;
-
-/** One conversation's delivery state. */
-class ConversationSync {
+/**
+ * One thread's delivery state.
+ * @template E
+ */
+class Thread {
   constructor() {
-    /** the highest `sequence` the application has (UNKNOWN: not decided yet) */
+    /** the highest number the application has (UNKNOWN: not decided yet) */
     this.seq = UNKNOWN;
-    /** @type {Map<number, {message: Message, unread: number|undefined} | 'own'>} numbers above `seq` already here: pushes waiting for a gap to fill, or the application's own sends */
+    /** @type {Map<number, E | 'own'>} numbers above `seq` already here: pushes waiting for a gap to fill, or the application's own sends */
     this.ahead = new Map();
     /** a catch-up is running */
     this.catching = false;
     /** run the catch-up once more when it ends */
     this.again = false;
-    /** Unix seconds: find the starting point by time first (a conversation new after a reconnect); 0 none */
+    /** Unix seconds: find the starting point by time first (a thread new after a reconnect); 0 none */
     this.horizon = 0;
     /** @type {Array<{seq: number, run: () => void}>} events about messages not delivered yet */
     this.after = [];
@@ -4299,16 +4794,318 @@ class ConversationSync {
   }
 }
 
-class C2CSync {
+/**
+ * The threads of one kind; `E` is what a push leaves waiting.
+ * @template E
+ */
+class ThreadSync {
+  /**
+   * What differs between the kinds of threads (`kind`): `name` for logs; `request`, the
+   * history request of a thread (`get_c2c_messages`, `get_group_messages`) without its
+   * place and count, and `decode`, an entry of its `Messages`; `deliver` hands a push that
+   * waited over, `deliverFetched` a message of a page; `isOwnPending`, one of this client's
+   * sends still awaiting its reply (the reply reports it).
+   * @param {Client} client
+   * @param {{syncing: boolean}} list whether the conversation list is being read (a new thread's start waits for it)
+   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
+   */
+  constructor(client, list, kind) {
+    /** @private */
+    this.client = client;
+    /** @private */
+    this.list = list;
+    /** @private */
+    this.kind = kind;
+    /** @private @type {Map<string, Thread<E>>} */
+    this.threads = new Map();
+  }
+
+  /**
+   * Whether the thread is followed.
+   * @param {string} key
+   */
+  has(key) {
+    return this.threads.has(key);
+  }
+
+  /**
+   * Stops following a thread (the user left the group); what waited for it is dropped.
+   * @param {string} key
+   */
+  forget(key) {
+    const st = this.threads.get(key);
+    if (st === undefined) return;
+    this.threads.delete(key);
+    for (const a of st.after.splice(0)) a.run();
+  }
+
+  /** The session is over. */
+  reset() {
+    this.threads.clear();
+  }
+
+  /**
+   * A numbered message arrived: a push (`entry`), or the application's own send (`'own'`).
+   * @param {string} key
+   * @param {number} seq
+   * @param {E | 'own'} entry
+   */
+  arrived(key, seq, entry) {
+    let st = this.threads.get(key);
+    if (st === undefined) {
+      st = new Thread();
+      this.threads.set(key, st);
+      // Heard of first while the list is known: what came before is history.
+      if (!this.list.syncing) st.seq = seq - 1;
+    }
+    if (st.seq !== UNKNOWN && seq <= st.seq) {
+      this.client.log.debug(`dropped a repeated message ${this.kind.name} ${key}#${seq}`);
+      return;
+    }
+    st.ahead.set(seq, entry);
+    if (st.seq === UNKNOWN || st.catching) return;
+    this.drain(st, false);
+    if (st.ahead.size > 0) this.catchUp(key, st);
+  }
+
+  /**
+   * Runs `run` (an event about message `seq`) once that message was delivered, so the event
+   * never comes before it.
+   * @param {string} key
+   * @param {number} seq
+   * @param {() => void} run
+   */
+  whenDelivered(key, seq, run) {
+    const st = this.threads.get(key);
+    if (st === undefined || this.settled(st) || (st.seq !== UNKNOWN && seq <= st.seq)) run();
+    else st.after.push({ seq, run });
+  }
+
+  /**
+   * The list read says the thread's last number is `last`: catches up when it is behind.
+   * @param {string} key
+   * @param {number} last
+   * @param {boolean} first the session's first list read
+   * @param {number} horizon Unix seconds the session began (by the server's clock)
+   */
+  listed(key, last, first, horizon) {
+    const st = this.threads.get(key) || new Thread();
+    this.threads.set(key, st);
+    if (st.seq === UNKNOWN) {
+      if (first) st.seq = Math.min(last, st.lowestAhead() - 1);
+      else st.horizon = horizon;
+    }
+    if (st.seq === UNKNOWN || last > st.seq || st.ahead.size > 0) this.catchUp(key, st);
+    else this.runAfter(st);
+  }
+
+  /**
+   * After a list read: the threads it did not list. Those heard of only by pushes began
+   * after the read and start with their first push; of the others, those `gone` says are
+   * no more (a group the user left) are forgotten once nothing of them waits.
+   * @param {Set<string>} listed
+   * @param {(key: string) => boolean} gone
+   */
+  unlisted(listed, gone) {
+    for (const [key, st] of Array.from(this.threads)) {
+      if (listed.has(key)) continue;
+      if (st.seq !== UNKNOWN) {
+        if (this.settled(st) && gone(key)) this.forget(key);
+        continue;
+      }
+      if (st.ahead.size === 0) {
+        // Only events waited here: the thread is not known after all.
+        this.forget(key);
+        continue;
+      }
+      // Not on the list yet: it began after the read, with the first push.
+      st.seq = st.lowestAhead() - 1;
+      this.drain(st, false);
+      if (st.ahead.size > 0) this.catchUp(key, st);
+    }
+  }
+
+  /**
+   * Whether nothing of the thread waits: its events need not either.
+   * @private
+   * @param {Thread<E>} st
+   */
+  settled(st) {
+    return st.seq !== UNKNOWN && !st.catching && st.ahead.size === 0;
+  }
+
+  /**
+   * Asks for everything after `seq` and delivers it with what waits, in order.
+   * @private
+   * @param {string} key
+   * @param {Thread<E>} st
+   */
+  async catchUp(key, st) {
+    if (st.catching) {
+      st.again = true;
+      return;
+    }
+    st.catching = true;
+    const session = this.client.session;
+    const epoch = session.epoch;
+    try {
+      if (st.seq === UNKNOWN) st.seq = await this.lastBefore(key, st.horizon);
+      st.horizon = 0;
+      do {
+        st.again = false;
+        for (;;) {
+          if (epoch !== session.epoch || this.threads.get(key) !== st) return;
+          const page = await this.page(key, { AfterSeq: st.seq });
+          if (epoch !== session.epoch || this.threads.get(key) !== st) return;
+          for (const m of page.messages) this.accept(st, m);
+          if (page.complete || page.messages.length === 0) break;
+        }
+        this.drain(st, true);
+      } while (st.again);
+    } catch (err) {
+      // The connection dropped, or the server failed: the next reconnect (or gap) tries again.
+      if (epoch === session.epoch) this.client.log.warn(`catching up with ${this.kind.name} ${key} failed`, err);
+    } finally {
+      if (epoch === session.epoch) {
+        st.catching = false;
+        this.runAfter(st);
+      }
+    }
+  }
+
+  /**
+   * The number of the last message of a thread sent before `horizon`, or 0.
+   * @private
+   * @param {string} key
+   * @param {number} horizon Unix seconds
+   */
+  async lastBefore(key, horizon) {
+    /** @type {Record<string, number>} */
+    let where = {};
+    for (;;) {
+      const page = await this.page(key, where);
+      for (const m of page.messages) if (m.time < horizon) return m.sequence;
+      if (page.complete || page.messages.length === 0) return 0;
+      where = { BeforeSeq: page.messages[page.messages.length - 1].sequence };
+    }
+  }
+
+  /**
+   * A page of a thread's history: `AfterSeq` oldest first, `BeforeSeq` (absent: from the
+   * newest) newest first.
+   * @private
+   * @param {string} key
+   * @param {Record<string, number>} where
+   * @returns {Promise<{messages: Message[], complete: boolean}>}
+   */
+  async page(key, where) {
+    /** @type {Record<string, unknown>} */
+    const frame = { ...this.kind.request(key), Count: PAGE, ...where };
+    const reply = await this.client.requests.request(frame);
+    const op = String(frame.op);
+    return decodeOrThrow(() => ({
+      messages: reply.arr('Messages').map((m, i) => this.kind.decode(new Fields(m, `${op}.Messages[${i}]`))),
+      complete: reply.optBool('Complete'),
+    }));
+  }
+
+  /**
+   * A message of a catch-up page.
+   * @private
+   * @param {Thread<E>} st
+   * @param {Message} m
+   */
+  accept(st, m) {
+    if (m.sequence <= st.seq) return;
+    // Pushed but not listed (its history was cleared meanwhile): it still goes first.
+    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
+      if (k >= m.sequence) break;
+      this.take(st, k);
+    }
+    const held = st.ahead.get(m.sequence);
+    st.ahead.delete(m.sequence);
+    st.seq = m.sequence;
+    if (held === 'own' || this.kind.isOwnPending(m)) return; // the application has it
+    // The push carried more (the sender's level, one-to-one unread counts): prefer it.
+    if (held !== undefined) this.kind.deliver(held);
+    else this.kind.deliverFetched(m);
+  }
+
+  /**
+   * Delivers what waits in order: while the numbers follow on, or (`all`, after a complete
+   * catch-up) everything.
+   * @private
+   * @param {Thread<E>} st
+   * @param {boolean} all
+   */
+  drain(st, all) {
+    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
+      if (k <= st.seq) {
+        st.ahead.delete(k);
+        continue;
+      }
+      if (!all && k !== st.seq + 1) break;
+      this.take(st, k);
+    }
+    this.runAfter(st);
+  }
+
+  /**
+   * @private
+   * @param {Thread<E>} st
+   * @param {number} k
+   */
+  take(st, k) {
+    const entry = st.ahead.get(k);
+    st.ahead.delete(k);
+    st.seq = Math.max(st.seq, k);
+    if (entry !== undefined && entry !== 'own') this.kind.deliver(entry);
+  }
+
+  /**
+   * Runs the events whose message was delivered (all of them once nothing waits).
+   * @private
+   * @param {Thread<E>} st
+   */
+  runAfter(st) {
+    if (st.after.length === 0) return;
+    const all = this.settled(st);
+    const keep = [];
+    for (const a of st.after.splice(0)) {
+      if (all || a.seq <= st.seq) a.run();
+      else keep.push(a);
+    }
+    st.after = keep;
+  }
+}
+
+// src/chat-sync.js
+// Following the conversations: one-to-one messages and those of the groups that keep their
+// messages reach the application exactly once and in order, across reconnects.
+//
+// Each conversation is a numbered thread (thread-sync.js: one `ThreadSync` for one-to-one
+// conversations, one for groups). After the session begins, and after every reconnect, the
+// SDK reads the conversation list and tells each thread its last number: a thread behind it
+// fetches what it lacks (`get_c2c_messages` or `get_group_messages` after its number).
+//
+// The SDK follows conversations from the first chat call, push or event handler of the
+// instance on (`activate`), so a live-room-only client never reads the list.
+
+
+/** How long after a failed list read (on a live connection) it is tried again, ms. */
+const SYNC_RETRY_MS = 2000;
+
+/** Seconds of clock difference tolerated when telling messages from before the session. */
+const CLOCK_SLACK_SECS = 2;
+
+class ChatSync {
   /** @param {Client} client */
   constructor(client) {
     /** @private */
     this.client = client;
-    /** @private @type {Map<string, ConversationSync>} by the other user's ID */
-    this.convs = new Map();
-    /** whether the instance follows one-to-one conversations (see the top of this file) */
+    /** whether the instance follows conversations (see the top of this file) */
     this.active = false;
-    /** @private the list has not been read since the session began or the connection dropped */
+    /** the list has not been read since the session began or the connection dropped */
     this.syncing = true;
     /** @private whether the list was read once in this session */
     this.synced = false;
@@ -4320,9 +5117,33 @@ class C2CSync {
     this.clockOffset = 0;
     /** @private @type {ReturnType<typeof setTimeout> | null} */
     this.retryTimer = null;
+    /**
+     * One-to-one conversations, by the other user's ID.
+     * @type {ThreadSync<{message: Message, unread: number|undefined}>}
+     */
+    this.c2c = new ThreadSync(client, this, {
+      name: 'conversation',
+      request: (userID) => ({ op: 'get_c2c_messages', Peer_Account: userID }),
+      decode: (f) => decodeC2CMessage(f, client.session.userID()),
+      deliver: (entry) => this.deliverC2C(entry.message, entry.unread),
+      deliverFetched: (message) => this.deliverC2C(message, undefined),
+      isOwnPending: (message) => client.c2c.isOutgoing(message),
+    });
+    /**
+     * Groups that keep their messages, by group ID.
+     * @type {ThreadSync<Message>}
+     */
+    this.groups = new ThreadSync(client, this, {
+      name: 'group',
+      request: (groupID) => ({ op: 'get_group_messages', GroupId: groupID }),
+      decode: (f) => decodeGroupRecord(f, client.session.userID()),
+      deliver: (message) => client.groupChat.deliver(message),
+      deliverFetched: (message) => client.groupChat.deliver(message),
+      isOwnPending: (message) => client.messages.isOutgoing(message),
+    });
   }
 
-  /** The application uses one-to-one chat: follow the conversations from now on. */
+  /** The application uses chat: follow the conversations from now on. */
   activate() {
     if (this.active) return;
     this.active = true;
@@ -4348,10 +5169,19 @@ class C2CSync {
   reset() {
     this.gen += 1;
     this.clearRetry();
-    this.convs.clear();
+    this.c2c.reset();
+    this.groups.reset();
     this.syncing = true;
     this.synced = false;
     this.startedAt = 0;
+  }
+
+  /**
+   * A live push's time: the server's clock, for telling what came before the session.
+   * @param {number} time Unix seconds
+   */
+  serverTime(time) {
+    this.clockOffset = time - Math.floor(Date.now() / 1000);
   }
 
   /**
@@ -4359,70 +5189,24 @@ class C2CSync {
    * @param {Message} message
    * @param {number|undefined} unread
    */
-  onPush(message, unread) {
+  onC2C(message, unread) {
     this.activate();
-    this.clockOffset = message.time - Math.floor(Date.now() / 1000);
+    this.serverTime(message.time);
     if (message.sequence === 0) {
-      this.deliver(message, unread); // online only: not numbered
+      this.deliverC2C(message, unread); // online only: not numbered
       return;
     }
-    this.arrived(peerOfMessage(message, this.client.session.userID()), message.sequence, { message, unread });
+    this.c2c.arrived(peerOfMessage(message, this.client.session.userID()), message.sequence, { message, unread });
   }
 
   /**
-   * The application's own send was acknowledged: it has the message already.
+   * The application's own one-to-one send was acknowledged: it has the message already.
    * @param {Message} message
    */
-  acknowledged(message) {
+  acknowledgedC2C(message) {
     if (message.sequence === 0) return;
     this.client.conversations.noteMessage(message);
-    this.arrived(message.to, message.sequence, 'own');
-  }
-
-  /**
-   * @private
-   * @param {string} userID
-   * @param {number} seq
-   * @param {{message: Message, unread: number|undefined} | 'own'} entry
-   */
-  arrived(userID, seq, entry) {
-    let st = this.convs.get(userID);
-    if (st === undefined) {
-      st = new ConversationSync();
-      this.convs.set(userID, st);
-      // Heard of first while the list is known: what came before is history.
-      if (!this.syncing) st.seq = seq - 1;
-    }
-    if (st.seq !== UNKNOWN && seq <= st.seq) {
-      this.client.log.debug(`dropped a repeated message ${userID}#${seq}`);
-      return;
-    }
-    st.ahead.set(seq, entry);
-    if (st.seq === UNKNOWN || st.catching) return;
-    this.drain(st, false);
-    if (st.ahead.size > 0) this.catchUp(userID, st);
-  }
-
-  /**
-   * Runs `run` (an event about message `seq`) once that message was delivered, so the event
-   * never comes before it.
-   * @param {string} userID
-   * @param {number} seq
-   * @param {() => void} run
-   */
-  whenDelivered(userID, seq, run) {
-    const st = this.convs.get(userID);
-    if (st === undefined || this.settled(st) || (st.seq !== UNKNOWN && seq <= st.seq)) run();
-    else st.after.push({ seq, run });
-  }
-
-  /**
-   * Whether nothing of the conversation waits: its events need not either.
-   * @private
-   * @param {ConversationSync} st
-   */
-  settled(st) {
-    return st.seq !== UNKNOWN && !st.catching && st.ahead.size === 0;
+    this.c2c.arrived(message.to, message.sequence, 'own');
   }
 
   /**
@@ -4451,179 +5235,22 @@ class C2CSync {
     this.syncing = false;
     const horizon = Math.floor(this.startedAt / 1000) + this.clockOffset - CLOCK_SLACK_SECS;
     /** @type {Set<string>} */
-    const listed = new Set();
+    const users = new Set();
+    /** @type {Set<string>} */
+    const groups = new Set();
     // The least recent first: what they deliver comes in about the order it was sent.
     for (const c of found.slice().reverse()) {
-      listed.add(c.userID);
-      const st = this.convs.get(c.userID) || new ConversationSync();
-      this.convs.set(c.userID, st);
-      if (st.seq === UNKNOWN) {
-        if (first) st.seq = Math.min(c.lastSequence, st.lowestAhead() - 1);
-        else st.horizon = horizon;
-      }
-      if (st.seq === UNKNOWN || c.lastSequence > st.seq || st.ahead.size > 0) this.catchUp(c.userID, st);
-      else this.runAfter(st);
-    }
-    for (const [userID, st] of Array.from(this.convs)) {
-      if (listed.has(userID) || st.seq !== UNKNOWN) continue;
-      if (st.ahead.size === 0) {
-        // Only events waited here: the conversation is not known after all.
-        this.convs.delete(userID);
-        for (const a of st.after.splice(0)) a.run();
-        continue;
-      }
-      // Not on the list yet: it began after the read, with the first push.
-      st.seq = st.lowestAhead() - 1;
-      this.drain(st, false);
-      if (st.ahead.size > 0) this.catchUp(userID, st);
-    }
-  }
-
-  /**
-   * Asks for everything after `seq` and delivers it with what waits, in order.
-   * @private
-   * @param {string} userID
-   * @param {ConversationSync} st
-   */
-  async catchUp(userID, st) {
-    if (st.catching) {
-      st.again = true;
-      return;
-    }
-    st.catching = true;
-    const session = this.client.session;
-    const epoch = session.epoch;
-    try {
-      if (st.seq === UNKNOWN) st.seq = await this.lastBefore(userID, st.horizon);
-      st.horizon = 0;
-      do {
-        st.again = false;
-        for (;;) {
-          if (epoch !== session.epoch) return;
-          const page = await this.page(userID, { AfterSeq: st.seq });
-          if (epoch !== session.epoch) return;
-          for (const m of page.messages) this.accept(st, m);
-          if (page.complete || page.messages.length === 0) break;
-        }
-        this.drain(st, true);
-      } while (st.again);
-    } catch (err) {
-      // The connection dropped, or the server failed: the next reconnect (or gap) tries again.
-      if (epoch === session.epoch) this.client.log.warn(`catching up with ${userID} failed`, err);
-    } finally {
-      if (epoch === session.epoch) {
-        st.catching = false;
-        this.runAfter(st);
+      if (c.type === TYPES.CONV_C2C) {
+        users.add(c.userID);
+        this.c2c.listed(c.userID, c.lastSequence, first, horizon);
+      } else {
+        groups.add(c.groupID);
+        this.groups.listed(c.groupID, c.lastSequence, first, horizon);
       }
     }
-  }
-
-  /**
-   * The number of the last message of a conversation sent before `horizon`, or 0.
-   * @private
-   * @param {string} userID
-   * @param {number} horizon Unix seconds
-   */
-  async lastBefore(userID, horizon) {
-    /** @type {Record<string, number>} */
-    let where = {};
-    for (;;) {
-      const page = await this.page(userID, where);
-      for (const m of page.messages) if (m.time < horizon) return m.sequence;
-      if (page.complete || page.messages.length === 0) return 0;
-      where = { BeforeSeq: page.messages[page.messages.length - 1].sequence };
-    }
-  }
-
-  /**
-   * @private
-   * @param {string} userID
-   * @param {Record<string, number>} where `AfterSeq` (oldest first) or `BeforeSeq` (newest first)
-   * @returns {Promise<{messages: Message[], complete: boolean}>}
-   */
-  async page(userID, where) {
-    const me = this.client.session.userID();
-    const reply = await this.client.requests.request({
-      op: 'get_c2c_messages',
-      Peer_Account: userID,
-      Count: CATCH_UP_PAGE,
-      ...where,
-    });
-    return decodeOrThrow(() => ({
-      messages: reply
-        .arr('Messages')
-        .map((m, i) => decodeC2CMessage(new Fields(m, `get_c2c_messages.Messages[${i}]`), me)),
-      complete: reply.optBool('Complete'),
-    }));
-  }
-
-  /**
-   * A message of a catch-up page.
-   * @private
-   * @param {ConversationSync} st
-   * @param {Message} m
-   */
-  accept(st, m) {
-    if (m.sequence <= st.seq) return;
-    // Pushed but not listed (its history was cleared meanwhile): it still goes first.
-    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
-      if (k >= m.sequence) break;
-      this.take(st, k);
-    }
-    const held = st.ahead.get(m.sequence);
-    st.ahead.delete(m.sequence);
-    st.seq = m.sequence;
-    if (held === 'own' || this.client.c2c.isOutgoing(m)) return; // the application has it
-    // The push carried the sender's profile and the unread count: prefer it.
-    if (held !== undefined) this.deliver(held.message, held.unread);
-    else this.deliver(m, undefined);
-  }
-
-  /**
-   * Delivers what waits in order: while the numbers follow on, or (`all`, after a complete
-   * catch-up) everything.
-   * @private
-   * @param {ConversationSync} st
-   * @param {boolean} all
-   */
-  drain(st, all) {
-    for (const k of Array.from(st.ahead.keys()).sort((a, b) => a - b)) {
-      if (k <= st.seq) {
-        st.ahead.delete(k);
-        continue;
-      }
-      if (!all && k !== st.seq + 1) break;
-      this.take(st, k);
-    }
-    this.runAfter(st);
-  }
-
-  /**
-   * @private
-   * @param {ConversationSync} st
-   * @param {number} k
-   */
-  take(st, k) {
-    const entry = st.ahead.get(k);
-    st.ahead.delete(k);
-    st.seq = Math.max(st.seq, k);
-    if (entry !== undefined && entry !== 'own') this.deliver(entry.message, entry.unread);
-  }
-
-  /**
-   * Runs the events whose message was delivered (all of them once nothing waits).
-   * @private
-   * @param {ConversationSync} st
-   */
-  runAfter(st) {
-    if (st.after.length === 0) return;
-    const all = this.settled(st);
-    const keep = [];
-    for (const a of st.after.splice(0)) {
-      if (all || a.seq <= st.seq) a.run();
-      else keep.push(a);
-    }
-    st.after = keep;
+    this.c2c.unlisted(users, () => false);
+    // A group off the list and off the user's groups (read with it) is one the user left.
+    this.groups.unlisted(groups, (groupID) => this.client.groups.info(groupID) === undefined);
   }
 
   /**
@@ -4631,7 +5258,7 @@ class C2CSync {
    * @param {Message} message
    * @param {number|undefined} unread
    */
-  deliver(message, unread) {
+  deliverC2C(message, unread) {
     const { conversations, inbox, c2c } = this.client;
     conversations.markPeerRead(message);
     inbox.deliver(message);
@@ -4643,6 +5270,1059 @@ class C2CSync {
   clearRetry() {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+}
+
+// src/groups.js
+// Groups that keep their members and messages (Work, Public, Meeting, Community): creating
+// them, joining (at once, or by a request an owner or admin answers), quitting, dismissing
+// and handing them on, the user's group list (GROUP_LIST_UPDATED), and what the SDK knows
+// of each of the user's groups (type, name, this user's role and remind type), which also
+// tells their pushes from a live room's. Members and requests are group-members.js's,
+// messages group-chat.js's.
+
+
+/**
+ * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
+ * @typedef {Object} Group
+ * @property {string} groupID
+ * @property {GroupType} type one of `TYPES.GRP_*`
+ * @property {string} name
+ * @property {string} avatar the group's face URL
+ * @property {{role: MemberRole, messageRemindType: MessageRemindType}} selfInfo this user's place in it
+ * @property {number} unreadCount messages of others not read yet (Meeting groups count none)
+ * @property {number} readSequence read up to this `sequence`
+ * @property {number} lastSequence the newest message's (or stored tip's) `sequence`
+ * @property {number} lastTime when the group was last active (Unix seconds)
+ * @property {boolean} isPinned its conversation is pinned
+ * @property {Message|null} lastMessage
+ */
+
+/**
+ * @typedef {Object} CreateGroupOptions
+ * @property {GroupType|'Work'|'Meeting'} type one of `TYPES.GRP_*`
+ * @property {string} name
+ * @property {string} [groupID] the group's ID (the server picks one when absent)
+ * @property {string} [introduction]
+ * @property {string} [notification]
+ * @property {string} [avatar] the group's face URL
+ * @property {number} [maxMemberNum] 0 or absent: the type's default
+ * @property {string} [joinOption] `TYPES.JOIN_OPTIONS_*` (Public, Meeting and Community groups)
+ * @property {string} [inviteOption] `TYPES.INVITE_OPTIONS_*`
+ * @property {Array<string|{userID: string, role?: string}>} [memberList] members besides this user (at most 100), as ordinary members
+ * @property {boolean} [isSupportTopic] Community groups
+ */
+
+const JOIN_OPTIONS = new Set(['FreeAccess', 'NeedPermission', 'DisableApply']);
+const INVITE_OPTIONS = new Set(['FreeAccess', 'NeedPermission', 'DisableInvite']);
+const REMIND_TYPES = new Set(['AcceptAndNotify', 'AcceptNotNotify', 'Discard']);
+
+/** The server's error when the caller is a member already (`join_group`). */
+const ALREADY_MEMBER = 10013;
+/** The server's error for "not permitted", also a live room named in `join_group`. */
+const NOT_PERMITTED = 10007;
+
+/**
+ * @param {string} raw
+ * @returns {GroupType}
+ */
+function groupType(raw) {
+  if (raw === 'Work') return 'Private';
+  if (raw === 'Meeting') return 'ChatRoom';
+  return /** @type {GroupType} */ (raw);
+}
+
+/**
+ * @param {string} raw
+ * @returns {MemberRole}
+ */
+function memberRole(raw) {
+  return raw === 'Owner' || raw === 'Admin' ? raw : 'Member';
+}
+
+/**
+ * @param {string} raw
+ * @returns {MessageRemindType}
+ */
+function remindType(raw) {
+  return REMIND_TYPES.has(raw) ? /** @type {MessageRemindType} */ (raw) : 'AcceptAndNotify';
+}
+
+/**
+ * An entry of `get_joined_groups`.
+ * @param {Fields} f
+ * @param {string} me
+ * @returns {Group}
+ */
+function decodeGroup(f, me) {
+  const type = groupType(f.str('Type'));
+  return {
+    groupID: f.str('GroupId'),
+    type,
+    name: f.optStr('Name'),
+    avatar: f.optStr('FaceUrl'),
+    selfInfo: { role: memberRole(f.optStr('Role')), messageRemindType: remindType(f.optStr('MsgFlag')) },
+    unreadCount: type === TYPES.GRP_MEETING ? 0 : f.optNum('Unread'),
+    readSequence: f.optNum('ReadSeq'),
+    lastSequence: f.optNum('LastSeq'),
+    lastTime: f.optNum('LastTime'),
+    isPinned: f.optBool('Pinned'),
+    lastMessage: f.has('LastMessage') ? decodeGroupRecord(new Fields(f.o.LastMessage, `${f.where}.LastMessage`), me) : null,
+  };
+}
+
+class Groups {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /**
+     * What the SDK knows of the user's groups, by ID: type, name, face URL, this user's
+     * role (`''` unknown) and remind type.
+     * @private
+     * @type {Map<string, {type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}>}
+     */
+    this.infos = new Map();
+    /** @private a read of the user's groups is running (for groups first heard of by a push) */
+    this.refreshing = false;
+    /** @private a group was first heard of during that read: read once more */
+    this.again = false;
+    /** @private */
+    this.feed = new ListFeed(client, EVENT.GROUP_LIST_UPDATED, () => this.readJoined());
+  }
+
+  /**
+   * What the SDK knows of one of the user's groups.
+   * @param {string} groupID
+   */
+  info(groupID) {
+    return this.infos.get(groupID);
+  }
+
+  /** Whether the SDK knows the user to be in any group. */
+  any() {
+    return this.infos.size > 0;
+  }
+
+  /**
+   * Whether pushes about `groupID` are a group's that keeps its messages rather than a live
+   * room's: not a room this connection is in (or joining, or left lately), and a group the
+   * user is in, or one it is not known to be in yet (members receive their groups from
+   * login on, without joining).
+   * @param {string} groupID
+   */
+  isStored(groupID) {
+    const { rooms, sync, session } = this.client;
+    if (session.me === null || session.me.isGuest) return false;
+    if (rooms.get(groupID)) return false;
+    if (this.infos.has(groupID) || sync.groups.has(groupID)) return true;
+    return !rooms.wasLive(groupID);
+  }
+
+  /**
+   * Reads the user's groups (`get_joined_groups`) and remembers them.
+   * @returns {Promise<Group[]>}
+   */
+  async readJoined() {
+    const { requests, session, conversations } = this.client;
+    const epoch = session.epoch;
+    const me = session.userID();
+    const reply = await requests.request({ op: 'get_joined_groups' });
+    const list = decodeOrThrow(() =>
+      reply.arr('Groups').map((g, i) => decodeGroup(new Fields(g, `get_joined_groups.Groups[${i}]`), me)),
+    );
+    if (epoch !== session.epoch) return list;
+    this.infos.clear();
+    for (const g of list) {
+      this.infos.set(g.groupID, {
+        type: g.type,
+        name: g.name,
+        avatar: g.avatar,
+        role: g.selfInfo.role,
+        messageRemindType: g.selfInfo.messageRemindType,
+      });
+      conversations.groupChanged(g.groupID);
+    }
+    return list;
+  }
+
+  /**
+   * A group first heard of (a push of a group the SDK did not know the user to be in, such
+   * as one created with the user among its members): reads the user's groups to describe
+   * it; the group list changed.
+   * @param {string} groupID
+   */
+  async learn(groupID) {
+    if (this.infos.has(groupID)) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = true;
+    const { session, log } = this.client;
+    const epoch = session.epoch;
+    try {
+      do {
+        this.again = false;
+        await this.readJoined();
+      } while (this.again && epoch === session.epoch);
+      if (epoch === session.epoch) this.feed.changed();
+    } catch (err) {
+      if (epoch === session.epoch) log.warn('reading the group list failed', err);
+    } finally {
+      if (epoch === session.epoch) this.refreshing = false;
+    }
+  }
+
+  /**
+   * Remembers (or changes) what the SDK knows of a group; its conversation shows it.
+   * @private
+   * @param {string} groupID
+   * @param {{type?: GroupType, name?: string, avatar?: string, role?: MemberRole|'', messageRemindType?: MessageRemindType}} change
+   */
+  note(groupID, change) {
+    const before = this.infos.get(groupID);
+    if (before === undefined && change.type === undefined) return; // not enough to go on: `learn` reads it
+    /** @type {{type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}} */
+    const base = before || { type: 'Public', name: '', avatar: '', role: '', messageRemindType: 'AcceptAndNotify' };
+    this.infos.set(groupID, { ...base, ...change });
+    this.client.conversations.groupChanged(groupID);
+  }
+
+  /**
+   * `Chat#getGroupList`
+   * @returns {Promise<Response<{groupList: Group[]}>>}
+   */
+  async list() {
+    const groupList = await this.readJoined();
+    this.feed.seen(groupList);
+    return { code: 0, data: { groupList } };
+  }
+
+  /**
+   * `Chat#createGroup`
+   * @param {CreateGroupOptions} options
+   * @returns {Promise<Response<{group: Group}>>}
+   */
+  async create(options) {
+    if (!isObject(options)) throw invalid('createGroup needs {type, name}');
+    const type = typeof options.type === 'string' ? groupType(options.type) : '';
+    if (!GROUP_TYPES.has(type)) throw invalid('type must be one of TYPES.GRP_*');
+    const name = requireID(options.name, 'name');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'create_group', Type: type, Name: name };
+    if (options.groupID !== undefined) frame.GroupId = requireID(options.groupID, 'groupID');
+    /** @type {Array<['introduction'|'notification'|'avatar', string]>} */
+    const texts = [
+      ['introduction', 'Introduction'],
+      ['notification', 'Notification'],
+      ['avatar', 'FaceUrl'],
+    ];
+    for (const [key, field] of texts) {
+      const value = optionalString(options[key], key);
+      if (value !== '') frame[field] = value;
+    }
+    if (options.maxMemberNum !== undefined) {
+      if (!isCount(options.maxMemberNum)) throw invalid('maxMemberNum must be a non-negative integer');
+      frame.MaxMemberCount = options.maxMemberNum;
+    }
+    if (options.joinOption !== undefined) {
+      if (typeof options.joinOption !== 'string' || !JOIN_OPTIONS.has(options.joinOption))
+        throw invalid('joinOption must be one of TYPES.JOIN_OPTIONS_*');
+      frame.ApplyJoinOption = options.joinOption;
+    }
+    if (options.inviteOption !== undefined) {
+      if (typeof options.inviteOption !== 'string' || !INVITE_OPTIONS.has(options.inviteOption))
+        throw invalid('inviteOption must be one of TYPES.INVITE_OPTIONS_*');
+      frame.InviteJoinOption = options.inviteOption;
+    }
+    if (options.memberList !== undefined) {
+      if (!Array.isArray(options.memberList)) throw invalid('memberList must be an array');
+      frame.MemberList = options.memberList.map((m) => {
+        if (isObject(m)) {
+          if (m.role !== undefined && m.role !== TYPES.GRP_MBR_ROLE_MEMBER)
+            throw invalid('members join as ordinary members; appoint admins with setGroupMemberRole');
+          return requireID(m.userID, 'memberList[].userID');
+        }
+        return requireID(m, 'each of memberList');
+      });
+    }
+    if (options.isSupportTopic !== undefined) {
+      if (typeof options.isSupportTopic !== 'boolean') throw invalid('isSupportTopic must be a boolean');
+      if (options.isSupportTopic) frame.SupportTopic = true;
+    }
+    const reply = await this.client.requests.request(frame);
+    const groupID = decodeOrThrow(() => reply.str('GroupId'));
+    /** @type {GroupType} */
+    const t = /** @type {GroupType} */ (type);
+    const avatar = typeof frame.FaceUrl === 'string' ? frame.FaceUrl : '';
+    if (t !== TYPES.GRP_AVCHATROOM) {
+      this.client.sync.activate();
+      this.note(groupID, { type: t, name, avatar, role: 'Owner', messageRemindType: 'AcceptAndNotify' });
+      this.feed.changed();
+    }
+    /** @type {Group} */
+    const group = {
+      groupID,
+      type: t,
+      name,
+      avatar,
+      selfInfo: { role: 'Owner', messageRemindType: 'AcceptAndNotify' },
+      unreadCount: 0,
+      readSequence: 0,
+      lastSequence: 0,
+      lastTime: 0,
+      isPinned: false,
+      lastMessage: null,
+    };
+    return { code: 0, data: { group } };
+  }
+
+  /**
+   * `Chat#joinGroup`: a live room is joined for the session (rooms.js); a group that keeps
+   * its members is joined for good, or asked to join.
+   * @param {{groupID: string, type?: string, applyMessage?: string}} options
+   * @returns {Promise<Response<JoinResult>>}
+   */
+  async join(options) {
+    if (!isObject(options)) throw invalid('joinGroup needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const type = options.type === undefined ? undefined : groupType(String(options.type));
+    if (type !== undefined && !GROUP_TYPES.has(type)) throw invalid('type must be one of TYPES.GRP_*');
+    const applyMessage = optionalString(options.applyMessage, 'applyMessage');
+    const known = this.infos.has(groupID);
+    if (type === TYPES.GRP_AVCHATROOM || (type === undefined && !known && applyMessage === '')) {
+      // `join` answers for either kind; a stored group's reply comes back to `joined`.
+      return this.client.rooms.join({ groupID });
+    }
+    this.client.sync.activate();
+    const { requests } = this.client;
+    let pending = false;
+    let already = false;
+    try {
+      const reply = await requests.request({ op: 'join_group', GroupId: groupID, ApplyMessage: applyMessage });
+      pending = reply.optBool('Pending');
+    } catch (err) {
+      const e = /** @type {LiveRoomError} */ (err);
+      if (e.code === ALREADY_MEMBER) already = true;
+      // Perhaps a live room after all: `join` tells (and refuses as `join_group` did otherwise).
+      else if (e.code === NOT_PERMITTED && type === undefined && !known) return this.client.rooms.join({ groupID });
+      else throw e;
+    }
+    if (pending) return { code: 0, data: this.waiting(groupID) };
+    // A member now: `join` answers with the group at once.
+    const reply = await requests.request({ op: 'join', GroupId: groupID });
+    const joined = decodeOrThrow(() => decodeJoin(reply));
+    return { code: 0, data: this.joined(joined, false, already) };
+  }
+
+  /**
+   * The reply of a `join` of a group that keeps its members.
+   * @param {JoinResult} joined as read
+   * @param {boolean} pending the request waits for approval
+   * @param {boolean} [already] the user was a member before
+   * @returns {JoinResult}
+   */
+  joined(joined, pending, already = this.infos.has(joined.groupID)) {
+    const groupID = joined.groupID;
+    if (pending) return { ...this.waiting(groupID), group: joined.group, memberCount: joined.memberCount };
+    this.client.sync.activate();
+    this.note(groupID, {
+      type: groupType(joined.group.type),
+      name: joined.group.name,
+      avatar: joined.group.avatar,
+      role: joined.role === 'Owner' || joined.role === 'Admin' ? joined.role : 'Member',
+    });
+    if (!already) this.feed.changed();
+    const status = already ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
+    return { ...joined, status, liveState: null, pinnedItem: null, left: [] };
+  }
+
+  /**
+   * What `joinGroup` resolves with while the request waits.
+   * @private
+   * @param {string} groupID
+   * @returns {JoinResult}
+   */
+  waiting(groupID) {
+    const info = this.infos.get(groupID);
+    return {
+      groupID,
+      status: TYPES.JOIN_STATUS_WAIT_APPROVAL,
+      group: {
+        groupID,
+        type: info ? info.type : '',
+        name: info ? info.name : '',
+        introduction: '',
+        notification: '',
+        avatar: info ? info.avatar : '',
+        ownerID: '',
+        muteAllMembers: false,
+        customFields: {},
+      },
+      memberCount: 0,
+      liveState: null,
+      pinnedItem: null,
+      muteRemaining: 0,
+      role: '',
+      left: [],
+    };
+  }
+
+  /**
+   * `Chat#quitGroup` of a group that is not a live room this connection is in.
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  async quit(groupID) {
+    await this.client.requests.request({ op: 'quit', GroupId: groupID });
+    this.left(groupID);
+    return { code: 0, data: { groupID } };
+  }
+
+  /**
+   * `Chat#dismissGroup`
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  async dismiss(groupID) {
+    requireID(groupID, 'groupID');
+    await this.client.requests.request({ op: 'destroy_group', GroupId: groupID });
+    this.left(groupID);
+    return { code: 0, data: { groupID } };
+  }
+
+  /**
+   * `Chat#changeGroupOwner`
+   * @param {{groupID: string, newOwnerID: string}} options
+   * @returns {Promise<Response<{groupID: string, newOwnerID: string}>>}
+   */
+  async changeOwner(options) {
+    if (!isObject(options)) throw invalid('changeGroupOwner needs {groupID, newOwnerID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const newOwnerID = requireID(options.newOwnerID, 'newOwnerID');
+    await this.client.requests.request({ op: 'change_group_owner', GroupId: groupID, NewOwner_Account: newOwnerID });
+    this.note(groupID, { role: newOwnerID === this.client.session.userID() ? 'Owner' : 'Member' });
+    this.feed.changed();
+    return { code: 0, data: { groupID, newOwnerID } };
+  }
+
+  /**
+   * `Chat#setMessageRemindType`
+   * @param {{groupID: string, messageRemindType: string}} options
+   * @returns {Promise<Response<{groupID: string, messageRemindType: MessageRemindType}>>}
+   */
+  async setRemindType(options) {
+    if (!isObject(options)) throw invalid('setMessageRemindType needs {groupID, messageRemindType}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const value = options.messageRemindType;
+    if (typeof value !== 'string' || !REMIND_TYPES.has(value))
+      throw invalid('messageRemindType must be one of TYPES.MSG_REMIND_*');
+    const messageRemindType = remindType(value);
+    await this.client.requests.request({ op: 'set_member_info', GroupId: groupID, MsgFlag: messageRemindType });
+    this.note(groupID, { messageRemindType });
+    this.feed.changed();
+    return { code: 0, data: { groupID, messageRemindType } };
+  }
+
+  /**
+   * The user is no longer in a group (quit, kicked, dismissed): what the SDK knew of it goes.
+   * @param {string} groupID
+   */
+  left(groupID) {
+    const { sync, conversations } = this.client;
+    const had = this.infos.delete(groupID) || sync.groups.has(groupID);
+    sync.groups.forget(groupID);
+    conversations.dropGroup(groupID);
+    if (had) this.feed.changed();
+  }
+
+  /**
+   * A stored group's tip was delivered: what it says about the user and the group.
+   * @param {Message} message
+   */
+  onTip(message) {
+    const payload = /** @type {TipPayload} */ (message.payload);
+    const groupID = message.to;
+    const me = this.client.session.userID();
+    const aboutMe = payload.userIDList.indexOf(me) >= 0;
+    switch (payload.operationType) {
+      case TYPES.GRP_TIP_MBR_JOIN:
+      case TYPES.GRP_TIP_MBR_INVITED:
+        if (!aboutMe) return;
+        if (!this.infos.has(groupID)) this.learn(groupID);
+        this.feed.changed();
+        return;
+      case TYPES.GRP_TIP_MBR_QUIT:
+        if (aboutMe) this.left(groupID);
+        return;
+      case TYPES.GRP_TIP_MBR_KICKED_OUT:
+        if (!aboutMe) return;
+        this.left(groupID);
+        this.client.inbox.emitInOrder(EVENT.REMOVED_FROM_GROUP, {
+          groupID,
+          reason: 'kicked',
+          operatorID: payload.operatorID,
+          description: payload.reason || '',
+        });
+        return;
+      case TYPES.GRP_TIP_MBR_SET_ADMIN:
+      case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
+        if (!aboutMe) return;
+        this.note(groupID, { role: payload.operationType === TYPES.GRP_TIP_MBR_SET_ADMIN ? 'Admin' : 'Member' });
+        this.feed.changed();
+        return;
+      case TYPES.GRP_TIP_GRP_PROFILE_UPDATED: {
+        /** @type {{name?: string, avatar?: string, role?: MemberRole}} */
+        const change = {};
+        for (const ch of payload.groupInfoChanges) {
+          if (ch.type === 1) change.name = ch.value;
+          else if (ch.type === 4) change.avatar = ch.value;
+          else if (ch.type === 5 && ch.value === me) change.role = 'Owner';
+          // Handed on by this user (or an App admin): a member now, as the server has it.
+          else if (ch.type === 5 && this.infos.get(groupID)?.role === 'Owner') change.role = 'Member';
+        }
+        if (Object.keys(change).length === 0) return;
+        this.note(groupID, change);
+        this.feed.changed();
+        return;
+      }
+    }
+  }
+
+  /**
+   * A `system` push about a group (live rooms' too), delivered as a message already.
+   * @param {Message} message
+   */
+  onSystem(message) {
+    const payload = /** @type {SystemNoticePayload} */ (message.payload);
+    const groupID = message.to;
+    switch (payload.operationType) {
+      case TYPES.GRP_SYS_JOIN_GROUP_ACCEPT:
+        if (payload.applicant === this.client.session.userID()) {
+          this.client.sync.activate();
+          this.learn(groupID);
+          this.feed.changed();
+        }
+        break;
+      case TYPES.GRP_SYS_DISMISSED:
+        this.left(groupID);
+        break;
+    }
+    this.client.inbox.emitInOrder(EVENT.GROUP_SYSTEM_NOTICE_RECEIVED, { message, type: payload.operationType });
+  }
+
+  /** The connection is back: the group list may have changed meanwhile. */
+  sessionRestored() {
+    this.feed.changed();
+  }
+
+  /** The session is over. */
+  reset() {
+    this.infos.clear();
+    this.refreshing = false;
+    this.again = false;
+    this.feed.reset();
+  }
+}
+
+// src/group-members.js
+// Members of the groups that keep them: the member list (paged), inviting and removing
+// members, their roles, name cards and custom fields, and the requests to join that wait for
+// an owner or admin (the list, and the answer).
+
+
+/**
+ * A member of a group.
+ * @typedef {Object} GroupMember
+ * @property {string} userID
+ * @property {MemberRole} role
+ * @property {number} joinTime Unix seconds
+ * @property {string} nameCard the member's name in the group
+ * @property {Array<{key: string, value: string}>} memberCustomField the app's member fields
+ */
+
+/**
+ * A request to join a group that waits for an owner or admin.
+ * @typedef {Object} GroupApplication
+ * @property {string} groupID
+ * @property {string} applicant who asked to join, or was invited
+ * @property {number} applicationType `TYPES.GRP_APPLICATION_TYPE_JOIN` (asked) or `TYPES.GRP_APPLICATION_TYPE_INVITE` (invited by a member)
+ * @property {string} inviterID the member who invited (`''` when the user asked)
+ * @property {string} messageForCheck what the applicant wrote
+ * @property {number} time Unix seconds
+ */
+
+/** Default and largest `count` of `getGroupMemberList`. */
+const MEMBER_PAGE = 15;
+const MEMBER_PAGE_MAX = 1000;
+
+/** Accounts per `invite_to_group` / `kick_from_group` (the protocol's maximum). */
+const ACCOUNTS_PER_CALL = 500;
+
+/**
+ * @param {Fields} f an entry of `Members`
+ * @returns {GroupMember}
+ */
+function decodeMember(f) {
+  return {
+    userID: f.str('Member_Account'),
+    role: memberRole(f.optStr('Role')),
+    joinTime: f.optNum('JoinTime'),
+    nameCard: f.optStr('NameCard'),
+    memberCustomField: f.optArr('AppMemberDefinedData').map((kv, i) => {
+      const field = new Fields(kv, `${f.where}.AppMemberDefinedData[${i}]`);
+      return { key: field.str('Key'), value: field.optStr('Value') };
+    }),
+  };
+}
+
+/**
+ * @param {string} groupID
+ * @param {Fields} f an entry of `Requests`
+ * @returns {GroupApplication}
+ */
+function decodeApplication(groupID, f) {
+  return {
+    groupID,
+    applicant: f.str('Applicant_Account'),
+    applicationType: f.optStr('Kind') === 'Invite' ? TYPES.GRP_APPLICATION_TYPE_INVITE : TYPES.GRP_APPLICATION_TYPE_JOIN,
+    inviterID: f.optStr('Inviter_Account'),
+    messageForCheck: f.optStr('ApplyMessage'),
+    time: f.optNum('Time'),
+  };
+}
+
+class GroupMembers {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+  }
+
+  /**
+   * `Chat#getGroupMemberList`: a page in user ID order.
+   * @param {{groupID: string, count?: number, offset?: number|string}} options
+   * @returns {Promise<Response<{memberList: GroupMember[], offset: string, memberCount: number, isCompleted: boolean}>>}
+   */
+  async list(options) {
+    if (!isObject(options)) throw invalid('getGroupMemberList needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const count = options.count === undefined ? MEMBER_PAGE : options.count;
+    if (!isCount(count) || count < 1 || count > MEMBER_PAGE_MAX) throw invalid(`count must be 1 to ${MEMBER_PAGE_MAX}`);
+    const offset = options.offset === undefined ? 0 : options.offset;
+    if (typeof offset !== 'string' && !isCount(offset))
+      throw invalid('offset must be what a previous page returned, or a number of members to skip');
+    /** @type {string} */
+    let next = typeof offset === 'string' ? offset : '';
+    // A number: skip that many from the start, a page at a time.
+    for (let skip = typeof offset === 'number' ? offset : 0; skip > 0; ) {
+      const page = await this.page(groupID, Math.min(skip, MEMBER_PAGE_MAX), next);
+      skip -= page.members.length;
+      next = page.next;
+      if (next === '') return { code: 0, data: { memberList: [], offset: '', memberCount: page.memberCount, isCompleted: true } };
+    }
+    const page = await this.page(groupID, count, next);
+    return {
+      code: 0,
+      data: { memberList: page.members, offset: page.next, memberCount: page.memberCount, isCompleted: page.next === '' },
+    };
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   * @param {number} count
+   * @param {string} next
+   */
+  async page(groupID, count, next) {
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'get_group_members', GroupId: groupID, Count: count };
+    if (next !== '') frame.Next = next;
+    const reply = await this.client.requests.request(frame);
+    return decodeOrThrow(() => ({
+      members: reply.arr('Members').map((m, i) => decodeMember(new Fields(m, `get_group_members.Members[${i}]`))),
+      memberCount: reply.optNum('MemberNum'),
+      next: reply.optStr('Next'),
+    }));
+  }
+
+  /**
+   * `Chat#addGroupMember`
+   * @param {{groupID: string, userIDList: string[]}} options
+   * @returns {Promise<Response<{group: {groupID: string}, successUserIDList: string[], failureUserIDList: string[], existedUserIDList: string[], pendingUserIDList: string[]}>>}
+   */
+  async add(options) {
+    if (!isObject(options)) throw invalid('addGroupMember needs {groupID, userIDList}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const userIDs = requireIDList(options.userIDList, 'userIDList');
+    /** @type {Record<number, string[]>} by `Result` */
+    const by = { 0: [], 1: [], 2: [], 3: [] };
+    for (const part of chunks(userIDs, ACCOUNTS_PER_CALL)) {
+      const reply = await this.client.requests.request({ op: 'invite_to_group', GroupId: groupID, Members_Account: part });
+      const results = decodeOrThrow(() =>
+        reply.arr('Results').map((r, i) => {
+          const f = new Fields(r, `invite_to_group.Results[${i}]`);
+          return { userID: f.str('Member_Account'), result: f.num('Result') };
+        }),
+      );
+      for (const r of results) (by[r.result] || by[0]).push(r.userID);
+    }
+    return {
+      code: 0,
+      data: {
+        group: { groupID },
+        successUserIDList: by[1],
+        failureUserIDList: by[0],
+        existedUserIDList: by[2],
+        pendingUserIDList: by[3],
+      },
+    };
+  }
+
+  /**
+   * `Chat#deleteGroupMember`
+   * @param {{groupID: string, userIDList: string[], reason?: string}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userIDList: string[]}>>}
+   */
+  async remove(options) {
+    if (!isObject(options)) throw invalid('deleteGroupMember needs {groupID, userIDList}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const userIDs = requireIDList(options.userIDList, 'userIDList');
+    const reason = optionalString(options.reason, 'reason');
+    for (const part of chunks(userIDs, ACCOUNTS_PER_CALL)) {
+      /** @type {Record<string, unknown>} */
+      const frame = { op: 'kick_from_group', GroupId: groupID, Members_Account: part };
+      if (reason !== '') frame.Reason = reason;
+      await this.client.requests.request(frame);
+    }
+    return { code: 0, data: { group: { groupID }, userIDList: userIDs } };
+  }
+
+  /**
+   * `Chat#setGroupMemberRole`
+   * @param {{groupID: string, userID: string, role: string}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string, role: MemberRole}>>}
+   */
+  async setRole(options) {
+    if (!isObject(options)) throw invalid('setGroupMemberRole needs {groupID, userID, role}');
+    const role = options.role;
+    if (role !== TYPES.GRP_MBR_ROLE_ADMIN && role !== TYPES.GRP_MBR_ROLE_MEMBER)
+      throw invalid('role must be TYPES.GRP_MBR_ROLE_ADMIN or TYPES.GRP_MBR_ROLE_MEMBER');
+    const { groupID, userID } = await this.setInfo(options, { Role: role }, true);
+    return { code: 0, data: { group: { groupID }, userID, role } };
+  }
+
+  /**
+   * `Chat#setGroupMemberNameCard`: this user's, or (owners and admins) a member's below them.
+   * @param {{groupID: string, userID?: string, nameCard: string}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string, nameCard: string}>>}
+   */
+  async setNameCard(options) {
+    if (!isObject(options) || typeof options.nameCard !== 'string')
+      throw invalid('setGroupMemberNameCard needs {groupID, nameCard}');
+    const nameCard = options.nameCard;
+    const { groupID, userID } = await this.setInfo(options, { NameCard: nameCard }, false);
+    return { code: 0, data: { group: { groupID }, userID, nameCard } };
+  }
+
+  /**
+   * `Chat#setGroupMemberCustomField`: the app's member fields (an empty value deletes one).
+   * @param {{groupID: string, userID?: string, memberCustomField: Array<{key: string, value: string}>}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string}>>}
+   */
+  async setCustomField(options) {
+    if (!isObject(options) || !Array.isArray(options.memberCustomField) || options.memberCustomField.length === 0)
+      throw invalid('setGroupMemberCustomField needs {groupID, memberCustomField: [{key, value}]}');
+    const fields = options.memberCustomField.map((kv) => {
+      if (!isObject(kv) || typeof kv.value !== 'string') throw invalid('memberCustomField entries are {key, value}');
+      return { Key: requireID(kv.key, 'memberCustomField[].key'), Value: kv.value };
+    });
+    const { groupID, userID } = await this.setInfo(options, { AppMemberDefinedData: fields }, false);
+    return { code: 0, data: { group: { groupID }, userID } };
+  }
+
+  /**
+   * `set_member_info` for a member (this user when `userID` is absent and not `required`).
+   * @private
+   * @param {Record<string, unknown>} options
+   * @param {Record<string, unknown>} fields
+   * @param {boolean} required
+   */
+  async setInfo(options, fields, required) {
+    const groupID = requireID(options.groupID, 'groupID');
+    const me = this.client.session.userID();
+    const userID = options.userID === undefined && !required ? me : requireID(options.userID, 'userID');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'set_member_info', GroupId: groupID, ...fields };
+    if (userID !== me) frame.Member_Account = userID;
+    await this.client.requests.request(frame);
+    return { groupID, userID };
+  }
+
+  /**
+   * `Chat#getGroupApplicationList`: the requests of one group, or of every group this user
+   * runs (owner or admin).
+   * @param {{groupID?: string}} [options]
+   * @returns {Promise<Response<{applicationList: GroupApplication[]}>>}
+   */
+  async applications(options = {}) {
+    if (!isObject(options)) throw invalid('getGroupApplicationList takes {groupID}');
+    /** @type {string[]} */
+    let groupIDs;
+    if (options.groupID !== undefined) {
+      groupIDs = [requireID(options.groupID, 'groupID')];
+    } else {
+      const groups = await this.client.groups.readJoined();
+      groupIDs = groups.filter((g) => g.selfInfo.role !== TYPES.GRP_MBR_ROLE_MEMBER).map((g) => g.groupID);
+    }
+    /** @type {GroupApplication[]} */
+    const applicationList = [];
+    for (const groupID of groupIDs) {
+      const reply = await this.client.requests.request({ op: 'get_group_requests', GroupId: groupID });
+      applicationList.push(
+        ...decodeOrThrow(() =>
+          reply.arr('Requests').map((r, i) => decodeApplication(groupID, new Fields(r, `get_group_requests.Requests[${i}]`))),
+        ),
+      );
+    }
+    return { code: 0, data: { applicationList } };
+  }
+
+  /**
+   * `Chat#handleGroupApplication`
+   * @param {{handleAction: string, handleMessage?: string, application?: GroupApplication, message?: Message}} options
+   * @returns {Promise<Response<{group: {groupID: string}, applicant: string, handleAction: string}>>}
+   */
+  async handle(options) {
+    if (!isObject(options)) throw invalid('handleGroupApplication needs {handleAction, application}');
+    const action = options.handleAction;
+    if (action !== TYPES.GRP_APPLICATION_AGREE && action !== TYPES.GRP_APPLICATION_REJECT)
+      throw invalid("handleAction must be 'Agree' or 'Reject'");
+    const reason = optionalString(options.handleMessage, 'handleMessage');
+    let groupID = '';
+    let applicant = '';
+    if (isObject(options.application)) {
+      groupID = requireID(options.application.groupID, 'application.groupID');
+      applicant = requireID(options.application.applicant, 'application.applicant');
+    } else if (isObject(options.message) && options.message.type === TYPES.MSG_GRP_SYS_NOTICE) {
+      const m = /** @type {Message} */ (options.message);
+      const payload = /** @type {SystemNoticePayload} */ (m.payload);
+      if (payload.operationType !== TYPES.GRP_SYS_JOIN_GROUP_REQUEST || payload.applicant === undefined)
+        throw invalid('message must be a join request notice (GRP_SYS_JOIN_GROUP_REQUEST)');
+      groupID = m.to;
+      applicant = payload.applicant;
+    } else {
+      throw invalid('handleGroupApplication needs an application (getGroupApplicationList) or a join request notice');
+    }
+    await this.client.requests.request({
+      op: 'answer_group_request',
+      GroupId: groupID,
+      Applicant_Account: applicant,
+      Accept: action === TYPES.GRP_APPLICATION_AGREE,
+      Reason: reason,
+    });
+    return { code: 0, data: { group: { groupID }, applicant, handleAction: action } };
+  }
+}
+
+// src/group-chat.js
+// Messages of the groups that keep them: the pushes (`message`, stored `tip`, `recalled`)
+// handed over in each group's order, sends to these groups and their options, history pages
+// and recall. Delivery order and catching up are chat-sync.js's (its `groups` threads);
+// tips that concern the user and the group are applied as they are delivered.
+
+
+/**
+ * Options of `sendMessage` for a group that keeps its messages (the reference's names).
+ * @typedef {Object} GroupSendOptions
+ * @property {boolean} [onlineUserOnly] deliver to the members online only; never stored (`sequence` 0)
+ * @property {{excludedFromUnreadCount?: boolean, excludedFromLastMessage?: boolean}} [messageControlInfo] excludedFromUnreadCount: not counted as unread; excludedFromLastMessage: the members' conversations do not move
+ */
+
+/** Default and largest `count` of `getMessageList`. */
+const HISTORY_PAGE = 15;
+const HISTORY_PAGE_MAX = 100;
+
+/**
+ * @param {unknown} value
+ * @param {string} what
+ */
+function optionalBool(value, what) {
+  if (value !== undefined && typeof value !== 'boolean') throw invalid(`${what} must be a boolean`);
+  return value === true;
+}
+
+class GroupChat {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private distinguishes the IDs of tips that are not stored */
+    this.serial = 0;
+  }
+
+  /**
+   * The fields a send to a group that keeps its messages adds to `send`, from the message
+   * and the options; also notes them on the message.
+   * @param {Message} message
+   * @param {GroupSendOptions} [options]
+   * @returns {{fields: Record<string, unknown>, noLastMessage: boolean}}
+   */
+  sendFields(message, options = {}) {
+    if (!isObject(options)) throw invalid('the options of sendMessage must be an object');
+    const online = optionalBool(options.onlineUserOnly, 'onlineUserOnly');
+    const control = options.messageControlInfo;
+    if (control !== undefined && !isObject(control)) throw invalid('messageControlInfo must be an object');
+    const noUnread = optionalBool(control && control.excludedFromUnreadCount, 'messageControlInfo.excludedFromUnreadCount');
+    const noLast = optionalBool(control && control.excludedFromLastMessage, 'messageControlInfo.excludedFromLastMessage');
+    /** @type {Record<string, unknown>} */
+    const fields = {};
+    if (online) fields.OnlineOnly = true;
+    if (noUnread) fields.NoUnread = true;
+    if (noLast) fields.NoLastMsg = true;
+    if (message.needReadReceipt) fields.NeedReadReceipt = true;
+    if (message.atUserList.length > 0) fields.GroupAtInfo = encodeAtInfo(message.atUserList);
+    message.onlineOnly = online;
+    this.client.sync.activate();
+    return { fields, noLastMessage: noLast };
+  }
+
+  /**
+   * The application's own send was acknowledged: it has the message already.
+   * @param {Message} message
+   * @param {boolean} noLastMessage sent with `excludedFromLastMessage`
+   */
+  acknowledged(message, noLastMessage) {
+    if (message.sequence === 0) return;
+    this.client.conversations.noteGroupMessage(message, { noLastMessage });
+    this.client.sync.groups.arrived(message.to, message.sequence, 'own');
+  }
+
+  /**
+   * A `message` push of a group that keeps its messages.
+   * @param {Fields} f
+   */
+  onMessage(f) {
+    const { sync, session } = this.client;
+    const message = decodeGroupPush(f, session.userID());
+    this.arrived(message);
+    sync.serverTime(message.time);
+  }
+
+  /**
+   * A `tip` push of a group that keeps its messages (numbered when the group stores it).
+   * @param {Fields} f
+   */
+  onTip(f) {
+    this.arrived(decodeGroupTip(f, ++this.serial).message);
+  }
+
+  /**
+   * @private
+   * @param {Message} message
+   */
+  arrived(message) {
+    const { sync, groups } = this.client;
+    sync.activate();
+    // The list read (at the start, after a reconnect) describes the groups on it.
+    if (!sync.syncing) groups.learn(message.to);
+    // Not numbered: online only, or a tip the group does not keep.
+    if (message.sequence === 0) this.deliver(message);
+    else sync.groups.arrived(message.to, message.sequence, message);
+  }
+
+  /**
+   * Hands a message (or a tip) over, in its group's order, with what it changes.
+   * @param {Message} message
+   */
+  deliver(message) {
+    const { inbox, conversations, rooms, groups, events } = this.client;
+    inbox.deliver(message);
+    conversations.noteGroupMessage(message);
+    if (message.type !== TYPES.MSG_GRP_TIP) return;
+    try {
+      rooms.applyTip(message, new Fields(message.elements[0].content, 'tip.MsgContent'));
+      groups.onTip(message);
+    } catch (err) {
+      events.error(ERROR_CODE.MALFORMED_FRAME, `ignored what a tip of ${message.to} says: ${String(err)}`, message.to);
+    }
+  }
+
+  /**
+   * A `recalled` push of a group that keeps its messages.
+   * @param {Fields} f
+   */
+  onRecalled(f) {
+    const { sync, conversations, inbox } = this.client;
+    sync.activate();
+    const groupID = f.str('GroupId');
+    const sequence = f.num('MsgSeq');
+    const operatorID = f.optStr('Operator_Account');
+    const conversationID = groupConversationID(groupID);
+    sync.groups.whenDelivered(groupID, sequence, () => {
+      const from = conversations.senderOf(conversationID, sequence);
+      conversations.noteRecalled(conversationID, sequence, undefined);
+      inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
+        { conversationID, sequence, messageKey: '', from, to: groupID, isRevoked: true, operatorID },
+      ]);
+    });
+  }
+
+  /**
+   * `Chat#getMessageList` of a group conversation: recalled messages are placeholders.
+   * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options
+   * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+   */
+  async history(options) {
+    const groupID = groupOfConversation(options.conversationID);
+    const count = options.count === undefined ? HISTORY_PAGE : options.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX)
+      throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX}`);
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'get_group_messages', GroupId: groupID, Count: count, WithRecalled: true };
+    const next = options.nextReqMessageID;
+    if (next !== undefined && next !== '') {
+      if (typeof next !== 'string' || !/^[1-9][0-9]*$/.test(next))
+        throw invalid('nextReqMessageID must be what a previous page returned');
+      frame.BeforeSeq = Number(next);
+    }
+    const { client } = this;
+    client.sync.activate();
+    const me = client.session.userID();
+    const reply = await client.requests.request(frame);
+    const page = decodeOrThrow(() => ({
+      messages: reply
+        .arr('Messages')
+        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me)),
+      complete: reply.optBool('Complete'),
+    }));
+    // Newest first from the server; oldest first for the application.
+    const messageList = page.messages.reverse();
+    const oldest = messageList[0];
+    const isCompleted = page.complete || oldest === undefined;
+    return {
+      code: 0,
+      data: { messageList, nextReqMessageID: isCompleted ? '' : String(oldest.sequence), isCompleted },
+    };
+  }
+
+  /**
+   * `Chat#revokeMessage` of a group's message: one's own within the app's recall window;
+   * owners and admins any message (a live room's too).
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async revoke(message) {
+    if (message.sequence === 0 || message.status !== 'success') throw invalid('revokeMessage: the message was not sent');
+    await this.client.requests.request({ op: 'recall', GroupId: message.to, MsgSeq: message.sequence });
+    message.isRevoked = true;
+    return { code: 0, data: { message } };
+  }
+
+  /** The session is over. */
+  reset() {
+    this.serial = 0;
   }
 }
 
@@ -5480,7 +7160,10 @@ class Client {
     this.moderation = new Moderation(this);
     this.conversations = new Conversations(this);
     this.c2c = new C2C(this);
-    this.c2cSync = new C2CSync(this);
+    this.sync = new ChatSync(this);
+    this.groups = new Groups(this);
+    this.groupMembers = new GroupMembers(this);
+    this.groupChat = new GroupChat(this);
     this.profiles = new Profiles(this);
     this.friends = new Friends(this);
     this.blocklist = new Blocklist(this);
@@ -5529,8 +7212,11 @@ class Client {
       case 'reply':
         return this.requests.onReply(decodeReply(f));
       case 'message':
+        // A group that keeps its messages, or a live room (groups.js tells them apart).
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onMessage(f);
         return this.messages.onMessage(decodeMessage(f));
       case 'tip':
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onTip(f);
         return this.rooms.onTip(f);
       case 'system':
         return this.rooms.onSystem(f);
@@ -5546,6 +7232,7 @@ class Client {
       case 'gift':
         return this.gifts.onPush(f);
       case 'recalled':
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onRecalled(f);
         // After the message it names, even when that one still waits in the inbox.
         return this.inbox.emitInOrder(EVENT.MESSAGE_RECALLED, {
           groupID: f.str('GroupId'),
@@ -5559,11 +7246,14 @@ class Client {
       case 'c2c_modified':
         return this.c2c.onModified(f);
       case 'c2c_read':
-        this.c2cSync.activate();
+        this.sync.activate();
         return this.conversations.onRead(f);
       case 'c2c_conversation':
-        this.c2cSync.activate();
+        this.sync.activate();
         return this.conversations.onChanged(f);
+      case 'group_read':
+        this.sync.activate();
+        return this.conversations.onGroupRead(f);
       case 'typing':
         return this.c2c.onTyping(f);
       case 'profile':
@@ -5579,14 +7269,368 @@ class Client {
   }
 }
 
+// src/chat-base.js
+// The client behind a `Chat`. `Chat`'s calls are written in several files by subject
+// (chat-live.js, chat-groups.js, chat.js), each a class the next one extends; they reach
+// the client they share through `clientOf`, which keeps it out of the public type.
+
+
+/** @type {WeakMap<object, Client>} */
+const clients = new WeakMap();
+
+/** What every `Chat` starts from: its client. */
+class ChatBase {
+  /** @param {CreateOptions} options */
+  constructor(options) {
+    clients.set(this, new Client(options));
+  }
+}
+
+/**
+ * The client of a chat instance.
+ * @param {ChatBase} chat
+ * @returns {Client}
+ */
+function clientOf(chat) {
+  return /** @type {Client} */ (clients.get(chat));
+}
+
+// src/chat-live.js
+// `Chat`'s live-room calls: live state, pinned items, likes, lucky draws, the room's profile
+// and statistics, and moderation by the room's owner and admins (and App admins).
+
+
+/** The live-room and moderation calls of `Chat`. */
+class LiveRoomCalls extends ChatBase {
+  /**
+   * Moves the room to a live state (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
+   * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
+   * @returns {Promise<Response<{liveState: LiveState}>>}
+   */
+  setLiveState(groupID, state, options = {}) {
+    return clientOf(this).live.setLiveState(groupID, state, options);
+  }
+
+  /**
+   * Pins a live-shopping item for every viewer (owner, admins, App admins).
+   * @param {string} groupID
+   * @param {PinnedItem} item at least `ItemId` and `Title`
+   * @returns {Promise<Response<{}>>}
+   */
+  pinItem(groupID, item) {
+    return clientOf(this).live.pinItem(groupID, item);
+  }
+
+  /**
+   * Takes the pinned item down.
+   * @param {string} groupID
+   * @returns {Promise<Response<{}>>}
+   */
+  unpinItem(groupID) {
+    return clientOf(this).live.unpinItem(groupID);
+  }
+
+  /**
+   * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
+   * 100, the protocol's limit); every merged call resolves with that request's reply.
+   * `added` is what the server counted (it caps each user's likes per second).
+   * @param {string} groupID
+   * @param {number} [count] 1 to 100
+   * @returns {Promise<Response<{added: number, count: number}>>}
+   */
+  like(groupID, count = 1) {
+    return clientOf(this).likes.like(groupID, count);
+  }
+
+  /**
+   * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
+   * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
+   * @param {string} groupID
+   * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
+   * @returns {Promise<Response<{drawID: string}>>}
+   */
+  startDraw(groupID, options) {
+    return clientOf(this).live.startDraw(groupID, options);
+  }
+
+  /**
+   * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
+   * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
+   * deletes a key). Members get GROUP_PROFILE_UPDATED. The same for a group that keeps its
+   * members, whose members' conversations show the new name and face.
+   * @param {string} groupID
+   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
+   * @returns {Promise<Response<{}>>}
+   */
+  modifyGroup(groupID, changes) {
+    return clientOf(this).live.modifyGroup(groupID, changes);
+  }
+
+  /**
+   * The room's audience statistics for its current broadcast session, or `session` (owner,
+   * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
+   * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
+   * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
+   * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
+   * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
+   * @param {string} groupID
+   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
+   * @returns {Promise<Response<Record<string, any>>>}
+   */
+  getRoomStats(groupID, options = {}) {
+    return clientOf(this).live.getRoomStats(groupID, options);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Moderation (owner and admins of the room, App admins)
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–500 accounts
+   * @param {number} seconds
+   * @returns {Promise<Response<{}>>}
+   */
+  mute(groupID, userID, seconds) {
+    return clientOf(this).moderation.mute(groupID, userID, seconds);
+  }
+
+  /**
+   * Switches mute-all on or off: only the owner and admins may send while it is on.
+   * @param {string} groupID
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  muteAll(groupID, on) {
+    return clientOf(this).moderation.muteAll(groupID, on);
+  }
+
+  /**
+   * Bans members: they leave the room at once and cannot join for `seconds`.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
+   * @param {string} [reason] shown to the banned users (at most 1000 bytes)
+   * @returns {Promise<Response<{}>>}
+   */
+  ban(groupID, userID, seconds, reason) {
+    return clientOf(this).moderation.ban(groupID, userID, seconds, reason);
+  }
+
+  /**
+   * Lifts bans.
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–20 accounts
+   * @returns {Promise<Response<{}>>}
+   */
+  unban(groupID, userID) {
+    return clientOf(this).moderation.unban(groupID, userID);
+  }
+
+  /**
+   * Recalls a message of the room (owner, admins, App admins): every member gets
+   * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
+   * recall it (unknown, recalled already, or too old). In a group that keeps its messages
+   * (see `revokeMessage`), members get MESSAGE_REVOKED.
+   * @param {string} groupID
+   * @param {number} sequence the message's `sequence`
+   * @returns {Promise<Response<{}>>}
+   */
+  recallMessage(groupID, sequence) {
+    return clientOf(this).moderation.recallMessage(groupID, sequence);
+  }
+
+  /**
+   * Makes members admins of the room, or ordinary members again (owner, App admins).
+   * @param {string} groupID
+   * @param {string|string[]} userID 1–5 accounts
+   * @param {boolean} on
+   * @returns {Promise<Response<{}>>}
+   */
+  setAdmin(groupID, userID, on) {
+    return clientOf(this).moderation.setAdmin(groupID, userID, on);
+  }
+}
+
+// src/chat-groups.js
+// `Chat`'s calls for the groups that keep their members and messages (Work, Public,
+// Meeting, Community): creating and dismissing them, the user's groups, members and their
+// roles and fields, requests to join, remind types, owner transfer, mentions and reading
+// every conversation at once. Joining, quitting, sending, history, reading and recall are
+// `Chat`'s calls for every kind of conversation (chat.js).
+
+
+/** The group calls of `Chat`. */
+class GroupCalls extends LiveRoomCalls {
+  /**
+   * Creates a group; this user owns it and is its first member, with `memberList` beside
+   * it. Work (`TYPES.GRP_WORK`), Public, Meeting and Community groups keep their members and
+   * messages; an AVChatRoom is a live room (join it with `joinGroup`).
+   * @param {CreateGroupOptions} options
+   * @returns {Promise<Response<{group: Group}>>}
+   */
+  createGroup(options) {
+    return clientOf(this).groups.create(options);
+  }
+
+  /**
+   * Dismisses a group (its owner): every member gets a `GRP_SYS_DISMISSED` notice and
+   * REMOVED_FROM_GROUP.
+   * @param {string} groupID
+   * @returns {Promise<Response<{groupID: string}>>}
+   */
+  dismissGroup(groupID) {
+    return clientOf(this).groups.dismiss(groupID);
+  }
+
+  /**
+   * The groups this user is in (those that keep their members), the most recently active
+   * first. GROUP_LIST_UPDATED follows the list as it changes.
+   * @returns {Promise<Response<{groupList: Group[]}>>}
+   */
+  getGroupList() {
+    return clientOf(this).groups.list();
+  }
+
+  /**
+   * A page of a group's members in user ID order (members only). Pass the page's `offset`
+   * for the next page; a number skips that many members from the start.
+   * @param {{groupID: string, count?: number, offset?: number|string}} options count 1–1000 (default 15)
+   * @returns {Promise<Response<{memberList: GroupMember[], offset: string, memberCount: number, isCompleted: boolean}>>}
+   */
+  getGroupMemberList(options) {
+    return clientOf(this).groupMembers.list(options);
+  }
+
+  /**
+   * Adds users to a group: at once (owners and admins, or a group whose members invite
+   * freely), or as invitations an owner or admin approves (`pendingUserIDList`). Users who
+   * could not be added (no such account, banned, full, refused by the app) are in
+   * `failureUserIDList`. 10007 when the group's members may not invite.
+   * @param {{groupID: string, userIDList: string[]}} options
+   * @returns {Promise<Response<{group: {groupID: string}, successUserIDList: string[], failureUserIDList: string[], existedUserIDList: string[], pendingUserIDList: string[]}>>}
+   */
+  addGroupMember(options) {
+    return clientOf(this).groupMembers.add(options);
+  }
+
+  /**
+   * Removes members (owners remove admins and members, admins members; in a Work group only
+   * the owner). They get REMOVED_FROM_GROUP (`kicked`).
+   * @param {{groupID: string, userIDList: string[], reason?: string}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userIDList: string[]}>>}
+   */
+  deleteGroupMember(options) {
+    return clientOf(this).groupMembers.remove(options);
+  }
+
+  /**
+   * The requests to join that wait for an answer: of one group, or of every group this user
+   * owns or administers.
+   * @param {{groupID?: string}} [options]
+   * @returns {Promise<Response<{applicationList: GroupApplication[]}>>}
+   */
+  getGroupApplicationList(options) {
+    return clientOf(this).groupMembers.applications(options);
+  }
+
+  /**
+   * Answers a request to join (owners and admins): `Agree` makes the applicant a member,
+   * `Reject` declines; the applicant (and an inviter) gets a `GRP_SYS_JOIN_GROUP_ACCEPT` or
+   * `GRP_SYS_JOIN_GROUP_REFUSE` notice. 10024 when the request was answered already.
+   * @param {{handleAction: 'Agree'|'Reject', handleMessage?: string, application?: GroupApplication, message?: Message}} options the request: an application from `getGroupApplicationList`, or its `GRP_SYS_JOIN_GROUP_REQUEST` notice
+   * @returns {Promise<Response<{group: {groupID: string}, applicant: string, handleAction: string}>>}
+   */
+  handleGroupApplication(options) {
+    return clientOf(this).groupMembers.handle(options);
+  }
+
+  /**
+   * Makes a member an admin, or an ordinary member again (the owner; Work groups have no
+   * admins). Members get a `GRP_TIP_MBR_SET_ADMIN` or `GRP_TIP_MBR_CANCELED_ADMIN` tip.
+   * @param {{groupID: string, userID: string, role: MemberRole}} options role: `TYPES.GRP_MBR_ROLE_ADMIN` or `TYPES.GRP_MBR_ROLE_MEMBER`
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string, role: MemberRole}>>}
+   */
+  setGroupMemberRole(options) {
+    return clientOf(this).groupMembers.setRole(options);
+  }
+
+  /**
+   * Sets a member's name card: this user's own (no `userID`), or (owners and admins) that of
+   * a member below them.
+   * @param {{groupID: string, userID?: string, nameCard: string}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string, nameCard: string}>>}
+   */
+  setGroupMemberNameCard(options) {
+    return clientOf(this).groupMembers.setNameCard(options);
+  }
+
+  /**
+   * Sets a member's custom fields (keys the app declared; an empty value deletes one): this
+   * user's own, or (owners and admins) those of a member below them.
+   * @param {{groupID: string, userID?: string, memberCustomField: Array<{key: string, value: string}>}} options
+   * @returns {Promise<Response<{group: {groupID: string}, userID: string}>>}
+   */
+  setGroupMemberCustomField(options) {
+    return clientOf(this).groupMembers.setCustomField(options);
+  }
+
+  /**
+   * How this user wants a group's messages (`TYPES.MSG_REMIND_*`); its conversation's
+   * `messageRemindType` follows.
+   * @param {{groupID: string, messageRemindType: MessageRemindType}} options
+   * @returns {Promise<Response<{groupID: string, messageRemindType: MessageRemindType}>>}
+   */
+  setMessageRemindType(options) {
+    return clientOf(this).groups.setRemindType(options);
+  }
+
+  /**
+   * Hands a group on to one of its members (its owner). Members get a
+   * `GRP_TIP_GRP_PROFILE_UPDATED` tip and GROUP_PROFILE_UPDATED with `changes.ownerID`.
+   * @param {{groupID: string, newOwnerID: string}} options
+   * @returns {Promise<Response<{groupID: string, newOwnerID: string}>>}
+   */
+  changeGroupOwner(options) {
+    return clientOf(this).groups.changeOwner(options);
+  }
+
+  /**
+   * Creates a text message that mentions members of a group (`atUserList`;
+   * `TYPES.MSG_AT_ALL` mentions everyone), for `sendMessage`.
+   * @param {TextAtMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createTextAtMessage(options) {
+    return clientOf(this).messages.createTextAt(options);
+  }
+
+  /**
+   * Marks every conversation of `scope` read (`TYPES.READ_ALL_MSG`, the default;
+   * `READ_ALL_C2C_MSG`, `READ_ALL_GROUP_MSG`): the conversation list is read, then each
+   * conversation with unread messages.
+   * @param {{scope?: string}} [options]
+   * @returns {Promise<Response<{conversationIDList: string[]}>>}
+   */
+  setAllMessageRead(options) {
+    const client = clientOf(this);
+    client.sync.activate();
+    return client.conversations.readAll(options);
+  }
+}
+
 // src/chat.js
 // `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
-// client that does it (client.js).
+// client that does it (client.js). The live-room calls are in chat-live.js, those of groups
+// that keep their members in chat-groups.js; `Chat` extends them.
 
 
-/** Events that only one-to-one chat raises: listening to one starts following the conversations. */
+/** Events about conversations: listening to one starts following them. */
 /** @type {Set<string>} */
-const C2C_EVENTS = new Set([
+const CHAT_EVENTS = new Set([
   EVENT.CONVERSATION_LIST_UPDATED,
   EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
   EVENT.MESSAGE_REVOKED,
@@ -5596,14 +7640,15 @@ const C2C_EVENTS = new Set([
 ]);
 
 /**
- * One client connection: a user (or guest) session with its rooms. Create it with
- * `LiveRoom.create`.
+ * One client connection: a user (or guest) session with its rooms, groups and
+ * conversations. Create it with `LiveRoom.create`.
  */
-class Chat {
+class Chat extends GroupCalls {
   /** @param {CreateOptions} options */
   constructor(options) {
+    super(options);
     /** @private @readonly */
-    this._c = new Client(options);
+    this._c = clientOf(this);
   }
 
   // -------------------------------------------------------------------------------------
@@ -5619,7 +7664,7 @@ class Chat {
    */
   on(event, handler, context) {
     this._c.events.on(event, handler, context);
-    if (C2C_EVENTS.has(event)) this._c.c2cSync.activate();
+    if (CHAT_EVENTS.has(event)) this._c.sync.activate();
   }
 
   /**
@@ -5700,22 +7745,30 @@ class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
-   * `isHistory`. After a reconnect the SDK joins it again by itself.
-   * @param {{groupID: string}} options
+   * Joins a live room: the room's short history follows as MESSAGE_RECEIVED with
+   * `isHistory`, and after a reconnect the SDK joins it again by itself. Joins a group
+   * that keeps its members for good (`status` `TYPES.JOIN_STATUS_SUCCESS`), or asks to
+   * (`JOIN_STATUS_WAIT_APPROVAL`: an owner or admin answers, and this user gets a
+   * `GRP_SYS_JOIN_GROUP_ACCEPT` or `_REFUSE` notice); `JOIN_STATUS_ALREADY_IN_GROUP` for a
+   * member. Work groups take no requests (10007: members invite). `applyMessage` goes with
+   * a request; `type` says the kind of group when the SDK does not know it yet.
+   * @param {{groupID: string, type?: string, applyMessage?: string}} options
    * @returns {Promise<Response<JoinResult>>}
    */
   joinGroup(options) {
-    return this._c.rooms.join(options);
+    return this._c.groups.join(options);
   }
 
   /**
-   * Leaves a room; it is not rejoined after a reconnect.
+   * Leaves a live room (it is not rejoined after a reconnect), or a group that keeps its
+   * members, for good (the owner of a Public, Meeting or Community group may not: 10009).
    * @param {string} groupID
    * @returns {Promise<Response<{groupID: string}>>}
    */
   quitGroup(groupID) {
-    return this._c.rooms.quit(groupID);
+    const { rooms, groups } = this._c;
+    if (rooms.get(requireID(groupID, 'groupID'))) return rooms.quit(groupID);
+    return groups.quit(groupID);
   }
 
   // -------------------------------------------------------------------------------------
@@ -5723,7 +7776,7 @@ class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Creates a text message for `sendMessage`: to a room, or with
+   * Creates a text message for `sendMessage`: to a group (a live room or another), or with
    * `conversationType: TYPES.CONV_C2C` to a user.
    * @param {TextMessageOptions} options
    * @returns {TextMessage}
@@ -5751,13 +7804,14 @@ class Chat {
   }
 
   /**
-   * Sends a message made by `createTextMessage`, `createCustomMessage` or
-   * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
-   * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
-   * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
-   * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
+   * Sends a message made by `createTextMessage`, `createTextAtMessage`,
+   * `createCustomMessage` or `createFaceMessage`. Resolves when the server acknowledged it:
+   * the message then has its `sequence` and `time`; a live room's message also its
+   * `dropReason` (`MsgFreqCtrl` when the room's frequency control dropped it), a one-to-one
+   * message its `messageKey`. A send cut off by a lost connection is repeated after the
+   * reconnect; the server de-duplicates it.
    * @param {Message} message
-   * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
+   * @param {SendOptions & GroupSendOptions} [options] one-to-one messages and groups that keep their messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`; groups also `messageControlInfo.excludedFromLastMessage`
    * @returns {Promise<Response<{message: Message}>>}
    */
   sendMessage(message, options) {
@@ -5765,16 +7819,17 @@ class Chat {
   }
 
   // -------------------------------------------------------------------------------------
-  // One-to-one chat
+  // Conversations: one to one, and groups that keep their messages
   // -------------------------------------------------------------------------------------
 
   /**
-   * The one-to-one conversation list, read from the server (every page), pinned first, then
-   * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+   * The conversation list (one to one, and the groups that keep their messages), read from
+   * the server (every page), pinned first, then the newest first. CONVERSATION_LIST_UPDATED
+   * follows it as it changes.
    * @returns {Promise<Response<{conversationList: Conversation[]}>>}
    */
   getConversationList() {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.getList();
   }
 
@@ -5785,28 +7840,34 @@ class Chat {
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
   getMessageList(options) {
+    if (options !== null && typeof options === 'object' && isGroupConversation(options.conversationID))
+      return this._c.groupChat.history(options);
     return this._c.c2c.history(options);
   }
 
   /**
    * Marks every message of a conversation read: its unread count goes to 0 on every device
-   * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+   * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
    * @param {{conversationID: string}} options
    * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
    */
   setMessageRead(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.setRead(options);
   }
 
   /**
-   * Recalls one's own one-to-one message (within the app's recall window, 120 s by
-   * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
-   * @param {Message} message a sent one-to-one message
+   * Recalls a message: one's own one-to-one message (within the app's recall window, 120 s
+   * by default; 20016 after it), both users' devices get MESSAGE_REVOKED; a group's message,
+   * one's own within the window or (owners and admins) any, every member's devices get
+   * MESSAGE_REVOKED (a live room's: MESSAGE_RECALLED).
+   * @param {Message} message a sent or received message
    * @returns {Promise<Response<{message: Message}>>}
    */
   revokeMessage(message) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
+    if (message !== null && typeof message === 'object' && message.conversationType === TYPES.CONV_GROUP)
+      return this._c.groupChat.revoke(message);
     return this._c.c2c.revoke(message);
   }
 
@@ -5818,7 +7879,7 @@ class Chat {
    * @returns {Promise<Response<{message: Message}>>}
    */
   modifyMessage(message) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.c2c.modify(message);
   }
 
@@ -5830,7 +7891,7 @@ class Chat {
    * @returns {Promise<Response<{conversationIDList: string[]}>>}
    */
   deleteConversation(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.remove(options);
   }
 
@@ -5840,7 +7901,7 @@ class Chat {
    * @returns {Promise<Response<{conversationID: string}>>}
    */
   pinConversation(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.pin(options);
   }
 
@@ -5857,12 +7918,12 @@ class Chat {
   }
 
   /**
-   * Unread one-to-one messages over every conversation, as this client knows them (the
-   * conversation list read, and what happened since).
+   * Unread messages over every conversation (one to one and groups), as this client knows
+   * them (the conversation list read, and what happened since).
    * @returns {number}
    */
   getTotalUnreadMessageCount() {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.total();
   }
 
@@ -6023,160 +8084,6 @@ class Chat {
    */
   setSelfStatus(options) {
     return this._c.status.setSelf(options);
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Live room
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Moves the room to a live state (owner, admins, App admins).
-   * @param {string} groupID
-   * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
-   * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
-   * @returns {Promise<Response<{liveState: LiveState}>>}
-   */
-  setLiveState(groupID, state, options = {}) {
-    return this._c.live.setLiveState(groupID, state, options);
-  }
-
-  /**
-   * Pins a live-shopping item for every viewer (owner, admins, App admins).
-   * @param {string} groupID
-   * @param {PinnedItem} item at least `ItemId` and `Title`
-   * @returns {Promise<Response<{}>>}
-   */
-  pinItem(groupID, item) {
-    return this._c.live.pinItem(groupID, item);
-  }
-
-  /**
-   * Takes the pinned item down.
-   * @param {string} groupID
-   * @returns {Promise<Response<{}>>}
-   */
-  unpinItem(groupID) {
-    return this._c.live.unpinItem(groupID);
-  }
-
-  /**
-   * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
-   * 100, the protocol's limit); every merged call resolves with that request's reply.
-   * `added` is what the server counted (it caps each user's likes per second).
-   * @param {string} groupID
-   * @param {number} [count] 1 to 100
-   * @returns {Promise<Response<{added: number, count: number}>>}
-   */
-  like(groupID, count = 1) {
-    return this._c.likes.like(groupID, count);
-  }
-
-  /**
-   * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
-   * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
-   * @param {string} groupID
-   * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
-   * @returns {Promise<Response<{drawID: string}>>}
-   */
-  startDraw(groupID, options) {
-    return this._c.live.startDraw(groupID, options);
-  }
-
-  /**
-   * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
-   * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-   * deletes a key). Members get GROUP_PROFILE_UPDATED.
-   * @param {string} groupID
-   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
-   * @returns {Promise<Response<{}>>}
-   */
-  modifyGroup(groupID, changes) {
-    return this._c.live.modifyGroup(groupID, changes);
-  }
-
-  /**
-   * The room's audience statistics for its current broadcast session, or `session` (owner,
-   * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
-   * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
-   * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
-   * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
-   * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
-   * @param {string} groupID
-   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
-   * @returns {Promise<Response<Record<string, any>>>}
-   */
-  getRoomStats(groupID, options = {}) {
-    return this._c.live.getRoomStats(groupID, options);
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Moderation (owner and admins of the room, App admins)
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–500 accounts
-   * @param {number} seconds
-   * @returns {Promise<Response<{}>>}
-   */
-  mute(groupID, userID, seconds) {
-    return this._c.moderation.mute(groupID, userID, seconds);
-  }
-
-  /**
-   * Switches mute-all on or off: only the owner and admins may send while it is on.
-   * @param {string} groupID
-   * @param {boolean} on
-   * @returns {Promise<Response<{}>>}
-   */
-  muteAll(groupID, on) {
-    return this._c.moderation.muteAll(groupID, on);
-  }
-
-  /**
-   * Bans members: they leave the room at once and cannot join for `seconds`.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–20 accounts
-   * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
-   * @param {string} [reason] shown to the banned users (at most 1000 bytes)
-   * @returns {Promise<Response<{}>>}
-   */
-  ban(groupID, userID, seconds, reason) {
-    return this._c.moderation.ban(groupID, userID, seconds, reason);
-  }
-
-  /**
-   * Lifts bans.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–20 accounts
-   * @returns {Promise<Response<{}>>}
-   */
-  unban(groupID, userID) {
-    return this._c.moderation.unban(groupID, userID);
-  }
-
-  /**
-   * Recalls a message of the room (owner, admins, App admins): every member gets
-   * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-   * recall it (unknown, recalled already, or too old).
-   * @param {string} groupID
-   * @param {number} sequence the message's `sequence`
-   * @returns {Promise<Response<{}>>}
-   */
-  recallMessage(groupID, sequence) {
-    return this._c.moderation.recallMessage(groupID, sequence);
-  }
-
-  /**
-   * Makes members admins of the room, or ordinary members again (owner, App admins).
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–5 accounts
-   * @param {boolean} on
-   * @returns {Promise<Response<{}>>}
-   */
-  setAdmin(groupID, userID, on) {
-    return this._c.moderation.setAdmin(groupID, userID, on);
   }
 }
 

@@ -11,7 +11,8 @@ const banner = `/**
  * One self-contained ES module (no imports, no run-time dependencies) speaking Liveroom's
  * client WebSocket protocol: log in with a UserSig or as a guest, join live rooms, send and
  * receive messages, and follow a room's live state, pinned item, gifts, likes, online count,
- * lucky draws and moderation; chat one to one; keep profiles, friends and a blocklist, and
+ * lucky draws and moderation; chat one to one and in groups that keep their members and
+ * messages; keep profiles, friends and a blocklist, and
  * follow other users' online status. Runs in browsers as is and in Node.js with a WebSocket
  * constructor such as the \`ws\` package's.
  *

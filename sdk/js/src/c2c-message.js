@@ -109,5 +109,6 @@ export function decodeC2CMessage(f, me) {
     isPeerRead: false,
     needReadReceipt: f.optBool('NeedReadReceipt'),
     onlineOnly: f.optBool('OnlineOnly'),
+    atUserList: [],
   });
 }

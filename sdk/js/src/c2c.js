@@ -1,6 +1,6 @@
 // One-to-one messages: sending (acknowledged, and again after a reconnect), history pages,
 // recall, edit and typing notices, and the pushes about them (`c2c`, `c2c_recalled`,
-// `c2c_modified`, `typing`). Delivery order and catching up are c2c-sync.js's.
+// `c2c_modified`, `typing`). Delivery order and catching up are chat-sync.js's.
 
 /** @import { Client } from './client.js' */
 /** @import { LiveRoomError } from './errors.js' */
@@ -82,7 +82,7 @@ export class C2C {
     if (noUnread !== undefined && typeof noUnread !== 'boolean')
       throw invalid('messageControlInfo.excludedFromUnreadCount must be a boolean');
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const key = sendKey(message.to, message.clientSequence, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);
@@ -114,7 +114,7 @@ export class C2C {
       message.time = ack.time;
       message.onlineOnly = online === true;
       message.status = 'success';
-      if (epoch === client.session.epoch) client.c2cSync.acknowledged(message);
+      if (epoch === client.session.epoch) client.sync.acknowledgedC2C(message);
       return { code: 0, data: { message } };
     } catch (err) {
       message.status = 'fail';
@@ -154,7 +154,7 @@ export class C2C {
       frame.BeforeSeq = Number(next);
     }
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const me = client.session.userID();
     const reply = await client.requests.request(frame);
     const page = decodeOrThrow(() => ({
@@ -216,7 +216,7 @@ export class C2C {
    */
   async sendTyping(options) {
     const userID = peerOfConversation(isObject(options) ? options.conversationID : undefined);
-    this.client.c2cSync.activate();
+    this.client.sync.activate();
     const reply = await this.client.requests.request({ op: 'typing', To_Account: userID });
     return { code: 0, data: { sent: reply.optBool('Sent') } };
   }
@@ -227,7 +227,7 @@ export class C2C {
    */
   onPush(f) {
     const message = decodeC2CMessage(f, this.client.session.userID());
-    this.client.c2cSync.onPush(message, f.maybeNum('Unread'));
+    this.client.sync.onC2C(message, f.maybeNum('Unread'));
   }
 
   /**
@@ -236,7 +236,7 @@ export class C2C {
    */
   onRecalled(f) {
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const me = client.session.userID();
     const from = f.str('From_Account');
     const to = f.str('To_Account');
@@ -245,8 +245,8 @@ export class C2C {
     const unread = f.maybeNum('Unread');
     const userID = peerOfMessage({ from, to }, me);
     const conversationID = c2cConversationID(userID);
-    client.c2cSync.whenDelivered(userID, sequence, () => {
-      client.conversations.noteRecalled(userID, sequence, unread);
+    client.sync.c2c.whenDelivered(userID, sequence, () => {
+      client.conversations.noteRecalled(conversationID, sequence, unread);
       client.inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
         { conversationID, sequence, messageKey, from, to, isRevoked: true },
       ]);
@@ -259,10 +259,10 @@ export class C2C {
    */
   onModified(f) {
     const { client } = this;
-    client.c2cSync.activate();
+    client.sync.activate();
     const message = decodeC2CMessage(f, client.session.userID());
     const userID = peerOfMessage(message, client.session.userID());
-    client.c2cSync.whenDelivered(userID, message.sequence, () => {
+    client.sync.c2c.whenDelivered(userID, message.sequence, () => {
       client.conversations.noteModified(message);
       client.inbox.emitInOrder(EVENT.MESSAGE_MODIFIED, [message]);
     });

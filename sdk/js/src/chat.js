@@ -1,24 +1,29 @@
 // `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
-// client that does it (client.js).
+// client that does it (client.js). The live-room calls are in chat-live.js, those of groups
+// that keep their members in chat-groups.js; `Chat` extends them.
 
 /** @import { CreateOptions } from './options.js' */
-/** @import { LiveStateName, NetState } from './constants.js' */
+/** @import { NetState } from './constants.js' */
 /** @import { EventHandler, EventName } from './events.js' */
 /** @import { CustomMessage, FaceMessage, Message, TextMessage } from './message.js' */
 /** @import { CustomMessageOptions, FaceMessageOptions, TextMessageOptions } from './messages.js' */
 /** @import { SendOptions } from './c2c.js' */
+/** @import { GroupSendOptions } from './group-chat.js' */
 /** @import { Conversation } from './conversation.js' */
 /** @import { AddFriendOptions, Friend, FriendApplication } from './friends.js' */
 /** @import { Profile, ProfileChanges } from './profiles.js' */
 /** @import { UserStatus } from './status.js' */
-/** @import { JoinResult, LiveState, PinnedItem } from './room.js' */
+/** @import { JoinResult } from './room.js' */
 /** @import { LoginData, LoginOptions, Response } from './session.js' */
-import { Client } from './client.js';
-import { EVENT } from './constants.js';
+import { requireID } from './checks.js';
+import { EVENT, TYPES } from './constants.js';
+import { clientOf } from './chat-base.js';
+import { GroupCalls } from './chat-groups.js';
+import { isGroupConversation } from './group-message.js';
 
-/** Events that only one-to-one chat raises: listening to one starts following the conversations. */
+/** Events about conversations: listening to one starts following them. */
 /** @type {Set<string>} */
-const C2C_EVENTS = new Set([
+const CHAT_EVENTS = new Set([
   EVENT.CONVERSATION_LIST_UPDATED,
   EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
   EVENT.MESSAGE_REVOKED,
@@ -28,14 +33,15 @@ const C2C_EVENTS = new Set([
 ]);
 
 /**
- * One client connection: a user (or guest) session with its rooms. Create it with
- * `LiveRoom.create`.
+ * One client connection: a user (or guest) session with its rooms, groups and
+ * conversations. Create it with `LiveRoom.create`.
  */
-export class Chat {
+export class Chat extends GroupCalls {
   /** @param {CreateOptions} options */
   constructor(options) {
+    super(options);
     /** @private @readonly */
-    this._c = new Client(options);
+    this._c = clientOf(this);
   }
 
   // -------------------------------------------------------------------------------------
@@ -51,7 +57,7 @@ export class Chat {
    */
   on(event, handler, context) {
     this._c.events.on(event, handler, context);
-    if (C2C_EVENTS.has(event)) this._c.c2cSync.activate();
+    if (CHAT_EVENTS.has(event)) this._c.sync.activate();
   }
 
   /**
@@ -132,22 +138,30 @@ export class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Joins a live room. The room's short history follows as MESSAGE_RECEIVED with
-   * `isHistory`. After a reconnect the SDK joins it again by itself.
-   * @param {{groupID: string}} options
+   * Joins a live room: the room's short history follows as MESSAGE_RECEIVED with
+   * `isHistory`, and after a reconnect the SDK joins it again by itself. Joins a group
+   * that keeps its members for good (`status` `TYPES.JOIN_STATUS_SUCCESS`), or asks to
+   * (`JOIN_STATUS_WAIT_APPROVAL`: an owner or admin answers, and this user gets a
+   * `GRP_SYS_JOIN_GROUP_ACCEPT` or `_REFUSE` notice); `JOIN_STATUS_ALREADY_IN_GROUP` for a
+   * member. Work groups take no requests (10007: members invite). `applyMessage` goes with
+   * a request; `type` says the kind of group when the SDK does not know it yet.
+   * @param {{groupID: string, type?: string, applyMessage?: string}} options
    * @returns {Promise<Response<JoinResult>>}
    */
   joinGroup(options) {
-    return this._c.rooms.join(options);
+    return this._c.groups.join(options);
   }
 
   /**
-   * Leaves a room; it is not rejoined after a reconnect.
+   * Leaves a live room (it is not rejoined after a reconnect), or a group that keeps its
+   * members, for good (the owner of a Public, Meeting or Community group may not: 10009).
    * @param {string} groupID
    * @returns {Promise<Response<{groupID: string}>>}
    */
   quitGroup(groupID) {
-    return this._c.rooms.quit(groupID);
+    const { rooms, groups } = this._c;
+    if (rooms.get(requireID(groupID, 'groupID'))) return rooms.quit(groupID);
+    return groups.quit(groupID);
   }
 
   // -------------------------------------------------------------------------------------
@@ -155,7 +169,7 @@ export class Chat {
   // -------------------------------------------------------------------------------------
 
   /**
-   * Creates a text message for `sendMessage`: to a room, or with
+   * Creates a text message for `sendMessage`: to a group (a live room or another), or with
    * `conversationType: TYPES.CONV_C2C` to a user.
    * @param {TextMessageOptions} options
    * @returns {TextMessage}
@@ -183,13 +197,14 @@ export class Chat {
   }
 
   /**
-   * Sends a message made by `createTextMessage`, `createCustomMessage` or
-   * `createFaceMessage`. Resolves when the server acknowledged it: the message then has its
-   * `sequence` and `time`; a room's message also its `dropReason` (`MsgFreqCtrl` when the
-   * room's frequency control dropped it), a one-to-one message its `messageKey`. A send cut
-   * off by a lost connection is repeated after the reconnect; the server de-duplicates it.
+   * Sends a message made by `createTextMessage`, `createTextAtMessage`,
+   * `createCustomMessage` or `createFaceMessage`. Resolves when the server acknowledged it:
+   * the message then has its `sequence` and `time`; a live room's message also its
+   * `dropReason` (`MsgFreqCtrl` when the room's frequency control dropped it), a one-to-one
+   * message its `messageKey`. A send cut off by a lost connection is repeated after the
+   * reconnect; the server de-duplicates it.
    * @param {Message} message
-   * @param {SendOptions} [options] one-to-one messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`
+   * @param {SendOptions & GroupSendOptions} [options] one-to-one messages and groups that keep their messages: `onlineUserOnly`, `messageControlInfo.excludedFromUnreadCount`; groups also `messageControlInfo.excludedFromLastMessage`
    * @returns {Promise<Response<{message: Message}>>}
    */
   sendMessage(message, options) {
@@ -197,16 +212,17 @@ export class Chat {
   }
 
   // -------------------------------------------------------------------------------------
-  // One-to-one chat
+  // Conversations: one to one, and groups that keep their messages
   // -------------------------------------------------------------------------------------
 
   /**
-   * The one-to-one conversation list, read from the server (every page), pinned first, then
-   * the newest first. CONVERSATION_LIST_UPDATED follows it as it changes.
+   * The conversation list (one to one, and the groups that keep their messages), read from
+   * the server (every page), pinned first, then the newest first. CONVERSATION_LIST_UPDATED
+   * follows it as it changes.
    * @returns {Promise<Response<{conversationList: Conversation[]}>>}
    */
   getConversationList() {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.getList();
   }
 
@@ -217,28 +233,34 @@ export class Chat {
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
   getMessageList(options) {
+    if (options !== null && typeof options === 'object' && isGroupConversation(options.conversationID))
+      return this._c.groupChat.history(options);
     return this._c.c2c.history(options);
   }
 
   /**
    * Marks every message of a conversation read: its unread count goes to 0 on every device
-   * of this user, and the other user gets MESSAGE_READ_BY_PEER.
+   * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
    * @param {{conversationID: string}} options
    * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
    */
   setMessageRead(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.setRead(options);
   }
 
   /**
-   * Recalls one's own one-to-one message (within the app's recall window, 120 s by
-   * default; 20016 after it). Both users' devices get MESSAGE_REVOKED.
-   * @param {Message} message a sent one-to-one message
+   * Recalls a message: one's own one-to-one message (within the app's recall window, 120 s
+   * by default; 20016 after it), both users' devices get MESSAGE_REVOKED; a group's message,
+   * one's own within the window or (owners and admins) any, every member's devices get
+   * MESSAGE_REVOKED (a live room's: MESSAGE_RECALLED).
+   * @param {Message} message a sent or received message
    * @returns {Promise<Response<{message: Message}>>}
    */
   revokeMessage(message) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
+    if (message !== null && typeof message === 'object' && message.conversationType === TYPES.CONV_GROUP)
+      return this._c.groupChat.revoke(message);
     return this._c.c2c.revoke(message);
   }
 
@@ -250,7 +272,7 @@ export class Chat {
    * @returns {Promise<Response<{message: Message}>>}
    */
   modifyMessage(message) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.c2c.modify(message);
   }
 
@@ -262,7 +284,7 @@ export class Chat {
    * @returns {Promise<Response<{conversationIDList: string[]}>>}
    */
   deleteConversation(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.remove(options);
   }
 
@@ -272,7 +294,7 @@ export class Chat {
    * @returns {Promise<Response<{conversationID: string}>>}
    */
   pinConversation(options) {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.pin(options);
   }
 
@@ -289,12 +311,12 @@ export class Chat {
   }
 
   /**
-   * Unread one-to-one messages over every conversation, as this client knows them (the
-   * conversation list read, and what happened since).
+   * Unread messages over every conversation (one to one and groups), as this client knows
+   * them (the conversation list read, and what happened since).
    * @returns {number}
    */
   getTotalUnreadMessageCount() {
-    this._c.c2cSync.activate();
+    this._c.sync.activate();
     return this._c.conversations.total();
   }
 
@@ -455,159 +477,5 @@ export class Chat {
    */
   setSelfStatus(options) {
     return this._c.status.setSelf(options);
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Live room
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Moves the room to a live state (owner, admins, App admins).
-   * @param {string} groupID
-   * @param {LiveStateName} state one of `TYPES.LIVE_STATE_*`
-   * @param {{newSession?: boolean}} [options] newSession: start a new broadcast after the last one ended
-   * @returns {Promise<Response<{liveState: LiveState}>>}
-   */
-  setLiveState(groupID, state, options = {}) {
-    return this._c.live.setLiveState(groupID, state, options);
-  }
-
-  /**
-   * Pins a live-shopping item for every viewer (owner, admins, App admins).
-   * @param {string} groupID
-   * @param {PinnedItem} item at least `ItemId` and `Title`
-   * @returns {Promise<Response<{}>>}
-   */
-  pinItem(groupID, item) {
-    return this._c.live.pinItem(groupID, item);
-  }
-
-  /**
-   * Takes the pinned item down.
-   * @param {string} groupID
-   * @returns {Promise<Response<{}>>}
-   */
-  unpinItem(groupID) {
-    return this._c.live.unpinItem(groupID);
-  }
-
-  /**
-   * Likes the room. Taps within `likeMergeWindow` are merged into one request (of at most
-   * 100, the protocol's limit); every merged call resolves with that request's reply.
-   * `added` is what the server counted (it caps each user's likes per second).
-   * @param {string} groupID
-   * @param {number} [count] 1 to 100
-   * @returns {Promise<Response<{added: number, count: number}>>}
-   */
-  like(groupID, count = 1) {
-    return this._c.likes.like(groupID, count);
-  }
-
-  /**
-   * Starts a lucky draw among the users who comment `keyword` (owner, admins, App admins).
-   * The room gets DRAW_STARTED now and DRAW_RESULT at the end.
-   * @param {string} groupID
-   * @param {{keyword: string, duration: number, winners?: number}} options duration in seconds (1–3600), winners 1–100 (default 1)
-   * @returns {Promise<Response<{drawID: string}>>}
-   */
-  startDraw(groupID, options) {
-    return this._c.live.startDraw(groupID, options);
-  }
-
-  /**
-   * Changes the room's profile (owner, admins, App admins): its name, introduction, notice
-   * (`notification`), cover (`faceURL`) or declared custom fields (`custom`; an empty string
-   * deletes a key). Members get GROUP_PROFILE_UPDATED.
-   * @param {string} groupID
-   * @param {{name?: string, introduction?: string, notification?: string, faceURL?: string, custom?: Record<string, string>}} changes
-   * @returns {Promise<Response<{}>>}
-   */
-  modifyGroup(groupID, changes) {
-    return this._c.live.modifyGroup(groupID, changes);
-  }
-
-  /**
-   * The room's audience statistics for its current broadcast session, or `session` (owner,
-   * admins, App admins). `data` has the fields of the REST call `liveroom_ext/get_room_stats`
-   * as the server names them: `Session`, `OnlineNum`, `Popularity`, `PeakOnline`, `Viewers`,
-   * `GuestJoins`, `Joins`, `OnlineSecs`, `AvgOnlineSecs`, `Messages`, `Likes`, `Gifts`,
-   * `GiftValue`, `FirstAt`, `LastAt` and `TopUsers` (`User_Account`, `NickName`, `Level`,
-   * `Score`, `OnlineSecs`, `Messages`, `Likes`, `Gifts`, `GiftValue`).
-   * @param {string} groupID
-   * @param {{session?: number, orderBy?: 'GiftValue'|'Gifts'|'Messages'|'Likes'|'OnlineTime', top?: number}} [options] top 0–100 (default 10)
-   * @returns {Promise<Response<Record<string, any>>>}
-   */
-  getRoomStats(groupID, options = {}) {
-    return this._c.live.getRoomStats(groupID, options);
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Moderation (owner and admins of the room, App admins)
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Mutes members; 0 seconds unmutes, `TYPES.MUTE_PERMANENT` mutes for good.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–500 accounts
-   * @param {number} seconds
-   * @returns {Promise<Response<{}>>}
-   */
-  mute(groupID, userID, seconds) {
-    return this._c.moderation.mute(groupID, userID, seconds);
-  }
-
-  /**
-   * Switches mute-all on or off: only the owner and admins may send while it is on.
-   * @param {string} groupID
-   * @param {boolean} on
-   * @returns {Promise<Response<{}>>}
-   */
-  muteAll(groupID, on) {
-    return this._c.moderation.muteAll(groupID, on);
-  }
-
-  /**
-   * Bans members: they leave the room at once and cannot join for `seconds`.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–20 accounts
-   * @param {number} seconds at least 1; `TYPES.MUTE_PERMANENT` bans for good
-   * @param {string} [reason] shown to the banned users (at most 1000 bytes)
-   * @returns {Promise<Response<{}>>}
-   */
-  ban(groupID, userID, seconds, reason) {
-    return this._c.moderation.ban(groupID, userID, seconds, reason);
-  }
-
-  /**
-   * Lifts bans.
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–20 accounts
-   * @returns {Promise<Response<{}>>}
-   */
-  unban(groupID, userID) {
-    return this._c.moderation.unban(groupID, userID);
-  }
-
-  /**
-   * Recalls a message of the room (owner, admins, App admins): every member gets
-   * `MESSAGE_RECALLED` and late joiners no longer receive it. 10030 when the room cannot
-   * recall it (unknown, recalled already, or too old).
-   * @param {string} groupID
-   * @param {number} sequence the message's `sequence`
-   * @returns {Promise<Response<{}>>}
-   */
-  recallMessage(groupID, sequence) {
-    return this._c.moderation.recallMessage(groupID, sequence);
-  }
-
-  /**
-   * Makes members admins of the room, or ordinary members again (owner, App admins).
-   * @param {string} groupID
-   * @param {string|string[]} userID 1–5 accounts
-   * @param {boolean} on
-   * @returns {Promise<Response<{}>>}
-   */
-  setAdmin(groupID, userID, on) {
-    return this._c.moderation.setAdmin(groupID, userID, on);
   }
 }

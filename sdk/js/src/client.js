@@ -24,7 +24,10 @@ import { Live } from './live.js';
 import { Moderation } from './moderation.js';
 import { Conversations } from './conversations.js';
 import { C2C } from './c2c.js';
-import { C2CSync } from './c2c-sync.js';
+import { ChatSync } from './chat-sync.js';
+import { Groups } from './groups.js';
+import { GroupMembers } from './group-members.js';
+import { GroupChat } from './group-chat.js';
 import { Profiles } from './profiles.js';
 import { Friends } from './friends.js';
 import { Blocklist } from './blocklist.js';
@@ -49,7 +52,10 @@ export class Client {
     this.moderation = new Moderation(this);
     this.conversations = new Conversations(this);
     this.c2c = new C2C(this);
-    this.c2cSync = new C2CSync(this);
+    this.sync = new ChatSync(this);
+    this.groups = new Groups(this);
+    this.groupMembers = new GroupMembers(this);
+    this.groupChat = new GroupChat(this);
     this.profiles = new Profiles(this);
     this.friends = new Friends(this);
     this.blocklist = new Blocklist(this);
@@ -98,8 +104,11 @@ export class Client {
       case 'reply':
         return this.requests.onReply(decodeReply(f));
       case 'message':
+        // A group that keeps its messages, or a live room (groups.js tells them apart).
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onMessage(f);
         return this.messages.onMessage(decodeMessage(f));
       case 'tip':
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onTip(f);
         return this.rooms.onTip(f);
       case 'system':
         return this.rooms.onSystem(f);
@@ -115,6 +124,7 @@ export class Client {
       case 'gift':
         return this.gifts.onPush(f);
       case 'recalled':
+        if (this.groups.isStored(f.str('GroupId'))) return this.groupChat.onRecalled(f);
         // After the message it names, even when that one still waits in the inbox.
         return this.inbox.emitInOrder(EVENT.MESSAGE_RECALLED, {
           groupID: f.str('GroupId'),
@@ -128,11 +138,14 @@ export class Client {
       case 'c2c_modified':
         return this.c2c.onModified(f);
       case 'c2c_read':
-        this.c2cSync.activate();
+        this.sync.activate();
         return this.conversations.onRead(f);
       case 'c2c_conversation':
-        this.c2cSync.activate();
+        this.sync.activate();
         return this.conversations.onChanged(f);
+      case 'group_read':
+        this.sync.activate();
+        return this.conversations.onGroupRead(f);
       case 'typing':
         return this.c2c.onTyping(f);
       case 'profile':

@@ -8,6 +8,9 @@
  * @typedef {'Web'|'Android'|'iOS'|'Windows'|'Mac'|'iPad'|'Linux'|'Unknown'} Platform
  * @typedef {'unSend'|'sending'|'success'|'fail'} MessageStatus
  * @typedef {'GROUP'|'C2C'} ConversationType
+ * @typedef {'Private'|'Public'|'ChatRoom'|'Community'|'AVChatRoom'} GroupType
+ * @typedef {'Owner'|'Admin'|'Member'} MemberRole
+ * @typedef {'AcceptAndNotify'|'AcceptNotNotify'|'Discard'} MessageRemindType
  */
 
 export const VERSION = '0.1.0';
@@ -18,16 +21,67 @@ export const PERMANENT_SECS = 4294967295;
 export const PRIORITIES = new Set(['High', 'Normal', 'Low', 'Lowest']);
 export const LIVE_STATES = new Set(['Upcoming', 'Live', 'Paused', 'Ended', 'Replay']);
 
-/** Constants for messages, tips, live states, network states, kick reasons, profiles, friends and user status. */
+/** Group types: the names `createGroup` and the server use. */
+export const GROUP_TYPES = new Set(['Private', 'Public', 'ChatRoom', 'Community', 'AVChatRoom']);
+
+/** Constants for messages, tips, groups, live states, network states, kick reasons, profiles, friends and user status. */
 export const TYPES = Object.freeze({
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
   MSG_PRIORITY_LOW: 'Low',
   MSG_PRIORITY_LOWEST: 'Lowest',
 
-  /** `conversationType` of a message: a live room's, or one-to-one. */
+  /** `conversationType` of a message and `type` of a conversation: a group's (live rooms included), or one-to-one. */
   CONV_GROUP: 'GROUP',
   CONV_C2C: 'C2C',
+
+  /** Group types (`createGroup`'s `type`, a group's `type`). Work and Meeting are the newer names of Private and ChatRoom. */
+  GRP_WORK: 'Private',
+  GRP_PUBLIC: 'Public',
+  GRP_MEETING: 'ChatRoom',
+  GRP_COMMUNITY: 'Community',
+  GRP_AVCHATROOM: 'AVChatRoom',
+
+  /** How users join a group (`createGroup`'s `joinOption`). */
+  JOIN_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  JOIN_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  JOIN_OPTIONS_DISABLE_APPLY: 'DisableApply',
+
+  /** Whether ordinary members' invitations add at once, wait for approval, or are refused (`createGroup`'s `inviteOption`). */
+  INVITE_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  INVITE_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  INVITE_OPTIONS_DISABLE_INVITE: 'DisableInvite',
+
+  /** `status` of `joinGroup`. */
+  JOIN_STATUS_SUCCESS: 'JoinedSuccess',
+  JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval',
+  JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup',
+
+  /** A member's role in a group. */
+  GRP_MBR_ROLE_OWNER: 'Owner',
+  GRP_MBR_ROLE_ADMIN: 'Admin',
+  GRP_MBR_ROLE_MEMBER: 'Member',
+
+  /** How a member wants a group's messages (`setMessageRemindType`, a conversation's `messageRemindType`). */
+  MSG_REMIND_ACPT_AND_NOTE: 'AcceptAndNotify',
+  MSG_REMIND_ACPT_NOT_NOTE: 'AcceptNotNotify',
+  MSG_REMIND_DISCARD: 'Discard',
+
+  /** `handleAction` of `handleGroupApplication`. */
+  GRP_APPLICATION_AGREE: 'Agree',
+  GRP_APPLICATION_REJECT: 'Reject',
+
+  /** `applicationType` of a group application: the user asked to join, or a member invited it. */
+  GRP_APPLICATION_TYPE_JOIN: 0,
+  GRP_APPLICATION_TYPE_INVITE: 2,
+
+  /** `scope` of `setAllMessageRead`. */
+  READ_ALL_C2C_MSG: 'readAllC2CMessage',
+  READ_ALL_GROUP_MSG: 'readAllGroupMessage',
+  READ_ALL_MSG: 'readAllMsg',
+
+  /** In `atUserList` of `createTextAtMessage`: mention everyone. */
+  MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
 
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
@@ -43,6 +97,7 @@ export const TYPES = Object.freeze({
 
   /** `payload.operationType` of a group tip. */
   GRP_TIP_MBR_JOIN: 1,
+  GRP_TIP_MBR_INVITED: 2,
   GRP_TIP_MBR_QUIT: 3,
   GRP_TIP_MBR_KICKED_OUT: 4,
   GRP_TIP_MBR_SET_ADMIN: 5,
@@ -51,6 +106,9 @@ export const TYPES = Object.freeze({
   GRP_TIP_MBR_PROFILE_UPDATED: 8,
 
   /** `payload.operationType` of a group system notice. */
+  GRP_SYS_JOIN_GROUP_REQUEST: 1,
+  GRP_SYS_JOIN_GROUP_ACCEPT: 2,
+  GRP_SYS_JOIN_GROUP_REFUSE: 3,
   GRP_SYS_KICKED_OUT: 4,
   GRP_SYS_DISMISSED: 5,
   GRP_SYS_CUSTOM: 255,
@@ -130,6 +188,8 @@ export const EVENT = Object.freeze({
   MUTED: 'muted',
   REMOVED_FROM_GROUP: 'removedFromGroup',
   MESSAGE_RECALLED: 'messageRecalled',
+  GROUP_LIST_UPDATED: 'groupListUpdated',
+  GROUP_SYSTEM_NOTICE_RECEIVED: 'groupSystemNoticeReceived',
   CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
   MESSAGE_REVOKED: 'messageRevoked',

@@ -1,26 +1,67 @@
-// What a one-to-one conversation is as this client knows it, how a `get_conversations` entry
-// reads, and the order of the list.
+// What a conversation is as this client knows it (one to one, or a group that keeps its
+// messages), how a `get_conversations` entry reads, and the order of the list.
 
+/** @import { ConversationType, GroupType, MessageRemindType } from './constants.js' */
 /** @import { Message } from './message.js' */
 import { TYPES } from './constants.js';
 import { Fields } from './fields.js';
 import { c2cConversationID, decodeC2CMessage } from './c2c-message.js';
+import { decodeGroupRecord, groupConversationID } from './group-message.js';
 
 /**
- * One conversation of the logged-in user with another user.
+ * A group as its conversation shows it.
+ * @typedef {Object} ConversationGroupProfile
+ * @property {string} groupID
+ * @property {GroupType|''} type `''` until the SDK has read the user's groups
+ * @property {string} name
+ * @property {string} avatar the group's face URL
+ */
+
+/**
+ * One conversation of the logged-in user: with another user, or in a group that keeps its
+ * messages.
  * @typedef {Object} Conversation
- * @property {string} conversationID `C2C<userID>`
- * @property {'C2C'} type
- * @property {string} userID the other user
- * @property {number} unreadCount the other user's messages this user has not read
- * @property {Message|null} lastMessage the newest message (null when its history was cleared)
- * @property {number} lastSequence the newest message's `sequence`
+ * @property {string} conversationID `C2C<userID>` or `GROUP<groupID>`
+ * @property {ConversationType} type `C2C` or `GROUP`
+ * @property {string} userID one to one: the other user (`''` for a group)
+ * @property {string} groupID a group's conversation: the group (`''` one to one)
+ * @property {ConversationGroupProfile|null} groupProfile a group's conversation: the group (null one to one)
+ * @property {MessageRemindType|''} messageRemindType a group's conversation: how this user wants its messages (`''` one to one)
+ * @property {number} unreadCount the messages of others this user has not read (Meeting groups count none)
+ * @property {Message|null} lastMessage the newest message (null when there is none, or its history was cleared)
+ * @property {number} lastSequence the newest message's `sequence` (a group's tips count)
  * @property {number} lastTime the newest message's time (Unix seconds)
  * @property {number} readSequence this user has read up to this `sequence`
- * @property {number} peerReadSequence the other user has read up to this `sequence` (read receipts)
+ * @property {number} peerReadSequence one to one: the other user has read up to this `sequence` (read receipts)
  * @property {boolean} isPinned pinned conversations come first in the list
  * @property {number} marks the conversation's marks (a bit set the application gives meaning to)
  */
+
+/**
+ * A conversation with nothing in it yet.
+ * @param {ConversationType} type
+ * @param {string} id the other user, or the group
+ * @returns {Conversation}
+ */
+export function emptyConversation(type, id) {
+  const group = type === TYPES.CONV_GROUP;
+  return {
+    conversationID: group ? groupConversationID(id) : c2cConversationID(id),
+    type,
+    userID: group ? '' : id,
+    groupID: group ? id : '',
+    groupProfile: group ? { groupID: id, type: '', name: '', avatar: '' } : null,
+    messageRemindType: group ? TYPES.MSG_REMIND_ACPT_AND_NOTE : '',
+    unreadCount: 0,
+    lastMessage: null,
+    lastSequence: 0,
+    lastTime: 0,
+    readSequence: 0,
+    peerReadSequence: 0,
+    isPinned: false,
+    marks: 0,
+  };
+}
 
 /**
  * An entry of `get_conversations`.
@@ -29,28 +70,27 @@ import { c2cConversationID, decodeC2CMessage } from './c2c-message.js';
  * @returns {Conversation}
  */
 export function decodeConversation(f, me) {
-  const userID = f.str('Peer_Account');
-  const last = f.has('LastMessage') ? decodeC2CMessage(new Fields(f.o.LastMessage, `${f.where}.LastMessage`), me) : null;
-  const peerReadSequence = f.optNum('PeerReadSeq');
-  if (last && last.flow === 'out') last.isPeerRead = last.sequence <= peerReadSequence;
-  return {
-    conversationID: c2cConversationID(userID),
-    type: TYPES.CONV_C2C,
-    userID,
-    unreadCount: f.optNum('Unread'),
-    lastMessage: last,
-    lastSequence: f.optNum('LastSeq'),
-    lastTime: f.optNum('LastTime'),
-    readSequence: f.optNum('ReadSeq'),
-    peerReadSequence,
-    isPinned: f.optBool('Pinned'),
-    marks: f.optNum('Marks'),
-  };
+  const group = f.optStr('Type', TYPES.CONV_C2C) === TYPES.CONV_GROUP;
+  const c = emptyConversation(group ? TYPES.CONV_GROUP : TYPES.CONV_C2C, f.str(group ? 'GroupId' : 'Peer_Account'));
+  if (f.has('LastMessage')) {
+    const last = new Fields(f.o.LastMessage, `${f.where}.LastMessage`);
+    c.lastMessage = group ? decodeGroupRecord(last, me) : decodeC2CMessage(last, me);
+  }
+  c.peerReadSequence = f.optNum('PeerReadSeq');
+  const last = c.lastMessage;
+  if (!group && last && last.flow === 'out') last.isPeerRead = last.sequence <= c.peerReadSequence;
+  c.unreadCount = f.optNum('Unread');
+  c.lastSequence = f.optNum('LastSeq');
+  c.lastTime = f.optNum('LastTime');
+  c.readSequence = f.optNum('ReadSeq');
+  c.isPinned = f.optBool('Pinned');
+  c.marks = f.optNum('Marks');
+  return c;
 }
 
 /**
  * The list's order, as the server's: pinned first, then the newest first (times are
- * seconds: `tie` orders those of the same second, else the user IDs do).
+ * seconds: `tie` orders those of the same second, else the conversation IDs do).
  * @param {Conversation} a
  * @param {Conversation} b
  * @param {number} [tie] negative when `a` goes first
@@ -59,7 +99,7 @@ export function compareConversations(a, b, tie = 0) {
   if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
   if (a.lastTime !== b.lastTime) return b.lastTime - a.lastTime;
   if (tie !== 0) return tie;
-  return a.userID < b.userID ? -1 : a.userID > b.userID ? 1 : 0;
+  return a.conversationID < b.conversationID ? -1 : a.conversationID > b.conversationID ? 1 : 0;
 }
 
 /**
@@ -68,5 +108,9 @@ export function compareConversations(a, b, tie = 0) {
  * @returns {Conversation}
  */
 export function copyConversation(c) {
-  return { ...c, lastMessage: c.lastMessage ? { ...c.lastMessage } : null };
+  return {
+    ...c,
+    groupProfile: c.groupProfile ? { ...c.groupProfile } : null,
+    lastMessage: c.lastMessage ? { ...c.lastMessage } : null,
+  };
 }

@@ -5,6 +5,7 @@
 /** @import { Client } from './client.js' */
 /** @import { Conversation } from './conversation.js' */
 /** @import { Friend, FriendApplication } from './friends.js' */
+/** @import { Group } from './groups.js' */
 /** @import { Profile } from './profiles.js' */
 /** @import { UserStatus } from './status.js' */
 /** @import { DrawInfo, DrawResult } from './live.js' */
@@ -22,7 +23,7 @@ import { invalid } from './errors.js';
  * @typedef {Object} EventMap
  * @property {LoginData} sdkReady logged in (or entered as a guest); requests can be made
  * @property {{reason: 'logout'|'kicked'|'destroyed'|'login_failed'|'connection_lost'}} sdkNotReady the session ended
- * @property {Message[]} messageReceived messages (of rooms and one to one), tips and system notices, in arrival order
+ * @property {Message[]} messageReceived messages (of live rooms, groups and one to one), tips and system notices, in arrival order
  * @property {{type: string, message: string}} kickedOut the server ended the session; no reconnection follows
  * @property {{state: NetState}} netStateChange
  * @property {{code: number, message: string, groupID?: string}} error something went wrong outside any call (e.g. a malformed frame)
@@ -35,11 +36,13 @@ import { invalid } from './errors.js';
  * @property {{groupID: string, operatorID: string, result: DrawResult}} drawResult
  * @property {{groupID: string, operatorID: string, changes: GroupProfileChanges}} groupProfileUpdated
  * @property {MuteState} muted this user's mute state in a room changed
- * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room and will not rejoin it
+ * @property {{groupID: string, reason: 'banned'|'dismissed'|'rejoin_failed'|'kicked', operatorID: string, banTime?: number, description?: string, code?: number}} removedFromGroup the user is no longer in the room (and will not rejoin it), or was removed from a group that keeps its members (`kicked`; `description` is the reason given)
  * @property {{groupID: string, sequence: number, operatorID: string}} messageRecalled the room's message `sequence` was recalled: take it off the screen
- * @property {Conversation[]} conversationListUpdated the one-to-one conversation list, in order (pinned first, then the newest first)
- * @property {number} totalUnreadMessageCountUpdated unread one-to-one messages over every conversation
- * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true}>} messageRevoked one-to-one messages recalled by their sender: show them as recalled
+ * @property {Conversation[]} conversationListUpdated the conversation list (one to one, and groups that keep their messages), in order (pinned first, then the newest first)
+ * @property {number} totalUnreadMessageCountUpdated unread messages over every conversation
+ * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true, operatorID?: string}>} messageRevoked messages recalled (one to one by their sender; in a group that keeps its messages by `operatorID`, `from` known only when it was the conversation's last message): show them as recalled
+ * @property {Group[]} groupListUpdated the user's groups that keep their members, after a change (made on any device, or by others)
+ * @property {{message: Message, type: number}} groupSystemNoticeReceived a group system notice (also in MESSAGE_RECEIVED); `type` is its `payload.operationType`
  * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)

@@ -52,16 +52,22 @@ import { Fields } from './fields.js';
  * @property {string} operatorID
  * @property {string[]} userIDList the accounts in `memberList`
  * @property {TipMember[]} memberList
- * @property {number} [memberCount] online members after a join or quit
+ * @property {number} [memberCount] online members after a join or quit (live rooms); members after it (groups that keep their members)
  * @property {GroupInfoChange[]} groupInfoChanges profile changes (operationType 7)
+ * @property {string} [reason] why members were removed, when the operator said (groups that keep their members)
  */
 
 /**
  * @typedef {Object} SystemNoticePayload
  * @property {number} operationType one of the `TYPES.GRP_SYS_*` values
- * @property {string} operatorID
+ * @property {string} operatorID who acted: for a join request (operationType 1), the applicant (or the inviter)
  * @property {string} content the notice's text (a ban's description for operationType 4)
  * @property {number} [banTime] seconds of the ban (operationType 4)
+ * @property {string} [applicant] join requests and their answers (operationType 1, 2, 3): who asked to join, or was invited
+ * @property {number} [applicationType] join requests: `TYPES.GRP_APPLICATION_TYPE_JOIN` (asked) or `TYPES.GRP_APPLICATION_TYPE_INVITE` (invited by a member)
+ * @property {string} [inviterID] join requests by invitation: the member who invited
+ * @property {string} [messageForCheck] join requests: what the applicant wrote
+ * @property {string} [handleMessage] answers (operationType 2, 3): what the owner or admin wrote
  * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
  * @property {Record<string, unknown>} [draw] the draw, as sent
  */
@@ -69,15 +75,15 @@ import { Fields } from './fields.js';
 /**
  * Fields every message has.
  * @typedef {Object} MessageBase
- * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a room, `<from>-<clientSequence>-<random>` one to one
- * @property {ConversationType} conversationType `GROUP` (a live room) or `C2C` (one to one)
+ * @property {string} ID the same message has the same ID on every device: `<from>-<random>` in a group, `<from>-<clientSequence>-<random>` one to one, `tip-<groupID>-<sequence>` for a group's stored tip
+ * @property {ConversationType} conversationType `GROUP` (a live room or another group) or `C2C` (one to one)
  * @property {string} conversationID `GROUP<groupID>` or `C2C<the other user's ID>`
  * @property {string} to the room, or the receiving user
  * @property {string} from the sender's UserID (for tips and notices: the operator)
  * @property {string} nick the sender's nickname when it was sent
  * @property {string} avatar the sender's avatar when it was sent
  * @property {number} level the sender's level when it was sent (0 when statistics are off)
- * @property {number} sequence the room's sequence number, or the one-to-one conversation's (0 for tips, notices, unsent and online-only messages)
+ * @property {number} sequence the group's sequence number, or the one-to-one conversation's (0 for live rooms' tips, notices, unsent and online-only messages)
  * @property {number} time Unix seconds
  * @property {number} random the sender's de-duplication key
  * @property {Priority} priority
@@ -89,11 +95,12 @@ import { Fields } from './fields.js';
  * @property {MessageElement[]} elements every element of the message; `type`/`payload` describe the first
  * @property {string} messageKey one to one: the server's `MsgKey` (`<sequence>_<random>_<time>`); empty in rooms
  * @property {number} clientSequence one to one: the sender's own number for the message (`MsgSeq`); 0 in rooms
- * @property {boolean} isRevoked one to one: recalled (a page of history keeps it with no elements and an empty text)
- * @property {boolean} isModified one to one: edited since it was sent
+ * @property {boolean} isRevoked one to one and groups that keep their messages: recalled (a page of history keeps it with no elements and an empty text)
+ * @property {boolean} isModified one to one and groups that keep their messages: edited since it was sent
  * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
- * @property {boolean} needReadReceipt one to one: the sender asked for read receipts
- * @property {boolean} onlineOnly one to one: sent to who was online, never stored (`sequence` 0)
+ * @property {boolean} needReadReceipt one to one and groups that keep their messages: the sender asked for read receipts
+ * @property {boolean} onlineOnly sent to who was online, never stored (`sequence` 0)
+ * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -123,6 +130,8 @@ export function roomFields(groupID) {
     isPeerRead: false,
     needReadReceipt: false,
     onlineOnly: false,
+    /** @type {string[]} */
+    atUserList: [],
   };
 }
 
@@ -227,6 +236,7 @@ function decodeTipPayload(c) {
   };
   const memberCount = c.maybeNum('MemberNum');
   if (memberCount !== undefined) payload.memberCount = memberCount;
+  if (c.has('Reason')) payload.reason = c.str('Reason');
   return payload;
 }
 
@@ -235,14 +245,23 @@ function decodeTipPayload(c) {
  * @returns {SystemNoticePayload}
  */
 function decodeSystemPayload(c) {
+  const applicant = c.optStr('Applicant_Account');
   /** @type {SystemNoticePayload} */
   const payload = {
     operationType: c.num('OpType'),
-    operatorID: c.optStr('Operator_Account'),
+    operatorID: c.optStr('Operator_Account') || c.optStr('Inviter_Account') || applicant,
     content: c.optStr('Content'),
   };
   const banTime = c.maybeNum('BanTime');
   if (banTime !== undefined) payload.banTime = banTime;
+  if (applicant !== '') payload.applicant = applicant;
+  if (c.has('Kind')) {
+    payload.applicationType =
+      c.str('Kind') === 'Invite' ? TYPES.GRP_APPLICATION_TYPE_INVITE : TYPES.GRP_APPLICATION_TYPE_JOIN;
+    payload.messageForCheck = c.optStr('ApplyMessage');
+  }
+  if (c.has('Inviter_Account')) payload.inviterID = c.str('Inviter_Account');
+  if (c.has('Reason')) payload.handleMessage = c.str('Reason');
   if (c.has('Event')) payload.event = c.str('Event');
   if (c.has('Draw')) payload.draw = c.obj('Draw').o;
   return payload;

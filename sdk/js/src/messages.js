@@ -1,5 +1,5 @@
 // Sending and receiving messages: creating them, sending with acknowledgement (and again
-// after a reconnect), and dropping repeats of messages already delivered.
+// after a reconnect), and dropping repeats of live rooms' messages already delivered.
 
 /** @import { Client } from './client.js' */
 /** @import { ConversationType, Priority } from './constants.js' */
@@ -7,8 +7,9 @@
 /** @import { Fields } from './fields.js' */
 /** @import { CustomMessage, CustomPayload, FaceMessage, FacePayload, Message, MessageElement, TextMessage, TextPayload } from './message.js' */
 /** @import { SendOptions } from './c2c.js' */
+/** @import { GroupSendOptions } from './group-chat.js' */
 /** @import { Response } from './session.js' */
-import { isObject, optionalString, requireID } from './checks.js';
+import { isObject, optionalString, requireID, requireIDList } from './checks.js';
 import { PRIORITIES, TYPES } from './constants.js';
 import { invalid } from './errors.js';
 import { roomFields } from './message.js';
@@ -21,7 +22,17 @@ import { decodeOrThrow } from './requests.js';
  * @property {{text: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ */
+
+/**
+ * @typedef {Object} TextAtMessageOptions
+ * @property {string} to a group that keeps its messages
+ * @property {'GROUP'} [conversationType] `TYPES.CONV_GROUP`, the only one
+ * @property {{text: string, atUserList: string[]}} payload atUserList: the users mentioned, `TYPES.MSG_AT_ALL` for everyone
+ * @property {Priority} [priority]
+ * @property {string} [cloudCustomData]
+ * @property {boolean} [needReadReceipt]
  */
 
 /**
@@ -31,7 +42,7 @@ import { decodeOrThrow } from './requests.js';
  * @property {{data: string, description?: string, extension?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
  */
 
 /**
@@ -41,7 +52,7 @@ import { decodeOrThrow } from './requests.js';
  * @property {{index: number, data?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
- * @property {boolean} [needReadReceipt] one to one: the receiver's read report reaches the sender's devices
+ * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
  */
 
 /**
@@ -139,6 +150,22 @@ export class Messages {
   }
 
   /**
+   * `Chat#createTextAtMessage`
+   * @param {TextAtMessageOptions} options
+   * @returns {TextMessage}
+   */
+  createTextAt(options) {
+    if (!isObject(options) || !isObject(options.payload))
+      throw invalid('createTextAtMessage needs {to, payload: {text, atUserList}}');
+    if (options.conversationType !== undefined && options.conversationType !== TYPES.CONV_GROUP)
+      throw invalid('createTextAtMessage makes group messages (conversationType TYPES.CONV_GROUP)');
+    const atUserList = requireIDList(options.payload.atUserList, 'payload.atUserList');
+    const message = this.createText({ ...options, payload: { text: /** @type {string} */ (options.payload.text) } });
+    message.atUserList = atUserList;
+    return message;
+  }
+
+  /**
    * `Chat#createCustomMessage`
    * @param {CustomMessageOptions} options
    * @returns {CustomMessage}
@@ -214,21 +241,15 @@ export class Messages {
       status: 'unSend',
       dropReason: '',
       ...roomFields(to),
-      ...(c2c
-        ? {
-            conversationType: TYPES.CONV_C2C,
-            conversationID: `${TYPES.CONV_C2C}${to}`,
-            clientSequence,
-            needReadReceipt: options.needReadReceipt === true,
-          }
-        : {}),
+      needReadReceipt: options.needReadReceipt === true,
+      ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }
 
   /**
    * `Chat#sendMessage`
    * @param {Message} message
-   * @param {SendOptions} [options] one to one only
+   * @param {SendOptions & GroupSendOptions} [options] one to one and groups that keep their messages
    * @returns {Promise<Response<{message: Message}>>}
    */
   async send(message, options) {
@@ -238,19 +259,25 @@ export class Messages {
     if (message.status === 'sending' || message.status === 'success')
       throw invalid(`the message is already ${message.status === 'sending' ? 'being sent' : 'sent'}`);
     if (message.conversationType === TYPES.CONV_C2C) return this.client.c2c.send(message, options);
+    const { client } = this;
+    // A group that keeps its messages takes more options, and numbers the message in its thread.
+    const stored = client.groups.isStored(message.to) ? client.groupChat.sendFields(message, options) : null;
     const key = outgoingKey(message.to, message.random);
     message.status = 'sending';
     this.outgoing.set(key, message);
+    const epoch = client.session.epoch;
     try {
-      const reply = await this.client.requests.request({
+      const reply = await client.requests.request({
         op: 'send',
         GroupId: message.to,
         MsgBody: message.elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
         MsgPriority: message.priority,
         CloudCustomData: message.cloudCustomData,
         Random: message.random,
+        ...(stored ? stored.fields : {}),
       });
-      this.acknowledge(message, reply);
+      this.acknowledge(message, reply, stored === null);
+      if (stored && epoch === client.session.epoch) client.groupChat.acknowledged(message, stored.noLastMessage);
       return { code: 0, data: { message } };
     } catch (err) {
       message.status = 'fail';
@@ -267,8 +294,9 @@ export class Messages {
    * @private
    * @param {Message} message
    * @param {Fields} reply
+   * @param {boolean} room a live room's message (its number is remembered against repeats)
    */
-  acknowledge(message, reply) {
+  acknowledge(message, reply, room) {
     const ack = decodeOrThrow(() => ({
       sequence: reply.num('MsgSeq'),
       time: reply.num('MsgTime'),
@@ -289,7 +317,16 @@ export class Messages {
       if (session.me && !session.me.isGuest) session.me.level = level;
     }
     // The short history holds delivered sends: a rejoin must not hand this one back.
-    if (ack.dropReason === '') this.window(message.to).add(ack.sequence);
+    if (room && ack.dropReason === '') this.window(message.to).add(ack.sequence);
+  }
+
+  /**
+   * Whether `m` is one of this client's sends to a group still awaiting its reply (the
+   * reply reports it).
+   * @param {Message} m
+   */
+  isOutgoing(m) {
+    return m.from === this.client.session.userID() && this.outgoing.has(outgoingKey(m.to, m.random));
   }
 
   /**

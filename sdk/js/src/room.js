@@ -22,7 +22,7 @@ import { Fields } from './fields.js';
 /**
  * @typedef {Object} GroupProfile
  * @property {string} groupID
- * @property {string} type `AVChatRoom`
+ * @property {string} type `AVChatRoom` for a live room; `Private`, `Public`, `ChatRoom` or `Community` for a group that keeps its members
  * @property {string} name
  * @property {string} introduction
  * @property {string} notification
@@ -36,12 +36,13 @@ import { Fields } from './fields.js';
  * The reply of `joinGroup`.
  * @typedef {Object} JoinResult
  * @property {string} groupID
- * @property {GroupProfile} group
- * @property {number} memberCount members online now, this connection included
+ * @property {string} status `TYPES.JOIN_STATUS_SUCCESS`; for a group that keeps its members also `JOIN_STATUS_WAIT_APPROVAL` (the request waits for an owner or admin) or `JOIN_STATUS_ALREADY_IN_GROUP`
+ * @property {GroupProfile} group (while a request waits: only what the SDK knows of the group)
+ * @property {number} memberCount members online now, this connection included; in a group that keeps its members, its members
  * @property {LiveState|null} liveState
  * @property {PinnedItem|null} pinnedItem
  * @property {number} muteRemaining seconds left of this user's own mute; 0 when not muted, 4294967295 when permanent
- * @property {'Owner'|'Admin'|'Member'|'Guest'} role this user's role in the room when it joined (App admins read as Owner)
+ * @property {'Owner'|'Admin'|'Member'|'Guest'|''} role this user's role in the group when it joined (App admins read as Owner); `''` while the request waits
  * @property {string[]} left rooms this connection left because the app allows one room per connection
  */
 
@@ -53,6 +54,7 @@ import { Fields } from './fields.js';
  * @property {string} [notification]
  * @property {string} [avatar]
  * @property {boolean} [muteAllMembers]
+ * @property {string} [ownerID] the group was handed to this member
  * @property {Record<string, string>} [customFields] new values; `""` means the field was deleted
  */
 
@@ -201,6 +203,7 @@ export function decodeJoin(f) {
       muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
       customFields: decodeCustomFields(f.optArr('AppDefinedData')),
     },
+    status: 'JoinedSuccess',
     memberCount: f.optNum('MemberNum'),
     liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
     pinnedItem: decodePinnedItem(f.o.PinnedItem, 'reply.PinnedItem'),

@@ -1,11 +1,12 @@
 // The rooms this session is in: joining, quitting and rejoining after a reconnect, the tips
 // and system notices that change a room (profile, live state, pinned item, admins, mutes,
-// bans), and this user's mute state in each (the MUTED event).
+// bans), and this user's mute state in each (the MUTED event). A `join` of a group that
+// keeps its members is answered here and handed to groups.js.
 
 /** @import { Client } from './client.js' */
 /** @import { LiveRoomError } from './errors.js' */
 /** @import { Response } from './session.js' */
-/** @import { SystemNoticePayload, TipPayload } from './message.js' */
+/** @import { Message, SystemNoticePayload, TipPayload } from './message.js' */
 /** @import { GroupProfileChanges, JoinResult } from './room.js' */
 import { isObject, requireID } from './checks.js';
 import { EVENT, TYPES } from './constants.js';
@@ -31,6 +32,9 @@ const MAX_TIMER_MS = 2147483647;
 /** Server errors of a rejoin that are worth retrying with the whole reconnection. */
 const TRANSIENT_SERVER_CODES = new Set([10002, 60018]);
 
+/** Rooms left lately that are remembered, so their late pushes are still a room's. */
+const LEFT_KEPT = 64;
+
 export class Rooms {
   /** @param {Client} client */
   constructor(client) {
@@ -40,11 +44,24 @@ export class Rooms {
     this.rooms = new Map();
     /** @private distinguishes the IDs of tips and notices of the same second */
     this.pushSerial = 0;
+    /** @private @type {Map<string, number>} `join` requests in flight, by group */
+    this.joining = new Map();
+    /** @private @type {Set<string>} rooms left lately, oldest first */
+    this.left = new Set();
   }
 
   /** @param {string} groupID */
   get(groupID) {
     return this.rooms.get(groupID);
+  }
+
+  /**
+   * Whether `groupID` is a live room this connection is joining, or left lately: its
+   * pushes are a room's.
+   * @param {string} groupID
+   */
+  wasLive(groupID) {
+    return this.joining.has(groupID) || this.left.has(groupID);
   }
 
   /**
@@ -56,8 +73,21 @@ export class Rooms {
     const groupID = requireID(isObject(options) ? options.groupID : undefined, 'groupID');
     const session = this.client.session;
     const epoch = session.epoch;
-    const reply = await this.client.requests.request({ op: 'join', GroupId: groupID });
+    this.joining.set(groupID, (this.joining.get(groupID) || 0) + 1);
+    let reply;
+    try {
+      reply = await this.client.requests.request({ op: 'join', GroupId: groupID });
+    } finally {
+      const n = (this.joining.get(groupID) || 1) - 1;
+      if (n > 0) this.joining.set(groupID, n);
+      else this.joining.delete(groupID);
+    }
     const joined = decodeOrThrow(() => decodeJoin(reply));
+    // A group that keeps its members: joined for good, or asked to join; never a room here.
+    if (joined.group.type !== 'AVChatRoom') {
+      const pending = reply.optBool('Pending');
+      return { code: 0, data: epoch === session.epoch ? this.client.groups.joined(joined, pending) : joined };
+    }
     if (epoch === session.epoch) this.enter(joined, false);
     return { code: 0, data: joined };
   }
@@ -126,6 +156,7 @@ export class Rooms {
       return;
     }
     const room = before || new Room(joined);
+    this.left.delete(groupID);
     if (before) {
       room.profile = joined.group;
       room.liveState = joined.liveState;
@@ -166,7 +197,14 @@ export class Rooms {
   forget(groupID) {
     const room = this.rooms.get(groupID);
     if (room && room.muteTimer !== null) clearTimeout(room.muteTimer);
-    this.rooms.delete(groupID);
+    if (this.rooms.delete(groupID)) {
+      this.left.delete(groupID);
+      this.left.add(groupID);
+      for (const oldest of this.left) {
+        if (this.left.size <= LEFT_KEPT) break;
+        this.left.delete(oldest);
+      }
+    }
     this.client.messages.forgetRoom(groupID);
     this.client.likes.forgetRoom(groupID);
   }
@@ -174,6 +212,8 @@ export class Rooms {
   /** Forgets every room: the session is over. */
   forgetAll() {
     for (const groupID of Array.from(this.rooms.keys())) this.forget(groupID);
+    this.left.clear();
+    this.joining.clear();
   }
 
   /**
@@ -231,9 +271,19 @@ export class Rooms {
    */
   onTip(f) {
     const { message, content } = decodeElemPush(f, TYPES.MSG_GRP_TIP, ++this.pushSerial);
+    this.client.inbox.deliver(message);
+    this.applyTip(message, content);
+  }
+
+  /**
+   * What a delivered tip changes in its room (or group): profile, live state, pinned item,
+   * this user's mute and role.
+   * @param {Message} message
+   * @param {Fields} content the tip's `MsgContent`
+   */
+  applyTip(message, content) {
     const payload = /** @type {TipPayload} */ (message.payload);
     const groupID = message.to;
-    this.client.inbox.deliver(message);
     const me = this.client.session.userID();
     const aboutMe = me !== '' && payload.userIDList.indexOf(me) >= 0;
     switch (payload.operationType) {
@@ -286,6 +336,9 @@ export class Rooms {
           break;
         case 4:
           changes.avatar = value;
+          break;
+        case 5:
+          changes.ownerID = value;
           break;
         case 8:
           changes.muteAllMembers = value === 'On';
@@ -360,5 +413,6 @@ export class Rooms {
     } else if (payload.event === 'DrawEnded') {
       inbox.emitInOrder(EVENT.DRAW_RESULT, { groupID, operatorID, result: decodeDrawResult(content.obj('Draw')) });
     }
+    this.client.groups.onSystem(message);
   }
 }

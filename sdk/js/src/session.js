@@ -173,7 +173,7 @@ export class Session {
     this.established = true;
     this.reconnectAttempt = 0;
     this.becomeReady();
-    this.client.c2cSync.sessionReady();
+    this.client.sync.sessionReady();
     const me = /** @type {LoginData} */ (this.me);
     events.emit(EVENT.SDK_READY, { ...me });
     return { code: 0, data: { ...me } };
@@ -202,15 +202,17 @@ export class Session {
     this.me = null;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    const { requests, likes, rooms, messages, c2c, c2cSync, conversations, profiles, friends, blocklist, status } =
-      this.client;
+    const { requests, likes, rooms, messages, c2c, sync, conversations, groups, groupChat } = this.client;
+    const { profiles, friends, blocklist, status } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
     messages.reset();
     c2c.reset();
-    c2cSync.reset();
+    sync.reset();
     conversations.reset();
+    groups.reset();
+    groupChat.reset();
     profiles.reset();
     friends.reset();
     blocklist.reset();
@@ -294,7 +296,7 @@ export class Session {
    */
   connectionLost() {
     this.ready = false;
-    this.client.c2cSync.connectionLost();
+    this.client.sync.connectionLost();
     const reconnecting = this.established && this.client.o.reconnect && !this.destroyed;
     this.client.requests.connectionLost(reconnecting);
     if (reconnecting) {
@@ -345,11 +347,12 @@ export class Session {
     this.reconnectAttempt = 0;
     this.client.log.info('session restored');
     this.becomeReady();
-    // One-to-one conversations catch up on what came while away; the lists the application
-    // follows are read again.
-    this.client.c2cSync.sessionReady();
+    // Conversations (one to one and groups) catch up on what came while away; the lists the
+    // application follows are read again.
+    this.client.sync.sessionReady();
     this.client.friends.sessionRestored();
     this.client.blocklist.sessionRestored();
+    this.client.groups.sessionRestored();
   }
 
   /**

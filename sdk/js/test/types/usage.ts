@@ -7,6 +7,9 @@ import LiveRoom, {
   type Chat,
   type Conversation,
   type Friend,
+  type Group,
+  type GroupApplication,
+  type GroupMember,
   type LiveRoomError,
   type Message,
   type Profile,
@@ -145,7 +148,57 @@ async function social(): Promise<void> {
   console.log(profiles, mine, pending, applications, deleted.data.failureUserIDList, friends, blocked, blocklist, statuses);
 }
 
+// Groups that keep their members and messages.
+chat.on(EVENT.GROUP_LIST_UPDATED, ({ data }) => data.forEach((g: Group) => console.log(g.groupID, g.type, g.selfInfo.role)));
+chat.on(EVENT.GROUP_SYSTEM_NOTICE_RECEIVED, ({ data }) => {
+  if (data.type === TYPES.GRP_SYS_JOIN_GROUP_REQUEST && data.message.type === TYPES.MSG_GRP_SYS_NOTICE)
+    console.log(data.message.payload.applicant, data.message.payload.messageForCheck);
+});
+chat.on(EVENT.REMOVED_FROM_GROUP, ({ data }) => console.log(data.reason === 'kicked', data.description));
+chat.on(EVENT.MESSAGE_REVOKED, ({ data }) => data.forEach((r) => console.log(r.operatorID)));
+
+async function groups(): Promise<void> {
+  const { data: created } = await chat.createGroup({
+    type: TYPES.GRP_WORK,
+    name: 'Team',
+    memberList: ['bob', { userID: 'carol' }],
+    joinOption: TYPES.JOIN_OPTIONS_NEED_PERMISSION,
+    inviteOption: TYPES.INVITE_OPTIONS_FREE_ACCESS,
+  });
+  const groupID: string = created.group.groupID;
+  const joined = await chat.joinGroup({ groupID: 'fans', applyMessage: 'hi', type: TYPES.GRP_PUBLIC });
+  const waiting: boolean = joined.data.status === TYPES.JOIN_STATUS_WAIT_APPROVAL;
+  const list: Group[] = (await chat.getGroupList()).data.groupList;
+  const page = (await chat.getGroupMemberList({ groupID, count: 50, offset: 0 })).data;
+  const members: GroupMember[] = page.memberList;
+  const next = await chat.getGroupMemberList({ groupID, offset: page.offset });
+  const added = await chat.addGroupMember({ groupID, userIDList: ['dave'] });
+  await chat.deleteGroupMember({ groupID, userIDList: ['dave'], reason: 'bye' });
+  const applications: GroupApplication[] = (await chat.getGroupApplicationList()).data.applicationList;
+  await chat.handleGroupApplication({ handleAction: 'Agree', application: applications[0] });
+  await chat.setGroupMemberRole({ groupID, userID: 'bob', role: TYPES.GRP_MBR_ROLE_ADMIN });
+  await chat.setGroupMemberNameCard({ groupID, nameCard: 'Boss' });
+  await chat.setGroupMemberCustomField({ groupID, userID: 'bob', memberCustomField: [{ key: 'level', value: '2' }] });
+  await chat.setMessageRemindType({ groupID, messageRemindType: TYPES.MSG_REMIND_ACPT_NOT_NOTE });
+  await chat.changeGroupOwner({ groupID, newOwnerID: 'bob' });
+  const at = chat.createTextAtMessage({ to: groupID, payload: { text: '@all', atUserList: [TYPES.MSG_AT_ALL] } });
+  await chat.sendMessage(at, { onlineUserOnly: false, messageControlInfo: { excludedFromLastMessage: true } });
+  const history = await chat.getMessageList({ conversationID: `GROUP${groupID}`, count: 20 });
+  await chat.setMessageRead({ conversationID: `GROUP${groupID}` });
+  await chat.setAllMessageRead({ scope: TYPES.READ_ALL_GROUP_MSG });
+  const c = (await chat.getConversationList()).data.conversationList[0];
+  const type: string = c.groupProfile ? c.groupProfile.type : c.userID;
+  await chat.quitGroup(groupID);
+  await chat.dismissGroup(groupID);
+  // @ts-expect-error a role is Admin or Member
+  await chat.setGroupMemberRole({ groupID, userID: 'bob', role: 'Boss' });
+  // @ts-expect-error handleAction is Agree or Reject
+  await chat.handleGroupApplication({ handleAction: 'Maybe', application: applications[0] });
+  console.log(waiting, list, members, next, added.data.pendingUserIDList, history.data.messageList, type, at.atUserList);
+}
+
 void main;
 void direct;
 void social;
+void groups;
 void clustered;
