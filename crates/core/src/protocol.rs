@@ -273,6 +273,8 @@ pub enum Op {
     SetMessageExtensions(groups::SetExtensions),
     GetMessageExtensions(groups::MessageRef),
     GetReadReceipts(groups::MessageList),
+    /// A group's profile (any logged-in user; no need to be a member).
+    GetGroupInfo(groups::GroupRef),
 }
 
 impl Op {
@@ -304,6 +306,7 @@ impl Op {
                 | Self::SetMessageExtensions(_)
                 | Self::GetMessageExtensions(_)
                 | Self::GetReadReceipts(_)
+                | Self::GetGroupInfo(_)
         )
     }
 
@@ -603,6 +606,27 @@ pub struct MessagePush {
         skip_serializing_if = "Option::is_none"
     )]
     pub at_info: Option<Value>,
+    /// The group's type, for groups that keep their messages (absent in live rooms).
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    #[serde(
+        rename = "NoUnread",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub no_unread: bool,
+    #[serde(
+        rename = "NoLastMsg",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub no_last_msg: bool,
+    #[serde(
+        rename = "NeedReadReceipt",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub need_read_receipt: bool,
 }
 
 /// The serializing twin of [`MessagePush`] used on the hot path: it borrows everything and
@@ -642,6 +666,16 @@ pub struct MessageFrame<'a> {
     /// Mentions (stored groups).
     #[serde(rename = "GroupAtInfo", skip_serializing_if = "Option::is_none")]
     pub at_info: Option<&'a RawValue>,
+    /// The group's type, for groups that keep their messages (absent in live rooms).
+    #[serde(rename = "Type", skip_serializing_if = "str::is_empty")]
+    pub group_type: &'a str,
+    /// Stored groups: the send's `NoUnread`, `NoLastMsg`, `NeedReadReceipt`.
+    #[serde(rename = "NoUnread", skip_serializing_if = "std::ops::Not::not")]
+    pub no_unread: bool,
+    #[serde(rename = "NoLastMsg", skip_serializing_if = "std::ops::Not::not")]
+    pub no_last_msg: bool,
+    #[serde(rename = "NeedReadReceipt", skip_serializing_if = "std::ops::Not::not")]
+    pub need_read_receipt: bool,
 }
 
 /// Tips and system notifications: a `MsgBody` with one server element.
@@ -716,6 +750,8 @@ pub mod system {
     pub const REQUEST_ACCEPTED: u8 = 2;
     /// To the applicant (or invitee): its request was declined.
     pub const REQUEST_REFUSED: u8 = 3;
+    /// To a stored group's first members: the group was created with them in it.
+    pub const CREATED: u8 = 6;
     /// The receiver was removed from the group (ban).
     pub const KICKED_OUT: u8 = 4;
     pub const DISMISSED: u8 = 5;
@@ -761,6 +797,10 @@ mod tests {
             history: false,
             topic_id: "",
             at_info: None,
+            group_type: "",
+            no_unread: false,
+            no_last_msg: false,
+            need_read_receipt: false,
         };
         let text = serde_json::to_string(&m).expect("ser");
         assert!(text.starts_with(r#"{"op":"message","GroupId":"g""#));

@@ -41,6 +41,10 @@ fn message_validation_and_serialization(c: &mut Criterion) {
                 history: false,
                 topic_id: "",
                 at_info: None,
+                group_type: "",
+                no_unread: false,
+                no_last_msg: false,
+                need_read_receipt: false,
             })
             .expect("serialize");
             black_box(Frame::new(FrameClass::Message(Priority::Normal), text))

@@ -593,6 +593,7 @@ impl Engine {
                 cloud_custom_data: &b.cloud_custom_data,
                 topic: "",
                 at_info: None,
+                stored: None,
             }
             .frame(false);
             if let Ok(frame) = frame {

@@ -268,6 +268,16 @@ impl Engine {
                     );
                     let users: Vec<UserId> = first.into_iter().map(|m| m.user).collect();
                     self.membership_changed(app, &record.id, &users, true).await;
+                    // Its first members' devices hear of it before its first message.
+                    let notice = json!({
+                        "OpType": liveroom_core::protocol::system::CREATED,
+                        "Operator_Account": operator,
+                        "Type": record.group_type.as_str(),
+                        "Name": record.name,
+                    });
+                    for u in &users {
+                        self.notify_user(app, u, &record.id, notice.clone());
+                    }
                     return Ok(record.id);
                 }
                 Err(StoreError::Conflict) if custom_id.is_none() => {

@@ -34,7 +34,11 @@ pub(crate) const MEMBER_SELECT: &str = "SELECT m.user_id, m.join_time, m.join_se
      (SELECT COUNT(*) FROM group_admins a WHERE a.app = m.app AND a.group_id = m.group_id \
        AND a.user_id = m.user_id) AS admin, \
      COALESCE((SELECT t.counted FROM group_threads t WHERE t.app = m.app \
-       AND t.group_id = m.group_id AND t.topic = ''), 0) AS counted \
+       AND t.group_id = m.group_id AND t.topic = ''), 0) AS counted, \
+     COALESCE((SELECT u.nick FROM users u WHERE u.app = m.app \
+       AND u.user_id = m.user_id), '') AS m_nick, \
+     COALESCE((SELECT u.face_url FROM users u WHERE u.app = m.app \
+       AND u.user_id = m.user_id), '') AS m_face \
      FROM group_members m";
 
 /// The groups a user is in, with its side, the thread's counters and the newest message it
@@ -44,7 +48,8 @@ pub(crate) const JOINED_SELECT: &str = "SELECT g.group_id AS g_id, g.group_type,
      m.custom, m.last_send_time, m.read_seq, m.read_pos, m.pinned, \
      (SELECT COUNT(*) FROM group_admins a WHERE a.app = m.app AND a.group_id = m.group_id \
        AND a.user_id = m.user_id) AS admin, \
-     COALESCE(t.counted, 0) AS counted, COALESCE(t.last_seq, 0) AS last_seq, \
+     COALESCE(t.counted, 0) AS counted, '' AS m_nick, '' AS m_face, \
+     COALESCE(t.last_seq, 0) AS last_seq, \
      COALESCE(t.last_time, 0) AS last_time, \
      (SELECT MIN(x.seq) FROM group_mentions x WHERE x.app = m.app \
        AND x.group_id = m.group_id AND x.topic = '' AND x.user_id = m.user_id \
@@ -163,6 +168,8 @@ pub(crate) struct MemberRow {
     pub pinned: i64,
     pub admin: i64,
     pub counted: i64,
+    pub m_nick: String,
+    pub m_face: String,
 }
 
 impl MemberRow {
@@ -179,6 +186,8 @@ impl MemberRow {
             read_seq: from_db(self.read_seq, "seq")?,
             unread: from_db((self.counted - self.read_pos).max(0), "unread")?,
             pinned: self.pinned != 0,
+            nick: self.m_nick,
+            avatar: self.m_face,
         })
     }
 }

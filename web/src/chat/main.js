@@ -254,7 +254,7 @@ function messenger(chat, me) {
   /** @type {Array<[string, (ev: {data: any}) => void]>} */
   const handlers = [
     [EVENT.CONVERSATION_LIST_UPDATED, (ev) => {
-      conversations = ev.data;
+      conversations = oneToOne(ev.data);
       people.show(conversations.map((c) => c.userID));
       list.render(conversations, openPeer);
     }],
@@ -299,7 +299,7 @@ function messenger(chat, me) {
   chat.getConversationList()
     .then((res) => {
       if (ended) return;
-      conversations = res.data.conversationList;
+      conversations = oneToOne(res.data.conversationList);
       people.show(conversations.map((c) => c.userID));
       list.render(conversations, openPeer);
       renderTotal();
@@ -314,6 +314,14 @@ function messenger(chat, me) {
     forgetCredentials();
     showLogin();
   }));
+
+  /**
+   * The one-to-one conversations of a list (groups have a page of their own).
+   * @param {Conversation[]} all
+   */
+  function oneToOne(all) {
+    return all.filter((c) => c.type === TYPES.CONV_C2C);
+  }
 
   function stop() {
     ended = true;

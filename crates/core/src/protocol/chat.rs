@@ -128,8 +128,12 @@ pub struct DeleteConversation {
 /// `pin_conversation`: pinned conversations list first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinConversation {
-    #[serde(rename = "Peer_Account")]
+    /// A one-to-one conversation (or else `GroupId`).
+    #[serde(rename = "Peer_Account", default)]
     pub peer: String,
+    /// A group's conversation.
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     #[serde(rename = "Pinned")]
     pub pinned: bool,
 }

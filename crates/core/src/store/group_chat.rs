@@ -53,6 +53,9 @@ pub struct MemberRecord {
     pub unread: u64,
     /// Its conversation with the group is pinned.
     pub pinned: bool,
+    /// Its profile's nick and avatar now (member lists; empty elsewhere).
+    pub nick: String,
+    pub avatar: String,
 }
 
 /// A change to a member's own fields; `None` leaves a field as it is.

@@ -203,6 +203,7 @@ fn group_view(g: liveroom_core::store::GroupConversation) -> ConversationView {
             "MsgPriority": m.priority.as_str(),
             "MsgBody": body,
             "CloudCustomData": m.cloud_custom_data,
+            "Recalled": m.has(liveroom_core::store::group_flags::RECALLED),
         });
         RawValue::from_string(v.to_string()).ok()
     });

@@ -52,6 +52,9 @@ pub(crate) fn message_json(m: &GroupMsgRecord) -> Value {
     if m.has(group_flags::EDITED) {
         v["Edited"] = json!(true);
     }
+    if m.has(group_flags::RECALLED) {
+        v["Recalled"] = json!(true);
+    }
     v
 }
 

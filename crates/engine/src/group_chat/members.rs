@@ -468,7 +468,16 @@ impl Engine {
         if owner && !record.group_type.rules().owner_may_quit {
             return Err(Error::OwnerCannotQuit(user.to_string()));
         }
-        self.member_record(app, group, user).await?;
+        // Quitting a group one is not in succeeds and does nothing (a retried quit).
+        if self
+            .store
+            .group_member(app, group, user)
+            .await
+            .map_err(store_err)?
+            .is_none()
+        {
+            return Ok(());
+        }
         if owner {
             let _one = room.write_lock.lock().await;
             let mut next = room.profile();
@@ -484,7 +493,7 @@ impl Engine {
             .await
             .map_err(store_err)?;
         if gone.is_empty() {
-            return Err(Error::NotMember(user.to_string()));
+            return Ok(());
         }
         let actor = Actor {
             user: user.clone(),

@@ -159,4 +159,28 @@ impl Engine {
         let frame = Frame::new(FrameClass::Control, v.to_string());
         self.push_to_user(app, user, &frame, None);
     }
+
+    /// Pins or unpins a member's conversation with a stored group.
+    pub async fn pin_group(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        user: &UserId,
+        pinned: bool,
+    ) -> Result<(), Error> {
+        self.stored_room(app, group).await?;
+        let patch = liveroom_core::store::MemberPatch {
+            pinned: Some(pinned),
+            ..Default::default()
+        };
+        if !self
+            .store
+            .patch_member(app, group, user, &patch)
+            .await
+            .map_err(store_err)?
+        {
+            return Err(Error::NotMember(user.to_string()));
+        }
+        Ok(())
+    }
 }

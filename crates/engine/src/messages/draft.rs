@@ -179,6 +179,7 @@ impl Draft {
             cloud_custom_data: &self.cloud_custom_data,
             topic: "",
             at_info: None,
+            stored: None,
         };
         let frame = outgoing.frame(false)?;
         let keeps_history = settings.history_enabled && settings.history_count > 0;

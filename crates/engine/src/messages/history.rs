@@ -43,6 +43,7 @@ impl Engine {
                 cloud_custom_data: &r.cloud_custom_data,
                 topic: "",
                 at_info: None,
+                stored: None,
             };
             frames.push((r.msg_time, outgoing.frame(true)?));
         }

@@ -2,6 +2,7 @@
 //! for its history write ([`Pending`]), and its frame ([`Outgoing`]).
 
 use super::*;
+use liveroom_core::store::group_flags;
 
 /// A message waiting at the frequency gate.
 pub(crate) struct Pending {
@@ -80,6 +81,8 @@ pub(crate) struct Outgoing<'a> {
     pub topic: &'a str,
     /// `GroupAtInfo` (stored groups).
     pub at_info: Option<&'a RawValue>,
+    /// Stored groups: the group's type and the message's `group_flags`.
+    pub stored: Option<(&'a str, i64)>,
 }
 
 impl Outgoing<'_> {
@@ -100,6 +103,16 @@ impl Outgoing<'_> {
             history,
             topic_id: self.topic,
             at_info: self.at_info,
+            group_type: self.stored.map_or("", |(t, _)| t),
+            no_unread: self
+                .stored
+                .is_some_and(|(_, f)| f & group_flags::NO_UNREAD != 0),
+            no_last_msg: self
+                .stored
+                .is_some_and(|(_, f)| f & group_flags::NO_LAST_MSG != 0),
+            need_read_receipt: self
+                .stored
+                .is_some_and(|(_, f)| f & group_flags::READ_RECEIPT != 0),
         })
         .map_err(|_| Error::Internal)?;
         Ok(Frame::new(FrameClass::Message(self.priority), text))

@@ -35,10 +35,11 @@ impl Engine {
             msg.priority,
         );
         let (mentions, at_all) = mentions_of(&options.at_info)?;
+        let group_type = msg.group_type;
         let group = msg.group.to_string();
         let topic = options.topic.clone();
         let at_info = options.at_info.clone();
-        let frame = move |body: &str, ccd: &str, seq: u64, time: i64| {
+        let frame = move |body: &str, ccd: &str, seq: u64, time: i64, flags: i64| {
             let body: &RawValue = serde_json::from_str(body).ok()?;
             let at: Option<&RawValue> = if at_info.is_empty() {
                 None
@@ -59,13 +60,14 @@ impl Engine {
                 cloud_custom_data: ccd,
                 topic: &topic,
                 at_info: at,
+                stored: Some((group_type, flags)),
             }
             .frame(false)
             .ok()
         };
         if options.online_only {
             // Pushed to who is online, never stored: number 0.
-            let Some(f) = frame(&msg.body_json, &msg.cloud_custom_data, 0, msg.time) else {
+            let Some(f) = frame(&msg.body_json, &msg.cloud_custom_data, 0, msg.time, 0) else {
                 return Err(Error::Internal);
             };
             self.hand_out(
@@ -113,7 +115,7 @@ impl Engine {
                 room,
                 append,
                 msg.session,
-                Box::new(move |a, seq| frame(&a.body, &a.cloud_custom_data, seq, a.time)),
+                Box::new(move |a, seq| frame(&a.body, &a.cloud_custom_data, seq, a.time, a.flags)),
             )
             .await?;
         metrics::accepted();

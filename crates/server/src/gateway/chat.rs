@@ -148,9 +148,17 @@ pub(super) async fn dispatch(
             data(())
         }
         Op::PinConversation(r) => {
-            engine
-                .pin_conversation(app, &user, &peer(&r.peer)?, r.pinned)
-                .await?;
+            match &r.group_id {
+                Some(g) => {
+                    let group = liveroom_core::GroupId::parse(g)?;
+                    engine.pin_group(app, &group, &user, r.pinned).await?;
+                }
+                None => {
+                    engine
+                        .pin_conversation(app, &user, &peer(&r.peer)?, r.pinned)
+                        .await?;
+                }
+            }
             data(())
         }
         Op::SubscribeStatus(r) => data(Statuses {

@@ -16,7 +16,7 @@ use liveroom_core::store::{
 use liveroom_core::{Error, GroupId, Service, UserId};
 use liveroom_engine::group_chat::{Actor, AddResult, JoinOutcome, MemberChanges, TopicSpec};
 use liveroom_engine::session::SessionRef;
-use liveroom_engine::{Engine, NewGroup};
+use liveroom_engine::{Engine, GroupProfile, NewGroup};
 
 use super::ops::{data, Data};
 
@@ -214,6 +214,8 @@ struct MemberView {
     role: &'static str,
     join_time: i64,
     name_card: String,
+    nick_name: String,
+    avatar: String,
     app_member_defined_data: Vec<liveroom_core::protocol::groups::KeyValue>,
 }
 
@@ -380,6 +382,22 @@ struct Receipt {
     unread_count: u64,
 }
 
+/// `get_group_info`: a group's profile and settings.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GroupInfoView<'a> {
+    #[serde(flatten)]
+    profile: GroupProfile<'a>,
+    /// Stored members (live rooms: online now).
+    member_num: usize,
+    max_member_num: u32,
+    apply_join_option: &'static str,
+    invite_join_option: &'static str,
+    create_time: i64,
+    next_msg_seq: u64,
+    support_topic: bool,
+}
+
 /// Runs one group op for the session.
 pub(super) async fn dispatch(
     engine: &Arc<Engine>,
@@ -492,7 +510,11 @@ pub(super) async fn dispatch(
                     face_url: g.face_url,
                     role,
                     msg_flag: g.member.msg_flag.as_str(),
-                    unread: g.member.unread,
+                    unread: if g.group_type.rules().unread {
+                        g.member.unread
+                    } else {
+                        0
+                    },
                     read_seq: g.member.read_seq,
                     last_seq: g.thread.last_seq,
                     last_time: g.thread.last_time,
@@ -541,6 +563,8 @@ pub(super) async fn dispatch(
                         member: m.user,
                         join_time: m.join_time,
                         name_card: m.name_card,
+                        nick_name: m.nick,
+                        avatar: m.avatar,
                         app_member_defined_data: m
                             .custom
                             .into_iter()
@@ -817,6 +841,20 @@ pub(super) async fn dispatch(
                         unread_count,
                     })
                     .collect(),
+            })
+        }
+        Op::GetGroupInfo(g) => {
+            let group = GroupId::parse(&g.group_id)?;
+            let (record, member_num, next_msg_seq) = engine.group_info(app, &group).await?;
+            data(GroupInfoView {
+                profile: GroupProfile::of(&record),
+                member_num,
+                max_member_num: record.max_member_num,
+                apply_join_option: record.apply_join_option.as_str(),
+                invite_join_option: record.invite_join_option.as_str(),
+                create_time: record.create_time,
+                next_msg_seq,
+                support_topic: record.support_topic,
             })
         }
         _ => Err(Error::Internal),

@@ -426,6 +426,7 @@ async fn bad_sends_get_the_reference_codes_and_change_nothing() {
     for op in [
         Op::PinConversation(PinConversation {
             peer: "nobody".into(),
+            group_id: None,
             pinned: true,
         }),
         Op::DeleteConversation(DeleteConversation {

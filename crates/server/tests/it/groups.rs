@@ -349,6 +349,9 @@ async fn join_requests_wait_for_an_owner_or_admin_and_are_answered_once() {
     )
     .await;
     assert_eq!(asked["Pending"], true);
+    // The creator's devices heard of the group first (a first member's notice).
+    let created = next_notice(&mut ann).await;
+    assert_eq!(created.msg_body[0]["MsgContent"]["OpType"], 6);
     let notice = next_notice(&mut ann).await;
     assert_eq!(notice.msg_body[0]["MsgContent"]["OpType"], 1);
     assert_eq!(notice.msg_body[0]["MsgContent"]["Applicant_Account"], "cat");
