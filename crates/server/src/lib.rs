@@ -88,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .route("/room/{id}", get(web::viewer))
         .route("/host/{id}", get(web::host))
         .route("/chat", get(web::chat))
+        .route("/community", get(web::community))
         .route("/admin", get(web::admin))
         .route("/assets/{*path}", get(web::asset))
         .route("/static/{*path}", get(web::static_asset))

@@ -1,5 +1,5 @@
 //! The web pages built from `web/` (see `build.rs`), embedded in the binary: the viewer at `/`
-//! and `/room/<id>`, the host page at `/host/<id>`, the one-to-one messenger at `/chat`, the
+//! and `/room/<id>`, the host page at `/host/<id>`, the one-to-one messenger at `/chat`, the groups and communities page at `/community`, the
 //! admin console at `/admin` (only where the console is on), their hashed assets under
 //! `/assets/`, files under `/static/` (the demo gift catalog, images, effects) and the
 //! embeddable live chat room as one module at `/sdk/liveroom-room.js` (loadable from any
@@ -92,6 +92,11 @@ pub async fn host() -> Response {
 /// `GET /chat`: the one-to-one messenger.
 pub async fn chat() -> Response {
     file("chat.html", Cache::Revalidate)
+}
+
+/// `GET /community`: groups and communities with topics.
+pub async fn community() -> Response {
+    file("community.html", Cache::Revalidate)
 }
 
 /// `GET /admin`: the admin console, where it is on.
