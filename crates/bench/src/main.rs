@@ -5,10 +5,11 @@
 //! the test suite, so the tool never rots); `failover` kills the owner of a cluster's room
 //! under traffic. docs/benchmarks.md explains the figures.
 //!
-//! `c2c` runs the one-to-one chat load and the offline catch-up.
+//! `c2c` runs the one-to-one chat load and the offline catch-up; `groups` a stored group's
+//! (or community's) load, an offline member's catch-up and a burst of join requests.
 //!
 //! Layout: `run.rs` (one run: ramp, hold, drain), `failover.rs` (the failover run),
-//! `c2c.rs` (the one-to-one run),
+//! `c2c.rs` (the one-to-one run), `groups.rs` (the stored-group run),
 //! `part.rs` (parts and their merge),
 //! `stats.rs` (what clients observe), `report.rs` (JSON, SVG, summaries), `target.rs`
 //! with `liveroom.rs` and `peers.rs` (the servers driven), `cluster.rs` (a local
@@ -17,6 +18,7 @@
 mod c2c;
 mod cluster;
 mod failover;
+mod groups;
 mod liveroom;
 mod part;
 mod peers;
@@ -105,6 +107,14 @@ enum Command {
         #[command(flatten)]
         servers: Servers,
     },
+    /// A stored group (Public, or a community with topics) of many members, some online,
+    /// a few sending; then an offline member's catch-up and a burst of join requests.
+    Groups {
+        #[command(flatten)]
+        shape: GroupsShape,
+        #[command(flatten)]
+        servers: Servers,
+    },
     /// Every scenario with a handful of viewers for a second or two; fails if any of
     /// them loses a connection or delivers nothing.
     Smoke {
@@ -135,6 +145,33 @@ struct C2cShape {
     /// Conversations they wait in.
     #[arg(long, default_value_t = 50)]
     conversations: usize,
+}
+
+/// The shape of a `groups` run.
+#[derive(Args, Clone)]
+struct GroupsShape {
+    /// Members of the group.
+    #[arg(long, default_value_t = 10_000)]
+    members: usize,
+    /// Members online.
+    #[arg(long, default_value_t = 2_000)]
+    online: usize,
+    /// Messages per second over the whole group.
+    #[arg(long, default_value_t = 20.0)]
+    rate: f64,
+    /// Members who send (the rate is split among them).
+    #[arg(long, default_value_t = 10)]
+    senders: usize,
+    /// 0: a Public group; else a community with this many topics.
+    #[arg(long, default_value_t = 0)]
+    topics: usize,
+    #[arg(long, default_value_t = 20)]
+    hold: u64,
+    #[arg(long, default_value_t = 500.0)]
+    ramp_rate: f64,
+    /// Users who ask at once to join a group that needs approval (0: none).
+    #[arg(long, default_value_t = 500)]
+    join_burst: usize,
 }
 
 /// Overrides of a scenario's preset.
@@ -279,6 +316,62 @@ async fn smoke_c2c(servers: &Servers) -> Result<Vec<String>> {
         ));
     }
     Ok(failures)
+}
+
+/// A small stored-group run: everything sent arrives, the catch-up reads all that waits.
+async fn smoke_groups(servers: &Servers) -> Result<Vec<String>> {
+    let plan = groups::GroupsPlan {
+        members: 60,
+        online: 12,
+        rate: 10.0,
+        senders: 3,
+        topics: 2,
+        hold_secs: 1,
+        ramp_rate: 200.0,
+        join_burst: 5,
+    };
+    let Target::Liveroom(live) = start_target("liveroom", servers, &Shape::default()).await? else {
+        bail!("the groups run is against Liveroom");
+    };
+    let o = groups::run(live, plan, Vec::new()).await?;
+    let mut failures = Vec::new();
+    if o.errors > 0 || o.acknowledged_per_sec <= 0.0 || o.deliveries_per_sec <= 0.0 {
+        failures.push(format!("groups: {}", groups::summary(&o)));
+    }
+    if o.catchup_messages as u64 != o.catchup_unread || o.catchup_messages == 0 {
+        failures.push(format!(
+            "groups: the catch-up read {} messages of {} unread",
+            o.catchup_messages, o.catchup_unread
+        ));
+    }
+    Ok(failures)
+}
+
+async fn groups_run(shape: GroupsShape, servers: &Servers) -> Result<()> {
+    let plan = groups::GroupsPlan {
+        members: shape.members.max(2),
+        online: shape.online.min(shape.members),
+        rate: shape.rate,
+        senders: shape.senders.max(1),
+        topics: shape.topics,
+        hold_secs: shape.hold,
+        ramp_rate: shape.ramp_rate,
+        join_burst: shape.join_burst,
+    };
+    let Target::Liveroom(live) = start_target("liveroom", servers, &Shape::default()).await? else {
+        bail!("the groups run is against Liveroom");
+    };
+    let mut extra_pids = servers.extra_pid.clone();
+    if servers.postgres || servers.cluster.is_some() {
+        extra_pids.extend(process::roots_named("postgres"));
+    }
+    let outcome = groups::run(live, plan, extra_pids).await?;
+    std::fs::create_dir_all(&servers.out)?;
+    let path = servers.out.join("liveroom-groups.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&outcome)?)?;
+    println!("{}", groups::summary(&outcome));
+    println!("  results: {}", path.display());
+    Ok(())
 }
 
 async fn c2c_run(shape: C2cShape, servers: &Servers) -> Result<()> {
@@ -719,6 +812,7 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
         }
         Command::Failover { shape, servers } => failover(shape, &servers, nofile).await?,
         Command::C2c { shape, servers } => c2c_run(shape, &servers).await?,
+        Command::Groups { shape, servers } => groups_run(shape, &servers).await?,
         Command::Smoke { servers } => {
             let shape = Shape {
                 viewers: Some(40),
@@ -742,6 +836,7 @@ async fn main_async(cli: Cli, nofile: u64) -> Result<()> {
             }
             failures.extend(smoke_two_parts(&servers).await?);
             failures.extend(smoke_c2c(&servers).await?);
+            failures.extend(smoke_groups(&servers).await?);
             if !failures.is_empty() {
                 bail!("smoke run failed:\n{}", failures.join("\n"));
             }
@@ -757,6 +852,7 @@ fn main() -> Result<()> {
         | Command::Compare { servers, .. }
         | Command::Failover { servers, .. }
         | Command::C2c { servers, .. }
+        | Command::Groups { servers, .. }
         | Command::Smoke { servers } => servers.tool_cpu.clone(),
         Command::Merge { .. } => String::new(),
     };

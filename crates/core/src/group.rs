@@ -234,7 +234,8 @@ pub struct TypeRules {
     pub durable: bool,
     /// `MaxMemberNum` when the creator names none.
     pub default_max_members: u32,
-    /// The most `MaxMemberNum` may be (0: no cap).
+    /// The most `MaxMemberNum` may be (0: no cap). The reference's editions stop at 6000
+    /// for the types other than Community; Liveroom allows more.
     pub max_members_cap: u32,
     /// Whether users may ask to join at all (Work groups: only by invitation).
     pub may_apply: bool,
@@ -262,7 +263,7 @@ impl GroupType {
         let base = TypeRules {
             durable: true,
             default_max_members: 2000,
-            max_members_cap: 6000,
+            max_members_cap: 100_000,
             may_apply: true,
             default_apply: ApplyJoinOption::NeedPermission,
             members_invite: true,

@@ -41,6 +41,9 @@ pub struct NewGroup {
     pub members: Vec<(UserId, bool)>,
     /// `SupportTopic` (Communities).
     pub support_topic: bool,
+    /// `import_group`: the group's original creation time. An import fires no callbacks
+    /// and no notices.
+    pub imported_at: Option<i64>,
 }
 
 /// A `modify_group_base_info`: `None` leaves a field unchanged.
@@ -109,6 +112,19 @@ impl Engine {
         origin: &Origin,
     ) -> Result<GroupId, Error> {
         let rules = g.group_type.rules();
+        if let Some(at) = g.imported_at {
+            if !rules.durable {
+                return Err(Error::NotSupported(
+                    "an AVChatRoom cannot be imported; create it".into(),
+                ));
+            }
+            if at <= 0 || at > unix_secs() {
+                return Err(Error::InvalidParameter(
+                    "CreateTime must be a past Unix time".into(),
+                ));
+            }
+        }
+        let imported = g.imported_at.is_some();
         if !rules.durable && !g.members.is_empty() {
             return Err(Error::PermissionDenied(
                 "an AVChatRoom cannot be created with members; they join through the client".into(),
@@ -189,8 +205,10 @@ impl Engine {
             .as_deref()
             .map(GroupId::parse_custom)
             .transpose()?;
-        let verdict = self
-            .before_hook(
+        let verdict = if imported {
+            Verdict::Allow(Default::default())
+        } else {
+            self.before_hook(
                 app,
                 &settings,
                 callback::BEFORE_CREATE_GROUP,
@@ -210,7 +228,8 @@ impl Engine {
                     })
                 },
             )
-            .await;
+            .await
+        };
         if let Verdict::Reject { code, info } = verdict {
             return Err(Error::Rejected { code, info });
         }
@@ -234,7 +253,7 @@ impl Engine {
             max_member_num,
             apply_join_option,
             mute_all: false,
-            create_time: now,
+            create_time: g.imported_at.unwrap_or(now),
             info_seq: 0,
             last_info_time: now,
             last_msg_time: 0,
@@ -251,6 +270,11 @@ impl Engine {
         };
         for _ in 0..5 {
             match self.store.create_group(&record, &first).await {
+                Ok(()) if imported => {
+                    let users: Vec<UserId> = first.into_iter().map(|m| m.user).collect();
+                    self.membership_changed(app, &record.id, &users, true).await;
+                    return Ok(record.id);
+                }
                 Ok(()) => {
                     self.after_hook(
                         app,

@@ -151,6 +151,7 @@ async fn ensure_demo_room(engine: &Engine, app: AppId) -> Result<(), liveroom_co
         invite_join_option: None,
         members: Vec::new(),
         support_topic: false,
+        imported_at: None,
     };
     match engine
         .create_group(app, room, "administrator", &Origin::rest("127.0.0.1"))

@@ -388,6 +388,8 @@ pub(crate) fn kind_number(kind: RequestKind) -> i64 {
 macro_rules! impl_group_chat_store {
     ($store:ty, $db:ty) => {
         const _: () = {
+            use std::collections::BTreeMap;
+
             use async_trait::async_trait;
             use liveroom_core::ids::{AppId, GroupId, UserId};
             use liveroom_core::store::{
@@ -494,7 +496,9 @@ macro_rules! impl_group_chat_store {
                             });
                             continue;
                         }
-                        let read_pos = (counted - to_db(m.unread, "unread")?).max(0);
+                        // Below 0 when more is unread than counted yet: imported history
+                        // counted later makes it up.
+                        let read_pos = counted - to_db(m.unread, "unread")?;
                         let done = sqlx::query(
                             "INSERT INTO group_members (app, group_id, user_id, join_time, \
                              join_seq, read_seq, read_pos) VALUES ($1, $2, $3, $4, $5, $5, $6) \
@@ -880,6 +884,27 @@ macro_rules! impl_group_chat_store {
                                 .bind(m.offline_push.as_str());
                         }
                         q.execute(&mut *tx).await.map_err(backend)?;
+                    }
+                    // Imported history moves every member's read place past it.
+                    let mut imported: BTreeMap<(i64, &str), i64> = BTreeMap::new();
+                    for m in batch.iter().filter(|m| m.imported && m.topic.is_empty()) {
+                        if counts(m) {
+                            *imported
+                                .entry((app_key(m.app)?, m.group.as_str()))
+                                .or_default() += 1;
+                        }
+                    }
+                    for ((app, group), n) in imported {
+                        sqlx::query(
+                            "UPDATE group_members SET read_pos = read_pos + $3 \
+                             WHERE app = $1 AND group_id = $2",
+                        )
+                        .bind(app)
+                        .bind(group)
+                        .bind(n)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
                     }
                     for (m, (seq, _)) in &rows {
                         for user in &m.mentions {

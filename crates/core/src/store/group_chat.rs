@@ -125,6 +125,9 @@ pub struct GroupAppend {
     pub offline_push: String,
     /// Members named in `GroupAtInfo` (at most `MENTIONS_MAX`).
     pub mentions: Vec<UserId>,
+    /// Imported history: counted, but every member's read place moves past it, so nobody's
+    /// unread count changes (members imported with an unread count keep it).
+    pub imported: bool,
     /// The sender is a member: its read position (in the group, or in the topic) moves to
     /// this message and its `LastSendMsgTime` to the message's time.
     pub sender_is_member: bool,

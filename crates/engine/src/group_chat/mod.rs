@@ -19,6 +19,7 @@
 
 mod edit;
 pub mod features;
+pub mod imports;
 mod members;
 mod read;
 mod requests;

@@ -77,6 +77,7 @@ impl Engine {
             at_info: String::new(),
             offline_push: String::new(),
             mentions: Vec::new(),
+            imported: false,
             sender_is_member: false,
         };
         let group = room.id.clone();

@@ -108,6 +108,7 @@ impl Engine {
             at_info: options.at_info,
             offline_push: options.offline_push,
             mentions,
+            imported: false,
             sender_is_member: true,
         };
         let stored = self

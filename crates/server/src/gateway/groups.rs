@@ -435,6 +435,7 @@ pub(super) async fn dispatch(
                 custom: Vec::new(),
                 members,
                 support_topic: c.support_topic,
+                imported_at: None,
             };
             let group_id = engine
                 .create_group(app, new, actor.user.as_str(), &origin)

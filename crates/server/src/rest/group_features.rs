@@ -1,6 +1,6 @@
 //! What the backend does with stored groups' messages beyond sending: edit
 //! (`openim/modify_group_msg`), extensions (`openim_msg_ext_http_svc`), deleting a sender's
-//! messages and clearing history.
+//! messages and clearing history, importing members and messages.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -217,4 +217,172 @@ pub async fn clear_group_msg(cx: &Cx, body: Value) -> Result<(), Error> {
         .clear_messages(cx.app_id(), &group, req.msg_seq)
         .await
         .map(|_| ())
+}
+
+#[derive(Deserialize)]
+struct ImportMember {
+    #[serde(rename = "Member_Account")]
+    member_account: String,
+    /// `Admin`, or absent.
+    #[serde(rename = "Role")]
+    role: Option<String>,
+    #[serde(rename = "JoinTime", default)]
+    join_time: i64,
+    #[serde(rename = "UnreadMsgNum", default)]
+    unread: u64,
+}
+
+#[derive(Deserialize)]
+struct ImportMembers {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MemberList")]
+    members: Vec<ImportMember>,
+}
+
+#[derive(Serialize)]
+pub struct ImportedMembers {
+    #[serde(rename = "MemberList")]
+    member_list: Vec<ImportedMemberResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportedMemberResult {
+    #[serde(rename = "Member_Account")]
+    member_account: UserId,
+    /// 0 failed (no such account, or the group is full), 1 imported, 2 a member already.
+    result: u8,
+}
+
+/// POST /v4/group_open_http_svc/import_group_member
+pub async fn import_group_member(cx: &Cx, body: Value) -> Result<ImportedMembers, Error> {
+    use liveroom_core::store::MemberAdded;
+    use liveroom_engine::group_chat::imports::ImportedMember;
+    let req: ImportMembers = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let members = req
+        .members
+        .into_iter()
+        .map(|m| {
+            let admin = match m.role.as_deref() {
+                None | Some("") | Some("Member") => false,
+                Some("Admin") => true,
+                Some(other) => {
+                    return Err(Error::InvalidParameter(format!(
+                        "Role {other:?} must be Admin or left out"
+                    )))
+                }
+            };
+            Ok(ImportedMember {
+                user: UserId::parse(&m.member_account)?,
+                admin,
+                join_time: m.join_time,
+                unread: m.unread,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let results = cx
+        .engine
+        .import_group_members(cx.app_id(), &group, members)
+        .await?;
+    Ok(ImportedMembers {
+        member_list: results
+            .into_iter()
+            .map(|(u, r)| ImportedMemberResult {
+                member_account: u,
+                result: match r {
+                    Some(MemberAdded::Added) => 1,
+                    Some(MemberAdded::Already) => 2,
+                    _ => 0,
+                },
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ImportMsg {
+    #[serde(rename = "From_Account")]
+    from_account: String,
+    #[serde(rename = "SendTime")]
+    send_time: i64,
+    #[serde(rename = "Random")]
+    random: Option<u32>,
+    #[serde(rename = "MsgBody")]
+    msg_body: Value,
+}
+
+#[derive(Deserialize)]
+struct ImportMsgs {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    /// 1: the imported messages move the members' conversations.
+    #[serde(rename = "RecentContactFlag", default)]
+    recent_contact: u8,
+    #[serde(rename = "MsgList")]
+    messages: Vec<ImportMsg>,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportedMessages {
+    import_msg_result: Vec<ImportedMessage>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportedMessage {
+    msg_seq: u64,
+    msg_time: i64,
+    /// 0 imported; 10004 a bad send time, 80002 too large.
+    result: i32,
+}
+
+/// POST /v4/group_open_http_svc/import_group_msg
+pub async fn import_group_msg(cx: &Cx, body: Value) -> Result<ImportedMessages, Error> {
+    use liveroom_engine::group_chat::imports::ImportedMessage as Message;
+    let req: ImportMsgs = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let messages = req
+        .messages
+        .into_iter()
+        .map(|m| {
+            Ok(Message {
+                from: UserId::parse(&m.from_account)?,
+                send_time: m.send_time,
+                random: m.random,
+                body: MsgBody::parse(&m.msg_body)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let results = cx
+        .engine
+        .import_group_messages(
+            cx.app_id(),
+            &group,
+            &req.topic_id,
+            messages,
+            req.recent_contact == 1,
+        )
+        .await?;
+    Ok(ImportedMessages {
+        import_msg_result: results
+            .into_iter()
+            .map(|r| match r {
+                Ok((msg_seq, msg_time)) => ImportedMessage {
+                    msg_seq,
+                    msg_time,
+                    result: 0,
+                },
+                Err(e) => ImportedMessage {
+                    msg_seq: 0,
+                    msg_time: 0,
+                    result: e.code(Service::Group),
+                },
+            })
+            .collect(),
+    })
 }

@@ -47,6 +47,9 @@ struct CreateGroup {
     /// 1: a Community with topics.
     #[serde(rename = "SupportTopic", default)]
     support_topic: u8,
+    /// `import_group`: when the group was created (ignored by `create_group`).
+    #[serde(rename = "CreateTime")]
+    create_time: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -67,7 +70,16 @@ pub struct GroupIdOnly {
 
 /// POST /v4/group_open_http_svc/create_group
 pub async fn create_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
-    let req: CreateGroup = parse(body)?;
+    new_group(cx, parse(body)?, false).await
+}
+
+/// POST /v4/group_open_http_svc/import_group: as `create_group`, at its `CreateTime`
+/// (default now), without callbacks or notices.
+pub async fn import_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
+    new_group(cx, parse(body)?, true).await
+}
+
+async fn new_group(cx: &Cx, req: CreateGroup, import: bool) -> Result<GroupIdOnly, Error> {
     let group_type = GroupType::parse(&req.group_type)?;
     let owner = req.owner.as_deref().map(UserId::parse).transpose()?;
     let members = req
@@ -116,6 +128,10 @@ pub async fn create_group(cx: &Cx, body: Value) -> Result<GroupIdOnly, Error> {
                     .transpose()?,
                 members,
                 support_topic: req.support_topic == 1,
+                imported_at: import.then(|| {
+                    req.create_time
+                        .unwrap_or_else(liveroom_core::time::unix_secs)
+                }),
             },
             cx.identifier.as_str(),
             &cx.origin,

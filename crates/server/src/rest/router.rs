@@ -142,6 +142,9 @@ endpoints! {
     GroupGetKeyValues { MSG_EXT / "group_get_key_values" }
     DeleteGroupMsgBySender { GROUP / "delete_group_msg_by_sender" }
     ClearGroupMsg { GROUP / "clear_group_msg" }
+    ImportGroup { GROUP / "import_group" }
+    ImportGroupMember { GROUP / "import_group_member" }
+    ImportGroupMsg { GROUP / "import_group_msg" }
 
     CreateTopic { TOPICS / "create_topic" }
     GetTopic { TOPICS / "get_topic" }
@@ -262,6 +265,9 @@ impl Endpoint {
                 cx.answer(group_features::delete_group_msg_by_sender(cx, body).await)
             }
             E::ClearGroupMsg => cx.answer(group_features::clear_group_msg(cx, body).await),
+            E::ImportGroup => cx.answer(groups::import_group(cx, body).await),
+            E::ImportGroupMember => cx.answer(group_features::import_group_member(cx, body).await),
+            E::ImportGroupMsg => cx.answer(group_features::import_group_msg(cx, body).await),
             E::CreateTopic => cx.answer(topics::create_topic(cx, body).await),
             E::GetTopic => cx.answer(topics::get_topic(cx, body).await),
             E::ModifyTopic => cx.answer(topics::modify_topic(cx, body).await),

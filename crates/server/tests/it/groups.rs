@@ -1396,3 +1396,83 @@ async fn mentions_reactions_extensions_edits_and_receipts() {
         .await;
     assert_eq!(v["ErrorCode"], 10035);
 }
+
+#[tokio::test]
+async fn groups_members_and_messages_are_imported_as_they_were() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    let v = s
+        .ok(
+            "group_open_http_svc/import_group",
+            json!({"Type": "Work", "GroupId": "old", "Name": "Old", "Owner_Account": "ann",
+                   "CreateTime": 1_600_000_000}),
+        )
+        .await;
+    assert_eq!(v["GroupId"], "old");
+    let info = s
+        .ok(
+            "group_open_http_svc/get_group_info",
+            json!({"GroupIdList": ["old"]}),
+        )
+        .await;
+    assert_eq!(info["GroupInfo"][0]["CreateTime"], 1_600_000_000);
+    let v = s
+        .rest(
+            "group_open_http_svc/import_group",
+            json!({"Type": "AVChatRoom", "GroupId": "oldlive", "Name": "x"}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10007);
+    let members = s
+        .ok(
+            "group_open_http_svc/import_group_member",
+            json!({"GroupId": "old", "MemberList": [
+                {"Member_Account": "bob", "Role": "Admin", "JoinTime": 1_600_000_100, "UnreadMsgNum": 2},
+                {"Member_Account": "ann"}, {"Member_Account": "ghost"}]}),
+        )
+        .await;
+    let results: Vec<u64> = members["MemberList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["Result"].as_u64().expect("Result"))
+        .collect();
+    assert_eq!(results, vec![1, 2, 0]);
+    let imported = s
+        .ok(
+            "group_open_http_svc/import_group_msg",
+            json!({"GroupId": "old", "RecentContactFlag": 1, "MsgList": [
+                {"From_Account": "ann", "SendTime": 1_600_000_200, "MsgBody": text("first")},
+                {"From_Account": "bob", "SendTime": 1_600_000_300, "MsgBody": text("second")},
+                {"From_Account": "ann", "SendTime": 1_600_000_250, "MsgBody": text("out of order")},
+                {"From_Account": "ann", "SendTime": 1_500_000_000, "MsgBody": text("too early")}]}),
+        )
+        .await;
+    let list = imported["ImportMsgResult"].as_array().expect("results");
+    let outcome: Vec<(u64, u64)> = list
+        .iter()
+        .map(|r| {
+            (
+                r["MsgSeq"].as_u64().unwrap_or(0),
+                r["Result"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(outcome, vec![(1, 0), (2, 0), (0, 10004), (0, 10004)]);
+    // Imported history is there, numbered, not unread; the imported count is.
+    let page = s
+        .ok(
+            "group_open_http_svc/group_msg_get_simple",
+            json!({"GroupId": "old", "ReqMsgNumber": 10}),
+        )
+        .await;
+    assert_eq!(page["RspMsgList"][0]["MsgTimeStamp"], 1_600_000_300);
+    let bob = s.user("bob").await;
+    let groups = call(&bob, Op::GetJoinedGroups).await;
+    assert_eq!(groups["Groups"][0]["Unread"], 2, "as imported");
+    assert_eq!(groups["Groups"][0]["Role"], "Admin");
+    assert_eq!(
+        groups["Groups"][0]["LastMessage"]["MsgBody"][0]["MsgContent"]["Text"],
+        "second"
+    );
+}

@@ -149,6 +149,24 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["GroupId"],
         ),
         (
+            // An id in use: even a body that turned valid creates nothing.
+            "group_open_http_svc/import_group",
+            json!({"Type": "Public", "GroupId": TEAM, "Name": "n", "Owner_Account": "alice", "CreateTime": 1_600_000_000}),
+            &["Type", "Name"],
+        ),
+        (
+            // A member already: even a body that turned valid adds nobody.
+            "group_open_http_svc/import_group_member",
+            json!({"GroupId": TEAM, "MemberList": [{"Member_Account": "bob", "JoinTime": 1_600_000_000, "UnreadMsgNum": 0}]}),
+            &["GroupId", "MemberList"],
+        ),
+        (
+            // A send time before the group existed: even a body that turned valid stores nothing.
+            "group_open_http_svc/import_group_msg",
+            json!({"GroupId": TEAM, "RecentContactFlag": 0, "MsgList": [{"From_Account": "alice", "SendTime": 1000, "Random": 1, "MsgBody": text}], "TopicId": ""}),
+            &["GroupId", "MsgList"],
+        ),
+        (
             "million_group_open_http_svc/create_topic",
             json!({"GroupId": HUB, "TopicName": "t", "TopicId": "hub@TOPIC#_fuzz", "From_Account": "alice", "CustomString": "c", "FaceUrl": "f", "Notification": "n", "Introduction": "i"}),
             &["GroupId", "TopicName"],

@@ -46,6 +46,7 @@ fn msg(group: &str, from: &str, time: i64, text: &str) -> GroupAppend {
         at_info: String::new(),
         offline_push: String::new(),
         mentions: Vec::new(),
+        imported: false,
         sender_is_member: true,
     }
 }
