@@ -160,3 +160,60 @@ async fn members_on_three_nodes_share_one_group() {
     assert_eq!(refused.code(), Some(10007));
     cluster.stop().await;
 }
+
+#[tokio::test]
+async fn a_topics_messages_cross_nodes_and_its_unread_counts_agree() {
+    let cluster = TestCluster::start(2).await;
+    let n = &cluster.nodes;
+    for u in ["ann", "bob", "cat"] {
+        n[0].import(u, u).await;
+    }
+    n[0].ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Community", "GroupId": "hub", "Name": "Hub", "Owner_Account": "ann",
+               "SupportTopic": 1, "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat"}]}),
+    )
+    .await;
+    n[1].ok(
+        "million_group_open_http_svc/create_topic",
+        json!({"GroupId": "hub", "TopicName": "general", "TopicId": "hub@TOPIC#_general"}),
+    )
+    .await;
+    let ann = n[0].user("ann").await;
+    let mut bob = n[1].user("bob").await;
+    for t in ["one", "two"] {
+        ann.request(Op::Send {
+            group_id: "hub".into(),
+            msg_body: text(t),
+            priority: None,
+            cloud_custom_data: None,
+            random: None,
+            online_only: false,
+            no_unread: false,
+            no_last_msg: false,
+            need_read_receipt: false,
+            at_info: None,
+            topic_id: Some("hub@TOPIC#_general".into()),
+            extensible: false,
+        })
+        .await
+        .expect("send");
+    }
+    let first = next_message(&mut bob).await;
+    assert_eq!(
+        (first.topic_id.as_str(), first.msg_seq),
+        ("hub@TOPIC#_general", 1)
+    );
+    assert_eq!(next_message(&mut bob).await.msg_seq, 2);
+    // Cat was away: both nodes count the same.
+    for node in n.iter() {
+        let v = node
+            .ok(
+                "million_group_open_http_svc/get_topic",
+                json!({"GroupId": "hub", "From_Account": "cat"}),
+            )
+            .await;
+        assert_eq!(v["TopicAndSelfInfo"][0]["SelfInfo"]["UnreadMsgNum"], 2);
+    }
+    cluster.stop().await;
+}
