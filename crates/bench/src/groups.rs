@@ -90,7 +90,8 @@ async fn read(mut r: WsReader, counts: Rc<Counts>) {
     let message = memchr::memmem::Finder::new(br#"{"op":"message","#);
     let text = memchr::memmem::Finder::new(br#""Text":""#);
     let reply = memchr::memmem::Finder::new(br#"{"op":"reply","#);
-    let notice = memchr::memmem::Finder::new(br#"{"op":"system","#);
+    // Notices are written with sorted keys: `op` is not first.
+    let notice = memchr::memmem::Finder::new(br#""op":"system""#);
     while let Ok(f) = r.next().await {
         if f.opcode != OP_TEXT {
             continue;
@@ -108,6 +109,10 @@ async fn read(mut r: WsReader, counts: Rc<Counts>) {
                 }
             }
         } else if reply.find(p) == Some(0) {
+            // Sends' and requests' replies (not pongs).
+            if memchr::memmem::find(p, br#""Pong""#).is_some() {
+                continue;
+            }
             let ok = memchr::memmem::find(p, br#""ErrorCode":0,"#).is_some();
             if counts.counting.get() {
                 if ok {
@@ -116,7 +121,7 @@ async fn read(mut r: WsReader, counts: Rc<Counts>) {
                     counts.errors.set(counts.errors.get() + 1);
                 }
             }
-        } else if notice.find(p) == Some(0) {
+        } else if notice.find(p).is_some() {
             counts.notices.set(counts.notices.get() + 1);
         }
     }
@@ -436,7 +441,7 @@ async fn join_burst(live: &Liveroom, plan: &GroupsPlan) -> Result<(f64, f64, f64
         w.text(&json!({"op": "join_group", "id": 7, "GroupId": BURST_GROUP}).to_string())
             .await?;
     }
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut requests_secs = 0.0;
     loop {
         let answered = applicant_counts.acked.get() + applicant_counts.errors.get();
@@ -447,7 +452,12 @@ async fn join_burst(live: &Liveroom, plan: &GroupsPlan) -> Result<(f64, f64, f64
             break;
         }
         if Instant::now() > deadline {
-            bail!("the join burst was not answered within 120 s");
+            bail!(
+                "the join burst was not answered within 30 s: {} answered, {} refused, the owner got {} notices",
+                applicant_counts.acked.get(),
+                applicant_counts.errors.get(),
+                owner_counts.notices.get()
+            );
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -462,13 +472,16 @@ async fn join_burst(live: &Liveroom, plan: &GroupsPlan) -> Result<(f64, f64, f64
                 .to_string(),
             )
             .await?;
+        // Within a connection's request rate (50 a second by default).
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if applicant_counts.notices.get() >= before + plan.join_burst as u64 {
             break;
         }
         if Instant::now() > deadline {
-            bail!("the join burst's acceptances did not all arrive within 120 s");
+            bail!("the join burst's acceptances did not all arrive within 30 s");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

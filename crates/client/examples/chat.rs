@@ -54,6 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Event::MessageModified(m) => println!("-- [{}] edited: {}", m.msg_seq, message_text(&m).unwrap_or("")),
                 Event::Reaction(r) => println!("-- {} {} {} on [{}]", r.from, r.action, r.reaction, r.msg_seq),
                 Event::MessageExtension(e) => println!("-- [{}] extensions set: {}", e.msg_seq, e.extensions.len()),
+                Event::GroupAttrs(a) => println!("-- {} attributes of {}", a.attrs.len(), a.group_id),
                 Event::Topic(t) => println!("-- topic {} of {} {}", t.topic_id, t.group_id, t.action),
                 Event::GroupRead(r) => println!("-- read {} up to {} ({} unread)", r.group_id, r.seq, r.unread),
                 Event::Reply(_) => {}

@@ -91,6 +91,8 @@ pub enum Event {
     Reaction(liveroom_core::protocol::groups::ReactionPush),
     /// Extensions of a stored group's message were set.
     MessageExtension(liveroom_core::protocol::groups::ExtensionPush),
+    /// A group's attributes changed.
+    GroupAttrs(liveroom_core::protocol::groups::GroupAttrsPush),
     /// A reply that matched no pending request (e.g. to an unparseable frame).
     Reply(Reply),
     /// The server closed the connection.
@@ -178,6 +180,7 @@ impl Client {
                     Push::MessageModified(m) => Event::MessageModified(m),
                     Push::Reaction(r) => Event::Reaction(r),
                     Push::MessageExtension(e) => Event::MessageExtension(e),
+                    Push::GroupAttrs(a) => Event::GroupAttrs(a),
                 };
                 if events_tx.send(event).is_err() {
                     break;

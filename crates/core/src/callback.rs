@@ -20,6 +20,7 @@ pub const AFTER_GROUP_FULL: &str = "Group.CallbackAfterGroupFull";
 pub const AFTER_MEMBER_FIELD_CHANGED: &str = "Group.CallbackAfterMemberFieldChanged";
 pub const AFTER_CHANGE_GROUP_OWNER: &str = "Group.CallbackAfterChangeGroupOwner";
 pub const BEFORE_CREATE_TOPIC: &str = "Group.CallbackBeforeCreateTopic";
+pub const AFTER_GROUP_ATTR_CHANGED: &str = "Group.CallbackAfterGroupAttrChanged";
 pub const AFTER_CREATE_TOPIC: &str = "Group.CallbackAfterCreateTopic";
 pub const AFTER_TOPIC_DESTROYED: &str = "Group.CallbackAfterTopicDestroyed";
 pub const AFTER_TOPIC_INFO_CHANGED: &str = "Group.CallbackAfterTopicInfoChanged";
@@ -61,6 +62,7 @@ pub const AFTER_COMMANDS: &[&str] = &[
     AFTER_CREATE_TOPIC,
     AFTER_TOPIC_DESTROYED,
     AFTER_TOPIC_INFO_CHANGED,
+    AFTER_GROUP_ATTR_CHANGED,
     STATE_CHANGE,
     C2C_AFTER_SEND_MSG,
     C2C_AFTER_MSG_WITHDRAW,

@@ -158,6 +158,10 @@ pub enum Error {
     /// Deleting stored messages of a group that stores none (an AVChatRoom).
     #[error("{0} is an AVChatRoom: it stores no messages to delete")]
     NoMessageStore(String),
+    /// A group attribute write over a limit (10045 key, 10046 value, 10047 keys, 10048
+    /// total) or of a key that does not exist (10050).
+    #[error("{info}")]
+    GroupAttr { code: i32, info: String },
     #[error("too many requests; retry later")]
     RateLimited,
     /// Refused by the app's backend through a before-callback: 10016, or the app's own
@@ -305,6 +309,7 @@ impl Error {
             Self::ExtensionNotFound(_) => 23004,
             Self::ExtensionConflict => 23001,
             Self::NoMessageStore(_) => 10035,
+            Self::GroupAttr { code, .. } => *code,
             Self::RateLimited => 60018,
             Self::Rejected { code, .. } => *code,
             Self::Filtered => 80001,

@@ -470,6 +470,8 @@ pub enum Push {
     Reaction(groups::ReactionPush),
     /// Extensions of a stored group's message were set.
     MessageExtension(groups::ExtensionPush),
+    /// A group's attributes changed (the whole map now).
+    GroupAttrs(groups::GroupAttrsPush),
     /// This user changed a conversation on one of its devices.
     C2cConversation(chat::ConversationPush),
 }

@@ -1772,6 +1772,52 @@ macro_rules! impl_group_chat_store {
                     Ok(out)
                 }
 
+                async fn group_attrs(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                ) -> StoreResult<Vec<(String, String)>> {
+                    sqlx::query_as::<_, (String, String)>(
+                        "SELECT key, value FROM group_attrs WHERE app = $1 AND group_id = $2 \
+                         ORDER BY key",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)
+                }
+
+                async fn replace_group_attrs(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    attrs: &[(String, String)],
+                ) -> StoreResult<()> {
+                    let app = app_key(app)?;
+                    let mut tx = self.pool.begin().await.map_err(backend)?;
+                    sqlx::query("DELETE FROM group_attrs WHERE app = $1 AND group_id = $2")
+                        .bind(app)
+                        .bind(group.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    for (k, v) in attrs {
+                        sqlx::query(
+                            "INSERT INTO group_attrs (app, group_id, key, value) \
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(app)
+                        .bind(group.as_str())
+                        .bind(k.as_str())
+                        .bind(v.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    tx.commit().await.map_err(backend)
+                }
+
                 async fn delete_group_messages_by(
                     &self,
                     app: AppId,

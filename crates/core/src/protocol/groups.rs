@@ -416,3 +416,19 @@ pub struct ExtensionPush {
     #[serde(rename = "ExtensionList")]
     pub extensions: Vec<ExtensionItem>,
 }
+
+/// One group attribute (lower-case keys, as the reference writes them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAttr {
+    pub key: String,
+    pub value: String,
+}
+
+/// `group_attrs`: a group's attributes changed; the whole map as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAttrsPush {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "GroupAttr")]
+    pub attrs: Vec<GroupAttr>,
+}

@@ -572,6 +572,17 @@ pub trait GroupChatStore: Send + Sync + 'static {
         seqs: &[u64],
     ) -> StoreResult<Vec<u64>>;
 
+    /// A group's attributes, by key.
+    async fn group_attrs(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<(String, String)>>;
+
+    /// Replaces a group's attributes with `attrs`, in one transaction.
+    async fn replace_group_attrs(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        attrs: &[(String, String)],
+    ) -> StoreResult<()>;
+
     /// Deletes a group's messages sent by `sender`; returns how many went.
     async fn delete_group_messages_by(
         &self,

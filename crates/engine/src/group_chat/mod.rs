@@ -17,6 +17,7 @@
 //! (the group commit and delivery), `tips` (stored tips). The send path is the group send
 //! path's (`messages`), which stores a message of these types through the writer.
 
+pub mod attrs;
 mod edit;
 pub mod features;
 pub mod imports;

@@ -386,3 +386,69 @@ pub async fn import_group_msg(cx: &Cx, body: Value) -> Result<ImportedMessages, 
             .collect(),
     })
 }
+
+#[derive(Deserialize, Serialize)]
+pub struct Attr {
+    key: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct AttrRequest {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "GroupAttr", default)]
+    attrs: Vec<Attr>,
+}
+
+#[derive(Serialize)]
+pub struct AttrList {
+    #[serde(rename = "GroupAttrAry")]
+    attrs: Vec<Attr>,
+}
+
+/// POST /v4/group_open_attr_http_svc/get_group_attr
+pub async fn get_group_attr(cx: &Cx, body: Value) -> Result<AttrList, Error> {
+    let req: AttrRequest = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let attrs = cx.engine.group_attrs(cx.app_id(), &group).await?;
+    Ok(AttrList {
+        attrs: attrs
+            .into_iter()
+            .map(|(key, value)| Attr { key, value })
+            .collect(),
+    })
+}
+
+async fn write_attrs(cx: &Cx, body: Value, kind: &str) -> Result<(), Error> {
+    use liveroom_engine::group_chat::attrs::AttrWrite;
+    let req: AttrRequest = parse(body)?;
+    let group = group_id(&req.group_id)?;
+    let items: Vec<(String, String)> = req.attrs.into_iter().map(|a| (a.key, a.value)).collect();
+    if kind != "clear" && items.is_empty() {
+        return Err(Error::InvalidParameter("GroupAttr is required".into()));
+    }
+    let write = match kind {
+        "modify" => AttrWrite::Modify(items),
+        "set" => AttrWrite::Set(items),
+        _ => AttrWrite::Clear,
+    };
+    cx.engine
+        .write_group_attrs(cx.app_id(), &group, write, cx.identifier.as_str())
+        .await
+}
+
+/// POST /v4/group_open_http_svc/modify_group_attr
+pub async fn modify_group_attr(cx: &Cx, body: Value) -> Result<(), Error> {
+    write_attrs(cx, body, "modify").await
+}
+
+/// POST /v4/group_open_http_svc/set_group_attr
+pub async fn set_group_attr(cx: &Cx, body: Value) -> Result<(), Error> {
+    write_attrs(cx, body, "set").await
+}
+
+/// POST /v4/group_open_http_svc/clear_group_attr
+pub async fn clear_group_attr(cx: &Cx, body: Value) -> Result<(), Error> {
+    write_attrs(cx, body, "clear").await
+}

@@ -22,6 +22,7 @@ const GROUP: &str = "group_open_http_svc";
 const AVCHATROOM: &str = "group_open_avchatroom_http_svc";
 const TOPICS: &str = "million_group_open_http_svc";
 const MSG_EXT: &str = "openim_msg_ext_http_svc";
+const ATTR: &str = "group_open_attr_http_svc";
 /// Liveroom's own commands.
 const EXT: &str = "liveroom_ext";
 
@@ -36,6 +37,7 @@ const SERVICES: &[(&str, Service)] = &[
     (AVCHATROOM, Service::Group),
     (TOPICS, Service::Group),
     (MSG_EXT, Service::Group),
+    (ATTR, Service::Group),
     (EXT, Service::Extension),
 ];
 
@@ -143,6 +145,10 @@ endpoints! {
     DeleteGroupMsgBySender { GROUP / "delete_group_msg_by_sender" }
     ClearGroupMsg { GROUP / "clear_group_msg" }
     ImportGroup { GROUP / "import_group" }
+    GetGroupAttr { ATTR / "get_group_attr" }
+    ModifyGroupAttr { GROUP / "modify_group_attr" }
+    SetGroupAttr { GROUP / "set_group_attr" }
+    ClearGroupAttr { GROUP / "clear_group_attr" }
     ImportGroupMember { GROUP / "import_group_member" }
     ImportGroupMsg { GROUP / "import_group_msg" }
 
@@ -266,6 +272,10 @@ impl Endpoint {
             }
             E::ClearGroupMsg => cx.answer(group_features::clear_group_msg(cx, body).await),
             E::ImportGroup => cx.answer(groups::import_group(cx, body).await),
+            E::GetGroupAttr => cx.answer(group_features::get_group_attr(cx, body).await),
+            E::ModifyGroupAttr => cx.answer(group_features::modify_group_attr(cx, body).await),
+            E::SetGroupAttr => cx.answer(group_features::set_group_attr(cx, body).await),
+            E::ClearGroupAttr => cx.answer(group_features::clear_group_attr(cx, body).await),
             E::ImportGroupMember => cx.answer(group_features::import_group_member(cx, body).await),
             E::ImportGroupMsg => cx.answer(group_features::import_group_msg(cx, body).await),
             E::CreateTopic => cx.answer(topics::create_topic(cx, body).await),

@@ -1476,3 +1476,78 @@ async fn groups_members_and_messages_are_imported_as_they_were() {
         "second"
     );
 }
+
+#[tokio::test]
+async fn group_attributes_are_set_within_their_limits_and_pushed() {
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob"]).await;
+    s.create_room("live", Some("ann")).await;
+    let mut bob = s.member("bob", "live").await;
+    s.ok(
+        "group_open_http_svc/modify_group_attr",
+        json!({"GroupId": "live", "GroupAttr": [{"key": "seat1", "value": "ann"}, {"key": "seat2", "value": ""}]}),
+    )
+    .await;
+    let pushed = loop {
+        if let Event::GroupAttrs(a) = bob.next_event_within(WAIT).await.expect("attrs push") {
+            break a;
+        }
+    };
+    assert_eq!(pushed.attrs.len(), 2);
+    s.ok(
+        "group_open_http_svc/modify_group_attr",
+        json!({"GroupId": "live", "GroupAttr": [{"key": "seat2", "value": "bob"}]}),
+    )
+    .await;
+    let got = s
+        .ok(
+            "group_open_attr_http_svc/get_group_attr",
+            json!({"GroupId": "live"}),
+        )
+        .await;
+    assert_eq!(
+        got["GroupAttrAry"],
+        json!([{"key": "seat1", "value": "ann"}, {"key": "seat2", "value": "bob"}])
+    );
+    for (body, code) in [
+        (
+            json!({"GroupId": "live", "GroupAttr": [{"key": "k".repeat(33), "value": "x"}]}),
+            10045,
+        ),
+        (
+            json!({"GroupId": "live", "GroupAttr": [{"key": "k", "value": "v".repeat(4001)}]}),
+            10046,
+        ),
+        (
+            json!({"GroupId": "live", "GroupAttr": (0..17).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect::<Vec<_>>()}),
+            10047,
+        ),
+        (
+            json!({"GroupId": "live", "GroupAttr": (0..5).map(|i| json!({"key": format!("k{i}"), "value": "v".repeat(4000)})).collect::<Vec<_>>()}),
+            10048,
+        ),
+    ] {
+        let v = s.rest("group_open_http_svc/set_group_attr", body).await;
+        assert_eq!(v["ErrorCode"], code, "{v}");
+    }
+    // A refused write changed nothing.
+    let again = s
+        .ok(
+            "group_open_attr_http_svc/get_group_attr",
+            json!({"GroupId": "live"}),
+        )
+        .await;
+    assert_eq!(again, got);
+    s.ok(
+        "group_open_http_svc/clear_group_attr",
+        json!({"GroupId": "live"}),
+    )
+    .await;
+    let none = s
+        .ok(
+            "group_open_attr_http_svc/get_group_attr",
+            json!({"GroupId": "live"}),
+        )
+        .await;
+    assert_eq!(none["GroupAttrAry"], json!([]));
+}

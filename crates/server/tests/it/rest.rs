@@ -28,7 +28,7 @@ async fn malformed_bodies_get_coded_errors_and_change_nothing() {
         ("group_open_http_svc/create_group", "{\"Type\": \"AVChatRoom\", \"Name\": \"x\", \"Owner_Account\": \"ghost\"}", 10019),
         ("group_open_http_svc/create_group", "{\"Type\": \"AVChatRoom\", \"Name\": \"x\", \"MemberList\": [{\"Member_Account\": \"a\"}]}", 10007),
         ("group_open_http_svc/create_group", "{\"Type\": \"Public\", \"Name\": \"x\", \"MemberList\": [{\"Member_Account\": \"ghost\"}]}", 10019),
-        ("group_open_http_svc/create_group", "{\"Type\": \"Public\", \"Name\": \"x\", \"MaxMemberCount\": 7000}", 10004),
+        ("group_open_http_svc/create_group", "{\"Type\": \"Public\", \"Name\": \"x\", \"MaxMemberCount\": 100001}", 10004),
         ("group_open_http_svc/create_group", "{\"Type\": \"Public\", \"Name\": \"x\", \"SupportTopic\": 1}", 10004),
         ("group_open_http_svc/create_group", "{\"Type\": \"AVChatRoom\", \"Name\": \"x\", \"GroupId\": \"keep\"}", 10021),
         ("group_open_http_svc/send_group_msg", "{\"GroupId\": \"keep\", \"MsgBody\": {}}", 10004),

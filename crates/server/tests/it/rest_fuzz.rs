@@ -167,6 +167,28 @@ fn commands() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["GroupId", "MsgList"],
         ),
         (
+            "group_open_attr_http_svc/get_group_attr",
+            json!({"GroupId": TEAM}),
+            &["GroupId"],
+        ),
+        (
+            // The values the group has already.
+            "group_open_http_svc/modify_group_attr",
+            json!({"GroupId": TEAM, "GroupAttr": [{"key": "seat1", "value": "alice"}]}),
+            &["GroupId", "GroupAttr"],
+        ),
+        (
+            "group_open_http_svc/set_group_attr",
+            json!({"GroupId": TEAM, "GroupAttr": [{"key": "seat1", "value": "alice"}]}),
+            &["GroupId", "GroupAttr"],
+        ),
+        (
+            // A group without attributes: even a body that turned valid clears nothing.
+            "group_open_http_svc/clear_group_attr",
+            json!({"GroupId": HUB}),
+            &["GroupId"],
+        ),
+        (
             "million_group_open_http_svc/create_topic",
             json!({"GroupId": HUB, "TopicName": "t", "TopicId": "hub@TOPIC#_fuzz", "From_Account": "alice", "CustomString": "c", "FaceUrl": "f", "Notification": "n", "Introduction": "i"}),
             &["GroupId", "TopicName"],
@@ -715,6 +737,10 @@ async fn state(s: &TestServer) -> Value {
             json!({"GroupId": HUB, "From_Account": "bob"}),
         ),
         (
+            "group_open_attr_http_svc/get_group_attr",
+            json!({"GroupId": TEAM}),
+        ),
+        (
             "group_open_http_svc/group_msg_get_simple",
             json!({"GroupId": TEAM, "ReqMsgNumber": 20}),
         ),
@@ -758,6 +784,11 @@ async fn populated() -> TestServer {
     s.ok(
         "million_group_open_http_svc/create_topic",
         json!({"GroupId": HUB, "TopicName": "general", "TopicId": TOPIC}),
+    )
+    .await;
+    s.ok(
+        "group_open_http_svc/set_group_attr",
+        json!({"GroupId": TEAM, "GroupAttr": [{"key": "seat1", "value": "alice"}]}),
     )
     .await;
     s.ok(
