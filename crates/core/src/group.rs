@@ -394,6 +394,17 @@ pub enum TipType {
     MemberInfoChange = 8,
 }
 
+/// Bits of a community's topic permissions (`DefaultPermission`, per-member overrides).
+/// Owners, admins and App admins hold every permission.
+pub mod topic_permission {
+    /// Send messages in topics.
+    pub const SEND: u64 = 1;
+    /// Create, change and remove topics.
+    pub const MANAGE: u64 = 2;
+    /// Every bit Liveroom knows.
+    pub const ALL: u64 = SEND | MANAGE;
+}
+
 /// Byte limits of a topic's fields (reference 3.7).
 pub const TOPIC_NAME_MAX: usize = 30;
 pub const TOPIC_CUSTOM_STRING_MAX: usize = 3000;

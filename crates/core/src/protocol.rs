@@ -275,6 +275,8 @@ pub enum Op {
     GetReadReceipts(groups::MessageList),
     /// A group's profile (any logged-in user; no need to be a member).
     GetGroupInfo(groups::GroupRef),
+    /// A community's owner or admin sets a member's own permission in a topic.
+    SetTopicPermission(groups::SetTopicPermission),
 }
 
 impl Op {
@@ -307,6 +309,7 @@ impl Op {
                 | Self::GetMessageExtensions(_)
                 | Self::GetReadReceipts(_)
                 | Self::GetGroupInfo(_)
+                | Self::SetTopicPermission(_)
         )
     }
 

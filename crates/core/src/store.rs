@@ -90,6 +90,11 @@ pub struct GroupRecord {
     /// Stored members (types with stored membership); kept by the store as members come
     /// and go, and not written by `update_group`.
     pub member_num: u32,
+    /// Communities: topic permissions apply (`EnablePermission`).
+    pub enable_permission: bool,
+    /// Communities: what members may do in topics unless a topic says otherwise for them
+    /// (`DefaultPermission`, `group::topic_permission` bits).
+    pub default_permission: u64,
 }
 
 /// A mute or a ban of one user in one group, until a Unix second.

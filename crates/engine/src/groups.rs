@@ -60,6 +60,9 @@ pub struct GroupChanges {
     pub history_before_join: Option<bool>,
     /// `MaxMemberNum` (stored groups).
     pub max_member_num: Option<u32>,
+    /// `EnablePermission`, `DefaultPermission` (communities with topics).
+    pub enable_permission: Option<bool>,
+    pub default_permission: Option<u64>,
     /// `AppDefinedData` items; an empty value deletes the key.
     pub custom: Vec<(String, String)>,
 }
@@ -267,6 +270,8 @@ impl Engine {
             history_before_join: rules.history_before_join,
             support_topic: g.support_topic,
             member_num: first.len() as u32,
+            enable_permission: false,
+            default_permission: liveroom_core::group::topic_permission::SEND,
         };
         for _ in 0..5 {
             match self.store.create_group(&record, &first).await {
@@ -478,6 +483,25 @@ impl Engine {
                 ));
             }
             next.history_before_join = on;
+        }
+        if changes.enable_permission.is_some() || changes.default_permission.is_some() {
+            if !next.support_topic {
+                return Err(Error::InvalidParameter(
+                    "EnablePermission and DefaultPermission are for communities with topics".into(),
+                ));
+            }
+            if let Some(p) = changes.default_permission {
+                if p & !liveroom_core::group::topic_permission::ALL != 0 {
+                    return Err(Error::InvalidParameter(format!(
+                        "DefaultPermission has bits Liveroom does not know; the known ones are {}",
+                        liveroom_core::group::topic_permission::ALL
+                    )));
+                }
+                next.default_permission = p;
+            }
+            if let Some(on) = changes.enable_permission {
+                next.enable_permission = on;
+            }
         }
         if let Some(n) = changes.max_member_num.filter(|_| rules.durable) {
             if n == 0 || n > rules.max_members_cap || n < next.member_num {

@@ -349,6 +349,24 @@ impl Engine {
                     .stopped(&room, &settings, &msg, None, Stop::Refused(Error::MutedAll))
                     .await;
             }
+            let may_send = self
+                .topic_allows(
+                    &room,
+                    &stored.topic,
+                    &msg.from,
+                    msg.is_app_admin,
+                    liveroom_core::group::topic_permission::SEND,
+                )
+                .await?;
+            if !may_send {
+                let e = Error::PermissionDenied(format!(
+                    "{} may not send in {}",
+                    msg.from, stored.topic
+                ));
+                return self
+                    .stopped(&room, &settings, &msg, None, Stop::Refused(e))
+                    .await;
+            }
         }
 
         if let Err(stop) = msg.authorize(&room).and_then(|()| msg.validate(limit)) {

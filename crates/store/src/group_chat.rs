@@ -1325,6 +1325,8 @@ macro_rules! impl_group_chat_store {
                             "DELETE FROM group_mentions WHERE app = $1 AND group_id = $2 AND topic = $3",
                             "DELETE FROM group_reactions WHERE app = $1 AND group_id = $2 AND topic = $3",
                             "DELETE FROM group_msg_ext WHERE app = $1 AND group_id = $2 AND topic = $3",
+                            "DELETE FROM group_topic_permissions \
+                             WHERE app = $1 AND group_id = $2 AND topic_id = $3",
                         ] {
                             sqlx::query(sql)
                                 .bind(app)
@@ -1770,6 +1772,60 @@ macro_rules! impl_group_chat_store {
                         out.push(from_db(n, "count")?);
                     }
                     Ok(out)
+                }
+
+                async fn set_topic_permission(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    user: &UserId,
+                    permission: Option<u64>,
+                ) -> StoreResult<()> {
+                    let q = match permission {
+                        Some(p) => sqlx::query(
+                            "INSERT INTO group_topic_permissions (app, group_id, topic_id, \
+                             user_id, permission) VALUES ($1, $2, $3, $4, $5) \
+                             ON CONFLICT (app, group_id, topic_id, user_id) DO UPDATE SET \
+                             permission = excluded.permission",
+                        )
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(user.as_str())
+                        .bind(to_db(p, "permission")?),
+                        None => sqlx::query(
+                            "DELETE FROM group_topic_permissions WHERE app = $1 \
+                             AND group_id = $2 AND topic_id = $3 AND user_id = $4",
+                        )
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(user.as_str()),
+                    };
+                    q.execute(&self.pool).await.map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn topic_permission(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    user: &UserId,
+                ) -> StoreResult<Option<u64>> {
+                    let p: Option<i64> = sqlx::query_scalar(
+                        "SELECT permission FROM group_topic_permissions WHERE app = $1 \
+                         AND group_id = $2 AND topic_id = $3 AND user_id = $4",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(user.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    p.map(|p| from_db(p, "permission")).transpose()
                 }
 
                 async fn group_attrs(

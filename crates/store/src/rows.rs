@@ -109,7 +109,7 @@ impl UserRow {
 pub(crate) const GROUP_COLUMNS: &str = "app, group_id, group_type, name, owner, introduction, \
     notification, face_url, max_member_num, apply_join_option, mute_all, create_time, \
     info_seq, last_info_time, last_msg_time, msg_seq_ceiling, invite_join_option, \
-    history_before_join, support_topic, member_num";
+    history_before_join, support_topic, member_num, enable_permission, default_permission";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct GroupRow {
@@ -133,6 +133,8 @@ pub(crate) struct GroupRow {
     history_before_join: bool,
     support_topic: bool,
     member_num: i64,
+    enable_permission: bool,
+    default_permission: i64,
 }
 
 impl GroupRow {
@@ -160,6 +162,8 @@ impl GroupRow {
             history_before_join: self.history_before_join,
             support_topic: self.support_topic,
             member_num: from_db(self.member_num.max(0), "member_num")?,
+            enable_permission: self.enable_permission,
+            default_permission: from_db(self.default_permission, "default_permission")?,
         })
     }
 }
@@ -218,6 +222,8 @@ pub(crate) struct GroupParams<'a> {
     pub invite_join_option: &'static str,
     pub history_before_join: bool,
     pub support_topic: bool,
+    pub enable_permission: bool,
+    pub default_permission: i64,
 }
 
 impl<'a> GroupParams<'a> {
@@ -243,6 +249,8 @@ impl<'a> GroupParams<'a> {
             invite_join_option: g.invite_join_option.as_str(),
             history_before_join: g.history_before_join,
             support_topic: g.support_topic,
+            enable_permission: g.enable_permission,
+            default_permission: to_db(g.default_permission, "default_permission")?,
         })
     }
 }

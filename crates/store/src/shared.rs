@@ -417,9 +417,10 @@ macro_rules! impl_store {
                          introduction, notification, face_url, max_member_num, \
                          apply_join_option, mute_all, create_time, info_seq, last_info_time, \
                          last_msg_time, msg_seq_ceiling, invite_join_option, \
-                         history_before_join, support_topic) \
+                         history_before_join, support_topic, enable_permission, \
+                         default_permission) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-                         $15, $16, $17, $18, $19)",
+                         $15, $16, $17, $18, $19, $20, $21)",
                     )
                     .bind(g.app)
                     .bind(g.id)
@@ -440,6 +441,8 @@ macro_rules! impl_store {
                     .bind(g.invite_join_option)
                     .bind(g.history_before_join)
                     .bind(g.support_topic)
+                    .bind(g.enable_permission)
+                    .bind(g.default_permission)
                     .execute(&mut *tx)
                     .await
                     .map_err(insert_error)?;
@@ -497,7 +500,8 @@ macro_rules! impl_store {
                          last_info_time = $12, last_msg_time = $13, \
                          msg_seq_ceiling = CASE WHEN msg_seq_ceiling > $14 \
                          THEN msg_seq_ceiling ELSE $14 END, invite_join_option = $15, \
-                         history_before_join = $16, support_topic = $17 \
+                         history_before_join = $16, support_topic = $17, \
+                         enable_permission = $18, default_permission = $19 \
                          WHERE app = $1 AND group_id = $2",
                     )
                     .bind(g.app)
@@ -517,6 +521,8 @@ macro_rules! impl_store {
                     .bind(g.invite_join_option)
                     .bind(g.history_before_join)
                     .bind(g.support_topic)
+                    .bind(g.enable_permission)
+                    .bind(g.default_permission)
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;

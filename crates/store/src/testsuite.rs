@@ -428,6 +428,8 @@ pub fn sample_group(app: AppId, id: &str, group_type: GroupType) -> GroupRecord 
         history_before_join: true,
         support_topic: true,
         member_num: 0,
+        enable_permission: false,
+        default_permission: 1,
     }
 }
 

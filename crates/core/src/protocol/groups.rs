@@ -432,3 +432,21 @@ pub struct GroupAttrsPush {
     #[serde(rename = "GroupAttr")]
     pub attrs: Vec<GroupAttr>,
 }
+
+/// `set_topic_permission`: a member's own permission in a topic (`Permission` bits: 1 send,
+/// 2 manage topics; absent: back to the community's `DefaultPermission`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetTopicPermission {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    #[serde(rename = "Member_Account")]
+    pub member: String,
+    #[serde(
+        rename = "Permission",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permission: Option<u64>,
+}

@@ -572,6 +572,25 @@ pub trait GroupChatStore: Send + Sync + 'static {
         seqs: &[u64],
     ) -> StoreResult<Vec<u64>>;
 
+    /// Sets (`Some`) or removes a member's own permission in a topic.
+    async fn set_topic_permission(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+        permission: Option<u64>,
+    ) -> StoreResult<()>;
+
+    /// A member's own permission in a topic, if one was set.
+    async fn topic_permission(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+    ) -> StoreResult<Option<u64>>;
+
     /// A group's attributes, by key.
     async fn group_attrs(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<(String, String)>>;
 

@@ -79,7 +79,7 @@ impl Engine {
     }
 
     /// The member's stored record, or `NotMember`.
-    pub(super) async fn member_record(
+    pub(crate) async fn member_record(
         &self,
         app: AppId,
         group: &GroupId,

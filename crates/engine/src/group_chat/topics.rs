@@ -7,8 +7,8 @@ use serde_json::json;
 
 use liveroom_core::callback;
 use liveroom_core::group::{
-    check_len, check_topic_id, GroupType, Role, TOPIC_CUSTOM_STRING_MAX, TOPIC_ID_INFIX,
-    TOPIC_NAME_MAX,
+    check_len, check_topic_id, topic_permission, GroupType, Role, TOPIC_CUSTOM_STRING_MAX,
+    TOPIC_ID_INFIX, TOPIC_NAME_MAX,
 };
 use liveroom_core::store::{StoreError, TopicRecord, TopicSide};
 use liveroom_core::time::unix_secs;
@@ -38,6 +38,70 @@ pub struct TopicSpec {
 pub type TopicView = (TopicRecord, Option<TopicSide>);
 
 impl Engine {
+    /// Whether `user` holds `bit` (`topic_permission`) in `topic` of a community (in the
+    /// community itself when `topic` is empty): owners, admins and App admins hold every
+    /// permission; with `EnablePermission` off members may send and not manage; with it on,
+    /// the member's own permission in the topic, or else the community's default.
+    pub(crate) async fn topic_allows(
+        &self,
+        room: &RoomRef,
+        topic: &str,
+        user: &UserId,
+        app_admin: bool,
+        bit: u64,
+    ) -> Result<bool, Error> {
+        if room.role_of(user, app_admin) >= Role::Admin {
+            return Ok(true);
+        }
+        let (enabled, default) = {
+            let p = room.profile.read();
+            (p.enable_permission, p.default_permission)
+        };
+        if !enabled {
+            return Ok(bit == topic_permission::SEND);
+        }
+        let own = if topic.is_empty() {
+            None
+        } else {
+            self.store
+                .topic_permission(room.app, &room.id, topic, user)
+                .await
+                .map_err(store_err)?
+        };
+        Ok(own.unwrap_or(default) & bit != 0)
+    }
+
+    /// `set_topic_permission`: the community's owner or an admin gives a member its own
+    /// permission in a topic (`None`: back to the community's default).
+    pub async fn set_topic_permission(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+        permission: Option<u64>,
+        actor: &Actor,
+    ) -> Result<(), Error> {
+        let room = self.community_room(app, group).await?;
+        if room.role_of(&actor.user, actor.app_admin) < Role::Admin {
+            return Err(Error::PermissionDenied(
+                "only the community's owner and admins set permissions".into(),
+            ));
+        }
+        if permission.is_some_and(|p| p & !topic_permission::ALL != 0) {
+            return Err(Error::InvalidParameter(format!(
+                "Permission has bits Liveroom does not know; the known ones are {}",
+                topic_permission::ALL
+            )));
+        }
+        self.topic_of(&room, topic).await?;
+        self.member_record(app, group, user).await?;
+        self.store
+            .set_topic_permission(app, group, topic, user, permission)
+            .await
+            .map_err(store_err)
+    }
+
     /// A community with topics, loaded here; other groups answer 10007.
     pub(crate) async fn community_room(
         &self,
@@ -123,9 +187,18 @@ impl Engine {
         actor: &Actor,
     ) -> Result<String, Error> {
         let room = self.community_room(app, group).await?;
-        if room.role_of(&actor.user, actor.app_admin) < Role::Admin {
+        if !self
+            .topic_allows(
+                &room,
+                "",
+                &actor.user,
+                actor.app_admin,
+                topic_permission::MANAGE,
+            )
+            .await?
+        {
             return Err(Error::PermissionDenied(
-                "only the community's owner and admins create topics".into(),
+                "creating topics takes the permission to manage them".into(),
             ));
         }
         let settings = self.apps.get(app)?.settings();
@@ -241,9 +314,18 @@ impl Engine {
         actor: &Actor,
     ) -> Result<(), Error> {
         let room = self.community_room(app, group).await?;
-        if room.role_of(&actor.user, actor.app_admin) < Role::Admin {
+        if !self
+            .topic_allows(
+                &room,
+                topic,
+                &actor.user,
+                actor.app_admin,
+                topic_permission::MANAGE,
+            )
+            .await?
+        {
             return Err(Error::PermissionDenied(
-                "only the community's owner and admins change topics".into(),
+                "changing a topic takes the permission to manage it".into(),
             ));
         }
         let settings = self.apps.get(app)?.settings();
@@ -310,9 +392,18 @@ impl Engine {
         actor: &Actor,
     ) -> Result<Vec<(String, Result<(), Error>)>, Error> {
         let room = self.community_room(app, group).await?;
-        if room.role_of(&actor.user, actor.app_admin) < Role::Admin {
+        if !self
+            .topic_allows(
+                &room,
+                "",
+                &actor.user,
+                actor.app_admin,
+                topic_permission::MANAGE,
+            )
+            .await?
+        {
             return Err(Error::PermissionDenied(
-                "only the community's owner and admins remove topics".into(),
+                "removing topics takes the permission to manage them".into(),
             ));
         }
         if ids.is_empty() || ids.len() > 100 {

@@ -238,5 +238,7 @@ pub(crate) fn test_record(id: &str) -> GroupRecord {
         history_before_join: false,
         support_topic: false,
         member_num: 0,
+        enable_permission: false,
+        default_permission: 1,
     }
 }

@@ -396,6 +396,8 @@ struct GroupInfoView<'a> {
     create_time: i64,
     next_msg_seq: u64,
     support_topic: bool,
+    enable_permission: bool,
+    default_permission: u64,
 }
 
 /// Runs one group op for the session.
@@ -856,7 +858,17 @@ pub(super) async fn dispatch(
                 create_time: record.create_time,
                 next_msg_seq,
                 support_topic: record.support_topic,
+                enable_permission: record.enable_permission,
+                default_permission: record.default_permission,
             })
+        }
+        Op::SetTopicPermission(p) => {
+            let group = GroupId::parse(&p.group_id)?;
+            let user = UserId::parse(&p.member)?;
+            engine
+                .set_topic_permission(app, &group, &p.topic_id, &user, p.permission, &actor)
+                .await?;
+            data(())
         }
         _ => Err(Error::Internal),
     };

@@ -375,6 +375,11 @@ struct ModifyGroup {
     history_before_join: Option<String>,
     #[serde(rename = "MaxMemberNum")]
     max_member_num: Option<u32>,
+    /// 1 on, 0 off (communities with topics).
+    #[serde(rename = "EnablePermission")]
+    enable_permission: Option<u8>,
+    #[serde(rename = "DefaultPermission")]
+    default_permission: Option<u64>,
     #[serde(rename = "AppDefinedData", default)]
     app_defined_data: Vec<KeyValue>,
     #[serde(rename = "From_Account")]
@@ -420,6 +425,8 @@ pub async fn modify_group_base_info(cx: &Cx, body: Value) -> Result<(), Error> {
             .transpose()?,
         history_before_join: on_off("HistoryMsgBeforeJoin", req.history_before_join.as_deref())?,
         max_member_num: req.max_member_num,
+        enable_permission: req.enable_permission.map(|v| v == 1),
+        default_permission: req.default_permission,
         custom: req
             .app_defined_data
             .into_iter()

@@ -1551,3 +1551,112 @@ async fn group_attributes_are_set_within_their_limits_and_pushed() {
         .await;
     assert_eq!(none["GroupAttrAry"], json!([]));
 }
+
+#[tokio::test]
+async fn topic_permissions_hold_members_to_the_default_or_their_own() {
+    use liveroom_core::protocol::groups::{CreateTopic, SetTopicPermission};
+    let s = TestServer::spawn().await;
+    people(&s, &["ann", "bob", "cat"]).await;
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Community", "GroupId": "hq", "Name": "HQ", "Owner_Account": "ann",
+               "SupportTopic": 1, "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "cat"}]}),
+    )
+    .await;
+    s.ok(
+        "million_group_open_http_svc/create_topic",
+        json!({"GroupId": "hq", "TopicName": "news", "TopicId": "hq@TOPIC#_news"}),
+    )
+    .await;
+    let send = || Op::Send {
+        group_id: "hq".into(),
+        msg_body: text("hello"),
+        priority: None,
+        cloud_custom_data: None,
+        random: None,
+        online_only: false,
+        no_unread: false,
+        no_last_msg: false,
+        need_read_receipt: false,
+        at_info: None,
+        topic_id: Some("hq@TOPIC#_news".into()),
+        extensible: false,
+    };
+    let bob = s.user("bob").await;
+    let cat = s.user("cat").await;
+    call(&bob, send()).await;
+    // Permissions on, members may not send by default: an announcements channel.
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "hq", "EnablePermission": 1, "DefaultPermission": 0}),
+    )
+    .await;
+    assert_eq!(refused(&bob, send()).await, 10007);
+    let ann = s.user("ann").await;
+    call(&ann, send()).await;
+    // Cat is given the right to send (and to manage topics) in this topic.
+    call(
+        &ann,
+        Op::SetTopicPermission(SetTopicPermission {
+            group_id: "hq".into(),
+            topic_id: "hq@TOPIC#_news".into(),
+            member: "cat".into(),
+            permission: Some(3),
+        }),
+    )
+    .await;
+    call(&cat, send()).await;
+    assert_eq!(refused(&bob, send()).await, 10007);
+    assert_eq!(
+        refused(
+            &bob,
+            Op::SetTopicPermission(SetTopicPermission {
+                group_id: "hq".into(),
+                topic_id: "hq@TOPIC#_news".into(),
+                member: "bob".into(),
+                permission: Some(1),
+            })
+        )
+        .await,
+        10007,
+        "members do not set permissions"
+    );
+    // Managing topics follows the default for creating them.
+    let create = Op::CreateTopic(CreateTopic {
+        group_id: "hq".into(),
+        topic_name: "mine".into(),
+        topic_id: None,
+        face_url: None,
+        introduction: None,
+        notification: None,
+        custom_string: None,
+    });
+    assert_eq!(refused(&cat, create.clone()).await, 10007);
+    s.ok(
+        "group_open_http_svc/modify_group_base_info",
+        json!({"GroupId": "hq", "DefaultPermission": 2}),
+    )
+    .await;
+    call(&cat, create).await;
+    let v = s
+        .rest(
+            "group_open_http_svc/modify_group_base_info",
+            json!({"GroupId": "hq", "DefaultPermission": 8}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 10004);
+    let info = call(
+        &bob,
+        Op::GetGroupInfo(liveroom_core::protocol::groups::GroupRef {
+            group_id: "hq".into(),
+        }),
+    )
+    .await;
+    assert_eq!(
+        (
+            info["EnablePermission"].as_bool(),
+            info["DefaultPermission"].as_u64()
+        ),
+        (Some(true), Some(2))
+    );
+}

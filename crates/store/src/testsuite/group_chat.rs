@@ -582,6 +582,37 @@ pub async fn group_topics_keep_their_own_numbers_and_reads(store: Arc<dyn Store>
             .expect("read"),
         None
     );
+    // A member's own permission in a topic, set, changed and removed.
+    let perm = |p| {
+        let store = store.clone();
+        async move {
+            store
+                .set_topic_permission(APP, &gid("town"), "town@TOPIC#_a", &uid("bob"), p)
+                .await
+                .expect("set");
+            store
+                .topic_permission(APP, &gid("town"), "town@TOPIC#_a", &uid("bob"))
+                .await
+                .expect("get")
+        }
+    };
+    assert_eq!(perm(Some(1)).await, Some(1));
+    assert_eq!(perm(Some(3)).await, Some(3));
+    assert_eq!(perm(None).await, None);
+    let mut with_permissions = store
+        .get_group(APP, &gid("town"))
+        .await
+        .expect("read")
+        .expect("there");
+    with_permissions.enable_permission = true;
+    with_permissions.default_permission = 2;
+    store.update_group(&with_permissions).await.expect("update");
+    let back = store
+        .get_group(APP, &gid("town"))
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!((back.enable_permission, back.default_permission), (true, 2));
     let mut changed = topics[1].clone();
     changed.name = "renamed".into();
     changed.mute_all = true;
