@@ -349,6 +349,17 @@ impl Engine {
                     .stopped(&room, &settings, &msg, None, Stop::Refused(Error::MutedAll))
                     .await;
             }
+            if !msg.is_app_admin {
+                if let Some(remaining_secs) = self
+                    .topic_mute_remaining(&room, &stored.topic, &msg.from)
+                    .await?
+                {
+                    let e = Error::Muted { remaining_secs };
+                    return self
+                        .stopped(&room, &settings, &msg, None, Stop::Refused(e))
+                        .await;
+                }
+            }
             let may_send = self
                 .topic_allows(
                     &room,

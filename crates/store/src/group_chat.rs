@@ -1327,6 +1327,8 @@ macro_rules! impl_group_chat_store {
                             "DELETE FROM group_msg_ext WHERE app = $1 AND group_id = $2 AND topic = $3",
                             "DELETE FROM group_topic_permissions \
                              WHERE app = $1 AND group_id = $2 AND topic_id = $3",
+                            "DELETE FROM group_topic_mutes \
+                             WHERE app = $1 AND group_id = $2 AND topic_id = $3",
                         ] {
                             sqlx::query(sql)
                                 .bind(app)
@@ -1826,6 +1828,63 @@ macro_rules! impl_group_chat_store {
                     .await
                     .map_err(backend)?;
                     p.map(|p| from_db(p, "permission")).transpose()
+                }
+
+                async fn set_topic_mute(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    user: &UserId,
+                    until: Option<i64>,
+                ) -> StoreResult<()> {
+                    let q = match until {
+                        Some(t) => sqlx::query(
+                            "INSERT INTO group_topic_mutes (app, group_id, topic_id, user_id, \
+                             until) VALUES ($1, $2, $3, $4, $5) \
+                             ON CONFLICT (app, group_id, topic_id, user_id) DO UPDATE SET \
+                             until = excluded.until",
+                        )
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(user.as_str())
+                        .bind(t),
+                        None => sqlx::query(
+                            "DELETE FROM group_topic_mutes WHERE app = $1 AND group_id = $2 \
+                             AND topic_id = $3 AND user_id = $4",
+                        )
+                        .bind(app_key(app)?)
+                        .bind(group.as_str())
+                        .bind(topic)
+                        .bind(user.as_str()),
+                    };
+                    q.execute(&self.pool).await.map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn topic_mutes(
+                    &self,
+                    app: AppId,
+                    group: &GroupId,
+                    topic: &str,
+                    now: i64,
+                ) -> StoreResult<Vec<(UserId, i64)>> {
+                    let rows: Vec<(String, i64)> = sqlx::query_as(
+                        "SELECT user_id, until FROM group_topic_mutes WHERE app = $1 \
+                         AND group_id = $2 AND topic_id = $3 AND until > $4 ORDER BY user_id",
+                    )
+                    .bind(app_key(app)?)
+                    .bind(group.as_str())
+                    .bind(topic)
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(u, t)| (UserId::from_trusted(&u), t))
+                        .collect())
                 }
 
                 async fn group_attrs(

@@ -591,6 +591,25 @@ pub trait GroupChatStore: Send + Sync + 'static {
         user: &UserId,
     ) -> StoreResult<Option<u64>>;
 
+    /// Mutes (`Some(until)`) or unmutes a member in one topic.
+    async fn set_topic_mute(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        user: &UserId,
+        until: Option<i64>,
+    ) -> StoreResult<()>;
+
+    /// A topic's mutes that end after `now`, by user.
+    async fn topic_mutes(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        now: i64,
+    ) -> StoreResult<Vec<(UserId, i64)>>;
+
     /// A group's attributes, by key.
     async fn group_attrs(&self, app: AppId, group: &GroupId) -> StoreResult<Vec<(String, String)>>;
 

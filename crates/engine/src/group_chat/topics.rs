@@ -102,6 +102,62 @@ impl Engine {
             .map_err(store_err)
     }
 
+    /// `forbid_send_msg` with a `TopicId`: mutes members in one topic for `secs` (0 unmutes).
+    pub async fn mute_in_topic(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+        users: &[UserId],
+        secs: u64,
+    ) -> Result<(), Error> {
+        let room = self.community_room(app, group).await?;
+        self.topic_of(&room, topic).await?;
+        let until = (secs > 0).then(|| {
+            unix_secs().saturating_add(secs.min(liveroom_core::group::MUTE_FOREVER_SECS) as i64)
+        });
+        for u in users {
+            self.store
+                .set_topic_mute(app, group, topic, u, until)
+                .await
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+
+    /// A topic's mutes in force.
+    pub async fn topic_muted_accounts(
+        &self,
+        app: AppId,
+        group: &GroupId,
+        topic: &str,
+    ) -> Result<Vec<(UserId, i64)>, Error> {
+        let room = self.community_room(app, group).await?;
+        self.topic_of(&room, topic).await?;
+        self.store
+            .topic_mutes(app, group, topic, unix_secs())
+            .await
+            .map_err(store_err)
+    }
+
+    /// Seconds left of `user`'s mute in a topic, if muted there.
+    pub(crate) async fn topic_mute_remaining(
+        &self,
+        room: &RoomRef,
+        topic: &str,
+        user: &UserId,
+    ) -> Result<Option<u64>, Error> {
+        let now = unix_secs();
+        Ok(self
+            .store
+            .topic_mutes(room.app, &room.id, topic, now)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .find(|(u, _)| u == user)
+            .map(|(_, until)| (until - now).max(0) as u64))
+    }
+
     /// A community with topics, loaded here; other groups answer 10007.
     pub(crate) async fn community_room(
         &self,

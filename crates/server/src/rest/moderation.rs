@@ -18,6 +18,17 @@ struct ForbidSendMsg {
     /// `ShutUpTime` is the older name.
     #[serde(rename = "MuteTime", alias = "ShutUpTime")]
     mute_time: u64,
+    /// A topic of a community: the mute holds there only.
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
+}
+
+#[derive(Deserialize)]
+struct MutedRequest {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "TopicId", default)]
+    topic_id: String,
 }
 
 /// POST /v4/group_open_http_svc/forbid_send_msg
@@ -25,6 +36,23 @@ pub async fn forbid_send_msg(cx: &Cx, body: Value) -> Result<(), Error> {
     let req: ForbidSendMsg = parse(body)?;
     let group = group_id(&req.group_id)?;
     let users = user_ids(&req.members)?;
+    if !req.topic_id.is_empty() {
+        if users.is_empty() || users.len() > 500 {
+            return Err(Error::TooManyAccounts(
+                "Members_Account must name 1 to 500 accounts".into(),
+            ));
+        }
+        return cx
+            .engine
+            .mute_in_topic(
+                cx.app_id(),
+                &group,
+                &req.topic_id,
+                &users,
+                req.mute_time.min(u32::MAX as u64),
+            )
+            .await;
+    }
     cx.engine
         .mute(
             cx.app_id(),
@@ -79,9 +107,22 @@ pub async fn get_group_muted_account(
     body: Value,
     names: Names,
 ) -> Result<MutedAccounts, Error> {
-    let req: GroupOnly = parse(body)?;
+    let req: MutedRequest = parse(body)?;
     let group = group_id(&req.group_id)?;
-    let mutes = cx.engine.muted_accounts(cx.app_id(), &group).await?;
+    let mutes = if req.topic_id.is_empty() {
+        cx.engine.muted_accounts(cx.app_id(), &group).await?
+    } else {
+        cx.engine
+            .topic_muted_accounts(cx.app_id(), &group, &req.topic_id)
+            .await?
+            .into_iter()
+            .map(|(user, until)| liveroom_core::store::Restriction {
+                user,
+                until,
+                reason: String::new(),
+            })
+            .collect()
+    };
     let until = |until: i64| until.min(u32::MAX as i64);
     Ok(match names {
         Names::Current => MutedAccounts::Current {

@@ -1144,6 +1144,31 @@ async fn community_topics_number_read_and_mute_on_their_own() {
     call(&ann, send_to(&news, "owners may")).await;
     assert!(call(&bob, send_to("hub@TOPIC#_general", "here I may")).await["MsgSeq"] == 2);
 
+    // A member muted in one topic is muted there only.
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "hub", "TopicId": "hub@TOPIC#_general", "Members_Account": ["bob"], "MuteTime": 600}),
+    )
+    .await;
+    assert_eq!(
+        refused(&bob, send_to("hub@TOPIC#_general", "muted?")).await,
+        10017
+    );
+    assert_eq!(say(&bob, "hub", "the community itself is fine").await, 2);
+    let muted = s
+        .ok(
+            "group_open_http_svc/get_group_muted_account",
+            json!({"GroupId": "hub", "TopicId": "hub@TOPIC#_general"}),
+        )
+        .await;
+    assert_eq!(muted["MutedAccountList"][0]["Member_Account"], "bob");
+    s.ok(
+        "group_open_http_svc/forbid_send_msg",
+        json!({"GroupId": "hub", "TopicId": "hub@TOPIC#_general", "Members_Account": ["bob"], "MuteTime": 0}),
+    )
+    .await;
+    assert!(call(&bob, send_to("hub@TOPIC#_general", "back")).await["MsgSeq"] == 3);
+
     // Destroying a topic takes its messages; the other topics keep theirs.
     let destroyed = call(
         &ann,
