@@ -509,6 +509,9 @@ pub struct RecalledPush {
     /// Who recalled it: the room's owner or admin, an App admin, or the REST caller.
     #[serde(rename = "Operator_Account")]
     pub operator: String,
+    /// A topic's message (communities).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
 }
 
 /// One gift as the sender's own connections see it, and as the `Data` of the room's gift
@@ -826,6 +829,7 @@ mod tests {
             group_id: "g".into(),
             msg_seq: 5,
             operator: "host".into(),
+            topic_id: None,
         });
         assert_eq!(
             serde_json::to_string(&push).expect("ser"),

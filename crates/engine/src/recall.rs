@@ -167,6 +167,7 @@ impl Engine {
                 group_id: group.to_string(),
                 msg_seq: seq,
                 operator: operator.to_string(),
+                topic_id: None,
             });
             // High: goes out at once, after whatever the fan-out window still holds (the
             // recalled message itself included), and outlasts lesser frames in a full queue.

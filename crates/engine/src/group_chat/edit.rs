@@ -97,6 +97,7 @@ impl Engine {
                 group_id: group.to_string(),
                 msg_seq: seq,
                 operator: actor.user.to_string(),
+                topic_id: (!topic.is_empty()).then(|| topic.to_string()),
             });
             if let Some(frame) = tips::push_frame(&push, Priority::High) {
                 self.hand_out(
