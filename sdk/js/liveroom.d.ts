@@ -109,6 +109,14 @@ export type SystemNoticePayload = {
      */
     handleMessage?: string | undefined;
     /**
+     * a new group's type (operationType 6)
+     */
+    groupType?: string | undefined;
+    /**
+     * a new group's name (operationType 6)
+     */
+    groupName?: string | undefined;
+    /**
      * `DrawStarted` or `DrawEnded` for lucky-draw notices
      */
     event?: string | undefined;
@@ -210,9 +218,20 @@ export type MessageBase = {
      */
     onlineOnly: boolean;
     /**
-     * groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
+     * groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone)
      */
     atUserList: string[];
+    /**
+     * groups that keep their messages: the sender made it take extensions (`setMessageExtensions`); known for this client's own sends only (the server does not say of others')
+     */
+    isSupportExtension: boolean;
+    /**
+     * groups that keep their messages: set by `getMessageReadReceiptList`
+     */
+    readReceiptInfo?: {
+        readCount: number;
+        unreadCount: number;
+    } | undefined;
 };
 export type TextMessage = MessageBase & {
     type: "TIMTextElem";
@@ -395,6 +414,10 @@ export type Conversation = {
      * the conversation's marks (a bit set the application gives meaning to)
      */
     marks: number;
+    /**
+     * a group's conversation: the oldest unread message mentioning this user and the oldest to everyone (from the list), and those that arrived since (empty one to one)
+     */
+    groupAtInfoList: GroupAtInfo[];
 };
 export type Priority = "High" | "Normal" | "Low" | "Lowest";
 export type LiveStateName = "Upcoming" | "Live" | "Paused" | "Ended" | "Replay";
@@ -594,7 +617,7 @@ export type EventMap = {
         type: number;
     };
     /**
-     * one-to-one messages edited by their sender, as they are now
+     * messages edited by their sender (one to one, and of groups that keep their messages and topics), as they are now
      */
     messageModified: Message[];
     /**
@@ -635,6 +658,43 @@ export type EventMap = {
      * subscribed users whose status changed (or is first known)
      */
     userStatusUpdated: UserStatus[];
+    /**
+     * a topic was created in one of the user's communities
+     */
+    topicCreated: {
+        groupID: string;
+        topicID: string;
+    };
+    /**
+     * a topic changed: its profile, or this user's side of it (a message, a read on any device)
+     */
+    topicUpdated: {
+        groupID: string;
+        topic: Topic;
+    };
+    /**
+     * topics were deleted
+     */
+    topicDeleted: {
+        groupID: string;
+        topicIDList: string[];
+    };
+    /**
+     * a reaction of a message changed (`reactionList` holds it; `totalUserCount` 0: nobody reacts so any more)
+     */
+    messageReactionsUpdated: MessageReactions;
+    /**
+     * extensions of a message were set (`messageID` is `''` when the SDK did not see the message in this session)
+     */
+    messageExtensionsUpdated: {
+        messageID: string;
+        conversationID: string;
+        sequence: number;
+        extensions: Array<{
+            key: string;
+            value: string;
+        }>;
+    };
 };
 export type EventName = keyof EventMap;
 export type LiveRoomEvent<K extends EventName> = {
@@ -794,7 +854,7 @@ export type MuteState = {
 };
 export type TextMessageOptions = {
     /**
-     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
+     * the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
      */
     to: string;
     /**
@@ -813,10 +873,14 @@ export type TextMessageOptions = {
      * one to one and groups that keep their messages: the sender asks for read receipts
      */
     needReadReceipt?: boolean | undefined;
+    /**
+     * groups that keep their messages: the message takes extensions (`setMessageExtensions`)
+     */
+    isSupportExtension?: boolean | undefined;
 };
 export type TextAtMessageOptions = {
     /**
-     * a group that keeps its messages
+     * a group that keeps its messages, or a community's topic
      */
     to: string;
     /**
@@ -833,10 +897,11 @@ export type TextAtMessageOptions = {
     priority?: Priority | undefined;
     cloudCustomData?: string | undefined;
     needReadReceipt?: boolean | undefined;
+    isSupportExtension?: boolean | undefined;
 };
 export type CustomMessageOptions = {
     /**
-     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
+     * the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
      */
     to: string;
     /**
@@ -857,10 +922,14 @@ export type CustomMessageOptions = {
      * one to one and groups that keep their messages: the sender asks for read receipts
      */
     needReadReceipt?: boolean | undefined;
+    /**
+     * groups that keep their messages: the message takes extensions (`setMessageExtensions`)
+     */
+    isSupportExtension?: boolean | undefined;
 };
 export type FaceMessageOptions = {
     /**
-     * the room, or the user (`conversationType: TYPES.CONV_C2C`)
+     * the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
      */
     to: string;
     /**
@@ -880,6 +949,103 @@ export type FaceMessageOptions = {
      * one to one and groups that keep their messages: the sender asks for read receipts
      */
     needReadReceipt?: boolean | undefined;
+    /**
+     * groups that keep their messages: the message takes extensions (`setMessageExtensions`)
+     */
+    isSupportExtension?: boolean | undefined;
+};
+/**
+ * An unread message that mentions this user (a conversation's or a topic's
+ * `groupAtInfoList`).
+ */
+export type GroupAtInfo = {
+    /**
+     * who sent it (`''` when the server's list did not say)
+     */
+    from: string;
+    /**
+     * the group (a topic's community)
+     */
+    groupID: string;
+    /**
+     * the topic (`''` for the group itself)
+     */
+    topicID: string;
+    /**
+     * the message's `sequence`
+     */
+    messageSequence: number;
+    /**
+     * `TYPES.CONV_AT_ME` (names this user), `CONV_AT_ALL` (everyone) or `CONV_AT_ALL_AT_ME` (both)
+     */
+    atTypeArray: number[];
+};
+/**
+ * A topic of a community, with this user's side of it.
+ */
+export type Topic = {
+    /**
+     * `<groupID>@TOPIC#_<suffix>`; its conversation is `GROUP<topicID>`
+     */
+    topicID: string;
+    /**
+     * the community
+     */
+    groupID: string;
+    topicName: string;
+    /**
+     * the topic's face URL
+     */
+    avatar: string;
+    introduction: string;
+    notification: string;
+    /**
+     * the topic's custom string
+     */
+    customData: string;
+    /**
+     * ordinary members may not send
+     */
+    isAllMuted: boolean;
+    /**
+     * Unix seconds
+     */
+    createTime: number;
+    /**
+     * messages of others not read yet
+     */
+    unreadCount: number;
+    /**
+     * read up to this `sequence` (each topic numbers from 1)
+     */
+    readSequence: number;
+    /**
+     * the newest message's `sequence`
+     */
+    lastSequence: number;
+    /**
+     * when the newest message was sent (Unix seconds)
+     */
+    lastTime: number;
+    /**
+     * the newest message, when this client received or sent it in this session (the server's list does not carry it)
+     */
+    lastMessage: Message | null;
+    /**
+     * unread messages mentioning this user, as this client saw them arrive in this session (the server's list does not carry them)
+     */
+    groupAtInfoList: GroupAtInfo[];
+};
+export type TopicOptions = {
+    /**
+     * the community
+     */
+    groupID: string;
+    topicName?: string | undefined;
+    avatar?: string | undefined;
+    introduction?: string | undefined;
+    notification?: string | undefined;
+    customData?: string | undefined;
 };
 /**
  * Options of `sendMessage` for a one-to-one message (the reference's names).
@@ -939,6 +1105,18 @@ export type Group = {
     isPinned: boolean;
     lastMessage: Message | null;
 };
+/**
+ * memberCount: stored members (a live room's: online now); joinOption and inviteOption: `TYPES.JOIN_OPTIONS_*`, `TYPES.INVITE_OPTIONS_*`; nextMessageSeq: the `sequence` the group's next message gets; isSupportTopic: a community with topics
+ */
+export type GroupInfo = GroupProfile & {
+    memberCount: number;
+    maxMemberCount: number;
+    joinOption: string;
+    inviteOption: string;
+    createTime: number;
+    nextMessageSeq: number;
+    isSupportTopic: boolean;
+};
 export type CreateGroupOptions = {
     /**
      * one of `TYPES.GRP_*`
@@ -994,6 +1172,14 @@ export type GroupMember = {
      */
     nameCard: string;
     /**
+     * the member's nickname (its profile's)
+     */
+    nick: string;
+    /**
+     * the member's avatar URL (its profile's)
+     */
+    avatar: string;
+    /**
      * the app's member fields
      */
     memberCustomField: Array<{
@@ -1042,6 +1228,51 @@ export type GroupSendOptions = {
         excludedFromUnreadCount?: boolean;
         excludedFromLastMessage?: boolean;
     } | undefined;
+};
+/**
+ * One reaction of a message.
+ */
+export type MessageReaction = {
+    /**
+     * the emoji or short code
+     */
+    reactionID: string;
+    /**
+     * how many reacted so (0: nobody any more)
+     */
+    totalUserCount: number;
+    /**
+     * the first of them (at most 10), oldest first
+     */
+    partialUserList: Array<{
+        userID: string;
+    }>;
+    /**
+     * this user is among them
+     */
+    reactedByMyself: boolean;
+};
+/**
+ * A message's reactions (`getMessageReactions`, MESSAGE_REACTIONS_UPDATED).
+ */
+export type MessageReactions = {
+    /**
+     * the message's `ID` (`''` when the SDK did not see the message in this session)
+     */
+    messageID: string;
+    /**
+     * its conversation (`GROUP<groupID>` or `GROUP<topicID>`)
+     */
+    conversationID: string;
+    /**
+     * its `sequence` there
+     */
+    sequence: number;
+    reactionList: MessageReaction[];
+};
+export type MessageExtension = {
+    key: string;
+    value: string;
 };
 /**
  * A user's profile (the reference's standard tags, and the app's declared custom ones).
@@ -1237,7 +1468,7 @@ export type UserStatus = {
  * One client connection: a user (or guest) session with its rooms, groups and
  * conversations. Create it with `LiveRoom.create`.
  */
-export class Chat extends GroupCalls {
+export class Chat extends CommunityCalls {
     /** @private @readonly */
     private readonly _c;
     /**
@@ -1358,8 +1589,9 @@ export class Chat extends GroupCalls {
         conversationList: Conversation[];
     }>>;
     /**
-     * A page of a conversation's history, oldest first: the newest messages, or those before
-     * the page that gave `nextReqMessageID`.
+     * A page of a conversation's history (one to one, a group's, or a topic's:
+     * `GROUP<topicID>`), oldest first: the newest messages, or those before the page that gave
+     * `nextReqMessageID`.
      * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
      * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
      */
@@ -1373,8 +1605,9 @@ export class Chat extends GroupCalls {
         isCompleted: boolean;
     }>>;
     /**
-     * Marks every message of a conversation read: its unread count goes to 0 on every device
-     * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
+     * Marks every message of a conversation read (a topic's: `GROUP<topicID>`): its unread
+     * count goes to 0 on every device of this user; one to one, the other user gets
+     * MESSAGE_READ_BY_PEER.
      * @param {{conversationID: string}} options
      * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
      */
@@ -1397,10 +1630,10 @@ export class Chat extends GroupCalls {
         message: Message;
     }>>;
     /**
-     * Edits one's own one-to-one message: change its `payload` (text, custom and face
-     * messages) or `cloudCustomData`, then call this. Both users' devices get
-     * MESSAGE_MODIFIED.
-     * @param {Message} message a sent one-to-one message
+     * Edits one's own message, one to one or in a group that keeps its messages (or a topic):
+     * change its `payload` (text, custom and face messages) or `cloudCustomData`, then call
+     * this. Both users' devices (a group's members') get MESSAGE_MODIFIED.
+     * @param {Message} message a sent message
      * @returns {Promise<Response<{message: Message}>>}
      */
     modifyMessage(message: Message): Promise<Response<{
@@ -1420,7 +1653,8 @@ export class Chat extends GroupCalls {
         conversationIDList: string[];
     }>>;
     /**
-     * Pins a conversation to the top of the list, or unpins it (on every device of the user).
+     * Pins a conversation to the top of the list, or unpins it: one to one (on every device of
+     * the user), or a group's.
      * @param {{conversationID: string, isPinned: boolean}} options
      * @returns {Promise<Response<{conversationID: string}>>}
      */
@@ -1673,6 +1907,11 @@ export const EVENT: Readonly<{
     FRIEND_APPLICATION_LIST_UPDATED: "friendApplicationListUpdated";
     BLACKLIST_UPDATED: "blacklistUpdated";
     USER_STATUS_UPDATED: "userStatusUpdated";
+    TOPIC_CREATED: "topicCreated";
+    TOPIC_UPDATED: "topicUpdated";
+    TOPIC_DELETED: "topicDeleted";
+    MESSAGE_REACTIONS_UPDATED: "messageReactionsUpdated";
+    MESSAGE_EXTENSIONS_UPDATED: "messageExtensionsUpdated";
 }>;
 /** Log levels for the `logLevel` option and `setLogLevel`. */
 export const LOG_LEVEL: Readonly<{
@@ -1742,6 +1981,10 @@ export const TYPES: Readonly<{
     READ_ALL_MSG: "readAllMsg";
     /** In `atUserList` of `createTextAtMessage`: mention everyone. */
     MSG_AT_ALL: "__kImSDK_MesssageAtALL__";
+    /** `atTypeArray` of a conversation's or a topic's `groupAtInfoList`: a message mentions this user, everyone, or both. */
+    CONV_AT_ME: 1;
+    CONV_AT_ALL: 2;
+    CONV_AT_ALL_AT_ME: 3;
     MSG_TEXT: "TIMTextElem";
     MSG_CUSTOM: "TIMCustomElem";
     MSG_FACE: "TIMFaceElem";
@@ -1768,6 +2011,8 @@ export const TYPES: Readonly<{
     GRP_SYS_JOIN_GROUP_REFUSE: 3;
     GRP_SYS_KICKED_OUT: 4;
     GRP_SYS_DISMISSED: 5;
+    /** A group was created with this user among its first members (`payload.groupType`, `payload.groupName`). */
+    GRP_SYS_GROUP_CREATED: 6;
     GRP_SYS_CUSTOM: 255;
     LIVE_STATE_UPCOMING: "Upcoming";
     LIVE_STATE_LIVE: "Live";
@@ -1895,6 +2140,10 @@ declare const LiveRoom: Readonly<{
         READ_ALL_MSG: "readAllMsg";
         /** In `atUserList` of `createTextAtMessage`: mention everyone. */
         MSG_AT_ALL: "__kImSDK_MesssageAtALL__";
+        /** `atTypeArray` of a conversation's or a topic's `groupAtInfoList`: a message mentions this user, everyone, or both. */
+        CONV_AT_ME: 1;
+        CONV_AT_ALL: 2;
+        CONV_AT_ALL_AT_ME: 3;
         MSG_TEXT: "TIMTextElem";
         MSG_CUSTOM: "TIMCustomElem";
         MSG_FACE: "TIMFaceElem";
@@ -1921,6 +2170,8 @@ declare const LiveRoom: Readonly<{
         GRP_SYS_JOIN_GROUP_REFUSE: 3;
         GRP_SYS_KICKED_OUT: 4;
         GRP_SYS_DISMISSED: 5;
+        /** A group was created with this user among its first members (`payload.groupType`, `payload.groupName`). */
+        GRP_SYS_GROUP_CREATED: 6;
         GRP_SYS_CUSTOM: 255;
         LIVE_STATE_UPCOMING: "Upcoming";
         LIVE_STATE_LIVE: "Live";
@@ -1997,6 +2248,11 @@ declare const LiveRoom: Readonly<{
         FRIEND_APPLICATION_LIST_UPDATED: "friendApplicationListUpdated";
         BLACKLIST_UPDATED: "blacklistUpdated";
         USER_STATUS_UPDATED: "userStatusUpdated";
+        TOPIC_CREATED: "topicCreated";
+        TOPIC_UPDATED: "topicUpdated";
+        TOPIC_DELETED: "topicDeleted";
+        MESSAGE_REACTIONS_UPDATED: "messageReactionsUpdated";
+        MESSAGE_EXTENSIONS_UPDATED: "messageExtensionsUpdated";
     }>;
     ERROR_CODE: Readonly<{
         /** The request was sent but no reply came within `requestTimeout`. */
@@ -2028,6 +2284,168 @@ declare const LiveRoom: Readonly<{
     LiveRoomError: typeof LiveRoomError;
     VERSION: "0.1.0";
 }>;
+/** The community and message-feature calls of `Chat`. */
+declare class CommunityCalls extends GroupCalls {
+    /**
+     * A group's profile and settings (`get_group_info`): name, notification, owner, member
+     * count, join options, whether a community has topics. Any logged-in user may read it.
+     * @param {{groupID: string}} options
+     * @returns {Promise<Response<{group: GroupInfo}>>}
+     */
+    getGroupProfile(options: {
+        groupID: string;
+    }): Promise<Response<{
+        group: GroupInfo;
+    }>>;
+    /**
+     * The user's communities that have topics (created with `isSupportTopic`).
+     * @returns {Promise<Response<{groupList: Group[]}>>}
+     */
+    getJoinedCommunityList(): Promise<Response<{
+        groupList: Group[];
+    }>>;
+    /**
+     * Creates a topic in a community that has topics (its owner and admins): every member's
+     * devices get TOPIC_CREATED. `topicID`, when given, must be `<groupID>@TOPIC#_<suffix>`.
+     * @param {TopicOptions & {topicName: string, topicID?: string}} options
+     * @returns {Promise<Response<{topicID: string}>>}
+     */
+    createTopicInCommunity(options: TopicOptions & {
+        topicName: string;
+        topicID?: string;
+    }): Promise<Response<{
+        topicID: string;
+    }>>;
+    /**
+     * A community's topics (those named, or all), in the order they were created, each with
+     * this user's unread count. TOPIC_UPDATED follows a topic as it changes (messages, reads
+     * on any device, profile changes); TOPIC_CREATED and TOPIC_DELETED the list.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<Response<{successTopicList: Topic[], failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    getTopicList(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<Response<{
+        successTopicList: Topic[];
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Changes a topic's profile or mutes it (the community's owner and admins); members get
+     * TOPIC_UPDATED. Resolves with the topic as it is now.
+     * @param {TopicOptions & {topicID: string, muteAllMembers?: boolean}} options
+     * @returns {Promise<Response<{topic: Topic}>>}
+     */
+    updateTopicProfile(options: TopicOptions & {
+        topicID: string;
+        muteAllMembers?: boolean;
+    }): Promise<Response<{
+        topic: Topic;
+    }>>;
+    /**
+     * The same as `updateTopicProfile`.
+     * @param {TopicOptions & {topicID: string, muteAllMembers?: boolean}} options
+     * @returns {Promise<Response<{topic: Topic}>>}
+     */
+    setTopicProfile(options: TopicOptions & {
+        topicID: string;
+        muteAllMembers?: boolean;
+    }): Promise<Response<{
+        topic: Topic;
+    }>>;
+    /**
+     * Deletes topics of a community (those named, or all), with their messages (the owner and
+     * admins); members get TOPIC_DELETED.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<Response<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    deleteTopicFromCommunity(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<Response<{
+        successTopicList: Array<{
+            topicID: string;
+        }>;
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Reacts to a message of a group (or topic) with an emoji or a short code (1–64 bytes; at
+     * most 20 kinds a message): members get MESSAGE_REACTIONS_UPDATED. 10030 for a recalled or
+     * unknown message.
+     * @param {Message} message a sent or received message
+     * @param {string} reactionID
+     * @returns {Promise<Response<{message: Message, reactionID: string, totalUserCount: number}>>}
+     */
+    addMessageReaction(message: Message, reactionID: string): Promise<Response<{
+        message: Message;
+        reactionID: string;
+        totalUserCount: number;
+    }>>;
+    /**
+     * Takes this user's reaction back: members get MESSAGE_REACTIONS_UPDATED.
+     * @param {Message} message
+     * @param {string} reactionID
+     * @returns {Promise<Response<{message: Message, reactionID: string, totalUserCount: number}>>}
+     */
+    removeMessageReaction(message: Message, reactionID: string): Promise<Response<{
+        message: Message;
+        reactionID: string;
+        totalUserCount: number;
+    }>>;
+    /**
+     * The reactions of messages of one conversation: each with its count, its first users
+     * (at most `maxUserCountPerReaction`, 10 by default) and whether this user is one of them.
+     * @param {{messageList: Message[], maxUserCountPerReaction?: number}} options
+     * @returns {Promise<Response<MessageReactions[]>>}
+     */
+    getMessageReactions(options: {
+        messageList: Message[];
+        maxUserCountPerReaction?: number;
+    }): Promise<Response<MessageReactions[]>>;
+    /**
+     * Sets key-value extensions of a message sent with `isSupportExtension` (at most 20 at
+     * once, 300 a message; keys up to 100 bytes, values up to 1000): members get
+     * MESSAGE_EXTENSIONS_UPDATED. A key written by someone else since this client read it comes
+     * back with `code` 23001 and the stored value: read, then try again. 23004 when the message
+     * takes no extensions.
+     * @param {Message} message
+     * @param {MessageExtension[]} extensions
+     * @returns {Promise<Response<{extensions: Array<{key: string, value: string, code: number}>}>>}
+     */
+    setMessageExtensions(message: Message, extensions: MessageExtension[]): Promise<Response<{
+        extensions: Array<{
+            key: string;
+            value: string;
+            code: number;
+        }>;
+    }>>;
+    /**
+     * A message's extensions, by key.
+     * @param {Message} message
+     * @returns {Promise<Response<{extensions: MessageExtension[]}>>}
+     */
+    getMessageExtensions(message: Message): Promise<Response<{
+        extensions: MessageExtension[];
+    }>>;
+    /**
+     * Read receipts of messages of a group (Work, Public and Meeting groups; not
+     * communities): each message's `readReceiptInfo` says how many members other than its
+     * sender read it and how many did not.
+     * @param {Message[]} messageList
+     * @returns {Promise<Response<{messageList: Message[]}>>}
+     */
+    getMessageReadReceiptList(messageList: Message[]): Promise<Response<{
+        messageList: Message[];
+    }>>;
+}
 /** The group calls of `Chat`. */
 declare class GroupCalls extends LiveRoomCalls {
     /**

@@ -100,6 +100,11 @@ const TYPES = Object.freeze({
   /** In `atUserList` of `createTextAtMessage`: mention everyone. */
   MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
 
+  /** `atTypeArray` of a conversation's or a topic's `groupAtInfoList`: a message mentions this user, everyone, or both. */
+  CONV_AT_ME: 1,
+  CONV_AT_ALL: 2,
+  CONV_AT_ALL_AT_ME: 3,
+
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
   MSG_FACE: 'TIMFaceElem',
@@ -128,6 +133,8 @@ const TYPES = Object.freeze({
   GRP_SYS_JOIN_GROUP_REFUSE: 3,
   GRP_SYS_KICKED_OUT: 4,
   GRP_SYS_DISMISSED: 5,
+  /** A group was created with this user among its first members (`payload.groupType`, `payload.groupName`). */
+  GRP_SYS_GROUP_CREATED: 6,
   GRP_SYS_CUSTOM: 255,
 
   LIVE_STATE_UPCOMING: 'Upcoming',
@@ -218,6 +225,11 @@ const EVENT = Object.freeze({
   FRIEND_APPLICATION_LIST_UPDATED: 'friendApplicationListUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',
   USER_STATUS_UPDATED: 'userStatusUpdated',
+  TOPIC_CREATED: 'topicCreated',
+  TOPIC_UPDATED: 'topicUpdated',
+  TOPIC_DELETED: 'topicDeleted',
+  MESSAGE_REACTIONS_UPDATED: 'messageReactionsUpdated',
+  MESSAGE_EXTENSIONS_UPDATED: 'messageExtensionsUpdated',
 });
 
 /**
@@ -630,7 +642,7 @@ function parseJSON(text, where) {
  * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true, operatorID?: string}>} messageRevoked messages recalled (one to one by their sender; in a group that keeps its messages by `operatorID`, `from` known only when it was the conversation's last message): show them as recalled
  * @property {Group[]} groupListUpdated the user's groups that keep their members, after a change (made on any device, or by others)
  * @property {{message: Message, type: number}} groupSystemNoticeReceived a group system notice (also in MESSAGE_RECEIVED); `type` is its `payload.operationType`
- * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
+ * @property {Message[]} messageModified messages edited by their sender (one to one, and of groups that keep their messages and topics), as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
  * @property {Profile[]} profileUpdated profiles that changed (this user's, its friends', its conversation peers'), as they are now
@@ -638,6 +650,11 @@ function parseJSON(text, where) {
  * @property {{friendApplicationList: FriendApplication[]}} friendApplicationListUpdated the friend requests waiting for an answer, to this user and by it, after a change
  * @property {string[]} blacklistUpdated the users on this user's blocklist after a change
  * @property {UserStatus[]} userStatusUpdated subscribed users whose status changed (or is first known)
+ * @property {{groupID: string, topicID: string}} topicCreated a topic was created in one of the user's communities
+ * @property {{groupID: string, topic: Topic}} topicUpdated a topic changed: its profile, or this user's side of it (a message, a read on any device)
+ * @property {{groupID: string, topicIDList: string[]}} topicDeleted topics were deleted
+ * @property {MessageReactions} messageReactionsUpdated a reaction of a message changed (`reactionList` holds it; `totalUserCount` 0: nobody reacts so any more)
+ * @property {{messageID: string, conversationID: string, sequence: number, extensions: Array<{key: string, value: string}>}} messageExtensionsUpdated extensions of a message were set (`messageID` is `''` when the SDK did not see the message in this session)
  */
 
 /** @typedef {keyof EventMap} EventName */
@@ -1496,7 +1513,7 @@ class Session {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const { requests, likes, rooms, messages, c2c, sync, conversations, groups, groupChat } = this.client;
-    const { profiles, friends, blocklist, status } = this.client;
+    const { profiles, friends, blocklist, status, topics, features } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
@@ -1506,6 +1523,8 @@ class Session {
     conversations.reset();
     groups.reset();
     groupChat.reset();
+    topics.reset();
+    features.reset();
     profiles.reset();
     friends.reset();
     blocklist.reset();
@@ -1868,6 +1887,26 @@ function decodeCustomFields(list) {
 }
 
 /**
+ * A group's profile as a `join` or `get_group_info` reply carries it.
+ * @param {Fields} f
+ * @returns {GroupProfile}
+ */
+function decodeGroupProfile(f) {
+  const groupID = f.str('GroupId');
+  return {
+    groupID,
+    type: f.optStr('Type', 'AVChatRoom'),
+    name: f.optStr('Name'),
+    introduction: f.optStr('Introduction'),
+    notification: f.optStr('Notification'),
+    avatar: f.optStr('FaceUrl'),
+    ownerID: f.optStr('Owner_Account'),
+    muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
+    customFields: decodeCustomFields(f.optArr('AppDefinedData')),
+  };
+}
+
+/**
  * @param {Fields} f a successful `join` reply
  * @returns {JoinResult}
  */
@@ -1875,17 +1914,7 @@ function decodeJoin(f) {
   const groupID = f.str('GroupId');
   return {
     groupID,
-    group: {
-      groupID,
-      type: f.optStr('Type', 'AVChatRoom'),
-      name: f.optStr('Name'),
-      introduction: f.optStr('Introduction'),
-      notification: f.optStr('Notification'),
-      avatar: f.optStr('FaceUrl'),
-      ownerID: f.optStr('Owner_Account'),
-      muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
-      customFields: decodeCustomFields(f.optArr('AppDefinedData')),
-    },
+    group: decodeGroupProfile(f),
     status: 'JoinedSuccess',
     memberCount: f.optNum('MemberNum'),
     liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,
@@ -2020,6 +2049,8 @@ function diffProfiles(before, after) {
  * @property {string} [inviterID] join requests by invitation: the member who invited
  * @property {string} [messageForCheck] join requests: what the applicant wrote
  * @property {string} [handleMessage] answers (operationType 2, 3): what the owner or admin wrote
+ * @property {string} [groupType] a new group's type (operationType 6)
+ * @property {string} [groupName] a new group's name (operationType 6)
  * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
  * @property {Record<string, unknown>} [draw] the draw, as sent
  */
@@ -2052,7 +2083,9 @@ function diffProfiles(before, after) {
  * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
  * @property {boolean} needReadReceipt one to one and groups that keep their messages: the sender asked for read receipts
  * @property {boolean} onlineOnly sent to who was online, never stored (`sequence` 0)
- * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
+ * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone)
+ * @property {boolean} isSupportExtension groups that keep their messages: the sender made it take extensions (`setMessageExtensions`); known for this client's own sends only (the server does not say of others')
+ * @property {{readCount: number, unreadCount: number}} [readReceiptInfo] groups that keep their messages: set by `getMessageReadReceiptList`
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -2084,6 +2117,7 @@ function roomFields(groupID) {
     onlineOnly: false,
     /** @type {string[]} */
     atUserList: [],
+    isSupportExtension: false,
   };
 }
 
@@ -2215,6 +2249,10 @@ function decodeSystemPayload(c) {
   if (c.has('Inviter_Account')) payload.inviterID = c.str('Inviter_Account');
   if (c.has('Reason')) payload.handleMessage = c.str('Reason');
   if (c.has('Event')) payload.event = c.str('Event');
+  if (payload.operationType === TYPES.GRP_SYS_GROUP_CREATED) {
+    payload.groupType = c.optStr('Type');
+    payload.groupName = c.optStr('Name');
+  }
   if (c.has('Draw')) payload.draw = c.obj('Draw').o;
   return payload;
 }
@@ -2856,42 +2894,46 @@ class Rooms {
 
 /**
  * @typedef {Object} TextMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{text: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
  * @typedef {Object} TextAtMessageOptions
- * @property {string} to a group that keeps its messages
+ * @property {string} to a group that keeps its messages, or a community's topic
  * @property {'GROUP'} [conversationType] `TYPES.CONV_GROUP`, the only one
  * @property {{text: string, atUserList: string[]}} payload atUserList: the users mentioned, `TYPES.MSG_AT_ALL` for everyone
  * @property {Priority} [priority]
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt]
+ * @property {boolean} [isSupportExtension]
  */
 
 /**
  * @typedef {Object} CustomMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{data: string, description?: string, extension?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
  * @typedef {Object} FaceMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{index: number, data?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
@@ -3044,7 +3086,7 @@ class Messages {
 
   /**
    * @private
-   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown}} options
+   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown, isSupportExtension?: unknown}} options
    * @param {MessageElement} element
    * @param {TextPayload|CustomPayload|FacePayload} payload
    * @returns {Message}
@@ -3056,6 +3098,9 @@ class Messages {
     const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
     if (options.needReadReceipt !== undefined && typeof options.needReadReceipt !== 'boolean')
       throw invalid('needReadReceipt must be a boolean');
+    if (options.isSupportExtension !== undefined && typeof options.isSupportExtension !== 'boolean')
+      throw invalid('isSupportExtension must be a boolean');
+    if (c2c && options.isSupportExtension === true) throw invalid('isSupportExtension: one-to-one messages take no extensions here');
     const random = randomUint32();
     const clientSequence = c2c ? randomUint32() : 0;
     const from = this.client.session.userID();
@@ -3081,6 +3126,7 @@ class Messages {
       dropReason: '',
       ...roomFields(to),
       needReadReceipt: options.needReadReceipt === true,
+      isSupportExtension: options.isSupportExtension === true,
       ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }
@@ -3675,17 +3721,63 @@ function decodeC2CMessage(f, me) {
     needReadReceipt: f.optBool('NeedReadReceipt'),
     onlineOnly: f.optBool('OnlineOnly'),
     atUserList: [],
+    isSupportExtension: false,
   });
 }
 
 // src/group-message.js
 // Messages of the groups that keep their messages on the wire (a `message` or `tip` push, an
 // entry of a history page, a conversation's last message) as a `Message`, the mentions they
-// carry, and the conversation IDs that name a group.
+// carry, and the conversation IDs that name a group or a community's topic.
+//
+// A topic is a thread of its own inside a community: its ID is `<groupID>@TOPIC#_<suffix>`,
+// its conversation `GROUP<topicID>` (as the reference names them), and its messages are
+// sent `to` the topic ID. On the wire they name the community (`GroupId`) and the topic
+// (`TopicId`).
 
+
+/** What joins a community's ID and a suffix into a topic's ID. */
+const TOPIC_INFIX = '@TOPIC#_';
 
 /**
- * @param {string} groupID
+ * Whether an ID names a community's topic (`<groupID>@TOPIC#_<suffix>`).
+ * @param {unknown} id
+ * @returns {id is string}
+ */
+function isTopicID(id) {
+  if (typeof id !== 'string') return false;
+  const at = id.indexOf(TOPIC_INFIX);
+  return at > 0 && at + TOPIC_INFIX.length < id.length;
+}
+
+/**
+ * The group a thread belongs to: the community of a topic, else the group itself.
+ * @param {string} id a group ID or a topic ID
+ */
+function groupOfThread(id) {
+  return isTopicID(id) ? id.slice(0, id.indexOf(TOPIC_INFIX)) : id;
+}
+
+/**
+ * How a request names a thread: `GroupId`, and `TopicId` for a topic.
+ * @param {string} id a group ID or a topic ID
+ * @returns {{GroupId: string, TopicId?: string}}
+ */
+function threadFields(id) {
+  return isTopicID(id) ? { GroupId: groupOfThread(id), TopicId: id } : { GroupId: id };
+}
+
+/**
+ * The thread a push or a page entry names: its `TopicId` when it has one, else `GroupId`.
+ * @param {Fields} f
+ */
+function threadOf(f) {
+  const topic = f.optStr('TopicId');
+  return topic !== '' ? topic : f.str('GroupId');
+}
+
+/**
+ * @param {string} groupID a group's ID, or a topic's
  * @returns {string} `GROUP<groupID>`
  */
 function groupConversationID(groupID) {
@@ -3752,7 +3844,15 @@ function seenBy(m, me) {
  * @returns {Message}
  */
 function decodeGroupPush(f, me) {
-  return seenBy(decodeMessage(f), me);
+  const m = decodeMessage(f);
+  const thread = threadOf(f);
+  m.to = thread;
+  m.conversationID = groupConversationID(thread);
+  m.atUserList = decodeAtInfo(f);
+  m.needReadReceipt = f.optBool('NeedReadReceipt');
+  m.isModified = f.optBool('Edited');
+  m.isRevoked = f.optBool('Recalled');
+  return seenBy(m, me);
 }
 
 /**
@@ -3777,16 +3877,17 @@ function decodeGroupTip(f, serial) {
  * stored tip.
  * @param {Fields} f
  * @param {string} me the logged-in user
+ * @param {string} [thread] the topic the page was asked for (its entries do not say)
  * @returns {Message}
  */
-function decodeGroupRecord(f, me) {
+function decodeGroupRecord(f, me, thread) {
   const body = f.arr('MsgBody');
   const first = body[0];
   // A tip the server stored (`System`); a recalled one is a placeholder like any message.
   if (first !== undefined && new Fields(first, `${f.where}.MsgBody[0]`).optStr('MsgType') === TYPES.MSG_GRP_TIP) {
     return decodeGroupTip(f, 0).message;
   }
-  const groupID = f.str('GroupId');
+  const groupID = f.has('TopicId') ? threadOf(f) : thread !== undefined && isTopicID(thread) ? thread : f.str('GroupId');
   const from = f.str('From_Account');
   const random = f.optNum('MsgRandom');
   // The history keeps a recalled message as a placeholder with an empty body (a
@@ -3824,6 +3925,719 @@ function decodeGroupRecord(f, me) {
   );
 }
 
+// src/topics.js
+// Topics of communities (channels): creating, changing and deleting them, the list of a
+// community's topics with this user's unread count in each, and what changes them afterwards
+// (messages delivered, reads on any device, the `topic` pushes of the community's owner and
+// admins), announced as TOPIC_CREATED, TOPIC_UPDATED and TOPIC_DELETED.
+//
+// A topic is a thread of its own (group-message.js): its messages are numbered from 1 and
+// caught up after a reconnect like a group's (chat-sync.js reads the topics of every
+// community the user is in beside the conversation list).
+
+
+/**
+ * An unread message that mentions this user (a conversation's or a topic's
+ * `groupAtInfoList`).
+ * @typedef {Object} GroupAtInfo
+ * @property {string} from who sent it (`''` when the server's list did not say)
+ * @property {string} groupID the group (a topic's community)
+ * @property {string} topicID the topic (`''` for the group itself)
+ * @property {number} messageSequence the message's `sequence`
+ * @property {number[]} atTypeArray `TYPES.CONV_AT_ME` (names this user), `CONV_AT_ALL` (everyone) or `CONV_AT_ALL_AT_ME` (both)
+ */
+
+/**
+ * A topic of a community, with this user's side of it.
+ * @typedef {Object} Topic
+ * @property {string} topicID `<groupID>@TOPIC#_<suffix>`; its conversation is `GROUP<topicID>`
+ * @property {string} groupID the community
+ * @property {string} topicName
+ * @property {string} avatar the topic's face URL
+ * @property {string} introduction
+ * @property {string} notification
+ * @property {string} customData the topic's custom string
+ * @property {boolean} isAllMuted ordinary members may not send
+ * @property {number} createTime Unix seconds
+ * @property {number} unreadCount messages of others not read yet
+ * @property {number} readSequence read up to this `sequence` (each topic numbers from 1)
+ * @property {number} lastSequence the newest message's `sequence`
+ * @property {number} lastTime when the newest message was sent (Unix seconds)
+ * @property {Message|null} lastMessage the newest message, when this client received or sent it in this session (the server's list does not carry it)
+ * @property {GroupAtInfo[]} groupAtInfoList unread messages mentioning this user, as this client saw them arrive in this session (the server's list does not carry them)
+ */
+
+/**
+ * @typedef {Object} TopicOptions
+ * @property {string} groupID the community
+ * @property {string} [topicName]
+ * @property {string} [avatar]
+ * @property {string} [introduction]
+ * @property {string} [notification]
+ * @property {string} [customData]
+ */
+
+/** The server's code for a community without topics, and for a caller who may not act. */
+const NOT_PERMITTED$1 = 10007;
+/** The server's code for a topic that does not exist (`destroy_topics`). */
+const NO_SUCH_TOPIC = 10004;
+/** Topics per `destroy_topics` (the protocol's maximum). */
+const DESTROY_MAX = 100;
+
+/**
+ * @param {string} groupID
+ * @param {Fields} f an entry of `get_topics`
+ * @returns {Topic}
+ */
+function decodeTopic(groupID, f) {
+  return {
+    topicID: f.str('TopicId'),
+    groupID,
+    topicName: f.optStr('TopicName'),
+    avatar: f.optStr('FaceUrl'),
+    introduction: f.optStr('Introduction'),
+    notification: f.optStr('Notification'),
+    customData: f.optStr('CustomString'),
+    isAllMuted: f.optStr('MuteAllMember', 'Off') === 'On',
+    createTime: f.optNum('CreateTime'),
+    unreadCount: f.optNum('Unread'),
+    readSequence: f.optNum('ReadSeq'),
+    lastSequence: f.optNum('LastSeq'),
+    lastTime: f.optNum('LastTime'),
+    lastMessage: null,
+    groupAtInfoList: [],
+  };
+}
+
+/**
+ * A copy for the application.
+ * @param {Topic} t
+ * @returns {Topic}
+ */
+function copyTopic(t) {
+  return {
+    ...t,
+    lastMessage: t.lastMessage ? { ...t.lastMessage } : null,
+    groupAtInfoList: t.groupAtInfoList.map((a) => ({ ...a, atTypeArray: a.atTypeArray.slice() })),
+  };
+}
+
+/**
+ * How a message mentions `me`: a `TYPES.CONV_AT_*` value, or 0.
+ * @param {Message} m
+ * @param {string} me
+ */
+function mentionType(m, me) {
+  if (m.flow !== 'in' || m.isRevoked) return 0;
+  const all = m.atUserList.includes(TYPES.MSG_AT_ALL);
+  const mine = me !== '' && m.atUserList.includes(me);
+  if (all && mine) return TYPES.CONV_AT_ALL_AT_ME;
+  if (mine) return TYPES.CONV_AT_ME;
+  return all ? TYPES.CONV_AT_ALL : 0;
+}
+
+/**
+ * Adds a message's mention of `me` to an at-info list (once per message).
+ * @param {GroupAtInfo[]} list
+ * @param {Message} m
+ * @param {string} me
+ * @param {string} groupID
+ * @param {string} topicID
+ */
+function noteMention(list, m, me, groupID, topicID) {
+  const type = mentionType(m, me);
+  if (type === 0 || list.some((a) => a.messageSequence === m.sequence)) return;
+  list.push({ from: m.from, groupID, topicID, messageSequence: m.sequence, atTypeArray: [type] });
+}
+
+class Topics {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /**
+     * The topics of the communities read so far, by community, each with the stamp of its
+     * last local change.
+     * @private
+     * @type {Map<string, Map<string, {t: Topic, stamp: number}>>}
+     */
+    this.communities = new Map();
+    /** @private communities that answered they have no topics */
+    this.none = new Set();
+    /** @private counts local changes, so a list read does not undo newer ones */
+    this.stamp = 0;
+    /** @private communities being read in the background */
+    this.learning = new Set();
+    /** @private @type {Set<string>} topics whose TOPIC_CREATED went out */
+    this.announced = new Set();
+    /** @private @type {Map<string, Topic>} topics changed this turn, announced together */
+    this.changedTopics = new Map();
+    /** @private @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+  }
+
+  /**
+   * Whether the SDK knows the topic (its community's topics were read, or it was created).
+   * @param {string} topicID
+   */
+  has(topicID) {
+    return this.entry(topicID) !== undefined;
+  }
+
+  /**
+   * @private
+   * @param {string} topicID
+   */
+  entry(topicID) {
+    const c = this.communities.get(groupOfThread(topicID));
+    return c ? c.get(topicID) : undefined;
+  }
+
+  /**
+   * Reads a community's topics (those named, or all) and takes them in.
+   * @param {string} groupID
+   * @param {string[]} [topicIDs]
+   * @returns {Promise<Topic[]>}
+   */
+  async read(groupID, topicIDs) {
+    const { requests, session } = this.client;
+    const epoch = session.epoch;
+    const since = this.stamp;
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'get_topics', GroupId: groupID };
+    if (topicIDs !== undefined) frame.TopicIdList = topicIDs;
+    const reply = await requests.request(frame);
+    const found = decodeOrThrow(() =>
+      reply.arr('Topics').map((t, i) => decodeTopic(groupID, new Fields(t, `get_topics.Topics[${i}]`))),
+    );
+    if (epoch !== session.epoch) return found;
+    this.none.delete(groupID);
+    return this.merge(groupID, found, since, topicIDs === undefined);
+  }
+
+  /**
+   * Takes in topics read from the server. A topic changed here since the read began (a push
+   * that came before the answer) keeps its counts unless the read saw a newer message.
+   * With `all`, topics the read did not list are gone.
+   * @private
+   * @param {string} groupID
+   * @param {Topic[]} found
+   * @param {number} since
+   * @param {boolean} all
+   * @returns {Topic[]}
+   */
+  merge(groupID, found, since, all) {
+    let c = this.communities.get(groupID);
+    // Topics new to a community read before were created meanwhile (while away).
+    const readBefore = c !== undefined;
+    if (c === undefined) {
+      c = new Map();
+      this.communities.set(groupID, c);
+    }
+    const listed = new Set();
+    for (const t of found) {
+      listed.add(t.topicID);
+      const local = c.get(t.topicID);
+      if (local === undefined) {
+        c.set(t.topicID, { t, stamp: since });
+        if (readBefore && !this.announced.has(t.topicID)) {
+          this.announced.add(t.topicID);
+          this.client.inbox.emitInOrder(EVENT.TOPIC_CREATED, { groupID, topicID: t.topicID });
+          this.changed(t);
+        }
+        continue;
+      }
+      const before = JSON.stringify(copyTopic(local.t));
+      const profile = {
+        topicName: t.topicName,
+        avatar: t.avatar,
+        introduction: t.introduction,
+        notification: t.notification,
+        customData: t.customData,
+        isAllMuted: t.isAllMuted,
+        createTime: t.createTime,
+      };
+      if (local.stamp > since && local.t.lastSequence >= t.lastSequence) {
+        Object.assign(local.t, profile);
+      } else {
+        const last = local.t.lastMessage && local.t.lastMessage.sequence === t.lastSequence ? local.t.lastMessage : null;
+        // The same object: what holds it (an announcement this turn) sees the change.
+        Object.assign(local.t, t, {
+          lastMessage: last,
+          groupAtInfoList: local.t.groupAtInfoList.filter((a) => a.messageSequence > t.readSequence),
+        });
+        local.stamp = since;
+      }
+      if (JSON.stringify(copyTopic(local.t)) !== before) this.changed(local.t);
+    }
+    if (all) {
+      /** @type {string[]} */
+      const gone = [];
+      for (const [id, e] of Array.from(c)) {
+        if (!listed.has(id) && e.stamp <= since) {
+          c.delete(id);
+          gone.push(id);
+        }
+      }
+      if (gone.length > 0) this.removed(groupID, gone);
+    }
+    return found.map((t) => {
+      const e = /** @type {Map<string, {t: Topic, stamp: number}>} */ (c).get(t.topicID);
+      return copyTopic(e ? e.t : t);
+    });
+  }
+
+  /**
+   * The topics of every community the user is in (the SDK's group list), for catching up
+   * after a list read: each readable community's topics with their last numbers.
+   * Communities without topics are asked once a session.
+   * @returns {Promise<Topic[]>}
+   */
+  async readAll() {
+    const { groups, log } = this.client;
+    const ids = groups.ids(TYPES.GRP_COMMUNITY).filter((g) => !this.none.has(g));
+    const lists = await Promise.all(
+      ids.map((groupID) =>
+        this.read(groupID).catch((/** @type {LiveRoomError} */ err) => {
+          if (err.code === NOT_PERMITTED$1) this.none.add(groupID);
+          else log.warn(`reading the topics of ${groupID} failed`, err);
+          return /** @type {Topic[]} */ ([]);
+        }),
+      ),
+    );
+    return lists.flat();
+  }
+
+  /**
+   * `Chat#getTopicList`
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<Response<{successTopicList: Topic[], failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async list(options) {
+    if (!isObject(options)) throw invalid('getTopicList needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    /** @type {string[]|undefined} */
+    let topicIDs;
+    if (options.topicIDList !== undefined) {
+      if (!Array.isArray(options.topicIDList)) throw invalid('topicIDList must be an array of topic IDs');
+      topicIDs = options.topicIDList.map((id) => requireID(id, 'each of topicIDList'));
+    }
+    this.client.sync.activate();
+    const successTopicList = await this.read(groupID, topicIDs);
+    const got = new Set(successTopicList.map((t) => t.topicID));
+    const failureTopicList = (topicIDs || [])
+      .filter((id) => !got.has(id))
+      .map((topicID) => ({ topicID, code: NO_SUCH_TOPIC, message: `${topicID} is not a topic of ${groupID}` }));
+    return { code: 0, data: { successTopicList, failureTopicList } };
+  }
+
+  /**
+   * `Chat#createTopicInCommunity`
+   * @param {TopicOptions & {topicName: string, topicID?: string}} options
+   * @returns {Promise<Response<{topicID: string}>>}
+   */
+  async create(options) {
+    if (!isObject(options)) throw invalid('createTopicInCommunity needs {groupID, topicName}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const topicName = requireID(options.topicName, 'topicName');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'create_topic', GroupId: groupID, TopicName: topicName, ...profileFields(options) };
+    if (options.topicID !== undefined) {
+      const id = requireID(options.topicID, 'topicID');
+      if (!id.startsWith(`${groupID}${TOPIC_INFIX}`) || id.length === groupID.length + TOPIC_INFIX.length)
+        throw invalid(`topicID must be ${groupID}${TOPIC_INFIX}<suffix>`);
+      frame.TopicId = id;
+    }
+    this.client.sync.activate();
+    const reply = await this.client.requests.request(frame);
+    const topicID = decodeOrThrow(() => reply.str('TopicId'));
+    // Usually the `topic` push came first; if not, the topic is known from here.
+    if (!this.has(topicID)) {
+      this.add({
+        topicID,
+        groupID,
+        topicName,
+        avatar: String(frame.FaceUrl || ''),
+        introduction: String(frame.Introduction || ''),
+        notification: String(frame.Notification || ''),
+        customData: String(frame.CustomString || ''),
+        isAllMuted: false,
+        createTime: Math.floor(Date.now() / 1000),
+        unreadCount: 0,
+        readSequence: 0,
+        lastSequence: 0,
+        lastTime: 0,
+        lastMessage: null,
+        groupAtInfoList: [],
+      });
+    }
+    return { code: 0, data: { topicID } };
+  }
+
+  /**
+   * `Chat#updateTopicProfile`
+   * @param {TopicOptions & {topicID: string, muteAllMembers?: boolean}} options
+   * @returns {Promise<Response<{topic: Topic}>>}
+   */
+  async update(options) {
+    if (!isObject(options)) throw invalid('updateTopicProfile needs {groupID, topicID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const topicID = requireID(options.topicID, 'topicID');
+    /** @type {Record<string, unknown>} */
+    const frame = { op: 'modify_topic', GroupId: groupID, TopicId: topicID, ...profileFields(options) };
+    if (options.topicName !== undefined) frame.TopicName = requireID(options.topicName, 'topicName');
+    if (options.muteAllMembers !== undefined) {
+      if (typeof options.muteAllMembers !== 'boolean') throw invalid('muteAllMembers must be a boolean');
+      frame.MuteAllMember = options.muteAllMembers ? 'On' : 'Off';
+    }
+    if (Object.keys(frame).length === 3) throw invalid('updateTopicProfile: name at least one field to change');
+    this.client.sync.activate();
+    await this.client.requests.request(frame);
+    const e = this.entry(topicID);
+    if (e !== undefined) {
+      applyProfile(e.t, frame);
+      return { code: 0, data: { topic: copyTopic(e.t) } };
+    }
+    const [topic] = await this.read(groupID, [topicID]);
+    if (topic === undefined) throw invalid(`${topicID} is not a topic of ${groupID}`);
+    return { code: 0, data: { topic } };
+  }
+
+  /**
+   * `Chat#deleteTopicFromCommunity`: the topics named, or all of the community's.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<Response<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async remove(options) {
+    if (!isObject(options)) throw invalid('deleteTopicFromCommunity needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    /** @type {string[]} */
+    let ids;
+    if (options.topicIDList === undefined) {
+      ids = (await this.read(groupID)).map((t) => t.topicID);
+    } else {
+      if (!Array.isArray(options.topicIDList) || options.topicIDList.length === 0)
+        throw invalid('topicIDList must be a non-empty array of topic IDs');
+      ids = options.topicIDList.map((id) => requireID(id, 'each of topicIDList'));
+    }
+    /** @type {Array<{topicID: string}>} */
+    const successTopicList = [];
+    /** @type {Array<{topicID: string, code: number, message: string}>} */
+    const failureTopicList = [];
+    for (let i = 0; i < ids.length; i += DESTROY_MAX) {
+      const part = ids.slice(i, i + DESTROY_MAX);
+      const reply = await this.client.requests.request({ op: 'destroy_topics', GroupId: groupID, TopicIdList: part });
+      const results = decodeOrThrow(() =>
+        reply.arr('Results').map((r, j) => {
+          const f = new Fields(r, `destroy_topics.Results[${j}]`);
+          return { topicID: f.str('TopicId'), code: f.optNum('ErrorCode') };
+        }),
+      );
+      /** @type {string[]} */
+      const gone = [];
+      for (const r of results) {
+        if (r.code === 0) {
+          successTopicList.push({ topicID: r.topicID });
+          gone.push(r.topicID);
+        } else {
+          failureTopicList.push({ topicID: r.topicID, code: r.code, message: `${r.topicID} is not a topic of ${groupID}` });
+        }
+      }
+      this.drop(groupID, gone);
+    }
+    return { code: 0, data: { successTopicList, failureTopicList } };
+  }
+
+  /**
+   * A `topic` push: a topic of one of the user's communities was created, changed or
+   * destroyed.
+   * @param {Fields} f
+   */
+  onPush(f) {
+    const groupID = f.str('GroupId');
+    const topicID = f.str('TopicId');
+    const action = f.str('Action');
+    this.client.sync.activate();
+    if (action === 'destroyed') {
+      this.drop(groupID, [topicID]);
+      return;
+    }
+    /** @type {Record<string, unknown>} */
+    const fields = {};
+    for (const key of ['TopicName', 'FaceUrl', 'Introduction', 'Notification', 'CustomString', 'MuteAllMember']) {
+      if (f.has(key)) fields[key] = f.str(key);
+    }
+    const e = this.entry(topicID);
+    if (e !== undefined) {
+      applyProfile(e.t, fields);
+      e.stamp = ++this.stamp;
+      this.changed(e.t);
+      return;
+    }
+    /** @type {Topic} */
+    const t = {
+      topicID,
+      groupID,
+      topicName: '',
+      avatar: '',
+      introduction: '',
+      notification: '',
+      customData: '',
+      isAllMuted: false,
+      createTime: Math.floor(Date.now() / 1000),
+      unreadCount: 0,
+      readSequence: 0,
+      lastSequence: 0,
+      lastTime: 0,
+      lastMessage: null,
+      groupAtInfoList: [],
+    };
+    applyProfile(t, fields);
+    this.add(t);
+  }
+
+  /**
+   * A topic new to this client: known from now on, announced once.
+   * @private
+   * @param {Topic} t
+   */
+  add(t) {
+    let c = this.communities.get(t.groupID);
+    if (c === undefined) {
+      c = new Map();
+      this.communities.set(t.groupID, c);
+    }
+    this.none.delete(t.groupID);
+    c.set(t.topicID, { t, stamp: ++this.stamp });
+    if (this.announced.has(t.topicID)) return;
+    this.announced.add(t.topicID);
+    this.client.inbox.emitInOrder(EVENT.TOPIC_CREATED, { groupID: t.groupID, topicID: t.topicID });
+  }
+
+  /**
+   * Topics that are no more (destroyed here, on a push, or missing from a list read).
+   * @private
+   * @param {string} groupID
+   * @param {string[]} ids
+   */
+  drop(groupID, ids) {
+    const c = this.communities.get(groupID);
+    const gone = ids.filter((id) => c !== undefined && c.delete(id));
+    if (gone.length > 0) this.removed(groupID, gone);
+  }
+
+  /**
+   * @private
+   * @param {string} groupID
+   * @param {string[]} ids
+   */
+  removed(groupID, ids) {
+    for (const id of ids) {
+      this.client.sync.groups.forget(id);
+      this.changedTopics.delete(id);
+      this.announced.delete(id);
+    }
+    this.client.inbox.emitInOrder(EVENT.TOPIC_DELETED, { groupID, topicIDList: ids });
+  }
+
+  /**
+   * A message of a topic was delivered (or this client's own send acknowledged): the
+   * newest one, counted unread when someone else sent it, as on the server.
+   * @param {Message} message
+   * @param {{noUnread?: boolean, noLastMessage?: boolean}} [control] what the send said of counts and lists
+   */
+  noteMessage(message, control) {
+    if (message.sequence === 0) return;
+    const topicID = message.to;
+    const e = this.entry(topicID);
+    if (e === undefined) {
+      // A topic this client did not know of: read its community's topics (they count it).
+      this.learn(groupOfThread(topicID));
+      return;
+    }
+    const t = e.t;
+    if (message.sequence <= t.lastSequence) return; // counted by the list read already
+    t.lastSequence = message.sequence;
+    if (!(control && control.noLastMessage)) {
+      t.lastTime = Math.max(t.lastTime, message.time);
+      t.lastMessage = message;
+    }
+    if (message.flow === 'out') {
+      t.unreadCount = 0;
+      t.readSequence = message.sequence;
+      t.groupAtInfoList = [];
+    } else {
+      if (!(control && control.noUnread)) t.unreadCount += 1;
+      noteMention(t.groupAtInfoList, message, this.client.session.userID(), t.groupID, topicID);
+    }
+    e.stamp = ++this.stamp;
+    this.changed(t);
+  }
+
+  /**
+   * This user read a topic up to `seq` (here or on another device).
+   * @param {string} topicID
+   * @param {number} seq
+   * @param {number} unread
+   */
+  noteRead(topicID, seq, unread) {
+    const e = this.entry(topicID);
+    if (e === undefined) return;
+    e.t.readSequence = seq;
+    e.t.unreadCount = unread;
+    e.t.groupAtInfoList = e.t.groupAtInfoList.filter((a) => a.messageSequence > seq);
+    e.stamp = ++this.stamp;
+    this.changed(e.t);
+  }
+
+  /**
+   * A message of a topic was recalled: its last message shows it, its mention goes.
+   * @param {string} topicID
+   * @param {number} sequence
+   */
+  noteRecalled(topicID, sequence) {
+    const e = this.entry(topicID);
+    if (e === undefined) return;
+    const t = e.t;
+    const last = t.lastMessage;
+    if (last && last.sequence === sequence)
+      t.lastMessage = /** @type {Message} */ ({ ...last, isRevoked: true, elements: [], type: TYPES.MSG_TEXT, payload: { text: '' } });
+    t.groupAtInfoList = t.groupAtInfoList.filter((a) => a.messageSequence !== sequence);
+    e.stamp = ++this.stamp;
+    this.changed(t);
+  }
+
+  /**
+   * A message of a topic was edited: its last message shows it.
+   * @param {Message} message
+   */
+  noteModified(message) {
+    const e = this.entry(message.to);
+    if (e === undefined || !e.t.lastMessage || e.t.lastMessage.sequence !== message.sequence) return;
+    e.t.lastMessage = message;
+    this.changed(e.t);
+  }
+
+  /**
+   * `Chat#setMessageRead` of a topic's conversation.
+   * @param {string} topicID
+   * @returns {Promise<{readSequence: number, unreadCount: number}>}
+   */
+  async setRead(topicID) {
+    const reply = await this.client.requests.request({
+      op: 'read_group',
+      GroupId: groupOfThread(topicID),
+      TopicId: topicID,
+    });
+    const read = decodeOrThrow(() => ({ seq: reply.num('Seq'), unread: reply.num('Unread') }));
+    this.noteRead(topicID, read.seq, read.unread);
+    return { readSequence: read.seq, unreadCount: read.unread };
+  }
+
+  /**
+   * The user is no longer in a community: its topics go (without events).
+   * @param {string} groupID
+   */
+  forgetCommunity(groupID) {
+    const c = this.communities.get(groupID);
+    if (c === undefined) return;
+    for (const id of c.keys()) {
+      this.client.sync.groups.forget(id);
+      this.changedTopics.delete(id);
+      this.announced.delete(id);
+    }
+    this.communities.delete(groupID);
+  }
+
+  /**
+   * Reads a community's topics in the background (a message of a topic this client did not
+   * know of); each is announced with TOPIC_UPDATED.
+   * @private
+   * @param {string} groupID
+   */
+  learn(groupID) {
+    if (this.learning.has(groupID)) return;
+    this.learning.add(groupID);
+    const epoch = this.client.session.epoch;
+    this.read(groupID)
+      .then((list) => {
+        // Not new topics, perhaps, but new to the application: each is announced as it is.
+        for (const t of list) {
+          const e = this.entry(t.topicID);
+          if (e !== undefined) this.changed(e.t);
+        }
+      })
+      .catch((err) => this.client.log.warn(`reading the topics of ${groupID} failed`, err))
+      .finally(() => {
+        if (epoch === this.client.session.epoch) this.learning.delete(groupID);
+      });
+  }
+
+  /**
+   * Announces a topic's change (once a turn, after the messages delivered with it).
+   * @private
+   * @param {Topic} t
+   */
+  changed(t) {
+    this.changedTopics.set(t.topicID, t);
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const list = Array.from(this.changedTopics.values());
+      this.changedTopics.clear();
+      for (const topic of list) {
+        this.client.inbox.emitInOrder(EVENT.TOPIC_UPDATED, { groupID: topic.groupID, topic: copyTopic(topic) });
+      }
+    }, 0);
+  }
+
+  /** The session is over. */
+  reset() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.communities.clear();
+    this.none.clear();
+    this.learning.clear();
+    this.announced.clear();
+    this.changedTopics.clear();
+  }
+}
+
+/**
+ * The profile fields of a create or update, as the protocol names them.
+ * @param {Record<string, unknown>} options
+ * @returns {Record<string, string>}
+ */
+function profileFields(options) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  /** @type {Array<[string, string]>} */
+  const names = [
+    ['avatar', 'FaceUrl'],
+    ['introduction', 'Introduction'],
+    ['notification', 'Notification'],
+    ['customData', 'CustomString'],
+  ];
+  for (const [key, field] of names) {
+    if (options[key] !== undefined) out[field] = optionalString(options[key], key);
+  }
+  return out;
+}
+
+/**
+ * Applies the protocol's profile fields (of a request or a push) to a topic.
+ * @param {Topic} t
+ * @param {Record<string, unknown>} fields
+ */
+function applyProfile(t, fields) {
+  if (typeof fields.TopicName === 'string') t.topicName = fields.TopicName;
+  if (typeof fields.FaceUrl === 'string') t.avatar = fields.FaceUrl;
+  if (typeof fields.Introduction === 'string') t.introduction = fields.Introduction;
+  if (typeof fields.Notification === 'string') t.notification = fields.Notification;
+  if (typeof fields.CustomString === 'string') t.customData = fields.CustomString;
+  if (typeof fields.MuteAllMember === 'string') t.isAllMuted = fields.MuteAllMember === 'On';
+}
+
 // src/conversation.js
 // What a conversation is as this client knows it (one to one, or a group that keeps its
 // messages), how a `get_conversations` entry reads, and the order of the list.
@@ -3856,6 +4670,7 @@ function decodeGroupRecord(f, me) {
  * @property {number} peerReadSequence one to one: the other user has read up to this `sequence` (read receipts)
  * @property {boolean} isPinned pinned conversations come first in the list
  * @property {number} marks the conversation's marks (a bit set the application gives meaning to)
+ * @property {GroupAtInfo[]} groupAtInfoList a group's conversation: the oldest unread message mentioning this user and the oldest to everyone (from the list), and those that arrived since (empty one to one)
  */
 
 /**
@@ -3881,6 +4696,7 @@ function emptyConversation(type, id) {
     peerReadSequence: 0,
     isPinned: false,
     marks: 0,
+    groupAtInfoList: [],
   };
 }
 
@@ -3906,7 +4722,33 @@ function decodeConversation(f, me) {
   c.readSequence = f.optNum('ReadSeq');
   c.isPinned = f.optBool('Pinned');
   c.marks = f.optNum('Marks');
+  if (group) c.groupAtInfoList = decodeAtSeqs(f, c);
   return c;
+}
+
+/**
+ * A group entry's `AtMeSeq` and `AtAllSeq` as at-info: one entry per message (both kinds
+ * on one message make `CONV_AT_ALL_AT_ME`), the oldest first.
+ * @param {Fields} f
+ * @param {Conversation} c
+ * @returns {GroupAtInfo[]}
+ */
+function decodeAtSeqs(f, c) {
+  const me = f.maybeNum('AtMeSeq');
+  const all = f.maybeNum('AtAllSeq');
+  /** @type {Map<number, number>} */
+  const by = new Map();
+  if (me !== undefined) by.set(me, TYPES.CONV_AT_ME);
+  if (all !== undefined) by.set(all, by.has(all) ? TYPES.CONV_AT_ALL_AT_ME : TYPES.CONV_AT_ALL);
+  return Array.from(by)
+    .sort((a, b) => a[0] - b[0])
+    .map(([seq, type]) => ({
+      from: c.lastMessage && c.lastMessage.sequence === seq ? c.lastMessage.from : '',
+      groupID: c.groupID,
+      topicID: '',
+      messageSequence: seq,
+      atTypeArray: [type],
+    }));
 }
 
 /**
@@ -3933,6 +4775,7 @@ function copyConversation(c) {
     ...c,
     groupProfile: c.groupProfile ? { ...c.groupProfile } : null,
     lastMessage: c.lastMessage ? { ...c.lastMessage } : null,
+    groupAtInfoList: c.groupAtInfoList.map((a) => ({ ...a, atTypeArray: a.atTypeArray.slice() })),
   };
 }
 
@@ -4050,6 +4893,13 @@ class Conversations {
         local.c.messageRemindType = c.messageRemindType;
         continue;
       }
+      // Mentions that came in since the read began are newer than it.
+      if (local && c.type === TYPES.CONV_GROUP) {
+        for (const a of local.c.groupAtInfoList) {
+          if (a.messageSequence > c.lastSequence && !c.groupAtInfoList.some((b) => b.messageSequence === a.messageSequence))
+            c.groupAtInfoList.push(a);
+        }
+      }
       if (local) c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
       this.entries.set(id, { c, stamp: since });
     }
@@ -4089,6 +4939,10 @@ class Conversations {
     const conversationID = isObject(options) ? options.conversationID : undefined;
     const group = isGroupConversation(conversationID);
     const id = group ? groupOfConversation(conversationID) : peerOfConversation(conversationID);
+    if (group && isTopicID(id)) {
+      const read = await this.client.topics.setRead(id);
+      return { code: 0, data: { conversationID: groupConversationID(id), ...read } };
+    }
     const reply = await this.client.requests.request(
       group ? { op: 'read_group', GroupId: id } : { op: 'read_c2c', Peer_Account: id },
     );
@@ -4097,6 +4951,7 @@ class Conversations {
     this.update(key, false, (c) => {
       c.readSequence = read.seq;
       c.unreadCount = read.unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence > read.seq);
     });
     return { code: 0, data: { conversationID: key, readSequence: read.seq, unreadCount: read.unread } };
   }
@@ -4133,8 +4988,17 @@ class Conversations {
   async pin(options) {
     if (!isObject(options) || typeof options.isPinned !== 'boolean')
       throw invalid('pinConversation needs {conversationID, isPinned}');
-    const userID = c2cOnly(options.conversationID, 'a group conversation cannot be pinned from a client');
     const pinned = options.isPinned;
+    if (isGroupConversation(options.conversationID)) {
+      const groupID = groupOfConversation(options.conversationID);
+      if (isTopicID(groupID)) throw invalid('a topic has no conversation of its own on the list: pin its community');
+      await this.client.requests.request({ op: 'pin_conversation', GroupId: groupID, Pinned: pinned });
+      this.update(groupConversationID(groupID), false, (c) => {
+        c.isPinned = pinned;
+      });
+      return { code: 0, data: { conversationID: groupConversationID(groupID) } };
+    }
+    const userID = peerOfConversation(options.conversationID);
     await this.client.requests.request({ op: 'pin_conversation', Peer_Account: userID, Pinned: pinned });
     this.update(c2cConversationID(userID), false, (c) => {
       c.isPinned = pinned;
@@ -4186,9 +5050,9 @@ class Conversations {
    * each newer message of someone else counts one more (Meeting groups count none), and the
    * user's own message reads what came before it, as on the server.
    * @param {Message} message
-   * @param {{noLastMessage?: boolean}} [own] the application's own send, with its options
+   * @param {{noLastMessage?: boolean, noUnread?: boolean}} [control] what the send said: the members' conversations do not move, the message does not count as unread
    */
-  noteGroupMessage(message, own) {
+  noteGroupMessage(message, control) {
     if (message.sequence === 0) return; // online only, or a tip not kept: never on the list
     const groupID = message.to;
     const isTip = message.type === TYPES.MSG_GRP_TIP;
@@ -4196,7 +5060,7 @@ class Conversations {
       this.describe(c);
       if (message.sequence <= c.lastSequence) return;
       c.lastSequence = message.sequence;
-      if (!(own && own.noLastMessage)) {
+      if (!(control && control.noLastMessage)) {
         c.lastMessage = message;
         c.lastTime = Math.max(c.lastTime, message.time);
       }
@@ -4204,9 +5068,22 @@ class Conversations {
       if (message.flow === 'out') {
         c.unreadCount = 0;
         c.readSequence = message.sequence;
-      } else if (c.groupProfile === null || c.groupProfile.type !== TYPES.GRP_MEETING) {
-        c.unreadCount += 1;
+        c.groupAtInfoList = [];
+      } else {
+        const counts = c.groupProfile === null || c.groupProfile.type !== TYPES.GRP_MEETING;
+        if (counts && !(control && control.noUnread)) c.unreadCount += 1;
+        noteMention(c.groupAtInfoList, message, this.client.session.userID(), groupID, '');
       }
+    });
+  }
+
+  /**
+   * A message of a group was edited: its conversation's last message shows it.
+   * @param {Message} message as it is now
+   */
+  noteGroupModified(message) {
+    this.update(groupConversationID(message.to), false, (c) => {
+      if (c.lastMessage && c.lastMessage.sequence === message.sequence) c.lastMessage = message;
     });
   }
 
@@ -4220,6 +5097,7 @@ class Conversations {
     this.update(conversationID, false, (c) => {
       if (c.lastMessage && c.lastMessage.sequence === sequence) c.lastMessage = revokedCopy(c.lastMessage);
       if (unread !== undefined) c.unreadCount = unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence !== sequence);
     });
   }
 
@@ -4293,9 +5171,15 @@ class Conversations {
   onGroupRead(f) {
     const seq = f.num('Seq');
     const unread = f.num('Unread');
+    const topic = f.optStr('TopicId');
+    if (topic !== '') {
+      this.client.topics.noteRead(topic, seq, unread);
+      return;
+    }
     this.update(groupConversationID(f.str('GroupId')), false, (c) => {
       c.readSequence = seq;
       c.unreadCount = unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence > seq);
     });
   }
 
@@ -4802,12 +5686,12 @@ class ThreadSync {
   /**
    * What differs between the kinds of threads (`kind`): `name` for logs; `request`, the
    * history request of a thread (`get_c2c_messages`, `get_group_messages`) without its
-   * place and count, and `decode`, an entry of its `Messages`; `deliver` hands a push that
+   * place and count, and `decode`, an entry of its `Messages` (of the thread `key`); `deliver` hands a push that
    * waited over, `deliverFetched` a message of a page; `isOwnPending`, one of this client's
    * sends still awaiting its reply (the reply reports it).
    * @param {Client} client
    * @param {{syncing: boolean}} list whether the conversation list is being read (a new thread's start waits for it)
-   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
+   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields, key: string) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
    */
   constructor(client, list, kind) {
     /** @private */
@@ -5004,7 +5888,7 @@ class ThreadSync {
     const reply = await this.client.requests.request(frame);
     const op = String(frame.op);
     return decodeOrThrow(() => ({
-      messages: reply.arr('Messages').map((m, i) => this.kind.decode(new Fields(m, `${op}.Messages[${i}]`))),
+      messages: reply.arr('Messages').map((m, i) => this.kind.decode(new Fields(m, `${op}.Messages[${i}]`), key)),
       complete: reply.optBool('Complete'),
     }));
   }
@@ -5084,9 +5968,10 @@ class ThreadSync {
 // messages reach the application exactly once and in order, across reconnects.
 //
 // Each conversation is a numbered thread (thread-sync.js: one `ThreadSync` for one-to-one
-// conversations, one for groups). After the session begins, and after every reconnect, the
-// SDK reads the conversation list and tells each thread its last number: a thread behind it
-// fetches what it lacks (`get_c2c_messages` or `get_group_messages` after its number).
+// conversations, one for groups and communities' topics). After the session begins, and
+// after every reconnect, the SDK reads the conversation list and the topics of the user's
+// communities and tells each thread its last number: a thread behind it fetches what it
+// lacks (`get_c2c_messages` or `get_group_messages` after its number).
 //
 // The SDK follows conversations from the first chat call, push or event handler of the
 // instance on (`activate`), so a live-room-only client never reads the list.
@@ -5130,13 +6015,13 @@ class ChatSync {
       isOwnPending: (message) => client.c2c.isOutgoing(message),
     });
     /**
-     * Groups that keep their messages, by group ID.
+     * Groups that keep their messages, by group ID, and communities' topics, by topic ID.
      * @type {ThreadSync<Message>}
      */
     this.groups = new ThreadSync(client, this, {
       name: 'group',
-      request: (groupID) => ({ op: 'get_group_messages', GroupId: groupID }),
-      decode: (f) => decodeGroupRecord(f, client.session.userID()),
+      request: (thread) => ({ op: 'get_group_messages', ...threadFields(thread) }),
+      decode: (f, thread) => decodeGroupRecord(f, client.session.userID(), thread),
       deliver: (message) => client.groupChat.deliver(message),
       deliverFetched: (message) => client.groupChat.deliver(message),
       isOwnPending: (message) => client.messages.isOutgoing(message),
@@ -5218,8 +6103,12 @@ class ChatSync {
     this.clearRetry();
     this.syncing = true;
     let found;
+    let topics;
     try {
       found = await this.client.conversations.load();
+      if (gen !== this.gen) return;
+      // The communities' topics (the list read told the SDK which groups are communities).
+      topics = await this.client.topics.readAll();
     } catch (err) {
       if (gen !== this.gen) return;
       this.client.log.warn('reading the conversation list failed; trying again', err);
@@ -5248,9 +6137,16 @@ class ChatSync {
         this.groups.listed(c.groupID, c.lastSequence, first, horizon);
       }
     }
+    for (const t of topics) {
+      groups.add(t.topicID);
+      this.groups.listed(t.topicID, t.lastSequence, first, horizon);
+    }
     this.c2c.unlisted(users, () => false);
-    // A group off the list and off the user's groups (read with it) is one the user left.
-    this.groups.unlisted(groups, (groupID) => this.client.groups.info(groupID) === undefined);
+    // A group off the list and off the user's groups (read with it) is one the user left; a
+    // topic the SDK no longer knows was deleted.
+    this.groups.unlisted(groups, (key) =>
+      isTopicID(key) ? !this.client.topics.has(key) : this.client.groups.info(key) === undefined,
+    );
   }
 
   /**
@@ -5296,6 +6192,12 @@ class ChatSync {
  * @property {number} lastTime when the group was last active (Unix seconds)
  * @property {boolean} isPinned its conversation is pinned
  * @property {Message|null} lastMessage
+ */
+
+/**
+ * A group's profile and settings as `getGroupProfile` reads them.
+ * @typedef {GroupProfile & {memberCount: number, maxMemberCount: number, joinOption: string, inviteOption: string, createTime: number, nextMessageSeq: number, isSupportTopic: boolean}} GroupInfo
+ * memberCount: stored members (a live room's: online now); joinOption and inviteOption: `TYPES.JOIN_OPTIONS_*`, `TYPES.INVITE_OPTIONS_*`; nextMessageSeq: the `sequence` the group's next message gets; isSupportTopic: a community with topics
  */
 
 /**
@@ -5383,6 +6285,8 @@ class Groups {
      * @type {Map<string, {type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}>}
      */
     this.infos = new Map();
+    /** @private @type {Map<string, boolean>} whether communities have topics, once read */
+    this.topicSupport = new Map();
     /** @private a read of the user's groups is running (for groups first heard of by a push) */
     this.refreshing = false;
     /** @private a group was first heard of during that read: read once more */
@@ -5397,6 +6301,15 @@ class Groups {
    */
   info(groupID) {
     return this.infos.get(groupID);
+  }
+
+  /**
+   * The IDs of the user's groups of a type, as the SDK knows them.
+   * @param {GroupType} type
+   * @returns {string[]}
+   */
+  ids(type) {
+    return Array.from(this.infos).filter(([, g]) => g.type === type).map(([id]) => id);
   }
 
   /** Whether the SDK knows the user to be in any group. */
@@ -5414,6 +6327,7 @@ class Groups {
   isStored(groupID) {
     const { rooms, sync, session } = this.client;
     if (session.me === null || session.me.isGuest) return false;
+    if (isTopicID(groupID)) return true;
     if (rooms.get(groupID)) return false;
     if (this.infos.has(groupID) || sync.groups.has(groupID)) return true;
     return !rooms.wasLive(groupID);
@@ -5500,6 +6414,41 @@ class Groups {
   }
 
   /**
+   * `Chat#getGroupProfile`: any group's profile and settings (any logged-in user may read).
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<{group: GroupInfo}>>}
+   */
+  async profile(options) {
+    if (!isObject(options)) throw invalid('getGroupProfile needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const reply = await this.client.requests.request({ op: 'get_group_info', GroupId: groupID });
+    const group = decodeOrThrow(() => ({
+      ...decodeGroupProfile(reply),
+      memberCount: reply.optNum('MemberNum'),
+      maxMemberCount: reply.optNum('MaxMemberNum'),
+      joinOption: reply.optStr('ApplyJoinOption'),
+      inviteOption: reply.optStr('InviteJoinOption'),
+      createTime: reply.optNum('CreateTime'),
+      nextMessageSeq: reply.optNum('NextMsgSeq'),
+      isSupportTopic: reply.optBool('SupportTopic'),
+    }));
+    if (group.type === TYPES.GRP_COMMUNITY) this.topicSupport.set(groupID, group.isSupportTopic);
+    return { code: 0, data: { group } };
+  }
+
+  /**
+   * `Chat#getJoinedCommunityList`: the user's communities that have topics.
+   * @returns {Promise<Response<{groupList: Group[]}>>}
+   */
+  async communities() {
+    const all = (await this.readJoined()).filter((g) => g.type === TYPES.GRP_COMMUNITY);
+    for (const g of all) {
+      if (!this.topicSupport.has(g.groupID)) await this.profile({ groupID: g.groupID });
+    }
+    return { code: 0, data: { groupList: all.filter((g) => this.topicSupport.get(g.groupID) === true) } };
+  }
+
+  /**
    * `Chat#createGroup`
    * @param {CreateGroupOptions} options
    * @returns {Promise<Response<{group: Group}>>}
@@ -5556,6 +6505,7 @@ class Groups {
     /** @type {GroupType} */
     const t = /** @type {GroupType} */ (type);
     const avatar = typeof frame.FaceUrl === 'string' ? frame.FaceUrl : '';
+    if (t === TYPES.GRP_COMMUNITY) this.topicSupport.set(groupID, frame.SupportTopic === true);
     if (t !== TYPES.GRP_AVCHATROOM) {
       this.client.sync.activate();
       this.note(groupID, { type: t, name, avatar, role: 'Owner', messageRemindType: 'AcceptAndNotify' });
@@ -5730,9 +6680,10 @@ class Groups {
    * @param {string} groupID
    */
   left(groupID) {
-    const { sync, conversations } = this.client;
+    const { sync, conversations, topics } = this.client;
     const had = this.infos.delete(groupID) || sync.groups.has(groupID);
     sync.groups.forget(groupID);
+    topics.forgetCommunity(groupID);
     conversations.dropGroup(groupID);
     if (had) this.feed.changed();
   }
@@ -5808,6 +6759,11 @@ class Groups {
       case TYPES.GRP_SYS_DISMISSED:
         this.left(groupID);
         break;
+      case TYPES.GRP_SYS_GROUP_CREATED:
+        // A group created with this user among its first members (its creator's too).
+        this.client.sync.activate();
+        this.learn(groupID);
+        break;
     }
     this.client.inbox.emitInOrder(EVENT.GROUP_SYSTEM_NOTICE_RECEIVED, { message, type: payload.operationType });
   }
@@ -5820,6 +6776,7 @@ class Groups {
   /** The session is over. */
   reset() {
     this.infos.clear();
+    this.topicSupport.clear();
     this.refreshing = false;
     this.again = false;
     this.feed.reset();
@@ -5839,6 +6796,8 @@ class Groups {
  * @property {MemberRole} role
  * @property {number} joinTime Unix seconds
  * @property {string} nameCard the member's name in the group
+ * @property {string} nick the member's nickname (its profile's)
+ * @property {string} avatar the member's avatar URL (its profile's)
  * @property {Array<{key: string, value: string}>} memberCustomField the app's member fields
  */
 
@@ -5870,6 +6829,8 @@ function decodeMember(f) {
     role: memberRole(f.optStr('Role')),
     joinTime: f.optNum('JoinTime'),
     nameCard: f.optStr('NameCard'),
+    nick: f.optStr('NickName'),
+    avatar: f.optStr('Avatar'),
     memberCustomField: f.optArr('AppMemberDefinedData').map((kv, i) => {
       const field = new Fields(kv, `${f.where}.AppMemberDefinedData[${i}]`);
       return { key: field.str('Key'), value: field.optStr('Value') };
@@ -6127,10 +7088,11 @@ class GroupMembers {
 }
 
 // src/group-chat.js
-// Messages of the groups that keep them: the pushes (`message`, stored `tip`, `recalled`)
-// handed over in each group's order, sends to these groups and their options, history pages
-// and recall. Delivery order and catching up are chat-sync.js's (its `groups` threads);
-// tips that concern the user and the group are applied as they are delivered.
+// Messages of the groups that keep them and of communities' topics: the pushes (`message`,
+// stored `tip`, `recalled`, `message_modified`) handed over in each thread's order (a group's,
+// or a topic's), sends to these threads and their options, history pages, recall and edits.
+// Delivery order and catching up are chat-sync.js's (its `groups` threads, keyed by group or
+// topic ID); tips that concern the user and the group are applied as they are delivered.
 
 
 /**
@@ -6160,6 +7122,12 @@ class GroupChat {
     this.client = client;
     /** @private distinguishes the IDs of tips that are not stored */
     this.serial = 0;
+    /**
+     * What pushed messages' sends said of the members' counts and lists, until delivered.
+     * @private
+     * @type {WeakMap<Message, {noUnread: boolean, noLastMessage: boolean}>}
+     */
+    this.control = new WeakMap();
   }
 
   /**
@@ -6176,13 +7144,15 @@ class GroupChat {
     if (control !== undefined && !isObject(control)) throw invalid('messageControlInfo must be an object');
     const noUnread = optionalBool(control && control.excludedFromUnreadCount, 'messageControlInfo.excludedFromUnreadCount');
     const noLast = optionalBool(control && control.excludedFromLastMessage, 'messageControlInfo.excludedFromLastMessage');
+    // A topic's message names the community and the topic.
     /** @type {Record<string, unknown>} */
-    const fields = {};
+    const fields = { ...threadFields(message.to) };
     if (online) fields.OnlineOnly = true;
     if (noUnread) fields.NoUnread = true;
     if (noLast) fields.NoLastMsg = true;
     if (message.needReadReceipt) fields.NeedReadReceipt = true;
     if (message.atUserList.length > 0) fields.GroupAtInfo = encodeAtInfo(message.atUserList);
+    if (message.isSupportExtension) fields.SupportMessageExtension = true;
     message.onlineOnly = online;
     this.client.sync.activate();
     return { fields, noLastMessage: noLast };
@@ -6195,8 +7165,11 @@ class GroupChat {
    */
   acknowledged(message, noLastMessage) {
     if (message.sequence === 0) return;
-    this.client.conversations.noteGroupMessage(message, { noLastMessage });
-    this.client.sync.groups.arrived(message.to, message.sequence, 'own');
+    const { topics, conversations, features, sync } = this.client;
+    if (isTopicID(message.to)) topics.noteMessage(message, { noLastMessage });
+    else conversations.noteGroupMessage(message, { noLastMessage });
+    features.known(message);
+    sync.groups.arrived(message.to, message.sequence, 'own');
   }
 
   /**
@@ -6206,6 +7179,10 @@ class GroupChat {
   onMessage(f) {
     const { sync, session } = this.client;
     const message = decodeGroupPush(f, session.userID());
+    // A new message: no reactions yet.
+    this.client.features.known(message);
+    const control = { noUnread: f.optBool('NoUnread'), noLastMessage: f.optBool('NoLastMsg') };
+    if (control.noUnread || control.noLastMessage) this.control.set(message, control);
     this.arrived(message);
     sync.serverTime(message.time);
   }
@@ -6226,7 +7203,7 @@ class GroupChat {
     const { sync, groups } = this.client;
     sync.activate();
     // The list read (at the start, after a reconnect) describes the groups on it.
-    if (!sync.syncing) groups.learn(message.to);
+    if (!sync.syncing) groups.learn(groupOfThread(message.to));
     // Not numbered: online only, or a tip the group does not keep.
     if (message.sequence === 0) this.deliver(message);
     else sync.groups.arrived(message.to, message.sequence, message);
@@ -6237,9 +7214,14 @@ class GroupChat {
    * @param {Message} message
    */
   deliver(message) {
-    const { inbox, conversations, rooms, groups, events } = this.client;
+    const { inbox, conversations, rooms, groups, events, topics } = this.client;
     inbox.deliver(message);
-    conversations.noteGroupMessage(message);
+    const control = this.control.get(message);
+    if (isTopicID(message.to)) {
+      topics.noteMessage(message, control);
+      return;
+    }
+    conversations.noteGroupMessage(message, control);
     if (message.type !== TYPES.MSG_GRP_TIP) return;
     try {
       rooms.applyTip(message, new Fields(message.elements[0].content, 'tip.MsgContent'));
@@ -6254,18 +7236,39 @@ class GroupChat {
    * @param {Fields} f
    */
   onRecalled(f) {
-    const { sync, conversations, inbox } = this.client;
+    const { sync, conversations, inbox, topics } = this.client;
     sync.activate();
-    const groupID = f.str('GroupId');
+    const thread = threadOf(f);
     const sequence = f.num('MsgSeq');
     const operatorID = f.optStr('Operator_Account');
-    const conversationID = groupConversationID(groupID);
-    sync.groups.whenDelivered(groupID, sequence, () => {
-      const from = conversations.senderOf(conversationID, sequence);
-      conversations.noteRecalled(conversationID, sequence, undefined);
+    const conversationID = groupConversationID(thread);
+    sync.groups.whenDelivered(thread, sequence, () => {
+      let from = '';
+      if (isTopicID(thread)) {
+        topics.noteRecalled(thread, sequence);
+      } else {
+        from = conversations.senderOf(conversationID, sequence);
+        conversations.noteRecalled(conversationID, sequence, undefined);
+      }
       inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
-        { conversationID, sequence, messageKey: '', from, to: groupID, isRevoked: true, operatorID },
+        { conversationID, sequence, messageKey: '', from, to: thread, isRevoked: true, operatorID },
       ]);
+    });
+  }
+
+  /**
+   * A `message_modified` push: a message of a group (or topic) as it is after an edit.
+   * @param {Fields} f
+   */
+  onModified(f) {
+    const { sync, conversations, inbox, topics, session } = this.client;
+    sync.activate();
+    const message = decodeGroupPush(f, session.userID());
+    message.isModified = true;
+    sync.groups.whenDelivered(message.to, message.sequence, () => {
+      if (isTopicID(message.to)) topics.noteModified(message);
+      else conversations.noteGroupModified(message);
+      inbox.emitInOrder(EVENT.MESSAGE_MODIFIED, [message]);
     });
   }
 
@@ -6275,12 +7278,12 @@ class GroupChat {
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
   async history(options) {
-    const groupID = groupOfConversation(options.conversationID);
+    const thread = groupOfConversation(options.conversationID);
     const count = options.count === undefined ? HISTORY_PAGE : options.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX)
       throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX}`);
     /** @type {Record<string, unknown>} */
-    const frame = { op: 'get_group_messages', GroupId: groupID, Count: count, WithRecalled: true };
+    const frame = { op: 'get_group_messages', ...threadFields(thread), Count: count, WithRecalled: true };
     const next = options.nextReqMessageID;
     if (next !== undefined && next !== '') {
       if (typeof next !== 'string' || !/^[1-9][0-9]*$/.test(next))
@@ -6294,7 +7297,7 @@ class GroupChat {
     const page = decodeOrThrow(() => ({
       messages: reply
         .arr('Messages')
-        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me)),
+        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me, thread)),
       complete: reply.optBool('Complete'),
     }));
     // Newest first from the server; oldest first for the application.
@@ -6315,8 +7318,33 @@ class GroupChat {
    */
   async revoke(message) {
     if (message.sequence === 0 || message.status !== 'success') throw invalid('revokeMessage: the message was not sent');
-    await this.client.requests.request({ op: 'recall', GroupId: message.to, MsgSeq: message.sequence });
+    await this.client.requests.request({ op: 'recall', ...threadFields(message.to), MsgSeq: message.sequence });
     message.isRevoked = true;
+    return { code: 0, data: { message } };
+  }
+
+  /**
+   * `Chat#modifyMessage` of a group's (or topic's) message: one's own, its `payload` (text,
+   * custom and face messages) or `cloudCustomData` changed by the application. Every member's
+   * devices get MESSAGE_MODIFIED.
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async modify(message) {
+    if (message.sequence === 0 || message.status !== 'success') throw invalid('modifyMessage: the message was not sent');
+    if (!this.client.groups.isStored(message.to)) throw invalid('modifyMessage: a live room\'s messages cannot be edited');
+    const elements = elementsOfPayload(message);
+    if (elements.length === 0) throw invalid('modifyMessage: the message has no content');
+    this.client.sync.activate();
+    await this.client.requests.request({
+      op: 'modify_group_message',
+      ...threadFields(message.to),
+      MsgSeq: message.sequence,
+      MsgBody: elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+      CloudCustomData: message.cloudCustomData,
+    });
+    message.elements = elements;
+    message.isModified = true;
     return { code: 0, data: { message } };
   }
 
@@ -6324,6 +7352,440 @@ class GroupChat {
   reset() {
     this.serial = 0;
   }
+}
+
+// src/message-features.js
+// What members add to the messages of groups that keep them (and of topics): reactions
+// (`addMessageReaction`, `getMessageReactions`, MESSAGE_REACTIONS_UPDATED), key-value
+// extensions with their versions (`setMessageExtensions`, MESSAGE_EXTENSIONS_UPDATED), and
+// read receipts (`getMessageReadReceiptList`).
+//
+// A message is named on the wire by its thread (group or topic) and number. The SDK keeps, for
+// the messages it saw lately, their IDs (for the events), their reactions (so a push, which
+// says what changed and the count, can tell the whole of a reaction: who, and whether this
+// user is among them) and the versions of their extensions (a write names the version it
+// replaces).
+
+
+/**
+ * One reaction of a message.
+ * @typedef {Object} MessageReaction
+ * @property {string} reactionID the emoji or short code
+ * @property {number} totalUserCount how many reacted so (0: nobody any more)
+ * @property {Array<{userID: string}>} partialUserList the first of them (at most 10), oldest first
+ * @property {boolean} reactedByMyself this user is among them
+ */
+
+/**
+ * A message's reactions (`getMessageReactions`, MESSAGE_REACTIONS_UPDATED).
+ * @typedef {Object} MessageReactions
+ * @property {string} messageID the message's `ID` (`''` when the SDK did not see the message in this session)
+ * @property {string} conversationID its conversation (`GROUP<groupID>` or `GROUP<topicID>`)
+ * @property {number} sequence its `sequence` there
+ * @property {MessageReaction[]} reactionList
+ */
+
+/**
+ * @typedef {Object} MessageExtension
+ * @property {string} key
+ * @property {string} value
+ */
+
+/** Messages of one request (`get_reactions`, `get_read_receipts`: the protocol's maximum). */
+const PER_REQUEST = 20;
+/** Extensions one `set_message_extensions` sets (the protocol's maximum). */
+const EXTENSIONS_MAX = 20;
+/** Reactors the server lists per reaction. */
+const USERS_LISTED = 10;
+/** Messages whose IDs, reactions and extension versions are kept. */
+const KEPT = 2000;
+
+/**
+ * A message's place: its conversation and number.
+ * @param {string} conversationID
+ * @param {number} sequence
+ */
+function placeKey(conversationID, sequence) {
+  return `${conversationID}\n${sequence}`;
+}
+
+/**
+ * A map that forgets its oldest entries beyond `KEPT`.
+ * @template V
+ */
+class Recent {
+  constructor() {
+    /** @type {Map<string, V>} */
+    this.map = new Map();
+  }
+
+  /** @param {string} key */
+  get(key) {
+    return this.map.get(key);
+  }
+
+  /**
+   * @param {string} key
+   * @param {V} value
+   */
+  set(key, value) {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > KEPT) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+  }
+
+  clear() {
+    this.map.clear();
+  }
+}
+
+/**
+ * A sent message of a group that keeps its messages (or of a topic).
+ * @param {unknown} message
+ * @param {string} what the call, for the error
+ * @returns {Message}
+ */
+function requireStoredGroupMessage(message, what) {
+  if (!isObject(message) || message.conversationType !== TYPES.CONV_GROUP || !isGroupConversation(message.conversationID))
+    throw invalid(`${what} takes a message of a group`);
+  const m = /** @type {Message} */ (/** @type {unknown} */ (message));
+  if (m.sequence === 0 || m.status !== 'success') throw invalid(`${what}: the message was not sent (or was online only)`);
+  return m;
+}
+
+class MessageFeatures {
+  /** @param {Client} client */
+  constructor(client) {
+    /** @private */
+    this.client = client;
+    /** @private @type {Recent<string>} message IDs by place */
+    this.ids = new Recent();
+    /**
+     * Reactions by place, as this client knows them (every kind of the message).
+     * @private
+     * @type {Recent<Map<string, {count: number, users: string[], mine: boolean}>>}
+     */
+    this.reactions = new Recent();
+    /** @private @type {Recent<Map<string, number>>} extension versions by place, by key */
+    this.versions = new Recent();
+  }
+
+  /**
+   * A message seen now: a new one (pushed, or this client's own) has no reactions yet.
+   * @param {Message} message
+   */
+  known(message) {
+    if (message.sequence === 0) return;
+    const key = placeKey(message.conversationID, message.sequence);
+    this.ids.set(key, message.ID);
+    if (this.reactions.get(key) === undefined) this.reactions.set(key, new Map());
+  }
+
+  /**
+   * `Chat#addMessageReaction` / `Chat#removeMessageReaction`
+   * @param {Message} message
+   * @param {string} reactionID
+   * @param {boolean} add
+   * @returns {Promise<Response<{message: Message, reactionID: string, totalUserCount: number}>>}
+   */
+  async react(message, reactionID, add) {
+    const what = add ? 'addMessageReaction' : 'removeMessageReaction';
+    const m = requireStoredGroupMessage(message, what);
+    requireID(reactionID, 'reactionID');
+    this.ids.set(placeKey(m.conversationID, m.sequence), m.ID);
+    this.client.sync.activate();
+    const reply = await this.client.requests.request({
+      op: add ? 'add_reaction' : 'remove_reaction',
+      ...threadFields(m.to),
+      MsgSeq: m.sequence,
+      Reaction: reactionID,
+    });
+    const totalUserCount = decodeOrThrow(() => reply.num('Count'));
+    // The `reaction` push (to this connection too) tells the members; this one knows now.
+    this.apply(m.conversationID, m.sequence, reactionID, this.client.session.userID(), add, totalUserCount);
+    return { code: 0, data: { message: m, reactionID, totalUserCount } };
+  }
+
+  /**
+   * `Chat#getMessageReactions`: messages of one conversation; those without reactions come
+   * with an empty list.
+   * @param {{messageList: Message[], maxUserCountPerReaction?: number}} options
+   * @returns {Promise<Response<MessageReactions[]>>}
+   */
+  async getReactions(options) {
+    if (!isObject(options) || !Array.isArray(options.messageList) || options.messageList.length === 0)
+      throw invalid('getMessageReactions needs {messageList}');
+    const most = options.maxUserCountPerReaction === undefined ? USERS_LISTED : options.maxUserCountPerReaction;
+    if (typeof most !== 'number' || !Number.isInteger(most) || most < 0 || most > USERS_LISTED)
+      throw invalid(`maxUserCountPerReaction must be 0 to ${USERS_LISTED}`);
+    const messages = options.messageList.map((m) => requireStoredGroupMessage(m, 'getMessageReactions'));
+    const conversationID = messages[0].conversationID;
+    if (messages.some((m) => m.conversationID !== conversationID))
+      throw invalid('getMessageReactions: the messages must be of one conversation');
+    this.client.sync.activate();
+    const thread = messages[0].to;
+    for (const m of messages) this.ids.set(placeKey(conversationID, m.sequence), m.ID);
+    const seqs = Array.from(new Set(messages.map((m) => m.sequence)));
+    for (const part of chunks(seqs, PER_REQUEST)) await this.fetch(thread, conversationID, part);
+    return {
+      code: 0,
+      data: messages.map((m) => this.view(conversationID, m.sequence, most)),
+    };
+  }
+
+  /**
+   * Reads the reactions of messages of a thread and keeps them.
+   * @private
+   * @param {string} thread a group or topic ID
+   * @param {string} conversationID
+   * @param {number[]} seqs
+   */
+  async fetch(thread, conversationID, seqs) {
+    const reply = await this.client.requests.request({ op: 'get_reactions', ...threadFields(thread), MsgSeqList: seqs });
+    const found = decodeOrThrow(() =>
+      reply.arr('Messages').map((raw, i) => {
+        const f = new Fields(raw, `get_reactions.Messages[${i}]`);
+        return {
+          seq: f.num('MsgSeq'),
+          reactions: f.arr('Reactions').map((r, j) => {
+            const rf = new Fields(r, `${f.where}.Reactions[${j}]`);
+            return {
+              reactionID: rf.str('Reaction'),
+              count: rf.num('Count'),
+              users: rf.optArr('Users').map((u) => String(u)),
+              mine: rf.optBool('Mine'),
+            };
+          }),
+        };
+      }),
+    );
+    /** @type {Map<number, Map<string, {count: number, users: string[], mine: boolean}>>} */
+    const by = new Map(seqs.map((s) => [s, new Map()]));
+    for (const m of found) {
+      const kinds = by.get(m.seq) || new Map();
+      for (const r of m.reactions) kinds.set(r.reactionID, { count: r.count, users: r.users, mine: r.mine });
+      by.set(m.seq, kinds);
+    }
+    for (const [seq, kinds] of by) this.reactions.set(placeKey(conversationID, seq), kinds);
+  }
+
+  /**
+   * A message's reactions as the application sees them.
+   * @private
+   * @param {string} conversationID
+   * @param {number} sequence
+   * @param {number} most users listed per reaction
+   * @returns {MessageReactions}
+   */
+  view(conversationID, sequence, most = USERS_LISTED) {
+    const key = placeKey(conversationID, sequence);
+    /** @type {Map<string, {count: number, users: string[], mine: boolean}>} */
+    const kinds = this.reactions.get(key) || new Map();
+    return {
+      messageID: this.ids.get(key) || '',
+      conversationID,
+      sequence,
+      reactionList: Array.from(kinds).map(([reactionID, r]) => ({
+        reactionID,
+        totalUserCount: r.count,
+        partialUserList: r.users.slice(0, most).map((userID) => ({ userID })),
+        reactedByMyself: r.mine,
+      })),
+    };
+  }
+
+  /**
+   * Applies a reaction's change to what is known of the message; false when nothing is.
+   * @private
+   * @param {string} conversationID
+   * @param {number} sequence
+   * @param {string} reactionID
+   * @param {string} from who reacted or took the reaction back
+   * @param {boolean} added
+   * @param {number} count the reaction's count now
+   */
+  apply(conversationID, sequence, reactionID, from, added, count) {
+    const kinds = this.reactions.get(placeKey(conversationID, sequence));
+    if (kinds === undefined) return false;
+    const before = kinds.get(reactionID) || { users: [], mine: false };
+    let users = before.users.filter((u) => u !== from);
+    if (added && users.length < USERS_LISTED) users = [...users, from];
+    const mine = from === this.client.session.userID() ? added : before.mine;
+    if (count === 0) kinds.delete(reactionID);
+    else kinds.set(reactionID, { count, users, mine });
+    return true;
+  }
+
+  /**
+   * A `reaction` push: a member added or took back a reaction.
+   * @param {Fields} f
+   */
+  onReaction(f) {
+    const { sync, inbox, log } = this.client;
+    sync.activate();
+    const thread = threadOf(f);
+    const conversationID = groupConversationID(thread);
+    const sequence = f.num('MsgSeq');
+    const reactionID = f.str('Reaction');
+    const from = f.str('From_Account');
+    const added = f.str('Action') === 'added';
+    const count = f.num('Count');
+    sync.groups.whenDelivered(thread, sequence, () => {
+      const announce = () => {
+        const all = this.view(conversationID, sequence);
+        const item = all.reactionList.find((r) => r.reactionID === reactionID) || {
+          reactionID,
+          totalUserCount: 0,
+          partialUserList: [],
+          reactedByMyself: false,
+        };
+        inbox.emitInOrder(EVENT.MESSAGE_REACTIONS_UPDATED, { ...all, reactionList: [item] });
+      };
+      if (this.apply(conversationID, sequence, reactionID, from, added, count)) {
+        announce();
+        return;
+      }
+      // A message this client knows nothing of lately: read its reactions (this change in).
+      this.fetch(thread, conversationID, [sequence])
+        .then(announce)
+        .catch((err) => log.warn(`reading the reactions of ${conversationID}#${sequence} failed`, err));
+    });
+  }
+
+  /**
+   * `Chat#setMessageExtensions`: sets (or adds) extensions of a message sent with
+   * `isSupportExtension`. Each key is written over the version this client last read (none:
+   * the key must be new); a key someone else wrote since comes back with `code` 23001 and
+   * the value stored, to try again.
+   * @param {Message} message
+   * @param {MessageExtension[]} extensions
+   * @returns {Promise<Response<{extensions: Array<{key: string, value: string, code: number}>}>>}
+   */
+  async setExtensions(message, extensions) {
+    const m = requireStoredGroupMessage(message, 'setMessageExtensions');
+    if (!Array.isArray(extensions) || extensions.length === 0 || extensions.length > EXTENSIONS_MAX)
+      throw invalid(`setMessageExtensions needs 1 to ${EXTENSIONS_MAX} extensions [{key, value}]`);
+    const place = placeKey(m.conversationID, m.sequence);
+    const versions = this.versions.get(place) || new Map();
+    const list = extensions.map((e) => {
+      if (!isObject(e) || typeof e.value !== 'string') throw invalid('each extension is {key, value}');
+      const key = requireID(e.key, 'extension key');
+      return { Key: key, Value: e.value, Seq: versions.get(key) || 0 };
+    });
+    this.ids.set(place, m.ID);
+    this.client.sync.activate();
+    const reply = await this.client.requests.request({
+      op: 'set_message_extensions',
+      ...threadFields(m.to),
+      MsgSeq: m.sequence,
+      ExtensionList: list,
+    });
+    const results = decodeOrThrow(() =>
+      reply.arr('ResultList').map((r, i) => {
+        const f = new Fields(r, `set_message_extensions.ResultList[${i}]`);
+        return { key: f.str('Key'), value: f.optStr('Value'), seq: f.optNum('Seq'), code: f.optNum('ErrorCode') };
+      }),
+    );
+    for (const r of results) if (r.seq > 0) versions.set(r.key, r.seq);
+    this.versions.set(place, versions);
+    return { code: 0, data: { extensions: results.map(({ key, value, code }) => ({ key, value, code })) } };
+  }
+
+  /**
+   * `Chat#getMessageExtensions`
+   * @param {Message} message
+   * @returns {Promise<Response<{extensions: MessageExtension[]}>>}
+   */
+  async getExtensions(message) {
+    const m = requireStoredGroupMessage(message, 'getMessageExtensions');
+    const place = placeKey(m.conversationID, m.sequence);
+    this.ids.set(place, m.ID);
+    this.client.sync.activate();
+    const reply = await this.client.requests.request({ op: 'get_message_extensions', ...threadFields(m.to), MsgSeq: m.sequence });
+    const list = decodeOrThrow(() => decodeExtensions(reply, 'get_message_extensions'));
+    this.versions.set(place, new Map(list.map((e) => [e.key, e.seq])));
+    return { code: 0, data: { extensions: list.map(({ key, value }) => ({ key, value })) } };
+  }
+
+  /**
+   * A `message_extension` push: extensions of a message were set.
+   * @param {Fields} f
+   */
+  onExtension(f) {
+    const { sync, inbox } = this.client;
+    sync.activate();
+    const thread = threadOf(f);
+    const conversationID = groupConversationID(thread);
+    const sequence = f.num('MsgSeq');
+    const list = decodeExtensions(f, 'message_extension');
+    const place = placeKey(conversationID, sequence);
+    const versions = this.versions.get(place) || new Map();
+    for (const e of list) versions.set(e.key, e.seq);
+    this.versions.set(place, versions);
+    sync.groups.whenDelivered(thread, sequence, () => {
+      inbox.emitInOrder(EVENT.MESSAGE_EXTENSIONS_UPDATED, {
+        messageID: this.ids.get(place) || '',
+        conversationID,
+        sequence,
+        extensions: list.map(({ key, value }) => ({ key, value })),
+      });
+    });
+  }
+
+  /**
+   * `Chat#getMessageReadReceiptList`: how many members other than the sender read each
+   * message and how many did not (messages of one group; not of a community). Sets each
+   * message's `readReceiptInfo`.
+   * @param {Message[]} messageList
+   * @returns {Promise<Response<{messageList: Message[]}>>}
+   */
+  async readReceipts(messageList) {
+    if (!Array.isArray(messageList) || messageList.length === 0)
+      throw invalid('getMessageReadReceiptList needs a non-empty list of messages');
+    const messages = messageList.map((m) => requireStoredGroupMessage(m, 'getMessageReadReceiptList'));
+    const groupID = messages[0].to;
+    if (isTopicID(groupID)) throw invalid('getMessageReadReceiptList: topics have no read receipts');
+    if (messages.some((m) => m.to !== groupID)) throw invalid('getMessageReadReceiptList: the messages must be of one group');
+    /** @type {Map<number, {readCount: number, unreadCount: number}>} */
+    const by = new Map();
+    for (const part of chunks(Array.from(new Set(messages.map((m) => m.sequence))), PER_REQUEST)) {
+      const reply = await this.client.requests.request({ op: 'get_read_receipts', GroupId: groupID, MsgSeqList: part });
+      decodeOrThrow(() =>
+        reply.arr('Receipts').forEach((r, i) => {
+          const f = new Fields(r, `get_read_receipts.Receipts[${i}]`);
+          by.set(f.num('MsgSeq'), { readCount: f.num('ReadCount'), unreadCount: f.num('UnreadCount') });
+        }),
+      );
+    }
+    for (const m of messages) {
+      const info = by.get(m.sequence);
+      if (info) m.readReceiptInfo = { ...info };
+    }
+    return { code: 0, data: { messageList: messages } };
+  }
+
+  /** The session is over. */
+  reset() {
+    this.ids.clear();
+    this.reactions.clear();
+    this.versions.clear();
+  }
+}
+
+/**
+ * `ExtensionList` of a reply or push.
+ * @param {Fields} f
+ * @param {string} where
+ * @returns {Array<{key: string, value: string, seq: number}>}
+ */
+function decodeExtensions(f, where) {
+  return f.arr('ExtensionList').map((raw, i) => {
+    const e = new Fields(raw, `${where}.ExtensionList[${i}]`);
+    return { key: e.str('Key'), value: e.optStr('Value'), seq: e.optNum('Seq') };
+  });
 }
 
 // src/profiles.js
@@ -7164,6 +8626,8 @@ class Client {
     this.groups = new Groups(this);
     this.groupMembers = new GroupMembers(this);
     this.groupChat = new GroupChat(this);
+    this.topics = new Topics(this);
+    this.features = new MessageFeatures(this);
     this.profiles = new Profiles(this);
     this.friends = new Friends(this);
     this.blocklist = new Blocklist(this);
@@ -7254,6 +8718,14 @@ class Client {
       case 'group_read':
         this.sync.activate();
         return this.conversations.onGroupRead(f);
+      case 'message_modified':
+        return this.groupChat.onModified(f);
+      case 'reaction':
+        return this.features.onReaction(f);
+      case 'message_extension':
+        return this.features.onExtension(f);
+      case 'topic':
+        return this.topics.onPush(f);
       case 'typing':
         return this.c2c.onTyping(f);
       case 'profile':
@@ -7622,10 +9094,155 @@ class GroupCalls extends LiveRoomCalls {
   }
 }
 
+// src/chat-community.js
+// `Chat`'s calls for communities' topics and for what members add to the messages of groups
+// that keep them: reactions, extensions and read receipts; a group's profile. Sending,
+// history, reading, recall and edits of a topic's messages are `Chat`'s calls for every kind
+// of conversation (chat.js), with a topic's conversation ID `GROUP<topicID>`.
+
+
+/** The community and message-feature calls of `Chat`. */
+class CommunityCalls extends GroupCalls {
+  /**
+   * A group's profile and settings (`get_group_info`): name, notification, owner, member
+   * count, join options, whether a community has topics. Any logged-in user may read it.
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<{group: GroupInfo}>>}
+   */
+  getGroupProfile(options) {
+    return clientOf(this).groups.profile(options);
+  }
+
+  /**
+   * The user's communities that have topics (created with `isSupportTopic`).
+   * @returns {Promise<Response<{groupList: Group[]}>>}
+   */
+  getJoinedCommunityList() {
+    return clientOf(this).groups.communities();
+  }
+
+  /**
+   * Creates a topic in a community that has topics (its owner and admins): every member's
+   * devices get TOPIC_CREATED. `topicID`, when given, must be `<groupID>@TOPIC#_<suffix>`.
+   * @param {TopicOptions & {topicName: string, topicID?: string}} options
+   * @returns {Promise<Response<{topicID: string}>>}
+   */
+  createTopicInCommunity(options) {
+    return clientOf(this).topics.create(options);
+  }
+
+  /**
+   * A community's topics (those named, or all), in the order they were created, each with
+   * this user's unread count. TOPIC_UPDATED follows a topic as it changes (messages, reads
+   * on any device, profile changes); TOPIC_CREATED and TOPIC_DELETED the list.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<Response<{successTopicList: Topic[], failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  getTopicList(options) {
+    return clientOf(this).topics.list(options);
+  }
+
+  /**
+   * Changes a topic's profile or mutes it (the community's owner and admins); members get
+   * TOPIC_UPDATED. Resolves with the topic as it is now.
+   * @param {TopicOptions & {topicID: string, muteAllMembers?: boolean}} options
+   * @returns {Promise<Response<{topic: Topic}>>}
+   */
+  updateTopicProfile(options) {
+    return clientOf(this).topics.update(options);
+  }
+
+  /**
+   * The same as `updateTopicProfile`.
+   * @param {TopicOptions & {topicID: string, muteAllMembers?: boolean}} options
+   * @returns {Promise<Response<{topic: Topic}>>}
+   */
+  setTopicProfile(options) {
+    return clientOf(this).topics.update(options);
+  }
+
+  /**
+   * Deletes topics of a community (those named, or all), with their messages (the owner and
+   * admins); members get TOPIC_DELETED.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<Response<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  deleteTopicFromCommunity(options) {
+    return clientOf(this).topics.remove(options);
+  }
+
+  /**
+   * Reacts to a message of a group (or topic) with an emoji or a short code (1–64 bytes; at
+   * most 20 kinds a message): members get MESSAGE_REACTIONS_UPDATED. 10030 for a recalled or
+   * unknown message.
+   * @param {Message} message a sent or received message
+   * @param {string} reactionID
+   * @returns {Promise<Response<{message: Message, reactionID: string, totalUserCount: number}>>}
+   */
+  addMessageReaction(message, reactionID) {
+    return clientOf(this).features.react(message, reactionID, true);
+  }
+
+  /**
+   * Takes this user's reaction back: members get MESSAGE_REACTIONS_UPDATED.
+   * @param {Message} message
+   * @param {string} reactionID
+   * @returns {Promise<Response<{message: Message, reactionID: string, totalUserCount: number}>>}
+   */
+  removeMessageReaction(message, reactionID) {
+    return clientOf(this).features.react(message, reactionID, false);
+  }
+
+  /**
+   * The reactions of messages of one conversation: each with its count, its first users
+   * (at most `maxUserCountPerReaction`, 10 by default) and whether this user is one of them.
+   * @param {{messageList: Message[], maxUserCountPerReaction?: number}} options
+   * @returns {Promise<Response<MessageReactions[]>>}
+   */
+  getMessageReactions(options) {
+    return clientOf(this).features.getReactions(options);
+  }
+
+  /**
+   * Sets key-value extensions of a message sent with `isSupportExtension` (at most 20 at
+   * once, 300 a message; keys up to 100 bytes, values up to 1000): members get
+   * MESSAGE_EXTENSIONS_UPDATED. A key written by someone else since this client read it comes
+   * back with `code` 23001 and the stored value: read, then try again. 23004 when the message
+   * takes no extensions.
+   * @param {Message} message
+   * @param {MessageExtension[]} extensions
+   * @returns {Promise<Response<{extensions: Array<{key: string, value: string, code: number}>}>>}
+   */
+  setMessageExtensions(message, extensions) {
+    return clientOf(this).features.setExtensions(message, extensions);
+  }
+
+  /**
+   * A message's extensions, by key.
+   * @param {Message} message
+   * @returns {Promise<Response<{extensions: MessageExtension[]}>>}
+   */
+  getMessageExtensions(message) {
+    return clientOf(this).features.getExtensions(message);
+  }
+
+  /**
+   * Read receipts of messages of a group (Work, Public and Meeting groups; not
+   * communities): each message's `readReceiptInfo` says how many members other than its
+   * sender read it and how many did not.
+   * @param {Message[]} messageList
+   * @returns {Promise<Response<{messageList: Message[]}>>}
+   */
+  getMessageReadReceiptList(messageList) {
+    return clientOf(this).features.readReceipts(messageList);
+  }
+}
+
 // src/chat.js
 // `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
 // client that does it (client.js). The live-room calls are in chat-live.js, those of groups
-// that keep their members in chat-groups.js; `Chat` extends them.
+// that keep their members in chat-groups.js, those of communities' topics and of reactions,
+// extensions and read receipts in chat-community.js; `Chat` extends them.
 
 
 /** Events about conversations: listening to one starts following them. */
@@ -7637,13 +9254,18 @@ const CHAT_EVENTS = new Set([
   EVENT.MESSAGE_MODIFIED,
   EVENT.MESSAGE_READ_BY_PEER,
   EVENT.TYPING_STATUS_UPDATED,
+  EVENT.TOPIC_CREATED,
+  EVENT.TOPIC_UPDATED,
+  EVENT.TOPIC_DELETED,
+  EVENT.MESSAGE_REACTIONS_UPDATED,
+  EVENT.MESSAGE_EXTENSIONS_UPDATED,
 ]);
 
 /**
  * One client connection: a user (or guest) session with its rooms, groups and
  * conversations. Create it with `LiveRoom.create`.
  */
-class Chat extends GroupCalls {
+class Chat extends CommunityCalls {
   /** @param {CreateOptions} options */
   constructor(options) {
     super(options);
@@ -7834,8 +9456,9 @@ class Chat extends GroupCalls {
   }
 
   /**
-   * A page of a conversation's history, oldest first: the newest messages, or those before
-   * the page that gave `nextReqMessageID`.
+   * A page of a conversation's history (one to one, a group's, or a topic's:
+   * `GROUP<topicID>`), oldest first: the newest messages, or those before the page that gave
+   * `nextReqMessageID`.
    * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
@@ -7846,8 +9469,9 @@ class Chat extends GroupCalls {
   }
 
   /**
-   * Marks every message of a conversation read: its unread count goes to 0 on every device
-   * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
+   * Marks every message of a conversation read (a topic's: `GROUP<topicID>`): its unread
+   * count goes to 0 on every device of this user; one to one, the other user gets
+   * MESSAGE_READ_BY_PEER.
    * @param {{conversationID: string}} options
    * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
    */
@@ -7872,14 +9496,16 @@ class Chat extends GroupCalls {
   }
 
   /**
-   * Edits one's own one-to-one message: change its `payload` (text, custom and face
-   * messages) or `cloudCustomData`, then call this. Both users' devices get
-   * MESSAGE_MODIFIED.
-   * @param {Message} message a sent one-to-one message
+   * Edits one's own message, one to one or in a group that keeps its messages (or a topic):
+   * change its `payload` (text, custom and face messages) or `cloudCustomData`, then call
+   * this. Both users' devices (a group's members') get MESSAGE_MODIFIED.
+   * @param {Message} message a sent message
    * @returns {Promise<Response<{message: Message}>>}
    */
   modifyMessage(message) {
     this._c.sync.activate();
+    if (message !== null && typeof message === 'object' && message.conversationType === TYPES.CONV_GROUP)
+      return this._c.groupChat.modify(message);
     return this._c.c2c.modify(message);
   }
 
@@ -7896,7 +9522,8 @@ class Chat extends GroupCalls {
   }
 
   /**
-   * Pins a conversation to the top of the list, or unpins it (on every device of the user).
+   * Pins a conversation to the top of the list, or unpins it: one to one (on every device of
+   * the user), or a group's.
    * @param {{conversationID: string, isPinned: boolean}} options
    * @returns {Promise<Response<{conversationID: string}>>}
    */

@@ -110,5 +110,6 @@ export function decodeC2CMessage(f, me) {
     needReadReceipt: f.optBool('NeedReadReceipt'),
     onlineOnly: f.optBool('OnlineOnly'),
     atUserList: [],
+    isSupportExtension: false,
   });
 }

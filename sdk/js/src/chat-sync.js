@@ -2,9 +2,10 @@
 // messages reach the application exactly once and in order, across reconnects.
 //
 // Each conversation is a numbered thread (thread-sync.js: one `ThreadSync` for one-to-one
-// conversations, one for groups). After the session begins, and after every reconnect, the
-// SDK reads the conversation list and tells each thread its last number: a thread behind it
-// fetches what it lacks (`get_c2c_messages` or `get_group_messages` after its number).
+// conversations, one for groups and communities' topics). After the session begins, and
+// after every reconnect, the SDK reads the conversation list and the topics of the user's
+// communities and tells each thread its last number: a thread behind it fetches what it
+// lacks (`get_c2c_messages` or `get_group_messages` after its number).
 //
 // The SDK follows conversations from the first chat call, push or event handler of the
 // instance on (`activate`), so a live-room-only client never reads the list.
@@ -13,7 +14,7 @@
 /** @import { Message } from './message.js' */
 import { TYPES } from './constants.js';
 import { decodeC2CMessage, peerOfMessage } from './c2c-message.js';
-import { decodeGroupRecord } from './group-message.js';
+import { decodeGroupRecord, isTopicID, threadFields } from './group-message.js';
 import { ThreadSync } from './thread-sync.js';
 
 /** How long after a failed list read (on a live connection) it is tried again, ms. */
@@ -54,13 +55,13 @@ export class ChatSync {
       isOwnPending: (message) => client.c2c.isOutgoing(message),
     });
     /**
-     * Groups that keep their messages, by group ID.
+     * Groups that keep their messages, by group ID, and communities' topics, by topic ID.
      * @type {ThreadSync<Message>}
      */
     this.groups = new ThreadSync(client, this, {
       name: 'group',
-      request: (groupID) => ({ op: 'get_group_messages', GroupId: groupID }),
-      decode: (f) => decodeGroupRecord(f, client.session.userID()),
+      request: (thread) => ({ op: 'get_group_messages', ...threadFields(thread) }),
+      decode: (f, thread) => decodeGroupRecord(f, client.session.userID(), thread),
       deliver: (message) => client.groupChat.deliver(message),
       deliverFetched: (message) => client.groupChat.deliver(message),
       isOwnPending: (message) => client.messages.isOutgoing(message),
@@ -142,8 +143,12 @@ export class ChatSync {
     this.clearRetry();
     this.syncing = true;
     let found;
+    let topics;
     try {
       found = await this.client.conversations.load();
+      if (gen !== this.gen) return;
+      // The communities' topics (the list read told the SDK which groups are communities).
+      topics = await this.client.topics.readAll();
     } catch (err) {
       if (gen !== this.gen) return;
       this.client.log.warn('reading the conversation list failed; trying again', err);
@@ -172,9 +177,16 @@ export class ChatSync {
         this.groups.listed(c.groupID, c.lastSequence, first, horizon);
       }
     }
+    for (const t of topics) {
+      groups.add(t.topicID);
+      this.groups.listed(t.topicID, t.lastSequence, first, horizon);
+    }
     this.c2c.unlisted(users, () => false);
-    // A group off the list and off the user's groups (read with it) is one the user left.
-    this.groups.unlisted(groups, (groupID) => this.client.groups.info(groupID) === undefined);
+    // A group off the list and off the user's groups (read with it) is one the user left; a
+    // topic the SDK no longer knows was deleted.
+    this.groups.unlisted(groups, (key) =>
+      isTopicID(key) ? !this.client.topics.has(key) : this.client.groups.info(key) === undefined,
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 // `Chat`, the SDK's instance: every call an application makes, each handed to the part of the
 // client that does it (client.js). The live-room calls are in chat-live.js, those of groups
-// that keep their members in chat-groups.js; `Chat` extends them.
+// that keep their members in chat-groups.js, those of communities' topics and of reactions,
+// extensions and read receipts in chat-community.js; `Chat` extends them.
 
 /** @import { CreateOptions } from './options.js' */
 /** @import { NetState } from './constants.js' */
@@ -18,7 +19,7 @@
 import { requireID } from './checks.js';
 import { EVENT, TYPES } from './constants.js';
 import { clientOf } from './chat-base.js';
-import { GroupCalls } from './chat-groups.js';
+import { CommunityCalls } from './chat-community.js';
 import { isGroupConversation } from './group-message.js';
 
 /** Events about conversations: listening to one starts following them. */
@@ -30,13 +31,18 @@ const CHAT_EVENTS = new Set([
   EVENT.MESSAGE_MODIFIED,
   EVENT.MESSAGE_READ_BY_PEER,
   EVENT.TYPING_STATUS_UPDATED,
+  EVENT.TOPIC_CREATED,
+  EVENT.TOPIC_UPDATED,
+  EVENT.TOPIC_DELETED,
+  EVENT.MESSAGE_REACTIONS_UPDATED,
+  EVENT.MESSAGE_EXTENSIONS_UPDATED,
 ]);
 
 /**
  * One client connection: a user (or guest) session with its rooms, groups and
  * conversations. Create it with `LiveRoom.create`.
  */
-export class Chat extends GroupCalls {
+export class Chat extends CommunityCalls {
   /** @param {CreateOptions} options */
   constructor(options) {
     super(options);
@@ -227,8 +233,9 @@ export class Chat extends GroupCalls {
   }
 
   /**
-   * A page of a conversation's history, oldest first: the newest messages, or those before
-   * the page that gave `nextReqMessageID`.
+   * A page of a conversation's history (one to one, a group's, or a topic's:
+   * `GROUP<topicID>`), oldest first: the newest messages, or those before the page that gave
+   * `nextReqMessageID`.
    * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options count 1–100 (default 15)
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
@@ -239,8 +246,9 @@ export class Chat extends GroupCalls {
   }
 
   /**
-   * Marks every message of a conversation read: its unread count goes to 0 on every device
-   * of this user; one to one, the other user gets MESSAGE_READ_BY_PEER.
+   * Marks every message of a conversation read (a topic's: `GROUP<topicID>`): its unread
+   * count goes to 0 on every device of this user; one to one, the other user gets
+   * MESSAGE_READ_BY_PEER.
    * @param {{conversationID: string}} options
    * @returns {Promise<Response<{conversationID: string, readSequence: number, unreadCount: number}>>}
    */
@@ -265,14 +273,16 @@ export class Chat extends GroupCalls {
   }
 
   /**
-   * Edits one's own one-to-one message: change its `payload` (text, custom and face
-   * messages) or `cloudCustomData`, then call this. Both users' devices get
-   * MESSAGE_MODIFIED.
-   * @param {Message} message a sent one-to-one message
+   * Edits one's own message, one to one or in a group that keeps its messages (or a topic):
+   * change its `payload` (text, custom and face messages) or `cloudCustomData`, then call
+   * this. Both users' devices (a group's members') get MESSAGE_MODIFIED.
+   * @param {Message} message a sent message
    * @returns {Promise<Response<{message: Message}>>}
    */
   modifyMessage(message) {
     this._c.sync.activate();
+    if (message !== null && typeof message === 'object' && message.conversationType === TYPES.CONV_GROUP)
+      return this._c.groupChat.modify(message);
     return this._c.c2c.modify(message);
   }
 
@@ -289,7 +299,8 @@ export class Chat extends GroupCalls {
   }
 
   /**
-   * Pins a conversation to the top of the list, or unpins it (on every device of the user).
+   * Pins a conversation to the top of the list, or unpins it: one to one (on every device of
+   * the user), or a group's.
    * @param {{conversationID: string, isPinned: boolean}} options
    * @returns {Promise<Response<{conversationID: string}>>}
    */

@@ -28,6 +28,8 @@ import { ChatSync } from './chat-sync.js';
 import { Groups } from './groups.js';
 import { GroupMembers } from './group-members.js';
 import { GroupChat } from './group-chat.js';
+import { Topics } from './topics.js';
+import { MessageFeatures } from './message-features.js';
 import { Profiles } from './profiles.js';
 import { Friends } from './friends.js';
 import { Blocklist } from './blocklist.js';
@@ -56,6 +58,8 @@ export class Client {
     this.groups = new Groups(this);
     this.groupMembers = new GroupMembers(this);
     this.groupChat = new GroupChat(this);
+    this.topics = new Topics(this);
+    this.features = new MessageFeatures(this);
     this.profiles = new Profiles(this);
     this.friends = new Friends(this);
     this.blocklist = new Blocklist(this);
@@ -146,6 +150,14 @@ export class Client {
       case 'group_read':
         this.sync.activate();
         return this.conversations.onGroupRead(f);
+      case 'message_modified':
+        return this.groupChat.onModified(f);
+      case 'reaction':
+        return this.features.onReaction(f);
+      case 'message_extension':
+        return this.features.onExtension(f);
+      case 'topic':
+        return this.topics.onPush(f);
       case 'typing':
         return this.c2c.onTyping(f);
       case 'profile':

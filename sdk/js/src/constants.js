@@ -83,6 +83,11 @@ export const TYPES = Object.freeze({
   /** In `atUserList` of `createTextAtMessage`: mention everyone. */
   MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
 
+  /** `atTypeArray` of a conversation's or a topic's `groupAtInfoList`: a message mentions this user, everyone, or both. */
+  CONV_AT_ME: 1,
+  CONV_AT_ALL: 2,
+  CONV_AT_ALL_AT_ME: 3,
+
   MSG_TEXT: 'TIMTextElem',
   MSG_CUSTOM: 'TIMCustomElem',
   MSG_FACE: 'TIMFaceElem',
@@ -111,6 +116,8 @@ export const TYPES = Object.freeze({
   GRP_SYS_JOIN_GROUP_REFUSE: 3,
   GRP_SYS_KICKED_OUT: 4,
   GRP_SYS_DISMISSED: 5,
+  /** A group was created with this user among its first members (`payload.groupType`, `payload.groupName`). */
+  GRP_SYS_GROUP_CREATED: 6,
   GRP_SYS_CUSTOM: 255,
 
   LIVE_STATE_UPCOMING: 'Upcoming',
@@ -201,6 +208,11 @@ export const EVENT = Object.freeze({
   FRIEND_APPLICATION_LIST_UPDATED: 'friendApplicationListUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',
   USER_STATUS_UPDATED: 'userStatusUpdated',
+  TOPIC_CREATED: 'topicCreated',
+  TOPIC_UPDATED: 'topicUpdated',
+  TOPIC_DELETED: 'topicDeleted',
+  MESSAGE_REACTIONS_UPDATED: 'messageReactionsUpdated',
+  MESSAGE_EXTENSIONS_UPDATED: 'messageExtensionsUpdated',
 });
 
 /**

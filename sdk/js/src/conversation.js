@@ -3,6 +3,7 @@
 
 /** @import { ConversationType, GroupType, MessageRemindType } from './constants.js' */
 /** @import { Message } from './message.js' */
+/** @import { GroupAtInfo } from './topics.js' */
 import { TYPES } from './constants.js';
 import { Fields } from './fields.js';
 import { c2cConversationID, decodeC2CMessage } from './c2c-message.js';
@@ -35,6 +36,7 @@ import { decodeGroupRecord, groupConversationID } from './group-message.js';
  * @property {number} peerReadSequence one to one: the other user has read up to this `sequence` (read receipts)
  * @property {boolean} isPinned pinned conversations come first in the list
  * @property {number} marks the conversation's marks (a bit set the application gives meaning to)
+ * @property {GroupAtInfo[]} groupAtInfoList a group's conversation: the oldest unread message mentioning this user and the oldest to everyone (from the list), and those that arrived since (empty one to one)
  */
 
 /**
@@ -60,6 +62,7 @@ export function emptyConversation(type, id) {
     peerReadSequence: 0,
     isPinned: false,
     marks: 0,
+    groupAtInfoList: [],
   };
 }
 
@@ -85,7 +88,33 @@ export function decodeConversation(f, me) {
   c.readSequence = f.optNum('ReadSeq');
   c.isPinned = f.optBool('Pinned');
   c.marks = f.optNum('Marks');
+  if (group) c.groupAtInfoList = decodeAtSeqs(f, c);
   return c;
+}
+
+/**
+ * A group entry's `AtMeSeq` and `AtAllSeq` as at-info: one entry per message (both kinds
+ * on one message make `CONV_AT_ALL_AT_ME`), the oldest first.
+ * @param {Fields} f
+ * @param {Conversation} c
+ * @returns {GroupAtInfo[]}
+ */
+function decodeAtSeqs(f, c) {
+  const me = f.maybeNum('AtMeSeq');
+  const all = f.maybeNum('AtAllSeq');
+  /** @type {Map<number, number>} */
+  const by = new Map();
+  if (me !== undefined) by.set(me, TYPES.CONV_AT_ME);
+  if (all !== undefined) by.set(all, by.has(all) ? TYPES.CONV_AT_ALL_AT_ME : TYPES.CONV_AT_ALL);
+  return Array.from(by)
+    .sort((a, b) => a[0] - b[0])
+    .map(([seq, type]) => ({
+      from: c.lastMessage && c.lastMessage.sequence === seq ? c.lastMessage.from : '',
+      groupID: c.groupID,
+      topicID: '',
+      messageSequence: seq,
+      atTypeArray: [type],
+    }));
 }
 
 /**
@@ -112,5 +141,6 @@ export function copyConversation(c) {
     ...c,
     groupProfile: c.groupProfile ? { ...c.groupProfile } : null,
     lastMessage: c.lastMessage ? { ...c.lastMessage } : null,
+    groupAtInfoList: c.groupAtInfoList.map((a) => ({ ...a, atTypeArray: a.atTypeArray.slice() })),
   };
 }

@@ -14,7 +14,8 @@ import { invalid } from './errors.js';
 import { Fields } from './fields.js';
 import { decodeOrThrow } from './requests.js';
 import { c2cConversationID, peerOfConversation, peerOfMessage } from './c2c-message.js';
-import { groupConversationID, groupOfConversation, isGroupConversation } from './group-message.js';
+import { groupConversationID, groupOfConversation, isGroupConversation, isTopicID } from './group-message.js';
+import { noteMention } from './topics.js';
 import { compareConversations, copyConversation, decodeConversation, emptyConversation } from './conversation.js';
 
 /** Conversations per `get_conversations` page (the protocol's maximum is 1000). */
@@ -123,6 +124,13 @@ export class Conversations {
         local.c.messageRemindType = c.messageRemindType;
         continue;
       }
+      // Mentions that came in since the read began are newer than it.
+      if (local && c.type === TYPES.CONV_GROUP) {
+        for (const a of local.c.groupAtInfoList) {
+          if (a.messageSequence > c.lastSequence && !c.groupAtInfoList.some((b) => b.messageSequence === a.messageSequence))
+            c.groupAtInfoList.push(a);
+        }
+      }
       if (local) c.peerReadSequence = Math.max(local.c.peerReadSequence, c.peerReadSequence);
       this.entries.set(id, { c, stamp: since });
     }
@@ -162,6 +170,10 @@ export class Conversations {
     const conversationID = isObject(options) ? options.conversationID : undefined;
     const group = isGroupConversation(conversationID);
     const id = group ? groupOfConversation(conversationID) : peerOfConversation(conversationID);
+    if (group && isTopicID(id)) {
+      const read = await this.client.topics.setRead(id);
+      return { code: 0, data: { conversationID: groupConversationID(id), ...read } };
+    }
     const reply = await this.client.requests.request(
       group ? { op: 'read_group', GroupId: id } : { op: 'read_c2c', Peer_Account: id },
     );
@@ -170,6 +182,7 @@ export class Conversations {
     this.update(key, false, (c) => {
       c.readSequence = read.seq;
       c.unreadCount = read.unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence > read.seq);
     });
     return { code: 0, data: { conversationID: key, readSequence: read.seq, unreadCount: read.unread } };
   }
@@ -206,8 +219,17 @@ export class Conversations {
   async pin(options) {
     if (!isObject(options) || typeof options.isPinned !== 'boolean')
       throw invalid('pinConversation needs {conversationID, isPinned}');
-    const userID = c2cOnly(options.conversationID, 'a group conversation cannot be pinned from a client');
     const pinned = options.isPinned;
+    if (isGroupConversation(options.conversationID)) {
+      const groupID = groupOfConversation(options.conversationID);
+      if (isTopicID(groupID)) throw invalid('a topic has no conversation of its own on the list: pin its community');
+      await this.client.requests.request({ op: 'pin_conversation', GroupId: groupID, Pinned: pinned });
+      this.update(groupConversationID(groupID), false, (c) => {
+        c.isPinned = pinned;
+      });
+      return { code: 0, data: { conversationID: groupConversationID(groupID) } };
+    }
+    const userID = peerOfConversation(options.conversationID);
     await this.client.requests.request({ op: 'pin_conversation', Peer_Account: userID, Pinned: pinned });
     this.update(c2cConversationID(userID), false, (c) => {
       c.isPinned = pinned;
@@ -259,9 +281,9 @@ export class Conversations {
    * each newer message of someone else counts one more (Meeting groups count none), and the
    * user's own message reads what came before it, as on the server.
    * @param {Message} message
-   * @param {{noLastMessage?: boolean}} [own] the application's own send, with its options
+   * @param {{noLastMessage?: boolean, noUnread?: boolean}} [control] what the send said: the members' conversations do not move, the message does not count as unread
    */
-  noteGroupMessage(message, own) {
+  noteGroupMessage(message, control) {
     if (message.sequence === 0) return; // online only, or a tip not kept: never on the list
     const groupID = message.to;
     const isTip = message.type === TYPES.MSG_GRP_TIP;
@@ -269,7 +291,7 @@ export class Conversations {
       this.describe(c);
       if (message.sequence <= c.lastSequence) return;
       c.lastSequence = message.sequence;
-      if (!(own && own.noLastMessage)) {
+      if (!(control && control.noLastMessage)) {
         c.lastMessage = message;
         c.lastTime = Math.max(c.lastTime, message.time);
       }
@@ -277,9 +299,22 @@ export class Conversations {
       if (message.flow === 'out') {
         c.unreadCount = 0;
         c.readSequence = message.sequence;
-      } else if (c.groupProfile === null || c.groupProfile.type !== TYPES.GRP_MEETING) {
-        c.unreadCount += 1;
+        c.groupAtInfoList = [];
+      } else {
+        const counts = c.groupProfile === null || c.groupProfile.type !== TYPES.GRP_MEETING;
+        if (counts && !(control && control.noUnread)) c.unreadCount += 1;
+        noteMention(c.groupAtInfoList, message, this.client.session.userID(), groupID, '');
       }
+    });
+  }
+
+  /**
+   * A message of a group was edited: its conversation's last message shows it.
+   * @param {Message} message as it is now
+   */
+  noteGroupModified(message) {
+    this.update(groupConversationID(message.to), false, (c) => {
+      if (c.lastMessage && c.lastMessage.sequence === message.sequence) c.lastMessage = message;
     });
   }
 
@@ -293,6 +328,7 @@ export class Conversations {
     this.update(conversationID, false, (c) => {
       if (c.lastMessage && c.lastMessage.sequence === sequence) c.lastMessage = revokedCopy(c.lastMessage);
       if (unread !== undefined) c.unreadCount = unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence !== sequence);
     });
   }
 
@@ -366,9 +402,15 @@ export class Conversations {
   onGroupRead(f) {
     const seq = f.num('Seq');
     const unread = f.num('Unread');
+    const topic = f.optStr('TopicId');
+    if (topic !== '') {
+      this.client.topics.noteRead(topic, seq, unread);
+      return;
+    }
     this.update(groupConversationID(f.str('GroupId')), false, (c) => {
       c.readSequence = seq;
       c.unreadCount = unread;
+      c.groupAtInfoList = c.groupAtInfoList.filter((a) => a.messageSequence > seq);
     });
   }
 

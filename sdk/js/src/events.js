@@ -6,6 +6,8 @@
 /** @import { Conversation } from './conversation.js' */
 /** @import { Friend, FriendApplication } from './friends.js' */
 /** @import { Group } from './groups.js' */
+/** @import { Topic } from './topics.js' */
+/** @import { MessageReactions } from './message-features.js' */
 /** @import { Profile } from './profiles.js' */
 /** @import { UserStatus } from './status.js' */
 /** @import { DrawInfo, DrawResult } from './live.js' */
@@ -43,7 +45,7 @@ import { invalid } from './errors.js';
  * @property {Array<{conversationID: string, sequence: number, messageKey: string, from: string, to: string, isRevoked: true, operatorID?: string}>} messageRevoked messages recalled (one to one by their sender; in a group that keeps its messages by `operatorID`, `from` known only when it was the conversation's last message): show them as recalled
  * @property {Group[]} groupListUpdated the user's groups that keep their members, after a change (made on any device, or by others)
  * @property {{message: Message, type: number}} groupSystemNoticeReceived a group system notice (also in MESSAGE_RECEIVED); `type` is its `payload.operationType`
- * @property {Message[]} messageModified one-to-one messages edited by their sender, as they are now
+ * @property {Message[]} messageModified messages edited by their sender (one to one, and of groups that keep their messages and topics), as they are now
  * @property {Array<{conversationID: string, userID: string, sequence: number}>} messageReadByPeer the other user has read this user's messages of the conversation up to `sequence`
  * @property {{conversationID: string, userID: string, isTyping: boolean}} typingStatusUpdated the other user is typing (false a few seconds after the last notice, or when their message arrives)
  * @property {Profile[]} profileUpdated profiles that changed (this user's, its friends', its conversation peers'), as they are now
@@ -51,6 +53,11 @@ import { invalid } from './errors.js';
  * @property {{friendApplicationList: FriendApplication[]}} friendApplicationListUpdated the friend requests waiting for an answer, to this user and by it, after a change
  * @property {string[]} blacklistUpdated the users on this user's blocklist after a change
  * @property {UserStatus[]} userStatusUpdated subscribed users whose status changed (or is first known)
+ * @property {{groupID: string, topicID: string}} topicCreated a topic was created in one of the user's communities
+ * @property {{groupID: string, topic: Topic}} topicUpdated a topic changed: its profile, or this user's side of it (a message, a read on any device)
+ * @property {{groupID: string, topicIDList: string[]}} topicDeleted topics were deleted
+ * @property {MessageReactions} messageReactionsUpdated a reaction of a message changed (`reactionList` holds it; `totalUserCount` 0: nobody reacts so any more)
+ * @property {{messageID: string, conversationID: string, sequence: number, extensions: Array<{key: string, value: string}>}} messageExtensionsUpdated extensions of a message were set (`messageID` is `''` when the SDK did not see the message in this session)
  */
 
 /** @typedef {keyof EventMap} EventName */

@@ -1,7 +1,8 @@
-// Messages of the groups that keep them: the pushes (`message`, stored `tip`, `recalled`)
-// handed over in each group's order, sends to these groups and their options, history pages
-// and recall. Delivery order and catching up are chat-sync.js's (its `groups` threads);
-// tips that concern the user and the group are applied as they are delivered.
+// Messages of the groups that keep them and of communities' topics: the pushes (`message`,
+// stored `tip`, `recalled`, `message_modified`) handed over in each thread's order (a group's,
+// or a topic's), sends to these threads and their options, history pages, recall and edits.
+// Delivery order and catching up are chat-sync.js's (its `groups` threads, keyed by group or
+// topic ID); tips that concern the user and the group are applied as they are delivered.
 
 /** @import { Client } from './client.js' */
 /** @import { Message } from './message.js' */
@@ -11,6 +12,7 @@ import { ERROR_CODE, EVENT, TYPES } from './constants.js';
 import { invalid } from './errors.js';
 import { Fields } from './fields.js';
 import { decodeOrThrow } from './requests.js';
+import { elementsOfPayload } from './c2c-message.js';
 import {
   decodeGroupPush,
   decodeGroupRecord,
@@ -18,6 +20,10 @@ import {
   encodeAtInfo,
   groupConversationID,
   groupOfConversation,
+  groupOfThread,
+  isTopicID,
+  threadFields,
+  threadOf,
 } from './group-message.js';
 
 /**
@@ -47,6 +53,12 @@ export class GroupChat {
     this.client = client;
     /** @private distinguishes the IDs of tips that are not stored */
     this.serial = 0;
+    /**
+     * What pushed messages' sends said of the members' counts and lists, until delivered.
+     * @private
+     * @type {WeakMap<Message, {noUnread: boolean, noLastMessage: boolean}>}
+     */
+    this.control = new WeakMap();
   }
 
   /**
@@ -63,13 +75,15 @@ export class GroupChat {
     if (control !== undefined && !isObject(control)) throw invalid('messageControlInfo must be an object');
     const noUnread = optionalBool(control && control.excludedFromUnreadCount, 'messageControlInfo.excludedFromUnreadCount');
     const noLast = optionalBool(control && control.excludedFromLastMessage, 'messageControlInfo.excludedFromLastMessage');
+    // A topic's message names the community and the topic.
     /** @type {Record<string, unknown>} */
-    const fields = {};
+    const fields = { ...threadFields(message.to) };
     if (online) fields.OnlineOnly = true;
     if (noUnread) fields.NoUnread = true;
     if (noLast) fields.NoLastMsg = true;
     if (message.needReadReceipt) fields.NeedReadReceipt = true;
     if (message.atUserList.length > 0) fields.GroupAtInfo = encodeAtInfo(message.atUserList);
+    if (message.isSupportExtension) fields.SupportMessageExtension = true;
     message.onlineOnly = online;
     this.client.sync.activate();
     return { fields, noLastMessage: noLast };
@@ -82,8 +96,11 @@ export class GroupChat {
    */
   acknowledged(message, noLastMessage) {
     if (message.sequence === 0) return;
-    this.client.conversations.noteGroupMessage(message, { noLastMessage });
-    this.client.sync.groups.arrived(message.to, message.sequence, 'own');
+    const { topics, conversations, features, sync } = this.client;
+    if (isTopicID(message.to)) topics.noteMessage(message, { noLastMessage });
+    else conversations.noteGroupMessage(message, { noLastMessage });
+    features.known(message);
+    sync.groups.arrived(message.to, message.sequence, 'own');
   }
 
   /**
@@ -93,6 +110,10 @@ export class GroupChat {
   onMessage(f) {
     const { sync, session } = this.client;
     const message = decodeGroupPush(f, session.userID());
+    // A new message: no reactions yet.
+    this.client.features.known(message);
+    const control = { noUnread: f.optBool('NoUnread'), noLastMessage: f.optBool('NoLastMsg') };
+    if (control.noUnread || control.noLastMessage) this.control.set(message, control);
     this.arrived(message);
     sync.serverTime(message.time);
   }
@@ -113,7 +134,7 @@ export class GroupChat {
     const { sync, groups } = this.client;
     sync.activate();
     // The list read (at the start, after a reconnect) describes the groups on it.
-    if (!sync.syncing) groups.learn(message.to);
+    if (!sync.syncing) groups.learn(groupOfThread(message.to));
     // Not numbered: online only, or a tip the group does not keep.
     if (message.sequence === 0) this.deliver(message);
     else sync.groups.arrived(message.to, message.sequence, message);
@@ -124,9 +145,14 @@ export class GroupChat {
    * @param {Message} message
    */
   deliver(message) {
-    const { inbox, conversations, rooms, groups, events } = this.client;
+    const { inbox, conversations, rooms, groups, events, topics } = this.client;
     inbox.deliver(message);
-    conversations.noteGroupMessage(message);
+    const control = this.control.get(message);
+    if (isTopicID(message.to)) {
+      topics.noteMessage(message, control);
+      return;
+    }
+    conversations.noteGroupMessage(message, control);
     if (message.type !== TYPES.MSG_GRP_TIP) return;
     try {
       rooms.applyTip(message, new Fields(message.elements[0].content, 'tip.MsgContent'));
@@ -141,18 +167,39 @@ export class GroupChat {
    * @param {Fields} f
    */
   onRecalled(f) {
-    const { sync, conversations, inbox } = this.client;
+    const { sync, conversations, inbox, topics } = this.client;
     sync.activate();
-    const groupID = f.str('GroupId');
+    const thread = threadOf(f);
     const sequence = f.num('MsgSeq');
     const operatorID = f.optStr('Operator_Account');
-    const conversationID = groupConversationID(groupID);
-    sync.groups.whenDelivered(groupID, sequence, () => {
-      const from = conversations.senderOf(conversationID, sequence);
-      conversations.noteRecalled(conversationID, sequence, undefined);
+    const conversationID = groupConversationID(thread);
+    sync.groups.whenDelivered(thread, sequence, () => {
+      let from = '';
+      if (isTopicID(thread)) {
+        topics.noteRecalled(thread, sequence);
+      } else {
+        from = conversations.senderOf(conversationID, sequence);
+        conversations.noteRecalled(conversationID, sequence, undefined);
+      }
       inbox.emitInOrder(EVENT.MESSAGE_REVOKED, [
-        { conversationID, sequence, messageKey: '', from, to: groupID, isRevoked: true, operatorID },
+        { conversationID, sequence, messageKey: '', from, to: thread, isRevoked: true, operatorID },
       ]);
+    });
+  }
+
+  /**
+   * A `message_modified` push: a message of a group (or topic) as it is after an edit.
+   * @param {Fields} f
+   */
+  onModified(f) {
+    const { sync, conversations, inbox, topics, session } = this.client;
+    sync.activate();
+    const message = decodeGroupPush(f, session.userID());
+    message.isModified = true;
+    sync.groups.whenDelivered(message.to, message.sequence, () => {
+      if (isTopicID(message.to)) topics.noteModified(message);
+      else conversations.noteGroupModified(message);
+      inbox.emitInOrder(EVENT.MESSAGE_MODIFIED, [message]);
     });
   }
 
@@ -162,12 +209,12 @@ export class GroupChat {
    * @returns {Promise<Response<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
    */
   async history(options) {
-    const groupID = groupOfConversation(options.conversationID);
+    const thread = groupOfConversation(options.conversationID);
     const count = options.count === undefined ? HISTORY_PAGE : options.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX)
       throw invalid(`count must be 1 to ${HISTORY_PAGE_MAX}`);
     /** @type {Record<string, unknown>} */
-    const frame = { op: 'get_group_messages', GroupId: groupID, Count: count, WithRecalled: true };
+    const frame = { op: 'get_group_messages', ...threadFields(thread), Count: count, WithRecalled: true };
     const next = options.nextReqMessageID;
     if (next !== undefined && next !== '') {
       if (typeof next !== 'string' || !/^[1-9][0-9]*$/.test(next))
@@ -181,7 +228,7 @@ export class GroupChat {
     const page = decodeOrThrow(() => ({
       messages: reply
         .arr('Messages')
-        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me)),
+        .map((m, i) => decodeGroupRecord(new Fields(m, `get_group_messages.Messages[${i}]`), me, thread)),
       complete: reply.optBool('Complete'),
     }));
     // Newest first from the server; oldest first for the application.
@@ -202,8 +249,33 @@ export class GroupChat {
    */
   async revoke(message) {
     if (message.sequence === 0 || message.status !== 'success') throw invalid('revokeMessage: the message was not sent');
-    await this.client.requests.request({ op: 'recall', GroupId: message.to, MsgSeq: message.sequence });
+    await this.client.requests.request({ op: 'recall', ...threadFields(message.to), MsgSeq: message.sequence });
     message.isRevoked = true;
+    return { code: 0, data: { message } };
+  }
+
+  /**
+   * `Chat#modifyMessage` of a group's (or topic's) message: one's own, its `payload` (text,
+   * custom and face messages) or `cloudCustomData` changed by the application. Every member's
+   * devices get MESSAGE_MODIFIED.
+   * @param {Message} message
+   * @returns {Promise<Response<{message: Message}>>}
+   */
+  async modify(message) {
+    if (message.sequence === 0 || message.status !== 'success') throw invalid('modifyMessage: the message was not sent');
+    if (!this.client.groups.isStored(message.to)) throw invalid('modifyMessage: a live room\'s messages cannot be edited');
+    const elements = elementsOfPayload(message);
+    if (elements.length === 0) throw invalid('modifyMessage: the message has no content');
+    this.client.sync.activate();
+    await this.client.requests.request({
+      op: 'modify_group_message',
+      ...threadFields(message.to),
+      MsgSeq: message.sequence,
+      MsgBody: elements.map((el) => ({ MsgType: el.type, MsgContent: el.content })),
+      CloudCustomData: message.cloudCustomData,
+    });
+    message.elements = elements;
+    message.isModified = true;
     return { code: 0, data: { message } };
   }
 

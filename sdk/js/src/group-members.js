@@ -20,6 +20,8 @@ import { memberRole } from './groups.js';
  * @property {MemberRole} role
  * @property {number} joinTime Unix seconds
  * @property {string} nameCard the member's name in the group
+ * @property {string} nick the member's nickname (its profile's)
+ * @property {string} avatar the member's avatar URL (its profile's)
  * @property {Array<{key: string, value: string}>} memberCustomField the app's member fields
  */
 
@@ -51,6 +53,8 @@ function decodeMember(f) {
     role: memberRole(f.optStr('Role')),
     joinTime: f.optNum('JoinTime'),
     nameCard: f.optStr('NameCard'),
+    nick: f.optStr('NickName'),
+    avatar: f.optStr('Avatar'),
     memberCustomField: f.optArr('AppMemberDefinedData').map((kv, i) => {
       const field = new Fields(kv, `${f.where}.AppMemberDefinedData[${i}]`);
       return { key: field.str('Key'), value: field.optStr('Value') };

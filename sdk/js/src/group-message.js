@@ -1,6 +1,11 @@
 // Messages of the groups that keep their messages on the wire (a `message` or `tip` push, an
 // entry of a history page, a conversation's last message) as a `Message`, the mentions they
-// carry, and the conversation IDs that name a group.
+// carry, and the conversation IDs that name a group or a community's topic.
+//
+// A topic is a thread of its own inside a community: its ID is `<groupID>@TOPIC#_<suffix>`,
+// its conversation `GROUP<topicID>` (as the reference names them), and its messages are
+// sent `to` the topic ID. On the wire they name the community (`GroupId`) and the topic
+// (`TopicId`).
 
 /** @import { Message } from './message.js' */
 import { TYPES } from './constants.js';
@@ -8,8 +13,48 @@ import { invalid } from './errors.js';
 import { Fields } from './fields.js';
 import { decodeBody, decodeElemPush, decodeMessage, decodePayload, roomFields } from './message.js';
 
+/** What joins a community's ID and a suffix into a topic's ID. */
+export const TOPIC_INFIX = '@TOPIC#_';
+
 /**
- * @param {string} groupID
+ * Whether an ID names a community's topic (`<groupID>@TOPIC#_<suffix>`).
+ * @param {unknown} id
+ * @returns {id is string}
+ */
+export function isTopicID(id) {
+  if (typeof id !== 'string') return false;
+  const at = id.indexOf(TOPIC_INFIX);
+  return at > 0 && at + TOPIC_INFIX.length < id.length;
+}
+
+/**
+ * The group a thread belongs to: the community of a topic, else the group itself.
+ * @param {string} id a group ID or a topic ID
+ */
+export function groupOfThread(id) {
+  return isTopicID(id) ? id.slice(0, id.indexOf(TOPIC_INFIX)) : id;
+}
+
+/**
+ * How a request names a thread: `GroupId`, and `TopicId` for a topic.
+ * @param {string} id a group ID or a topic ID
+ * @returns {{GroupId: string, TopicId?: string}}
+ */
+export function threadFields(id) {
+  return isTopicID(id) ? { GroupId: groupOfThread(id), TopicId: id } : { GroupId: id };
+}
+
+/**
+ * The thread a push or a page entry names: its `TopicId` when it has one, else `GroupId`.
+ * @param {Fields} f
+ */
+export function threadOf(f) {
+  const topic = f.optStr('TopicId');
+  return topic !== '' ? topic : f.str('GroupId');
+}
+
+/**
+ * @param {string} groupID a group's ID, or a topic's
  * @returns {string} `GROUP<groupID>`
  */
 export function groupConversationID(groupID) {
@@ -52,7 +97,7 @@ export function encodeAtInfo(atUserList) {
  * @param {Fields} f
  * @returns {string[]}
  */
-function decodeAtInfo(f) {
+export function decodeAtInfo(f) {
   return f.optArr('GroupAtInfo').map((raw, i) => {
     const at = new Fields(raw, `${f.where}.GroupAtInfo[${i}]`);
     return at.optNum('GroupAtAllFlag') === 1 ? TYPES.MSG_AT_ALL : at.str('GroupAt_Account');
@@ -76,7 +121,15 @@ function seenBy(m, me) {
  * @returns {Message}
  */
 export function decodeGroupPush(f, me) {
-  return seenBy(decodeMessage(f), me);
+  const m = decodeMessage(f);
+  const thread = threadOf(f);
+  m.to = thread;
+  m.conversationID = groupConversationID(thread);
+  m.atUserList = decodeAtInfo(f);
+  m.needReadReceipt = f.optBool('NeedReadReceipt');
+  m.isModified = f.optBool('Edited');
+  m.isRevoked = f.optBool('Recalled');
+  return seenBy(m, me);
 }
 
 /**
@@ -101,16 +154,17 @@ export function decodeGroupTip(f, serial) {
  * stored tip.
  * @param {Fields} f
  * @param {string} me the logged-in user
+ * @param {string} [thread] the topic the page was asked for (its entries do not say)
  * @returns {Message}
  */
-export function decodeGroupRecord(f, me) {
+export function decodeGroupRecord(f, me, thread) {
   const body = f.arr('MsgBody');
   const first = body[0];
   // A tip the server stored (`System`); a recalled one is a placeholder like any message.
   if (first !== undefined && new Fields(first, `${f.where}.MsgBody[0]`).optStr('MsgType') === TYPES.MSG_GRP_TIP) {
     return decodeGroupTip(f, 0).message;
   }
-  const groupID = f.str('GroupId');
+  const groupID = f.has('TopicId') ? threadOf(f) : thread !== undefined && isTopicID(thread) ? thread : f.str('GroupId');
   const from = f.str('From_Account');
   const random = f.optNum('MsgRandom');
   // The history keeps a recalled message as a placeholder with an empty body (a

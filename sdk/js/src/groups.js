@@ -9,7 +9,7 @@
 /** @import { GroupType, MemberRole, MessageRemindType } from './constants.js' */
 /** @import { LiveRoomError } from './errors.js' */
 /** @import { Message, SystemNoticePayload, TipPayload } from './message.js' */
-/** @import { JoinResult } from './room.js' */
+/** @import { GroupProfile, JoinResult } from './room.js' */
 /** @import { Response } from './session.js' */
 import { isCount, isObject, optionalString, requireID } from './checks.js';
 import { EVENT, GROUP_TYPES, TYPES } from './constants.js';
@@ -17,8 +17,8 @@ import { ListFeed } from './events.js';
 import { invalid } from './errors.js';
 import { Fields } from './fields.js';
 import { decodeOrThrow } from './requests.js';
-import { decodeJoin } from './room.js';
-import { decodeGroupRecord } from './group-message.js';
+import { decodeGroupProfile, decodeJoin } from './room.js';
+import { decodeGroupRecord, isTopicID } from './group-message.js';
 
 /**
  * One of the user's groups (`getGroupList`, `createGroup`, GROUP_LIST_UPDATED).
@@ -34,6 +34,12 @@ import { decodeGroupRecord } from './group-message.js';
  * @property {number} lastTime when the group was last active (Unix seconds)
  * @property {boolean} isPinned its conversation is pinned
  * @property {Message|null} lastMessage
+ */
+
+/**
+ * A group's profile and settings as `getGroupProfile` reads them.
+ * @typedef {GroupProfile & {memberCount: number, maxMemberCount: number, joinOption: string, inviteOption: string, createTime: number, nextMessageSeq: number, isSupportTopic: boolean}} GroupInfo
+ * memberCount: stored members (a live room's: online now); joinOption and inviteOption: `TYPES.JOIN_OPTIONS_*`, `TYPES.INVITE_OPTIONS_*`; nextMessageSeq: the `sequence` the group's next message gets; isSupportTopic: a community with topics
  */
 
 /**
@@ -121,6 +127,8 @@ export class Groups {
      * @type {Map<string, {type: GroupType, name: string, avatar: string, role: MemberRole|'', messageRemindType: MessageRemindType}>}
      */
     this.infos = new Map();
+    /** @private @type {Map<string, boolean>} whether communities have topics, once read */
+    this.topicSupport = new Map();
     /** @private a read of the user's groups is running (for groups first heard of by a push) */
     this.refreshing = false;
     /** @private a group was first heard of during that read: read once more */
@@ -135,6 +143,15 @@ export class Groups {
    */
   info(groupID) {
     return this.infos.get(groupID);
+  }
+
+  /**
+   * The IDs of the user's groups of a type, as the SDK knows them.
+   * @param {GroupType} type
+   * @returns {string[]}
+   */
+  ids(type) {
+    return Array.from(this.infos).filter(([, g]) => g.type === type).map(([id]) => id);
   }
 
   /** Whether the SDK knows the user to be in any group. */
@@ -152,6 +169,7 @@ export class Groups {
   isStored(groupID) {
     const { rooms, sync, session } = this.client;
     if (session.me === null || session.me.isGuest) return false;
+    if (isTopicID(groupID)) return true;
     if (rooms.get(groupID)) return false;
     if (this.infos.has(groupID) || sync.groups.has(groupID)) return true;
     return !rooms.wasLive(groupID);
@@ -238,6 +256,41 @@ export class Groups {
   }
 
   /**
+   * `Chat#getGroupProfile`: any group's profile and settings (any logged-in user may read).
+   * @param {{groupID: string}} options
+   * @returns {Promise<Response<{group: GroupInfo}>>}
+   */
+  async profile(options) {
+    if (!isObject(options)) throw invalid('getGroupProfile needs {groupID}');
+    const groupID = requireID(options.groupID, 'groupID');
+    const reply = await this.client.requests.request({ op: 'get_group_info', GroupId: groupID });
+    const group = decodeOrThrow(() => ({
+      ...decodeGroupProfile(reply),
+      memberCount: reply.optNum('MemberNum'),
+      maxMemberCount: reply.optNum('MaxMemberNum'),
+      joinOption: reply.optStr('ApplyJoinOption'),
+      inviteOption: reply.optStr('InviteJoinOption'),
+      createTime: reply.optNum('CreateTime'),
+      nextMessageSeq: reply.optNum('NextMsgSeq'),
+      isSupportTopic: reply.optBool('SupportTopic'),
+    }));
+    if (group.type === TYPES.GRP_COMMUNITY) this.topicSupport.set(groupID, group.isSupportTopic);
+    return { code: 0, data: { group } };
+  }
+
+  /**
+   * `Chat#getJoinedCommunityList`: the user's communities that have topics.
+   * @returns {Promise<Response<{groupList: Group[]}>>}
+   */
+  async communities() {
+    const all = (await this.readJoined()).filter((g) => g.type === TYPES.GRP_COMMUNITY);
+    for (const g of all) {
+      if (!this.topicSupport.has(g.groupID)) await this.profile({ groupID: g.groupID });
+    }
+    return { code: 0, data: { groupList: all.filter((g) => this.topicSupport.get(g.groupID) === true) } };
+  }
+
+  /**
    * `Chat#createGroup`
    * @param {CreateGroupOptions} options
    * @returns {Promise<Response<{group: Group}>>}
@@ -294,6 +347,7 @@ export class Groups {
     /** @type {GroupType} */
     const t = /** @type {GroupType} */ (type);
     const avatar = typeof frame.FaceUrl === 'string' ? frame.FaceUrl : '';
+    if (t === TYPES.GRP_COMMUNITY) this.topicSupport.set(groupID, frame.SupportTopic === true);
     if (t !== TYPES.GRP_AVCHATROOM) {
       this.client.sync.activate();
       this.note(groupID, { type: t, name, avatar, role: 'Owner', messageRemindType: 'AcceptAndNotify' });
@@ -468,9 +522,10 @@ export class Groups {
    * @param {string} groupID
    */
   left(groupID) {
-    const { sync, conversations } = this.client;
+    const { sync, conversations, topics } = this.client;
     const had = this.infos.delete(groupID) || sync.groups.has(groupID);
     sync.groups.forget(groupID);
+    topics.forgetCommunity(groupID);
     conversations.dropGroup(groupID);
     if (had) this.feed.changed();
   }
@@ -547,6 +602,11 @@ export class Groups {
       case TYPES.GRP_SYS_DISMISSED:
         this.left(groupID);
         break;
+      case TYPES.GRP_SYS_GROUP_CREATED:
+        // A group created with this user among its first members (its creator's too).
+        this.client.sync.activate();
+        this.learn(groupID);
+        break;
       default:
     }
     this.client.inbox.emitInOrder(EVENT.GROUP_SYSTEM_NOTICE_RECEIVED, { message, type: payload.operationType });
@@ -560,6 +620,7 @@ export class Groups {
   /** The session is over. */
   reset() {
     this.infos.clear();
+    this.topicSupport.clear();
     this.refreshing = false;
     this.again = false;
     this.feed.reset();

@@ -68,6 +68,8 @@ import { Fields } from './fields.js';
  * @property {string} [inviterID] join requests by invitation: the member who invited
  * @property {string} [messageForCheck] join requests: what the applicant wrote
  * @property {string} [handleMessage] answers (operationType 2, 3): what the owner or admin wrote
+ * @property {string} [groupType] a new group's type (operationType 6)
+ * @property {string} [groupName] a new group's name (operationType 6)
  * @property {string} [event] `DrawStarted` or `DrawEnded` for lucky-draw notices
  * @property {Record<string, unknown>} [draw] the draw, as sent
  */
@@ -100,7 +102,9 @@ import { Fields } from './fields.js';
  * @property {boolean} isPeerRead one to one: the receiver has read it (the sender's messages)
  * @property {boolean} needReadReceipt one to one and groups that keep their messages: the sender asked for read receipts
  * @property {boolean} onlineOnly sent to who was online, never stored (`sequence` 0)
- * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone); set on sends and history pages, empty on pushes
+ * @property {string[]} atUserList groups that keep their messages: the users the message mentions (`TYPES.MSG_AT_ALL`: everyone)
+ * @property {boolean} isSupportExtension groups that keep their messages: the sender made it take extensions (`setMessageExtensions`); known for this client's own sends only (the server does not say of others')
+ * @property {{readCount: number, unreadCount: number}} [readReceiptInfo] groups that keep their messages: set by `getMessageReadReceiptList`
  */
 
 /** @typedef {MessageBase & {type: 'TIMTextElem', payload: TextPayload}} TextMessage */
@@ -132,6 +136,7 @@ export function roomFields(groupID) {
     onlineOnly: false,
     /** @type {string[]} */
     atUserList: [],
+    isSupportExtension: false,
   };
 }
 
@@ -263,6 +268,10 @@ function decodeSystemPayload(c) {
   if (c.has('Inviter_Account')) payload.inviterID = c.str('Inviter_Account');
   if (c.has('Reason')) payload.handleMessage = c.str('Reason');
   if (c.has('Event')) payload.event = c.str('Event');
+  if (payload.operationType === TYPES.GRP_SYS_GROUP_CREATED) {
+    payload.groupType = c.optStr('Type');
+    payload.groupName = c.optStr('Name');
+  }
   if (c.has('Draw')) payload.draw = c.obj('Draw').o;
   return payload;
 }

@@ -17,42 +17,46 @@ import { decodeOrThrow } from './requests.js';
 
 /**
  * @typedef {Object} TextMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{text: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
  * @typedef {Object} TextAtMessageOptions
- * @property {string} to a group that keeps its messages
+ * @property {string} to a group that keeps its messages, or a community's topic
  * @property {'GROUP'} [conversationType] `TYPES.CONV_GROUP`, the only one
  * @property {{text: string, atUserList: string[]}} payload atUserList: the users mentioned, `TYPES.MSG_AT_ALL` for everyone
  * @property {Priority} [priority]
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt]
+ * @property {boolean} [isSupportExtension]
  */
 
 /**
  * @typedef {Object} CustomMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{data: string, description?: string, extension?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
  * @typedef {Object} FaceMessageOptions
- * @property {string} to the room, or the user (`conversationType: TYPES.CONV_C2C`)
+ * @property {string} to the room, the group, a community's topic (its topic ID), or the user (`conversationType: TYPES.CONV_C2C`)
  * @property {ConversationType} [conversationType] `TYPES.CONV_GROUP` (default) or `TYPES.CONV_C2C`
  * @property {{index: number, data?: string}} payload
  * @property {Priority} [priority] rooms: default `Normal`
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt] one to one and groups that keep their messages: the sender asks for read receipts
+ * @property {boolean} [isSupportExtension] groups that keep their messages: the message takes extensions (`setMessageExtensions`)
  */
 
 /**
@@ -205,7 +209,7 @@ export class Messages {
 
   /**
    * @private
-   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown}} options
+   * @param {{to: unknown, conversationType?: unknown, priority?: unknown, cloudCustomData?: unknown, needReadReceipt?: unknown, isSupportExtension?: unknown}} options
    * @param {MessageElement} element
    * @param {TextPayload|CustomPayload|FacePayload} payload
    * @returns {Message}
@@ -217,6 +221,9 @@ export class Messages {
     const cloudCustomData = optionalString(options.cloudCustomData, 'cloudCustomData');
     if (options.needReadReceipt !== undefined && typeof options.needReadReceipt !== 'boolean')
       throw invalid('needReadReceipt must be a boolean');
+    if (options.isSupportExtension !== undefined && typeof options.isSupportExtension !== 'boolean')
+      throw invalid('isSupportExtension must be a boolean');
+    if (c2c && options.isSupportExtension === true) throw invalid('isSupportExtension: one-to-one messages take no extensions here');
     const random = randomUint32();
     const clientSequence = c2c ? randomUint32() : 0;
     const from = this.client.session.userID();
@@ -242,6 +249,7 @@ export class Messages {
       dropReason: '',
       ...roomFields(to),
       needReadReceipt: options.needReadReceipt === true,
+      isSupportExtension: options.isSupportExtension === true,
       ...(c2c ? { conversationType: TYPES.CONV_C2C, conversationID: `${TYPES.CONV_C2C}${to}`, clientSequence } : {}),
     });
   }

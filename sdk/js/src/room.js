@@ -185,6 +185,26 @@ function decodeCustomFields(list) {
 }
 
 /**
+ * A group's profile as a `join` or `get_group_info` reply carries it.
+ * @param {Fields} f
+ * @returns {GroupProfile}
+ */
+export function decodeGroupProfile(f) {
+  const groupID = f.str('GroupId');
+  return {
+    groupID,
+    type: f.optStr('Type', 'AVChatRoom'),
+    name: f.optStr('Name'),
+    introduction: f.optStr('Introduction'),
+    notification: f.optStr('Notification'),
+    avatar: f.optStr('FaceUrl'),
+    ownerID: f.optStr('Owner_Account'),
+    muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
+    customFields: decodeCustomFields(f.optArr('AppDefinedData')),
+  };
+}
+
+/**
  * @param {Fields} f a successful `join` reply
  * @returns {JoinResult}
  */
@@ -192,17 +212,7 @@ export function decodeJoin(f) {
   const groupID = f.str('GroupId');
   return {
     groupID,
-    group: {
-      groupID,
-      type: f.optStr('Type', 'AVChatRoom'),
-      name: f.optStr('Name'),
-      introduction: f.optStr('Introduction'),
-      notification: f.optStr('Notification'),
-      avatar: f.optStr('FaceUrl'),
-      ownerID: f.optStr('Owner_Account'),
-      muteAllMembers: f.optStr('MuteAllMember', 'Off') === 'On',
-      customFields: decodeCustomFields(f.optArr('AppDefinedData')),
-    },
+    group: decodeGroupProfile(f),
     status: 'JoinedSuccess',
     memberCount: f.optNum('MemberNum'),
     liveState: f.has('LiveState') ? decodeLiveState(f.o.LiveState, 'reply.LiveState') : null,

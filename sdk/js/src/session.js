@@ -203,7 +203,7 @@ export class Session {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const { requests, likes, rooms, messages, c2c, sync, conversations, groups, groupChat } = this.client;
-    const { profiles, friends, blocklist, status } = this.client;
+    const { profiles, friends, blocklist, status, topics, features } = this.client;
     requests.failAll(code, why);
     likes.reset(code, why);
     rooms.forgetAll();
@@ -213,6 +213,8 @@ export class Session {
     conversations.reset();
     groups.reset();
     groupChat.reset();
+    topics.reset();
+    features.reset();
     profiles.reset();
     friends.reset();
     blocklist.reset();

@@ -62,12 +62,12 @@ export class ThreadSync {
   /**
    * What differs between the kinds of threads (`kind`): `name` for logs; `request`, the
    * history request of a thread (`get_c2c_messages`, `get_group_messages`) without its
-   * place and count, and `decode`, an entry of its `Messages`; `deliver` hands a push that
+   * place and count, and `decode`, an entry of its `Messages` (of the thread `key`); `deliver` hands a push that
    * waited over, `deliverFetched` a message of a page; `isOwnPending`, one of this client's
    * sends still awaiting its reply (the reply reports it).
    * @param {Client} client
    * @param {{syncing: boolean}} list whether the conversation list is being read (a new thread's start waits for it)
-   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
+   * @param {{name: string, request: (key: string) => Record<string, unknown>, decode: (entry: Fields, key: string) => Message, deliver: (entry: E) => void, deliverFetched: (message: Message) => void, isOwnPending: (message: Message) => boolean}} kind
    */
   constructor(client, list, kind) {
     /** @private */
@@ -264,7 +264,7 @@ export class ThreadSync {
     const reply = await this.client.requests.request(frame);
     const op = String(frame.op);
     return decodeOrThrow(() => ({
-      messages: reply.arr('Messages').map((m, i) => this.kind.decode(new Fields(m, `${op}.Messages[${i}]`))),
+      messages: reply.arr('Messages').map((m, i) => this.kind.decode(new Fields(m, `${op}.Messages[${i}]`), key)),
       complete: reply.optBool('Complete'),
     }));
   }

@@ -306,7 +306,11 @@ test('invitations and removals; the invited and the removed hear of it', async (
     memberList: ['gus'],
     inviteOption: TYPES.INVITE_OPTIONS_NEED_PERMISSION,
   });
-  const request = nextEvent(ann.chat, EVENT.GROUP_SYSTEM_NOTICE_RECEIVED, (n) => n.message.to === 'salon');
+  const request = nextEvent(
+    ann.chat,
+    EVENT.GROUP_SYSTEM_NOTICE_RECEIVED,
+    (n) => n.message.to === 'salon' && n.type === TYPES.GRP_SYS_JOIN_GROUP_REQUEST,
+  );
   const invited = await gus.chat.addGroupMember({ groupID: 'salon', userIDList: ['hal'] });
   assert.deepEqual(invited.data.pendingUserIDList, ['hal']);
   const notice = await request;
@@ -395,7 +399,8 @@ test('recall: one\'s own message, or (owners and admins) anyone\'s; every member
   await say(jon.chat, 'chat', 'keep');
   const oops = await say(jon.chat, 'chat', 'oops');
   await waitUntil(() => thread(kim.inbox, 'chat').length === 2, 'both messages');
-  await refused(kim.chat.revokeMessage(kim.inbox[1]), 10007);
+  const onKim = kim.inbox.filter((m) => m.conversationID === 'GROUPchat' && m.type === TYPES.MSG_TEXT);
+  await refused(kim.chat.revokeMessage(onKim[1]), 10007);
   const done = await jon.chat.revokeMessage(oops);
   assert.equal(done.data.message.isRevoked, true);
   await waitUntil(() => annRevoked.length === 1 && kimRevoked.length === 1, 'the recall on every member');
@@ -413,7 +418,7 @@ test('recall: one\'s own message, or (owners and admins) anyone\'s; every member
   );
 
   // The owner recalls anyone's.
-  const keep = kim.inbox[0];
+  const keep = kim.inbox.find((m) => m.conversationID === 'GROUPchat' && m.type === TYPES.MSG_TEXT);
   await ann.chat.revokeMessage(keep);
   await waitUntil(() => kimRevoked.length === 2, 'the owner\'s recall');
   assert.equal(kimRevoked[1][0].operatorID, 'ann');

@@ -12,6 +12,8 @@ import LiveRoom, {
   type GroupMember,
   type LiveRoomError,
   type Message,
+  type MessageReactions,
+  type Topic,
   type Profile,
   type UserStatus,
 } from 'liveroom-sdk';
@@ -197,7 +199,47 @@ async function groups(): Promise<void> {
   console.log(waiting, list, members, next, added.data.pendingUserIDList, history.data.messageList, type, at.atUserList);
 }
 
+// Communities' topics, reactions, extensions, read receipts, edits.
+async function community() {
+  const { data: created } = await chat.createTopicInCommunity({ groupID: 'guild', topicName: 'general', introduction: 'hi' });
+  const topicID: string = created.topicID;
+  const { data: topics } = await chat.getTopicList({ groupID: 'guild' });
+  const topic: Topic = topics.successTopicList[0];
+  const unread: number = topic.unreadCount;
+  const mentioned: boolean = topic.groupAtInfoList.some((a) => a.atTypeArray.includes(TYPES.CONV_AT_ME));
+  await chat.updateTopicProfile({ groupID: 'guild', topicID, topicName: 'lobby', muteAllMembers: false });
+  await chat.setTopicProfile({ groupID: 'guild', topicID, notification: 'be nice' });
+  const { data: sent } = await chat.sendMessage(chat.createTextMessage({ to: topicID, payload: { text: 'hello' }, isSupportExtension: true }));
+  await chat.addMessageReaction(sent.message, '👍');
+  await chat.removeMessageReaction(sent.message, '👍');
+  const reactions: MessageReactions[] = (await chat.getMessageReactions({ messageList: [sent.message] })).data;
+  const ext = await chat.setMessageExtensions(sent.message, [{ key: 'vote', value: 'yes' }]);
+  const code: number = ext.data.extensions[0].code;
+  const read = await chat.getMessageExtensions(sent.message);
+  const receipts = await chat.getMessageReadReceiptList([sent.message]);
+  const readCount: number | undefined = receipts.data.messageList[0].readReceiptInfo?.readCount;
+  await chat.modifyMessage(sent.message);
+  const profile = (await chat.getGroupProfile({ groupID: 'guild' })).data.group;
+  const hasTopics: boolean = profile.isSupportTopic;
+  const communities: Group[] = (await chat.getJoinedCommunityList()).data.groupList;
+  await chat.deleteTopicFromCommunity({ groupID: 'guild', topicIDList: [topicID] });
+  await chat.pinConversation({ conversationID: 'GROUPguild', isPinned: true });
+  chat.on(EVENT.TOPIC_UPDATED, (event) => {
+    const t: Topic = event.data.topic;
+    console.log(t.topicName);
+  });
+  chat.on(EVENT.TOPIC_DELETED, (event) => console.log(event.data.topicIDList.length));
+  chat.on(EVENT.MESSAGE_REACTIONS_UPDATED, (event) => console.log(event.data.reactionList[0].totalUserCount));
+  chat.on(EVENT.MESSAGE_EXTENSIONS_UPDATED, (event) => console.log(event.data.extensions[0].key));
+  const c = (await chat.getConversationList()).data.conversationList[0];
+  const atMe: boolean = c.groupAtInfoList.length > 0;
+  // @ts-expect-error topicName is required
+  await chat.createTopicInCommunity({ groupID: 'guild' });
+  console.log(unread, mentioned, reactions, code, read.data.extensions, readCount, hasTopics, communities, atMe);
+}
+
 void main;
+void community;
 void direct;
 void social;
 void groups;
