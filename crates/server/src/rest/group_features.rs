@@ -8,19 +8,8 @@ use serde_json::Value;
 use liveroom_core::message::MsgBody;
 use liveroom_core::store::{ExtOutcome, ExtWrite};
 use liveroom_core::{Error, Service, UserId};
-use liveroom_engine::group_chat::Actor;
 
-use super::{group_id, parse, Cx};
-
-/// The REST caller: the app's administrator.
-fn admin(cx: &Cx) -> Actor {
-    Actor {
-        user: cx.identifier.clone(),
-        app_admin: true,
-        by_client: false,
-        origin: cx.origin.clone(),
-    }
-}
+use super::{actor, group_id, parse, Cx};
 
 #[derive(Deserialize)]
 struct ModifyGroupMsg {
@@ -49,7 +38,7 @@ pub async fn modify_group_msg(cx: &Cx, body: Value) -> Result<(), Error> {
             req.msg_seq,
             body,
             req.cloud_custom_data,
-            &admin(cx),
+            &actor(cx, None)?,
         )
         .await
 }
@@ -116,7 +105,7 @@ pub async fn group_set_key_values(cx: &Cx, body: Value) -> Result<ExtensionResul
             &req.topic_id,
             req.msg_seq,
             writes,
-            &admin(cx),
+            &actor(cx, None)?,
         )
         .await?;
     Ok(ExtensionResults {
@@ -166,7 +155,13 @@ pub async fn group_get_key_values(cx: &Cx, body: Value) -> Result<ExtensionList,
     let group = group_id(&req.group_id)?;
     let list = cx
         .engine
-        .message_extensions(cx.app_id(), &group, &req.topic_id, req.msg_seq, &admin(cx))
+        .message_extensions(
+            cx.app_id(),
+            &group,
+            &req.topic_id,
+            req.msg_seq,
+            &actor(cx, None)?,
+        )
         .await?;
     Ok(ExtensionList {
         extension_list: list

@@ -8,32 +8,10 @@ use serde_json::{Map, Value};
 use liveroom_core::group::MsgFlag;
 use liveroom_core::store::{MemberPage, MemberRecord};
 use liveroom_core::{Error, GroupId, UserId};
-use liveroom_engine::group_chat::{Actor, AddResult, MemberChanges};
+use liveroom_engine::group_chat::{AddResult, MemberChanges};
 
 use super::groups::KeyValue;
-use super::{group_id, parse, user_ids, Cx};
-
-/// The REST caller as the actor: the app's administrator, or `From_Account` when the
-/// request impersonates a user.
-fn actor(cx: &Cx, from: Option<&str>) -> Result<Actor, Error> {
-    Ok(match from.filter(|f| !f.is_empty()) {
-        Some(f) => {
-            let user = UserId::parse(f)?;
-            Actor {
-                app_admin: cx.app.is_admin(&user),
-                user,
-                by_client: false,
-                origin: cx.origin.clone(),
-            }
-        }
-        None => Actor {
-            user: cx.identifier.clone(),
-            app_admin: true,
-            by_client: false,
-            origin: cx.origin.clone(),
-        },
-    })
-}
+use super::{actor, group_id, parse, user_ids, Cx};
 
 #[derive(Deserialize)]
 struct MemberAccount {

@@ -318,12 +318,7 @@ pub async fn group_msg_get_simple(cx: &Cx, body: Value) -> Result<History, Error
 /// `group_msg_get_simple` of a group that keeps its messages: everything kept, newest
 /// first at or below `ReqMsgSeq`.
 async fn stored_history(cx: &Cx, group: GroupId, req: &GetSimple) -> Result<History, Error> {
-    let actor = liveroom_engine::group_chat::Actor {
-        user: cx.identifier.clone(),
-        app_admin: true,
-        by_client: false,
-        origin: cx.origin.clone(),
-    };
+    let actor = super::actor(cx, None)?;
     let page = cx
         .engine
         .stored_history(

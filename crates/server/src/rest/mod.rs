@@ -77,6 +77,32 @@ impl Cx {
 pub use body::parse;
 pub use router::commands;
 
+/// The REST caller as the actor on a group: the app's administrator, or `From_Account` when
+/// the request impersonates a user (its rights then apply).
+pub(crate) fn actor(
+    cx: &Cx,
+    from: Option<&str>,
+) -> Result<liveroom_engine::group_chat::Actor, Error> {
+    use liveroom_engine::group_chat::Actor;
+    Ok(match from.filter(|f| !f.is_empty()) {
+        Some(f) => {
+            let user = UserId::parse(f)?;
+            Actor {
+                app_admin: cx.app.is_admin(&user),
+                user,
+                by_client: false,
+                origin: cx.origin.clone(),
+            }
+        }
+        None => Actor {
+            user: cx.identifier.clone(),
+            app_admin: true,
+            by_client: false,
+            origin: cx.origin.clone(),
+        },
+    })
+}
+
 pub fn group_id(raw: &str) -> Result<GroupId, Error> {
     GroupId::parse(raw)
 }

@@ -4,30 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use liveroom_core::{Error, Service, UserId};
-use liveroom_engine::group_chat::{Actor, TopicSpec};
+use liveroom_engine::group_chat::TopicSpec;
 
-use super::{group_id, parse, Cx};
-
-/// The caller as the actor: the administrator, or `From_Account` when given.
-fn actor(cx: &Cx, from: Option<&str>) -> Result<Actor, Error> {
-    Ok(match from.filter(|f| !f.is_empty()) {
-        Some(f) => {
-            let user = UserId::parse(f)?;
-            Actor {
-                app_admin: cx.app.is_admin(&user),
-                user,
-                by_client: false,
-                origin: cx.origin.clone(),
-            }
-        }
-        None => Actor {
-            user: cx.identifier.clone(),
-            app_admin: true,
-            by_client: false,
-            origin: cx.origin.clone(),
-        },
-    })
-}
+use super::{actor, group_id, parse, Cx};
 
 #[derive(Deserialize)]
 struct CreateTopic {
