@@ -4,8 +4,8 @@
 // accepted in the owner's page. Then, in a topic: messages with unread badges on the server
 // and the channel (cleared when read), a mention picked from the member list (an "@" badge
 // for the one mentioned only), a reaction seen by the other side, a reply showing its quote,
-// an edit; a recall in the group; a cut connection that gets exactly what it missed; and the
-// page at a phone's width.
+// an edit; a recall in the group; a cut connection that gets exactly what it missed; a topic
+// added by the owner; and the page at a phone's width.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -299,6 +299,15 @@ test('a community with topics and a group that needs approval: joining, badges, 
   await bob.page.locator(`${cm('msg')}[data-seq="${seq}"] ${cm('msg-recalled')}`).waitFor();
   await ann.page.locator(`${cm('msg')}[data-seq="${seq}"] ${cm('msg-recalled')}`).waitFor();
   await screenshot(bob.page, 'community-recalled');
+
+  // Ann adds a topic: it opens for her and shows in bob's list.
+  await serverButton(ann.page, 'guild').click();
+  await ann.page.locator(cm('topic-open')).click();
+  await ann.page.locator(cm('topic-name')).fill('news');
+  await ann.page.locator(cm('topic-submit')).click();
+  await ann.page.locator(cm('channel-title')).filter({ hasText: 'news' }).waitFor();
+  await serverButton(bob.page, 'guild').click();
+  await channel(bob.page, 'news').waitFor();
 
   for (const p of [ann, bob, cat]) await p.page.context().close();
 });
