@@ -1,8 +1,8 @@
 // Builds the pages the server embeds: the viewer (index.html), the host page (host.html), the
-// admin console (admin.html), the one-to-one messenger (chat.html), and the embeddable live
-// chat room as one module with a stable name (sdk/liveroom-room.js) for pages on other
-// origins. LIVEROOM_WEB_OUT sets the output directory (the server's build script points it
-// into its own build directory).
+// admin console (admin.html), the one-to-one messenger (chat.html), the groups and communities
+// page (community.html), and the embeddable live chat room as one module with a stable name
+// (sdk/liveroom-room.js) for pages on other origins. LIVEROOM_WEB_OUT sets the output
+// directory (the server's build script points it into its own build directory).
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
@@ -21,6 +21,7 @@ export default defineConfig({
         host: resolve(here, 'host.html'),
         admin: resolve(here, 'admin.html'),
         chat: resolve(here, 'chat.html'),
+        community: resolve(here, 'community.html'),
         room: resolve(here, 'src/component/index.js'),
       },
       // The component keeps its exports (pages on other origins import them).

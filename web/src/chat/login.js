@@ -78,11 +78,11 @@ function field(text, control, hint) {
 }
 
 /**
- * The login card.
- * @param {{config: WebConfig, attempt: <T>(what: string, action: () => Promise<T>) => Promise<T|undefined>, onCredentials: (c: Credentials) => void}} options
+ * The login card (the messenger's, unless `title` and `blurb` say another page's).
+ * @param {{config: WebConfig, attempt: <T>(what: string, action: () => Promise<T>) => Promise<T|undefined>, onCredentials: (c: Credentials) => void, title?: string, blurb?: string, sigBlurb?: string}} options
  * @returns {HTMLElement}
  */
-export function loginView({ config, attempt, onCredentials }) {
+export function loginView({ config, attempt, onCredentials, title: heading = 'Chat', blurb = 'Message other users of this server one to one.', sigBlurb = 'Log in with a UserSig to message other users one to one.' }) {
   const user = h('input', { class: 'ch-input', 'data-chat': 'login-userid', autocomplete: 'username', spellcheck: false });
   const sig = h('textarea', { class: 'ch-input ch-mono', rows: 3, 'data-chat': 'login-usersig', spellcheck: false });
   const app = h('input', { class: 'ch-input', value: config.SDKAppID ? String(config.SDKAppID) : '', inputmode: 'numeric' });
@@ -98,10 +98,10 @@ export function loginView({ config, attempt, onCredentials }) {
     if (!sdkAppID || !user.value.trim() || !sig.value.trim()) return;
     onCredentials({ sdkAppID, userID: user.value.trim(), userSig: sig.value.trim() });
   });
-  const title = h('h1', { class: 'ch-login-title', text: 'Chat' });
+  const title = h('h1', { class: 'ch-login-title', text: heading });
   if (!config.DevLogin) {
     return h('section', { class: 'ch-card ch-login' }, title,
-      h('p', { class: 'ch-muted', text: 'Log in with a UserSig to message other users one to one.' }), withSig);
+      h('p', { class: 'ch-muted', text: sigBlurb }), withSig);
   }
   const name = h('input', { class: 'ch-input', 'data-chat': 'login-name', placeholder: 'alice', autocomplete: 'username', spellcheck: false, required: true });
   const submit = h('button', { type: 'submit', class: 'ch-btn ch-btn-primary ch-btn-block', 'data-chat': 'login-submit', text: 'Log in' });
@@ -124,7 +124,7 @@ export function loginView({ config, attempt, onCredentials }) {
     });
   });
   return h('section', { class: 'ch-card ch-login' }, title,
-    h('p', { class: 'ch-muted', text: 'Message other users of this server one to one.' }), dev,
+    h('p', { class: 'ch-muted', text: blurb }), dev,
     h('div', { class: 'ch-login-or', role: 'separator' }, h('span', { text: 'or with a UserSig' })),
     withSig);
 }
