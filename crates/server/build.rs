@@ -23,6 +23,7 @@ fn main() {
         "host.html",
         "admin.html",
         "chat.html",
+        "community.html",
         "public",
         "package.json",
         "package-lock.json",

@@ -109,6 +109,9 @@ impl RequestView {
 #[serde(rename_all = "PascalCase")]
 pub(super) struct MessageView {
     group_id: GroupId,
+    /// A topic's message (communities).
+    #[serde(rename = "TopicId", skip_serializing_if = "String::is_empty")]
+    topic_id: String,
     #[serde(rename = "From_Account")]
     from: UserId,
     nick_name: String,
@@ -141,6 +144,7 @@ impl MessageView {
                 .flatten(),
             msg_body: serde_json::from_str(&m.body).unwrap_or(Value::Array(Vec::new())),
             group_id: m.group,
+            topic_id: m.topic,
             from: m.from,
             nick_name: m.nick,
             avatar: m.avatar,
