@@ -1249,23 +1249,30 @@ macro_rules! impl_group_chat_store {
                     group: &GroupId,
                     ids: Option<&[String]>,
                 ) -> StoreResult<Vec<TopicRecord>> {
+                    let only = match ids {
+                        Some([]) => return Ok(Vec::new()),
+                        Some(ids) => format!(
+                            " AND t.topic_id IN ({})",
+                            $crate::rows::placeholders(3, ids.len())
+                        ),
+                        None => String::new(),
+                    };
                     let sql = format!(
-                        "{TOPIC_SELECT} WHERE t.app = $1 AND t.group_id = $2 \
+                        "{TOPIC_SELECT} WHERE t.app = $1 AND t.group_id = $2{only} \
                          ORDER BY t.create_time, t.topic_id"
                     );
-                    let mut all: Vec<TopicRecord> = sqlx::query_as::<_, TopicRow>(&sql)
+                    let mut q = sqlx::query_as::<_, TopicRow>(&sql)
                         .bind(app_key(app)?)
-                        .bind(group.as_str())
-                        .fetch_all(&self.pool)
+                        .bind(group.as_str());
+                    for id in ids.unwrap_or_default() {
+                        q = q.bind(id.as_str());
+                    }
+                    q.fetch_all(&self.pool)
                         .await
                         .map_err(backend)?
                         .into_iter()
                         .map(TopicRow::into_record)
-                        .collect::<StoreResult<_>>()?;
-                    if let Some(ids) = ids {
-                        all.retain(|t| ids.contains(&t.id));
-                    }
-                    Ok(all)
+                        .collect()
                 }
 
                 async fn update_topic(

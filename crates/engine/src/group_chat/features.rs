@@ -85,7 +85,7 @@ impl Engine {
     }
 
     /// A control push to a group's members here and on the other nodes.
-    fn tell_members(&self, room: &RoomRef, v: Value) {
+    pub(super) fn tell_members(&self, room: &RoomRef, v: Value) {
         self.hand_out(
             room,
             RoomEvent {

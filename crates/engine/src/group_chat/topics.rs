@@ -15,10 +15,8 @@ use liveroom_core::time::unix_secs;
 use liveroom_core::{AppId, Error, GroupId, UserId};
 
 use super::Actor;
-use crate::broker::RoomEvent;
 use crate::hooks::Verdict;
 use crate::loaded::RoomRef;
-use crate::outbound::{Frame, FrameClass};
 use crate::{store_err, Engine};
 
 /// A topic's fields as a create or modify names them; `None` leaves a field as it is.
@@ -223,15 +221,7 @@ impl Engine {
             v["CustomString"] = json!(t.custom_string);
             v["MuteAllMember"] = json!(if t.mute_all { "On" } else { "Off" });
         }
-        let frame = Frame::new(FrameClass::Control, v.to_string());
-        self.hand_out(
-            room,
-            RoomEvent {
-                frame,
-                exclude: None,
-                history: None,
-            },
-        );
+        self.tell_members(room, v);
     }
 
     /// `create_topic`: the community's owner, an admin or an App admin.
